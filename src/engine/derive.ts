@@ -1,0 +1,70 @@
+import type { LoadedRuleSet, Scalar, TableRow } from '../ruleset/types.js';
+import type { FactStates } from './fact-state.js';
+import type { LookupTrace } from './types.js';
+
+export interface TableEntry {
+  value: string;
+  reference: string;
+  note?: string;
+  unconfirmed?: string;
+}
+
+/** The row of `table` for `key`, with the reference that vouches for it (its own, else the table's). */
+export function tableEntry(ruleset: LoadedRuleSet, table: string, key: Scalar): TableEntry | undefined {
+  const spec = ruleset.document.tables?.[table];
+  const row: string | TableRow | undefined = spec?.rows[String(key)];
+  if (!spec || row === undefined) return undefined;
+  if (typeof row === 'string') return { value: row, reference: spec.reference };
+  return { ...row, reference: row.reference ?? spec.reference };
+}
+
+/** Adds every derived fact (a table lookup) to `facts`, tracing each lookup. */
+export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion?: number): LookupTrace[] {
+  const trace: LookupTrace[] = [];
+  for (const [name, derived] of Object.entries(ruleset.document.derived ?? {})) {
+    const key = facts.get(derived.key);
+    const base = { kind: 'lookup' as const, ruleset: ruleset.document.id, ...(lesion === undefined ? {} : { lesion }), fact: name, table: derived.lookup };
+    const tableReference = ruleset.document.tables?.[derived.lookup]?.reference ?? '';
+    if (!key?.present) {
+      facts.set(name, { present: false, because: key ? key.because : [derived.key], domain: imageOf(ruleset, derived.lookup, key?.domain ?? keyDomain(ruleset, derived.key)) });
+      trace.push({ ...base, key: null, value: null, reference: tableReference });
+      continue;
+    }
+    const entry = tableEntry(ruleset, derived.lookup, key.value);
+    if (!entry) {
+      facts.set(name, { present: false, because: [name] });
+      trace.push({ ...base, key: key.value, value: null, reference: tableReference, note: `no row for ${derived.key} = ${String(key.value)}` });
+      continue;
+    }
+    facts.set(name, { present: true, value: entry.value });
+    trace.push({
+      ...base,
+      key: key.value,
+      value: entry.value,
+      reference: entry.reference,
+      ...(entry.unconfirmed ? { unconfirmed: entry.unconfirmed } : {}),
+      ...(entry.note ? { note: entry.note } : {}),
+    });
+  }
+  return trace;
+}
+
+function keyDomain(ruleset: LoadedRuleSet, key: string): Scalar[] | undefined {
+  return ruleset.facts.get(key)?.representatives;
+}
+
+/**
+ * The values a lookup can produce when its key is unknown: the rows reachable from the key's possible
+ * values, or every value of the table when some possible key has no row.
+ */
+export function imageOf(ruleset: LoadedRuleSet, table: string, keys: readonly Scalar[] | undefined): string[] {
+  const all = ruleset.document.tables?.[table]?.values ?? [];
+  if (!keys) return [...all];
+  const image = new Set<string>();
+  for (const k of keys) {
+    const entry = tableEntry(ruleset, table, k);
+    if (!entry) return [...all];
+    image.add(entry.value);
+  }
+  return [...image];
+}

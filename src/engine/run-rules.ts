@@ -1,0 +1,67 @@
+import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
+import { asRootCondition } from '../ruleset/conditions.js';
+import type { Condition, Scalar } from '../ruleset/types.js';
+
+export interface RuleToRun {
+  name: string;
+  when: Condition;
+}
+
+/** A condition node as json-rules-engine leaves it after evaluation (its raw result objects). */
+export interface EvaluatedNode {
+  all?: EvaluatedNode[];
+  any?: EvaluatedNode[];
+  not?: EvaluatedNode;
+  fact?: string;
+  path?: string;
+  operator?: string;
+  value?: unknown;
+  factResult?: unknown;
+  result?: boolean;
+}
+
+export interface RuleOutcome {
+  fired: boolean;
+  conditions: EvaluatedNode;
+}
+
+/**
+ * Evaluates rules with json-rules-engine, the reference semantics of the condition format.
+ * - A fresh Engine per run: concurrent runs on one Engine skip rules silently (upstream issue #303).
+ * - allowUndefinedFacts stays false: with it, notEqual/notIn/not pass on an absent fact and would lower
+ *   a score. Callers pass only rules whose facts are all present.
+ * - The trace is read from the raw result objects, because RuleResult.toJSON() drops the results of
+ *   all/any/not nodes.
+ */
+export async function runRules(rules: readonly RuleToRun[], facts: Record<string, Scalar>): Promise<Map<string, RuleOutcome>> {
+  const outcomes = new Map<string, RuleOutcome>();
+  if (rules.length === 0) return outcomes;
+  const engine = new Engine(rules.map(toEngineRule), { allowUndefinedFacts: false });
+  const run = await engine.run({ ...facts });
+  for (const result of [...run.results, ...run.failureResults]) {
+    outcomes.set(result.name, { fired: result.result === true, conditions: result.conditions as unknown as EvaluatedNode });
+  }
+  return outcomes;
+}
+
+function toEngineRule(rule: RuleToRun): RuleProperties {
+  return {
+    name: rule.name,
+    // The library's condition types are narrower than its runtime; our Condition is its JSON form.
+    conditions: asRootCondition(rule.when) as unknown as TopLevelCondition,
+    event: { type: rule.name },
+  };
+}
+
+/** The operators json-rules-engine knows, including decorated forms such as `everyFact:equal`. */
+export function isKnownOperator(name: string): boolean {
+  operatorProbe ??= new Engine([], {});
+  // OperatorMap.get resolves decorators; it is not in the published types.
+  const operators = (operatorProbe as unknown as { operators: { get(n: string): unknown } }).operators;
+  try {
+    return operators.get(name) !== undefined && operators.get(name) !== null;
+  } catch {
+    return false;
+  }
+}
+let operatorProbe: Engine | undefined;

@@ -1,0 +1,74 @@
+import { possibleTotals } from '../ruleset/fact-model.js';
+import type { LoadedRuleSet, ScoreSpec } from '../ruleset/types.js';
+import type { ComponentEvaluation } from './evaluate-components.js';
+import { lesionField } from './evaluate-components.js';
+import type { BandTrace, EvaluationWarning, ScoreResult, TotalTrace } from './types.js';
+
+export interface TotalEvaluation {
+  result: Omit<ScoreResult, 'subscores' | 'missing'>;
+  /** Every total still possible (one value when the score is decided). */
+  possible: number[];
+  trace: [TotalTrace, BandTrace] | [TotalTrace];
+  warnings: EvaluationWarning[];
+}
+
+/**
+ * Adds the components, applies floor and ceiling, and places the total in a band. With open components
+ * the total is the set of sums still possible: `score` is set only if that set is a single value, and
+ * `category` only if every possible total falls in one band.
+ */
+export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, components: ComponentEvaluation[], lesion?: number): TotalEvaluation {
+  const { document } = ruleset;
+  const possible = possibleTotals(components.map((c) => c.possiblePoints), score.total);
+  const decided = possible.length === 1 ? (possible[0] ?? null) : null;
+  const range: [number, number] | null = possible.length ? [possible[0] ?? 0, possible[possible.length - 1] ?? 0] : null;
+  const allDetermined = components.every((c) => c.result.status === 'determined');
+  const sum = allDetermined ? components.reduce((s, c) => s + (c.result.points ?? 0), 0) : null;
+  const cite = (id: string): string => document.references[id]?.citation ?? id;
+
+  const totalTrace: TotalTrace = {
+    kind: 'total',
+    ruleset: document.id,
+    ...lesionField(lesion),
+    score: score.id,
+    components: Object.fromEntries(components.map((c) => [c.id, c.result.points])),
+    componentRanges: Object.fromEntries(components.map((c) => [c.id, c.result.range])),
+    sum,
+    ...(score.total?.floor !== undefined ? { floor: score.total.floor } : {}),
+    ...(score.total?.ceiling !== undefined ? { ceiling: score.total.ceiling } : {}),
+    value: decided,
+    range,
+    reference: cite(score.total?.reference ?? score.components[0]?.reference ?? ''),
+  };
+
+  const result: TotalEvaluation['result'] = {
+    label: score.label,
+    score: decided,
+    range,
+    category: null,
+    components: Object.fromEntries(components.map((c) => [c.id, c.result])),
+  };
+  if (!score.bands) return { result, possible, trace: [totalTrace], warnings: [] };
+
+  const bandsHit = [...new Set(possible.map((t) => score.bands?.find((b) => t >= b.min && t <= b.max)))];
+  const categories = bandsHit.flatMap((b) => (b ? [b.category] : []));
+  const band = bandsHit.length === 1 ? bandsHit[0] : undefined;
+  const warnings: EvaluationWarning[] = band?.unconfirmed
+    ? [{ code: 'UNCONFIRMED_SOURCE', ruleset: document.id, ...lesionField(lesion), message: `${score.id} category ${band.category}: ${band.unconfirmed}` }]
+    : [];
+  result.category = band?.category ?? null;
+  if (band) result.categoryLabel = band.label;
+  else result.possibleCategories = categories;
+  const bandTrace: BandTrace = {
+    kind: 'band',
+    ruleset: document.id,
+    ...lesionField(lesion),
+    score: score.id,
+    category: band?.category ?? null,
+    possibleCategories: categories,
+    ...(band ? { band: { min: band.min, max: band.max, label: band.label } } : {}),
+    reference: cite(band?.reference ?? score.bands[0]?.reference ?? ''),
+    ...(band?.unconfirmed ? { unconfirmed: band.unconfirmed } : {}),
+  };
+  return { result, possible, trace: [totalTrace, bandTrace], warnings };
+}

@@ -1,0 +1,153 @@
+import type { Scalar } from '../ruleset/types.js';
+
+/** One fact test as evaluated: on which value, with which outcome. */
+export interface ConditionTrace {
+  /** Where the test sits in the rule's condition tree, e.g. `all/1/any/0`. */
+  at: string;
+  fact: string;
+  path?: string;
+  operator: string;
+  value: unknown;
+  /** The fact's value (null when the fact is missing). */
+  factResult: unknown;
+  /** null when the fact is missing and the test could not be decided. */
+  result: boolean | null;
+}
+
+interface TraceBase {
+  ruleset: string;
+  /** Index into the patient's lesions for lesion-scope rule sets. */
+  lesion?: number;
+}
+
+/** A patient value as the rule set read it: given, defaulted, or converted to the rule set's unit. */
+export interface InputTrace extends TraceBase {
+  kind: 'input';
+  input: string;
+  value: Scalar | null;
+  source: 'given' | 'default' | 'converted' | 'missing';
+  given?: unknown;
+  unit?: string;
+  conversion?: { from: string; factor: number; reference: string };
+  note?: string;
+}
+
+export interface LookupTrace extends TraceBase {
+  kind: 'lookup';
+  fact: string;
+  table: string;
+  key: Scalar | null;
+  value: string | null;
+  reference: string;
+  unconfirmed?: string;
+  note?: string;
+}
+
+/** One alternative of one component: a json-rules-engine rule. */
+export interface RuleTrace extends TraceBase {
+  kind: 'rule';
+  rule: string;
+  score: string;
+  component: string;
+  alternative: string;
+  /** null: a tested fact is missing, so the rule could neither fire nor be excluded outright. */
+  fired: boolean | null;
+  /** With fired null: whether some value of the missing facts would make it fire. */
+  possible?: boolean;
+  missing?: string[];
+  conditions: ConditionTrace[];
+  effect?: { component: string; alternative: string; points: number };
+  points: number;
+  reference: string;
+  unconfirmed?: string;
+}
+
+export interface TotalTrace extends TraceBase {
+  kind: 'total';
+  score: string;
+  /** Points per component; null for an undetermined component, with its possible points in `componentRanges`. */
+  components: Record<string, number | null>;
+  componentRanges: Record<string, [number, number]>;
+  sum: number | null;
+  floor?: number;
+  ceiling?: number;
+  value: number | null;
+  range: [number, number] | null;
+  reference: string;
+}
+
+export interface BandTrace extends TraceBase {
+  kind: 'band';
+  score: string;
+  category: string | null;
+  possibleCategories: string[];
+  band?: { min: number; max: number; label: string };
+  reference: string;
+  unconfirmed?: string;
+}
+
+export type TraceEntry = InputTrace | LookupTrace | RuleTrace | TotalTrace | BandTrace;
+
+export type ComponentStatus = 'determined' | 'undetermined' | 'conflict';
+
+export interface ComponentResult {
+  label: string;
+  status: ComponentStatus;
+  points: number | null;
+  range: [number, number];
+  alternative: string | null;
+  alternativeLabel?: string;
+  /** Alternatives still possible when undetermined. */
+  possible?: string[];
+  missing?: string[];
+}
+
+export interface ScoreResult {
+  label: string;
+  score: number | null;
+  range: [number, number] | null;
+  category: string | null;
+  categoryLabel?: string;
+  possibleCategories?: string[];
+  components: Record<string, ComponentResult>;
+  missing: string[];
+  subscores?: Record<string, Omit<ScoreResult, 'subscores'>>;
+}
+
+export interface MissingInput {
+  ruleset: string;
+  lesion?: number;
+  input: string;
+  affects: string[];
+}
+
+/** A note on this evaluation: an unconfirmed source used, a component with no or several matches. */
+export interface EvaluationWarning {
+  code: 'UNCONFIRMED_SOURCE' | 'COMPONENT_NO_MATCH' | 'COMPONENT_MULTIPLE_MATCH' | 'TABLE_NO_ENTRY' | 'DOMAIN_TOO_LARGE';
+  ruleset: string;
+  lesion?: number;
+  message: string;
+}
+
+export interface RuleSetIdentity {
+  id: string;
+  version: string;
+  sha256: string;
+  title: string;
+}
+
+export interface LesionEvaluation {
+  level: string | null;
+  id?: string;
+  results: Record<string, ScoreResult>;
+}
+
+export interface Evaluation {
+  patient: { id: string | null };
+  results: Record<string, ScoreResult>;
+  lesions: LesionEvaluation[];
+  rulesets: RuleSetIdentity[];
+  trace: TraceEntry[];
+  missing: MissingInput[];
+  warnings: EvaluationWarning[];
+}

@@ -1,0 +1,47 @@
+import { readSchema } from '../source/schemas.js';
+import type { Scope } from '../ruleset/types.js';
+
+/** What the patient contract (schemas/patient.schema.json) says about one field. */
+export interface PatientField {
+  name: string;
+  scope: Scope;
+  enum?: readonly unknown[];
+  /** The unit of a bare number (`x-unit`). */
+  unit?: string;
+  /** Every unit the field accepts: the bare number's and those of its `{value, unit}` form. */
+  units: string[];
+}
+
+interface SchemaNode {
+  enum?: unknown[];
+  then?: { $ref?: string };
+  'x-unit'?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: { $ref?: string };
+  $defs?: Record<string, SchemaNode>;
+}
+
+let fields: Map<string, PatientField> | undefined;
+
+/** Field name → contract, keyed `patient:name` and `lesion:name`. Read once from the schema itself. */
+export function patientFields(): Map<string, PatientField> {
+  if (fields) return fields;
+  const schema = readSchema('patient') as SchemaNode;
+  fields = new Map();
+  const def = (ref: string | undefined): SchemaNode | undefined => (ref ? schema.$defs?.[ref.split('/').pop() ?? ''] : undefined);
+  const add = (scope: Scope, properties: Record<string, SchemaNode> = {}): void => {
+    for (const [name, node] of Object.entries(properties)) {
+      const unit = node['x-unit'];
+      const quantityUnits = (def(node.then?.$ref)?.properties?.unit?.enum ?? []).map(String);
+      const units = [...new Set([...(unit ? [unit] : []), ...quantityUnits])];
+      fields?.set(`${scope}:${name}`, { name, scope, units, ...(node.enum ? { enum: node.enum } : {}), ...(unit ? { unit } : {}) });
+    }
+  };
+  add('patient', schema.properties);
+  add('lesion', def(schema.properties?.lesions?.items?.$ref)?.properties);
+  return fields;
+}
+
+export function patientField(scope: Scope, name: string): PatientField | undefined {
+  return patientFields().get(`${scope}:${name}`);
+}

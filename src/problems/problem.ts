@@ -1,0 +1,88 @@
+/**
+ * Every problem the project reports — in a rule file, a patient file or at run time — is data of this
+ * shape (modelled on ajv's error objects and zod's issues). Modules collect problems; only the CLI
+ * (and later the server) formats them.
+ */
+export type ProblemCode =
+  // reading and parsing a file
+  | 'FILE_UNREADABLE'
+  | 'FILE_TOO_LARGE'
+  | 'YAML_SYNTAX'
+  | 'DUPLICATE_KEY'
+  | 'FORBIDDEN_KEY'
+  | 'ALIAS_LIMIT'
+  // JSON Schema violations (rule sets and patients alike)
+  | 'SCHEMA_REQUIRED'
+  | 'SCHEMA_UNKNOWN_KEY'
+  | 'SCHEMA_TYPE'
+  | 'SCHEMA_ENUM'
+  | 'SCHEMA_RANGE'
+  | 'SCHEMA_PATTERN'
+  | 'SCHEMA_INVALID'
+  // rule-set semantics
+  | 'DUPLICATE_ID'
+  | 'UNKNOWN_FACT'
+  | 'UNKNOWN_OPERATOR'
+  | 'UNKNOWN_TABLE'
+  | 'UNKNOWN_REFERENCE'
+  | 'UNKNOWN_PATIENT_FIELD'
+  | 'INPUT_DOMAIN_MISMATCH'
+  | 'UNIT_MISMATCH'
+  | 'VALUE_NOT_IN_DOMAIN'
+  | 'TABLE_KEY_NOT_IN_DOMAIN'
+  | 'TABLE_VALUE_NOT_IN_DOMAIN'
+  | 'BAND_GAP'
+  | 'BAND_OVERLAP'
+  | 'BAND_OUT_OF_RANGE'
+  | 'UNREACHABLE_ALTERNATIVE'
+  | 'COMPONENT_GAP'
+  | 'COMPONENT_OVERLAP'
+  | 'DOMAIN_TOO_LARGE'
+  | 'UNKNOWN_OUTPUT'
+  | 'DUPLICATE_RULESET'
+  | 'CHANGELOG_MISSING_VERSION'
+  // patient values and evaluation
+  | 'UNIT_UNSUPPORTED'
+  | 'COMPONENT_NO_MATCH'
+  | 'COMPONENT_MULTIPLE_MATCH'
+  | 'UNCONFIRMED_SOURCE'
+  | 'NO_RULESETS'
+  // rule-set test cases
+  | 'CASE_FAILED'
+  | 'CASE_UNKNOWN_RULESET';
+
+export type Severity = 'error' | 'warning';
+
+export interface Problem {
+  code: ProblemCode;
+  severity: Severity;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  /** JSON-pointer-like path of the offending value inside its document, e.g. `/lesions/0/level`. */
+  path?: string;
+}
+
+export function hasErrors(problems: readonly Problem[]): boolean {
+  return problems.some((p) => p.severity === 'error');
+}
+
+/** Stable order: by file, then position, so output and tests do not depend on discovery order. */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      a.code.localeCompare(b.code),
+  );
+}
+
+/** The error a whole operation fails with; carries every problem found, never just the first. */
+export class ProblemsError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(problems.map((p) => `${p.code}: ${p.message}`).join('\n'));
+    this.name = 'ProblemsError';
+  }
+}

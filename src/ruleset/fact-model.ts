@@ -1,0 +1,91 @@
+import { forEachLeaf } from './conditions.js';
+import type { RuleSetDocument, Scalar, ScoreSpec } from './types.js';
+
+/**
+ * What a rule set knows about each fact its conditions may test: where the value comes from and which
+ * values are worth trying. The same model drives the static coverage check (is every alternative
+ * reachable?) and the runtime treatment of missing data (which alternatives remain possible?).
+ */
+export type FactKind = 'input' | 'derived' | 'subscore';
+
+export interface FactInfo {
+  name: string;
+  kind: FactKind;
+  /** 'enum' facts compare to a closed list; 'number' facts to thresholds. */
+  valueType: 'enum' | 'boolean' | 'integer' | 'number';
+  /** Values that represent every distinct behaviour of this rule set's conditions on the fact. */
+  representatives: Scalar[];
+  /** For enum facts, every allowed value. */
+  allowed?: readonly string[];
+}
+
+export function buildFactModel(doc: RuleSetDocument): Map<string, FactInfo> {
+  const thresholds = collectThresholds(doc);
+  const facts = new Map<string, FactInfo>();
+  for (const [name, input] of Object.entries(doc.inputs)) {
+    if (input.type === 'boolean') facts.set(name, { name, kind: 'input', valueType: 'boolean', representatives: [true, false] });
+    else if (input.type === 'string') {
+      const allowed = input.enum ?? [];
+      facts.set(name, { name, kind: 'input', valueType: 'enum', representatives: [...allowed], allowed });
+    } else {
+      const values = numericRepresentatives(thresholds.get(name) ?? [], input.type === 'integer', input.minimum, input.maximum);
+      facts.set(name, { name, kind: 'input', valueType: input.type, representatives: values });
+    }
+  }
+  for (const [name, derived] of Object.entries(doc.derived ?? {})) {
+    const allowed = doc.tables?.[derived.lookup]?.values ?? [];
+    facts.set(name, { name, kind: 'derived', valueType: 'enum', representatives: [...allowed], allowed });
+  }
+  for (const score of doc.subscores ?? []) {
+    facts.set(score.id, { name: score.id, kind: 'subscore', valueType: 'integer', representatives: achievableTotals(score) });
+  }
+  return facts;
+}
+
+/**
+ * Between two thresholds every numeric comparison gives the same answer, so the thresholds and one
+ * value on each side of each stand for the whole range.
+ */
+export function numericRepresentatives(thresholds: number[], integer: boolean, minimum?: number, maximum?: number): number[] {
+  const values = new Set<number>();
+  for (const t of thresholds) {
+    const step = integer ? 1 : Math.max(1e-6, Math.abs(t) * 1e-9);
+    values.add(t - step).add(t).add(t + step);
+  }
+  if (minimum !== undefined) values.add(minimum);
+  if (maximum !== undefined) values.add(maximum);
+  if (values.size === 0) values.add(minimum ?? 0);
+  return [...values]
+    .filter((v) => (minimum === undefined || v >= minimum) && (maximum === undefined || v <= maximum))
+    .filter((v) => !integer || Number.isInteger(v))
+    .sort((a, b) => a - b);
+}
+
+/** Every total a score can reach, after its floor and ceiling. */
+export function achievableTotals(score: ScoreSpec): number[] {
+  return possibleTotals(score.components.map((c) => c.alternatives.map((a) => a.points)), score.total);
+}
+
+export function possibleTotals(pointSets: number[][], total?: { floor?: number; ceiling?: number }): number[] {
+  let sums = new Set<number>([0]);
+  for (const points of pointSets) {
+    const next = new Set<number>();
+    for (const s of sums) for (const p of points) next.add(s + p);
+    sums = next;
+  }
+  const clamp = (v: number): number => Math.min(total?.ceiling ?? Infinity, Math.max(total?.floor ?? -Infinity, v));
+  return [...new Set([...sums].map(clamp))].sort((a, b) => a - b);
+}
+
+function collectThresholds(doc: RuleSetDocument): Map<string, number[]> {
+  const thresholds = new Map<string, number[]>();
+  const scores: ScoreSpec[] = [...(doc.subscores ?? []), doc.score];
+  for (const score of scores)
+    for (const component of score.components)
+      for (const alternative of component.alternatives)
+        forEachLeaf(alternative.when, (leaf) => {
+          const values = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
+          for (const v of values) if (typeof v === 'number') thresholds.set(leaf.fact, [...(thresholds.get(leaf.fact) ?? []), v]);
+        });
+  return thresholds;
+}

@@ -1,0 +1,159 @@
+import { readFileSync, statSync } from 'node:fs';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import type { Problem, ProblemCode } from '../problems/problem.js';
+
+/** Rule files and patient files are small; anything larger is a mistake or an attack. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** Anchors are allowed (informaticists reuse conditions) but not the exponential "billion laughs" expansion. */
+export const MAX_ALIAS_COUNT = 100;
+/** Keys that would reach Object.prototype when a document is turned into JavaScript objects. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export type PathSegment = string | number;
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/**
+ * A parsed YAML or JSON document (JSON is YAML) that remembers where every value came from, so that any
+ * later problem — a schema violation, an unknown fact — can be reported at its line and column.
+ */
+export interface SourceDocument {
+  file: string;
+  /** The plain JavaScript value; undefined when the text could not be parsed. */
+  data: unknown;
+  problems: Problem[];
+  /** Position of the value at `path`, or of its key when `key` is set; falls back to the nearest ancestor. */
+  locate(path: readonly PathSegment[], options?: { key?: boolean }): Position;
+  /** A problem positioned at `path`. */
+  problemAt(path: readonly PathSegment[], code: ProblemCode, message: string, options?: { key?: boolean; severity?: 'error' | 'warning' }): Problem;
+}
+
+export function readSourceFile(file: string): SourceDocument {
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_FILE_BYTES) {
+      return emptyDocument(file, 'FILE_TOO_LARGE', `file is ${size} bytes; the limit is ${MAX_FILE_BYTES} bytes`);
+    }
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? 'unknown error';
+    return emptyDocument(file, 'FILE_UNREADABLE', `cannot read file (${reason})`);
+  }
+  return parseSource(text, file);
+}
+
+export function parseSource(text: string, file: string): SourceDocument {
+  if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
+    return emptyDocument(file, 'FILE_TOO_LARGE', `document is larger than ${MAX_FILE_BYTES} bytes`);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const problems: Problem[] = [];
+  const at = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+
+  for (const err of [...doc.errors, ...doc.warnings]) {
+    const code: ProblemCode = err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
+    const message = err.message.split('\n')[0] ?? err.message;
+    problems.push({ code, severity: 'error', message, file, ...at(err.pos[0]) });
+  }
+
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
+        problems.push({
+          code: 'FORBIDDEN_KEY',
+          severity: 'error',
+          message: `the key "${String(pair.key.value)}" is not allowed (it could alter object prototypes)`,
+          file,
+          ...at(pair.key.range?.[0] ?? 0),
+        });
+      }
+    },
+  });
+
+  let data: unknown;
+  if (problems.length === 0) {
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      problems.push({
+        code: 'ALIAS_LIMIT',
+        severity: 'error',
+        message: `too many alias expansions (limit ${MAX_ALIAS_COUNT}): ${(err as Error).message}`,
+        file,
+        line: 1,
+        column: 1,
+      });
+    }
+  }
+
+  const locate = (path: readonly PathSegment[], options: { key?: boolean } = {}): Position => {
+    const node = findNode(doc, path, options.key ?? false);
+    return at(node?.range?.[0] ?? 0);
+  };
+  return {
+    file,
+    data,
+    problems,
+    locate,
+    problemAt: (path, code, message, options = {}) => ({
+      code,
+      severity: options.severity ?? 'error',
+      message,
+      file,
+      path: toPointer(path),
+      ...locate(path, options),
+    }),
+  };
+}
+
+/** Walks the YAML node tree along `path`; stops at the deepest node that exists. */
+function findNode(doc: Document, path: readonly PathSegment[], wantKey: boolean): Node | undefined {
+  let node: unknown = doc.contents;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) return node;
+      if (last && wantKey) return pair.key as Node;
+      node = pair.value ?? pair.key;
+    } else if (isSeq(node) && typeof segment === 'number' && node.items[segment] !== undefined) {
+      node = node.items[segment];
+    } else {
+      return node as Node | undefined;
+    }
+  }
+  return node as Node | undefined;
+}
+
+export function toPointer(path: readonly PathSegment[]): string {
+  return '/' + path.map((s) => String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+}
+
+export function fromPointer(pointer: string): PathSegment[] {
+  if (pointer === '' || pointer === '/') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function emptyDocument(file: string, code: ProblemCode, message: string): SourceDocument {
+  const problem: Problem = { code, severity: 'error', message, file, line: 1, column: 1 };
+  return {
+    file,
+    data: undefined,
+    problems: [problem],
+    locate: () => ({ line: 1, column: 1 }),
+    problemAt: (path, c, m, options = {}) => ({ code: c, severity: options.severity ?? 'error', message: m, file, path: toPointer(path), line: 1, column: 1 }),
+  };
+}
