@@ -1,15 +1,16 @@
 import type { ErrorObject } from 'ajv';
 import type { Problem } from '../problems/problem.js';
-import { fromPointer, type SourceDocument } from './source-document.js';
+import { fromPointer, type PathSegment, type SourceDocument } from './source-document.js';
 import { closest } from './closest.js';
 
 /**
- * Turns ajv's errors (compiled with `allErrors` and `verbose`) into positioned problems.
+ * Turns ajv's errors (compiled with `allErrors` and `verbose`) into positioned problems. `at` maps a
+ * path inside the validated value to its place in the source, for values embedded in a larger file.
  * - `if` errors only say "must match then": the `then` branch's own errors are reported instead.
  * - An `anyOf`/`oneOf` failure is reported once, naming its branches by title, instead of every
  *   branch's private complaint.
  */
-export function schemaProblems(errors: readonly ErrorObject[], source: SourceDocument): Problem[] {
+export function schemaProblems(errors: readonly ErrorObject[], source: SourceDocument, at: (path: PathSegment[]) => PathSegment[] = (p) => p): Problem[] {
   const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
   const coveredByUnion = (e: ErrorObject): boolean =>
     unions.some(
@@ -18,13 +19,13 @@ export function schemaProblems(errors: readonly ErrorObject[], source: SourceDoc
   const problems: Problem[] = [];
   for (const error of errors) {
     if (error.keyword === 'if' || coveredByUnion(error)) continue;
-    problems.push(toProblem(error, source));
+    problems.push(toProblem(error, source, at));
   }
   return dedupe(problems);
 }
 
-function toProblem(e: ErrorObject, source: SourceDocument): Problem {
-  const path = fromPointer(e.instancePath);
+function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegment[]) => PathSegment[]): Problem {
+  const path = at(fromPointer(e.instancePath));
   const where = e.instancePath === '' ? 'the document' : `"${e.instancePath}"`;
   const given = describe(e.data);
   const params = e.params as Record<string, unknown>;

@@ -1,0 +1,74 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Patient } from '../patient/load-patient.js';
+import type { Problem } from '../problems/problem.js';
+import { hasErrors } from '../problems/problem.js';
+import { schemaProblems } from '../source/schema-problems.js';
+import { validator } from '../source/schemas.js';
+import { readSourceFile, type PathSegment } from '../source/source-document.js';
+
+export interface Expectation {
+  score?: number | null;
+  range?: [number, number] | null;
+  category?: string | null;
+  possibleCategories?: string[];
+  components?: Record<string, number | null>;
+  subscores?: Record<string, number | null>;
+  missing?: string[];
+  fired?: string[];
+  warnings?: string[];
+}
+
+export interface TestCase {
+  ruleset: string;
+  name: string;
+  file: string;
+  line: number;
+  patient: Patient;
+  lesionIndex: number;
+  expect: Expectation;
+}
+
+interface CaseDocument {
+  ruleset: string;
+  cases: Array<{ name: string; patient?: Patient; lesion?: Patient; lesionIndex?: number; expect: Expectation }>;
+}
+
+/** Test-case files (`*.test.yaml`) under the given files or folders. */
+export function findCaseFiles(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  const visit = (path: string): void => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) for (const entry of readdirSync(path).sort()) visit(join(path, entry));
+    else if (/\.test\.ya?ml$/.test(path)) files.push(path);
+  };
+  paths.forEach(visit);
+  return files;
+}
+
+/**
+ * Reads one case file; every case's patient is checked against the patient contract where it stands
+ * in the file (a `lesion:` shorthand becomes a patient with that one lesion).
+ */
+export function loadCaseFile(file: string): { cases: TestCase[]; problems: Problem[] } {
+  const source = readSourceFile(file);
+  if (hasErrors(source.problems)) return { cases: [], problems: source.problems };
+  const validateCases = validator('cases');
+  if (!validateCases(source.data)) return { cases: [], problems: schemaProblems(validateCases.errors ?? [], source) };
+
+  const doc = source.data as CaseDocument;
+  const validatePatient = validator('patient');
+  const problems: Problem[] = [];
+  const cases: TestCase[] = [];
+  doc.cases.forEach((c, i) => {
+    const patient: Patient = { ...(c.patient ?? {}), ...(c.lesion ? { lesions: [c.lesion] } : {}) };
+    if (!validatePatient(patient)) {
+      const toSource = (path: PathSegment[]): PathSegment[] =>
+        c.lesion && path[0] === 'lesions' && path[1] === 0 ? ['cases', i, 'lesion', ...path.slice(2)] : ['cases', i, 'patient', ...path];
+      problems.push(...schemaProblems(validatePatient.errors ?? [], source, toSource));
+      return;
+    }
+    cases.push({ ruleset: doc.ruleset, name: c.name, file, line: source.locate(['cases', i]).line, patient, lesionIndex: c.lesionIndex ?? 0, expect: c.expect });
+  });
+  return { cases, problems };
+}

@@ -1,0 +1,52 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+import { evaluatePatient } from '../engine/evaluate-patient.js';
+import { parsePatient } from '../patient/load-patient.js';
+import type { Problem } from '../problems/problem.js';
+import { EXIT, Exit } from './exit-codes.js';
+import { loadRulesOrExit } from './load-rules.js';
+
+export interface BatchOptions {
+  rules?: string[];
+  output?: string;
+}
+
+/**
+ * One patient per NDJSON line in, one result per line out, in the same order. A bad line becomes an
+ * error record naming its line and the batch goes on; the exit code is 2 if any line was bad.
+ */
+export async function batchCommand(file: string, options: BatchOptions): Promise<void> {
+  const rulesets = await loadRulesOrExit(options.rules);
+  const input = createReadStream(file, 'utf8');
+  const opened = await Promise.race([once(input, 'readable').then(() => true), once(input, 'error').then(() => false)]);
+  if (!opened) {
+    process.stderr.write(`${file}:1:1 FILE_UNREADABLE cannot read file\n`);
+    throw new Exit(EXIT.input);
+  }
+  const out: Writable = options.output ? createWriteStream(options.output) : process.stdout;
+  let lineNo = 0;
+  let rows = 0;
+  let bad = 0;
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+    lineNo++;
+    if (line.trim() === '') continue;
+    rows++;
+    const { patient, problems } = parsePatient(line, file);
+    let record: unknown;
+    if (patient) {
+      record = await evaluatePatient(patient, rulesets);
+    } else {
+      bad++;
+      record = { line: lineNo, error: { problems: problems.map((p): Problem => ({ ...p, line: lineNo })) } };
+    }
+    if (!out.write(JSON.stringify(record) + '\n')) await once(out, 'drain');
+  }
+  if (out !== process.stdout) {
+    out.end();
+    await once(out, 'finish');
+  }
+  process.stderr.write(`${rows} patient${rows === 1 ? '' : 's'}, ${rows - bad} evaluated, ${bad} invalid\n`);
+  if (bad > 0) throw new Exit(EXIT.input);
+}

@@ -1,0 +1,21 @@
+/** Distinct exit codes so scripts can tell whose fault a failure is. Documented in the README. */
+export const EXIT = {
+  ok: 0,
+  /** A rule set (or profile, or test case file) has problems, or a rule-set test case failed. */
+  rules: 1,
+  /** The patient input is invalid or unreadable. */
+  input: 2,
+  /** The command line itself is wrong. */
+  usage: 64,
+  /** A bug: reported in one line; set SPINEMETS_DEBUG=1 for the stack. */
+  internal: 70,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Thrown by commands to end with a code after they have printed what they had to say. */
+export class Exit extends Error {
+  constructor(readonly code: ExitCode) {
+    super(`exit ${code}`);
+  }
+}

@@ -1,0 +1,73 @@
+import type { ComponentResult, Evaluation, ScoreResult } from '../engine/types.js';
+
+/**
+ * The readable report: per score its total and category, then each component's points and the
+ * alternative that gave them (or the range and what is missing). Derived only from the evaluation.
+ */
+export function formatEvaluation(evaluation: Evaluation): string {
+  const lines: string[] = [];
+  lines.push(`Patient ${evaluation.patient.id ?? '(no id)'}`);
+  const titles = new Map(evaluation.rulesets.map((r) => [r.id, r.title]));
+
+  for (const [id, result] of Object.entries(evaluation.results)) lines.push('', ...formatScore(titles.get(id) ?? id, result, '  '));
+  evaluation.lesions.forEach((lesion, i) => {
+    lines.push('', `Lesion ${i + 1}${lesion.level ? `: ${lesion.level}` : ''}${lesion.id ? ` (${lesion.id})` : ''}`);
+    for (const [id, result] of Object.entries(lesion.results)) lines.push(...formatScore(titles.get(id) ?? id, result, '  '));
+  });
+
+  if (evaluation.missing.length) {
+    lines.push('', 'Missing inputs (scores are ranges until these are given):');
+    for (const m of evaluation.missing) {
+      lines.push(`  - ${m.input}${m.lesion !== undefined ? ` (lesion ${m.lesion + 1})` : ''}: ${m.ruleset} ${m.affects.join(', ')}`);
+    }
+  }
+  if (evaluation.warnings.length) {
+    lines.push('', 'Notes:');
+    for (const w of dedupe(evaluation.warnings.map((w) => `${w.code} ${w.ruleset}: ${w.message}`))) lines.push(`  - ${w}`);
+  }
+  lines.push('', 'Rule sets: ' + evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256 ${r.sha256.slice(0, 12)})`).join(', '));
+  return lines.join('\n') + '\n';
+}
+
+function formatScore(title: string, result: ScoreResult, indent: string): string[] {
+  const lines = [`${indent}${title}: ${headline(result)}`];
+  const width = Math.max(...Object.values(result.components).map((c) => c.label.length), 10);
+  for (const component of Object.values(result.components)) {
+    lines.push(`${indent}  ${pad(shorten(component.label), Math.min(width, 48))} ${componentLine(component)}`);
+  }
+  for (const sub of Object.values(result.subscores ?? {})) lines.push(...formatScore(`${sub.label} (subscore)`, sub, indent + '  '));
+  return lines;
+}
+
+function headline(result: ScoreResult): string {
+  const value = result.score !== null ? String(result.score) : result.range ? `undetermined, ${result.range[0]}–${result.range[1]}` : 'undetermined';
+  const category = result.category
+    ? ` — ${result.categoryLabel ?? result.category}`
+    : result.possibleCategories?.length
+      ? ` — category undetermined (${result.possibleCategories.join(' | ')})`
+      : '';
+  const missing = result.missing.length ? `; missing: ${result.missing.join(', ')}` : '';
+  return `${value}${category}${missing}`;
+}
+
+function componentLine(c: ComponentResult): string {
+  if (c.status === 'determined') return `${signed(c.points ?? 0)}  ${c.alternativeLabel ?? c.alternative ?? ''}`;
+  if (c.status === 'conflict') return `?   ${c.range[0]}–${c.range[1]}, rule conflict (see notes)`;
+  return `?   ${c.range[0]}–${c.range[1]}, missing ${c.missing?.join(', ') ?? ''}`;
+}
+
+function signed(points: number): string {
+  return pad(points > 0 ? `+${points}` : String(points), 3);
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+function shorten(label: string): string {
+  return label.length > 48 ? `${label.slice(0, 45)}...` : label;
+}
+
+function dedupe(items: string[]): string[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,17 @@
+import { formatProblems } from '../problems/format.js';
+import { hasErrors, sortProblems } from '../problems/problem.js';
+import { BUNDLED_RULES_DIR, loadRuleSets } from '../ruleset/load-rulesets.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
+import { EXIT, Exit } from './exit-codes.js';
+
+/** Loads the rule sets a command runs on, or prints every problem and exits 1. */
+export async function loadRulesOrExit(paths: readonly string[] | undefined): Promise<LoadedRuleSet[]> {
+  const { rulesets, problems } = await loadRuleSets(paths?.length ? paths : [BUNDLED_RULES_DIR]);
+  if (problems.length) process.stderr.write(formatProblems(sortProblems(problems)) + '\n');
+  if (hasErrors(problems)) throw new Exit(EXIT.rules);
+  if (rulesets.length === 0) {
+    process.stderr.write(`NO_RULESETS no rule set found in ${paths?.join(', ') ?? BUNDLED_RULES_DIR}\n`);
+    throw new Exit(EXIT.rules);
+  }
+  return rulesets;
+}

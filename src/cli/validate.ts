@@ -1,0 +1,16 @@
+import { formatProblems } from '../problems/format.js';
+import { hasErrors, sortProblems } from '../problems/problem.js';
+import { BUNDLED_RULES_DIR, loadRuleSets } from '../ruleset/load-rulesets.js';
+import { EXIT, Exit } from './exit-codes.js';
+
+/** Checks rule files and reports every problem of every file at once. */
+export async function validateCommand(paths: string[]): Promise<void> {
+  const { rulesets, problems } = await loadRuleSets(paths.length ? paths : [BUNDLED_RULES_DIR]);
+  if (problems.length) process.stdout.write(formatProblems(sortProblems(problems)) + '\n');
+  if (hasErrors(problems)) {
+    const errors = problems.filter((p) => p.severity === 'error').length;
+    process.stdout.write(`${errors} problem${errors === 1 ? '' : 's'} found\n`);
+    throw new Exit(EXIT.rules);
+  }
+  for (const r of rulesets) process.stdout.write(`ok ${r.document.id} ${r.document.version} sha256:${r.sha256} ${r.file}\n`);
+}
