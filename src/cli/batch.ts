@@ -3,8 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { evaluatePatient } from '../engine/evaluate-patient.js';
-import { parsePatient } from '../patient/load-patient.js';
-import type { Problem } from '../problems/problem.js';
+import { parsePatientJsonLine } from '../patient/load-patient.js';
 import { EXIT, Exit } from './exit-codes.js';
 import { loadRulesOrExit } from './load-rules.js';
 
@@ -33,13 +32,13 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
     lineNo++;
     if (line.trim() === '') continue;
     rows++;
-    const { patient, problems } = parsePatient(line, file);
+    const { patient, problems } = parsePatientJsonLine(line, file, lineNo);
     let record: unknown;
     if (patient) {
       record = await evaluatePatient(patient, rulesets);
     } else {
       bad++;
-      record = { line: lineNo, error: { problems: problems.map((p): Problem => ({ ...p, line: lineNo })) } };
+      record = { line: lineNo, error: { problems } };
     }
     if (!out.write(JSON.stringify(record) + '\n')) await once(out, 'drain');
   }

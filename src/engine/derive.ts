@@ -1,5 +1,6 @@
 import type { LoadedRuleSet, Scalar, TableRow } from '../ruleset/types.js';
 import type { FactStates } from './fact-state.js';
+import { lesionField } from './lesion-field.js';
 import type { LookupTrace } from './types.js';
 
 export interface TableEntry {
@@ -23,8 +24,9 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion?: 
   const trace: LookupTrace[] = [];
   for (const [name, derived] of Object.entries(ruleset.document.derived ?? {})) {
     const key = facts.get(derived.key);
-    const base = { kind: 'lookup' as const, ruleset: ruleset.document.id, ...(lesion === undefined ? {} : { lesion }), fact: name, table: derived.lookup };
-    const tableReference = ruleset.document.tables?.[derived.lookup]?.reference ?? '';
+    const base = { kind: 'lookup' as const, ruleset: ruleset.document.id, ...lesionField(lesion), fact: name, table: derived.lookup };
+    const cite = (id: string): string => ruleset.document.references[id]?.citation ?? id;
+    const tableReference = cite(ruleset.document.tables?.[derived.lookup]?.reference ?? '');
     if (!key?.present) {
       facts.set(name, { present: false, because: key ? key.because : [derived.key], domain: imageOf(ruleset, derived.lookup, key?.domain ?? keyDomain(ruleset, derived.key)) });
       trace.push({ ...base, key: null, value: null, reference: tableReference });
@@ -41,7 +43,7 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion?: 
       ...base,
       key: key.value,
       value: entry.value,
-      reference: entry.reference,
+      reference: cite(entry.reference),
       ...(entry.unconfirmed ? { unconfirmed: entry.unconfirmed } : {}),
       ...(entry.note ? { note: entry.note } : {}),
     });

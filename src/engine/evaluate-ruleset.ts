@@ -1,6 +1,7 @@
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { deriveFacts } from './derive.js';
-import { evaluateComponents, lesionField } from './evaluate-components.js';
+import { evaluateComponents } from './evaluate-components.js';
+import { lesionField } from './lesion-field.js';
 import { readInputs, type ScopeInstance } from './read-inputs.js';
 import { evaluateTotal } from './total.js';
 import type { EvaluationWarning, MissingInput, ScoreResult, TraceEntry } from './types.js';
@@ -35,8 +36,9 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
   const subscores: Record<string, Omit<ScoreResult, 'subscores'>> = {};
   let primary: ScoreResult | undefined;
   for (const score of ruleset.scores) {
-    const components = await evaluateComponents(ruleset, score, facts, lesion);
-    const total = evaluateTotal(ruleset, score, components, lesion);
+    const evaluated = await evaluateComponents(ruleset, score, facts, lesion);
+    const total = evaluateTotal(ruleset, score, evaluated, lesion);
+    const { components } = evaluated;
     trace.push(...components.flatMap((c) => c.rules), ...total.trace);
     warnings.push(...components.flatMap((c) => c.warnings), ...total.warnings);
 

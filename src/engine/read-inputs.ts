@@ -1,6 +1,7 @@
 import { patientField } from '../patient/patient-fields.js';
 import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
 import type { FactStates } from './fact-state.js';
+import { lesionField } from './lesion-field.js';
 import type { InputTrace } from './types.js';
 
 export type Record_ = Record<string, unknown>;
@@ -25,7 +26,7 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance): { f
     const from = input.from ?? document.scope;
     const container = from === 'lesion' ? instance.lesion : instance.patient;
     const raw = container?.[name];
-    const base = { kind: 'input' as const, ruleset: document.id, ...lesionOf(instance), input: name };
+    const base = { kind: 'input' as const, ruleset: document.id, ...lesionField(instance.lesionIndex), input: name };
 
     if (raw === undefined) {
       if (input.default?.countOf === 'lesions' && lesions && lesions.length > 0) {
@@ -55,7 +56,8 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance): { f
     // Rounded so that, e.g., 35 g/L × 0.1 compares equal to the 3.5 g/dL threshold despite binary floating point.
     const value = Math.round(quantity.value * conversion.factor * 1e10) / 1e10;
     facts.set(name, { present: true, value });
-    trace.push({ ...base, value, source: 'converted', given: raw, unit: input.unit, conversion });
+    const citation = document.references[conversion.reference]?.citation ?? conversion.reference;
+    trace.push({ ...base, value, source: 'converted', given: raw, unit: input.unit, conversion: { ...conversion, reference: citation } });
   }
   return { facts, trace };
 }
@@ -67,8 +69,4 @@ function asQuantity(raw: unknown, bareUnit: string | undefined): { value: number
     if (typeof q.value === 'number' && typeof q.unit === 'string') return { value: q.value, unit: q.unit };
   }
   return undefined;
-}
-
-export function lesionOf(instance: ScopeInstance): { lesion?: number } {
-  return instance.lesionIndex === undefined ? {} : { lesion: instance.lesionIndex };
 }

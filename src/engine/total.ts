@@ -1,7 +1,7 @@
 import { possibleTotals } from '../ruleset/fact-model.js';
 import type { LoadedRuleSet, ScoreSpec } from '../ruleset/types.js';
-import type { ComponentEvaluation } from './evaluate-components.js';
-import { lesionField } from './evaluate-components.js';
+import type { ComponentsEvaluation } from './evaluate-components.js';
+import { lesionField } from './lesion-field.js';
 import type { BandTrace, EvaluationWarning, ScoreResult, TotalTrace } from './types.js';
 
 export interface TotalEvaluation {
@@ -17,9 +17,10 @@ export interface TotalEvaluation {
  * the total is the set of sums still possible: `score` is set only if that set is a single value, and
  * `category` only if every possible total falls in one band.
  */
-export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, components: ComponentEvaluation[], lesion?: number): TotalEvaluation {
+export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, evaluated: ComponentsEvaluation, lesion?: number): TotalEvaluation {
   const { document } = ruleset;
-  const possible = possibleTotals(components.map((c) => c.possiblePoints), score.total);
+  const { components } = evaluated;
+  const possible = possibleTotals(evaluated.pointSets, score.total);
   const decided = possible.length === 1 ? (possible[0] ?? null) : null;
   const range: [number, number] | null = possible.length ? [possible[0] ?? 0, possible[possible.length - 1] ?? 0] : null;
   const allDetermined = components.every((c) => c.result.status === 'determined');

@@ -19,6 +19,19 @@ export function parsePatient(text: string, name: string): PatientLoad {
   return checkPatient(parseSource(text, name));
 }
 
+/** One NDJSON line: strictly JSON (a YAML parser would read a stray word as a string patient). */
+export function parsePatientJsonLine(text: string, name: string, line: number): PatientLoad {
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    const position = /position (\d+)/.exec((err as Error).message);
+    const column = position ? Number(position[1]) + 1 : 1;
+    return { problems: [{ code: 'JSON_SYNTAX', severity: 'error', message: `not valid JSON: ${(err as Error).message}`, file: name, line, column }] };
+  }
+  const load = checkPatient(parseSource(text, name));
+  return { ...load, problems: load.problems.map((p) => ({ ...p, line })) };
+}
+
 /** JSON or YAML, checked against schemas/patient.schema.json with every problem positioned. */
 export function checkPatient(source: SourceDocument): PatientLoad {
   if (hasErrors(source.problems)) return { problems: source.problems };

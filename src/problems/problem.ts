@@ -8,6 +8,7 @@ export type ProblemCode =
   | 'FILE_UNREADABLE'
   | 'FILE_TOO_LARGE'
   | 'YAML_SYNTAX'
+  | 'JSON_SYNTAX'
   | 'DUPLICATE_KEY'
   | 'FORBIDDEN_KEY'
   | 'ALIAS_LIMIT'

@@ -165,7 +165,7 @@ function checkBands(score: ReturnType<typeof placedScores>[number]['score'], pat
     categories.add(band.category);
     if (band.min > band.max) at(bPath, 'BAND_OUT_OF_RANGE', `band ${band.category} has min ${band.min} above max ${band.max}`);
     const previous = order[k - 1]?.band;
-    if (previous && band.min > previous.max + 1) at([...bPath, 'min'], 'BAND_GAP', `no band covers ${previous.max + 1}–${band.min - 1} (between ${previous.category} and ${band.category})`);
+    if (previous && band.min > previous.max + 1) at([...bPath, 'min'], 'BAND_GAP', `no band covers ${span(previous.max + 1, band.min - 1)} (between ${previous.category} and ${band.category})`);
     if (previous && band.min <= previous.max) at([...bPath, 'min'], 'BAND_OVERLAP', `band ${band.category} starts at ${band.min}, inside ${previous.category} (${previous.min}–${previous.max})`);
   });
   const totals = achievableTotals(score);
@@ -173,6 +173,10 @@ function checkBands(score: ReturnType<typeof placedScores>[number]['score'], pat
   const highest = Math.max(...order.map((o) => o.band.max));
   const uncovered = totals.filter((t) => t < lowest || t > highest);
   if (uncovered.length) at([...path, 'bands'], 'BAND_OUT_OF_RANGE', `achievable totals ${uncovered.join(', ')} fall in no band (bands cover ${lowest}–${highest})`);
+}
+
+function span(from: number, to: number): string {
+  return from === to ? String(from) : `${from}–${to}`;
 }
 
 function producibleOutputs(doc: RuleSetDocument): Set<string> {

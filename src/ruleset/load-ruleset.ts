@@ -20,13 +20,17 @@ export async function loadRuleSetFile(file: string): Promise<RuleSetLoad> {
   return loadRuleSetSource(readSourceFile(file));
 }
 
-/** Parse → JSON Schema → names and domains → exhaustive coverage; each stage runs only on a sound input. */
+/**
+ * Parse → JSON Schema → names and domains → exhaustive coverage. Name and domain checks run even when
+ * the schema fails, so an author sees every problem at once; coverage runs only on a sound rule set.
+ */
 export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSetLoad> {
   if (hasErrors(source.problems)) return { problems: source.problems };
   const validate = validator('ruleset');
-  if (!validate(source.data)) return { problems: schemaProblems(validate.errors ?? [], source) };
-
   const document = source.data as RuleSetDocument;
+  if (!validate(document)) {
+    return { problems: [...schemaProblems(validate.errors ?? [], source), ...semanticProblemsOfInvalid(document, source)] };
+  }
   const facts = buildFactModel(document);
   const semantic = checkSemantics(document, facts, source);
   if (hasErrors(semantic)) return { problems: semantic };
@@ -36,4 +40,13 @@ export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSet
   const problems = [...semantic, ...coverage];
   if (hasErrors(problems)) return { problems };
   return { ruleset: { ...draft, sha256: contentHash(document) }, problems };
+}
+
+/** On a document the schema rejected, the name checks may meet shapes they cannot read; those parts are skipped. */
+function semanticProblemsOfInvalid(document: RuleSetDocument, source: SourceDocument): Problem[] {
+  try {
+    return checkSemantics(document, buildFactModel(document), source);
+  } catch {
+    return [];
+  }
 }

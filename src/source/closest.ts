@@ -1,5 +1,8 @@
 /** The candidate nearest to `word` by edit distance, when near enough to be a plausible typo. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  // An abbreviation ("eq" for "equal") is a likelier intent than an unrelated short word.
+  const prefixed = word.length >= 2 ? candidates.find((c) => c.toLowerCase().startsWith(word.toLowerCase())) : undefined;
+  if (prefixed) return prefixed;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of candidates) {

@@ -16,9 +16,12 @@ export function schemaProblems(errors: readonly ErrorObject[], source: SourceDoc
     unions.some(
       (u) => u !== e && e.instancePath.startsWith(u.instancePath) && e.schemaPath.startsWith(u.schemaPath + '/'),
     );
+  // A value of the wrong type also fails its enum or bounds; the type is the one thing to say.
+  const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   const problems: Problem[] = [];
   for (const error of errors) {
     if (error.keyword === 'if' || coveredByUnion(error)) continue;
+    if (error.keyword !== 'type' && wrongType.has(error.instancePath)) continue;
     problems.push(toProblem(error, source, at));
   }
   return dedupe(problems);

@@ -1,0 +1,49 @@
+import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
+import { tableEntry } from './derive.js';
+import type { FactStates } from './fact-state.js';
+
+/**
+ * The unknowns behind a set of missing facts, as variables to enumerate. A derived fact whose key is
+ * missing is represented by its key (so two lookups of one level stay consistent), plus a variable of
+ * its own for the keys that have no row; a fact without a usable key is its own variable.
+ */
+export interface MissingValues {
+  variables: Map<string, Scalar[]>;
+  /** The missing facts' values under one assignment of the variables. */
+  resolve(assignment: Readonly<Record<string, Scalar>>): Record<string, Scalar>;
+}
+
+export function missingValues(ruleset: LoadedRuleSet, facts: FactStates, missing: readonly string[]): MissingValues {
+  const variables = new Map<string, Scalar[]>();
+  const domainOf = (fact: string): Scalar[] => {
+    const state = facts.get(fact);
+    return (state && !state.present ? state.domain : undefined) ?? [...(ruleset.facts.get(fact)?.representatives ?? [])];
+  };
+  const keyed = new Map<string, { key: string; table: string }>();
+  for (const fact of missing) {
+    const derived = ruleset.document.derived?.[fact];
+    const keyState = derived ? facts.get(derived.key) : undefined;
+    if (derived && keyState && !keyState.present) {
+      const keys = domainOf(derived.key);
+      variables.set(derived.key, keys);
+      keyed.set(fact, { key: derived.key, table: derived.lookup });
+      if (keys.some((k) => !tableEntry(ruleset, derived.lookup, k))) variables.set(fact, [...(ruleset.document.tables?.[derived.lookup]?.values ?? [])]);
+    } else {
+      variables.set(fact, derived ? [...(ruleset.document.tables?.[derived.lookup]?.values ?? [])] : domainOf(fact));
+    }
+  }
+  return {
+    variables,
+    resolve(assignment) {
+      const values: Record<string, Scalar> = {};
+      for (const fact of missing) {
+        const via = keyed.get(fact);
+        const key = via ? assignment[via.key] : undefined;
+        const looked = via && key !== undefined ? tableEntry(ruleset, via.table, key)?.value : undefined;
+        const value = looked ?? assignment[fact];
+        if (value !== undefined) values[fact] = value;
+      }
+      return values;
+    },
+  };
+}

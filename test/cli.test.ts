@@ -1,0 +1,169 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { positionOf, read, SINS_FILE, writeVariant } from './support/mutate.js';
+
+/** The built command, run the way a user runs it (`npm test` builds first). */
+const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const EXAMPLE = new URL('../examples/patient.yaml', import.meta.url).pathname;
+const RULES = new URL('../rules/', import.meta.url).pathname;
+
+function run(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'spinemets-cli-'));
+
+describe('spinemets evaluate', () => {
+  it('prints a readable SINS and NESMS evaluation of the example', () => {
+    const { code, stdout } = run(['evaluate', EXAMPLE]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Lesion 1: T12\n\s+Spinal Instability Neoplastic Score \(SINS\): 11 — Potentially unstable/);
+    expect(stdout).toMatch(/Lesion 2: L3\n\s+Spinal Instability Neoplastic Score \(SINS\): undetermined, 3–6 — Stable; missing: collapse/);
+    expect(stdout).toMatch(/New England Spinal Metastasis Score \(NESMS\): 3/);
+  });
+
+  it('emits the JSON contract with --format json', () => {
+    const { code, stdout } = run(['evaluate', EXAMPLE, '--format', 'json']);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.patient).toEqual({ id: 'example-001' });
+    expect(out.lesions[0]).toMatchObject({ level: 'T12', results: { sins: { score: 11, range: [11, 11], category: 'potentially_unstable' } } });
+    expect(out.lesions[1].results.sins).toMatchObject({ score: null, range: [3, 6], category: 'stable', missing: ['collapse'] });
+    expect(out.results.nesms).toMatchObject({ score: 3, range: [3, 3], category: 'nesms_3' });
+    expect(out.rulesets.map((r: { id: string }) => r.id)).toEqual(['nesms', 'sins']);
+    expect(out.rulesets[1].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(out.trace.length).toBeGreaterThan(40);
+  });
+
+  it('rejects an invalid patient with positioned errors and exit code 2, no stack trace', () => {
+    const file = join(tmp(), 'bad.yaml');
+    const text = 'id: x\nlesions:\n  - level: T13\n    bilskyGrade: 2\n';
+    writeFileSync(file, text);
+    const { code, stdout, stderr } = run(['evaluate', file]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    const level = positionOf(text, 'T13');
+    const grade = positionOf(text, '2\n');
+    expect(stderr).toContain(`${file}:${level.line}:${level.column} SCHEMA_ENUM`);
+    expect(stderr).toContain(`${file}:${grade.line}:${grade.column} SCHEMA_TYPE`);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports a patient file that cannot be read with exit code 2', () => {
+    const { code, stderr } = run(['evaluate', '/nonexistent/patient.json']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^\/nonexistent\/patient\.json:1:1 FILE_UNREADABLE/);
+  });
+
+  it('refuses to evaluate with a broken rule set (exit 1), naming its problems', () => {
+    const { file, text } = writeVariant(read(SINS_FILE), [['value: lytic }', 'value: lytc }']], 'sins.yaml');
+    const { code, stdout, stderr } = run(['evaluate', EXAMPLE, '--rules', file]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    const p = positionOf(text, 'lytc');
+    expect(stderr).toContain(`${file}:${p.line}:${p.column} VALUE_NOT_IN_DOMAIN`);
+  });
+});
+
+describe('spinemets validate', () => {
+  it('passes the bundled rule sets', () => {
+    const { code, stdout } = run(['validate']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ok nesms 1\.0\.0 sha256:[0-9a-f]{64}/m);
+    expect(stdout).toMatch(/^ok sins 1\.0\.0 sha256:[0-9a-f]{64}/m);
+  });
+
+  it('reports every problem of every file with file:line:column CODE, exit 1', () => {
+    const dir = tmp();
+    cpSync(RULES, dir, { recursive: true });
+    const sinsFile = join(dir, 'sins', 'sins.yaml');
+    const { text } = { text: read(sinsFile).replace('{ fact: region, operator: equal, value: mobile }', '{ fact: regoin, operator: equal, value: mobile }').replace('min: 7', 'min: 8') };
+    writeFileSync(sinsFile, text);
+    const nesmsFile = join(dir, 'nesms', 'nesms.yaml');
+    const nesms = read(nesmsFile).replace('scope: patient\n', 'scope: patient\nscope: lesion\n');
+    writeFileSync(nesmsFile, nesms);
+    const { code, stdout } = run(['validate', dir]);
+    expect(code).toBe(1);
+    const lines = stdout.trim().split('\n');
+    const fact = positionOf(text, 'regoin');
+    const gap = positionOf(text, '8', 'min: 8');
+    const dup = positionOf(nesms, 'scope: lesion');
+    expect(lines).toEqual([
+      `${nesmsFile}:${dup.line}:${dup.column} DUPLICATE_KEY Map keys must be unique`,
+      expect.stringMatching(new RegExp(`^${sinsFile}:${fact.line}:${fact.column} UNKNOWN_FACT `)),
+      expect.stringMatching(new RegExp(`^${sinsFile}:${gap.line}:${gap.column} BAND_GAP `)),
+      '3 problems found',
+    ]);
+  });
+});
+
+describe('spinemets batch', () => {
+  it('writes one result per input line in order; a bad line becomes an error record and the batch goes on', () => {
+    const file = join(tmp(), 'cohort.ndjson');
+    writeFileSync(file, [
+      JSON.stringify({ id: 'a', lesions: [{ level: 'C5', pain: 'none', boneLesion: 'blastic', alignment: 'normal', collapse: 'none', posterolateral: 'none' }] }),
+      '{"id": "b", "lesions": [{"level": "T13"}]}',
+      'not json at all {',
+      JSON.stringify({ id: 'c', ambulatoryStatus: 'non_ambulatory' }),
+    ].join('\n') + '\n');
+    const { code, stdout, stderr } = run(['batch', file]);
+    expect(code).toBe(2);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    expect(lines[0].patient.id).toBe('a');
+    expect(lines[0].lesions[0].results.sins.score).toBe(2);
+    expect(lines[1]).toMatchObject({ line: 2, error: { problems: [{ code: 'SCHEMA_ENUM', line: 2, path: '/lesions/0/level' }] } });
+    expect(lines[2]).toMatchObject({ line: 3, error: { problems: [{ code: 'JSON_SYNTAX', line: 3 }] } });
+    expect(lines[3].patient.id).toBe('c');
+    expect(stderr).toContain('4 patients, 2 evaluated, 2 invalid');
+  });
+});
+
+describe('spinemets test', () => {
+  it('passes the shipped rule-set cases', () => {
+    const { code, stdout } = run(['test']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\d+ passed, 0 failed$/m);
+    expect(stdout).not.toMatch(/^FAIL/m);
+  });
+
+  it('fails with a readable diff when a case is wrong', () => {
+    const dir = tmp();
+    cpSync(join(RULES, 'sins', 'sins.yaml'), join(dir, 'sins.yaml'));
+    writeFileSync(join(dir, 'sins.test.yaml'), [
+      'ruleset: sins',
+      'cases:',
+      '  - name: T12 lytic lesion, deliberately wrong expectation',
+      '    lesion: { level: T12, pain: mechanical, boneLesion: lytic, alignment: normal, collapse: under_50, posterolateral: unilateral }',
+      '    expect: { score: 12, category: potentially_unstable }',
+    ].join('\n') + '\n');
+    const { code, stdout } = run(['test', dir]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`FAIL sins: T12 lytic lesion, deliberately wrong expectation (${join(dir, 'sins.test.yaml')}:3)`);
+    expect(stdout).toContain('  score:\n    - expected 12\n    + actual   11');
+    expect(stdout).toMatch(/^0 passed, 1 failed$/m);
+  });
+});
+
+describe('the command line itself', () => {
+  it('--help succeeds and lists the commands', () => {
+    const { code, stdout } = run(['--help']);
+    expect(code).toBe(0);
+    for (const command of ['evaluate', 'validate', 'batch', 'test']) expect(stdout).toContain(command);
+  });
+
+  it('an unknown command or option is a usage error (64)', () => {
+    expect(run(['evaluat']).code).toBe(64);
+    expect(run(['evaluate', EXAMPLE, '--format', 'xml']).code).toBe(64);
+  });
+});
+
+describe('readFileSync is only for fixtures', () => {
+  it('the example patient is YAML with comments, as users write it', () => {
+    expect(readFileSync(EXAMPLE, 'utf8')).toMatch(/^# Example patient/);
+  });
+});

@@ -1,0 +1,130 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluatePatient } from '../src/engine/evaluate-patient.js';
+import { runRules } from '../src/engine/run-rules.js';
+import type { RuleTrace, TotalTrace } from '../src/engine/types.js';
+import { numericRepresentatives, possibleTotals } from '../src/ruleset/fact-model.js';
+import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
+import type { LoadedRuleSet } from '../src/ruleset/types.js';
+
+let rulesets: LoadedRuleSet[];
+beforeAll(async () => {
+  ({ rulesets } = await loadRuleSets([BUNDLED_RULES_DIR]));
+});
+
+const fullLesion = { level: 'T12', pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'under_50', posterolateral: 'unilateral' };
+
+describe('missing data is never zero', () => {
+  it('a json-rules-engine notEqual/notIn test on an absent fact does not pass (allowUndefinedFacts stays false)', async () => {
+    // NESMS "other primary" is `notIn [breast, renal_cell]`: with the fact absent it must stay undecided.
+    const evaluation = await evaluatePatient({ visceralMetastases: false }, rulesets);
+    const rule = evaluation.trace.find((t): t is RuleTrace => t.kind === 'rule' && t.rule === 'primaryBreastOrKidney.other');
+    expect(rule?.fired).toBeNull();
+    expect(rule?.possible).toBe(true);
+    expect(rule?.conditions[0]).toMatchObject({ fact: 'primaryTumor', factResult: null, result: null });
+    expect(evaluation.results.nesms?.subscores?.modifiedBauer?.components.primaryBreastOrKidney).toMatchObject({ status: 'undetermined', points: null, range: [0, 1] });
+  });
+
+  it('an absent SINS component widens the total to a range and names the input', async () => {
+    const { pain: _pain, ...lesion } = fullLesion;
+    const evaluation = await evaluatePatient({ lesions: [lesion] }, rulesets);
+    const sins = evaluation.lesions[0]?.results.sins;
+    expect(sins).toMatchObject({ score: null, range: [8, 11], category: 'potentially_unstable', missing: ['pain'] });
+    expect(evaluation.missing.filter((m) => m.ruleset === 'sins')).toEqual([{ ruleset: 'sins', lesion: 0, input: 'pain', affects: ['pain'] }]);
+  });
+
+  it('a missing input that cannot change the answer leaves the component decided', async () => {
+    // Two vertebrae involved: not solitary, whatever the extraspinal count.
+    const evaluation = await evaluatePatient({ spinalMetastasisCount: 2 }, rulesets);
+    const solitary = evaluation.results.nesms?.subscores?.modifiedBauer?.components.solitarySkeletal;
+    expect(solitary).toMatchObject({ status: 'determined', points: 0, alternative: 'multiple' });
+    expect(evaluation.results.nesms?.subscores?.modifiedBauer?.missing).not.toContain('extraspinalBoneMetastasisCount');
+  });
+
+  it('the ceiling can decide a score whose sum is still open', async () => {
+    const evaluation = await evaluatePatient(
+      { primaryTumor: 'breast', visceralMetastases: false, spinalMetastasisCount: 1, extraspinalBoneMetastasisCount: 0, ambulatoryStatus: 'intact' },
+      rulesets,
+    );
+    expect(evaluation.results.nesms).toMatchObject({ score: 3, range: [3, 3], category: 'nesms_3' });
+    expect(evaluation.results.nesms?.components.albumin).toMatchObject({ status: 'undetermined', range: [0, 1] });
+  });
+});
+
+describe('the trace', () => {
+  it('lists every rule of every component, fired or not, with the values its conditions saw', async () => {
+    const evaluation = await evaluatePatient({ lesions: [fullLesion] }, rulesets);
+    const rules = evaluation.trace.filter((t): t is RuleTrace => t.kind === 'rule' && t.ruleset === 'sins');
+    expect(rules).toHaveLength(20);
+    expect(rules.filter((r) => r.fired).map((r) => r.rule).sort()).toEqual(
+      ['alignment.normal', 'boneLesion.lytic', 'collapse.under_50', 'location.junctional', 'pain.mechanical', 'posterolateral.unilateral'].sort(),
+    );
+    const junctional = rules.find((r) => r.rule === 'location.junctional');
+    expect(junctional).toMatchObject({ fired: true, effect: { component: 'location', alternative: 'junctional', points: 3 } });
+    expect(junctional?.conditions).toEqual([{ at: '', fact: 'region', operator: 'equal', value: 'junctional', factResult: 'junctional', result: true }]);
+    expect(junctional?.reference).toMatch(/Fisher CG/);
+    const lookup = evaluation.trace.find((t) => t.kind === 'lookup');
+    expect(lookup).toMatchObject({ fact: 'region', table: 'spinalRegion', key: 'T12', value: 'junctional' });
+  });
+
+  it('keeps the results of nested all/any nodes (RuleResult.toJSON drops them)', async () => {
+    const evaluation = await evaluatePatient({ spinalMetastasisCount: 1, extraspinalBoneMetastasisCount: 0 }, rulesets);
+    const solitary = evaluation.trace.find((t): t is RuleTrace => t.kind === 'rule' && t.rule === 'solitarySkeletal.solitary');
+    expect(solitary?.conditions).toEqual([
+      { at: 'all/0', fact: 'spinalMetastasisCount', operator: 'equal', value: 1, factResult: 1, result: true },
+      { at: 'all/1', fact: 'extraspinalBoneMetastasisCount', operator: 'equal', value: 0, factResult: 0, result: true },
+    ]);
+  });
+
+  it('records unit conversions and defaults with what was given', async () => {
+    const evaluation = await evaluatePatient({ albumin: { value: 35, unit: 'g/L' }, lesions: [{ level: 'T4' }] }, rulesets);
+    expect(evaluation.trace).toContainEqual(expect.objectContaining({ kind: 'input', input: 'albumin', value: 3.5, source: 'converted', given: { value: 35, unit: 'g/L' } }));
+    expect(evaluation.trace).toContainEqual(expect.objectContaining({ kind: 'input', input: 'spinalMetastasisCount', value: 1, source: 'default' }));
+    expect(evaluation.results.nesms?.components.albumin?.points).toBe(1);
+  });
+
+  it('lets each total be recomputed from the fired rules and the total entry', async () => {
+    const evaluation = await evaluatePatient({ primaryTumor: 'renal_cell', visceralMetastases: false, spinalMetastasisCount: 1, extraspinalBoneMetastasisCount: 0, albumin: 4, ambulatoryStatus: 'impaired', lesions: [fullLesion] }, rulesets);
+    for (const total of evaluation.trace.filter((t): t is TotalTrace => t.kind === 'total')) {
+      const points = evaluation.trace
+        .filter((t): t is RuleTrace => t.kind === 'rule' && t.fired === true && t.ruleset === total.ruleset && t.score === total.score && t.lesion === total.lesion)
+        .reduce((sum, r) => sum + (r.effect?.points ?? 0), 0);
+      const clamped = Math.min(total.ceiling ?? Infinity, Math.max(total.floor ?? -Infinity, points));
+      expect(total.sum).toBe(points);
+      expect(total.value).toBe(clamped);
+    }
+    expect(evaluation.results.nesms?.score).toBe(3); // 2 + 1 + 1 = 4, ceiling 3
+  });
+});
+
+describe('json-rules-engine pitfalls', () => {
+  it('concurrent evaluations do not share an Engine and give the sequential answers (upstream issue #303)', async () => {
+    const patients = Array.from({ length: 40 }, (_, i) => ({ id: `p${i}`, lesions: [{ ...fullLesion, pain: ['mechanical', 'occasional', 'none'][i % 3] }] }));
+    const sequential = [];
+    for (const p of patients) sequential.push(await evaluatePatient(p, rulesets));
+    const concurrent = await Promise.all(patients.map((p) => evaluatePatient(p, rulesets)));
+    expect(concurrent).toEqual(sequential);
+  });
+
+  it('runRules reports every rule, fired or not', async () => {
+    const outcomes = await runRules([{ name: 'a', when: { fact: 'x', operator: 'greaterThan', value: 1 } }, { name: 'b', when: { not: { fact: 'x', operator: 'equal', value: 2 } } }], { x: 2 });
+    expect(outcomes.get('a')?.fired).toBe(true);
+    expect(outcomes.get('b')?.fired).toBe(false);
+  });
+
+  it('is deterministic: the same input gives byte-identical output', async () => {
+    const patient = { id: 'same', albumin: 3.1, lesions: [fullLesion, { level: 'S3' }] };
+    expect(JSON.stringify(await evaluatePatient(patient, rulesets))).toBe(JSON.stringify(await evaluatePatient(patient, rulesets)));
+  });
+});
+
+describe('domains', () => {
+  it('numeric representatives cover each side of every threshold within bounds', () => {
+    expect(numericRepresentatives([1, 0], true, 0, 33)).toEqual([0, 1, 2, 33]);
+    expect(numericRepresentatives([3.5], false, 0, 10)).toEqual([0, 3.5 - 1e-6, 3.5, 3.5 + 1e-6, 10]);
+  });
+
+  it('possible totals apply floor and ceiling', () => {
+    expect(possibleTotals([[0, 2], [0, 1], [0, 1]], { ceiling: 3 })).toEqual([0, 1, 2, 3]);
+    expect(possibleTotals([[3], [1]], {})).toEqual([4]);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { loadPatientFile, parsePatient } from '../src/patient/load-patient.js';
+import { positionOf } from './support/mutate.js';
+
+const codes = (text: string, name = 'patient.yaml') => parsePatient(text, name).problems.map((p) => `${p.code}@${p.line}:${p.column}`);
+const at = (code: string, p: { line: number; column: number }) => `${code}@${p.line}:${p.column}`;
+
+describe('patient input is checked against schemas/patient.schema.json', () => {
+  it('accepts the bundled example', () => {
+    const { patient, problems } = loadPatientFile(new URL('../examples/patient.yaml', import.meta.url).pathname);
+    expect(problems).toEqual([]);
+    expect(patient?.id).toBe('example-001');
+  });
+
+  it('accepts an empty patient: every field is optional, absent means missing', () => {
+    expect(parsePatient('{}', 'p.json').problems).toEqual([]);
+  });
+
+  it('rejects a Bilsky grade written as a number (grades are strings: "1a" is not 1)', () => {
+    const text = 'lesions:\n  - level: T4\n    bilskyGrade: 2\n';
+    expect(codes(text)).toEqual([at('SCHEMA_TYPE', positionOf(text, '2\n'))]);
+  });
+
+  it('rejects a level that does not exist, with its position', () => {
+    const text = 'lesions:\n  - level: T13\n';
+    expect(codes(text)).toEqual([at('SCHEMA_ENUM', positionOf(text, 'T13'))]);
+  });
+
+  it('rejects an unknown field instead of treating the typo as missing data', () => {
+    const text = 'lesions:\n  - level: T4\n    pian: mechanical\n';
+    expect(codes(text)).toEqual([at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'pian'))]);
+  });
+
+  it('rejects albumin in a unit other than g/dL or g/L', () => {
+    const text = 'albumin: { value: 3.5, unit: mg/dL }\n';
+    expect(codes(text)).toEqual([at('SCHEMA_ENUM', positionOf(text, 'mg/dL'))]);
+  });
+
+  it('rejects a bare albumin of 35 (g/dL implied): it is a g/L value written without its unit', () => {
+    const text = 'albumin: 35\n';
+    expect(codes(text)).toEqual([at('SCHEMA_RANGE', positionOf(text, '35'))]);
+    expect(parsePatient('albumin: { value: 35, unit: g/L }\n', 'p.yaml').problems).toEqual([]);
+    expect(codes('albumin: { value: 35, unit: g/dL }\n')).toEqual(['SCHEMA_RANGE@1:19']);
+  });
+
+  it('reports every problem at once, in JSON input too', () => {
+    const text = '{"id": "x",\n "ambulatoryStatus": "walking",\n "lesions": [{"level": "L6", "pain": "severe"}]}';
+    expect(codes(text, 'p.json').sort()).toEqual(
+      [at('SCHEMA_ENUM', positionOf(text, '"walking"')), at('SCHEMA_ENUM', positionOf(text, '"L6"')), at('SCHEMA_ENUM', positionOf(text, '"severe"'))].sort(),
+    );
+  });
+
+  it('reports malformed JSON as a syntax error with its position', () => {
+    expect(codes('{"id": "x",,}', 'p.json')[0]).toMatch(/^YAML_SYNTAX@1:\d+$/);
+  });
+});

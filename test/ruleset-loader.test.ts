@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { loadRuleSetFile } from '../src/ruleset/load-ruleset.js';
+import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
+import { contentHash } from '../src/ruleset/hash.js';
+import { MAX_FILE_BYTES } from '../src/source/source-document.js';
+import { positionOf, read, SINS_FILE, NESMS_FILE, writeVariant } from './support/mutate.js';
+
+const sins = read(SINS_FILE);
+
+/** Loads a variant of the SINS rule file and returns its problems as code@line:column. */
+async function problemsOf(replacements: Array<[string, string]>, base = sins) {
+  const { file, text } = writeVariant(base, replacements);
+  const { ruleset, problems } = await loadRuleSetFile(file);
+  return { ruleset, text, found: problems.map((p) => `${p.code}@${p.line}:${p.column}`) };
+}
+
+const at = (code: string, p: { line: number; column: number }) => `${code}@${p.line}:${p.column}`;
+
+describe('the bundled rule sets', () => {
+  it('load with no problems at all', async () => {
+    const { rulesets, problems } = await loadRuleSets([BUNDLED_RULES_DIR]);
+    expect(problems).toEqual([]);
+    expect(rulesets.map((r) => r.document.id).sort()).toEqual(['nesms', 'sins']);
+  });
+});
+
+describe('rule-file problems are reported with code, line and column', () => {
+  it('a misspelt fact in a condition', async () => {
+    const { found, text } = await problemsOf([['{ fact: region, operator: equal, value: mobile }', '{ fact: regoin, operator: equal, value: mobile }']]);
+    expect(found).toEqual([at('UNKNOWN_FACT', positionOf(text, 'regoin'))]);
+  });
+
+  it('an operator json-rules-engine does not know', async () => {
+    const { found, text } = await problemsOf([['operator: equal, value: semi_rigid', 'operator: equals, value: semi_rigid']]);
+    expect(found).toEqual([at('UNKNOWN_OPERATOR', positionOf(text, 'equals'))]);
+  });
+
+  it('a duplicate key', async () => {
+    const { found, text } = await problemsOf([['scope: lesion\n', 'scope: lesion\nscope: patient\n']]);
+    expect(found).toEqual([at('DUPLICATE_KEY', positionOf(text, 'scope: patient'))]);
+  });
+
+  it('a gap between two bands', async () => {
+    const { found, text } = await problemsOf([['min: 7', 'min: 8']]);
+    expect(found).toEqual([at('BAND_GAP', positionOf(text, '8', 'min: 8'))]);
+  });
+
+  it('two overlapping bands', async () => {
+    const { found, text } = await problemsOf([['min: 13', 'min: 12']]);
+    expect(found).toEqual([at('BAND_OVERLAP', positionOf(text, '12', 'min: 12'))]);
+  });
+
+  it('a condition value outside the fact’s allowed values', async () => {
+    const { found, text } = await problemsOf([['value: lytic }', 'value: lytc }']]);
+    expect(found).toEqual([at('VALUE_NOT_IN_DOMAIN', positionOf(text, 'lytc'))]);
+  });
+
+  it('every problem of a file at once', async () => {
+    const { found, text } = await problemsOf([
+      ['{ fact: region, operator: equal, value: mobile }', '{ fact: regoin, operator: equal, value: mobile }'],
+      ['operator: equal, value: semi_rigid', 'operator: equals, value: semi_rigid'],
+      ['reference: fourney2011', 'reference: fourney2012'],
+    ]);
+    expect(found.sort()).toEqual(
+      [
+        at('UNKNOWN_FACT', positionOf(text, 'regoin')),
+        at('UNKNOWN_OPERATOR', positionOf(text, 'equals')),
+        at('UNKNOWN_REFERENCE', positionOf(text, 'fourney2012')),
+      ].sort(),
+    );
+  });
+
+  it('schema violations at the offending node: wrong type, unknown key, missing key', async () => {
+    const { found, text } = await problemsOf([
+      ['points: 4', 'points: four'],
+      ['points: 2\n          when: { fact: region', 'pionts: 2\n          when: { fact: region'],
+    ]);
+    expect(found.sort()).toEqual(
+      [
+        at('SCHEMA_TYPE', positionOf(text, 'four', 'points: four')),
+        at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'pionts')),
+        // the alternative that lost its "points" key
+        at('SCHEMA_REQUIRED', positionOf(text, 'id: mobile')),
+      ].sort(),
+    );
+  });
+
+  it('two alternatives that hold together, and the value no alternative covers', async () => {
+    const { found, text } = await problemsOf([['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }']]);
+    expect(found.sort()).toEqual([at('COMPONENT_GAP', positionOf(text, '- id: mechanical')), at('COMPONENT_OVERLAP', positionOf(text, '- id: mechanical'))].sort());
+  });
+
+  it('an alternative that can never hold', async () => {
+    const contradiction = '{ all: [{ fact: pain, operator: equal, value: occasional }, { fact: pain, operator: equal, value: none }] }';
+    const { found, text } = await problemsOf([['{ fact: pain, operator: equal, value: occasional }', contradiction]]);
+    expect(found.sort()).toEqual([at('UNREACHABLE_ALTERNATIVE', positionOf(text, contradiction)), at('COMPONENT_GAP', positionOf(text, '- id: mechanical'))].sort());
+  });
+
+  it('a table row keyed by a level that does not exist', async () => {
+    const { found, text } = await problemsOf([['      S5: rigid\n', '      S5: rigid\n      S6: rigid\n']]);
+    expect(found).toEqual([at('TABLE_KEY_NOT_IN_DOMAIN', positionOf(text, 'S6'))]);
+  });
+
+  it('an input whose allowed values differ from the patient contract', async () => {
+    const { found, text } = await problemsOf([['enum: [lytic, mixed, blastic]', 'enum: [lytic, blastic]']]);
+    expect(found).toContain(at('INPUT_DOMAIN_MISMATCH', positionOf(text, '[lytic, blastic]')));
+  });
+
+  it('an input the patient contract does not define', async () => {
+    const { found, text } = await problemsOf([['  pain:\n    type: string', '  pian:\n    type: string']]);
+    expect(found).toContain(at('UNKNOWN_PATIENT_FIELD', positionOf(text, 'pian:')));
+  });
+
+  it('a prototype-polluting key', async () => {
+    const { found, text } = await problemsOf([['id: sins\n', 'id: sins\n__proto__: { polluted: true }\n']]);
+    expect(found).toEqual([at('FORBIDDEN_KEY', positionOf(text, '__proto__'))]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a YAML alias bomb', async () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 0; i < 8; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`);
+    const { found } = await problemsOf([['id: sins\n', `id: sins\n${bomb.join('\n')}\n`]]);
+    expect(found).toEqual(['ALIAS_LIMIT@1:1']);
+  });
+
+  it('a YAML syntax error', async () => {
+    const { found } = await problemsOf([['scope: lesion\n', 'scope: [lesion\n']]);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((f) => f.startsWith('YAML_SYNTAX@'))).toBe(true);
+  });
+
+  it('a file over the size limit', async () => {
+    const { found } = await problemsOf([['id: sins\n', `id: sins\n# ${'x'.repeat(MAX_FILE_BYTES)}\n`]]);
+    expect(found).toEqual(['FILE_TOO_LARGE@1:1']);
+  });
+
+  it('a file that does not exist', async () => {
+    const { problems } = await loadRuleSetFile('/nonexistent/rules.yaml');
+    expect(problems.map((p) => p.code)).toEqual(['FILE_UNREADABLE']);
+  });
+
+  it('a unit the patient contract admits but the rule set cannot convert', async () => {
+    const { found, text } = await problemsOf([['{ from: g/L, factor: 0.1', '{ from: mg/L, factor: 0.1']], read(NESMS_FILE));
+    expect(found).toEqual([at('UNIT_MISMATCH', positionOf(text, 'g/dL', 'unit: g/dL'))]);
+  });
+});
+
+describe('the content hash', () => {
+  it('ignores formatting and comments', async () => {
+    const reformatted = writeVariant(JSON.stringify(parse(sins)), [], 'sins.json').file;
+    const original = await loadRuleSetFile(SINS_FILE);
+    const json = await loadRuleSetFile(reformatted);
+    expect(json.ruleset?.sha256).toBe(original.ruleset?.sha256);
+    const restyled = writeVariant(stringify(parse(sins), { indent: 4 }), []).file;
+    expect((await loadRuleSetFile(restyled)).ruleset?.sha256).toBe(original.ruleset?.sha256);
+  });
+
+  it('changes with any change of content', async () => {
+    const changed = await problemsOf([['label: Lytic', 'label: Lytic (osteolytic)']]);
+    const original = await loadRuleSetFile(SINS_FILE);
+    expect(changed.ruleset?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(changed.ruleset?.sha256).not.toBe(original.ruleset?.sha256);
+    expect(contentHash({ a: 1, b: 2 })).toBe(contentHash({ b: 2, a: 1 }));
+  });
+});
