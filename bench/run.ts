@@ -9,7 +9,7 @@
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
-import type { Evaluation, ScoreResult } from '../src/engine/types.js';
+import type { Evaluation, RuleSetResult } from '../src/engine/types.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { validator } from '../src/source/schemas.js';
 import { evaluateBaseline, type BaselineEvaluation } from './baseline.js';
@@ -41,7 +41,7 @@ interface PatientSummary {
   sins: Array<Summary | undefined>;
 }
 
-const summary = (r: ScoreResult | undefined): Summary | undefined => (r ? { score: r.score, range: r.range, category: r.category } : undefined);
+const summary = (r: RuleSetResult | undefined): Summary | undefined => (r ? { score: r.score ?? null, range: r.range ?? null, category: r.category ?? null } : undefined);
 
 function summarize(evaluation: Evaluation): PatientSummary {
   const bauer = evaluation.results.nesms?.subscores?.modifiedBauer;

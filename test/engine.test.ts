@@ -46,7 +46,7 @@ describe('missing data is never zero', () => {
       rulesets,
     );
     expect(evaluation.results.nesms).toMatchObject({ score: 3, range: [3, 3], category: 'nesms_3' });
-    expect(evaluation.results.nesms?.components.albumin).toMatchObject({ status: 'undetermined', range: [0, 1] });
+    expect(evaluation.results.nesms?.components?.albumin).toMatchObject({ status: 'undetermined', range: [0, 1] });
   });
 });
 
@@ -79,7 +79,7 @@ describe('the trace', () => {
     const evaluation = await evaluatePatient({ albumin: { value: 35, unit: 'g/L' }, lesions: [{ level: 'T4' }] }, rulesets);
     expect(evaluation.trace).toContainEqual(expect.objectContaining({ kind: 'input', input: 'albumin', value: 3.5, source: 'converted', given: { value: 35, unit: 'g/L' } }));
     expect(evaluation.trace).toContainEqual(expect.objectContaining({ kind: 'input', input: 'spinalMetastasisCount', value: 1, source: 'default' }));
-    expect(evaluation.results.nesms?.components.albumin?.points).toBe(1);
+    expect(evaluation.results.nesms?.components?.albumin?.points).toBe(1);
   });
 
   it('lets each total be recomputed from the fired rules and the total entry', async () => {
@@ -87,7 +87,7 @@ describe('the trace', () => {
     for (const total of evaluation.trace.filter((t): t is TotalTrace => t.kind === 'total')) {
       const points = evaluation.trace
         .filter((t): t is RuleTrace => t.kind === 'rule' && t.fired === true && t.ruleset === total.ruleset && t.score === total.score && t.lesion === total.lesion)
-        .reduce((sum, r) => sum + (r.effect?.points ?? 0), 0);
+        .reduce((sum, r) => sum + (r.points ?? 0), 0);
       const clamped = Math.min(total.ceiling ?? Infinity, Math.max(total.floor ?? -Infinity, points));
       expect(total.sum).toBe(points);
       expect(total.value).toBe(clamped);

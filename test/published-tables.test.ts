@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateBaseline } from '../bench/baseline.js';
 import { generateCohort, LEVELS, PRIMARY_TUMORS, type Patient } from '../bench/cohort.js';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
-import type { Evaluation, RuleTrace, ScoreResult, TotalTrace } from '../src/engine/types.js';
+import type { Evaluation, RuleTrace, ScoreResult, TotalTrace, RuleSetResult } from '../src/engine/types.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { validator } from '../src/source/schemas.js';
@@ -28,11 +28,11 @@ beforeAll(async () => {
   rulesets = load.rulesets;
 });
 
-const pick = (r: ScoreResult | undefined) => (r ? { score: r.score, range: r.range, category: r.category } : undefined);
+const pick = (r: RuleSetResult | undefined) => (r ? { score: r.score ?? null, range: r.range ?? null, category: r.category ?? null } : undefined);
 const clamp = (v: number, t: TotalTrace): number => Math.min(t.ceiling ?? Infinity, Math.max(t.floor ?? -Infinity, v));
 
 /** The result a total trace entry belongs to. */
-function resultOf(evaluation: Evaluation, t: TotalTrace): Pick<ScoreResult, 'score' | 'range'> | undefined {
+function resultOf(evaluation: Evaluation, t: TotalTrace): Partial<Pick<ScoreResult, 'score' | 'range'>> | undefined {
   const scope = t.lesion === undefined ? evaluation.results : evaluation.lesions[t.lesion]?.results;
   const primary = scope?.[t.ruleset];
   return t.score === t.ruleset ? primary : primary?.subscores?.[t.score];
@@ -56,7 +56,7 @@ function traceProblems(evaluation: Evaluation): string[] {
     const fired = own.filter((r) => r.fired === true);
     const missingEffect = fired.filter((r) => r.effect === undefined);
     if (missingEffect.length) problems.push(`${where}: fired rules without effect: ${missingEffect.map((r) => r.rule).join(', ')}`);
-    const sum = fired.reduce((s, r) => s + (r.effect?.points ?? 0), 0);
+    const sum = fired.reduce((s, r) => s + (r.effect && 'points' in r.effect ? r.effect.points : 0), 0);
     const recomputed = clamp(sum, t);
     const result = resultOf(evaluation, t);
     if (!result) {
@@ -82,7 +82,7 @@ function traceProblems(evaluation: Evaluation): string[] {
         problems.push(`${where}.${component}: neither a fired nor a possible rule`);
         continue;
       }
-      const points = candidates.map((r) => r.effect?.points ?? r.points);
+      const points = candidates.map((r) => r.points ?? 0);
       low += Math.min(...points);
       high += Math.max(...points);
     }

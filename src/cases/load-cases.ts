@@ -17,6 +17,9 @@ export interface Expectation {
   missing?: string[];
   fired?: string[];
   warnings?: string[];
+  classifications?: Record<string, string | null>;
+  recommendations?: string[];
+  possibleRecommendations?: string[];
 }
 
 export interface TestCase {

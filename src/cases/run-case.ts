@@ -1,5 +1,6 @@
 import { evaluatePatient } from '../engine/evaluate-patient.js';
-import type { Evaluation, ScoreResult } from '../engine/types.js';
+import type { Evaluation, RuleSetResult } from '../engine/types.js';
+import { withRequirements } from '../ruleset/dependencies.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import type { Expectation, TestCase } from './load-cases.js';
 
@@ -16,7 +17,7 @@ export interface CaseOutcome {
 export async function runCase(testCase: TestCase, rulesets: readonly LoadedRuleSet[]): Promise<CaseOutcome> {
   const target = rulesets.find((r) => r.document.id === testCase.ruleset);
   if (!target) return { case: testCase, passed: false, expected: testCase.expect, actual: {}, error: `no rule set "${testCase.ruleset}" is loaded` };
-  const evaluation = await evaluatePatient(testCase.patient, [target]);
+  const evaluation = await evaluatePatient(testCase.patient, withRequirements([target], rulesets));
   const result = target.document.scope === 'patient'
     ? evaluation.results[target.document.id]
     : evaluation.lesions[testCase.lesionIndex]?.results[target.document.id];
@@ -27,7 +28,7 @@ export async function runCase(testCase: TestCase, rulesets: readonly LoadedRuleS
   return { case: testCase, passed: JSON.stringify(actual) === JSON.stringify(expected), expected, actual };
 }
 
-function project(testCase: TestCase, result: ScoreResult, evaluation: Evaluation): Record<string, unknown> {
+function project(testCase: TestCase, result: RuleSetResult, evaluation: Evaluation): Record<string, unknown> {
   const { expect } = testCase;
   const ours = <T extends { ruleset: string; lesion?: number }>(items: T[]): T[] =>
     items.filter((t) => t.ruleset === testCase.ruleset && (t.lesion === undefined || t.lesion === testCase.lesionIndex));
@@ -36,13 +37,17 @@ function project(testCase: TestCase, result: ScoreResult, evaluation: Evaluation
   if ('range' in expect) actual.range = result.range;
   if ('category' in expect) actual.category = result.category;
   if ('possibleCategories' in expect) actual.possibleCategories = [...(result.possibleCategories ?? [])].sort();
-  if (expect.components) actual.components = pick(expect.components, (id) => result.components[id]?.points);
+  if (expect.components) actual.components = pick(expect.components, (id) => result.components?.[id]?.points);
   if (expect.subscores) actual.subscores = pick(expect.subscores, (id) => result.subscores?.[id]?.score);
   if (expect.missing) actual.missing = [...result.missing].sort();
   if (expect.fired) {
     actual.fired = ours(evaluation.trace).flatMap((t) => (t.kind === 'rule' && t.fired === true ? [t.rule] : [])).sort();
   }
   if (expect.warnings) actual.warnings = [...new Set(ours(evaluation.warnings).map((w) => w.code))].sort();
+  if (expect.classifications) actual.classifications = pick(expect.classifications, (id) => result.classifications?.[id]?.value);
+  const recommended = (status: string): string[] => (result.recommendations ?? []).filter((r) => r.status === status).map((r) => r.id).sort();
+  if (expect.recommendations) actual.recommendations = recommended('applies');
+  if (expect.possibleRecommendations) actual.possibleRecommendations = recommended('possible');
   return actual;
 }
 
@@ -58,6 +63,9 @@ function normalize(expect: Expectation): Record<string, unknown> {
   if (expect.missing) out.missing = [...expect.missing].sort();
   if (expect.fired) out.fired = [...expect.fired].sort();
   if (expect.warnings) out.warnings = [...new Set(expect.warnings)].sort();
+  if (expect.classifications) out.classifications = pick(expect.classifications, (id) => expect.classifications?.[id]);
+  if (expect.recommendations) out.recommendations = [...expect.recommendations].sort();
+  if (expect.possibleRecommendations) out.possibleRecommendations = [...expect.possibleRecommendations].sort();
   return out;
 }
 

@@ -1,35 +1,50 @@
-import type { ComponentResult, Evaluation, ScoreResult } from '../engine/types.js';
+import type { ComponentResult, Evaluation, RuleSetResult, ScoreResult } from '../engine/types.js';
 
 /**
- * The readable report: per score its total and category, then each component's points and the
- * alternative that gave them (or the range and what is missing). Derived only from the evaluation.
+ * The readable report: per rule set its total and category with each component's points and the
+ * alternative that gave them (or the range and what is missing), its classifications and decision, and
+ * its recommendations. Derived only from the evaluation.
  */
 export function formatEvaluation(evaluation: Evaluation): string {
   const lines: string[] = [];
   lines.push(`Patient ${evaluation.patient.id ?? '(no id)'}`);
   const titles = new Map(evaluation.rulesets.map((r) => [r.id, r.title]));
 
-  for (const [id, result] of Object.entries(evaluation.results)) lines.push('', ...formatScore(titles.get(id) ?? id, result, '  '));
+  for (const [id, result] of Object.entries(evaluation.results)) lines.push('', ...formatResult(titles.get(id) ?? id, result, '  '));
   evaluation.lesions.forEach((lesion, i) => {
     lines.push('', `Lesion ${i + 1}${lesion.level ? `: ${lesion.level}` : ''}${lesion.id ? ` (${lesion.id})` : ''}`);
-    for (const [id, result] of Object.entries(lesion.results)) lines.push(...formatScore(titles.get(id) ?? id, result, '  '));
+    for (const [id, result] of Object.entries(lesion.results)) lines.push(...formatResult(titles.get(id) ?? id, result, '  '));
   });
 
   if (evaluation.missing.length) {
-    lines.push('', 'Missing inputs (scores are ranges until these are given):');
+    lines.push('', 'Missing inputs (results stay ranges or undetermined until these are given):');
     for (const m of evaluation.missing) {
       lines.push(`  - ${m.input}${m.lesion !== undefined ? ` (lesion ${m.lesion + 1})` : ''}: ${m.ruleset} ${m.affects.join(', ')}`);
     }
   }
   if (evaluation.warnings.length) {
     lines.push('', 'Notes:');
-    for (const w of dedupe(evaluation.warnings.map((w) => `${w.code} ${w.ruleset}: ${w.message}`))) lines.push(`  - ${w}`);
+    for (const w of new Set(evaluation.warnings.map((w) => `${w.code} ${w.ruleset}: ${w.message}`))) lines.push(`  - ${w}`);
   }
   lines.push('', 'Rule sets: ' + evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256 ${r.sha256.slice(0, 12)})`).join(', '));
   return lines.join('\n') + '\n';
 }
 
-function formatScore(title: string, result: ScoreResult, indent: string): string[] {
+function formatResult(title: string, result: RuleSetResult, indent: string): string[] {
+  const lines: string[] = [];
+  if (result.components) lines.push(...formatScore(title, result as ScoreResult, indent));
+  else lines.push(`${indent}${title}:`);
+  for (const c of Object.values(result.classifications ?? {})) {
+    const value = c.value !== null ? `${c.value}${c.text ? ` — ${c.text}` : ''}` : `undetermined (${c.reason ?? ''})`;
+    lines.push(`${indent}  ${pad(c.label, 24)} ${value}`);
+  }
+  for (const r of result.recommendations ?? []) {
+    lines.push(`${indent}  ${r.status === 'applies' ? 'Recommended' : 'Possibly'}: ${r.label}${r.missing?.length ? ` (depends on ${r.missing.join(', ')})` : ''}`);
+  }
+  return lines;
+}
+
+function formatScore(title: string, result: Omit<ScoreResult, 'subscores'> & Partial<Pick<ScoreResult, 'subscores'>>, indent: string): string[] {
   const lines = [`${indent}${title}: ${headline(result)}`];
   const width = Math.max(...Object.values(result.components).map((c) => c.label.length), 10);
   for (const component of Object.values(result.components)) {
@@ -39,7 +54,7 @@ function formatScore(title: string, result: ScoreResult, indent: string): string
   return lines;
 }
 
-function headline(result: ScoreResult): string {
+function headline(result: Pick<ScoreResult, 'score' | 'range' | 'category' | 'categoryLabel' | 'possibleCategories' | 'missing'>): string {
   const value = result.score !== null ? String(result.score) : result.range ? `undetermined, ${result.range[0]}–${result.range[1]}` : 'undetermined';
   const category = result.category
     ? ` — ${result.categoryLabel ?? result.category}`
@@ -51,13 +66,9 @@ function headline(result: ScoreResult): string {
 }
 
 function componentLine(c: ComponentResult): string {
-  if (c.status === 'determined') return `${signed(c.points ?? 0)}  ${c.alternativeLabel ?? c.alternative ?? ''}`;
+  if (c.status === 'determined') return `${pad(c.points !== null && c.points > 0 ? `+${c.points}` : String(c.points), 3)}  ${c.alternativeLabel ?? c.alternative ?? ''}`;
   if (c.status === 'conflict') return `?   ${c.range[0]}–${c.range[1]}, rule conflict (see notes)`;
   return `?   ${c.range[0]}–${c.range[1]}, missing ${c.missing?.join(', ') ?? ''}`;
-}
-
-function signed(points: number): string {
-  return pad(points > 0 ? `+${points}` : String(points), 3);
 }
 
 function pad(text: string, width: number): string {
@@ -66,8 +77,4 @@ function pad(text: string, width: number): string {
 
 function shorten(label: string): string {
   return label.length > 48 ? `${label.slice(0, 45)}...` : label;
-}
-
-function dedupe(items: string[]): string[] {
-  return [...new Set(items)];
 }

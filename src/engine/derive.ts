@@ -27,14 +27,22 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion?: 
     const base = { kind: 'lookup' as const, ruleset: ruleset.document.id, ...lesionField(lesion), fact: name, table: derived.lookup };
     const cite = (id: string): string => ruleset.document.references[id]?.citation ?? id;
     const tableReference = cite(ruleset.document.tables?.[derived.lookup]?.reference ?? '');
+    const override = derived.override ? facts.get(derived.override) : undefined;
+    if (override?.present) {
+      facts.set(name, { present: true, value: override.value });
+      trace.push({ ...base, key: key?.present ? key.value : null, value: String(override.value), reference: tableReference, note: `given as ${derived.override}; the table is not used` });
+      continue;
+    }
+    // Either the override or a mapped key would decide it; name both.
+    const deciders = (keyBecause: string[]): string[] => [...keyBecause, ...(derived.override ? [derived.override] : [])];
     if (!key?.present) {
-      facts.set(name, { present: false, because: key ? key.because : [derived.key], domain: imageOf(ruleset, derived.lookup, key?.domain ?? keyDomain(ruleset, derived.key)) });
+      facts.set(name, { present: false, because: deciders(key ? key.because : [derived.key]), domain: imageOf(ruleset, derived.lookup, key?.domain ?? keyDomain(ruleset, derived.key)) });
       trace.push({ ...base, key: null, value: null, reference: tableReference });
       continue;
     }
     const entry = tableEntry(ruleset, derived.lookup, key.value);
     if (!entry) {
-      facts.set(name, { present: false, because: [name] });
+      facts.set(name, { present: false, because: derived.override ? [derived.override] : [name] });
       trace.push({ ...base, key: key.value, value: null, reference: tableReference, note: `no row for ${derived.key} = ${String(key.value)}` });
       continue;
     }

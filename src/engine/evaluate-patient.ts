@@ -1,15 +1,19 @@
+import { orderByRequires } from '../ruleset/dependencies.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
-import { evaluateRuleSet } from './evaluate-ruleset.js';
+import { evaluateRuleSet, type RuleSetEvaluation } from './evaluate-ruleset.js';
 import type { Record_ } from './read-inputs.js';
 import type { Evaluation, LesionEvaluation } from './types.js';
+import { emptyUpstream } from './upstream.js';
 
 /**
- * Evaluates a validated patient against every rule set: patient-scope rule sets once, lesion-scope
- * rule sets once per listed lesion. The output depends only on the patient and the rule sets' content.
+ * Evaluates a validated patient against every rule set, each after the rule sets it requires:
+ * patient-scope rule sets once, lesion-scope rule sets once per listed lesion. The output depends only
+ * on the patient and the rule sets' content.
  */
 export async function evaluatePatient(patient: Record_, rulesets: readonly LoadedRuleSet[]): Promise<Evaluation> {
-  const ordered = [...rulesets].sort((a, b) => a.document.id.localeCompare(b.document.id));
+  const { ordered } = orderByRequires(rulesets);
   const lesions = Array.isArray(patient.lesions) ? (patient.lesions as Record_[]) : [];
+  const upstream = emptyUpstream(lesions.length);
   const evaluation: Evaluation = {
     patient: { id: typeof patient.id === 'string' ? patient.id : null },
     results: {},
@@ -24,23 +28,27 @@ export async function evaluatePatient(patient: Record_, rulesets: readonly Loade
     warnings: [],
   };
 
-  for (const ruleset of ordered.filter((r) => r.document.scope === 'patient')) {
-    const outcome = await evaluateRuleSet(ruleset, { patient });
-    evaluation.results[ruleset.document.id] = outcome.result;
-    collect(evaluation, outcome);
-  }
-  for (const ruleset of ordered.filter((r) => r.document.scope === 'lesion')) {
+  for (const ruleset of ordered) {
+    const id = ruleset.document.id;
+    if (ruleset.document.scope === 'patient') {
+      const outcome = await evaluateRuleSet(ruleset, { patient, upstream });
+      evaluation.results[id] = outcome.result;
+      upstream.patient.set(id, outcome.exports);
+      collect(evaluation, outcome);
+      continue;
+    }
     for (const [index, lesion] of lesions.entries()) {
-      const outcome = await evaluateRuleSet(ruleset, { patient, lesion, lesionIndex: index });
+      const outcome = await evaluateRuleSet(ruleset, { patient, lesion, lesionIndex: index, upstream });
       const target = evaluation.lesions[index];
-      if (target) target.results[ruleset.document.id] = outcome.result;
+      if (target) target.results[id] = outcome.result;
+      upstream.lesions[index]?.set(id, outcome.exports);
       collect(evaluation, outcome);
     }
   }
   return evaluation;
 }
 
-function collect(evaluation: Evaluation, outcome: Pick<Evaluation, 'trace' | 'missing' | 'warnings'>): void {
+function collect(evaluation: Evaluation, outcome: RuleSetEvaluation): void {
   evaluation.trace.push(...outcome.trace);
   evaluation.missing.push(...outcome.missing);
   evaluation.warnings.push(...outcome.warnings);

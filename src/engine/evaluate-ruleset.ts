@@ -1,67 +1,145 @@
+import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { deriveFacts } from './derive.js';
-import { evaluateComponents } from './evaluate-components.js';
+import { evaluateParts, type PartEvaluation } from './evaluate-parts.js';
+import type { FactState } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
 import { readInputs, type ScopeInstance } from './read-inputs.js';
 import { evaluateTotal } from './total.js';
-import type { EvaluationWarning, MissingInput, ScoreResult, TraceEntry } from './types.js';
+import type { ClassificationResult, EvaluationWarning, MissingInput, RecommendationResult, RuleSetResult, ScoreResult, TraceEntry } from './types.js';
+import type { Exports } from './upstream.js';
 
 export interface RuleSetEvaluation {
-  result: ScoreResult;
+  result: RuleSetResult;
+  /** The outputs other rule sets may read, as facts (missing ones with their possible values). */
+  exports: Exports;
   trace: TraceEntry[];
   missing: MissingInput[];
   warnings: EvaluationWarning[];
 }
 
 /**
- * One rule set on one patient (or one lesion): inputs → lookups → each subscore, then the score.
- * A subscore's total becomes a fact for the scores after it — missing, with its possible totals as the
- * domain, when it could not be decided.
+ * One rule set on one patient (or one lesion): inputs → lookups → each subscore, the score →
+ * classifications in order → recommendations. Each total and classification becomes a fact for what
+ * follows — missing, with its possible values as the domain, when it could not be decided.
  */
 export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance): Promise<RuleSetEvaluation> {
   const { document } = ruleset;
   const lesion = instance.lesionIndex;
   const { facts, trace: inputTrace } = readInputs(ruleset, instance);
   const trace: TraceEntry[] = [...inputTrace, ...deriveFacts(ruleset, facts, lesion)];
-  const warnings: EvaluationWarning[] = trace.flatMap((t) =>
-    t.kind === 'lookup' && t.unconfirmed ? [{ code: 'UNCONFIRMED_SOURCE' as const, ruleset: document.id, ...lesionField(lesion), message: `table ${t.table} row ${String(t.key)}: ${t.unconfirmed}` }] : [],
-  );
+  const warnings: EvaluationWarning[] = [];
   for (const t of trace) {
-    if (t.kind === 'lookup' && t.key !== null && t.value === null) {
-      warnings.push({ code: 'TABLE_NO_ENTRY', ruleset: document.id, ...lesionField(lesion), message: `table ${t.table} has no row for ${String(t.key)}; ${t.fact} is undetermined` });
-    }
+    if (t.kind !== 'lookup') continue;
+    if (t.unconfirmed) warnings.push({ code: 'UNCONFIRMED_SOURCE', ruleset: document.id, ...lesionField(lesion), message: `table ${t.table} row ${String(t.key)}: ${t.unconfirmed}` });
+    if (t.key !== null && t.value === null) warnings.push({ code: 'TABLE_NO_ENTRY', ruleset: document.id, ...lesionField(lesion), message: `table ${t.table} has no row for ${String(t.key)}; ${t.fact} is undetermined` });
   }
 
+  const exports: Exports = new Map();
   const missingByInput = new Map<string, Set<string>>();
+  const collect = (evaluations: PartEvaluation[], prefix: string): string[] => {
+    const missing = new Set<string>();
+    for (const e of evaluations) {
+      trace.push(...e.rules);
+      warnings.push(...e.warnings);
+      if (e.status !== 'undetermined') continue;
+      for (const input of e.missing) {
+        missing.add(input);
+        missingByInput.set(input, (missingByInput.get(input) ?? new Set()).add(prefix + e.part.id));
+      }
+    }
+    return [...missing];
+  };
+
   const subscores: Record<string, Omit<ScoreResult, 'subscores'>> = {};
   let primary: ScoreResult | undefined;
   for (const score of ruleset.scores) {
-    const evaluated = await evaluateComponents(ruleset, score, facts, lesion);
+    const evaluated = await evaluateParts(ruleset, partsOf(ruleset, 'component', score.id), facts, lesion);
+    const isPrimary = score.id === document.id;
+    const missing = collect(evaluated.parts, isPrimary ? '' : `${score.id}.`);
     const total = evaluateTotal(ruleset, score, evaluated, lesion);
-    const { components } = evaluated;
-    trace.push(...components.flatMap((c) => c.rules), ...total.trace);
-    warnings.push(...components.flatMap((c) => c.warnings), ...total.warnings);
-
-    const missing = new Set<string>();
-    for (const c of components) {
-      for (const input of c.result.status === 'determined' ? [] : (c.result.missing ?? [])) {
-        missing.add(input);
-        const affected = missingByInput.get(input) ?? new Set<string>();
-        affected.add(score.id === document.id ? c.id : `${score.id}.${c.id}`);
-        missingByInput.set(input, affected);
-      }
+    trace.push(...total.trace);
+    warnings.push(...total.warnings);
+    const result: ScoreResult = { ...total.result, missing };
+    const state: FactState = total.possible.length === 1 && total.possible[0] !== undefined ? { present: true, value: total.possible[0] } : { present: false, because: missing, domain: total.possible };
+    facts.set(score.id, state);
+    if (isPrimary) {
+      primary = result;
+      exportScore(exports, result, state);
+    } else {
+      subscores[score.id] = result;
+      exports.set(`subscores.${score.id}.score`, state);
     }
-    const result: ScoreResult = { ...total.result, missing: [...missing] };
-    if (total.possible.length === 1 && total.possible[0] !== undefined) facts.set(score.id, { present: true, value: total.possible[0] });
-    else facts.set(score.id, { present: false, because: [...missing], domain: total.possible });
-
-    if (score === ruleset.scores[ruleset.scores.length - 1]) primary = result;
-    else subscores[score.id] = result;
   }
-  if (!primary) throw new Error(`rule set ${document.id} has no score`); // the schema requires one
-  if (Object.keys(subscores).length) primary.subscores = subscores;
-  primary.missing = [...new Set([...Object.values(subscores).flatMap((s) => s.missing), ...primary.missing])];
+
+  const classifications: Record<string, ClassificationResult> = {};
+  for (const part of partsOf(ruleset, 'classification')) {
+    const [evaluation] = (await evaluateParts(ruleset, [part], facts, lesion)).parts;
+    if (!evaluation) continue;
+    collect([evaluation], '');
+    classifications[part.id] = classificationResult(evaluation);
+    const state: FactState = evaluation.value !== null ? { present: true, value: evaluation.value } : { present: false, because: evaluation.missing, domain: [...new Set(evaluation.possible.map((a) => a.value))] };
+    facts.set(part.id, state);
+    exports.set(part.id, state);
+  }
+
+  const recommendations = (await evaluateParts(ruleset, partsOf(ruleset, 'recommendation'), facts, lesion)).parts;
+  collect(recommendations, '');
+
+  const result: RuleSetResult = {
+    label: document.score?.label ?? document.title,
+    ...(primary ? { ...primary, ...(Object.keys(subscores).length ? { subscores } : {}) } : {}),
+    missing: [],
+  };
+  for (const [id, c] of Object.entries(classifications)) result[id] = c.value;
+  if (document.classifications) result.classifications = classifications;
+  if (document.recommendations) result.recommendations = recommendations.flatMap(recommendationResult);
+  result.missing = [...new Set([...Object.values(subscores).flatMap((s) => s.missing), ...(primary?.missing ?? []), ...[...missingByInput.keys()]])];
 
   const missing = [...missingByInput].map(([input, affects]) => ({ ruleset: document.id, ...lesionField(lesion), input, affects: [...affects] }));
-  return { result: primary, trace, missing, warnings };
+  return { result, exports, trace, missing, warnings };
+}
+
+function partsOf(ruleset: LoadedRuleSet, kind: Part['kind'], group?: string): Part[] {
+  return ruleset.parts.filter((p) => p.kind === kind && (group === undefined || p.group === group));
+}
+
+function exportScore(exports: Exports, result: ScoreResult, state: FactState): void {
+  exports.set('score', state);
+  exports.set('category', result.category !== null ? { present: true, value: result.category } : { present: false, because: result.missing, domain: result.possibleCategories ?? [] });
+  for (const [id, c] of Object.entries(result.components)) {
+    exports.set(`components.${id}`, c.points !== null ? { present: true, value: c.points } : { present: false, because: c.missing ?? [], domain: range(c.range) });
+  }
+}
+
+function range([low, high]: [number, number]): number[] {
+  return Array.from({ length: high - low + 1 }, (_, i) => low + i);
+}
+
+function classificationResult(e: PartEvaluation): ClassificationResult {
+  const { part, chosen } = e;
+  const base = { label: part.label, status: e.status, value: e.value, alternative: chosen?.id ?? null };
+  if (e.value !== null) {
+    const outcome = chosen ?? e.possible[0];
+    return {
+      ...base,
+      ...(chosen ? { alternativeLabel: chosen.label } : { possibleAlternatives: e.possible.map((a) => a.id) }),
+      ...(outcome?.text ? { text: outcome.text } : {}),
+      ...(e.missing.length ? { missing: e.missing } : {}),
+    };
+  }
+  const values = [...new Set(e.possible.map((a) => a.value))];
+  const reason = e.status === 'undetermined'
+    ? `depends on ${e.missing.join(', ')}: could be ${values.join(' or ')}; provide ${e.missing.join(' or ')} to decide`
+    : e.possible.length === 0 ? 'no row of the table matched' : `several rows matched (${e.possible.map((a) => a.id).join(', ')})`;
+  return { ...base, possible: values, possibleAlternatives: e.possible.map((a) => a.id), ...(e.missing.length ? { missing: e.missing } : {}), reason };
+}
+
+function recommendationResult(e: PartEvaluation): RecommendationResult[] {
+  const applies = e.part.alternatives.find((a) => a.value === 'applies');
+  if (!applies) return [];
+  const common = { id: e.part.id, label: e.part.label, reference: applies.reference ?? e.part.reference, ...(applies.strength ? { strength: applies.strength } : {}) };
+  if (e.value === 'applies') return [{ ...common, status: 'applies' }];
+  if (e.value === null && e.possible.includes(applies)) return [{ ...common, status: 'possible', missing: e.missing }];
+  return [];
 }

@@ -1,8 +1,10 @@
 import { patientField } from '../patient/patient-fields.js';
-import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
-import type { FactStates } from './fact-state.js';
+import type { InputSpec, LoadedRuleSet, Scalar } from '../ruleset/types.js';
+import { aggregate } from './aggregate.js';
+import type { FactState, FactStates } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
 import type { InputTrace } from './types.js';
+import type { UpstreamResults } from './upstream.js';
 
 export type Record_ = Record<string, unknown>;
 
@@ -11,55 +13,86 @@ export interface ScopeInstance {
   patient: Record_;
   lesion?: Record_;
   lesionIndex?: number;
+  upstream: UpstreamResults;
 }
 
 /**
- * Reads every declared input from the patient or lesion: as given, defaulted as the input declares, or
- * converted into the rule set's unit. An absent value stays missing — never a zero.
+ * Reads every declared input: from the patient or lesion (as given, defaulted as declared, or converted
+ * into the rule set's unit), from a required rule set's outputs, or combined over all lesions. An
+ * absent value stays missing — never a zero.
  */
 export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance): { facts: FactStates; trace: InputTrace[] } {
   const { document } = ruleset;
   const facts: FactStates = new Map();
   const trace: InputTrace[] = [];
-  const lesions = Array.isArray(instance.patient.lesions) ? instance.patient.lesions : undefined;
   for (const [name, input] of Object.entries(document.inputs)) {
-    const from = input.from ?? document.scope;
-    const container = from === 'lesion' ? instance.lesion : instance.patient;
-    const raw = container?.[name];
     const base = { kind: 'input' as const, ruleset: document.id, ...lesionField(instance.lesionIndex), input: name };
-
-    if (raw === undefined) {
-      if (input.default?.countOf === 'lesions' && lesions && lesions.length > 0) {
-        facts.set(name, { present: true, value: lesions.length });
-        trace.push({ ...base, value: lesions.length, source: 'default', note: `absent; taken as the number of lesions listed (${lesions.length})` });
-      } else {
-        facts.set(name, { present: false, because: [name] });
-        trace.push({ ...base, value: null, source: 'missing' });
-      }
-      continue;
-    }
-
-    const quantity = asQuantity(raw, patientField(from, name)?.unit);
-    if (!quantity || !input.unit || quantity.unit === input.unit) {
-      const value = (quantity ? quantity.value : raw) as Scalar;
-      facts.set(name, { present: true, value });
-      trace.push({ ...base, value, source: 'given', ...(input.unit ? { unit: input.unit } : {}) });
-      continue;
-    }
-    const conversion = input.conversions?.find((c) => c.from === quantity.unit);
-    if (!conversion) {
-      // The loader checks that every unit the patient contract admits has a conversion; this is a guard.
-      facts.set(name, { present: false, because: [name] });
-      trace.push({ ...base, value: null, source: 'missing', given: raw, note: `no conversion from ${quantity.unit} to ${input.unit}` });
-      continue;
-    }
-    // Rounded so that, e.g., 35 g/L × 0.1 compares equal to the 3.5 g/dL threshold despite binary floating point.
-    const value = Math.round(quantity.value * conversion.factor * 1e10) / 1e10;
-    facts.set(name, { present: true, value });
-    const citation = document.references[conversion.reference]?.citation ?? conversion.reference;
-    trace.push({ ...base, value, source: 'converted', given: raw, unit: input.unit, conversion: { ...conversion, reference: citation } });
+    const read = input.from === 'lesions' ? readAggregate(ruleset, name, input, instance) : input.upstream ? readUpstream(input, instance) : readField(ruleset, name, input, instance);
+    facts.set(name, read.state);
+    trace.push({ ...base, ...read.trace, value: read.state.present ? read.state.value : null, ...(read.state.present || !read.state.domain ? {} : { possible: read.state.domain }) });
   }
   return { facts, trace };
+}
+
+interface Read {
+  state: FactState;
+  trace: Omit<InputTrace, 'kind' | 'ruleset' | 'lesion' | 'input' | 'value'>;
+}
+
+function readField(ruleset: LoadedRuleSet, name: string, input: InputSpec, instance: ScopeInstance): Read {
+  const from = input.from === 'lesion' || (input.from === undefined && ruleset.document.scope === 'lesion') ? 'lesion' : 'patient';
+  const field = input.field ?? name;
+  const raw = (from === 'lesion' ? instance.lesion : instance.patient)?.[field];
+  if (raw === undefined) {
+    const lesions = Array.isArray(instance.patient.lesions) ? instance.patient.lesions : undefined;
+    if (input.default?.countOf === 'lesions' && lesions && lesions.length > 0) {
+      return { state: { present: true, value: lesions.length }, trace: { source: 'default', note: `absent; taken as the number of lesions listed (${lesions.length})` } };
+    }
+    return { state: { present: false, because: [field] }, trace: { source: 'missing' } };
+  }
+  const quantity = asQuantity(raw, patientField(from, field)?.unit);
+  if (!quantity || !input.unit || quantity.unit === input.unit) {
+    const value = (quantity ? quantity.value : raw) as Scalar;
+    return { state: { present: true, value }, trace: { source: 'given', ...(input.unit ? { unit: input.unit } : {}) } };
+  }
+  const conversion = input.conversions?.find((c) => c.from === quantity.unit);
+  if (!conversion) {
+    // The loader checks that every unit the patient contract admits has a conversion; this is a guard.
+    return { state: { present: false, because: [field] }, trace: { source: 'missing', given: raw, note: `no conversion from ${quantity.unit} to ${input.unit}` } };
+  }
+  // Rounded so that, e.g., 35 g/L × 0.1 compares equal to the 3.5 g/dL threshold despite binary floating point.
+  const value = Math.round(quantity.value * conversion.factor * 1e10) / 1e10;
+  const citation = ruleset.document.references[conversion.reference]?.citation ?? conversion.reference;
+  return { state: { present: true, value }, trace: { source: 'converted', given: raw, unit: input.unit, conversion: { ...conversion, reference: citation } } };
+}
+
+/** An output of a required rule set: of the same lesion when that rule set is per lesion, else the patient's. */
+function readUpstream(input: InputSpec, instance: ScopeInstance): Read {
+  const { ruleset, output } = input.upstream as NonNullable<InputSpec['upstream']>;
+  const lesionExports = instance.lesionIndex === undefined ? undefined : instance.upstream.lesions[instance.lesionIndex]?.get(ruleset);
+  const exports = lesionExports ?? instance.upstream.patient.get(ruleset);
+  const state: FactState = exports?.get(output) ?? { present: false, because: [`${ruleset}.${output}`] };
+  const lesion = lesionExports ? lesionField(instance.lesionIndex) : {};
+  return { state, trace: { source: 'upstream', upstream: { ruleset, output, ...lesion } } };
+}
+
+/** One value per listed lesion (a lesion field or a lesion-scope rule set's output), combined. */
+function readAggregate(ruleset: LoadedRuleSet, name: string, input: InputSpec, instance: ScopeInstance): Read {
+  const lesions = Array.isArray(instance.patient.lesions) ? (instance.patient.lesions as Record_[]) : undefined;
+  const fn = input.aggregate ?? 'count';
+  const field = input.upstream ? `${input.upstream.ruleset}.${input.upstream.output}` : (input.field ?? name);
+  if (!lesions) return { state: { present: false, because: ['lesions'] }, trace: { source: 'missing', note: 'no lesions listed' } };
+  const states = lesions.map((lesion, i): FactState => {
+    if (input.upstream) return instance.upstream.lesions[i]?.get(input.upstream.ruleset)?.get(input.upstream.output) ?? { present: false, because: [field] };
+    const raw = lesion[input.field ?? name];
+    return raw === undefined ? { present: false, because: [`${input.field ?? name}`] } : { present: true, value: raw as Scalar };
+  });
+  // A missing lesion value could be any value the contract allows for the field (or the input's own values).
+  const fieldEnum = input.upstream ? undefined : (patientField('lesion', input.field ?? name)?.enum as Scalar[] | undefined);
+  const candidates = fn === 'any' || fn === 'all' ? [true, false] : (fieldEnum ?? [...(ruleset.facts.get(name)?.representatives ?? [])]);
+  const order: readonly Scalar[] = fn === 'contiguous' ? (fieldEnum ?? []) : (input.enum ?? []);
+  const state = aggregate(fn, states, order, candidates);
+  return { state, trace: { source: 'aggregate', aggregate: { function: fn, field, values: states.map((s) => (s.present ? s.value : null)) } } };
 }
 
 function asQuantity(raw: unknown, bareUnit: string | undefined): { value: number; unit: string } | undefined {

@@ -1,47 +1,60 @@
-import type { Alternative, Component, LoadedRuleSet, ScoreSpec } from '../ruleset/types.js';
+import type { Part, PartAlternative } from '../ruleset/parts.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
 import { traceConditions } from './condition-trace.js';
 import { lesionField } from './lesion-field.js';
 import type { EvaluatedNode } from './run-rules.js';
-import type { ConditionTrace, RuleTrace } from './types.js';
+import type { ConditionTrace, RuleEffect, RuleTrace } from './types.js';
 
-export const ruleName = (component: Component, alternative: Alternative): string => `${component.id}.${alternative.id}`;
+/** The rule id in traces and test cases: `component.alternative`, `classification.row`, `recommendation.applies`. */
+export const ruleName = (part: Part, alternative: PartAlternative): string => `${part.id}.${alternative.id}`;
 
 export interface RuleContext {
   ruleset: LoadedRuleSet;
-  score: ScoreSpec & { id: string };
-  component: Component;
+  part: Part;
   lesion: number | undefined;
 }
 
-/** The trace entry of one alternative: whether it fired, on which values, what it added, and its source. */
+/** The trace entry of one alternative: whether it fired, on which values, what it contributed, and its source. */
 export function ruleTrace(
   context: RuleContext,
-  alternative: Alternative,
+  alternative: PartAlternative,
   outcome: Pick<RuleTrace, 'fired' | 'conditions'> & Partial<Pick<RuleTrace, 'possible' | 'missing'>>,
 ): RuleTrace {
-  const { ruleset, score, component } = context;
-  const reference = alternative.reference ?? component.reference;
+  const { ruleset, part } = context;
+  const reference = alternative.reference ?? part.reference;
   return {
     kind: 'rule',
     ruleset: ruleset.document.id,
     ...lesionField(context.lesion),
-    rule: ruleName(component, alternative),
-    score: score.id,
-    component: component.id,
+    rule: ruleName(part, alternative),
+    part: part.kind,
+    ...owner(part),
     alternative: alternative.id,
+    ...(part.kind === 'classification' ? { value: alternative.value } : {}),
     fired: outcome.fired,
     ...(outcome.possible !== undefined ? { possible: outcome.possible } : {}),
     ...(outcome.missing?.length ? { missing: outcome.missing } : {}),
     conditions: outcome.conditions,
-    ...(outcome.fired === true ? { effect: { component: component.id, alternative: alternative.id, points: alternative.points } } : {}),
-    points: alternative.points,
+    ...(outcome.fired === true ? { effect: effectOf(part, alternative) } : {}),
+    ...(alternative.points !== undefined ? { points: alternative.points } : {}),
     reference: ruleset.document.references[reference]?.citation ?? reference,
     ...(alternative.unconfirmed ? { unconfirmed: alternative.unconfirmed } : {}),
   };
 }
 
+function owner(part: Part): Pick<RuleTrace, 'score' | 'component' | 'classification' | 'recommendation'> {
+  if (part.kind === 'component') return { score: part.group, component: part.id };
+  return part.kind === 'classification' ? { classification: part.id } : { recommendation: part.id };
+}
+
+function effectOf(part: Part, alternative: PartAlternative): RuleEffect {
+  if (part.kind === 'component') return { component: part.id, alternative: alternative.id, points: alternative.points ?? 0 };
+  if (part.kind === 'classification') return { classification: part.id, alternative: alternative.id, value: alternative.value };
+  return { recommendation: part.id, applies: alternative.value === 'applies' };
+}
+
 /** Positions in the trace refer to the rule as written: a lone fact test was wrapped in `all` only to run it. */
-export function conditionsOf(alternative: Alternative, node: EvaluatedNode | undefined, missing?: ReadonlySet<string>): ConditionTrace[] {
+export function conditionsOf(alternative: PartAlternative, node: EvaluatedNode | undefined, missing?: ReadonlySet<string>): ConditionTrace[] {
   if (!node) return [];
   const isLeaf = !('all' in alternative.when || 'any' in alternative.when || 'not' in alternative.when);
   const root = isLeaf && node.all?.[0] ? node.all[0] : node;

@@ -1,8 +1,8 @@
 import { possibleTotals } from '../ruleset/fact-model.js';
 import type { LoadedRuleSet, ScoreSpec } from '../ruleset/types.js';
-import type { ComponentsEvaluation } from './evaluate-components.js';
+import type { PartEvaluation, PartsEvaluation } from './evaluate-parts.js';
 import { lesionField } from './lesion-field.js';
-import type { BandTrace, EvaluationWarning, ScoreResult, TotalTrace } from './types.js';
+import type { BandTrace, ComponentResult, EvaluationWarning, ScoreResult, TotalTrace } from './types.js';
 
 export interface TotalEvaluation {
   result: Omit<ScoreResult, 'subscores' | 'missing'>;
@@ -17,9 +17,9 @@ export interface TotalEvaluation {
  * the total is the set of sums still possible: `score` is set only if that set is a single value, and
  * `category` only if every possible total falls in one band.
  */
-export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, evaluated: ComponentsEvaluation, lesion?: number): TotalEvaluation {
+export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, evaluated: PartsEvaluation, lesion?: number): TotalEvaluation {
   const { document } = ruleset;
-  const { components } = evaluated;
+  const components = evaluated.parts.map((p) => ({ id: p.part.id, result: componentResult(p) }));
   const possible = possibleTotals(evaluated.pointSets, score.total);
   const decided = possible.length === 1 ? (possible[0] ?? null) : null;
   const range: [number, number] | null = possible.length ? [possible[0] ?? 0, possible[possible.length - 1] ?? 0] : null;
@@ -72,4 +72,29 @@ export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: s
     ...(band?.unconfirmed ? { unconfirmed: band.unconfirmed } : {}),
   };
   return { result, possible, trace: [totalTrace, bandTrace], warnings };
+}
+
+function componentResult(evaluation: PartEvaluation): ComponentResult {
+  const { part, chosen, possiblePoints } = evaluation;
+  const range: [number, number] = [possiblePoints[0] ?? 0, possiblePoints[possiblePoints.length - 1] ?? 0];
+  if (evaluation.status === 'determined' && chosen) {
+    return {
+      label: part.label,
+      status: 'determined',
+      points: chosen.points ?? 0,
+      range,
+      alternative: chosen.id,
+      alternativeLabel: chosen.label,
+      ...(evaluation.missing.length ? { missing: evaluation.missing } : {}),
+    };
+  }
+  return {
+    label: part.label,
+    status: evaluation.status,
+    points: null,
+    range,
+    alternative: null,
+    possible: evaluation.possible.map((a) => a.id),
+    ...(evaluation.status === 'undetermined' ? { missing: evaluation.missing } : {}),
+  };
 }

@@ -25,8 +25,14 @@ export interface InputTrace extends TraceBase {
   kind: 'input';
   input: string;
   value: Scalar | null;
-  source: 'given' | 'default' | 'converted' | 'missing';
+  source: 'given' | 'default' | 'converted' | 'upstream' | 'aggregate' | 'missing';
   given?: unknown;
+  /** For an upstream input: the rule set and output read (and, for a lesion-scope source, the lesion). */
+  upstream?: { ruleset: string; output: string; lesion?: number };
+  /** For an aggregate over lesions: the function and each lesion's value (null when missing). */
+  aggregate?: { function: string; field: string; values: Array<Scalar | null> };
+  /** Values still possible when missing (e.g. an upstream range). */
+  possible?: Scalar[];
   unit?: string;
   conversion?: { from: string; factor: number; reference: string };
   note?: string;
@@ -43,21 +49,32 @@ export interface LookupTrace extends TraceBase {
   note?: string;
 }
 
-/** One alternative of one component: a json-rules-engine rule. */
+export type RuleEffect =
+  | { component: string; alternative: string; points: number }
+  | { classification: string; alternative: string; value: string }
+  | { recommendation: string; applies: boolean };
+
+/** One alternative of a component, classification or recommendation: a json-rules-engine rule. */
 export interface RuleTrace extends TraceBase {
   kind: 'rule';
   rule: string;
-  score: string;
-  component: string;
+  part: 'component' | 'classification' | 'recommendation';
+  /** For components: the score and component. */
+  score?: string;
+  component?: string;
+  classification?: string;
+  recommendation?: string;
   alternative: string;
+  /** For classification rows: the value the row gives. */
+  value?: string;
   /** null: a tested fact is missing, so the rule could neither fire nor be excluded outright. */
   fired: boolean | null;
   /** With fired null: whether some value of the missing facts would make it fire. */
   possible?: boolean;
   missing?: string[];
   conditions: ConditionTrace[];
-  effect?: { component: string; alternative: string; points: number };
-  points: number;
+  effect?: RuleEffect;
+  points?: number;
   reference: string;
   unconfirmed?: string;
 }
@@ -114,6 +131,44 @@ export interface ScoreResult {
   subscores?: Record<string, Omit<ScoreResult, 'subscores'>>;
 }
 
+export interface ClassificationResult {
+  label: string;
+  status: 'determined' | 'undetermined' | 'conflict';
+  value: string | null;
+  /** The row that held; null when the value is known but different rows could give it. */
+  alternative: string | null;
+  alternativeLabel?: string;
+  text?: string;
+  /** When undetermined: the values still possible, and the rows behind them. */
+  possible?: string[];
+  possibleAlternatives?: string[];
+  missing?: string[];
+  /** Why the value is null, and what would decide it. */
+  reason?: string;
+}
+
+export interface RecommendationResult {
+  id: string;
+  label: string;
+  /** applies: its condition holds; possible: it would for some value of the missing inputs. */
+  status: 'applies' | 'possible';
+  reference: string;
+  strength?: string;
+  missing?: string[];
+}
+
+/**
+ * One rule set's result: its score (if it has one), its classifications — each value also stands under
+ * its own id (e.g. `decision`) — its recommendations, and the inputs that were missing.
+ */
+export interface RuleSetResult extends Partial<Omit<ScoreResult, 'missing' | 'label'>> {
+  label: string;
+  missing: string[];
+  classifications?: Record<string, ClassificationResult>;
+  recommendations?: RecommendationResult[];
+  [classification: string]: unknown;
+}
+
 export interface MissingInput {
   ruleset: string;
   lesion?: number;
@@ -123,7 +178,7 @@ export interface MissingInput {
 
 /** A note on this evaluation: an unconfirmed source used, a component with no or several matches. */
 export interface EvaluationWarning {
-  code: 'UNCONFIRMED_SOURCE' | 'COMPONENT_NO_MATCH' | 'COMPONENT_MULTIPLE_MATCH' | 'TABLE_NO_ENTRY' | 'DOMAIN_TOO_LARGE';
+  code: 'UNCONFIRMED_SOURCE' | 'COMPONENT_NO_MATCH' | 'COMPONENT_MULTIPLE_MATCH' | 'TABLE_NO_ENTRY' | 'DOMAIN_TOO_LARGE' | 'UNCONFIRMED_FRAMEWORK';
   ruleset: string;
   lesion?: number;
   message: string;
@@ -139,12 +194,12 @@ export interface RuleSetIdentity {
 export interface LesionEvaluation {
   level: string | null;
   id?: string;
-  results: Record<string, ScoreResult>;
+  results: Record<string, RuleSetResult>;
 }
 
 export interface Evaluation {
   patient: { id: string | null };
-  results: Record<string, ScoreResult>;
+  results: Record<string, RuleSetResult>;
   lesions: LesionEvaluation[];
   rulesets: RuleSetIdentity[];
   trace: TraceEntry[];

@@ -4,57 +4,54 @@ import { imageOf } from '../engine/derive.js';
 import type { Problem } from '../problems/problem.js';
 import type { SourceDocument } from '../source/source-document.js';
 import { factsOf } from './conditions.js';
-import { placedScores } from './score-paths.js';
+import { APPLIES } from './parts.js';
 import type { LoadedRuleSet, Scalar } from './types.js';
 
 /** Exhaustive checking stops here; past it the component is reported as not checked. */
 const MAX_CHECKED_COMBINATIONS = 20000;
 
 /**
- * Runs each component over every combination of its facts' declared values (thresholds and one value
+ * Runs each component, classification and recommendation over every combination of its facts' declared values (thresholds and one value
  * either side for numbers) with json-rules-engine, and reports an alternative that can never hold, and
  * a combination where no alternative or more than one holds — with an example, so the author sees it.
  */
 export async function checkCoverage(ruleset: Omit<LoadedRuleSet, 'sha256'>, source: SourceDocument): Promise<Problem[]> {
   const problems: Problem[] = [];
   const { document, facts } = ruleset;
-  for (const { score, path } of placedScores(document)) {
-    for (const [ci, component] of score.components.entries()) {
-      const cPath = [...path, 'components', ci];
-      const domains = new Map<string, Scalar[]>();
-      for (const fact of new Set(component.alternatives.flatMap((a) => [...factsOf(a.when)]))) {
-        const derived = document.derived?.[fact];
-        const keyValues = derived ? facts.get(derived.key)?.representatives : undefined;
-        domains.set(fact, derived ? imageOf(ruleset as LoadedRuleSet, derived.lookup, keyValues) : [...(facts.get(fact)?.representatives ?? [])]);
-      }
-      const assignments = scenarios(domains, MAX_CHECKED_COMBINATIONS);
-      if (!assignments) {
-        problems.push(source.problemAt(cPath, 'DOMAIN_TOO_LARGE', `${component.id}: too many combinations of input values to check exhaustively`, { severity: 'warning' }));
-        continue;
-      }
-      const reached = new Set<string>();
-      let gap: Record<string, Scalar> | undefined;
-      let overlap: { assignment: Record<string, Scalar>; ids: string[] } | undefined;
-      const rules = component.alternatives.map((a) => ({ name: a.id, when: a.when }));
-      for (const assignment of assignments) {
-        const outcomes = await runRules(rules, assignment);
-        const fired = component.alternatives.filter((a) => outcomes.get(a.id)?.fired).map((a) => a.id);
-        fired.forEach((id) => reached.add(id));
-        if (fired.length === 0) gap ??= assignment;
-        if (fired.length > 1) overlap ??= { assignment, ids: fired };
-      }
-      component.alternatives.forEach((alternative, ai) => {
-        if (!reached.has(alternative.id)) {
-          problems.push(source.problemAt([...cPath, 'alternatives', ai, 'when'], 'UNREACHABLE_ALTERNATIVE',
-            `${component.id}.${alternative.id} can never hold for the declared input values`));
-        }
-      });
-      if (gap) problems.push(source.problemAt([...cPath, 'alternatives'], 'COMPONENT_GAP', `${component.id}: no alternative holds when ${describe(gap)}`));
-      if (overlap) {
-        problems.push(source.problemAt([...cPath, 'alternatives'], 'COMPONENT_OVERLAP',
-          `${component.id}: ${overlap.ids.join(' and ')} both hold when ${describe(overlap.assignment)}`));
-      }
+  for (const part of ruleset.parts) {
+    const domains = new Map<string, Scalar[]>();
+    for (const fact of new Set(part.alternatives.flatMap((a) => [...factsOf(a.when)]))) {
+      const derived = document.derived?.[fact];
+      const keyValues = derived ? facts.get(derived.key)?.representatives : undefined;
+      domains.set(fact, derived ? imageOf(ruleset as LoadedRuleSet, derived.lookup, keyValues) : [...(facts.get(fact)?.representatives ?? [])]);
     }
+    const assignments = scenarios(domains, MAX_CHECKED_COMBINATIONS);
+    if (!assignments) {
+      problems.push(source.problemAt(part.path, 'DOMAIN_TOO_LARGE', `${part.id}: too many combinations of input values to check exhaustively`, { severity: 'warning' }));
+      continue;
+    }
+    const reached = new Set<string>();
+    let gap: Record<string, Scalar> | undefined;
+    let overlap: { assignment: Record<string, Scalar>; ids: string[] } | undefined;
+    const rules = part.alternatives.map((a) => ({ name: a.id, when: a.when }));
+    for (const assignment of assignments) {
+      const outcomes = await runRules(rules, assignment);
+      const fired = part.alternatives.filter((a) => outcomes.get(a.id)?.fired).map((a) => a.id);
+      fired.forEach((id) => reached.add(id));
+      if (fired.length === 0) gap ??= assignment;
+      if (fired.length > 1) overlap ??= { assignment, ids: fired };
+    }
+    if (part.kind === 'recommendation') {
+      if (!reached.has(APPLIES)) problems.push(source.problemAt([...part.path, 'when'], 'UNREACHABLE_ALTERNATIVE', `recommendation ${part.id} can never apply for the declared input values`));
+      continue;
+    }
+    part.alternatives.forEach((alternative, i) => {
+      if (!reached.has(alternative.id)) {
+        problems.push(source.problemAt([...part.path, 'alternatives', i, 'when'], 'UNREACHABLE_ALTERNATIVE', `${part.id}.${alternative.id} can never hold for the declared input values`));
+      }
+    });
+    if (gap) problems.push(source.problemAt([...part.path, 'alternatives'], 'COMPONENT_GAP', `${part.id}: no alternative holds when ${describe(gap)}`));
+    if (overlap) problems.push(source.problemAt([...part.path, 'alternatives'], 'COMPONENT_OVERLAP', `${part.id}: ${overlap.ids.join(' and ')} both hold when ${describe(overlap.assignment)}`));
   }
   return problems;
 }

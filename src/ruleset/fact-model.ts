@@ -1,4 +1,6 @@
 import { forEachLeaf } from './conditions.js';
+import { allParts, classificationParts } from './parts.js';
+import { placedScores } from './score-paths.js';
 import type { RuleSetDocument, Scalar, ScoreSpec } from './types.js';
 
 /**
@@ -6,7 +8,7 @@ import type { RuleSetDocument, Scalar, ScoreSpec } from './types.js';
  * values are worth trying. The same model drives the static coverage check (is every alternative
  * reachable?) and the runtime treatment of missing data (which alternatives remain possible?).
  */
-export type FactKind = 'input' | 'derived' | 'subscore';
+export type FactKind = 'input' | 'derived' | 'subscore' | 'classification';
 
 export interface FactInfo {
   name: string;
@@ -36,8 +38,13 @@ export function buildFactModel(doc: RuleSetDocument): Map<string, FactInfo> {
     const allowed = doc.tables?.[derived.lookup]?.values ?? [];
     facts.set(name, { name, kind: 'derived', valueType: 'enum', representatives: [...allowed], allowed });
   }
-  for (const score of doc.subscores ?? []) {
+  // Every score's total is a fact for what comes after it: subscores for later scores, the score for classifications.
+  for (const { score } of placedScores(doc)) {
     facts.set(score.id, { name: score.id, kind: 'subscore', valueType: 'integer', representatives: achievableTotals(score) });
+  }
+  for (const part of classificationParts(doc)) {
+    const allowed = [...new Set(part.alternatives.map((a) => a.value))];
+    facts.set(part.id, { name: part.id, kind: 'classification', valueType: 'enum', representatives: allowed, allowed });
   }
   return facts;
 }
@@ -79,13 +86,11 @@ export function possibleTotals(pointSets: number[][], total?: { floor?: number; 
 
 function collectThresholds(doc: RuleSetDocument): Map<string, number[]> {
   const thresholds = new Map<string, number[]>();
-  const scores: ScoreSpec[] = [...(doc.subscores ?? []), doc.score];
-  for (const score of scores)
-    for (const component of score.components)
-      for (const alternative of component.alternatives)
-        forEachLeaf(alternative.when, (leaf) => {
-          const values = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
-          for (const v of values) if (typeof v === 'number') thresholds.set(leaf.fact, [...(thresholds.get(leaf.fact) ?? []), v]);
-        });
+  for (const part of allParts(doc))
+    for (const alternative of part.alternatives)
+      forEachLeaf(alternative.when, (leaf) => {
+        const values = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
+        for (const v of values) if (typeof v === 'number') thresholds.set(leaf.fact, [...(thresholds.get(leaf.fact) ?? []), v]);
+      });
   return thresholds;
 }

@@ -7,6 +7,7 @@ import { checkCoverage } from './check-coverage.js';
 import { checkSemantics } from './check-semantics.js';
 import { buildFactModel } from './fact-model.js';
 import { contentHash } from './hash.js';
+import { allParts } from './parts.js';
 import { placedScores } from './score-paths.js';
 import type { LoadedRuleSet, RuleSetDocument } from './types.js';
 
@@ -35,7 +36,7 @@ export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSet
   const semantic = checkSemantics(document, facts, source);
   if (hasErrors(semantic)) return { problems: semantic };
 
-  const draft = { document, file: source.file, facts, scores: placedScores(document).map((p) => p.score) };
+  const draft = { document, file: source.file, source, facts, parts: allParts(document), scores: placedScores(document).map((p) => p.score) };
   const coverage = await checkCoverage(draft, source);
   const problems = [...semantic, ...coverage];
   if (hasErrors(problems)) return { problems };

@@ -11,6 +11,6 @@ export interface PlacedScore {
 export function placedScores(doc: RuleSetDocument): PlacedScore[] {
   return [
     ...(doc.subscores ?? []).map((score, i) => ({ score, path: ['subscores', i] })),
-    { score: { ...doc.score, id: doc.id }, path: ['score'] },
+    ...(doc.score ? [{ score: { ...doc.score, id: doc.id }, path: ['score'] }] : []),
   ];
 }

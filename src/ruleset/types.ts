@@ -1,4 +1,6 @@
+import type { SourceDocument } from '../source/source-document.js';
 import type { FactInfo } from './fact-model.js';
+import type { Part } from './parts.js';
 
 /** TypeScript view of `schemas/ruleset.schema.json`; a value of these types has passed that schema. */
 
@@ -20,9 +22,15 @@ export interface Reference {
   note?: string;
 }
 
+export type Aggregate = 'count' | 'any' | 'all' | 'max' | 'min' | 'contiguous';
+
 export interface InputSpec {
   type: 'string' | 'integer' | 'number' | 'boolean';
-  from?: Scope;
+  /** `lesions`: every lesion of the patient, combined by `aggregate`. */
+  from?: Scope | 'lesions';
+  field?: string;
+  aggregate?: Aggregate;
+  upstream?: { ruleset: string; output: string };
   description: string;
   enum?: string[];
   minimum?: number;
@@ -49,6 +57,8 @@ export interface TableSpec {
 export interface DerivedSpec {
   lookup: string;
   key: string;
+  /** An input that, when given, replaces the lookup. */
+  override?: string;
   description: string;
 }
 
@@ -68,6 +78,35 @@ export interface Component {
   description?: string;
   reference: string;
   alternatives: Alternative[];
+}
+
+export interface ClassificationRow {
+  id: string;
+  label: string;
+  when: Condition;
+  value?: string;
+  text?: string;
+  reference?: string;
+  note?: string;
+  unconfirmed?: string;
+}
+
+export interface ClassificationSpec {
+  id: string;
+  label: string;
+  description?: string;
+  reference: string;
+  alternatives: ClassificationRow[];
+}
+
+export interface RecommendationSpec {
+  id: string;
+  label: string;
+  when: Condition;
+  reference: string;
+  strength?: string;
+  note?: string;
+  unconfirmed?: string;
 }
 
 export interface Band {
@@ -95,13 +134,16 @@ export interface RuleSetDocument {
   title: string;
   description: string;
   scope: Scope;
+  requires?: string[];
   changelog: Array<{ version: string; date: string; author?: string; changes: string }>;
   references: Record<string, Reference>;
   inputs: Record<string, InputSpec>;
   tables?: Record<string, TableSpec>;
   derived?: Record<string, DerivedSpec>;
   subscores?: Array<ScoreSpec & { id: string }>;
-  score: ScoreSpec;
+  score?: ScoreSpec;
+  classifications?: ClassificationSpec[];
+  recommendations?: RecommendationSpec[];
   outputs: Array<{ name: string; description: string }>;
 }
 
@@ -109,10 +151,14 @@ export interface RuleSetDocument {
 export interface LoadedRuleSet {
   document: RuleSetDocument;
   file: string;
+  /** The parsed file, kept so that checks across rule sets (requires, upstream outputs) can point into it. */
+  source: SourceDocument;
   /** sha256 of the canonical JSON (RFC 8785) of the parsed document: formatting does not change it. */
   sha256: string;
-  /** The primary score plus subscores, in evaluation order (subscores first). */
+  /** The subscores and the primary score (if any), in evaluation order (subscores first). */
   scores: ReadonlyArray<ScoreSpec & { id: string }>;
+  /** Components, classifications and recommendations, in evaluation order. */
+  parts: readonly Part[];
   /** Every fact the conditions may test, with the values that represent its behaviour. */
   facts: ReadonlyMap<string, FactInfo>;
 }

@@ -1,0 +1,50 @@
+import type { Aggregate, Scalar } from '../ruleset/types.js';
+import type { FactState } from './fact-state.js';
+
+/**
+ * Combines one value per lesion into one fact. With some lesions' values missing, the result is the set
+ * of values the combination could still take: a "worst grade" is at least the worst known grade, an
+ * "any myelopathy" is settled by one lesion with myelopathy.
+ *
+ * `order` ranks values for max/min (the input's declared order); `representatives` are a missing
+ * value's candidates when its state does not narrow them.
+ */
+export function aggregate(fn: Aggregate, states: readonly FactState[], order: readonly Scalar[], representatives: readonly Scalar[]): FactState {
+  if (fn === 'count') return { present: true, value: states.length };
+  if (states.length === 0) return { present: false, because: ['lesions'] };
+  const because = [...new Set(states.flatMap((s) => (s.present ? [] : s.because)))];
+  const candidates = states.map((s) => (s.present ? [s.value] : (s.domain ?? [...representatives])));
+  const possible = possibleResults(fn, candidates, order);
+  return possible.length === 1 && possible[0] !== undefined ? { present: true, value: possible[0] } : { present: false, because, domain: possible };
+}
+
+function possibleResults(fn: Exclude<Aggregate, 'count'>, candidates: Scalar[][], order: readonly Scalar[]): Scalar[] {
+  switch (fn) {
+    case 'any': {
+      const canBeTrue = candidates.some((c) => c.includes(true));
+      const canBeFalse = candidates.every((c) => c.includes(false));
+      return [...(canBeTrue ? [true] : []), ...(canBeFalse ? [false] : [])];
+    }
+    case 'all': {
+      const canBeTrue = candidates.every((c) => c.includes(true));
+      const canBeFalse = candidates.some((c) => c.includes(false));
+      return [...(canBeTrue ? [true] : []), ...(canBeFalse ? [false] : [])];
+    }
+    case 'max':
+    case 'min': {
+      const rank = (v: Scalar): number => (order.length ? order.indexOf(v) : Number(v));
+      const sign = fn === 'max' ? 1 : -1;
+      // v can be the extreme if some lesion can take v and every lesion can stay on v's side of it.
+      const floor = Math.max(...candidates.map((c) => Math.min(...c.map((v) => sign * rank(v)))));
+      const values = [...new Set(candidates.flat())].filter((v) => sign * rank(v) >= floor);
+      return values.sort((a, b) => rank(a) - rank(b));
+    }
+    case 'contiguous': {
+      if (candidates.some((c) => c.length !== 1)) return [true, false];
+      const ranks = [...new Set(candidates.map((c) => order.indexOf(c[0] as Scalar)))].sort((a, b) => a - b);
+      const first = ranks[0] ?? 0;
+      const last = ranks[ranks.length - 1] ?? 0;
+      return [last - first + 1 === ranks.length];
+    }
+  }
+}

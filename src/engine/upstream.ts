@@ -1,0 +1,14 @@
+import type { FactState } from './fact-state.js';
+
+/** A rule set's outputs for one patient or lesion, by output name (`score`, `category`, `decision`, ...). */
+export type Exports = Map<string, FactState>;
+
+/** Results of the rule sets already evaluated, for those that require them. */
+export interface UpstreamResults {
+  patient: Map<string, Exports>;
+  lesions: Array<Map<string, Exports>>;
+}
+
+export function emptyUpstream(lesionCount: number): UpstreamResults {
+  return { patient: new Map(), lesions: Array.from({ length: lesionCount }, () => new Map()) };
+}

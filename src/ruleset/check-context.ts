@@ -1,0 +1,28 @@
+import type { Problem } from '../problems/problem.js';
+import { closest } from '../source/closest.js';
+import type { PathSegment, SourceDocument } from '../source/source-document.js';
+import type { RuleSetDocument } from './types.js';
+
+/** What every semantic check needs: the document, and a way to record a problem at a place in it. */
+export interface CheckContext {
+  doc: RuleSetDocument;
+  at(path: PathSegment[], code: Problem['code'], message: string, key?: boolean): void;
+  /** Records UNKNOWN_REFERENCE when `id` is not a key of `references`. */
+  reference(id: string | undefined, path: PathSegment[]): void;
+}
+
+export function checkContext(doc: RuleSetDocument, source: SourceDocument, problems: Problem[]): CheckContext {
+  const at: CheckContext['at'] = (path, code, message, key = false) => problems.push(source.problemAt(path, code, message, { key }));
+  return {
+    doc,
+    at,
+    reference(id, path) {
+      if (id !== undefined && !doc.references[id]) at(path, 'UNKNOWN_REFERENCE', `reference "${id}" is not in references${hintFrom(id, Object.keys(doc.references))}`);
+    },
+  };
+}
+
+export function hintFrom(word: string, candidates: readonly string[]): string {
+  const hint = closest(word, candidates);
+  return hint ? `; did you mean "${hint}"?` : '';
+}

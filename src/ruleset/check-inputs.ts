@@ -1,0 +1,79 @@
+import { patientField } from '../patient/patient-fields.js';
+import { hintFrom, type CheckContext } from './check-context.js';
+
+/**
+ * Inputs name fields of the patient contract (with the same allowed values and a known unit) or outputs
+ * of a required rule set; tables map allowed keys to declared values; derived facts look up real tables.
+ */
+export function checkInputs(ctx: CheckContext): void {
+  const { doc, at } = ctx;
+  for (const [name, input] of Object.entries(doc.inputs)) {
+    const from = input.from ?? doc.scope;
+    const path = ['inputs', name];
+    if (from === 'lesion' && doc.scope === 'patient') at([...path, 'from'], 'UNKNOWN_PATIENT_FIELD', 'a patient-scope rule set reads lesion fields with from: lesions and an aggregate');
+    if (from === 'lesions' && doc.scope !== 'patient') at([...path, 'from'], 'UNKNOWN_PATIENT_FIELD', 'only a patient-scope rule set combines values over all lesions');
+    if ((from === 'lesions') !== (input.aggregate !== undefined)) at(path, 'SCHEMA_REQUIRED', 'from: lesions and aggregate go together', true);
+    if (input.upstream) {
+      if (!(doc.requires ?? []).includes(input.upstream.ruleset)) {
+        at([...path, 'upstream', 'ruleset'], 'UNDECLARED_REQUIREMENT', `rule set "${input.upstream.ruleset}" is read here but not listed in requires`);
+      }
+      continue;
+    }
+    if (input.type === 'string' && !input.enum) at(path, 'INPUT_DOMAIN_MISMATCH', `string input "${name}" must list its allowed values (enum)`, true);
+    if (input.aggregate === 'count') continue;
+    const fieldScope = from === 'patient' ? 'patient' : 'lesion';
+    const fieldName = input.field ?? name;
+    const field = patientField(fieldScope, fieldName);
+    if (!field) {
+      at(input.field ? [...path, 'field'] : path, 'UNKNOWN_PATIENT_FIELD', `"${fieldName}" is not a ${fieldScope} field of schemas/patient.schema.json`, !input.field);
+      continue;
+    }
+    if (input.enum && field.enum && input.aggregate !== 'contiguous') {
+      const declared = new Set(input.enum);
+      const contract = new Set(field.enum.map(String));
+      const extra = [...declared].filter((v) => !contract.has(v));
+      const absent = [...contract].filter((v) => !declared.has(v));
+      if (extra.length || absent.length) {
+        at([...path, 'enum'], 'INPUT_DOMAIN_MISMATCH',
+          `allowed values differ from the patient contract${extra.length ? `; not in the contract: ${extra.join(', ')}` : ''}${absent.length ? `; not handled here: ${absent.join(', ')}` : ''}`);
+      }
+    }
+    for (const unit of field.units) {
+      if (input.unit && unit !== input.unit && !input.conversions?.some((c) => c.from === unit)) {
+        at([...path, 'unit'], 'UNIT_MISMATCH', `the patient contract admits ${name} in ${unit}, and there is no conversion from ${unit} to ${input.unit}`);
+      }
+    }
+    input.conversions?.forEach((c, i) => ctx.reference(c.reference, [...path, 'conversions', i, 'reference']));
+  }
+
+  for (const [name, table] of Object.entries(doc.tables ?? {})) {
+    ctx.reference(table.reference, ['tables', name, 'reference']);
+    for (const [key, row] of Object.entries(table.rows)) {
+      const value = typeof row === 'string' ? row : row.value;
+      if (!table.values.includes(value)) at(['tables', name, 'rows', key], 'TABLE_VALUE_NOT_IN_DOMAIN', `"${value}" is not one of the table's values: ${table.values.join(', ')}`);
+      if (typeof row !== 'string') ctx.reference(row.reference, ['tables', name, 'rows', key, 'reference']);
+    }
+  }
+
+  for (const [name, derived] of Object.entries(doc.derived ?? {})) {
+    const path = ['derived', name];
+    if (doc.inputs[name]) at(path, 'DUPLICATE_ID', `"${name}" is both an input and a derived fact`, true);
+    const table = doc.tables?.[derived.lookup];
+    if (!table) at([...path, 'lookup'], 'UNKNOWN_TABLE', `no table named "${derived.lookup}"${hintFrom(derived.lookup, Object.keys(doc.tables ?? {}))}`);
+    const key = doc.inputs[derived.key];
+    if (!key) {
+      at([...path, 'key'], 'UNKNOWN_FACT', `the key "${derived.key}" is not an input${hintFrom(derived.key, Object.keys(doc.inputs))}`);
+    } else if (table && key.enum) {
+      for (const row of Object.keys(table.rows)) {
+        if (!key.enum.includes(row)) at(['tables', derived.lookup, 'rows', row], 'TABLE_KEY_NOT_IN_DOMAIN', `"${row}" is not an allowed value of ${derived.key}${hintFrom(row, key.enum)}`, true);
+      }
+    }
+    if (derived.override) {
+      const override = doc.inputs[derived.override];
+      if (!override) at([...path, 'override'], 'UNKNOWN_FACT', `the override "${derived.override}" is not an input${hintFrom(derived.override, Object.keys(doc.inputs))}`);
+      else if (table && override.enum?.some((v) => !table.values.includes(v))) {
+        at([...path, 'override'], 'TABLE_VALUE_NOT_IN_DOMAIN', `values of ${derived.override} must be values of table ${derived.lookup}: ${table.values.join(', ')}`);
+      }
+    }
+  }
+}

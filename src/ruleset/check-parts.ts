@@ -1,0 +1,116 @@
+import { isKnownOperator } from '../engine/run-rules.js';
+import type { PathSegment } from '../source/source-document.js';
+import { hintFrom, type CheckContext } from './check-context.js';
+import { forEachLeaf } from './conditions.js';
+import { achievableTotals, type FactInfo } from './fact-model.js';
+import { classificationParts, componentParts, recommendationParts, type Part } from './parts.js';
+import { placedScores } from './score-paths.js';
+import type { LeafCondition, ScoreSpec } from './types.js';
+
+const NUMERIC_OPERATORS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
+const LIST_OPERATORS = new Set(['in', 'notIn']);
+const PLAIN_OPERATORS = ['equal', 'notEqual', 'in', 'notIn', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
+/** Keys of a rule set's result; a classification's value stands beside them under its own id. */
+const RESULT_KEYS = new Set(['label', 'score', 'range', 'category', 'categoryLabel', 'possibleCategories', 'components', 'subscores', 'missing', 'classifications', 'recommendations']);
+
+/**
+ * Components, classifications and recommendations: unique ids, references that resolve, conditions on
+ * facts that exist at that point (a score's total after the score, a classification after itself),
+ * with known operators and values in the facts' domains; bands that tile the achievable totals.
+ */
+export function checkParts(ctx: CheckContext, facts: ReadonlyMap<string, FactInfo>): void {
+  const { doc, at } = ctx;
+  const available = new Set([...Object.keys(doc.inputs), ...Object.keys(doc.derived ?? {})]);
+  const partIds = new Set<string>();
+  const checkPart = (part: Part): void => {
+    if (partIds.has(part.id)) at([...part.path, 'id'], 'DUPLICATE_ID', `"${part.id}" is the id of another component, classification or recommendation`);
+    partIds.add(part.id);
+    ctx.reference(part.reference, [...part.path, 'reference']);
+    const rowIds = new Set<string>();
+    // A recommendation's second alternative is its generated complement, not written in the file.
+    const written = part.kind === 'recommendation' ? part.alternatives.slice(0, 1) : part.alternatives;
+    written.forEach((alternative, i) => {
+      const path = part.kind === 'recommendation' ? part.path : [...part.path, 'alternatives', i];
+      if (rowIds.has(alternative.id)) at([...path, 'id'], 'DUPLICATE_ID', `"${alternative.id}" is used twice in ${part.id}`);
+      rowIds.add(alternative.id);
+      if (part.kind !== 'recommendation') ctx.reference(alternative.reference, [...path, 'reference']);
+      forEachLeaf(alternative.when, (leaf, leafPath) => checkLeaf(ctx, leaf, [...path, 'when', ...leafPath], available, facts));
+    });
+  };
+
+  for (const { score, path } of placedScores(doc)) {
+    if (available.has(score.id)) at(path[0] === 'subscores' ? [...path, 'id'] : ['id'], 'DUPLICATE_ID', `"${score.id}" is already the name of a fact`);
+    ctx.reference(score.total?.reference, [...path, 'total', 'reference']);
+    componentParts(doc).filter((p) => p.group === score.id).forEach(checkPart);
+    checkBands(ctx, score, path);
+    available.add(score.id);
+  }
+  for (const part of classificationParts(doc)) {
+    if (available.has(part.id)) at([...part.path, 'id'], 'DUPLICATE_ID', `"${part.id}" is already the name of a fact`);
+    if (RESULT_KEYS.has(part.id)) at([...part.path, 'id'], 'DUPLICATE_ID', `"${part.id}" is reserved in results`);
+    checkPart(part);
+    available.add(part.id);
+  }
+  recommendationParts(doc).forEach(checkPart);
+}
+
+function checkLeaf(ctx: CheckContext, leaf: LeafCondition, path: PathSegment[], available: ReadonlySet<string>, facts: ReadonlyMap<string, FactInfo>): void {
+  const { at } = ctx;
+  if (!available.has(leaf.fact)) {
+    at([...path, 'fact'], 'UNKNOWN_FACT', `unknown fact "${leaf.fact}"${hintFrom(leaf.fact, [...available])}`);
+    return;
+  }
+  if (!isKnownOperator(leaf.operator)) {
+    at([...path, 'operator'], 'UNKNOWN_OPERATOR', `unknown operator "${leaf.operator}"${hintFrom(leaf.operator, PLAIN_OPERATORS)}`);
+    return;
+  }
+  const info = facts.get(leaf.fact);
+  if (!info || leaf.path !== undefined) return;
+  const values = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
+  if (LIST_OPERATORS.has(leaf.operator) && !Array.isArray(leaf.value)) at([...path, 'value'], 'VALUE_NOT_IN_DOMAIN', `${leaf.operator} compares with a list of values`);
+  if (!LIST_OPERATORS.has(leaf.operator) && Array.isArray(leaf.value)) at([...path, 'value'], 'VALUE_NOT_IN_DOMAIN', `${leaf.operator} compares with a single value, not a list`);
+  const numeric = info.valueType === 'integer' || info.valueType === 'number';
+  if (NUMERIC_OPERATORS.has(leaf.operator) && !numeric) {
+    at([...path, 'operator'], 'VALUE_NOT_IN_DOMAIN', `${leaf.operator} needs a numeric fact; "${leaf.fact}" is ${info.valueType}`);
+    return;
+  }
+  values.forEach((value, i) => {
+    const valuePath = Array.isArray(leaf.value) ? [...path, 'value', i] : [...path, 'value'];
+    if (info.valueType === 'enum' && !info.allowed?.includes(String(value))) {
+      at(valuePath, 'VALUE_NOT_IN_DOMAIN', `${JSON.stringify(value)} is not a value of ${leaf.fact}${hintFrom(String(value), info.allowed ?? [])}; allowed: ${(info.allowed ?? []).join(', ')}`);
+    } else if (info.valueType === 'boolean' && typeof value !== 'boolean') {
+      at(valuePath, 'VALUE_NOT_IN_DOMAIN', `${leaf.fact} is true or false, not ${JSON.stringify(value)}`);
+    } else if (numeric && typeof value !== 'number') {
+      at(valuePath, 'VALUE_NOT_IN_DOMAIN', `${leaf.fact} is a number; ${JSON.stringify(value)} is not`);
+    }
+  });
+}
+
+function checkBands(ctx: CheckContext, score: ScoreSpec, path: PathSegment[]): void {
+  const { at } = ctx;
+  if (score.total?.floor !== undefined && score.total.ceiling !== undefined && score.total.floor > score.total.ceiling) {
+    at([...path, 'total'], 'BAND_OUT_OF_RANGE', `floor ${score.total.floor} is above ceiling ${score.total.ceiling}`);
+  }
+  if (!score.bands) return;
+  const order = score.bands.map((band, i) => ({ band, i })).sort((a, b) => a.band.min - b.band.min);
+  const categories = new Set<string>();
+  order.forEach(({ band, i }, k) => {
+    const bPath = [...path, 'bands', i];
+    ctx.reference(band.reference, [...bPath, 'reference']);
+    if (categories.has(band.category)) at([...bPath, 'category'], 'DUPLICATE_ID', `category "${band.category}" is used twice`);
+    categories.add(band.category);
+    if (band.min > band.max) at(bPath, 'BAND_OUT_OF_RANGE', `band ${band.category} has min ${band.min} above max ${band.max}`);
+    const previous = order[k - 1]?.band;
+    if (previous && band.min > previous.max + 1) at([...bPath, 'min'], 'BAND_GAP', `no band covers ${span(previous.max + 1, band.min - 1)} (between ${previous.category} and ${band.category})`);
+    if (previous && band.min <= previous.max) at([...bPath, 'min'], 'BAND_OVERLAP', `band ${band.category} starts at ${band.min}, inside ${previous.category} (${previous.min}–${previous.max})`);
+  });
+  const totals = achievableTotals(score);
+  const lowest = order[0]?.band.min ?? 0;
+  const highest = Math.max(...order.map((o) => o.band.max));
+  const uncovered = totals.filter((t) => t < lowest || t > highest);
+  if (uncovered.length) at([...path, 'bands'], 'BAND_OUT_OF_RANGE', `achievable totals ${uncovered.join(', ')} fall in no band (bands cover ${lowest}–${highest})`);
+}
+
+function span(from: number, to: number): string {
+  return from === to ? String(from) : `${from}–${to}`;
+}

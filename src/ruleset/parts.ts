@@ -1,0 +1,84 @@
+import type { PathSegment } from '../source/source-document.js';
+import { placedScores } from './score-paths.js';
+import type { Condition, RuleSetDocument } from './types.js';
+
+/**
+ * Score components, classifications and recommendations are all "parts": a list of alternatives of
+ * which exactly one holds. One mechanism evaluates, explores (missing data) and checks them all.
+ */
+export type PartKind = 'component' | 'classification' | 'recommendation';
+
+export interface PartAlternative {
+  id: string;
+  label: string;
+  when: Condition;
+  /** What the part is worth when this alternative holds: the points of a component, the value of a row. */
+  points?: number;
+  value: string;
+  text?: string;
+  reference?: string;
+  note?: string;
+  unconfirmed?: string;
+  strength?: string;
+}
+
+export interface Part {
+  kind: PartKind;
+  id: string;
+  label: string;
+  reference: string;
+  /** The score a component belongs to; the part's own id otherwise. */
+  group: string;
+  alternatives: PartAlternative[];
+  /** Where the part sits in the rule file. */
+  path: PathSegment[];
+}
+
+export const APPLIES = 'applies';
+export const NOT_APPLICABLE = 'not_applicable';
+
+export function componentParts(doc: RuleSetDocument): Part[] {
+  return placedScores(doc).flatMap(({ score, path }) =>
+    score.components.map((c, i): Part => ({
+      kind: 'component',
+      id: c.id,
+      label: c.label,
+      reference: c.reference,
+      group: score.id,
+      path: [...path, 'components', i],
+      alternatives: c.alternatives.map((a) => ({ ...a, value: a.id })),
+    })),
+  );
+}
+
+export function classificationParts(doc: RuleSetDocument): Part[] {
+  return (doc.classifications ?? []).map((c, i) => ({
+    kind: 'classification',
+    id: c.id,
+    label: c.label,
+    reference: c.reference,
+    group: c.id,
+    path: ['classifications', i],
+    alternatives: c.alternatives.map((a) => ({ ...a, value: a.value ?? a.id })),
+  }));
+}
+
+/** A recommendation applies when its condition holds; its complement makes "exactly one" hold by construction. */
+export function recommendationParts(doc: RuleSetDocument): Part[] {
+  return (doc.recommendations ?? []).map((r, i) => ({
+    kind: 'recommendation',
+    id: r.id,
+    label: r.label,
+    reference: r.reference,
+    group: r.id,
+    path: ['recommendations', i],
+    alternatives: [
+      { ...r, id: APPLIES, value: APPLIES },
+      { id: NOT_APPLICABLE, value: NOT_APPLICABLE, label: `not: ${r.label}`, when: { not: r.when }, reference: r.reference },
+    ],
+  }));
+}
+
+export function allParts(doc: RuleSetDocument): Part[] {
+  return [...componentParts(doc), ...classificationParts(doc), ...recommendationParts(doc)];
+}
