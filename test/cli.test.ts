@@ -34,7 +34,8 @@ describe('spinemets evaluate', () => {
     expect(out.lesions[0]).toMatchObject({ level: 'T12', results: { sins: { score: 11, range: [11, 11], category: 'potentially_unstable' } } });
     expect(out.lesions[1].results.sins).toMatchObject({ score: null, range: [3, 6], category: 'stable', missing: ['collapse'] });
     expect(out.results.nesms).toMatchObject({ score: 3, range: [3, 3], category: 'nesms_3' });
-    expect(out.rulesets.map((r: { id: string }) => r.id)).toEqual(['nesms', 'sins']);
+    // Each rule set after the ones it requires.
+    expect(out.rulesets.map((r: { id: string }) => r.id)).toEqual(['nesms', 'sins', 'noms', 'lmnop']);
     expect(out.rulesets[1].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(out.trace.length).toBeGreaterThan(40);
   });

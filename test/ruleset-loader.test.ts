@@ -21,7 +21,7 @@ describe('the bundled rule sets', () => {
   it('load with no problems at all', async () => {
     const { rulesets, problems } = await loadRuleSets([BUNDLED_RULES_DIR]);
     expect(problems).toEqual([]);
-    expect(rulesets.map((r) => r.document.id).sort()).toEqual(['nesms', 'sins']);
+    expect(rulesets.map((r) => r.document.id).sort()).toEqual(['lmnop', 'nesms', 'noms', 'sins']);
   });
 });
 
@@ -163,5 +163,65 @@ describe('the content hash', () => {
     expect(changed.ruleset?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(changed.ruleset?.sha256).not.toBe(original.ruleset?.sha256);
     expect(contentHash({ a: 1, b: 2 })).toBe(contentHash({ b: 2, a: 1 }));
+  });
+});
+
+describe('rule sets that build on rule sets', () => {
+  const NOMS = new URL('../rules/noms/noms.yaml', import.meta.url).pathname;
+  const noms = read(NOMS);
+
+  /** Loads the given files (the bundled SINS plus variants) together, as `validate` does. */
+  async function linkProblems(files: string[]) {
+    const { problems, rulesets } = await loadRuleSets(files);
+    return { ids: rulesets.map((r) => r.document.id).sort(), found: problems.map((p) => `${p.code}@${p.line}:${p.column}`) };
+  }
+
+  it('a required rule set that is not loaded', async () => {
+    const { file, text } = writeVariant(noms, []);
+    const { found, ids } = await linkProblems([file]);
+    expect(found).toEqual([at('MISSING_REQUIREMENT', positionOf(text, 'sins', 'requires: ['))]);
+    expect(ids).toEqual([]);
+  });
+
+  it('an output the required rule set does not declare', async () => {
+    const { file, text } = writeVariant(noms, [['upstream: { ruleset: sins, output: score }', 'upstream: { ruleset: sins, output: total }']]);
+    const { found } = await linkProblems([SINS_FILE, file]);
+    expect(found).toEqual([at('UNKNOWN_OUTPUT', positionOf(text, 'total }'))]);
+  });
+
+  it('an upstream rule set read but not listed in requires', async () => {
+    const { file, text } = writeVariant(noms, [['requires: [sins]', 'requires: []']]);
+    const { found } = await linkProblems([SINS_FILE, file]);
+    expect(found).toEqual([at('UNDECLARED_REQUIREMENT', positionOf(text, 'sins, output: score'))]);
+  });
+
+  it('rule sets that require each other', async () => {
+    const sinsVariant = writeVariant(sins, [['scope: lesion\n', 'scope: lesion\nrequires: [noms]\n']], 'sins.yaml');
+    const nomsFile = writeVariant(noms, [], 'noms.yaml').file;
+    const { found } = await linkProblems([sinsVariant.file, nomsFile]);
+    expect(found.filter((f) => f.startsWith('DEPENDENCY_CYCLE')).length).toBe(2);
+    expect(found).toContain(at('DEPENDENCY_CYCLE', positionOf(sinsVariant.text, 'requires')));
+  });
+
+  it('a patient-scope rule set reading a per-lesion output without an aggregate', async () => {
+    const lmnop = read(new URL('../rules/lmnop/lmnop.yaml', import.meta.url).pathname);
+    const { file, text } = writeVariant(lmnop, [['    from: lesions\n    aggregate: max\n    upstream: { ruleset: sins, output: category }', '    upstream: { ruleset: sins, output: category }']]);
+    const { found } = await linkProblems([SINS_FILE, NESMS_FILE, NOMS, file]);
+    expect(found).toEqual([at('SCOPE_MISMATCH', positionOf(text, '{ ruleset: sins, output: category }'))]);
+  });
+
+  it('an input whose values differ from the upstream output’s', async () => {
+    const lmnop = read(new URL('../rules/lmnop/lmnop.yaml', import.meta.url).pathname);
+    const unused = 'inputs:\n  leastStable:\n    type: string\n    description: unused here\n    enum: [stable, unstable]\n    from: lesions\n    aggregate: max\n    upstream: { ruleset: sins, output: category }\n';
+    const { file, text } = writeVariant(lmnop, [['inputs:\n', unused]]);
+    const { found } = await linkProblems([SINS_FILE, NESMS_FILE, NOMS, file]);
+    expect(found).toContain(at('INPUT_DOMAIN_MISMATCH', positionOf(text, '[stable, unstable]')));
+  });
+
+  it('a broken required rule set is reported once; what requires it is held back silently', async () => {
+    const broken = writeVariant(sins, [['min: 7', 'min: 8']], 'sins.yaml');
+    const { found, ids } = await linkProblems([broken.file, NOMS]);
+    expect(found).toEqual([at('BAND_GAP', positionOf(broken.text, '8', 'min: 8'))]);
+    expect(ids).toEqual([]);
   });
 });

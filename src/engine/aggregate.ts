@@ -11,7 +11,8 @@ import type { FactState } from './fact-state.js';
  */
 export function aggregate(fn: Aggregate, states: readonly FactState[], order: readonly Scalar[], representatives: readonly Scalar[]): FactState {
   if (fn === 'count') return { present: true, value: states.length };
-  if (states.length === 0) return { present: false, because: ['lesions'] };
+  // An empty list of lesions: none is involved, so "any" is false and "all" vacuously true.
+  if (states.length === 0) return fn === 'any' || fn === 'all' ? { present: true, value: fn === 'all' } : { present: false, because: ['lesions'] };
   const because = [...new Set(states.flatMap((s) => (s.present ? [] : s.because)))];
   const candidates = states.map((s) => (s.present ? [s.value] : (s.domain ?? [...representatives])));
   const possible = possibleResults(fn, candidates, order);

@@ -1,4 +1,4 @@
-import type { Part } from '../ruleset/parts.js';
+import { APPLIES, type Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { deriveFacts } from './derive.js';
 import { evaluateParts, type PartEvaluation } from './evaluate-parts.js';
@@ -28,7 +28,9 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
   const lesion = instance.lesionIndex;
   const { facts, trace: inputTrace } = readInputs(ruleset, instance);
   const trace: TraceEntry[] = [...inputTrace, ...deriveFacts(ruleset, facts, lesion)];
-  const warnings: EvaluationWarning[] = [];
+  const warnings: EvaluationWarning[] = document.unconfirmed
+    ? [{ code: 'UNCONFIRMED_FRAMEWORK', ruleset: document.id, ...lesionField(lesion), message: document.unconfirmed }]
+    : [];
   for (const t of trace) {
     if (t.kind !== 'lookup') continue;
     if (t.unconfirmed) warnings.push({ code: 'UNCONFIRMED_SOURCE', ruleset: document.id, ...lesionField(lesion), message: `table ${t.table} row ${String(t.key)}: ${t.unconfirmed}` });
@@ -93,7 +95,7 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
   };
   for (const [id, c] of Object.entries(classifications)) result[id] = c.value;
   if (document.classifications) result.classifications = classifications;
-  if (document.recommendations) result.recommendations = recommendations.flatMap(recommendationResult);
+  if (document.recommendations) result.recommendations = recommendations.flatMap((r) => recommendationResult(ruleset, r));
   result.missing = [...new Set([...Object.values(subscores).flatMap((s) => s.missing), ...(primary?.missing ?? []), ...[...missingByInput.keys()]])];
 
   const missing = [...missingByInput].map(([input, affects]) => ({ ruleset: document.id, ...lesionField(lesion), input, affects: [...affects] }));
@@ -135,11 +137,13 @@ function classificationResult(e: PartEvaluation): ClassificationResult {
   return { ...base, possible: values, possibleAlternatives: e.possible.map((a) => a.id), ...(e.missing.length ? { missing: e.missing } : {}), reason };
 }
 
-function recommendationResult(e: PartEvaluation): RecommendationResult[] {
-  const applies = e.part.alternatives.find((a) => a.value === 'applies');
+function recommendationResult(ruleset: LoadedRuleSet, e: PartEvaluation): RecommendationResult[] {
+  const applies = e.part.alternatives.find((a) => a.value === APPLIES);
   if (!applies) return [];
-  const common = { id: e.part.id, label: e.part.label, reference: applies.reference ?? e.part.reference, ...(applies.strength ? { strength: applies.strength } : {}) };
-  if (e.value === 'applies') return [{ ...common, status: 'applies' }];
+  const reference = applies.reference ?? e.part.reference;
+  const citation = ruleset.document.references[reference]?.citation ?? reference;
+  const common = { id: e.part.id, label: e.part.label, reference: citation, ...(applies.strength ? { strength: applies.strength } : {}) };
+  if (e.value === APPLIES) return [{ ...common, status: 'applies' }];
   if (e.value === null && e.possible.includes(applies)) return [{ ...common, status: 'possible', missing: e.missing }];
   return [];
 }

@@ -85,7 +85,8 @@ function readAggregate(ruleset: LoadedRuleSet, name: string, input: InputSpec, i
   const states = lesions.map((lesion, i): FactState => {
     if (input.upstream) return instance.upstream.lesions[i]?.get(input.upstream.ruleset)?.get(input.upstream.output) ?? { present: false, because: [field] };
     const raw = lesion[input.field ?? name];
-    return raw === undefined ? { present: false, because: [`${input.field ?? name}`] } : { present: true, value: raw as Scalar };
+    if (raw === undefined) return { present: false, because: [`${input.field ?? name}`], ...(input.matches ? { domain: [true, false] } : {}) };
+    return { present: true, value: input.matches ? input.matches.includes(String(raw)) : (raw as Scalar) };
   });
   // A missing lesion value could be any value the contract allows for the field (or the input's own values).
   const fieldEnum = input.upstream ? undefined : (patientField('lesion', input.field ?? name)?.enum as Scalar[] | undefined);

@@ -13,6 +13,7 @@ export function checkInputs(ctx: CheckContext): void {
     if (from === 'lesion' && doc.scope === 'patient') at([...path, 'from'], 'UNKNOWN_PATIENT_FIELD', 'a patient-scope rule set reads lesion fields with from: lesions and an aggregate');
     if (from === 'lesions' && doc.scope !== 'patient') at([...path, 'from'], 'UNKNOWN_PATIENT_FIELD', 'only a patient-scope rule set combines values over all lesions');
     if ((from === 'lesions') !== (input.aggregate !== undefined)) at(path, 'SCHEMA_REQUIRED', 'from: lesions and aggregate go together', true);
+    if (input.matches && input.aggregate !== 'any' && input.aggregate !== 'all') at([...path, 'matches'], 'SCHEMA_INVALID', 'matches goes with aggregate any or all');
     if (input.upstream) {
       if (!(doc.requires ?? []).includes(input.upstream.ruleset)) {
         at([...path, 'upstream', 'ruleset'], 'UNDECLARED_REQUIREMENT', `rule set "${input.upstream.ruleset}" is read here but not listed in requires`);
@@ -27,6 +28,10 @@ export function checkInputs(ctx: CheckContext): void {
     if (!field) {
       at(input.field ? [...path, 'field'] : path, 'UNKNOWN_PATIENT_FIELD', `"${fieldName}" is not a ${fieldScope} field of schemas/patient.schema.json`, !input.field);
       continue;
+    }
+    const allowed = field.enum?.map(String);
+    for (const [i, value] of (input.matches ?? []).entries()) {
+      if (allowed && !allowed.includes(value)) at([...path, 'matches', i], 'VALUE_NOT_IN_DOMAIN', `"${value}" is not a value of ${fieldName}${hintFrom(value, allowed)}`);
     }
     if (input.enum && field.enum && input.aggregate !== 'contiguous') {
       const declared = new Set(input.enum);

@@ -13,12 +13,17 @@ import type { LoadedRuleSet, RuleSetDocument } from './types.js';
 
 export interface RuleSetLoad {
   ruleset?: LoadedRuleSet;
+  /** The id the file declares, when it could be read even though the rule set has errors. */
+  id?: string;
   /** Every problem found; warnings may accompany a loaded rule set, errors never do. */
   problems: Problem[];
 }
 
 export async function loadRuleSetFile(file: string): Promise<RuleSetLoad> {
-  return loadRuleSetSource(readSourceFile(file));
+  const source = readSourceFile(file);
+  const load = await loadRuleSetSource(source);
+  const id = source.scalarAt(['id']);
+  return typeof id === 'string' && !load.ruleset ? { ...load, id } : load;
 }
 
 /**

@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
+import { checkLinks } from './check-links.js';
 import { loadRuleSetFile } from './load-ruleset.js';
 import type { LoadedRuleSet } from './types.js';
 
@@ -30,14 +31,21 @@ export interface RuleSetsLoad {
   problems: Problem[];
 }
 
-/** Loads every rule set found, collecting all problems from all files; a rule set id may appear once. */
+/**
+ * Loads every rule set found, collecting all problems from all files; a rule set id may appear once,
+ * and the rule sets must fit together (check-links). Only rule sets without errors are returned.
+ */
 export async function loadRuleSets(paths: readonly string[]): Promise<RuleSetsLoad> {
   const rulesets: LoadedRuleSet[] = [];
   const problems: Problem[] = [];
+  const failed = new Set<string>();
   for (const file of findRuleSetFiles(paths)) {
     const load = await loadRuleSetFile(file);
     problems.push(...load.problems);
-    if (!load.ruleset) continue;
+    if (!load.ruleset) {
+      if (load.id) failed.add(load.id);
+      continue;
+    }
     const twin = rulesets.find((r) => r.document.id === load.ruleset?.document.id);
     if (twin) {
       problems.push({ code: 'DUPLICATE_RULESET', severity: 'error', message: `rule set "${twin.document.id}" is also defined in ${relative(process.cwd(), twin.file)}`, file, line: 1, column: 1, path: '/id' });
@@ -45,5 +53,8 @@ export async function loadRuleSets(paths: readonly string[]): Promise<RuleSetsLo
     }
     rulesets.push(load.ruleset);
   }
-  return { rulesets, problems };
+  const links = checkLinks(rulesets, failed);
+  problems.push(...links.problems);
+  const broken = new Set(links.problems.filter((p) => p.severity === 'error').map((p) => p.file));
+  return { rulesets: rulesets.filter((r) => !broken.has(r.file) && !links.blocked.has(r.document.id)), problems };
 }

@@ -30,6 +30,8 @@ export interface InputSpec {
   from?: Scope | 'lesions';
   field?: string;
   aggregate?: Aggregate;
+  /** With aggregate any/all: whether each lesion's value is one of these. */
+  matches?: string[];
   upstream?: { ruleset: string; output: string };
   description: string;
   enum?: string[];
@@ -133,6 +135,7 @@ export interface RuleSetDocument {
   version: string;
   title: string;
   description: string;
+  unconfirmed?: string;
   scope: Scope;
   requires?: string[];
   changelog: Array<{ version: string; date: string; author?: string; changes: string }>;

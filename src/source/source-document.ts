@@ -27,6 +27,8 @@ export interface SourceDocument {
   problems: Problem[];
   /** Position of the value at `path`, or of its key when `key` is set; falls back to the nearest ancestor. */
   locate(path: readonly PathSegment[], options?: { key?: boolean }): Position;
+  /** The scalar at `path` read from the node tree, even when the document has errors (e.g. its `id`). */
+  scalarAt(path: readonly PathSegment[]): unknown;
   /** A problem positioned at `path`. */
   problemAt(path: readonly PathSegment[], code: ProblemCode, message: string, options?: { key?: boolean; severity?: 'error' | 'warning' }): Problem;
 }
@@ -103,6 +105,10 @@ export function parseSource(text: string, file: string): SourceDocument {
     data,
     problems,
     locate,
+    scalarAt: (path) => {
+      const node = path.length ? doc.getIn(path, true) : doc.contents;
+      return isScalar(node) ? node.value : undefined;
+    },
     problemAt: (path, code, message, options = {}) => ({
       code,
       severity: options.severity ?? 'error',
@@ -154,6 +160,7 @@ function emptyDocument(file: string, code: ProblemCode, message: string): Source
     data: undefined,
     problems: [problem],
     locate: () => ({ line: 1, column: 1 }),
+    scalarAt: () => undefined,
     problemAt: (path, c, m, options = {}) => ({ code: c, severity: options.severity ?? 'error', message: m, file, path: toPointer(path), line: 1, column: 1 }),
   };
 }

@@ -1,0 +1,71 @@
+import type { Problem } from '../problems/problem.js';
+import { orderByRequires } from './dependencies.js';
+import { outputValues } from './outputs.js';
+import type { LoadedRuleSet } from './types.js';
+
+/**
+ * Checks across rule sets: every required rule set is loaded, requirements form no cycle, and each
+ * upstream input reads an output its rule set declares, from a compatible scope, with the same values.
+ * A rule set requiring one that failed to load (`failed`, already reported) is `blocked`, not reported again.
+ */
+export function checkLinks(rulesets: readonly LoadedRuleSet[], failed: ReadonlySet<string> = new Set()): { problems: Problem[]; blocked: Set<string> } {
+  const problems: Problem[] = [];
+  const blocked = new Set<string>();
+  const byId = new Map(rulesets.map((r) => [r.document.id, r]));
+  for (const consumer of rulesets) {
+    const { document, source } = consumer;
+    (document.requires ?? []).forEach((id, i) => {
+      if (failed.has(id)) blocked.add(document.id);
+      else if (!byId.has(id)) problems.push(source.problemAt(['requires', i], 'MISSING_REQUIREMENT', `required rule set "${id}" is not loaded`));
+    });
+    for (const [name, input] of Object.entries(document.inputs)) {
+      if (!input.upstream) continue;
+      const path = ['inputs', name, 'upstream'];
+      const provider = byId.get(input.upstream.ruleset);
+      if (!provider) continue;
+      if (!provider.document.outputs.some((o) => o.name === input.upstream?.output)) {
+        problems.push(source.problemAt([...path, 'output'], 'UNKNOWN_OUTPUT', `${provider.document.id} does not declare the output "${input.upstream.output}" (it declares ${provider.document.outputs.map((o) => o.name).join(', ')})`));
+        continue;
+      }
+      const perLesion = provider.document.scope === 'lesion';
+      if (perLesion && document.scope === 'patient' && input.from !== 'lesions') {
+        problems.push(source.problemAt(path, 'SCOPE_MISMATCH', `${provider.document.id} is evaluated per lesion; a patient-scope rule set reads it with from: lesions and an aggregate`));
+      }
+      if (!perLesion && input.from === 'lesions') {
+        problems.push(source.problemAt(path, 'SCOPE_MISMATCH', `${provider.document.id} is evaluated per patient; there is one value, not one per lesion`));
+      }
+      const values = outputValues(provider.document, input.upstream.output);
+      if (!values || input.aggregate === 'count' || input.aggregate === 'contiguous') continue;
+      if (values.type === 'enum' && input.type === 'string') {
+        const declared = new Set(input.enum ?? []);
+        const offered = new Set(values.values.map(String));
+        if (declared.size !== offered.size || [...offered].some((v) => !declared.has(v))) {
+          problems.push(source.problemAt(['inputs', name, 'enum'], 'INPUT_DOMAIN_MISMATCH', `${provider.document.id}.${input.upstream.output} takes the values ${[...offered].join(', ')}`));
+        }
+      } else if (values.type === 'integer' && (input.type === 'integer' || input.type === 'number')) {
+        const outside = values.values.filter((v) => (input.minimum !== undefined && Number(v) < input.minimum) || (input.maximum !== undefined && Number(v) > input.maximum));
+        if (outside.length) problems.push(source.problemAt(['inputs', name], 'INPUT_DOMAIN_MISMATCH', `${provider.document.id}.${input.upstream.output} can be ${outside.join(', ')}, outside the declared range`, { key: true }));
+      } else {
+        problems.push(source.problemAt(['inputs', name, 'type'], 'INPUT_DOMAIN_MISMATCH', `${provider.document.id}.${input.upstream.output} is ${values.type === 'enum' ? 'one of a list of values (type: string with enum)' : 'a number (type: integer)'}`));
+      }
+    }
+  }
+  for (const cycle of orderByRequires(rulesets).cycles) {
+    for (const id of new Set(cycle)) {
+      const member = byId.get(id);
+      if (member) problems.push(member.source.problemAt(['requires'], 'DEPENDENCY_CYCLE', `rule sets require each other in a cycle: ${cycle.join(' → ')}`, { key: true }));
+    }
+  }
+  // Blocking is transitive: what requires a blocked rule set cannot run either.
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const r of rulesets) {
+      if (!blocked.has(r.document.id) && (r.document.requires ?? []).some((id) => blocked.has(id))) {
+        blocked.add(r.document.id);
+        grew = true;
+      }
+    }
+  }
+  return { problems, blocked };
+}
