@@ -20,6 +20,7 @@ const DEFAULT_SEED = 20260527;
 const DEFAULT_MISSING_RATE = 0.15;
 const WARMUP = 300;
 const SHOW_DISAGREEMENTS = 5;
+const BASELINE_RULESETS = ['sins', 'nesms'];
 
 function numberArg(argv: string | undefined, env: string | undefined, fallback: number, name: string): number {
   const raw = argv ?? env;
@@ -76,7 +77,9 @@ async function main(): Promise<number> {
   const cpu = cpus();
   console.log(`node ${process.version} on ${process.platform}/${process.arch}; ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores`);
 
-  const { rulesets, problems } = await loadRuleSets([BUNDLED_RULES_DIR]);
+  // The baseline implements SINS and NESMS, so the engine runs exactly those rule sets.
+  const { rulesets: bundled, problems } = await loadRuleSets([BUNDLED_RULES_DIR]);
+  const rulesets = bundled.filter((r) => BASELINE_RULESETS.includes(r.document.id));
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) {
     for (const p of errors) console.error(`${p.file}:${p.line}:${p.column} ${p.code} ${p.message}`);

@@ -1,4 +1,3 @@
-import { factsOf } from '../ruleset/conditions.js';
 import type { Part, PartAlternative } from '../ruleset/parts.js';
 import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
 import { presentValues, type FactStates } from './fact-state.js';
@@ -45,7 +44,7 @@ export interface PartsEvaluation {
  */
 export async function evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part[], facts: FactStates, lesion?: number): Promise<PartsEvaluation> {
   const known = presentValues(facts);
-  const missingOf = new Map(parts.map((p) => [p.id, [...new Set(p.alternatives.flatMap((a) => [...factsOf(a.when)]))].filter((f) => facts.get(f)?.present !== true)]));
+  const missingOf = new Map(parts.map((p) => [p.id, p.facts.filter((f) => facts.get(f)?.present !== true)]));
   const context = (part: Part): RuleContext => ({ ruleset, part, lesion });
 
   const decided = parts.filter((p) => missingOf.get(p.id)?.length === 0);

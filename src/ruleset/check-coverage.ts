@@ -3,7 +3,6 @@ import { scenarios } from '../engine/scenarios.js';
 import { imageOf } from '../engine/derive.js';
 import type { Problem } from '../problems/problem.js';
 import type { SourceDocument } from '../source/source-document.js';
-import { factsOf } from './conditions.js';
 import { APPLIES } from './parts.js';
 import type { LoadedRuleSet, Scalar } from './types.js';
 
@@ -20,7 +19,7 @@ export async function checkCoverage(ruleset: Omit<LoadedRuleSet, 'sha256'>, sour
   const { document, facts } = ruleset;
   for (const part of ruleset.parts) {
     const domains = new Map<string, Scalar[]>();
-    for (const fact of new Set(part.alternatives.flatMap((a) => [...factsOf(a.when)]))) {
+    for (const fact of part.facts) {
       const derived = document.derived?.[fact];
       const keyValues = derived ? facts.get(derived.key)?.representatives : undefined;
       domains.set(fact, derived ? imageOf(ruleset as LoadedRuleSet, derived.lookup, keyValues) : [...(facts.get(fact)?.representatives ?? [])]);

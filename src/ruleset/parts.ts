@@ -1,4 +1,5 @@
 import type { PathSegment } from '../source/source-document.js';
+import { factsOf } from './conditions.js';
 import { placedScores } from './score-paths.js';
 import type { Condition, RuleSetDocument } from './types.js';
 
@@ -32,6 +33,8 @@ export interface Part {
   alternatives: PartAlternative[];
   /** Where the part sits in the rule file. */
   path: PathSegment[];
+  /** Every fact its conditions test, computed once at load. */
+  facts: string[];
 }
 
 export const APPLIES = 'applies';
@@ -39,7 +42,7 @@ export const NOT_APPLICABLE = 'not_applicable';
 
 export function componentParts(doc: RuleSetDocument): Part[] {
   return placedScores(doc).flatMap(({ score, path }) =>
-    score.components.map((c, i): Part => ({
+    score.components.map((c, i): Part => withFacts({
       kind: 'component',
       id: c.id,
       label: c.label,
@@ -52,7 +55,7 @@ export function componentParts(doc: RuleSetDocument): Part[] {
 }
 
 export function classificationParts(doc: RuleSetDocument): Part[] {
-  return (doc.classifications ?? []).map((c, i) => ({
+  return (doc.classifications ?? []).map((c, i) => withFacts({
     kind: 'classification',
     id: c.id,
     label: c.label,
@@ -65,7 +68,7 @@ export function classificationParts(doc: RuleSetDocument): Part[] {
 
 /** A recommendation applies when its condition holds; its complement makes "exactly one" hold by construction. */
 export function recommendationParts(doc: RuleSetDocument): Part[] {
-  return (doc.recommendations ?? []).map((r, i) => ({
+  return (doc.recommendations ?? []).map((r, i) => withFacts({
     kind: 'recommendation',
     id: r.id,
     label: r.label,
@@ -81,4 +84,8 @@ export function recommendationParts(doc: RuleSetDocument): Part[] {
 
 export function allParts(doc: RuleSetDocument): Part[] {
   return [...componentParts(doc), ...classificationParts(doc), ...recommendationParts(doc)];
+}
+
+function withFacts(part: Omit<Part, 'facts'>): Part {
+  return { ...part, facts: [...new Set(part.alternatives.flatMap((a) => [...factsOf(a.when)]))] };
 }
