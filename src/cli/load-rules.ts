@@ -6,7 +6,7 @@ import { EXIT, Exit } from './exit-codes.js';
 
 /** Loads the rule sets a command runs on, or prints every problem and exits 1. */
 export async function loadRulesOrExit(paths: readonly string[] | undefined): Promise<LoadedRuleSet[]> {
-  const { rulesets, problems } = await loadRuleSets(paths?.length ? paths : [BUNDLED_RULES_DIR]);
+  const { rulesets, problems } = await loadRuleSets(paths?.length ? paths : [BUNDLED_RULES_DIR], { library: [BUNDLED_RULES_DIR] });
   if (problems.length) process.stderr.write(formatProblems(sortProblems(problems)) + '\n');
   if (hasErrors(problems)) throw new Exit(EXIT.rules);
   if (rulesets.length === 0) {

@@ -5,7 +5,7 @@ import { EXIT, Exit } from './exit-codes.js';
 
 /** Checks rule files and reports every problem of every file at once. */
 export async function validateCommand(paths: string[]): Promise<void> {
-  const { rulesets, problems } = await loadRuleSets(paths.length ? paths : [BUNDLED_RULES_DIR]);
+  const { rulesets, problems } = await loadRuleSets(paths.length ? paths : [BUNDLED_RULES_DIR], { library: [BUNDLED_RULES_DIR] });
   if (problems.length) process.stdout.write(formatProblems(sortProblems(problems)) + '\n');
   if (hasErrors(problems)) {
     const errors = problems.filter((p) => p.severity === 'error').length;

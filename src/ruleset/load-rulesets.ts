@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
 import { checkLinks } from './check-links.js';
@@ -34,27 +34,55 @@ export interface RuleSetsLoad {
 /**
  * Loads every rule set found, collecting all problems from all files; a rule set id may appear once,
  * and the rule sets must fit together (check-links). Only rule sets without errors are returned.
+ *
+ * A requirement not among `paths` is taken from `library` (the bundled rules, for the CLI), so a
+ * folder holding only a NOMS variant still runs on the bundled SINS.
  */
-export async function loadRuleSets(paths: readonly string[]): Promise<RuleSetsLoad> {
+export async function loadRuleSets(paths: readonly string[], options: { library?: readonly string[] } = {}): Promise<RuleSetsLoad> {
   const rulesets: LoadedRuleSet[] = [];
   const problems: Problem[] = [];
   const failed = new Set<string>();
-  for (const file of findRuleSetFiles(paths)) {
+  const add = async (file: string): Promise<void> => {
     const load = await loadRuleSetFile(file);
     problems.push(...load.problems);
     if (!load.ruleset) {
       if (load.id) failed.add(load.id);
-      continue;
+      return;
     }
     const twin = rulesets.find((r) => r.document.id === load.ruleset?.document.id);
     if (twin) {
       problems.push({ code: 'DUPLICATE_RULESET', severity: 'error', message: `rule set "${twin.document.id}" is also defined in ${relative(process.cwd(), twin.file)}`, file, line: 1, column: 1, path: '/id' });
-      continue;
+      return;
     }
     rulesets.push(load.ruleset);
-  }
+  };
+  const files = findRuleSetFiles(paths);
+  for (const file of files) await add(file);
+  await addRequirementsFromLibrary(rulesets, failed, files, options.library ?? []);
+
   const links = checkLinks(rulesets, failed);
   problems.push(...links.problems);
   const broken = new Set(links.problems.filter((p) => p.severity === 'error').map((p) => p.file));
   return { rulesets: rulesets.filter((r) => !broken.has(r.file) && !links.blocked.has(r.document.id)), problems };
+}
+
+/** Adds, transitively, the library's rule sets that loaded ones require and that were not loaded. */
+async function addRequirementsFromLibrary(rulesets: LoadedRuleSet[], failed: ReadonlySet<string>, loadedFiles: readonly string[], library: readonly string[]): Promise<void> {
+  const missing = (): string[] => {
+    const have = new Set([...rulesets.map((r) => r.document.id), ...failed]);
+    return [...new Set(rulesets.flatMap((r) => r.document.requires ?? []))].filter((id) => !have.has(id));
+  };
+  if (!library.length || missing().length === 0) return;
+  const seen = new Set(loadedFiles.map((f) => resolve(f)));
+  const candidates: LoadedRuleSet[] = [];
+  for (const file of findRuleSetFiles(library)) {
+    if (seen.has(resolve(file))) continue;
+    const { ruleset } = await loadRuleSetFile(file);
+    if (ruleset) candidates.push(ruleset);
+  }
+  for (let wanted = missing(); wanted.length; wanted = missing()) {
+    const found = candidates.filter((c) => wanted.includes(c.document.id));
+    if (!found.length) return;
+    rulesets.push(...found);
+  }
 }
