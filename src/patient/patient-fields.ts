@@ -32,7 +32,8 @@ export function patientFields(): Map<string, PatientField> {
   const add = (scope: Scope, properties: Record<string, SchemaNode> = {}): void => {
     for (const [name, node] of Object.entries(properties)) {
       const unit = node['x-unit'];
-      const quantityUnits = (def(node.then?.$ref)?.properties?.unit?.enum ?? []).map(String);
+      // Units of the {value, unit} form: inline, or in the schema the `then` branch refers to (albumin).
+      const quantityUnits = (node.properties?.unit?.enum ?? def(node.then?.$ref)?.properties?.unit?.enum ?? []).map(String);
       const units = [...new Set([...(unit ? [unit] : []), ...quantityUnits])];
       fields?.set(`${scope}:${name}`, { name, scope, units, ...(node.enum ? { enum: node.enum } : {}), ...(unit ? { unit } : {}) });
     }
