@@ -54,3 +54,15 @@ describe('patient input is checked against schemas/patient.schema.json', () => {
     expect(codes('{"id": "x",,}', 'p.json')[0]).toMatch(/^YAML_SYNTAX@1:\d+$/);
   });
 });
+
+describe('inputs that contradict each other', () => {
+  it('rejects fewer involved vertebrae than lesions listed', () => {
+    const text = 'spinalMetastasisCount: 1\nlesions:\n  - level: T4\n  - level: L2\n';
+    expect(codes(text)).toEqual([at('INCONSISTENT_INPUT', positionOf(text, '1\n'))]);
+  });
+
+  it('rejects visceral metastasis details that deny the visceralMetastases answer', () => {
+    const text = 'visceralMetastases: false\nvisceralMetastasesTreatability: treatable\n';
+    expect(codes(text)).toEqual([at('SCHEMA_ENUM', positionOf(text, 'treatable\n'))]);
+  });
+});

@@ -41,6 +41,8 @@ function possibleResults(fn: Exclude<Aggregate, 'count'>, candidates: Scalar[][]
       return values.sort((a, b) => rank(a) - rank(b));
     }
     case 'contiguous': {
+      // One level is contiguous whatever it is; with an unknown level among several, either can be.
+      if (candidates.length === 1) return [true];
       if (candidates.some((c) => c.length !== 1)) return [true, false];
       const ranks = [...new Set(candidates.map((c) => order.indexOf(c[0] as Scalar)))].sort((a, b) => a - b);
       const first = ranks[0] ?? 0;

@@ -37,5 +37,17 @@ export function checkPatient(source: SourceDocument): PatientLoad {
   if (hasErrors(source.problems)) return { problems: source.problems };
   const validate = validator('patient');
   if (!validate(source.data)) return { problems: schemaProblems(validate.errors ?? [], source) };
-  return { patient: source.data as Patient, problems: [] };
+  const patient = source.data as Patient;
+  const problems = consistencyProblems(patient, source);
+  return problems.length ? { problems } : { patient, problems };
+}
+
+/** What JSON Schema cannot relate: a count of involved vertebrae below the number of lesions listed. */
+function consistencyProblems(patient: Patient, source: SourceDocument): Problem[] {
+  const count = patient.spinalMetastasisCount;
+  const listed = Array.isArray(patient.lesions) ? patient.lesions.length : 0;
+  if (typeof count === 'number' && count < listed) {
+    return [source.problemAt(['spinalMetastasisCount'], 'INCONSISTENT_INPUT', `spinalMetastasisCount is ${count} but ${listed} lesions are listed`)];
+  }
+  return [];
 }

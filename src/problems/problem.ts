@@ -48,6 +48,7 @@ export type ProblemCode =
   | 'CHANGELOG_MISSING_VERSION'
   // patient values and evaluation
   | 'UNIT_UNSUPPORTED'
+  | 'INCONSISTENT_INPUT'
   | 'COMPONENT_NO_MATCH'
   | 'COMPONENT_MULTIPLE_MATCH'
   | 'UNCONFIRMED_SOURCE'
