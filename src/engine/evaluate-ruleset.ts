@@ -4,6 +4,7 @@ import { deriveFacts } from './derive.js';
 import { evaluateParts, type PartEvaluation } from './evaluate-parts.js';
 import type { FactState } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
+import { evaluatePrecedence } from './precedence.js';
 import { readInputs, type ScopeInstance } from './read-inputs.js';
 import { evaluateTotal } from './total.js';
 import type { ClassificationResult, EvaluationWarning, MissingInput, RecommendationResult, RuleSetResult, ScoreResult, TraceEntry } from './types.js';
@@ -76,7 +77,14 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
 
   const classifications: Record<string, ClassificationResult> = {};
   for (const part of partsOf(ruleset, 'classification')) {
-    const [evaluation] = (await evaluateParts(ruleset, [part], facts, lesion)).parts;
+    let evaluation: PartEvaluation | undefined;
+    if (part.firstOf) {
+      const precedence = evaluatePrecedence(ruleset, part, facts, lesion);
+      trace.push(precedence.trace);
+      evaluation = precedence.evaluation;
+    } else {
+      [evaluation] = (await evaluateParts(ruleset, [part], facts, lesion)).parts;
+    }
     if (!evaluation) continue;
     collect([evaluation], '');
     classifications[part.id] = classificationResult(evaluation);

@@ -103,7 +103,17 @@ export interface BandTrace extends TraceBase {
   unconfirmed?: string;
 }
 
-export type TraceEntry = InputTrace | LookupTrace | RuleTrace | TotalTrace | BandTrace;
+/** A precedence classification: the candidates in order, and the first that was decided. */
+export interface PrecedenceTrace extends TraceBase {
+  kind: 'precedence';
+  classification: string;
+  candidates: Array<{ classification: string; value: string | null }>;
+  chosen: string | null;
+  value: string | null;
+  reference: string;
+}
+
+export type TraceEntry = InputTrace | LookupTrace | RuleTrace | TotalTrace | BandTrace | PrecedenceTrace;
 
 export type ComponentStatus = 'determined' | 'undetermined' | 'conflict';
 

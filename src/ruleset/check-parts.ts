@@ -26,6 +26,13 @@ export function checkParts(ctx: CheckContext, facts: ReadonlyMap<string, FactInf
     if (partIds.has(part.id)) at([...part.path, 'id'], 'DUPLICATE_ID', `"${part.id}" is the id of another component, classification or recommendation`);
     partIds.add(part.id);
     ctx.reference(part.reference, [...part.path, 'reference']);
+    if (part.firstOf) {
+      const earlier = new Set(classificationParts(doc).slice(0, classificationParts(doc).findIndex((p) => p.id === part.id)).map((p) => p.id));
+      part.firstOf.forEach((id, i) => {
+        if (!earlier.has(id)) at([...part.path, 'firstOf', i], 'UNKNOWN_FACT', `"${id}" is not a classification above this one${hintFrom(id, [...earlier])}`);
+      });
+      return;
+    }
     const rowIds = new Set<string>();
     // A recommendation's second alternative is its generated complement, not written in the file.
     const written = part.kind === 'recommendation' ? part.alternatives.slice(0, 1) : part.alternatives;

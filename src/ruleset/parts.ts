@@ -35,6 +35,8 @@ export interface Part {
   path: PathSegment[];
   /** Every fact its conditions test, computed once at load. */
   facts: string[];
+  /** A precedence classification: the first of these classifications that is decided gives the value. */
+  firstOf?: string[];
 }
 
 export const APPLIES = 'applies';
@@ -55,15 +57,19 @@ export function componentParts(doc: RuleSetDocument): Part[] {
 }
 
 export function classificationParts(doc: RuleSetDocument): Part[] {
-  return (doc.classifications ?? []).map((c, i) => withFacts({
-    kind: 'classification',
-    id: c.id,
-    label: c.label,
-    reference: c.reference,
-    group: c.id,
-    path: ['classifications', i],
-    alternatives: c.alternatives.map((a) => ({ ...a, value: a.value ?? a.id })),
-  }));
+  const parts: Part[] = [];
+  (doc.classifications ?? []).forEach((c, i) => {
+    const base = { kind: 'classification' as const, id: c.id, label: c.label, reference: c.reference, group: c.id, path: ['classifications', i] };
+    if (!c.firstOf) {
+      parts.push(withFacts({ ...base, alternatives: (c.alternatives ?? []).map((a) => ({ ...a, value: a.value ?? a.id })) }));
+      return;
+    }
+    // Its values are those of the classifications it takes precedence over; it has no rows of its own.
+    const values = [...new Set(c.firstOf.flatMap((id) => parts.find((p) => p.id === id)?.alternatives.map((a) => a.value) ?? []))];
+    const alternatives = values.map((value) => ({ id: value, value, label: value, when: { any: c.firstOf?.map((id) => ({ fact: id, operator: 'equal', value })) ?? [] } }));
+    parts.push({ ...base, alternatives, facts: [...c.firstOf], firstOf: c.firstOf });
+  });
+  return parts;
 }
 
 /** A recommendation applies when its condition holds; its complement makes "exactly one" hold by construction. */

@@ -98,7 +98,9 @@ export interface ClassificationSpec {
   label: string;
   description?: string;
   reference: string;
-  alternatives: ClassificationRow[];
+  alternatives?: ClassificationRow[];
+  /** Instead of rows: the value of the first of these earlier classifications that is decided. */
+  firstOf?: string[];
 }
 
 export interface RecommendationSpec {
