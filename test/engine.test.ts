@@ -8,7 +8,8 @@ import type { LoadedRuleSet } from '../src/ruleset/types.js';
 
 let rulesets: LoadedRuleSet[];
 beforeAll(async () => {
-  ({ rulesets } = await loadRuleSets([BUNDLED_RULES_DIR]));
+  // These tests pin engine behaviour on SINS and NESMS, whatever else is bundled.
+  rulesets = (await loadRuleSets([BUNDLED_RULES_DIR])).rulesets.filter((r) => ['sins', 'nesms'].includes(r.document.id));
 });
 
 const fullLesion = { level: 'T12', pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'under_50', posterolateral: 'unilateral' };
@@ -119,8 +120,11 @@ describe('json-rules-engine pitfalls', () => {
 
 describe('domains', () => {
   it('numeric representatives cover each side of every threshold within bounds', () => {
-    expect(numericRepresentatives([1, 0], true, 0, 33)).toEqual([0, 1, 2, 33]);
-    expect(numericRepresentatives([3.5], false, 0, 10)).toEqual([0, 3.5 - 1e-6, 3.5, 3.5 + 1e-6, 10]);
+    // NESMS: spinalMetastasisCount = 1 / > 1 (bounded below by 1), extraspinal = 0 / > 0, albumin < 3.5 / >= 3.5.
+    expect(numericRepresentatives([{ value: 1, operator: 'equal' }, { value: 1, operator: 'greaterThan' }], true, 1, 33)).toEqual([1, 2]);
+    expect(numericRepresentatives([{ value: 0, operator: 'equal' }, { value: 0, operator: 'greaterThan' }], true, 0)).toEqual([0, 1]);
+    expect(numericRepresentatives([{ value: 3.5, operator: 'lessThan' }, { value: 3.5, operator: 'greaterThanInclusive' }], false, 0, 10)).toEqual([3.5 - 1e-6, 3.5]);
+    expect(numericRepresentatives([{ value: 6, operator: 'lessThanInclusive' }, { value: 13, operator: 'greaterThanInclusive' }], true, 0, 18)).toEqual([6, 7, 12, 13]);
   });
 
   it('possible totals apply floor and ceiling', () => {

@@ -25,7 +25,8 @@ let rulesets: LoadedRuleSet[] = [];
 beforeAll(async () => {
   const load = await loadRuleSets([BUNDLED_RULES_DIR]);
   expect(load.problems).toEqual([]);
-  rulesets = load.rulesets;
+  // The oracle is SINS and NESMS: evaluate exactly those (other bundled rule sets have their own tests).
+  rulesets = load.rulesets.filter((r) => ['sins', 'nesms'].includes(r.document.id));
 });
 
 const pick = (r: RuleSetResult | undefined) => (r ? { score: r.score ?? null, range: r.range ?? null, category: r.category ?? null } : undefined);

@@ -19,5 +19,5 @@ export async function evaluateCommand(file: string, options: EvaluateOptions): P
   }
   const rulesets = await loadRulesOrExit(options.rules);
   const evaluation = await evaluatePatient(patient, rulesets);
-  process.stdout.write(options.format === 'json' ? JSON.stringify(evaluation, null, 2) + '\n' : formatEvaluation(evaluation));
+  process.stdout.write(options.format === 'json' ? JSON.stringify(evaluation, null, 2) + '\n' : formatEvaluation(evaluation, rulesets));
 }

@@ -1,13 +1,15 @@
 import type { ComponentResult, Evaluation, RuleSetResult, ScoreResult } from '../engine/types.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
 
 /**
- * The readable report: per rule set its total and category with each component's points and the
- * alternative that gave them (or the range and what is missing), its classifications and decision, and
- * its recommendations. Derived only from the evaluation.
+ * The readable report. First a summary a clinician scans in seconds — one line per rule set (the
+ * outputs its `summary` names), the recommendations that apply, and what to provide to decide what is
+ * still open — then the details: per rule set its components with points and the alternative that gave
+ * them, its classifications and its recommendations. Derived only from the evaluation.
  */
-export function formatEvaluation(evaluation: Evaluation): string {
+export function formatEvaluation(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[] = []): string {
   const lines: string[] = [];
-  lines.push(`Patient ${evaluation.patient.id ?? '(no id)'}`);
+  lines.push(`Patient ${evaluation.patient.id ?? '(no id)'}`, '', ...formatSummary(evaluation, rulesets), '', 'Details');
   const titles = new Map(evaluation.rulesets.map((r) => [r.id, r.title]));
 
   for (const [id, result] of Object.entries(evaluation.results)) lines.push('', ...formatResult(titles.get(id) ?? id, result, '  '));
@@ -28,6 +30,36 @@ export function formatEvaluation(evaluation: Evaluation): string {
   }
   lines.push('', 'Rule sets: ' + evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256 ${r.sha256.slice(0, 12)})`).join(', '));
   return lines.join('\n') + '\n';
+}
+
+function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): string[] {
+  const summaries = new Map(rulesets.map((r) => [r.document.id, r.document.summary ?? ['score', 'category']]));
+  const line = (id: string, result: RuleSetResult): string => `${id}: ${(summaries.get(id) ?? ['score', 'category']).map((name) => summaryValue(name, result)).join(' · ')}`;
+  const lines = ['Summary'];
+  for (const [id, result] of Object.entries(evaluation.results)) lines.push(`  ${line(id, result)}`);
+  evaluation.lesions.forEach((lesion, i) => {
+    lines.push(`  Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: ${Object.entries(lesion.results).map(([id, r]) => line(id, r)).join(' | ')}`);
+  });
+  const applying = [
+    ...Object.values(evaluation.results).flatMap((r) => (r.recommendations ?? []).filter((x) => x.status === 'applies').map((x) => x.label)),
+    ...evaluation.lesions.flatMap((lesion, i) =>
+      Object.values(lesion.results).flatMap((r) => (r.recommendations ?? []).filter((x) => x.status === 'applies').map((x) => `Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: ${x.label}`))),
+  ];
+  if (applying.length) lines.push('', 'Recommendations', ...[...new Set(applying)].map((a) => `  - ${a}`));
+  const byInput = new Map<string, Set<string>>();
+  for (const m of evaluation.missing) {
+    const where = m.lesion !== undefined ? `lesion ${m.lesion + 1} ` : '';
+    byInput.set(m.input, (byInput.get(m.input) ?? new Set()).add(`${where}${m.ruleset}`));
+  }
+  if (byInput.size) lines.push('', 'To decide what is still open, provide:', ...[...byInput].map(([input, where]) => `  - ${input} (${[...where].join(', ')})`));
+  return lines;
+}
+
+function summaryValue(name: string, result: RuleSetResult): string {
+  if (name === 'score') return result.score !== null && result.score !== undefined ? String(result.score) : result.range ? `${result.range[0]}–${result.range[1]}` : 'undetermined';
+  if (name === 'category') return result.categoryLabel ?? result.category ?? `category undetermined${result.possibleCategories?.length ? ` (${result.possibleCategories.join(' | ')})` : ''}`;
+  const value = result[name];
+  return `${name} ${typeof value === 'string' ? value : 'undetermined'}`;
 }
 
 function formatResult(title: string, result: RuleSetResult, indent: string): string[] {

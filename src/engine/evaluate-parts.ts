@@ -4,7 +4,7 @@ import { presentValues, type FactStates } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
 import { missingValues } from './missing-values.js';
 import { conditionsOf, ruleName, ruleTrace, type RuleContext } from './rule-trace.js';
-import { runRules, type RuleOutcome } from './run-rules.js';
+import { ruleRunner, runRules, type RuleOutcome } from './run-rules.js';
 import { scenarios } from './scenarios.js';
 import type { EvaluationWarning, RuleTrace } from './types.js';
 
@@ -59,7 +59,9 @@ export async function evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part
 
   const open = parts.filter((p) => (missingOf.get(p.id)?.length ?? 0) > 0);
   const unknownsOf = (p: Part): string[] => [...missingValues(ruleset, facts, missingOf.get(p.id) ?? []).variables.keys()];
-  for (const group of groupBySharedUnknowns(open, unknownsOf)) {
+  // Only a score's components add up, so only they are explored jointly; any other part alone.
+  const groups = open.every((p) => p.kind === 'component') ? groupBySharedUnknowns(open, unknownsOf) : open.map((p) => [p]);
+  for (const group of groups) {
     const explored = await exploreGroup(group.map(context), facts, known, missingOf);
     for (const evaluation of explored.parts) byId.set(evaluation.part.id, evaluation);
     pointSets.push(...explored.pointSets);
@@ -82,14 +84,14 @@ async function exploreGroup(group: RuleContext[], facts: FactStates, known: Reco
   const missingFacts = [...new Set(group.flatMap((c) => missingOf.get(c.part.id) ?? []))];
   const unknowns = missingValues(ruleset, facts, missingFacts);
   const assignments = scenarios(unknowns.variables);
-  const rules = group.flatMap((c) => c.part.alternatives.map((a) => ({ name: ruleName(c.part, a), when: a.when })));
+  const run = ruleRunner(group.flatMap((c) => c.part.alternatives.map((a) => ({ name: ruleName(c.part, a), when: a.when }))));
 
   const firedSets = new Map<string, PartAlternative[][]>(group.map((c) => [c.part.id, []]));
   const sums = new Set<number>();
   let sample: Map<string, RuleOutcome> | undefined;
   let consistent = true;
   for (const assignment of assignments ?? []) {
-    const outcomes = await runRules(rules, { ...known, ...unknowns.resolve(assignment) });
+    const outcomes = await run({ ...known, ...unknowns.resolve(assignment) });
     sample ??= outcomes;
     let sum = 0;
     for (const { part } of group) {

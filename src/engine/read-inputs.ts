@@ -45,8 +45,12 @@ function readField(ruleset: LoadedRuleSet, name: string, input: InputSpec, insta
   const raw = (from === 'lesion' ? instance.lesion : instance.patient)?.[field];
   if (raw === undefined) {
     const lesions = Array.isArray(instance.patient.lesions) ? instance.patient.lesions : undefined;
-    if (input.default?.countOf === 'lesions' && lesions && lesions.length > 0) {
+    const fallback = input.default;
+    if (fallback && 'countOf' in fallback && lesions && lesions.length > 0) {
       return { state: { present: true, value: lesions.length }, trace: { source: 'default', note: `absent; taken as the number of lesions listed (${lesions.length})` } };
+    }
+    if (fallback && 'whenField' in fallback && (from === 'lesion' ? instance.lesion : instance.patient)?.[fallback.whenField] === fallback.equals) {
+      return { state: { present: true, value: fallback.value }, trace: { source: 'default', note: `absent; ${fallback.whenField} is ${String(fallback.equals)}, so ${String(fallback.value)}` } };
     }
     return { state: { present: false, because: [field] }, trace: { source: 'missing' } };
   }

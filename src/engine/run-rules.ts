@@ -34,14 +34,32 @@ export interface RuleOutcome {
  *   all/any/not nodes.
  */
 export async function runRules(rules: readonly RuleToRun[], facts: Record<string, Scalar>): Promise<Map<string, RuleOutcome>> {
-  const outcomes = new Map<string, RuleOutcome>();
-  if (rules.length === 0) return outcomes;
-  const engine = new Engine(rules.map(toEngineRule), { allowUndefinedFacts: false });
-  const run = await engine.run({ ...facts });
-  for (const result of [...run.results, ...run.failureResults]) {
-    outcomes.set(result.name, { fired: result.result === true, conditions: result.conditions as unknown as EvaluatedNode });
-  }
-  return outcomes;
+  return ruleRunner(rules)(facts);
+}
+
+/**
+ * One Engine for many runs of the same rules, one after another (each awaited before the next): the
+ * exploration of missing values runs the same rules once per combination. The runner must not be shared
+ * between evaluations that may run concurrently.
+ */
+export function ruleRunner(rules: readonly RuleToRun[]): (facts: Record<string, Scalar>) => Promise<Map<string, RuleOutcome>> {
+  const engine = rules.length ? new Engine(rules.map(toEngineRule), { allowUndefinedFacts: false }) : undefined;
+  let running = false;
+  return async (facts) => {
+    const outcomes = new Map<string, RuleOutcome>();
+    if (!engine) return outcomes;
+    if (running) throw new Error('a rule runner is used by two runs at once'); // would hit upstream issue #303
+    running = true;
+    try {
+      const run = await engine.run({ ...facts });
+      for (const result of [...run.results, ...run.failureResults]) {
+        outcomes.set(result.name, { fired: result.result === true, conditions: result.conditions as unknown as EvaluatedNode });
+      }
+    } finally {
+      running = false;
+    }
+    return outcomes;
+  };
 }
 
 function toEngineRule(rule: RuleToRun): RuleProperties {

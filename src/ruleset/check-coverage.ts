@@ -1,4 +1,4 @@
-import { runRules } from '../engine/run-rules.js';
+import { ruleRunner } from '../engine/run-rules.js';
 import { scenarios } from '../engine/scenarios.js';
 import { imageOf } from '../engine/derive.js';
 import type { Problem } from '../problems/problem.js';
@@ -34,9 +34,9 @@ export async function checkCoverage(ruleset: Omit<LoadedRuleSet, 'sha256'>, sour
     const reached = new Set<string>();
     let gap: Record<string, Scalar> | undefined;
     let overlap: { assignment: Record<string, Scalar>; ids: string[] } | undefined;
-    const rules = part.alternatives.map((a) => ({ name: a.id, when: a.when }));
+    const run = ruleRunner(part.alternatives.map((a) => ({ name: a.id, when: a.when })));
     for (const assignment of assignments) {
-      const outcomes = await runRules(rules, assignment);
+      const outcomes = await run(assignment);
       const fired = part.alternatives.filter((a) => outcomes.get(a.id)?.fired).map((a) => a.id);
       fired.forEach((id) => reached.add(id));
       if (fired.length === 0) gap ??= assignment;

@@ -49,6 +49,11 @@ export function checkInputs(ctx: CheckContext): void {
       }
     }
     input.conversions?.forEach((c, i) => ctx.reference(c.reference, [...path, 'conversions', i, 'reference']));
+    const fallback = input.default;
+    if (fallback && 'whenField' in fallback) {
+      if (!patientField(fieldScope, fallback.whenField)) at([...path, 'default', 'whenField'], 'UNKNOWN_PATIENT_FIELD', `"${fallback.whenField}" is not a ${fieldScope} field of schemas/patient.schema.json`);
+      if (input.enum && !input.enum.includes(String(fallback.value))) at([...path, 'default', 'value'], 'VALUE_NOT_IN_DOMAIN', `${JSON.stringify(fallback.value)} is not an allowed value of ${name}`);
+    }
   }
 
   for (const [name, table] of Object.entries(doc.tables ?? {})) {

@@ -24,5 +24,8 @@ export function checkSemantics(doc: RuleSetDocument, facts: ReadonlyMap<string, 
   doc.outputs.forEach((output, i) => {
     if (!producible.has(output.name)) ctx.at(['outputs', i, 'name'], 'UNKNOWN_OUTPUT', `"${output.name}" is not produced by this rule set${hintFrom(output.name, [...producible])}`);
   });
+  doc.summary?.forEach((name, i) => {
+    if (!producible.has(name)) ctx.at(['summary', i], 'UNKNOWN_OUTPUT', `"${name}" is not an output of this rule set${hintFrom(name, [...producible])}`);
+  });
   return problems;
 }

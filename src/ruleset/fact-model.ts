@@ -49,23 +49,31 @@ export function buildFactModel(doc: RuleSetDocument): Map<string, FactInfo> {
   return facts;
 }
 
+/** A number a condition compares a fact with, and the operator it uses. */
+export interface Threshold {
+  value: number;
+  operator: string;
+}
+
 /**
- * Between two thresholds every numeric comparison gives the same answer, so the thresholds and one
- * value on each side of each stand for the whole range.
+ * Between two thresholds every numeric comparison gives the same answer, so a few values stand for the
+ * whole range: for `<` / `>=` a value just below the threshold and the threshold itself, for `<=` / `>`
+ * the threshold and a value just above it, for equality tests all three. Values are kept within the
+ * declared bounds (a value pushed past a bound is replaced by the bound).
  */
-export function numericRepresentatives(thresholds: number[], integer: boolean, minimum?: number, maximum?: number): number[] {
+export function numericRepresentatives(thresholds: readonly Threshold[], integer: boolean, minimum?: number, maximum?: number): number[] {
   const values = new Set<number>();
-  for (const t of thresholds) {
+  const clamp = (v: number): number => Math.min(maximum ?? Infinity, Math.max(minimum ?? -Infinity, v));
+  for (const { value: t, operator } of thresholds) {
     const step = integer ? 1 : Math.max(1e-6, Math.abs(t) * 1e-9);
-    values.add(t - step).add(t).add(t + step);
+    const below = operator === 'lessThan' || operator === 'greaterThanInclusive';
+    const above = operator === 'lessThanInclusive' || operator === 'greaterThan';
+    if (!above) values.add(clamp(t - step));
+    values.add(clamp(t));
+    if (!below) values.add(clamp(t + step));
   }
-  if (minimum !== undefined) values.add(minimum);
-  if (maximum !== undefined) values.add(maximum);
   if (values.size === 0) values.add(minimum ?? 0);
-  return [...values]
-    .filter((v) => (minimum === undefined || v >= minimum) && (maximum === undefined || v <= maximum))
-    .filter((v) => !integer || Number.isInteger(v))
-    .sort((a, b) => a - b);
+  return [...values].filter((v) => !integer || Number.isInteger(v)).sort((a, b) => a - b);
 }
 
 /** Every total a score can reach, after its floor and ceiling. */
@@ -84,13 +92,15 @@ export function possibleTotals(pointSets: number[][], total?: { floor?: number; 
   return [...new Set([...sums].map(clamp))].sort((a, b) => a - b);
 }
 
-function collectThresholds(doc: RuleSetDocument): Map<string, number[]> {
-  const thresholds = new Map<string, number[]>();
+function collectThresholds(doc: RuleSetDocument): Map<string, Threshold[]> {
+  const thresholds = new Map<string, Threshold[]>();
   for (const part of allParts(doc))
     for (const alternative of part.alternatives)
       forEachLeaf(alternative.when, (leaf) => {
         const values = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
-        for (const v of values) if (typeof v === 'number') thresholds.set(leaf.fact, [...(thresholds.get(leaf.fact) ?? []), v]);
+        for (const v of values) {
+          if (typeof v === 'number') thresholds.set(leaf.fact, [...(thresholds.get(leaf.fact) ?? []), { value: v, operator: leaf.operator }]);
+        }
       });
   return thresholds;
 }

@@ -39,7 +39,8 @@ export interface InputSpec {
   maximum?: number;
   unit?: string;
   conversions?: Array<{ from: string; factor: number; reference: string }>;
-  default?: { countOf: 'lesions' };
+  /** An absent value is the number of lesions listed, or `value` when another field equals `equals`. */
+  default?: { countOf: 'lesions' } | { whenField: string; equals: Scalar; value: Scalar };
 }
 
 export interface TableRow {
@@ -150,6 +151,8 @@ export interface RuleSetDocument {
   classifications?: ClassificationSpec[];
   recommendations?: RecommendationSpec[];
   outputs: Array<{ name: string; description: string }>;
+  /** Outputs shown on the rule set's summary line. */
+  summary?: string[];
 }
 
 /** A rule set that passed every check, with its identity fixed by content. */
