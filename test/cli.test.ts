@@ -35,8 +35,12 @@ describe('spinemets evaluate', () => {
     expect(out.lesions[1].results.sins).toMatchObject({ score: null, range: [3, 6], category: 'stable', missing: ['collapse'] });
     expect(out.results.nesms).toMatchObject({ score: 3, range: [3, 3], category: 'nesms_3' });
     // Each rule set after the ones it requires.
-    expect(out.rulesets.map((r: { id: string }) => r.id)).toEqual(['nesms', 'sins', 'noms', 'lmnop']);
-    expect(out.rulesets[1].sha256).toMatch(/^[0-9a-f]{64}$/);
+    const order = out.rulesets.map((r: { id: string }) => r.id);
+    expect([...order].sort()).toEqual(['katagiri-revised', 'lesion-plan', 'lmnop', 'modified-bauer', 'nesms', 'noms', 'plan', 'sins', 'tokuhashi-revised', 'tomita']);
+    for (const [later, earlier] of [['noms', 'sins'], ['lmnop', 'noms'], ['lmnop', 'nesms'], ['plan', 'tomita'], ['lesion-plan', 'plan'], ['lesion-plan', 'noms']]) {
+      expect(order.indexOf(later)).toBeGreaterThan(order.indexOf(earlier));
+    }
+    expect(out.rulesets.every((r: { sha256: string }) => /^[0-9a-f]{64}$/.test(r.sha256))).toBe(true);
     expect(out.trace.length).toBeGreaterThan(40);
   });
 

@@ -21,7 +21,7 @@ describe('the bundled rule sets', () => {
   it('load with no problems at all', async () => {
     const { rulesets, problems } = await loadRuleSets([BUNDLED_RULES_DIR]);
     expect(problems).toEqual([]);
-    expect(rulesets.map((r) => r.document.id).sort()).toEqual(['lmnop', 'nesms', 'noms', 'sins']);
+    expect(rulesets.map((r) => r.document.id).sort()).toEqual(['katagiri-revised', 'lesion-plan', 'lmnop', 'modified-bauer', 'nesms', 'noms', 'plan', 'sins', 'tokuhashi-revised', 'tomita']);
   });
 });
 
