@@ -64,8 +64,10 @@ interface PlanPatient extends Omit<CohortPatient, 'lesions'> {
  * lesions; 15% of fields missing), completed with what the plan and NOMS read: the clinician's estimate
  * (70%), fitness for surgery (85%), Karnofsky and Frankel (revised Tokuhashi), the visceral details
  * consistent with visceralMetastases, a known radiosensitivity (half of the patients, so that many NOMS
- * decisions are decided), the ESCC grade and myelopathy per lesion, and the advisories' risk factors
- * (always given, with the age).
+ * decisions are decided), the ESCC grade and myelopathy per lesion (most missing SINS inputs put back),
+ * revised Katagiri's inputs, and the advisories' risk factors (always given, with the age). Missing data
+ * is kept where it reaches the gate or the NOMS decision: the estimate, fitness for surgery, the revised
+ * Tokuhashi inputs, the histology, the ESCC grade, myelopathy and some SINS inputs.
  */
 function generatePlanCohort(n: number, seed: number): PlanPatient[] {
   const next = mulberry32(seed ^ 0x5eed);
@@ -83,8 +85,8 @@ function generatePlanCohort(n: number, seed: number): PlanPatient[] {
     const visceral = p.visceralMetastases;
     if (chance(0.85)) p.visceralMetastasesResectability = visceral === false ? 'none' : visceral === true ? pick(['removable', 'unremovable'] as const) : pick(['none', 'removable', 'unremovable'] as const);
     if (chance(0.85)) p.visceralMetastasesTreatability = visceral === false ? 'none' : visceral === true ? pick(['treatable', 'untreatable'] as const) : pick(['none', 'treatable', 'untreatable'] as const);
-    // Revised Katagiri is shown beside the gate but decides nothing in it; its inputs are given so that
-    // its missing-data exploration does not dominate the run time.
+    // Revised Katagiri is shown beside the gate but decides nothing in it: its inputs are always given,
+    // so that the run time goes to what is tested here rather than to exploring its missing data.
     p.visceralMetastasesPattern = visceral === false ? 'none' : visceral === true ? pick(['nodular', 'disseminated'] as const) : pick(['none', 'nodular', 'disseminated'] as const);
     p.previousChemotherapy = chance(0.5);
     p.hormoneDependent = chance(0.5);
@@ -94,16 +96,15 @@ function generatePlanCohort(n: number, seed: number): PlanPatient[] {
     p.platelets = { value: pick([60, 99, 100, 250]), unit: '10^3/µL' };
     p.calcium = { value: pick([9.2, 10.2, 10.3, 11.5]), unit: 'mg/dL' };
     p.bilirubin = { value: pick([0.6, 1.3, 1.4, 2.2]), unit: 'mg/dL' };
-    // The advisories' inputs do not enter the gate or the management; they are always given, because
-    // missing ones are explored jointly across the lesion-plan recommendations (tens to hundreds of
-    // combinations per lesion) and would make this test slow without testing anything more.
+    // The advisories' inputs do not enter the gate or the management: always given, for the same reason
+    // (missing ones are explored jointly across the lesion-plan recommendations, for nothing tested here).
     p.age ??= 18 + Math.floor(next() * 78);
     for (const field of ['diabetes', 'smoker', 'obesity', 'adjuvantRadiotherapy', 'adjuvantSystemicTherapy', 'longConstructPlanned', 'chestWallResectionPlanned'] as const) {
       p[field] = chance(0.25);
     }
     for (const lesion of p.lesions ?? []) {
-      // The cohort leaves SINS inputs out as often as patient fields; most are put back (a missing SINS
-      // input opens the SINS-based advisories, whose exploration is costly), some stay missing.
+      // The cohort leaves SINS inputs out as often as patient fields; most are put back, some stay
+      // missing (they reach NOMS's mechanical assessment, hence the management).
       for (const [field, values] of [['pain', PAIN], ['boneLesion', BONE_LESION], ['alignment', ALIGNMENT], ['collapse', COLLAPSE], ['posterolateral', POSTEROLATERAL]] as const) {
         if (lesion[field] === undefined && chance(0.7)) (lesion as Record<string, string>)[field] = pick(values);
       }
@@ -196,7 +197,7 @@ describe(`surgical gate and lesion management (${PATIENTS} seeded patients, seed
     expect(count((c) => c.patient.estimatedSurvivalMonths !== undefined && c.patient.estimatedSurvivalMonths < 3), 'estimate < 3').toBeGreaterThan(10);
     expect(count((c) => c.patient.toleratesSurgery === false), 'does not tolerate surgery').toBeGreaterThan(10);
     expect(count((c) => c.gate === 'uncertain'), 'gate uncertain').toBeGreaterThan(5);
-    expect(count((c) => c.gate === null), 'gate undetermined').toBeGreaterThan(10);
+    expect(count((c) => c.gate === null), 'gate undetermined').toBeGreaterThan(5);
     expect(count((c) => c.gate === 'passes'), 'gate passes').toBeGreaterThan(10);
     for (const m of SURGICAL) expect(lesions.some((c) => c.management === m), `management ${m}`).toBe(true);
   });
