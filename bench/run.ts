@@ -21,6 +21,7 @@ const DEFAULT_MISSING_RATE = 0.15;
 const WARMUP = 300;
 const SHOW_DISAGREEMENTS = 5;
 const BASELINE_RULESETS = ['sins', 'nesms'];
+const REFERENCE_PATIENTS = 5000;
 
 function numberArg(argv: string | undefined, env: string | undefined, fallback: number, name: string): number {
   const raw = argv ?? env;
@@ -116,6 +117,16 @@ async function main(): Promise<number> {
   }
   const engineMs = performance.now() - engineStart;
 
+  // The same engine with json-rules-engine (the reference semantics) instead of compiled conditions,
+  // on the first part of the cohort: it is much slower. Its results must match too.
+  const referenceCount = Math.min(patients, REFERENCE_PATIENTS);
+  const referenceStart = performance.now();
+  for (const [i, p] of cohort.slice(0, referenceCount).entries()) {
+    const evaluation = await evaluatePatient(p as Record<string, unknown>, rulesets, { evaluator: 'json-rules-engine' });
+    if (JSON.stringify(summarize(evaluation)) !== JSON.stringify(engineResults[i])) throw new Error(`json-rules-engine and compiled evaluations differ for patient ${p.id}`);
+  }
+  const referenceMs = performance.now() - referenceStart;
+
   // Baseline: far faster, so it is timed over as many whole passes as fit in one second (at least one).
   let baselineResults: BaselineEvaluation[] = [];
   let passes = 0;
@@ -144,10 +155,11 @@ async function main(): Promise<number> {
   };
   console.log(`determined scores: NESMS ${determined((b) => [b.nesms])}, SINS ${determined((b) => b.sins)} (the rest are ranges)`);
   console.log(`engine warnings other than UNCONFIRMED_SOURCE: ${warnings.size ? [...warnings].map(([c, n]) => `${c} ${n}`).join(', ') : 'none'}`);
-  console.log(`engine:   ${rate(patients, engineMs)} (${(engineMs / 1000).toFixed(2)} s for ${patients}, ${((engineMs * 1000) / patients).toFixed(0)} µs/patient)`);
+  console.log(`engine (compiled conditions):  ${rate(patients, engineMs)} (${(engineMs / 1000).toFixed(2)} s for ${patients}, ${((engineMs * 1000) / patients).toFixed(0)} µs/patient)`);
+  console.log(`engine (json-rules-engine):    ${rate(referenceCount, referenceMs)} (${(referenceMs / 1000).toFixed(2)} s for the first ${referenceCount}, same results)`);
   console.log(`baseline: ${rate(patients * passes, baselineMs)} (${passes} passes in ${(baselineMs / 1000).toFixed(2)} s, ${((baselineMs * 1000) / (patients * passes)).toFixed(2)} µs/patient)`);
   const ratio = (patients * passes) / baselineMs / (patients / engineMs);
-  console.log(`ratio baseline/engine: ${ratio.toFixed(1)}x`);
+  console.log(`ratio baseline/engine (compiled): ${ratio.toFixed(1)}x; compiled/json-rules-engine: ${(referenceMs / referenceCount / (engineMs / patients)).toFixed(1)}x`);
 
   if (disagreeing) {
     console.error(`DISAGREEMENT: ${disagreeing} of ${patients} patients differ between engine and baseline; first ${shown.length}:`);

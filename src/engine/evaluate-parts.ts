@@ -4,7 +4,7 @@ import { presentValues, type FactStates } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
 import { missingValues } from './missing-values.js';
 import { conditionsOf, ruleName, ruleTrace, type RuleContext } from './rule-trace.js';
-import { ruleRunner, runRules, type RuleOutcome } from './run-rules.js';
+import { DEFAULT_EVALUATOR, ruleRunner, runRules, type Evaluator, type RuleOutcome } from './run-rules.js';
 import { scenarios } from './scenarios.js';
 import type { EvaluationWarning, RuleTrace } from './types.js';
 
@@ -42,13 +42,13 @@ export interface PartsEvaluation {
  * group is run once per combination of possible values: the alternatives that fire in some combination
  * are a part's possible answers, and if every combination gives the same outcome the part is decided.
  */
-export async function evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part[], facts: FactStates, lesion?: number): Promise<PartsEvaluation> {
+export async function evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part[], facts: FactStates, lesion?: number, evaluator: Evaluator = DEFAULT_EVALUATOR): Promise<PartsEvaluation> {
   const known = presentValues(facts);
   const missingOf = new Map(parts.map((p) => [p.id, p.facts.filter((f) => facts.get(f)?.present !== true)]));
   const context = (part: Part): RuleContext => ({ ruleset, part, lesion });
 
   const decided = parts.filter((p) => missingOf.get(p.id)?.length === 0);
-  const outcomes = await runRules(decided.flatMap((p) => p.alternatives.map((a) => ({ name: ruleName(p, a), when: a.when }))), known);
+  const outcomes = await runRules(decided.flatMap((p) => p.alternatives.map((a) => ({ name: ruleName(p, a), when: a.when }))), known, evaluator);
   const byId = new Map<string, PartEvaluation>();
   const pointSets: number[][] = [];
   for (const part of decided) {
@@ -62,7 +62,7 @@ export async function evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part
   // Only a score's components add up, so only they are explored jointly; any other part alone.
   const groups = open.every((p) => p.kind === 'component') ? groupBySharedUnknowns(open, unknownsOf) : open.map((p) => [p]);
   for (const group of groups) {
-    const explored = await exploreGroup(group.map(context), facts, known, missingOf);
+    const explored = await exploreGroup(group.map(context), facts, known, missingOf, evaluator);
     for (const evaluation of explored.parts) byId.set(evaluation.part.id, evaluation);
     pointSets.push(...explored.pointSets);
   }
@@ -79,12 +79,12 @@ function decide(context: RuleContext, outcomes: ReadonlyMap<string, RuleOutcome>
   return fired.length === 1 && fired[0] ? determined(context, fired[0], fired, rules, []) : conflict(context, fired, rules);
 }
 
-async function exploreGroup(group: RuleContext[], facts: FactStates, known: Record<string, Scalar>, missingOf: ReadonlyMap<string, string[]>): Promise<PartsEvaluation> {
+async function exploreGroup(group: RuleContext[], facts: FactStates, known: Record<string, Scalar>, missingOf: ReadonlyMap<string, string[]>, evaluator: Evaluator): Promise<PartsEvaluation> {
   const ruleset = group[0]?.ruleset as LoadedRuleSet;
   const missingFacts = [...new Set(group.flatMap((c) => missingOf.get(c.part.id) ?? []))];
   const unknowns = missingValues(ruleset, facts, missingFacts);
   const assignments = scenarios(unknowns.variables);
-  const run = ruleRunner(group.flatMap((c) => c.part.alternatives.map((a) => ({ name: ruleName(c.part, a), when: a.when }))));
+  const run = ruleRunner(group.flatMap((c) => c.part.alternatives.map((a) => ({ name: ruleName(c.part, a), when: a.when }))), evaluator);
 
   const firedSets = new Map<string, PartAlternative[][]>(group.map((c) => [c.part.id, []]));
   const sums = new Set<number>();

@@ -2,6 +2,7 @@ import { orderByRequires } from '../ruleset/dependencies.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { evaluateRuleSet, type RuleSetEvaluation } from './evaluate-ruleset.js';
 import type { Record_ } from './read-inputs.js';
+import type { Evaluator } from './run-rules.js';
 import type { Evaluation, LesionEvaluation } from './types.js';
 import { emptyUpstream } from './upstream.js';
 
@@ -10,7 +11,7 @@ import { emptyUpstream } from './upstream.js';
  * patient-scope rule sets once, lesion-scope rule sets once per listed lesion. The output depends only
  * on the patient and the rule sets' content.
  */
-export async function evaluatePatient(patient: Record_, rulesets: readonly LoadedRuleSet[]): Promise<Evaluation> {
+export async function evaluatePatient(patient: Record_, rulesets: readonly LoadedRuleSet[], options: { evaluator?: Evaluator } = {}): Promise<Evaluation> {
   const { ordered } = orderByRequires(rulesets);
   const lesions = Array.isArray(patient.lesions) ? (patient.lesions as Record_[]) : [];
   const upstream = emptyUpstream(lesions.length);
@@ -31,14 +32,14 @@ export async function evaluatePatient(patient: Record_, rulesets: readonly Loade
   for (const ruleset of ordered) {
     const id = ruleset.document.id;
     if (ruleset.document.scope === 'patient') {
-      const outcome = await evaluateRuleSet(ruleset, { patient, upstream });
+      const outcome = await evaluateRuleSet(ruleset, { patient, upstream }, options.evaluator);
       evaluation.results[id] = outcome.result;
       upstream.patient.set(id, outcome.exports);
       collect(evaluation, outcome);
       continue;
     }
     for (const [index, lesion] of lesions.entries()) {
-      const outcome = await evaluateRuleSet(ruleset, { patient, lesion, lesionIndex: index, upstream });
+      const outcome = await evaluateRuleSet(ruleset, { patient, lesion, lesionIndex: index, upstream }, options.evaluator);
       const target = evaluation.lesions[index];
       if (target) target.results[id] = outcome.result;
       upstream.lesions[index]?.set(id, outcome.exports);

@@ -8,6 +8,7 @@ import { evaluatePrecedence } from './precedence.js';
 import { readInputs, type ScopeInstance } from './read-inputs.js';
 import { evaluateTotal } from './total.js';
 import type { ClassificationResult, EvaluationWarning, MissingInput, RecommendationResult, RuleSetResult, ScoreResult, TraceEntry } from './types.js';
+import type { Evaluator } from './run-rules.js';
 import type { Exports } from './upstream.js';
 
 export interface RuleSetEvaluation {
@@ -24,7 +25,7 @@ export interface RuleSetEvaluation {
  * classifications in order → recommendations. Each total and classification becomes a fact for what
  * follows — missing, with its possible values as the domain, when it could not be decided.
  */
-export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance): Promise<RuleSetEvaluation> {
+export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance, evaluator?: Evaluator): Promise<RuleSetEvaluation> {
   const { document } = ruleset;
   const lesion = instance.lesionIndex;
   const { facts, trace: inputTrace } = readInputs(ruleset, instance);
@@ -57,7 +58,7 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
   const subscores: Record<string, Omit<ScoreResult, 'subscores'>> = {};
   let primary: ScoreResult | undefined;
   for (const score of ruleset.scores) {
-    const evaluated = await evaluateParts(ruleset, partsOf(ruleset, 'component', score.id), facts, lesion);
+    const evaluated = await evaluateParts(ruleset, partsOf(ruleset, 'component', score.id), facts, lesion, evaluator);
     const isPrimary = score.id === document.id;
     const missing = collect(evaluated.parts, isPrimary ? '' : `${score.id}.`);
     const total = evaluateTotal(ruleset, score, evaluated, lesion);
@@ -83,7 +84,7 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
       trace.push(precedence.trace);
       evaluation = precedence.evaluation;
     } else {
-      [evaluation] = (await evaluateParts(ruleset, [part], facts, lesion)).parts;
+      [evaluation] = (await evaluateParts(ruleset, [part], facts, lesion, evaluator)).parts;
     }
     if (!evaluation) continue;
     collect([evaluation], '');
@@ -93,7 +94,7 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
     exports.set(part.id, state);
   }
 
-  const recommendations = (await evaluateParts(ruleset, partsOf(ruleset, 'recommendation'), facts, lesion)).parts;
+  const recommendations = (await evaluateParts(ruleset, partsOf(ruleset, 'recommendation'), facts, lesion, evaluator)).parts;
   collect(recommendations, '');
 
   const result: RuleSetResult = {

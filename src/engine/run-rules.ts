@@ -1,5 +1,6 @@
 import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
 import { asRootCondition } from '../ruleset/conditions.js';
+import { compileRules } from './compiled-rules.js';
 import type { Condition, Scalar } from '../ruleset/types.js';
 
 export interface RuleToRun {
@@ -33,16 +34,26 @@ export interface RuleOutcome {
  * - The trace is read from the raw result objects, because RuleResult.toJSON() drops the results of
  *   all/any/not nodes.
  */
-export async function runRules(rules: readonly RuleToRun[], facts: Record<string, Scalar>): Promise<Map<string, RuleOutcome>> {
-  return ruleRunner(rules)(facts);
+export async function runRules(rules: readonly RuleToRun[], facts: Record<string, Scalar>, evaluator: Evaluator = DEFAULT_EVALUATOR): Promise<Map<string, RuleOutcome>> {
+  return ruleRunner(rules, evaluator)(facts);
 }
+
+/**
+ * `compiled` (the default) runs conditions through compiled closures with json-rules-engine's semantics,
+ * falling back to json-rules-engine for anything they do not implement; `json-rules-engine` always uses
+ * the reference. SPINEMETS_EVALUATOR=json-rules-engine selects the reference for a whole process.
+ */
+export type Evaluator = 'compiled' | 'json-rules-engine';
+export const DEFAULT_EVALUATOR: Evaluator = process.env.SPINEMETS_EVALUATOR === 'json-rules-engine' ? 'json-rules-engine' : 'compiled';
 
 /**
  * One Engine for many runs of the same rules, one after another (each awaited before the next): the
  * exploration of missing values runs the same rules once per combination. The runner must not be shared
  * between evaluations that may run concurrently.
  */
-export function ruleRunner(rules: readonly RuleToRun[]): (facts: Record<string, Scalar>) => Promise<Map<string, RuleOutcome>> {
+export function ruleRunner(rules: readonly RuleToRun[], evaluator: Evaluator = DEFAULT_EVALUATOR): (facts: Record<string, Scalar>) => Promise<Map<string, RuleOutcome>> {
+  const compiled = evaluator === 'compiled' ? compileRules(rules) : undefined;
+  if (compiled) return async (facts) => compiled(facts);
   const engine = rules.length ? new Engine(rules.map(toEngineRule), { allowUndefinedFacts: false }) : undefined;
   let running = false;
   return async (facts) => {
