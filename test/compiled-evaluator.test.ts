@@ -4,9 +4,9 @@ import { compileRules } from '../src/engine/compiled-rules.js';
 import { traceConditions } from '../src/engine/condition-trace.js';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { ruleRunner } from '../src/engine/run-rules.js';
-import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { validator } from '../src/source/schemas.js';
+import { bundledRuleSets } from './support/bundled.js';
 
 /** json-rules-engine on every patient is slow; this seeded sample runs in CI on every run. */
 const PATIENTS = 120;
@@ -14,9 +14,7 @@ const TIMEOUT = 240_000;
 
 let rulesets: LoadedRuleSet[] = [];
 beforeAll(async () => {
-  const load = await loadRuleSets([BUNDLED_RULES_DIR]);
-  expect(load.problems).toEqual([]);
-  rulesets = load.rulesets;
+  rulesets = await bundledRuleSets();
 });
 
 /** The bench cohort plus what NOMS, the prognostic scores and the plan read, each sometimes missing. */

@@ -3,13 +3,13 @@ import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { runRules } from '../src/engine/run-rules.js';
 import type { RuleTrace, TotalTrace } from '../src/engine/types.js';
 import { numericRepresentatives, possibleTotals } from '../src/ruleset/fact-model.js';
-import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
+import { bundledRuleSets } from './support/bundled.js';
 
 let rulesets: LoadedRuleSet[];
 beforeAll(async () => {
   // These tests pin engine behaviour on SINS and NESMS, whatever else is bundled.
-  rulesets = (await loadRuleSets([BUNDLED_RULES_DIR])).rulesets.filter((r) => ['sins', 'nesms'].includes(r.document.id));
+  rulesets = await bundledRuleSets(['sins', 'nesms']);
 });
 
 const fullLesion = { level: 'T12', pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'under_50', posterolateral: 'unilateral' };

@@ -9,10 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LEVELS, mulberry32, PRIMARY_TUMORS, type PrimaryTumor } from '../bench/cohort.js';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import type { Evaluation, InputTrace, LookupTrace, RuleTrace } from '../src/engine/types.js';
-import { withRequirements } from '../src/ruleset/dependencies.js';
-import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
-import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { validator } from '../src/source/schemas.js';
+import { bundledRuleSets } from './support/bundled.js';
 
 // ------------------------------------------------------------------------------------------ the oracle
 
@@ -245,12 +243,7 @@ describe(`NOMS vs review Table 3 (${PATIENTS} seeded patients, seed ${SEED})`, (
   let scoped: Case[] = [];
 
   beforeAll(async () => {
-    const load = await loadRuleSets([BUNDLED_RULES_DIR]);
-    // Only the two rule sets under test must load cleanly (others may be in the middle of being edited).
-    expect(load.problems.filter((p) => /[\\/]rules[\\/](noms|sins)[\\/]/.test(p.file ?? ''))).toEqual([]);
-    const noms = load.rulesets.find((r) => r.document.id === 'noms');
-    expect(noms).toBeDefined();
-    const rulesets: LoadedRuleSet[] = withRequirements([noms as LoadedRuleSet], load.rulesets);
+    const rulesets = await bundledRuleSets(['noms']);
     expect(rulesets.map((r) => r.document.id).sort()).toEqual(['noms', 'sins']);
     for (const patient of cohort) {
       const evaluation = await evaluatePatient(patient as unknown as Record<string, unknown>, rulesets);

@@ -15,10 +15,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ALIGNMENT, BONE_LESION, COLLAPSE, generateCohort, mulberry32, PAIN, POSTEROLATERAL, type Patient as CohortPatient } from '../bench/cohort.js';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import type { Evaluation } from '../src/engine/types.js';
-import { withRequirements } from '../src/ruleset/dependencies.js';
-import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
-import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { validator } from '../src/source/schemas.js';
+import { bundledRuleSets } from './support/bundled.js';
 
 const SURGICAL = ['stabilization_then_cebrt', 'stabilization_then_srs', 'separation_surgery_then_srs'] as const;
 const isSurgical = (management: unknown): boolean => (SURGICAL as readonly unknown[]).includes(management);
@@ -158,12 +156,7 @@ describe(`surgical gate and lesion management (${PATIENTS} seeded patients, seed
   const lesions: LesionCase[] = [];
 
   beforeAll(async () => {
-    const load = await loadRuleSets([BUNDLED_RULES_DIR]);
-    // Only the rule sets under test must load cleanly (others may be in the middle of being edited).
-    expect(load.problems.filter((p) => /[\\/]rules[\\/](plan|lesion-plan)[\\/]/.test(p.file ?? ''))).toEqual([]);
-    const lesionPlan = load.rulesets.find((r) => r.document.id === 'lesion-plan');
-    expect(lesionPlan).toBeDefined();
-    const rulesets: LoadedRuleSet[] = withRequirements([lesionPlan as LoadedRuleSet], load.rulesets);
+    const rulesets = await bundledRuleSets(['lesion-plan']);
     // Every requirement is loaded: a missing prognostic score would silently leave the gate open.
     expect(rulesets.map((r) => r.document.id).sort()).toEqual(
       ['katagiri-revised', 'lesion-plan', 'modified-bauer', 'nesms', 'noms', 'plan', 'sins', 'tokuhashi-revised', 'tomita'],

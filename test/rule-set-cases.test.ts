@@ -2,8 +2,9 @@ import { relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findCaseFiles, loadCaseFile } from '../src/cases/load-cases.js';
 import { runCase } from '../src/cases/run-case.js';
-import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
+import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
+import { bundledRuleSets } from './support/bundled.js';
 
 /**
  * Every clinician-readable case file (`*.test.yaml`) beside the bundled rule sets, one vitest test per
@@ -15,9 +16,7 @@ const caseFiles = findCaseFiles([BUNDLED_RULES_DIR]).map((file) => ({ file, ...l
 let rulesets: LoadedRuleSet[] = [];
 
 beforeAll(async () => {
-  const load = await loadRuleSets([BUNDLED_RULES_DIR]);
-  expect(load.problems).toEqual([]);
-  rulesets = load.rulesets;
+  rulesets = await bundledRuleSets();
 });
 
 describe('rule-set case files', () => {
