@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
 import { checkLinks } from './check-links.js';
 import { loadRuleSetFile } from './load-ruleset.js';
+import { selectVersions, type VersionPick } from './select-versions.js';
 import type { LoadedRuleSet } from './types.js';
 
 /** The rule sets shipped with the package. */
@@ -27,7 +28,10 @@ export function findRuleSetFiles(paths: readonly string[]): string[] {
 }
 
 export interface RuleSetsLoad {
+  /** One version of each rule set: the picked one, else the newest. */
   rulesets: LoadedRuleSet[];
+  /** Every version that loaded, including those not selected. */
+  available: LoadedRuleSet[];
   problems: Problem[];
 }
 
@@ -38,7 +42,7 @@ export interface RuleSetsLoad {
  * A requirement not among `paths` is taken from `library` (the bundled rules, for the CLI), so a
  * folder holding only a NOMS variant still runs on the bundled SINS.
  */
-export async function loadRuleSets(paths: readonly string[], options: { library?: readonly string[] } = {}): Promise<RuleSetsLoad> {
+export async function loadRuleSets(paths: readonly string[], options: { library?: readonly string[]; pick?: readonly VersionPick[] } = {}): Promise<RuleSetsLoad> {
   const rulesets: LoadedRuleSet[] = [];
   const problems: Problem[] = [];
   const failed = new Set<string>();
@@ -49,9 +53,9 @@ export async function loadRuleSets(paths: readonly string[], options: { library?
       if (load.id) failed.add(load.id);
       return;
     }
-    const twin = rulesets.find((r) => r.document.id === load.ruleset?.document.id);
+    const twin = rulesets.find((r) => r.document.id === load.ruleset?.document.id && r.document.version === load.ruleset.document.version);
     if (twin) {
-      problems.push({ code: 'DUPLICATE_RULESET', severity: 'error', message: `rule set "${twin.document.id}" is also defined in ${relative(process.cwd(), twin.file)}`, file, line: 1, column: 1, path: '/id' });
+      problems.push({ code: 'DUPLICATE_RULESET', severity: 'error', message: `rule set "${twin.document.id}" ${twin.document.version} is also defined in ${relative(process.cwd(), twin.file)}`, file, line: 1, column: 1, path: '/version' });
       return;
     }
     rulesets.push(load.ruleset);
@@ -60,10 +64,12 @@ export async function loadRuleSets(paths: readonly string[], options: { library?
   for (const file of files) await add(file);
   await addRequirementsFromLibrary(rulesets, failed, files, options.library ?? []);
 
-  const links = checkLinks(rulesets, failed);
+  const { selected, problems: pickProblems } = selectVersions(rulesets, options.pick ?? []);
+  problems.push(...pickProblems);
+  const links = checkLinks(selected, failed);
   problems.push(...links.problems);
   const broken = new Set(links.problems.filter((p) => p.severity === 'error').map((p) => p.file));
-  return { rulesets: rulesets.filter((r) => !broken.has(r.file) && !links.blocked.has(r.document.id)), problems };
+  return { rulesets: selected.filter((r) => !broken.has(r.file) && !links.blocked.has(r.document.id)), available: rulesets, problems };
 }
 
 /** Adds, transitively, the library's rule sets that loaded ones require and that were not loaded. */
