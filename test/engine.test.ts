@@ -132,3 +132,20 @@ describe('domains', () => {
     expect(possibleTotals([[3], [1]], {})).toEqual([4]);
   });
 });
+
+describe('the content hash identifies the result', () => {
+  it('two rule files with the same hash but keys in another order give byte-identical evaluations', async () => {
+    const { parse, stringify } = await import('yaml');
+    const { writeVariant, read, NESMS_FILE } = await import('./support/mutate.js');
+    const { loadRuleSetFile } = await import('../src/ruleset/load-ruleset.js');
+    const reordered = parse(read(NESMS_FILE)) as { inputs: Record<string, unknown> };
+    reordered.inputs = Object.fromEntries(Object.entries(reordered.inputs).reverse());
+    const original = (await loadRuleSetFile(NESMS_FILE)).ruleset;
+    const variant = (await loadRuleSetFile(writeVariant(stringify(reordered), []).file)).ruleset;
+    expect(variant?.sha256).toBe(original?.sha256);
+    const patient = { primaryTumor: 'breast', albumin: 3.2, lesions: [{ level: 'T4' }] };
+    const a = await evaluatePatient(patient, [original!]);
+    const b = await evaluatePatient(patient, [variant!]);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+});

@@ -1,6 +1,7 @@
 import type { LoadedRuleSet, Scalar, TableRow } from '../ruleset/types.js';
 import type { FactStates } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
+import { sortedEntries } from './read-inputs.js';
 import type { LookupTrace } from './types.js';
 
 export interface TableEntry {
@@ -22,7 +23,7 @@ export function tableEntry(ruleset: LoadedRuleSet, table: string, key: Scalar): 
 /** Adds every derived fact (a table lookup) to `facts`, tracing each lookup. */
 export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion?: number): LookupTrace[] {
   const trace: LookupTrace[] = [];
-  for (const [name, derived] of Object.entries(ruleset.document.derived ?? {})) {
+  for (const [name, derived] of sortedEntries(ruleset.document.derived ?? {})) {
     const key = facts.get(derived.key);
     const base = { kind: 'lookup' as const, ruleset: ruleset.document.id, ...lesionField(lesion), fact: name, table: derived.lookup };
     const cite = (id: string): string => ruleset.document.references[id]?.citation ?? id;

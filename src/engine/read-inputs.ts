@@ -25,7 +25,8 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance): { f
   const { document } = ruleset;
   const facts: FactStates = new Map();
   const trace: InputTrace[] = [];
-  for (const [name, input] of Object.entries(document.inputs)) {
+  // In key order, as the content hash sees the rule set: the same hash always gives the same trace.
+  for (const [name, input] of sortedEntries(document.inputs)) {
     const base = { kind: 'input' as const, ruleset: document.id, ...lesionField(instance.lesionIndex), input: name };
     const read = input.from === 'lesions' ? readAggregate(ruleset, name, input, instance) : input.upstream ? readUpstream(input, instance) : readField(ruleset, name, input, instance);
     facts.set(name, read.state);
@@ -107,4 +108,9 @@ function asQuantity(raw: unknown, bareUnit: string | undefined): { value: number
     if (typeof q.value === 'number' && typeof q.unit === 'string') return { value: q.value, unit: q.unit };
   }
   return undefined;
+}
+
+/** Entries by key, independent of the order the keys were written in. */
+export function sortedEntries<T>(record: Readonly<Record<string, T>>): Array<[string, T]> {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
