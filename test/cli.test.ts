@@ -172,3 +172,33 @@ describe('readFileSync is only for fixtures', () => {
     expect(readFileSync(EXAMPLE, 'utf8')).toMatch(/^# Example patient/);
   });
 });
+
+describe('spinemets list and --ruleset', () => {
+  it('lists every installed version with its hash, and evaluates with the one picked', () => {
+    const dir = tmp();
+    const original = read(SINS_FILE);
+    writeFileSync(join(dir, 'sins.yaml'), original);
+    writeFileSync(join(dir, 'sins@1.1.0.yaml'), original
+      .replace('version: 1.0.0', 'version: 1.1.0')
+      .replace('changelog:\n', 'changelog:\n  - version: 1.1.0\n    date: "2026-11-27"\n    changes: Local trial.\n')
+      .replace('min: 7\n      max: 12', 'min: 7\n      max: 11')
+      .replace('min: 13\n      max: 18', 'min: 12\n      max: 18'));
+    const listed = run(['list', dir]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^  sins@1\.0\.0  sha256:[0-9a-f]{16}  Spinal Instability/m);
+    expect(listed.stdout).toMatch(/^\* sins@1\.1\.0  sha256:[0-9a-f]{16}  Spinal Instability/m);
+
+    const patient = join(dir, 'p.json');
+    // SINS 12: T12 3 + mechanical 3 + lytic 2 + normal 0 + >50% collapse 3 + unilateral 1.
+    writeFileSync(patient, JSON.stringify({ lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'over_50', posterolateral: 'unilateral' }] }));
+    const newest = JSON.parse(run(['evaluate', patient, '--rules', dir, '--format', 'json']).stdout);
+    expect(newest.lesions[0].results.sins).toMatchObject({ score: 12, category: 'unstable' });
+    const pinned = JSON.parse(run(['evaluate', patient, '--rules', dir, '--ruleset', 'sins@1.0.0', '--format', 'json']).stdout);
+    expect(pinned.lesions[0].results.sins).toMatchObject({ score: 12, category: 'potentially_unstable' });
+    expect(pinned.rulesets).toEqual([expect.objectContaining({ id: 'sins', version: '1.0.0' })]);
+
+    const unknown = run(['evaluate', patient, '--rules', dir, '--ruleset', 'sins@9.9.9']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^<command line> UNKNOWN_RULESET_VERSION /m);
+  });
+});

@@ -6,9 +6,11 @@ import { evaluatePatient } from '../engine/evaluate-patient.js';
 import { parsePatientJsonLine } from '../patient/load-patient.js';
 import { EXIT, Exit } from './exit-codes.js';
 import { loadRulesOrExit } from './load-rules.js';
+import { openRecorder, type RecordOptions } from './record-decision.js';
 
-export interface BatchOptions {
+export interface BatchOptions extends RecordOptions {
   rules?: string[];
+  ruleset?: string[];
   output?: string;
 }
 
@@ -17,7 +19,8 @@ export interface BatchOptions {
  * error record naming its line and the batch goes on; the exit code is 2 if any line was bad.
  */
 export async function batchCommand(file: string, options: BatchOptions): Promise<void> {
-  const rulesets = await loadRulesOrExit(options.rules);
+  const recorder = openRecorder(options);
+  const rulesets = await loadRulesOrExit(options.rules, options.ruleset);
   const input = createReadStream(file, 'utf8');
   const opened = await Promise.race([once(input, 'readable').then(() => true), once(input, 'error').then(() => false)]);
   if (!opened) {
@@ -35,7 +38,10 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
     const { patient, problems } = parsePatientJsonLine(line, file, lineNo);
     let record: unknown;
     if (patient) {
-      record = await evaluatePatient(patient, rulesets);
+      const evaluation = await evaluatePatient(patient, rulesets);
+      // Each result is written only after its decision record is on disk.
+      await recorder?.record(patient, evaluation, rulesets);
+      record = evaluation;
     } else {
       bad++;
       record = { line: lineNo, error: { problems } };
@@ -47,5 +53,6 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
     await once(out, 'finish');
   }
   process.stderr.write(`${rows} patient${rows === 1 ? '' : 's'}, ${rows - bad} evaluated, ${bad} invalid\n`);
+  recorder?.report();
   if (bad > 0) throw new Exit(EXIT.input);
 }

@@ -5,6 +5,10 @@ export const EXIT = {
   rules: 1,
   /** The patient input is invalid or unreadable. */
   input: 2,
+  /** The audit log is broken (verify, replay), or a decision could not be recorded in it (--record). */
+  audit: 3,
+  /** A decision replayed on its pinned rule sets came out different from its record. */
+  replayDiffers: 4,
   /** The command line itself is wrong. */
   usage: 64,
   /** A bug: reported in one line; set SPINEMETS_DEBUG=1 for the stack. */

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { batchCommand } from './batch.js';
-import { evaluateCommand } from './evaluate.js';
+import { auditReplayCommand } from './audit-replay.js';
+import { auditVerifyCommand } from './audit-verify.js';
+import { batchCommand, type BatchOptions } from './batch.js';
+import { evaluateCommand, type EvaluateOptions } from './evaluate.js';
 import { EXIT, Exit } from './exit-codes.js';
+import { listCommand } from './list.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
 
@@ -14,6 +17,7 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)');
 
 const rulesOption = () => new Option('-r, --rules <paths...>', 'rule-set files or folders (default: the bundled rules/)');
+const rulesetOption = () => new Option('--ruleset <picks...>', 'evaluate this version of a rule set: id@version or id@sha256:<hash prefix> (default: the newest)');
 
 program
   .command('evaluate')
@@ -21,7 +25,10 @@ program
   .argument('<patient>', 'patient file, JSON or YAML')
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
   .addOption(rulesOption())
-  .action((file: string, options: { format: 'text' | 'json'; rules?: string[] }) => evaluateCommand(file, options));
+  .addOption(rulesetOption())
+  .option('--record <log>', 'append a hash-chained decision record to this JSON Lines audit log')
+  .option('--hash-ids', 'in the decision record, store a sha256 of each id instead of the id')
+  .action((file: string, options: EvaluateOptions) => evaluateCommand(file, options));
 
 program
   .command('validate')
@@ -35,13 +42,40 @@ program
   .argument('<input>', 'NDJSON file, one patient per line')
   .option('-o, --output <file>', 'write results here instead of standard output')
   .addOption(rulesOption())
-  .action((file: string, options: { output?: string; rules?: string[] }) => batchCommand(file, options));
+  .addOption(rulesetOption())
+  .option('--record <log>', 'append a hash-chained decision record per evaluated patient to this JSON Lines audit log')
+  .option('--hash-ids', 'in the decision records, store a sha256 of each id instead of the id')
+  .action((file: string, options: BatchOptions) => batchCommand(file, options));
 
 program
   .command('test')
   .description("run the rule sets' YAML test cases (*.test.yaml beside each rule set)")
   .argument('[paths...]', 'rule-set folders or files (default: the bundled rules/)')
   .action((paths: string[]) => testCommand(paths));
+
+program
+  .command('list')
+  .description('list every installed rule set and version (* = evaluated by default): id, version, hash, title, references')
+  .argument('[paths...]', 'rule-set files or folders (default: the bundled rules/)')
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .action((paths: string[], options: { format: 'text' | 'json' }) => listCommand(paths, options));
+
+const audit = program.command('audit').description('check and replay the decision records written with --record');
+
+audit
+  .command('verify')
+  .description("check every record's hash and the chain; report the first broken, edited, reordered or missing record")
+  .argument('<log>', 'audit log (JSON Lines) written with --record')
+  .action((log: string) => auditVerifyCommand(log));
+
+audit
+  .command('replay')
+  .description('re-evaluate recorded decisions on the rule sets they used (stored with the log) and report any difference')
+  .argument('<log>', 'audit log (JSON Lines) written with --record')
+  .option('--id <decisionId>', 'replay only this decision')
+  .option('--current', 'evaluate with the current rule sets instead, and report what would change')
+  .addOption(rulesOption())
+  .action((log: string, options: { id?: string; current?: boolean; rules?: string[] }) => auditReplayCommand(log, options));
 
 try {
   await program.parseAsync(process.argv);

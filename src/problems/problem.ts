@@ -56,7 +56,18 @@ export type ProblemCode =
   | 'NO_RULESETS'
   // rule-set test cases
   | 'CASE_FAILED'
-  | 'CASE_UNKNOWN_RULESET';
+  | 'CASE_UNKNOWN_RULESET'
+  // the audit trail: decision records, their hash chain and the rule-set store
+  | 'AUDIT_TORN_LINE'
+  | 'AUDIT_INVALID_JSON'
+  | 'AUDIT_INVALID_RECORD'
+  | 'AUDIT_RECORD_EDITED'
+  | 'AUDIT_CHAIN_BROKEN'
+  | 'AUDIT_RULESET_MISSING'
+  | 'AUDIT_RULESET_EDITED'
+  | 'AUDIT_LOCK_TIMEOUT'
+  | 'AUDIT_WRITE_FAILED'
+  | 'AUDIT_RECORD_NOT_FOUND';
 
 export type Severity = 'error' | 'warning';
 

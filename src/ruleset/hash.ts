@@ -7,5 +7,10 @@ import canonicalize from 'canonicalize';
  */
 export function contentHash(value: unknown): string {
   const canonical = (canonicalize as unknown as (v: unknown) => string | undefined)(value);
-  return createHash('sha256').update(canonical ?? '').digest('hex');
+  return sha256Hex(canonical ?? '');
+}
+
+/** sha256 of a text's UTF-8 bytes, as 64 lowercase hexadecimal digits. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

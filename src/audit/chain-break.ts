@@ -1,0 +1,28 @@
+import { GENESIS_HASH } from './decision-record.js';
+import { readLogLines } from './read-log-lines.js';
+
+/**
+ * Why the `prev` of the record on `line` is not the hash of the record before it: records reordered
+ * (the hash it names is elsewhere in the log), one removed (it is nowhere), or a chain restarted.
+ * Only run once a break is found, so it may read the log again.
+ */
+export function explainChainBreak(log: string, line: number, prev: string, expected: string): string {
+  const before = line === 1 ? 'the genesis value' : `the hash of line ${line - 1} (${short(expected)})`;
+  if (prev === GENESIS_HASH) return `"prev" is the genesis value, not ${before}: the record starts a new chain (the records before it were removed, or another log was joined on)`;
+  const found = lineOfHash(log, prev);
+  if (found === undefined) return `"prev" is ${short(prev)}, the hash of no record in the log, instead of ${before}: the record before it is missing`;
+  return `"prev" is the hash of line ${found}, not ${before}: records are out of order`;
+}
+
+function lineOfHash(log: string, hash: string): number | undefined {
+  for (const { line, text } of readLogLines(log)) {
+    try {
+      if ((JSON.parse(text) as { hash?: unknown } | null)?.hash === hash) return line;
+    } catch {
+      // Not a record; it cannot be the one named.
+    }
+  }
+  return undefined;
+}
+
+const short = (hash: string): string => `${hash.slice(0, 12)}…`;

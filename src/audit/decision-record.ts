@@ -1,0 +1,56 @@
+import type { Evaluation, TraceEntry } from '../engine/types.js';
+import { contentHash } from '../ruleset/hash.js';
+
+/** The `prev` of a log's first record: the chain's fixed anchor. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Bumped when the record's shape changes, so that a reader of an old log knows what it holds. */
+export const RECORD_FORMAT = 1;
+
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** The exact rule set a decision used; its parsed document is kept in the log's rule-set store. */
+export interface RecordedRuleSet {
+  id: string;
+  version: string;
+  /** The rule set's content hash, as everywhere else (canonical JSON: key order does not count). */
+  sha256: string;
+  /**
+   * sha256 of the stored document (see pinned-ruleset.ts), which keeps the key order: the engine reads
+   * inputs in that order and the trace follows it, so a replay needs it and the canonical form loses it.
+   */
+  documentSha256: string;
+}
+
+export type RecordedOutputs = Pick<Evaluation, 'results' | 'lesions' | 'missing' | 'warnings'>;
+
+/**
+ * One line of the audit log: what was decided, on what input, by which engine and which rule sets,
+ * with the full trace; `prev` chains it to the record before and `hash` seals it.
+ */
+export interface DecisionRecord {
+  format: typeof RECORD_FORMAT;
+  decisionId: string;
+  timestamp: string;
+  engine: { name: string; version: string };
+  rulesets: RecordedRuleSet[];
+  /** The patient as evaluated; with `idsHashed` every `id` is `sha256:<hex>` of the id given. */
+  input: Record<string, unknown>;
+  idsHashed: boolean;
+  outputs: RecordedOutputs;
+  trace: TraceEntry[];
+  /** The `hash` of the record before, or GENESIS_HASH for the first. */
+  prev: string;
+  /** sha256 of the canonical JSON (RFC 8785) of the record without `hash`. */
+  hash: string;
+}
+
+/** A record before it is chained: everything but `prev` and `hash`, which only the writer, under the lock, knows. */
+export type RecordBody = Omit<DecisionRecord, 'prev' | 'hash'>;
+
+/** The hash a record must carry: over everything in it except `hash` itself (so `prev` is sealed too). */
+export function recordHash(record: object): string {
+  const sealed: Record<string, unknown> = { ...record };
+  delete sealed.hash;
+  return contentHash(sealed);
+}

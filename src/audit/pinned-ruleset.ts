@@ -1,0 +1,35 @@
+import type { Evaluation } from '../engine/types.js';
+import { sha256Hex } from '../ruleset/hash.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
+import type { RecordedRuleSet } from './decision-record.js';
+
+/**
+ * How a rule set is stored beside the log: its parsed document as JSON in the document's own key
+ * order. Not the canonical form (sorted keys) the content hash is computed over: the engine evaluates
+ * a rule set's inputs in key order and the trace records that order, so only this form replays identically.
+ */
+export function storedDocumentText(ruleset: LoadedRuleSet): string {
+  return JSON.stringify(ruleset.document);
+}
+
+const pins = new WeakMap<LoadedRuleSet, RecordedRuleSet>();
+
+/** What a record says about a rule set it used (computed once per loaded rule set). */
+export function pinRuleSet(ruleset: LoadedRuleSet): RecordedRuleSet {
+  let pin = pins.get(ruleset);
+  if (!pin) {
+    const { id, version } = ruleset.document;
+    pin = { id, version, sha256: ruleset.sha256, documentSha256: sha256Hex(storedDocumentText(ruleset)) };
+    pins.set(ruleset, pin);
+  }
+  return pin;
+}
+
+/** The loaded rule sets an evaluation used, in its evaluation order. */
+export function rulesetsUsed(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): LoadedRuleSet[] {
+  return evaluation.rulesets.map(({ id, sha256 }) => {
+    const ruleset = rulesets.find((r) => r.sha256 === sha256 && r.document.id === id);
+    if (!ruleset) throw new Error(`the evaluation used rule set ${id} sha256:${sha256}, which is not among those given`);
+    return ruleset;
+  });
+}

@@ -1,0 +1,34 @@
+import { evaluatePatient } from '../engine/evaluate-patient.js';
+import { checkPatient } from '../patient/load-patient.js';
+import type { Problem } from '../problems/problem.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
+import { parseSource } from '../source/source-document.js';
+import type { DecisionRecord } from './decision-record.js';
+import { diffValues, type Difference } from './diff-values.js';
+import { pinRuleSet, rulesetsUsed } from './pinned-ruleset.js';
+
+/**
+ * Re-evaluates a recorded input and compares everything recorded with what comes out now: the rule
+ * sets (id, version, hash), the outputs, and the trace. Hashed ids stay hashed on both sides, since
+ * the input carries them as given to the engine.
+ */
+export async function replayDecision(record: DecisionRecord, rulesets: readonly LoadedRuleSet[]): Promise<{ differences: Difference[]; problems: Problem[] }> {
+  // The input passes the patient contract again: the engine relies on it, and the contract may have moved on.
+  const { patient, problems } = checkPatient(parseSource(JSON.stringify(record.input), 'input'));
+  if (!patient) return { differences: [], problems };
+  const evaluation = await evaluatePatient(patient, rulesets);
+  // Compared as the record holds it: through JSON.
+  const replayed = JSON.parse(
+    JSON.stringify({
+      rulesets: rulesetsUsed(evaluation, rulesets).map(pinRuleSet),
+      outputs: { results: evaluation.results, lesions: evaluation.lesions, missing: evaluation.missing, warnings: evaluation.warnings },
+      trace: evaluation.trace,
+    }),
+  ) as Pick<DecisionRecord, 'rulesets' | 'outputs' | 'trace'>;
+  const differences = [
+    ...diffValues(record.rulesets, replayed.rulesets, 'rulesets'),
+    ...diffValues(record.outputs, replayed.outputs),
+    ...diffValues(record.trace, replayed.trace, 'trace'),
+  ];
+  return { differences, problems: [] };
+}

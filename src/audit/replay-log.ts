@@ -1,0 +1,45 @@
+import type { Problem } from '../problems/problem.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
+import type { DecisionRecord } from './decision-record.js';
+import type { Difference } from './diff-values.js';
+import { loadPinnedRuleSets, type PinnedCache } from './load-pinned-rulesets.js';
+import { readLogLines } from './read-log-lines.js';
+import { replayDecision } from './replay-decision.js';
+
+export interface ReplayOutcome {
+  line: number;
+  decisionId: string;
+  /** failed: the record could not be re-evaluated (a stored rule set is unusable, the input no longer valid). */
+  status: 'identical' | 'different' | 'failed';
+  differences: Difference[];
+  problems: Problem[];
+}
+
+export interface ReplayOptions {
+  /** Only the record with this decision id. */
+  decisionId?: string;
+  /** Evaluate with these rule sets (the current ones) instead of each record's pinned ones from the store. */
+  current?: readonly LoadedRuleSet[];
+}
+
+/** Replays the records of a log, one outcome per record as it goes. The log must have verified first. */
+export async function* replayLog(log: string, options: ReplayOptions = {}): AsyncGenerator<ReplayOutcome> {
+  const cache: PinnedCache = new Map();
+  for (const { line, text } of readLogLines(log)) {
+    const record = JSON.parse(text) as DecisionRecord;
+    if (options.decisionId !== undefined && record.decisionId !== options.decisionId) continue;
+    const outcome = { line, decisionId: record.decisionId };
+    const loaded = options.current ? { rulesets: [...options.current], problems: [] } : await loadPinnedRuleSets(log, record.rulesets, cache);
+    if (loaded.problems.length) {
+      yield { ...outcome, status: 'failed', differences: [], problems: loaded.problems };
+      continue;
+    }
+    const { differences, problems } = await replayDecision(record, loaded.rulesets);
+    if (problems.length) {
+      // Positioned at the record: the input was parsed from it, not from a file of its own.
+      yield { ...outcome, status: 'failed', differences: [], problems: problems.map((p) => ({ ...p, file: log, line, column: 1 })) };
+      continue;
+    }
+    yield { ...outcome, status: differences.length ? 'different' : 'identical', differences, problems: [] };
+  }
+}

@@ -1,0 +1,71 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import type { Problem, ProblemCode } from '../problems/problem.js';
+import { explainChainBreak } from './chain-break.js';
+import { GENESIS_HASH, recordHash, type DecisionRecord } from './decision-record.js';
+import { readLogLines, type LogLine } from './read-log-lines.js';
+import { recordShapeProblem } from './record-shape.js';
+import { storedRuleSetFile, storedRuleSetStatus, type StoredStatus } from './ruleset-store.js';
+
+export interface LogVerification {
+  /** Records intact before the first problem (all of them when there is none). */
+  records: number;
+  /** The hash of the last intact record: the chain head to keep elsewhere to detect a truncated log. */
+  head: string;
+  /** Empty, or the first problem: after a break nothing later can be vouched for. */
+  problems: Problem[];
+}
+
+/**
+ * Reads the log line by line and stops at the first line that is incomplete, not JSON, not a record,
+ * whose hash does not match its content, whose `prev` is not the hash of the line before, or that names
+ * a rule set the store lacks or holds changed.
+ */
+export function verifyLog(log: string): LogVerification {
+  const unreadable = whyUnreadable(log);
+  if (unreadable) {
+    return { records: 0, head: GENESIS_HASH, problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: `cannot read the log (${unreadable})`, file: log, line: 1, column: 1 }] };
+  }
+  const store = new Map<string, StoredStatus>();
+  let head = GENESIS_HASH;
+  let records = 0;
+  for (const entry of readLogLines(log)) {
+    const checked = checkLine(log, entry, head, store);
+    if ('problem' in checked) return { records, head, problems: [checked.problem] };
+    head = checked.hash;
+    records++;
+  }
+  return { records, head, problems: [] };
+}
+
+function checkLine(log: string, { line, text, terminated }: LogLine, expectedPrev: string, store: Map<string, StoredStatus>): { hash: string } | { problem: Problem } {
+  const fail = (code: ProblemCode, message: string) => ({ problem: { code, severity: 'error' as const, message, file: log, line, column: 1 } });
+  if (!terminated) return fail('AUDIT_TORN_LINE', 'the last line is incomplete (no newline ends it): a write was interrupted or the log was truncated');
+  if (text.trim() === '') return fail('AUDIT_INVALID_JSON', 'empty line where a record should be');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return fail('AUDIT_INVALID_JSON', `not valid JSON: ${(err as Error).message}`);
+  }
+  const shape = recordShapeProblem(value);
+  if (shape) return fail('AUDIT_INVALID_RECORD', shape);
+  const record = value as DecisionRecord;
+  if (recordHash(record) !== record.hash) return fail('AUDIT_RECORD_EDITED', `the record's content does not match its hash: it was changed after it was written (decision ${record.decisionId})`);
+  if (record.prev !== expectedPrev) return fail('AUDIT_CHAIN_BROKEN', explainChainBreak(log, line, record.prev, expectedPrev));
+  for (const { id, version, documentSha256 } of record.rulesets) {
+    let status = store.get(documentSha256);
+    if (!status) store.set(documentSha256, (status = storedRuleSetStatus(log, documentSha256)));
+    if (status === 'missing') return fail('AUDIT_RULESET_MISSING', `the record uses ${id} ${version}, whose copy is missing from the store (${storedRuleSetFile(log, documentSha256)})`);
+    if (status === 'edited') return fail('AUDIT_RULESET_EDITED', `the record uses ${id} ${version}, whose stored copy has been changed (${storedRuleSetFile(log, documentSha256)})`);
+  }
+  return { hash: record.hash };
+}
+
+function whyUnreadable(log: string): string | undefined {
+  try {
+    accessSync(log, constants.R_OK);
+    return statSync(log).isFile() ? undefined : 'not a file';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? 'unknown error';
+  }
+}

@@ -1,0 +1,68 @@
+import type { Difference } from '../audit/diff-values.js';
+import { replayLog, type ReplayOutcome } from '../audit/replay-log.js';
+import { verifyLog } from '../audit/verify-log.js';
+import { formatProblems } from '../problems/format.js';
+import { EXIT, Exit } from './exit-codes.js';
+import { loadRulesOrExit } from './load-rules.js';
+
+export interface ReplayCommandOptions {
+  id?: string;
+  current?: boolean;
+  rules?: string[];
+}
+
+/** Differences listed per record; the rest are counted (a changed table can shift a whole trace). */
+const MAX_LISTED = 20;
+
+/**
+ * `audit replay LOG`: re-evaluates each recorded decision on its pinned rule sets (from the log's store)
+ * and says whether it comes out identical; exit 4 if any does not. With --current, on the rule sets
+ * of today (bundled, or --rules) instead: what would change, reported, not a failure.
+ */
+export async function auditReplayCommand(log: string, options: ReplayCommandOptions): Promise<void> {
+  if (options.rules?.length && !options.current) {
+    process.stderr.write('--rules chooses the current rule sets; use it with --current (pinned replays use the rule sets stored with the log)\n');
+    throw new Exit(EXIT.usage);
+  }
+  const verification = verifyLog(log);
+  if (verification.problems.length) {
+    process.stdout.write(formatProblems(verification.problems) + '\nthe log does not verify; nothing was replayed\n');
+    throw new Exit(verification.problems.some((p) => p.code === 'FILE_UNREADABLE') ? EXIT.input : EXIT.audit);
+  }
+  const current = options.current ? await loadRulesOrExit(options.rules) : undefined;
+  const counts = { identical: 0, different: 0, failed: 0 };
+  for await (const outcome of replayLog(log, { decisionId: options.id, current })) {
+    counts[outcome.status]++;
+    process.stdout.write(formatOutcome(outcome));
+  }
+  const total = counts.identical + counts.different + counts.failed;
+  if (options.id !== undefined && total === 0) {
+    process.stdout.write(formatProblems([{ code: 'AUDIT_RECORD_NOT_FOUND', severity: 'error', message: `no record has decisionId ${options.id}`, file: log }]) + '\n');
+    throw new Exit(EXIT.audit);
+  }
+  const against = current ? 'the current rule sets' : 'their pinned rule sets';
+  process.stdout.write(`${total} replayed on ${against}: ${counts.identical} identical, ${counts.different} different, ${counts.failed} failed\n`);
+  if (counts.failed > 0) throw new Exit(EXIT.audit);
+  if (counts.different > 0 && !current) throw new Exit(EXIT.replayDiffers);
+}
+
+function formatOutcome(outcome: ReplayOutcome): string {
+  const head = `${outcome.decisionId} (line ${outcome.line}) ${outcome.status}\n`;
+  if (outcome.status === 'failed') return head + indent(formatProblems(outcome.problems));
+  const listed = outcome.differences.slice(0, MAX_LISTED).map(formatDifference);
+  const more = outcome.differences.length - listed.length;
+  if (more > 0) listed.push(`… and ${more} more difference${more === 1 ? '' : 's'}`);
+  return head + (listed.length ? indent(listed.join('\n')) : '');
+}
+
+function formatDifference({ path, recorded, replayed }: Difference): string {
+  return `${path}: ${show(recorded)} -> ${show(replayed)}`;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return '(absent)';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+const indent = (text: string): string => text.replace(/^/gm, '  ') + '\n';

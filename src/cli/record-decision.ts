@@ -1,0 +1,46 @@
+import { createDecisionRecorder } from '../audit/decision-recorder.js';
+import type { Evaluation } from '../engine/types.js';
+import { formatProblems } from '../problems/format.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
+import { EXIT, Exit } from './exit-codes.js';
+
+export interface RecordOptions {
+  record?: string;
+  hashIds?: boolean;
+}
+
+export interface CliRecorder {
+  /** Appends the decision record, or prints why it could not and exits 3: no decision goes out unrecorded. */
+  record(patient: Record<string, unknown>, evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): Promise<void>;
+  /** One line on standard error naming what was recorded where; standard output stays the result contract. */
+  report(): void;
+}
+
+/** The --record log of evaluate and batch, or undefined without --record. */
+export function openRecorder(options: RecordOptions): CliRecorder | undefined {
+  if (!options.record) {
+    if (options.hashIds) {
+      process.stderr.write('--hash-ids applies to the decision record; give --record <log> too\n');
+      throw new Exit(EXIT.usage);
+    }
+    return undefined;
+  }
+  const log = options.record;
+  const recorder = createDecisionRecorder(log, { hashIds: options.hashIds ?? false });
+  let count = 0;
+  let lastId = '';
+  return {
+    async record(patient, evaluation, rulesets) {
+      const { record, problems } = await recorder.record(patient, evaluation, rulesets);
+      if (!record) {
+        process.stderr.write(formatProblems(problems) + '\n');
+        throw new Exit(EXIT.audit);
+      }
+      count++;
+      lastId = record.decisionId;
+    },
+    report() {
+      process.stderr.write(count === 1 ? `decision ${lastId} recorded in ${log}\n` : `${count} decisions recorded in ${log}\n`);
+    },
+  };
+}

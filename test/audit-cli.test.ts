@@ -1,0 +1,245 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GENESIS_HASH, recordHash, type DecisionRecord } from '../src/audit/decision-record.js';
+import { rulesetStoreDir, storedRuleSetFile } from '../src/audit/ruleset-store.js';
+import { sha256Hex } from '../src/ruleset/hash.js';
+
+/** The built command, run the way a user runs it (`npm test` builds first). */
+const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const EXAMPLE = new URL('../examples/patient.yaml', import.meta.url).pathname;
+const RULES = new URL('../rules/', import.meta.url).pathname;
+const SINS_RULES = join(RULES, 'sins');
+
+function run(args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function runAsync(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'spinemets-audit-cli-'));
+const records = (log: string): DecisionRecord[] => readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DecisionRecord);
+const linesOf = (log: string): string[] => readFileSync(log, 'utf8').split('\n').slice(0, -1);
+const writeLines = (log: string, lines: string[]): void => writeFileSync(log, lines.map((l) => l + '\n').join(''));
+
+const lesion = (level: string) => ({ level, pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'under_50', posterolateral: 'unilateral' });
+
+/** An NDJSON cohort: patient ids `${tag}0`.., one lesion each, cycling through levels. */
+function cohort(dir: string, tag: string, count: number): string {
+  const file = join(dir, `${tag}.ndjson`);
+  const levels = ['T12', 'C5', 'L3', 'T6'];
+  writeFileSync(file, Array.from({ length: count }, (_, i) => JSON.stringify({ id: `${tag}${i}`, lesions: [lesion(levels[i % levels.length]!)] })).join('\n') + '\n');
+  return file;
+}
+
+/** A log of five SINS decisions written by `batch --record`. */
+function fiveRecordLog(): string {
+  const dir = tmp();
+  const log = join(dir, 'decisions.jsonl');
+  const { code } = run(['batch', cohort(dir, 'p', 5), '--rules', SINS_RULES, '--record', log, '-o', join(dir, 'out.ndjson')]);
+  expect(code).toBe(0);
+  return log;
+}
+
+describe('evaluate --record', () => {
+  it('appends one sealed, chained record per evaluation, leaving the output unchanged', () => {
+    const dir = tmp();
+    const log = join(dir, 'audit.jsonl');
+    const plain = run(['evaluate', EXAMPLE, '--format', 'json']);
+    const first = run(['evaluate', EXAMPLE, '--format', 'json', '--record', log]);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual(JSON.parse(plain.stdout));
+    const second = run(['evaluate', EXAMPLE, '--record', log]);
+    expect(second.code).toBe(0);
+
+    const [a, b] = records(log);
+    expect(first.stderr).toContain(`decision ${a!.decisionId} recorded in ${log}`);
+    const out = JSON.parse(first.stdout);
+    expect(a!.input.id).toBe('example-001');
+    expect(a!.outputs).toEqual({ results: out.results, lesions: out.lesions, missing: out.missing, warnings: out.warnings });
+    expect(a!.trace).toEqual(out.trace);
+    expect(a!.rulesets.map((r) => [r.id, r.version, r.sha256])).toEqual(out.rulesets.map((r: { id: string; version: string; sha256: string }) => [r.id, r.version, r.sha256]));
+    expect([a!.prev, b!.prev]).toEqual([GENESIS_HASH, a!.hash]);
+    expect([a!.hash, b!.hash]).toEqual([recordHash(a!), recordHash(b!)]);
+    expect(a!.decisionId).not.toBe(b!.decisionId);
+    // Each of the ten rule sets stored once, under the hash of its bytes.
+    const stored = readdirSync(rulesetStoreDir(log)).sort();
+    expect(stored).toEqual(a!.rulesets.map((r) => `${r.documentSha256}.json`).sort());
+    expect(stored).toHaveLength(10);
+    for (const r of a!.rulesets) expect(sha256Hex(readFileSync(storedRuleSetFile(log, r.documentSha256), 'utf8'))).toBe(r.documentSha256);
+
+    const verify = run(['audit', 'verify', log]);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toBe(`ok ${log}: 2 records, chain intact, head ${b!.hash}\n`);
+  });
+
+  it('--hash-ids stores no patient or lesion id, only their sha256', () => {
+    const dir = tmp();
+    const log = join(dir, 'audit.jsonl');
+    const patient = join(dir, 'patient.json');
+    writeFileSync(patient, JSON.stringify({ id: 'MRN-889-DOE', age: 61, lesions: [{ ...lesion('T12'), id: 'doe-lesion-a' }] }));
+    const { code, stdout } = run(['evaluate', patient, '--format', 'json', '--record', log, '--hash-ids']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).patient.id).toBe('MRN-889-DOE'); // the clinician's output keeps it
+    const text = readFileSync(log, 'utf8');
+    expect(text).not.toContain('MRN-889-DOE');
+    expect(text).not.toContain('doe-lesion-a');
+    const [record] = records(log);
+    expect(record!.idsHashed).toBe(true);
+    expect(record!.input.id).toBe(`sha256:${sha256Hex('MRN-889-DOE')}`);
+    expect(record!.outputs.lesions[0]!.id).toBe(`sha256:${sha256Hex('doe-lesion-a')}`);
+    expect(run(['audit', 'verify', log]).code).toBe(0);
+    // And it replays as recorded: the hashed ids go through the engine unchanged.
+    expect(run(['audit', 'replay', log]).code).toBe(0);
+  });
+
+  it('--hash-ids without --record is a usage error', () => {
+    expect(run(['evaluate', EXAMPLE, '--hash-ids']).code).toBe(64);
+  });
+
+  it('shows no result when the decision cannot be recorded (exit 3)', () => {
+    const unwritable = run(['evaluate', EXAMPLE, '--record', join(tmp(), 'missing-dir', 'audit.jsonl')]);
+    expect(unwritable.code).toBe(3);
+    expect(unwritable.stdout).toBe('');
+    expect(unwritable.stderr).toMatch(/ AUDIT_WRITE_FAILED /);
+
+    const log = fiveRecordLog();
+    writeFileSync(log, readFileSync(log, 'utf8').slice(0, -20));
+    const torn = run(['evaluate', EXAMPLE, '--rules', SINS_RULES, '--record', log]);
+    expect(torn.code).toBe(3);
+    expect(torn.stdout).toBe('');
+    expect(torn.stderr).toMatch(new RegExp(`^${log} AUDIT_TORN_LINE `));
+  });
+});
+
+describe('audit verify', () => {
+  it('reports an edited, deleted, reordered or truncated record as LOG:LINE:1 CODE, exit 3', () => {
+    const log = fiveRecordLog();
+    const lines = linesOf(log);
+    const cases: Array<[string, string[] | string, number, string]> = [
+      ['one byte edited', lines.map((l, i) => (i === 3 ? l.replace('"points":3', '"points":4') : l)), 4, 'AUDIT_RECORD_EDITED'],
+      ['a record deleted', lines.filter((_, i) => i !== 1), 2, 'AUDIT_CHAIN_BROKEN'],
+      ['two records swapped', [lines[0]!, lines[3]!, lines[2]!, lines[1]!, lines[4]!], 2, 'AUDIT_CHAIN_BROKEN'],
+      ['truncated mid-line', lines.join('\n').slice(0, lines.slice(0, 4).join('\n').length + 50), 5, 'AUDIT_TORN_LINE'],
+      ['a line that is not JSON', lines.map((l, i) => (i === 2 ? l.slice(0, -1) : l)), 3, 'AUDIT_INVALID_JSON'],
+    ];
+    for (const [what, content, line, code] of cases) {
+      if (typeof content === 'string') writeFileSync(log, content);
+      else writeLines(log, content);
+      const { code: exit, stdout } = run(['audit', 'verify', log]);
+      expect(exit, what).toBe(3);
+      expect(stdout.trim().split('\n'), what).toEqual([expect.stringMatching(new RegExp(`^${log}:${line}:1 ${code} `))]);
+    }
+    writeLines(log, lines);
+    expect(run(['audit', 'verify', log]).stdout).toMatch(/^ok .*: 5 records, chain intact, head [0-9a-f]{64}\n$/);
+  });
+
+  it('a log that cannot be read: exit 2', () => {
+    const log = join(tmp(), 'nothing.jsonl');
+    const { code, stdout } = run(['audit', 'verify', log]);
+    expect(code).toBe(2);
+    expect(stdout).toMatch(new RegExp(`^${log}:1:1 FILE_UNREADABLE `));
+  });
+});
+
+describe('batch --record', () => {
+  it('two batches recording 500 patients each into one log at once leave 1,000 records that verify', async () => {
+    const dir = tmp();
+    const log = join(dir, 'shared.jsonl');
+    const [a, b] = await Promise.all(
+      ['a', 'b'].map((tag) => runAsync(['batch', cohort(dir, tag, 500), '--rules', SINS_RULES, '--record', log, '-o', join(dir, `${tag}.out`)])),
+    );
+    expect(a).toEqual({ code: 0, stderr: `500 patients, 500 evaluated, 0 invalid\n500 decisions recorded in ${log}\n` });
+    expect(b).toEqual({ code: 0, stderr: `500 patients, 500 evaluated, 0 invalid\n500 decisions recorded in ${log}\n` });
+    const verify = run(['audit', 'verify', log]);
+    expect(verify.stdout).toMatch(/: 1000 records, chain intact/);
+    expect(verify.code).toBe(0);
+    const ids = records(log).map((r) => r.input.id as string);
+    for (const tag of ['a', 'b']) expect(ids.filter((id) => id.startsWith(tag))).toEqual(Array.from({ length: 500 }, (_, i) => `${tag}${i}`));
+  }, 60_000);
+});
+
+describe('audit replay', () => {
+  /** Decisions recorded with a copy of the rule files, which is then changed: T12 becomes semi-rigid for SINS. */
+  function recordThenChangeRules() {
+    const dir = tmp();
+    const rules = join(dir, 'rules');
+    cpSync(RULES, rules, { recursive: true });
+    const log = join(dir, 'audit.jsonl');
+    const input = cohort(dir, 'r', 3); // r0: T12, r1: C5, r2: L3
+    expect(run(['batch', input, '--rules', rules, '--record', log, '-o', join(dir, 'out.ndjson')]).code).toBe(0);
+    const sinsFile = join(rules, 'sins', 'sins.yaml');
+    const text = readFileSync(sinsFile, 'utf8');
+    expect(text).toContain('      T12: junctional\n');
+    writeFileSync(sinsFile, text.replace('      T12: junctional\n', '      T12: semi_rigid\n'));
+    return { log, rules, ids: records(log).map((r) => r.decisionId) };
+  }
+
+  it('reproduces every decision on its pinned rule sets after the rule files changed; --current shows what changed', () => {
+    const { log, rules, ids } = recordThenChangeRules();
+
+    const pinned = run(['audit', 'replay', log]);
+    expect(pinned.stdout.trim().split('\n')).toEqual([
+      `${ids[0]} (line 1) identical`,
+      `${ids[1]} (line 2) identical`,
+      `${ids[2]} (line 3) identical`,
+      '3 replayed on their pinned rule sets: 3 identical, 0 different, 0 failed',
+    ]);
+    expect(pinned.code).toBe(0);
+
+    const current = run(['audit', 'replay', log, '--current', '--rules', rules]);
+    expect(current.code).toBe(0);
+    const lines = current.stdout.trim().split('\n');
+    expect(lines).toContain(`${ids[0]} (line 1) different`);
+    // T12 lytic, mechanical pain, <50% collapse, unilateral: 11 points with junctional (3), 9 with semi-rigid (1).
+    expect(lines).toContain('  lesions[0].results.sins.score: 11 -> 9');
+    expect(lines).toContain('  lesions[0].results.sins.components.location.alternative: "junctional" -> "semi_rigid"');
+    expect(lines).toContain(`${ids[1]} (line 2) different`); // only the rule set's hash differs for C5
+    expect(lines.at(-1)).toBe('3 replayed on the current rule sets: 0 identical, 3 different, 0 failed');
+
+    const one = run(['audit', 'replay', log, '--id', ids[2]!]);
+    expect(one.stdout.trim().split('\n')).toEqual([`${ids[2]} (line 3) identical`, '1 replayed on their pinned rule sets: 1 identical, 0 different, 0 failed']);
+    const none = run(['audit', 'replay', log, '--id', 'no-such-decision']);
+    expect(none.code).toBe(3);
+    expect(none.stdout).toMatch(/ AUDIT_RECORD_NOT_FOUND /);
+  }, 30_000);
+
+  it('exits 4 when a recorded decision does not come out of its pinned rule sets, even in a consistently re-sealed log', () => {
+    const log = fiveRecordLog();
+    // A forger changes a score and re-seals every record from there on: the chain verifies, the replay does not.
+    const forged: DecisionRecord[] = [];
+    for (const [i, record] of records(log).entries()) {
+      const copy = structuredClone(record);
+      if (i === 0) copy.outputs.lesions[0]!.results.sins!.score = 12;
+      copy.prev = i === 0 ? GENESIS_HASH : forged[i - 1]!.hash;
+      copy.hash = recordHash(copy);
+      forged.push(copy);
+    }
+    writeLines(log, forged.map((r) => JSON.stringify(r)));
+    expect(run(['audit', 'verify', log]).code).toBe(0);
+    const { code, stdout } = run(['audit', 'replay', log]);
+    expect(code).toBe(4);
+    expect(stdout).toContain(`${forged[0]!.decisionId} (line 1) different\n  lesions[0].results.sins.score: 12 -> 11\n`);
+    expect(stdout).toMatch(/5 replayed on their pinned rule sets: 4 identical, 1 different, 0 failed/);
+  });
+
+  it('replays nothing from a log that does not verify (exit 3), and --rules needs --current (exit 64)', () => {
+    const log = fiveRecordLog();
+    const [first] = records(log);
+    writeFileSync(storedRuleSetFile(log, first!.rulesets[0]!.documentSha256), '{}');
+    const broken = run(['audit', 'replay', log]);
+    expect(broken.code).toBe(3);
+    expect(broken.stdout).toMatch(new RegExp(`^${log}:1:1 AUDIT_RULESET_EDITED `));
+    expect(run(['audit', 'replay', log, '--rules', RULES]).code).toBe(64);
+  });
+});
