@@ -202,3 +202,23 @@ describe('spinemets list and --ruleset', () => {
     expect(unknown.stderr).toMatch(/^<command line> UNKNOWN_RULESET_VERSION /m);
   });
 });
+
+describe('spinemets explain', () => {
+  it('tells each score and decision from the trace, with the points, the alternatives and their sources', () => {
+    const { code, stdout } = run(['explain', EXAMPLE]);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    const lesion1 = lines.indexOf('Lesion 1 T12');
+    expect(lesion1).toBeGreaterThan(0);
+    const sins = lines.slice(lesion1).find((l) => l.trim().startsWith('SINS'));
+    expect(sins?.trim()).toBe(
+      'SINS 11 (potentially unstable): Location: Junctional (occiput-C2, C7-T2, T11-L1, L5-S1) +3 (Fisher 2010); Pain: Yes (mechanical pain) +3 (Fisher 2010); ' +
+        'Bone lesion: Lytic +2 (Fisher 2010); Radiographic spinal alignment: Normal alignment 0 (Fisher 2010); Vertebral body collapse: <50% collapse +2 (Fisher 2010); ' +
+        'Posterolateral involvement: Unilateral +1 (Fisher 2010)',
+    );
+    expect(lines.slice(lesion1).find((l) => l.includes('NOMS decision'))).toContain('separation_surgery_then_srs');
+    expect(stdout).toMatch(/NESMS 3 \(nesms 3\): .*sum 4 capped at 3 \(Ghori 2015\)/);
+    const lesion2 = lines.slice(lines.indexOf('Lesion 2 L3'));
+    expect(lesion2.find((l) => l.trim().startsWith('SINS'))).toMatch(/^  SINS 3–6 \(undetermined\) \(stable\): .*Vertebral body collapse: 0–3, collapse missing/);
+  });
+});

@@ -5,6 +5,7 @@ import { auditVerifyCommand } from './audit-verify.js';
 import { batchCommand, type BatchOptions } from './batch.js';
 import { evaluateCommand, type EvaluateOptions } from './evaluate.js';
 import { EXIT, Exit } from './exit-codes.js';
+import { explainCommand } from './explain.js';
 import { listCommand } from './list.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
@@ -52,6 +53,14 @@ program
   .description("run the rule sets' YAML test cases (*.test.yaml beside each rule set)")
   .argument('[paths...]', 'rule-set folders or files (default: the bundled rules/)')
   .action((paths: string[]) => testCommand(paths));
+
+program
+  .command('explain')
+  .description('tell each score and decision of one patient in plain language, from the trace')
+  .argument('<patient>', 'patient file, JSON or YAML')
+  .addOption(rulesOption())
+  .addOption(rulesetOption())
+  .action((file: string, options: { rules?: string[]; ruleset?: string[] }) => explainCommand(file, options));
 
 program
   .command('list')

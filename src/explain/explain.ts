@@ -1,0 +1,93 @@
+import type { Evaluation, RuleTrace, TotalTrace, TraceEntry } from '../engine/types.js';
+import type { Part } from '../ruleset/parts.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
+
+/**
+ * A plain-language account of an evaluation, built only from its trace and the rule sets' own labels
+ * and references — nothing is written per score: "SINS 11 (potentially unstable): location junctional
+ * +3 (Fisher 2010), pain mechanical +3 (Fisher 2010), ...".
+ */
+export function explainEvaluation(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): string[] {
+  const byId = new Map(rulesets.map((r) => [r.document.id, r]));
+  const lines: string[] = [];
+  const scopes: Array<{ title: string; lesion?: number }> = [
+    { title: `Patient ${evaluation.patient.id ?? ''}`.trim() },
+    ...evaluation.lesions.map((l, i) => ({ title: `Lesion ${i + 1}${l.level ? ` ${l.level}` : ''}`, lesion: i })),
+  ];
+  for (const scope of scopes) {
+    const entries = evaluation.trace.filter((t) => t.lesion === scope.lesion);
+    const rulesetIds = [...new Set(entries.map((t) => t.ruleset))];
+    if (!rulesetIds.length) continue;
+    lines.push(scope.title);
+    for (const id of rulesetIds) {
+      const ruleset = byId.get(id);
+      if (ruleset) lines.push(...explainRuleSet(ruleset, entries.filter((t) => t.ruleset === id)).map((l) => `  ${l}`));
+    }
+  }
+  return lines;
+}
+
+function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[]): string[] {
+  const lines: string[] = [];
+  const rules = entries.filter((t): t is RuleTrace => t.kind === 'rule');
+  const cite = (id: string): string => shortCitation(ruleset.document.references[id]?.citation ?? '') ?? id;
+  const partOf = (id: string): Part | undefined => ruleset.parts.find((p) => p.id === id);
+
+  for (const total of entries.filter((t): t is TotalTrace => t.kind === 'total')) {
+    const band = entries.find((t) => t.kind === 'band' && t.score === total.score);
+    const label = total.score === ruleset.document.id ? (ruleset.document.score?.label ?? total.score) : (ruleset.document.subscores?.find((s) => s.id === total.score)?.label ?? total.score);
+    const value = total.value !== null ? String(total.value) : total.range ? `${total.range[0]}–${total.range[1]} (undetermined)` : 'undetermined';
+    const category = band && band.kind === 'band' ? (band.category ? ` (${band.category.replace(/_/g, ' ')})` : band.possibleCategories.length ? ` (${band.possibleCategories.join(' or ')})` : '') : '';
+    const parts = Object.keys(total.components).map((component) => {
+      const fired = rules.find((r) => r.score === total.score && r.component === component && r.fired === true);
+      const part = partOf(component);
+      if (fired) {
+        const alternative = part?.alternatives.find((a) => a.id === fired.alternative);
+        return `${part?.label ?? component}: ${alternative?.label ?? fired.alternative} ${signed(fired.points ?? 0)} (${cite(alternative?.reference ?? part?.reference ?? '')})`;
+      }
+      const [low, high] = total.componentRanges[component] ?? [0, 0];
+      const missing = [...new Set(rules.filter((r) => r.component === component).flatMap((r) => r.missing ?? []))];
+      return `${part?.label ?? component}: ${low}–${high}${missing.length ? `, ${missing.join(', ')} missing` : ''}`;
+    });
+    const clamp = total.sum !== null && total.value !== null && total.sum !== total.value ? `; sum ${total.sum} capped at ${total.value} (${cite(ruleset.document.score?.total?.reference ?? '')})` : '';
+    lines.push(`${label} ${value}${category}: ${parts.join('; ')}${clamp}`);
+  }
+
+  for (const part of ruleset.parts.filter((p) => p.kind === 'classification')) {
+    const fired = rules.find((r) => r.classification === part.id && r.fired === true);
+    const precedence = entries.find((t) => t.kind === 'precedence' && t.classification === part.id);
+    if (precedence && precedence.kind === 'precedence') {
+      lines.push(`${part.label}: ${precedence.value ?? 'undetermined'}${precedence.chosen ? ` (from ${precedence.chosen})` : ''}`);
+      continue;
+    }
+    if (fired) {
+      const row = part.alternatives.find((a) => a.id === fired.alternative);
+      // A test on a missing fact was settled because every value the fact could take gives this row.
+      const because = [...new Set(fired.conditions.map((c) => `${c.fact} = ${c.result === null ? 'missing, any possible value' : JSON.stringify(c.factResult)}`))].join(', ');
+      lines.push(`${part.label}: ${row?.value ?? fired.alternative} — ${row?.label ?? fired.alternative} [${because}] (${cite(row?.reference ?? part.reference)})`);
+      continue;
+    }
+    const open = rules.filter((r) => r.classification === part.id && r.possible);
+    const missing = [...new Set(rules.filter((r) => r.classification === part.id).flatMap((r) => r.missing ?? []))];
+    const values = [...new Set(open.map((r) => r.value ?? r.alternative))];
+    lines.push(`${part.label}: ${values.length === 1 ? `${values[0]} (every possibility agrees)` : `undetermined${values.length ? `, could be ${values.join(' or ')}` : ''}`}${missing.length ? `; to decide, provide ${missing.join(' or ')}` : ''}`);
+  }
+
+  for (const part of ruleset.parts.filter((p) => p.kind === 'recommendation')) {
+    const applies = rules.find((r) => r.recommendation === part.id && r.alternative === 'applies');
+    if (applies?.fired === true) lines.push(`Recommended: ${part.label} (${cite(part.reference)})`);
+    else if (applies?.fired === null && applies.possible) lines.push(`Possibly: ${part.label} — to decide, provide ${(applies.missing ?? []).join(' or ')}`);
+  }
+  return lines;
+}
+
+/** "Fisher CG, DiPaola CP, ... Spine 2010;..." → "Fisher 2010"; otherwise undefined, and the caller shows the reference's key. */
+function shortCitation(citation: string): string | undefined {
+  const author = /^([A-Z][A-Za-z'-]+) [A-Z]{1,3}[ ,]/.exec(citation)?.[1];
+  const year = /\b(19|20)\d{2}\b/.exec(citation)?.[0];
+  return author && year ? `${author} ${year}` : undefined;
+}
+
+function signed(points: number): string {
+  return points > 0 ? `+${points}` : String(points);
+}
