@@ -7,6 +7,7 @@ import { evaluateCommand, type EvaluateOptions } from './evaluate.js';
 import { EXIT, Exit } from './exit-codes.js';
 import { explainCommand } from './explain.js';
 import { listCommand } from './list.js';
+import { reportCommand } from './report.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
 
@@ -61,6 +62,14 @@ program
   .addOption(rulesOption())
   .addOption(rulesetOption())
   .action((file: string, options: { rules?: string[]; ruleset?: string[] }) => explainCommand(file, options));
+
+program
+  .command('report')
+  .description('write a standalone HTML report (no external assets) of an evaluation, a decision record or an audit log entry')
+  .argument('<file>', 'evaluate --format json output, one decision record, or an audit log')
+  .requiredOption('--html <out>', 'the HTML file to write')
+  .option('--id <decisionId>', 'in an audit log, the decision to report (default: the last)')
+  .action((file: string, options: { html: string; id?: string }) => reportCommand(file, options));
 
 program
   .command('list')

@@ -50,6 +50,7 @@ export type ProblemCode =
   // patient values and evaluation
   | 'UNIT_UNSUPPORTED'
   | 'INCONSISTENT_INPUT'
+  | 'REPORT_INPUT_INVALID'
   | 'COMPONENT_NO_MATCH'
   | 'COMPONENT_MULTIPLE_MATCH'
   | 'UNCONFIRMED_SOURCE'

@@ -1,0 +1,65 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { ReportSource } from '../report/html-report.js';
+import { renderReport } from '../report/html-report.js';
+import { formatProblem } from '../problems/format.js';
+import { EXIT, Exit } from './exit-codes.js';
+
+interface RecordLike {
+  decisionId: string;
+  timestamp: string;
+  engine?: { name: string; version: string };
+  input?: Record<string, unknown>;
+  hash?: string;
+  rulesets: ReportSource['evaluation']['rulesets'];
+  outputs: Omit<ReportSource['evaluation'], 'trace' | 'rulesets' | 'patient'>;
+  trace: ReportSource['evaluation']['trace'];
+}
+
+/**
+ * `spinemets report FILE --html OUT`: FILE is an evaluation (`evaluate --format json`), one decision
+ * record, or an audit log (the record named by --id, else the last one).
+ */
+export async function reportCommand(file: string, options: { html: string; id?: string }): Promise<void> {
+  const source = readSource(file, options.id);
+  writeFileSync(options.html, renderReport(source));
+  process.stdout.write(`wrote ${options.html}\n`);
+}
+
+function readSource(file: string, id: string | undefined): ReportSource {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    fail(file, 'FILE_UNREADABLE', `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const whole = tryParse(text);
+  if (whole && typeof whole === 'object' && 'trace' in whole && 'results' in whole) return { evaluation: whole as ReportSource['evaluation'] };
+  if (whole && typeof whole === 'object' && 'decisionId' in whole) return fromRecord(whole as RecordLike);
+  const records = text.split('\n').map((line, i) => ({ line: i + 1, value: line.trim() ? tryParse(line) : undefined })).filter((r) => r.value !== undefined);
+  const chosen = id ? records.find((r) => (r.value as RecordLike | null)?.decisionId === id) : records[records.length - 1];
+  if (!chosen || !chosen.value || typeof chosen.value !== 'object' || !('decisionId' in chosen.value)) {
+    fail(file, 'REPORT_INPUT_INVALID', id ? `no decision record with decisionId ${id}` : 'neither an evaluation (evaluate --format json), a decision record, nor an audit log');
+  }
+  return fromRecord(chosen.value as RecordLike);
+}
+
+function fromRecord(record: RecordLike): ReportSource {
+  const id = record.input && typeof record.input.id === 'string' ? record.input.id : null;
+  return {
+    evaluation: { ...record.outputs, trace: record.trace, rulesets: record.rulesets, patient: { id } },
+    record: { decisionId: record.decisionId, timestamp: record.timestamp, ...(record.engine ? { engine: record.engine } : {}), ...(record.hash ? { hash: record.hash } : {}) },
+  };
+}
+
+function tryParse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function fail(file: string, code: 'FILE_UNREADABLE' | 'REPORT_INPUT_INVALID', message: string): never {
+  process.stderr.write(formatProblem({ code, severity: 'error', message, file, line: 1, column: 1 }) + '\n');
+  throw new Exit(EXIT.input);
+}

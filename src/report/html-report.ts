@@ -1,0 +1,135 @@
+import type { ClassificationResult, ComponentResult, Evaluation, RuleSetResult, RuleTrace, TraceEntry } from '../engine/types.js';
+
+/** What a report is made from: an evaluation (the JSON output), and the decision record around it if any. */
+export interface ReportSource {
+  evaluation: Pick<Evaluation, 'results' | 'lesions' | 'missing' | 'warnings' | 'trace'> & {
+    patient?: { id: string | null };
+    rulesets: Array<{ id: string; version: string; sha256: string; title?: string }>;
+  };
+  record?: { decisionId: string; timestamp: string; engine?: { name: string; version: string }; input?: unknown; hash?: string };
+}
+
+/**
+ * A standalone HTML page (no network, no external assets) an auditor can open and print: the inputs as
+ * the rule sets read them, each score with its components, each decision with the row that held, every
+ * rule evaluated with its conditions and values (collapsible), references, rule-set versions and hashes.
+ */
+export function renderReport(source: ReportSource): string {
+  const { evaluation, record } = source;
+  const title = `Decision report${evaluation.patient?.id ? ` — patient ${evaluation.patient.id}` : ''}`;
+  const sections = [
+    identity(source),
+    section('Inputs as read by the rule sets', inputsTable(evaluation.trace)),
+    section('Patient results', resultsBlock(evaluation.results)),
+    ...evaluation.lesions.map((lesion, i) => section(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, resultsBlock(lesion.results))),
+    section('Missing inputs and notes', notes(evaluation)),
+    section('Every rule evaluated', rulesBlock(evaluation.trace)),
+    section('References', references(evaluation.trace)),
+  ];
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${esc(title)}</h1>
+${record ? `<p class="meta">Decision <code>${esc(record.decisionId)}</code> at ${esc(record.timestamp)}${record.hash ? `, record hash <code>${esc(record.hash)}</code>` : ''}</p>` : ''}
+${sections.join('\n')}
+<script>
+// Printing shows every rule, collapsed or not; the page needs no network.
+window.addEventListener('beforeprint', () => document.querySelectorAll('details').forEach((d) => { d.dataset.wasOpen = String(d.open); d.open = true; }));
+window.addEventListener('afterprint', () => document.querySelectorAll('details').forEach((d) => { d.open = d.dataset.wasOpen === 'true'; }));
+</script>
+</body>
+</html>
+`;
+}
+
+function identity({ evaluation, record }: ReportSource): string {
+  const rows = evaluation.rulesets.map((r) => `<tr><td>${esc(r.id)}</td><td>${esc(r.version)}</td><td>${esc(r.title ?? '')}</td><td><code>${esc(r.sha256)}</code></td></tr>`);
+  const engine = record?.engine ? `<p>Engine ${esc(record.engine.name)} ${esc(record.engine.version)}</p>` : '';
+  return section('Rule sets', `${engine}<table><thead><tr><th>id</th><th>version</th><th>title</th><th>sha256</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+}
+
+function inputsTable(trace: readonly TraceEntry[]): string {
+  const rows = trace.flatMap((t) =>
+    t.kind === 'input'
+      ? [`<tr><td>${esc(t.ruleset)}</td><td>${t.lesion === undefined ? '' : t.lesion + 1}</td><td>${esc(t.input)}</td><td class="value">${value(t.value)}${t.unit ? ` ${esc(t.unit)}` : ''}</td><td>${esc(t.source)}${t.note ? `: ${esc(t.note)}` : ''}${t.conversion ? ` (from ${esc(JSON.stringify(t.given))}, × ${t.conversion.factor})` : ''}${t.upstream ? ` (${esc(t.upstream.ruleset)}.${esc(t.upstream.output)})` : ''}</td></tr>`]
+      : [],
+  );
+  return `<table><thead><tr><th>rule set</th><th>lesion</th><th>input</th><th>value</th><th>source</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function resultsBlock(results: Record<string, RuleSetResult>): string {
+  return Object.entries(results).map(([id, r]) => `<div class="result" data-ruleset="${esc(id)}"><h3>${esc(r.label)} <small>(${esc(id)})</small></h3>${scoreBlock(r)}${classificationsBlock(r.classifications)}${recommendationsBlock(r)}</div>`).join('');
+}
+
+function scoreBlock(r: RuleSetResult): string {
+  if (!r.components) return '';
+  const score = r.score !== null && r.score !== undefined ? String(r.score) : r.range ? `${r.range[0]}–${r.range[1]} (undetermined)` : 'undetermined';
+  const category = r.categoryLabel ?? r.category ?? (r.possibleCategories?.length ? `undetermined: ${r.possibleCategories.join(' or ')}` : '');
+  const rows = Object.entries(r.components).map(([id, c]: [string, ComponentResult]) => `<tr><td>${esc(c.label)}</td><td class="value">${c.points ?? `${c.range[0]}–${c.range[1]}`}</td><td>${esc(c.alternativeLabel ?? (c.missing?.length ? `missing: ${c.missing.join(', ')}` : c.status))}</td><td><code>${esc(id)}</code></td></tr>`);
+  return `<p class="score">Score <strong data-score>${esc(score)}</strong>${category ? ` — <span data-category>${esc(category)}</span>` : ''}</p><table><thead><tr><th>component</th><th>points</th><th>why</th><th>id</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function classificationsBlock(classifications: Record<string, ClassificationResult> | undefined): string {
+  if (!classifications) return '';
+  const rows = Object.entries(classifications).map(([id, c]) => `<tr data-classification="${esc(id)}"><td>${esc(c.label)}</td><td class="value"><strong>${esc(c.value ?? 'undetermined')}</strong></td><td>${esc(c.alternativeLabel ?? c.reason ?? (c.possibleAlternatives ? `rows ${c.possibleAlternatives.join(', ')}` : ''))}</td></tr>`);
+  return `<table><thead><tr><th>classification</th><th>value</th><th>row that held</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function recommendationsBlock(r: RuleSetResult): string {
+  if (!r.recommendations?.length) return '';
+  return `<ul class="recommendations">${r.recommendations.map((x) => `<li>${x.status === 'applies' ? 'Recommended' : 'Possibly'}: ${esc(x.label)} <small>(${esc(x.reference)})</small></li>`).join('')}</ul>`;
+}
+
+function notes(evaluation: ReportSource['evaluation']): string {
+  const missing = evaluation.missing.map((m) => `<li>${esc(m.input)}${m.lesion !== undefined ? ` (lesion ${m.lesion + 1})` : ''}: ${esc(m.ruleset)} ${esc(m.affects.join(', '))}</li>`);
+  const warnings = [...new Set(evaluation.warnings.map((w) => `${w.code} ${w.ruleset}: ${w.message}`))].map((w) => `<li>${esc(w)}</li>`);
+  return `<h3>Missing</h3><ul>${missing.join('') || '<li>none</li>'}</ul><h3>Notes</h3><ul>${warnings.join('') || '<li>none</li>'}</ul>`;
+}
+
+function rulesBlock(trace: readonly TraceEntry[]): string {
+  return trace
+    .filter((t): t is RuleTrace => t.kind === 'rule')
+    .map((r) => {
+      const state = r.fired === true ? 'fired' : r.fired === false ? 'not fired' : r.possible ? 'undetermined (possible)' : 'undetermined (excluded)';
+      const effect = r.effect ? ` → ${esc(JSON.stringify(r.effect))}` : '';
+      const conditions = r.conditions.map((c) => `<tr><td><code>${esc(c.at || '(root)')}</code></td><td>${esc(c.fact)}</td><td>${esc(c.operator)}</td><td>${value(c.value)}</td><td>${value(c.factResult)}</td><td>${c.result === null ? 'undecided' : String(c.result)}</td></tr>`);
+      return `<details class="rule ${r.fired === true ? 'fired' : ''}" data-rule="${esc(r.rule)}"><summary>${esc(r.ruleset)}${r.lesion === undefined ? '' : ` [lesion ${r.lesion + 1}]`} <code>${esc(r.rule)}</code>: ${state}${effect}</summary>
+<table><thead><tr><th>at</th><th>fact</th><th>operator</th><th>value</th><th>fact value</th><th>result</th></tr></thead><tbody>${conditions.join('')}</tbody></table>
+<p class="ref">${esc(r.reference)}${r.missing?.length ? ` — missing: ${esc(r.missing.join(', '))}` : ''}${r.unconfirmed ? ` — UNCONFIRMED: ${esc(r.unconfirmed)}` : ''}</p></details>`;
+    })
+    .join('\n');
+}
+
+function references(trace: readonly TraceEntry[]): string {
+  const cited = new Set<string>();
+  for (const t of trace) if ('reference' in t && typeof t.reference === 'string' && t.reference) cited.add(t.reference);
+  return `<ol>${[...cited].sort().map((c) => `<li>${esc(c)}</li>`).join('')}</ol>`;
+}
+
+function section(heading: string, body: string): string {
+  return `<section><h2>${esc(heading)}</h2>${body}</section>`;
+}
+
+function value(v: unknown): string {
+  return v === null || v === undefined ? '<em>missing</em>' : esc(typeof v === 'string' ? v : JSON.stringify(v));
+}
+
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const STYLE = `
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1b1b1b; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; border-bottom: 1px solid #ccc; margin-top: 2rem; } h3 { font-size: 1rem; margin-bottom: .3rem; }
+table { border-collapse: collapse; width: 100%; margin: .3rem 0 1rem; } th, td { border: 1px solid #ddd; padding: .2rem .4rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; } td.value { white-space: nowrap; } code { font-size: .85em; word-break: break-all; }
+.score { font-size: 1.05rem; } details.rule { border: 1px solid #e3e3e3; margin: .2rem 0; padding: .2rem .5rem; }
+details.rule.fired > summary { font-weight: 600; } .ref { color: #555; font-size: .9em; } .meta { color: #555; }
+@media print { body { margin: 0; max-width: none; } details.rule { break-inside: avoid; } }
+`;

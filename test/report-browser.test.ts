@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Debian's chromium (installed by scripts/ensure-chromium.sh before the tests), as the probe starts it. */
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const EXAMPLE = new URL('../examples/patient.yaml', import.meta.url).pathname;
+const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname;
+
+const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+
+let browser: Browser;
+let reportFile: string;
+let evaluation: { results: Record<string, { score?: number | null; range?: [number, number] | null }>; lesions: Array<{ results: Record<string, { score?: number | null; decision?: string | null }> }>; trace: unknown[] };
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spinemets-report-'));
+  const json = cli(['evaluate', EXAMPLE, '--format', 'json']);
+  expect(json.status).toBe(0);
+  evaluation = JSON.parse(json.stdout);
+  const resultFile = join(dir, 'result.json');
+  writeFileSync(resultFile, json.stdout);
+  reportFile = join(dir, 'report.html');
+  expect(cli(['report', resultFile, '--html', reportFile]).status).toBe(0);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the HTML audit report in headless Chromium', () => {
+  it('is standalone: no network address in any src or href', () => {
+    const html = readFileSync(reportFile, 'utf8');
+    expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
+  });
+
+  it('renders the same scores and decisions as the JSON output, expands a rule, prints to PDF', async () => {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(pathToFileURL(reportFile).href);
+    expect(await page.title()).toBe('Decision report — patient example-001');
+
+    // Every score shown equals the JSON output's, patient and per lesion.
+    const sections = page.locator('section');
+    const patientScores = await sections.filter({ hasText: 'Patient results' }).locator('[data-ruleset]').evaluateAll((nodes) =>
+      nodes.map((n) => [n.getAttribute('data-ruleset'), n.querySelector('[data-score]')?.textContent ?? null]));
+    const scored = Object.entries(evaluation.results).filter(([, r]) => r.score !== undefined);
+    expect(patientScores.filter(([, shown]) => shown !== null).map(([id]) => id).sort()).toEqual(scored.map(([id]) => id).sort());
+    for (const [id, shown] of patientScores) {
+      const result = evaluation.results[id as string];
+      if (result?.score === undefined) continue;
+      const expected = result.score !== null ? String(result.score) : `${result.range?.[0]}–${result.range?.[1]} (undetermined)`;
+      expect([id, shown]).toEqual([id, expected]);
+    }
+    const lesion1 = sections.filter({ hasText: 'Lesion 1 (T12)' });
+    expect(await lesion1.locator('[data-ruleset="sins"] [data-score]').textContent()).toBe(String(evaluation.lesions[0]?.results.sins?.score));
+    expect(await lesion1.locator('[data-ruleset="noms"] [data-classification="decision"] strong').textContent()).toBe(evaluation.lesions[0]?.results.noms?.decision);
+
+    // Every rule evaluated is listed, collapsed; one expands to show its conditions and values.
+    const rules = page.locator('details.rule');
+    expect(await rules.count()).toBe(evaluation.trace.filter((t) => (t as { kind: string }).kind === 'rule').length);
+    const junctional = page.locator('details[data-rule="location.junctional"]').first();
+    expect(await junctional.getAttribute('open')).toBeNull();
+    await junctional.locator('summary').click();
+    expect(await junctional.getAttribute('open')).not.toBeNull();
+    await expect.poll(() => junctional.locator('td', { hasText: 'region' }).first().isVisible()).toBe(true);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: false });
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(requests.every((url) => url.startsWith('file:'))).toBe(true);
+    await page.close();
+  }, 60_000);
+});
