@@ -16,8 +16,8 @@ export interface RecordedRuleSet {
   /** The rule set's content hash, as everywhere else (canonical JSON: key order does not count). */
   sha256: string;
   /**
-   * sha256 of the stored document (see pinned-ruleset.ts), which keeps the key order: the engine reads
-   * inputs in that order and the trace follows it, so a replay needs it and the canonical form loses it.
+   * sha256 of the stored document's bytes (see pinned-ruleset.ts), the document as it was loaded, so the
+   * stored copy can be checked on its own before a replay uses it.
    */
   documentSha256: string;
 }

@@ -4,9 +4,10 @@ import type { LoadedRuleSet } from '../ruleset/types.js';
 import type { RecordedRuleSet } from './decision-record.js';
 
 /**
- * How a rule set is stored beside the log: its parsed document as JSON in the document's own key
- * order. Not the canonical form (sorted keys) the content hash is computed over: the engine evaluates
- * a rule set's inputs in key order and the trace records that order, so only this form replays identically.
+ * How a rule set is stored beside the log: its parsed document as JSON, exactly as it was loaded
+ * (named by the sha256 of these bytes). The engine's results depend only on the content hash (inputs
+ * are read in sorted key order), but keeping the document as loaded lets an auditor see the rule file's
+ * own layout and makes the stored bytes checkable on their own.
  */
 export function storedDocumentText(ruleset: LoadedRuleSet): string {
   return JSON.stringify(ruleset.document);
