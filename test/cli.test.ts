@@ -222,3 +222,29 @@ describe('spinemets explain', () => {
     expect(lesion2.find((l) => l.trim().startsWith('SINS'))).toMatch(/^  SINS 3–6 \(undetermined\) \(stable\): .*Vertebral body collapse: 0–3, collapse missing/);
   });
 });
+
+describe('trace levels', () => {
+  it('evaluate keeps the full trace by default; rules keeps what recomputes every score; none drops it', () => {
+    const full = JSON.parse(run(['evaluate', EXAMPLE, '--format', 'json']).stdout);
+    const rules = JSON.parse(run(['evaluate', EXAMPLE, '--format', 'json', '--trace', 'rules']).stdout);
+    const none = JSON.parse(run(['evaluate', EXAMPLE, '--format', 'json', '--trace', 'none']).stdout);
+    type Entry = { kind: string; fired?: boolean | null; ruleset: string; lesion?: number; score?: string; points?: number; value?: number | null; floor?: number; ceiling?: number };
+    expect(full.trace.some((t: Entry) => t.kind === 'rule' && t.fired === false)).toBe(true);
+    expect(rules.trace.every((t: Entry) => (t.kind === 'rule' ? t.fired === true : ['total', 'band', 'precedence'].includes(t.kind)))).toBe(true);
+    expect(none.trace).toEqual([]);
+    expect(rules.results).toEqual(full.results);
+    // Every decided total recomputes from the rules level alone.
+    for (const total of rules.trace.filter((t: Entry) => t.kind === 'total' && t.value !== null) as Entry[]) {
+      const sum = (rules.trace as Entry[]).filter((r) => r.kind === 'rule' && r.ruleset === total.ruleset && r.lesion === total.lesion && r.score === total.score).reduce((s, r) => s + (r.points ?? 0), 0);
+      expect(Math.min(total.ceiling ?? Infinity, Math.max(total.floor ?? -Infinity, sum))).toBe(total.value);
+    }
+  });
+
+  it('batch writes the rules level by default', () => {
+    const file = join(tmp(), 'one.ndjson');
+    writeFileSync(file, JSON.stringify({ id: 'a', lesions: [{ level: 'C5', pain: 'none' }] }) + '\n');
+    const [line] = run(['batch', file]).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(line.trace.length).toBeGreaterThan(0);
+    expect(line.trace.every((t: { kind: string; fired?: boolean }) => t.kind !== 'rule' || t.fired === true)).toBe(true);
+  });
+});

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { evaluatePatient } from '../engine/evaluate-patient.js';
+import { withTraceLevel, type TraceLevel } from '../engine/trace-level.js';
 import { parsePatientJsonLine } from '../patient/load-patient.js';
 import { EXIT, Exit } from './exit-codes.js';
 import { loadRulesOrExit } from './load-rules.js';
@@ -11,6 +12,7 @@ import { openRecorder, type RecordOptions } from './record-decision.js';
 export interface BatchOptions extends RecordOptions {
   rules?: string[];
   ruleset?: string[];
+  trace?: TraceLevel;
   output?: string;
 }
 
@@ -41,7 +43,7 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
       const evaluation = await evaluatePatient(patient, rulesets);
       // Each result is written only after its decision record is on disk.
       await recorder?.record(patient, evaluation, rulesets);
-      record = evaluation;
+      record = withTraceLevel(evaluation, options.trace ?? 'rules');
     } else {
       bad++;
       record = { line: lineNo, error: { problems } };

@@ -1,3 +1,4 @@
+import { withTraceLevel, type TraceLevel } from '../engine/trace-level.js';
 import { evaluateFile } from './evaluate-file.js';
 import { formatEvaluation } from './format-text.js';
 import { openRecorder, type RecordOptions } from './record-decision.js';
@@ -6,6 +7,7 @@ export interface EvaluateOptions extends RecordOptions {
   format: 'text' | 'json';
   rules?: string[];
   ruleset?: string[];
+  trace?: TraceLevel;
 }
 
 export async function evaluateCommand(file: string, options: EvaluateOptions): Promise<void> {
@@ -13,6 +15,7 @@ export async function evaluateCommand(file: string, options: EvaluateOptions): P
   const { patient, rulesets, evaluation } = await evaluateFile(file, options);
   // Recorded durably before the result is shown: no decision goes out without its record.
   await recorder?.record(patient, evaluation, rulesets);
-  process.stdout.write(options.format === 'json' ? JSON.stringify(evaluation, null, 2) + '\n' : formatEvaluation(evaluation, rulesets));
+  const shown = withTraceLevel(evaluation, options.trace ?? 'full');
+  process.stdout.write(options.format === 'json' ? JSON.stringify(shown, null, 2) + '\n' : formatEvaluation(shown, rulesets));
   recorder?.report();
 }

@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { auditReplayCommand } from './audit-replay.js';
 import { auditVerifyCommand } from './audit-verify.js';
+import { TRACE_LEVELS, type TraceLevel } from '../engine/trace-level.js';
 import { batchCommand, type BatchOptions } from './batch.js';
 import { evaluateCommand, type EvaluateOptions } from './evaluate.js';
 import { EXIT, Exit } from './exit-codes.js';
@@ -19,6 +20,8 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)');
 
 const rulesOption = () => new Option('-r, --rules <paths...>', 'rule-set files or folders (default: the bundled rules/)');
+const traceOption = (fallback: TraceLevel) =>
+  new Option('--trace <level>', 'how much trace to output: none, rules (fired rules and totals) or full (every rule and condition)').choices([...TRACE_LEVELS]).default(fallback);
 const rulesetOption = () => new Option('--ruleset <picks...>', 'evaluate this version of a rule set: id@version or id@sha256:<hash prefix> (default: the newest)');
 
 program
@@ -28,6 +31,7 @@ program
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
   .addOption(rulesOption())
   .addOption(rulesetOption())
+  .addOption(traceOption('full'))
   .option('--record <log>', 'append a hash-chained decision record to this JSON Lines audit log')
   .option('--hash-ids', 'in the decision record, store a sha256 of each id instead of the id')
   .action((file: string, options: EvaluateOptions) => evaluateCommand(file, options));
@@ -45,6 +49,7 @@ program
   .option('-o, --output <file>', 'write results here instead of standard output')
   .addOption(rulesOption())
   .addOption(rulesetOption())
+  .addOption(traceOption('rules'))
   .option('--record <log>', 'append a hash-chained decision record per evaluated patient to this JSON Lines audit log')
   .option('--hash-ids', 'in the decision records, store a sha256 of each id instead of the id')
   .action((file: string, options: BatchOptions) => batchCommand(file, options));
