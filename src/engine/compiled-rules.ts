@@ -14,7 +14,12 @@ import type { EvaluatedNode, RuleOutcome, RuleToRun } from './run-rules.js';
 export function compileRules(rules: readonly RuleToRun[]): ((facts: Record<string, Scalar>) => Map<string, RuleOutcome>) | undefined {
   const compiled: Array<{ name: string; evaluate: Evaluate }> = [];
   for (const rule of rules) {
-    const evaluate = compileCondition(asRootCondition(rule.when));
+    // A rule set's condition objects live as long as the rule set: compile each once, not per patient.
+    let evaluate = cache.get(rule.when);
+    if (evaluate === undefined) {
+      evaluate = compileCondition(asRootCondition(rule.when)) ?? null;
+      cache.set(rule.when, evaluate);
+    }
     if (!evaluate) return undefined;
     compiled.push({ name: rule.name, evaluate });
   }
@@ -29,6 +34,9 @@ export function compileRules(rules: readonly RuleToRun[]): ((facts: Record<strin
 }
 
 type Evaluate = (facts: Record<string, Scalar>) => EvaluatedNode;
+
+/** Compiled conditions by condition object; null marks one left to json-rules-engine. */
+const cache = new WeakMap<Condition, Evaluate | null>();
 
 const isNumber = (v: unknown): boolean => Number.parseFloat(v as string).toString() !== 'NaN';
 
