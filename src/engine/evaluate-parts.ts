@@ -38,7 +38,7 @@ export interface PartsEvaluation {
 
 /**
  * Decides which alternative of each part holds. Parts whose facts are all known run together in one
- * json-rules-engine pass. Parts with missing facts are grouped by the unknowns they share and each
+ * pass (compiled conditions, or json-rules-engine as the reference). Parts with missing facts are grouped by the unknowns they share and each
  * group is run once per combination of possible values: the alternatives that fire in some combination
  * are a part's possible answers, and if every combination gives the same outcome the part is decided.
  */
@@ -60,7 +60,8 @@ export async function evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part
   const open = parts.filter((p) => (missingOf.get(p.id)?.length ?? 0) > 0);
   const unknownsOf = (p: Part): string[] => [...missingValues(ruleset, facts, missingOf.get(p.id) ?? []).variables.keys()];
   // Only a score's components add up, so only they are explored jointly; any other part alone.
-  const groups = open.every((p) => p.kind === 'component') ? groupBySharedUnknowns(open, unknownsOf) : open.map((p) => [p]);
+  // (A lone open component needs no grouping, and its unknowns are worked out once, in exploreGroup.)
+  const groups = open.length > 1 && open.every((p) => p.kind === 'component') ? groupBySharedUnknowns(open, unknownsOf) : open.map((p) => [p]);
   for (const group of groups) {
     const explored = await exploreGroup(group.map(context), facts, known, missingOf, evaluator);
     for (const evaluation of explored.parts) byId.set(evaluation.part.id, evaluation);

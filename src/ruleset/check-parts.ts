@@ -22,12 +22,13 @@ export function checkParts(ctx: CheckContext, facts: ReadonlyMap<string, FactInf
   const { doc, at } = ctx;
   const available = new Set([...Object.keys(doc.inputs), ...Object.keys(doc.derived ?? {})]);
   const partIds = new Set<string>();
+  const classifications = classificationParts(doc);
   const checkPart = (part: Part): void => {
     if (partIds.has(part.id)) at([...part.path, 'id'], 'DUPLICATE_ID', `"${part.id}" is the id of another component, classification or recommendation`);
     partIds.add(part.id);
     ctx.reference(part.reference, [...part.path, 'reference']);
     if (part.firstOf) {
-      const earlier = new Set(classificationParts(doc).slice(0, classificationParts(doc).findIndex((p) => p.id === part.id)).map((p) => p.id));
+      const earlier = new Set(classifications.slice(0, classifications.findIndex((p) => p.id === part.id)).map((p) => p.id));
       part.firstOf.forEach((id, i) => {
         if (!earlier.has(id)) at([...part.path, 'firstOf', i], 'UNKNOWN_FACT', `"${id}" is not a classification above this one${hintFrom(id, [...earlier])}`);
       });
@@ -52,7 +53,7 @@ export function checkParts(ctx: CheckContext, facts: ReadonlyMap<string, FactInf
     checkBands(ctx, score, path);
     available.add(score.id);
   }
-  for (const part of classificationParts(doc)) {
+  for (const part of classifications) {
     if (available.has(part.id)) at([...part.path, 'id'], 'DUPLICATE_ID', `"${part.id}" is already the name of a fact`);
     if (RESULT_KEYS.has(part.id)) at([...part.path, 'id'], 'DUPLICATE_ID', `"${part.id}" is reserved in results`);
     checkPart(part);
