@@ -20,6 +20,8 @@ export interface Expectation {
   classifications?: Record<string, string | null>;
   recommendations?: string[];
   possibleRecommendations?: string[];
+  /** Profile change ids that touched the result. */
+  overrides?: string[];
 }
 
 export interface TestCase {
@@ -32,8 +34,17 @@ export interface TestCase {
   expect: Expectation;
 }
 
+export interface Supersession {
+  case: string;
+  reason: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
 interface CaseDocument {
   ruleset: string;
+  supersedes?: Array<{ case: string; reason: string }>;
   cases: Array<{ name: string; patient?: Patient; lesion?: Patient; lesionIndex?: number; expect: Expectation }>;
 }
 
@@ -53,11 +64,11 @@ export function findCaseFiles(paths: readonly string[]): string[] {
  * Reads one case file; every case's patient is checked against the patient contract where it stands
  * in the file (a `lesion:` shorthand becomes a patient with that one lesion).
  */
-export function loadCaseFile(file: string): { cases: TestCase[]; problems: Problem[] } {
+export function loadCaseFile(file: string): { cases: TestCase[]; supersedes: Supersession[]; problems: Problem[] } {
   const source = readSourceFile(file);
-  if (hasErrors(source.problems)) return { cases: [], problems: source.problems };
+  if (hasErrors(source.problems)) return { cases: [], supersedes: [], problems: source.problems };
   const validateCases = validator('cases');
-  if (!validateCases(source.data)) return { cases: [], problems: schemaProblems(validateCases.errors ?? [], source) };
+  if (!validateCases(source.data)) return { cases: [], supersedes: [], problems: schemaProblems(validateCases.errors ?? [], source) };
 
   const doc = source.data as CaseDocument;
   const validatePatient = validator('patient');
@@ -73,5 +84,6 @@ export function loadCaseFile(file: string): { cases: TestCase[]; problems: Probl
     }
     cases.push({ ruleset: doc.ruleset, name: c.name, file, line: source.locate(['cases', i]).line, patient, lesionIndex: c.lesionIndex ?? 0, expect: c.expect });
   });
-  return { cases, problems };
+  const supersedes = (doc.supersedes ?? []).map((s, i) => ({ ...s, file, ...source.locate(['supersedes', i, 'case']) }));
+  return { cases, supersedes, problems };
 }

@@ -13,8 +13,12 @@ export interface CaseOutcome {
   error?: string;
 }
 
-/** Runs one case against its rule set and compares only what the case states. Lists compare as sets. */
-export async function runCase(testCase: TestCase, rulesets: readonly LoadedRuleSet[]): Promise<CaseOutcome> {
+/**
+ * Runs one case against its rule set and compares only what the case states. Lists compare as sets.
+ * `baseRulesOnly`: a base rule set's case run under a profile speaks about the base rules, so rules the
+ * profile added are left out of `fired` (what they change in scores and decisions still counts).
+ */
+export async function runCase(testCase: TestCase, rulesets: readonly LoadedRuleSet[], options: { baseRulesOnly?: boolean } = {}): Promise<CaseOutcome> {
   const target = rulesets.find((r) => r.document.id === testCase.ruleset);
   if (!target) return { case: testCase, passed: false, expected: testCase.expect, actual: {}, error: `no rule set "${testCase.ruleset}" is loaded` };
   const evaluation = await evaluatePatient(testCase.patient, withRequirements([target], rulesets));
@@ -23,12 +27,12 @@ export async function runCase(testCase: TestCase, rulesets: readonly LoadedRuleS
     : evaluation.lesions[testCase.lesionIndex]?.results[target.document.id];
   if (!result) return { case: testCase, passed: false, expected: testCase.expect, actual: {}, error: `the input has no lesion ${testCase.lesionIndex}` };
 
-  const actual = project(testCase, result, evaluation);
+  const actual = project(testCase, result, evaluation, options.baseRulesOnly ?? false);
   const expected = normalize(testCase.expect);
   return { case: testCase, passed: JSON.stringify(actual) === JSON.stringify(expected), expected, actual };
 }
 
-function project(testCase: TestCase, result: RuleSetResult, evaluation: Evaluation): Record<string, unknown> {
+function project(testCase: TestCase, result: RuleSetResult, evaluation: Evaluation, baseRulesOnly: boolean): Record<string, unknown> {
   const { expect } = testCase;
   const ours = <T extends { ruleset: string; lesion?: number }>(items: T[]): T[] =>
     items.filter((t) => t.ruleset === testCase.ruleset && (t.lesion === undefined || t.lesion === testCase.lesionIndex));
@@ -41,13 +45,14 @@ function project(testCase: TestCase, result: RuleSetResult, evaluation: Evaluati
   if (expect.subscores) actual.subscores = pick(expect.subscores, (id) => result.subscores?.[id]?.score);
   if (expect.missing) actual.missing = [...result.missing].sort();
   if (expect.fired) {
-    actual.fired = ours(evaluation.trace).flatMap((t) => (t.kind === 'rule' && t.fired === true ? [t.rule] : [])).sort();
+    actual.fired = ours(evaluation.trace).flatMap((t) => (t.kind === 'rule' && t.fired === true && !(baseRulesOnly && t.added) ? [t.rule] : [])).sort();
   }
   if (expect.warnings) actual.warnings = [...new Set(ours(evaluation.warnings).map((w) => w.code))].sort();
   if (expect.classifications) actual.classifications = pick(expect.classifications, (id) => result.classifications?.[id]?.value);
   const recommended = (status: string): string[] => (result.recommendations ?? []).filter((r) => r.status === status).map((r) => r.id).sort();
   if (expect.recommendations) actual.recommendations = recommended('applies');
   if (expect.possibleRecommendations) actual.possibleRecommendations = recommended('possible');
+  if (expect.overrides) actual.overrides = (evaluation.profiles ?? []).filter((u) => u.ruleset === testCase.ruleset).flatMap((u) => u.changes.map((c) => c.change)).sort();
   return actual;
 }
 
@@ -66,6 +71,7 @@ function normalize(expect: Expectation): Record<string, unknown> {
   if (expect.classifications) out.classifications = pick(expect.classifications, (id) => expect.classifications?.[id]);
   if (expect.recommendations) out.recommendations = [...expect.recommendations].sort();
   if (expect.possibleRecommendations) out.possibleRecommendations = [...expect.possibleRecommendations].sort();
+  if (expect.overrides) out.overrides = [...expect.overrides].sort();
   return out;
 }
 

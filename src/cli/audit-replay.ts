@@ -9,6 +9,7 @@ export interface ReplayCommandOptions {
   id?: string;
   current?: boolean;
   rules?: string[];
+  profile?: string[];
 }
 
 /** Differences listed per record; the rest are counted (a changed table can shift a whole trace). */
@@ -29,7 +30,7 @@ export async function auditReplayCommand(log: string, options: ReplayCommandOpti
     process.stdout.write(formatProblems(verification.problems) + '\nthe log does not verify; nothing was replayed\n');
     throw new Exit(verification.problems.some((p) => p.code === 'FILE_UNREADABLE') ? EXIT.input : EXIT.audit);
   }
-  const current = options.current ? await loadRulesOrExit(options.rules) : undefined;
+  const current = options.current ? await loadRulesOrExit(options.rules, [], options.profile) : undefined;
   const counts = { identical: 0, different: 0, failed: 0 };
   for await (const outcome of replayLog(log, { decisionId: options.id, current })) {
     counts[outcome.status]++;

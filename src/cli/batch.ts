@@ -12,6 +12,7 @@ import { openRecorder, type RecordOptions } from './record-decision.js';
 export interface BatchOptions extends RecordOptions {
   rules?: string[];
   ruleset?: string[];
+  profile?: string[];
   trace?: TraceLevel;
   output?: string;
 }
@@ -22,7 +23,7 @@ export interface BatchOptions extends RecordOptions {
  */
 export async function batchCommand(file: string, options: BatchOptions): Promise<void> {
   const recorder = openRecorder(options);
-  const rulesets = await loadRulesOrExit(options.rules, options.ruleset);
+  const rulesets = await loadRulesOrExit(options.rules, options.ruleset, options.profile);
   const input = createReadStream(file, 'utf8');
   const opened = await Promise.race([once(input, 'readable').then(() => true), once(input, 'error').then(() => false)]);
   if (!opened) {

@@ -8,12 +8,12 @@ import { EXIT, Exit } from './exit-codes.js';
 import { loadRulesOrExit } from './load-rules.js';
 
 /** One patient file through the selected rule sets; a bad file prints its problems and exits 2. */
-export async function evaluateFile(file: string, options: { rules?: string[]; ruleset?: string[] }): Promise<{ patient: Patient; rulesets: LoadedRuleSet[]; evaluation: Evaluation }> {
+export async function evaluateFile(file: string, options: { rules?: string[]; ruleset?: string[]; profile?: string[] }): Promise<{ patient: Patient; rulesets: LoadedRuleSet[]; evaluation: Evaluation }> {
   const { patient, problems } = loadPatientFile(file);
   if (!patient) {
     process.stderr.write(formatProblems(sortProblems(problems)) + '\n');
     throw new Exit(EXIT.input);
   }
-  const rulesets = await loadRulesOrExit(options.rules, options.ruleset);
+  const rulesets = await loadRulesOrExit(options.rules, options.ruleset, options.profile);
   return { patient, rulesets, evaluation: await evaluatePatient(patient, rulesets) };
 }

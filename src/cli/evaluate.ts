@@ -7,6 +7,7 @@ export interface EvaluateOptions extends RecordOptions {
   format: 'text' | 'json';
   rules?: string[];
   ruleset?: string[];
+  profile?: string[];
   trace?: TraceLevel;
 }
 

@@ -28,8 +28,23 @@ export function formatEvaluation(evaluation: Evaluation, rulesets: readonly Load
     lines.push('', 'Notes:');
     for (const w of new Set(evaluation.warnings.map((w) => `${w.code} ${w.ruleset}: ${w.message}`))) lines.push(`  - ${w}`);
   }
-  lines.push('', 'Rule sets: ' + evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256 ${r.sha256.slice(0, 12)})`).join(', '));
+  lines.push('', 'Rule sets: ' + evaluation.rulesets.map((r) => `${r.id} ${r.version}${r.profile ? ` + profile ${r.profile.id}@${r.profile.version}` : ''} (sha256 ${r.sha256.slice(0, 12)})`).join(', '));
+  lines.push(...formatProfiles(evaluation));
   return lines.join('\n') + '\n';
+}
+
+/** Every institution change that shaped this result, with its published value, so no one mistakes it for the paper's. */
+function formatProfiles(evaluation: Evaluation): string[] {
+  const lines: string[] = [];
+  for (const use of evaluation.profiles ?? []) {
+    lines.push('', `Profile ${use.profile} on ${use.ruleset} (${use.institution ?? use.title}; sha256 ${use.sha256.slice(0, 12)}):`);
+    if (!use.changes.length) lines.push('  no change of this profile touched this patient');
+    for (const c of use.changes) {
+      const base = c.base ? `; published: ${JSON.stringify(c.base)}` : c.op.startsWith('add-') ? '; not in the published rule set' : '';
+      lines.push(`  - ${c.change} (${c.op}${base}): ${c.reason} [${c.author}]`);
+    }
+  }
+  return lines;
 }
 
 function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): string[] {

@@ -6,9 +6,9 @@ import type { LoadedRuleSet } from '../ruleset/types.js';
 import { EXIT, Exit } from './exit-codes.js';
 
 /** Loads the rule sets a command runs on, or prints every problem and exits 1. */
-export async function loadRulesOrExit(paths: readonly string[] | undefined, picks: readonly string[] = []): Promise<LoadedRuleSet[]> {
+export async function loadRulesOrExit(paths: readonly string[] | undefined, picks: readonly string[] = [], profiles: readonly string[] = []): Promise<LoadedRuleSet[]> {
   const pick = picks.map(parsePick);
-  const { rulesets, problems } = await loadRuleSets(paths?.length ? paths : [BUNDLED_RULES_DIR], { library: [BUNDLED_RULES_DIR], pick });
+  const { rulesets, problems } = await loadRuleSets(paths?.length ? paths : [BUNDLED_RULES_DIR], { library: [BUNDLED_RULES_DIR], pick, profiles });
   if (problems.length) process.stderr.write(formatProblems(sortProblems(problems)) + '\n');
   if (hasErrors(problems)) throw new Exit(EXIT.rules);
   if (rulesets.length === 0) {

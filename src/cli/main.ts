@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { auditReplayCommand } from './audit-replay.js';
+import { auditReplayCommand, type ReplayCommandOptions } from './audit-replay.js';
 import { auditVerifyCommand } from './audit-verify.js';
 import { TRACE_LEVELS, type TraceLevel } from '../engine/trace-level.js';
 import { batchCommand, type BatchOptions } from './batch.js';
@@ -22,6 +22,7 @@ const program = new Command()
 const rulesOption = () => new Option('-r, --rules <paths...>', 'rule-set files or folders (default: the bundled rules/)');
 const traceOption = (fallback: TraceLevel) =>
   new Option('--trace <level>', 'how much trace to output: none, rules (fired rules and totals) or full (every rule and condition)').choices([...TRACE_LEVELS]).default(fallback);
+const profileOption = () => new Option('--profile <files...>', "apply an institution profile (YAML overlay of thresholds, tables, points and rules, each with reason and author)");
 const rulesetOption = () => new Option('--ruleset <picks...>', 'evaluate this version of a rule set: id@version or id@sha256:<hash prefix> (default: the newest)');
 
 program
@@ -31,6 +32,7 @@ program
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
   .addOption(rulesOption())
   .addOption(rulesetOption())
+  .addOption(profileOption())
   .addOption(traceOption('full'))
   .option('--record <log>', 'append a hash-chained decision record to this JSON Lines audit log')
   .option('--hash-ids', 'in the decision record, store a sha256 of each id instead of the id')
@@ -40,7 +42,8 @@ program
   .command('validate')
   .description('check rule files and report every problem with file:line:column')
   .argument('[paths...]', 'rule-set files or folders (default: the bundled rules/)')
-  .action((paths: string[]) => validateCommand(paths));
+  .addOption(profileOption())
+  .action((paths: string[], options: { profile?: string[] }) => validateCommand(paths, options));
 
 program
   .command('batch')
@@ -49,6 +52,7 @@ program
   .option('-o, --output <file>', 'write results here instead of standard output')
   .addOption(rulesOption())
   .addOption(rulesetOption())
+  .addOption(profileOption())
   .addOption(traceOption('rules'))
   .option('--record <log>', 'append a hash-chained decision record per evaluated patient to this JSON Lines audit log')
   .option('--hash-ids', 'in the decision records, store a sha256 of each id instead of the id')
@@ -58,7 +62,8 @@ program
   .command('test')
   .description("run the rule sets' YAML test cases (*.test.yaml beside each rule set)")
   .argument('[paths...]', 'rule-set folders or files (default: the bundled rules/)')
-  .action((paths: string[]) => testCommand(paths));
+  .addOption(profileOption())
+  .action((paths: string[], options: { profile?: string[] }) => testCommand(paths, options));
 
 program
   .command('explain')
@@ -66,7 +71,8 @@ program
   .argument('<patient>', 'patient file, JSON or YAML')
   .addOption(rulesOption())
   .addOption(rulesetOption())
-  .action((file: string, options: { rules?: string[]; ruleset?: string[] }) => explainCommand(file, options));
+  .addOption(profileOption())
+  .action((file: string, options: { rules?: string[]; ruleset?: string[]; profile?: string[] }) => explainCommand(file, options));
 
 program
   .command('report')
@@ -81,7 +87,8 @@ program
   .description('list every installed rule set and version (* = evaluated by default): id, version, hash, title, references')
   .argument('[paths...]', 'rule-set files or folders (default: the bundled rules/)')
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-  .action((paths: string[], options: { format: 'text' | 'json' }) => listCommand(paths, options));
+  .addOption(profileOption())
+  .action((paths: string[], options: { format: 'text' | 'json'; profile?: string[] }) => listCommand(paths, options));
 
 const audit = program.command('audit').description('check and replay the decision records written with --record');
 
@@ -98,7 +105,14 @@ audit
   .option('--id <decisionId>', 'replay only this decision')
   .option('--current', 'evaluate with the current rule sets instead, and report what would change')
   .addOption(rulesOption())
-  .action((log: string, options: { id?: string; current?: boolean; rules?: string[] }) => auditReplayCommand(log, options));
+  .addOption(profileOption())
+  .action((log: string, options: ReplayCommandOptions) => auditReplayCommand(log, options));
+
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(EXIT.ok);
+  throw err;
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -4,13 +4,16 @@ import { BUNDLED_RULES_DIR, loadRuleSets } from '../ruleset/load-rulesets.js';
 import { EXIT, Exit } from './exit-codes.js';
 
 /** Checks rule files and reports every problem of every file at once. */
-export async function validateCommand(paths: string[]): Promise<void> {
-  const { rulesets, problems } = await loadRuleSets(paths.length ? paths : [BUNDLED_RULES_DIR], { library: [BUNDLED_RULES_DIR] });
+export async function validateCommand(paths: string[], options: { profile?: string[] } = {}): Promise<void> {
+  const { rulesets, problems } = await loadRuleSets(paths.length ? paths : [BUNDLED_RULES_DIR], { library: [BUNDLED_RULES_DIR], profiles: options.profile ?? [] });
   if (problems.length) process.stdout.write(formatProblems(sortProblems(problems)) + '\n');
   if (hasErrors(problems)) {
     const errors = problems.filter((p) => p.severity === 'error').length;
     process.stdout.write(`${errors} problem${errors === 1 ? '' : 's'} found\n`);
     throw new Exit(EXIT.rules);
   }
-  for (const r of rulesets) process.stdout.write(`ok ${r.document.id} ${r.document.version} sha256:${r.sha256} ${r.file}\n`);
+  for (const r of rulesets) {
+    const profile = r.document.profile ? ` with profile ${r.document.profile.id}@${r.document.profile.version}` : '';
+    process.stdout.write(`ok ${r.document.id} ${r.document.version}${profile} sha256:${r.sha256} ${r.file}\n`);
+  }
 }

@@ -4,7 +4,7 @@ import { lesionField } from './lesion-field.js';
 import { sortedEntries } from './read-inputs.js';
 import type { LookupTrace } from './types.js';
 
-export interface TableEntry {
+export interface TableEntry extends Pick<TableRow, 'overridden' | 'added'> {
   value: string;
   reference: string;
   note?: string;
@@ -55,6 +55,8 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion?: 
       reference: cite(entry.reference),
       ...(entry.unconfirmed ? { unconfirmed: entry.unconfirmed } : {}),
       ...(entry.note ? { note: entry.note } : {}),
+      ...(entry.overridden ? { overridden: entry.overridden } : {}),
+      ...(entry.added ? { added: entry.added } : {}),
     });
   }
   return trace;

@@ -3,7 +3,8 @@ import type { LoadedRuleSet } from '../ruleset/types.js';
 import { evaluateRuleSet, type RuleSetEvaluation } from './evaluate-ruleset.js';
 import type { Record_ } from './read-inputs.js';
 import type { Evaluator } from './run-rules.js';
-import type { Evaluation, LesionEvaluation } from './types.js';
+import { profileUses } from './profile-use.js';
+import type { Evaluation, LesionEvaluation, RuleSetIdentity } from './types.js';
 import { emptyUpstream } from './upstream.js';
 
 /**
@@ -23,7 +24,7 @@ export async function evaluatePatient(patient: Record_, rulesets: readonly Loade
       ...(typeof lesion.id === 'string' ? { id: lesion.id } : {}),
       results: {},
     })),
-    rulesets: ordered.map((r) => ({ id: r.document.id, version: r.document.version, sha256: r.sha256, title: r.document.title })),
+    rulesets: ordered.map(identity),
     trace: [],
     missing: [],
     warnings: [],
@@ -46,7 +47,22 @@ export async function evaluatePatient(patient: Record_, rulesets: readonly Loade
       collect(evaluation, outcome);
     }
   }
+  if (ordered.some((r) => r.document.profile)) {
+    const evaluated = new Set(ordered.filter((r) => r.document.scope === 'patient' || lesions.length > 0).map((r) => r.document.id));
+    evaluation.profiles = profileUses(ordered, evaluated, evaluation.trace);
+  }
   return evaluation;
+}
+
+function identity({ document, sha256 }: LoadedRuleSet): RuleSetIdentity {
+  const { profile } = document;
+  return {
+    id: document.id,
+    version: document.version,
+    sha256,
+    title: document.title,
+    ...(profile ? { profile: { id: profile.id, version: profile.version, sha256: profile.sha256 } } : {}),
+  };
 }
 
 function collect(evaluation: Evaluation, outcome: RuleSetEvaluation): void {

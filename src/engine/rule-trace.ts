@@ -39,6 +39,8 @@ export function ruleTrace(
     ...(alternative.points !== undefined ? { points: alternative.points } : {}),
     reference: ruleset.document.references[reference]?.citation ?? reference,
     ...(alternative.unconfirmed ? { unconfirmed: alternative.unconfirmed } : {}),
+    ...(alternative.overridden ? { overridden: alternative.overridden } : {}),
+    ...(alternative.added ? { added: alternative.added } : {}),
   };
 }
 

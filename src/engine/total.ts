@@ -70,6 +70,7 @@ export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: s
     ...(band ? { band: { min: band.min, max: band.max, label: band.label } } : {}),
     reference: cite(band?.reference ?? score.bands[0]?.reference ?? ''),
     ...(band?.unconfirmed ? { unconfirmed: band.unconfirmed } : {}),
+    ...(band?.overridden ? { overridden: band.overridden } : {}),
   };
   return { result, possible, trace: [totalTrace, bandTrace], warnings };
 }

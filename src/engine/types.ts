@@ -1,4 +1,4 @@
-import type { Scalar } from '../ruleset/types.js';
+import type { ProfileMark, Scalar } from '../ruleset/types.js';
 
 /** One fact test as evaluated: on which value, with which outcome. */
 export interface ConditionTrace {
@@ -47,6 +47,9 @@ export interface LookupTrace extends TraceBase {
   reference: string;
   unconfirmed?: string;
   note?: string;
+  /** The row a profile changed (with the base value) or added. */
+  overridden?: ProfileMark;
+  added?: ProfileMark;
 }
 
 export type RuleEffect =
@@ -77,6 +80,9 @@ export interface RuleTrace extends TraceBase {
   points?: number;
   reference: string;
   unconfirmed?: string;
+  /** A rule a profile changed (its `base` holds the replaced points or condition value) or added. */
+  overridden?: ProfileMark;
+  added?: ProfileMark;
 }
 
 export interface TotalTrace extends TraceBase {
@@ -101,6 +107,8 @@ export interface BandTrace extends TraceBase {
   band?: { min: number; max: number; label: string };
   reference: string;
   unconfirmed?: string;
+  /** The band's edges as a profile set them; `base` holds the published edges. */
+  overridden?: ProfileMark;
 }
 
 /** A precedence classification: the candidates in order, and the first that was decided. */
@@ -199,6 +207,20 @@ export interface RuleSetIdentity {
   version: string;
   sha256: string;
   title: string;
+  /** The institution profile applied to it (the sha256 above is of the rule set with the profile applied). */
+  profile?: { id: string; version: string; sha256: string };
+}
+
+/** An institution profile applied to one rule set of an evaluation, and its changes that touched it. */
+export interface ProfileUse {
+  ruleset: string;
+  /** id@version. */
+  profile: string;
+  title: string;
+  institution?: string;
+  /** sha256 of the profile file's canonical JSON. */
+  sha256: string;
+  changes: Array<ProfileMark & { ruleset: string }>;
 }
 
 export interface LesionEvaluation {
@@ -212,6 +234,8 @@ export interface Evaluation {
   results: Record<string, RuleSetResult>;
   lesions: LesionEvaluation[];
   rulesets: RuleSetIdentity[];
+  /** Present when a profile changed any rule set used. */
+  profiles?: ProfileUse[];
   trace: TraceEntry[];
   missing: MissingInput[];
   warnings: EvaluationWarning[];

@@ -47,6 +47,13 @@ export type ProblemCode =
   | 'DEPENDENCY_CYCLE'
   | 'SCOPE_MISMATCH'
   | 'CHANGELOG_MISSING_VERSION'
+  // institution profiles (overlays on rule sets)
+  | 'PROFILE_UNKNOWN_RULESET'
+  | 'PROFILE_VERSION_MISMATCH'
+  | 'PROFILE_UNKNOWN_TARGET'
+  | 'PROFILE_DUPLICATE_TARGET'
+  | 'PROFILE_REFERENCE_CLASH'
+  | 'PROFILE_NOT_APPLICABLE'
   // patient values and evaluation
   | 'UNIT_UNSUPPORTED'
   | 'INCONSISTENT_INPUT'
@@ -58,6 +65,7 @@ export type ProblemCode =
   // rule-set test cases
   | 'CASE_FAILED'
   | 'CASE_UNKNOWN_RULESET'
+  | 'CASE_SUPERSEDED_UNKNOWN'
   // the audit trail: decision records, their hash chain and the rule-set store
   | 'AUDIT_TORN_LINE'
   | 'AUDIT_INVALID_JSON'

@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
+import { applyProfiles } from './apply-profiles.js';
 import { checkLinks } from './check-links.js';
 import { loadRuleSetFile } from './load-ruleset.js';
 import { selectVersions, type VersionPick } from './select-versions.js';
@@ -27,6 +28,13 @@ export function findRuleSetFiles(paths: readonly string[]): string[] {
   return files;
 }
 
+export interface RuleSetsOptions {
+  library?: readonly string[];
+  pick?: readonly VersionPick[];
+  /** Institution profile files, applied in order to the selected versions. */
+  profiles?: readonly string[];
+}
+
 export interface RuleSetsLoad {
   /** One version of each rule set: the picked one, else the newest. */
   rulesets: LoadedRuleSet[];
@@ -42,7 +50,7 @@ export interface RuleSetsLoad {
  * A requirement not among `paths` is taken from `library` (the bundled rules, for the CLI), so a
  * folder holding only a NOMS variant still runs on the bundled SINS.
  */
-export async function loadRuleSets(paths: readonly string[], options: { library?: readonly string[]; pick?: readonly VersionPick[] } = {}): Promise<RuleSetsLoad> {
+export async function loadRuleSets(paths: readonly string[], options: RuleSetsOptions = {}): Promise<RuleSetsLoad> {
   const rulesets: LoadedRuleSet[] = [];
   const problems: Problem[] = [];
   const failed = new Set<string>();
@@ -64,8 +72,10 @@ export async function loadRuleSets(paths: readonly string[], options: { library?
   for (const file of files) await add(file);
   await addRequirementsFromLibrary(rulesets, failed, files, options.library ?? []);
 
-  const { selected, problems: pickProblems } = selectVersions(rulesets, options.pick ?? []);
+  const { selected: picked, problems: pickProblems } = selectVersions(rulesets, options.pick ?? []);
   problems.push(...pickProblems);
+  const { rulesets: selected, problems: profileProblems } = await applyProfiles(picked, options.profiles ?? []);
+  problems.push(...profileProblems);
   const links = checkLinks(selected, failed);
   problems.push(...links.problems);
   const broken = new Set(links.problems.filter((p) => p.severity === 'error').map((p) => p.file));

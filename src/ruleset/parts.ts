@@ -1,7 +1,7 @@
 import type { PathSegment } from '../source/source-document.js';
 import { factsOf } from './conditions.js';
 import { placedScores } from './score-paths.js';
-import type { Condition, RuleSetDocument } from './types.js';
+import type { Condition, ProfileMarks, RuleSetDocument } from './types.js';
 
 /**
  * Score components, classifications and recommendations are all "parts": a list of alternatives of
@@ -9,7 +9,7 @@ import type { Condition, RuleSetDocument } from './types.js';
  */
 export type PartKind = 'component' | 'classification' | 'recommendation';
 
-export interface PartAlternative {
+export interface PartAlternative extends ProfileMarks {
   id: string;
   label: string;
   when: Condition;
@@ -51,7 +51,8 @@ export function componentParts(doc: RuleSetDocument): Part[] {
       reference: c.reference,
       group: score.id,
       path: [...path, 'components', i],
-      alternatives: c.alternatives.map((a) => ({ ...a, value: a.id })),
+      // The rules of a component a profile added carry the component's mark.
+      alternatives: c.alternatives.filter(enabled).map((a) => ({ ...a, value: a.id, ...(c.added && !a.added ? { added: c.added } : {}) })),
     })),
   );
 }
@@ -61,7 +62,7 @@ export function classificationParts(doc: RuleSetDocument): Part[] {
   (doc.classifications ?? []).forEach((c, i) => {
     const base = { kind: 'classification' as const, id: c.id, label: c.label, reference: c.reference, group: c.id, path: ['classifications', i] };
     if (!c.firstOf) {
-      parts.push(withFacts({ ...base, alternatives: (c.alternatives ?? []).map((a) => ({ ...a, value: a.value ?? a.id })) }));
+      parts.push(withFacts({ ...base, alternatives: (c.alternatives ?? []).filter(enabled).map((a) => ({ ...a, value: a.value ?? a.id })) }));
       return;
     }
     // Its values are those of the classifications it takes precedence over; it has no rows of its own.
@@ -74,7 +75,7 @@ export function classificationParts(doc: RuleSetDocument): Part[] {
 
 /** A recommendation applies when its condition holds; its complement makes "exactly one" hold by construction. */
 export function recommendationParts(doc: RuleSetDocument): Part[] {
-  return (doc.recommendations ?? []).map((r, i) => withFacts({
+  return (doc.recommendations ?? []).flatMap((r, i) => (r.disabled ? [] : [withFacts({
     kind: 'recommendation',
     id: r.id,
     label: r.label,
@@ -83,10 +84,14 @@ export function recommendationParts(doc: RuleSetDocument): Part[] {
     path: ['recommendations', i],
     alternatives: [
       { ...r, id: APPLIES, value: APPLIES },
-      { id: NOT_APPLICABLE, value: NOT_APPLICABLE, label: `not: ${r.label}`, when: { not: r.when }, reference: r.reference },
+      { id: NOT_APPLICABLE, value: NOT_APPLICABLE, label: `not: ${r.label}`, when: { not: r.when }, reference: r.reference, ...marksOf(r) },
     ],
-  }));
+  })]));
 }
+
+/** A rule a profile disabled is not evaluated at all (the profile's mark in the document records it). */
+const enabled = (alternative: ProfileMarks): boolean => !alternative.disabled;
+const marksOf = ({ overridden, added }: ProfileMarks): ProfileMarks => ({ ...(overridden ? { overridden } : {}), ...(added ? { added } : {}) });
 
 export function allParts(doc: RuleSetDocument): Part[] {
   return [...componentParts(doc), ...classificationParts(doc), ...recommendationParts(doc)];

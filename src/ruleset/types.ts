@@ -22,9 +22,29 @@ export interface Reference {
   note?: string;
 }
 
+/** Written by the profile loader: which profile change made this element what it is (see profile-types.ts). */
+export interface ProfileMark {
+  /** Profile id@version. */
+  profile: string;
+  change: string;
+  /** The change's operation, e.g. set-band. */
+  op: string;
+  reason: string;
+  author: string;
+  /** For an override: the base rule set's values it replaced. */
+  base?: Record<string, unknown>;
+}
+
+/** The marks a profile may leave on an element of a rule set. */
+export interface ProfileMarks {
+  overridden?: ProfileMark;
+  added?: ProfileMark;
+  disabled?: ProfileMark;
+}
+
 export type Aggregate = 'count' | 'any' | 'all' | 'max' | 'min' | 'contiguous';
 
-export interface InputSpec {
+export interface InputSpec extends Pick<ProfileMarks, 'added'> {
   type: 'string' | 'integer' | 'number' | 'boolean';
   /** `lesions`: every lesion of the patient, combined by `aggregate`. */
   from?: Scope | 'lesions';
@@ -43,7 +63,7 @@ export interface InputSpec {
   default?: { countOf: 'lesions' } | { whenField: string; equals: Scalar; value: Scalar };
 }
 
-export interface TableRow {
+export interface TableRow extends Pick<ProfileMarks, 'overridden' | 'added'> {
   value: string;
   reference?: string;
   note?: string;
@@ -65,7 +85,7 @@ export interface DerivedSpec {
   description: string;
 }
 
-export interface Alternative {
+export interface Alternative extends ProfileMarks {
   id: string;
   label: string;
   points: number;
@@ -75,7 +95,7 @@ export interface Alternative {
   unconfirmed?: string;
 }
 
-export interface Component {
+export interface Component extends Pick<ProfileMarks, 'added'> {
   id: string;
   label: string;
   description?: string;
@@ -83,7 +103,7 @@ export interface Component {
   alternatives: Alternative[];
 }
 
-export interface ClassificationRow {
+export interface ClassificationRow extends ProfileMarks {
   id: string;
   label: string;
   when: Condition;
@@ -104,7 +124,7 @@ export interface ClassificationSpec {
   firstOf?: string[];
 }
 
-export interface RecommendationSpec {
+export interface RecommendationSpec extends ProfileMarks {
   id: string;
   label: string;
   when: Condition;
@@ -114,7 +134,7 @@ export interface RecommendationSpec {
   unconfirmed?: string;
 }
 
-export interface Band {
+export interface Band extends Pick<ProfileMarks, 'overridden'> {
   category: string;
   label: string;
   min: number;
@@ -151,6 +171,8 @@ export interface RuleSetDocument {
   classifications?: ClassificationSpec[];
   recommendations?: RecommendationSpec[];
   outputs: Array<{ name: string; description: string }>;
+  /** Written by the profile loader: the institution profile applied to this rule set. */
+  profile?: { id: string; version: string; title: string; institution?: string; sha256: string };
   /** Outputs shown on the rule set's summary line. */
   summary?: string[];
 }

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 /** The project's JSON Schemas live in `schemas/` at the package root (beside `src/` and `dist/`). */
 const schemaDir = new URL('../../schemas/', import.meta.url);
 
-export type SchemaName = 'ruleset' | 'patient' | 'cases';
+export type SchemaName = 'ruleset' | 'patient' | 'cases' | 'profile';
 
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();

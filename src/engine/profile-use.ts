@@ -1,0 +1,55 @@
+import type { LoadedRuleSet, ProfileMark } from '../ruleset/types.js';
+import type { ProfileUse, TraceEntry } from './types.js';
+
+/**
+ * The profile changes that touched an evaluation: every changed or added rule, band and table row the
+ * trace shows was used, plus what a profile changed by its mere presence (a disabled rule, an added
+ * input). Read from the full trace before any trace level trims it, so `--trace none` names the same.
+ */
+export function profileUses(rulesets: readonly LoadedRuleSet[], evaluated: ReadonlySet<string>, trace: readonly TraceEntry[]): ProfileUse[] {
+  const uses: ProfileUse[] = [];
+  for (const ruleset of rulesets) {
+    const profile = ruleset.document.profile;
+    if (!profile || !evaluated.has(ruleset.document.id)) continue;
+    const changes = new Map<string, ProfileMark & { ruleset: string }>();
+    const add = (mark: ProfileMark | undefined): void => void (mark && !changes.has(mark.change) && changes.set(mark.change, { ...mark, ruleset: ruleset.document.id }));
+    for (const entry of trace) {
+      if (entry.ruleset !== ruleset.document.id) continue;
+      if (entry.kind === 'rule' || entry.kind === 'lookup') {
+        add(entry.overridden);
+        add(entry.added);
+      } else if (entry.kind === 'band') {
+        add(entry.overridden);
+      }
+    }
+    presentMarks(ruleset).forEach(add);
+    uses.push({
+      ruleset: ruleset.document.id,
+      profile: `${profile.id}@${profile.version}`,
+      title: profile.title,
+      ...(profile.institution ? { institution: profile.institution } : {}),
+      sha256: profile.sha256,
+      changes: [...changes.values()].sort((a, b) => a.change.localeCompare(b.change)),
+    });
+  }
+  return uses;
+}
+
+const present = new WeakMap<LoadedRuleSet, ProfileMark[]>();
+
+/** Marks that apply whenever the rule set runs: rules disabled and inputs added. */
+function presentMarks(ruleset: LoadedRuleSet): ProfileMark[] {
+  let marks = present.get(ruleset);
+  if (!marks) {
+    const doc = ruleset.document;
+    const disabled = [
+      ...[...(doc.subscores ?? []), ...(doc.score ? [doc.score] : [])].flatMap((s) => s.components.flatMap((c) => c.alternatives.map((a) => a.disabled))),
+      ...(doc.classifications ?? []).flatMap((c) => (c.alternatives ?? []).map((a) => a.disabled)),
+      ...(doc.recommendations ?? []).map((r) => r.disabled),
+      ...Object.values(doc.inputs).map((i) => i.added),
+    ];
+    marks = disabled.filter((m): m is ProfileMark => m !== undefined);
+    present.set(ruleset, marks);
+  }
+  return marks;
+}

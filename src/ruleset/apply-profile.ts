@@ -1,0 +1,174 @@
+import type { Problem } from '../problems/problem.js';
+import { closest } from '../source/closest.js';
+import type { PathSegment } from '../source/source-document.js';
+import { profileName, type LoadedProfile } from './profile-types.js';
+import { findRule, ruleNames } from './rule-paths.js';
+import { placedScores } from './score-paths.js';
+import type { Condition, ProfileMark, RuleSetDocument, TableRow } from './types.js';
+
+export interface AppliedChange {
+  /** Index of the change in the profile's `changes`. */
+  index: number;
+  /** Where in the patched rule set the change wrote; problems found there are reported at the change. */
+  touched: PathSegment[];
+  /** The profile path that holds what was written at `touched` (an added component's own YAML). */
+  written: PathSegment[];
+}
+
+export interface ProfileApplication {
+  document: RuleSetDocument;
+  applied: AppliedChange[];
+  problems: Problem[];
+}
+
+type Element = Record<string, unknown>;
+
+/**
+ * Applies a profile's changes for one rule set to a copy of its document. Every changed or added
+ * element carries a mark (profile, change, reason, author and, for an override, the base values), so
+ * the patched document — which is what gets hashed, stored with decision records and evaluated —
+ * says by itself what the institution changed. Whether the result still holds together (bands
+ * without gaps, reachable alternatives, known facts) is checked afterwards like any rule file.
+ */
+export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): ProfileApplication {
+  const document = structuredClone(base);
+  const { source } = profile;
+  const problems: Problem[] = [];
+  const applied: AppliedChange[] = [];
+  document.profile = {
+    id: profile.document.profile,
+    version: profile.document.version,
+    title: profile.document.title,
+    institution: profile.document.institution,
+    sha256: profile.sha256,
+  };
+  for (const [id, reference] of Object.entries(profile.document.references ?? {})) {
+    const existing = document.references[id];
+    if (existing && JSON.stringify(existing) !== JSON.stringify(reference)) {
+      problems.push(source.problemAt(['references', id], 'PROFILE_REFERENCE_CLASH', `reference "${id}" is also defined, differently, in rule set ${base.id}; give the profile's reference another id`, { key: true }));
+    } else {
+      document.references[id] = reference;
+    }
+  }
+
+  profile.document.changes.forEach((change, index) => {
+    if (change.ruleset !== base.id) return;
+    const at = (...path: PathSegment[]): PathSegment[] => ['changes', index, ...path];
+    const fail = (field: PathSegment, message: string, candidates: readonly string[] = [], wanted = ''): void => {
+      const hint = closest(wanted, candidates);
+      problems.push(source.problemAt(at(field), 'PROFILE_UNKNOWN_TARGET', `${message}${hint ? `; did you mean "${hint}"?` : ''}`));
+    };
+    const mark = (base?: Element): ProfileMark => ({
+      profile: profileName(profile),
+      change: change.id,
+      op: change.op,
+      reason: change.reason,
+      author: change.author,
+      ...(base ? { base } : {}),
+    });
+    const cite = (element: Element): void => {
+      if (change.reference) element.reference = change.reference;
+      if (change.unconfirmed) element.unconfirmed = change.unconfirmed;
+    };
+    const claim = (element: Element, key: 'overridden' | 'added' | 'disabled', value: ProfileMark, field: PathSegment): boolean => {
+      const previous = (element.overridden ?? element.disabled) as ProfileMark | undefined;
+      if (previous) {
+        problems.push(source.problemAt(at(field), 'PROFILE_DUPLICATE_TARGET', `change "${previous.change}" already changes this element; make it one change`));
+        return false;
+      }
+      element[key] = value;
+      return true;
+    };
+    const record = (touched: PathSegment[], written: PathSegment[]): void => {
+      applied.push({ index, touched, written: at(...written) });
+    };
+
+    switch (change.op) {
+      case 'set-points':
+      case 'set-condition':
+      case 'disable-rule': {
+        const rule = findRule(document, change.rule);
+        if (!rule) return fail('rule', `rule set ${base.id} has no rule "${change.rule}"`, ruleNames(document), change.rule);
+        if (change.op === 'set-points') {
+          if (rule.kind !== 'component') return fail('rule', `"${change.rule}" is a ${rule.kind} rule; only a component's alternatives have points`);
+          if (!claim(rule.element, 'overridden', mark({ points: rule.element.points }), 'points')) return;
+          rule.element.points = change.points;
+          cite(rule.element);
+          return record([...rule.path, 'points'], ['points']);
+        }
+        if (change.op === 'disable-rule') {
+          if (!claim(rule.element, 'disabled', mark(), 'rule')) return;
+          return record(rule.path, ['rule']);
+        }
+        const conditionPath = change.at === '' ? [] : change.at.split('/').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+        const leaf = conditionAt(rule.element.when as Condition, conditionPath);
+        if (!leaf) return fail('at', `rule "${change.rule}" has no single fact test at "${change.at}" (give the position the trace shows, e.g. all/1)`);
+        if (!claim(rule.element, 'overridden', mark({ condition: { at: change.at, fact: leaf.fact, operator: leaf.operator, value: leaf.value } }), 'value')) return;
+        leaf.value = change.value;
+        cite(rule.element);
+        return record([...rule.path, 'when', ...conditionPath], ['value']);
+      }
+      case 'set-band': {
+        const scoreId = change.score ?? base.id;
+        const placed = placedScores(document).find((p) => p.score.id === scoreId);
+        if (!placed) return fail('score', `rule set ${base.id} has no score "${scoreId}"`, placedScores(document).map((p) => p.score.id), scoreId);
+        const container = placed.path[0] === 'score' ? document.score : document.subscores?.[placed.path[1] as number];
+        const bands = container?.bands ?? [];
+        const index = bands.findIndex((b) => b.category === change.category);
+        const band = bands[index];
+        if (!band) return fail('category', `score "${scoreId}" has no band "${change.category}"`, bands.map((b) => b.category), change.category);
+        const replaced: Element = {};
+        if (change.min !== undefined) replaced.min = band.min;
+        if (change.max !== undefined) replaced.max = band.max;
+        if (!claim(band as unknown as Element, 'overridden', mark(replaced), change.min !== undefined ? 'min' : 'max')) return;
+        if (change.min !== undefined) band.min = change.min;
+        if (change.max !== undefined) band.max = change.max;
+        cite(band as unknown as Element);
+        return record([...placed.path, 'bands', index], [change.min !== undefined ? 'min' : 'max']);
+      }
+      case 'set-table': {
+        const table = document.tables?.[change.table];
+        if (!table) return fail('table', `rule set ${base.id} has no table "${change.table}"`, Object.keys(document.tables ?? {}), change.table);
+        const existing = table.rows[change.key];
+        const row: TableRow = existing === undefined ? { value: change.value } : typeof existing === 'string' ? { value: existing } : { ...existing };
+        if (existing === undefined) row.added = mark();
+        else row.overridden = mark({ value: row.value });
+        row.value = change.value;
+        cite(row as unknown as Element);
+        table.rows[change.key] = row;
+        return record(['tables', change.table, 'rows', change.key], ['value']);
+      }
+      case 'add-input': {
+        if (document.inputs[change.input]) return fail('input', `rule set ${base.id} already has an input "${change.input}"`);
+        document.inputs[change.input] = { ...change.spec, added: mark() };
+        return record(['inputs', change.input], ['spec']);
+      }
+      case 'add-component': {
+        const scoreId = change.score ?? base.id;
+        const placed = placedScores(document).find((p) => p.score.id === scoreId);
+        if (!placed) return fail('score', `rule set ${base.id} has no score "${scoreId}"`, placedScores(document).map((p) => p.score.id), scoreId);
+        const container = placed.path[0] === 'score' ? document.score : document.subscores?.[placed.path[1] as number];
+        if (!container) return;
+        container.components.push({ ...change.component, added: mark() });
+        return record([...placed.path, 'components', container.components.length - 1], ['component']);
+      }
+      case 'add-recommendation': {
+        const recommendations = (document.recommendations ??= []);
+        recommendations.push({ ...change.recommendation, added: mark() });
+        return record(['recommendations', recommendations.length - 1], ['recommendation']);
+      }
+    }
+  });
+  return { document, applied, problems };
+}
+
+/** The fact test at `path` inside a condition (`all`, 1, ...), or undefined when there is none. */
+function conditionAt(when: Condition, path: readonly PathSegment[]): { fact: string; operator: string; value: unknown } | undefined {
+  let node: unknown = when;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[segment];
+  }
+  return node && typeof node === 'object' && 'fact' in node ? (node as { fact: string; operator: string; value: unknown }) : undefined;
+}
+

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { evaluatePatient } from '../src/engine/evaluate-patient.js';
+import { withTraceLevel } from '../src/engine/trace-level.js';
+import type { RuleTrace } from '../src/engine/types.js';
+import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
+import { positionOf, read, writeVariant } from './support/mutate.js';
+
+const EXAMPLES = new URL('../examples/profiles/', import.meta.url).pathname;
+const SINS_12 = `${EXAMPLES}sins-unstable-12.profile.yaml`;
+const EGFR = `${EXAMPLES}egfr-lung-nesms.profile.yaml`;
+const BREAST = `${EXAMPLES}breast-radiosensitive.profile.yaml`;
+
+const load = (profiles: string[]) => loadRuleSets([BUNDLED_RULES_DIR], { profiles });
+
+/** Problems as the fields a test may assert: code and position, never wording. */
+async function problemsOf(profile: string) {
+  const { problems } = await load([profile]);
+  return problems.map((p) => ({ code: p.code, file: p.file, line: p.line, column: p.column }));
+}
+
+/** The SINS profile with one text replaced, written to a temporary file. */
+function sinsVariant(from: string, to: string) {
+  return writeVariant(read(SINS_12), [[from, to]], 'variant.profile.yaml');
+}
+
+// T12 junctional 3 + mechanical 3 + mixed 1 + de novo deformity 2 + <50% collapse 2 + unilateral 1 = SINS 12.
+const sins12 = { id: 'p12', primaryTumor: 'renal_cell', toleratesSurgery: true, lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'mixed', alignment: 'de_novo_deformity', collapse: 'under_50', posterolateral: 'unilateral', bilskyGrade: '1b', myelopathy: false }] };
+
+describe('institution profiles: rejected with file:line:column', () => {
+  it('rejects a change that names a rule the rule set does not have, at the rule name, with a suggestion', async () => {
+    const { file, text } = sinsVariant('rule: mechanical.unstable_sins', 'rule: mechanical.unstable_sinz');
+    expect(await problemsOf(file)).toEqual([{ code: 'PROFILE_UNKNOWN_TARGET', file, ...positionOf(text, 'mechanical.unstable_sinz') }]);
+    const { problems } = await load([file]);
+    expect(problems[0]?.message).toContain('mechanical.unstable_sins');
+  });
+
+  it('rejects an unknown band, table, condition position and rule set, each at its own place', async () => {
+    const band = sinsVariant('category: unstable', 'category: instable');
+    expect(await problemsOf(band.file)).toEqual([{ code: 'PROFILE_UNKNOWN_TARGET', file: band.file, ...positionOf(band.text, 'instable') }]);
+
+    const at = sinsVariant('at: all/1\n    value: 11', 'at: all/7\n    value: 11');
+    expect(await problemsOf(at.file)).toEqual([{ code: 'PROFILE_UNKNOWN_TARGET', file: at.file, ...positionOf(at.text, 'all/7') }]);
+
+    const table = writeVariant(read(BREAST), [['table: histologyRadiosensitivity', 'table: histologyRadiosensitivty']], 'variant.profile.yaml');
+    expect(await problemsOf(table.file)).toEqual([{ code: 'PROFILE_UNKNOWN_TARGET', file: table.file, ...positionOf(table.text, 'histologyRadiosensitivty') }]);
+
+    const ruleset = writeVariant(read(BREAST), [['appliesTo:\n  noms: "1.x"', 'appliesTo:\n  noms: "1.x"\n  nomz: "1.x"']], 'variant.profile.yaml');
+    expect(await problemsOf(ruleset.file)).toEqual([{ code: 'PROFILE_UNKNOWN_RULESET', file: ruleset.file, ...positionOf(ruleset.text, 'nomz') }]);
+  });
+
+  it('rejects a profile written for another version of the rule set', async () => {
+    const { file, text } = sinsVariant('sins: "1.x"', 'sins: "2.x"');
+    expect(await problemsOf(file)).toEqual([{ code: 'PROFILE_VERSION_MISMATCH', file, ...positionOf(text, '"2.x"') }]);
+  });
+
+  it('rejects a band edge that leaves a gap, at the change that made it (the base rule file is fine)', async () => {
+    const { file, text } = sinsVariant('    category: unstable\n    min: 12', '    category: unstable\n    min: 14');
+    const problems = await problemsOf(file);
+    expect(problems).toContainEqual({ code: 'BAND_GAP', file, ...positionOf(text, '14', 'min: 14') });
+    expect(problems.every((p) => p.file === file)).toBe(true);
+  });
+
+  it('rejects a threshold that leaves scores no alternative holds, at the changed value', async () => {
+    const { file, text } = sinsVariant('rule: mechanical.unstable_sins\n    at: ""\n    value: 12', 'rule: mechanical.unstable_sins\n    at: ""\n    value: 15');
+    const problems = await problemsOf(file);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((p) => p.file === file && p.line === positionOf(text, 'value: 15').line)).toBe(true);
+    expect(problems.map((p) => p.code)).toContain('COMPONENT_GAP');
+  });
+
+  it('positions a problem inside an added component at its own line in the profile', async () => {
+    const { file, text } = writeVariant(read(EGFR), [['{ fact: egfrMutation, operator: equal, value: true }', '{ fact: egfrMutaton, operator: equal, value: true }']], 'variant.profile.yaml');
+    const problems = await problemsOf(file);
+    expect(problems).toContainEqual({ code: 'UNKNOWN_FACT', file, ...positionOf(text, 'egfrMutaton') });
+  });
+
+  it('reports schema problems of the profile itself: a change without a reason, a field its operation does not take', async () => {
+    const { file, text } = sinsVariant('    reason: Follows from moving 12 to the unstable band.\n', '    points: 3\n');
+    const problems = await problemsOf(file);
+    expect(problems).toContainEqual({ code: 'SCHEMA_UNKNOWN_KEY', file, ...positionOf(text, 'points: 3') });
+    expect(problems.map((p) => p.code)).toContain('SCHEMA_REQUIRED');
+  });
+});
+
+describe('institution profiles: results and trace', () => {
+  it('evaluates with the profile: SINS 12 unstable, the NOMS decision follows, and the result names profile, hash and changes', async () => {
+    const base = await evaluatePatient(sins12, (await load([])).rulesets);
+    const { rulesets, problems } = await load([SINS_12]);
+    expect(problems).toEqual([]);
+    const evaluation = await evaluatePatient(sins12, rulesets);
+
+    expect(base.lesions[0]?.results.sins).toMatchObject({ score: 12, category: 'potentially_unstable' });
+    expect(evaluation.lesions[0]?.results.sins).toMatchObject({ score: 12, category: 'unstable' });
+    expect(base.lesions[0]?.results.noms?.decision).toBe('srs');
+    expect(evaluation.lesions[0]?.results.noms?.decision).toBe('stabilization_then_srs');
+
+    const sins = evaluation.rulesets.find((r) => r.id === 'sins');
+    const baseSins = base.rulesets.find((r) => r.id === 'sins');
+    expect(sins?.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.0.0' });
+    expect(sins?.sha256).not.toBe(baseSins?.sha256);
+    expect(evaluation.profiles?.map((u) => [u.ruleset, u.changes.map((c) => c.change)])).toEqual([
+      ['sins', ['sins-unstable-band']],
+      ['noms', ['noms-intermediate-collapse', 'noms-intermediate-stable', 'noms-unstable-sins']],
+    ]);
+  });
+
+  it('marks overridden values in the trace with their published value', async () => {
+    const evaluation = await evaluatePatient(sins12, (await load([SINS_12])).rulesets);
+    const band = evaluation.trace.find((t) => t.kind === 'band' && t.ruleset === 'sins');
+    expect(band).toMatchObject({ category: 'unstable', band: { min: 12, max: 18 }, overridden: { change: 'sins-unstable-band', base: { min: 13 }, author: 'Dr B. Example, spine surgery' } });
+    const rule = evaluation.trace.find((t): t is RuleTrace => t.kind === 'rule' && t.rule === 'mechanical.unstable_sins');
+    expect(rule).toMatchObject({ fired: true, overridden: { base: { condition: { at: '', value: 13 } } } });
+    expect(rule?.conditions[0]).toMatchObject({ fact: 'sinsScore', value: 12, factResult: 12, result: true });
+  });
+
+  it('names the changes that touched the patient also when no trace is output, including rules that did not fire', async () => {
+    const evaluation = await evaluatePatient(sins12, (await load([SINS_12])).rulesets);
+    const trimmed = withTraceLevel(evaluation, 'none');
+    expect(trimmed.trace).toEqual([]);
+    // mechanical.unstable_collapse did not fire, but its changed threshold was evaluated for this lesion.
+    expect(trimmed.profiles?.[1]?.changes.map((c) => c.change)).toContain('noms-intermediate-collapse');
+  });
+
+  it('marks a table row a profile set, with the published value (none: the row is new)', async () => {
+    const patient = { primaryTumor: 'breast', lesions: [{ level: 'T6', bilskyGrade: '1a', myelopathy: false }] };
+    const evaluation = await evaluatePatient(patient, (await load([BREAST])).rulesets);
+    const lookup = evaluation.trace.find((t) => t.kind === 'lookup' && t.table === 'histologyRadiosensitivity');
+    expect(lookup).toMatchObject({ key: 'breast', value: 'radiosensitive', added: { change: 'breast-radiosensitive' } });
+    expect(lookup).not.toHaveProperty('overridden');
+  });
+
+  it('adds the EGFR component to NESMS; a missing EGFR status is a range, never a negative', async () => {
+    const { rulesets } = await load([EGFR]);
+    const patient = { primaryTumor: 'lung_nsclc', visceralMetastases: true, spinalMetastasisCount: 4, extraspinalBoneMetastasisCount: 2, albumin: 3.0, ambulatoryStatus: 'non_ambulatory' };
+    const positive = await evaluatePatient({ ...patient, egfrMutation: true }, rulesets);
+    const unknown = await evaluatePatient(patient, rulesets);
+    expect(positive.results.nesms).toMatchObject({ score: 1, category: 'nesms_1' });
+    expect(unknown.results.nesms).toMatchObject({ score: null, range: [0, 1], category: null });
+    expect(unknown.missing).toContainEqual(expect.objectContaining({ ruleset: 'nesms', input: 'egfrMutation' }));
+    const added = positive.trace.find((t): t is RuleTrace => t.kind === 'rule' && t.rule === 'egfrPositive.egfrPositiveNsclc');
+    expect(added).toMatchObject({ fired: true, points: 1, added: { change: 'egfr-point' } });
+  });
+
+  it('keeps one profile per rule set', async () => {
+    const problems = (await load([SINS_12, BREAST])).problems;
+    expect(problems.map((p) => [p.code, p.file])).toEqual([['PROFILE_NOT_APPLICABLE', BREAST]]);
+  });
+});
