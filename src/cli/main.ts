@@ -4,6 +4,7 @@ import { auditReplayCommand, type ReplayCommandOptions } from './audit-replay.js
 import { auditVerifyCommand } from './audit-verify.js';
 import { TRACE_LEVELS, type TraceLevel } from '../engine/trace-level.js';
 import { batchCommand, type BatchOptions } from './batch.js';
+import { diffCommand, type DiffOptions } from './diff.js';
 import { evaluateCommand, type EvaluateOptions } from './evaluate.js';
 import { EXIT, Exit } from './exit-codes.js';
 import { explainCommand } from './explain.js';
@@ -89,6 +90,17 @@ program
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
   .addOption(profileOption())
   .action((paths: string[], options: { format: 'text' | 'json'; profile?: string[] }) => listCommand(paths, options));
+
+program
+  .command('diff')
+  .description('compare two rule-set versions, or a rule set and the same with a profile: rule content, and with --cohort the patients whose results change')
+  .argument('<a>', 'id, id@version or id@sha256:<prefix> of an installed rule set, a rule-set file, or a profile file')
+  .argument('<b>', 'the same forms as <a>')
+  .option('--cohort <ndjson>', 'evaluate these patients (one JSON patient per line) on both sides and report what changes')
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .option('--show <n>', 'changed patients listed in text output', '20')
+  .addOption(rulesOption())
+  .action((a: string, b: string, options: DiffOptions) => diffCommand(a, b, options));
 
 const audit = program.command('audit').description('check and replay the decision records written with --record');
 

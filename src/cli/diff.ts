@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { cohortImpact, type CohortImpact } from '../diff/cohort-impact.js';
+import { loadDiffSide, type DiffSide } from '../diff/diff-side.js';
+import { structuralDiff, type StructuralChange } from '../diff/structural-diff.js';
+import { formatProblems } from '../problems/format.js';
+import { hasErrors, sortProblems } from '../problems/problem.js';
+import { BUNDLED_RULES_DIR } from '../ruleset/load-rulesets.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
+import { EXIT, Exit } from './exit-codes.js';
+
+export interface DiffOptions {
+  rules?: string[];
+  cohort?: string;
+  format: 'text' | 'json';
+  /** How many changed patients to list in text output (JSON lists all). */
+  show: string;
+}
+
+/**
+ * What changes from A to B: the rule content (thresholds, points, table entries, rules added or
+ * removed) and, with a cohort, which patients' scores, categories and decisions change and how.
+ */
+export async function diffCommand(a: string, b: string, options: DiffOptions): Promise<void> {
+  const paths = options.rules?.length ? options.rules : [BUNDLED_RULES_DIR];
+  const sides = [await loadDiffSide(a, paths, [BUNDLED_RULES_DIR]), await loadDiffSide(b, paths, [BUNDLED_RULES_DIR])];
+  const problems = sides.flatMap((s) => s.problems);
+  if (problems.length) process.stderr.write(formatProblems(sortProblems(problems)) + '\n');
+  if (hasErrors(problems)) throw new Exit(EXIT.rules);
+  if (options.cohort && !existsSync(options.cohort)) {
+    process.stderr.write(`${options.cohort}:1:1 FILE_UNREADABLE cannot read file\n`);
+    throw new Exit(EXIT.input);
+  }
+  const [before, after] = sides as [DiffSide, DiffSide];
+  const structural = changedRuleSets(before.rulesets, after.rulesets).flatMap(([x, y]) => (x && y ? structuralDiff(x.document, y.document) : []));
+  const membership = changedRuleSets(before.rulesets, after.rulesets).filter(([x, y]) => !x || !y).map(([x, y]) => ({ ruleset: (x ?? y)?.document.id, in: x ? 'A only' : 'B only' }));
+  const cohort = options.cohort ? await cohortImpact(options.cohort, before.rulesets, after.rulesets) : undefined;
+
+  if (options.format === 'json') {
+    process.stdout.write(JSON.stringify({ a: sideSummary(before), b: sideSummary(after), structural, membership, ...(cohort ? { cohort } : {}) }, null, 2) + '\n');
+  } else {
+    process.stdout.write(formatDiff(before, after, structural, cohort, Number(options.show) || 20));
+  }
+  if (cohort?.invalid.length) {
+    process.stderr.write(formatProblems(sortProblems(cohort.invalid)) + '\n');
+    throw new Exit(EXIT.input);
+  }
+}
+
+/** Pairs of the same rule set on both sides whose content differs (or that only one side has). */
+function changedRuleSets(a: readonly LoadedRuleSet[], b: readonly LoadedRuleSet[]): Array<[LoadedRuleSet | undefined, LoadedRuleSet | undefined]> {
+  const ids = [...new Set([...a, ...b].map((r) => r.document.id))].sort();
+  return ids
+    .map((id): [LoadedRuleSet | undefined, LoadedRuleSet | undefined] => [a.find((r) => r.document.id === id), b.find((r) => r.document.id === id)])
+    .filter(([x, y]) => x?.sha256 !== y?.sha256);
+}
+
+function sideSummary(side: DiffSide) {
+  return {
+    spec: side.spec,
+    rulesets: side.rulesets.map((r) => ({ id: r.document.id, version: r.document.version, sha256: r.sha256, ...(r.document.profile ? { profile: `${r.document.profile.id}@${r.document.profile.version}` } : {}) })),
+  };
+}
+
+function formatDiff(a: DiffSide, b: DiffSide, structural: readonly StructuralChange[], cohort: CohortImpact | undefined, show: number): string {
+  const lines = [`A: ${a.spec}`, `B: ${b.spec}`, ''];
+  for (const [x, y] of changedRuleSets(a.rulesets, b.rulesets)) {
+    lines.push(`${(x ?? y)?.document.id}: ${identity(x)} -> ${identity(y)}`);
+  }
+  lines.push('', structural.length ? 'Rule content' : 'Rule content: no difference');
+  for (const c of structural) {
+    const values = c.change === 'changed' ? `: ${show1(c.before)} -> ${show1(c.after)}` : c.change === 'added' ? `: ${show1(c.after)}` : '';
+    lines.push(`  ${c.change === 'changed' ? '~' : c.change === 'added' ? '+' : '-'} ${c.ruleset} ${c.path} (${c.kind}${c.change === 'changed' ? '' : `, ${c.change}`})${values}`);
+    if (c.why) lines.push(`      ${c.why.profile} ${c.why.change}: ${c.why.reason} [${c.why.author}]`);
+  }
+  if (cohort) {
+    lines.push('', `Cohort ${cohort.file}: ${cohort.patients} patients, ${cohort.changedPatients} changed${cohort.invalid.length ? `, ${cohort.invalid.length} invalid lines skipped` : ''}`);
+    for (const o of cohort.outputs) {
+      lines.push(`  ${o.output}: ${o.changed} changed in ${o.patients} patient${o.patients === 1 ? '' : 's'}`);
+      for (const t of o.transitions) lines.push(`      ${t.from} -> ${t.to}: ${t.count}`);
+    }
+    if (cohort.changed.length) {
+      lines.push('', `Changed patients${cohort.changed.length > show ? ` (first ${show} of ${cohort.changed.length}; --format json lists all)` : ''}:`);
+      for (const p of cohort.changed.slice(0, show)) {
+        const what = p.changes.map((c) => `${c.output}${c.lesion !== undefined ? `[lesion ${c.lesion + 1}]` : ''} ${c.from} -> ${c.to}`).join('; ');
+        lines.push(`  ${p.id ?? '(no id)'} (line ${p.line}): ${what}`);
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+const identity = (r: LoadedRuleSet | undefined): string =>
+  r ? `${r.document.version}${r.document.profile ? ` + profile ${r.document.profile.id}@${r.document.profile.version}` : ''} (sha256 ${r.sha256.slice(0, 12)})` : 'absent';
+
+function show1(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'absent';
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}

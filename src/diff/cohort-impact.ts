@@ -1,0 +1,96 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { evaluatePatient } from '../engine/evaluate-patient.js';
+import { parsePatientJsonLine } from '../patient/load-patient.js';
+import type { Problem } from '../problems/problem.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
+import { resultOutputs, type OutputValue } from './result-outputs.js';
+
+export interface Transition {
+  from: string;
+  to: string;
+  count: number;
+}
+
+export interface OutputImpact {
+  output: string;
+  /** Evaluations (a patient, or a lesion for lesion-scope rule sets) whose value changed. */
+  changed: number;
+  /** Patients with at least one changed value of this output. */
+  patients: number;
+  transitions: Transition[];
+}
+
+export interface ChangedPatient {
+  /** The patient's id, or null when the line has none. */
+  id: string | null;
+  line: number;
+  changes: Array<{ output: string; lesion?: number; from: string; to: string }>;
+}
+
+export interface CohortImpact {
+  file: string;
+  patients: number;
+  invalid: Problem[];
+  changedPatients: number;
+  outputs: OutputImpact[];
+  changed: ChangedPatient[];
+}
+
+/**
+ * Evaluates every patient of an NDJSON cohort on both sides and counts what changes: per output, how
+ * many evaluations and patients, and every transition (`potentially_unstable → unstable: 14`), with
+ * the changed patients listed. A bad line is reported and skipped, never guessed.
+ */
+export async function cohortImpact(file: string, a: readonly LoadedRuleSet[], b: readonly LoadedRuleSet[]): Promise<CohortImpact> {
+  const impact: CohortImpact = { file, patients: 0, invalid: [], changedPatients: 0, outputs: [], changed: [] };
+  const outputs = new Map<string, { changed: number; patients: Set<number>; transitions: Map<string, Transition> }>();
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
+    line++;
+    if (text.trim() === '') continue;
+    const { patient, problems } = parsePatientJsonLine(text, file, line);
+    if (!patient) {
+      impact.invalid.push(...problems);
+      continue;
+    }
+    impact.patients++;
+    const before = resultOutputs(await evaluatePatient(patient, a));
+    const after = resultOutputs(await evaluatePatient(patient, b));
+    const changes = compare(before, after);
+    if (!changes.length) continue;
+    impact.changedPatients++;
+    impact.changed.push({ id: typeof patient.id === 'string' ? patient.id : null, line, changes });
+    for (const c of changes) {
+      const entry = outputs.get(c.output) ?? { changed: 0, patients: new Set<number>(), transitions: new Map<string, Transition>() };
+      outputs.set(c.output, entry);
+      entry.changed++;
+      entry.patients.add(line);
+      const key = `${c.from}\u0000${c.to}`;
+      const transition = entry.transitions.get(key) ?? { from: c.from, to: c.to, count: 0 };
+      entry.transitions.set(key, { ...transition, count: transition.count + 1 });
+    }
+  }
+  impact.outputs = [...outputs.entries()]
+    .sort(([x], [y]) => x.localeCompare(y))
+    .map(([output, e]) => ({ output, changed: e.changed, patients: e.patients.size, transitions: [...e.transitions.values()].sort((x, y) => y.count - x.count || x.from.localeCompare(y.from) || x.to.localeCompare(y.to)) }));
+  return impact;
+}
+
+/** Outputs whose value differs, matched by output and lesion; an output only one side has counts as absent on the other. */
+function compare(before: readonly OutputValue[], after: readonly OutputValue[]): ChangedPatient['changes'] {
+  const key = (v: OutputValue): string => `${v.output}#${v.lesion ?? ''}`;
+  const old = new Map(before.map((v) => [key(v), v]));
+  const now = new Map(after.map((v) => [key(v), v]));
+  const changes: ChangedPatient['changes'] = [];
+  for (const k of new Set([...old.keys(), ...now.keys()])) {
+    const x = old.get(k);
+    const y = now.get(k);
+    const from = x?.value ?? 'absent';
+    const to = y?.value ?? 'absent';
+    if (from === to) continue;
+    const v = (x ?? y) as OutputValue;
+    changes.push({ output: v.output, ...(v.lesion !== undefined ? { lesion: v.lesion } : {}), from, to });
+  }
+  return changes;
+}

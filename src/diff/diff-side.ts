@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import type { Problem } from '../problems/problem.js';
+import { loadRuleSetFile } from '../ruleset/load-ruleset.js';
+import { loadRuleSets } from '../ruleset/load-rulesets.js';
+import { parsePick } from '../ruleset/select-versions.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
+import { readSourceFile } from '../source/source-document.js';
+
+export interface DiffSide {
+  /** As given on the command line. */
+  spec: string;
+  /** Every rule set evaluated on this side: the installed ones with this side's version or profile. */
+  rulesets: LoadedRuleSet[];
+  problems: Problem[];
+}
+
+/**
+ * One side of `spinemets diff`, the whole pipeline of rule sets with one thing changed:
+ * - `id` or `id@version` / `id@sha256:prefix`: that installed version (default: the newest);
+ * - a profile file (YAML with a `profile:` key): the installed rule sets with the profile applied;
+ * - a rule-set file: that file in place of the installed rule set with its id (a local edit).
+ */
+export async function loadDiffSide(spec: string, paths: readonly string[], library: readonly string[]): Promise<DiffSide> {
+  const options = { library };
+  if (!existsSync(spec)) {
+    const load = await loadRuleSets(paths, { ...options, pick: [parsePick(spec)] });
+    return { spec, rulesets: load.rulesets, problems: load.problems };
+  }
+  const isProfile = readSourceFile(spec).scalarAt(['profile']) !== undefined;
+  if (isProfile) {
+    const load = await loadRuleSets(paths, { ...options, profiles: [spec] });
+    return { spec, rulesets: load.rulesets, problems: load.problems };
+  }
+  const installed = await loadRuleSets(paths, options);
+  const local = await loadRuleSetFile(spec);
+  const replacement = local.ruleset;
+  if (!replacement) return { spec, rulesets: [], problems: [...installed.problems, ...local.problems] };
+  const others = installed.rulesets.filter((r) => r.document.id !== replacement.document.id);
+  return { spec, rulesets: [...others, replacement], problems: installed.problems };
+}

@@ -1,0 +1,47 @@
+import type { Evaluation, RuleSetResult } from '../engine/types.js';
+
+/** One clinical output of an evaluation, as compared between two rule-set versions. */
+export interface OutputValue {
+  /** `ruleset.output`, e.g. `sins.category`, `noms.decision`, `lesion-plan.recommendations`. */
+  output: string;
+  /** Index of the lesion for lesion-scope rule sets. */
+  lesion?: number;
+  /** The value as text: a number, a range `9–12`, a category, a list of recommendations; `undetermined` for null. */
+  value: string;
+}
+
+const UNDETERMINED = 'undetermined';
+
+/**
+ * The outputs a clinician acts on, flattened: every score (a range when open), category,
+ * classification value and the recommendations that apply or may apply. Trace and wording are left
+ * out: a diff counts what changes for patients, not how it is explained.
+ */
+export function resultOutputs(evaluation: Evaluation): OutputValue[] {
+  const values: OutputValue[] = [];
+  const add = (id: string, result: RuleSetResult, lesion?: number): void => {
+    const push = (name: string, value: string): void => void values.push({ output: `${id}.${name}`, ...(lesion !== undefined ? { lesion } : {}), value });
+    if ('score' in result) push('score', scoreText(result.score ?? null, result.range ?? null));
+    if (result.category !== undefined) push('category', result.category ?? UNDETERMINED);
+    for (const [name, sub] of Object.entries(result.subscores ?? {})) {
+      push(`${name}.score`, scoreText(sub.score, sub.range));
+      if (sub.category !== undefined) push(`${name}.category`, sub.category ?? UNDETERMINED);
+    }
+    for (const [name, c] of Object.entries(result.classifications ?? {})) push(name, c.value ?? UNDETERMINED);
+    if (result.recommendations) {
+      const list = (status: string): string => result.recommendations?.filter((r) => r.status === status).map((r) => r.id).sort().join(', ') || 'none';
+      push('recommendations', list('applies'));
+      push('possibleRecommendations', list('possible'));
+    }
+  };
+  for (const [id, result] of Object.entries(evaluation.results)) add(id, result);
+  evaluation.lesions.forEach((lesion, i) => {
+    for (const [id, result] of Object.entries(lesion.results)) add(id, result, i);
+  });
+  return values;
+}
+
+function scoreText(score: number | null, range: [number, number] | null): string {
+  if (score !== null) return String(score);
+  return range ? `${range[0]}–${range[1]}` : UNDETERMINED;
+}

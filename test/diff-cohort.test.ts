@@ -1,0 +1,113 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateCohort, type Patient } from '../bench/cohort.js';
+import { evaluatePatient } from '../src/engine/evaluate-patient.js';
+import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
+import { read, SINS_FILE } from './support/mutate.js';
+import { runCli } from './support/run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'spinemets-diff-'));
+const COHORT = join(dir, 'cohort.ndjson');
+const cohort: Patient[] = generateCohort(200, 20261127);
+
+/** A profile with one change, written beside the cohort. */
+function profile(name: string, appliesTo: string, change: string): string {
+  const file = join(dir, `${name}.profile.yaml`);
+  writeFileSync(
+    file,
+    [`profile: ${name}`, 'version: 1.0.0', `title: ${name}`, 'institution: Test hospital', 'appliesTo:', `  ${appliesTo}`, 'changes:', change].join('\n') + '\n',
+  );
+  return file;
+}
+
+const SINS_BANDS_12 = profile(
+  'sins-bands-12',
+  'sins: "1.x"',
+  [
+    '  - { id: unstable-12, op: set-band, ruleset: sins, category: unstable, min: 12, reason: test, author: test }',
+    '  - { id: potentially-11, op: set-band, ruleset: sins, category: potentially_unstable, max: 11, reason: test, author: test }',
+  ].join('\n'),
+);
+const BREAST = profile('breast', 'noms: "1.x"', '  - { id: breast, op: set-table, ruleset: noms, table: histologyRadiosensitivity, key: breast, value: radiosensitive, reason: test, author: test }');
+
+interface DiffJson {
+  structural: Array<{ ruleset: string; path: string; kind: string; change: string; before?: unknown; after?: unknown; why?: { change: string } }>;
+  cohort: { patients: number; changedPatients: number; changed: Array<{ id: string }>; outputs: Array<{ output: string; transitions: Array<{ from: string; to: string; count: number }> }> };
+}
+
+function diff(a: string, b: string): DiffJson {
+  const { code, stdout, stderr } = runCli(['diff', a, b, '--cohort', COHORT, '--format', 'json']);
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  return JSON.parse(stdout) as DiffJson;
+}
+
+/** The SINS category of a total range under bands [stable max, potentially unstable max]; null when the range spans bands. */
+function category(range: [number, number], stableMax: number, potentiallyMax: number): string | null {
+  const of = (t: number): string => (t <= stableMax ? 'stable' : t <= potentiallyMax ? 'potentially_unstable' : 'unstable');
+  return of(range[0]) === of(range[1]) ? of(range[0]) : null;
+}
+
+beforeAll(() => writeFileSync(COHORT, cohort.map((p) => JSON.stringify(p)).join('\n') + '\n'));
+
+describe('spinemets diff --cohort: which patients a change affects, and no others', () => {
+  it('a SINS unstable threshold of 12 changes exactly the patients with a lesion whose SINS category moves', async () => {
+    const rulesets = (await loadRuleSets([BUNDLED_RULES_DIR])).rulesets;
+    const expected: string[] = [];
+    for (const patient of cohort) {
+      const evaluation = await evaluatePatient(patient as Record<string, unknown>, rulesets);
+      const moves = evaluation.lesions.some((l) => {
+        const range = l.results.sins?.range;
+        return range ? category(range, 6, 12) !== category(range, 6, 11) : false;
+      });
+      if (moves) expected.push(String(patient.id));
+    }
+    expect(expected.length).toBeGreaterThan(5);
+
+    const result = diff(SINS_FILE, SINS_BANDS_12);
+    expect(result.cohort.patients).toBe(200);
+    expect(result.cohort.changed.map((p) => p.id).sort()).toEqual(expected.sort());
+    const sins = result.cohort.outputs.find((o) => o.output === 'sins.category');
+    expect(sins?.transitions.every((t) => t.to === 'unstable' || t.from === 'potentially_unstable')).toBe(true);
+    expect(result.structural).toContainEqual({ ruleset: 'sins', path: 'score.bands[unstable].min', kind: 'band', change: 'changed', before: 13, after: 12, why: expect.objectContaining({ change: 'unstable-12' }) });
+  });
+
+  it('a radiosensitivity table entry changes exactly the breast cancer patients with a lesion and no stated radiosensitivity', () => {
+    const expected = cohort.filter((p) => p.primaryTumor === 'breast' && (p.lesions?.length ?? 0) > 0).map((p) => String(p.id));
+    expect(expected.length).toBeGreaterThan(2);
+    const result = diff('noms', BREAST);
+    expect(result.cohort.changed.map((p) => p.id).sort()).toEqual(expected.sort());
+    const oncologic = result.cohort.outputs.find((o) => o.output === 'noms.oncologic');
+    expect(oncologic?.transitions).toEqual([{ from: 'undetermined', to: 'radiosensitive', count: expect.any(Number) }]);
+    expect(result.structural).toEqual([
+      expect.objectContaining({ ruleset: 'noms', path: 'tables.histologyRadiosensitivity.rows.breast', kind: 'table entry', change: 'added', after: { value: 'radiosensitive' } }),
+    ]);
+  });
+
+  it('compares two versions of a rule set: a local edit of the unstable band reads as band changes, the same patients change', () => {
+    const local = join(dir, 'sins-1.1.0.yaml');
+    writeFileSync(
+      local,
+      read(SINS_FILE)
+        .replace('version: 1.0.0', 'version: 1.1.0')
+        .replace('changelog:\n', 'changelog:\n  - version: 1.1.0\n    date: "2026-11-27"\n    author: test\n    changes: Unstable from 12.\n')
+        .replace('min: 7\n      max: 12', 'min: 7\n      max: 11')
+        .replace('min: 13\n      max: 18', 'min: 12\n      max: 18'),
+    );
+    const byVersion = diff('sins', local);
+    const byProfile = diff('sins', SINS_BANDS_12);
+    expect(byVersion.structural.filter((c) => c.kind === 'band')).toEqual([
+      expect.objectContaining({ path: 'score.bands[potentially_unstable].max', before: 12, after: 11 }),
+      expect.objectContaining({ path: 'score.bands[unstable].min', before: 13, after: 12 }),
+    ]);
+    expect(byVersion.cohort.changed.map((p) => p.id)).toEqual(byProfile.cohort.changed.map((p) => p.id));
+  });
+
+  it('reports nothing when both sides are the same', () => {
+    const result = diff('sins', SINS_FILE);
+    expect(result.structural).toEqual([]);
+    expect(result.cohort.changedPatients).toBe(0);
+  });
+});
