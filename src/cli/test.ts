@@ -1,11 +1,10 @@
-import { basename, dirname, join } from 'node:path';
-import { readdirSync } from 'node:fs';
-import { findCaseFiles, loadCaseFile, type Supersession, type TestCase } from '../cases/load-cases.js';
-import { runCase, type CaseOutcome } from '../cases/run-case.js';
+import { collectCases } from '../cases/collect-cases.js';
+import { runCases } from '../cases/run-cases.js';
 import { formatProblems } from '../problems/format.js';
-import { hasErrors, sortProblems, type Problem } from '../problems/problem.js';
+import { hasErrors, sortProblems } from '../problems/problem.js';
 import { BUNDLED_RULES_DIR } from '../ruleset/load-rulesets.js';
 import { EXIT, Exit } from './exit-codes.js';
+import { formatCaseResult, formatTally } from './format-cases.js';
 import { loadRulesOrExit } from './load-rules.js';
 
 /**
@@ -18,62 +17,12 @@ export async function testCommand(paths: string[], options: { profile?: string[]
   const roots = paths.length ? paths : [BUNDLED_RULES_DIR];
   const profiles = options.profile ?? [];
   const rulesets = await loadRulesOrExit(roots, [], profiles);
-  const problems: Problem[] = [];
-  const cases: Array<TestCase & { base: boolean }> = [];
-  const supersedes: Supersession[] = [];
-  const files = [...findCaseFiles(roots).map((file) => ({ file, base: true })), ...profiles.flatMap(profileCaseFiles).map((file) => ({ file, base: false }))];
-  for (const { file, base } of files) {
-    const loaded = loadCaseFile(file);
-    problems.push(...loaded.problems);
-    cases.push(...loaded.cases.map((c) => ({ ...c, base })));
-    supersedes.push(...loaded.supersedes);
-  }
-  for (const s of supersedes) {
-    if (!cases.some((c) => c.name === s.case)) {
-      problems.push({ code: 'CASE_SUPERSEDED_UNKNOWN', severity: 'error', message: `no case is named "${s.case}"`, file: s.file, line: s.line, column: s.column, path: '/supersedes' });
-    }
-  }
-  if (problems.length) process.stdout.write(formatProblems(sortProblems(problems)) + '\n');
-  if (hasErrors(problems)) throw new Exit(EXIT.rules);
+  const collection = collectCases(roots, profiles);
+  if (collection.problems.length) process.stdout.write(formatProblems(sortProblems(collection.problems)) + '\n');
+  if (hasErrors(collection.problems)) throw new Exit(EXIT.rules);
 
-  let failed = 0;
-  let skipped = 0;
-  for (const testCase of cases) {
-    const superseded = supersedes.find((s) => s.case === testCase.name);
-    if (superseded) {
-      skipped++;
-      process.stdout.write(`SKIP ${testCase.ruleset}: ${testCase.name} (superseded by the profile: ${superseded.reason})\n`);
-      continue;
-    }
-    const outcome = await runCase(testCase, rulesets, { baseRulesOnly: testCase.base && profiles.length > 0 });
-    if (!outcome.passed) failed++;
-    process.stdout.write(formatOutcome(outcome));
-  }
-  process.stdout.write(`\n${cases.length - failed - skipped} passed, ${failed} failed${skipped ? `, ${skipped} superseded by the profile` : ''}\n`);
-  if (failed > 0 || cases.length === 0) throw new Exit(EXIT.rules);
-}
-
-/**
- * A profile's cases sit beside it: `hospital.profile.yaml` → `hospital.profile.test.yaml`, and one file
- * per further rule set it affects, e.g. `hospital.profile.lmnop.test.yaml`.
- */
-function profileCaseFiles(profile: string): string[] {
-  const stem = basename(profile).replace(/\.ya?ml$/, '');
-  const folder = dirname(profile);
-  const ours = (name: string): boolean => name.startsWith(`${stem}.`) && /^(\.[a-z0-9-]+)?\.test\.ya?ml$/.test(name.slice(stem.length));
-  return readdirSync(folder).filter(ours).sort().map((name) => join(folder, name));
-}
-
-function formatOutcome(outcome: CaseOutcome): string {
-  const c = outcome.case;
-  const head = `${outcome.passed ? 'PASS' : 'FAIL'} ${c.ruleset}: ${c.name} (${c.file}:${c.line})\n`;
-  if (outcome.passed) return head;
-  if (outcome.error) return head + `  ${outcome.error}\n`;
-  const lines: string[] = [];
-  for (const key of Object.keys(outcome.expected)) {
-    const expected = JSON.stringify((outcome.expected as Record<string, unknown>)[key]);
-    const actual = JSON.stringify(outcome.actual[key]);
-    if (expected !== actual) lines.push(`  ${key}:`, `    - expected ${expected}`, `    + actual   ${actual}`);
-  }
-  return head + lines.join('\n') + '\n';
+  const run = await runCases(collection, rulesets, { profiled: profiles.length > 0 });
+  for (const result of run.results) process.stdout.write(formatCaseResult(result));
+  process.stdout.write(`\n${formatTally(run)}\n`);
+  if (run.failed > 0 || collection.cases.length === 0) throw new Exit(EXIT.rules);
 }

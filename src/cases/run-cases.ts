@@ -1,0 +1,35 @@
+import type { LoadedRuleSet } from '../ruleset/types.js';
+import type { CaseCollection, CollectedCase } from './collect-cases.js';
+import type { Supersession } from './load-cases.js';
+import { runCase, type CaseOutcome } from './run-case.js';
+
+export type CaseResult = CaseOutcome | { case: CollectedCase; superseded: Supersession };
+
+export interface CaseRun {
+  results: CaseResult[];
+  passed: number;
+  failed: number;
+  superseded: number;
+}
+
+/**
+ * Runs the collected cases (those `only` keeps) on the rule sets. Under a profile, a base case listed in
+ * a profile's `supersedes` is skipped with its reason, and the base cases speak about base rules only.
+ */
+export async function runCases(collection: CaseCollection, rulesets: readonly LoadedRuleSet[], options: { profiled: boolean; only?: (c: CollectedCase) => boolean }): Promise<CaseRun> {
+  const run: CaseRun = { results: [], passed: 0, failed: 0, superseded: 0 };
+  for (const testCase of collection.cases) {
+    if (options.only && !options.only(testCase)) continue;
+    const superseded = collection.supersedes.find((s) => s.case === testCase.name);
+    if (superseded) {
+      run.superseded++;
+      run.results.push({ case: testCase, superseded });
+      continue;
+    }
+    const outcome = await runCase(testCase, rulesets, { baseRulesOnly: testCase.base && options.profiled });
+    if (outcome.passed) run.passed++;
+    else run.failed++;
+    run.results.push(outcome);
+  }
+  return run;
+}
