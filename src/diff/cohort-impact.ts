@@ -4,7 +4,7 @@ import { evaluatePatient } from '../engine/evaluate-patient.js';
 import { parsePatientJsonLine } from '../patient/load-patient.js';
 import type { Problem } from '../problems/problem.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
-import { resultOutputs, type OutputValue } from './result-outputs.js';
+import { compareOutputs, resultOutputs, type OutputChange } from './result-outputs.js';
 
 export interface Transition {
   from: string;
@@ -25,7 +25,7 @@ export interface ChangedPatient {
   /** The patient's id, or null when the line has none. */
   id: string | null;
   line: number;
-  changes: Array<{ output: string; lesion?: number; from: string; to: string }>;
+  changes: OutputChange[];
 }
 
 export interface CohortImpact {
@@ -57,7 +57,7 @@ export async function cohortImpact(file: string, a: readonly LoadedRuleSet[], b:
     impact.patients++;
     const before = resultOutputs(await evaluatePatient(patient, a));
     const after = resultOutputs(await evaluatePatient(patient, b));
-    const changes = compare(before, after);
+    const changes = compareOutputs(before, after);
     if (!changes.length) continue;
     impact.changedPatients++;
     impact.changed.push({ id: typeof patient.id === 'string' ? patient.id : null, line, changes });
@@ -75,22 +75,4 @@ export async function cohortImpact(file: string, a: readonly LoadedRuleSet[], b:
     .sort(([x], [y]) => x.localeCompare(y))
     .map(([output, e]) => ({ output, changed: e.changed, patients: e.patients.size, transitions: [...e.transitions.values()].sort((x, y) => y.count - x.count || x.from.localeCompare(y.from) || x.to.localeCompare(y.to)) }));
   return impact;
-}
-
-/** Outputs whose value differs, matched by output and lesion; an output only one side has counts as absent on the other. */
-function compare(before: readonly OutputValue[], after: readonly OutputValue[]): ChangedPatient['changes'] {
-  const key = (v: OutputValue): string => `${v.output}#${v.lesion ?? ''}`;
-  const old = new Map(before.map((v) => [key(v), v]));
-  const now = new Map(after.map((v) => [key(v), v]));
-  const changes: ChangedPatient['changes'] = [];
-  for (const k of new Set([...old.keys(), ...now.keys()])) {
-    const x = old.get(k);
-    const y = now.get(k);
-    const from = x?.value ?? 'absent';
-    const to = y?.value ?? 'absent';
-    if (from === to) continue;
-    const v = (x ?? y) as OutputValue;
-    changes.push({ output: v.output, ...(v.lesion !== undefined ? { lesion: v.lesion } : {}), from, to });
-  }
-  return changes;
 }

@@ -10,6 +10,13 @@ export interface OutputValue {
   value: string;
 }
 
+export interface OutputChange {
+  output: string;
+  lesion?: number;
+  from: string;
+  to: string;
+}
+
 const UNDETERMINED = 'undetermined';
 
 /**
@@ -44,4 +51,22 @@ export function resultOutputs(evaluation: Evaluation): OutputValue[] {
 function scoreText(score: number | null, range: [number, number] | null): string {
   if (score !== null) return String(score);
   return range ? `${range[0]}–${range[1]}` : UNDETERMINED;
+}
+
+/** Outputs whose value differs, matched by output and lesion; an output only one side has counts as absent on the other. */
+export function compareOutputs(before: readonly OutputValue[], after: readonly OutputValue[]): OutputChange[] {
+  const key = (v: OutputValue): string => `${v.output}#${v.lesion ?? ''}`;
+  const old = new Map(before.map((v) => [key(v), v]));
+  const now = new Map(after.map((v) => [key(v), v]));
+  const changes: OutputChange[] = [];
+  for (const k of new Set([...old.keys(), ...now.keys()])) {
+    const x = old.get(k);
+    const y = now.get(k);
+    const from = x?.value ?? 'absent';
+    const to = y?.value ?? 'absent';
+    if (from === to) continue;
+    const v = (x ?? y) as OutputValue;
+    changes.push({ output: v.output, ...(v.lesion !== undefined ? { lesion: v.lesion } : {}), from, to });
+  }
+  return changes;
 }
