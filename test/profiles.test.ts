@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { withTraceLevel } from '../src/engine/trace-level.js';
 import type { RuleTrace } from '../src/engine/types.js';
+import { renderReport } from '../src/report/html-report.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { positionOf, read, writeVariant } from './support/mutate.js';
 
@@ -139,6 +140,14 @@ describe('institution profiles: results and trace', () => {
     expect(unknown.missing).toContainEqual(expect.objectContaining({ ruleset: 'nesms', input: 'egfrMutation' }));
     const added = positive.trace.find((t): t is RuleTrace => t.kind === 'rule' && t.rule === 'egfrPositive.egfrPositiveNsclc');
     expect(added).toMatchObject({ fired: true, points: 1, added: { change: 'egfr-point' } });
+  });
+
+  it('shows the institution changes, with the published values, in the HTML audit report', async () => {
+    const evaluation = await evaluatePatient(sins12, (await load([SINS_12])).rulesets);
+    const html = renderReport({ evaluation });
+    expect(html).toContain('Institution profile changes used');
+    expect(html).toMatch(/<code>sins-unstable-band<\/code> \(set-band\)<\/td><td>\{&quot;min&quot;:13\}/);
+    expect(html).toContain('changed by sins-unstable-12@1.0.0</strong> (noms-unstable-sins');
   });
 
   it('keeps one profile per rule set', async () => {

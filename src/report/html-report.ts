@@ -2,7 +2,7 @@ import type { ClassificationResult, ComponentResult, Evaluation, RuleSetResult, 
 
 /** What a report is made from: an evaluation (the JSON output), and the decision record around it if any. */
 export interface ReportSource {
-  evaluation: Pick<Evaluation, 'results' | 'lesions' | 'missing' | 'warnings' | 'trace'> & {
+  evaluation: Pick<Evaluation, 'results' | 'lesions' | 'missing' | 'warnings' | 'trace' | 'profiles'> & {
     patient?: { id: string | null };
     rulesets: Array<{ id: string; version: string; sha256: string; title?: string }>;
   };
@@ -19,6 +19,7 @@ export function renderReport(source: ReportSource): string {
   const title = `Decision report${evaluation.patient?.id ? ` — patient ${evaluation.patient.id}` : ''}`;
   const sections = [
     identity(source),
+    ...(evaluation.profiles?.length ? [section('Institution profile changes used', profilesBlock(evaluation.profiles))] : []),
     section('Inputs as read by the rule sets', inputsTable(evaluation.trace)),
     section('Patient results', resultsBlock(evaluation.results)),
     ...evaluation.lesions.map((lesion, i) => section(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, resultsBlock(lesion.results))),
@@ -92,6 +93,14 @@ function notes(evaluation: ReportSource['evaluation']): string {
   return `<h3>Missing</h3><ul>${missing.join('') || '<li>none</li>'}</ul><h3>Notes</h3><ul>${warnings.join('') || '<li>none</li>'}</ul>`;
 }
 
+/** Each institution change next to the published value it replaced, so no one reads it as the paper's. */
+function profilesBlock(profiles: NonNullable<Evaluation['profiles']>): string {
+  const rows = profiles.flatMap((use) =>
+    use.changes.map((c) => `<tr><td>${esc(use.ruleset)}</td><td>${esc(use.profile)}<br><code>${esc(use.sha256.slice(0, 16))}</code></td><td><code>${esc(c.change)}</code> (${esc(c.op)})</td><td>${c.base ? value(c.base) : 'added'}</td><td>${esc(c.reason)}</td><td>${esc(c.author)}</td></tr>`),
+  );
+  return `<table><thead><tr><th>rule set</th><th>profile</th><th>change</th><th>published value</th><th>reason</th><th>author</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 function rulesBlock(trace: readonly TraceEntry[]): string {
   return trace
     .filter((t): t is RuleTrace => t.kind === 'rule')
@@ -101,9 +110,15 @@ function rulesBlock(trace: readonly TraceEntry[]): string {
       const conditions = r.conditions.map((c) => `<tr><td><code>${esc(c.at || '(root)')}</code></td><td>${esc(c.fact)}</td><td>${esc(c.operator)}</td><td>${value(c.value)}</td><td>${value(c.factResult)}</td><td>${c.result === null ? 'undecided' : String(c.result)}</td></tr>`);
       return `<details class="rule ${r.fired === true ? 'fired' : ''}" data-rule="${esc(r.rule)}"><summary>${esc(r.ruleset)}${r.lesion === undefined ? '' : ` [lesion ${r.lesion + 1}]`} <code>${esc(r.rule)}</code>: ${state}${effect}</summary>
 <table><thead><tr><th>at</th><th>fact</th><th>operator</th><th>value</th><th>fact value</th><th>result</th></tr></thead><tbody>${conditions.join('')}</tbody></table>
-<p class="ref">${esc(r.reference)}${r.missing?.length ? ` — missing: ${esc(r.missing.join(', '))}` : ''}${r.unconfirmed ? ` — UNCONFIRMED: ${esc(r.unconfirmed)}` : ''}</p></details>`;
+<p class="ref">${esc(r.reference)}${r.missing?.length ? ` — missing: ${esc(r.missing.join(', '))}` : ''}${r.unconfirmed ? ` — UNCONFIRMED: ${esc(r.unconfirmed)}` : ''}${profileNote(r)}</p></details>`;
     })
     .join('\n');
+}
+
+function profileNote(r: RuleTrace): string {
+  const mark = r.overridden ?? r.added;
+  if (!mark) return '';
+  return ` — <strong>${r.overridden ? 'changed' : 'added'} by ${esc(mark.profile)}</strong> (${esc(mark.change)}${mark.base ? `; published: ${value(mark.base)}` : ''})`;
 }
 
 function references(trace: readonly TraceEntry[]): string {

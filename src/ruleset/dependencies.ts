@@ -44,3 +44,18 @@ export function withRequirements(targets: readonly LoadedRuleSet[], available: r
   targets.forEach(add);
   return [...needed.values()];
 }
+
+/** `ids` and every rule set that requires one of them, transitively: what a change to `ids` can affect. */
+export function requiredBy(ids: readonly string[], available: readonly LoadedRuleSet[]): Set<string> {
+  const affected = new Set(ids);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const r of available) {
+      if (!affected.has(r.document.id) && (r.document.requires ?? []).some((id) => affected.has(id))) {
+        affected.add(r.document.id);
+        grew = true;
+      }
+    }
+  }
+  return affected;
+}
