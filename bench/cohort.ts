@@ -157,3 +157,37 @@ export function generateCohort(n: number, seed: number, options: CohortOptions =
   const d = new Draw(mulberry32(seed));
   return Array.from({ length: n }, (_, i) => generatePatient(d, i, missingRate, seed));
 }
+
+/**
+ * The cohort plus what NOMS, the prognostic scores and the plan read (performance status, Frankel grade,
+ * Bilsky grade, radiosensitivity, ...), each given with probability 0.75: the whole pipeline, with every
+ * rule set exploring missing values. Deterministic like generateCohort; used by the compiled-evaluator
+ * differential (CI and bench/differential.ts) and the pipeline benchmark.
+ */
+export function generatePipelineCohort(n: number, seed: number, options: CohortOptions = {}): Array<Record<string, unknown>> {
+  const next = mulberry32(seed);
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
+  const maybe = (p: Record<string, unknown>, key: string, value: unknown): void => {
+    if (next() > 0.25) p[key] = value;
+  };
+  return generateCohort(n, seed, options).map((base) => {
+    const p: Record<string, unknown> = { ...base, lesions: base.lesions?.map((l) => ({ ...l })) };
+    maybe(p, 'toleratesSurgery', next() < 0.7);
+    maybe(p, 'estimatedSurvivalMonths', pick([1, 3, 4, 12, 24, 36]));
+    maybe(p, 'karnofsky', pick([10, 40, 50, 70, 80, 100]));
+    maybe(p, 'ecog', pick([0, 1, 2, 3, 4]));
+    maybe(p, 'frankelGrade', pick(['A', 'B', 'C', 'D', 'E']));
+    maybe(p, 'previousChemotherapy', next() < 0.5);
+    maybe(p, 'radiosensitivity', pick(['radiosensitive', 'radioresistant']));
+    maybe(p, 'metastasisTiming', pick(['synchronous', 'metachronous']));
+    maybe(p, 'srsAvailable', next() < 0.8);
+    maybe(p, 'age', pick([40, 55, 56, 70]));
+    maybe(p, 'crp', { value: pick([0.2, 0.4, 5]), unit: pick(['mg/dL', 'mg/L']) });
+    if (p.visceralMetastases === false) maybe(p, 'visceralMetastasesResectability', 'none');
+    for (const lesion of (p.lesions as Array<Record<string, unknown>> | undefined) ?? []) {
+      maybe(lesion, 'bilskyGrade', pick(['0', '1a', '1b', '1c', '2', '3']));
+      maybe(lesion, 'myelopathy', next() < 0.3);
+    }
+    return p;
+  });
+}

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateCohort, mulberry32 } from '../bench/cohort.js';
+import { generatePipelineCohort } from '../bench/cohort.js';
 import { compileRules } from '../src/engine/compiled-rules.js';
 import { traceConditions } from '../src/engine/condition-trace.js';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { ruleRunner } from '../src/engine/run-rules.js';
+import { TRACE_LEVELS, withTraceLevel } from '../src/engine/trace-level.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { validator } from '../src/source/schemas.js';
 import { bundledRuleSets } from './support/bundled.js';
@@ -17,34 +18,7 @@ beforeAll(async () => {
   rulesets = await bundledRuleSets();
 });
 
-/** The bench cohort plus what NOMS, the prognostic scores and the plan read, each sometimes missing. */
-function cohort(n: number, seed: number): Array<Record<string, unknown>> {
-  const next = mulberry32(seed);
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
-  const maybe = (p: Record<string, unknown>, key: string, value: unknown): void => {
-    if (next() > 0.25) p[key] = value;
-  };
-  return generateCohort(n, seed, { missingRate: 0.2 }).map((base) => {
-    const p: Record<string, unknown> = { ...base, lesions: base.lesions?.map((l) => ({ ...l })) };
-    maybe(p, 'toleratesSurgery', next() < 0.7);
-    maybe(p, 'estimatedSurvivalMonths', pick([1, 3, 4, 12, 24, 36]));
-    maybe(p, 'karnofsky', pick([10, 40, 50, 70, 80, 100]));
-    maybe(p, 'ecog', pick([0, 1, 2, 3, 4]));
-    maybe(p, 'frankelGrade', pick(['A', 'B', 'C', 'D', 'E']));
-    maybe(p, 'previousChemotherapy', next() < 0.5);
-    maybe(p, 'radiosensitivity', pick(['radiosensitive', 'radioresistant']));
-    maybe(p, 'metastasisTiming', pick(['synchronous', 'metachronous']));
-    maybe(p, 'srsAvailable', next() < 0.8);
-    maybe(p, 'age', pick([40, 55, 56, 70]));
-    maybe(p, 'crp', { value: pick([0.2, 0.4, 5]), unit: pick(['mg/dL', 'mg/L']) });
-    if (p.visceralMetastases === false) maybe(p, 'visceralMetastasesResectability', 'none');
-    for (const lesion of (p.lesions as Array<Record<string, unknown>> | undefined) ?? []) {
-      maybe(lesion, 'bilskyGrade', pick(['0', '1a', '1b', '1c', '2', '3']));
-      maybe(lesion, 'myelopathy', next() < 0.3);
-    }
-    return p;
-  });
-}
+const cohort = (n: number, seed: number): Array<Record<string, unknown>> => generatePipelineCohort(n, seed, { missingRate: 0.2 });
 
 describe('the compiled evaluator against json-rules-engine (the reference semantics)', () => {
   it('gives identical results and traces for whole evaluations of random patients over every bundled rule set', async () => {
@@ -58,6 +32,24 @@ describe('the compiled evaluator against json-rules-engine (the reference semant
       if (JSON.stringify(compiled) !== JSON.stringify(reference)) differences.push(patient);
     }
     expect(differences.slice(0, 3)).toEqual([]);
+  }, TIMEOUT);
+
+  it('builds at each trace level exactly what filtering the full trace to that level gives', async () => {
+    const differences: unknown[] = [];
+    for (const patient of cohort(PATIENTS / 3, 8118)) {
+      const full = await evaluatePatient(patient, rulesets, { trace: 'full' });
+      for (const level of TRACE_LEVELS) {
+        for (const evaluator of ['compiled', 'json-rules-engine'] as const) {
+          const direct = await evaluatePatient(patient, rulesets, { trace: level, evaluator });
+          if (JSON.stringify(direct) !== JSON.stringify(withTraceLevel(full, level))) differences.push({ level, evaluator, patient });
+        }
+      }
+    }
+    expect(differences.slice(0, 3)).toEqual([]);
+    // The levels differ: the sample has unfired rules and input entries that only `full` keeps.
+    const sample = await evaluatePatient(cohort(1, 8118)[0] ?? {}, rulesets, { trace: 'rules' });
+    expect(sample.trace.length).toBeGreaterThan(0);
+    expect(sample.trace.every((t) => (t.kind === 'rule' ? t.fired === true : ['total', 'band', 'precedence'].includes(t.kind)))).toBe(true);
   }, TIMEOUT);
 
   it('agrees with json-rules-engine rule by rule, including the results of nested all/any/not nodes', async () => {

@@ -13,7 +13,8 @@ export interface EvaluateOptions extends RecordOptions {
 
 export async function evaluateCommand(file: string, options: EvaluateOptions): Promise<void> {
   const recorder = openRecorder(options);
-  const { patient, rulesets, evaluation } = await evaluateFile(file, options);
+  // A decision record always keeps the full trace; otherwise only the level shown is built.
+  const { patient, rulesets, evaluation } = await evaluateFile(file, { ...options, trace: recorder ? 'full' : options.trace });
   // Recorded durably before the result is shown: no decision goes out without its record.
   await recorder?.record(patient, evaluation, rulesets);
   const shown = withTraceLevel(evaluation, options.trace ?? 'full');

@@ -3,25 +3,20 @@ import type { Condition, Scalar } from '../ruleset/types.js';
 import type { EvaluatedNode, RuleOutcome, RuleToRun } from './run-rules.js';
 
 /**
- * A synchronous evaluator of the json-rules-engine condition format, built once per rule list from
+ * A synchronous evaluator of the json-rules-engine condition format, built once per condition from
  * closures (no eval of rule-file text). It reproduces json-rules-engine 7's semantics for the plain
  * operators — a fact validator before numeric comparisons, every child of all/any evaluated, `not`
  * negating — and leaves the same result objects (factResult, result) that the trace is built from.
- * json-rules-engine stays the reference: test/compiled-evaluator.test.ts compares whole evaluations.
- * Returns undefined for a construct it does not implement (a `path`, a decorated operator), so the
- * caller falls back to json-rules-engine.
+ * json-rules-engine stays the reference: test/compiled-evaluator.test.ts and bench/differential.ts
+ * compare whole evaluations. A construct it does not implement (a `path`, a decorated operator) makes
+ * it return undefined, so the caller falls back to json-rules-engine.
  */
 export function compileRules(rules: readonly RuleToRun[]): ((facts: Record<string, Scalar>) => Map<string, RuleOutcome>) | undefined {
   const compiled: Array<{ name: string; evaluate: Evaluate }> = [];
   for (const rule of rules) {
-    // A rule set's condition objects live as long as the rule set: compile each once, not per patient.
-    let evaluate = cache.get(rule.when);
-    if (evaluate === undefined) {
-      evaluate = compileCondition(asRootCondition(rule.when)) ?? null;
-      cache.set(rule.when, evaluate);
-    }
-    if (!evaluate) return undefined;
-    compiled.push({ name: rule.name, evaluate });
+    const condition = compiledCondition(rule.when);
+    if (!condition) return undefined;
+    compiled.push({ name: rule.name, evaluate: condition.evaluate });
   }
   return (facts) => {
     const outcomes = new Map<string, RuleOutcome>();
@@ -33,10 +28,45 @@ export function compileRules(rules: readonly RuleToRun[]): ((facts: Record<strin
   };
 }
 
+/**
+ * Only whether each rule fires, in rule order, without building result objects: the exploration of
+ * missing values runs the same rules thousands of times and keeps nothing but which fired. all/any
+ * may stop early here because every fact is present (callers guarantee it), so no test could throw.
+ */
+export function compileFiredTests(rules: readonly RuleToRun[]): Array<(facts: Record<string, Scalar>) => boolean> | undefined {
+  const tests: Test[] = [];
+  for (const rule of rules) {
+    const condition = compiledCondition(rule.when);
+    if (!condition) return undefined;
+    tests.push(condition.test);
+  }
+  return tests;
+}
+
+/** Whether the compiled evaluator implements every construct of this condition. */
+export function isCompilable(when: Condition): boolean {
+  return compiledCondition(when) !== undefined;
+}
+
 type Evaluate = (facts: Record<string, Scalar>) => EvaluatedNode;
+type Test = (facts: Record<string, Scalar>) => boolean;
+interface Compiled {
+  evaluate: Evaluate;
+  test: Test;
+}
 
 /** Compiled conditions by condition object; null marks one left to json-rules-engine. */
-const cache = new WeakMap<Condition, Evaluate | null>();
+const cache = new WeakMap<Condition, Compiled | null>();
+
+/** A rule set's condition objects live as long as the rule set: each is compiled once, not per patient. */
+function compiledCondition(when: Condition): Compiled | undefined {
+  let compiled = cache.get(when);
+  if (compiled === undefined) {
+    compiled = compileCondition(asRootCondition(when)) ?? null;
+    cache.set(when, compiled);
+  }
+  return compiled ?? undefined;
+}
 
 const isNumber = (v: unknown): boolean => Number.parseFloat(v as string).toString() !== 'NaN';
 
@@ -54,34 +84,51 @@ const OPERATORS: Record<string, [(a: unknown, b: unknown) => boolean, (a: unknow
   greaterThanInclusive: [(a, b) => (a as number) >= (b as number), isNumber],
 };
 
-function compileCondition(condition: Condition): Evaluate | undefined {
+function compileCondition(condition: Condition): Compiled | undefined {
   if ('all' in condition || 'any' in condition) {
     const kind = 'all' in condition ? 'all' : 'any';
     const children = ('all' in condition ? condition.all : condition.any).map(compileCondition);
     if (children.some((c) => !c)) return undefined;
-    const evaluators = children as Evaluate[];
-    return (facts) => {
-      const evaluated = evaluators.map((e) => e(facts));
-      const result = kind === 'all' ? evaluated.every((n) => n.result === true) : evaluated.some((n) => n.result === true);
-      return { [kind]: evaluated, result };
+    const evaluators = (children as Compiled[]).map((c) => c.evaluate);
+    const tests = (children as Compiled[]).map((c) => c.test);
+    return {
+      evaluate: (facts) => {
+        const evaluated = evaluators.map((e) => e(facts));
+        const result = kind === 'all' ? evaluated.every((n) => n.result === true) : evaluated.some((n) => n.result === true);
+        return { [kind]: evaluated, result };
+      },
+      test: kind === 'all' ? (facts) => tests.every((t) => t(facts)) : (facts) => tests.some((t) => t(facts)),
     };
   }
   if ('not' in condition) {
     const child = compileCondition(condition.not);
     if (!child) return undefined;
-    return (facts) => {
-      const evaluated = child(facts);
-      return { not: evaluated, result: evaluated.result !== true };
+    return {
+      evaluate: (facts) => {
+        const evaluated = child.evaluate(facts);
+        return { not: evaluated, result: evaluated.result !== true };
+      },
+      test: (facts) => !child.test(facts),
     };
   }
   const operator = OPERATORS[condition.operator];
   if (!operator || condition.path !== undefined) return undefined;
-  const [test, validate] = operator;
+  const [compare, validate] = operator;
   const { fact, value } = condition;
-  return (facts) => {
+  const factOf = (facts: Record<string, Scalar>): Scalar => {
     const factResult = facts[fact];
     // json-rules-engine with allowUndefinedFacts off rejects the run; callers pass only complete facts.
     if (factResult === undefined) throw new Error(`Undefined fact: ${fact}`);
-    return { fact, operator: condition.operator, value, factResult, result: validate(factResult) && test(factResult, value) };
+    return factResult;
+  };
+  return {
+    evaluate: (facts) => {
+      const factResult = factOf(facts);
+      return { fact, operator: condition.operator, value, factResult, result: validate(factResult) && compare(factResult, value) };
+    },
+    test: (facts) => {
+      const factResult = factOf(facts);
+      return validate(factResult) && compare(factResult, value);
+    },
   };
 }

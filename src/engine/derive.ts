@@ -4,6 +4,8 @@ import { lesionField } from './lesion-field.js';
 import { sortedEntries } from './read-inputs.js';
 import type { LookupTrace } from './types.js';
 
+const NO_DERIVED: NonNullable<LoadedRuleSet['document']['derived']> = {};
+
 export interface TableEntry extends Pick<TableRow, 'overridden' | 'added'> {
   value: string;
   reference: string;
@@ -23,7 +25,7 @@ export function tableEntry(ruleset: LoadedRuleSet, table: string, key: Scalar): 
 /** Adds every derived fact (a table lookup) to `facts`, tracing each lookup. */
 export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion?: number): LookupTrace[] {
   const trace: LookupTrace[] = [];
-  for (const [name, derived] of sortedEntries(ruleset.document.derived ?? {})) {
+  for (const [name, derived] of sortedEntries(ruleset.document.derived ?? NO_DERIVED)) {
     const key = facts.get(derived.key);
     const base = { kind: 'lookup' as const, ruleset: ruleset.document.id, ...lesionField(lesion), fact: name, table: derived.lookup };
     const cite = (id: string): string => ruleset.document.references[id]?.citation ?? id;

@@ -1,9 +1,10 @@
 import { orderByRequires } from '../ruleset/dependencies.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
+import type { EngineOptions } from './evaluate-parts.js';
 import { evaluateRuleSet, type RuleSetEvaluation } from './evaluate-ruleset.js';
 import type { Record_ } from './read-inputs.js';
-import type { Evaluator } from './run-rules.js';
 import { profileUses } from './profile-use.js';
+import { withTraceLevel } from './trace-level.js';
 import type { Evaluation, LesionEvaluation, RuleSetIdentity } from './types.js';
 import { emptyUpstream } from './upstream.js';
 
@@ -12,8 +13,13 @@ import { emptyUpstream } from './upstream.js';
  * patient-scope rule sets once, lesion-scope rule sets once per listed lesion. The output depends only
  * on the patient and the rule sets' content.
  */
-export async function evaluatePatient(patient: Record_, rulesets: readonly LoadedRuleSet[], options: { evaluator?: Evaluator } = {}): Promise<Evaluation> {
+export async function evaluatePatient(patient: Record_, rulesets: readonly LoadedRuleSet[], options: EngineOptions = {}): Promise<Evaluation> {
   const { ordered } = orderByRequires(rulesets);
+  // The profile changes used are read from the full trace (unfired rules too), so with a profile the
+  // evaluation builds it all and trims it to the level at the end.
+  const profiled = ordered.some((r) => r.document.profile);
+  const level = options.trace ?? 'full';
+  const engineOptions: EngineOptions = profiled ? { ...options, trace: 'full' } : options;
   const lesions = Array.isArray(patient.lesions) ? (patient.lesions as Record_[]) : [];
   const upstream = emptyUpstream(lesions.length);
   const evaluation: Evaluation = {
@@ -33,25 +39,24 @@ export async function evaluatePatient(patient: Record_, rulesets: readonly Loade
   for (const ruleset of ordered) {
     const id = ruleset.document.id;
     if (ruleset.document.scope === 'patient') {
-      const outcome = await evaluateRuleSet(ruleset, { patient, upstream }, options.evaluator);
+      const outcome = await evaluateRuleSet(ruleset, { patient, upstream }, engineOptions);
       evaluation.results[id] = outcome.result;
       upstream.patient.set(id, outcome.exports);
       collect(evaluation, outcome);
       continue;
     }
     for (const [index, lesion] of lesions.entries()) {
-      const outcome = await evaluateRuleSet(ruleset, { patient, lesion, lesionIndex: index, upstream }, options.evaluator);
+      const outcome = await evaluateRuleSet(ruleset, { patient, lesion, lesionIndex: index, upstream }, engineOptions);
       const target = evaluation.lesions[index];
       if (target) target.results[id] = outcome.result;
       upstream.lesions[index]?.set(id, outcome.exports);
       collect(evaluation, outcome);
     }
   }
-  if (ordered.some((r) => r.document.profile)) {
-    const evaluated = new Set(ordered.filter((r) => r.document.scope === 'patient' || lesions.length > 0).map((r) => r.document.id));
-    evaluation.profiles = profileUses(ordered, evaluated, evaluation.trace);
-  }
-  return evaluation;
+  if (!profiled) return evaluation;
+  const evaluated = new Set(ordered.filter((r) => r.document.scope === 'patient' || lesions.length > 0).map((r) => r.document.id));
+  evaluation.profiles = profileUses(ordered, evaluated, evaluation.trace);
+  return withTraceLevel(evaluation, level);
 }
 
 function identity({ document, sha256 }: LoadedRuleSet): RuleSetIdentity {

@@ -1,14 +1,15 @@
 import { APPLIES, type Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { deriveFacts } from './derive.js';
-import { evaluateParts, type PartEvaluation } from './evaluate-parts.js';
+import { evaluateParts, type EngineOptions } from './evaluate-parts.js';
+import type { PartEvaluation } from './part-outcome.js';
 import type { FactState } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
 import { evaluatePrecedence } from './precedence.js';
 import { readInputs, type ScopeInstance } from './read-inputs.js';
 import { evaluateTotal } from './total.js';
+import { keepsEntry } from './trace-level.js';
 import type { ClassificationResult, EvaluationWarning, MissingInput, RecommendationResult, RuleSetResult, ScoreResult, TraceEntry } from './types.js';
-import type { Evaluator } from './run-rules.js';
 import type { Exports } from './upstream.js';
 
 export interface RuleSetEvaluation {
@@ -25,7 +26,7 @@ export interface RuleSetEvaluation {
  * classifications in order → recommendations. Each total and classification becomes a fact for what
  * follows — missing, with its possible values as the domain, when it could not be decided.
  */
-export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance, evaluator?: Evaluator): Promise<RuleSetEvaluation> {
+export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance, options: EngineOptions = {}): Promise<RuleSetEvaluation> {
   const { document } = ruleset;
   const lesion = instance.lesionIndex;
   const { facts, trace: inputTrace } = readInputs(ruleset, instance);
@@ -58,7 +59,7 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
   const subscores: Record<string, Omit<ScoreResult, 'subscores'>> = {};
   let primary: ScoreResult | undefined;
   for (const score of ruleset.scores) {
-    const evaluated = await evaluateParts(ruleset, partsOf(ruleset, 'component', score.id), facts, lesion, evaluator);
+    const evaluated = await evaluateParts(ruleset, partsOf(ruleset, 'component', score.id), facts, lesion, options);
     const isPrimary = score.id === document.id;
     const missing = collect(evaluated.parts, isPrimary ? '' : `${score.id}.`);
     const total = evaluateTotal(ruleset, score, evaluated, lesion);
@@ -84,7 +85,7 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
       trace.push(precedence.trace);
       evaluation = precedence.evaluation;
     } else {
-      [evaluation] = (await evaluateParts(ruleset, [part], facts, lesion, evaluator)).parts;
+      [evaluation] = (await evaluateParts(ruleset, [part], facts, lesion, options)).parts;
     }
     if (!evaluation) continue;
     collect([evaluation], '');
@@ -94,7 +95,7 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
     exports.set(part.id, state);
   }
 
-  const recommendations = (await evaluateParts(ruleset, partsOf(ruleset, 'recommendation'), facts, lesion, evaluator)).parts;
+  const recommendations = (await evaluateParts(ruleset, partsOf(ruleset, 'recommendation'), facts, lesion, options)).parts;
   collect(recommendations, '');
 
   const result: RuleSetResult = {
@@ -108,7 +109,8 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
   result.missing = [...new Set([...Object.values(subscores).flatMap((s) => s.missing), ...(primary?.missing ?? []), ...[...missingByInput.keys()]])];
 
   const missing = [...missingByInput].map(([input, affects]) => ({ ruleset: document.id, ...lesionField(lesion), input, affects: [...affects] }));
-  return { result, exports, trace, missing, warnings };
+  const level = options.trace ?? 'full';
+  return { result, exports, trace: level === 'full' ? trace : trace.filter((entry) => keepsEntry(level, entry)), missing, warnings };
 }
 
 function partsOf(ruleset: LoadedRuleSet, kind: Part['kind'], group?: string): Part[] {

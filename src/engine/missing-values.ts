@@ -9,8 +9,8 @@ import type { FactStates } from './fact-state.js';
  */
 export interface MissingValues {
   variables: Map<string, Scalar[]>;
-  /** The missing facts' values under one assignment of the variables. */
-  resolve(assignment: Readonly<Record<string, Scalar>>): Record<string, Scalar>;
+  /** Sets the missing facts in `facts` to their values under one assignment of the variables. */
+  resolveInto(assignment: Readonly<Record<string, Scalar>>, facts: Record<string, Scalar>): void;
 }
 
 export function missingValues(ruleset: LoadedRuleSet, facts: FactStates, missing: readonly string[]): MissingValues {
@@ -34,16 +34,15 @@ export function missingValues(ruleset: LoadedRuleSet, facts: FactStates, missing
   }
   return {
     variables,
-    resolve(assignment) {
-      const values: Record<string, Scalar> = {};
+    resolveInto(assignment, facts) {
       for (const fact of missing) {
         const via = keyed.get(fact);
         const key = via ? assignment[via.key] : undefined;
         const looked = via && key !== undefined ? tableEntry(ruleset, via.table, key)?.value : undefined;
         const value = looked ?? assignment[fact];
-        if (value !== undefined) values[fact] = value;
+        if (value !== undefined) facts[fact] = value;
+        else delete facts[fact];
       }
-      return values;
     },
   };
 }

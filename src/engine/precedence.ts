@@ -1,6 +1,6 @@
 import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
-import type { PartEvaluation } from './evaluate-parts.js';
+import type { PartEvaluation } from './part-outcome.js';
 import type { FactStates } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
 import type { PrecedenceTrace } from './types.js';

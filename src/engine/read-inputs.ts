@@ -110,7 +110,16 @@ function asQuantity(raw: unknown, bareUnit: string | undefined): { value: number
   return undefined;
 }
 
-/** Entries by key, independent of the order the keys were written in. */
-export function sortedEntries<T>(record: Readonly<Record<string, T>>): Array<[string, T]> {
-  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+/**
+ * Entries by key, independent of the order the keys were written in. A rule set's records do not change
+ * once loaded, so each is sorted once, not once per patient.
+ */
+export function sortedEntries<T>(record: Readonly<Record<string, T>>): ReadonlyArray<[string, T]> {
+  let sorted = sortedCache.get(record) as Array<[string, T]> | undefined;
+  if (!sorted) {
+    sorted = Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    sortedCache.set(record, sorted);
+  }
+  return sorted;
 }
+const sortedCache = new WeakMap<object, unknown>();

@@ -6,7 +6,16 @@ import type { EvaluatedNode } from './run-rules.js';
 import type { ConditionTrace, RuleEffect, RuleTrace } from './types.js';
 
 /** The rule id in traces and test cases: `component.alternative`, `classification.row`, `recommendation.applies`. */
-export const ruleName = (part: Part, alternative: PartAlternative): string => `${part.id}.${alternative.id}`;
+export function ruleName(part: Part, alternative: PartAlternative): string {
+  // Asked for many times per patient; an alternative belongs to one part, so its name is built once.
+  let name = names.get(alternative);
+  if (name === undefined) {
+    name = `${part.id}.${alternative.id}`;
+    names.set(alternative, name);
+  }
+  return name;
+}
+const names = new WeakMap<PartAlternative, string>();
 
 export interface RuleContext {
   ruleset: LoadedRuleSet;
@@ -20,29 +29,62 @@ export function ruleTrace(
   alternative: PartAlternative,
   outcome: Pick<RuleTrace, 'fired' | 'conditions'> & Partial<Pick<RuleTrace, 'possible' | 'missing'>>,
 ): RuleTrace {
-  const { ruleset, part } = context;
-  const reference = alternative.reference ?? part.reference;
+  const { head, effect, tail } = staticParts(context, alternative);
   return {
-    kind: 'rule',
-    ruleset: ruleset.document.id,
-    ...lesionField(context.lesion),
-    rule: ruleName(part, alternative),
-    part: part.kind,
-    ...owner(part),
-    alternative: alternative.id,
-    ...(part.kind === 'classification' ? { value: alternative.value } : {}),
+    ...head,
     fired: outcome.fired,
     ...(outcome.possible !== undefined ? { possible: outcome.possible } : {}),
     ...(outcome.missing?.length ? { missing: outcome.missing } : {}),
     conditions: outcome.conditions,
-    ...(outcome.fired === true ? { effect: effectOf(part, alternative) } : {}),
-    ...(alternative.points !== undefined ? { points: alternative.points } : {}),
-    reference: ruleset.document.references[reference]?.citation ?? reference,
-    ...(alternative.unconfirmed ? { unconfirmed: alternative.unconfirmed } : {}),
-    ...(alternative.overridden ? { overridden: alternative.overridden } : {}),
-    ...(alternative.added ? { added: alternative.added } : {}),
+    ...(outcome.fired === true ? { effect } : {}),
+    ...tail,
   };
 }
+
+type Head = Pick<RuleTrace, 'kind' | 'ruleset' | 'lesion' | 'rule' | 'part' | 'score' | 'component' | 'classification' | 'recommendation' | 'alternative' | 'value'>;
+interface StaticParts {
+  head: Head;
+  effect: RuleEffect;
+  tail: Pick<RuleTrace, 'points' | 'reference' | 'unconfirmed' | 'overridden' | 'added'>;
+}
+
+/**
+ * What an alternative's entry says whatever the patient, built once per alternative and lesion index
+ * (the key order of the entry is kept: head, the outcome, tail). Entries share the effect object; the
+ * trace is output, never changed after it is built.
+ */
+function staticParts(context: RuleContext, alternative: PartAlternative): StaticParts {
+  const byLesion = staticCache.get(alternative) ?? [];
+  staticCache.set(alternative, byLesion);
+  const slot = (context.lesion ?? -1) + 1;
+  const cached = byLesion[slot];
+  if (cached) return cached;
+  const { ruleset, part } = context;
+  const reference = alternative.reference ?? part.reference;
+  const parts: StaticParts = {
+    head: {
+      kind: 'rule',
+      ruleset: ruleset.document.id,
+      ...lesionField(context.lesion),
+      rule: ruleName(part, alternative),
+      part: part.kind,
+      ...owner(part),
+      alternative: alternative.id,
+      ...(part.kind === 'classification' ? { value: alternative.value } : {}),
+    },
+    effect: effectOf(part, alternative),
+    tail: {
+      ...(alternative.points !== undefined ? { points: alternative.points } : {}),
+      reference: ruleset.document.references[reference]?.citation ?? reference,
+      ...(alternative.unconfirmed ? { unconfirmed: alternative.unconfirmed } : {}),
+      ...(alternative.overridden ? { overridden: alternative.overridden } : {}),
+      ...(alternative.added ? { added: alternative.added } : {}),
+    },
+  };
+  byLesion[slot] = parts;
+  return parts;
+}
+const staticCache = new WeakMap<PartAlternative, StaticParts[]>();
 
 function owner(part: Part): Pick<RuleTrace, 'score' | 'component' | 'classification' | 'recommendation'> {
   if (part.kind === 'component') return { score: part.group, component: part.id };

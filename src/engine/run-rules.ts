@@ -1,6 +1,6 @@
 import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
 import { asRootCondition } from '../ruleset/conditions.js';
-import { compileRules } from './compiled-rules.js';
+import { compileFiredTests, compileRules } from './compiled-rules.js';
 import type { Condition, Scalar } from '../ruleset/types.js';
 
 export interface RuleToRun {
@@ -70,6 +70,32 @@ export function ruleRunner(rules: readonly RuleToRun[], evaluator: Evaluator = D
       running = false;
     }
     return outcomes;
+  };
+}
+
+/**
+ * Runs the same rules over many sets of facts and tells `visit`, for each in turn, which rules fired (in
+ * rule order). The facts object may be reused and changed between sets: each is read before the next is
+ * produced. Compiled conditions run synchronously with no result objects; json-rules-engine runs as above.
+ */
+export function firedRunner(rules: readonly RuleToRun[], evaluator: Evaluator = DEFAULT_EVALUATOR): (facts: Iterable<Record<string, Scalar>>, visit: (fired: readonly boolean[]) => void) => Promise<void> {
+  const tests = evaluator === 'compiled' ? compileFiredTests(rules) : undefined;
+  if (tests) {
+    const fired = new Array<boolean>(tests.length).fill(false);
+    return (factSets, visit) => {
+      for (const facts of factSets) {
+        for (let i = 0; i < tests.length; i++) fired[i] = (tests[i] as (f: Record<string, Scalar>) => boolean)(facts);
+        visit(fired);
+      }
+      return Promise.resolve();
+    };
+  }
+  const run = ruleRunner(rules, evaluator);
+  return async (factSets, visit) => {
+    for (const facts of factSets) {
+      const outcomes = await run(facts);
+      visit(rules.map((r) => outcomes.get(r.name)?.fired === true));
+    }
   };
 }
 

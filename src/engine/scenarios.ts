@@ -3,17 +3,47 @@ import type { Scalar } from '../ruleset/types.js';
 /** Beyond this many combinations of missing values a component is treated as entirely open. */
 export const MAX_SCENARIOS = 4096;
 
+/** How many assignments the cartesian product of the domains has. */
+export function scenarioCount(domains: ReadonlyMap<string, readonly Scalar[]>): number {
+  let count = 1;
+  for (const values of domains.values()) count *= values.length;
+  return count;
+}
+
 /**
  * Every assignment of values to the given facts (the cartesian product of their domains), or
  * undefined when there would be more than `limit`.
  */
 export function scenarios(domains: ReadonlyMap<string, readonly Scalar[]>, limit = MAX_SCENARIOS): Array<Record<string, Scalar>> | undefined {
-  let count = 1;
-  for (const values of domains.values()) count *= values.length;
-  if (count > limit) return undefined;
-  let result: Array<Record<string, Scalar>> = [{}];
-  for (const [fact, values] of domains) {
-    result = result.flatMap((partial) => values.map((v) => ({ ...partial, [fact]: v })));
+  if (scenarioCount(domains) > limit) return undefined;
+  return Array.from(eachScenario(domains), (assignment) => ({ ...assignment }));
+}
+
+/**
+ * The assignments of `scenarios`, in the same order (the last fact varying fastest), as one object
+ * changed in place: the exploration of missing values reads each before asking for the next, and
+ * thousands of fresh objects per patient were a good part of the engine's garbage.
+ */
+export function* eachScenario(domains: ReadonlyMap<string, readonly Scalar[]>): Generator<Record<string, Scalar>> {
+  const entries = [...domains];
+  if (entries.some(([, values]) => values.length === 0)) return;
+  const indices = entries.map(() => 0);
+  const assignment: Record<string, Scalar> = {};
+  for (const [fact, values] of entries) assignment[fact] = values[0] as Scalar;
+  for (;;) {
+    yield assignment;
+    let i = entries.length - 1;
+    for (; i >= 0; i--) {
+      const [fact, values] = entries[i] as [string, readonly Scalar[]];
+      const next = (indices[i] as number) + 1;
+      if (next < values.length) {
+        indices[i] = next;
+        assignment[fact] = values[next] as Scalar;
+        break;
+      }
+      indices[i] = 0;
+      assignment[fact] = values[0] as Scalar;
+    }
+    if (i < 0) return;
   }
-  return result;
 }

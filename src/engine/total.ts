@@ -1,6 +1,6 @@
 import { possibleTotals } from '../ruleset/fact-model.js';
 import type { LoadedRuleSet, ScoreSpec } from '../ruleset/types.js';
-import type { PartEvaluation, PartsEvaluation } from './evaluate-parts.js';
+import type { PartEvaluation, PartsEvaluation } from './part-outcome.js';
 import { lesionField } from './lesion-field.js';
 import type { BandTrace, ComponentResult, EvaluationWarning, ScoreResult, TotalTrace } from './types.js';
 

@@ -10,10 +10,16 @@ export const TRACE_LEVELS: readonly TraceLevel[] = ['none', 'rules', 'full'];
 
 export function withTraceLevel(evaluation: Evaluation, level: TraceLevel): Evaluation {
   if (level === 'full') return evaluation;
-  return { ...evaluation, trace: level === 'none' ? [] : evaluation.trace.filter(keepAtRulesLevel) };
+  return { ...evaluation, trace: evaluation.trace.filter((entry) => keepsEntry(level, entry)) };
 }
 
-function keepAtRulesLevel(entry: TraceEntry): boolean {
-  if (entry.kind === 'rule') return entry.fired === true;
-  return entry.kind === 'total' || entry.kind === 'band' || entry.kind === 'precedence';
+/** Whether a trace entry belongs at this level. */
+export function keepsEntry(level: TraceLevel, entry: TraceEntry): boolean {
+  if (entry.kind === 'rule') return keepsRule(level, entry.fired);
+  return level === 'full' || (level === 'rules' && (entry.kind === 'total' || entry.kind === 'band' || entry.kind === 'precedence'));
+}
+
+/** Whether a rule entry that fired (or not, or null: undecided) belongs at this level; decided before it is built. */
+export function keepsRule(level: TraceLevel, fired: boolean | null): boolean {
+  return level === 'full' || (level === 'rules' && fired === true);
 }

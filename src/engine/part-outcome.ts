@@ -1,0 +1,77 @@
+import type { Part, PartAlternative } from '../ruleset/parts.js';
+import { lesionField } from './lesion-field.js';
+import type { RuleContext } from './rule-trace.js';
+import type { EvaluationWarning, RuleTrace } from './types.js';
+
+export type PartStatus = 'determined' | 'undetermined' | 'conflict';
+
+export interface PartEvaluation {
+  part: Part;
+  status: PartStatus;
+  /** The outcome when determined: the alternative's id for a component, its value otherwise. */
+  value: string | null;
+  /** The one alternative that held, when a single one did in every case considered. */
+  chosen: PartAlternative | null;
+  /** Alternatives that hold for some value of the missing inputs (or that held together, in a conflict). */
+  possible: PartAlternative[];
+  /** Inputs whose absence left the part open (or that were absent but did not matter). */
+  missing: string[];
+  /** Points the part may contribute (components). */
+  possiblePoints: number[];
+  rules: RuleTrace[];
+  warnings: EvaluationWarning[];
+}
+
+export interface PartsEvaluation {
+  parts: PartEvaluation[];
+  /**
+   * Point sets whose sums are the possible totals: one per decided component, and one per group of open
+   * components that share an unknown (the sums that occur together), so a total range is exact.
+   */
+  pointSets: number[][];
+}
+
+/** Decided: one outcome. `chosen` is null when different rows with the same value held in different cases. */
+export function determined(context: RuleContext, chosen: PartAlternative | null, possible: PartAlternative[], rules: RuleTrace[], missing: string[]): PartEvaluation {
+  const outcome = chosen ?? possible[0];
+  const unconfirmed = possible.filter((a) => a.unconfirmed);
+  return {
+    part: context.part,
+    status: 'determined',
+    value: outcome ? outcome.value : null,
+    chosen,
+    possible,
+    missing,
+    possiblePoints: pointsOf(possible),
+    rules,
+    warnings: unconfirmed.map((a) => partWarning(context, 'UNCONFIRMED_SOURCE', `${context.part.id} = ${a.id}: ${a.unconfirmed}`)),
+  };
+}
+
+/** None or several alternatives held: never guess. The part stays open over all of its alternatives. */
+export function conflict(context: RuleContext, fired: PartAlternative[], rules: RuleTrace[]): PartEvaluation {
+  const { part } = context;
+  return {
+    part,
+    status: 'conflict',
+    value: null,
+    chosen: null,
+    possible: fired,
+    missing: [],
+    possiblePoints: pointsOf(part.alternatives),
+    rules,
+    warnings: [
+      fired.length === 0
+        ? partWarning(context, 'COMPONENT_NO_MATCH', `${part.id}: no alternative matched the input; it is left open`)
+        : partWarning(context, 'COMPONENT_MULTIPLE_MATCH', `${part.id}: several alternatives matched (${fired.map((a) => a.id).join(', ')}); it is left open`),
+    ],
+  };
+}
+
+export function partWarning(context: RuleContext, code: EvaluationWarning['code'], message: string): EvaluationWarning {
+  return { code, ruleset: context.ruleset.document.id, ...lesionField(context.lesion), message };
+}
+
+export function pointsOf(alternatives: readonly PartAlternative[]): number[] {
+  return [...new Set(alternatives.map((a) => a.points ?? 0))].sort((a, b) => a - b);
+}
