@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { loadRuleSetFile } from '../src/ruleset/load-ruleset.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { contentHash } from '../src/ruleset/hash.js';
@@ -34,6 +35,16 @@ describe('rule-file problems are reported with code, line and column', () => {
   it('an operator json-rules-engine does not know', async () => {
     const { found, text } = await problemsOf([['operator: equal, value: semi_rigid', 'operator: equals, value: semi_rigid']]);
     expect(found).toEqual([at('UNKNOWN_OPERATOR', positionOf(text, 'equals'))]);
+  });
+
+  it('a construct the compiled evaluator leaves to json-rules-engine: a warning, and the rule set still loads and scores', async () => {
+    // not:notEqual is json-rules-engine's decorated form of equal; the compiled evaluator has no decorators.
+    const { ruleset, found, text } = await problemsOf([['{ fact: region, operator: equal, value: mobile }', '{ fact: region, operator: "not:notEqual", value: mobile }']]);
+    expect(found).toEqual([at('EVALUATOR_FALLBACK', positionOf(text, '"not:notEqual"'))]);
+    expect(ruleset).toBeDefined();
+    const lesion = { level: 'L3', pain: 'none', boneLesion: 'blastic', alignment: 'normal', collapse: 'none', posterolateral: 'none' };
+    const evaluation = await evaluatePatient({ lesions: [lesion] }, ruleset ? [ruleset] : []);
+    expect(evaluation.lesions[0]?.results.sins).toMatchObject({ score: 2, components: { location: { points: 2, alternative: 'mobile' } } });
   });
 
   it('a duplicate key', async () => {

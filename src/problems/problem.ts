@@ -47,6 +47,7 @@ export type ProblemCode =
   | 'DEPENDENCY_CYCLE'
   | 'SCOPE_MISMATCH'
   | 'CHANGELOG_MISSING_VERSION'
+  | 'EVALUATOR_FALLBACK'
   // institution profiles (overlays on rule sets)
   | 'PROFILE_UNKNOWN_RULESET'
   | 'PROFILE_VERSION_MISMATCH'

@@ -7,6 +7,8 @@ import type { RuleSetDocument } from './types.js';
 export interface CheckContext {
   doc: RuleSetDocument;
   at(path: PathSegment[], code: Problem['code'], message: string, key?: boolean): void;
+  /** Records a warning: the rule set still loads. */
+  warn(path: PathSegment[], code: Problem['code'], message: string): void;
   /** Records UNKNOWN_REFERENCE when `id` is not a key of `references`. */
   reference(id: string | undefined, path: PathSegment[]): void;
 }
@@ -16,6 +18,7 @@ export function checkContext(doc: RuleSetDocument, source: SourceDocument, probl
   return {
     doc,
     at,
+    warn: (path, code, message) => problems.push(source.problemAt(path, code, message, { severity: 'warning' })),
     reference(id, path) {
       if (id !== undefined && !doc.references[id]) at(path, 'UNKNOWN_REFERENCE', `reference "${id}" is not in references${hintFrom(id, Object.keys(doc.references))}`);
     },

@@ -1,3 +1,4 @@
+import { isCompilable } from '../engine/compiled-rules.js';
 import { isKnownOperator } from '../engine/run-rules.js';
 import type { PathSegment } from '../source/source-document.js';
 import { hintFrom, type CheckContext } from './check-context.js';
@@ -71,6 +72,10 @@ function checkLeaf(ctx: CheckContext, leaf: LeafCondition, path: PathSegment[], 
   if (!isKnownOperator(leaf.operator)) {
     at([...path, 'operator'], 'UNKNOWN_OPERATOR', `unknown operator "${leaf.operator}"${hintFrom(leaf.operator, PLAIN_OPERATORS)}`);
     return;
+  }
+  if (!isCompilable(leaf)) {
+    const what = leaf.path !== undefined ? `a fact path ("${leaf.path}")` : `the operator "${leaf.operator}"`;
+    ctx.warn(leaf.path !== undefined ? [...path, 'path'] : [...path, 'operator'], 'EVALUATOR_FALLBACK', `${what} is not implemented by the compiled evaluator: rules using it run on json-rules-engine, with the same results but many times slower`);
   }
   const info = facts.get(leaf.fact);
   if (!info || leaf.path !== undefined) return;
