@@ -1,17 +1,14 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { auditReplayCommand, type ReplayCommandOptions } from './audit-replay.js';
-import { auditVerifyCommand } from './audit-verify.js';
+import type { ReplayCommandOptions } from './audit-replay.js';
 import { TRACE_LEVELS, type TraceLevel } from '../engine/trace-level.js';
-import { batchCommand, type BatchOptions } from './batch.js';
-import { diffCommand, type DiffOptions } from './diff.js';
-import { evaluateCommand, type EvaluateOptions } from './evaluate.js';
+import type { BatchOptions } from './batch.js';
+import type { DiffOptions } from './diff.js';
+import type { EvaluateOptions } from './evaluate.js';
 import { EXIT, Exit } from './exit-codes.js';
-import { explainCommand } from './explain.js';
-import { listCommand } from './list.js';
-import { reportCommand } from './report.js';
-import { testCommand } from './test.js';
-import { validateCommand } from './validate.js';
+
+// Each command's module is imported when the command runs, so a command loads only what it uses
+// (evaluate never loads the HTML report, the audit replay, the diff or the test-case runner).
 
 const program = new Command()
   .name('spinemets')
@@ -37,14 +34,14 @@ program
   .addOption(traceOption('full'))
   .option('--record <log>', 'append a hash-chained decision record to this JSON Lines audit log')
   .option('--hash-ids', 'in the decision record, store a sha256 of each id instead of the id')
-  .action((file: string, options: EvaluateOptions) => evaluateCommand(file, options));
+  .action(async (file: string, options: EvaluateOptions) => (await import('./evaluate.js')).evaluateCommand(file, options));
 
 program
   .command('validate')
   .description('check rule files and report every problem with file:line:column')
   .argument('[paths...]', 'rule-set files or folders (default: the bundled rules/)')
   .addOption(profileOption())
-  .action((paths: string[], options: { profile?: string[] }) => validateCommand(paths, options));
+  .action(async (paths: string[], options: { profile?: string[] }) => (await import('./validate.js')).validateCommand(paths, options));
 
 program
   .command('batch')
@@ -57,14 +54,14 @@ program
   .addOption(traceOption('rules'))
   .option('--record <log>', 'append a hash-chained decision record per evaluated patient to this JSON Lines audit log')
   .option('--hash-ids', 'in the decision records, store a sha256 of each id instead of the id')
-  .action((file: string, options: BatchOptions) => batchCommand(file, options));
+  .action(async (file: string, options: BatchOptions) => (await import('./batch.js')).batchCommand(file, options));
 
 program
   .command('test')
   .description("run the rule sets' YAML test cases (*.test.yaml beside each rule set)")
   .argument('[paths...]', 'rule-set folders or files (default: the bundled rules/)')
   .addOption(profileOption())
-  .action((paths: string[], options: { profile?: string[] }) => testCommand(paths, options));
+  .action(async (paths: string[], options: { profile?: string[] }) => (await import('./test.js')).testCommand(paths, options));
 
 program
   .command('explain')
@@ -73,7 +70,7 @@ program
   .addOption(rulesOption())
   .addOption(rulesetOption())
   .addOption(profileOption())
-  .action((file: string, options: { rules?: string[]; ruleset?: string[]; profile?: string[] }) => explainCommand(file, options));
+  .action(async (file: string, options: { rules?: string[]; ruleset?: string[]; profile?: string[] }) => (await import('./explain.js')).explainCommand(file, options));
 
 program
   .command('report')
@@ -81,7 +78,7 @@ program
   .argument('<file>', 'evaluate --format json output, one decision record, or an audit log')
   .requiredOption('--html <out>', 'the HTML file to write')
   .option('--id <decisionId>', 'in an audit log, the decision to report (default: the last)')
-  .action((file: string, options: { html: string; id?: string }) => reportCommand(file, options));
+  .action(async (file: string, options: { html: string; id?: string }) => (await import('./report.js')).reportCommand(file, options));
 
 program
   .command('list')
@@ -89,7 +86,7 @@ program
   .argument('[paths...]', 'rule-set files or folders (default: the bundled rules/)')
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
   .addOption(profileOption())
-  .action((paths: string[], options: { format: 'text' | 'json'; profile?: string[] }) => listCommand(paths, options));
+  .action(async (paths: string[], options: { format: 'text' | 'json'; profile?: string[] }) => (await import('./list.js')).listCommand(paths, options));
 
 program
   .command('diff')
@@ -100,7 +97,7 @@ program
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
   .option('--show <n>', 'changed patients listed in text output', '20')
   .addOption(rulesOption())
-  .action((a: string, b: string, options: DiffOptions) => diffCommand(a, b, options));
+  .action(async (a: string, b: string, options: DiffOptions) => (await import('./diff.js')).diffCommand(a, b, options));
 
 const audit = program.command('audit').description('check and replay the decision records written with --record');
 
@@ -108,7 +105,7 @@ audit
   .command('verify')
   .description("check every record's hash and the chain; report the first broken, edited, reordered or missing record")
   .argument('<log>', 'audit log (JSON Lines) written with --record')
-  .action((log: string) => auditVerifyCommand(log));
+  .action(async (log: string) => (await import('./audit-verify.js')).auditVerifyCommand(log));
 
 audit
   .command('replay')
@@ -118,7 +115,7 @@ audit
   .option('--current', 'evaluate with the current rule sets instead, and report what would change')
   .addOption(rulesOption())
   .addOption(profileOption())
-  .action((log: string, options: ReplayCommandOptions) => auditReplayCommand(log, options));
+  .action(async (log: string, options: ReplayCommandOptions) => (await import('./audit-replay.js')).auditReplayCommand(log, options));
 
 // A reader that stops early (`| head`) is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

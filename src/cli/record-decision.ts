@@ -1,4 +1,4 @@
-import { createDecisionRecorder } from '../audit/decision-recorder.js';
+import type { DecisionRecorder } from '../audit/decision-recorder.js';
 import type { Evaluation } from '../engine/types.js';
 import { formatProblems } from '../problems/format.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
@@ -26,11 +26,13 @@ export function openRecorder(options: RecordOptions): CliRecorder | undefined {
     return undefined;
   }
   const log = options.record;
-  const recorder = createDecisionRecorder(log, { hashIds: options.hashIds ?? false });
+  // The audit modules (hashing, canonical JSON, locking) load with the first record, not with every command.
+  let recorder: DecisionRecorder | undefined;
   let count = 0;
   let lastId = '';
   return {
     async record(patient, evaluation, rulesets) {
+      recorder ??= (await import('../audit/decision-recorder.js')).createDecisionRecorder(log, { hashIds: options.hashIds ?? false });
       const { record, problems } = await recorder.record(patient, evaluation, rulesets);
       if (!record) {
         process.stderr.write(formatProblems(problems) + '\n');

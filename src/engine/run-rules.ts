@@ -1,4 +1,5 @@
-import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
+import { createRequire } from 'node:module';
+import type { Engine as EngineType, RuleProperties, TopLevelCondition } from 'json-rules-engine';
 import { asRootCondition } from '../ruleset/conditions.js';
 import { compileFiredTests, compileRules } from './compiled-rules.js';
 import type { Condition, Scalar } from '../ruleset/types.js';
@@ -54,7 +55,7 @@ export const DEFAULT_EVALUATOR: Evaluator = process.env.SPINEMETS_EVALUATOR === 
 export function ruleRunner(rules: readonly RuleToRun[], evaluator: Evaluator = DEFAULT_EVALUATOR): (facts: Record<string, Scalar>) => Promise<Map<string, RuleOutcome>> {
   const compiled = evaluator === 'compiled' ? compileRules(rules) : undefined;
   if (compiled) return async (facts) => compiled(facts);
-  const engine = rules.length ? new Engine(rules.map(toEngineRule), { allowUndefinedFacts: false }) : undefined;
+  const engine = rules.length ? new (jsonRulesEngine().Engine)(rules.map(toEngineRule), { allowUndefinedFacts: false }) : undefined;
   let running = false;
   return async (facts) => {
     const outcomes = new Map<string, RuleOutcome>();
@@ -110,7 +111,7 @@ function toEngineRule(rule: RuleToRun): RuleProperties {
 
 /** The operators json-rules-engine knows, including decorated forms such as `everyFact:equal`. */
 export function isKnownOperator(name: string): boolean {
-  operatorProbe ??= new Engine([], {});
+  operatorProbe ??= new (jsonRulesEngine().Engine)([], {});
   // OperatorMap.get resolves decorators; it is not in the published types.
   const operators = (operatorProbe as unknown as { operators: { get(n: string): unknown } }).operators;
   try {
@@ -119,4 +120,13 @@ export function isKnownOperator(name: string): boolean {
     return false;
   }
 }
-let operatorProbe: Engine | undefined;
+let operatorProbe: EngineType | undefined;
+
+/**
+ * json-rules-engine, loaded on first use: with compiled conditions and rule sets checked at build
+ * time, a command never needs it, and loading it was a noticeable part of start-up. (It is CommonJS,
+ * so it loads synchronously, where the operator check needs it.)
+ */
+function jsonRulesEngine(): typeof import('json-rules-engine') {
+  return createRequire(import.meta.url)('json-rules-engine') as typeof import('json-rules-engine');
+}

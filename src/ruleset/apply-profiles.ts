@@ -1,4 +1,6 @@
-import semver from 'semver';
+// Two functions, not the whole of semver: its index loads every module it has, at every start.
+import satisfies from 'semver/functions/satisfies.js';
+import validRange from 'semver/ranges/valid.js';
 import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
 import { applyProfile } from './apply-profile.js';
@@ -30,7 +32,7 @@ export async function applyProfiles(selected: readonly LoadedRuleSet[], files: r
       const ruleset = rulesets.find((r) => r.document.id === id);
       if (!ruleset) {
         problems.push(profile.source.problemAt(['appliesTo', id], 'PROFILE_UNKNOWN_RULESET', `no rule set "${id}" is loaded (loaded: ${rulesets.map((r) => r.document.id).join(', ')})`, { key: true }));
-      } else if (!semver.validRange(range) || !semver.satisfies(ruleset.document.version, range)) {
+      } else if (!validRange(range) || !satisfies(ruleset.document.version, range)) {
         problems.push(profile.source.problemAt(['appliesTo', id], 'PROFILE_VERSION_MISMATCH', `the profile was written for ${id} ${range}, but ${id} ${ruleset.document.version} is selected; review the changes against this version, then widen the range`));
       } else if (ruleset.document.profile) {
         problems.push(profile.source.problemAt(['appliesTo', id], 'PROFILE_NOT_APPLICABLE', `rule set ${id} already has profile ${ruleset.document.profile.id} applied; one profile per rule set`, { key: true }));

@@ -2,7 +2,8 @@ import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
 import { schemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
-import { readSourceFile, type SourceDocument } from '../source/source-document.js';
+import { lazySourceDocument, parseSource, readSourceText, type SourceDocument } from '../source/source-document.js';
+import { checkedRuleSet } from './check-cache.js';
 import { checkCoverage } from './check-coverage.js';
 import { checkSemantics } from './check-semantics.js';
 import { buildFactModel } from './fact-model.js';
@@ -20,7 +21,12 @@ export interface RuleSetLoad {
 }
 
 export async function loadRuleSetFile(file: string): Promise<RuleSetLoad> {
-  const source = readSourceFile(file);
+  const text = readSourceText(file);
+  if (typeof text === 'string') {
+    const checked = checkedRuleSet(text);
+    if (checked) return { ruleset: { ...assemble(checked.document, lazySourceDocument(text, file)), sha256: checked.sha256 }, problems: [] };
+  }
+  const source = typeof text === 'string' ? parseSource(text, file) : text;
   const load = await loadRuleSetSource(source);
   const id = source.scalarAt(['id']);
   return typeof id === 'string' && !load.ruleset ? { ...load, id } : load;
@@ -41,11 +47,16 @@ export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSet
   const semantic = checkSemantics(document, facts, source);
   if (hasErrors(semantic)) return { problems: semantic };
 
-  const draft = { document, file: source.file, source, facts, parts: allParts(document), scores: placedScores(document).map((p) => p.score) };
+  const draft = assemble(document, source, facts);
   const coverage = await checkCoverage(draft, source);
   const problems = [...semantic, ...coverage];
   if (hasErrors(problems)) return { problems };
   return { ruleset: { ...draft, sha256: contentHash(document) }, problems };
+}
+
+/** A rule set as the engine uses it, from its document: the facts, the parts and the scores. */
+function assemble(document: RuleSetDocument, source: SourceDocument, facts = buildFactModel(document)): Omit<LoadedRuleSet, 'sha256'> {
+  return { document, file: source.file, source, facts, parts: allParts(document), scores: placedScores(document).map((p) => p.score) };
 }
 
 /** On a document the schema rejected, the name checks may meet shapes they cannot read; those parts are skipped. */

@@ -1,4 +1,5 @@
-import semver from 'semver';
+// One function, not the whole of semver: its index loads every module it has, at every start.
+import rcompare from 'semver/functions/rcompare.js';
 import type { Problem } from '../problems/problem.js';
 import type { LoadedRuleSet } from './types.js';
 
@@ -27,7 +28,7 @@ export function selectVersions(available: readonly LoadedRuleSet[], picks: reado
   for (const r of available) byId.set(r.document.id, [...(byId.get(r.document.id) ?? []), r]);
   const chosen = new Map<string, LoadedRuleSet>();
   for (const [id, versions] of byId) {
-    const newest = [...versions].sort((a, b) => semver.rcompare(a.document.version, b.document.version))[0];
+    const newest = [...versions].sort((a, b) => rcompare(a.document.version, b.document.version))[0];
     if (newest) chosen.set(id, newest);
   }
   for (const pick of picks) {

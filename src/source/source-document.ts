@@ -34,18 +34,43 @@ export interface SourceDocument {
 }
 
 export function readSourceFile(file: string): SourceDocument {
-  let text: string;
+  const read = readSourceText(file);
+  return typeof read === 'string' ? parseSource(read, file) : read;
+}
+
+/** The text of a file, or a document holding the problem that kept it from being read. */
+export function readSourceText(file: string): string | SourceDocument {
   try {
     const size = statSync(file).size;
     if (size > MAX_FILE_BYTES) {
       return emptyDocument(file, 'FILE_TOO_LARGE', `file is ${size} bytes; the limit is ${MAX_FILE_BYTES} bytes`);
     }
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? 'unknown error';
     return emptyDocument(file, 'FILE_UNREADABLE', `cannot read file (${reason})`);
   }
-  return parseSource(text, file);
+}
+
+/**
+ * The document of `text`, parsed only when something asks for it: a rule set whose checks were done at
+ * build time needs positions only if a later check (across rule sets) reports a problem in it.
+ */
+export function lazySourceDocument(text: string, file: string): SourceDocument {
+  let parsed: SourceDocument | undefined;
+  const get = (): SourceDocument => (parsed ??= parseSource(text, file));
+  return {
+    file,
+    get data() {
+      return get().data;
+    },
+    get problems() {
+      return get().problems;
+    },
+    locate: (path, options) => get().locate(path, options),
+    scalarAt: (path) => get().scalarAt(path),
+    problemAt: (path, code, message, options) => get().problemAt(path, code, message, options),
+  };
 }
 
 export function parseSource(text: string, file: string): SourceDocument {
