@@ -5,7 +5,7 @@ import { presentValues, type FactStates } from './fact-state.js';
 import { missingValues } from './missing-values.js';
 import { conflict, determined, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
 import { conditionsOf, ruleName, ruleTrace, type RuleContext } from './rule-trace.js';
-import { DEFAULT_EVALUATOR, runRules, type Evaluator, type RuleOutcome } from './run-rules.js';
+import { DEFAULT_EVALUATOR, firedOutcomes, runRules, type Evaluator, type RuleOutcome } from './run-rules.js';
 import { keepsRule, type TraceLevel } from './trace-level.js';
 
 /**
@@ -31,7 +31,9 @@ export async function evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part
   const context = (part: Part): RuleContext => ({ ruleset, part, lesion });
 
   const decided = parts.filter((p) => missingOf.get(p.id)?.length === 0);
-  const outcomes = await runRules(decided.flatMap((p) => p.alternatives.map((a) => ({ name: ruleName(p, a), when: a.when }))), known, resolved.evaluator);
+  const rules = decided.flatMap((p) => p.alternatives.map((a) => ({ name: ruleName(p, a), when: a.when })));
+  // Below the full level no unfired rule is traced, so only the fired ones are evaluated with results.
+  const outcomes = resolved.trace === 'full' ? await runRules(rules, known, resolved.evaluator) : await firedOutcomes(rules, known, resolved.evaluator, resolved.trace === 'rules');
   const byId = new Map<string, PartEvaluation>();
   const pointSets: number[][] = [];
   for (const part of decided) {

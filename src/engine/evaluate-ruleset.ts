@@ -29,7 +29,8 @@ export interface RuleSetEvaluation {
 export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance, options: EngineOptions = {}): Promise<RuleSetEvaluation> {
   const { document } = ruleset;
   const lesion = instance.lesionIndex;
-  const { facts, trace: inputTrace } = readInputs(ruleset, instance);
+  const level = options.trace ?? 'full';
+  const { facts, trace: inputTrace } = readInputs(ruleset, instance, level === 'full');
   const trace: TraceEntry[] = [...inputTrace, ...deriveFacts(ruleset, facts, lesion)];
   const warnings: EvaluationWarning[] = document.unconfirmed
     ? [{ code: 'UNCONFIRMED_FRAMEWORK', ruleset: document.id, ...lesionField(lesion), message: document.unconfirmed }]
@@ -109,7 +110,6 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
   result.missing = [...new Set([...Object.values(subscores).flatMap((s) => s.missing), ...(primary?.missing ?? []), ...[...missingByInput.keys()]])];
 
   const missing = [...missingByInput].map(([input, affects]) => ({ ruleset: document.id, ...lesionField(lesion), input, affects: [...affects] }));
-  const level = options.trace ?? 'full';
   return { result, exports, trace: level === 'full' ? trace : trace.filter((entry) => keepsEntry(level, entry)), missing, warnings };
 }
 

@@ -19,18 +19,18 @@ export interface ScopeInstance {
 /**
  * Reads every declared input: from the patient or lesion (as given, defaulted as declared, or converted
  * into the rule set's unit), from a required rule set's outputs, or combined over all lesions. An
- * absent value stays missing — never a zero.
+ * absent value stays missing — never a zero. `traced` false skips the input entries (a trace level
+ * below full leaves them out).
  */
-export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance): { facts: FactStates; trace: InputTrace[] } {
+export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, traced = true): { facts: FactStates; trace: InputTrace[] } {
   const { document } = ruleset;
   const facts: FactStates = new Map();
   const trace: InputTrace[] = [];
   // In key order, as the content hash sees the rule set: the same hash always gives the same trace.
   for (const [name, input] of sortedEntries(document.inputs)) {
-    const base = { kind: 'input' as const, ruleset: document.id, ...lesionField(instance.lesionIndex), input: name };
     const read = input.from === 'lesions' ? readAggregate(ruleset, name, input, instance) : input.upstream ? readUpstream(input, instance) : readField(ruleset, name, input, instance);
     facts.set(name, read.state);
-    trace.push({ ...base, ...read.trace, value: read.state.present ? read.state.value : null, ...(read.state.present || !read.state.domain ? {} : { possible: read.state.domain }) });
+    if (traced) trace.push({ kind: 'input', ruleset: document.id, ...lesionField(instance.lesionIndex), input: name, ...read.trace, value: read.state.present ? read.state.value : null, ...(read.state.present || !read.state.domain ? {} : { possible: read.state.domain }) });
   }
   return { facts, trace };
 }

@@ -100,6 +100,20 @@ export function firedRunner(rules: readonly RuleToRun[], evaluator: Evaluator = 
   };
 }
 
+/**
+ * Only the rules that fire on one set of facts: with their condition results when `withConditions`
+ * (the rules trace level shows fired rules' conditions), else with none (nothing traces them). Rules
+ * that do not fire are left out, so no result objects are built for them.
+ */
+export async function firedOutcomes(rules: readonly RuleToRun[], facts: Record<string, Scalar>, evaluator: Evaluator, withConditions: boolean): Promise<Map<string, RuleOutcome>> {
+  let fired: RuleToRun[] = [];
+  await firedRunner(rules, evaluator)([facts], (each) => {
+    fired = rules.filter((_, i) => each[i]);
+  });
+  if (withConditions) return runRules(fired, facts, evaluator);
+  return new Map(fired.map((r) => [r.name, { fired: true, conditions: {} }]));
+}
+
 function toEngineRule(rule: RuleToRun): RuleProperties {
   return {
     name: rule.name,
