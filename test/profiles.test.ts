@@ -122,6 +122,16 @@ describe('institution profiles: results and trace', () => {
     expect(trimmed.profiles?.[1]?.changes.map((c) => c.change)).toContain('noms-intermediate-collapse');
   });
 
+  it('with a profile, each trace level passed into the evaluation gives what trimming the full trace gives, profiles included', async () => {
+    const { rulesets } = await load([SINS_12]);
+    const full = await evaluatePatient(sins12, rulesets);
+    for (const level of ['none', 'rules'] as const) {
+      const direct = await evaluatePatient(sins12, rulesets, { trace: level });
+      expect(JSON.stringify(direct)).toBe(JSON.stringify(withTraceLevel(full, level)));
+    }
+    expect((await evaluatePatient(sins12, rulesets, { trace: 'none' })).profiles?.[1]?.changes.map((c) => c.change)).toContain('noms-intermediate-collapse');
+  });
+
   it('marks a table row a profile set, with the published value (none: the row is new)', async () => {
     const patient = { primaryTumor: 'breast', lesions: [{ level: 'T6', bilskyGrade: '1a', myelopathy: false }] };
     const evaluation = await evaluatePatient(patient, (await load([BREAST])).rulesets);
