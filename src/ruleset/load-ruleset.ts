@@ -4,10 +4,8 @@ import { schemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
 import { lazySourceDocument, parseSource, readSourceText, type SourceDocument } from '../source/source-document.js';
 import { checkedRuleSet } from './check-cache.js';
-import { checkCoverage } from './check-coverage.js';
-import { checkSemantics } from './check-semantics.js';
+import type { checkSemantics as CheckSemantics } from './check-semantics.js';
 import { buildFactModel } from './fact-model.js';
-import { contentHash } from './hash.js';
 import { allParts } from './parts.js';
 import { placedScores } from './score-paths.js';
 import type { LoadedRuleSet, RuleSetDocument } from './types.js';
@@ -38,10 +36,12 @@ export async function loadRuleSetFile(file: string): Promise<RuleSetLoad> {
  */
 export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSetLoad> {
   if (hasErrors(source.problems)) return { problems: source.problems };
+  // The checks load with the first file that needs them: a bundled file checked at build time does not.
+  const [{ checkSemantics }, { checkCoverage }, { contentHash }] = await Promise.all([import('./check-semantics.js'), import('./check-coverage.js'), import('./hash.js')]);
   const validate = validator('ruleset');
   const document = source.data as RuleSetDocument;
   if (!validate(document)) {
-    return { problems: [...schemaProblems(validate.errors ?? [], source), ...semanticProblemsOfInvalid(document, source)] };
+    return { problems: [...schemaProblems(validate.errors ?? [], source), ...semanticProblemsOfInvalid(checkSemantics, document, source)] };
   }
   const facts = buildFactModel(document);
   const semantic = checkSemantics(document, facts, source);
@@ -60,7 +60,7 @@ function assemble(document: RuleSetDocument, source: SourceDocument, facts = bui
 }
 
 /** On a document the schema rejected, the name checks may meet shapes they cannot read; those parts are skipped. */
-function semanticProblemsOfInvalid(document: RuleSetDocument, source: SourceDocument): Problem[] {
+function semanticProblemsOfInvalid(checkSemantics: typeof CheckSemantics, document: RuleSetDocument, source: SourceDocument): Problem[] {
   try {
     return checkSemantics(document, buildFactModel(document), source);
   } catch {

@@ -2,7 +2,6 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
-import { applyProfiles } from './apply-profiles.js';
 import { checkLinks } from './check-links.js';
 import { loadRuleSetFile } from './load-ruleset.js';
 import { selectVersions, type VersionPick } from './select-versions.js';
@@ -74,7 +73,10 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
 
   const { selected: picked, problems: pickProblems } = selectVersions(rulesets, options.pick ?? []);
   problems.push(...pickProblems);
-  const { rulesets: selected, problems: profileProblems } = await applyProfiles(picked, options.profiles ?? []);
+  // The profile modules load only when a profile is given: most commands run without one.
+  const { rulesets: selected, problems: profileProblems } = options.profiles?.length
+    ? await (await import('./apply-profiles.js')).applyProfiles(picked, options.profiles)
+    : { rulesets: picked, problems: [] };
   problems.push(...profileProblems);
   const links = checkLinks(selected, failed);
   problems.push(...links.problems);
