@@ -1,0 +1,97 @@
+import { createReadStream, statSync, type ReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { CsvError, parse } from 'csv-parse';
+import type { Problem } from '../problems/problem.js';
+import { csvLayout, type CsvLayout } from './csv-columns.js';
+
+export type InputFormat = 'ndjson' | 'csv';
+export const INPUT_FORMATS: readonly InputFormat[] = ['ndjson', 'csv'];
+
+/**
+ * One data row of the input, not yet parsed into a patient (workers do that). `index` counts data rows from
+ * 0 in file order, bad ones included (it is what --shard splits on); `line` is the row's first line in the file.
+ */
+export type BatchRow = { index: number; line: number } & ({ kind: 'json'; text: string } | { kind: 'csv'; cells: string[] } | { kind: 'invalid'; problems: Problem[] });
+
+export interface RowSource {
+  /** The CSV header's mapping, for the workers. */
+  layout?: CsvLayout;
+  rows: AsyncIterable<BatchRow>;
+  /** Bytes read so far and the file's size: the progress bar's ETA (rows per byte is steadier than a guess). */
+  bytesRead(): number;
+  size: number;
+}
+
+/** `.csv` is CSV, anything else NDJSON, unless the format is given. */
+export function inputFormatOf(file: string, given?: InputFormat): InputFormat {
+  return given ?? (/\.csv$/i.test(file) ? 'csv' : 'ndjson');
+}
+
+/** Opens the input as a stream of rows; a file that cannot be read, or a CSV header that does not map, is problems. */
+export async function openRowSource(file: string, format: InputFormat): Promise<{ source?: RowSource; problems: Problem[] }> {
+  const input = createReadStream(file);
+  const opened = await Promise.race([once(input, 'readable').then(() => true), once(input, 'error').then(() => false)]);
+  if (!opened) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: 'cannot read file', file, line: 1, column: 1 }] };
+  const size = statSync(file).size;
+  const bytesRead = () => input.bytesRead;
+  if (format === 'ndjson') return { source: { rows: ndjsonRows(input), bytesRead, size }, problems: [] };
+  return csvSource(input, file, size);
+}
+
+async function* ndjsonRows(input: ReadStream): AsyncGenerator<BatchRow> {
+  let line = 0;
+  let index = 0;
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    line++;
+    if (text.trim() !== '') yield { index: index++, line, kind: 'json', text };
+  }
+}
+
+async function csvSource(input: ReadStream, file: string, size: number): Promise<{ source?: RowSource; problems: Problem[] }> {
+  // Records that csv-parse skipped (a stray quote), reported in file order among the good ones.
+  const skipped: Array<{ line: number; problem: Problem }> = [];
+  const parser = input.setEncoding('utf8').pipe(
+    parse({
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      skip_records_with_error: true,
+      info: true,
+      on_skip: (err: CsvError | undefined) => {
+        const line = typeof err?.lines === 'number' ? err.lines : 0;
+        skipped.push({ line, problem: { code: 'CSV_SYNTAX', severity: 'error', message: (err?.message ?? 'unreadable record').replace(/ at line \d+/, ''), file, line, column: 1 } });
+      },
+    }),
+  );
+  const records = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { lines: number; empty_lines: number } }>;
+  const first = await records.next();
+  if (first.done) return { problems: [{ code: 'CSV_HEADER', severity: 'error', message: 'the file has no header row', file, line: 1, column: 1 }] };
+  const { layout, problems } = csvLayout(first.value.record, file);
+  if (!layout) {
+    input.destroy();
+    return { problems };
+  }
+  async function* rows(): AsyncGenerator<BatchRow> {
+    let index = 0;
+    // A record starts on the line after the previous one ended, past any empty lines skipped between.
+    let previousEnd = first.done ? 0 : first.value.info.lines;
+    let previousEmpty = first.done ? 0 : first.value.info.empty_lines;
+    for (;;) {
+      const next = await records.next();
+      const end = next.done ? Infinity : next.value.info.lines;
+      while (skipped.length && (skipped[0]?.line ?? 0) <= end) {
+        const { line, problem } = skipped.shift() as { line: number; problem: Problem };
+        previousEnd = Math.max(previousEnd, line);
+        yield { index: index++, line, kind: 'invalid', problems: [problem] };
+      }
+      if (next.done) return;
+      const line = previousEnd + 1 + (next.value.info.empty_lines - previousEmpty);
+      previousEnd = end;
+      previousEmpty = next.value.info.empty_lines;
+      yield { index: index++, line, kind: 'csv', cells: next.value.record };
+    }
+  }
+  return { source: { layout, rows: rows(), bytesRead: () => input.bytesRead, size }, problems: [] };
+}
