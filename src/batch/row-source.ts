@@ -50,7 +50,7 @@ async function* ndjsonRows(input: ReadStream): AsyncGenerator<BatchRow> {
 
 async function csvSource(input: ReadStream, file: string, size: number): Promise<{ source?: RowSource; problems: Problem[] }> {
   // Records that csv-parse skipped (a stray quote), reported in file order among the good ones.
-  const skipped: Array<{ line: number; problem: Problem }> = [];
+  const skipped: Array<{ line: number; problems: Problem[] }> = [];
   const parser = input.setEncoding('utf8').pipe(
     parse({
       bom: true,
@@ -61,7 +61,11 @@ async function csvSource(input: ReadStream, file: string, size: number): Promise
       info: true,
       on_skip: (err: CsvError | undefined) => {
         const line = typeof err?.lines === 'number' ? err.lines : 0;
-        skipped.push({ line, problem: { code: 'CSV_SYNTAX', severity: 'error', message: (err?.message ?? 'unreadable record').replace(/ at line \d+/, ''), file, line, column: 1 } });
+        const problem: Problem = { code: 'CSV_SYNTAX', severity: 'error', message: (err?.message ?? 'unreadable record').replace(/ at line \d+/, ''), file, line, column: 1 };
+        // A stray quote can make the parser give up twice on the same record: still one bad row.
+        const last = skipped[skipped.length - 1];
+        if (last?.line === line) last.problems.push(problem);
+        else skipped.push({ line, problems: [problem] });
       },
     }),
   );
@@ -82,9 +86,9 @@ async function csvSource(input: ReadStream, file: string, size: number): Promise
       const next = await records.next();
       const end = next.done ? Infinity : next.value.info.lines;
       while (skipped.length && (skipped[0]?.line ?? 0) <= end) {
-        const { line, problem } = skipped.shift() as { line: number; problem: Problem };
+        const { line, problems } = skipped.shift() as { line: number; problems: Problem[] };
         previousEnd = Math.max(previousEnd, line);
-        yield { index: index++, line, kind: 'invalid', problems: [problem] };
+        yield { index: index++, line, kind: 'invalid', problems };
       }
       if (next.done) return;
       const line = previousEnd + 1 + (next.value.info.empty_lines - previousEmpty);
