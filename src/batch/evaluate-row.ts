@@ -69,13 +69,9 @@ function formatProblemsRow(line: number, problems: Problem[], job: RowJob): { te
   return { text, tally: [], problems };
 }
 
-/** What a worker is told at start (structured-cloneable): it loads the rule sets itself, from the same paths. */
+/** What a worker is told at start (structured-cloneable), besides the rule sets. */
 export interface JobSpec {
   file: string;
-  /** --rules, --ruleset and --profile, as given. */
-  rules?: string[];
-  ruleset?: string[];
-  profile?: string[];
   layout?: CsvLayout;
   format: OutputFormat;
   trace: TraceLevel;

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { checkedRuleSet, type CheckedRuleSet } from '../ruleset/trusted-ruleset.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { buildRowJob, evaluateRow, type JobSpec, type RowOutcome } from './evaluate-row.js';
 import type { BatchRow } from './row-source.js';
@@ -11,8 +12,8 @@ export interface RowEvaluator {
 
 export interface WorkerData {
   spec: JobSpec;
-  /** The main thread's rule-set hashes: a worker that loads anything else refuses to start. */
-  sha256: string[];
+  /** The rule sets as the main thread loaded and checked them, in its order. */
+  rulesets: CheckedRuleSet[];
 }
 export interface WorkerTask {
   seq: number;
@@ -33,16 +34,23 @@ export function inProcessEvaluator(spec: JobSpec, rulesets: readonly LoadedRuleS
   };
 }
 
+/**
+ * A smaller young generation than V8's default: evaluation makes much short-lived garbage, and with the
+ * default each worker's nursery grew to tens of MB. Measured on 1,500 patients with 2 workers, peak RSS
+ * 444 MB by default and 363-405 MB with 12-24 MB, at no visible cost in speed.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
+
 interface Pending {
   resolve: (outcomes: RowOutcome[]) => void;
   reject: (err: Error) => void;
 }
 
-/** `size` worker threads, each loading the rule sets once; a chunk goes to the worker with the fewest pending. */
+/** `size` worker threads, each rebuilding the checked rule sets once; a chunk goes to the worker with the fewest pending. */
 export async function startWorkerPool(size: number, spec: JobSpec, rulesets: readonly LoadedRuleSet[]): Promise<RowEvaluator> {
-  const data: WorkerData = { spec, sha256: rulesets.map((r) => r.sha256) };
+  const data: WorkerData = { spec, rulesets: rulesets.map(checkedRuleSet) };
   const workers = Array.from({ length: size }, () => {
-    const worker = new Worker(new URL('./evaluate-worker.js', import.meta.url), { workerData: data });
+    const worker = new Worker(new URL('./evaluate-worker.js', import.meta.url), { workerData: data, resourceLimits: WORKER_LIMITS });
     return { worker, pending: new Map<number, Pending>() };
   });
   let seq = 0;

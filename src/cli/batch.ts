@@ -55,9 +55,6 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
   }
   const spec: JobSpec = {
     file,
-    ...(options.rules ? { rules: options.rules } : {}),
-    ...(options.ruleset ? { ruleset: options.ruleset } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
     ...(source.layout ? { layout: source.layout } : {}),
     format: options.outputFormat ?? 'ndjson',
     trace: options.trace ?? 'rules',
