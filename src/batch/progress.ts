@@ -7,17 +7,17 @@ export interface Progress {
 
 /**
  * A one-line progress bar on standard error: patients done, rate, and ETA from the share of the input
- * file read so far (the row count is not known before the end of a stream). Redrawn in place a few times a
+ * file handed out so far (the row count is not known before the end of a stream). Redrawn in place a few times a
  * second; nothing at all when disabled, so logs and pipes stay clean.
  */
-export function startProgress(enabled: boolean, input: { bytesRead(): number; size: number }, done: () => number): Progress {
+export function startProgress(enabled: boolean, input: { consumed(): number; size: number }, done: () => number): Progress {
   if (!enabled) return { stop: () => undefined };
   const started = performance.now();
   const draw = (): void => {
     const seconds = (performance.now() - started) / 1000;
     const count = done();
     const rate = seconds > 0 ? count / seconds : 0;
-    const share = input.size > 0 ? Math.min(1, input.bytesRead() / input.size) : 0;
+    const share = input.size > 0 ? Math.min(1, input.consumed() / input.size) : 0;
     const filled = Math.round(share * BAR_WIDTH);
     const eta = share > 0 && share < 1 ? duration((seconds * (1 - share)) / share) : '--';
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${Math.floor(share * 100)}%`;

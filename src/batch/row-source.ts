@@ -18,8 +18,12 @@ export interface RowSource {
   /** The CSV header's mapping, for the workers. */
   layout?: CsvLayout;
   rows: AsyncIterable<BatchRow>;
-  /** Bytes read so far and the file's size: the progress bar's ETA (rows per byte is steadier than a guess). */
-  bytesRead(): number;
+  /**
+   * Bytes of the file up to the end of the last row handed out, and the file's size: the progress bar's
+   * share done and ETA (the row count is not known before the end; the stream's own read-ahead would put a
+   * small file at 100% at once).
+   */
+  consumed(): number;
   size: number;
 }
 
@@ -34,16 +38,17 @@ export async function openRowSource(file: string, format: InputFormat): Promise<
   const opened = await Promise.race([once(input, 'readable').then(() => true), once(input, 'error').then(() => false)]);
   if (!opened) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: 'cannot read file', file, line: 1, column: 1 }] };
   const size = statSync(file).size;
-  const bytesRead = () => input.bytesRead;
-  if (format === 'ndjson') return { source: { rows: ndjsonRows(input), bytesRead, size }, problems: [] };
-  return csvSource(input, file, size);
+  if (format === 'csv') return csvSource(input, file, size);
+  const position = { bytes: 0 };
+  return { source: { rows: ndjsonRows(input, position), consumed: () => position.bytes, size }, problems: [] };
 }
 
-async function* ndjsonRows(input: ReadStream): AsyncGenerator<BatchRow> {
+async function* ndjsonRows(input: ReadStream, position: { bytes: number }): AsyncGenerator<BatchRow> {
   let line = 0;
   let index = 0;
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     line++;
+    position.bytes += Buffer.byteLength(text) + 1;
     if (text.trim() !== '') yield { index: index++, line, kind: 'json', text };
   }
 }
@@ -69,7 +74,8 @@ async function csvSource(input: ReadStream, file: string, size: number): Promise
       },
     }),
   );
-  const records = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { lines: number; empty_lines: number } }>;
+  const records = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { lines: number; empty_lines: number; bytes: number } }>;
+  let consumed = 0;
   const first = await records.next();
   if (first.done) return { problems: [{ code: 'CSV_HEADER', severity: 'error', message: 'the file has no header row', file, line: 1, column: 1 }] };
   const { layout, problems } = csvLayout(first.value.record, file);
@@ -94,8 +100,9 @@ async function csvSource(input: ReadStream, file: string, size: number): Promise
       const line = previousEnd + 1 + (next.value.info.empty_lines - previousEmpty);
       previousEnd = end;
       previousEmpty = next.value.info.empty_lines;
+      consumed = next.value.info.bytes;
       yield { index: index++, line, kind: 'csv', cells: next.value.record };
     }
   }
-  return { source: { layout, rows: rows(), bytesRead: () => input.bytesRead, size }, problems: [] };
+  return { source: { layout, rows: rows(), consumed: () => consumed, size }, problems: [] };
 }
