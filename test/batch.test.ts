@@ -139,7 +139,7 @@ describe('batch: CSV output', () => {
     const { code, stdout } = run(['batch', file, '--rules', SINS_RULES, '--output-format', 'csv', '--lesion-columns', '2']);
     expect(code).toBe(2);
     const [row] = csvRows(stdout);
-    expect(row?.error).toMatch(/CSV_TOO_MANY_LESIONS 3 lesions/);
+    expect(row).toMatchObject({ id: 'three', error: expect.stringMatching(/CSV_TOO_MANY_LESIONS 3 lesions/) });
     expect(row?.['lesion1.sins.score']).toBe('');
   });
 });

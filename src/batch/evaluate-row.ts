@@ -59,13 +59,13 @@ export function formatEvaluation(line: number, evaluation: Evaluation, job: RowJ
     // Dropping lesions from a row would be silent data loss; the row becomes an error that says what to do.
     const message = `${evaluation.lesions.length} lesions, but the CSV output has ${columns.lesionCount} lesion column groups; raise --lesion-columns`;
     const problem: Problem = { code: 'CSV_TOO_MANY_LESIONS', severity: 'error', message, file: job.file, line, column: 1 };
-    return { ...formatProblemsRow(line, [problem], job), tally };
+    return { ...formatProblemsRow(line, [problem], job, evaluation.patient.id ?? undefined), tally };
   }
   return { text: stringify([resultCells(line, evaluation, columns)]), tally };
 }
 
-function formatProblemsRow(line: number, problems: Problem[], job: RowJob): { text: string; tally: Tally; problems: Problem[] } {
-  const text = job.format === 'ndjson' ? JSON.stringify({ line, error: { problems } }) + '\n' : stringify([errorCells(line, undefined, formatProblems(problems), job.columns as ResultColumns)]);
+function formatProblemsRow(line: number, problems: Problem[], job: RowJob, id?: string): { text: string; tally: Tally; problems: Problem[] } {
+  const text = job.format === 'ndjson' ? JSON.stringify({ line, error: { problems } }) + '\n' : stringify([errorCells(line, id, formatProblems(problems), job.columns as ResultColumns)]);
   return { text, tally: [], problems };
 }
 
