@@ -166,12 +166,13 @@ describe('batch: workers, order, shards, summary', () => {
     expect(ndjson(shards.join('')).sort(byLine)).toEqual(ndjson(whole));
   });
 
-  it('rejects a malformed --shard or --workers as a usage error (64)', () => {
+  it('rejects a malformed --shard or --workers, or an output it cannot write, as a usage error (64)', () => {
     for (const [option, value, message] of [
       ['--shard', '4/3', /--shard 4\/3: i must be between 1 and 3/],
       ['--shard', 'half', /--shard must be i\/n/],
       ['--shard', '1/0', /n must be at least 1/],
       ['--workers', '0', /--workers must be a whole number from 1/],
+      ['-o', '/nonexistent-dir/out.ndjson', /cannot write \/nonexistent-dir\/out.ndjson \(ENOENT\)/],
     ] as const) {
       const { code, stderr, stdout } = run(['batch', COHORT_CSV, option, value]);
       expect(code).toBe(64);

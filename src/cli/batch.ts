@@ -62,8 +62,8 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
     keepEvaluation: recorder !== undefined,
   };
   const job = buildRowJob(spec, rulesets);
+  const out = options.output ? await openOutput(options.output) : process.stdout;
   const evaluator = workers > 1 ? await startWorkerPool(workers, spec, rulesets) : inProcessEvaluator(spec, rulesets);
-  const out: Writable = options.output ? createWriteStream(options.output) : process.stdout;
   if (job.columns) out.write(stringify([job.columns.header]));
   const progress = startProgress(options.progress ?? process.stderr.isTTY === true, source, () => summary.processed);
   try {
@@ -94,6 +94,18 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
   if (options.summary) writeFileSync(options.summary, JSON.stringify(report, null, 2) + '\n');
   recorder?.report();
   if (report.errors > 0) throw new Exit(EXIT.input);
+}
+
+/** The -o file, opened before any work is done; a path that cannot be written is a usage error. */
+async function openOutput(file: string): Promise<Writable> {
+  const out = createWriteStream(file);
+  try {
+    // `once` rejects with the stream's error when it cannot be opened.
+    await once(out, 'open');
+  } catch (err) {
+    usageError(`cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+  }
+  return out;
 }
 
 /** A whole-number option in [min, max], or a usage error. */
