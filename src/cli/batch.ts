@@ -1,10 +1,18 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
-import { evaluatePatient } from '../engine/evaluate-patient.js';
-import { withTraceLevel, type TraceLevel } from '../engine/trace-level.js';
-import { parsePatientJsonLine } from '../patient/load-patient.js';
+import { stringify } from 'csv-stringify/sync';
+import { buildRowJob, formatEvaluation, type JobSpec } from '../batch/evaluate-row.js';
+import type { InputFormat, OutputFormat } from '../batch/formats.js';
+import { chunked, inOrder } from '../batch/in-order.js';
+import { startProgress } from '../batch/progress.js';
+import { inputFormatOf, openRowSource } from '../batch/row-source.js';
+import { parseShard, shardRows, type Shard } from '../batch/shard.js';
+import { BatchSummary, formatSummary } from '../batch/summary.js';
+import { inProcessEvaluator, startWorkerPool } from '../batch/worker-pool.js';
+import type { TraceLevel } from '../engine/trace-level.js';
+import { formatProblems } from '../problems/format.js';
 import { EXIT, Exit } from './exit-codes.js';
 import { loadRulesOrExit } from './load-rules.js';
 import { openRecorder, type RecordOptions } from './record-decision.js';
@@ -15,47 +23,106 @@ export interface BatchOptions extends RecordOptions {
   profile?: string[];
   trace?: TraceLevel;
   output?: string;
+  inputFormat?: InputFormat;
+  outputFormat?: OutputFormat;
+  workers?: string;
+  shard?: string;
+  progress?: boolean;
+  summary?: string;
+  lesionColumns?: string;
 }
 
+/** Rows per message to a worker, and chunks in flight per worker: enough to keep every core busy, few enough to keep memory flat. */
+const CHUNK_ROWS = 16;
+const CHUNKS_PER_WORKER = 4;
+/** CSV output's lesion column groups when the input does not say (NDJSON). */
+const DEFAULT_LESION_COLUMNS = 4;
+
 /**
- * One patient per NDJSON line in, one result per line out, in the same order. A bad line becomes an
- * error record naming its line and the batch goes on; the exit code is 2 if any line was bad.
+ * Patients in (NDJSON or CSV), one result per patient out (NDJSON or CSV), in input order, streamed. A bad
+ * row becomes an error record naming its line and the batch goes on; the exit code is 2 if any row was bad.
  */
 export async function batchCommand(file: string, options: BatchOptions): Promise<void> {
+  // Started first, so elapsed time and rate include loading the rule sets and starting the workers.
+  const summary = new BatchSummary();
+  const workers = wholeNumber(options.workers, '--workers', 1, 256) ?? availableParallelism();
+  const shard = shardOption(options.shard);
   const recorder = openRecorder(options);
   const rulesets = await loadRulesOrExit(options.rules, options.ruleset, options.profile);
-  const input = createReadStream(file, 'utf8');
-  const opened = await Promise.race([once(input, 'readable').then(() => true), once(input, 'error').then(() => false)]);
-  if (!opened) {
-    process.stderr.write(`${file}:1:1 FILE_UNREADABLE cannot read file\n`);
+  const { source, problems } = await openRowSource(file, inputFormatOf(file, options.inputFormat));
+  if (!source) {
+    process.stderr.write(formatProblems(problems) + '\n');
     throw new Exit(EXIT.input);
   }
-  const out: Writable = options.output ? createWriteStream(options.output) : process.stdout;
-  let lineNo = 0;
-  let rows = 0;
-  let bad = 0;
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-    lineNo++;
-    if (line.trim() === '') continue;
-    rows++;
-    const { patient, problems } = parsePatientJsonLine(line, file, lineNo);
-    let record: unknown;
-    if (patient) {
-      const evaluation = await evaluatePatient(patient, rulesets);
-      // Each result is written only after its decision record is on disk.
-      await recorder?.record(patient, evaluation, rulesets);
-      record = withTraceLevel(evaluation, options.trace ?? 'rules');
-    } else {
-      bad++;
-      record = { line: lineNo, error: { problems } };
+  const spec: JobSpec = {
+    file,
+    ...(source.layout ? { layout: source.layout } : {}),
+    format: options.outputFormat ?? 'ndjson',
+    trace: options.trace ?? 'rules',
+    lesionColumns: wholeNumber(options.lesionColumns, '--lesion-columns', 0, 33) ?? source.layout?.lesionCount ?? DEFAULT_LESION_COLUMNS,
+    keepEvaluation: recorder !== undefined,
+  };
+  const job = buildRowJob(spec, rulesets);
+  const out = options.output ? await openOutput(options.output) : process.stdout;
+  const evaluator = workers > 1 ? await startWorkerPool(workers, spec, rulesets) : inProcessEvaluator(spec, rulesets);
+  if (job.columns) out.write(stringify([job.columns.header]));
+  const progress = startProgress(options.progress ?? process.stderr.isTTY === true, source, () => summary.processed);
+  try {
+    const chunks = chunked(shardRows(source.rows, shard), CHUNK_ROWS);
+    for await (const outcomes of inOrder(chunks, (rows) => evaluator.evaluate(rows), workers > 1 ? workers * CHUNKS_PER_WORKER : 1)) {
+      for (const outcome of outcomes) {
+        let { text } = outcome;
+        if (outcome.patient && outcome.evaluation) {
+          // --record: each result is written only after its decision record is on disk, in input order.
+          await recorder?.record(outcome.patient, outcome.evaluation, rulesets);
+          Object.assign(outcome, formatEvaluation(outcome.line, outcome.evaluation, job));
+          text = outcome.text;
+        }
+        summary.add(outcome.line, outcome);
+        if (text !== undefined && !out.write(text)) await once(out, 'drain');
+      }
     }
-    if (!out.write(JSON.stringify(record) + '\n')) await once(out, 'drain');
+  } finally {
+    progress.stop();
+    await evaluator.close();
   }
   if (out !== process.stdout) {
     out.end();
     await once(out, 'finish');
   }
-  process.stderr.write(`${rows} patient${rows === 1 ? '' : 's'}, ${rows - bad} evaluated, ${bad} invalid\n`);
+  const report = summary.report();
+  process.stderr.write(formatSummary(report));
+  if (options.summary) writeFileSync(options.summary, JSON.stringify(report, null, 2) + '\n');
   recorder?.report();
-  if (bad > 0) throw new Exit(EXIT.input);
+  if (report.errors > 0) throw new Exit(EXIT.input);
+}
+
+/** The -o file, opened before any work is done; a path that cannot be written is a usage error. */
+async function openOutput(file: string): Promise<Writable> {
+  const out = createWriteStream(file);
+  try {
+    // `once` rejects with the stream's error when it cannot be opened.
+    await once(out, 'open');
+  } catch (err) {
+    usageError(`cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+  }
+  return out;
+}
+
+/** A whole-number option in [min, max], or a usage error. */
+function wholeNumber(text: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (/^\d+$/.test(text.trim()) && Number(text) >= min && Number(text) <= max) return Number(text);
+  return usageError(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+}
+
+function shardOption(text: string | undefined): Shard | undefined {
+  if (text === undefined) return undefined;
+  const shard = parseShard(text);
+  return typeof shard === 'string' ? usageError(shard) : shard;
+}
+
+function usageError(message: string): never {
+  process.stderr.write(`${message}\n`);
+  throw new Exit(EXIT.usage);
 }

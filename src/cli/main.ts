@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { ReplayCommandOptions } from './audit-replay.js';
 import { TRACE_LEVELS, type TraceLevel } from '../engine/trace-level.js';
+import { INPUT_FORMATS, OUTPUT_FORMATS } from '../batch/formats.js';
 import type { BatchOptions } from './batch.js';
 import type { DiffOptions } from './diff.js';
 import type { EvaluateOptions } from './evaluate.js';
@@ -45,9 +46,17 @@ program
 
 program
   .command('batch')
-  .description('evaluate one patient per NDJSON line; one JSON result per line, in order')
-  .argument('<input>', 'NDJSON file, one patient per line')
+  .description('evaluate a cohort, one patient per NDJSON line or CSV row; one result per patient, in input order')
+  .argument('<input>', 'NDJSON (one patient per line) or CSV (one patient per row, columns as in the README) file')
   .option('-o, --output <file>', 'write results here instead of standard output')
+  .addOption(new Option('--input-format <format>', 'input format (default: csv for *.csv, else ndjson)').choices([...INPUT_FORMATS]))
+  .addOption(new Option('--output-format <format>', 'output format: one JSON result per line, or one CSV row per patient').choices([...OUTPUT_FORMATS]).default('ndjson'))
+  .option('--lesion-columns <n>', 'CSV output: lesion column groups (default: those of the CSV input, else 4)')
+  .option('--workers <n>', 'worker threads (default: the available cores; 1 evaluates in this thread)')
+  .option('--shard <i/n>', 'evaluate only rows whose index (from 0) mod n is i-1, so n runs together cover the input')
+  .option('--progress', 'show a progress bar on standard error (default: when it is a terminal)')
+  .option('--no-progress', 'never show the progress bar')
+  .option('--summary <file>', 'also write the end-of-run summary as JSON to this file')
   .addOption(rulesOption())
   .addOption(rulesetOption())
   .addOption(profileOption())

@@ -1,10 +1,14 @@
 import { readSchema } from '../source/schemas.js';
 import type { Scope } from '../ruleset/types.js';
 
+/** A field's JSON type; `quantity` is an object `{value, unit}` (the labs), `albumin` is a number that may also be one. */
+export type PatientFieldType = 'string' | 'number' | 'integer' | 'boolean' | 'quantity' | 'array';
+
 /** What the patient contract (schemas/patient.schema.json) says about one field. */
 export interface PatientField {
   name: string;
   scope: Scope;
+  type: PatientFieldType;
   enum?: readonly unknown[];
   /** The unit of a bare number (`x-unit`). */
   unit?: string;
@@ -13,6 +17,8 @@ export interface PatientField {
 }
 
 interface SchemaNode {
+  type?: string;
+  else?: { type?: string };
   enum?: unknown[];
   then?: { $ref?: string };
   'x-unit'?: string;
@@ -35,7 +41,9 @@ export function patientFields(): Map<string, PatientField> {
       // Units of the {value, unit} form: inline, or in the schema the `then` branch refers to (albumin).
       const quantityUnits = (node.properties?.unit?.enum ?? def(node.then?.$ref)?.properties?.unit?.enum ?? []).map(String);
       const units = [...new Set([...(unit ? [unit] : []), ...quantityUnits])];
-      fields?.set(`${scope}:${name}`, { name, scope, units, ...(node.enum ? { enum: node.enum } : {}), ...(unit ? { unit } : {}) });
+      // An enum without `type` is a string enum; albumin's bare-number form sits in its `else` branch.
+      const type = (node.type === 'object' ? 'quantity' : (node.type ?? node.else?.type ?? 'string')) as PatientFieldType;
+      fields?.set(`${scope}:${name}`, { name, scope, type, units, ...(node.enum ? { enum: node.enum } : {}), ...(unit ? { unit } : {}) });
     }
   };
   add('patient', schema.properties);

@@ -20,6 +20,12 @@ export type ProblemCode =
   | 'SCHEMA_RANGE'
   | 'SCHEMA_PATTERN'
   | 'SCHEMA_INVALID'
+  // CSV patient input (batch)
+  | 'CSV_SYNTAX'
+  | 'CSV_HEADER'
+  | 'CSV_COLUMN_COUNT'
+  | 'CSV_CELL'
+  | 'CSV_LESION_GAP'
   // rule-set semantics
   | 'DUPLICATE_ID'
   | 'UNKNOWN_FACT'
@@ -63,6 +69,7 @@ export type ProblemCode =
   | 'COMPONENT_MULTIPLE_MATCH'
   | 'UNCONFIRMED_SOURCE'
   | 'NO_RULESETS'
+  | 'CSV_TOO_MANY_LESIONS'
   // rule-set test cases
   | 'CASE_FAILED'
   | 'CASE_UNKNOWN_RULESET'

@@ -1,0 +1,122 @@
+import { checkPatient, type PatientLoad } from '../patient/load-patient.js';
+import type { PatientFieldType } from '../patient/patient-fields.js';
+import type { Problem, ProblemCode } from '../problems/problem.js';
+import { toPointer, type PathSegment, type SourceDocument } from '../source/source-document.js';
+import type { CsvColumn, CsvLayout } from './csv-columns.js';
+
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Registry exports write booleans in many ways; these are the unambiguous ones.
+const BOOLEANS: Record<string, boolean> = { true: true, false: false, yes: true, no: false, '1': true, '0': false };
+
+type Fields = Record<string, unknown>;
+
+/**
+ * One CSV record → a patient in the JSON contract, then the same schema check as a JSON patient. Cells are
+ * typed by the field's schema type (so Bilsky grade "2" stays a string); an empty cell is a missing field,
+ * never zero. Every problem names the CSV line and the column (its 1-based number, and its header in the
+ * message).
+ */
+export function parseCsvRow(cells: readonly string[], layout: CsvLayout, line: number): PatientLoad {
+  const { file, columns } = layout;
+  if (cells.length !== columns.length) {
+    const column = Math.min(cells.length, columns.length) + 1;
+    return { problems: [{ code: 'CSV_COLUMN_COUNT', severity: 'error', message: `${cells.length} cells, but the header has ${columns.length} columns`, file, line, column }] };
+  }
+  const problems: Problem[] = [];
+  const patient: Fields = {};
+  const lesions: Array<Fields | undefined> = [];
+  // Per field (and lesion): its value and its unit, which may come from two columns in either order.
+  const given = new Map<string, { column: CsvColumn; value?: unknown; unit?: string }>();
+  for (const column of columns) {
+    const cell = cells[column.index] ?? '';
+    if (cell === '') continue;
+    const entry = given.get(fieldKey(column)) ?? { column };
+    given.set(fieldKey(column), entry);
+    if (column.part === 'unit') {
+      entry.unit = cell;
+      continue;
+    }
+    const value = convert(cell, column.field.type);
+    if (value === undefined) problems.push(cellProblem(layout, line, column, 'CSV_CELL', `${JSON.stringify(cell)} in column "${column.header}" is not ${article(column.field.type)}`));
+    entry.value = value;
+    if (column.unit !== undefined) entry.unit = column.unit;
+  }
+  for (const { column, value, unit } of given.values()) {
+    const target = column.lesion === undefined ? patient : (lesions[column.lesion] ??= {});
+    // A lab is {value, unit} even when half of it is missing, so the schema names the missing half.
+    const quantity = column.field.type === 'quantity' || unit !== undefined;
+    if (quantity) target[column.field.name] = { ...(value !== undefined ? { value } : {}), ...(unit !== undefined ? { unit } : {}) };
+    else if (value !== undefined) target[column.field.name] = value;
+  }
+  const gap = lesions.findIndex((l) => l === undefined);
+  if (gap >= 0) {
+    const first = columns.find((c) => c.lesion === gap + 1) ?? columns[0];
+    if (first) problems.push(cellProblem(layout, line, first, 'CSV_LESION_GAP', `lesion${gap + 2} has values but lesion${gap + 1} is empty; number the lesions from 1 without gaps`));
+  }
+  if (lesions.length) patient.lesions = lesions;
+  if (problems.length) return { problems };
+  return checkPatient(csvRowSource(layout, line, patient));
+}
+
+function fieldKey(column: CsvColumn): string {
+  return `${column.lesion ?? ''}:${column.field.name}`;
+}
+
+function convert(cell: string, type: PatientFieldType): unknown {
+  switch (type) {
+    case 'number':
+    case 'integer':
+    case 'quantity':
+      return NUMBER.test(cell) ? Number(cell) : undefined;
+    case 'boolean':
+      return BOOLEANS[cell.toLowerCase()];
+    default:
+      return cell;
+  }
+}
+
+function article(type: PatientFieldType): string {
+  if (type === 'integer') return 'an integer';
+  if (type === 'boolean') return 'a boolean (true/false, yes/no, 1/0)';
+  return 'a number';
+}
+
+function cellProblem(layout: CsvLayout, line: number, column: CsvColumn, code: ProblemCode, message: string): Problem {
+  return { code, severity: 'error', message, file: layout.file, line, column: column.index + 1, path: toPointer(columnPath(column)) };
+}
+
+function columnPath(column: CsvColumn): PathSegment[] {
+  const base: PathSegment[] = column.lesion === undefined ? [column.field.name] : ['lesions', column.lesion, column.field.name];
+  return column.part === 'unit' ? [...base, 'unit'] : base;
+}
+
+/**
+ * The row as a SourceDocument, so that schema problems are positioned by the same code as for JSON and
+ * YAML: a value's position is its column (a quantity's `value` and `unit` their own columns).
+ */
+function csvRowSource(layout: CsvLayout, line: number, data: Fields): SourceDocument {
+  const byPointer = new Map<string, number>();
+  for (const column of layout.columns) {
+    const path = columnPath(column);
+    const pointer = toPointer(path);
+    if (!byPointer.has(pointer)) byPointer.set(pointer, column.index + 1);
+    if (column.part === 'value') byPointer.set(toPointer([...path, 'value']), column.index + 1);
+    // A lesion as a whole sits at its first column.
+    if (column.lesion !== undefined && !byPointer.has(toPointer(['lesions', column.lesion]))) byPointer.set(toPointer(['lesions', column.lesion]), column.index + 1);
+  }
+  const locate = (path: readonly PathSegment[]) => {
+    for (let n = path.length; n > 0; n--) {
+      const column = byPointer.get(toPointer(path.slice(0, n)));
+      if (column !== undefined) return { line, column };
+    }
+    return { line, column: 1 };
+  };
+  return {
+    file: layout.file,
+    data,
+    problems: [],
+    locate,
+    scalarAt: (path) => path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<PathSegment, unknown>)[key] : undefined), data),
+    problemAt: (path, code, message, options = {}) => ({ code, severity: options.severity ?? 'error', message, file: layout.file, path: toPointer(path), ...locate(path) }),
+  };
+}

@@ -1,0 +1,82 @@
+import type { Evaluation, RuleSetResult } from '../engine/types.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
+
+/** One rule set's columns: which of its results, in which order. */
+interface RuleSetColumns {
+  id: string;
+  names: string[];
+}
+
+/**
+ * The CSV output's columns, fixed before the first row so the file can be streamed: `line`, `id`,
+ * `error`, then per patient-scope rule set its score (`score`, `min`, `max`, `category`), each
+ * classification's value, the recommendations that apply and the missing inputs; then `lesions` and, per
+ * lesion group 1..lesionCount, `level`, `id` and the same columns of each lesion-scope rule set.
+ */
+export interface ResultColumns {
+  header: string[];
+  patient: RuleSetColumns[];
+  lesion: RuleSetColumns[];
+  lesionCount: number;
+}
+
+export function resultColumns(rulesets: readonly LoadedRuleSet[], lesionCount: number): ResultColumns {
+  const columnsOf = (r: LoadedRuleSet): RuleSetColumns => ({
+    id: r.document.id,
+    names: [
+      ...(r.document.score ? ['score', 'min', 'max', 'category'] : []),
+      ...(r.document.classifications ?? []).map((c) => c.id),
+      ...(r.document.recommendations?.length ? ['recommendations'] : []),
+      'missing',
+    ],
+  });
+  const patient = rulesets.filter((r) => r.document.scope === 'patient').map(columnsOf);
+  const lesion = rulesets.filter((r) => r.document.scope === 'lesion').map(columnsOf);
+  const named = (prefix: string, sets: RuleSetColumns[]) => sets.flatMap((s) => s.names.map((n) => `${prefix}${s.id}.${n}`));
+  const header = ['line', 'id', 'error', ...named('', patient), 'lesions'];
+  for (let k = 1; k <= lesionCount; k++) header.push(`lesion${k}.level`, `lesion${k}.id`, ...named(`lesion${k}.`, lesion));
+  return { header, patient, lesion, lesionCount };
+}
+
+/** A row of cells for an evaluated patient; empty cells are missing or undetermined values. */
+export function resultCells(line: number, evaluation: Evaluation, columns: ResultColumns): string[] {
+  const cells = [String(line), evaluation.patient.id ?? '', '', ...columns.patient.flatMap((s) => ruleSetCells(evaluation.results[s.id], s)), String(evaluation.lesions.length)];
+  for (let k = 0; k < columns.lesionCount; k++) {
+    const lesion = evaluation.lesions[k];
+    cells.push(lesion?.level ?? '', lesion?.id ?? '', ...columns.lesion.flatMap((s) => ruleSetCells(lesion?.results[s.id], s)));
+  }
+  return cells;
+}
+
+/** A row for an input row that could not be evaluated: its line and the problems, in the `error` column. */
+export function errorCells(line: number, id: string | undefined, message: string, columns: ResultColumns): string[] {
+  const cells = new Array<string>(columns.header.length).fill('');
+  cells[0] = String(line);
+  cells[1] = id ?? '';
+  cells[2] = message;
+  return cells;
+}
+
+function ruleSetCells(result: RuleSetResult | undefined, columns: RuleSetColumns): string[] {
+  if (!result) return columns.names.map(() => '');
+  return columns.names.map((name) => {
+    switch (name) {
+      case 'score':
+        return cell(result.score);
+      case 'min':
+        return cell(result.range?.[0]);
+      case 'max':
+        return cell(result.range?.[1]);
+      case 'recommendations':
+        return (result.recommendations ?? []).filter((r) => r.status === 'applies').map((r) => r.id).join(' ');
+      case 'missing':
+        return result.missing.join(' ');
+      default:
+        return cell(result[name]);
+    }
+  });
+}
+
+function cell(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}

@@ -1,0 +1,220 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { generateCohort } from '../bench/cohort.js';
+
+/** The built command, run the way a user runs it (`npm test` builds first). */
+const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const COHORT_CSV = new URL('../examples/cohort.csv', import.meta.url).pathname;
+const SINS_RULES = new URL('../rules/sins/', import.meta.url).pathname;
+
+function run(args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 256 * 1024 * 1024 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'spinemets-batch-'));
+const ndjson = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l));
+const csvRows = (text: string) => parse(text, { columns: true }) as Array<Record<string, string>>;
+
+/** `count` seeded patients as NDJSON, some fields missing. */
+function cohortFile(dir: string, count: number): string {
+  const file = join(dir, 'cohort.ndjson');
+  writeFileSync(file, generateCohort(count, 7, { missingRate: 0.15 }).map((p) => JSON.stringify(p)).join('\n') + '\n');
+  return file;
+}
+
+describe('batch: CSV input', () => {
+  it('maps the example registry export onto the contract: known SINS and NESMS, an empty cell is missing data', () => {
+    const { code, stdout } = run(['batch', COHORT_CSV, '--trace', 'none']);
+    expect(code).toBe(0);
+    const [first, second, third] = ndjson(stdout);
+    expect(first).toMatchObject({ line: 2, patient: { id: 'example-001' }, results: { nesms: { score: 3, category: 'nesms_3' } } });
+    expect(first.lesions[0]).toMatchObject({ level: 'T12', results: { sins: { score: 11, range: [11, 11], category: 'potentially_unstable' } } });
+    // lesion2.collapse is an empty cell: missing, so SINS is a range, never scored as 0 points.
+    expect(first.lesions[1]).toMatchObject({ level: 'L3', results: { sins: { score: null, range: [3, 6], category: 'stable', missing: ['collapse'] } } });
+    // Bilsky grade "2" stays a string (the schema's type), and drives NOMS.
+    expect(first.lesions[0].results.noms.neurologic).toBe('high_grade');
+    // No lesion2 cells: one lesion, not an empty second one.
+    expect(second).toMatchObject({ line: 3, patient: { id: 'breast-002' } });
+    expect(second.lesions).toHaveLength(1);
+    // An empty albumin cell leaves NESMS open instead of scoring low albumin.
+    expect(third).toMatchObject({ line: 4, patient: { id: 'lung-003' } });
+    expect(third.lesions.map((l: { results: { sins: { score: number } } }) => l.results.sins.score)).toEqual([14, 8]);
+  });
+
+  it('gives the same result as the same patient in JSON', () => {
+    const dir = tmp();
+    const json = join(dir, 'p.ndjson');
+    const patient = { id: 'x', albumin: { value: 38, unit: 'g/L' }, crp: { value: 5, unit: 'mg/L' }, lesions: [{ level: 'T12', pain: 'mechanical', bilskyGrade: '1c' }] };
+    writeFileSync(json, JSON.stringify(patient) + '\n');
+    const csv = join(dir, 'p.csv');
+    writeFileSync(csv, 'id,albumin,albumin.unit,crp[mg/L],lesion1.level,lesion1.pain,lesion1.bilskyGrade\nx,38,g/L,5,T12,mechanical,1c\n');
+    const fromJson = ndjson(run(['batch', json, '--workers', '1']).stdout)[0];
+    const fromCsv = ndjson(run(['batch', csv, '--workers', '1']).stdout)[0];
+    expect({ ...fromCsv, line: 1 }).toEqual(fromJson);
+  });
+
+  it('reports each bad row with its CSV line and column and goes on with the next', () => {
+    const dir = tmp();
+    const file = join(dir, 'bad.csv');
+    writeFileSync(
+      file,
+      [
+        'id,age,visceralMetastases,lesion1.level,lesion1.pain,lesion2.level',
+        'ok-1,60,no,T12,mechanical,',
+        'bad-level,60,no,T13,mechanical,',
+        'bad-number,sixty,maybe,T12,none,',
+        'too-few,60',
+        'gap,60,no,,,L1',
+        'ok-2,,,C5,none,',
+        // A stray quote: csv-parse skips the record and says where; the batch still ends normally.
+        'quote,"6"0,no,T12,none,',
+      ].join('\n') + '\n',
+    );
+    const { code, stdout, stderr } = run(['batch', file, '--rules', SINS_RULES]);
+    expect(code).toBe(2);
+    const out = ndjson(stdout);
+    expect(out).toHaveLength(7);
+    expect(out[0]).toMatchObject({ line: 2, patient: { id: 'ok-1' } });
+    expect(out[1]).toMatchObject({ line: 3, error: { problems: [{ code: 'SCHEMA_ENUM', file, line: 3, column: 4, path: '/lesions/0/level' }] } });
+    expect(out[2].error.problems).toMatchObject([
+      { code: 'CSV_CELL', line: 4, column: 2, path: '/age' },
+      { code: 'CSV_CELL', line: 4, column: 3, path: '/visceralMetastases' },
+    ]);
+    expect(out[3]).toMatchObject({ line: 5, error: { problems: [{ code: 'CSV_COLUMN_COUNT', line: 5 }] } });
+    expect(out[4]).toMatchObject({ line: 6, error: { problems: [{ code: 'CSV_LESION_GAP', line: 6, column: 6 }] } });
+    expect(out[5]).toMatchObject({ line: 7, patient: { id: 'ok-2' } });
+    expect(out[5].lesions[0].results.sins.range).toEqual([2, 14]);
+    expect(out[6].line).toBe(8);
+    expect(out[6].error.problems[0]).toMatchObject({ code: 'CSV_SYNTAX', line: 8 });
+    expect(stderr).toContain('7 patients, 2 evaluated, 5 invalid');
+    expect(stderr).toContain(`${file}:3:4 SCHEMA_ENUM`);
+  });
+
+  it('rejects an unknown column in the header at line 1 with a suggestion, before evaluating anything', () => {
+    const dir = tmp();
+    const file = join(dir, 'header.csv');
+    writeFileSync(file, 'id,primaryTumour,crp\nx,breast,3\n');
+    const { code, stdout, stderr } = run(['batch', file]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(new RegExp(`${file}:1:2 CSV_HEADER unknown column "primaryTumour"; did you mean "primaryTumor"\\?`));
+    expect(stderr).toMatch(new RegExp(`${file}:1:3 CSV_HEADER "crp" needs its unit`));
+  });
+});
+
+describe('batch: CSV output', () => {
+  it('writes one row per patient with each rule set and lesion flattened into named columns', () => {
+    const { code, stdout } = run(['batch', COHORT_CSV, '--output-format', 'csv']);
+    expect(code).toBe(0);
+    const rows = csvRows(stdout);
+    expect(rows).toHaveLength(3);
+    const [first] = rows;
+    expect(first).toMatchObject({
+      line: '2',
+      id: 'example-001',
+      error: '',
+      'nesms.score': '3',
+      'nesms.category': 'nesms_3',
+      lesions: '2',
+      'lesion1.level': 'T12',
+      'lesion1.sins.score': '11',
+      'lesion1.sins.category': 'potentially_unstable',
+      'lesion2.sins.score': '',
+      'lesion2.sins.min': '3',
+      'lesion2.sins.max': '6',
+      'lesion2.sins.missing': 'collapse',
+    });
+    expect(first?.['lesion1.noms.decision']).toMatch(/\S/);
+  });
+
+  it('turns a patient with more lesions than lesion column groups into an error row, never a truncated one', () => {
+    const dir = tmp();
+    const file = join(dir, 'p.ndjson');
+    writeFileSync(file, JSON.stringify({ id: 'three', lesions: [{ level: 'T1' }, { level: 'T2' }, { level: 'T3' }] }) + '\n');
+    const { code, stdout } = run(['batch', file, '--rules', SINS_RULES, '--output-format', 'csv', '--lesion-columns', '2']);
+    expect(code).toBe(2);
+    const [row] = csvRows(stdout);
+    expect(row).toMatchObject({ id: 'three', error: expect.stringMatching(/CSV_TOO_MANY_LESIONS 3 lesions/) });
+    expect(row?.['lesion1.sins.score']).toBe('');
+  });
+});
+
+describe('batch: workers, order, shards, summary', () => {
+  it('keeps input order with two workers and gives the same output as one', () => {
+    const dir = tmp();
+    const file = cohortFile(dir, 300);
+    const two = run(['batch', file, '--rules', SINS_RULES, '--workers', '2', '--trace', 'none']);
+    const one = run(['batch', file, '--rules', SINS_RULES, '--workers', '1', '--trace', 'none']);
+    expect(two.code).toBe(0);
+    const ids = ndjson(two.stdout).map((r) => r.patient.id);
+    expect(ids).toEqual(Array.from({ length: 300 }, (_, i) => `S7-P${i}`));
+    expect(two.stdout).toBe(one.stdout);
+  });
+
+  it('splits rows by index mod n: shards 1/3, 2/3 and 3/3 together are the whole batch', () => {
+    const dir = tmp();
+    const file = cohortFile(dir, 100);
+    const whole = run(['batch', file, '--rules', SINS_RULES, '--trace', 'none']).stdout;
+    const shards = [1, 2, 3].map((i) => run(['batch', file, '--rules', SINS_RULES, '--trace', 'none', '--shard', `${i}/3`]).stdout);
+    ndjson(shards[1] ?? '').forEach((r, k) => expect(r.line).toBe(3 * k + 2));
+    const byLine = (a: { line: number }, b: { line: number }) => a.line - b.line;
+    expect(ndjson(shards.join('')).sort(byLine)).toEqual(ndjson(whole));
+  });
+
+  it('rejects a malformed --shard or --workers, or an output it cannot write, as a usage error (64)', () => {
+    for (const [option, value, message] of [
+      ['--shard', '4/3', /--shard 4\/3: i must be between 1 and 3/],
+      ['--shard', 'half', /--shard must be i\/n/],
+      ['--shard', '1/0', /n must be at least 1/],
+      ['--workers', '0', /--workers must be a whole number from 1/],
+      ['-o', '/nonexistent-dir/out.ndjson', /cannot write \/nonexistent-dir\/out.ndjson \(ENOENT\)/],
+    ] as const) {
+      const { code, stderr, stdout } = run(['batch', COHORT_CSV, option, value]);
+      expect(code).toBe(64);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(message);
+    }
+  });
+
+  it('counts rows, errors with their first lines, categories and decisions in the summary', () => {
+    const dir = tmp();
+    const file = join(dir, 'cohort.ndjson');
+    const t12 = { level: 'T12', pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'under_50', posterolateral: 'unilateral' };
+    const c5 = { level: 'C5', pain: 'none', boneLesion: 'blastic', alignment: 'normal', collapse: 'none', posterolateral: 'none' };
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ id: 'a', lesions: [t12] }),
+        'not json',
+        JSON.stringify({ id: 'b', lesions: [c5, t12] }),
+        JSON.stringify({ id: 'c', lesions: [{ level: 'T12' }] }),
+      ].join('\n') + '\n',
+    );
+    const summaryFile = join(dir, 'summary.json');
+    const { code, stderr } = run(['batch', file, '--rules', SINS_RULES, '--summary', summaryFile, '-o', join(dir, 'out.ndjson')]);
+    expect(code).toBe(2);
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    expect(summary).toMatchObject({ rows: 4, evaluated: 3, errors: 1, firstErrors: [{ line: 2, problem: expect.stringContaining(`${file}:2:`) }] });
+    // T12 as in the README's example: 11, potentially unstable; C5 (mobile spine, 2) with nothing else: 2, stable;
+    // a T12 with nothing but its level: 3-18, undetermined.
+    expect(summary.counts.sins.category).toEqual({ potentially_unstable: 2, stable: 1, undetermined: 1 });
+    expect(summary.elapsedSeconds).toBeGreaterThan(0);
+    expect(stderr).toContain('4 patients, 3 evaluated, 1 invalid');
+    expect(stderr).toContain('sins.category: potentially_unstable 2, stable 1, undetermined 1');
+  });
+
+  it('records decisions in input order from the main thread with two workers', () => {
+    const dir = tmp();
+    const file = cohortFile(dir, 40);
+    const log = join(dir, 'audit.jsonl');
+    expect(run(['batch', file, '--rules', SINS_RULES, '--workers', '2', '--record', log, '-o', join(dir, 'out.ndjson')]).code).toBe(0);
+    const ids = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l).input.id);
+    expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => `S7-P${i}`));
+    expect(run(['audit', 'verify', log]).code).toBe(0);
+  });
+});
