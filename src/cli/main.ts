@@ -10,6 +10,7 @@ import { EXIT, Exit } from './exit-codes.js';
 import { explainCommand } from './explain.js';
 import { listCommand } from './list.js';
 import { reportCommand } from './report.js';
+import { serveCommand, type ServeOptions } from './serve.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
 
@@ -101,6 +102,21 @@ program
   .option('--show <n>', 'changed patients listed in text output', '20')
   .addOption(rulesOption())
   .action((a: string, b: string, options: DiffOptions) => diffCommand(a, b, options));
+
+program
+  .command('serve')
+  .description('serve the HTTP API (POST /evaluate, /batch), CDS Hooks and the clinician page; rule files are reloaded when they change')
+  .option('--port <port>', 'TCP port (0: any free port)', '8080')
+  .option('--host <host>', 'address to bind; the default serves this machine only', '127.0.0.1')
+  .addOption(rulesOption())
+  .addOption(rulesetOption())
+  .option('--token-file <file>', 'require Authorization: Bearer <the token in this file> on every route but /health')
+  .option('--record <log>', 'append a hash-chained decision record per decision to this JSON Lines audit log; responses carry its decisionId')
+  .option('--feedback <file>', 'append CDS Hooks feedback here (default: <record log>.feedback.jsonl with --record, else kept in memory)')
+  .addOption(new Option('--trace <level>', 'trace level when a request names none (?trace=): default full for /evaluate, rules for /batch').choices([...TRACE_LEVELS]))
+  .option('--cds-config <file>', 'CDS Hooks card and FHIR mapping configuration (default: config/cds-hooks.yaml)')
+  .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'))
+  .action((options: ServeOptions) => serveCommand(options));
 
 const audit = program.command('audit').description('check and replay the decision records written with --record');
 

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 /** The project's JSON Schemas live in `schemas/` at the package root (beside `src/` and `dist/`). */
 const schemaDir = new URL('../../schemas/', import.meta.url);
 
-export type SchemaName = 'ruleset' | 'patient' | 'cases' | 'profile';
+export type SchemaName = 'ruleset' | 'patient' | 'cases' | 'profile' | 'cds-config' | 'cds-hooks-discovery' | 'cds-hooks-request' | 'cds-hooks-cards' | 'cds-hooks-feedback';
 
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();
