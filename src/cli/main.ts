@@ -10,7 +10,7 @@ import { EXIT, Exit } from './exit-codes.js';
 import { explainCommand } from './explain.js';
 import { listCommand } from './list.js';
 import { reportCommand } from './report.js';
-import { serveCommand, type ServeOptions } from './serve.js';
+import type { ServeOptions } from './serve.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
 
@@ -116,7 +116,8 @@ program
   .addOption(new Option('--trace <level>', 'trace level when a request names none (?trace=): default full for /evaluate, rules for /batch').choices([...TRACE_LEVELS]))
   .option('--cds-config <file>', 'CDS Hooks card and FHIR mapping configuration (default: config/cds-hooks.yaml)')
   .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'))
-  .action((options: ServeOptions) => serveCommand(options));
+  // Loaded on use: the HTTP stack (fastify, pino, chokidar) would slow every other command's start.
+  .action(async (options: ServeOptions) => (await import('./serve.js')).serveCommand(options));
 
 const audit = program.command('audit').description('check and replay the decision records written with --record');
 

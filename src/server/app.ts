@@ -55,7 +55,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return sendProblems(reply, [problem('UNSUPPORTED_MEDIA_TYPE', `content type ${request.headers['content-type'] ?? '(none)'} is not accepted here; send application/json`)]);
     }
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status < 500) return sendProblems(reply, [problem('JSON_SYNTAX', (error as Error).message)], status);
+    // Fastify's own 4xx (a bad content length, an aborted body): the client's to fix, said in its words.
+    if (status < 500) return sendProblems(reply, [problem('BAD_REQUEST', (error as Error).message)], status);
     // The cause goes to the log (no patient data in it); the client learns only that it was ours.
     request.log.error({ err: error }, 'internal error');
     return sendProblems(reply, [problem('INTERNAL_ERROR', 'internal error; the request was not evaluated')], 500);

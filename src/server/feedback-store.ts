@@ -16,7 +16,7 @@ export interface FeedbackEntry {
 export interface FeedbackStore {
   /** Stored durably before the service acknowledges; problems (data) when it could not be. */
   append(entries: readonly FeedbackEntry[]): Problem[];
-  /** What was stored in this process, for `GET` and tests; the file is the record. */
+  /** What this process stored (without a file, the only copy); the file is the record. */
   readonly entries: readonly FeedbackEntry[];
 }
 
