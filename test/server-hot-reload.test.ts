@@ -69,3 +69,42 @@ describe('the service over live rule sets', () => {
     expect(still.lesions[0]?.results.sins.score).toBe(10);
   }, 30_000);
 });
+
+describe('the service with an institution profile', () => {
+  it('evaluates and shows rule sets with the profile applied, and reloads the profile when it changes', async () => {
+    const profileDir = mkdtempSync(join(tmpdir(), 'spinemets-serve-profile-'));
+    const profile = join(profileDir, 'sins-unstable-12.profile.yaml');
+    const text = readFileSync(new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url), 'utf8');
+    writeFileSync(profile, text);
+    const withProfile = await LiveRuleSets.start({ paths: [BUNDLED_RULES_DIR], profiles: [profile], debounceMs: 20 });
+    const service = await testApp({ rules: withProfile });
+    try {
+      const sins = (await service.inject({ method: 'GET', url: '/rulesets/sins' })).json();
+      expect(sins.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.0.0' });
+      expect(sins.document.score.bands.find((b: { category: string }) => b.category === 'unstable').min).toBe(12);
+      // SINS 12 (junctional 3, mechanical 3, mixed 1, normal 0, <50% 2, bilateral 3): published potentially unstable, unstable here.
+      const twelve = JSON.stringify({ lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'mixed', alignment: 'normal', collapse: 'under_50', posterolateral: 'bilateral' }] });
+      const before = (await service.inject({ method: 'POST', url: '/evaluate?trace=none', payload: twelve, headers: json })).json();
+      expect(before.lesions[0].results.sins).toMatchObject({ score: 12, category: 'unstable' });
+      expect(before.rulesets.find((r: { id: string }) => r.id === 'sins').profile).toMatchObject({ id: 'sins-unstable-12' });
+
+      const rejected = once(withProfile, 'rejected') as Promise<LiveRuleSetsEvents['rejected']>;
+      writeFileSync(profile, text.replace('op: set-band', 'op: set-bnad'));
+      const [problems, changed] = await rejected;
+      expect(changed).toEqual([profile]);
+      expect(problems[0]).toMatchObject({ file: profile, line: expect.any(Number) });
+      expect((await service.inject({ method: 'GET', url: '/rulesets/sins' })).json().generation).toBe(1);
+
+      const reloaded = once(withProfile, 'reloaded') as Promise<LiveRuleSetsEvents['reloaded']>;
+      writeFileSync(profile, text.replace('title: SINS 12 treated as unstable', 'title: SINS 12 treated as unstable (board 2026)'));
+      await reloaded;
+      const after = (await service.inject({ method: 'GET', url: '/rulesets/sins' })).json();
+      expect(after).toMatchObject({ generation: 2, profile: { id: 'sins-unstable-12' } });
+      expect(after.profile.sha256).not.toBe(sins.profile.sha256);
+    } finally {
+      await service.close();
+      await withProfile.close();
+      rmSync(profileDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -110,6 +110,7 @@ program
   .option('--host <host>', 'address to bind; the default serves this machine only', '127.0.0.1')
   .addOption(rulesOption())
   .addOption(rulesetOption())
+  .addOption(profileOption())
   .option('--token-file <file>', 'require Authorization: Bearer <the token in this file> on every route but /health')
   .option('--record <log>', 'append a hash-chained decision record per decision to this JSON Lines audit log; responses carry its decisionId')
   .option('--feedback <file>', 'append CDS Hooks feedback here (default: <record log>.feedback.jsonl with --record, else kept in memory)')

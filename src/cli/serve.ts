@@ -16,6 +16,7 @@ export interface ServeOptions {
   host: string;
   rules?: string[];
   ruleset?: string[];
+  profile?: string[];
   tokenFile?: string;
   record?: string;
   feedback?: string;
@@ -43,7 +44,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   }
   let live: LiveRuleSets;
   try {
-    live = await LiveRuleSets.start({ paths: options.rules?.length ? options.rules : [BUNDLED_RULES_DIR], library: [BUNDLED_RULES_DIR], pick: (options.ruleset ?? []).map(parsePick) });
+    live = await LiveRuleSets.start({ paths: options.rules?.length ? options.rules : [BUNDLED_RULES_DIR], library: [BUNDLED_RULES_DIR], pick: (options.ruleset ?? []).map(parsePick), profiles: options.profile ?? [] });
   } catch (err) {
     if (!(err instanceof ProblemsError)) throw err;
     process.stderr.write(formatProblems(err.problems) + '\n');

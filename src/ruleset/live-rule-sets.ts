@@ -19,6 +19,8 @@ export interface LiveRuleSetsOptions {
   paths: readonly string[];
   pick?: readonly VersionPick[];
   library?: readonly string[];
+  /** Institution profile files, applied as loadRuleSets applies them; watched like the rule files. */
+  profiles?: readonly string[];
   /** Quiet time after the last change before reloading: an editor's save is several events. */
   debounceMs?: number;
 }
@@ -31,7 +33,8 @@ export interface LiveRuleSetsEvents {
 /**
  * Rule sets that follow their files: a valid change replaces the snapshot atomically (one assignment,
  * so a request sees the old set or the new one, never a mix); an invalid change is reported with its
- * positioned problems and the last good snapshot keeps serving. Used by `serve` (and `watch`).
+ * positioned problems and the last good snapshot keeps serving. Profiles are watched and applied like
+ * the rule files. Used by `serve` (and `watch`).
  */
 export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
   private snapshot: RuleSetsSnapshot;
@@ -72,7 +75,7 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
   }
 
   private async watch(): Promise<void> {
-    const roots = [...new Set([...this.options.paths, ...(this.options.library ?? [])].map((p) => resolve(p)))];
+    const roots = [...new Set([...this.options.paths, ...(this.options.library ?? []), ...(this.options.profiles ?? [])].map((p) => resolve(p)))];
     this.watcher = watch(roots, {
       ignoreInitial: true,
       // Only rule files matter; test cases and editor temporaries are not rule sets.
@@ -128,7 +131,7 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
 }
 
 async function load(options: LiveRuleSetsOptions): Promise<{ rulesets: LoadedRuleSet[]; problems: Problem[] }> {
-  const { rulesets, problems } = await loadRuleSets(options.paths, { library: options.library ?? [], pick: options.pick ?? [] });
+  const { rulesets, problems } = await loadRuleSets(options.paths, { library: options.library ?? [], pick: options.pick ?? [], profiles: options.profiles ?? [] });
   if (!hasErrors(problems) && rulesets.length === 0) {
     problems.push({ code: 'NO_RULESETS', severity: 'error', message: `no rule set found in ${options.paths.join(', ')}` });
   }
