@@ -34,7 +34,11 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const lines = scopes.map((s) => ({ scope: s, text: `${s.title}: ${config.summary.map((o) => show(s, o)).join(', ')}`, provide: toProvide(s) }));
   const first = lines.find((l) => flagged.includes(l.scope)) ?? lines.find((l) => l.provide.length) ?? lines[0];
   const noLesion = evaluation.lesions.length === 0;
-  const lesionInputs = [...new Set(config.summary.flatMap((o) => Object.entries(rulesets.find((r) => r.document.id === o.ruleset)?.document.inputs ?? {}).filter(([, spec]) => !spec.from && !spec.upstream).map(([name]) => name)))];
+  // What a lesion needs: the lesion's own inputs of the lesion-scope rule sets the card names.
+  const lesionInputs = [...new Set(config.summary.flatMap((o) => {
+    const ruleset = rulesets.find((r) => r.document.id === o.ruleset);
+    return ruleset?.document.scope === 'lesion' ? Object.entries(ruleset.document.inputs).filter(([, spec]) => !spec.from && !spec.upstream).map(([name]) => name) : [];
+  }))];
 
   let summary = noLesion
     ? `No spinal lesion in the record: provide each lesion (${lesionInputs.join(', ')})`
