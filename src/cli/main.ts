@@ -7,9 +7,10 @@ import type { BatchOptions } from './batch.js';
 import type { DiffOptions } from './diff.js';
 import type { EvaluateOptions } from './evaluate.js';
 import { EXIT, Exit } from './exit-codes.js';
+import type { ServeOptions } from './serve.js';
 
 // Each command's module is imported when the command runs, so a command loads only what it uses
-// (evaluate never loads the HTML report, the audit replay, the diff or the test-case runner).
+// (evaluate never loads the HTML report, the audit replay, the diff, the test-case runner or the server).
 
 const program = new Command()
   .name('spinemets')
@@ -107,6 +108,23 @@ program
   .option('--show <n>', 'changed patients listed in text output', '20')
   .addOption(rulesOption())
   .action(async (a: string, b: string, options: DiffOptions) => (await import('./diff.js')).diffCommand(a, b, options));
+
+program
+  .command('serve')
+  .description('serve the HTTP API (POST /evaluate, /batch), CDS Hooks and the clinician page; rule files are reloaded when they change')
+  .option('--port <port>', 'TCP port (0: any free port)', '8080')
+  .option('--host <host>', 'address to bind; the default serves this machine only', '127.0.0.1')
+  .addOption(rulesOption())
+  .addOption(rulesetOption())
+  .addOption(profileOption())
+  .option('--token-file <file>', 'require Authorization: Bearer <the token in this file> on every route but /health')
+  .option('--record <log>', 'append a hash-chained decision record per decision to this JSON Lines audit log; responses carry its decisionId')
+  .option('--feedback <file>', 'append CDS Hooks feedback here (default: <record log>.feedback.jsonl with --record, else kept in memory)')
+  .addOption(new Option('--trace <level>', 'trace level when a request names none (?trace=): default full for /evaluate, rules for /batch').choices([...TRACE_LEVELS]))
+  .option('--cds-config <file>', 'CDS Hooks card and FHIR mapping configuration (default: config/cds-hooks.yaml)')
+  .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'))
+  // Loaded on use: the HTTP stack (fastify, pino, chokidar) would slow every other command's start.
+  .action(async (options: ServeOptions) => (await import('./serve.js')).serveCommand(options));
 
 const audit = program.command('audit').description('check and replay the decision records written with --record');
 

@@ -1,5 +1,6 @@
 import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
+import { jsonSyntaxProblem } from '../source/json-syntax.js';
 import { schemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
 import { parseSource, readSourceFile, type SourceDocument } from '../source/source-document.js';
@@ -21,15 +22,14 @@ export function parsePatient(text: string, name: string): PatientLoad {
 
 /** One NDJSON line: strictly JSON (a YAML parser would read a stray word as a string patient). */
 export function parsePatientJsonLine(text: string, name: string, line: number): PatientLoad {
-  try {
-    JSON.parse(text);
-  } catch (err) {
-    const position = /position (\d+)/.exec((err as Error).message);
-    const column = position ? Number(position[1]) + 1 : 1;
-    return { problems: [{ code: 'JSON_SYNTAX', severity: 'error', message: `not valid JSON: ${(err as Error).message}`, file: name, line, column }] };
-  }
-  const load = checkPatient(parseSource(text, name));
+  const load = parsePatientJson(text, name);
   return { ...load, problems: load.problems.map((p) => ({ ...p, line })) };
+}
+
+/** A JSON document (an HTTP body, an NDJSON line): strictly JSON, then the same checks as a file. */
+export function parsePatientJson(text: string, name: string): PatientLoad {
+  const syntax = jsonSyntaxProblem(text, name);
+  return syntax ? { problems: [syntax] } : checkPatient(parseSource(text, name));
 }
 
 /** JSON or YAML, checked against schemas/patient.schema.json with every problem positioned. */

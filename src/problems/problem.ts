@@ -84,7 +84,17 @@ export type ProblemCode =
   | 'AUDIT_RULESET_EDITED'
   | 'AUDIT_LOCK_TIMEOUT'
   | 'AUDIT_WRITE_FAILED'
-  | 'AUDIT_RECORD_NOT_FOUND';
+  | 'AUDIT_RECORD_NOT_FOUND'
+  // the HTTP service (spinemets serve)
+  | 'BODY_TOO_LARGE'
+  | 'NESTING_TOO_DEEP'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNAUTHORIZED'
+  | 'NOT_FOUND'
+  | 'UNKNOWN_SERVICE'
+  | 'BAD_REQUEST'
+  | 'FEEDBACK_WRITE_FAILED'
+  | 'INTERNAL_ERROR';
 
 export type Severity = 'error' | 'warning';
 

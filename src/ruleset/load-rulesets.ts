@@ -10,13 +10,18 @@ import type { LoadedRuleSet } from './types.js';
 /** The rule sets shipped with the package. */
 export const BUNDLED_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 
+/** Rule sets are YAML files; their test cases (`*.test.yaml`) sit beside them and are not rule sets. */
+export function isRuleSetFile(path: string): boolean {
+  return /\.ya?ml$/.test(path) && !/\.test\.ya?ml$/.test(path);
+}
+
 /** Rule-set files under the given files or folders; test cases (`*.test.yaml`) sit beside them and are skipped. */
 export function findRuleSetFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
   const visit = (path: string): void => {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
       for (const entry of readdirSync(path).sort()) visit(join(path, entry));
-    } else if (/\.ya?ml$/.test(path) && !/\.test\.ya?ml$/.test(path)) {
+    } else if (isRuleSetFile(path)) {
       files.push(path);
     }
   };

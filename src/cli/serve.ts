@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import type { TraceLevel } from '../engine/trace-level.js';
+import { createDecisionRecorder } from '../audit/decision-recorder.js';
+import { formatProblems } from '../problems/format.js';
+import { ProblemsError } from '../problems/problem.js';
+import { LiveRuleSets } from '../ruleset/live-rule-sets.js';
+import { BUNDLED_RULES_DIR } from '../ruleset/load-rulesets.js';
+import { parsePick } from '../ruleset/select-versions.js';
+import { buildApp } from '../server/app.js';
+import { loadCdsConfig } from '../server/cds-config.js';
+import { createFeedbackStore } from '../server/feedback-store.js';
+import { EXIT, Exit } from './exit-codes.js';
+
+export interface ServeOptions {
+  port: string;
+  host: string;
+  rules?: string[];
+  ruleset?: string[];
+  profile?: string[];
+  tokenFile?: string;
+  record?: string;
+  feedback?: string;
+  cdsConfig?: string;
+  logLevel: string;
+  trace?: TraceLevel;
+}
+
+/**
+ * `spinemets serve`: the HTTP API, CDS Hooks and the clinician page over live rule sets. Starts only
+ * when the rule sets, the CDS configuration and the token are good; afterwards a bad rule file is
+ * logged with its positions and the last good rule sets keep serving.
+ */
+export async function serveCommand(options: ServeOptions): Promise<void> {
+  const port = Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`--port must be 0-65535, got ${options.port}\n`);
+    throw new Exit(EXIT.usage);
+  }
+  const token = options.tokenFile ? readToken(options.tokenFile) : undefined;
+  const { config, problems: configProblems } = loadCdsConfig(options.cdsConfig);
+  if (!config) {
+    process.stderr.write(formatProblems(configProblems) + '\n');
+    throw new Exit(EXIT.rules);
+  }
+  let live: LiveRuleSets;
+  try {
+    live = await LiveRuleSets.start({ paths: options.rules?.length ? options.rules : [BUNDLED_RULES_DIR], library: [BUNDLED_RULES_DIR], pick: (options.ruleset ?? []).map(parsePick), profiles: options.profile ?? [] });
+  } catch (err) {
+    if (!(err instanceof ProblemsError)) throw err;
+    process.stderr.write(formatProblems(err.problems) + '\n');
+    throw new Exit(EXIT.rules);
+  }
+  const feedbackFile = options.feedback ?? (options.record ? `${options.record}.feedback.jsonl` : undefined);
+  const app = await buildApp({
+    rules: live,
+    cds: config,
+    feedback: createFeedbackStore(feedbackFile),
+    ...(options.record ? { recorder: createDecisionRecorder(options.record) } : {}),
+    ...(token ? { token } : {}),
+    ...(options.trace ? { trace: options.trace } : {}),
+    log: { level: options.logLevel },
+  });
+  if (live.initialWarnings.length) app.log.warn({ problems: formatProblems(live.initialWarnings).split('\n') }, 'rule-set warnings');
+  live.on('reloaded', (snapshot, changedFiles, warnings) => {
+    app.log.info({ generation: snapshot.generation, changedFiles, rulesets: snapshot.rulesets.map((r) => `${r.document.id}@${r.document.version} sha256:${r.sha256.slice(0, 12)}`), warnings: warnings.length }, 'rule sets reloaded');
+  });
+  live.on('rejected', (problems, changedFiles) => {
+    app.log.error({ changedFiles, problems: formatProblems(problems).split('\n'), generation: live.current().generation }, 'rule-set change rejected; the last good rule sets keep serving');
+  });
+  const stop = async (): Promise<void> => {
+    await app.close();
+    await live.close();
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  await app.listen({ port, host: options.host });
+}
+
+/** The token file holds the secret alone; surrounding whitespace (a trailing newline) is not part of it. */
+function readToken(file: string): string {
+  let token: string;
+  try {
+    token = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    process.stderr.write(`${file}:1:1 FILE_UNREADABLE cannot read the token file (${(err as NodeJS.ErrnoException).code ?? 'error'})\n`);
+    throw new Exit(EXIT.usage);
+  }
+  if (token.length < 16) {
+    process.stderr.write(`${file}:1:1 the token must be at least 16 characters\n`);
+    throw new Exit(EXIT.usage);
+  }
+  return token;
+}

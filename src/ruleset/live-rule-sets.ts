@@ -1,0 +1,143 @@
+import { EventEmitter } from 'node:events';
+import { resolve } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { hasErrors, ProblemsError, sortProblems, type Problem } from '../problems/problem.js';
+import { isRuleSetFile, loadRuleSets } from './load-rulesets.js';
+import type { VersionPick } from './select-versions.js';
+import type { LoadedRuleSet } from './types.js';
+
+/** What one request evaluates with: taken once, used throughout, never changed under it. */
+export interface RuleSetsSnapshot {
+  readonly rulesets: readonly LoadedRuleSet[];
+  /** 1 for the first load, one more for each accepted reload. */
+  readonly generation: number;
+  readonly loadedAt: string;
+}
+
+export interface LiveRuleSetsOptions {
+  /** Rule-set files or folders, as for loadRuleSets; they and the library are watched. */
+  paths: readonly string[];
+  pick?: readonly VersionPick[];
+  library?: readonly string[];
+  /** Institution profile files, applied as loadRuleSets applies them; watched like the rule files. */
+  profiles?: readonly string[];
+  /** Quiet time after the last change before reloading: an editor's save is several events. */
+  debounceMs?: number;
+}
+
+export interface LiveRuleSetsEvents {
+  reloaded: [snapshot: RuleSetsSnapshot, changedFiles: string[], warnings: Problem[]];
+  rejected: [problems: Problem[], changedFiles: string[]];
+}
+
+/**
+ * Rule sets that follow their files: a valid change replaces the snapshot atomically (one assignment,
+ * so a request sees the old set or the new one, never a mix); an invalid change is reported with its
+ * positioned problems and the last good snapshot keeps serving. Profiles are watched and applied like
+ * the rule files. Used by `serve` (and `watch`).
+ */
+export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
+  private snapshot: RuleSetsSnapshot;
+  private watcher: FSWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private pending = new Set<string>();
+  private reloading: Promise<void> | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly options: LiveRuleSetsOptions,
+    first: LoadedRuleSet[],
+    /** Warnings of the first load, for the caller to show once. */
+    readonly initialWarnings: Problem[],
+  ) {
+    super();
+    this.snapshot = freeze(first, 1);
+  }
+
+  /** Loads once and starts watching; a first load with errors throws ProblemsError (data, not a crash). */
+  static async start(options: LiveRuleSetsOptions): Promise<LiveRuleSets> {
+    const { rulesets, problems } = await load(options);
+    if (hasErrors(problems)) throw new ProblemsError(sortProblems(problems));
+    const live = new LiveRuleSets(options, rulesets, problems);
+    await live.watch();
+    return live;
+  }
+
+  current(): RuleSetsSnapshot {
+    return this.snapshot;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    await this.watcher?.close();
+    await this.reloading;
+  }
+
+  private async watch(): Promise<void> {
+    const roots = [...new Set([...this.options.paths, ...(this.options.library ?? []), ...(this.options.profiles ?? [])].map((p) => resolve(p)))];
+    this.watcher = watch(roots, {
+      ignoreInitial: true,
+      // Only rule files matter; test cases and editor temporaries are not rule sets.
+      ignored: (path, stats) => stats?.isFile() === true && !isRuleSetFile(path),
+    });
+    for (const event of ['add', 'change', 'unlink'] as const) this.watcher.on(event, (path: string) => this.changed(path));
+    // A watcher error (a folder removed, too many files) must not end the process; the next change retries.
+    this.watcher.on('error', () => undefined);
+    await new Promise<void>((ready) => this.watcher?.once('ready', ready));
+  }
+
+  private changed(file: string): void {
+    if (this.closed || !isRuleSetFile(file)) return;
+    this.pending.add(file);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.reload(), this.options.debounceMs ?? 50);
+  }
+
+  /** One reload at a time; changes that arrive during one are taken when it ends. */
+  private reload(): void {
+    if (this.reloading) return;
+    this.reloading = this.drain().finally(() => {
+      this.reloading = undefined;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.size && !this.closed) {
+      const changedFiles = [...this.pending].sort();
+      this.pending.clear();
+      await this.apply(changedFiles);
+    }
+  }
+
+  private async apply(changedFiles: string[]): Promise<void> {
+    let rulesets: LoadedRuleSet[];
+    let problems: Problem[];
+    try {
+      ({ rulesets, problems } = await load(this.options));
+    } catch (err) {
+      // A loader bug on odd content must not stop the service; it is reported like any rejection.
+      problems = [{ code: 'INTERNAL_ERROR', severity: 'error', message: `reload failed: ${(err as Error).message}` }];
+      rulesets = [];
+    }
+    if (this.closed) return;
+    if (hasErrors(problems)) {
+      this.emit('rejected', sortProblems(problems), changedFiles);
+      return;
+    }
+    this.snapshot = freeze(rulesets, this.snapshot.generation + 1);
+    this.emit('reloaded', this.snapshot, changedFiles, problems);
+  }
+}
+
+async function load(options: LiveRuleSetsOptions): Promise<{ rulesets: LoadedRuleSet[]; problems: Problem[] }> {
+  const { rulesets, problems } = await loadRuleSets(options.paths, { library: options.library ?? [], pick: options.pick ?? [], profiles: options.profiles ?? [] });
+  if (!hasErrors(problems) && rulesets.length === 0) {
+    problems.push({ code: 'NO_RULESETS', severity: 'error', message: `no rule set found in ${options.paths.join(', ')}` });
+  }
+  return { rulesets, problems };
+}
+
+function freeze(rulesets: LoadedRuleSet[], generation: number): RuleSetsSnapshot {
+  return Object.freeze({ rulesets: Object.freeze([...rulesets]), generation, loadedAt: new Date().toISOString() });
+}

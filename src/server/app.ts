@@ -1,0 +1,73 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import pino, { type DestinationStream } from 'pino';
+import type { DecisionRecorder } from '../audit/decision-recorder.js';
+import type { TraceLevel } from '../engine/trace-level.js';
+import type { RuleSetsSnapshot } from '../ruleset/live-rule-sets.js';
+import { registerBearerAuth } from './auth.js';
+import type { CdsConfig } from './cds-config.js';
+import type { FeedbackStore } from './feedback-store.js';
+import { problem, sendProblems } from './http-problems.js';
+import { BODY_LIMIT_BYTES, registerJsonBody } from './json-body.js';
+import { loggerOptions } from './log-redaction.js';
+import { batchRoutes } from './routes/batch.js';
+import { cdsHooksRoutes } from './routes/cds-hooks.js';
+import { evaluateRoutes } from './routes/evaluate.js';
+import { pageRoutes } from './routes/page.js';
+import { rulesetRoutes } from './routes/rulesets.js';
+
+/** Where requests take their rule sets from: LiveRuleSets in the service, a fixed snapshot in tests. */
+export interface RuleSetSource {
+  current(): RuleSetsSnapshot;
+}
+
+export interface AppOptions {
+  rules: RuleSetSource;
+  cds: CdsConfig;
+  feedback: FeedbackStore;
+  /** With --record: every decision is recorded before it is answered. */
+  recorder?: DecisionRecorder;
+  /** With --token-file: the bearer token every route but /health needs. */
+  token?: string;
+  /** The trace level when a request names none (else full for /evaluate, rules for /batch, as in the CLI). */
+  trace?: TraceLevel;
+  /** Logs go here (default standard output); `level: 'silent'` for none. */
+  log?: { level: string; stream?: DestinationStream };
+}
+
+/** Every route the service has, shared by `spinemets serve` and the tests (which use `app.inject`). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  // Typed as fastify's base logger so routes see the same instance type as plugins written for fastify.
+  const logger: FastifyBaseLogger = pino(loggerOptions(options.log?.level ?? 'info'), options.log?.stream ?? process.stdout);
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Ids in paths are short; longer ones are not ours.
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+  });
+  registerJsonBody(app);
+  if (options.token) registerBearerAuth(app, options.token);
+
+  app.setErrorHandler((error, request, reply) => {
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblems(reply, [problem('BODY_TOO_LARGE', `the body is larger than ${BODY_LIMIT_BYTES} bytes`)]);
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendProblems(reply, [problem('UNSUPPORTED_MEDIA_TYPE', `content type ${request.headers['content-type'] ?? '(none)'} is not accepted here; send application/json`)]);
+    }
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    // Fastify's own 4xx (a bad content length, an aborted body): the client's to fix, said in its words.
+    if (status < 500) return sendProblems(reply, [problem('BAD_REQUEST', (error as Error).message)], status);
+    // The cause goes to the log (no patient data in it); the client learns only that it was ours.
+    request.log.error({ err: error }, 'internal error');
+    return sendProblems(reply, [problem('INTERNAL_ERROR', 'internal error; the request was not evaluated')], 500);
+  });
+  app.setNotFoundHandler((request, reply) => sendProblems(reply, [problem('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)]));
+
+  app.get('/health', async () => ({ status: 'ok', generation: options.rules.current().generation }));
+  await app.register(evaluateRoutes, options);
+  await app.register(batchRoutes, options);
+  await app.register(rulesetRoutes, options);
+  await app.register(cdsHooksRoutes, options);
+  await app.register(pageRoutes, options);
+  return app;
+}

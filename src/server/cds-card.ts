@@ -1,0 +1,91 @@
+import type { Evaluation, RuleSetResult } from '../engine/types.js';
+import { explainEvaluation } from '../explain/explain.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
+import type { CdsConfig, OutputRef } from './cds-config.js';
+
+export interface Card {
+  uuid: string;
+  summary: string;
+  detail: string;
+  indicator: 'info' | 'warning' | 'critical';
+  source: { label: string };
+}
+
+/** CDS Hooks: "one-sentence, <140-character summary". */
+export const SUMMARY_MAX = 139;
+
+interface Scope {
+  title: string;
+  results: Record<string, RuleSetResult | undefined>;
+}
+
+/**
+ * The one card of a decision (its uuid is the decision id, for feedback and the audit log). What it
+ * names and when it is critical come from config/cds-hooks.yaml; the values from the evaluation; the
+ * detail from the explanation built from the trace. Missing inputs make it say what to provide.
+ */
+export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: readonly LoadedRuleSet[], config: CdsConfig['card'], notes: readonly string[]): Card {
+  const scopes: Scope[] = evaluation.lesions.map((l, i) => ({ title: l.level ?? `lesion ${i + 1}`, results: { ...evaluation.results, ...l.results } }));
+  if (!scopes.length) scopes.push({ title: 'patient', results: evaluation.results });
+
+  const rule = config.indicators.find((r) => scopes.some((s) => matches(s, r.when)));
+  const flagged = rule ? scopes.filter((s) => matches(s, rule.when)) : [];
+  const toProvide = (s: Scope): string[] => [...new Set(config.summary.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? (s.results[o.ruleset]?.missing ?? []) : [])))];
+  const lines = scopes.map((s) => ({ scope: s, text: `${s.title}: ${config.summary.map((o) => show(s, o)).join(', ')}`, provide: toProvide(s) }));
+  const first = lines.find((l) => flagged.includes(l.scope)) ?? lines.find((l) => l.provide.length) ?? lines[0];
+  const noLesion = evaluation.lesions.length === 0;
+  // What a lesion needs: the lesion's own inputs of the lesion-scope rule sets the card names.
+  const lesionInputs = [...new Set(config.summary.flatMap((o) => {
+    const ruleset = rulesets.find((r) => r.document.id === o.ruleset);
+    return ruleset?.document.scope === 'lesion' ? Object.entries(ruleset.document.inputs).filter(([, spec]) => !spec.from && !spec.upstream).map(([name]) => name) : [];
+  }))];
+
+  let summary = noLesion
+    ? `No spinal lesion in the record: provide each lesion (${lesionInputs.join(', ')})`
+    : `${first?.text ?? ''}${first?.provide.length ? `; provide ${first.provide.join(', ')}` : ''}${lines.length > 1 ? `; +${lines.length - 1} more lesion${lines.length > 2 ? 's' : ''}` : ''}`;
+  if (summary.length > SUMMARY_MAX) summary = `${summary.slice(0, SUMMARY_MAX - 1)}…`;
+
+  const detail = [
+    ...(rule ? [`**${rule.indicator === 'critical' ? 'Critical' : 'Warning'}**: ${rule.because} (${flagged.map((s) => s.title).join(', ')}).`, ''] : []),
+    ...lines.map((l) => `- ${l.text}${l.provide.length ? ` — to decide, provide ${l.provide.join(', ')}` : ''}`),
+    ...(noLesion ? [`- To score the spine, provide each lesion: ${lesionInputs.join(', ')}.`] : []),
+    '',
+    '### Explanation',
+    '',
+    ...explainEvaluation(evaluation, rulesets).map(markdownLine),
+    ...(notes.length ? ['', '### Not used from the record', '', ...notes.map((n) => `- ${n}`)] : []),
+    '',
+    `Rule sets: ${evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}. Decision ${decisionId}.`,
+  ].join('\n');
+
+  return {
+    uuid: decisionId,
+    summary,
+    detail,
+    indicator: rule?.indicator ?? 'info',
+    source: { label: `spinemets (${evaluation.rulesets.map((r) => `${r.id} ${r.version}`).join(', ')})` },
+  };
+}
+
+function valueOf(scope: Scope, ref: OutputRef): unknown {
+  return scope.results[ref.ruleset]?.[ref.output];
+}
+
+function matches(scope: Scope, when: OutputRef & { in: string[] }): boolean {
+  const value = valueOf(scope, when);
+  return typeof value === 'string' && when.in.includes(value);
+}
+
+/** "SINS 14", "unstable", "NOMS separation surgery then srs"; an open score shows its range. */
+function show(scope: Scope, ref: OutputRef): string {
+  const value = valueOf(scope, ref);
+  const range = scope.results[ref.ruleset]?.range;
+  const text = value === null || value === undefined ? (ref.output === 'score' && range ? `${range[0]}–${range[1]}` : 'undetermined') : String(value).replace(/_/g, ' ');
+  return ref.label ? `${ref.label} ${text}` : text;
+}
+
+/** The explanation's two-space nesting as markdown list items; its words are kept as they are. */
+function markdownLine(line: string): string {
+  const depth = line.length - line.trimStart().length;
+  return depth === 0 ? `\n**${line}**\n` : `${' '.repeat(depth - 2)}- ${line.trim()}`;
+}

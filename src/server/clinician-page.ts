@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { LoadedRuleSet } from '../ruleset/types.js';
+import { formModel } from './form-model.js';
+
+/** The page's parts live in web/ at the package root (beside src/ and dist/), inlined into one document. */
+const webDir = new URL('../../web/', import.meta.url);
+
+interface Assets {
+  template: string;
+  style: string;
+  script: string;
+  csp: string;
+}
+
+let assets: Assets | undefined;
+const pages = new WeakMap<readonly LoadedRuleSet[], string>();
+
+/**
+ * One self-contained document: inline CSS and JS allowed by their hashes only, the form model as a JSON
+ * data block, no external asset and no connection but to this service.
+ */
+export function clinicianPage(rulesets: readonly LoadedRuleSet[]): { html: string; csp: string } {
+  assets ??= readAssets();
+  let html = pages.get(rulesets);
+  if (!html) {
+    // `<` escaped so that no value can close the data block.
+    const model = JSON.stringify(formModel(rulesets)).replace(/</g, '\\u003c');
+    html = fill(assets.template, { STYLE: assets.style, SCRIPT: assets.script, MODEL: model });
+    pages.set(rulesets, html);
+  }
+  return { html, csp: assets.csp };
+}
+
+function readAssets(): Assets {
+  const read = (name: string): string => readFileSync(new URL(name, webDir), 'utf8');
+  const style = read('clinician.css');
+  const script = read('clinician.js');
+  const hash = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+  const csp = [
+    "default-src 'none'",
+    `script-src ${hash(script)}`,
+    `style-src ${hash(style)}`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return { template: read('clinician.html'), style, script, csp };
+}
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{(STYLE|SCRIPT|MODEL)\}\}/g, (_, key: string) => values[key] ?? '');
+}

@@ -1,0 +1,50 @@
+import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { writeAllSync } from '../audit/durable-write.js';
+import type { Problem } from '../problems/problem.js';
+
+/** One CDS Hooks feedback entry as stored: what the clinician did with the card of a decision. */
+export interface FeedbackEntry {
+  decisionId: string;
+  service: string;
+  outcome: 'accepted' | 'overridden';
+  outcomeTimestamp: string;
+  receivedAt: string;
+  acceptedSuggestions?: Array<{ id: string }>;
+  overrideReason?: { reason?: { system: string; code: string; display?: string }; userComment?: string };
+}
+
+export interface FeedbackStore {
+  /** Stored durably before the service acknowledges; problems (data) when it could not be. */
+  append(entries: readonly FeedbackEntry[]): Problem[];
+  /** What this process stored (without a file, the only copy); the file is the record. */
+  readonly entries: readonly FeedbackEntry[];
+}
+
+/**
+ * Feedback is appended to a JSON Lines file (one write and fsync per request), kept beside the audit
+ * log so a reviewer finds the decision and what was done with it together; without a file it is kept
+ * in memory only.
+ */
+export function createFeedbackStore(file: string | undefined): FeedbackStore {
+  const entries: FeedbackEntry[] = [];
+  return {
+    entries,
+    append(batch) {
+      if (file) {
+        let fd: number | undefined;
+        try {
+          fd = openSync(file, 'a');
+          writeAllSync(fd, Buffer.from(batch.map((e) => JSON.stringify(e) + '\n').join(''), 'utf8'));
+          fsyncSync(fd);
+        } catch (err) {
+          const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+          return [{ code: 'FEEDBACK_WRITE_FAILED', severity: 'error', message: `cannot store the feedback (${reason})` }];
+        } finally {
+          if (fd !== undefined) closeSync(fd);
+        }
+      }
+      entries.push(...batch);
+      return [];
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { FastifyReply } from 'fastify';
+import type { Problem, ProblemCode } from '../problems/problem.js';
+
+/**
+ * Problems at the HTTP edge: the same `{code, message, path, line, column}` data the CLI prints as
+ * `file:line:column CODE message`, sent as JSON with the status that says whose fault it is.
+ */
+export interface ProblemsBody {
+  problems: Array<Omit<Problem, 'file'>>;
+}
+
+const STATUS: Partial<Record<ProblemCode, number>> = {
+  JSON_SYNTAX: 400,
+  YAML_SYNTAX: 400,
+  DUPLICATE_KEY: 400,
+  FORBIDDEN_KEY: 400,
+  NESTING_TOO_DEEP: 400,
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  UNKNOWN_SERVICE: 404,
+  BODY_TOO_LARGE: 413,
+  FILE_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+};
+
+/** The most basic failure decides: a body that cannot be read is 400 even if it also fails the schema. */
+export function statusFor(problems: readonly Problem[]): number {
+  const statuses = problems.filter((p) => p.severity === 'error').map((p) => STATUS[p.code] ?? (p.code.startsWith('AUDIT_') || p.code.endsWith('_FAILED') || p.code === 'INTERNAL_ERROR' ? 500 : 422));
+  return statuses.find((s) => s >= 500) ?? (statuses.length ? Math.min(...statuses) : 422);
+}
+
+/** The request body is the client's document: its name is not worth repeating in every problem. */
+export function problemsBody(problems: readonly Problem[]): ProblemsBody {
+  return { problems: problems.map(({ file: _file, ...rest }) => rest) };
+}
+
+export function sendProblems(reply: FastifyReply, problems: readonly Problem[], status = statusFor(problems)): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(problemsBody(problems));
+}
+
+export function problem(code: ProblemCode, message: string, extra: Partial<Problem> = {}): Problem {
+  return { code, severity: 'error', message, ...extra };
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { Problem } from '../problems/problem.js';
+import { jsonSyntaxProblem } from '../source/json-syntax.js';
+import { schemaProblems } from '../source/schema-problems.js';
+import { validator, type SchemaName } from '../source/schemas.js';
+import { parseSource } from '../source/source-document.js';
+import { problem } from './http-problems.js';
+
+/** A patient is a few kilobytes; a CDS Hooks prefetch with a year of laboratory results is more. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Deeper than any patient or FHIR resource this service reads: beyond it a body is an attack on the parser. */
+export const MAX_NESTING = 32;
+
+/**
+ * JSON bodies arrive as text: the patient and CDS Hooks routes parse them themselves, so that a syntax
+ * error or a schema violation is reported at its line and column with the CLI's codes.
+ */
+export function registerJsonBody(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'application/fhir+json'], { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
+    done(null, body);
+  });
+}
+
+/** The deepest `[`/`{` nesting of a JSON text, counted before parsing so that parsing is never at risk. */
+export function nestingProblem(text: string): Problem | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      if (++depth > MAX_NESTING) return problem('NESTING_TOO_DEEP', `the body nests deeper than ${MAX_NESTING} levels`);
+    } else if (c === '}' || c === ']') depth--;
+  }
+  return undefined;
+}
+
+export type JsonBody<T> = { value: T; problems: [] } | { value?: undefined; problems: Problem[] };
+
+/** A JSON text checked against one of the project's schemas, every problem positioned. */
+export function parseJsonBody<T>(body: unknown, schema: SchemaName, name = 'request body'): JsonBody<T> {
+  const text = typeof body === 'string' ? body : '';
+  const deep = nestingProblem(text);
+  if (deep) return { problems: [deep] };
+  const syntax = jsonSyntaxProblem(text, name);
+  if (syntax) return { problems: [syntax] };
+  const source = parseSource(text, name);
+  if (source.problems.length) return { problems: source.problems };
+  const validate = validator(schema);
+  if (!validate(source.data)) return { problems: schemaProblems(validate.errors ?? [], source) };
+  return { value: source.data as T, problems: [] };
+}

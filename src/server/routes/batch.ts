@@ -1,0 +1,77 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { withTraceLevel } from '../../engine/trace-level.js';
+import { parsePatientJsonLine } from '../../patient/load-patient.js';
+import type { AppOptions } from '../app.js';
+import { decide } from '../decide.js';
+import { problem, problemsBody, sendProblems } from '../http-problems.js';
+import { BODY_LIMIT_BYTES, nestingProblem } from '../json-body.js';
+import { traceLevel } from './evaluate.js';
+
+const NDJSON = 'application/x-ndjson';
+
+/**
+ * POST /batch: NDJSON in, NDJSON out, streamed both ways in order — one result (or `{line, error}`) per
+ * patient line, as `spinemets batch` writes them. The whole batch uses one snapshot of the rule sets.
+ * Each line is limited like a single body; the stream as a whole is not held in memory.
+ */
+export async function batchRoutes(app: FastifyInstance, options: AppOptions): Promise<void> {
+  app.addContentTypeParser(NDJSON, (_request, payload, done) => done(null, payload));
+  app.post('/batch', async (request, reply) => {
+    const trace = traceLevel(request.query, options.trace ?? 'rules');
+    if (!trace) return sendProblems(reply, [problem('SCHEMA_ENUM', 'trace must be one of none, rules, full', { path: '?trace' })], 400);
+    if (!(request.body instanceof Readable)) {
+      return sendProblems(reply, [problem('UNSUPPORTED_MEDIA_TYPE', `send one patient per line as ${NDJSON}`)]);
+    }
+    const snapshot = options.rules.current();
+    const body = request.body;
+    const level = trace;
+    async function* results(): AsyncGenerator<string> {
+      let lineNo = 0;
+      for await (const line of lines(body)) {
+        lineNo++;
+        if (line === TOO_LONG) {
+          yield JSON.stringify({ line: lineNo, error: problemsBody([problem('BODY_TOO_LARGE', `line is longer than ${BODY_LIMIT_BYTES} bytes; the batch stops here`, { line: lineNo })]) }) + '\n';
+          return;
+        }
+        if (line.trim() === '') continue;
+        const deep = nestingProblem(line);
+        const { patient, problems } = deep ? { patient: undefined, problems: [{ ...deep, line: lineNo }] } : parsePatientJsonLine(line, 'request body', lineNo);
+        if (!patient) {
+          yield JSON.stringify({ line: lineNo, error: problemsBody(problems) }) + '\n';
+          continue;
+        }
+        const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder);
+        if (!decision) {
+          // Unrecorded decisions are not shown; the batch stops as `spinemets batch --record` does.
+          yield JSON.stringify({ line: lineNo, error: problemsBody(recordProblems) }) + '\n';
+          return;
+        }
+        yield JSON.stringify({ ...withTraceLevel(decision.evaluation, level), decisionId: decision.decisionId, generation: snapshot.generation }) + '\n';
+      }
+    }
+    reply.header('x-ruleset-generation', String(snapshot.generation));
+    return reply.type(NDJSON).send(Readable.from(results()));
+  });
+}
+
+const TOO_LONG = Symbol('line too long');
+
+/** Lines of a UTF-8 stream, without holding more than one line; a line over the limit ends it. */
+async function* lines(stream: Readable): AsyncGenerator<string | typeof TOO_LONG> {
+  stream.setEncoding('utf8');
+  let buffered = '';
+  for await (const chunk of stream as AsyncIterable<string>) {
+    buffered += chunk;
+    for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
+      yield buffered.slice(0, end).replace(/\r$/, '');
+      buffered = buffered.slice(end + 1);
+    }
+    if (Buffer.byteLength(buffered) > BODY_LIMIT_BYTES) {
+      yield TOO_LONG;
+      stream.destroy();
+      return;
+    }
+  }
+  if (buffered) yield buffered;
+}

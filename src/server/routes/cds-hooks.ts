@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { checkPatient } from '../../patient/load-patient.js';
+import { parseSource } from '../../source/source-document.js';
+import type { AppOptions } from '../app.js';
+import { buildCard } from '../cds-card.js';
+import type { CdsConfig } from '../cds-config.js';
+import { decide } from '../decide.js';
+import type { FeedbackEntry } from '../feedback-store.js';
+import { fhirToPatient } from '../fhir-to-patient.js';
+import { problem, sendProblems } from '../http-problems.js';
+import { parseJsonBody } from '../json-body.js';
+
+interface HookRequest {
+  hook: string;
+  hookInstance: string;
+  context: { patientId: string; userId: string };
+  prefetch?: Record<string, unknown>;
+}
+
+interface FeedbackRequest {
+  feedback: Array<Omit<FeedbackEntry, 'decisionId' | 'service' | 'receivedAt'> & { card: string }>;
+}
+
+/**
+ * CDS Hooks 2.0: discovery, the service (FHIR prefetch → patient → decision → one card) and feedback.
+ * Requests are checked against schemas/cds-hooks-*.schema.json like any other body.
+ */
+export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions): Promise<void> {
+  const { service, fhir } = options.cds;
+
+  app.get('/cds-services', async () => ({
+    services: [{ hook: service.hook, id: service.id, title: service.title, description: service.description, prefetch: prefetchTemplates(options.cds) }],
+  }));
+
+  app.post<{ Params: { id: string } }>('/cds-services/:id', async (request, reply) => {
+    if (request.params.id !== service.id) return unknownService(reply, request.params.id);
+    const { value: hook, problems } = parseJsonBody<HookRequest>(request.body, 'cds-hooks-request');
+    if (!hook) return sendProblems(reply, problems);
+    if (hook.hook !== service.hook) return sendProblems(reply, [problem('SCHEMA_ENUM', `this service answers the ${service.hook} hook, not ${hook.hook}`, { path: '/hook' })]);
+
+    const mapped = fhirToPatient(hook.prefetch ?? {}, fhir, new Date());
+    // The mapped patient meets the same contract as a patient file; its problems point into it.
+    const { patient, problems: patientProblems } = checkPatient(parseSource(JSON.stringify(mapped.patient, null, 2), 'patient mapped from the FHIR prefetch'));
+    if (!patient) return sendProblems(reply, patientProblems);
+    const snapshot = options.rules.current();
+    const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder);
+    if (!decision) return sendProblems(reply, recordProblems);
+    reply.header('x-ruleset-generation', String(snapshot.generation));
+    return { cards: [buildCard(decision.evaluation, decision.decisionId, snapshot.rulesets, options.cds.card, mapped.notes)] };
+  });
+
+  app.post<{ Params: { id: string } }>('/cds-services/:id/feedback', async (request, reply) => {
+    if (request.params.id !== service.id) return unknownService(reply, request.params.id);
+    const { value, problems } = parseJsonBody<FeedbackRequest>(request.body, 'cds-hooks-feedback');
+    if (!value) return sendProblems(reply, problems);
+    const receivedAt = new Date().toISOString();
+    const entries = value.feedback.map(({ card, ...rest }): FeedbackEntry => ({ decisionId: card, service: service.id, ...rest, receivedAt }));
+    const failed = options.feedback.append(entries);
+    if (failed.length) return sendProblems(reply, failed);
+    return {};
+  });
+}
+
+function unknownService(reply: FastifyReply, id: string): FastifyReply {
+  return sendProblems(reply, [problem('UNKNOWN_SERVICE', `no CDS service "${id}"; GET /cds-services lists them`, { path: '/id' })]);
+}
+
+/** What the EHR should send along: the patient, the observations this service maps, active conditions. */
+function prefetchTemplates(config: CdsConfig): Record<string, string> {
+  const codes = [...config.fhir.observations.flatMap((o) => o.loinc.map((c) => `http://loinc.org|${c}`)), `${config.fhir.fieldSystem}|`];
+  return {
+    patient: 'Patient/{{context.patientId}}',
+    observations: `Observation?patient={{context.patientId}}&status=final,amended,corrected&code=${codes.join(',')}`,
+    conditions: 'Condition?patient={{context.patientId}}&clinical-status=active',
+  };
+}

@@ -1,0 +1,79 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProblemsError } from '../src/problems/problem.js';
+import { LiveRuleSets, type LiveRuleSetsEvents } from '../src/ruleset/live-rule-sets.js';
+import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
+
+/** A private copy of a few rule sets to edit: SINS, and NESMS with the modified Bauer score it reads. */
+function tempRules(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'spinemets-live-'));
+  for (const id of ['sins', 'nesms', 'modified-bauer']) cpSync(join(BUNDLED_RULES_DIR, id), join(dir, id), { recursive: true });
+  return dir;
+}
+
+const next = <E extends keyof LiveRuleSetsEvents>(live: LiveRuleSets, event: E) => once(live, event) as Promise<LiveRuleSetsEvents[E]>;
+
+let live: LiveRuleSets | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await live?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  live = undefined;
+});
+
+describe('LiveRuleSets', () => {
+  it('rejects a broken rule file with positioned problems, keeps serving the last good set, and takes the fix', async () => {
+    dir = tempRules();
+    live = await LiveRuleSets.start({ paths: [dir], debounceMs: 20 });
+    const first = live.current();
+    expect(first.generation).toBe(1);
+    expect(first.rulesets.map((r) => r.document.id).sort()).toEqual(['modified-bauer', 'nesms', 'sins']);
+
+    const file = join(dir, 'sins', 'sins.yaml');
+    const good = readFileSync(file, 'utf8');
+    const rejected = next(live, 'rejected');
+    writeFileSync(file, good.replace('fact: pain, operator: equal, value: mechanical', 'fact: pian, operator: equal, value: mechanical'));
+    const [problems, changed] = await rejected;
+    expect(changed).toEqual([file]);
+    expect(problems).toContainEqual(expect.objectContaining({ code: 'UNKNOWN_FACT', file, line: expect.any(Number), column: expect.any(Number) }));
+    // The snapshot in use is the very same object: nothing half-loaded was swapped in.
+    expect(live.current()).toBe(first);
+
+    const reloaded = next(live, 'reloaded');
+    writeFileSync(file, good.replace('First encoding of Fisher 2010', 'Encoding of Fisher 2010'));
+    const [snapshot] = await reloaded;
+    expect(snapshot.generation).toBe(2);
+    expect(live.current()).toBe(snapshot);
+    expect(Object.isFrozen(snapshot)).toBe(true);
+    const sins = (s: typeof snapshot) => s.rulesets.find((r) => r.document.id === 'sins')?.sha256;
+    expect(sins(snapshot)).not.toBe(sins(first));
+  }, 30_000);
+
+  it('picks up a created file and a deleted one', async () => {
+    dir = tempRules();
+    live = await LiveRuleSets.start({ paths: [dir], debounceMs: 20 });
+    const file = join(dir, 'sins', 'sins-1.1.yaml');
+    const added = next(live, 'reloaded');
+    writeFileSync(file, readFileSync(join(dir, 'sins', 'sins.yaml'), 'utf8').replace('version: 1.0.0', 'version: 1.1.0').replace('changelog:\n', 'changelog:\n  - { version: 1.1.0, date: "2026-11-27", changes: test copy }\n'));
+    const [withNew, changed] = await added;
+    expect(changed).toEqual([file]);
+    expect(withNew.rulesets.find((r) => r.document.id === 'sins')?.document.version).toBe('1.1.0');
+
+    const removed = next(live, 'reloaded');
+    rmSync(file);
+    const [withoutNew] = await removed;
+    expect(withoutNew.generation).toBe(3);
+    expect(withoutNew.rulesets.find((r) => r.document.id === 'sins')?.document.version).toBe('1.0.0');
+  }, 30_000);
+
+  it('reports a first load with errors as problems, not a crash', async () => {
+    dir = tempRules();
+    writeFileSync(join(dir, 'sins', 'sins.yaml'), 'id: sins\nversion: [\n');
+    const started = LiveRuleSets.start({ paths: [dir] });
+    await expect(started).rejects.toBeInstanceOf(ProblemsError);
+    await expect(started).rejects.toMatchObject({ problems: expect.arrayContaining([expect.objectContaining({ code: 'YAML_SYNTAX', line: expect.any(Number) })]) });
+  });
+});

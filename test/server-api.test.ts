@@ -1,0 +1,156 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { createDecisionRecorder } from '../src/audit/decision-recorder.js';
+import { cliEvaluation, testApp, withoutServiceFields } from './support/server.js';
+
+const EXAMPLE = parse(readFileSync(new URL('../examples/patient.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
+const json = { 'content-type': 'application/json' };
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = await testApp();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+const post = (url: string, payload: string, headers: Record<string, string> = json) => app.inject({ method: 'POST', url, payload, headers });
+
+describe('POST /evaluate', () => {
+  it('answers exactly what `spinemets evaluate --format json` prints, plus the decision id and generation', async () => {
+    const response = await post('/evaluate', JSON.stringify(EXAMPLE));
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.decisionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.generation).toBe(1);
+    expect(response.headers['x-ruleset-generation']).toBe('1');
+    expect(withoutServiceFields(body)).toEqual(cliEvaluation(EXAMPLE));
+  }, 30_000);
+
+  it('selects the trace level with ?trace=', async () => {
+    const none = (await post('/evaluate?trace=none', JSON.stringify(EXAMPLE))).json();
+    expect(none.trace).toEqual([]);
+    const rules = (await post('/evaluate?trace=rules', JSON.stringify(EXAMPLE))).json();
+    expect(rules.trace.every((t: { kind: string; fired?: boolean }) => t.kind !== 'rule' || t.fired === true)).toBe(true);
+    const wrong = await post('/evaluate?trace=everything', '{}');
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().problems[0]).toMatchObject({ code: 'SCHEMA_ENUM', path: '?trace' });
+  });
+
+  it('rejects malformed JSON with 400 at its line and column, and keeps serving', async () => {
+    const response = await post('/evaluate', '{\n  "age": 64,\n  "lesions": [\n}');
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ problems: [expect.objectContaining({ code: 'JSON_SYNTAX', line: 4, column: 1 })] });
+    expect(JSON.stringify(response.json())).not.toMatch(/ at .*\.(js|ts):\d+/);
+    expect((await post('/evaluate', '{}')).statusCode).toBe(200);
+  });
+
+  it('rejects wrong types and unknown fields with 422 and every field path, as the CLI names them', async () => {
+    const response = await post('/evaluate', JSON.stringify({ age: 'old', colour: 'red', lesions: [{ level: 'T12', bilskyGrade: 2, pian: 'mechanical' }] }));
+    expect(response.statusCode).toBe(422);
+    const problems = response.json().problems as Array<{ code: string; path: string }>;
+    expect(problems.map((p) => [p.code, p.path]).sort()).toEqual([
+      ['SCHEMA_TYPE', '/age'],
+      ['SCHEMA_TYPE', '/lesions/0/bilskyGrade'],
+      ['SCHEMA_UNKNOWN_KEY', '/colour'],
+      ['SCHEMA_UNKNOWN_KEY', '/lesions/0/pian'],
+    ]);
+    expect(problems.find((p) => p.path === '/lesions/0/pian')).toMatchObject({ message: expect.stringContaining('did you mean "pain"?'), line: 1 });
+  });
+
+  it('rejects an oversized body (413), a wrong content type (415) and deep nesting (400)', async () => {
+    const big = await post('/evaluate', JSON.stringify({ id: 'x'.repeat(1024 * 1024 + 10) }));
+    expect(big.statusCode).toBe(413);
+    expect(big.json().problems[0].code).toBe('BODY_TOO_LARGE');
+    const text = await post('/evaluate', 'age: 64', { 'content-type': 'text/yaml' });
+    expect(text.statusCode).toBe(415);
+    expect(text.json().problems[0].code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const deep = await post('/evaluate', '['.repeat(10_000) + ']'.repeat(10_000));
+    expect(deep.statusCode).toBe(400);
+    expect(deep.json().problems[0].code).toBe('NESTING_TOO_DEEP');
+    expect((await app.inject({ method: 'GET', url: '/nowhere' })).json().problems[0].code).toBe('NOT_FOUND');
+  });
+});
+
+describe('POST /batch', () => {
+  it('streams one NDJSON result per patient line, in order, with bad lines as errors naming the line', async () => {
+    const lines = [JSON.stringify({ id: 'a', lesions: [{ level: 'T12' }] }), '{"id": "b", "age": "x"}', '', JSON.stringify({ id: 'c' })];
+    const response = await post('/batch', lines.join('\n') + '\n', { 'content-type': 'application/x-ndjson' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/application\/x-ndjson/);
+    const out = response.body.trim().split('\n').map((l) => JSON.parse(l));
+    expect(out).toHaveLength(3);
+    expect(out[0].patient.id).toBe('a');
+    expect(out[1]).toEqual({ line: 2, error: { problems: [expect.objectContaining({ code: 'SCHEMA_TYPE', path: '/age', line: 2 })] } });
+    expect(out[2].patient.id).toBe('c');
+    expect(withoutServiceFields(out[2])).toEqual({ ...cliEvaluation({ id: 'c' }), trace: expect.any(Array) });
+  }, 30_000);
+});
+
+describe('GET /rulesets', () => {
+  it('lists ids, versions, hashes and references, and shows one rule set as loaded', async () => {
+    const list = (await app.inject({ method: 'GET', url: '/rulesets' })).json();
+    const evaluated = (await post('/evaluate?trace=none', '{}')).json();
+    expect(list.rulesets.map((r: { id: string; version: string; sha256: string }) => ({ id: r.id, version: r.version, sha256: r.sha256 })).sort((a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id)))
+      .toEqual(evaluated.rulesets.map((r: { id: string; version: string; sha256: string }) => ({ id: r.id, version: r.version, sha256: r.sha256 })).sort((a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id)));
+    expect(list.rulesets.find((r: { id: string }) => r.id === 'sins').references).toContainEqual(expect.objectContaining({ key: 'fisher2010', doi: '10.1097/BRS.0b013e3181e16ae2' }));
+    const sins = (await app.inject({ method: 'GET', url: '/rulesets/sins' })).json();
+    expect(sins).toMatchObject({ id: 'sins', version: '1.0.0', document: { id: 'sins', score: { label: 'SINS' } } });
+    const missing = await app.inject({ method: 'GET', url: '/rulesets/nope' });
+    expect(missing.statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', generation: 1 });
+  });
+});
+
+describe('options', () => {
+  it('needs the bearer token on every route but /health', async () => {
+    const token = 'a-long-enough-test-token';
+    const secured = await testApp({ token });
+    try {
+      expect((await secured.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+      const without = await secured.inject({ method: 'POST', url: '/evaluate', payload: '{}', headers: json });
+      expect(without.statusCode).toBe(401);
+      expect(without.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(without.json().problems[0].code).toBe('UNAUTHORIZED');
+      for (const url of ['/', '/rulesets', '/cds-services']) expect((await secured.inject({ method: 'GET', url, headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
+      expect((await secured.inject({ method: 'POST', url: '/evaluate', payload: '{}', headers: { ...json, authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+    } finally {
+      await secured.close();
+    }
+  });
+
+  it('with --record, records each decision before answering and returns its decisionId', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'spinemets-serve-')), 'audit.jsonl');
+    const recording = await testApp({ recorder: createDecisionRecorder(log) });
+    try {
+      const body = (await recording.inject({ method: 'POST', url: '/evaluate?trace=none', payload: JSON.stringify(EXAMPLE), headers: json })).json();
+      const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(records).toHaveLength(1);
+      expect(records[0].decisionId).toBe(body.decisionId);
+      expect(records[0].outputs.lesions).toEqual(body.lesions);
+    } finally {
+      await recording.close();
+    }
+  });
+
+  it('logs requests without any patient field', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({ write: (chunk, _encoding, done) => { lines.push(String(chunk)); done(); } });
+    const logged = await testApp({ log: { level: 'debug', stream } });
+    try {
+      await logged.inject({ method: 'POST', url: '/evaluate', payload: JSON.stringify({ ...EXAMPLE, id: 'PATIENT-SECRET-4711' }), headers: { ...json, authorization: 'Bearer PASSWORD-SECRET' } });
+      await logged.inject({ method: 'POST', url: '/evaluate', payload: '{"id": "PATIENT-SECRET-4711", "age": "x"}', headers: json });
+      logged.log.info({ patient: { id: 'PATIENT-SECRET-4711' } }, 'a careless log call');
+      expect(lines.length).toBeGreaterThan(2);
+      expect(lines.join('')).not.toMatch(/PATIENT-SECRET|PASSWORD-SECRET|renal_cell/);
+    } finally {
+      await logged.close();
+    }
+  });
+});
+

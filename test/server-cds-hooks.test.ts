@@ -1,0 +1,162 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDecisionRecorder } from '../src/audit/decision-recorder.js';
+import { createFeedbackStore, type FeedbackStore } from '../src/server/feedback-store.js';
+import { validator } from '../src/source/schemas.js';
+import { cliEvaluation, testApp } from './support/server.js';
+
+const FIELD = 'https://spinemets.invalid/fhir/CodeSystem/patient-field';
+const LOINC = 'http://loinc.org';
+const UCUM = 'http://unitsofmeasure.org';
+const json = { 'content-type': 'application/json' };
+
+const concept = (system: string, code: string) => ({ coding: [{ system, code }] });
+const bundle = (...resources: object[]) => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
+const field = (name: string, value: object, id = name) => ({ resourceType: 'Observation', id, status: 'final', code: concept(FIELD, name), ...value });
+
+/** A lesion as the EHR would keep it: one Observation, the level in bodySite, one component per finding. */
+function lesionObservation(id: string, level: string, findings: Record<string, string | boolean>): object {
+  return {
+    resourceType: 'Observation',
+    id,
+    status: 'final',
+    code: concept(FIELD, 'lesion'),
+    bodySite: concept(FIELD, level),
+    component: Object.entries(findings).map(([name, value]) => ({ code: concept(FIELD, name), ...(typeof value === 'boolean' ? { valueBoolean: value } : { valueCodeableConcept: concept(FIELD, value) }) })),
+  };
+}
+
+const UNSTABLE = { pain: 'mechanical', boneLesion: 'lytic', alignment: 'subluxation', collapse: 'over_50', posterolateral: 'bilateral', bilskyGrade: '2', myelopathy: false };
+
+function hookRequest(prefetch: Record<string, unknown>): Record<string, unknown> {
+  return { hook: 'patient-view', hookInstance: randomUUID(), context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch };
+}
+
+const unstablePrefetch = {
+  patient: { resourceType: 'Patient', id: 'p1', birthDate: '1961-03-02' },
+  observations: bundle(
+    { resourceType: 'Observation', id: 'alb', status: 'final', code: concept(LOINC, '1751-7'), effectiveDateTime: '2026-11-20', valueQuantity: { value: 38, unit: 'g/L', system: UCUM, code: 'g/L' } },
+    // An older albumin: the latest result is the one used.
+    { resourceType: 'Observation', id: 'alb-old', status: 'final', code: concept(LOINC, '1751-7'), effectiveDateTime: '2026-01-02', valueQuantity: { value: 2.1, unit: 'g/dL', system: UCUM, code: 'g/dL' } },
+    field('ambulatoryStatus', { valueCodeableConcept: concept(FIELD, 'impaired') }),
+    field('karnofsky', { valueInteger: 70 }, 'kps-as-field'),
+    field('toleratesSurgery', { valueBoolean: true }),
+    lesionObservation('lesion-t12', 'T12', UNSTABLE),
+  ),
+  conditions: bundle({ resourceType: 'Condition', id: 'c1', clinicalStatus: concept('http://terminology.hl7.org/CodeSystem/condition-clinical', 'active'), code: concept('https://spinemets.invalid/fhir/CodeSystem/primaryTumor', 'renal_cell') }),
+};
+
+/** The patient file a clinician would write for the same record (age left out: SINS and NOMS do not read it). */
+const samePatient = {
+  id: 'p1',
+  albumin: { value: 38, unit: 'g/L' },
+  ambulatoryStatus: 'impaired',
+  karnofsky: 70,
+  toleratesSurgery: true,
+  primaryTumor: 'renal_cell',
+  lesions: [{ id: 'lesion-t12', level: 'T12', ...UNSTABLE }],
+};
+
+let app: FastifyInstance;
+let feedback: FeedbackStore;
+let log: string;
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spinemets-cds-'));
+  log = join(dir, 'audit.jsonl');
+  feedback = createFeedbackStore(join(dir, 'feedback.jsonl'));
+  app = await testApp({ feedback, recorder: createDecisionRecorder(log) });
+});
+afterAll(async () => {
+  await app.close();
+});
+
+const cards = (body: unknown) => {
+  const validate = validator('cds-hooks-cards');
+  expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+  return (body as { cards: Array<{ uuid: string; summary: string; detail: string; indicator: string; source: { label: string } }> }).cards;
+};
+const callService = (request: object) => app.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload: JSON.stringify(request), headers: json });
+
+describe('CDS Hooks', () => {
+  it('discovers one patient-view service with its prefetch templates', async () => {
+    const body = (await app.inject({ method: 'GET', url: '/cds-services' })).json();
+    expect(validator('cds-hooks-discovery')(body)).toBe(true);
+    expect(body.services).toEqual([expect.objectContaining({ id: 'spinemets-spine', hook: 'patient-view', prefetch: expect.objectContaining({ patient: 'Patient/{{context.patientId}}' }) })]);
+    expect(body.services[0].prefetch.observations).toContain('http://loinc.org|1751-7');
+  });
+
+  it('answers an unstable lesion from FHIR prefetch with a critical card naming the SINS score and NOMS decision the CLI gives', async () => {
+    const request = hookRequest(unstablePrefetch);
+    expect(validator('cds-hooks-request')(request)).toBe(true);
+    const response = await callService(request);
+    expect(response.statusCode).toBe(200);
+    const [card, ...others] = cards(response.json());
+    expect(others).toEqual([]);
+
+    const cli = cliEvaluation(samePatient);
+    const sins = cli.lesions[0]?.results.sins?.score;
+    const decision = cli.lesions[0]?.results.noms?.decision as string;
+    expect(cli.lesions[0]?.results.sins?.category).toBe('unstable');
+    expect(card?.indicator).toBe('critical');
+    expect(card?.summary.length).toBeLessThan(140);
+    expect(card?.summary).toContain(`SINS ${sins}`);
+    expect(card?.summary).toContain(`NOMS ${decision.replace(/_/g, ' ')}`);
+    expect(card?.detail).toContain('unstable spine');
+    expect(card?.detail).toContain('### Explanation');
+    expect(card?.source.label).toMatch(/sins 1\.0\.0/);
+    // The card is the decision: its uuid is the audit record's decision id.
+    const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const record = records.find((r) => r.decisionId === card?.uuid);
+    expect(record.input).toMatchObject({ ...samePatient, age: expect.any(Number) });
+    expect(record.outputs.lesions[0].results.sins.score).toBe(sins);
+  }, 30_000);
+
+  it('asks for what is missing instead of failing: no lesion, then a lesion without its findings', async () => {
+    const empty = cards((await callService(hookRequest({ patient: { resourceType: 'Patient', id: 'p2' } }))).json());
+    expect(empty[0]).toMatchObject({ indicator: 'info', summary: expect.stringMatching(/^No spinal lesion in the record: provide each lesion \(.*level/) });
+
+    const partial = cards((await callService(hookRequest({ observations: bundle(lesionObservation('l1', 'L3', { pain: 'none' })) }))).json());
+    expect(partial[0]?.indicator).toBe('info');
+    expect(partial[0]?.summary).toMatch(/^L3: SINS \d+–\d+, undetermined, NOMS undetermined; provide .*collapse/);
+    expect(partial[0]?.detail).toContain('to decide, provide');
+  });
+
+  it('leaves a value in a unit it cannot convert missing, and says so on the card', async () => {
+    const prefetch = { observations: bundle({ resourceType: 'Observation', id: 'alb', status: 'final', code: concept(LOINC, '1751-7'), valueQuantity: { value: 380, system: UCUM, code: 'umol/L' } }) };
+    const [card] = cards((await callService(hookRequest(prefetch))).json());
+    expect(card?.detail).toContain('albumin (LOINC 1751-7) not used: 380 umol/L');
+    const uuid = card?.uuid;
+    const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.find((r) => r.decisionId === uuid).input).toEqual({});
+  });
+
+  it('rejects a malformed hook request with field paths, and an unknown service with 404', async () => {
+    const bad = await callService({ hook: 'patient-view', hookInstance: 'not-a-uuid', prefetch: {} });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().problems.map((p: { code: string; path: string }) => `${p.code} ${p.path}`).sort()).toEqual(['SCHEMA_PATTERN /hookInstance', 'SCHEMA_REQUIRED /']);
+    const mapped = await callService(hookRequest({ observations: bundle(field('karnofsky', { valueInteger: 75 })) }));
+    expect(mapped.statusCode).toBe(422);
+    expect(mapped.json().problems[0]).toMatchObject({ code: 'SCHEMA_INVALID', path: '/karnofsky', message: expect.stringContaining('multiple of 10') });
+    expect((await app.inject({ method: 'POST', url: '/cds-services/other', payload: '{}', headers: json })).statusCode).toBe(404);
+  });
+
+  it('stores feedback (accepted or overridden) with the decision id', async () => {
+    const [card] = cards((await callService(hookRequest(unstablePrefetch))).json());
+    const entry = { card: card?.uuid, outcome: 'overridden', overrideReason: { reason: { system: 'http://example.org/reasons', code: 'patient-declined' }, userComment: 'prefers cEBRT' }, outcomeTimestamp: '2026-11-27T18:00:00Z' };
+    const body = { feedback: [entry] };
+    expect(validator('cds-hooks-feedback')(body)).toBe(true);
+    const response = await app.inject({ method: 'POST', url: '/cds-services/spinemets-spine/feedback', payload: JSON.stringify(body), headers: json });
+    expect(response.statusCode).toBe(200);
+    expect(feedback.entries.at(-1)).toMatchObject({ decisionId: card?.uuid, outcome: 'overridden', service: 'spinemets-spine' });
+    const stored = readFileSync(join(log, '..', 'feedback.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(stored.at(-1)).toMatchObject({ decisionId: card?.uuid, outcome: 'overridden', overrideReason: { userComment: 'prefers cEBRT' } });
+
+    const wrong = await app.inject({ method: 'POST', url: '/cds-services/spinemets-spine/feedback', payload: JSON.stringify({ feedback: [{ ...entry, outcome: 'maybe' }] }), headers: json });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json().problems[0]).toMatchObject({ code: 'SCHEMA_ENUM', path: '/feedback/0/outcome' });
+  });
+});

@@ -1,0 +1,46 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
+
+const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
+
+describe('spinemets serve', () => {
+  it('does not start on rule sets with problems: each one positioned, exit 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-'));
+    cpSync(join(BUNDLED_RULES_DIR, 'sins'), join(dir, 'sins'), { recursive: true });
+    writeFileSync(join(dir, 'sins', 'sins.yaml'), 'id: sins\nversion: [\n');
+    const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--rules', dir], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/sins\.yaml:\d+:\d+ YAML_SYNTAX/);
+  }, 30_000);
+
+  it('listens on loopback by default, keeps /health open and the rest behind the token, and stops on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-'));
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'correct-horse-battery-staple\n');
+    const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--token-file', tokenFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const origin = await new Promise<string>((resolve, reject) => {
+        server.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+        createInterface({ input: server.stdout }).on('line', (line) => {
+          const msg = (JSON.parse(line) as { msg?: string }).msg ?? '';
+          if (msg.startsWith('Server listening at ')) resolve(msg.slice('Server listening at '.length));
+        });
+      });
+      expect(origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${origin}/health`)).status).toBe(200);
+      expect((await fetch(`${origin}/rulesets`)).status).toBe(401);
+      const allowed = await fetch(`${origin}/rulesets`, { headers: { authorization: 'Bearer correct-horse-battery-staple' } });
+      expect(allowed.status).toBe(200);
+      expect(((await allowed.json()) as { rulesets: unknown[] }).rulesets).toHaveLength(10);
+    } finally {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  }, 30_000);
+});

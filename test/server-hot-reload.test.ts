@@ -1,0 +1,110 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiveRuleSets, type LiveRuleSetsEvents, type RuleSetsSnapshot } from '../src/ruleset/live-rule-sets.js';
+import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
+import { testApp } from './support/server.js';
+
+const json = { 'content-type': 'application/json' };
+const PATIENT = JSON.stringify({ lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'under_50', posterolateral: 'unilateral' }] });
+
+let dir: string;
+let live: LiveRuleSets;
+let app: FastifyInstance;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'spinemets-serve-reload-'));
+  cpSync(join(BUNDLED_RULES_DIR, 'sins'), join(dir, 'sins'), { recursive: true });
+  live = await LiveRuleSets.start({ paths: [dir], debounceMs: 20 });
+  app = await testApp({ rules: live });
+});
+afterAll(async () => {
+  await app.close();
+  await live.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const evaluate = async () => {
+  const response = await app.inject({ method: 'POST', url: '/evaluate?trace=none', payload: PATIENT, headers: json });
+  expect(response.statusCode).toBe(200);
+  return response.json() as { generation: number; rulesets: Array<{ id: string; sha256: string }>; lesions: Array<{ results: { sins: { score: number } } }> };
+};
+const identity = (s: RuleSetsSnapshot) => s.rulesets.map((r) => r.sha256).join();
+const next = <E extends keyof LiveRuleSetsEvents>(event: E) => once(live, event) as Promise<LiveRuleSetsEvents[E]>;
+
+describe('the service over live rule sets', () => {
+  it('swaps a valid change in between requests, names the version used, and keeps the last good set on a broken change', async () => {
+    const file = join(dir, 'sins', 'sins.yaml');
+    const good = readFileSync(file, 'utf8');
+    const first = await evaluate();
+    expect(first.generation).toBe(1);
+    expect(first.lesions[0]?.results.sins.score).toBe(11);
+
+    // Under way while the file changes: every answer is wholly from one snapshot, the old or the new.
+    const snapshots = [live.current()];
+    live.on('reloaded', (s) => snapshots.push(s));
+    const reloaded = next('reloaded');
+    const during = Array.from({ length: 20 }, () => evaluate());
+    writeFileSync(file, good.replace('points: 3\n          when: { fact: pain, operator: equal, value: mechanical }', 'points: 2\n          when: { fact: pain, operator: equal, value: mechanical }').replace('version: 1.0.0', 'version: 1.0.1').replace('changelog:\n', 'changelog:\n  - { version: 1.0.1, date: "2026-11-27", changes: test edit }\n'));
+    await reloaded;
+    const answers = [...(await Promise.all(during)), await evaluate()];
+    for (const answer of answers) {
+      const snapshot = snapshots.find((s) => s.generation === answer.generation);
+      expect(answer.rulesets.map((r) => r.sha256).join()).toBe(snapshot && identity(snapshot));
+      expect(answer.lesions[0]?.results.sins.score).toBe(answer.generation === 1 ? 11 : 10);
+    }
+    const after = answers.at(-1);
+    expect(after?.generation).toBe(2);
+    expect(after?.rulesets).toContainEqual(expect.objectContaining({ id: 'sins', version: '1.0.1' }));
+    expect((await app.inject({ method: 'GET', url: '/rulesets/sins' })).json()).toMatchObject({ version: '1.0.1', generation: 2 });
+
+    const rejected = next('rejected');
+    writeFileSync(file, good.replace('bands:', 'bandz:'));
+    const [problems] = await rejected;
+    expect(problems[0]).toMatchObject({ file, line: expect.any(Number), column: expect.any(Number) });
+    const still = await evaluate();
+    expect(still.generation).toBe(2);
+    expect(still.lesions[0]?.results.sins.score).toBe(10);
+  }, 30_000);
+});
+
+describe('the service with an institution profile', () => {
+  it('evaluates and shows rule sets with the profile applied, and reloads the profile when it changes', async () => {
+    const profileDir = mkdtempSync(join(tmpdir(), 'spinemets-serve-profile-'));
+    const profile = join(profileDir, 'sins-unstable-12.profile.yaml');
+    const text = readFileSync(new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url), 'utf8');
+    writeFileSync(profile, text);
+    const withProfile = await LiveRuleSets.start({ paths: [BUNDLED_RULES_DIR], profiles: [profile], debounceMs: 20 });
+    const service = await testApp({ rules: withProfile });
+    try {
+      const sins = (await service.inject({ method: 'GET', url: '/rulesets/sins' })).json();
+      expect(sins.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.0.0' });
+      expect(sins.document.score.bands.find((b: { category: string }) => b.category === 'unstable').min).toBe(12);
+      // SINS 12 (junctional 3, mechanical 3, mixed 1, normal 0, <50% 2, bilateral 3): published potentially unstable, unstable here.
+      const twelve = JSON.stringify({ lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'mixed', alignment: 'normal', collapse: 'under_50', posterolateral: 'bilateral' }] });
+      const before = (await service.inject({ method: 'POST', url: '/evaluate?trace=none', payload: twelve, headers: json })).json();
+      expect(before.lesions[0].results.sins).toMatchObject({ score: 12, category: 'unstable' });
+      expect(before.rulesets.find((r: { id: string }) => r.id === 'sins').profile).toMatchObject({ id: 'sins-unstable-12' });
+
+      const rejected = once(withProfile, 'rejected') as Promise<LiveRuleSetsEvents['rejected']>;
+      writeFileSync(profile, text.replace('op: set-band', 'op: set-bnad'));
+      const [problems, changed] = await rejected;
+      expect(changed).toEqual([profile]);
+      expect(problems[0]).toMatchObject({ file: profile, line: expect.any(Number) });
+      expect((await service.inject({ method: 'GET', url: '/rulesets/sins' })).json().generation).toBe(1);
+
+      const reloaded = once(withProfile, 'reloaded') as Promise<LiveRuleSetsEvents['reloaded']>;
+      writeFileSync(profile, text.replace('title: SINS 12 treated as unstable', 'title: SINS 12 treated as unstable (board 2026)'));
+      await reloaded;
+      const after = (await service.inject({ method: 'GET', url: '/rulesets/sins' })).json();
+      expect(after).toMatchObject({ generation: 2, profile: { id: 'sins-unstable-12' } });
+      expect(after.profile.sha256).not.toBe(sins.profile.sha256);
+    } finally {
+      await service.close();
+      await withProfile.close();
+      rmSync(profileDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

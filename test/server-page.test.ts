@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEvaluation, testApp } from './support/server.js';
+
+/** Debian's chromium, as in the report test (installed by scripts/ensure-chromium.sh before the tests). */
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname;
+
+/** What the person below enters, as the patient file they would otherwise write for the CLI. */
+const PATIENT = {
+  primaryTumor: 'renal_cell',
+  ambulatoryStatus: 'impaired',
+  albumin: { value: 38, unit: 'g/L' },
+  toleratesSurgery: true,
+  lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'under_50', posterolateral: 'unilateral', bilskyGrade: '2' }],
+};
+
+let app: FastifyInstance;
+let origin: string;
+let browser: Browser;
+beforeAll(async () => {
+  app = await testApp();
+  origin = await app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('the clinician page in headless Chromium', () => {
+  it('shows the SINS score and NOMS decision the CLI gives for what a person enters, and the trace with references', async () => {
+    const expected = cliEvaluation(PATIENT);
+    const sins = String(expected.lesions[0]?.results.sins?.score);
+    const decision = String(expected.lesions[0]?.results.noms?.decision);
+
+    const page = await browser.newPage({ viewport: { width: 1024, height: 1366 } }); // a tablet held upright
+    const requests: string[] = [];
+    const problems: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    const response = await page.goto(origin + '/');
+    expect(response?.headers()['content-security-policy']).toMatch(/default-src 'none'; script-src 'sha256-/);
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/Up to date/);
+
+    // Patient: choose from the lists and type, as a person would.
+    await page.getByLabel('Histology of the primary tumor').selectOption({ label: 'renal cell' });
+    await page.getByLabel('Walking ability').selectOption({ label: 'impaired' });
+    const albumin = page.getByLabel('Serum albumin', { exact: true });
+    await albumin.click();
+    await albumin.pressSequentially('38');
+    await page.getByLabel('Serum albumin unit').selectOption('g/L');
+    await page.getByLabel('Medically able to tolerate surgery').selectOption({ label: 'Yes' });
+
+    // The lesion, with the SINS choices worded as the paper words them.
+    const lesion = page.locator('fieldset.lesion').first();
+    await lesion.getByLabel('Vertebral level').selectOption('T12');
+    await lesion.getByLabel('Pain').selectOption({ label: 'Yes (mechanical pain)' });
+    await lesion.getByLabel('Bone lesion').selectOption({ label: 'Lytic' });
+    await lesion.getByLabel('Radiographic spinal alignment').selectOption({ label: 'Normal alignment' });
+    await lesion.getByLabel('Vertebral body collapse').selectOption({ label: '<50% collapse' });
+    await lesion.getByLabel('Posterolateral involvement').selectOption({ label: 'Unilateral' });
+    // Keyboard only for the last one: focus the Bilsky grade and pick "2" with the arrow keys.
+    const bilsky = lesion.getByLabel('Bilsky epidural spinal cord compression grade');
+    await bilsky.focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
+    expect(await bilsky.inputValue()).toBe('2');
+
+    const shown = page.locator('[data-scope="lesion-0"]');
+    await expect.poll(() => shown.locator('[data-ruleset="sins"] [data-score]').textContent(), { timeout: 15_000 }).toBe(sins);
+    await expect.poll(() => shown.locator('[data-ruleset="noms"] [data-classification="decision"]').textContent(), { timeout: 15_000 }).toBe(decision);
+    expect(await page.locator('#status').textContent()).toMatch(/Up to date/);
+
+    // The trace: collapsed, then opened with the keyboard; it lists fired rules with their publications.
+    const trace = page.locator('#trace');
+    expect(await trace.getAttribute('open')).toBeNull();
+    await trace.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    expect(await trace.getAttribute('open')).not.toBeNull();
+    await expect.poll(() => trace.locator('li', { hasText: 'sins, lesion 1: pain.mechanical +3' }).locator('cite').textContent()).toMatch(/Fisher CG/);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'clinician-page.png'), fullPage: false });
+    expect(problems).toEqual([]);
+    expect(requests.every((url) => url.startsWith(origin))).toBe(true);
+    await page.close();
+  }, 60_000);
+});

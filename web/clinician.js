@@ -1,0 +1,192 @@
+'use strict';
+// The clinician page: builds the form from the model the server derived from the patient contract and
+// the rule sets, posts the patient to /evaluate as values change, and shows what comes back. It knows
+// no score by name: every result is shown from the response's own labels.
+(() => {
+  const model = JSON.parse(document.getElementById('model').textContent);
+  const patientFields = document.getElementById('patient-fields');
+  const lesionList = document.getElementById('lesions');
+  const results = document.getElementById('results');
+  const status = document.getElementById('status');
+  const DEBOUNCE_MS = 300;
+  let timer;
+  let latest = 0;
+  let nextLesion = 0;
+
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attributes || {})) {
+      if (value !== undefined && value !== null) node.setAttribute(key, String(value));
+    }
+    for (const child of children) if (child !== undefined && child !== null) node.append(child);
+    return node;
+  }
+
+  function control(field, prefix) {
+    const id = `${prefix}${field.name}`;
+    const wrap = el('div', { class: 'field', 'data-field': field.name, 'data-kind': field.kind });
+    wrap.append(el('label', { for: id }, field.label));
+    const described = field.help ? `${id}-help` : undefined;
+    if (field.kind === 'choice' || field.kind === 'boolean') {
+      const select = el('select', { id, 'aria-describedby': described });
+      select.append(el('option', { value: '' }, '— not given —'));
+      const options = field.kind === 'boolean' ? [{ value: 'true', label: 'Yes' }, { value: 'false', label: 'No' }] : field.options;
+      for (const option of options) select.append(el('option', { value: option.value }, option.label));
+      wrap.append(select);
+    } else if (field.kind === 'quantity') {
+      const unitId = `${id}-unit`;
+      const unit = el('select', { id: unitId, 'aria-label': `${field.label} unit` });
+      for (const u of field.units) unit.append(el('option', { value: u }, u));
+      wrap.append(el('div', { class: 'quantity' }, el('input', { id, type: 'number', inputmode: 'decimal', min: field.min, step: 'any', 'aria-describedby': described }), unit));
+    } else if (field.kind === 'number') {
+      wrap.append(el('input', { id, type: 'number', inputmode: 'decimal', min: field.min, max: field.max, step: field.step, 'aria-describedby': described }));
+    } else {
+      wrap.append(el('input', { id, type: 'text', autocomplete: 'off', 'aria-describedby': described }));
+    }
+    if (described) wrap.append(el('small', { id: described }, field.help));
+    return wrap;
+  }
+
+  /** The fields of one fieldset as the input contract wants them; empty fields are left out (missing). */
+  function read(container) {
+    const out = {};
+    for (const wrap of container.querySelectorAll(':scope > .field')) {
+      const name = wrap.dataset.field;
+      const kind = wrap.dataset.kind;
+      const input = wrap.querySelector('input, select');
+      if (input.value === '') continue;
+      if (kind === 'quantity') out[name] = { value: Number(input.value), unit: wrap.querySelector('.quantity select').value };
+      else if (kind === 'boolean') out[name] = input.value === 'true';
+      else if (kind === 'number') out[name] = Number(input.value);
+      else out[name] = input.value;
+    }
+    return out;
+  }
+
+  function addLesion() {
+    const index = nextLesion++;
+    const fieldset = el('fieldset', { class: 'lesion', 'data-lesion': index });
+    const legend = el('legend', {}, 'Lesion');
+    fieldset.append(legend);
+    for (const field of model.lesion) fieldset.append(control(field, `lesion${index}-`));
+    const remove = el('button', { type: 'button', class: 'secondary' }, 'Remove this lesion');
+    remove.addEventListener('click', () => {
+      fieldset.remove();
+      numberLesions();
+      schedule();
+    });
+    fieldset.append(el('div', { class: 'lesion-actions' }, remove));
+    lesionList.append(fieldset);
+    numberLesions();
+    return fieldset;
+  }
+
+  function numberLesions() {
+    lesionList.querySelectorAll('fieldset.lesion').forEach((fieldset, i) => {
+      fieldset.querySelector('legend').textContent = `Lesion ${i + 1}`;
+    });
+  }
+
+  function patient() {
+    const body = read(patientFields);
+    const lesions = [...lesionList.querySelectorAll('fieldset.lesion')].map(read);
+    if (lesions.length) body.lesions = lesions;
+    return body;
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(evaluate, DEBOUNCE_MS);
+  }
+
+  async function evaluate() {
+    const request = ++latest;
+    status.className = '';
+    status.textContent = 'Evaluating…';
+    let response;
+    let body;
+    try {
+      response = await fetch('evaluate?trace=rules', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patient()) });
+      body = await response.json();
+    } catch (err) {
+      if (request !== latest) return;
+      status.className = 'error';
+      status.textContent = `The service did not answer: ${err.message}`;
+      return;
+    }
+    // An answer to an older state of the form is not shown over a newer one.
+    if (request !== latest) return;
+    if (!response.ok) return showProblems(body.problems || []);
+    render(body);
+  }
+
+  function showProblems(problems) {
+    status.className = 'error';
+    status.textContent = 'The input is not accepted:';
+    results.replaceChildren(el('ul', { class: 'problems' }, ...problems.map((p) => el('li', {}, `${p.path || ''} ${p.message} (${p.code})`))));
+  }
+
+  function render(evaluation) {
+    status.className = '';
+    status.textContent = `Up to date — rule-set generation ${evaluation.generation}, decision ${evaluation.decisionId}.`;
+    const sections = [scope('Patient', evaluation.results, 'patient')];
+    evaluation.lesions.forEach((lesion, i) => sections.push(scope(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, lesion.results, `lesion-${i}`)));
+    results.replaceChildren(...sections, trace(evaluation.trace), el('footer', { class: 'rulesets' }, `Rule sets: ${evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}`));
+  }
+
+  function scope(title, ruleSetResults, name) {
+    const section = el('section', { class: 'scope', 'data-scope': name }, el('h3', {}, title));
+    for (const [id, result] of Object.entries(ruleSetResults)) section.append(ruleSetResult(id, result));
+    return section;
+  }
+
+  function ruleSetResult(id, result) {
+    const article = el('article', { 'data-ruleset': id, 'data-level': result.category || undefined }, el('h4', {}, result.label));
+    if ('score' in result) {
+      const value = result.score !== null ? String(result.score) : result.range ? `${result.range[0]}–${result.range[1]}` : 'undetermined';
+      const category = result.category ? (result.categoryLabel || result.category) : (result.possibleCategories || []).join(' or ');
+      article.append(el('p', {}, 'Score ', el('span', { class: 'value', 'data-score': '' }, value), category ? el('span', { class: 'category', 'data-category': '' }, `— ${category}`) : null));
+    }
+    for (const [cid, c] of Object.entries(result.classifications || {})) {
+      const text = c.value !== null ? (c.text || c.alternativeLabel || '') : (c.reason || '');
+      article.append(el('p', {}, `${c.label}: `, el('span', { class: 'value', 'data-classification': cid }, c.value !== null ? c.value : 'undetermined'), text ? el('small', {}, ` — ${text}`) : null));
+    }
+    const recommendations = result.recommendations || [];
+    if (recommendations.length) article.append(el('ul', {}, ...recommendations.map((r) => el('li', {}, r.status === 'possible' ? `Possibly: ${r.label}` : r.label))));
+    if (result.missing && result.missing.length) article.append(el('p', { class: 'missing' }, `Missing: ${result.missing.join(', ')}`));
+    return article;
+  }
+
+  /** The rules that fired, totals and bands, each with the publication it comes from. */
+  function trace(entries) {
+    const fired = entries.filter((t) => t.kind === 'rule');
+    const items = entries.map((t) => {
+      const where = `${t.ruleset}${t.lesion !== undefined ? `, lesion ${t.lesion + 1}` : ''}`;
+      let text;
+      if (t.kind === 'rule') {
+        const effect = t.points !== undefined ? ` ${t.points >= 0 ? '+' : ''}${t.points}` : t.value !== undefined ? ` → ${t.value}` : '';
+        const because = t.conditions.map((c) => `${c.fact} ${c.operator} ${JSON.stringify(c.value)} (was ${JSON.stringify(c.factResult)})`).join('; ');
+        text = `${where}: ${t.rule}${effect}${because ? ` — ${because}` : ''}`;
+      } else if (t.kind === 'total') {
+        text = `${where}: total ${t.score} = ${t.value !== null ? t.value : `${t.range ? t.range.join('–') : '?'} (undetermined)`}`;
+      } else if (t.kind === 'band') {
+        text = `${where}: ${t.score} band ${t.category || t.possibleCategories.join(' or ')}`;
+      } else {
+        text = `${where}: ${t.classification || t.kind} ${t.value !== undefined ? `→ ${t.value}` : ''}`;
+      }
+      return el('li', { 'data-kind': t.kind }, text, t.reference ? el('cite', {}, t.reference) : null);
+    });
+    return el('details', { id: 'trace' }, el('summary', {}, `Trace: ${fired.length} rules fired, with their references`), el('ol', {}, ...items));
+  }
+
+  for (const field of model.patient) patientFields.append(control(field, 'patient-'));
+  addLesion();
+  document.getElementById('add-lesion').addEventListener('click', () => {
+    addLesion().querySelector('select, input').focus();
+    schedule();
+  });
+  const form = document.getElementById('patient-form');
+  form.addEventListener('input', schedule);
+  form.addEventListener('change', schedule);
+  evaluate();
+})();
