@@ -8,6 +8,7 @@ import type { DiffOptions } from './diff.js';
 import type { EvaluateOptions } from './evaluate.js';
 import { EXIT, Exit } from './exit-codes.js';
 import type { ServeOptions } from './serve.js';
+import type { WatchOptions } from './watch.js';
 
 // Each command's module is imported when the command runs, so a command loads only what it uses
 // (evaluate never loads the HTML report, the audit replay, the diff, the test-case runner or the server).
@@ -125,6 +126,15 @@ program
   .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'))
   // Loaded on use: the HTTP stack (fastify, pino, chokidar) would slow every other command's start.
   .action(async (options: ServeOptions) => (await import('./serve.js')).serveCommand(options));
+
+program
+  .command('watch')
+  .description('on every save of a rule file, profile or test case: re-validate, re-run the affected cases and, with --patient, show what changed in its result')
+  .argument('[paths...]', 'rule-set files or folders (default: the bundled rules/)')
+  .addOption(profileOption())
+  .option('--patient <file>', 're-evaluate this patient (JSON or YAML) after every change and show what changed in the result')
+  .option('--debounce <ms>', 'quiet time after the last save before reacting (editors save in bursts)', '100')
+  .action(async (paths: string[], options: WatchOptions) => (await import('./watch.js')).watchCommand(paths, options));
 
 const audit = program.command('audit').description('check and replay the decision records written with --record');
 

@@ -1,0 +1,142 @@
+import { resolve } from 'node:path';
+import { watch as watchFiles, type FSWatcher } from 'chokidar';
+import { collectCases, type CollectedCase } from '../cases/collect-cases.js';
+import { runCases } from '../cases/run-cases.js';
+import { compareOutputs, resultOutputs, type OutputValue } from '../diff/result-outputs.js';
+import { evaluatePatient } from '../engine/evaluate-patient.js';
+import { loadPatientFile } from '../patient/load-patient.js';
+import { formatProblems } from '../problems/format.js';
+import { ProblemsError, sortProblems, type Problem } from '../problems/problem.js';
+import { requiredBy } from '../ruleset/dependencies.js';
+import { LiveRuleSets, type RuleSetsSnapshot } from '../ruleset/live-rule-sets.js';
+import { BUNDLED_RULES_DIR } from '../ruleset/load-rulesets.js';
+import { EXIT, Exit } from './exit-codes.js';
+import { formatCaseResult, formatTally } from './format-cases.js';
+
+export interface WatchOptions {
+  profile?: string[];
+  patient?: string;
+  debounce: string;
+}
+
+/**
+ * Instant feedback for rule authors: on every save of a rule file, profile or test case, re-validate,
+ * re-run the cases that could have changed, and with --patient re-evaluate and show what changed in
+ * the result since the last good version. A broken save prints its positioned problems and the last
+ * good rule sets stay in use; the fix is picked up without a restart. Runs until interrupted.
+ */
+export async function watchCommand(paths: string[], options: WatchOptions): Promise<void> {
+  const roots = paths.length ? paths : [BUNDLED_RULES_DIR];
+  const profiles = options.profile ?? [];
+  const debounceMs = Number(options.debounce);
+  const out = (text: string): void => void process.stdout.write(text);
+  const stamp = (): string => new Date().toISOString().slice(11, 19);
+
+  let live: LiveRuleSets;
+  try {
+    live = await LiveRuleSets.start({ paths: roots, library: [BUNDLED_RULES_DIR], profiles, debounceMs });
+  } catch (err) {
+    if (!(err instanceof ProblemsError)) throw err;
+    out(formatProblems(err.problems) + '\nthe rule sets do not load; fix them and start watch again\n');
+    throw new Exit(EXIT.rules);
+  }
+  let lastResult: OutputValue[] | undefined;
+
+  const runAffected = async (snapshot: RuleSetsSnapshot, only?: (c: CollectedCase) => boolean): Promise<void> => {
+    const collection = collectCases(roots, profiles);
+    if (collection.problems.length) out(formatProblems(sortProblems(collection.problems)) + '\n');
+    const run = await runCases(collection, snapshot.rulesets, { profiled: profiles.length > 0, ...(only ? { only } : {}) });
+    for (const result of run.results) if (!('passed' in result) || !result.passed) out(formatCaseResult(result));
+    out(`cases: ${formatTally(run)}\n`);
+  };
+
+  const evaluate = async (snapshot: RuleSetsSnapshot): Promise<void> => {
+    if (!options.patient) return;
+    const { patient, problems } = loadPatientFile(options.patient);
+    if (!patient) {
+      out(formatProblems(sortProblems(problems)) + '\n');
+      return;
+    }
+    const now = resultOutputs(await evaluatePatient(patient, snapshot.rulesets));
+    if (!lastResult) {
+      out(`patient ${options.patient}:\n${now.map((v) => `  ${label(v)} ${v.value}`).join('\n')}\n`);
+    } else {
+      const changes = compareOutputs(lastResult, now);
+      out(changes.length ? `patient ${options.patient} changed:\n${changes.map((c) => `  ${label(c)} ${c.from} -> ${c.to}`).join('\n')}\n` : `patient ${options.patient}: no change in the result\n`);
+    }
+    lastResult = now;
+  };
+
+  live.on('reloaded', (snapshot, changed, warnings) => {
+    void serially(async () => {
+      out(`\n[${stamp()}] reloaded (generation ${snapshot.generation}): ${changed.map(shortName).join(', ')}\n`);
+      if (warnings.length) out(formatProblems(sortProblems(warnings)) + '\n');
+      const touched = changedRuleSets(previous, snapshot);
+      previous = snapshot;
+      if (touched.size) await runAffected(snapshot, (c) => touched.has(c.ruleset));
+      else out('no rule set content changed; no case to re-run\n');
+      await evaluate(snapshot);
+    });
+  });
+  live.on('rejected', (problems: Problem[], changed) => {
+    void serially(async () => {
+      out(`\n[${stamp()}] rejected ${changed.map(shortName).join(', ')}; still using generation ${live.current().generation}\n`);
+      out(formatProblems(problems) + '\n');
+    });
+  });
+
+  let previous = live.current();
+  out(`watching ${roots.join(', ')}${profiles.length ? ` with ${profiles.join(', ')}` : ''} (generation 1, ${previous.rulesets.length} rule sets)\n`);
+  await runAffected(previous);
+  await evaluate(previous);
+
+  // Test cases and the patient file are not rule sets: their own watcher re-runs or re-evaluates.
+  const others: FSWatcher = watchFiles([...roots, ...profiles.map((p) => resolve(p, '..')), ...(options.patient ? [options.patient] : [])], {
+    ignoreInitial: true,
+    ignored: (path, stats) => stats?.isFile() === true && !/\.test\.ya?ml$/.test(path) && resolve(path) !== resolve(options.patient ?? '\0'),
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const touchedFiles = new Set<string>();
+  for (const event of ['add', 'change', 'unlink'] as const) {
+    others.on(event, (path: string) => {
+      touchedFiles.add(path);
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const files = [...touchedFiles];
+        touchedFiles.clear();
+        void serially(async () => {
+          out(`\n[${stamp()}] ${files.map(shortName).join(', ')} changed\n`);
+          const snapshot = live.current();
+          const caseFiles = new Set(files.filter((f) => /\.test\.ya?ml$/.test(f)).map((f) => resolve(f)));
+          if (caseFiles.size) await runAffected(snapshot, (c) => caseFiles.has(resolve(c.file)));
+          if (options.patient && files.some((f) => resolve(f) === resolve(options.patient ?? ''))) await evaluate(snapshot);
+        });
+      }, debounceMs);
+    });
+  }
+  others.on('error', () => undefined);
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      void Promise.all([live.close(), others.close()]).then(() => done());
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+let queue: Promise<void> = Promise.resolve();
+/** Reports never interleave: each reaction waits for the one before it. */
+function serially(task: () => Promise<void>): Promise<void> {
+  queue = queue.then(task, task);
+  return queue;
+}
+
+/** Rule sets whose content changed between two snapshots, and every rule set that requires them. */
+function changedRuleSets(before: RuleSetsSnapshot, after: RuleSetsSnapshot): Set<string> {
+  const old = new Map(before.rulesets.map((r) => [r.document.id, r.sha256]));
+  const changed = after.rulesets.filter((r) => old.get(r.document.id) !== r.sha256).map((r) => r.document.id);
+  return requiredBy(changed, after.rulesets);
+}
+
+const label = (v: { output: string; lesion?: number }): string => `${v.output}${v.lesion !== undefined ? `[lesion ${v.lesion + 1}]` : ''}:`;
+const shortName = (file: string): string => file.replace(`${process.cwd()}/`, '');

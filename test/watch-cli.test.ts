@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { positionOf } from './support/mutate.js';
+import { CLI } from './support/run-cli.js';
+
+const SINS_DIR = new URL('../rules/sins/', import.meta.url).pathname;
+
+/** `spinemets watch` as a user runs it, with its output collected as it comes. */
+function startWatch(args: string[]) {
+  const child = spawn(process.execPath, [CLI, 'watch', ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const waitFor = async (pattern: RegExp, from = 0): Promise<string> => {
+    while (!pattern.test(output.slice(from))) {
+      if (child.exitCode !== null) throw new Error(`watch exited ${child.exitCode}:\n${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return output.slice(from);
+  };
+  return { child, waitFor, length: () => output.length };
+}
+
+let running: ReturnType<typeof startWatch> | undefined;
+afterEach(() => {
+  running?.child.kill('SIGTERM');
+  running = undefined;
+});
+
+describe('spinemets watch', () => {
+  it('reports a broken save with line:column, keeps the last good rule set, and picks up the fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-watch-'));
+    cpSync(SINS_DIR, join(dir, 'sins'), { recursive: true });
+    const file = join(dir, 'sins', 'sins.yaml');
+    const good = readFileSync(file, 'utf8');
+    const patient = join(mkdtempSync(join(tmpdir(), 'spinemets-watch-patient-')), 'patient.yaml');
+    // T12 junctional 3 + mechanical 3 + lytic 2 + normal 0 + <50% collapse 2 + unilateral 1 = SINS 11.
+    writeFileSync(patient, 'lesions:\n  - { level: T12, pain: mechanical, boneLesion: lytic, alignment: normal, collapse: under_50, posterolateral: unilateral }\n');
+
+    running = startWatch([dir, '--patient', patient, '--debounce', '50']);
+    expect(await running.waitFor(/sins\.category\[lesion 1\]: potentially_unstable/)).toMatch(/cases: 45 passed, 0 failed/);
+
+    const broken = good.replace('  - category: unstable', '  - category: [unstable');
+    writeFileSync(file, broken);
+    let mark = running.length();
+    const rejected = await running.waitFor(/still using generation 1[\s\S]*YAML_SYNTAX/, mark);
+    const { line } = positionOf(broken, '[unstable');
+    expect(rejected).toMatch(new RegExp(`sins\\.yaml:(${line}|${line + 1}):\\d+ YAML_SYNTAX`));
+
+    // The fix: SINS 11 becomes unstable with the band moved to 11.
+    mark = running.length();
+    writeFileSync(file, good.replace('min: 7\n      max: 12', 'min: 7\n      max: 10').replace('min: 13\n      max: 18', 'min: 11\n      max: 18'));
+    const reloaded = await running.waitFor(/patient .* changed:\n\s+sins\.category\[lesion 1\]: potentially_unstable -> unstable/, mark);
+    expect(reloaded).toMatch(/reloaded \(generation 2\)/);
+    expect(reloaded).toMatch(/FAIL sins: Top of the potentially unstable band/);
+  });
+
+  it('re-runs a test-case file when it is saved, without reloading the rules', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-watch-'));
+    cpSync(SINS_DIR, join(dir, 'sins'), { recursive: true });
+    running = startWatch([dir, '--debounce', '50']);
+    await running.waitFor(/cases: 45 passed/);
+    const cases = join(dir, 'sins', 'sins.test.yaml');
+    const mark = running.length();
+    writeFileSync(cases, readFileSync(cases, 'utf8').replace('      score: 12\n', '      score: 13\n'));
+    const out = await running.waitFor(/cases: 44 passed, 1 failed/, mark);
+    expect(out).toMatch(/sins\.test\.yaml changed/);
+    expect(out).not.toMatch(/reloaded/);
+  });
+});
