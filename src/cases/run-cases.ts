@@ -13,13 +13,13 @@ export interface CaseRun {
 }
 
 /**
- * Runs the collected cases (those `only` keeps) on the rule sets. Under a profile, a base case listed in
+ * Runs the collected cases (those `include` keeps) on the rule sets. Under a profile, a base case listed in
  * a profile's `supersedes` is skipped with its reason, and the base cases speak about base rules only.
  */
-export async function runCases(collection: CaseCollection, rulesets: readonly LoadedRuleSet[], options: { profiled: boolean; only?: (c: CollectedCase) => boolean }): Promise<CaseRun> {
+export async function runCases(collection: CaseCollection, rulesets: readonly LoadedRuleSet[], options: { profiled: boolean; include?: (c: CollectedCase) => boolean }): Promise<CaseRun> {
   const run: CaseRun = { results: [], passed: 0, failed: 0, superseded: 0 };
   for (const testCase of collection.cases) {
-    if (options.only && !options.only(testCase)) continue;
+    if (options.include && !options.include(testCase)) continue;
     const superseded = collection.supersedes.find((s) => s.case === testCase.name);
     if (superseded) {
       run.superseded++;

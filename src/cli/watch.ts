@@ -42,10 +42,10 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
   }
   let lastResult: OutputValue[] | undefined;
 
-  const runAffected = async (snapshot: RuleSetsSnapshot, only?: (c: CollectedCase) => boolean): Promise<void> => {
+  const runAffected = async (snapshot: RuleSetsSnapshot, include?: (c: CollectedCase) => boolean): Promise<void> => {
     const collection = collectCases(roots, profiles);
     if (collection.problems.length) out(formatProblems(sortProblems(collection.problems)) + '\n');
-    const run = await runCases(collection, snapshot.rulesets, { profiled: profiles.length > 0, ...(only ? { only } : {}) });
+    const run = await runCases(collection, snapshot.rulesets, { profiled: profiles.length > 0, ...(include ? { include } : {}) });
     for (const result of run.results) if (!('passed' in result) || !result.passed) out(formatCaseResult(result));
     out(`cases: ${formatTally(run)}\n`);
   };
