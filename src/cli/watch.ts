@@ -41,6 +41,7 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
     throw new Exit(EXIT.rules);
   }
   let lastResult: OutputValue[] | undefined;
+  let previous = live.current();
 
   const runAffected = async (snapshot: RuleSetsSnapshot, include?: (c: CollectedCase) => boolean): Promise<void> => {
     const collection = collectCases(roots, profiles);
@@ -85,11 +86,6 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
     });
   });
 
-  let previous = live.current();
-  out(`watching ${roots.join(', ')}${profiles.length ? ` with ${profiles.join(', ')}` : ''} (generation 1, ${previous.rulesets.length} rule sets)\n`);
-  await runAffected(previous);
-  await evaluate(previous);
-
   // Test cases and the patient file are not rule sets: their own watcher re-runs or re-evaluates.
   const others: FSWatcher = watchFiles([...roots, ...profiles.map((p) => resolve(p, '..')), ...(options.patient ? [options.patient] : [])], {
     ignoreInitial: true,
@@ -115,6 +111,13 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
     });
   }
   others.on('error', () => undefined);
+  // Ready before the first report, so a save right after it is never missed.
+  await new Promise<void>((ready) => others.once('ready', ready));
+
+  out(`watching ${roots.join(', ')}${profiles.length ? ` with ${profiles.join(', ')}` : ''} (generation 1, ${previous.rulesets.length} rule sets)\n`);
+  await runAffected(previous);
+  await evaluate(previous);
+
   await new Promise<void>((done) => {
     const stop = (): void => {
       void Promise.all([live.close(), others.close()]).then(() => done());
