@@ -31,8 +31,9 @@ export async function diffCommand(a: string, b: string, options: DiffOptions): P
     throw new Exit(EXIT.input);
   }
   const [before, after] = sides as [DiffSide, DiffSide];
-  const structural = changedRuleSets(before.rulesets, after.rulesets).flatMap(([x, y]) => (x && y ? structuralDiff(x.document, y.document) : []));
-  const membership = changedRuleSets(before.rulesets, after.rulesets).filter(([x, y]) => !x || !y).map(([x, y]) => ({ ruleset: (x ?? y)?.document.id, in: x ? 'A only' : 'B only' }));
+  const pairs = changedRuleSets(before.rulesets, after.rulesets);
+  const structural = pairs.flatMap(([x, y]) => (x && y ? structuralDiff(x.document, y.document) : []));
+  const membership = pairs.filter(([x, y]) => !x || !y).map(([x, y]) => ({ ruleset: (x ?? y)?.document.id, in: x ? 'A only' : 'B only' }));
   const cohort = options.cohort ? await cohortImpact(options.cohort, before.rulesets, after.rulesets) : undefined;
 
   if (options.format === 'json') {

@@ -24,6 +24,8 @@ const rulesOption = () => new Option('-r, --rules <paths...>', 'rule-set files o
 const traceOption = (fallback: TraceLevel) =>
   new Option('--trace <level>', 'how much trace to output: none, rules (fired rules and totals) or full (every rule and condition)').choices([...TRACE_LEVELS]).default(fallback);
 const profileOption = () => new Option('--profile <files...>', "apply an institution profile (YAML overlay of thresholds, tables, points and rules, each with reason and author)");
+const recordOption = () => new Option('--record <log>', 'append a hash-chained decision record per evaluated patient to this JSON Lines audit log');
+const hashIdsOption = () => new Option('--hash-ids', 'in the decision records, store a sha256 of each id instead of the id');
 const rulesetOption = () => new Option('--ruleset <picks...>', 'evaluate this version of a rule set: id@version or id@sha256:<hash prefix> (default: the newest)');
 
 program
@@ -35,8 +37,8 @@ program
   .addOption(rulesetOption())
   .addOption(profileOption())
   .addOption(traceOption('full'))
-  .option('--record <log>', 'append a hash-chained decision record to this JSON Lines audit log')
-  .option('--hash-ids', 'in the decision record, store a sha256 of each id instead of the id')
+  .addOption(recordOption())
+  .addOption(hashIdsOption())
   .action(async (file: string, options: EvaluateOptions) => (await import('./evaluate.js')).evaluateCommand(file, options));
 
 program
@@ -63,8 +65,8 @@ program
   .addOption(rulesetOption())
   .addOption(profileOption())
   .addOption(traceOption('rules'))
-  .option('--record <log>', 'append a hash-chained decision record per evaluated patient to this JSON Lines audit log')
-  .option('--hash-ids', 'in the decision records, store a sha256 of each id instead of the id')
+  .addOption(recordOption())
+  .addOption(hashIdsOption())
   .action(async (file: string, options: BatchOptions) => (await import('./batch.js')).batchCommand(file, options));
 
 program
