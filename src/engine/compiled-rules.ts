@@ -1,5 +1,6 @@
-import { asRootCondition } from '../ruleset/conditions.js';
-import type { Condition, Scalar } from '../ruleset/types.js';
+import { asRootCondition, forEachLeaf } from '../ruleset/conditions.js';
+import type { Condition, LeafCondition, Scalar } from '../ruleset/types.js';
+import type { ConditionTrace } from './types.js';
 import type { EvaluatedNode, RuleOutcome, RuleToRun } from './run-rules.js';
 
 /**
@@ -28,28 +29,45 @@ export function compileRules(rules: readonly RuleToRun[]): ((facts: Record<strin
   };
 }
 
-/**
- * Only whether each rule fires, in rule order, without building result objects: the exploration of
- * missing values runs the same rules thousands of times and keeps nothing but which fired. all/any
- * may stop early here because every fact is present (callers guarantee it), so no test could throw.
- */
-export function compileFiredTests(rules: readonly RuleToRun[]): Array<(facts: Record<string, Scalar>) => boolean> | undefined {
-  const tests: Test[] = [];
-  for (const rule of rules) {
-    const condition = compiledCondition(rule.when);
-    if (!condition) return undefined;
-    tests.push(condition.test);
-  }
-  return tests;
-}
-
 /** Whether the compiled evaluator implements every construct of this condition. */
 export function isCompilable(when: Condition): boolean {
   return compiledCondition(when) !== undefined;
 }
 
-type Evaluate = (facts: Record<string, Scalar>) => EvaluatedNode;
-type Test = (facts: Record<string, Scalar>) => boolean;
+/**
+ * The condition trace of one rule, built straight from the facts: every fact test in the rule as written
+ * (a lone test at `''`, not under the `all` it runs in), with the fact's value and the test's result, or
+ * null for both when the fact is in `missing`. Equal to traceConditions of json-rules-engine's result
+ * objects, without building them. Undefined when the condition is left to json-rules-engine.
+ */
+export type ConditionTracer = (facts: Readonly<Record<string, Scalar>>, missing?: ReadonlySet<string>) => ConditionTrace[];
+
+export function conditionTracer(when: Condition): ConditionTracer | undefined {
+  let tracer = tracers.get(when);
+  if (tracer === undefined) {
+    tracer = compileTracer(when) ?? null;
+    tracers.set(when, tracer);
+  }
+  return tracer ?? undefined;
+}
+const tracers = new WeakMap<Condition, ConditionTracer | null>();
+
+function compileTracer(when: Condition): ConditionTracer | undefined {
+  const leaves: Array<{ at: string; fact: string; operator: string; value: LeafCondition['value']; test: Test }> = [];
+  let compilable = true;
+  forEachLeaf(when, (leaf, path) => {
+    const test = compileCondition(leaf)?.test;
+    if (test) leaves.push({ at: path.join('/'), fact: leaf.fact, operator: leaf.operator, value: leaf.value, test });
+    else compilable = false;
+  });
+  if (!compilable) return undefined;
+  return (facts, missing) => leaves.map(({ at, fact, operator, value, test }) => missing?.has(fact)
+    ? { at, fact, operator, value, factResult: null, result: null }
+    : { at, fact, operator, value, factResult: facts[fact] ?? null, result: test(facts) });
+}
+
+type Evaluate = (facts: Readonly<Record<string, Scalar>>) => EvaluatedNode;
+export type Test = (facts: Readonly<Record<string, Scalar>>) => boolean;
 interface Compiled {
   evaluate: Evaluate;
   test: Test;
@@ -59,7 +77,7 @@ interface Compiled {
 const cache = new WeakMap<Condition, Compiled | null>();
 
 /** A rule set's condition objects live as long as the rule set: each is compiled once, not per patient. */
-function compiledCondition(when: Condition): Compiled | undefined {
+export function compiledCondition(when: Condition): Compiled | undefined {
   let compiled = cache.get(when);
   if (compiled === undefined) {
     compiled = compileCondition(asRootCondition(when)) ?? null;
@@ -68,7 +86,8 @@ function compiledCondition(when: Condition): Compiled | undefined {
   return compiled ?? undefined;
 }
 
-const isNumber = (v: unknown): boolean => Number.parseFloat(v as string).toString() !== 'NaN';
+// json-rules-engine's own test is parseFloat(v).toString() !== 'NaN'; for a number that is !isNaN(v).
+const isNumber = (v: unknown): boolean => (typeof v === 'number' ? !Number.isNaN(v) : !Number.isNaN(Number.parseFloat(v as string)));
 
 /** json-rules-engine's default operators: [test, fact-value validator]. */
 const OPERATORS: Record<string, [(a: unknown, b: unknown) => boolean, (a: unknown) => boolean]> = {

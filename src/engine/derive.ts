@@ -2,7 +2,7 @@ import type { LoadedRuleSet, Scalar, TableRow } from '../ruleset/types.js';
 import type { FactStates } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
 import { sortedEntries } from './read-inputs.js';
-import type { LookupTrace } from './types.js';
+import type { EvaluationWarning, LookupTrace } from './types.js';
 
 const NO_DERIVED: NonNullable<LoadedRuleSet['document']['derived']> = {};
 
@@ -22,35 +22,64 @@ export function tableEntry(ruleset: LoadedRuleSet, table: string, key: Scalar): 
   return { ...row, reference: row.reference ?? spec.reference };
 }
 
-/** Adds every derived fact (a table lookup) to `facts`, tracing each lookup. */
-export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion?: number): LookupTrace[] {
+/**
+ * The value of `table`'s row for `key`: what the exploration of missing values asks for every
+ * combination, so it is read from a map built once per table rather than from a new entry object.
+ */
+export function tableValue(ruleset: LoadedRuleSet, table: string, key: Scalar): string | undefined {
+  const spec = ruleset.document.tables?.[table];
+  if (!spec) return undefined;
+  let values = tableValues.get(spec);
+  if (!values) {
+    values = new Map(Object.entries(spec.rows).map(([k, row]) => [k, typeof row === 'string' ? row : row.value]));
+    tableValues.set(spec, values);
+  }
+  return values.get(String(key));
+}
+const tableValues = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Adds every derived fact (a table lookup) to `facts`, with the warnings its rows carry; each lookup is
+ * traced when `traced` (only the full trace keeps lookups).
+ */
+export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: number | undefined, traced: boolean): { trace: LookupTrace[]; warnings: EvaluationWarning[] } {
   const trace: LookupTrace[] = [];
+  const warnings: EvaluationWarning[] = [];
   for (const [name, derived] of sortedEntries(ruleset.document.derived ?? NO_DERIVED)) {
     const key = facts.get(derived.key);
+    if (!traced && !derived.override && key?.present) {
+      // The common case below the full level: a known key, nothing to trace, only the row's warnings.
+      const entry = tableEntry(ruleset, derived.lookup, key.value);
+      if (entry) facts.set(name, { present: true, value: entry.value });
+      else facts.set(name, { present: false, because: [name] });
+      warnings.push(...lookupWarnings(ruleset, lesion, name, derived.lookup, key.value, entry));
+      continue;
+    }
     const base = { kind: 'lookup' as const, ruleset: ruleset.document.id, ...lesionField(lesion), fact: name, table: derived.lookup };
     const cite = (id: string): string => ruleset.document.references[id]?.citation ?? id;
     const tableReference = cite(ruleset.document.tables?.[derived.lookup]?.reference ?? '');
     const override = derived.override ? facts.get(derived.override) : undefined;
     if (override?.present) {
       facts.set(name, { present: true, value: override.value });
-      trace.push({ ...base, key: key?.present ? key.value : null, value: String(override.value), reference: tableReference, note: `given as ${derived.override}; the table is not used` });
+      if (traced) trace.push({ ...base, key: key?.present ? key.value : null, value: String(override.value), reference: tableReference, note: `given as ${derived.override}; the table is not used` });
       continue;
     }
     // Either the override or a mapped key would decide it; name both.
     const deciders = (keyBecause: string[]): string[] => [...keyBecause, ...(derived.override ? [derived.override] : [])];
     if (!key?.present) {
       facts.set(name, { present: false, because: deciders(key ? key.because : [derived.key]), domain: imageOf(ruleset, derived.lookup, key?.domain ?? keyDomain(ruleset, derived.key)) });
-      trace.push({ ...base, key: null, value: null, reference: tableReference });
+      if (traced) trace.push({ ...base, key: null, value: null, reference: tableReference });
       continue;
     }
     const entry = tableEntry(ruleset, derived.lookup, key.value);
+    warnings.push(...lookupWarnings(ruleset, lesion, name, derived.lookup, key.value, entry));
     if (!entry) {
       facts.set(name, { present: false, because: derived.override ? [derived.override] : [name] });
-      trace.push({ ...base, key: key.value, value: null, reference: tableReference, note: `no row for ${derived.key} = ${String(key.value)}` });
+      if (traced) trace.push({ ...base, key: key.value, value: null, reference: tableReference, note: `no row for ${derived.key} = ${String(key.value)}` });
       continue;
     }
     facts.set(name, { present: true, value: entry.value });
-    trace.push({
+    if (traced) trace.push({
       ...base,
       key: key.value,
       value: entry.value,
@@ -61,7 +90,14 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion?: 
       ...(entry.added ? { added: entry.added } : {}),
     });
   }
-  return trace;
+  return { trace, warnings };
+}
+
+/** A row marked unconfirmed, or a key with no row (the fact stays undetermined). */
+function lookupWarnings(ruleset: LoadedRuleSet, lesion: number | undefined, fact: string, table: string, key: Scalar, entry: TableEntry | undefined): EvaluationWarning[] {
+  const where = { ruleset: ruleset.document.id, ...lesionField(lesion) };
+  if (!entry) return [{ code: 'TABLE_NO_ENTRY', ...where, message: `table ${table} has no row for ${String(key)}; ${fact} is undetermined` }];
+  return entry.unconfirmed ? [{ code: 'UNCONFIRMED_SOURCE', ...where, message: `table ${table} row ${String(key)}: ${entry.unconfirmed}` }] : [];
 }
 
 function keyDomain(ruleset: LoadedRuleSet, key: string): Scalar[] | undefined {

@@ -1,12 +1,15 @@
 import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { exploreGroup } from './explore-missing.js';
-import { presentValues, type FactStates } from './fact-state.js';
+import type { FactStates } from './fact-state.js';
 import { missingValues } from './missing-values.js';
 import { conflict, determined, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
-import { conditionsOf, ruleName, ruleTrace, type RuleContext } from './rule-trace.js';
-import { DEFAULT_EVALUATOR, firedOutcomes, runRules, type Evaluator, type RuleOutcome } from './run-rules.js';
+import { runParts, type PartRun } from './part-runs.js';
+import { ruleTrace, type RuleContext } from './rule-trace.js';
+import { DEFAULT_EVALUATOR, type Evaluator } from './run-rules.js';
+import type { Steps } from './steps.js';
 import { keepsRule, type TraceLevel } from './trace-level.js';
+import type { RuleTrace } from './types.js';
 
 /**
  * How an evaluation runs: `evaluator` (compiled conditions or json-rules-engine), and how much trace it
@@ -24,46 +27,50 @@ export interface EngineOptions {
  * group is run once per combination of possible values: the alternatives that fire in some combination
  * are a part's possible answers, and if every combination gives the same outcome the part is decided.
  */
-export async function evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part[], facts: FactStates, lesion: number | undefined, options: EngineOptions = {}): Promise<PartsEvaluation> {
+export function* evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part[], facts: FactStates, lesion: number | undefined, options: EngineOptions = {}): Steps<PartsEvaluation> {
   const resolved = { evaluator: options.evaluator ?? DEFAULT_EVALUATOR, trace: options.trace ?? 'full' };
-  const known = presentValues(facts);
-  const missingOf = new Map(parts.map((p) => [p.id, p.facts.filter((f) => facts.get(f)?.present !== true)]));
   const context = (part: Part): RuleContext => ({ ruleset, part, lesion });
+  const decided: Part[] = [];
+  const open: Part[] = [];
+  for (const part of parts) (allPresent(part.facts, facts.values) ? decided : open).push(part);
 
-  const decided = parts.filter((p) => missingOf.get(p.id)?.length === 0);
-  const rules = decided.flatMap((p) => p.alternatives.map((a) => ({ name: ruleName(p, a), when: a.when })));
-  // Below the full level no unfired rule is traced, so only the fired ones are evaluated with results.
-  const outcomes = resolved.trace === 'full' ? await runRules(rules, known, resolved.evaluator) : await firedOutcomes(rules, known, resolved.evaluator, resolved.trace === 'rules');
   const byId = new Map<string, PartEvaluation>();
   const pointSets: number[][] = [];
-  for (const part of decided) {
-    const evaluation = decide(context(part), outcomes, resolved.trace);
+  const runs = decided.length ? yield* runParts(decided, facts.values, resolved.evaluator) : [];
+  decided.forEach((part, i) => {
+    const evaluation = decide(context(part), runs[i] as PartRun, resolved.trace);
     byId.set(part.id, evaluation);
     pointSets.push(evaluation.possiblePoints);
-  }
+  });
+  if (open.length === 0) return { parts: decided.map((p) => byId.get(p.id) as PartEvaluation), pointSets };
 
-  const open = parts.filter((p) => (missingOf.get(p.id)?.length ?? 0) > 0);
+  const missingOf = new Map(open.map((p) => [p.id, p.facts.filter((f) => facts.values[f] === undefined)]));
   const unknownsOf = (p: Part): string[] => [...missingValues(ruleset, facts, missingOf.get(p.id) ?? []).variables.keys()];
   // Only a score's components add up, so only they are explored jointly; any other part alone.
   // (A lone open component needs no grouping, and its unknowns are worked out once, in exploreGroup.)
   const groups = open.length > 1 && open.every((p) => p.kind === 'component') ? groupBySharedUnknowns(open, unknownsOf) : open.map((p) => [p]);
   for (const group of groups) {
-    const explored = await exploreGroup(group.map(context), facts, known, missingOf, resolved);
+    const explored = yield* exploreGroup(group.map(context), facts, missingOf, resolved);
     for (const evaluation of explored.parts) byId.set(evaluation.part.id, evaluation);
     pointSets.push(...explored.pointSets);
   }
   return { parts: parts.flatMap((p) => byId.get(p.id) ?? []), pointSets };
 }
 
-function decide(context: RuleContext, outcomes: ReadonlyMap<string, RuleOutcome>, level: TraceLevel): PartEvaluation {
-  const { part } = context;
-  const fired = part.alternatives.filter((a) => outcomes.get(ruleName(part, a))?.fired);
-  const rules = part.alternatives.flatMap((alternative) => {
-    const outcome = outcomes.get(ruleName(part, alternative));
-    const hasFired = outcome?.fired ?? false;
-    return keepsRule(level, hasFired) ? [ruleTrace(context, alternative, { fired: hasFired, conditions: conditionsOf(alternative, outcome?.conditions) })] : [];
+function decide(context: RuleContext, run: PartRun, level: TraceLevel): PartEvaluation {
+  const { alternatives } = context.part;
+  const fired = alternatives.filter((_, i) => run.fired[i]);
+  const rules: RuleTrace[] = [];
+  alternatives.forEach((alternative, i) => {
+    const hasFired = run.fired[i] === true;
+    if (keepsRule(level, hasFired)) rules.push(ruleTrace(context, alternative, { fired: hasFired, conditions: run.conditions(i) }));
   });
   return fired.length === 1 && fired[0] ? determined(context, fired[0], fired, rules, []) : conflict(context, fired, rules);
+}
+
+function allPresent(names: readonly string[], values: Readonly<Record<string, unknown>>): boolean {
+  for (const name of names) if (values[name] === undefined) return false;
+  return true;
 }
 
 /** Connected groups of parts, two parts being connected when they share an unknown. */

@@ -6,6 +6,7 @@ import type { Record_ } from './read-inputs.js';
 import { profileUses } from './profile-use.js';
 import { withTraceLevel } from './trace-level.js';
 import type { Evaluation, LesionEvaluation, RuleSetIdentity } from './types.js';
+import { runSteps, type Steps } from './steps.js';
 import { emptyUpstream } from './upstream.js';
 
 /**
@@ -13,7 +14,11 @@ import { emptyUpstream } from './upstream.js';
  * patient-scope rule sets once, lesion-scope rule sets once per listed lesion. The output depends only
  * on the patient and the rule sets' content.
  */
-export async function evaluatePatient(patient: Record_, rulesets: readonly LoadedRuleSet[], options: EngineOptions = {}): Promise<Evaluation> {
+export function evaluatePatient(patient: Record_, rulesets: readonly LoadedRuleSet[], options: EngineOptions = {}): Promise<Evaluation> {
+  return runSteps(evaluationSteps(patient, rulesets, options));
+}
+
+function* evaluationSteps(patient: Record_, rulesets: readonly LoadedRuleSet[], options: EngineOptions): Steps<Evaluation> {
   const { ordered } = orderByRequires(rulesets);
   // The profile changes used are read from the full trace (unfired rules too), so with a profile the
   // evaluation builds it all and trims it to the level at the end.
@@ -39,14 +44,14 @@ export async function evaluatePatient(patient: Record_, rulesets: readonly Loade
   for (const ruleset of ordered) {
     const id = ruleset.document.id;
     if (ruleset.document.scope === 'patient') {
-      const outcome = await evaluateRuleSet(ruleset, { patient, upstream }, engineOptions);
+      const outcome = yield* evaluateRuleSet(ruleset, { patient, upstream }, engineOptions);
       evaluation.results[id] = outcome.result;
       upstream.patient.set(id, outcome.exports);
       collect(evaluation, outcome);
       continue;
     }
     for (const [index, lesion] of lesions.entries()) {
-      const outcome = await evaluateRuleSet(ruleset, { patient, lesion, lesionIndex: index, upstream }, engineOptions);
+      const outcome = yield* evaluateRuleSet(ruleset, { patient, lesion, lesionIndex: index, upstream }, engineOptions);
       const target = evaluation.lesions[index];
       if (target) target.results[id] = outcome.result;
       upstream.lesions[index]?.set(id, outcome.exports);

@@ -11,6 +11,7 @@ import { evaluateTotal } from './total.js';
 import { keepsEntry } from './trace-level.js';
 import type { ClassificationResult, EvaluationWarning, MissingInput, RecommendationResult, RuleSetResult, ScoreResult, TraceEntry } from './types.js';
 import type { Exports } from './upstream.js';
+import type { Steps } from './steps.js';
 
 export interface RuleSetEvaluation {
   result: RuleSetResult;
@@ -26,20 +27,16 @@ export interface RuleSetEvaluation {
  * classifications in order → recommendations. Each total and classification becomes a fact for what
  * follows — missing, with its possible values as the domain, when it could not be decided.
  */
-export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance, options: EngineOptions = {}): Promise<RuleSetEvaluation> {
+export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance, options: EngineOptions = {}): Steps<RuleSetEvaluation> {
   const { document } = ruleset;
   const lesion = instance.lesionIndex;
   const level = options.trace ?? 'full';
   const { facts, trace: inputTrace } = readInputs(ruleset, instance, level === 'full');
-  const trace: TraceEntry[] = [...inputTrace, ...deriveFacts(ruleset, facts, lesion)];
+  const derived = deriveFacts(ruleset, facts, lesion, level === 'full');
+  const trace: TraceEntry[] = [...inputTrace, ...derived.trace];
   const warnings: EvaluationWarning[] = document.unconfirmed
-    ? [{ code: 'UNCONFIRMED_FRAMEWORK', ruleset: document.id, ...lesionField(lesion), message: document.unconfirmed }]
-    : [];
-  for (const t of trace) {
-    if (t.kind !== 'lookup') continue;
-    if (t.unconfirmed) warnings.push({ code: 'UNCONFIRMED_SOURCE', ruleset: document.id, ...lesionField(lesion), message: `table ${t.table} row ${String(t.key)}: ${t.unconfirmed}` });
-    if (t.key !== null && t.value === null) warnings.push({ code: 'TABLE_NO_ENTRY', ruleset: document.id, ...lesionField(lesion), message: `table ${t.table} has no row for ${String(t.key)}; ${t.fact} is undetermined` });
-  }
+    ? [{ code: 'UNCONFIRMED_FRAMEWORK', ruleset: document.id, ...lesionField(lesion), message: document.unconfirmed }, ...derived.warnings]
+    : derived.warnings;
 
   const exports: Exports = new Map();
   const missingByInput = new Map<string, Set<string>>();
@@ -60,7 +57,7 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
   const subscores: Record<string, Omit<ScoreResult, 'subscores'>> = {};
   let primary: ScoreResult | undefined;
   for (const score of ruleset.scores) {
-    const evaluated = await evaluateParts(ruleset, partsOf(ruleset, 'component', score.id), facts, lesion, options);
+    const evaluated = yield* evaluateParts(ruleset, partsOf(ruleset, 'component', score.id), facts, lesion, options);
     const isPrimary = score.id === document.id;
     const missing = collect(evaluated.parts, isPrimary ? '' : `${score.id}.`);
     const total = evaluateTotal(ruleset, score, evaluated, lesion);
@@ -86,7 +83,7 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
       trace.push(precedence.trace);
       evaluation = precedence.evaluation;
     } else {
-      [evaluation] = (await evaluateParts(ruleset, [part], facts, lesion, options)).parts;
+      [evaluation] = (yield* evaluateParts(ruleset, [part], facts, lesion, options)).parts;
     }
     if (!evaluation) continue;
     collect([evaluation], '');
@@ -96,7 +93,7 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
     exports.set(part.id, state);
   }
 
-  const recommendations = (await evaluateParts(ruleset, partsOf(ruleset, 'recommendation'), facts, lesion, options)).parts;
+  const recommendations = (yield* evaluateParts(ruleset, partsOf(ruleset, 'recommendation'), facts, lesion, options)).parts;
   collect(recommendations, '');
 
   const result: RuleSetResult = {
@@ -113,9 +110,16 @@ export async function evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeIns
   return { result, exports, trace: level === 'full' ? trace : trace.filter((entry) => keepsEntry(level, entry)), missing, warnings };
 }
 
+/** The parts of one kind (of one score), selected once per rule set rather than once per patient. */
 function partsOf(ruleset: LoadedRuleSet, kind: Part['kind'], group?: string): Part[] {
-  return ruleset.parts.filter((p) => p.kind === kind && (group === undefined || p.group === group));
+  let selections = partSelections.get(ruleset);
+  if (!selections) partSelections.set(ruleset, (selections = new Map()));
+  const key = group === undefined ? kind : `${kind}:${group}`;
+  let selected = selections.get(key);
+  if (!selected) selections.set(key, (selected = ruleset.parts.filter((p) => p.kind === kind && (group === undefined || p.group === group))));
+  return selected;
 }
+const partSelections = new WeakMap<LoadedRuleSet, Map<string, Part[]>>();
 
 function exportScore(exports: Exports, result: ScoreResult, state: FactState): void {
   exports.set('score', state);

@@ -11,10 +11,23 @@ export type FactState =
       domain?: Scalar[];
     };
 
-export type FactStates = Map<string, FactState>;
+/**
+ * The facts of one evaluation, with the values of the present ones kept as one record as they are set:
+ * rules read that record directly, so it is not rebuilt for every group of rules.
+ */
+export class FactStates {
+  readonly #states = new Map<string, FactState>();
+  /** The present facts' values, as rules read them. */
+  readonly values: Record<string, Scalar> = {};
 
-export function presentValues(states: FactStates): Record<string, Scalar> {
-  const values: Record<string, Scalar> = {};
-  for (const [name, state] of states) if (state.present) values[name] = state.value;
-  return values;
+  get(name: string): FactState | undefined {
+    return this.#states.get(name);
+  }
+
+  set(name: string, state: FactState): this {
+    this.#states.set(name, state);
+    if (state.present) this.values[name] = state.value;
+    else if (name in this.values) delete this.values[name];
+    return this;
+  }
 }

@@ -1,5 +1,5 @@
 import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
-import { tableEntry } from './derive.js';
+import { tableValue } from './derive.js';
 import type { FactStates } from './fact-state.js';
 
 /**
@@ -27,18 +27,19 @@ export function missingValues(ruleset: LoadedRuleSet, facts: FactStates, missing
       const keys = domainOf(derived.key);
       variables.set(derived.key, keys);
       keyed.set(fact, { key: derived.key, table: derived.lookup });
-      if (keys.some((k) => !tableEntry(ruleset, derived.lookup, k))) variables.set(fact, [...(ruleset.document.tables?.[derived.lookup]?.values ?? [])]);
+      if (keys.some((k) => tableValue(ruleset, derived.lookup, k) === undefined)) variables.set(fact, [...(ruleset.document.tables?.[derived.lookup]?.values ?? [])]);
     } else {
       variables.set(fact, derived ? [...(ruleset.document.tables?.[derived.lookup]?.values ?? [])] : domainOf(fact));
     }
   }
+  // Per combination: set each missing fact from its own variable or through its key's table row.
+  const resolvers = missing.map((fact) => ({ fact, via: keyed.get(fact) }));
   return {
     variables,
     resolveInto(assignment, facts) {
-      for (const fact of missing) {
-        const via = keyed.get(fact);
+      for (const { fact, via } of resolvers) {
         const key = via ? assignment[via.key] : undefined;
-        const looked = via && key !== undefined ? tableEntry(ruleset, via.table, key)?.value : undefined;
+        const looked = via && key !== undefined ? tableValue(ruleset, via.table, key) : undefined;
         const value = looked ?? assignment[fact];
         if (value !== undefined) facts[fact] = value;
         else delete facts[fact];

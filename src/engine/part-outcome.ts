@@ -34,7 +34,7 @@ export interface PartsEvaluation {
 /** Decided: one outcome. `chosen` is null when different rows with the same value held in different cases. */
 export function determined(context: RuleContext, chosen: PartAlternative | null, possible: PartAlternative[], rules: RuleTrace[], missing: string[]): PartEvaluation {
   const outcome = chosen ?? possible[0];
-  const unconfirmed = possible.filter((a) => a.unconfirmed);
+  const unconfirmed = possible.length === 1 && !possible[0]?.unconfirmed ? [] : possible.filter((a) => a.unconfirmed);
   return {
     part: context.part,
     status: 'determined',
@@ -73,5 +73,6 @@ export function partWarning(context: RuleContext, code: EvaluationWarning['code'
 }
 
 export function pointsOf(alternatives: readonly PartAlternative[]): number[] {
+  if (alternatives.length === 1) return [alternatives[0]?.points ?? 0];
   return [...new Set(alternatives.map((a) => a.points ?? 0))].sort((a, b) => a - b);
 }

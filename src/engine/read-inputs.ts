@@ -1,7 +1,7 @@
 import { patientField } from '../patient/patient-fields.js';
 import type { InputSpec, LoadedRuleSet, Scalar } from '../ruleset/types.js';
 import { aggregate } from './aggregate.js';
-import type { FactState, FactStates } from './fact-state.js';
+import { FactStates, type FactState } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
 import type { InputTrace } from './types.js';
 import type { UpstreamResults } from './upstream.js';
@@ -24,7 +24,7 @@ export interface ScopeInstance {
  */
 export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, traced = true): { facts: FactStates; trace: InputTrace[] } {
   const { document } = ruleset;
-  const facts: FactStates = new Map();
+  const facts = new FactStates();
   const trace: InputTrace[] = [];
   // In key order, as the content hash sees the rule set: the same hash always gives the same trace.
   for (const [name, input] of sortedEntries(document.inputs)) {

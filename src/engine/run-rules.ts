@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Engine as EngineType, RuleProperties, TopLevelCondition } from 'json-rules-engine';
 import { asRootCondition } from '../ruleset/conditions.js';
-import { compileFiredTests, compileRules } from './compiled-rules.js';
+import { compileRules } from './compiled-rules.js';
 import type { Condition, Scalar } from '../ruleset/types.js';
 
 export interface RuleToRun {
@@ -72,46 +72,6 @@ export function ruleRunner(rules: readonly RuleToRun[], evaluator: Evaluator = D
     }
     return outcomes;
   };
-}
-
-/**
- * Runs the same rules over many sets of facts and tells `visit`, for each in turn, which rules fired (in
- * rule order). The facts object may be reused and changed between sets: each is read before the next is
- * produced. Compiled conditions run synchronously with no result objects; json-rules-engine runs as above.
- */
-export function firedRunner(rules: readonly RuleToRun[], evaluator: Evaluator = DEFAULT_EVALUATOR): (facts: Iterable<Record<string, Scalar>>, visit: (fired: readonly boolean[]) => void) => Promise<void> {
-  const tests = evaluator === 'compiled' ? compileFiredTests(rules) : undefined;
-  if (tests) {
-    const fired = new Array<boolean>(tests.length).fill(false);
-    return (factSets, visit) => {
-      for (const facts of factSets) {
-        for (let i = 0; i < tests.length; i++) fired[i] = (tests[i] as (f: Record<string, Scalar>) => boolean)(facts);
-        visit(fired);
-      }
-      return Promise.resolve();
-    };
-  }
-  const run = ruleRunner(rules, evaluator);
-  return async (factSets, visit) => {
-    for (const facts of factSets) {
-      const outcomes = await run(facts);
-      visit(rules.map((r) => outcomes.get(r.name)?.fired === true));
-    }
-  };
-}
-
-/**
- * Only the rules that fire on one set of facts: with their condition results when `withConditions`
- * (the rules trace level shows fired rules' conditions), else with none (nothing traces them). Rules
- * that do not fire are left out, so no result objects are built for them.
- */
-export async function firedOutcomes(rules: readonly RuleToRun[], facts: Record<string, Scalar>, evaluator: Evaluator, withConditions: boolean): Promise<Map<string, RuleOutcome>> {
-  let fired: RuleToRun[] = [];
-  await firedRunner(rules, evaluator)([facts], (each) => {
-    fired = rules.filter((_, i) => each[i]);
-  });
-  if (withConditions) return runRules(fired, facts, evaluator);
-  return new Map(fired.map((r) => [r.name, { fired: true, conditions: {} }]));
 }
 
 function toEngineRule(rule: RuleToRun): RuleProperties {
