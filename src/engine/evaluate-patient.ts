@@ -19,7 +19,7 @@ export function evaluatePatient(patient: Record_, rulesets: readonly LoadedRuleS
 }
 
 function* evaluationSteps(patient: Record_, rulesets: readonly LoadedRuleSet[], options: EngineOptions): Steps<Evaluation> {
-  const { ordered } = orderByRequires(rulesets);
+  const ordered = orderOf(rulesets);
   // The profile changes used are read from the full trace (unfired rules too), so with a profile the
   // evaluation builds it all and trims it to the level at the end.
   const profiled = ordered.some((r) => r.document.profile);
@@ -64,7 +64,26 @@ function* evaluationSteps(patient: Record_, rulesets: readonly LoadedRuleSet[], 
   return withTraceLevel(evaluation, level);
 }
 
-function identity({ document, sha256 }: LoadedRuleSet): RuleSetIdentity {
+/** The evaluation order of a list of rule sets: worked out once per list (a batch passes the same list for every patient). */
+function orderOf(rulesets: readonly LoadedRuleSet[]): LoadedRuleSet[] {
+  const cached = orders.get(rulesets);
+  // The members are compared too, in case the caller changed its list since.
+  if (cached && cached.members.length === rulesets.length && cached.members.every((r, i) => r === rulesets[i])) return cached.ordered;
+  const ordered = orderByRequires(rulesets).ordered;
+  orders.set(rulesets, { members: [...rulesets], ordered });
+  return ordered;
+}
+const orders = new WeakMap<readonly LoadedRuleSet[], { members: LoadedRuleSet[]; ordered: LoadedRuleSet[] }>();
+
+/** A rule set's identity in results; built once per rule set (results are output, never changed). */
+function identity(ruleset: LoadedRuleSet): RuleSetIdentity {
+  let built = identities.get(ruleset);
+  if (!built) identities.set(ruleset, (built = buildIdentity(ruleset)));
+  return built;
+}
+const identities = new WeakMap<LoadedRuleSet, RuleSetIdentity>();
+
+function buildIdentity({ document, sha256 }: LoadedRuleSet): RuleSetIdentity {
   const { profile } = document;
   return {
     id: document.id,

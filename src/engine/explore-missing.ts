@@ -1,8 +1,9 @@
 import type { Part, PartAlternative } from '../ruleset/parts.js';
 import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
 import type { FactStates } from './fact-state.js';
-import { missingValues } from './missing-values.js';
+import { missingValues, type MissingValues } from './missing-values.js';
 import { determined, partWarning, pointsOf, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
+import type { Test } from './compiled-rules.js';
 import { compiledTests, rulesOf, runParts, type PartRun } from './part-runs.js';
 import { ruleTrace, type RuleContext } from './rule-trace.js';
 import { ruleRunner, type Evaluator } from './run-rules.js';
@@ -31,10 +32,76 @@ interface Tally {
 export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf: ReadonlyMap<string, string[]>, options: { evaluator: Evaluator; trace: TraceLevel }): Steps<PartsEvaluation> {
   const ruleset = group[0]?.ruleset as LoadedRuleSet;
   const parts = group.map((c) => c.part);
-  const missingFacts = [...new Set(parts.flatMap((p) => missingOf.get(p.id) ?? []))];
+  const missingFacts = parts.length === 1 ? (missingOf.get(parts[0]?.id ?? '') ?? []) : [...new Set(parts.flatMap((p) => missingOf.get(p.id) ?? []))];
   const unknowns = missingValues(ruleset, facts, missingFacts);
   const explorable = scenarioCount(unknowns.variables) <= MAX_SCENARIOS;
 
+  const tests = explorable ? compiledTests(parts, options.evaluator) : undefined;
+  // Compiled runs are remembered: what fires over every combination depends only on the values below.
+  const memo = tests ? explorations(ruleset) : undefined;
+  const key = memo ? explorationKey(parts, unknowns, facts.values) : '';
+  let exploration = memo?.get(key);
+  if (!exploration) {
+    exploration = yield* explore(parts, facts.values, unknowns, explorable, tests);
+    if (memo) {
+      if (memo.size >= MAX_REMEMBERED) memo.clear();
+      memo.set(key, exploration);
+    }
+  }
+  const { tallies, sums, consistent } = exploration;
+
+  // The conditions shown are those of the first combination; computed only when a rule entry is traced.
+  let sample: PartRun[] | undefined;
+  const sampleRuns = function* (): Steps<PartRun[] | undefined> {
+    if (sample || !explorable) return sample;
+    const first = eachScenario(unknowns.variables).next();
+    if (first.done) return undefined;
+    const firstFacts = { ...facts.values };
+    unknowns.resolveInto(first.value, firstFacts);
+    sample = yield* runParts(parts, firstFacts, options.evaluator);
+    return sample;
+  };
+
+  const missingSet = new Set(missingFacts);
+  const evaluations: PartEvaluation[] = [];
+  for (const [g, context] of group.entries()) {
+    const { part } = context;
+    const tally = tallies[g] as Tally;
+    const because = missingInputs(missingOf.get(part.id) ?? [], facts);
+    const possible = part.alternatives.filter((_, i) => tally.fired[i]);
+    const sameAlternative = tally.single && possible.length === 1;
+    const decided = tally.single && tally.outcomes.size === 1 && (part.kind !== 'component' || sameAlternative);
+    const traced: RuleTrace[] = [];
+    for (const [i, alternative] of part.alternatives.entries()) {
+      const fired = sameAlternative ? possible.includes(alternative) : null;
+      if (!keepsRule(options.trace, fired)) continue;
+      const conditions = (yield* sampleRuns())?.[g]?.conditions(i, missingSet) ?? [];
+      traced.push(sameAlternative
+        ? ruleTrace(context, alternative, { fired: possible.includes(alternative), conditions, missing: because })
+        : ruleTrace(context, alternative, { fired: null, possible: possible.includes(alternative), conditions, missing: because }));
+    }
+    if (decided && possible[0]) {
+      evaluations.push(determined(context, sameAlternative ? possible[0] : null, possible, traced, because));
+      continue;
+    }
+    const warnings = explorable ? conflictWarnings(context, tally) : [partWarning(context, 'DOMAIN_TOO_LARGE', `${part.id}: too many combinations of missing values; every alternative is kept possible`)];
+    evaluations.push({ part, status: 'undetermined', value: null, chosen: null, possible, missing: because, possiblePoints: pointsOf(possible), rules: traced, warnings });
+  }
+  // Shared unknowns tie the group's parts together: their sums, not their separate ranges, add up.
+  const pointSets = consistent ? [sums] : evaluations.map((p) => p.possiblePoints);
+  return { parts: evaluations, pointSets };
+}
+
+/** What a group's alternatives did over every combination: read-only once built (it may be remembered). */
+interface Exploration {
+  tallies: Tally[];
+  /** The group's possible point sums, ascending. */
+  sums: number[];
+  /** Explored, and every part had exactly one alternative in every combination. */
+  consistent: boolean;
+}
+
+function* explore(parts: readonly Part[], known: Readonly<Record<string, Scalar>>, unknowns: MissingValues, explorable: boolean, tests: Test[] | undefined): Steps<Exploration> {
   const tallies: Tally[] = parts.map((part) => explorable
     ? { fired: part.alternatives.map(() => false), single: true, outcomes: new Set() }
     : { fired: part.alternatives.map(() => true), single: part.alternatives.length === 1, outcomes: new Set([part.alternatives[0]?.value]) });
@@ -67,14 +134,13 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
     sums.add(sum);
   };
   if (explorable) {
-    const scenarioFacts: Record<string, Scalar> = { ...facts.values };
-    const tests = compiledTests(parts, options.evaluator);
+    const scenarioFacts: Record<string, Scalar> = { ...known };
     if (tests) {
       // Synchronous, and one flags array for every combination: this loop is where sparse records spend their time.
       const fired = new Array<boolean>(tests.length).fill(false);
       for (const assignment of eachScenario(unknowns.variables)) {
         unknowns.resolveInto(assignment, scenarioFacts);
-        for (let i = 0; i < tests.length; i++) fired[i] = (tests[i] as (f: Record<string, Scalar>) => boolean)(scenarioFacts);
+        for (let i = 0; i < tests.length; i++) fired[i] = (tests[i] as Test)(scenarioFacts);
         tally(fired);
       }
     } else {
@@ -88,47 +154,63 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
       }
     }
   }
+  return { tallies, sums: [...sums].sort((a, b) => a - b), consistent: explorable && consistent };
+}
 
-  // The conditions shown are those of the first combination; computed only when a rule entry is traced.
-  let sample: PartRun[] | undefined;
-  const sampleRuns = function* (): Steps<PartRun[] | undefined> {
-    if (sample || !explorable) return sample;
-    const first = eachScenario(unknowns.variables).next();
-    if (first.done) return undefined;
-    const firstFacts = { ...facts.values };
-    unknowns.resolveInto(first.value, firstFacts);
-    sample = yield* runParts(parts, firstFacts, options.evaluator);
-    return sample;
-  };
+/** Remembered explorations per rule set; cleared when full, so memory stays flat over any cohort. */
+const MAX_REMEMBERED = 4096;
+const remembered = new WeakMap<LoadedRuleSet, Map<string, Exploration>>();
+function explorations(ruleset: LoadedRuleSet): Map<string, Exploration> {
+  let memo = remembered.get(ruleset);
+  if (!memo) remembered.set(ruleset, (memo = new Map()));
+  return memo;
+}
 
-  const missingSet = new Set(missingFacts);
-  const evaluations: PartEvaluation[] = [];
-  for (const [g, context] of group.entries()) {
-    const { part } = context;
-    const tally = tallies[g] as Tally;
-    const because = [...new Set((missingOf.get(part.id) ?? []).flatMap((f) => { const s = facts.get(f); return s && !s.present ? s.because : [f]; }))];
-    const possible = part.alternatives.filter((_, i) => tally.fired[i]);
-    const sameAlternative = tally.single && possible.length === 1;
-    const decided = tally.single && tally.outcomes.size === 1 && (part.kind !== 'component' || sameAlternative);
-    const traced: RuleTrace[] = [];
-    for (const [i, alternative] of part.alternatives.entries()) {
-      const fired = sameAlternative ? possible.includes(alternative) : null;
-      if (!keepsRule(options.trace, fired)) continue;
-      const conditions = (yield* sampleRuns())?.[g]?.conditions(i, missingSet) ?? [];
-      traced.push(sameAlternative
-        ? ruleTrace(context, alternative, { fired: possible.includes(alternative), conditions, missing: because })
-        : ruleTrace(context, alternative, { fired: null, possible: possible.includes(alternative), conditions, missing: because }));
-    }
-    if (decided && possible[0]) {
-      evaluations.push(determined(context, sameAlternative ? possible[0] : null, possible, traced, because));
-      continue;
-    }
-    const warnings = explorable ? conflictWarnings(context, tally) : [partWarning(context, 'DOMAIN_TOO_LARGE', `${part.id}: too many combinations of missing values; every alternative is kept possible`)];
-    evaluations.push({ part, status: 'undetermined', value: null, chosen: null, possible, missing: because, possiblePoints: pointsOf(possible), rules: traced, warnings });
+/** A number per part (ids may repeat across a rule set's scores). */
+function serial(part: Part): number {
+  let n = serials.get(part);
+  if (n === undefined) serials.set(part, (n = nextSerial++));
+  return n;
+}
+const serials = new WeakMap<Part, number>();
+let nextSerial = 0;
+
+/**
+ * Everything an exploration depends on: the parts, then the value of each fact they test in order (a
+ * missing one as `?`, which also fixes which facts are missing), then each unknown's candidate values.
+ * Names are left out because the parts fix the order; the key is hashed on every lookup, so it is short.
+ */
+function explorationKey(parts: readonly Part[], unknowns: MissingValues, known: Readonly<Record<string, Scalar>>): string {
+  let key = '';
+  for (const part of parts) {
+    key += `${serial(part)}${SEPARATOR}`;
+    for (const fact of part.facts) key += valueKey(known[fact]) + SEPARATOR;
   }
-  // Shared unknowns tie the group's parts together: their sums, not their separate ranges, add up.
-  const pointSets = explorable && consistent ? [[...sums].sort((a, b) => a - b)] : evaluations.map((p) => p.possiblePoints);
-  return { parts: evaluations, pointSets };
+  for (const values of unknowns.variables.values()) {
+    key += GROUP_SEPARATOR;
+    for (const value of values) key += valueKey(value) + SEPARATOR;
+  }
+  return key;
+}
+
+// Control characters no rule-set or patient value contains, so no two different explorations share a key.
+const SEPARATOR = '\u001f';
+const GROUP_SEPARATOR = '\u001e';
+
+function valueKey(value: Scalar | undefined): string {
+  return value === undefined ? '?' : typeof value === 'string' ? value : typeof value === 'number' ? `#${value}` : value ? '#t' : '#f';
+}
+
+/** The inputs behind missing facts: a missing derived or upstream fact names what it was missing. */
+function missingInputs(missing: readonly string[], facts: FactStates): string[] {
+  const inputs: string[] = [];
+  for (const fact of missing) {
+    const state = facts.get(fact);
+    if (state && !state.present) {
+      for (const input of state.because) if (!inputs.includes(input)) inputs.push(input);
+    } else if (!inputs.includes(fact)) inputs.push(fact);
+  }
+  return inputs;
 }
 
 function conflictWarnings(context: RuleContext, tally: Tally): EvaluationWarning[] {

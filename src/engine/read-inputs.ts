@@ -24,7 +24,7 @@ export interface ScopeInstance {
  */
 export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, traced = true): { facts: FactStates; trace: InputTrace[] } {
   const { document } = ruleset;
-  const facts = new FactStates();
+  const facts = new FactStates(ruleset);
   const trace: InputTrace[] = [];
   // In key order, as the content hash sees the rule set: the same hash always gives the same trace.
   for (const [name, input] of sortedEntries(document.inputs)) {
@@ -55,7 +55,8 @@ function readField(ruleset: LoadedRuleSet, name: string, input: InputSpec, insta
     }
     return { state: { present: false, because: [field] }, trace: { source: 'missing' } };
   }
-  const quantity = asQuantity(raw, patientField(from, field)?.unit);
+  // Without a unit to convert into, only a {value, unit} form needs unwrapping (no field lookup).
+  const quantity = input.unit ? asQuantity(raw, patientField(from, field)?.unit) : typeof raw === 'object' ? asQuantity(raw, undefined) : undefined;
   if (!quantity || !input.unit || quantity.unit === input.unit) {
     const value = (quantity ? quantity.value : raw) as Scalar;
     return { state: { present: true, value }, trace: { source: 'given', ...(input.unit ? { unit: input.unit } : {}) } };

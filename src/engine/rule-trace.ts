@@ -30,15 +30,14 @@ export function ruleTrace(
   outcome: Pick<RuleTrace, 'fired' | 'conditions'> & Partial<Pick<RuleTrace, 'possible' | 'missing'>>,
 ): RuleTrace {
   const { head, effect, tail } = staticParts(context, alternative);
-  return {
-    ...head,
-    fired: outcome.fired,
-    ...(outcome.possible !== undefined ? { possible: outcome.possible } : {}),
-    ...(outcome.missing?.length ? { missing: outcome.missing } : {}),
-    conditions: outcome.conditions,
-    ...(outcome.fired === true ? { effect } : {}),
-    ...tail,
-  };
+  // Built by assignment, in the entry's key order (head, outcome, tail), without temporary objects.
+  const entry = { ...head } as RuleTrace;
+  entry.fired = outcome.fired;
+  if (outcome.possible !== undefined) entry.possible = outcome.possible;
+  if (outcome.missing?.length) entry.missing = outcome.missing;
+  entry.conditions = outcome.conditions;
+  if (outcome.fired === true) entry.effect = effect;
+  return Object.assign(entry, tail);
 }
 
 type Head = Pick<RuleTrace, 'kind' | 'ruleset' | 'lesion' | 'rule' | 'part' | 'score' | 'component' | 'classification' | 'recommendation' | 'alternative' | 'value'>;

@@ -26,14 +26,22 @@ export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: s
   const allDetermined = components.every((c) => c.result.status === 'determined');
   const sum = allDetermined ? components.reduce((s, c) => s + (c.result.points ?? 0), 0) : null;
   const cite = (id: string): string => document.references[id]?.citation ?? id;
+  const points: Record<string, number | null> = {};
+  const ranges: Record<string, [number, number]> = {};
+  const results: Record<string, ComponentResult> = {};
+  for (const { id, result } of components) {
+    points[id] = result.points;
+    ranges[id] = result.range;
+    results[id] = result;
+  }
 
   const totalTrace: TotalTrace = {
     kind: 'total',
     ruleset: document.id,
     ...lesionField(lesion),
     score: score.id,
-    components: Object.fromEntries(components.map((c) => [c.id, c.result.points])),
-    componentRanges: Object.fromEntries(components.map((c) => [c.id, c.result.range])),
+    components: points,
+    componentRanges: ranges,
     sum,
     ...(score.total?.floor !== undefined ? { floor: score.total.floor } : {}),
     ...(score.total?.ceiling !== undefined ? { ceiling: score.total.ceiling } : {}),
@@ -47,7 +55,7 @@ export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: s
     score: decided,
     range,
     category: null,
-    components: Object.fromEntries(components.map((c) => [c.id, c.result])),
+    components: results,
   };
   if (!score.bands) return { result, possible, trace: [totalTrace], warnings: [] };
 

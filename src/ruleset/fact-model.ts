@@ -82,13 +82,15 @@ export function achievableTotals(score: ScoreSpec): number[] {
 }
 
 export function possibleTotals(pointSets: number[][], total?: { floor?: number; ceiling?: number }): number[] {
+  const clamp = (v: number): number => Math.min(total?.ceiling ?? Infinity, Math.max(total?.floor ?? -Infinity, v));
+  // Every component decided (the usual case): one sum.
+  if (pointSets.every((points) => points.length === 1)) return [clamp(pointSets.reduce((sum, points) => sum + (points[0] as number), 0))];
   let sums = new Set<number>([0]);
   for (const points of pointSets) {
     const next = new Set<number>();
     for (const s of sums) for (const p of points) next.add(s + p);
     sums = next;
   }
-  const clamp = (v: number): number => Math.min(total?.ceiling ?? Infinity, Math.max(total?.floor ?? -Infinity, v));
   return [...new Set([...sums].map(clamp))].sort((a, b) => a - b);
 }
 
