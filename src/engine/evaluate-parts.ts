@@ -1,11 +1,11 @@
-import type { Part } from '../ruleset/parts.js';
+import type { Part, PartAlternative } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { exploreGroup } from './explore-missing.js';
 import type { FactStates } from './fact-state.js';
 import { missingValues } from './missing-values.js';
 import { conflict, determined, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
 import { runParts, type PartRun } from './part-runs.js';
-import { ruleTrace, type RuleContext } from './rule-trace.js';
+import { ruleContext, ruleTrace, type RuleContext } from './rule-trace.js';
 import { DEFAULT_EVALUATOR, type Evaluator } from './run-rules.js';
 import type { Steps } from './steps.js';
 import { keepsRule, type TraceLevel } from './trace-level.js';
@@ -29,21 +29,20 @@ export interface EngineOptions {
  */
 export function* evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part[], facts: FactStates, lesion: number | undefined, options: EngineOptions = {}): Steps<PartsEvaluation> {
   const resolved = { evaluator: options.evaluator ?? DEFAULT_EVALUATOR, trace: options.trace ?? 'full' };
-  const context = (part: Part): RuleContext => ({ ruleset, part, lesion });
+  const context = (part: Part): RuleContext => ruleContext(ruleset, part, lesion);
   const decided: Part[] = [];
   const open: Part[] = [];
   for (const part of parts) (allPresent(part.facts, facts.values) ? decided : open).push(part);
 
-  const byId = new Map<string, PartEvaluation>();
   const pointSets: number[][] = [];
-  const runs = decided.length ? yield* runParts(decided, facts.values, resolved.evaluator) : [];
-  decided.forEach((part, i) => {
-    const evaluation = decide(context(part), runs[i] as PartRun, resolved.trace);
-    byId.set(part.id, evaluation);
-    pointSets.push(evaluation.possiblePoints);
-  });
-  if (open.length === 0) return { parts: decided.map((p) => byId.get(p.id) as PartEvaluation), pointSets };
+  const running = decided.length ? runParts(decided, facts.values, resolved.evaluator) : [];
+  // Inline rather than `yield* settled(...)`: this runs for every part group of every patient.
+  const runs = running instanceof Promise ? ((yield running) as PartRun[]) : running;
+  const evaluations = decided.map((part, i) => decide(context(part), runs[i] as PartRun, resolved.trace));
+  for (const evaluation of evaluations) pointSets.push(evaluation.possiblePoints);
+  if (open.length === 0) return { parts: evaluations, pointSets };
 
+  const byId = new Map(evaluations.map((e) => [e.part.id, e]));
   const missingOf = new Map(open.map((p) => [p.id, p.facts.filter((f) => facts.values[f] === undefined)]));
   const unknownsOf = (p: Part): string[] => [...missingValues(ruleset, facts, missingOf.get(p.id) ?? []).variables.keys()];
   // Only a score's components add up, so only they are explored jointly; any other part alone.
@@ -59,12 +58,14 @@ export function* evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part[], f
 
 function decide(context: RuleContext, run: PartRun, level: TraceLevel): PartEvaluation {
   const { alternatives } = context.part;
-  const fired = alternatives.filter((_, i) => run.fired[i]);
+  const fired: PartAlternative[] = [];
   const rules: RuleTrace[] = [];
-  alternatives.forEach((alternative, i) => {
+  for (let i = 0; i < alternatives.length; i++) {
+    const alternative = alternatives[i] as PartAlternative;
     const hasFired = run.fired[i] === true;
+    if (hasFired) fired.push(alternative);
     if (keepsRule(level, hasFired)) rules.push(ruleTrace(context, alternative, { fired: hasFired, conditions: run.conditions(i) }));
-  });
+  }
   return fired.length === 1 && fired[0] ? determined(context, fired[0], fired, rules, []) : conflict(context, fired, rules);
 }
 

@@ -41,17 +41,17 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
   const exports: Exports = new Map();
   const missingByInput = new Map<string, Set<string>>();
   const collect = (evaluations: PartEvaluation[], prefix: string): string[] => {
-    const missing = new Set<string>();
+    const missing: string[] = [];
     for (const e of evaluations) {
-      trace.push(...e.rules);
-      warnings.push(...e.warnings);
+      for (const rule of e.rules) trace.push(rule);
+      for (const warning of e.warnings) warnings.push(warning);
       if (e.status !== 'undetermined') continue;
       for (const input of e.missing) {
-        missing.add(input);
+        if (!missing.includes(input)) missing.push(input);
         missingByInput.set(input, (missingByInput.get(input) ?? new Set()).add(prefix + e.part.id));
       }
     }
-    return [...missing];
+    return missing;
   };
 
   const subscores: Record<string, Omit<ScoreResult, 'subscores'>> = {};

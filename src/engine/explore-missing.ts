@@ -39,7 +39,7 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
   const tests = explorable ? compiledTests(parts, options.evaluator) : undefined;
   // Compiled runs are remembered: what fires over every combination depends only on the values below.
   const memo = tests ? explorations(ruleset) : undefined;
-  const key = memo ? explorationKey(parts, unknowns, facts.values) : '';
+  const key = memo ? explorationKey(ruleset, parts, unknowns, facts.values) : '';
   let exploration = memo?.get(key);
   if (!exploration) {
     exploration = yield* explore(parts, facts.values, unknowns, explorable, tests);
@@ -58,13 +58,14 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
     if (first.done) return undefined;
     const firstFacts = { ...facts.values };
     unknowns.resolveInto(first.value, firstFacts);
-    sample = yield* runParts(parts, firstFacts, options.evaluator);
+    sample = yield* settled(runParts(parts, firstFacts, options.evaluator));
     return sample;
   };
 
-  const missingSet = new Set(missingFacts);
+  let missingSet: Set<string> | undefined;
   const evaluations: PartEvaluation[] = [];
-  for (const [g, context] of group.entries()) {
+  for (let g = 0; g < group.length; g++) {
+    const context = group[g] as RuleContext;
     const { part } = context;
     const tally = tallies[g] as Tally;
     const because = missingInputs(missingOf.get(part.id) ?? [], facts);
@@ -75,7 +76,7 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
     for (const [i, alternative] of part.alternatives.entries()) {
       const fired = sameAlternative ? possible.includes(alternative) : null;
       if (!keepsRule(options.trace, fired)) continue;
-      const conditions = (yield* sampleRuns())?.[g]?.conditions(i, missingSet) ?? [];
+      const conditions = (yield* sampleRuns())?.[g]?.conditions(i, (missingSet ??= new Set(missingFacts))) ?? [];
       traced.push(sameAlternative
         ? ruleTrace(context, alternative, { fired: possible.includes(alternative), conditions, missing: because })
         : ruleTrace(context, alternative, { fired: null, possible: possible.includes(alternative), conditions, missing: because }));
@@ -180,15 +181,17 @@ let nextSerial = 0;
  * missing one as `?`, which also fixes which facts are missing), then each unknown's candidate values.
  * Names are left out because the parts fix the order; the key is hashed on every lookup, so it is short.
  */
-function explorationKey(parts: readonly Part[], unknowns: MissingValues, known: Readonly<Record<string, Scalar>>): string {
+function explorationKey(ruleset: LoadedRuleSet, parts: readonly Part[], unknowns: MissingValues, known: Readonly<Record<string, Scalar>>): string {
   let key = '';
   for (const part of parts) {
     key += `${serial(part)}${SEPARATOR}`;
     for (const fact of part.facts) key += valueKey(known[fact]) + SEPARATOR;
   }
-  for (const values of unknowns.variables.values()) {
+  for (const [name, values] of unknowns.variables) {
     key += GROUP_SEPARATOR;
-    for (const value of values) key += valueKey(value) + SEPARATOR;
+    // Most unknowns range over the rule set's own list for the fact (the same array every time).
+    if (values === ruleset.facts.get(name)?.representatives) key += 'r';
+    else for (const value of values) key += valueKey(value) + SEPARATOR;
   }
   return key;
 }

@@ -8,17 +8,21 @@ import type { FactStates } from './fact-state.js';
  * its own for the keys that have no row; a fact without a usable key is its own variable.
  */
 export interface MissingValues {
-  variables: Map<string, Scalar[]>;
+  /** Each unknown's candidates; shared, read-only arrays when they are the rule set's own lists. */
+  variables: Map<string, readonly Scalar[]>;
   /** Sets the missing facts in `facts` to their values under one assignment of the variables. */
   resolveInto(assignment: Readonly<Record<string, Scalar>>, facts: Record<string, Scalar>): void;
 }
 
+const NONE: readonly never[] = [];
+
 export function missingValues(ruleset: LoadedRuleSet, facts: FactStates, missing: readonly string[]): MissingValues {
-  const variables = new Map<string, Scalar[]>();
-  const domainOf = (fact: string): Scalar[] => {
+  const variables = new Map<string, readonly Scalar[]>();
+  const domainOf = (fact: string): readonly Scalar[] => {
     const state = facts.get(fact);
-    return (state && !state.present ? state.domain : undefined) ?? [...(ruleset.facts.get(fact)?.representatives ?? [])];
+    return (state && !state.present ? state.domain : undefined) ?? ruleset.facts.get(fact)?.representatives ?? NONE;
   };
+  const tableValues = (table: string): readonly string[] => ruleset.document.tables?.[table]?.values ?? NONE;
   const keyed = new Map<string, { key: string; table: string }>();
   for (const fact of missing) {
     const derived = ruleset.document.derived?.[fact];
@@ -27,9 +31,9 @@ export function missingValues(ruleset: LoadedRuleSet, facts: FactStates, missing
       const keys = domainOf(derived.key);
       variables.set(derived.key, keys);
       keyed.set(fact, { key: derived.key, table: derived.lookup });
-      if (keys.some((k) => tableValue(ruleset, derived.lookup, k) === undefined)) variables.set(fact, [...(ruleset.document.tables?.[derived.lookup]?.values ?? [])]);
+      if (keys.some((k) => tableValue(ruleset, derived.lookup, k) === undefined)) variables.set(fact, tableValues(derived.lookup));
     } else {
-      variables.set(fact, derived ? [...(ruleset.document.tables?.[derived.lookup]?.values ?? [])] : domainOf(fact));
+      variables.set(fact, derived ? tableValues(derived.lookup) : domainOf(fact));
     }
   }
   // Per combination: set each missing fact from its own variable or through its key's table row.

@@ -2,8 +2,7 @@ import type { Part } from '../ruleset/parts.js';
 import type { Scalar } from '../ruleset/types.js';
 import { compiledCondition, conditionTracer, type ConditionTracer, type Test } from './compiled-rules.js';
 import { conditionsOf, ruleName } from './rule-trace.js';
-import { runRules, type Evaluator, type RuleToRun } from './run-rules.js';
-import { settled, type Steps } from './steps.js';
+import { runRules, type Evaluator, type RuleOutcome, type RuleToRun } from './run-rules.js';
 import type { ConditionTrace } from './types.js';
 
 /** One run of a part's alternatives on one set of facts: which fired and, when traced, each one's conditions. */
@@ -18,24 +17,31 @@ export interface PartRun {
  * Runs the alternatives of several parts on one set of facts (every fact they test present). With the
  * compiled evaluator a part runs synchronously through its compiled tests, and its condition trace is
  * built only when asked for; a part the compiled evaluator cannot run, or every part under
- * `json-rules-engine`, runs on json-rules-engine (one engine run for all of them).
+ * `json-rules-engine`, runs on json-rules-engine (one engine run for all of them), and only then is
+ * the answer a promise.
  */
-export function* runParts(parts: readonly Part[], facts: Readonly<Record<string, Scalar>>, evaluator: Evaluator): Steps<PartRun[]> {
+export function runParts(parts: readonly Part[], facts: Readonly<Record<string, Scalar>>, evaluator: Evaluator): PartRun[] | Promise<PartRun[]> {
   const compiled = parts.map((part) => (evaluator === 'compiled' ? compiledPart(part) : undefined));
+  if (compiled.every((c) => c)) return (compiled as CompiledPart[]).map((c) => compiledRun(c, facts));
   const reference = parts.filter((_, i) => !compiled[i]);
-  const outcomes = reference.length ? yield* settled(runRules(rulesOf(reference), { ...facts }, 'json-rules-engine')) : undefined;
-  return parts.map((part, i): PartRun => {
+  return runRules(rulesOf(reference), { ...facts }, 'json-rules-engine').then((outcomes) => parts.map((part, i): PartRun => {
     const c = compiled[i];
-    if (c) return { fired: c.tests.map((test) => test(facts)), conditions: (a, missing) => (c.tracers[a] as ConditionTracer)(facts, missing) };
-    const outcomeOf = (a: number): ReturnType<NonNullable<typeof outcomes>['get']> => {
+    if (c) return compiledRun(c, facts);
+    const outcomeOf = (a: number): RuleOutcome | undefined => {
       const alternative = part.alternatives[a];
-      return alternative ? outcomes?.get(ruleName(part, alternative)) : undefined;
+      return alternative ? outcomes.get(ruleName(part, alternative)) : undefined;
     };
     return {
       fired: part.alternatives.map((_, a) => outcomeOf(a)?.fired === true),
       conditions: (a, missing) => (part.alternatives[a] ? conditionsOf(part.alternatives[a], outcomeOf(a)?.conditions, missing) : []),
     };
-  });
+  }));
+}
+
+function compiledRun(c: CompiledPart, facts: Readonly<Record<string, Scalar>>): PartRun {
+  const fired = new Array<boolean>(c.tests.length);
+  for (let i = 0; i < fired.length; i++) fired[i] = (c.tests[i] as Test)(facts);
+  return { fired, conditions: (a, missing) => (c.tracers[a] as ConditionTracer)(facts, missing) };
 }
 
 /** Every alternative of these parts as a rule to run, in order. */

@@ -35,6 +35,9 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, trac
   return { facts, trace };
 }
 
+/** The trace of a value used as given: shared, as the entry copies it. */
+const GIVEN: Read['trace'] = { source: 'given' };
+
 interface Read {
   state: FactState;
   trace: Omit<InputTrace, 'kind' | 'ruleset' | 'lesion' | 'input' | 'value'>;
@@ -59,7 +62,7 @@ function readField(ruleset: LoadedRuleSet, name: string, input: InputSpec, insta
   const quantity = input.unit ? asQuantity(raw, patientField(from, field)?.unit) : typeof raw === 'object' ? asQuantity(raw, undefined) : undefined;
   if (!quantity || !input.unit || quantity.unit === input.unit) {
     const value = (quantity ? quantity.value : raw) as Scalar;
-    return { state: { present: true, value }, trace: { source: 'given', ...(input.unit ? { unit: input.unit } : {}) } };
+    return { state: { present: true, value }, trace: input.unit ? { source: 'given', unit: input.unit } : GIVEN };
   }
   const conversion = input.conversions?.find((c) => c.from === quantity.unit);
   if (!conversion) {

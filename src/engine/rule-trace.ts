@@ -23,6 +23,17 @@ export interface RuleContext {
   lesion: number | undefined;
 }
 
+/** The context of a part on a lesion (or the patient), made once and reused for every patient. */
+export function ruleContext(ruleset: LoadedRuleSet, part: Part, lesion: number | undefined): RuleContext {
+  let byLesion = contexts.get(part);
+  if (!byLesion) contexts.set(part, (byLesion = []));
+  const slot = (lesion ?? -1) + 1;
+  let context = byLesion[slot];
+  if (!context || context.ruleset !== ruleset) byLesion[slot] = context = { ruleset, part, lesion };
+  return context;
+}
+const contexts = new WeakMap<Part, RuleContext[]>();
+
 /** The trace entry of one alternative: whether it fired, on which values, what it contributed, and its source. */
 export function ruleTrace(
   context: RuleContext,
