@@ -13,10 +13,11 @@ export function aggregate(fn: Aggregate, states: readonly FactState[], order: re
   if (fn === 'count') return { present: true, value: states.length };
   // An empty list of lesions: none is involved, so "any" is false and "all" vacuously true.
   if (states.length === 0) return fn === 'any' || fn === 'all' ? { present: true, value: fn === 'all' } : { present: false, because: ['lesions'] };
-  const because = [...new Set(states.flatMap((s) => (s.present ? [] : s.because)))];
+  const because = new Set<string>();
+  for (const s of states) if (!s.present) for (const input of s.because) because.add(input);
   const candidates = states.map((s) => (s.present ? [s.value] : (s.domain ?? [...representatives])));
   const possible = possibleResults(fn, candidates, order);
-  return possible.length === 1 && possible[0] !== undefined ? { present: true, value: possible[0] } : { present: false, because, domain: possible };
+  return possible.length === 1 && possible[0] !== undefined ? { present: true, value: possible[0] } : { present: false, because: [...because], domain: possible };
 }
 
 function possibleResults(fn: Exclude<Aggregate, 'count'>, candidates: Scalar[][], order: readonly Scalar[]): Scalar[] {

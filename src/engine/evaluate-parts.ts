@@ -53,7 +53,12 @@ export function* evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part[], f
     for (const evaluation of explored.parts) byId.set(evaluation.part.id, evaluation);
     pointSets.push(...explored.pointSets);
   }
-  return { parts: parts.flatMap((p) => byId.get(p.id) ?? []), pointSets };
+  const ordered: PartEvaluation[] = [];
+  for (const part of parts) {
+    const evaluation = byId.get(part.id);
+    if (evaluation) ordered.push(evaluation);
+  }
+  return { parts: ordered, pointSets };
 }
 
 function decide(context: RuleContext, run: PartRun, level: TraceLevel): PartEvaluation {

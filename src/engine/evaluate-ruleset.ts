@@ -9,7 +9,7 @@ import { evaluatePrecedence } from './precedence.js';
 import { readInputs, type ScopeInstance } from './read-inputs.js';
 import { evaluateTotal } from './total.js';
 import { keepsEntry } from './trace-level.js';
-import type { ClassificationResult, EvaluationWarning, MissingInput, RecommendationResult, RuleSetResult, ScoreResult, TraceEntry } from './types.js';
+import type { ClassificationResult, ComponentResult, EvaluationWarning, MissingInput, RecommendationResult, RuleSetResult, ScoreResult, TraceEntry } from './types.js';
 import type { Exports } from './upstream.js';
 import type { Steps } from './steps.js';
 
@@ -38,6 +38,7 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
     ? [{ code: 'UNCONFIRMED_FRAMEWORK', ruleset: document.id, ...lesionField(lesion), message: document.unconfirmed }, ...derived.warnings]
     : derived.warnings;
 
+  const parts = partsByKind(ruleset);
   const exports: Exports = new Map();
   const missingByInput = new Map<string, Set<string>>();
   const collect = (evaluations: PartEvaluation[], prefix: string): string[] => {
@@ -57,13 +58,14 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
   const subscores: Record<string, Omit<ScoreResult, 'subscores'>> = {};
   let primary: ScoreResult | undefined;
   for (const score of ruleset.scores) {
-    const evaluated = yield* evaluateParts(ruleset, partsOf(ruleset, 'component', score.id), facts, lesion, options);
+    const evaluated = yield* evaluateParts(ruleset, parts.components.get(score.id) ?? [], facts, lesion, options);
     const isPrimary = score.id === document.id;
     const missing = collect(evaluated.parts, isPrimary ? '' : `${score.id}.`);
     const total = evaluateTotal(ruleset, score, evaluated, lesion);
     trace.push(...total.trace);
     warnings.push(...total.warnings);
-    const result: ScoreResult = { ...total.result, missing };
+    // The total's result object is this evaluation's own: completed in place rather than copied.
+    const result: ScoreResult = Object.assign(total.result, { missing });
     const state: FactState = total.possible.length === 1 && total.possible[0] !== undefined ? { present: true, value: total.possible[0] } : { present: false, because: missing, domain: total.possible };
     facts.set(score.id, state);
     if (isPrimary) {
@@ -76,7 +78,7 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
   }
 
   const classifications: Record<string, ClassificationResult> = {};
-  for (const part of partsOf(ruleset, 'classification')) {
+  for (const part of parts.classifications) {
     let evaluation: PartEvaluation | undefined;
     if (part.firstOf) {
       const precedence = evaluatePrecedence(ruleset, part, facts, lesion);
@@ -93,38 +95,56 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
     exports.set(part.id, state);
   }
 
-  const recommendations = (yield* evaluateParts(ruleset, partsOf(ruleset, 'recommendation'), facts, lesion, options)).parts;
+  const recommendations = (yield* evaluateParts(ruleset, parts.recommendations, facts, lesion, options)).parts;
   collect(recommendations, '');
 
-  const result: RuleSetResult = {
-    label: document.score?.label ?? document.title,
-    ...(primary ? { ...primary, ...(Object.keys(subscores).length ? { subscores } : {}) } : {}),
-    missing: [],
-  };
-  for (const [id, c] of Object.entries(classifications)) result[id] = c.value;
+  // By assignment, in the order the keys have always had: label, the score's keys (missing among them), subscores.
+  const label = document.score?.label ?? document.title;
+  // (`missing` comes from the score, after its components, as it always has.)
+  const result: RuleSetResult = primary ? Object.assign({ label } as RuleSetResult, primary) : { label, missing: [] };
+  if (primary && Object.keys(subscores).length) result.subscores = subscores;
+  for (const id in classifications) result[id] = (classifications[id] as ClassificationResult).value;
   if (document.classifications) result.classifications = classifications;
-  if (document.recommendations) result.recommendations = recommendations.flatMap((r) => recommendationResult(ruleset, r));
-  result.missing = [...new Set([...Object.values(subscores).flatMap((s) => s.missing), ...(primary?.missing ?? []), ...[...missingByInput.keys()]])];
+  if (document.recommendations) {
+    result.recommendations = [];
+    for (const r of recommendations) {
+      const recommendation = recommendationResult(ruleset, r);
+      if (recommendation) result.recommendations.push(recommendation);
+    }
+  }
+  const missingInputs = new Set<string>();
+  for (const id in subscores) for (const input of (subscores[id] as ScoreResult).missing) missingInputs.add(input);
+  for (const input of primary?.missing ?? []) missingInputs.add(input);
+  for (const input of missingByInput.keys()) missingInputs.add(input);
+  result.missing = [...missingInputs];
 
   const missing = [...missingByInput].map(([input, affects]) => ({ ruleset: document.id, ...lesionField(lesion), input, affects: [...affects] }));
   return { result, exports, trace: level === 'full' ? trace : trace.filter((entry) => keepsEntry(level, entry)), missing, warnings };
 }
 
-/** The parts of one kind (of one score), selected once per rule set rather than once per patient. */
-function partsOf(ruleset: LoadedRuleSet, kind: Part['kind'], group?: string): Part[] {
-  let selections = partSelections.get(ruleset);
-  if (!selections) partSelections.set(ruleset, (selections = new Map()));
-  const key = group === undefined ? kind : `${kind}:${group}`;
-  let selected = selections.get(key);
-  if (!selected) selections.set(key, (selected = ruleset.parts.filter((p) => p.kind === kind && (group === undefined || p.group === group))));
-  return selected;
+/** A rule set's parts by kind (components by score), selected once per rule set rather than once per patient. */
+interface PartsByKind {
+  components: Map<string, Part[]>;
+  classifications: Part[];
+  recommendations: Part[];
 }
-const partSelections = new WeakMap<LoadedRuleSet, Map<string, Part[]>>();
+
+function partsByKind(ruleset: LoadedRuleSet): PartsByKind {
+  let byKind = partsByRuleSet.get(ruleset);
+  if (!byKind) {
+    const components = new Map(ruleset.scores.map((score) => [score.id, ruleset.parts.filter((p) => p.kind === 'component' && p.group === score.id)]));
+    byKind = { components, classifications: ruleset.parts.filter((p) => p.kind === 'classification'), recommendations: ruleset.parts.filter((p) => p.kind === 'recommendation') };
+    partsByRuleSet.set(ruleset, byKind);
+  }
+  return byKind;
+}
+const partsByRuleSet = new WeakMap<LoadedRuleSet, PartsByKind>();
 
 function exportScore(exports: Exports, result: ScoreResult, state: FactState): void {
   exports.set('score', state);
   exports.set('category', result.category !== null ? { present: true, value: result.category } : { present: false, because: result.missing, domain: result.possibleCategories ?? [] });
-  for (const [id, c] of Object.entries(result.components)) {
+  for (const id in result.components) {
+    const c = result.components[id] as ComponentResult;
     exports.set(`components.${id}`, c.points !== null ? { present: true, value: c.points } : { present: false, because: c.missing ?? [], domain: range(c.range) });
   }
 }
@@ -152,13 +172,13 @@ function classificationResult(e: PartEvaluation): ClassificationResult {
   return { ...base, possible: values, possibleAlternatives: e.possible.map((a) => a.id), ...(e.missing.length ? { missing: e.missing } : {}), reason };
 }
 
-function recommendationResult(ruleset: LoadedRuleSet, e: PartEvaluation): RecommendationResult[] {
+function recommendationResult(ruleset: LoadedRuleSet, e: PartEvaluation): RecommendationResult | undefined {
   const applies = e.part.alternatives.find((a) => a.value === APPLIES);
-  if (!applies) return [];
+  if (!applies) return undefined;
+  const status = e.value === APPLIES ? 'applies' : e.value === null && e.possible.includes(applies) ? 'possible' : undefined;
+  if (!status) return undefined;
   const reference = applies.reference ?? e.part.reference;
   const citation = ruleset.document.references[reference]?.citation ?? reference;
   const common = { id: e.part.id, label: e.part.label, reference: citation, ...(applies.strength ? { strength: applies.strength } : {}) };
-  if (e.value === APPLIES) return [{ ...common, status: 'applies' }];
-  if (e.value === null && e.possible.includes(applies)) return [{ ...common, status: 'possible', missing: e.missing }];
-  return [];
+  return status === 'applies' ? { ...common, status } : { ...common, status, missing: e.missing };
 }

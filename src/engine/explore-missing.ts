@@ -32,7 +32,8 @@ interface Tally {
 export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf: ReadonlyMap<string, string[]>, options: { evaluator: Evaluator; trace: TraceLevel }): Steps<PartsEvaluation> {
   const ruleset = group[0]?.ruleset as LoadedRuleSet;
   const parts = group.map((c) => c.part);
-  const missingFacts = parts.length === 1 ? (missingOf.get(parts[0]?.id ?? '') ?? []) : [...new Set(parts.flatMap((p) => missingOf.get(p.id) ?? []))];
+  const missingFacts: string[] = [];
+  for (const part of parts) for (const fact of missingOf.get(part.id) ?? []) if (!missingFacts.includes(fact)) missingFacts.push(fact);
   const unknowns = missingValues(ruleset, facts, missingFacts);
   const explorable = scenarioCount(unknowns.variables) <= MAX_SCENARIOS;
 

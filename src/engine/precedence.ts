@@ -14,8 +14,15 @@ export function evaluatePrecedence(ruleset: LoadedRuleSet, part: Part, facts: Fa
   const candidates = (part.firstOf ?? []).map((id) => ({ id, state: facts.get(id) }));
   const chosen = candidates.find((c) => c.state?.present);
   const value = chosen?.state?.present ? String(chosen.state.value) : null;
-  const possibleValues = new Set<Scalar>(value !== null ? [value] : candidates.flatMap((c) => (c.state && !c.state.present ? (c.state.domain ?? []) : [])));
-  const missing = value !== null ? [] : [...new Set(candidates.flatMap((c) => (c.state && !c.state.present ? c.state.because : [])))];
+  const possibleValues = new Set<Scalar>(value !== null ? [value] : []);
+  const missing = new Set<string>();
+  if (value === null) {
+    for (const { state } of candidates) {
+      if (!state || state.present) continue;
+      for (const v of state.domain ?? []) possibleValues.add(v);
+      for (const input of state.because) missing.add(input);
+    }
+  }
   const possible = part.alternatives.filter((a) => possibleValues.has(a.value));
   const outcome = value !== null ? part.alternatives.find((a) => a.value === value) ?? null : null;
   const evaluation: PartEvaluation = {
@@ -24,7 +31,7 @@ export function evaluatePrecedence(ruleset: LoadedRuleSet, part: Part, facts: Fa
     value,
     chosen: outcome,
     possible,
-    missing,
+    missing: [...missing],
     possiblePoints: [],
     rules: [],
     warnings: [],

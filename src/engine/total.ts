@@ -1,5 +1,5 @@
 import { possibleTotals } from '../ruleset/fact-model.js';
-import type { LoadedRuleSet, ScoreSpec } from '../ruleset/types.js';
+import type { Band, LoadedRuleSet, ScoreSpec } from '../ruleset/types.js';
 import type { PartEvaluation, PartsEvaluation } from './part-outcome.js';
 import { lesionField } from './lesion-field.js';
 import type { BandTrace, ComponentResult, EvaluationWarning, ScoreResult, TotalTrace } from './types.js';
@@ -59,8 +59,14 @@ export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: s
   };
   if (!score.bands) return { result, possible, trace: [totalTrace], warnings: [] };
 
-  const bandsHit = [...new Set(possible.map((t) => score.bands?.find((b) => t >= b.min && t <= b.max)))];
-  const categories = bandsHit.flatMap((b) => (b ? [b.category] : []));
+  // Loops, not map/flatMap: this runs for every score of every patient.
+  const bandsHit: Array<Band | undefined> = [];
+  for (const t of possible) {
+    const hit = score.bands.find((b) => t >= b.min && t <= b.max);
+    if (!bandsHit.includes(hit)) bandsHit.push(hit);
+  }
+  const categories: string[] = [];
+  for (const b of bandsHit) if (b) categories.push(b.category);
   const band = bandsHit.length === 1 ? bandsHit[0] : undefined;
   const warnings: EvaluationWarning[] = band?.unconfirmed
     ? [{ code: 'UNCONFIRMED_SOURCE', ruleset: document.id, ...lesionField(lesion), message: `${score.id} category ${band.category}: ${band.unconfirmed}` }]

@@ -10,5 +10,7 @@ export interface UpstreamResults {
 }
 
 export function emptyUpstream(lesionCount: number): UpstreamResults {
-  return { patient: new Map(), lesions: Array.from({ length: lesionCount }, () => new Map()) };
+  const lesions: Array<Map<string, Exports>> = [];
+  for (let i = 0; i < lesionCount; i++) lesions.push(new Map());
+  return { patient: new Map(), lesions };
 }
