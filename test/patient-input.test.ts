@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadPatientFile, parsePatient } from '../src/patient/load-patient.js';
+import { loadPatientFile, parsePatient, parsePatientJsonLine } from '../src/patient/load-patient.js';
+import { hasDuplicateKeys } from '../src/source/json-syntax.js';
 import { positionOf } from './support/mutate.js';
 
 const codes = (text: string, name = 'patient.yaml') => parsePatient(text, name).problems.map((p) => `${p.code}@${p.line}:${p.column}`);
@@ -64,5 +65,31 @@ describe('inputs that contradict each other', () => {
   it('rejects visceral metastasis details that deny the visceralMetastases answer', () => {
     const text = 'visceralMetastases: false\nvisceralMetastasesTreatability: treatable\n';
     expect(codes(text)).toEqual([at('SCHEMA_ENUM', positionOf(text, 'treatable\n'))]);
+  });
+});
+
+describe('an NDJSON line (batch, the /batch route) read without the positioned reader when it is valid', () => {
+  const lineCodes = (text: string) => parsePatientJsonLine(text, 'cohort.ndjson', 7).problems.map((p) => `${p.code}@${p.line}:${p.column}`);
+
+  it('gives the same patient as the positioned reader', () => {
+    const text = '{"id": "p1", "albumin": {"value": 35, "unit": "g/L"}, "lesions": [{"level": "T4", "pain": "mechanical"}]}';
+    expect(parsePatientJsonLine(text, 'cohort.ndjson', 7)).toEqual({ patient: parsePatient(text, 'p.json').patient, problems: [] });
+  });
+
+  it('rejects a repeated key instead of keeping the last value, as JSON.parse would', () => {
+    expect(lineCodes('{"ecog": 1, "ecog": 4}')).toEqual(['DUPLICATE_KEY@7:13']);
+    expect(lineCodes('{"lesions": [{"level": "T4", "pain": "none", "pain": "mechanical"}]}')[0]).toMatch(/^DUPLICATE_KEY@7:/);
+  });
+
+  it('still places schema and consistency problems on the line', () => {
+    expect(lineCodes('{"ambulatoryStatus": "walking"}')).toEqual(['SCHEMA_ENUM@7:22']);
+    expect(lineCodes('{"spinalMetastasisCount": 1, "lesions": [{"level": "T4"}, {"level": "L2"}]}')).toEqual(['INCONSISTENT_INPUT@7:27']);
+  });
+
+  it('tells a repeated key from the same name in another object, in a string, or escaped', () => {
+    expect(hasDuplicateKeys('{"a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]}')).toBe(false);
+    expect(hasDuplicateKeys('{"a": "\\"a\\": 1", "b": 2}')).toBe(false);
+    expect(hasDuplicateKeys('{"a": 1, "\\u0061": 2}')).toBe(true);
+    expect(hasDuplicateKeys('{"a" : 1, "b": {}, "a": 2}')).toBe(true);
   });
 });

@@ -24,3 +24,36 @@ export function jsonSyntaxProblem(text: string, file: string): Problem | undefin
     return { code: 'JSON_SYNTAX', severity: 'error', message, file, line, column };
   }
 }
+
+/**
+ * Whether a text JSON.parse accepted repeats a key within one object: JSON.parse keeps the last value
+ * silently, where the positioned reader reports DUPLICATE_KEY. A linear scan, so valid lines can skip
+ * the positioned reader (the slow part of reading a cohort) and still never lose a duplicate.
+ */
+export function hasDuplicateKeys(json: string): boolean {
+  // One set of keys per open object; null for an open array.
+  const open: Array<Set<string> | null> = [];
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === OPEN_BRACE) open.push(new Set());
+    else if (c === OPEN_BRACKET) open.push(null);
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) open.pop();
+    else if (c === QUOTE) {
+      const start = i;
+      let escaped = false;
+      for (i++; json.charCodeAt(i) !== QUOTE; i++) if (json.charCodeAt(i) === BACKSLASH) (escaped = true), i++;
+      let next = i + 1;
+      while (next < json.length && WHITESPACE.has(json.charCodeAt(next))) next++;
+      const keys = open[open.length - 1];
+      if (json.charCodeAt(next) !== COLON || !keys) continue;
+      // Escaped keys are written the canonical way, so that "a" and "\u0061" count as the same key.
+      const raw = json.slice(start, i + 1);
+      const key = escaped ? JSON.stringify(JSON.parse(raw)) : raw;
+      if (keys.has(key)) return true;
+      keys.add(key);
+    }
+  }
+  return false;
+}
+const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, QUOTE, BACKSLASH, COLON] = [...'{}[]"\\:'].map((ch) => ch.charCodeAt(0) as number);
+const WHITESPACE = new Set([...' \t\n\r'].map((ch) => ch.charCodeAt(0)));
