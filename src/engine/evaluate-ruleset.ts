@@ -155,21 +155,24 @@ function range([low, high]: [number, number]): number[] {
 
 function classificationResult(e: PartEvaluation): ClassificationResult {
   const { part, chosen } = e;
-  const base = { label: part.label, status: e.status, value: e.value, alternative: chosen?.id ?? null };
+  // Literals and assignments in a fixed key order, not spreads: this runs for every classification.
+  const result: ClassificationResult = { label: part.label, status: e.status, value: e.value, alternative: chosen?.id ?? null };
   if (e.value !== null) {
     const outcome = chosen ?? e.possible[0];
-    return {
-      ...base,
-      ...(chosen ? { alternativeLabel: chosen.label } : { possibleAlternatives: e.possible.map((a) => a.id) }),
-      ...(outcome?.text ? { text: outcome.text } : {}),
-      ...(e.missing.length ? { missing: e.missing } : {}),
-    };
+    if (chosen) result.alternativeLabel = chosen.label;
+    else result.possibleAlternatives = e.possible.map((a) => a.id);
+    if (outcome?.text) result.text = outcome.text;
+    if (e.missing.length) result.missing = e.missing;
+    return result;
   }
   const values = [...new Set(e.possible.map((a) => a.value))];
-  const reason = e.status === 'undetermined'
+  result.possible = values;
+  result.possibleAlternatives = e.possible.map((a) => a.id);
+  if (e.missing.length) result.missing = e.missing;
+  result.reason = e.status === 'undetermined'
     ? `depends on ${e.missing.join(', ')}: could be ${values.join(' or ')}; provide ${e.missing.join(' or ')} to decide`
     : e.possible.length === 0 ? 'no row of the table matched' : `several rows matched (${e.possible.map((a) => a.id).join(', ')})`;
-  return { ...base, possible: values, possibleAlternatives: e.possible.map((a) => a.id), ...(e.missing.length ? { missing: e.missing } : {}), reason };
+  return result;
 }
 
 function recommendationResult(ruleset: LoadedRuleSet, e: PartEvaluation): RecommendationResult | undefined {
@@ -179,6 +182,9 @@ function recommendationResult(ruleset: LoadedRuleSet, e: PartEvaluation): Recomm
   if (!status) return undefined;
   const reference = applies.reference ?? e.part.reference;
   const citation = ruleset.document.references[reference]?.citation ?? reference;
-  const common = { id: e.part.id, label: e.part.label, reference: citation, ...(applies.strength ? { strength: applies.strength } : {}) };
-  return status === 'applies' ? { ...common, status } : { ...common, status, missing: e.missing };
+  const result: RecommendationResult = applies.strength
+    ? { id: e.part.id, label: e.part.label, reference: citation, strength: applies.strength, status }
+    : { id: e.part.id, label: e.part.label, reference: citation, status };
+  if (status === 'possible') result.missing = e.missing;
+  return result;
 }
