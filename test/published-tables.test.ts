@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateBaseline } from '../bench/baseline.js';
 import { generateCohort, LEVELS, PRIMARY_TUMORS, type Patient } from '../bench/cohort.js';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
-import type { Evaluation, RuleTrace, ScoreResult, TotalTrace, RuleSetResult } from '../src/engine/types.js';
+import type { Evaluation, RuleTrace, ScoreResult, TotalTrace } from '../src/engine/types.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { validator } from '../src/source/schemas.js';
 import { bundledRuleSets } from './support/bundled.js';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   rulesets = await bundledRuleSets(['sins', 'nesms']);
 });
 
-const pick = (r: RuleSetResult | undefined) => (r ? { score: r.score ?? null, range: r.range ?? null, category: r.category ?? null } : undefined);
+const pick = (r: { score?: number | null; range?: readonly [number, number] | null; category?: string | null } | undefined) => (r ? { score: r.score ?? null, range: r.range ? [...r.range] : null, category: r.category ?? null } : undefined);
 const clamp = (v: number, t: TotalTrace): number => Math.min(t.ceiling ?? Infinity, Math.max(t.floor ?? -Infinity, v));
 
 /** The result a total trace entry belongs to. */
@@ -110,7 +110,7 @@ describe.each(COHORTS)('engine vs published tables: $name ($n patients, seed $se
     const differences: unknown[] = [];
     cohort.forEach((patient, i) => {
       const engine = evaluations[i]?.lesions.map((l) => pick(l.results.sins));
-      const baseline = evaluateBaseline(patient).sins;
+      const baseline = evaluateBaseline(patient).lesions.map((l) => pick(l.sins));
       if (JSON.stringify(engine) !== JSON.stringify(baseline)) differences.push({ patient, engine, baseline });
     });
     expect(differences.slice(0, SHOW)).toEqual([]);
@@ -123,8 +123,8 @@ describe.each(COHORTS)('engine vs published tables: $name ($n patients, seed $se
       const nesms = evaluations[i]?.results.nesms;
       const bauer = nesms?.subscores?.modifiedBauer;
       const engine = { nesms: pick(nesms), modifiedBauer: bauer && { score: bauer.score, range: bauer.range } };
-      const { nesms: b, modifiedBauer } = evaluateBaseline(patient);
-      const baseline = { nesms: b, modifiedBauer };
+      const { nesms: b } = evaluateBaseline(patient).results;
+      const baseline = { nesms: pick(b), modifiedBauer: { score: b.subscores.modifiedBauer.score, range: b.subscores.modifiedBauer.range } };
       if (JSON.stringify(engine) !== JSON.stringify(baseline)) differences.push({ patient, engine, baseline });
     });
     expect(differences.slice(0, SHOW)).toEqual([]);

@@ -1,0 +1,61 @@
+/**
+ * Seeded patients that fill every field the full pipeline reads, in every unit the contract admits and
+ * on both sides of every threshold (the benchmark cohort leaves out most laboratory values, the
+ * Katagiri and Tokuhashi splits, ESCC 1c, ...). Each field is left out with probability `missing`.
+ * Visceral resectability and treatability follow the contract: none exactly when visceralMetastases is false.
+ */
+import { LEVELS, mulberry32, PRIMARY_TUMORS } from '../../bench/cohort.js';
+
+export function widePatients(n: number, seed: number, missing = 0.3): Array<Record<string, unknown>> {
+  const next = mulberry32(seed);
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
+  const fill = (target: Record<string, unknown>, key: string, value: () => unknown): void => {
+    if (next() >= missing) target[key] = value();
+  };
+  const quantity = (units: Record<string, readonly number[]>) => (): { value: number; unit: string } => {
+    const unit = pick(Object.keys(units));
+    return { value: pick(units[unit] ?? []), unit };
+  };
+  return Array.from({ length: n }, (_, i) => {
+    const p: Record<string, unknown> = { id: `W${seed}-${i}` };
+    fill(p, 'primaryTumor', () => pick(PRIMARY_TUMORS));
+    fill(p, 'colorectalSite', () => pick(['colon', 'rectum']));
+    fill(p, 'hormoneDependent', () => next() < 0.5);
+    fill(p, 'molecularTargetedTherapy', () => next() < 0.5);
+    fill(p, 'radiosensitivity', () => pick(['radiosensitive', 'radioresistant']));
+    fill(p, 'ambulatoryStatus', () => pick(['intact', 'impaired', 'non_ambulatory']));
+    fill(p, 'toleratesSurgery', () => next() < 0.6);
+    fill(p, 'srsAvailable', () => next() < 0.6);
+    fill(p, 'estimatedSurvivalMonths', () => pick([0, 1, 2.9, 3, 3.1, 6, 24, 24.5, 60]));
+    fill(p, 'karnofsky', () => pick([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]));
+    fill(p, 'ecog', () => pick([0, 1, 2, 3, 4]));
+    fill(p, 'frankelGrade', () => pick(['A', 'B', 'C', 'D', 'E']));
+    fill(p, 'visceralMetastases', () => next() < 0.5);
+    const visceral = p.visceralMetastases;
+    fill(p, 'visceralMetastasesResectability', () => (visceral === false ? 'none' : pick(visceral === true ? ['removable', 'unremovable'] : ['none', 'removable', 'unremovable'])));
+    fill(p, 'visceralMetastasesTreatability', () => (visceral === false ? 'none' : pick(visceral === true ? ['treatable', 'untreatable'] : ['none', 'treatable', 'untreatable'])));
+    fill(p, 'visceralMetastasesPattern', () => pick(['none', 'nodular', 'disseminated']));
+    fill(p, 'previousChemotherapy', () => next() < 0.5);
+    fill(p, 'spinalMetastasisCount', () => pick([1, 1, 2, 3, 5]));
+    fill(p, 'extraspinalBoneMetastasisCount', () => pick([0, 0, 1, 2, 3, 6]));
+    fill(p, 'albumin', () => (next() < 0.4 ? pick([3.49, 3.5, 3.69, 3.7, 4.2]) : quantity({ 'g/dL': [3.49, 3.5, 3.69, 3.7], 'g/L': [34.9, 35, 36.9, 37, 30] })()));
+    fill(p, 'crp', quantity({ 'mg/dL': [0.39, 0.4, 2], 'mg/L': [3.9, 4, 0.4] }));
+    fill(p, 'ldh', quantity({ 'U/L': [249, 250], 'IU/L': [249.9, 250, 400] }));
+    fill(p, 'platelets', quantity({ '10^3/µL': [99.9, 100, 250], '10^9/L': [99, 100], '/µL': [99_999, 100_000, 250_000] }));
+    fill(p, 'calcium', quantity({ 'mg/dL': [10.29, 10.3, 9], 'mmol/L': [2.569, 2.57, 2.5699, 2.2] }));
+    fill(p, 'bilirubin', quantity({ 'mg/dL': [1.39, 1.4, 0.5], 'µmol/L': [23.94, 24, 10] }));
+    fill(p, 'lesions', () => Array.from({ length: 1 + Math.floor(next() * 4) }, () => {
+      const l: Record<string, unknown> = {};
+      fill(l, 'level', () => pick(LEVELS));
+      fill(l, 'pain', () => pick(['mechanical', 'occasional', 'none']));
+      fill(l, 'boneLesion', () => pick(['lytic', 'mixed', 'blastic']));
+      fill(l, 'alignment', () => pick(['subluxation', 'de_novo_deformity', 'normal']));
+      fill(l, 'collapse', () => pick(['over_50', 'under_50', 'none_over_50_involved', 'none']));
+      fill(l, 'posterolateral', () => pick(['bilateral', 'unilateral', 'none']));
+      fill(l, 'bilskyGrade', () => pick(['0', '1a', '1b', '1c', '2', '3']));
+      fill(l, 'myelopathy', () => next() < 0.3);
+      return l;
+    }));
+    return p;
+  });
+}
