@@ -13,30 +13,27 @@ export interface TableEntry extends Pick<TableRow, 'overridden' | 'added'> {
   unconfirmed?: string;
 }
 
-/** The row of `table` for `key`, with the reference that vouches for it (its own, else the table's). */
+/**
+ * The row of `table` for `key`, with the reference that vouches for it (its own, else the table's).
+ * Every patient and every combination of missing values asks, so each table's entries are built once
+ * (shared and read-only).
+ */
 export function tableEntry(ruleset: LoadedRuleSet, table: string, key: Scalar): TableEntry | undefined {
   const spec = ruleset.document.tables?.[table];
-  const row: string | TableRow | undefined = spec?.rows[String(key)];
-  if (!spec || row === undefined) return undefined;
-  if (typeof row === 'string') return { value: row, reference: spec.reference };
-  return { ...row, reference: row.reference ?? spec.reference };
-}
-
-/**
- * The value of `table`'s row for `key`: what the exploration of missing values asks for every
- * combination, so it is read from a map built once per table rather than from a new entry object.
- */
-export function tableValue(ruleset: LoadedRuleSet, table: string, key: Scalar): string | undefined {
-  const spec = ruleset.document.tables?.[table];
   if (!spec) return undefined;
-  let values = tableValues.get(spec);
-  if (!values) {
-    values = new Map(Object.entries(spec.rows).map(([k, row]) => [k, typeof row === 'string' ? row : row.value]));
-    tableValues.set(spec, values);
+  let entries = tableEntries.get(spec);
+  if (!entries) {
+    entries = new Map(Object.entries(spec.rows).map(([k, row]) => [k, typeof row === 'string' ? { value: row, reference: spec.reference } : { ...row, reference: row.reference ?? spec.reference }]));
+    tableEntries.set(spec, entries);
   }
-  return values.get(String(key));
+  return entries.get(String(key));
 }
-const tableValues = new WeakMap<object, Map<string, string>>();
+const tableEntries = new WeakMap<object, Map<string, TableEntry>>();
+
+/** The value of `table`'s row for `key`. */
+export function tableValue(ruleset: LoadedRuleSet, table: string, key: Scalar): string | undefined {
+  return tableEntry(ruleset, table, key)?.value;
+}
 
 /**
  * Adds every derived fact (a table lookup) to `facts`, with the warnings its rows carry; each lookup is
@@ -55,46 +52,53 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: n
       warnings.push(...lookupWarnings(ruleset, lesion, name, derived.lookup, key.value, entry));
       continue;
     }
-    const base = { kind: 'lookup' as const, ruleset: ruleset.document.id, ...lesionField(lesion), fact: name, table: derived.lookup };
+    const base = (): LookupTrace => lookupBase(ruleset.document.id, lesion, name, derived.lookup);
     const cite = (id: string): string => ruleset.document.references[id]?.citation ?? id;
     const tableReference = cite(ruleset.document.tables?.[derived.lookup]?.reference ?? '');
     const override = derived.override ? facts.get(derived.override) : undefined;
     if (override?.present) {
       facts.set(name, { present: true, value: override.value });
-      if (traced) trace.push({ ...base, key: key?.present ? key.value : null, value: String(override.value), reference: tableReference, note: `given as ${derived.override}; the table is not used` });
+      if (traced) trace.push(Object.assign(base(), { key: key?.present ? key.value : null, value: String(override.value), reference: tableReference, note: `given as ${derived.override}; the table is not used` }));
       continue;
     }
     // Either the override or a mapped key would decide it; name both.
     const deciders = (keyBecause: string[]): string[] => [...keyBecause, ...(derived.override ? [derived.override] : [])];
     if (!key?.present) {
       facts.set(name, { present: false, because: deciders(key ? key.because : [derived.key]), domain: imageOf(ruleset, derived.lookup, key?.domain ?? keyDomain(ruleset, derived.key)) });
-      if (traced) trace.push({ ...base, key: null, value: null, reference: tableReference });
+      if (traced) trace.push(Object.assign(base(), { key: null, value: null, reference: tableReference }));
       continue;
     }
     const entry = tableEntry(ruleset, derived.lookup, key.value);
     warnings.push(...lookupWarnings(ruleset, lesion, name, derived.lookup, key.value, entry));
     if (!entry) {
       facts.set(name, { present: false, because: derived.override ? [derived.override] : [name] });
-      if (traced) trace.push({ ...base, key: key.value, value: null, reference: tableReference, note: `no row for ${derived.key} = ${String(key.value)}` });
+      if (traced) trace.push(Object.assign(base(), { key: key.value, value: null, reference: tableReference, note: `no row for ${derived.key} = ${String(key.value)}` }));
       continue;
     }
     facts.set(name, { present: true, value: entry.value });
-    if (traced) trace.push({
-      ...base,
-      key: key.value,
-      value: entry.value,
-      reference: cite(entry.reference),
-      ...(entry.unconfirmed ? { unconfirmed: entry.unconfirmed } : {}),
-      ...(entry.note ? { note: entry.note } : {}),
-      ...(entry.overridden ? { overridden: entry.overridden } : {}),
-      ...(entry.added ? { added: entry.added } : {}),
-    });
+    if (!traced) continue;
+    const looked = Object.assign(base(), { key: key.value, value: entry.value, reference: cite(entry.reference) });
+    if (entry.unconfirmed) looked.unconfirmed = entry.unconfirmed;
+    if (entry.note) looked.note = entry.note;
+    if (entry.overridden) looked.overridden = entry.overridden;
+    if (entry.added) looked.added = entry.added;
+    trace.push(looked);
   }
   return { trace, warnings };
 }
 
+/** The head of a lookup's entry (kind, ruleset, lesion, fact, table), the rest assigned after it in order. */
+function lookupBase(ruleset: string, lesion: number | undefined, fact: string, table: string): LookupTrace {
+  const entry = { kind: 'lookup', ruleset } as LookupTrace;
+  if (lesion !== undefined) entry.lesion = lesion;
+  entry.fact = fact;
+  entry.table = table;
+  return entry;
+}
+
 /** A row marked unconfirmed, or a key with no row (the fact stays undetermined). */
 function lookupWarnings(ruleset: LoadedRuleSet, lesion: number | undefined, fact: string, table: string, key: Scalar, entry: TableEntry | undefined): EvaluationWarning[] {
+  if (entry && !entry.unconfirmed) return [];
   const where = { ruleset: ruleset.document.id, ...lesionField(lesion) };
   if (!entry) return [{ code: 'TABLE_NO_ENTRY', ...where, message: `table ${table} has no row for ${String(key)}; ${fact} is undetermined` }];
   return entry.unconfirmed ? [{ code: 'UNCONFIRMED_SOURCE', ...where, message: `table ${table} row ${String(key)}: ${entry.unconfirmed}` }] : [];

@@ -51,18 +51,9 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
   }
   const { tallies, sums, consistent } = exploration;
 
-  // The conditions shown are those of the first combination; computed only when a rule entry is traced.
+  // The conditions shown are those of the first combination; computed once, when a rule entry is first traced.
   let sample: PartRun[] | undefined;
-  const sampleRuns = function* (): Steps<PartRun[] | undefined> {
-    if (sample || !explorable) return sample;
-    const first = eachScenario(unknowns.variables).next();
-    if (first.done) return undefined;
-    const firstFacts = { ...facts.values };
-    unknowns.resolveInto(first.value, firstFacts);
-    sample = yield* settled(runParts(parts, firstFacts, options.evaluator));
-    return sample;
-  };
-
+  let sampled = false;
   let missingSet: Set<string> | undefined;
   const evaluations: PartEvaluation[] = [];
   for (let g = 0; g < group.length; g++) {
@@ -74,10 +65,21 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
     const sameAlternative = tally.single && possible.length === 1;
     const decided = tally.single && tally.outcomes.size === 1 && (part.kind !== 'component' || sameAlternative);
     const traced: RuleTrace[] = [];
-    for (const [i, alternative] of part.alternatives.entries()) {
+    for (let i = 0; i < part.alternatives.length; i++) {
+      const alternative = part.alternatives[i] as PartAlternative;
       const fired = sameAlternative ? possible.includes(alternative) : null;
       if (!keepsRule(options.trace, fired)) continue;
-      const conditions = (yield* sampleRuns())?.[g]?.conditions(i, (missingSet ??= new Set(missingFacts))) ?? [];
+      if (!sampled) {
+        sampled = true;
+        const first = explorable ? eachScenario(unknowns.variables).next() : undefined;
+        if (first && !first.done) {
+          const firstFacts = { ...facts.values };
+          unknowns.resolveInto(first.value, firstFacts);
+          const running = runParts(parts, firstFacts, options.evaluator);
+          sample = running instanceof Promise ? ((yield running) as PartRun[]) : running;
+        }
+      }
+      const conditions = sample?.[g]?.conditions(i, (missingSet ??= new Set(missingFacts))) ?? [];
       traced.push(sameAlternative
         ? ruleTrace(context, alternative, { fired: possible.includes(alternative), conditions, missing: because })
         : ruleTrace(context, alternative, { fired: null, possible: possible.includes(alternative), conditions, missing: because }));

@@ -30,13 +30,24 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, trac
   for (const [name, input] of sortedEntries(document.inputs)) {
     const read = input.from === 'lesions' ? readAggregate(ruleset, name, input, instance) : input.upstream ? readUpstream(input, instance) : readField(ruleset, name, input, instance);
     facts.set(name, read.state);
-    if (traced) trace.push({ kind: 'input', ruleset: document.id, ...lesionField(instance.lesionIndex), input: name, ...read.trace, value: read.state.present ? read.state.value : null, ...(read.state.present || !read.state.domain ? {} : { possible: read.state.domain }) });
+    if (traced) trace.push(inputEntry(document.id, instance.lesionIndex, name, read));
   }
   return { facts, trace };
 }
 
 /** The trace of a value used as given: shared, as the entry copies it. */
 const GIVEN: Read['trace'] = { source: 'given' };
+
+/** An input's trace entry, by assignment in its key order (kind, ruleset, lesion, input, how it was read, value, possible). */
+function inputEntry(ruleset: string, lesion: number | undefined, input: string, { state, trace }: Read): InputTrace {
+  const entry = { kind: 'input', ruleset } as InputTrace;
+  if (lesion !== undefined) entry.lesion = lesion;
+  entry.input = input;
+  Object.assign(entry, trace);
+  entry.value = state.present ? state.value : null;
+  if (!state.present && state.domain) entry.possible = state.domain;
+  return entry;
+}
 
 interface Read {
   state: FactState;

@@ -41,14 +41,29 @@ export function ruleTrace(
   outcome: Pick<RuleTrace, 'fired' | 'conditions'> & Partial<Pick<RuleTrace, 'possible' | 'missing'>>,
 ): RuleTrace {
   const { head, effect, tail } = staticParts(context, alternative);
-  // Built by assignment, in the entry's key order (head, outcome, tail), without temporary objects.
-  const entry = { ...head } as RuleTrace;
+  // Built by assignment, in the entry's key order (head, outcome, tail): a spread of the head, whose
+  // shape differs by kind of part, went through the engine's slowest object-copy path.
+  const entry = { kind: 'rule', ruleset: head.ruleset } as RuleTrace;
+  if (head.lesion !== undefined) entry.lesion = head.lesion;
+  entry.rule = head.rule;
+  entry.part = head.part;
+  if (head.score !== undefined) entry.score = head.score;
+  if (head.component !== undefined) entry.component = head.component;
+  if (head.classification !== undefined) entry.classification = head.classification;
+  if (head.recommendation !== undefined) entry.recommendation = head.recommendation;
+  entry.alternative = head.alternative;
+  if (head.value !== undefined) entry.value = head.value;
   entry.fired = outcome.fired;
   if (outcome.possible !== undefined) entry.possible = outcome.possible;
   if (outcome.missing?.length) entry.missing = outcome.missing;
   entry.conditions = outcome.conditions;
   if (outcome.fired === true) entry.effect = effect;
-  return Object.assign(entry, tail);
+  if (tail.points !== undefined) entry.points = tail.points;
+  entry.reference = tail.reference;
+  if (tail.unconfirmed) entry.unconfirmed = tail.unconfirmed;
+  if (tail.overridden) entry.overridden = tail.overridden;
+  if (tail.added) entry.added = tail.added;
+  return entry;
 }
 
 type Head = Pick<RuleTrace, 'kind' | 'ruleset' | 'lesion' | 'rule' | 'part' | 'score' | 'component' | 'classification' | 'recommendation' | 'alternative' | 'value'>;
@@ -64,8 +79,8 @@ interface StaticParts {
  * trace is output, never changed after it is built.
  */
 function staticParts(context: RuleContext, alternative: PartAlternative): StaticParts {
-  const byLesion = staticCache.get(alternative) ?? [];
-  staticCache.set(alternative, byLesion);
+  let byLesion = staticCache.get(alternative);
+  if (!byLesion) staticCache.set(alternative, (byLesion = []));
   const slot = (context.lesion ?? -1) + 1;
   const cached = byLesion[slot];
   if (cached) return cached;
