@@ -41,7 +41,8 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
   const parts = partsByKind(ruleset);
   const exports: Exports = new Map();
   const missingByInput = new Map<string, Set<string>>();
-  const collect = (evaluations: PartEvaluation[], prefix: string): string[] => {
+  // `qualified`: a subscore's components, named score.component in the missing-input notes.
+  const collect = (evaluations: PartEvaluation[], qualified: boolean): string[] => {
     const missing: string[] = [];
     for (const e of evaluations) {
       for (const rule of e.rules) trace.push(rule);
@@ -49,7 +50,10 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
       if (e.status !== 'undetermined') continue;
       for (const input of e.missing) {
         if (!missing.includes(input)) missing.push(input);
-        missingByInput.set(input, (missingByInput.get(input) ?? new Set()).add(prefix + e.part.id));
+        const affected = qualified ? qualifiedId(e.part) : e.part.id;
+        const parts = missingByInput.get(input);
+        if (parts) parts.add(affected);
+        else missingByInput.set(input, new Set([affected]));
       }
     }
     return missing;
@@ -60,7 +64,7 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
   for (const score of ruleset.scores) {
     const evaluated = yield* evaluateParts(ruleset, parts.components.get(score.id) ?? [], facts, lesion, options);
     const isPrimary = score.id === document.id;
-    const missing = collect(evaluated.parts, isPrimary ? '' : `${score.id}.`);
+    const missing = collect(evaluated.parts, !isPrimary);
     const total = evaluateTotal(ruleset, score, evaluated, lesion);
     trace.push(...total.trace);
     warnings.push(...total.warnings);
@@ -88,7 +92,7 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
       [evaluation] = (yield* evaluateParts(ruleset, [part], facts, lesion, options)).parts;
     }
     if (!evaluation) continue;
-    collect([evaluation], '');
+    collect([evaluation], false);
     classifications[part.id] = classificationResult(evaluation);
     const state: FactState = evaluation.value !== null ? { present: true, value: evaluation.value } : { present: false, because: evaluation.missing, domain: [...new Set(evaluation.possible.map((a) => a.value))] };
     facts.set(part.id, state);
@@ -96,7 +100,7 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
   }
 
   const recommendations = (yield* evaluateParts(ruleset, parts.recommendations, facts, lesion, options)).parts;
-  collect(recommendations, '');
+  collect(recommendations, false);
 
   // By assignment, in the order the keys have always had: label, the score's keys (missing among them), subscores.
   const label = document.score?.label ?? document.title;
@@ -118,9 +122,24 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
   for (const input of missingByInput.keys()) missingInputs.add(input);
   result.missing = [...missingInputs];
 
-  const missing = [...missingByInput].map(([input, affects]) => ({ ruleset: document.id, ...lesionField(lesion), input, affects: [...affects] }));
+  const missing: MissingInput[] = [];
+  for (const [input, affects] of missingByInput) {
+    const note = { ruleset: document.id } as MissingInput;
+    if (lesion !== undefined) note.lesion = lesion;
+    note.input = input;
+    note.affects = [...affects];
+    missing.push(note);
+  }
   return { result, exports, trace: level === 'full' ? trace : trace.filter((entry) => keepsEntry(level, entry)), missing, warnings };
 }
+
+/** A subscore's component as the missing-input notes name it, `score.component`; built once per part. */
+function qualifiedId(part: Part): string {
+  let id = qualifiedIds.get(part);
+  if (id === undefined) qualifiedIds.set(part, (id = `${part.group}.${part.id}`));
+  return id;
+}
+const qualifiedIds = new WeakMap<Part, string>();
 
 /** A rule set's parts by kind (components by score), selected once per rule set rather than once per patient. */
 interface PartsByKind {

@@ -55,6 +55,8 @@ export function rulesOf(parts: readonly Part[]): RuleToRun[] {
  */
 export function compiledTests(parts: readonly Part[], evaluator: Evaluator): Test[] | undefined {
   if (evaluator !== 'compiled') return undefined;
+  // Most groups are one part: its own (read-only) list, not a copy.
+  if (parts.length === 1) return compiledPart(parts[0] as Part)?.tests;
   const tests: Test[] = [];
   for (const part of parts) {
     const compiled = compiledPart(part);
