@@ -41,6 +41,9 @@ export function inProcessEvaluator(spec: JobSpec, rulesets: readonly LoadedRuleS
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
+/** Reached the same way from src/batch/, dist/batch/ and the bundled CLI in dist/cli/ (scripts/bundle-cli.mjs). */
+const WORKER_MODULE = new URL('../batch/evaluate-worker.js', import.meta.url);
+
 interface Pending {
   resolve: (outcomes: RowOutcome[]) => void;
   reject: (err: Error) => void;
@@ -50,7 +53,7 @@ interface Pending {
 export async function startWorkerPool(size: number, spec: JobSpec, rulesets: readonly LoadedRuleSet[]): Promise<RowEvaluator> {
   const data: WorkerData = { spec, rulesets: rulesets.map(checkedRuleSet) };
   const workers = Array.from({ length: size }, () => {
-    const worker = new Worker(new URL('./evaluate-worker.js', import.meta.url), { workerData: data, resourceLimits: WORKER_LIMITS });
+    const worker = new Worker(WORKER_MODULE, { workerData: data, resourceLimits: WORKER_LIMITS });
     return { worker, pending: new Map<number, Pending>() };
   });
   let seq = 0;
