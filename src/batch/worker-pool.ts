@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { checkedRuleSet, type CheckedRuleSet } from '../ruleset/trusted-ruleset.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { buildRowJob, evaluateRow, type JobSpec, type RowOutcome } from './evaluate-row.js';
+import { unpackOutcomes, type PackedOutcomes } from './outcome-bytes.js';
 import type { BatchRow } from './row-source.js';
 
 /** Evaluates a chunk of rows, in a worker or in this thread; outcomes in the chunk's order. */
@@ -19,7 +20,7 @@ export interface WorkerTask {
   seq: number;
   rows: BatchRow[];
 }
-export type WorkerReply = { kind: 'ready' } | { kind: 'done'; seq: number; outcomes: RowOutcome[] } | { kind: 'failed'; seq?: number; message: string };
+export type WorkerReply = { kind: 'ready' } | ({ kind: 'done'; seq: number } & PackedOutcomes) | { kind: 'failed'; seq?: number; message: string };
 
 /** --workers 1: no threads, no copying. */
 export function inProcessEvaluator(spec: JobSpec, rulesets: readonly LoadedRuleSet[]): RowEvaluator {
@@ -69,7 +70,7 @@ export async function startWorkerPool(size: number, spec: JobSpec, rulesets: rea
           if (reply.kind === 'ready') return resolve();
           const waiting = reply.seq === undefined ? undefined : pending.get(reply.seq);
           if (reply.seq !== undefined) pending.delete(reply.seq);
-          if (reply.kind === 'done') waiting?.resolve(reply.outcomes);
+          if (reply.kind === 'done') waiting?.resolve(unpackOutcomes(reply));
           else if (waiting) waiting.reject(new Error(reply.message));
           else fail(new Error(reply.message));
         });
