@@ -36,11 +36,18 @@ export function inProcessEvaluator(spec: JobSpec, rulesets: readonly LoadedRuleS
 }
 
 /**
- * A smaller young generation than V8's default: evaluation makes much short-lived garbage, and with the
- * default each worker's nursery grew to tens of MB. Measured on 1,500 patients with 2 workers, peak RSS
- * 444 MB by default and 363-405 MB with 12-24 MB, at no visible cost in speed.
+ * Each worker's heap. A smaller young generation than V8's default: evaluation makes much short-lived
+ * garbage, and with the default each worker's nursery grew to tens of MB (1,500 patients, 2 workers: peak
+ * RSS 444 MB by default, 363-405 MB with 12-24 MB, at no visible cost in speed).
+ *
+ * The old generation's cap is not expected to bind: a worker holds about 25 MB after a full collection
+ * (its modules, the rule sets, one chunk), and under 300 MB on 16 patients of 33 lesions with nothing
+ * known at --trace full. But V8 scales how far it lets a heap grow between full collections with the
+ * cap (MaxGrowingFactor in v8/src/heap/heap-controller.cc): up to 4x the live size under Node's default
+ * of several GB, about 1.6x under 1 GB. 20,000 patients, --trace rules, 2 workers: peak RSS 302-316 MB
+ * without the cap, 266 MB with it (263 MB with 512 MB).
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 1024 };
 
 /** Reached the same way from src/batch/, dist/batch/ and the bundled CLI in dist/cli/ (scripts/bundle-cli.mjs). */
 const WORKER_MODULE = new URL('../batch/evaluate-worker.js', import.meta.url);
