@@ -26,19 +26,18 @@ const profileOption = () => new Option('--profile <files...>', "apply an institu
 const recordOption = () => new Option('--record <log>', 'append a hash-chained decision record per evaluated patient to this JSON Lines audit log');
 const hashIdsOption = () => new Option('--hash-ids', 'in the decision records, store a sha256 of each id instead of the id');
 const rulesetOption = () => new Option('--ruleset <picks...>', 'evaluate this version of a rule set: id@version or id@sha256:<hash prefix> (default: the newest)');
+/** What the commands that evaluate patients (evaluate, batch) share, after their own options. */
+const withEvaluationOptions = (command: Command, trace: TraceLevel): Command =>
+  command.addOption(rulesOption()).addOption(rulesetOption()).addOption(profileOption()).addOption(traceOption(trace)).addOption(recordOption()).addOption(hashIdsOption());
 
-program
-  .command('evaluate')
-  .description('evaluate one patient file (JSON or YAML) against the rule sets')
-  .argument('<patient>', 'patient file, JSON or YAML')
-  .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-  .addOption(rulesOption())
-  .addOption(rulesetOption())
-  .addOption(profileOption())
-  .addOption(traceOption('full'))
-  .addOption(recordOption())
-  .addOption(hashIdsOption())
-  .action(async (file: string, options: EvaluateOptions) => (await import('./evaluate.js')).evaluateCommand(file, options));
+withEvaluationOptions(
+  program
+    .command('evaluate')
+    .description('evaluate one patient file (JSON or YAML) against the rule sets')
+    .argument('<patient>', 'patient file, JSON or YAML')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text')),
+  'full',
+).action(async (file: string, options: EvaluateOptions) => (await import('./evaluate.js')).evaluateCommand(file, options));
 
 program
   .command('validate')
@@ -47,26 +46,22 @@ program
   .addOption(profileOption())
   .action(async (paths: string[], options: { profile?: string[] }) => (await import('./validate.js')).validateCommand(paths, options));
 
-program
-  .command('batch')
-  .description('evaluate a cohort, one patient per NDJSON line or CSV row; one result per patient, in input order')
-  .argument('<input>', 'NDJSON (one patient per line) or CSV (one patient per row, columns as in the README) file')
-  .option('-o, --output <file>', 'write results here instead of standard output')
-  .addOption(new Option('--input-format <format>', 'input format (default: csv for *.csv, else ndjson)').choices([...INPUT_FORMATS]))
-  .addOption(new Option('--output-format <format>', 'output format: one JSON result per line, or one CSV row per patient').choices([...OUTPUT_FORMATS]).default('ndjson'))
-  .option('--lesion-columns <n>', 'CSV output: lesion column groups (default: those of the CSV input, else 4)')
-  .option('--workers <n>', 'worker threads (default: the available cores; 1 evaluates in this thread)')
-  .option('--shard <i/n>', 'evaluate only rows whose index (from 0) mod n is i-1, so n runs together cover the input')
-  .option('--progress', 'show a progress bar on standard error (default: when it is a terminal)')
-  .option('--no-progress', 'never show the progress bar')
-  .option('--summary <file>', 'also write the end-of-run summary as JSON to this file')
-  .addOption(rulesOption())
-  .addOption(rulesetOption())
-  .addOption(profileOption())
-  .addOption(traceOption('rules'))
-  .addOption(recordOption())
-  .addOption(hashIdsOption())
-  .action(async (file: string, options: BatchOptions) => (await import('./batch.js')).batchCommand(file, options));
+withEvaluationOptions(
+  program
+    .command('batch')
+    .description('evaluate a cohort, one patient per NDJSON line or CSV row; one result per patient, in input order')
+    .argument('<input>', 'NDJSON (one patient per line) or CSV (one patient per row, columns as in the README) file')
+    .option('-o, --output <file>', 'write results here instead of standard output')
+    .addOption(new Option('--input-format <format>', 'input format (default: csv for *.csv, else ndjson)').choices([...INPUT_FORMATS]))
+    .addOption(new Option('--output-format <format>', 'output format: one JSON result per line, or one CSV row per patient').choices([...OUTPUT_FORMATS]).default('ndjson'))
+    .option('--lesion-columns <n>', 'CSV output: lesion column groups (default: those of the CSV input, else 4)')
+    .option('--workers <n>', 'worker threads (default: the available cores; 1 evaluates in this thread)')
+    .option('--shard <i/n>', 'evaluate only rows whose index (from 0) mod n is i-1, so n runs together cover the input')
+    .option('--progress', 'show a progress bar on standard error (default: when it is a terminal)')
+    .option('--no-progress', 'never show the progress bar')
+    .option('--summary <file>', 'also write the end-of-run summary as JSON to this file'),
+  'rules',
+).action(async (file: string, options: BatchOptions) => (await import('./batch.js')).batchCommand(file, options));
 
 program
   .command('test')
