@@ -31,7 +31,8 @@ export interface RowJob {
 /** A row evaluated: its output text, or the patient and evaluation still to be recorded and formatted. */
 export interface RowOutcome {
   line: number;
-  text?: string;
+  /** A string where it was made; bytes once a worker has handed it to the main thread (outcome-bytes.ts). */
+  text?: string | Uint8Array;
   problems?: Problem[];
   tally: Tally;
   patient?: Patient;

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { trustedRuleSet } from '../ruleset/trusted-ruleset.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { buildRowJob, evaluateRow, type RowOutcome } from './evaluate-row.js';
+import { packOutcomes } from './outcome-bytes.js';
 import type { WorkerData, WorkerReply, WorkerTask } from './worker-pool.js';
 
 const data = workerData as WorkerData;
@@ -22,7 +23,8 @@ if (rulesets.some((r) => r === undefined)) {
     try {
       const outcomes: RowOutcome[] = [];
       for (const row of task.rows) outcomes.push(await evaluateRow(row, job));
-      post({ kind: 'done', seq: task.seq, outcomes });
+      const packed = packOutcomes(outcomes);
+      port.postMessage({ kind: 'done', seq: task.seq, ...packed } satisfies WorkerReply, [packed.texts.buffer]);
     } catch (err) {
       post({ kind: 'failed', seq: task.seq, message: (err as Error)?.message ?? String(err) });
     }
