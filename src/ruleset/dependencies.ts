@@ -25,7 +25,9 @@ export function orderByRequires(rulesets: readonly LoadedRuleSet[]): { ordered: 
     state.set(id, 'done');
     ordered.push(ruleset);
   };
-  for (const ruleset of [...rulesets].sort((a, b) => a.document.id.localeCompare(b.document.id))) visit(ruleset, []);
+  // Ids match ^[a-z][a-z0-9-]*$ (the rule-set schema), where code-unit order is localeCompare's order;
+  // the first localeCompare call loads ICU's collator, about 10 ms of a one-patient evaluate.
+  for (const ruleset of [...rulesets].sort((a, b) => (a.document.id < b.document.id ? -1 : a.document.id > b.document.id ? 1 : 0))) visit(ruleset, []);
   return { ordered, cycles };
 }
 
