@@ -58,6 +58,24 @@ describe('spinemets watch', () => {
     expect(reloaded).toMatch(/FAIL sins: Top of the potentially unstable band/);
   });
 
+  it('starts on broken rules: shows their problems with line:column and starts for real once they are fixed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-watch-'));
+    cpSync(SINS_DIR, join(dir, 'sins'), { recursive: true });
+    const file = join(dir, 'sins', 'sins.yaml');
+    const good = readFileSync(file, 'utf8');
+    const broken = good.replace('  - category: unstable', '  - category: [unstable');
+    writeFileSync(file, broken);
+
+    running = startWatch([dir, '--debounce', '50']);
+    const waiting = await running.waitFor(/do not load yet; watching for a fix/);
+    const { line } = positionOf(broken, '[unstable');
+    expect(waiting).toMatch(new RegExp(`sins\\.yaml:(${line}|${line + 1}):\\d+ YAML_SYNTAX`));
+
+    const mark = running.length();
+    writeFileSync(file, good);
+    expect(await running.waitFor(/cases: 45 passed, 0 failed/, mark)).toMatch(/watching .* \(generation 1, 1 rule sets\)/);
+  });
+
   it('re-runs a test-case file when it is saved, without reloading the rules', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-watch-'));
     cpSync(SINS_DIR, join(dir, 'sins'), { recursive: true });

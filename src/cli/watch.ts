@@ -8,9 +8,8 @@ import { loadPatientFile } from '../patient/load-patient.js';
 import { formatProblems } from '../problems/format.js';
 import { ProblemsError, sortProblems, type Problem } from '../problems/problem.js';
 import { requiredBy } from '../ruleset/dependencies.js';
-import { LiveRuleSets, type RuleSetsSnapshot } from '../ruleset/live-rule-sets.js';
-import { BUNDLED_RULES_DIR } from '../ruleset/load-rulesets.js';
-import { EXIT, Exit } from './exit-codes.js';
+import { LiveRuleSets, type LiveRuleSetsOptions, type RuleSetsSnapshot } from '../ruleset/live-rule-sets.js';
+import { BUNDLED_RULES_DIR, isRuleSetFile } from '../ruleset/load-rulesets.js';
 import { formatCaseResult, formatTally } from './format-cases.js';
 
 export interface WatchOptions {
@@ -32,14 +31,7 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
   const out = (text: string): void => void process.stdout.write(text);
   const stamp = (): string => new Date().toISOString().slice(11, 19);
 
-  let live: LiveRuleSets;
-  try {
-    live = await LiveRuleSets.start({ paths: roots, library: [BUNDLED_RULES_DIR], profiles, debounceMs });
-  } catch (err) {
-    if (!(err instanceof ProblemsError)) throw err;
-    out(formatProblems(err.problems) + '\nthe rule sets do not load; fix them and start watch again\n');
-    throw new Exit(EXIT.rules);
-  }
+  const live = await firstLoad({ paths: roots, library: [BUNDLED_RULES_DIR], profiles, debounceMs }, out, stamp);
   let lastResult: OutputValue[] | undefined;
   let previous = live.current();
 
@@ -143,3 +135,36 @@ function changedRuleSets(before: RuleSetsSnapshot, after: RuleSetsSnapshot): Set
 
 const label = (v: { output: string; lesion?: number }): string => `${v.output}${v.lesion !== undefined ? `[lesion ${v.lesion + 1}]` : ''}:`;
 const shortName = (file: string): string => file.replace(`${process.cwd()}/`, '');
+
+/**
+ * The rule sets as watch starts on them; when they do not load, their problems are shown and every save
+ * is tried again until they do, as after any broken save (there is just no last good version yet).
+ */
+async function firstLoad(options: LiveRuleSetsOptions, out: (text: string) => void, stamp: () => string): Promise<LiveRuleSets> {
+  const attempt = async (): Promise<LiveRuleSets | undefined> => {
+    try {
+      return await LiveRuleSets.start(options);
+    } catch (err) {
+      if (!(err instanceof ProblemsError)) throw err;
+      out(`${formatProblems(err.problems)}\n${stamp()} the rule sets do not load yet; watching for a fix\n`);
+      return undefined;
+    }
+  };
+  const watcher = watchFiles([...options.paths, ...(options.profiles ?? [])], {
+    ignoreInitial: true,
+    ignored: (path, stats) => stats?.isFile() === true && !isRuleSetFile(path),
+  });
+  await new Promise<void>((ready) => watcher.once('ready', ready));
+  try {
+    let live = await attempt();
+    while (!live) {
+      await new Promise<void>((saved) => watcher.once('all', () => saved()));
+      // Let an editor's burst of events for one save settle before loading.
+      await new Promise((settle) => setTimeout(settle, options.debounceMs ?? 50));
+      live = await attempt();
+    }
+    return live;
+  } finally {
+    await watcher.close();
+  }
+}
