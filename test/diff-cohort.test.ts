@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateCohort, type Patient } from '../bench/cohort.js';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
-import { read, SINS_FILE } from './support/mutate.js';
+import { positionOf, read, SINS_FILE } from './support/mutate.js';
+import { EXIT } from '../src/cli/exit-codes.js';
 import { runCli } from './support/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spinemets-diff-'));
@@ -103,6 +104,17 @@ describe('spinemets diff --cohort: which patients a change affects, and no other
       expect.objectContaining({ path: 'score.bands[unstable].min', before: 13, after: 12 }),
     ]);
     expect(byVersion.cohort.changed.map((p) => p.id)).toEqual(byProfile.cohort.changed.map((p) => p.id));
+  });
+
+  it('checks a local rule-set edit against the rule sets that read it: NOMS reading a SINS output the edit removed', () => {
+    const local = join(dir, 'sins-no-score.yaml');
+    const text = read(SINS_FILE);
+    writeFileSync(local, text.replace('  - name: score\n    description: SINS total 0-18, or null when a component is missing and the total is a range.\n', ''));
+    const { code, stderr } = runCli(['diff', 'sins', local, '--cohort', COHORT]);
+    expect(code).toBe(EXIT.rules);
+    const noms = read(new URL('../rules/noms/noms.yaml', import.meta.url).pathname);
+    const { line } = positionOf(noms, 'output: score }');
+    expect(stderr).toMatch(new RegExp(`noms\\.yaml:${line}:\\d+ UNKNOWN_OUTPUT`));
   });
 
   it('reports nothing when both sides are the same', () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Problem } from '../problems/problem.js';
+import { checkLinks } from '../ruleset/check-links.js';
 import { loadRuleSetFile } from '../ruleset/load-ruleset.js';
 import { loadRuleSets } from '../ruleset/load-rulesets.js';
 import { parsePick } from '../ruleset/select-versions.js';
@@ -36,5 +37,7 @@ export async function loadDiffSide(spec: string, paths: readonly string[], libra
   const replacement = local.ruleset;
   if (!replacement) return { spec, rulesets: [], problems: [...installed.problems, ...local.problems] };
   const others = installed.rulesets.filter((r) => r.document.id !== replacement.document.id);
-  return { spec, rulesets: [...others, replacement], problems: installed.problems };
+  const rulesets = [...others, replacement];
+  // The edit must still fit the rule sets around it: an output another one reads, what it requires.
+  return { spec, rulesets, problems: [...installed.problems, ...checkLinks(rulesets).problems] };
 }
