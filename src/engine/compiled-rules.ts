@@ -7,10 +7,11 @@ import type { EvaluatedNode, RuleOutcome, RuleToRun } from './run-rules.js';
  * A synchronous evaluator of the json-rules-engine condition format, built once per condition from
  * closures (no eval of rule-file text). It reproduces json-rules-engine 7's semantics for the plain
  * operators — a fact validator before numeric comparisons, every child of all/any evaluated, `not`
- * negating — and leaves the same result objects (factResult, result) that the trace is built from.
- * json-rules-engine stays the reference: test/compiled-evaluator.test.ts and bench/differential.ts
- * compare whole evaluations. A construct it does not implement (a `path`, a decorated operator) makes
- * it return undefined, so the caller falls back to json-rules-engine.
+ * negating. The engine runs each condition's `test` and builds the trace with its `conditionTracer`;
+ * `compileRules` leaves json-rules-engine's result objects (factResult, result) for callers of
+ * `ruleRunner` that want them. json-rules-engine stays the reference: test/compiled-evaluator.test.ts
+ * and bench/differential.ts compare whole evaluations. A construct it does not implement (a `path`, a
+ * decorated operator) makes it return undefined, so the caller falls back to json-rules-engine.
  */
 export function compileRules(rules: readonly RuleToRun[]): ((facts: Record<string, Scalar>) => Map<string, RuleOutcome>) | undefined {
   const compiled: Array<{ name: string; evaluate: Evaluate }> = [];

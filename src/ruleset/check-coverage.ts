@@ -1,4 +1,5 @@
-import { ruleRunner } from '../engine/run-rules.js';
+import { runParts } from '../engine/part-runs.js';
+import { DEFAULT_EVALUATOR } from '../engine/run-rules.js';
 import { scenarios } from '../engine/scenarios.js';
 import { imageOf } from '../engine/derive.js';
 import type { Problem } from '../problems/problem.js';
@@ -34,10 +35,11 @@ export async function checkCoverage(ruleset: Omit<LoadedRuleSet, 'sha256'>, sour
     const reached = new Set<string>();
     let gap: Record<string, Scalar> | undefined;
     let overlap: { assignment: Record<string, Scalar>; ids: string[] } | undefined;
-    const run = ruleRunner(part.alternatives.map((a) => ({ name: a.id, when: a.when })));
     for (const assignment of assignments) {
-      const outcomes = await run(assignment);
-      const fired = part.alternatives.filter((a) => outcomes.get(a.id)?.fired).map((a) => a.id);
+      // Only which alternatives fire matters here: compiled tests, json-rules-engine only where they fall back.
+      const running = runParts([part], assignment, DEFAULT_EVALUATOR);
+      const [run] = running instanceof Promise ? await running : running;
+      const fired = part.alternatives.filter((_, i) => run?.fired[i]).map((a) => a.id);
       fired.forEach((id) => reached.add(id));
       if (fired.length === 0) gap ??= assignment;
       if (fired.length > 1) overlap ??= { assignment, ids: fired };
