@@ -2,10 +2,11 @@ import type { Part, PartAlternative } from '../ruleset/parts.js';
 import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
 import type { FactStates } from './fact-state.js';
 import { missingValues, type MissingValues } from './missing-values.js';
-import { determined, partWarning, pointsOf, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
+import { determined, freezeEvaluation, partWarning, pointsOf, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
 import type { Test } from './compiled-rules.js';
 import { compiledTests, rulesOf, runParts, type PartRun } from './part-runs.js';
 import { ruleTrace, type RuleContext } from './rule-trace.js';
+import { GROUP_SEPARATOR, Remembered, SEPARATOR, serial, valueKey } from './remembered.js';
 import { ruleRunner, type Evaluator } from './run-rules.js';
 import { eachScenario, MAX_SCENARIOS, scenarioCount } from './scenarios.js';
 import { settled, type Steps } from './steps.js';
@@ -38,16 +39,17 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
   const explorable = scenarioCount(unknowns.variables) <= MAX_SCENARIOS;
 
   const tests = explorable ? compiledTests(parts, options.evaluator) : undefined;
-  // Compiled runs are remembered: what fires over every combination depends only on the values below.
-  const memo = tests ? explorations(ruleset) : undefined;
-  const key = memo ? explorationKey(ruleset, parts, unknowns, facts.values) : '';
-  let exploration = memo?.get(key);
+  const becauseOf = group.map((c) => missingInputs(missingOf.get(c.part.id) ?? [], facts));
+  // Compiled runs are remembered: what fires over every combination depends only on the values in the
+  // exploration's key; the group's evaluations, on those and on the lesion, the level and what is missing.
+  const key = tests ? explorationKey(ruleset, parts, unknowns, facts.values) : undefined;
+  const outcomeKey = key === undefined ? undefined : groupKey(key, group[0]?.lesion, options.trace, becauseOf);
+  const remembered = outcomeKey === undefined ? undefined : groupOutcomes.get(ruleset, outcomeKey);
+  if (remembered) return remembered;
+  let exploration = key === undefined ? undefined : explorations.get(ruleset, key);
   if (!exploration) {
     exploration = yield* explore(parts, facts.values, unknowns, explorable, tests);
-    if (memo) {
-      if (memo.size >= MAX_REMEMBERED) memo.clear();
-      memo.set(key, exploration);
-    }
+    if (key !== undefined) explorations.set(ruleset, key, exploration);
   }
   const { tallies, sums, consistent } = exploration;
 
@@ -60,7 +62,7 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
     const context = group[g] as RuleContext;
     const { part } = context;
     const tally = tallies[g] as Tally;
-    const because = missingInputs(missingOf.get(part.id) ?? [], facts);
+    const because = becauseOf[g] as string[];
     const possible = part.alternatives.filter((_, i) => tally.fired[i]);
     const sameAlternative = tally.single && possible.length === 1;
     const decided = tally.single && tally.outcomes.size === 1 && (part.kind !== 'component' || sameAlternative);
@@ -93,7 +95,20 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
   }
   // Shared unknowns tie the group's parts together: their sums, not their separate ranges, add up.
   const pointSets = consistent ? [sums] : evaluations.map((p) => p.possiblePoints);
-  return { parts: evaluations, pointSets };
+  const outcome = { parts: evaluations, pointSets };
+  if (outcomeKey === undefined) return outcome;
+  evaluations.forEach(freezeEvaluation);
+  return groupOutcomes.set(ruleset, outcomeKey, Object.freeze(outcome));
+}
+
+const explorations = new Remembered<Exploration>();
+const groupOutcomes = new Remembered<PartsEvaluation>();
+
+/** An exploration's key, then the lesion, the trace level and each part's missing inputs. */
+function groupKey(explorationKey: string, lesion: number | undefined, level: TraceLevel, becauseOf: readonly string[][]): string {
+  let key = `${explorationKey}${GROUP_SEPARATOR}${lesion ?? ''}${SEPARATOR}${level}`;
+  for (const because of becauseOf) key += GROUP_SEPARATOR + because.join(SEPARATOR);
+  return key;
 }
 
 /** What a group's alternatives did over every combination: read-only once built (it may be remembered). */
@@ -161,24 +176,6 @@ function* explore(parts: readonly Part[], known: Readonly<Record<string, Scalar>
   return { tallies, sums: [...sums].sort((a, b) => a - b), consistent: explorable && consistent };
 }
 
-/** Remembered explorations per rule set; cleared when full, so memory stays flat over any cohort. */
-const MAX_REMEMBERED = 4096;
-const remembered = new WeakMap<LoadedRuleSet, Map<string, Exploration>>();
-function explorations(ruleset: LoadedRuleSet): Map<string, Exploration> {
-  let memo = remembered.get(ruleset);
-  if (!memo) remembered.set(ruleset, (memo = new Map()));
-  return memo;
-}
-
-/** A number per part (ids may repeat across a rule set's scores). */
-function serial(part: Part): number {
-  let n = serials.get(part);
-  if (n === undefined) serials.set(part, (n = nextSerial++));
-  return n;
-}
-const serials = new WeakMap<Part, number>();
-let nextSerial = 0;
-
 /**
  * Everything an exploration depends on: the parts, then the value of each fact they test in order (a
  * missing one as `?`, which also fixes which facts are missing), then each unknown's candidate values.
@@ -197,14 +194,6 @@ function explorationKey(ruleset: LoadedRuleSet, parts: readonly Part[], unknowns
     else for (const value of values) key += valueKey(value) + SEPARATOR;
   }
   return key;
-}
-
-// Control characters no rule-set or patient value contains, so no two different explorations share a key.
-const SEPARATOR = '\u001f';
-const GROUP_SEPARATOR = '\u001e';
-
-function valueKey(value: Scalar | undefined): string {
-  return value === undefined ? '?' : typeof value === 'string' ? value : typeof value === 'number' ? `#${value}` : value ? '#t' : '#f';
 }
 
 /** The inputs behind missing facts: a missing derived or upstream fact names what it was missing. */

@@ -1,0 +1,82 @@
+import type { Part } from '../ruleset/parts.js';
+import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
+
+/**
+ * What the compiled engine remembers between patients: results that depend only on a rule set and on
+ * a few values named in their key. A part tests one to four facts over small domains, so across a
+ * cohort the same few keys come back again and again. json-rules-engine, the reference, never reads
+ * these, so the differential test checks every remembered answer against one worked out afresh.
+ */
+export class Remembered<V> {
+  readonly #byRuleSet = new WeakMap<LoadedRuleSet, Map<string, V>>();
+
+  get(ruleset: LoadedRuleSet, key: string): V | undefined {
+    return this.#byRuleSet.get(ruleset)?.get(key);
+  }
+
+  /** Keeps `value` under `key`; cleared when full, so memory stays flat over any cohort. */
+  set(ruleset: LoadedRuleSet, key: string, value: V): V {
+    let memo = this.#byRuleSet.get(ruleset);
+    if (!memo) this.#byRuleSet.set(ruleset, (memo = new Map()));
+    if (memo.size >= MAX_REMEMBERED) memo.clear();
+    memo.set(key, value);
+    return value;
+  }
+}
+
+const MAX_REMEMBERED = 4096;
+
+/**
+ * Remembered answers of one owner (a part on a lesion of a rule set: its context) under the values of
+ * the facts it reads, as nested maps keyed by the values themselves: a lookup builds and hashes no key
+ * string (on a cohort, that hashing was a tenth of the engine's time). `slot` tells apart the answers
+ * that differ by trace level. An owner is always asked with the same names (its part's facts).
+ */
+export class RememberedByValues<V> {
+  readonly #tables = new WeakMap<object, Array<{ root: Map<unknown, unknown>; size: number }>>();
+
+  get(owner: object, slot: number, names: readonly string[], values: Readonly<Record<string, unknown>>): V | undefined {
+    let node = this.#tables.get(owner)?.[slot]?.root;
+    const last = names.length - 1;
+    for (let i = 0; i < last && node; i++) node = node.get(values[names[i] as string]) as Map<unknown, unknown> | undefined;
+    return node?.get(last < 0 ? NO_FACTS : values[names[last] as string]) as V | undefined;
+  }
+
+  set(owner: object, slot: number, names: readonly string[], values: Readonly<Record<string, unknown>>, value: V): V {
+    let tables = this.#tables.get(owner);
+    if (!tables) this.#tables.set(owner, (tables = []));
+    let table = tables[slot];
+    if (!table || table.size >= MAX_REMEMBERED) tables[slot] = table = { root: new Map(), size: 0 };
+    let node = table.root;
+    const last = names.length - 1;
+    for (let i = 0; i < last; i++) {
+      const at = values[names[i] as string];
+      let next = node.get(at) as Map<unknown, unknown> | undefined;
+      if (!next) node.set(at, (next = new Map()));
+      node = next;
+    }
+    node.set(last < 0 ? NO_FACTS : values[names[last] as string], value);
+    table.size += 1;
+    return value;
+  }
+}
+/** The one key of an owner that reads no facts. */
+const NO_FACTS = Symbol('no facts');
+
+/** A number per part (ids may repeat across a rule set's scores): keys name parts by it. */
+export function serial(part: Part): number {
+  let n = serials.get(part);
+  if (n === undefined) serials.set(part, (n = nextSerial++));
+  return n;
+}
+const serials = new WeakMap<Part, number>();
+let nextSerial = 0;
+
+// Control characters no rule-set or patient value contains, so no two different answers share a key.
+export const SEPARATOR = '\u001f';
+export const GROUP_SEPARATOR = '\u001e';
+
+/** A fact's value in a key: a missing one as `?`; numbers and booleans marked so `"1"` and `1` differ. */
+export function valueKey(value: Scalar | undefined): string {
+  return value === undefined ? '?' : typeof value === 'string' ? value : typeof value === 'number' ? `#${value}` : value ? '#t' : '#f';
+}
