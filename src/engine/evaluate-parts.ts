@@ -5,7 +5,7 @@ import type { FactStates } from './fact-state.js';
 import { missingValues } from './missing-values.js';
 import { conflict, determined, freezeEvaluation, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
 import { runParts, type PartRun } from './part-runs.js';
-import { RememberedByValues } from './remembered.js';
+import { RememberedByValues, remembers } from './remembered.js';
 import { ruleContext, ruleTrace, type RuleContext } from './rule-trace.js';
 import { DEFAULT_EVALUATOR, type Evaluator } from './run-rules.js';
 import type { Steps } from './steps.js';
@@ -36,9 +36,8 @@ export function* evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part[], f
   for (const part of parts) (allPresent(part.facts, facts.values) ? decided : open).push(part);
 
   const pointSets: number[][] = [];
-  // A decided part's evaluation depends only on the values it tests, the lesion and the level: with
-  // compiled rules it is remembered (json-rules-engine, the reference, decides afresh every time).
-  const remember = resolved.evaluator === 'compiled';
+  // A decided part's evaluation depends only on the values it tests, the lesion and the level.
+  const remember = remembers(resolved.evaluator, resolved.trace);
   const slot = TRACE_LEVELS.indexOf(resolved.trace);
   const evaluations: Array<PartEvaluation | undefined> = remember ? decided.map((part) => decisions.get(context(part), slot, part.facts, facts.values)) : [];
   const toRun = remember ? decided.filter((_, i) => evaluations[i] === undefined) : decided;

@@ -6,11 +6,11 @@ import { determined, freezeEvaluation, partWarning, pointsOf, type PartEvaluatio
 import type { Test } from './compiled-rules.js';
 import { compiledTests, rulesOf, runParts, type PartRun } from './part-runs.js';
 import { ruleTrace, type RuleContext } from './rule-trace.js';
-import { GROUP_SEPARATOR, Remembered, SEPARATOR, serial, valueKey } from './remembered.js';
+import { GROUP_SEPARATOR, Remembered, RememberedByValues, remembers, SEPARATOR, serial, valueKey } from './remembered.js';
 import { ruleRunner, type Evaluator } from './run-rules.js';
 import { eachScenario, MAX_SCENARIOS, scenarioCount } from './scenarios.js';
 import { settled, type Steps } from './steps.js';
-import { keepsRule, type TraceLevel } from './trace-level.js';
+import { keepsRule, TRACE_LEVELS, type TraceLevel } from './trace-level.js';
 import type { EvaluationWarning, RuleTrace } from './types.js';
 
 /** What one part's alternatives did over every combination of the missing values. */
@@ -43,10 +43,12 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
   // Compiled runs are remembered: what fires over every combination depends only on the values in the
   // exploration's key; the group's evaluations, on those and on the lesion, the level and what is missing.
   const key = tests ? explorationKey(ruleset, parts, unknowns, facts.values) : undefined;
-  const outcomeKey = key === undefined ? undefined : groupKey(key, group[0]?.lesion, options.trace, becauseOf);
-  const remembered = outcomeKey === undefined ? undefined : groupOutcomes.get(ruleset, outcomeKey);
-  if (remembered) return remembered;
   let exploration = key === undefined ? undefined : explorations.get(ruleset, key);
+  // The exploration fixes the parts and the values; the first context, the rule set and the lesion.
+  const outcomePath = key === undefined || !remembers(options.evaluator, options.trace) ? undefined : [group[0], ...becauseOf.map((because) => because.join(SEPARATOR))];
+  const slot = TRACE_LEVELS.indexOf(options.trace);
+  const remembered = exploration && outcomePath ? groupOutcomes.getAt(exploration, slot, outcomePath) : undefined;
+  if (remembered) return remembered;
   if (!exploration) {
     exploration = yield* explore(parts, facts.values, unknowns, explorable, tests);
     if (key !== undefined) explorations.set(ruleset, key, exploration);
@@ -96,20 +98,14 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
   // Shared unknowns tie the group's parts together: their sums, not their separate ranges, add up.
   const pointSets = consistent ? [sums] : evaluations.map((p) => p.possiblePoints);
   const outcome = { parts: evaluations, pointSets };
-  if (outcomeKey === undefined) return outcome;
+  if (!outcomePath) return outcome;
   evaluations.forEach(freezeEvaluation);
-  return groupOutcomes.set(ruleset, outcomeKey, Object.freeze(outcome));
+  return groupOutcomes.setAt(exploration, slot, outcomePath, Object.freeze(outcome));
 }
 
 const explorations = new Remembered<Exploration>();
-const groupOutcomes = new Remembered<PartsEvaluation>();
-
-/** An exploration's key, then the lesion, the trace level and each part's missing inputs. */
-function groupKey(explorationKey: string, lesion: number | undefined, level: TraceLevel, becauseOf: readonly string[][]): string {
-  let key = `${explorationKey}${GROUP_SEPARATOR}${lesion ?? ''}${SEPARATOR}${level}`;
-  for (const because of becauseOf) key += GROUP_SEPARATOR + because.join(SEPARATOR);
-  return key;
-}
+/** A group's evaluations, by exploration and trace level, under the group's first context and each part's missing inputs. */
+const groupOutcomes = new RememberedByValues<PartsEvaluation>();
 
 /** What a group's alternatives did over every combination: read-only once built (it may be remembered). */
 interface Exploration {
