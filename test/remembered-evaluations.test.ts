@@ -40,7 +40,7 @@ describe('evaluations the compiled engine remembers between patients', () => {
 describe('RememberedByValues', () => {
   const owner = {};
   it('tells apart values that print the same (1 and "1", missing and null) and slots', () => {
-    const memo = new RememberedByValues<string>();
+    const memo = new RememberedByValues<string>(100);
     memo.set(owner, 0, ['x'], { x: 1 }, 'number');
     memo.set(owner, 0, ['x'], { x: '1' }, 'string');
     memo.set(owner, 0, ['x'], { x: undefined }, 'missing');
@@ -54,12 +54,20 @@ describe('RememberedByValues', () => {
   });
 
   it('keys by every fact in order, and remembers an owner that reads no facts', () => {
-    const memo = new RememberedByValues<string>();
+    const memo = new RememberedByValues<string>(100);
     memo.set(owner, 0, ['x', 'y'], { x: 'a', y: 'b' }, 'ab');
     expect(memo.get(owner, 0, ['x', 'y'], { x: 'a', y: 'b' })).toBe('ab');
     expect(memo.get(owner, 0, ['x', 'y'], { x: 'a', y: 'c' })).toBeUndefined();
     expect(memo.get(owner, 2, [], {})).toBeUndefined();
     memo.set(owner, 2, [], {}, 'constant');
     expect(memo.get(owner, 2, [], {})).toBe('constant');
+  });
+
+  it('keeps at most its limit over all owners, then starts again (memory stays flat over a cohort)', () => {
+    const memo = new RememberedByValues<number>(3);
+    const owners = [{}, {}, {}, {}];
+    owners.forEach((o, i) => memo.set(o, 0, ['x'], { x: i }, i));
+    expect(memo.get(owners[0] as object, 0, ['x'], { x: 0 })).toBeUndefined();
+    expect(memo.get(owners[3] as object, 0, ['x'], { x: 3 })).toBe(3);
   });
 });

@@ -5,7 +5,7 @@ import type { FactStates } from './fact-state.js';
 import { missingValues } from './missing-values.js';
 import { conflict, determined, freezeEvaluation, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
 import { runParts, type PartRun } from './part-runs.js';
-import { RememberedByValues, remembers } from './remembered.js';
+import { MAX_REMEMBERED, RememberedByValues, remembers } from './remembered.js';
 import { ruleContext, ruleTrace, type RuleContext } from './rule-trace.js';
 import { DEFAULT_EVALUATOR, type Evaluator } from './run-rules.js';
 import type { Steps } from './steps.js';
@@ -87,7 +87,7 @@ function decide(context: RuleContext, run: PartRun, level: TraceLevel): PartEval
 }
 
 /** Decided parts' evaluations, by part on a lesion of a rule set (its context) and level, under the values the part tests. */
-const decisions = new RememberedByValues<PartEvaluation>();
+const decisions = new RememberedByValues<PartEvaluation>(MAX_REMEMBERED);
 
 function allPresent(names: readonly string[], values: Readonly<Record<string, unknown>>): boolean {
   for (const name of names) if (values[name] === undefined) return false;

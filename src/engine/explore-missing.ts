@@ -6,7 +6,7 @@ import { determined, freezeEvaluation, partWarning, pointsOf, type PartEvaluatio
 import type { Test } from './compiled-rules.js';
 import { compiledTests, rulesOf, runParts, type PartRun } from './part-runs.js';
 import { ruleTrace, type RuleContext } from './rule-trace.js';
-import { GROUP_SEPARATOR, Remembered, RememberedByValues, remembers, SEPARATOR, serial, valueKey } from './remembered.js';
+import { GROUP_SEPARATOR, MAX_REMEMBERED, Remembered, RememberedByValues, remembers, SEPARATOR, serial, valueKey } from './remembered.js';
 import { ruleRunner, type Evaluator } from './run-rules.js';
 import { eachScenario, MAX_SCENARIOS, scenarioCount } from './scenarios.js';
 import { settled, type Steps } from './steps.js';
@@ -105,7 +105,7 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
 
 const explorations = new Remembered<Exploration>();
 /** A group's evaluations, by exploration and trace level, under the group's first context and each part's missing inputs. */
-const groupOutcomes = new RememberedByValues<PartsEvaluation>();
+const groupOutcomes = new RememberedByValues<PartsEvaluation>(MAX_REMEMBERED);
 
 /** What a group's alternatives did over every combination: read-only once built (it may be remembered). */
 interface Exploration {
