@@ -3,13 +3,12 @@ import type { LoadedRuleSet } from '../ruleset/types.js';
 import { exploreGroup } from './explore-missing.js';
 import type { FactStates } from './fact-state.js';
 import { missingValues } from './missing-values.js';
-import { conflict, determined, freezeEvaluation, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
+import { conflict, determined, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
 import { runParts, type PartRun } from './part-runs.js';
-import { MAX_REMEMBERED, RememberedByValues, remembers } from './remembered.js';
 import { ruleContext, ruleTrace, type RuleContext } from './rule-trace.js';
 import { DEFAULT_EVALUATOR, type Evaluator } from './run-rules.js';
 import type { Steps } from './steps.js';
-import { keepsRule, TRACE_LEVELS, type TraceLevel } from './trace-level.js';
+import { keepsRule, type TraceLevel } from './trace-level.js';
 import type { RuleTrace } from './types.js';
 
 /**
@@ -36,25 +35,14 @@ export function* evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part[], f
   for (const part of parts) (allPresent(part.facts, facts.values) ? decided : open).push(part);
 
   const pointSets: number[][] = [];
-  // A decided part's evaluation depends only on the values it tests, the lesion and the level.
-  const remember = remembers(resolved.evaluator, resolved.trace);
-  const slot = TRACE_LEVELS.indexOf(resolved.trace);
-  const evaluations: Array<PartEvaluation | undefined> = remember ? decided.map((part) => decisions.get(context(part), slot, part.facts, facts.values)) : [];
-  const toRun = remember ? decided.filter((_, i) => evaluations[i] === undefined) : decided;
-  const running = toRun.length ? runParts(toRun, facts.values, resolved.evaluator) : [];
+  const running = decided.length ? runParts(decided, facts.values, resolved.evaluator) : [];
   // Inline rather than `yield* settled(...)`: this runs for every part group of every patient.
   const runs = running instanceof Promise ? ((yield running) as PartRun[]) : running;
-  for (let i = 0, r = 0; i < decided.length; i++) {
-    if (evaluations[i]) continue;
-    const part = decided[i] as Part;
-    const partContext = context(part);
-    const evaluation = decide(partContext, runs[r++] as PartRun, resolved.trace);
-    evaluations[i] = remember ? decisions.set(partContext, slot, part.facts, facts.values, freezeEvaluation(evaluation)) : evaluation;
-  }
-  for (const evaluation of evaluations as PartEvaluation[]) pointSets.push(evaluation.possiblePoints);
-  if (open.length === 0) return { parts: evaluations as PartEvaluation[], pointSets };
+  const evaluations = decided.map((part, i) => decide(context(part), runs[i] as PartRun, resolved.trace));
+  for (const evaluation of evaluations) pointSets.push(evaluation.possiblePoints);
+  if (open.length === 0) return { parts: evaluations, pointSets };
 
-  const byId = new Map((evaluations as PartEvaluation[]).map((e) => [e.part.id, e]));
+  const byId = new Map(evaluations.map((e) => [e.part.id, e]));
   const missingOf = new Map(open.map((p) => [p.id, p.facts.filter((f) => facts.values[f] === undefined)]));
   const unknownsOf = (p: Part): string[] => [...missingValues(ruleset, facts, missingOf.get(p.id) ?? []).variables.keys()];
   // Only a score's components add up, so only they are explored jointly; any other part alone.
@@ -85,9 +73,6 @@ function decide(context: RuleContext, run: PartRun, level: TraceLevel): PartEval
   }
   return fired.length === 1 && fired[0] ? determined(context, fired[0], fired, rules, []) : conflict(context, fired, rules);
 }
-
-/** Decided parts' evaluations, by part on a lesion of a rule set (its context) and level, under the values the part tests. */
-const decisions = new RememberedByValues<PartEvaluation>(MAX_REMEMBERED);
 
 function allPresent(names: readonly string[], values: Readonly<Record<string, unknown>>): boolean {
   for (const name of names) if (values[name] === undefined) return false;

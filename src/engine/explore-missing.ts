@@ -2,15 +2,14 @@ import type { Part, PartAlternative } from '../ruleset/parts.js';
 import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
 import type { FactStates } from './fact-state.js';
 import { missingValues, type MissingValues } from './missing-values.js';
-import { determined, freezeEvaluation, partWarning, pointsOf, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
+import { determined, partWarning, pointsOf, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
 import type { Test } from './compiled-rules.js';
 import { compiledTests, rulesOf, runParts, type PartRun } from './part-runs.js';
 import { ruleTrace, type RuleContext } from './rule-trace.js';
-import { GROUP_SEPARATOR, MAX_REMEMBERED, Remembered, RememberedByValues, remembers, SEPARATOR, serial, valueKey } from './remembered.js';
 import { ruleRunner, type Evaluator } from './run-rules.js';
 import { eachScenario, MAX_SCENARIOS, scenarioCount } from './scenarios.js';
 import { settled, type Steps } from './steps.js';
-import { keepsRule, TRACE_LEVELS, type TraceLevel } from './trace-level.js';
+import { keepsRule, type TraceLevel } from './trace-level.js';
 import type { EvaluationWarning, RuleTrace } from './types.js';
 
 /** What one part's alternatives did over every combination of the missing values. */
@@ -39,19 +38,16 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
   const explorable = scenarioCount(unknowns.variables) <= MAX_SCENARIOS;
 
   const tests = explorable ? compiledTests(parts, options.evaluator) : undefined;
-  const becauseOf = group.map((c) => missingInputs(missingOf.get(c.part.id) ?? [], facts));
-  // Compiled runs are remembered: what fires over every combination depends only on the values in the
-  // exploration's key; the group's evaluations, on those and on the lesion, the level and what is missing.
-  const key = tests ? explorationKey(ruleset, parts, unknowns, facts.values) : undefined;
-  let exploration = key === undefined ? undefined : explorations.get(ruleset, key);
-  // The exploration fixes the parts and the values; the first context, the rule set and the lesion.
-  const outcomePath = key === undefined || !remembers(options.evaluator, options.trace) ? undefined : [group[0], ...becauseOf.map((because) => because.join(SEPARATOR))];
-  const slot = TRACE_LEVELS.indexOf(options.trace);
-  const remembered = exploration && outcomePath ? groupOutcomes.getAt(exploration, slot, outcomePath) : undefined;
-  if (remembered) return remembered;
+  // Compiled runs are remembered: what fires over every combination depends only on the values below.
+  const memo = tests ? explorations(ruleset) : undefined;
+  const key = memo ? explorationKey(ruleset, parts, unknowns, facts.values) : '';
+  let exploration = memo?.get(key);
   if (!exploration) {
     exploration = yield* explore(parts, facts.values, unknowns, explorable, tests);
-    if (key !== undefined) explorations.set(ruleset, key, exploration);
+    if (memo) {
+      if (memo.size >= MAX_REMEMBERED) memo.clear();
+      memo.set(key, exploration);
+    }
   }
   const { tallies, sums, consistent } = exploration;
 
@@ -64,7 +60,7 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
     const context = group[g] as RuleContext;
     const { part } = context;
     const tally = tallies[g] as Tally;
-    const because = becauseOf[g] as string[];
+    const because = missingInputs(missingOf.get(part.id) ?? [], facts);
     const possible = part.alternatives.filter((_, i) => tally.fired[i]);
     const sameAlternative = tally.single && possible.length === 1;
     const decided = tally.single && tally.outcomes.size === 1 && (part.kind !== 'component' || sameAlternative);
@@ -97,15 +93,8 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
   }
   // Shared unknowns tie the group's parts together: their sums, not their separate ranges, add up.
   const pointSets = consistent ? [sums] : evaluations.map((p) => p.possiblePoints);
-  const outcome = { parts: evaluations, pointSets };
-  if (!outcomePath) return outcome;
-  evaluations.forEach(freezeEvaluation);
-  return groupOutcomes.setAt(exploration, slot, outcomePath, Object.freeze(outcome));
+  return { parts: evaluations, pointSets };
 }
-
-const explorations = new Remembered<Exploration>();
-/** A group's evaluations, by exploration and trace level, under the group's first context and each part's missing inputs. */
-const groupOutcomes = new RememberedByValues<PartsEvaluation>(MAX_REMEMBERED);
 
 /** What a group's alternatives did over every combination: read-only once built (it may be remembered). */
 interface Exploration {
@@ -172,6 +161,24 @@ function* explore(parts: readonly Part[], known: Readonly<Record<string, Scalar>
   return { tallies, sums: [...sums].sort((a, b) => a - b), consistent: explorable && consistent };
 }
 
+/** Remembered explorations per rule set; cleared when full, so memory stays flat over any cohort. */
+const MAX_REMEMBERED = 4096;
+const remembered = new WeakMap<LoadedRuleSet, Map<string, Exploration>>();
+function explorations(ruleset: LoadedRuleSet): Map<string, Exploration> {
+  let memo = remembered.get(ruleset);
+  if (!memo) remembered.set(ruleset, (memo = new Map()));
+  return memo;
+}
+
+/** A number per part (ids may repeat across a rule set's scores). */
+function serial(part: Part): number {
+  let n = serials.get(part);
+  if (n === undefined) serials.set(part, (n = nextSerial++));
+  return n;
+}
+const serials = new WeakMap<Part, number>();
+let nextSerial = 0;
+
 /**
  * Everything an exploration depends on: the parts, then the value of each fact they test in order (a
  * missing one as `?`, which also fixes which facts are missing), then each unknown's candidate values.
@@ -190,6 +197,14 @@ function explorationKey(ruleset: LoadedRuleSet, parts: readonly Part[], unknowns
     else for (const value of values) key += valueKey(value) + SEPARATOR;
   }
   return key;
+}
+
+// Control characters no rule-set or patient value contains, so no two different explorations share a key.
+const SEPARATOR = '\u001f';
+const GROUP_SEPARATOR = '\u001e';
+
+function valueKey(value: Scalar | undefined): string {
+  return value === undefined ? '?' : typeof value === 'string' ? value : typeof value === 'number' ? `#${value}` : value ? '#t' : '#f';
 }
 
 /** The inputs behind missing facts: a missing derived or upstream fact names what it was missing. */

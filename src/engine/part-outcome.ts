@@ -76,22 +76,3 @@ export function pointsOf(alternatives: readonly PartAlternative[]): number[] {
   if (alternatives.length === 1) return [alternatives[0]?.points ?? 0];
   return [...new Set(alternatives.map((a) => a.points ?? 0))].sort((a, b) => a - b);
 }
-
-/**
- * Freezes an evaluation that is to be remembered and handed to other patients (remembered.ts), with
- * the output it carries: output is never changed after it is built, and a change to a shared one would
- * show up in other patients' results, so it fails loudly instead. The rule set's own objects (the part,
- * its alternatives, values from its conditions) are left as the loader made them.
- */
-export function freezeEvaluation(evaluation: PartEvaluation): PartEvaluation {
-  for (const rule of evaluation.rules) {
-    for (const condition of rule.conditions) Object.freeze(condition);
-    Object.freeze(rule.conditions);
-    if (rule.missing) Object.freeze(rule.missing);
-    if (rule.effect) Object.freeze(rule.effect);
-    Object.freeze(rule);
-  }
-  for (const warning of evaluation.warnings) Object.freeze(warning);
-  for (const list of [evaluation.rules, evaluation.warnings, evaluation.possible, evaluation.missing, evaluation.possiblePoints]) Object.freeze(list);
-  return Object.freeze(evaluation);
-}
