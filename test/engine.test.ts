@@ -51,6 +51,27 @@ describe('missing data is never zero', () => {
   });
 });
 
+describe('an input narrowed by another field', () => {
+  it('stays missing, with only the values the contract allows as possible, in the result and in the trace', async () => {
+    const tomita = await bundledRuleSets(['tomita']);
+    const patient = { primaryTumor: 'lung_nsclc', spinalMetastasisCount: 3, extraspinalBoneMetastasisCount: 2 };
+    const narrowed = await evaluatePatient({ ...patient, visceralMetastases: true }, tomita);
+    // 4 (rapid) + treatable 2 or untreatable 4 + 2 (multiple): none (0) is not possible with visceral metastases.
+    expect(narrowed.results.tomita).toMatchObject({ score: null, range: [8, 10], category: 'supportive_care', missing: ['visceralMetastasesTreatability'] });
+    expect(narrowed.results.tomita?.components?.visceral).toMatchObject({ status: 'undetermined', points: null, range: [2, 4], possible: ['treatable', 'untreatable'] });
+    expect(narrowed.trace).toContainEqual(expect.objectContaining({ kind: 'input', input: 'visceralMetastasesTreatability', source: 'missing', value: null, possible: ['treatable', 'untreatable'] }));
+    const visceral = narrowed.trace.filter((t): t is RuleTrace => t.kind === 'rule' && t.component === 'visceral');
+    expect(visceral.map((r) => [r.alternative, r.fired, r.possible])).toEqual([['none', null, false], ['treatable', null, true], ['untreatable', null, true]]);
+
+    // Without visceralMetastases nothing narrows the grade: every grade stays possible.
+    const open = await evaluatePatient(patient, tomita);
+    expect(open.results.tomita).toMatchObject({ score: null, range: [6, 10], category: null });
+    const input = open.trace.find((t) => t.kind === 'input' && t.input === 'visceralMetastasesTreatability');
+    expect(input).toMatchObject({ source: 'missing', value: null });
+    expect(input).not.toHaveProperty('possible');
+  });
+});
+
 describe('the trace', () => {
   it('lists every rule of every component, fired or not, with the values its conditions saw', async () => {
     const evaluation = await evaluatePatient({ lesions: [fullLesion] }, rulesets);

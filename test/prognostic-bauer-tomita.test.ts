@@ -152,15 +152,20 @@ function growthClasses(p: Patient): Growth[] {
   return growth ? [growth] : ['slow', 'moderate', 'rapid'];
 }
 
-/** Tomita 2001: no visceral metastases means none to grade, so an absent grade is then "none". */
-function treatability(p: Patient): Treatability | undefined {
-  return p.visceralMetastasesTreatability ?? (p.visceralMetastases === false ? 'none' : undefined);
+/**
+ * The grades an absent or given treatability may be (Tomita 2001): no visceral metastases means none to
+ * grade; with visceral metastases, treatable or untreatable (the patient contract allows no other).
+ */
+function treatabilities(p: Patient): readonly Treatability[] {
+  if (p.visceralMetastasesTreatability) return [p.visceralMetastasesTreatability];
+  if (p.visceralMetastases === false) return ['none'];
+  return p.visceralMetastases === true ? TREATABILITIES.filter((t) => t !== 'none') : TREATABILITIES;
 }
 
 function tomitaOracle(p: Patient): OracleResult {
   const combinations: Array<Record<string, number>> = [];
   for (const growth of growthClasses(p))
-    for (const visceral of valuesOf(treatability(p), TREATABILITIES))
+    for (const visceral of treatabilities(p))
       for (const [spinal, extra] of countPairs(p))
         combinations.push({ growth: GROWTH_POINTS[growth], visceral: VISCERAL_POINTS[visceral], bone: spinal + extra === 1 ? 1 : 2 });
   return summarize(TOMITA_BANDS, combinations, {
@@ -341,6 +346,11 @@ describe('the generated patients', () => {
     expect(complete.some((p) => p.spinalMetastasisCount === undefined && p.lesions?.length === 1)).toBe(true);
     expect(complete.some((p) => p.spinalMetastasisCount === undefined && (p.lesions?.length ?? 0) > 1)).toBe(true);
     expect(sparse.some((p) => spinalCount(p) === undefined)).toBe(true);
+  });
+
+  it('leave treatability out both where visceralMetastases implies none and where it narrows it to treatable or untreatable', () => {
+    expect(sparse.some((p) => p.visceralMetastases === false && p.visceralMetastasesTreatability === undefined)).toBe(true);
+    expect(sparse.some((p) => p.visceralMetastases === true && p.visceralMetastasesTreatability === undefined)).toBe(true);
   });
 
   it('with missing data, have ranges that fall in one band and ranges that span bands, for both scores', () => {

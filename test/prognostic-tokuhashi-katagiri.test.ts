@@ -118,9 +118,10 @@ function tokuhashi(p: Patient): Outcome {
   const spine = vertebrae(p);
   const vertebralBody = spine === undefined ? all(0, 1, 2) : all(spine >= 3 ? 0 : spine === 2 ? 1 : 2);
   const organs = { unremovable: 0, removable: 1, none: 2 };
-  // No visceral metastases at all means none to the major internal organs (the contract allows nothing else).
+  // No visceral metastases at all means none to the major internal organs; with visceral metastases an
+  // absent resectability is removable or unremovable (the contract allows nothing else in either case).
   const resectability = p.visceralMetastasesResectability ?? (p.visceralMetastases === false ? 'none' : undefined);
-  const majorOrgans = resectability === undefined ? all(0, 1, 2) : all(organs[resectability]);
+  const majorOrgans = resectability !== undefined ? all(organs[resectability]) : p.visceralMetastases === true ? all(organs.unremovable, organs.removable) : all(0, 1, 2);
   const frankel = { A: 0, B: 0, C: 1, D: 1, E: 2 };
   const palsy = p.frankelGrade === undefined ? all(0, 1, 2) : all(frankel[p.frankelGrade]);
   const listed = p.primaryTumor === undefined ? undefined : TOKUHASHI_SITE[p.primaryTumor];
@@ -274,10 +275,9 @@ function generate(n: number, seed: number, missingRate: number): Patient[] {
     if (primaryTumor === 'colorectal' ? chance(0.9) : chance(0.1)) p.colorectalSite = chance(0.5) ? 'colon' : 'rectum';
     if (primaryTumor === 'breast' || primaryTumor === 'prostate' ? chance(0.9) : chance(0.15)) p.hormoneDependent = chance(0.5);
     if (primaryTumor === 'lung_nsclc' || primaryTumor === 'lung_sclc' ? chance(0.9) : chance(0.15)) p.molecularTargetedTherapy = chance(0.5);
-    // "No visceral metastases" sometimes recorded beside (or, once resectability is dropped, instead of) "none".
-    // Only `false` is generated: the engine does not narrow a missing resectability to removable/unremovable
-    // when visceralMetastases is true, which the contract would imply.
-    if (p.visceralMetastasesResectability === 'none' && chance(0.5)) p.visceralMetastases = false;
+    // Whether there are visceral metastases, sometimes recorded beside (or, once resectability is dropped,
+    // instead of) their resectability: false implies none; true leaves removable or unremovable.
+    if (chance(0.5)) p.visceralMetastases = p.visceralMetastasesResectability !== 'none';
     for (const field of FIELDS) if (chance(missingRate)) delete p[field];
     // Lesions listed: sometimes as the only source of the vertebra count, never more than the count given.
     if (chance(0.3)) {
@@ -437,10 +437,11 @@ describe('the random cohort', () => {
     expect(generate(50, 5203, 0.15)).not.toEqual(generate(50, 5202, 0.15));
   });
 
-  it('leaves out each field sometimes, including resectability where "no visceral metastases" implies none', () => {
+  it('leaves out each field sometimes, including resectability where visceralMetastases implies none or narrows it', () => {
     const sparse = generate(250, 5202, 0.15);
     for (const field of FIELDS) expect(sparse.some((p) => p[field] === undefined), field).toBe(true);
     expect(sparse.some((p) => p.visceralMetastases === false && p.visceralMetastasesResectability === undefined)).toBe(true);
+    expect(sparse.some((p) => p.visceralMetastases === true && p.visceralMetastasesResectability === undefined)).toBe(true);
     expect(sparse.some((p) => p.spinalMetastasisCount === undefined && p.lesions !== undefined)).toBe(true);
   });
 

@@ -5,7 +5,7 @@ import { loadRuleSetFile } from '../src/ruleset/load-ruleset.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { contentHash } from '../src/ruleset/hash.js';
 import { MAX_FILE_BYTES } from '../src/source/source-document.js';
-import { positionOf, read, SINS_FILE, NESMS_FILE, writeVariant } from './support/mutate.js';
+import { positionOf, read, SINS_FILE, NESMS_FILE, TOMITA_FILE, writeVariant } from './support/mutate.js';
 
 const sins = read(SINS_FILE);
 
@@ -116,6 +116,21 @@ describe('rule-file problems are reported with code, line and column', () => {
   it('an input whose allowed values differ from the patient contract', async () => {
     const { found, text } = await problemsOf([['enum: [lytic, mixed, blastic]', 'enum: [lytic, blastic]']]);
     expect(found).toContain(at('INPUT_DOMAIN_MISMATCH', positionOf(text, '[lytic, blastic]')));
+  });
+
+  it('a narrowing to a value the input does not allow', async () => {
+    const { found, text } = await problemsOf([['values: [treatable, untreatable]', 'values: [treatable, untreatble]']], read(TOMITA_FILE));
+    expect(found).toEqual([at('VALUE_NOT_IN_DOMAIN', positionOf(text, 'untreatble'))]);
+  });
+
+  it('a narrowing by a field the patient contract does not define', async () => {
+    const { found, text } = await problemsOf([['whenField: visceralMetastases, equals: true', 'whenField: visceralMets, equals: true']], read(TOMITA_FILE));
+    expect(found).toEqual([at('UNKNOWN_PATIENT_FIELD', positionOf(text, 'visceralMets'))]);
+  });
+
+  it('a narrowing to no value at all', async () => {
+    const { found, text } = await problemsOf([['values: [treatable, untreatable]', 'values: []']], read(TOMITA_FILE));
+    expect(found).toEqual([at('SCHEMA_RANGE', positionOf(text, '[]', 'values: '))]);
   });
 
   it('an input the patient contract does not define', async () => {

@@ -36,6 +36,8 @@ function vertebralBody(count: number | undefined): PointSet {
 
 /** Metastases to the major internal organs: unremovable 0, removable 1, none 2. */
 const MAJOR_ORGANS = pointTable({ unremovable: 0, removable: 1, none: 2 });
+/** The same with visceral metastases present, where the patient contract leaves only removable or unremovable. */
+const MAJOR_ORGANS_WITH_VISCERAL = pointTable({ unremovable: 0, removable: 1 });
 
 /**
  * Primary site: 0 lung, stomach, bladder, esophagus, pancreas; 1 liver, unidentified; 2 others; 3 kidney,
@@ -74,7 +76,7 @@ export function tokuhashiRevised(patient: PatientFacts): ScoreOutcome<TokuhashiC
     generalCondition: generalCondition(patient.karnofsky),
     extraspinalBone: extraspinalBone(patient.extraspinalBoneMetastasisCount),
     vertebralBody: vertebralBody(patient.spinalMetastasisCount),
-    majorOrgans: pointsFor(MAJOR_ORGANS, patient.visceralMetastasesResectability),
+    majorOrgans: pointsFor(patient.visceralMetastases === true ? MAJOR_ORGANS_WITH_VISCERAL : MAJOR_ORGANS, patient.visceralMetastasesResectability),
     primarySite: primarySite(patient),
     palsy: pointsFor(PALSY, patient.frankelGrade),
   };

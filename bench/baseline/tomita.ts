@@ -20,6 +20,8 @@ const GROWTH = groupTable([
   [4, ['lung_nsclc', 'lung_sclc', 'gastric', 'hepatocellular', 'unknown_primary']],
 ]);
 const VISCERAL = pointTable({ none: 0, treatable: 2, untreatable: 4 });
+/** The same with visceral metastases present, where the patient contract leaves only treatable or untreatable. */
+const VISCERAL_PRESENT = pointTable({ treatable: 2, untreatable: 4 });
 /** Solitary (one vertebra, none outside the spine) 1, multiple 2; indexed by the Truth of "solitary". */
 const BONE: readonly PointSet[] = [0, pointOf(2), pointOf(1), pointsOf(1, 2)];
 
@@ -32,7 +34,7 @@ const TOMITA_BANDS = new Bands([
 
 export function tomita(patient: PatientFacts): ScoreOutcome<TomitaComponent> {
   const growth = pointsFor(GROWTH, patient.primaryTumor);
-  const visceral = pointsFor(VISCERAL, patient.visceralMetastasesTreatability);
+  const visceral = pointsFor(patient.visceralMetastases === true ? VISCERAL_PRESENT : VISCERAL, patient.visceralMetastasesTreatability);
   const bone = BONE[patient.solitarySkeletal] as PointSet;
   return TOMITA_BANDS.outcome(plus(plus(growth, visceral), bone), { growth, visceral, bone });
 }

@@ -64,8 +64,14 @@ function readField(ruleset: LoadedRuleSet, name: string, input: InputSpec, insta
     if (fallback && 'countOf' in fallback && lesions && lesions.length > 0) {
       return { state: { present: true, value: lesions.length }, trace: { source: 'default', note: `absent; taken as the number of lesions listed (${lesions.length})` } };
     }
-    if (fallback && 'whenField' in fallback && (from === 'lesion' ? instance.lesion : instance.patient)?.[fallback.whenField] === fallback.equals) {
+    const record = from === 'lesion' ? instance.lesion : instance.patient;
+    if (fallback && 'whenField' in fallback && record?.[fallback.whenField] === fallback.equals) {
       return { state: { present: true, value: fallback.value }, trace: { source: 'default', note: `absent; ${fallback.whenField} is ${String(fallback.equals)}, so ${String(fallback.value)}` } };
+    }
+    const narrowing = input.possible;
+    if (narrowing && record?.[narrowing.whenField] === narrowing.equals) {
+      // Still missing: only the values it may take are fewer (the trace entry lists them as `possible`).
+      return { state: { present: false, because: [field], domain: narrowing.values }, trace: { source: 'missing', note: `absent; ${narrowing.whenField} is ${String(narrowing.equals)}, so one of ${narrowing.values.join(', ')}` } };
     }
     return { state: { present: false, because: [field] }, trace: { source: 'missing' } };
   }

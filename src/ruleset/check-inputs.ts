@@ -14,6 +14,7 @@ export function checkInputs(ctx: CheckContext): void {
     if (from === 'lesions' && doc.scope !== 'patient') at([...path, 'from'], 'UNKNOWN_PATIENT_FIELD', 'only a patient-scope rule set combines values over all lesions');
     if ((from === 'lesions') !== (input.aggregate !== undefined)) at(path, 'SCHEMA_REQUIRED', 'from: lesions and aggregate go together', true);
     if (input.matches && input.aggregate !== 'any' && input.aggregate !== 'all') at([...path, 'matches'], 'SCHEMA_INVALID', 'matches goes with aggregate any or all');
+    if (input.possible && (input.upstream || from === 'lesions')) at([...path, 'possible'], 'SCHEMA_INVALID', 'possible narrows an input read from one patient or lesion field');
     if (input.upstream) {
       if (!(doc.requires ?? []).includes(input.upstream.ruleset)) {
         at([...path, 'upstream', 'ruleset'], 'UNDECLARED_REQUIREMENT', `rule set "${input.upstream.ruleset}" is read here but not listed in requires`);
@@ -53,6 +54,13 @@ export function checkInputs(ctx: CheckContext): void {
     if (fallback && 'whenField' in fallback) {
       if (!patientField(fieldScope, fallback.whenField)) at([...path, 'default', 'whenField'], 'UNKNOWN_PATIENT_FIELD', `"${fallback.whenField}" is not a ${fieldScope} field of schemas/patient.schema.json`);
       if (input.enum && !input.enum.includes(String(fallback.value))) at([...path, 'default', 'value'], 'VALUE_NOT_IN_DOMAIN', `${JSON.stringify(fallback.value)} is not an allowed value of ${name}`);
+    }
+    const narrowing = input.possible;
+    if (narrowing && from !== 'lesions') {
+      if (!patientField(fieldScope, narrowing.whenField)) at([...path, 'possible', 'whenField'], 'UNKNOWN_PATIENT_FIELD', `"${narrowing.whenField}" is not a ${fieldScope} field of schemas/patient.schema.json`);
+      narrowing.values.forEach((value, i) => {
+        if (input.enum && !input.enum.includes(String(value))) at([...path, 'possible', 'values', i], 'VALUE_NOT_IN_DOMAIN', `${JSON.stringify(value)} is not an allowed value of ${name}${hintFrom(String(value), input.enum)}`);
+      });
     }
   }
 

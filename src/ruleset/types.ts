@@ -61,6 +61,8 @@ export interface InputSpec extends Pick<ProfileMarks, 'added'> {
   conversions?: Array<{ from: string; factor: number; reference: string }>;
   /** An absent value is the number of lesions listed, or `value` when another field equals `equals`. */
   default?: { countOf: 'lesions' } | { whenField: string; equals: Scalar; value: Scalar };
+  /** An absent value can only be one of `values` when another field equals `equals` (the contract allows no other). */
+  possible?: { whenField: string; equals: Scalar; values: Scalar[] };
 }
 
 export interface TableRow extends Pick<ProfileMarks, 'overridden' | 'added'> {
