@@ -320,9 +320,11 @@ describe('the writer', () => {
     // The kill almost always lands between writes; within one, at worst the last line is torn.
     const torn = after.problems.length > 0;
     if (torn) expect(after.problems.map((p) => [p.code, p.line])).toEqual([['AUDIT_TORN_LINE', after.records + 1]]);
-    // The lock the killed writer may have held names a process that is gone: it is broken at once.
+    // The lock the killed writer may have held names a process that is gone: it is broken at once. Killed
+    // between creating the lock file and writing its owner, the writer leaves an empty lock, which only
+    // its age breaks: staleMs below timeoutMs, or this test would fail whenever the kill lands there.
     const input = patient(7);
-    const { problems } = await createDecisionRecorder(log, { lock: { timeoutMs: 2_000 } }).record(input, await evaluatePatient(input, sins), sins);
+    const { problems } = await createDecisionRecorder(log, { lock: { timeoutMs: 5_000, staleMs: 1_000 } }).record(input, await evaluatePatient(input, sins), sins);
     expect(problems.map((p) => p.code)).toEqual(torn ? ['AUDIT_TORN_LINE'] : []);
     if (!torn) expect(verifyLog(log)).toMatchObject({ records: after.records + 1, problems: [] });
   }, 30_000);
