@@ -3,8 +3,10 @@ import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { runRules } from '../src/engine/run-rules.js';
 import type { RuleTrace, TotalTrace } from '../src/engine/types.js';
 import { numericRepresentatives, possibleTotals } from '../src/ruleset/fact-model.js';
+import { loadRuleSetFile } from '../src/ruleset/load-ruleset.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { bundledRuleSets } from './support/bundled.js';
+import { read, TOMITA_FILE, writeVariant } from './support/mutate.js';
 
 let rulesets: LoadedRuleSet[];
 beforeAll(async () => {
@@ -69,6 +71,44 @@ describe('an input narrowed by another field', () => {
     const input = open.trace.find((t) => t.kind === 'input' && t.input === 'visceralMetastasesTreatability');
     expect(input).toMatchObject({ source: 'missing', value: null });
     expect(input).not.toHaveProperty('possible');
+  });
+});
+
+describe('an input implied by other fields', () => {
+  it('takes the value a given grade implies, shown as a default with the field it came from', async () => {
+    const bauer = await bundledRuleSets(['modified-bauer']);
+    const evaluation = await evaluatePatient({ visceralMetastasesResectability: 'unremovable' }, bauer);
+    expect(evaluation.results['modified-bauer']?.components?.noVisceral).toMatchObject({ status: 'determined', points: 0, alternative: 'present' });
+    const input = evaluation.trace.find((t) => t.kind === 'input' && t.input === 'visceralMetastases');
+    expect(input).toMatchObject({ source: 'default', value: true });
+    expect((input as { note?: string }).note).toContain('visceralMetastasesResectability');
+  });
+
+  // Records the patient contract rejects (the grades disagree): the engine must still not pick one of them.
+  it('leaves the input missing when the fields that imply it disagree', async () => {
+    const bauer = await bundledRuleSets(['modified-bauer']);
+    const evaluation = await evaluatePatient({ visceralMetastasesResectability: 'none', visceralMetastasesTreatability: 'treatable' }, bauer);
+    expect(evaluation.results['modified-bauer']?.components?.noVisceral).toMatchObject({ status: 'undetermined', points: null, range: [0, 1] });
+    expect(evaluation.results['modified-bauer']?.missing).toContain('visceralMetastases');
+    expect(evaluation.trace.find((t) => t.kind === 'input' && t.input === 'visceralMetastases')).toMatchObject({ source: 'missing', value: null });
+  });
+
+  it('keeps every value possible when an implication and a narrowing that hold disagree', async () => {
+    const tomita = await bundledRuleSets(['tomita']);
+    // visceralMetastases false implies none; a removable organ metastasis leaves only treatable or untreatable.
+    const evaluation = await evaluatePatient({ visceralMetastases: false, visceralMetastasesResectability: 'removable' }, tomita);
+    expect(evaluation.results.tomita?.components?.visceral).toMatchObject({ status: 'undetermined', points: null, range: [0, 4] });
+    const input = evaluation.trace.find((t) => t.kind === 'input' && t.input === 'visceralMetastasesTreatability');
+    expect(input).toMatchObject({ source: 'missing', value: null });
+    expect(input).not.toHaveProperty('possible');
+  });
+
+  it('keeps every value possible when the narrowings that hold leave no value', async () => {
+    const { file } = writeVariant(read(TOMITA_FILE), [['equals: removable, values: [treatable, untreatable]', 'equals: removable, values: [none]']], 'tomita.yaml');
+    const { ruleset, problems } = await loadRuleSetFile(file);
+    expect(problems).toEqual([]);
+    const evaluation = await evaluatePatient({ visceralMetastases: true, visceralMetastasesResectability: 'removable' }, ruleset ? [ruleset] : []);
+    expect(evaluation.results.tomita?.components?.visceral).toMatchObject({ status: 'undetermined', range: [0, 4], possible: ['none', 'treatable', 'untreatable'] });
   });
 });
 

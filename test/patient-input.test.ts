@@ -66,6 +66,14 @@ describe('inputs that contradict each other', () => {
     const text = 'visceralMetastases: false\nvisceralMetastasesTreatability: treatable\n';
     expect(codes(text)).toEqual([at('SCHEMA_ENUM', positionOf(text, 'treatable\n'))]);
   });
+
+  it('rejects a Tokuhashi and a Tomita visceral grade that disagree on whether there are visceral metastases', () => {
+    const none = 'visceralMetastasesResectability: none\nvisceralMetastasesTreatability: untreatable\n';
+    expect(codes(none)).toEqual([at('SCHEMA_ENUM', positionOf(none, 'untreatable\n'))]);
+    const graded = 'visceralMetastasesResectability: removable\nvisceralMetastasesTreatability: none\n';
+    expect(codes(graded)).toEqual([at('SCHEMA_ENUM', positionOf(graded, 'none\n', 'Treatability'))]);
+    expect(codes('visceralMetastasesResectability: unremovable\nvisceralMetastasesTreatability: treatable\n')).toEqual([]);
+  });
 });
 
 describe('an NDJSON line (batch, the /batch route) read without the positioned reader when it is valid', () => {

@@ -80,12 +80,13 @@ function generatePlanCohort(n: number, seed: number): PlanPatient[] {
     if (chance(0.85)) p.karnofsky = 10 * (1 + Math.floor(next() * 10));
     if (chance(0.5)) p.ecog = Math.floor(next() * 5);
     if (chance(0.85)) p.frankelGrade = pick(['A', 'B', 'C', 'D', 'E'] as const);
-    const visceral = p.visceralMetastases;
-    if (chance(0.85)) p.visceralMetastasesResectability = visceral === false ? 'none' : visceral === true ? pick(['removable', 'unremovable'] as const) : pick(['none', 'removable', 'unremovable'] as const);
-    if (chance(0.85)) p.visceralMetastasesTreatability = visceral === false ? 'none' : visceral === true ? pick(['treatable', 'untreatable'] as const) : pick(['none', 'treatable', 'untreatable'] as const);
+    // Whether there are visceral metastases, also when it is not recorded: the grades must agree with it and with each other.
+    const visceral = p.visceralMetastases ?? chance(0.5);
+    if (chance(0.85)) p.visceralMetastasesResectability = visceral ? pick(['removable', 'unremovable'] as const) : 'none';
+    if (chance(0.85)) p.visceralMetastasesTreatability = visceral ? pick(['treatable', 'untreatable'] as const) : 'none';
     // Revised Katagiri is shown beside the gate but decides nothing in it: its inputs are always given,
     // so that the run time goes to what is tested here rather than to exploring its missing data.
-    p.visceralMetastasesPattern = visceral === false ? 'none' : visceral === true ? pick(['nodular', 'disseminated'] as const) : pick(['none', 'nodular', 'disseminated'] as const);
+    p.visceralMetastasesPattern = visceral ? pick(['nodular', 'disseminated'] as const) : 'none';
     p.previousChemotherapy = chance(0.5);
     p.hormoneDependent = chance(0.5);
     p.molecularTargetedTherapy = chance(0.3);

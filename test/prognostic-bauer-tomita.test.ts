@@ -107,10 +107,15 @@ const BAUER_BANDS: readonly Band[] = [
   { category: 'middle_term_local_control', min: 3, max: 4 },
 ];
 
+/** Visceral metastases as recorded, else as a treatability given instead implies (none: no; a grade: yes). */
+function visceralMetastases(p: Patient): boolean | undefined {
+  return p.visceralMetastases ?? (p.visceralMetastasesTreatability === undefined ? undefined : p.visceralMetastasesTreatability !== 'none');
+}
+
 function bauerOracle(p: Patient): OracleResult {
   const combinations: Array<Record<string, number>> = [];
   for (const primary of valuesOf(p.primaryTumor, PRIMARY_TUMORS))
-    for (const visceral of valuesOf(p.visceralMetastases, [true, false]))
+    for (const visceral of valuesOf(visceralMetastases(p), [true, false]))
       for (const [spinal, extra] of countPairs(p))
         combinations.push({
           noVisceral: visceral ? 0 : 1,

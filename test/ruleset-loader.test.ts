@@ -5,7 +5,7 @@ import { loadRuleSetFile } from '../src/ruleset/load-ruleset.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { contentHash } from '../src/ruleset/hash.js';
 import { MAX_FILE_BYTES } from '../src/source/source-document.js';
-import { positionOf, read, SINS_FILE, NESMS_FILE, TOMITA_FILE, writeVariant } from './support/mutate.js';
+import { BAUER_FILE, positionOf, read, SINS_FILE, NESMS_FILE, TOMITA_FILE, writeVariant } from './support/mutate.js';
 
 const sins = read(SINS_FILE);
 
@@ -126,6 +126,16 @@ describe('rule-file problems are reported with code, line and column', () => {
   it('a narrowing by a field the patient contract does not define', async () => {
     const { found, text } = await problemsOf([['whenField: visceralMetastases, equals: true', 'whenField: visceralMets, equals: true']], read(TOMITA_FILE));
     expect(found).toEqual([at('UNKNOWN_PATIENT_FIELD', positionOf(text, 'visceralMets'))]);
+  });
+
+  it('an implied value the input does not allow, in a list of implications', async () => {
+    const { found, text } = await problemsOf([['equals: removable, value: true }', 'equals: removable, value: yes }']], read(BAUER_FILE));
+    expect(found).toEqual([at('VALUE_NOT_IN_DOMAIN', positionOf(text, 'yes }'))]);
+  });
+
+  it('an implication by a field the patient contract does not define, in a list of implications', async () => {
+    const { found, text } = await problemsOf([['whenField: visceralMetastasesResectability, equals: none, value: none }', 'whenField: visceralMetastasesResectabilty, equals: none, value: none }']], read(TOMITA_FILE));
+    expect(found).toEqual([at('UNKNOWN_PATIENT_FIELD', positionOf(text, 'visceralMetastasesResectabilty'))]);
   });
 
   it('a narrowing to no value at all', async () => {

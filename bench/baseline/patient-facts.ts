@@ -32,10 +32,11 @@ export class PatientFacts {
   readonly frankelGrade: Field<'frankelGrade'> = undefined;
   readonly karnofsky: Field<'karnofsky'> = undefined;
   readonly ecog: Field<'ecog'> = undefined;
+  /** As given, else implied by a grade given instead. */
   readonly visceralMetastases: Field<'visceralMetastases'> = undefined;
-  /** Tokuhashi's input; "none" when visceralMetastases is false and it is not given. */
+  /** Tokuhashi's input; "none" when visceralMetastases is false (or implied false) and it is not given. */
   readonly visceralMetastasesResectability: Field<'visceralMetastasesResectability'> = undefined;
-  /** Tomita's input; "none" when visceralMetastases is false and it is not given. */
+  /** Tomita's input; "none" when visceralMetastases is false (or implied false) and it is not given. */
   readonly visceralMetastasesTreatability: Field<'visceralMetastasesTreatability'> = undefined;
   readonly visceralMetastasesPattern: Field<'visceralMetastasesPattern'> = undefined;
   readonly previousChemotherapy: Field<'previousChemotherapy'> = undefined;
@@ -104,6 +105,10 @@ export class PatientFacts {
         default: // fields no rule set here reads
       }
     }
+    // The patient contract ties both grades to visceralMetastases (none: no; a grade: yes), so each answers
+    // for the others when they are not given; a grade absent with visceral metastases present stays open.
+    const grade = this.visceralMetastasesResectability ?? this.visceralMetastasesTreatability;
+    if (grade !== undefined) this.visceralMetastases ??= grade !== 'none';
     if (this.visceralMetastases === false) {
       this.visceralMetastasesResectability ??= 'none';
       this.visceralMetastasesTreatability ??= 'none';

@@ -1,6 +1,7 @@
 import { patientField } from '../patient/patient-fields.js';
 import type { InputSpec, LoadedRuleSet, Scalar } from '../ruleset/types.js';
 import { aggregate } from './aggregate.js';
+import { absentValue } from './implied-inputs.js';
 import { FactStates, type FactState } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
 import type { InputTrace } from './types.js';
@@ -35,8 +36,9 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, trac
   return { facts, trace };
 }
 
-/** The trace of a value used as given: shared, as the entry copies it. */
+/** The traces of a value used as given and of an absent one: shared, as the entry copies them. */
 const GIVEN: Read['trace'] = { source: 'given' };
+const MISSING: Read['trace'] = { source: 'missing' };
 
 /** An input's trace entry, by assignment in its key order (kind, ruleset, lesion, input, how it was read, value, possible). */
 function inputEntry(ruleset: string, lesion: number | undefined, input: string, { state, trace }: Read): InputTrace {
@@ -65,15 +67,11 @@ function readField(ruleset: LoadedRuleSet, name: string, input: InputSpec, insta
       return { state: { present: true, value: lesions.length }, trace: { source: 'default', note: `absent; taken as the number of lesions listed (${lesions.length})` } };
     }
     const record = from === 'lesion' ? instance.lesion : instance.patient;
-    if (fallback && 'whenField' in fallback && record?.[fallback.whenField] === fallback.equals) {
-      return { state: { present: true, value: fallback.value }, trace: { source: 'default', note: `absent; ${fallback.whenField} is ${String(fallback.equals)}, so ${String(fallback.value)}` } };
-    }
-    const narrowing = input.possible;
-    if (narrowing && record?.[narrowing.whenField] === narrowing.equals) {
-      // Still missing: only the values it may take are fewer (the trace entry lists them as `possible`).
-      return { state: { present: false, because: [field], domain: narrowing.values }, trace: { source: 'missing', note: `absent; ${narrowing.whenField} is ${String(narrowing.equals)}, so one of ${narrowing.values.join(', ')}` } };
-    }
-    return { state: { present: false, because: [field] }, trace: { source: 'missing' } };
+    const absent = absentValue(input, record);
+    if (absent && 'value' in absent) return { state: { present: true, value: absent.value }, trace: { source: 'default', note: absent.note } };
+    // Still missing: only the values it may take are fewer (the trace entry lists them as `possible`).
+    if (absent && 'values' in absent) return { state: { present: false, because: [field], domain: absent.values }, trace: { source: 'missing', note: absent.note } };
+    return { state: { present: false, because: [field] }, trace: absent ? { source: 'missing', note: absent.contradiction } : MISSING };
   }
   // Without a unit to convert into, only a {value, unit} form needs unwrapping (no field lookup).
   const quantity = input.unit ? asQuantity(raw, patientField(from, field)?.unit) : typeof raw === 'object' ? asQuantity(raw, undefined) : undefined;

@@ -50,17 +50,18 @@ export function checkInputs(ctx: CheckContext): void {
       }
     }
     input.conversions?.forEach((c, i) => ctx.reference(c.reference, [...path, 'conversions', i, 'reference']));
+    // Implications and narrowings read other fields of the same record and give this input's values.
     const fallback = input.default;
-    if (fallback && 'whenField' in fallback) {
-      if (!patientField(fieldScope, fallback.whenField)) at([...path, 'default', 'whenField'], 'UNKNOWN_PATIENT_FIELD', `"${fallback.whenField}" is not a ${fieldScope} field of schemas/patient.schema.json`);
-      if (input.enum && !input.enum.includes(String(fallback.value))) at([...path, 'default', 'value'], 'VALUE_NOT_IN_DOMAIN', `${JSON.stringify(fallback.value)} is not an allowed value of ${name}`);
-    }
-    const narrowing = input.possible;
-    if (narrowing && from !== 'lesions') {
-      if (!patientField(fieldScope, narrowing.whenField)) at([...path, 'possible', 'whenField'], 'UNKNOWN_PATIENT_FIELD', `"${narrowing.whenField}" is not a ${fieldScope} field of schemas/patient.schema.json`);
-      narrowing.values.forEach((value, i) => {
-        if (input.enum && !input.enum.includes(String(value))) at([...path, 'possible', 'values', i], 'VALUE_NOT_IN_DOMAIN', `${JSON.stringify(value)} is not an allowed value of ${name}${hintFrom(String(value), input.enum)}`);
-      });
+    const implied = !fallback || 'countOf' in fallback ? [] : Array.isArray(fallback) ? fallback.map((f, i) => ({ f, at: [...path, 'default', i] })) : [{ f: fallback, at: [...path, 'default'] }];
+    const narrowings = from === 'lesions' ? [] : (input.possible ?? []).map((f, i) => ({ f, at: [...path, 'possible', i] }));
+    for (const { f, at: where } of [...implied, ...narrowings]) {
+      if (!patientField(fieldScope, f.whenField)) at([...where, 'whenField'], 'UNKNOWN_PATIENT_FIELD', `"${f.whenField}" is not a ${fieldScope} field of schemas/patient.schema.json`);
+      const values = 'values' in f ? f.values.map((v, i) => ({ v, at: [...where, 'values', i] })) : [{ v: f.value, at: [...where, 'value'] }];
+      for (const { v, at: valueAt } of values) {
+        if (input.enum ? !input.enum.includes(String(v)) : typeof v !== (input.type === 'integer' ? 'number' : input.type)) {
+          at(valueAt, 'VALUE_NOT_IN_DOMAIN', `${JSON.stringify(v)} is not an allowed value of ${name}${input.enum ? hintFrom(String(v), input.enum) : ` (a ${input.type})`}`);
+        }
+      }
     }
   }
 

@@ -59,10 +59,24 @@ export interface InputSpec extends Pick<ProfileMarks, 'added'> {
   maximum?: number;
   unit?: string;
   conversions?: Array<{ from: string; factor: number; reference: string }>;
-  /** An absent value is the number of lesions listed, or `value` when another field equals `equals`. */
-  default?: { countOf: 'lesions' } | { whenField: string; equals: Scalar; value: Scalar };
-  /** An absent value can only be one of `values` when another field equals `equals` (the contract allows no other). */
-  possible?: { whenField: string; equals: Scalar; values: Scalar[] };
+  /** An absent value is the number of lesions listed, or implied by other fields (one implication or several). */
+  default?: { countOf: 'lesions' } | Implied | Implied[];
+  /** An absent value can only be one of the values other fields leave (the contract allows no other). */
+  possible?: Narrowing[];
+}
+
+/** An absent value is `value` when the field `whenField` equals `equals`. */
+export interface Implied {
+  whenField: string;
+  equals: Scalar;
+  value: Scalar;
+}
+
+/** An absent value can only be one of `values` when the field `whenField` equals `equals`. */
+export interface Narrowing {
+  whenField: string;
+  equals: Scalar;
+  values: Scalar[];
 }
 
 export interface TableRow extends Pick<ProfileMarks, 'overridden' | 'added'> {

@@ -2,7 +2,8 @@
  * Seeded patients that fill every field the full pipeline reads, in every unit the contract admits and
  * on both sides of every threshold (the benchmark cohort leaves out most laboratory values, the
  * Katagiri and Tokuhashi splits, ESCC 1c, ...). Each field is left out with probability `missing`.
- * Visceral resectability and treatability follow the contract: none exactly when visceralMetastases is false.
+ * Visceral resectability and treatability follow the contract: none exactly when there are no visceral
+ * metastases, recorded or not.
  */
 import { LEVELS, mulberry32, PRIMARY_TUMORS } from '../../bench/cohort.js';
 
@@ -30,10 +31,11 @@ export function widePatients(n: number, seed: number, missing = 0.3): Array<Reco
     fill(p, 'karnofsky', () => pick([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]));
     fill(p, 'ecog', () => pick([0, 1, 2, 3, 4]));
     fill(p, 'frankelGrade', () => pick(['A', 'B', 'C', 'D', 'E']));
-    fill(p, 'visceralMetastases', () => next() < 0.5);
-    const visceral = p.visceralMetastases;
-    fill(p, 'visceralMetastasesResectability', () => (visceral === false ? 'none' : pick(visceral === true ? ['removable', 'unremovable'] : ['none', 'removable', 'unremovable'])));
-    fill(p, 'visceralMetastasesTreatability', () => (visceral === false ? 'none' : pick(visceral === true ? ['treatable', 'untreatable'] : ['none', 'treatable', 'untreatable'])));
+    // Whether there are visceral metastases is decided even when it is left out: both grades agree with it.
+    const visceral = next() < 0.5;
+    fill(p, 'visceralMetastases', () => visceral);
+    fill(p, 'visceralMetastasesResectability', () => (visceral ? pick(['removable', 'unremovable']) : 'none'));
+    fill(p, 'visceralMetastasesTreatability', () => (visceral ? pick(['treatable', 'untreatable']) : 'none'));
     fill(p, 'visceralMetastasesPattern', () => pick(['none', 'nodular', 'disseminated']));
     fill(p, 'previousChemotherapy', () => next() < 0.5);
     fill(p, 'spinalMetastasisCount', () => pick([1, 1, 2, 3, 5]));

@@ -1,0 +1,35 @@
+import type { Implied, InputSpec, Narrowing, Scalar } from '../ruleset/types.js';
+import type { Record_ } from './read-inputs.js';
+
+/**
+ * What the other fields of its record say about an absent input, by its `default` implications and
+ * `possible` narrowings: a value, fewer possible values, or a contradiction (a record the patient
+ * contract should have rejected), which leaves the input missing with every value possible rather
+ * than taking whichever was read first. Undefined when no implication or narrowing holds.
+ */
+export type AbsentValue = { value: Scalar; note: string } | { values: Scalar[]; note: string } | { contradiction: string } | undefined;
+
+export function absentValue(input: Pick<InputSpec, 'default' | 'possible'>, record: Record_ | undefined): AbsentValue {
+  const fallback = input.default;
+  const implications = !fallback || 'countOf' in fallback ? [] : (Array.isArray(fallback) ? fallback : [fallback]).filter((i) => holds(i, record));
+  const narrowings = (input.possible ?? []).filter((n) => holds(n, record));
+  if (implications.length === 0 && narrowings.length === 0) return undefined;
+  const reasons = [
+    ...implications.map((i) => `${because(i)}, so ${String(i.value)}`),
+    ...narrowings.map((n) => `${because(n)}, so one of ${n.values.join(', ')}`),
+  ].join('; ');
+  const implied = implications[0]?.value;
+  const values = narrowings[0]?.values.filter((v) => narrowings.every((n) => n.values.includes(v)));
+  const agree = implications.every((i) => i.value === implied) && (values === undefined || (values.length > 0 && (implied === undefined || values.includes(implied))));
+  if (!agree) return { contradiction: `absent; ${reasons}: these disagree, so every value stays possible` };
+  if (implied !== undefined) return { value: implied, note: `absent; ${reasons}` };
+  return { values: values ?? [], note: `absent; ${reasons}` };
+}
+
+function holds(condition: Implied | Narrowing, record: Record_ | undefined): boolean {
+  return record?.[condition.whenField] === condition.equals;
+}
+
+function because({ whenField, equals }: Implied | Narrowing): string {
+  return `${whenField} is ${String(equals)}`;
+}
