@@ -221,6 +221,18 @@ describe('spinemets explain', () => {
     const lesion2 = lines.slice(lines.indexOf('Lesion 2 L3'));
     expect(lesion2.find((l) => l.trim().startsWith('SINS'))).toMatch(/^  SINS 3–6 \(undetermined\) \(stable\): .*Vertebral body collapse: 0–3, collapse missing/);
   });
+
+  it('says which values were not given and what was taken from the other fields instead', () => {
+    const patient = join(tmp(), 'graded.yaml');
+    writeFileSync(patient, 'primaryTumor: breast\nvisceralMetastasesResectability: unremovable\nspinalMetastasisCount: 2\nextraspinalBoneMetastasisCount: 3\n');
+    const { code, stdout } = run(['explain', patient]);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n').map((l) => l.trim());
+    // Once per rule set that reads it (modified Bauer and NESMS), then Tomita's narrowed grade.
+    expect(lines.filter((l) => l === 'visceralMetastases: not given, taken as true (visceralMetastasesResectability is unremovable, so true)')).toHaveLength(2);
+    expect(lines).toContain('visceralMetastasesTreatability: not given, one of treatable, untreatable (visceralMetastasesResectability is unremovable, so one of treatable, untreatable)');
+    expect(lines.find((l) => l.startsWith('Modified Bauer score '))).toMatch(/^Modified Bauer score 2 \(short term palliation\): No visceral metastases: Visceral metastases present 0/);
+  });
 });
 
 describe('trace levels', () => {

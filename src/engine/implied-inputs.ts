@@ -7,6 +7,9 @@ import type { Record_ } from './read-inputs.js';
  * contract should have rejected), which leaves the input missing with every value possible rather
  * than taking whichever was read first. Undefined when no implication or narrowing holds.
  */
+/** How the trace note of an input absent from its record begins (the explanation lists these inputs). */
+export const ABSENT_NOTE = 'absent; ';
+
 export type AbsentValue = { value: Scalar; note: string } | { values: Scalar[]; note: string } | { contradiction: string } | undefined;
 
 export function absentValue(input: Pick<InputSpec, 'default' | 'possible'>, record: Record_ | undefined): AbsentValue {
@@ -21,9 +24,9 @@ export function absentValue(input: Pick<InputSpec, 'default' | 'possible'>, reco
   const implied = implications[0]?.value;
   const values = narrowings[0]?.values.filter((v) => narrowings.every((n) => n.values.includes(v)));
   const agree = implications.every((i) => i.value === implied) && (values === undefined || (values.length > 0 && (implied === undefined || values.includes(implied))));
-  if (!agree) return { contradiction: `absent; ${reasons}: these disagree, so every value stays possible` };
-  if (implied !== undefined) return { value: implied, note: `absent; ${reasons}` };
-  return { values: values ?? [], note: `absent; ${reasons}` };
+  if (!agree) return { contradiction: `${ABSENT_NOTE}${reasons}: these disagree, so every value stays possible` };
+  if (implied !== undefined) return { value: implied, note: `${ABSENT_NOTE}${reasons}` };
+  return { values: values ?? [], note: `${ABSENT_NOTE}${reasons}` };
 }
 
 function holds(condition: Implied | Narrowing, record: Record_ | undefined): boolean {

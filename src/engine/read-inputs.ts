@@ -1,7 +1,7 @@
 import { patientField } from '../patient/patient-fields.js';
 import type { InputSpec, LoadedRuleSet, Scalar } from '../ruleset/types.js';
 import { aggregate } from './aggregate.js';
-import { absentValue } from './implied-inputs.js';
+import { ABSENT_NOTE, absentValue } from './implied-inputs.js';
 import { FactStates, type FactState } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
 import type { InputTrace } from './types.js';
@@ -64,7 +64,7 @@ function readField(ruleset: LoadedRuleSet, name: string, input: InputSpec, insta
     const lesions = Array.isArray(instance.patient.lesions) ? instance.patient.lesions : undefined;
     const fallback = input.default;
     if (fallback && 'countOf' in fallback && lesions && lesions.length > 0) {
-      return { state: { present: true, value: lesions.length }, trace: { source: 'default', note: `absent; taken as the number of lesions listed (${lesions.length})` } };
+      return { state: { present: true, value: lesions.length }, trace: { source: 'default', note: `${ABSENT_NOTE}taken as the number of lesions listed (${lesions.length})` } };
     }
     const record = from === 'lesion' ? instance.lesion : instance.patient;
     const absent = absentValue(input, record);

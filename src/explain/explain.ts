@@ -1,4 +1,5 @@
-import type { Evaluation, RuleTrace, TotalTrace, TraceEntry } from '../engine/types.js';
+import { ABSENT_NOTE } from '../engine/implied-inputs.js';
+import type { Evaluation, InputTrace, RuleTrace, TotalTrace, TraceEntry } from '../engine/types.js';
 import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 
@@ -51,6 +52,14 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[]): string[]
     });
     const clamp = total.sum !== null && total.value !== null && total.sum !== total.value ? `; sum ${total.sum} capped at ${total.value} (${cite(ruleset.document.score?.total?.reference ?? '')})` : '';
     lines.push(`${label} ${value}${category}: ${parts.join('; ')}${clamp}`);
+  }
+
+  // Values not given but taken from other fields, or narrowed by them: the reader should see what was assumed.
+  // (Their notes say how: implied, narrowed, or left open because the fields disagree.)
+  for (const input of entries.filter((t): t is InputTrace => t.kind === 'input' && t.note?.startsWith(ABSENT_NOTE) === true)) {
+    const why = input.note?.slice(ABSENT_NOTE.length);
+    const taken = input.source === 'default' ? `, taken as ${JSON.stringify(input.value)}` : input.possible ? `, one of ${input.possible.join(', ')}` : '';
+    lines.push(`${input.input}: not given${taken} (${why})`);
   }
 
   for (const part of ruleset.parts.filter((p) => p.kind === 'classification')) {
