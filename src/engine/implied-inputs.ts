@@ -1,5 +1,9 @@
+import { implicationsOf } from '../ruleset/input-implications.js';
 import type { Implied, InputSpec, Narrowing, Scalar } from '../ruleset/types.js';
 import type { Record_ } from './read-inputs.js';
+
+/** How the trace note of an input absent from its record begins (the explanation lists these inputs). */
+export const ABSENT_NOTE = 'absent; ';
 
 /**
  * What the other fields of its record say about an absent input, by its `default` implications and
@@ -7,15 +11,14 @@ import type { Record_ } from './read-inputs.js';
  * contract should have rejected), which leaves the input missing with every value possible rather
  * than taking whichever was read first. Undefined when no implication or narrowing holds.
  */
-/** How the trace note of an input absent from its record begins (the explanation lists these inputs). */
-export const ABSENT_NOTE = 'absent; ';
-
 export type AbsentValue = { value: Scalar; note: string } | { values: Scalar[]; note: string } | { contradiction: string } | undefined;
 
 export function absentValue(input: Pick<InputSpec, 'default' | 'possible'>, record: Record_ | undefined): AbsentValue {
-  const fallback = input.default;
-  const implications = !fallback || 'countOf' in fallback ? [] : (Array.isArray(fallback) ? fallback : [fallback]).filter((i) => holds(i, record));
-  const narrowings = (input.possible ?? []).filter((n) => holds(n, record));
+  const declared = implicationsOf(input);
+  // Most absent inputs declare neither: nothing to read or allocate for them.
+  if (declared.length === 0 && !input.possible) return undefined;
+  const implications = declared.filter((i) => holds(i, record));
+  const narrowings = input.possible?.filter((n) => holds(n, record)) ?? [];
   if (implications.length === 0 && narrowings.length === 0) return undefined;
   const reasons = [
     ...implications.map((i) => `${because(i)}, so ${String(i.value)}`),

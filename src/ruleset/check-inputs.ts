@@ -1,5 +1,6 @@
 import { patientField } from '../patient/patient-fields.js';
 import { hintFrom, type CheckContext } from './check-context.js';
+import { implicationsOf } from './input-implications.js';
 
 /**
  * Inputs name fields of the patient contract (with the same allowed values and a known unit) or outputs
@@ -51,8 +52,7 @@ export function checkInputs(ctx: CheckContext): void {
     }
     input.conversions?.forEach((c, i) => ctx.reference(c.reference, [...path, 'conversions', i, 'reference']));
     // Implications and narrowings read other fields of the same record and give this input's values.
-    const fallback = input.default;
-    const implied = !fallback || 'countOf' in fallback ? [] : Array.isArray(fallback) ? fallback.map((f, i) => ({ f, at: [...path, 'default', i] })) : [{ f: fallback, at: [...path, 'default'] }];
+    const implied = implicationsOf(input).map((f, i) => ({ f, at: Array.isArray(input.default) ? [...path, 'default', i] : [...path, 'default'] }));
     const narrowings = from === 'lesions' ? [] : (input.possible ?? []).map((f, i) => ({ f, at: [...path, 'possible', i] }));
     for (const { f, at: where } of [...implied, ...narrowings]) {
       if (!patientField(fieldScope, f.whenField)) at([...where, 'whenField'], 'UNKNOWN_PATIENT_FIELD', `"${f.whenField}" is not a ${fieldScope} field of schemas/patient.schema.json`);
