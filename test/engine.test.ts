@@ -4,7 +4,7 @@ import { runRules } from '../src/engine/run-rules.js';
 import type { RuleTrace, TotalTrace } from '../src/engine/types.js';
 import { numericRepresentatives, possibleTotals } from '../src/ruleset/fact-model.js';
 import { loadRuleSetFile } from '../src/ruleset/load-ruleset.js';
-import type { LoadedRuleSet } from '../src/ruleset/types.js';
+import type { InputSpec, LoadedRuleSet } from '../src/ruleset/types.js';
 import { bundledRuleSets } from './support/bundled.js';
 import { read, TOMITA_FILE, writeVariant } from './support/mutate.js';
 
@@ -104,10 +104,18 @@ describe('an input implied by other fields', () => {
   });
 
   it('keeps every value possible when the narrowings that hold leave no value', async () => {
-    const { file } = writeVariant(read(TOMITA_FILE), [['equals: removable, values: [treatable, untreatable]', 'equals: removable, values: [none]']], 'tomita.yaml');
-    const { ruleset, problems } = await loadRuleSetFile(file);
-    expect(problems).toEqual([]);
-    const evaluation = await evaluatePatient({ visceralMetastases: true, visceralMetastasesResectability: 'removable' }, ruleset ? [ruleset] : []);
+    // The loader refuses such a narrowing: the contract allows treatable or untreatable with a removable organ metastasis.
+    const edit: [string, string] = ['equals: removable, values: [treatable, untreatable]', 'equals: removable, values: [none]'];
+    const refused = await loadRuleSetFile(writeVariant(read(TOMITA_FILE), [edit], 'tomita.yaml').file);
+    // Both treatable and untreatable left out (an error), and none kept though the contract forbids it (a warning).
+    expect([refused.ruleset, refused.problems.map((p) => `${p.code} ${p.severity}`)]).toEqual([undefined, ['IMPLICATION_NOT_IN_CONTRACT error', 'IMPLICATION_NOT_IN_CONTRACT warning']]);
+    // The engine, given one all the same (a copy edited after loading), still guesses nothing.
+    const [tomita] = await bundledRuleSets(['tomita']);
+    if (!tomita) throw new Error('tomita is bundled');
+    const grade = tomita.document.inputs.visceralMetastasesTreatability;
+    const possible = (grade?.possible ?? []).map((n) => (n.equals === 'removable' ? { ...n, values: ['none'] } : n));
+    const edited = { ...tomita, document: { ...tomita.document, inputs: { ...tomita.document.inputs, visceralMetastasesTreatability: { ...grade, possible } as InputSpec } } };
+    const evaluation = await evaluatePatient({ visceralMetastases: true, visceralMetastasesResectability: 'removable' }, [edited]);
     expect(evaluation.results.tomita?.components?.visceral).toMatchObject({ status: 'undetermined', range: [0, 4], possible: ['none', 'treatable', 'untreatable'] });
   });
 });

@@ -5,7 +5,7 @@ import { loadRuleSetFile } from '../src/ruleset/load-ruleset.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { contentHash } from '../src/ruleset/hash.js';
 import { MAX_FILE_BYTES } from '../src/source/source-document.js';
-import { BAUER_FILE, positionOf, read, SINS_FILE, NESMS_FILE, TOMITA_FILE, writeVariant } from './support/mutate.js';
+import { BAUER_FILE, LMNOP_FILE, positionOf, read, SINS_FILE, NESMS_FILE, TOMITA_FILE, writeVariant } from './support/mutate.js';
 
 const sins = read(SINS_FILE);
 
@@ -136,6 +136,43 @@ describe('rule-file problems are reported with code, line and column', () => {
   it('an implication by a field the patient contract does not define, in a list of implications', async () => {
     const { found, text } = await problemsOf([['whenField: visceralMetastasesResectability, equals: none, value: none }', 'whenField: visceralMetastasesResectabilty, equals: none, value: none }']], read(TOMITA_FILE));
     expect(found).toEqual([at('UNKNOWN_PATIENT_FIELD', positionOf(text, 'visceralMetastasesResectabilty'))]);
+  });
+
+  it('an implication the patient contract does not force', async () => {
+    // Removable visceral metastases leave Tomita's grade treatable or untreatable: taking "treatable" would be a guess.
+    const { found, text } = await problemsOf([['{ whenField: visceralMetastases, equals: false, value: none }', '{ whenField: visceralMetastasesResectability, equals: removable, value: treatable }']], read(TOMITA_FILE));
+    expect(found).toEqual([at('IMPLICATION_NOT_IN_CONTRACT', positionOf(text, 'treatable }'))]);
+  });
+
+  it('an implied value the patient contract forbids', async () => {
+    const { found, text } = await problemsOf([['equals: false, value: none }', 'equals: false, value: treatable }']], read(TOMITA_FILE));
+    expect(found).toEqual([at('IMPLICATION_NOT_IN_CONTRACT', positionOf(text, 'treatable }'))]);
+  });
+
+  it('a narrowing that leaves out a value the patient contract allows', async () => {
+    const { found, text } = await problemsOf([['values: [treatable, untreatable]', 'values: [treatable]']], read(TOMITA_FILE));
+    expect(found).toEqual([at('IMPLICATION_NOT_IN_CONTRACT', positionOf(text, '[treatable]'))]);
+  });
+
+  it('a narrowing that keeps a value the patient contract forbids: a warning, and the rule set loads', async () => {
+    const { ruleset, found, text } = await problemsOf([['values: [treatable, untreatable]', 'values: [none, treatable, untreatable]']], read(TOMITA_FILE));
+    expect(found).toEqual([at('IMPLICATION_NOT_IN_CONTRACT', positionOf(text, 'none', 'values: [none'))]);
+    expect(ruleset).toBeDefined();
+  });
+
+  it('an implication by a value the other field does not take', async () => {
+    const { found, text } = await problemsOf([['equals: removable, value: true }', 'equals: removeable, value: true }']], read(BAUER_FILE));
+    expect(found).toEqual([at('VALUE_NOT_IN_DOMAIN', positionOf(text, 'removeable'))]);
+  });
+
+  it('an implication for an input without a finite list of values', async () => {
+    const { found, text } = await problemsOf([['    minimum: 0\n', '    minimum: 0\n    default: { whenField: visceralMetastases, equals: false, value: 0 }\n']], read(TOMITA_FILE));
+    expect(found).toEqual([at('IMPLICATION_NOT_IN_CONTRACT', positionOf(text, '{ whenField: visceralMetastases, equals: false, value: 0 }'))]);
+  });
+
+  it('an implication for an input combined over all lesions, which no absent value reaches', async () => {
+    const { found, text } = await problemsOf([['    aggregate: contiguous\n', '    aggregate: contiguous\n    default: { whenField: level, equals: C1, value: true }\n']], read(LMNOP_FILE));
+    expect(found).toEqual([at('SCHEMA_INVALID', positionOf(text, '{ whenField: level'))]);
   });
 
   it('a narrowing to no value at all', async () => {

@@ -1,5 +1,6 @@
 import { patientField } from '../patient/patient-fields.js';
 import { hintFrom, type CheckContext } from './check-context.js';
+import { checkImplications } from './check-implications.js';
 import { implicationsOf } from './input-implications.js';
 
 /**
@@ -16,6 +17,7 @@ export function checkInputs(ctx: CheckContext): void {
     if ((from === 'lesions') !== (input.aggregate !== undefined)) at(path, 'SCHEMA_REQUIRED', 'from: lesions and aggregate go together', true);
     if (input.matches && input.aggregate !== 'any' && input.aggregate !== 'all') at([...path, 'matches'], 'SCHEMA_INVALID', 'matches goes with aggregate any or all');
     if (input.possible && (input.upstream || from === 'lesions')) at([...path, 'possible'], 'SCHEMA_INVALID', 'possible narrows an input read from one patient or lesion field');
+    if (implicationsOf(input).length && (input.upstream || from === 'lesions')) at([...path, 'default'], 'SCHEMA_INVALID', 'a default implied by another field stands in for an input read from one patient or lesion field');
     if (input.upstream) {
       if (!(doc.requires ?? []).includes(input.upstream.ruleset)) {
         at([...path, 'upstream', 'ruleset'], 'UNDECLARED_REQUIREMENT', `rule set "${input.upstream.ruleset}" is read here but not listed in requires`);
@@ -51,18 +53,7 @@ export function checkInputs(ctx: CheckContext): void {
       }
     }
     input.conversions?.forEach((c, i) => ctx.reference(c.reference, [...path, 'conversions', i, 'reference']));
-    // Implications and narrowings read other fields of the same record and give this input's values.
-    const implied = implicationsOf(input).map((f, i) => ({ f, at: Array.isArray(input.default) ? [...path, 'default', i] : [...path, 'default'] }));
-    const narrowings = from === 'lesions' ? [] : (input.possible ?? []).map((f, i) => ({ f, at: [...path, 'possible', i] }));
-    for (const { f, at: where } of [...implied, ...narrowings]) {
-      if (!patientField(fieldScope, f.whenField)) at([...where, 'whenField'], 'UNKNOWN_PATIENT_FIELD', `"${f.whenField}" is not a ${fieldScope} field of schemas/patient.schema.json`);
-      const values = 'values' in f ? f.values.map((v, i) => ({ v, at: [...where, 'values', i] })) : [{ v: f.value, at: [...where, 'value'] }];
-      for (const { v, at: valueAt } of values) {
-        if (input.enum ? !input.enum.includes(String(v)) : typeof v !== (input.type === 'integer' ? 'number' : input.type)) {
-          at(valueAt, 'VALUE_NOT_IN_DOMAIN', `${JSON.stringify(v)} is not an allowed value of ${name}${input.enum ? hintFrom(String(v), input.enum) : ` (a ${input.type})`}`);
-        }
-      }
-    }
+    if (from !== 'lesions') checkImplications(ctx, name, input, fieldScope, field);
   }
 
   for (const [name, table] of Object.entries(doc.tables ?? {})) {

@@ -6,6 +6,7 @@ export const SINS_FILE = new URL('../../rules/sins/sins.yaml', import.meta.url).
 export const NESMS_FILE = new URL('../../rules/nesms/nesms.yaml', import.meta.url).pathname;
 export const TOMITA_FILE = new URL('../../rules/tomita/tomita.yaml', import.meta.url).pathname;
 export const BAUER_FILE = new URL('../../rules/modified-bauer/modified-bauer.yaml', import.meta.url).pathname;
+export const LMNOP_FILE = new URL('../../rules/lmnop/lmnop.yaml', import.meta.url).pathname;
 
 /** 1-based line and column of the first occurrence of `needle` (after `after`, when given). */
 export function positionOf(text: string, needle: string, after = ''): { line: number; column: number } {
