@@ -3,7 +3,7 @@
  * on both sides of every threshold (the benchmark cohort leaves out most laboratory values, the
  * Katagiri and Tokuhashi splits, ESCC 1c, ...). Each field is left out with probability `missing`.
  * Visceral resectability and treatability follow the contract: none exactly when there are no visceral
- * metastases, recorded or not.
+ * metastases, recorded or not. The vertebrae involved are never fewer than the lesions listed.
  */
 import { LEVELS, mulberry32, PRIMARY_TUMORS } from '../../bench/cohort.js';
 
@@ -58,6 +58,9 @@ export function widePatients(n: number, seed: number, missing = 0.3): Array<Reco
       fill(l, 'myelopathy', () => next() < 0.3);
       return l;
     }));
+    // The loader rejects fewer vertebrae involved than lesions listed (INCONSISTENT_INPUT): raised to the count listed.
+    const listed = Array.isArray(p.lesions) ? p.lesions.length : 0;
+    if (typeof p.spinalMetastasisCount === 'number' && p.spinalMetastasisCount < listed) p.spinalMetastasisCount = listed;
     return p;
   });
 }
