@@ -78,7 +78,7 @@ describe('spinemets validate', () => {
   it('passes the bundled rule sets', () => {
     const { code, stdout } = run(['validate']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^ok nesms 1\.1\.0 sha256:[0-9a-f]{64}/m);
+    expect(stdout).toMatch(/^ok nesms 1\.2\.0 sha256:[0-9a-f]{64}/m);
     expect(stdout).toMatch(/^ok sins 1\.0\.0 sha256:[0-9a-f]{64}/m);
   });
 

@@ -72,6 +72,14 @@ describe('an input narrowed by another field', () => {
     expect(input).toMatchObject({ source: 'missing', value: null });
     expect(input).not.toHaveProperty('possible');
   });
+
+  it("may leave a gap: without visceral metastases Katagiri's pattern is none or disseminated, never nodular", async () => {
+    const katagiri = await bundledRuleSets(['katagiri-revised']);
+    const evaluation = await evaluatePatient({ visceralMetastasesResectability: 'none' }, katagiri);
+    expect(evaluation.results['katagiri-revised']?.components?.visceral).toMatchObject({ status: 'undetermined', points: null, range: [0, 2], possible: ['none', 'disseminated'] });
+    const visceral = evaluation.trace.filter((t): t is RuleTrace => t.kind === 'rule' && t.ruleset === 'katagiri-revised' && t.component === 'visceral');
+    expect(visceral.map((r) => [r.alternative, r.possible])).toEqual([['none', true], ['nodular', false], ['disseminated', true]]);
+  });
 });
 
 describe('an input implied by other fields', () => {

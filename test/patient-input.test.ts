@@ -74,6 +74,16 @@ describe('inputs that contradict each other', () => {
     expect(codes(graded)).toEqual([at('SCHEMA_ENUM', positionOf(graded, 'none\n', 'Treatability'))]);
     expect(codes('visceralMetastasesResectability: unremovable\nvisceralMetastasesTreatability: treatable\n')).toEqual([]);
   });
+
+  it("rejects a Katagiri pattern that disagrees on whether there are visceral metastases; dissemination goes with either", () => {
+    const nodular = 'visceralMetastases: false\nvisceralMetastasesPattern: nodular\n';
+    expect(codes(nodular)).toEqual([at('SCHEMA_ENUM', positionOf(nodular, 'nodular\n'))]);
+    const none = 'visceralMetastasesTreatability: treatable\nvisceralMetastasesPattern: none\n';
+    expect(codes(none)).toEqual([at('SCHEMA_ENUM', positionOf(none, 'none\n'))]);
+    const graded = 'visceralMetastasesResectability: none\nvisceralMetastasesPattern: nodular\n';
+    expect(codes(graded)).toEqual([at('SCHEMA_ENUM', positionOf(graded, 'nodular\n'))]);
+    for (const visceral of ['true', 'false']) expect(codes(`visceralMetastases: ${visceral}\nvisceralMetastasesPattern: disseminated\n`)).toEqual([]);
+  });
 });
 
 describe('an NDJSON line (batch, the /batch route) read without the positioned reader when it is valid', () => {

@@ -120,8 +120,9 @@ function tokuhashi(p: Patient): Outcome {
   const organs = { unremovable: 0, removable: 1, none: 2 };
   // No visceral metastases at all means none to the major internal organs; with visceral metastases an
   // absent resectability is removable or unremovable (the contract allows nothing else in either case).
-  const resectability = p.visceralMetastasesResectability ?? (p.visceralMetastases === false ? 'none' : undefined);
-  const majorOrgans = resectability !== undefined ? all(organs[resectability]) : p.visceralMetastases === true ? all(organs.unremovable, organs.removable) : all(0, 1, 2);
+  const visceral = visceralMetastases(p);
+  const resectability = p.visceralMetastasesResectability ?? (visceral === false ? 'none' : undefined);
+  const majorOrgans = resectability !== undefined ? all(organs[resectability]) : visceral === true ? all(organs.unremovable, organs.removable) : all(0, 1, 2);
   const frankel = { A: 0, B: 0, C: 1, D: 1, E: 2 };
   const palsy = p.frankelGrade === undefined ? all(0, 1, 2) : all(frankel[p.frankelGrade]);
   const listed = p.primaryTumor === undefined ? undefined : TOKUHASHI_SITE[p.primaryTumor];
@@ -199,12 +200,24 @@ function laboratoryPoints(p: Patient): Set<number> {
   return points;
 }
 
+/**
+ * Whether there are visceral metastases, as the patient contract ties the answers: given, or a
+ * resectability of none (no) or a grade (yes), or a pattern of none (no) or nodular (yes).
+ */
+function visceralMetastases(p: Patient): boolean | undefined {
+  const resectability = p.visceralMetastasesResectability;
+  const pattern = p.visceralMetastasesPattern;
+  return p.visceralMetastases ?? (resectability !== undefined ? resectability !== 'none' : pattern === 'none' || pattern === 'nodular' ? pattern === 'nodular' : undefined);
+}
+
 function katagiri(p: Patient): Outcome {
   const all = (...values: number[]): Set<number> => new Set(values);
   const listed = p.primaryTumor === undefined ? undefined : KATAGIRI_GROUP[p.primaryTumor];
   const primaryLesion = new Set((listed === undefined ? GROUPS : [listed]).flatMap((g) => growthPoints(g, p)));
   const pattern = { none: 0, nodular: 1, disseminated: 2 };
-  const visceral = p.visceralMetastasesPattern === undefined ? all(0, 1, 2) : all(pattern[p.visceralMetastasesPattern]);
+  // An absent pattern: none or disseminated without visceral metastases, nodular or disseminated with them.
+  const known = visceralMetastases(p);
+  const visceral = p.visceralMetastasesPattern !== undefined ? all(pattern[p.visceralMetastasesPattern]) : known === undefined ? all(0, 1, 2) : known ? all(1, 2) : all(0, 2);
   const laboratory = laboratoryPoints(p);
   const performanceStatus = p.ecog === undefined ? all(0, 1) : all(p.ecog >= 3 ? 1 : 0);
   const previousChemotherapy = p.previousChemotherapy === undefined ? all(0, 1) : all(p.previousChemotherapy ? 1 : 0);
@@ -260,7 +273,6 @@ function generate(n: number, seed: number, missingRate: number): Patient[] {
       ecog: Math.floor(next() * 5),
       frankelGrade: pick(['A', 'B', 'C', 'D', 'E'] as const),
       visceralMetastasesResectability: pick(['none', 'removable', 'unremovable'] as const),
-      visceralMetastasesPattern: pick(['none', 'nodular', 'disseminated'] as const),
       previousChemotherapy: chance(0.5),
       spinalMetastasisCount: pick([1, 1, 1, 2, 2, 3, 4, 7]),
       extraspinalBoneMetastasisCount: pick([0, 0, 0, 1, 2, 3, 5]),
@@ -276,8 +288,11 @@ function generate(n: number, seed: number, missingRate: number): Patient[] {
     if (primaryTumor === 'breast' || primaryTumor === 'prostate' ? chance(0.9) : chance(0.15)) p.hormoneDependent = chance(0.5);
     if (primaryTumor === 'lung_nsclc' || primaryTumor === 'lung_sclc' ? chance(0.9) : chance(0.15)) p.molecularTargetedTherapy = chance(0.5);
     // Whether there are visceral metastases, sometimes recorded beside (or, once resectability is dropped,
-    // instead of) their resectability: false implies none; true leaves removable or unremovable.
-    if (chance(0.5)) p.visceralMetastases = p.visceralMetastasesResectability !== 'none';
+    // instead of) their resectability: false implies none; true leaves removable or unremovable. The
+    // pattern agrees: none or disseminated without them, nodular or disseminated with them.
+    const visceral = p.visceralMetastasesResectability !== 'none';
+    if (chance(0.5)) p.visceralMetastases = visceral;
+    p.visceralMetastasesPattern = visceral ? pick(['nodular', 'disseminated'] as const) : pick(['none', 'disseminated'] as const);
     for (const field of FIELDS) if (chance(missingRate)) delete p[field];
     // Lesions listed: sometimes as the only source of the vertebra count, never more than the count given.
     if (chance(0.3)) {

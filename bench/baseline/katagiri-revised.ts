@@ -35,6 +35,9 @@ function primaryLesion(patient: PatientFacts): PointSet {
 }
 
 const VISCERAL = pointTable({ none: 0, nodular: 1, disseminated: 2 });
+/** What the patient contract leaves of the pattern without visceral metastases, and with them. */
+const VISCERAL_ABSENT = pointTable({ none: 0, disseminated: 2 });
+const VISCERAL_PRESENT = pointTable({ nodular: 1, disseminated: 2 });
 
 const [P0, P1, P2] = [pointOf(0), pointOf(1), pointOf(2)];
 
@@ -64,7 +67,7 @@ const KATAGIRI_BANDS = new Bands([
 export function katagiriRevised(patient: PatientFacts): ScoreOutcome<KatagiriComponent> {
   const components = {
     primaryLesion: primaryLesion(patient),
-    visceral: pointsFor(VISCERAL, patient.visceralMetastasesPattern),
+    visceral: pointsFor(patient.visceralMetastases === undefined ? VISCERAL : patient.visceralMetastases ? VISCERAL_PRESENT : VISCERAL_ABSENT, patient.visceralMetastasesPattern),
     laboratory: laboratory(patient),
     performanceStatus: performanceStatus(patient.ecog),
     previousChemotherapy: ONE_POINT_IF[truthOf(patient.previousChemotherapy)] as PointSet,

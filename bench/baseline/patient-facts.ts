@@ -105,10 +105,13 @@ export class PatientFacts {
         default: // fields no rule set here reads
       }
     }
-    // The patient contract ties both grades to visceralMetastases (none: no; a grade: yes), so each answers
-    // for the others when they are not given; a grade absent with visceral metastases present stays open.
+    // The patient contract ties both grades and Katagiri's pattern to visceralMetastases (none: no; a
+    // grade or a nodular pattern: yes; a disseminated pattern: either), so each answers for the others
+    // when they are not given; a grade or pattern absent with the answer known stays open, narrowed.
     const grade = this.visceralMetastasesResectability ?? this.visceralMetastasesTreatability;
     if (grade !== undefined) this.visceralMetastases ??= grade !== 'none';
+    const pattern = this.visceralMetastasesPattern;
+    if (pattern === 'none' || pattern === 'nodular') this.visceralMetastases ??= pattern === 'nodular';
     if (this.visceralMetastases === false) {
       this.visceralMetastasesResectability ??= 'none';
       this.visceralMetastasesTreatability ??= 'none';

@@ -3,7 +3,7 @@
  * on both sides of every threshold (the benchmark cohort leaves out most laboratory values, the
  * Katagiri and Tokuhashi splits, ESCC 1c, ...). Each field is left out with probability `missing`.
  * Visceral resectability and treatability follow the contract: none exactly when there are no visceral
- * metastases, recorded or not. The vertebrae involved are never fewer than the lesions listed.
+ * metastases, recorded or not; so does Katagiri's pattern (nodular only with them, none only without). The vertebrae involved are never fewer than the lesions listed.
  */
 import { LEVELS, mulberry32, PRIMARY_TUMORS } from '../../bench/cohort.js';
 
@@ -36,7 +36,7 @@ export function widePatients(n: number, seed: number, missing = 0.3): Array<Reco
     fill(p, 'visceralMetastases', () => visceral);
     fill(p, 'visceralMetastasesResectability', () => (visceral ? pick(['removable', 'unremovable']) : 'none'));
     fill(p, 'visceralMetastasesTreatability', () => (visceral ? pick(['treatable', 'untreatable']) : 'none'));
-    fill(p, 'visceralMetastasesPattern', () => pick(['none', 'nodular', 'disseminated']));
+    fill(p, 'visceralMetastasesPattern', () => (visceral ? pick(['nodular', 'disseminated']) : pick(['none', 'disseminated'])));
     fill(p, 'previousChemotherapy', () => next() < 0.5);
     fill(p, 'spinalMetastasisCount', () => pick([1, 1, 2, 3, 5]));
     fill(p, 'extraspinalBoneMetastasisCount', () => pick([0, 0, 1, 2, 3, 6]));
