@@ -242,7 +242,7 @@ describe('trace levels', () => {
     const none = JSON.parse(run(['evaluate', EXAMPLE, '--format', 'json', '--trace', 'none']).stdout);
     type Entry = { kind: string; fired?: boolean | null; ruleset: string; lesion?: number; score?: string; points?: number; value?: number | null; floor?: number; ceiling?: number };
     expect(full.trace.some((t: Entry) => t.kind === 'rule' && t.fired === false)).toBe(true);
-    expect(rules.trace.every((t: Entry) => (t.kind === 'rule' ? t.fired === true : ['total', 'band', 'precedence'].includes(t.kind)))).toBe(true);
+    expect(rules.trace.every((t: Entry) => (t.kind === 'rule' ? t.fired === true : ['total', 'band', 'precedence', 'input'].includes(t.kind)))).toBe(true);
     expect(none.trace).toEqual([]);
     expect(rules.results).toEqual(full.results);
     // Every decided total recomputes from the rules level alone.
@@ -250,6 +250,19 @@ describe('trace levels', () => {
       const sum = (rules.trace as Entry[]).filter((r) => r.kind === 'rule' && r.ruleset === total.ruleset && r.lesion === total.lesion && r.score === total.score).reduce((s, r) => s + (r.points ?? 0), 0);
       expect(Math.min(total.ceiling ?? Infinity, Math.max(total.floor ?? -Infinity, sum))).toBe(total.value);
     }
+  });
+
+  it('rules also keeps the inputs not given but taken or narrowed from other fields, and no other input', () => {
+    const patient = join(tmp(), 'graded.yaml');
+    writeFileSync(patient, 'primaryTumor: breast\nvisceralMetastasesResectability: unremovable\nspinalMetastasisCount: 2\nextraspinalBoneMetastasisCount: 3\n');
+    const rules = JSON.parse(run(['evaluate', patient, '--format', 'json', '--trace', 'rules']).stdout);
+    type Input = { kind: string; ruleset: string; input: string; source: string; value: unknown; possible?: unknown[]; note?: string };
+    const inputs = (rules.trace as Input[]).filter((t) => t.kind === 'input');
+    const taken = { input: 'visceralMetastases', source: 'default', value: true, note: 'absent; visceralMetastasesResectability is unremovable, so true' };
+    expect(inputs).toContainEqual(expect.objectContaining({ ruleset: 'modified-bauer', ...taken }));
+    expect(inputs).toContainEqual(expect.objectContaining({ ruleset: 'nesms', ...taken }));
+    expect(inputs).toContainEqual(expect.objectContaining({ ruleset: 'tomita', input: 'visceralMetastasesTreatability', source: 'missing', value: null, possible: ['treatable', 'untreatable'] }));
+    expect(inputs.filter((t) => t.source === 'given' || (t.source === 'missing' && t.note === undefined))).toEqual([]);
   });
 
   it('batch writes the rules level by default', () => {

@@ -90,4 +90,21 @@ describe('the clinician page in headless Chromium', () => {
     expect(requests.every((url) => url.startsWith(origin))).toBe(true);
     await page.close();
   }, 60_000);
+
+  it('says which answers were not given but taken, or narrowed, from another answer', async () => {
+    const expected = cliEvaluation({ primaryTumor: 'breast', visceralMetastasesResectability: 'unremovable' });
+    const page = await browser.newPage({ viewport: { width: 1024, height: 1366 } });
+    await page.goto(origin + '/');
+    await page.getByLabel('Histology of the primary tumor').selectOption({ label: 'breast' });
+    await page.getByLabel('Metastases to major internal organs').selectOption('unremovable');
+    const patient = page.locator('[data-scope="patient"]');
+    const bauer = patient.locator('[data-ruleset="modified-bauer"]');
+    await expect.poll(() => bauer.locator('[data-score]').textContent(), { timeout: 15_000 }).toBe(String(expected.results['modified-bauer']?.score ?? expected.results['modified-bauer']?.range?.join('–')));
+    expect(await bauer.locator('.assumed [data-input="visceralMetastases"]').textContent()).toBe('visceralMetastases not given: taken as true (visceralMetastasesResectability is unremovable, so true)');
+    const tomita = patient.locator('[data-ruleset="tomita"] .assumed [data-input="visceralMetastasesTreatability"]');
+    expect(await tomita.textContent()).toBe('visceralMetastasesTreatability not given: one of treatable, untreatable (visceralMetastasesResectability is unremovable, so one of treatable, untreatable)');
+    // Answers given are not listed as assumed.
+    expect(await patient.locator('.assumed [data-input="visceralMetastasesResectability"]').count()).toBe(0);
+    await page.close();
+  }, 60_000);
 });

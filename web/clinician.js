@@ -129,18 +129,39 @@
   function render(evaluation) {
     status.className = '';
     status.textContent = `Up to date — rule-set generation ${evaluation.generation}, decision ${evaluation.decisionId}.`;
-    const sections = [scope('Patient', evaluation.results, 'patient')];
-    evaluation.lesions.forEach((lesion, i) => sections.push(scope(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, lesion.results, `lesion-${i}`)));
+    const assumed = assumedInputs(evaluation.trace);
+    const sections = [scope('Patient', evaluation.results, 'patient', assumed)];
+    evaluation.lesions.forEach((lesion, i) => sections.push(scope(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, lesion.results, `lesion-${i}`, assumed, i)));
     results.replaceChildren(...sections, trace(evaluation.trace), el('footer', { class: 'rulesets' }, `Rule sets: ${evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}`));
   }
 
-  function scope(title, ruleSetResults, name) {
+  /**
+   * The inputs not given but taken, or narrowed, from other answers, by rule set and lesion: the only
+   * input entries the `rules` trace level keeps. Their notes say from which answer.
+   */
+  function assumedInputs(entries) {
+    const byPlace = new Map();
+    for (const t of entries) {
+      if (t.kind !== 'input') continue;
+      const key = `${t.ruleset}|${t.lesion ?? ''}`;
+      byPlace.set(key, [...(byPlace.get(key) || []), t]);
+    }
+    return byPlace;
+  }
+
+  /** "visceralMetastases not given: taken as true (visceralMetastasesResectability is unremovable, so true)". */
+  function assumedText(t) {
+    const taken = t.source === 'default' ? `taken as ${JSON.stringify(t.value)}` : t.possible ? `one of ${t.possible.join(', ')}` : 'every value possible';
+    return `${t.input} not given: ${taken}${t.note ? ` (${t.note.replace(/^absent; /, '')})` : ''}`;
+  }
+
+  function scope(title, ruleSetResults, name, assumed, lesion) {
     const section = el('section', { class: 'scope', 'data-scope': name }, el('h3', {}, title));
-    for (const [id, result] of Object.entries(ruleSetResults)) section.append(ruleSetResult(id, result));
+    for (const [id, result] of Object.entries(ruleSetResults)) section.append(ruleSetResult(id, result, assumed.get(`${id}|${lesion ?? ''}`) || []));
     return section;
   }
 
-  function ruleSetResult(id, result) {
+  function ruleSetResult(id, result, assumed) {
     const article = el('article', { 'data-ruleset': id, 'data-level': result.category || undefined }, el('h4', {}, result.label));
     if ('score' in result) {
       const value = result.score !== null ? String(result.score) : result.range ? `${result.range[0]}–${result.range[1]}` : 'undetermined';
@@ -154,6 +175,7 @@
     const recommendations = result.recommendations || [];
     if (recommendations.length) article.append(el('ul', {}, ...recommendations.map((r) => el('li', {}, r.status === 'possible' ? `Possibly: ${r.label}` : r.label))));
     if (result.missing && result.missing.length) article.append(el('p', { class: 'missing' }, `Missing: ${result.missing.join(', ')}`));
+    if (assumed.length) article.append(el('ul', { class: 'assumed' }, ...assumed.map((t) => el('li', { 'data-input': t.input }, assumedText(t)))));
     return article;
   }
 
@@ -171,6 +193,8 @@
         text = `${where}: total ${t.score} = ${t.value !== null ? t.value : `${t.range ? t.range.join('–') : '?'} (undetermined)`}`;
       } else if (t.kind === 'band') {
         text = `${where}: ${t.score} band ${t.category || t.possibleCategories.join(' or ')}`;
+      } else if (t.kind === 'input') {
+        text = `${where}: ${assumedText(t)}`;
       } else {
         text = `${where}: ${t.classification || t.kind} ${t.value !== undefined ? `→ ${t.value}` : ''}`;
       }

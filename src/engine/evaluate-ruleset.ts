@@ -31,7 +31,7 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
   const { document } = ruleset;
   const lesion = instance.lesionIndex;
   const level = options.trace ?? 'full';
-  const { facts, trace: inputTrace } = readInputs(ruleset, instance, level === 'full');
+  const { facts, trace: inputTrace } = readInputs(ruleset, instance, level);
   const derived = deriveFacts(ruleset, facts, lesion, level === 'full');
   const trace: TraceEntry[] = [...inputTrace, ...derived.trace];
   const warnings: EvaluationWarning[] = document.unconfirmed

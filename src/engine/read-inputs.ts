@@ -4,6 +4,7 @@ import { aggregate } from './aggregate.js';
 import { ABSENT_NOTE, absentValue } from './implied-inputs.js';
 import { FactStates, type FactState } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
+import { keepsInput, type TraceLevel } from './trace-level.js';
 import type { InputTrace } from './types.js';
 import type { UpstreamResults } from './upstream.js';
 
@@ -20,10 +21,9 @@ export interface ScopeInstance {
 /**
  * Reads every declared input: from the patient or lesion (as given, defaulted as declared, or converted
  * into the rule set's unit), from a required rule set's outputs, or combined over all lesions. An
- * absent value stays missing — never a zero. `traced` false skips the input entries (a trace level
- * below full leaves them out).
+ * absent value stays missing — never a zero. Only the input entries the trace level keeps are built.
  */
-export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, traced = true): { facts: FactStates; trace: InputTrace[] } {
+export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, level: TraceLevel = 'full'): { facts: FactStates; trace: InputTrace[] } {
   const { document } = ruleset;
   const facts = new FactStates(ruleset);
   const trace: InputTrace[] = [];
@@ -31,7 +31,7 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, trac
   for (const [name, input] of sortedEntries(document.inputs)) {
     const read = input.from === 'lesions' ? readAggregate(ruleset, name, input, instance) : input.upstream ? readUpstream(input, instance) : readField(ruleset, name, input, instance);
     facts.set(name, read.state);
-    if (traced) trace.push(inputEntry(document.id, instance.lesionIndex, name, read));
+    if (keepsInput(level, read.trace.note)) trace.push(inputEntry(document.id, instance.lesionIndex, name, read));
   }
   return { facts, trace };
 }
@@ -64,7 +64,7 @@ function readField(ruleset: LoadedRuleSet, name: string, input: InputSpec, insta
     const lesions = Array.isArray(instance.patient.lesions) ? instance.patient.lesions : undefined;
     const fallback = input.default;
     if (fallback && 'countOf' in fallback && lesions && lesions.length > 0) {
-      return { state: { present: true, value: lesions.length }, trace: { source: 'default', note: `${ABSENT_NOTE}taken as the number of lesions listed (${lesions.length})` } };
+      return { state: { present: true, value: lesions.length }, trace: { source: 'default', note: `${ABSENT_NOTE}the number of lesions listed is ${lesions.length}` } };
     }
     const record = from === 'lesion' ? instance.lesion : instance.patient;
     const absent = absentValue(input, record);

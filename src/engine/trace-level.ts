@@ -1,9 +1,11 @@
+import { ABSENT_NOTE } from './implied-inputs.js';
 import type { Evaluation, TraceEntry } from './types.js';
 
 /**
  * How much of the trace an output carries, like an explain level: `full` every rule and condition
  * (audit records always keep it), `rules` the rules that fired with their effects plus totals, bands
- * and precedence (enough to recompute every score and decision), `none` no trace.
+ * and precedence (enough to recompute every score and decision) and the inputs that were not given but
+ * taken, or narrowed, from other fields (so that what was assumed is never silent), `none` no trace.
  */
 export type TraceLevel = 'none' | 'rules' | 'full';
 export const TRACE_LEVELS: readonly TraceLevel[] = ['none', 'rules', 'full'];
@@ -16,7 +18,13 @@ export function withTraceLevel(evaluation: Evaluation, level: TraceLevel): Evalu
 /** Whether a trace entry belongs at this level. */
 export function keepsEntry(level: TraceLevel, entry: TraceEntry): boolean {
   if (entry.kind === 'rule') return keepsRule(level, entry.fired);
+  if (entry.kind === 'input') return keepsInput(level, entry.note);
   return level === 'full' || (level === 'rules' && (entry.kind === 'total' || entry.kind === 'band' || entry.kind === 'precedence'));
+}
+
+/** Whether an input entry with this note belongs at this level; decided before it is built. */
+export function keepsInput(level: TraceLevel, note: string | undefined): boolean {
+  return level === 'full' || (level === 'rules' && note?.startsWith(ABSENT_NOTE) === true);
 }
 
 /** Whether a rule entry that fired (or not, or null: undecided) belongs at this level; decided before it is built. */
