@@ -256,13 +256,13 @@ describe('trace levels', () => {
     const patient = join(tmp(), 'graded.yaml');
     writeFileSync(patient, 'primaryTumor: breast\nvisceralMetastasesResectability: unremovable\nspinalMetastasisCount: 2\nextraspinalBoneMetastasisCount: 3\n');
     const rules = JSON.parse(run(['evaluate', patient, '--format', 'json', '--trace', 'rules']).stdout);
-    type Input = { kind: string; ruleset: string; input: string; source: string; value: unknown; possible?: unknown[]; note?: string };
+    type Input = { kind: string; ruleset: string; input: string; source: string; value: unknown; possible?: unknown[]; takenFrom?: string[]; note?: string };
     const inputs = (rules.trace as Input[]).filter((t) => t.kind === 'input');
-    const taken = { input: 'visceralMetastases', source: 'default', value: true, note: 'absent; visceralMetastasesResectability is unremovable, so true' };
+    const taken = { input: 'visceralMetastases', source: 'default', value: true, takenFrom: ['visceralMetastasesResectability'], note: 'visceralMetastasesResectability is unremovable, so true' };
     expect(inputs).toContainEqual(expect.objectContaining({ ruleset: 'modified-bauer', ...taken }));
     expect(inputs).toContainEqual(expect.objectContaining({ ruleset: 'nesms', ...taken }));
-    expect(inputs).toContainEqual(expect.objectContaining({ ruleset: 'tomita', input: 'visceralMetastasesTreatability', source: 'missing', value: null, possible: ['treatable', 'untreatable'] }));
-    expect(inputs.filter((t) => t.source === 'given' || (t.source === 'missing' && t.note === undefined))).toEqual([]);
+    expect(inputs).toContainEqual(expect.objectContaining({ ruleset: 'tomita', input: 'visceralMetastasesTreatability', source: 'missing', value: null, possible: ['treatable', 'untreatable'], takenFrom: ['visceralMetastasesResectability'] }));
+    expect(inputs.filter((t) => t.takenFrom === undefined)).toEqual([]);
   });
 
   it('batch writes the rules level by default', () => {

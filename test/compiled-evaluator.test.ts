@@ -3,7 +3,6 @@ import { generatePipelineCohort } from '../bench/cohort.js';
 import { compileRules } from '../src/engine/compiled-rules.js';
 import { traceConditions } from '../src/engine/condition-trace.js';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
-import { ABSENT_NOTE } from '../src/engine/implied-inputs.js';
 import { ruleRunner } from '../src/engine/run-rules.js';
 import { TRACE_LEVELS, withTraceLevel } from '../src/engine/trace-level.js';
 import type { TraceEntry } from '../src/engine/types.js';
@@ -52,7 +51,7 @@ describe('the compiled evaluator against json-rules-engine (the reference semant
     // keeps only the inputs taken or narrowed from other fields.
     const sample = await evaluatePatient(cohort(1, 8118)[0] ?? {}, rulesets, { trace: 'rules' });
     expect(sample.trace.length).toBeGreaterThan(0);
-    const kept = (t: TraceEntry): boolean => (t.kind === 'rule' ? t.fired === true : t.kind === 'input' ? t.note?.startsWith(ABSENT_NOTE) === true : ['total', 'band', 'precedence'].includes(t.kind));
+    const kept = (t: TraceEntry): boolean => (t.kind === 'rule' ? t.fired === true : t.kind === 'input' ? t.takenFrom !== undefined : ['total', 'band', 'precedence'].includes(t.kind));
     expect(sample.trace.every(kept)).toBe(true);
   }, TIMEOUT);
 

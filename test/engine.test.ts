@@ -88,8 +88,7 @@ describe('an input implied by other fields', () => {
     const evaluation = await evaluatePatient({ visceralMetastasesResectability: 'unremovable' }, bauer);
     expect(evaluation.results['modified-bauer']?.components?.noVisceral).toMatchObject({ status: 'determined', points: 0, alternative: 'present' });
     const input = evaluation.trace.find((t) => t.kind === 'input' && t.input === 'visceralMetastases');
-    expect(input).toMatchObject({ source: 'default', value: true });
-    expect((input as { note?: string }).note).toContain('visceralMetastasesResectability');
+    expect(input).toMatchObject({ source: 'default', value: true, takenFrom: ['visceralMetastasesResectability'], note: 'visceralMetastasesResectability is unremovable, so true' });
   });
 
   // Records the patient contract rejects (the grades disagree): the engine must still not pick one of them.
@@ -98,7 +97,7 @@ describe('an input implied by other fields', () => {
     const evaluation = await evaluatePatient({ visceralMetastasesResectability: 'none', visceralMetastasesTreatability: 'treatable' }, bauer);
     expect(evaluation.results['modified-bauer']?.components?.noVisceral).toMatchObject({ status: 'undetermined', points: null, range: [0, 1] });
     expect(evaluation.results['modified-bauer']?.missing).toContain('visceralMetastases');
-    expect(evaluation.trace.find((t) => t.kind === 'input' && t.input === 'visceralMetastases')).toMatchObject({ source: 'missing', value: null });
+    expect(evaluation.trace.find((t) => t.kind === 'input' && t.input === 'visceralMetastases')).toMatchObject({ source: 'missing', value: null, takenFrom: ['visceralMetastasesResectability', 'visceralMetastasesTreatability'] });
   });
 
   it('keeps every value possible when an implication and a narrowing that hold disagree', async () => {
@@ -156,7 +155,7 @@ describe('the trace', () => {
   it('records unit conversions and defaults with what was given', async () => {
     const evaluation = await evaluatePatient({ albumin: { value: 35, unit: 'g/L' }, lesions: [{ level: 'T4' }] }, rulesets);
     expect(evaluation.trace).toContainEqual(expect.objectContaining({ kind: 'input', input: 'albumin', value: 3.5, source: 'converted', given: { value: 35, unit: 'g/L' } }));
-    expect(evaluation.trace).toContainEqual(expect.objectContaining({ kind: 'input', input: 'spinalMetastasisCount', value: 1, source: 'default' }));
+    expect(evaluation.trace).toContainEqual(expect.objectContaining({ kind: 'input', input: 'spinalMetastasisCount', value: 1, source: 'default', takenFrom: ['lesions'] }));
     expect(evaluation.results.nesms?.components?.albumin?.points).toBe(1);
   });
 

@@ -136,13 +136,13 @@
   }
 
   /**
-   * The inputs not given but taken, or narrowed, from other answers, by rule set and lesion: the only
-   * input entries the `rules` trace level keeps. Their notes say from which answer.
+   * The inputs not given but taken, or narrowed, from other answers (`takenFrom`), by rule set and lesion:
+   * the only input entries the `rules` trace level keeps. Their notes say how.
    */
   function assumedInputs(entries) {
     const byPlace = new Map();
     for (const t of entries) {
-      if (t.kind !== 'input') continue;
+      if (t.kind !== 'input' || !t.takenFrom) continue;
       const key = `${t.ruleset}|${t.lesion ?? ''}`;
       byPlace.set(key, [...(byPlace.get(key) || []), t]);
     }
@@ -152,7 +152,7 @@
   /** "visceralMetastases not given: taken as true (visceralMetastasesResectability is unremovable, so true)". */
   function assumedText(t) {
     const taken = t.source === 'default' ? `taken as ${JSON.stringify(t.value)}` : t.possible ? `one of ${t.possible.join(', ')}` : 'every value possible';
-    return `${t.input} not given: ${taken}${t.note ? ` (${t.note.replace(/^absent; /, '')})` : ''}`;
+    return `${t.input} not given: ${taken}${t.note ? ` (${t.note})` : ''}`;
   }
 
   function scope(title, ruleSetResults, name, assumed, lesion) {

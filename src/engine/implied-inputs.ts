@@ -2,16 +2,14 @@ import { implicationsOf } from '../ruleset/input-implications.js';
 import type { Implied, InputSpec, Narrowing, Scalar } from '../ruleset/types.js';
 import type { Record_ } from './read-inputs.js';
 
-/** How the trace note of an input absent from its record begins (the explanation lists these inputs). */
-export const ABSENT_NOTE = 'absent; ';
-
 /**
  * What the other fields of its record say about an absent input, by its `default` implications and
  * `possible` narrowings: a value, fewer possible values, or a contradiction (a record the patient
  * contract should have rejected), which leaves the input missing with every value possible rather
- * than taking whichever was read first. Undefined when no implication or narrowing holds.
+ * than taking whichever was read first. `takenFrom` names the fields that said it, `note` how.
+ * Undefined when no implication or narrowing holds.
  */
-export type AbsentValue = { value: Scalar; note: string } | { values: Scalar[]; note: string } | { contradiction: string } | undefined;
+export type AbsentValue = ({ value: Scalar } | { values: Scalar[] } | { contradiction: true }) & { takenFrom: string[]; note: string } | undefined;
 
 export function absentValue(input: Pick<InputSpec, 'default' | 'possible'>, record: Record_ | undefined): AbsentValue {
   const declared = implicationsOf(input);
@@ -24,12 +22,13 @@ export function absentValue(input: Pick<InputSpec, 'default' | 'possible'>, reco
     ...implications.map((i) => `${because(i)}, so ${String(i.value)}`),
     ...narrowings.map((n) => `${because(n)}, so one of ${n.values.join(', ')}`),
   ].join('; ');
+  const takenFrom = [...new Set([...implications, ...narrowings].map((c) => c.whenField))];
   const implied = implications[0]?.value;
   const values = narrowings[0]?.values.filter((v) => narrowings.every((n) => n.values.includes(v)));
   const agree = implications.every((i) => i.value === implied) && (values === undefined || (values.length > 0 && (implied === undefined || values.includes(implied))));
-  if (!agree) return { contradiction: `${ABSENT_NOTE}${reasons}: these disagree, so every value stays possible` };
-  if (implied !== undefined) return { value: implied, note: `${ABSENT_NOTE}${reasons}` };
-  return { values: values ?? [], note: `${ABSENT_NOTE}${reasons}` };
+  if (!agree) return { contradiction: true, takenFrom, note: `${reasons}: these disagree, so every value stays possible` };
+  if (implied !== undefined) return { value: implied, takenFrom, note: reasons };
+  return { values: values ?? [], takenFrom, note: reasons };
 }
 
 function holds(condition: Implied | Narrowing, record: Record_ | undefined): boolean {

@@ -1,7 +1,7 @@
 import { patientField } from '../patient/patient-fields.js';
 import type { InputSpec, LoadedRuleSet, Scalar } from '../ruleset/types.js';
 import { aggregate } from './aggregate.js';
-import { ABSENT_NOTE, absentValue } from './implied-inputs.js';
+import { absentValue } from './implied-inputs.js';
 import { FactStates, type FactState } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
 import { keepsInput, type TraceLevel } from './trace-level.js';
@@ -31,7 +31,7 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, leve
   for (const [name, input] of sortedEntries(document.inputs)) {
     const read = input.from === 'lesions' ? readAggregate(ruleset, name, input, instance) : input.upstream ? readUpstream(input, instance) : readField(ruleset, name, input, instance);
     facts.set(name, read.state);
-    if (keepsInput(level, read.trace.note)) trace.push(inputEntry(document.id, instance.lesionIndex, name, read));
+    if (keepsInput(level, read.trace)) trace.push(inputEntry(document.id, instance.lesionIndex, name, read));
   }
   return { facts, trace };
 }
@@ -39,6 +39,8 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, leve
 /** The traces of a value used as given and of an absent one: shared, as the entry copies them. */
 const GIVEN: Read['trace'] = { source: 'given' };
 const MISSING: Read['trace'] = { source: 'missing' };
+/** What a vertebra count taken from the lesions listed was taken from: shared, as the entry copies it. */
+const LESIONS = ['lesions'];
 
 /** An input's trace entry, by assignment in its key order (kind, ruleset, lesion, input, how it was read, value, possible). */
 function inputEntry(ruleset: string, lesion: number | undefined, input: string, { state, trace }: Read): InputTrace {
@@ -64,14 +66,17 @@ function readField(ruleset: LoadedRuleSet, name: string, input: InputSpec, insta
     const lesions = Array.isArray(instance.patient.lesions) ? instance.patient.lesions : undefined;
     const fallback = input.default;
     if (fallback && 'countOf' in fallback && lesions && lesions.length > 0) {
-      return { state: { present: true, value: lesions.length }, trace: { source: 'default', note: `${ABSENT_NOTE}the number of lesions listed is ${lesions.length}` } };
+      return { state: { present: true, value: lesions.length }, trace: { source: 'default', takenFrom: LESIONS, note: `the number of lesions listed is ${lesions.length}` } };
     }
     const record = from === 'lesion' ? instance.lesion : instance.patient;
     const absent = absentValue(input, record);
-    if (absent && 'value' in absent) return { state: { present: true, value: absent.value }, trace: { source: 'default', note: absent.note } };
-    // Still missing: only the values it may take are fewer (the trace entry lists them as `possible`).
-    if (absent && 'values' in absent) return { state: { present: false, because: [field], domain: absent.values }, trace: { source: 'missing', note: absent.note } };
-    return { state: { present: false, because: [field] }, trace: absent ? { source: 'missing', note: absent.contradiction } : MISSING };
+    if (!absent) return { state: { present: false, because: [field] }, trace: MISSING };
+    const { takenFrom, note } = absent;
+    if ('value' in absent) return { state: { present: true, value: absent.value }, trace: { source: 'default', takenFrom, note } };
+    // Still missing: only the values it may take are fewer (the trace entry lists them as `possible`),
+    // or, when the other fields disagree, every value stays possible.
+    const state: FactState = 'values' in absent ? { present: false, because: [field], domain: absent.values } : { present: false, because: [field] };
+    return { state, trace: { source: 'missing', takenFrom, note } };
   }
   // Without a unit to convert into, only a {value, unit} form needs unwrapping (no field lookup).
   const quantity = input.unit ? asQuantity(raw, patientField(from, field)?.unit) : typeof raw === 'object' ? asQuantity(raw, undefined) : undefined;

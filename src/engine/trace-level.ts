@@ -1,5 +1,4 @@
-import { ABSENT_NOTE } from './implied-inputs.js';
-import type { Evaluation, TraceEntry } from './types.js';
+import type { Evaluation, InputTrace, TraceEntry } from './types.js';
 
 /**
  * How much of the trace an output carries, like an explain level: `full` every rule and condition
@@ -18,13 +17,13 @@ export function withTraceLevel(evaluation: Evaluation, level: TraceLevel): Evalu
 /** Whether a trace entry belongs at this level. */
 export function keepsEntry(level: TraceLevel, entry: TraceEntry): boolean {
   if (entry.kind === 'rule') return keepsRule(level, entry.fired);
-  if (entry.kind === 'input') return keepsInput(level, entry.note);
+  if (entry.kind === 'input') return keepsInput(level, entry);
   return level === 'full' || (level === 'rules' && (entry.kind === 'total' || entry.kind === 'band' || entry.kind === 'precedence'));
 }
 
-/** Whether an input entry with this note belongs at this level; decided before it is built. */
-export function keepsInput(level: TraceLevel, note: string | undefined): boolean {
-  return level === 'full' || (level === 'rules' && note?.startsWith(ABSENT_NOTE) === true);
+/** Whether an input entry belongs at this level (below full: only one taken from other fields); decided before it is built. */
+export function keepsInput(level: TraceLevel, entry: Pick<InputTrace, 'takenFrom'>): boolean {
+  return level === 'full' || (level === 'rules' && entry.takenFrom !== undefined);
 }
 
 /** Whether a rule entry that fired (or not, or null: undecided) belongs at this level; decided before it is built. */

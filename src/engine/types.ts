@@ -33,6 +33,12 @@ export interface InputTrace extends TraceBase {
   aggregate?: { function: string; field: string; values: Array<Scalar | null> };
   /** Values still possible when missing (e.g. an upstream range). */
   possible?: Scalar[];
+  /**
+   * For an input not given: the other fields its value, or its possible values, were taken from
+   * (implications and narrowings that held, or `lesions` for a count of the lesions listed); `note`
+   * says how. Such entries are kept at the `rules` level too.
+   */
+  takenFrom?: string[];
   unit?: string;
   conversion?: { from: string; factor: number; reference: string };
   note?: string;

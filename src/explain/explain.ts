@@ -1,4 +1,3 @@
-import { ABSENT_NOTE } from '../engine/implied-inputs.js';
 import type { Evaluation, InputTrace, RuleTrace, TotalTrace, TraceEntry } from '../engine/types.js';
 import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
@@ -56,8 +55,8 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[]): string[]
 
   // Values not given but taken from other fields, or narrowed by them: the reader should see what was assumed.
   // (Their notes say how: implied, narrowed, or left open because the fields disagree.)
-  for (const input of entries.filter((t): t is InputTrace => t.kind === 'input' && t.note?.startsWith(ABSENT_NOTE) === true)) {
-    const why = input.note?.slice(ABSENT_NOTE.length);
+  for (const input of entries.filter((t): t is InputTrace => t.kind === 'input' && t.takenFrom !== undefined)) {
+    const why = input.note;
     const taken = input.source === 'default' ? `, taken as ${JSON.stringify(input.value)}` : input.possible ? `, one of ${input.possible.join(', ')}` : '';
     lines.push(`${input.input}: not given${taken} (${why})`);
   }
