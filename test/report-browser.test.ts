@@ -41,6 +41,21 @@ describe('the HTML audit report in headless Chromium', () => {
     expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
   });
 
+  it('says when the evaluation it reports carries less than the full trace, and does not call it every rule', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-report-'));
+    const rules = cli(['evaluate', EXAMPLE, '--format', 'json', '--trace', 'rules']);
+    expect(JSON.parse(rules.stdout).traceLevel).toBe('rules');
+    writeFileSync(join(dir, 'rules.json'), rules.stdout);
+    expect(cli(['report', join(dir, 'rules.json'), '--html', join(dir, 'rules.html')]).status).toBe(0);
+    const partial = readFileSync(join(dir, 'rules.html'), 'utf8');
+    expect(partial).toContain('<p class="partial" data-trace-level="rules">');
+    expect(partial).toContain('<h2>Rules that fired</h2>');
+    expect(partial).not.toContain('Every rule evaluated');
+    const whole = readFileSync(reportFile, 'utf8');
+    expect(whole).not.toContain('class="partial"');
+    expect(whole).toContain('<h2>Every rule evaluated</h2>');
+  });
+
   it('renders the same scores and decisions as the JSON output, expands a rule, prints to PDF', async () => {
     const page = await browser.newPage();
     const requests: string[] = [];

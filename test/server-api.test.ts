@@ -88,7 +88,7 @@ describe('POST /batch', () => {
     expect(out[0].patient.id).toBe('a');
     expect(out[1]).toEqual({ line: 2, error: { problems: [expect.objectContaining({ code: 'SCHEMA_TYPE', path: '/age', line: 2 })] } });
     expect(out[2].patient.id).toBe('c');
-    expect(withoutServiceFields(out[2])).toEqual({ ...cliEvaluation({ id: 'c' }), trace: expect.any(Array) });
+    expect(withoutServiceFields(out[2])).toEqual({ ...cliEvaluation({ id: 'c' }), traceLevel: 'rules', trace: expect.any(Array) });
   }, 30_000);
 });
 

@@ -11,7 +11,7 @@ export const TRACE_LEVELS: readonly TraceLevel[] = ['none', 'rules', 'full'];
 
 export function withTraceLevel(evaluation: Evaluation, level: TraceLevel): Evaluation {
   if (level === 'full') return evaluation;
-  return { ...evaluation, trace: evaluation.trace.filter((entry) => keepsEntry(level, entry)) };
+  return { ...evaluation, traceLevel: level, trace: evaluation.trace.filter((entry) => keepsEntry(level, entry)) };
 }
 
 /** Whether a trace entry belongs at this level. */

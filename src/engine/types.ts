@@ -1,4 +1,5 @@
 import type { ProfileMark, Scalar } from '../ruleset/types.js';
+import type { TraceLevel } from './trace-level.js';
 
 /** One fact test as evaluated: on which value, with which outcome. */
 export interface ConditionTrace {
@@ -242,6 +243,8 @@ export interface Evaluation {
   rulesets: RuleSetIdentity[];
   /** Present when a profile changed any rule set used. */
   profiles?: ProfileUse[];
+  /** How much of the trace this output carries (src/engine/trace-level.ts): below full, not every rule or input. */
+  traceLevel: TraceLevel;
   trace: TraceEntry[];
   missing: MissingInput[];
   warnings: EvaluationWarning[];

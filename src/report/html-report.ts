@@ -2,7 +2,8 @@ import type { ClassificationResult, ComponentResult, Evaluation, RuleSetResult, 
 
 /** What a report is made from: an evaluation (the JSON output), and the decision record around it if any. */
 export interface ReportSource {
-  evaluation: Pick<Evaluation, 'results' | 'lesions' | 'missing' | 'warnings' | 'trace' | 'profiles'> & {
+  /** `traceLevel` absent: a decision record or an evaluation from before the field, both full. */
+  evaluation: Pick<Evaluation, 'results' | 'lesions' | 'missing' | 'warnings' | 'trace' | 'profiles'> & Partial<Pick<Evaluation, 'traceLevel'>> & {
     patient?: { id: string | null };
     rulesets: Array<{ id: string; version: string; sha256: string; title?: string }>;
   };
@@ -17,14 +18,17 @@ export interface ReportSource {
 export function renderReport(source: ReportSource): string {
   const { evaluation, record } = source;
   const title = `Decision report${evaluation.patient?.id ? ` — patient ${evaluation.patient.id}` : ''}`;
+  // Below full the trace leaves out rules that did not fire and inputs as given: the report says so
+  // rather than calling what it has every rule.
+  const full = (evaluation.traceLevel ?? 'full') === 'full';
   const sections = [
     identity(source),
     ...(evaluation.profiles?.length ? [section('Institution profile changes used', profilesBlock(evaluation.profiles))] : []),
-    section('Inputs as read by the rule sets', inputsTable(evaluation.trace)),
+    section(full ? 'Inputs as read by the rule sets' : 'Inputs not given, taken or narrowed from other fields', inputsTable(evaluation.trace)),
     section('Patient results', resultsBlock(evaluation.results)),
     ...evaluation.lesions.map((lesion, i) => section(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, resultsBlock(lesion.results))),
     section('Missing inputs and notes', notes(evaluation)),
-    section('Every rule evaluated', rulesBlock(evaluation.trace)),
+    section(full ? 'Every rule evaluated' : 'Rules that fired', rulesBlock(evaluation.trace)),
     section('References', references(evaluation.trace)),
   ];
   return `<!doctype html>
@@ -38,6 +42,7 @@ export function renderReport(source: ReportSource): string {
 <body>
 <h1>${esc(title)}</h1>
 ${record ? `<p class="meta">Decision <code>${esc(record.decisionId)}</code> at ${esc(record.timestamp)}${record.hash ? `, record hash <code>${esc(record.hash)}</code>` : ''}</p>` : ''}
+${full ? '' : `<p class="partial" data-trace-level="${esc(evaluation.traceLevel ?? '')}">This evaluation carries its trace at level <strong>${esc(evaluation.traceLevel ?? '')}</strong>: ${evaluation.traceLevel === 'none' ? 'no trace at all' : 'the rules that fired, the totals, bands and precedence, and the inputs taken from other fields, but not the rules that did not fire nor the inputs as given'}. A decision record, or <code>spinemets evaluate --trace full</code>, keeps every rule and input.</p>`}
 ${sections.join('\n')}
 <script>
 // Printing shows every rule, collapsed or not; the page needs no network.
@@ -145,6 +150,6 @@ h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; border-bottom: 1px solid #ccc;
 table { border-collapse: collapse; width: 100%; margin: .3rem 0 1rem; } th, td { border: 1px solid #ddd; padding: .2rem .4rem; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; } td.value { white-space: nowrap; } code { font-size: .85em; word-break: break-all; }
 .score { font-size: 1.05rem; } details.rule { border: 1px solid #e3e3e3; margin: .2rem 0; padding: .2rem .5rem; }
-details.rule.fired > summary { font-weight: 600; } .ref { color: #555; font-size: .9em; } .meta { color: #555; }
+details.rule.fired > summary { font-weight: 600; } .ref { color: #555; font-size: .9em; } .meta { color: #555; } .partial { border-left: 4px solid #b45309; padding: .4em .8em; background: #fff7ed; }
 @media print { body { margin: 0; max-width: none; } details.rule { break-inside: avoid; } }
 `;
