@@ -18,27 +18,24 @@ export function checkImplications(ctx: CheckContext, name: string, input: InputS
   const implied = implicationsOf(input).map((f, i) => ({ f, at: Array.isArray(input.default) ? [...path, 'default', i] : [...path, 'default'] }));
   const narrowings = (input.possible ?? []).map((f, i) => ({ f, at: [...path, 'possible', i] }));
   const domain = finiteDomain(input, field);
+  const allows = (values: Record<string, Scalar>): boolean => validator('patient')(scope === 'patient' ? values : { lesions: [values] });
   for (const { f, at: where } of [...implied, ...narrowings]) {
     const given = 'values' in f ? f.values : [f.value];
     const valueAt = (i: number): PathSegment[] => ('values' in f ? [...where, 'values', i] : [...where, 'value']);
-    const outside = given.map((v, i) => ({ v, i })).filter(({ v }) => (input.enum ? !input.enum.includes(String(v)) : typeof v !== (input.type === 'integer' ? 'number' : input.type)));
-    for (const { v, i } of outside) {
-      ctx.at(valueAt(i), 'VALUE_NOT_IN_DOMAIN', `${JSON.stringify(v)} is not an allowed value of ${name}${input.enum ? hintFrom(String(v), input.enum) : ` (a ${input.type})`}`);
-    }
     const when = patientField(scope, f.whenField);
-    if (!when) {
-      ctx.at([...where, 'whenField'], 'UNKNOWN_PATIENT_FIELD', `"${f.whenField}" is not a ${scope} field of schemas/patient.schema.json`);
+    if (!when) ctx.at([...where, 'whenField'], 'UNKNOWN_PATIENT_FIELD', `"${f.whenField}" is not a ${scope} field of schemas/patient.schema.json`);
+    if (!domain) {
+      if (when) ctx.at(where, 'IMPLICATION_NOT_IN_CONTRACT', `${name} has no finite list of values (an enum, a boolean, or an integer with minimum and maximum), so the patient contract cannot be checked to force this`);
       continue;
     }
-    // A value outside the input's domain is reported above, an empty list by the schema; the contract is asked once they are fixed.
-    if (outside.length || !given.length) continue;
-    const allows = (values: Record<string, Scalar>): boolean => validator('patient')(scope === 'patient' ? values : { lesions: [values] });
+    const outside = given.map((v, i) => ({ v, i })).filter(({ v }) => !domain.includes(v));
+    for (const { v, i } of outside) {
+      ctx.at(valueAt(i), 'VALUE_NOT_IN_DOMAIN', `${JSON.stringify(v)} is not an allowed value of ${name}${input.enum ? hintFrom(String(v), input.enum) : input.type === 'boolean' ? ' (true or false)' : ` (an integer from ${String(domain[0])} to ${String(domain.at(-1))})`}`);
+    }
+    // A value outside the input's domain or an unknown field is reported above, an empty list by the schema; the contract is asked once they are fixed.
+    if (!when || outside.length || !given.length) continue;
     if (!allows({ [f.whenField]: f.equals })) {
       ctx.at([...where, 'equals'], 'VALUE_NOT_IN_DOMAIN', `${JSON.stringify(f.equals)} is not a value the patient contract allows for ${f.whenField}${when.enum ? hintFrom(String(f.equals), when.enum.map(String)) : ''}`);
-      continue;
-    }
-    if (!domain) {
-      ctx.at(where, 'IMPLICATION_NOT_IN_CONTRACT', `${name} has no finite list of values (an enum, a boolean, or an integer with minimum and maximum), so the patient contract cannot be checked to force this`);
       continue;
     }
     const holds = `${f.whenField}: ${JSON.stringify(f.equals)}`;
