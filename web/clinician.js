@@ -144,7 +144,8 @@
     for (const t of entries) {
       if (t.kind !== 'input' || !t.takenFrom) continue;
       const key = `${t.ruleset}|${t.lesion ?? ''}`;
-      byPlace.set(key, [...(byPlace.get(key) || []), t]);
+      if (!byPlace.has(key)) byPlace.set(key, []);
+      byPlace.get(key).push(t);
     }
     return byPlace;
   }

@@ -56,9 +56,8 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[]): string[]
   // Values not given but taken from other fields, or narrowed by them: the reader should see what was assumed.
   // (Their notes say how: implied, narrowed, or left open because the fields disagree.)
   for (const input of entries.filter((t): t is InputTrace => t.kind === 'input' && t.takenFrom !== undefined)) {
-    const why = input.note;
     const taken = input.source === 'default' ? `, taken as ${JSON.stringify(input.value)}` : input.possible ? `, one of ${input.possible.join(', ')}` : '';
-    lines.push(`${input.input}: not given${taken} (${why})`);
+    lines.push(`${input.input}: not given${taken} (${input.note ?? `from ${input.takenFrom?.join(', ')}`})`);
   }
 
   for (const part of ruleset.parts.filter((p) => p.kind === 'classification')) {
