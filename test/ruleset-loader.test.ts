@@ -118,66 +118,25 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(found).toContain(at('INPUT_DOMAIN_MISMATCH', positionOf(text, '[lytic, blastic]')));
   });
 
-  it('a narrowing to a value the input does not allow', async () => {
-    const { found, text } = await problemsOf([['values: [treatable, untreatable]', 'values: [treatable, untreatble]']], read(TOMITA_FILE));
-    expect(found).toEqual([at('VALUE_NOT_IN_DOMAIN', positionOf(text, 'untreatble'))]);
-  });
-
-  it('a narrowing by a field the patient contract does not define', async () => {
-    const { found, text } = await problemsOf([['whenField: visceralMetastases, equals: true', 'whenField: visceralMets, equals: true']], read(TOMITA_FILE));
-    expect(found).toEqual([at('UNKNOWN_PATIENT_FIELD', positionOf(text, 'visceralMets'))]);
-  });
-
-  it('an implied value the input does not allow, in a list of implications', async () => {
-    const { found, text } = await problemsOf([['equals: removable, value: true }', 'equals: removable, value: yes }']], read(BAUER_FILE));
-    expect(found).toEqual([at('VALUE_NOT_IN_DOMAIN', positionOf(text, 'yes }'))]);
-  });
-
-  it('an implication by a field the patient contract does not define, in a list of implications', async () => {
-    const { found, text } = await problemsOf([['whenField: visceralMetastasesResectability, equals: none, value: none }', 'whenField: visceralMetastasesResectabilty, equals: none, value: none }']], read(TOMITA_FILE));
-    expect(found).toEqual([at('UNKNOWN_PATIENT_FIELD', positionOf(text, 'visceralMetastasesResectabilty'))]);
-  });
-
-  it('an implication the patient contract does not force', async () => {
+  // Implications (`default`) and narrowings (`possible`): one edit of a bundled rule file, one problem where it is.
+  it.each([
+    { name: 'a narrowing to a value the input does not allow', file: TOMITA_FILE, edit: ['values: [treatable, untreatable]', 'values: [treatable, untreatble]'], code: 'VALUE_NOT_IN_DOMAIN', at: ['untreatble'] },
+    { name: 'a narrowing by a field the patient contract does not define', file: TOMITA_FILE, edit: ['whenField: visceralMetastases, equals: true', 'whenField: visceralMets, equals: true'], code: 'UNKNOWN_PATIENT_FIELD', at: ['visceralMets'] },
+    { name: 'an implied value the input does not allow, in a list of implications', file: BAUER_FILE, edit: ['equals: removable, value: true }', 'equals: removable, value: yes }'], code: 'VALUE_NOT_IN_DOMAIN', at: ['yes }'] },
+    { name: 'an implication by a field the patient contract does not define, in a list of implications', file: TOMITA_FILE, edit: ['whenField: visceralMetastasesResectability, equals: none, value: none }', 'whenField: visceralMetastasesResectabilty, equals: none, value: none }'], code: 'UNKNOWN_PATIENT_FIELD', at: ['visceralMetastasesResectabilty'] },
     // Removable visceral metastases leave Tomita's grade treatable or untreatable: taking "treatable" would be a guess.
-    const { found, text } = await problemsOf([['{ whenField: visceralMetastases, equals: false, value: none }', '{ whenField: visceralMetastasesResectability, equals: removable, value: treatable }']], read(TOMITA_FILE));
-    expect(found).toEqual([at('IMPLICATION_NOT_IN_CONTRACT', positionOf(text, 'treatable }'))]);
-  });
-
-  it('an implied value the patient contract forbids', async () => {
-    const { found, text } = await problemsOf([['equals: false, value: none }', 'equals: false, value: treatable }']], read(TOMITA_FILE));
-    expect(found).toEqual([at('IMPLICATION_NOT_IN_CONTRACT', positionOf(text, 'treatable }'))]);
-  });
-
-  it('a narrowing that leaves out a value the patient contract allows', async () => {
-    const { found, text } = await problemsOf([['values: [treatable, untreatable]', 'values: [treatable]']], read(TOMITA_FILE));
-    expect(found).toEqual([at('IMPLICATION_NOT_IN_CONTRACT', positionOf(text, '[treatable]'))]);
-  });
-
-  it('a narrowing that keeps a value the patient contract forbids: a warning, and the rule set loads', async () => {
-    const { ruleset, found, text } = await problemsOf([['values: [treatable, untreatable]', 'values: [none, treatable, untreatable]']], read(TOMITA_FILE));
-    expect(found).toEqual([at('IMPLICATION_NOT_IN_CONTRACT', positionOf(text, 'none', 'values: [none'))]);
-    expect(ruleset).toBeDefined();
-  });
-
-  it('an implication by a value the other field does not take', async () => {
-    const { found, text } = await problemsOf([['equals: removable, value: true }', 'equals: removeable, value: true }']], read(BAUER_FILE));
-    expect(found).toEqual([at('VALUE_NOT_IN_DOMAIN', positionOf(text, 'removeable'))]);
-  });
-
-  it('an implication for an input without a finite list of values', async () => {
-    const { found, text } = await problemsOf([['    minimum: 0\n', '    minimum: 0\n    default: { whenField: visceralMetastases, equals: false, value: 0 }\n']], read(TOMITA_FILE));
-    expect(found).toEqual([at('IMPLICATION_NOT_IN_CONTRACT', positionOf(text, '{ whenField: visceralMetastases, equals: false, value: 0 }'))]);
-  });
-
-  it('an implication for an input combined over all lesions, which no absent value reaches', async () => {
-    const { found, text } = await problemsOf([['    aggregate: contiguous\n', '    aggregate: contiguous\n    default: { whenField: level, equals: C1, value: true }\n']], read(LMNOP_FILE));
-    expect(found).toEqual([at('SCHEMA_INVALID', positionOf(text, '{ whenField: level'))]);
-  });
-
-  it('a narrowing to no value at all', async () => {
-    const { found, text } = await problemsOf([['values: [treatable, untreatable]', 'values: []']], read(TOMITA_FILE));
-    expect(found).toEqual([at('SCHEMA_RANGE', positionOf(text, '[]', 'values: '))]);
+    { name: 'an implication the patient contract does not force', file: TOMITA_FILE, edit: ['{ whenField: visceralMetastases, equals: false, value: none }', '{ whenField: visceralMetastasesResectability, equals: removable, value: treatable }'], code: 'IMPLICATION_NOT_IN_CONTRACT', at: ['treatable }'] },
+    { name: 'an implied value the patient contract forbids', file: TOMITA_FILE, edit: ['equals: false, value: none }', 'equals: false, value: treatable }'], code: 'IMPLICATION_NOT_IN_CONTRACT', at: ['treatable }'] },
+    { name: 'a narrowing that leaves out a value the patient contract allows', file: TOMITA_FILE, edit: ['values: [treatable, untreatable]', 'values: [treatable]'], code: 'IMPLICATION_NOT_IN_CONTRACT', at: ['[treatable]'] },
+    { name: 'a narrowing that keeps a value the patient contract forbids: a warning, and the rule set loads', file: TOMITA_FILE, edit: ['values: [treatable, untreatable]', 'values: [none, treatable, untreatable]'], code: 'IMPLICATION_NOT_IN_CONTRACT', at: ['none', 'values: [none'], loads: true },
+    { name: 'an implication by a value the other field does not take', file: BAUER_FILE, edit: ['equals: removable, value: true }', 'equals: removeable, value: true }'], code: 'VALUE_NOT_IN_DOMAIN', at: ['removeable'] },
+    { name: 'an implication for an input without a finite list of values', file: TOMITA_FILE, edit: ['    minimum: 0\n', '    minimum: 0\n    default: { whenField: visceralMetastases, equals: false, value: 0 }\n'], code: 'IMPLICATION_NOT_IN_CONTRACT', at: ['{ whenField: visceralMetastases, equals: false, value: 0 }'] },
+    { name: 'an implication for an input combined over all lesions, which no absent value reaches', file: LMNOP_FILE, edit: ['    aggregate: contiguous\n', '    aggregate: contiguous\n    default: { whenField: level, equals: C1, value: true }\n'], code: 'SCHEMA_INVALID', at: ['{ whenField: level'] },
+    { name: 'a narrowing to no value at all', file: TOMITA_FILE, edit: ['values: [treatable, untreatable]', 'values: []'], code: 'SCHEMA_RANGE', at: ['[]', 'values: '] },
+  ] as Array<{ name: string; file: string; edit: [string, string]; code: string; at: [string, string?]; loads?: boolean }>)('$name', async ({ file, edit, code, at: [needle, after], loads }) => {
+    const { ruleset, found, text } = await problemsOf([edit], read(file));
+    expect(found).toEqual([at(code, positionOf(text, needle, after))]);
+    if (loads) expect(ruleset).toBeDefined();
   });
 
   it('an input the patient contract does not define', async () => {
