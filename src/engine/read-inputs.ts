@@ -39,8 +39,6 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, leve
 /** The traces of a value used as given and of an absent one: shared, as the entry copies them. */
 const GIVEN: Read['trace'] = { source: 'given' };
 const MISSING: Read['trace'] = { source: 'missing' };
-/** What a vertebra count taken from the lesions listed was taken from: shared, as the entry copies it. */
-const LESIONS = ['lesions'];
 
 /** An input's trace entry, by assignment in its key order (kind, ruleset, lesion, input, how it was read, value, possible). */
 function inputEntry(ruleset: string, lesion: number | undefined, input: string, { state, trace }: Read): InputTrace {
@@ -66,7 +64,7 @@ function readField(ruleset: LoadedRuleSet, name: string, input: InputSpec, insta
     const lesions = Array.isArray(instance.patient.lesions) ? instance.patient.lesions : undefined;
     const fallback = input.default;
     if (fallback && 'countOf' in fallback && lesions && lesions.length > 0) {
-      return { state: { present: true, value: lesions.length }, trace: { source: 'default', takenFrom: LESIONS, note: `the number of lesions listed is ${lesions.length}` } };
+      return { state: { present: true, value: lesions.length }, trace: { source: 'default', takenFrom: ['lesions'], note: `the number of lesions listed is ${lesions.length}` } };
     }
     const record = from === 'lesion' ? instance.lesion : instance.patient;
     const absent = absentValue(input, record);
