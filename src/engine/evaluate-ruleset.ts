@@ -40,7 +40,8 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
 
   const parts = partsByKind(ruleset);
   const exports: Exports = new Map();
-  const missingByInput = new Map<string, Set<string>>();
+  // Arrays, not sets: an input affects one to a few parts, and this runs for every open part of every patient.
+  const missingByInput = new Map<string, string[]>();
   // `qualified`: a subscore's components, named score.component in the missing-input notes.
   const collect = (evaluations: PartEvaluation[], qualified: boolean): string[] => {
     const missing: string[] = [];
@@ -52,8 +53,8 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
         if (!missing.includes(input)) missing.push(input);
         const affected = qualified ? qualifiedId(e.part) : e.part.id;
         const parts = missingByInput.get(input);
-        if (parts) parts.add(affected);
-        else missingByInput.set(input, new Set([affected]));
+        if (!parts) missingByInput.set(input, [affected]);
+        else if (!parts.includes(affected)) parts.push(affected);
       }
     }
     return missing;
@@ -127,7 +128,7 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
     const note = { ruleset: document.id } as MissingInput;
     if (lesion !== undefined) note.lesion = lesion;
     note.input = input;
-    note.affects = [...affects];
+    note.affects = affects;
     missing.push(note);
   }
   return { result, exports, trace: level === 'full' ? trace : trace.filter((entry) => keepsEntry(level, entry)), missing, warnings };

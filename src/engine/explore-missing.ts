@@ -37,19 +37,20 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
   const unknowns = missingValues(ruleset, facts, missingFacts);
   const explorable = scenarioCount(unknowns.variables) <= MAX_SCENARIOS;
 
-  const tests = explorable ? compiledTests(parts, options.evaluator) : undefined;
-  // Compiled runs are remembered: what fires over every combination depends only on the values below.
-  const memo = tests ? explorations(ruleset) : undefined;
+  // Compiled runs are remembered: what fires over every combination depends only on the key's values.
+  // The key is looked up before the tests are gathered, as nearly every group is found remembered.
+  const memo = explorable && options.evaluator === 'compiled' ? explorations(ruleset) : undefined;
   const key = memo ? explorationKey(ruleset, parts, unknowns, facts.values) : '';
   let exploration = memo?.get(key);
   if (!exploration) {
+    const tests = explorable ? compiledTests(parts, options.evaluator) : undefined;
     exploration = yield* explore(parts, facts.values, unknowns, explorable, tests);
-    if (memo) {
+    if (memo && tests) {
       if (memo.size >= MAX_REMEMBERED) memo.clear();
       memo.set(key, exploration);
     }
   }
-  const { tallies, sums, consistent } = exploration;
+  const { tallies, outcomes, sums, consistent } = exploration;
 
   // The conditions shown are those of the first combination; computed once, when a rule entry is first traced.
   let sample: PartRun[] | undefined;
@@ -59,11 +60,8 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
   for (let g = 0; g < group.length; g++) {
     const context = group[g] as RuleContext;
     const { part } = context;
-    const tally = tallies[g] as Tally;
+    const { possible, possiblePoints, sameAlternative, decided } = outcomes[g] as PartOutcome;
     const because = missingInputs(missingOf.get(part.id) ?? [], facts);
-    const possible = part.alternatives.filter((_, i) => tally.fired[i]);
-    const sameAlternative = tally.single && possible.length === 1;
-    const decided = tally.single && tally.outcomes.size === 1 && (part.kind !== 'component' || sameAlternative);
     const traced: RuleTrace[] = [];
     for (let i = 0; i < part.alternatives.length; i++) {
       const alternative = part.alternatives[i] as PartAlternative;
@@ -88,8 +86,8 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
       evaluations.push(determined(context, sameAlternative ? possible[0] : null, possible, traced, because));
       continue;
     }
-    const warnings = explorable ? conflictWarnings(context, tally) : [partWarning(context, 'DOMAIN_TOO_LARGE', `${part.id}: too many combinations of missing values; every alternative is kept possible`)];
-    evaluations.push({ part, status: 'undetermined', value: null, chosen: null, possible, missing: because, possiblePoints: pointsOf(possible), rules: traced, warnings });
+    const warnings = explorable ? conflictWarnings(context, tallies[g] as Tally) : [partWarning(context, 'DOMAIN_TOO_LARGE', `${part.id}: too many combinations of missing values; every alternative is kept possible`)];
+    evaluations.push({ part, status: 'undetermined', value: null, chosen: null, possible, missing: because, possiblePoints, rules: traced, warnings });
   }
   // Shared unknowns tie the group's parts together: their sums, not their separate ranges, add up.
   const pointSets = consistent ? [sums] : evaluations.map((p) => p.possiblePoints);
@@ -99,6 +97,8 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
 /** What a group's alternatives did over every combination: read-only once built (it may be remembered). */
 interface Exploration {
   tallies: Tally[];
+  /** Per part, what its tally means (worked out once, with the exploration, not per patient). */
+  outcomes: PartOutcome[];
   /** The group's possible point sums, ascending. */
   sums: number[];
   /** Explored, and every part had exactly one alternative in every combination. */
@@ -158,7 +158,25 @@ function* explore(parts: readonly Part[], known: Readonly<Record<string, Scalar>
       }
     }
   }
-  return { tallies, sums: [...sums].sort((a, b) => a - b), consistent: explorable && consistent };
+  return { tallies, outcomes: parts.map((part, g) => partOutcome(part, tallies[g] as Tally)), sums: [...sums].sort((a, b) => a - b), consistent: explorable && consistent };
+}
+
+/** A part's outcome over every combination; its arrays are shared by every evaluation that finds it remembered (results only read them). */
+interface PartOutcome {
+  /** The alternatives that fired in some combination. */
+  possible: PartAlternative[];
+  possiblePoints: number[];
+  /** One alternative, the same one, fired in every combination. */
+  sameAlternative: boolean;
+  /** One outcome in every combination (for a component, one alternative). */
+  decided: boolean;
+}
+
+function partOutcome(part: Part, tally: Tally): PartOutcome {
+  const possible = part.alternatives.filter((_, i) => tally.fired[i]);
+  const sameAlternative = tally.single && possible.length === 1;
+  const decided = tally.single && tally.outcomes.size === 1 && (part.kind !== 'component' || sameAlternative);
+  return { possible, possiblePoints: pointsOf(possible), sameAlternative, decided };
 }
 
 /** Remembered explorations per rule set; cleared when full, so memory stays flat over any cohort. */

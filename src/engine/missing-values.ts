@@ -36,11 +36,13 @@ export function missingValues(ruleset: LoadedRuleSet, facts: FactStates, missing
       variables.set(fact, derived ? tableValues(derived.lookup) : domainOf(fact));
     }
   }
-  // Per combination: set each missing fact from its own variable or through its key's table row.
-  const resolvers = missing.map((fact) => ({ fact, via: keyed.get(fact) }));
+  // Per combination: set each missing fact from its own variable or through its key's table row. Built
+  // on first use: a remembered exploration needs only the variables, for its key.
+  let resolvers: Array<{ fact: string; via: { key: string; table: string } | undefined }> | undefined;
   return {
     variables,
     resolveInto(assignment, facts) {
+      resolvers ??= missing.map((fact) => ({ fact, via: keyed.get(fact) }));
       for (const { fact, via } of resolvers) {
         const key = via ? assignment[via.key] : undefined;
         const looked = via && key !== undefined ? tableValue(ruleset, via.table, key) : undefined;
