@@ -6,7 +6,9 @@
  * (test/compiled-evaluator.test.ts); this is the large run.
  *
  * Patients come in chunks of CHUNK, chunk c from seed + c with a missing rate cycling through
- * MISSING_RATES, so a run of any size covers sparse and complete records. Chunks are shared among
+ * MISSING_RATES, so a run of any size covers sparse and complete records; every other chunk is of wide
+ * patients (bench/wide-cohort.ts), which fill every field a bundled rule set reads, on both sides of
+ * every threshold, where the benchmark cohort leaves most of the prognostic scores' and LMNOP's fields out. Chunks are shared among
  * worker threads (default: one per core); progress goes to standard error.
  */
 import { availableParallelism } from 'node:os';
@@ -15,6 +17,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { generatePipelineCohort } from './cohort.js';
+import { widePatients } from './wide-cohort.js';
 
 const DEFAULT_PATIENTS = 100_000;
 const DEFAULT_SEED = 20261127;
@@ -36,7 +39,9 @@ async function check(job: Job, report: (r: Report) => void): Promise<void> {
   const chunks = Math.ceil(job.patients / CHUNK);
   for (let c = job.worker; c < chunks; c += job.workers) {
     const size = Math.min(CHUNK, job.patients - c * CHUNK);
-    for (const patient of generatePipelineCohort(size, job.seed + c, { missingRate: MISSING_RATES[c % MISSING_RATES.length] ?? 0 })) {
+    const missingRate = MISSING_RATES[c % MISSING_RATES.length] ?? 0;
+    const patients = c % 2 === 0 ? generatePipelineCohort(size, job.seed + c, { missingRate }) : widePatients(size, job.seed + c, missingRate);
+    for (const patient of patients) {
       const compiled = JSON.stringify(await evaluatePatient(patient, rulesets, { evaluator: 'compiled', trace: 'full' }));
       const reference = JSON.stringify(await evaluatePatient(patient, rulesets, { evaluator: 'json-rules-engine', trace: 'full' }));
       if (compiled !== reference) report({ kind: 'difference', patient });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generatePipelineCohort } from '../bench/cohort.js';
+import { widePatients } from '../bench/wide-cohort.js';
 import { compileRules } from '../src/engine/compiled-rules.js';
 import { traceConditions } from '../src/engine/condition-trace.js';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
@@ -20,10 +21,21 @@ beforeAll(async () => {
 });
 
 const cohort = (n: number, seed: number): Array<Record<string, unknown>> => generatePipelineCohort(n, seed, { missingRate: 0.2 });
+/** Half the benchmark cohort, half patients that fill every field a rule set reads, as bench/differential.ts alternates them. */
+const mixed = (n: number, seed: number): Array<Record<string, unknown>> => [...cohort(n / 2, seed), ...widePatients(n / 2, seed, 0.2)];
+
+/** The patient or lesion fields a rule set's inputs read (not the outputs of other rule sets). */
+function fieldsRead(ruleset: LoadedRuleSet): Array<{ on: 'patient' | 'lesion'; field: string }> {
+  const { document } = ruleset;
+  return Object.entries(document.inputs).filter(([, input]) => !input.upstream).map(([name, input]) => ({
+    on: input.from === 'lesions' || input.from === 'lesion' || (input.from === undefined && document.scope === 'lesion') ? 'lesion' : 'patient',
+    field: input.field ?? name,
+  }));
+}
 
 describe('the compiled evaluator against json-rules-engine (the reference semantics)', () => {
   it('gives identical results and traces for whole evaluations of random patients over every bundled rule set', async () => {
-    const patients = cohort(PATIENTS, 7007);
+    const patients = mixed(PATIENTS, 7007);
     const validate = validator('patient');
     const differences: unknown[] = [];
     for (const patient of patients) {
@@ -34,6 +46,18 @@ describe('the compiled evaluator against json-rules-engine (the reference semant
     }
     expect(differences.slice(0, 3)).toEqual([]);
   }, TIMEOUT);
+
+  it('is checked on patients that give every field a bundled rule set reads, known and missing', () => {
+    const patients = widePatients(PATIENTS / 2, 7007, 0.2);
+    const given = (on: 'patient' | 'lesion', field: string): number => patients.filter((p) => on === 'patient'
+      ? p[field] !== undefined
+      : ((p.lesions as Array<Record<string, unknown>> | undefined) ?? []).some((l) => l[field] !== undefined)).length;
+    const unfilled = rulesets.flatMap((r) => fieldsRead(r).filter(({ on, field }) => {
+      const count = given(on, field);
+      return count === 0 || count === patients.length;
+    }).map(({ on, field }) => `${r.document.id}: ${on}.${field}`));
+    expect(unfilled).toEqual([]);
+  });
 
   it('builds at each trace level exactly what filtering the full trace to that level gives', async () => {
     const differences: unknown[] = [];

@@ -11,7 +11,7 @@ import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { parsePatientJson } from '../src/patient/load-patient.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { bundledRuleSets } from './support/bundled.js';
-import { widePatients } from './support/wide-patients.js';
+import { widePatients } from '../bench/wide-cohort.js';
 
 const SHOW = 5;
 

@@ -1,11 +1,13 @@
 /**
- * Seeded patients that fill every field the full pipeline reads, in every unit the contract admits and
+ * Seeded patients that fill every field a bundled rule set reads, in every unit the contract admits and
  * on both sides of every threshold (the benchmark cohort leaves out most laboratory values, the
- * Katagiri and Tokuhashi splits, ESCC 1c, ...). Each field is left out with probability `missing`.
+ * Katagiri and Tokuhashi splits, ESCC 1c, LMNOP's and the advisories' fields, ...). Each field is left
+ * out with probability `missing`. test/hand-written-baseline.test.ts checks them against the baseline and
+ * that they fill every input; bench/differential.ts alternates them with the benchmark cohort.
  * Visceral resectability and treatability follow the contract: none exactly when there are no visceral
  * metastases, recorded or not; so does Katagiri's pattern (nodular only with them, none only without). The vertebrae involved are never fewer than the lesions listed.
  */
-import { LEVELS, mulberry32, PRIMARY_TUMORS } from '../../bench/cohort.js';
+import { LEVELS, mulberry32, PRIMARY_TUMORS } from './cohort.js';
 
 export function widePatients(n: number, seed: number, missing = 0.3): Array<Record<string, unknown>> {
   const next = mulberry32(seed);
@@ -38,6 +40,11 @@ export function widePatients(n: number, seed: number, missing = 0.3): Array<Reco
     fill(p, 'visceralMetastasesTreatability', () => (visceral ? pick(['treatable', 'untreatable']) : 'none'));
     fill(p, 'visceralMetastasesPattern', () => (visceral ? pick(['nodular', 'disseminated']) : pick(['none', 'disseminated'])));
     fill(p, 'previousChemotherapy', () => next() < 0.5);
+    fill(p, 'metastasisTiming', () => pick(['synchronous', 'metachronous']));
+    fill(p, 'priorTreatmentResponse', () => pick(['responding', 'stable', 'progressing', 'not_treated']));
+    // The advisories' risk factors; lesion-plan's age advisory starts above 55.
+    fill(p, 'age', () => pick([40, 55, 55.5, 56, 80]));
+    for (const factor of ['diabetes', 'smoker', 'obesity', 'adjuvantRadiotherapy', 'adjuvantSystemicTherapy', 'longConstructPlanned', 'chestWallResectionPlanned']) fill(p, factor, () => next() < 0.4);
     fill(p, 'spinalMetastasisCount', () => pick([1, 1, 2, 3, 5]));
     fill(p, 'extraspinalBoneMetastasisCount', () => pick([0, 0, 1, 2, 3, 6]));
     fill(p, 'albumin', () => (next() < 0.4 ? pick([3.49, 3.5, 3.69, 3.7, 4.2]) : quantity({ 'g/dL': [3.49, 3.5, 3.69, 3.7], 'g/L': [34.9, 35, 36.9, 37, 30] })()));
@@ -56,6 +63,7 @@ export function widePatients(n: number, seed: number, missing = 0.3): Array<Reco
       fill(l, 'posterolateral', () => pick(['bilateral', 'unilateral', 'none']));
       fill(l, 'bilskyGrade', () => pick(['0', '1a', '1b', '1c', '2', '3']));
       fill(l, 'myelopathy', () => next() < 0.3);
+      fill(l, 'priorRadiotherapyAtLevel', () => next() < 0.3);
       return l;
     }));
     // The loader rejects fewer vertebrae involved than lesions listed (INCONSISTENT_INPUT): raised to the count listed.
