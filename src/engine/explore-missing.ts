@@ -50,7 +50,7 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
       memo.set(key, exploration);
     }
   }
-  const { tallies, outcomes, sums, consistent } = exploration;
+  const { outcomes, sums, consistent } = exploration;
 
   // The conditions shown are those of the first combination; computed once, when a rule entry is first traced.
   let sample: PartRun[] | undefined;
@@ -86,7 +86,7 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
       evaluations.push(determined(context, sameAlternative ? possible[0] : null, possible, traced, because));
       continue;
     }
-    const warnings = explorable ? conflictWarnings(context, tallies[g] as Tally) : [partWarning(context, 'DOMAIN_TOO_LARGE', `${part.id}: too many combinations of missing values; every alternative is kept possible`)];
+    const warnings = explorable ? conflictWarnings(context, outcomes[g] as PartOutcome) : [partWarning(context, 'DOMAIN_TOO_LARGE', `${part.id}: too many combinations of missing values; every alternative is kept possible`)];
     evaluations.push({ part, status: 'undetermined', value: null, chosen: null, possible, missing: because, possiblePoints, rules: traced, warnings });
   }
   // Shared unknowns tie the group's parts together: their sums, not their separate ranges, add up.
@@ -96,8 +96,10 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
 
 /** What a group's alternatives did over every combination: read-only once built (it may be remembered). */
 interface Exploration {
-  tallies: Tally[];
-  /** Per part, what its tally means (worked out once, with the exploration, not per patient). */
+  /**
+   * Per part, what its tally means (worked out once, with the exploration, not per patient); the tallies
+   * themselves are not kept, as thousands of explorations are remembered per rule set.
+   */
   outcomes: PartOutcome[];
   /** The group's possible point sums, ascending. */
   sums: number[];
@@ -158,7 +160,7 @@ function* explore(parts: readonly Part[], known: Readonly<Record<string, Scalar>
       }
     }
   }
-  return { tallies, outcomes: parts.map((part, g) => partOutcome(part, tallies[g] as Tally)), sums: [...sums].sort((a, b) => a - b), consistent: explorable && consistent };
+  return { outcomes: parts.map((part, g) => partOutcome(part, tallies[g] as Tally)), sums: [...sums].sort((a, b) => a - b), consistent: explorable && consistent };
 }
 
 /** A part's outcome over every combination; its arrays are shared by every evaluation that finds it remembered (results only read them). */
@@ -170,13 +172,17 @@ interface PartOutcome {
   sameAlternative: boolean;
   /** One outcome in every combination (for a component, one alternative). */
   decided: boolean;
+  /** How many alternatives fired in the first combination where that was not exactly one. */
+  firstConflict?: number;
 }
 
 function partOutcome(part: Part, tally: Tally): PartOutcome {
   const possible = part.alternatives.filter((_, i) => tally.fired[i]);
   const sameAlternative = tally.single && possible.length === 1;
   const decided = tally.single && tally.outcomes.size === 1 && (part.kind !== 'component' || sameAlternative);
-  return { possible, possiblePoints: pointsOf(possible), sameAlternative, decided };
+  const outcome: PartOutcome = { possible, possiblePoints: pointsOf(possible), sameAlternative, decided };
+  if (tally.firstConflict !== undefined) outcome.firstConflict = tally.firstConflict;
+  return outcome;
 }
 
 /** Remembered explorations per rule set; cleared when full, so memory stays flat over any cohort. */
@@ -237,8 +243,8 @@ function missingInputs(missing: readonly string[], facts: FactStates): string[] 
   return inputs;
 }
 
-function conflictWarnings(context: RuleContext, tally: Tally): EvaluationWarning[] {
-  if (tally.firstConflict === undefined) return [];
-  const what = tally.firstConflict === 0 ? 'no alternative' : 'several alternatives';
-  return [partWarning(context, tally.firstConflict === 0 ? 'COMPONENT_NO_MATCH' : 'COMPONENT_MULTIPLE_MATCH', `${context.part.id}: for some values of the missing inputs ${what} would match`)];
+function conflictWarnings(context: RuleContext, { firstConflict }: PartOutcome): EvaluationWarning[] {
+  if (firstConflict === undefined) return [];
+  const what = firstConflict === 0 ? 'no alternative' : 'several alternatives';
+  return [partWarning(context, firstConflict === 0 ? 'COMPONENT_NO_MATCH' : 'COMPONENT_MULTIPLE_MATCH', `${context.part.id}: for some values of the missing inputs ${what} would match`)];
 }
