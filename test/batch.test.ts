@@ -142,6 +142,19 @@ describe('batch: CSV output', () => {
     expect(row).toMatchObject({ id: 'three', error: expect.stringMatching(/CSV_TOO_MANY_LESIONS 3 lesions/) });
     expect(row?.['lesion1.sins.score']).toBe('');
   });
+
+  it('rejects a trace it could not write (CSV has no trace columns) as a usage error (64), before evaluating anything', () => {
+    for (const level of ['rules', 'full']) {
+      const { code, stdout, stderr } = run(['batch', COHORT_CSV, '--output-format', 'csv', '--trace', level]);
+      expect(code).toBe(64);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(new RegExp(`--trace ${level}: CSV output has no trace columns`));
+    }
+    // Built without a trace, the rows are those of --trace none, which is allowed.
+    const none = run(['batch', COHORT_CSV, '--output-format', 'csv', '--trace', 'none']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toBe(run(['batch', COHORT_CSV, '--output-format', 'csv']).stdout);
+  });
 });
 
 describe('batch: workers, order, shards, summary', () => {

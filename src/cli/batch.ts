@@ -47,6 +47,8 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
   const summary = new BatchSummary();
   const workers = wholeNumber(options.workers, '--workers', 1, 256) ?? availableParallelism();
   const shard = shardOption(options.shard);
+  const format = options.outputFormat ?? 'ndjson';
+  const trace = traceLevel(format, options.trace);
   const recorder = openRecorder(options);
   const rulesets = await loadRulesOrExit(options.rules, options.ruleset, options.profile);
   const { source, problems } = await openRowSource(file, inputFormatOf(file, options.inputFormat));
@@ -57,8 +59,8 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
   const spec: JobSpec = {
     file,
     ...(source.layout ? { layout: source.layout } : {}),
-    format: options.outputFormat ?? 'ndjson',
-    trace: options.trace ?? 'rules',
+    format,
+    trace,
     lesionColumns: wholeNumber(options.lesionColumns, '--lesion-columns', 0, 33) ?? source.layout?.lesionCount ?? DEFAULT_LESION_COLUMNS,
     keepEvaluation: recorder !== undefined,
   };
@@ -107,6 +109,17 @@ async function openOutput(file: string): Promise<Writable> {
     usageError(`cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`);
   }
   return out;
+}
+
+/**
+ * CSV output has no trace columns: it builds no trace (a quarter of the evaluation time at \`rules\`), and a
+ * trace asked for there would be silently lost, so that is a usage error. --record keeps the full trace
+ * whatever this says.
+ */
+function traceLevel(format: OutputFormat, asked: TraceLevel | undefined): TraceLevel {
+  if (format === 'ndjson') return asked ?? 'rules';
+  if (asked !== undefined && asked !== 'none') usageError(`--trace ${asked}: CSV output has no trace columns; use --output-format ndjson for the trace, or --record for the full trace of each decision`);
+  return 'none';
 }
 
 /** A whole-number option in [min, max], or a usage error. */

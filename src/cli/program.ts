@@ -20,14 +20,20 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)');
 
 const rulesOption = () => new Option('-r, --rules <paths...>', 'rule-set files or folders (default: the bundled rules/)');
-const traceOption = (fallback: TraceLevel) =>
-  new Option('--trace <level>', 'how much trace to output: none, rules (fired rules and totals) or full (every rule and condition)').choices([...TRACE_LEVELS]).default(fallback);
+const TRACE_HELP = 'how much trace to output: none, rules (fired rules and totals) or full (every rule and condition)';
+/** The level when none is given, or, where the command works it out itself, what the help says of it. */
+type TraceDefault = TraceLevel | { described: string };
+const traceOption = (fallback: TraceDefault) => {
+  if (typeof fallback === 'string') return new Option('--trace <level>', TRACE_HELP).choices([...TRACE_LEVELS]).default(fallback);
+  // Commander shows a default only when it has a value: the worked-out one goes into the help text.
+  return new Option('--trace <level>', `${TRACE_HELP} (default: ${fallback.described})`).choices([...TRACE_LEVELS]);
+};
 const profileOption = () => new Option('--profile <files...>', "apply an institution profile (YAML overlay of thresholds, tables, points and rules, each with reason and author)");
 const recordOption = () => new Option('--record <log>', 'append a hash-chained decision record per evaluated patient to this JSON Lines audit log');
 const hashIdsOption = () => new Option('--hash-ids', 'in the decision records, store a sha256 of each id instead of the id');
 const rulesetOption = () => new Option('--ruleset <picks...>', 'evaluate this version of a rule set: id@version or id@sha256:<hash prefix> (default: the newest)');
 /** What the commands that evaluate patients (evaluate, batch) share, after their own options. */
-const withEvaluationOptions = (command: Command, trace: TraceLevel): Command =>
+const withEvaluationOptions = (command: Command, trace: TraceDefault): Command =>
   command.addOption(rulesOption()).addOption(rulesetOption()).addOption(profileOption()).addOption(traceOption(trace)).addOption(recordOption()).addOption(hashIdsOption());
 
 withEvaluationOptions(
@@ -60,7 +66,7 @@ withEvaluationOptions(
     .option('--progress', 'show a progress bar on standard error (default: when it is a terminal)')
     .option('--no-progress', 'never show the progress bar')
     .option('--summary <file>', 'also write the end-of-run summary as JSON to this file'),
-  'rules',
+  { described: 'rules with NDJSON output; none with CSV output, which has no trace columns' },
 ).action(async (file: string, options: BatchOptions) => (await import('./batch.js')).batchCommand(file, options));
 
 program
