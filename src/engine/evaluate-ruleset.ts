@@ -66,7 +66,7 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
     const evaluated = yield* evaluateParts(ruleset, parts.components.get(score.id) ?? [], facts, lesion, options);
     const isPrimary = score.id === document.id;
     const missing = collect(evaluated.parts, !isPrimary);
-    const total = evaluateTotal(ruleset, score, evaluated, lesion);
+    const total = evaluateTotal(ruleset, score, evaluated, lesion, level !== 'none');
     trace.push(...total.trace);
     warnings.push(...total.warnings);
     // The total's result object is this evaluation's own: completed in place rather than copied.
@@ -165,9 +165,17 @@ function exportScore(exports: Exports, result: ScoreResult, state: FactState): v
   exports.set('category', result.category !== null ? { present: true, value: result.category } : { present: false, because: result.missing, domain: result.possibleCategories ?? [] });
   for (const id in result.components) {
     const c = result.components[id] as ComponentResult;
-    exports.set(`components.${id}`, c.points !== null ? { present: true, value: c.points } : { present: false, because: c.missing ?? [], domain: range(c.range) });
+    exports.set(componentOutput(id), c.points !== null ? { present: true, value: c.points } : { present: false, because: c.missing ?? [], domain: range(c.range) });
   }
 }
+
+/** `components.<id>`, the output name of a component; made once per id, not per patient. */
+function componentOutput(id: string): string {
+  let name = componentOutputs.get(id);
+  if (name === undefined) componentOutputs.set(id, (name = `components.${id}`));
+  return name;
+}
+const componentOutputs = new Map<string, string>();
 
 function range([low, high]: [number, number]): number[] {
   return Array.from({ length: high - low + 1 }, (_, i) => low + i);

@@ -8,7 +8,8 @@ export interface TotalEvaluation {
   result: Omit<ScoreResult, 'subscores' | 'missing'>;
   /** Every total still possible (one value when the score is decided). */
   possible: number[];
-  trace: [TotalTrace, BandTrace] | [TotalTrace];
+  /** The total's and band's entries, when traced. */
+  trace: Array<TotalTrace | BandTrace>;
   warnings: EvaluationWarning[];
 }
 
@@ -17,38 +18,20 @@ export interface TotalEvaluation {
  * the total is the set of sums still possible: `score` is set only if that set is a single value, and
  * `category` only if every possible total falls in one band.
  */
-export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, evaluated: PartsEvaluation, lesion?: number): TotalEvaluation {
+export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, evaluated: PartsEvaluation, lesion: number | undefined, traced: boolean): TotalEvaluation {
   const { document } = ruleset;
-  const components = evaluated.parts.map((p) => ({ id: p.part.id, result: componentResult(p) }));
   const possible = possibleTotals(evaluated.pointSets, score.total);
   const decided = possible.length === 1 ? (possible[0] ?? null) : null;
   const range: [number, number] | null = possible.length ? [possible[0] ?? 0, possible[possible.length - 1] ?? 0] : null;
-  const allDetermined = components.every((c) => c.result.status === 'determined');
-  const sum = allDetermined ? components.reduce((s, c) => s + (c.result.points ?? 0), 0) : null;
-  const cite = (id: string): string => document.references[id]?.citation ?? id;
-  const points: Record<string, number | null> = {};
-  const ranges: Record<string, [number, number]> = {};
   const results: Record<string, ComponentResult> = {};
-  for (const { id, result } of components) {
-    points[id] = result.points;
-    ranges[id] = result.range;
-    results[id] = result;
+  let sum: number | null = 0;
+  for (const p of evaluated.parts) {
+    const result = componentResult(p);
+    results[p.part.id] = result;
+    sum = sum !== null && result.status === 'determined' ? sum + (result.points ?? 0) : null;
   }
-
-  const totalTrace: TotalTrace = {
-    kind: 'total',
-    ruleset: document.id,
-    ...lesionField(lesion),
-    score: score.id,
-    components: points,
-    componentRanges: ranges,
-    sum,
-    ...(score.total?.floor !== undefined ? { floor: score.total.floor } : {}),
-    ...(score.total?.ceiling !== undefined ? { ceiling: score.total.ceiling } : {}),
-    value: decided,
-    range,
-    reference: cite(score.total?.reference ?? score.components[0]?.reference ?? ''),
-  };
+  const trace: TotalEvaluation['trace'] = [];
+  if (traced) trace.push(totalTrace(ruleset, score, lesion, results, sum, decided, range));
 
   const result: TotalEvaluation['result'] = {
     label: score.label,
@@ -57,7 +40,7 @@ export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: s
     category: null,
     components: results,
   };
-  if (!score.bands) return { result, possible, trace: [totalTrace], warnings: [] };
+  if (!score.bands) return { result, possible, trace, warnings: [] };
 
   // Loops, not map/flatMap: this runs for every score of every patient.
   const bandsHit: Array<Band | undefined> = [];
@@ -74,19 +57,47 @@ export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: s
   result.category = band?.category ?? null;
   if (band) result.categoryLabel = band.label;
   else result.possibleCategories = categories;
-  const bandTrace: BandTrace = {
-    kind: 'band',
-    ruleset: document.id,
-    ...lesionField(lesion),
-    score: score.id,
-    category: band?.category ?? null,
-    possibleCategories: categories,
-    ...(band ? { band: { min: band.min, max: band.max, label: band.label } } : {}),
-    reference: cite(band?.reference ?? score.bands[0]?.reference ?? ''),
-    ...(band?.unconfirmed ? { unconfirmed: band.unconfirmed } : {}),
-    ...(band?.overridden ? { overridden: band.overridden } : {}),
-  };
-  return { result, possible, trace: [totalTrace, bandTrace], warnings };
+  if (traced) trace.push(bandTrace(ruleset, score, lesion, band, categories));
+  return { result, possible, trace, warnings };
+}
+
+const cite = (ruleset: LoadedRuleSet, id: string): string => ruleset.document.references[id]?.citation ?? id;
+
+/** The total's entry, by assignment in its key order: spreads of optional keys took V8's slow copy path. */
+function totalTrace(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, lesion: number | undefined, results: Record<string, ComponentResult>, sum: number | null, value: number | null, range: [number, number] | null): TotalTrace {
+  const points: Record<string, number | null> = {};
+  const ranges: Record<string, [number, number]> = {};
+  for (const id in results) {
+    const result = results[id] as ComponentResult;
+    points[id] = result.points;
+    ranges[id] = result.range;
+  }
+  const entry = { kind: 'total', ruleset: ruleset.document.id } as TotalTrace;
+  if (lesion !== undefined) entry.lesion = lesion;
+  entry.score = score.id;
+  entry.components = points;
+  entry.componentRanges = ranges;
+  entry.sum = sum;
+  if (score.total?.floor !== undefined) entry.floor = score.total.floor;
+  if (score.total?.ceiling !== undefined) entry.ceiling = score.total.ceiling;
+  entry.value = value;
+  entry.range = range;
+  entry.reference = cite(ruleset, score.total?.reference ?? score.components[0]?.reference ?? '');
+  return entry;
+}
+
+/** The band's entry, by assignment in its key order. */
+function bandTrace(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, lesion: number | undefined, band: Band | undefined, categories: string[]): BandTrace {
+  const entry = { kind: 'band', ruleset: ruleset.document.id } as BandTrace;
+  if (lesion !== undefined) entry.lesion = lesion;
+  entry.score = score.id;
+  entry.category = band?.category ?? null;
+  entry.possibleCategories = categories;
+  if (band) entry.band = { min: band.min, max: band.max, label: band.label };
+  entry.reference = cite(ruleset, band?.reference ?? score.bands?.[0]?.reference ?? '');
+  if (band?.unconfirmed) entry.unconfirmed = band.unconfirmed;
+  if (band?.overridden) entry.overridden = band.overridden;
+  return entry;
 }
 
 function componentResult(evaluation: PartEvaluation): ComponentResult {
