@@ -49,10 +49,10 @@ interface Run {
   summary: SummaryReport;
 }
 
-function runBatch(file: string, workers: number, trace: string, dir: string): Run {
+function runBatch(file: string, workers: number, output: string[], dir: string): Run {
   const summaryFile = join(dir, `summary-${workers}.json`);
   const started = performance.now();
-  const child = spawnSync(process.execPath, [CLI, 'batch', file, '--workers', String(workers), '--trace', trace, '-o', '/dev/null', '--no-progress', '--summary', summaryFile], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnSync(process.execPath, [CLI, 'batch', file, '--workers', String(workers), ...output, '-o', '/dev/null', '--no-progress', '--summary', summaryFile], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   const wallSeconds = (performance.now() - started) / 1000;
   if (child.status !== 0) throw new Error(`spinemets batch --workers ${workers} exited ${child.status}: ${child.stderr.split('\n')[0] ?? ''}`);
   return { workers, wallSeconds, summary: JSON.parse(readFileSync(summaryFile, 'utf8')) as SummaryReport };
@@ -62,14 +62,17 @@ async function main(): Promise<void> {
   const patients = Math.trunc(setting('BENCH_BATCH_PATIENTS', 1_000_000));
   const seed = Math.trunc(setting('BENCH_SEED', 20260527));
   const missingRate = setting('BENCH_MISSING_RATE', 0.15);
+  const format = process.env.BENCH_BATCH_FORMAT ?? 'ndjson';
+  if (format !== 'ndjson' && format !== 'csv') throw new Error(`BENCH_BATCH_FORMAT: ndjson or csv, not ${format}`);
   const trace = process.env.BENCH_BATCH_TRACE ?? 'rules';
+  const output = format === 'csv' ? ['--output-format', 'csv'] : ['--trace', trace];
   const cores = availableParallelism();
-  console.log(`\nbatch: node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores; ${patients.toLocaleString('en-US')} patients, seed ${seed}, missing rate ${missingRate}, --trace ${trace}, all bundled rule sets`);
+  console.log(`\nbatch: node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores; ${patients.toLocaleString('en-US')} patients, seed ${seed}, missing rate ${missingRate}, ${output.join(' ')}, all bundled rule sets`);
   const dir = mkdtempSync(join(tmpdir(), 'spinemets-bench-batch-'));
   try {
     const file = join(dir, 'cohort.ndjson');
     await writeCohort(file, patients, seed, missingRate);
-    const runs = [...new Set([1, cores])].map((workers) => runBatch(file, workers, trace, dir));
+    const runs = [...new Set([1, cores])].map((workers) => runBatch(file, workers, output, dir));
     for (const { workers, wallSeconds, summary } of runs) {
       const rate = patients / wallSeconds;
       const million = patients < 1_000_000 ? `, 1,000,000 would take ~${Math.round(1_000_000 / rate).toLocaleString('en-US')} s` : '';
