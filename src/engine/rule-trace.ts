@@ -1,7 +1,6 @@
 import type { Part, PartAlternative } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { traceConditions } from './condition-trace.js';
-import { lesionField } from './lesion-field.js';
 import type { EvaluatedNode } from './run-rules.js';
 import type { ConditionTrace, RuleEffect, RuleTrace } from './types.js';
 
@@ -66,11 +65,34 @@ export function ruleTrace(
   return entry;
 }
 
-type Head = Pick<RuleTrace, 'kind' | 'ruleset' | 'lesion' | 'rule' | 'part' | 'score' | 'component' | 'classification' | 'recommendation' | 'alternative' | 'value'>;
+/**
+ * The entry's fields that do not depend on the patient, every key present (undefined when the entry
+ * leaves it out): every alternative's head and tail then have one shape, so reading them in ruleTrace
+ * stays a fixed-offset load rather than a lookup across the shapes of many rule sets' parts.
+ */
+interface Head {
+  ruleset: string;
+  lesion: number | undefined;
+  rule: string;
+  part: RuleTrace['part'];
+  score: string | undefined;
+  component: string | undefined;
+  classification: string | undefined;
+  recommendation: string | undefined;
+  alternative: string;
+  value: RuleTrace['value'] | undefined;
+}
+interface Tail {
+  points: number | undefined;
+  reference: string;
+  unconfirmed: RuleTrace['unconfirmed'] | undefined;
+  overridden: RuleTrace['overridden'] | undefined;
+  added: RuleTrace['added'] | undefined;
+}
 interface StaticParts {
   head: Head;
   effect: RuleEffect;
-  tail: Pick<RuleTrace, 'points' | 'reference' | 'unconfirmed' | 'overridden' | 'added'>;
+  tail: Tail;
 }
 
 /**
@@ -88,33 +110,30 @@ function staticParts(context: RuleContext, alternative: PartAlternative): Static
   const reference = alternative.reference ?? part.reference;
   const parts: StaticParts = {
     head: {
-      kind: 'rule',
       ruleset: ruleset.document.id,
-      ...lesionField(context.lesion),
+      lesion: context.lesion,
       rule: ruleName(part, alternative),
       part: part.kind,
-      ...owner(part),
+      score: part.kind === 'component' ? part.group : undefined,
+      component: part.kind === 'component' ? part.id : undefined,
+      classification: part.kind === 'classification' ? part.id : undefined,
+      recommendation: part.kind === 'recommendation' ? part.id : undefined,
       alternative: alternative.id,
-      ...(part.kind === 'classification' ? { value: alternative.value } : {}),
+      value: part.kind === 'classification' ? alternative.value : undefined,
     },
     effect: effectOf(part, alternative),
     tail: {
-      ...(alternative.points !== undefined ? { points: alternative.points } : {}),
+      points: alternative.points,
       reference: ruleset.document.references[reference]?.citation ?? reference,
-      ...(alternative.unconfirmed ? { unconfirmed: alternative.unconfirmed } : {}),
-      ...(alternative.overridden ? { overridden: alternative.overridden } : {}),
-      ...(alternative.added ? { added: alternative.added } : {}),
+      unconfirmed: alternative.unconfirmed || undefined,
+      overridden: alternative.overridden || undefined,
+      added: alternative.added || undefined,
     },
   };
   byLesion[slot] = parts;
   return parts;
 }
 const staticCache = new WeakMap<PartAlternative, StaticParts[]>();
-
-function owner(part: Part): Pick<RuleTrace, 'score' | 'component' | 'classification' | 'recommendation'> {
-  if (part.kind === 'component') return { score: part.group, component: part.id };
-  return part.kind === 'classification' ? { classification: part.id } : { recommendation: part.id };
-}
 
 function effectOf(part: Part, alternative: PartAlternative): RuleEffect {
   if (part.kind === 'component') return { component: part.id, alternative: alternative.id, points: alternative.points ?? 0 };
