@@ -5,8 +5,9 @@
  *    SINS + NESMS and on the full pipeline (SINS, NESMS, NOMS, plan and the prognostic scores the plan
  *    requires), at each trace level,
  * and `spinemets evaluate` wall time against `node -e 0`, then peak memory. The engine is the built one
- * (dist/, see bench/built.ts), as the CLI runs it. Prints one table; "baseline /
- * this" divides by the baseline of the row's own pipeline.
+ * (dist/, see bench/built.ts), as the CLI runs it. Prints one table; each trace level is timed in rounds of
+ * a baseline window, a compiled slice and a json-rules-engine slice, and each ratio in it is the median
+ * of the rounds' ratios (timeLevel), so that a ratio is not the load of two different minutes.
  *
  * Checks, exit code 1 on any failure: at every trace level, every output the baseline computes (scores,
  * ranges, categories, components, classifications with their possible values, recommendations) agrees
@@ -19,8 +20,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { EngineOptions } from '../src/engine/evaluate-parts.js';
-import { TRACE_LEVELS } from '../src/engine/trace-level.js';
+import { TRACE_LEVELS, type TraceLevel } from '../src/engine/trace-level.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { validator } from '../src/source/schemas.js';
 import { disagreements, type BaselineResults } from './agreement.js';
@@ -36,7 +36,7 @@ const SHOW_DISAGREEMENTS = 5;
 const PIPELINES = { 'SINS+NESMS': ['sins', 'nesms'], 'full pipeline': ['sins', 'nesms', 'noms', 'plan'] } as const;
 type Pipeline = keyof typeof PIPELINES;
 /** The hand-written baseline of each pipeline. */
-const BASELINES: Record<Pipeline, (patient: PipelinePatient) => BaselineResults> = { 'SINS+NESMS': evaluateBaseline, 'full pipeline': evaluatePipeline };
+const BASELINES: Record<Pipeline, Baseline> = { 'SINS+NESMS': evaluateBaseline, 'full pipeline': evaluatePipeline };
 
 function numberArg(argv: string | undefined, env: string | undefined, fallback: number, name: string): number {
   const raw = argv ?? env;
@@ -51,49 +51,86 @@ interface Row {
   pipeline: Pipeline;
   trace: string;
   perSecond: number;
-  patients: number;
+  /** The pipeline's baseline rate over this row's: the median of its rounds (see timeLevel). */
+  vsBaseline: number;
+  /** Compiled rows: the compiled evaluator's rate over json-rules-engine's, the median of the rounds. */
+  vsReference?: number;
+}
+
+type Baseline = (patient: PipelinePatient) => BaselineResults;
+
+/** Rounds a trace level is timed in: a slice of each engine's patients right after a window of the baseline. */
+const ROUNDS = 5;
+
+type Engine = 'compiled' | 'reference';
+const ENGINES: readonly Engine[] = ['compiled', 'reference'];
+const EVALUATORS = { compiled: 'compiled', reference: 'json-rules-engine' } as const;
+
+interface Timed {
+  perSecond: number;
+  /** The median over the rounds of the baseline's rate over this engine's. */
+  vsBaseline: number;
 }
 
 /**
- * Patients per second over one pass, keeping nothing: a batch streams its results out, and holding
- * thousands of evaluations would time the garbage collector's old generation instead of the engine.
+ * One trace level of one pipeline, in ROUNDS rounds: a window of the pipeline's baseline, then a slice
+ * of the cohort through the compiled evaluator, then a slice of the reference patients through
+ * json-rules-engine. On a shared machine the load changes by tens of percent within a minute; the three
+ * rates of a round see nearly the same load, so their ratios (what the issue's targets are) move much
+ * less than the rates: each ratio reported is the median of the rounds' ratios, each rate the rate over
+ * all the slices. Keeps nothing: a batch streams its results out, and holding thousands of evaluations
+ * would time the garbage collector's old generation instead of the engine.
  */
-async function timeEngine(cohort: readonly Record<string, unknown>[], rulesets: readonly LoadedRuleSet[], options: EngineOptions): Promise<number> {
-  const start = performance.now();
-  for (const p of cohort) await evaluatePatient(p, rulesets, options);
-  return (cohort.length / (performance.now() - start)) * 1000;
+async function timeLevel(cohort: readonly PipelinePatient[], referenceCount: number, rulesets: readonly LoadedRuleSet[], trace: TraceLevel, baseline: Baseline): Promise<Record<Engine, Timed> & { compiledVsReference: number }> {
+  const patients: Record<Engine, readonly PipelinePatient[]> = { compiled: cohort, reference: cohort.slice(0, referenceCount) };
+  const rates: Record<Engine | 'baseline', number[]> = { baseline: [], compiled: [], reference: [] };
+  const elapsed: Record<Engine, number> = { compiled: 0, reference: 0 };
+  for (let r = 0; r < ROUNDS; r += 1) {
+    rates.baseline.push(baselineWindow(cohort, baseline));
+    for (const engine of ENGINES) {
+      const size = Math.ceil(patients[engine].length / ROUNDS);
+      const slice = patients[engine].slice(r * size, (r + 1) * size);
+      const started = performance.now();
+      for (const p of slice) await evaluatePatient(p as Record<string, unknown>, rulesets, { evaluator: EVALUATORS[engine], trace });
+      const ms = performance.now() - started;
+      elapsed[engine] += ms;
+      rates[engine].push((slice.length / ms) * 1000);
+    }
+  }
+  const medianRatio = (over: number[], under: number[]): number => median(over.map((x, r) => x / (under[r] as number)).sort((x, y) => x - y));
+  const timed = (engine: Engine): Timed => ({ perSecond: (patients[engine].length / elapsed[engine]) * 1000, vsBaseline: medianRatio(rates.baseline, rates[engine]) });
+  return { compiled: timed('compiled'), reference: timed('reference'), compiledVsReference: medianRatio(rates.compiled, rates.reference) };
 }
 
 /**
- * The baseline is far faster: warmed up for a quarter of a second (the engine is warmed up on WARMUP
- * patients), then timed in BASELINE_WINDOWS windows of as many whole passes as fit in 200 ms (at least
- * one); the median window's rate is reported, so that a burst of load on a shared machine during one
- * short window does not decide the row. Timed passes keep no results (each is only touched): holding a
- * pass's results made V8 move them to the old generation and then spend most of the time collecting
- * them, in some runs and not others. The results compared with the engine come from one more pass.
+ * The baseline's patients per second over as many whole passes of the cohort as fit in 200 ms (at least
+ * one). Passes keep no results (each is only touched): holding a pass's results made V8 move them to the
+ * old generation and then spend most of the time collecting them, in some runs and not others.
  */
-function timeBaseline(cohort: readonly PipelinePatient[], baseline: (patient: PipelinePatient) => BaselineResults): { perSecond: number; patients: number; results: BaselineResults[] } {
+function baselineWindow(cohort: readonly PipelinePatient[], baseline: Baseline): number {
   let touched = 0;
-  const pass = (): void => {
+  let passes = 0;
+  const start = performance.now();
+  do {
     for (const patient of cohort) touched += baseline(patient).lesions.length;
-  };
+    passes += 1;
+  } while (performance.now() - start < 200);
+  if (touched < 0) throw new Error('unreachable: keeps the timed calls from being optimised away');
+  return ((cohort.length * passes) / (performance.now() - start)) * 1000;
+}
+
+/**
+ * The baseline row: warmed up for a quarter of a second (the engine is warmed up on WARMUP patients),
+ * then BASELINE_WINDOWS windows; the median window's rate is reported, so that a burst of load during
+ * one short window does not decide the row. The results compared with the engine come from one more pass.
+ */
+function timeBaseline(cohort: readonly PipelinePatient[], baseline: Baseline): { perSecond: number; results: BaselineResults[] } {
   const warmUp = performance.now();
-  do pass();
+  do baselineWindow(cohort, baseline);
   while (performance.now() - warmUp < 250);
   const rates: number[] = [];
-  let patients = 0;
-  for (let w = 0; w < BASELINE_WINDOWS; w += 1) {
-    let passes = 0;
-    const start = performance.now();
-    do {
-      pass();
-      passes += 1;
-    } while (performance.now() - start < 200);
-    rates.push(((cohort.length * passes) / (performance.now() - start)) * 1000);
-    patients += cohort.length * passes;
-  }
-  if (touched < 0) throw new Error('unreachable: keeps the timed calls from being optimised away');
-  return { perSecond: median(rates.sort((a, b) => a - b)), patients, results: cohort.map(baseline) };
+  for (let w = 0; w < BASELINE_WINDOWS; w += 1) rates.push(baselineWindow(cohort, baseline));
+  return { perSecond: median(rates.sort((a, b) => a - b)), results: cohort.map(baseline) };
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -128,22 +165,22 @@ async function main(): Promise<number> {
 
   const rows: Row[] = [];
   let failures = 0;
-  const reference = cohort.slice(0, referenceCount);
   const warmup = generatePipelineCohort(WARMUP, seed + 1, { missingRate });
   // Both baselines first, before the engine's evaluations fill the heap.
   const baselines = {} as Record<Pipeline, ReturnType<typeof timeBaseline>>;
   for (const pipeline of Object.keys(PIPELINES) as Pipeline[]) baselines[pipeline] = timeBaseline(cohort as PipelinePatient[], BASELINES[pipeline]);
   for (const pipeline of Object.keys(PIPELINES) as Pipeline[]) {
     const baseline = baselines[pipeline];
-    rows.push({ path: 'hand-written baseline', pipeline, trace: '-', perSecond: baseline.perSecond, patients: baseline.patients });
+    rows.push({ path: 'hand-written baseline', pipeline, trace: '-', perSecond: baseline.perSecond, vsBaseline: 1 });
     const rulesets = rulesetsOf(pipeline);
     // Warmed up on other patients (another seed): compiled code, and the remembered explorations of
     // missing values a long batch reuses, are warm; the timed patients are new to the engine.
     for (const trace of TRACE_LEVELS) {
       // Each level takes its own paths through the engine (e.g. no lookup entries below full).
       for (const p of warmup) await evaluatePatient(p, rulesets, { trace });
-      rows.push({ path: 'engine, compiled', pipeline, trace, perSecond: await timeEngine(cohort, rulesets, { evaluator: 'compiled', trace }), patients });
-      rows.push({ path: 'engine, json-rules-engine', pipeline, trace, perSecond: await timeEngine(reference, rulesets, { evaluator: 'json-rules-engine', trace }), patients: referenceCount });
+      const timed = await timeLevel(cohort as PipelinePatient[], referenceCount, rulesets, trace, BASELINES[pipeline]);
+      rows.push({ path: 'engine, compiled', pipeline, trace, ...timed.compiled, vsReference: timed.compiledVsReference });
+      rows.push({ path: 'engine, json-rules-engine', pipeline, trace, ...timed.reference });
       // Checked in an untimed pass, patient by patient: json-rules-engine byte-identical on the reference
       // patients, and every output the baseline computes (results must not depend on the trace level).
       let differing = 0;
@@ -171,9 +208,8 @@ async function main(): Promise<number> {
   console.log('\n| path | rule sets | trace | patients/s | baseline / this | compiled / json-rules-engine |');
   console.log('|---|---|---|---:|---:|---:|');
   for (const row of rows) {
-    const vsBaseline = `${(baselines[row.pipeline].perSecond / row.perSecond).toFixed(1)}×`;
-    const twin = row.path === 'engine, compiled' ? rows.find((r) => r.path === 'engine, json-rules-engine' && r.pipeline === row.pipeline && r.trace === row.trace) : undefined;
-    console.log(`| ${row.path} | ${row.pipeline} | ${row.trace} | ${fmt(row.perSecond)} | ${vsBaseline} | ${twin ? `${(row.perSecond / twin.perSecond).toFixed(0)}×` : ''} |`);
+    const vsBaseline = `${row.vsBaseline.toFixed(1)}×`;
+    console.log(`| ${row.path} | ${row.pipeline} | ${row.trace} | ${fmt(row.perSecond)} | ${vsBaseline} | ${row.vsReference !== undefined ? `${row.vsReference.toFixed(0)}×` : ''} |`);
   }
 
   const startUp = startUpRuns > 0 ? measureStartUp(startUpRuns) : undefined;
