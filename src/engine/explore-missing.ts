@@ -172,17 +172,16 @@ interface PartOutcome {
   sameAlternative: boolean;
   /** One outcome in every combination (for a component, one alternative). */
   decided: boolean;
-  /** How many alternatives fired in the first combination where that was not exactly one. */
-  firstConflict?: number;
+  /** How many alternatives fired in the first combination where that was not exactly one (undefined if none). */
+  firstConflict: number | undefined;
 }
 
 function partOutcome(part: Part, tally: Tally): PartOutcome {
   const possible = part.alternatives.filter((_, i) => tally.fired[i]);
   const sameAlternative = tally.single && possible.length === 1;
   const decided = tally.single && tally.outcomes.size === 1 && (part.kind !== 'component' || sameAlternative);
-  const outcome: PartOutcome = { possible, possiblePoints: pointsOf(possible), sameAlternative, decided };
-  if (tally.firstConflict !== undefined) outcome.firstConflict = tally.firstConflict;
-  return outcome;
+  // Every key present, so that every outcome has one shape: they are read for every part of every patient.
+  return { possible, possiblePoints: pointsOf(possible), sameAlternative, decided, firstConflict: tally.firstConflict };
 }
 
 /** Remembered explorations per rule set; cleared when full, so memory stays flat over any cohort. */

@@ -52,7 +52,7 @@ export function componentParts(doc: RuleSetDocument): Part[] {
       group: score.id,
       path: [...path, 'components', i],
       // The rules of a component a profile added carry the component's mark.
-      alternatives: c.alternatives.filter(enabled).map((a) => ({ ...a, value: a.id, ...(c.added && !a.added ? { added: c.added } : {}) })),
+      alternatives: c.alternatives.filter(enabled).map((a) => partAlternative(a, a.id, a.id, a.added ?? c.added)),
     })),
   );
 }
@@ -62,12 +62,12 @@ export function classificationParts(doc: RuleSetDocument): Part[] {
   (doc.classifications ?? []).forEach((c, i) => {
     const base = { kind: 'classification' as const, id: c.id, label: c.label, reference: c.reference, group: c.id, path: ['classifications', i] };
     if (!c.firstOf) {
-      parts.push(withFacts({ ...base, alternatives: (c.alternatives ?? []).filter(enabled).map((a) => ({ ...a, value: a.value ?? a.id })) }));
+      parts.push(withFacts({ ...base, alternatives: (c.alternatives ?? []).filter(enabled).map((a) => partAlternative(a, a.id, a.value ?? a.id, a.added)) }));
       return;
     }
     // Its values are those of the classifications it takes precedence over; it has no rows of its own.
     const values = [...new Set(c.firstOf.flatMap((id) => parts.find((p) => p.id === id)?.alternatives.map((a) => a.value) ?? []))];
-    const alternatives = values.map((value) => ({ id: value, value, label: value, when: { any: c.firstOf?.map((id) => ({ fact: id, operator: 'equal', value })) ?? [] } }));
+    const alternatives = values.map((value) => partAlternative({ label: value, when: { any: c.firstOf?.map((id) => ({ fact: id, operator: 'equal', value })) ?? [] } }, value, value, undefined));
     parts.push({ ...base, alternatives, facts: [...c.firstOf], firstOf: c.firstOf });
   });
   return parts;
@@ -83,15 +83,27 @@ export function recommendationParts(doc: RuleSetDocument): Part[] {
     group: r.id,
     path: ['recommendations', i],
     alternatives: [
-      { ...r, id: APPLIES, value: APPLIES },
-      { id: NOT_APPLICABLE, value: NOT_APPLICABLE, label: `not: ${r.label}`, when: { not: r.when }, reference: r.reference, ...marksOf(r) },
+      partAlternative(r, APPLIES, APPLIES, r.added),
+      partAlternative({ label: `not: ${r.label}`, when: { not: r.when }, reference: r.reference, overridden: r.overridden }, NOT_APPLICABLE, NOT_APPLICABLE, r.added),
     ],
   })]));
 }
 
 /** A rule a profile disabled is not evaluated at all (the profile's mark in the document records it). */
 const enabled = (alternative: ProfileMarks): boolean => !alternative.disabled;
-const marksOf = ({ overridden, added }: ProfileMarks): ProfileMarks => ({ ...(overridden ? { overridden } : {}), ...(added ? { added } : {}) });
+
+/** What a rule file's alternative, row or recommendation gives its part's alternative. */
+type AlternativeSource = Pick<PartAlternative, 'label' | 'when' | 'points' | 'text' | 'reference' | 'note' | 'unconfirmed' | 'strength' | 'overridden'>;
+
+/**
+ * A part's alternative with every key of PartAlternative in one order, undefined where the rule file
+ * has none: the engine reads alternatives for every part of every patient, and objects of one shape
+ * keep those reads fixed-offset loads (spreads of the rule file's objects had a shape for every
+ * combination of keys). Only PartAlternative's keys are kept; nothing reads any other.
+ */
+function partAlternative(a: AlternativeSource, id: string, value: string, added: ProfileMarks['added']): PartAlternative {
+  return { id, label: a.label, when: a.when, points: a.points, value, text: a.text, reference: a.reference, note: a.note, unconfirmed: a.unconfirmed, strength: a.strength, overridden: a.overridden, added };
+}
 
 export function allParts(doc: RuleSetDocument): Part[] {
   return [...componentParts(doc), ...classificationParts(doc), ...recommendationParts(doc)];
