@@ -1,6 +1,7 @@
 import type { Part, PartAlternative } from '../ruleset/parts.js';
 import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
 import type { FactStates } from './fact-state.js';
+import { ExplorationMemo, explorationKey } from './exploration-memo.js';
 import { missingValues, type MissingValues } from './missing-values.js';
 import { determined, partWarning, pointsOf, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
 import type { Test } from './compiled-rules.js';
@@ -40,15 +41,12 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
   // Compiled runs are remembered: what fires over every combination depends only on the key's values.
   // The key is looked up before the tests are gathered, as nearly every group is found remembered.
   const memo = explorable && options.evaluator === 'compiled' ? explorations(ruleset) : undefined;
-  const key = memo ? explorationKey(ruleset, parts, unknowns, facts.values) : '';
-  let exploration = memo?.get(key);
+  const key = memo ? explorationKey(parts, facts.values, unknowns.variables, ruleset.facts) : undefined;
+  let exploration = key && memo?.get(key);
   if (!exploration) {
     const tests = explorable ? compiledTests(parts, options.evaluator) : undefined;
     exploration = yield* explore(parts, facts.values, unknowns, explorable, tests);
-    if (memo && tests) {
-      if (memo.size >= MAX_REMEMBERED) memo.clear();
-      memo.set(key, exploration);
-    }
+    if (key && memo && tests) memo.set(key, exploration);
   }
   const { outcomes, sums, consistent } = exploration;
 
@@ -186,48 +184,11 @@ function partOutcome(part: Part, tally: Tally): PartOutcome {
 
 /** Remembered explorations per rule set; cleared when full, so memory stays flat over any cohort. */
 const MAX_REMEMBERED = 4096;
-const remembered = new WeakMap<LoadedRuleSet, Map<string, Exploration>>();
-function explorations(ruleset: LoadedRuleSet): Map<string, Exploration> {
+const remembered = new WeakMap<LoadedRuleSet, ExplorationMemo<Exploration>>();
+function explorations(ruleset: LoadedRuleSet): ExplorationMemo<Exploration> {
   let memo = remembered.get(ruleset);
-  if (!memo) remembered.set(ruleset, (memo = new Map()));
+  if (!memo) remembered.set(ruleset, (memo = new ExplorationMemo(MAX_REMEMBERED)));
   return memo;
-}
-
-/** A number per part (ids may repeat across a rule set's scores). */
-function serial(part: Part): number {
-  let n = serials.get(part);
-  if (n === undefined) serials.set(part, (n = nextSerial++));
-  return n;
-}
-const serials = new WeakMap<Part, number>();
-let nextSerial = 0;
-
-/**
- * Everything an exploration depends on: the parts, then the value of each fact they test in order (a
- * missing one as `?`, which also fixes which facts are missing), then each unknown's candidate values.
- * Names are left out because the parts fix the order; the key is hashed on every lookup, so it is short.
- */
-function explorationKey(ruleset: LoadedRuleSet, parts: readonly Part[], unknowns: MissingValues, known: Readonly<Record<string, Scalar>>): string {
-  let key = '';
-  for (const part of parts) {
-    key += `${serial(part)}${SEPARATOR}`;
-    for (const fact of part.facts) key += valueKey(known[fact]) + SEPARATOR;
-  }
-  for (const [name, values] of unknowns.variables) {
-    key += GROUP_SEPARATOR;
-    // Most unknowns range over the rule set's own list for the fact (the same array every time).
-    if (values === ruleset.facts.get(name)?.representatives) key += 'r';
-    else for (const value of values) key += valueKey(value) + SEPARATOR;
-  }
-  return key;
-}
-
-// Control characters no rule-set or patient value contains, so no two different explorations share a key.
-const SEPARATOR = '\u001f';
-const GROUP_SEPARATOR = '\u001e';
-
-function valueKey(value: Scalar | undefined): string {
-  return value === undefined ? '?' : typeof value === 'string' ? value : typeof value === 'number' ? `#${value}` : value ? '#t' : '#f';
 }
 
 /** The inputs behind missing facts: a missing derived or upstream fact names what it was missing. */
