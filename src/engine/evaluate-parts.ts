@@ -29,27 +29,38 @@ export interface EngineOptions {
  */
 export function* evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part[], facts: FactStates, lesion: number | undefined, options: EngineOptions = {}): Steps<PartsEvaluation> {
   const resolved = { evaluator: options.evaluator ?? DEFAULT_EVALUATOR, trace: options.trace ?? 'full' };
-  const context = (part: Part): RuleContext => ruleContext(ruleset, part, lesion);
   const decided: Part[] = [];
   const open: Part[] = [];
   for (const part of parts) (allPresent(part.facts, facts.values) ? decided : open).push(part);
+  const missingOf = (part: Part): string[] => part.facts.filter((f) => facts.values[f] === undefined);
+  // One open part and nothing else, as for most classifications and recommendations: nothing to order or group.
+  if (decided.length === 0 && open.length === 1) {
+    const part = open[0] as Part;
+    return yield* exploreGroup([ruleContext(ruleset, part, lesion)], facts, [missingOf(part)], resolved);
+  }
 
   const pointSets: number[][] = [];
-  const running = decided.length ? runParts(decided, facts.values, resolved.evaluator) : [];
-  // Inline rather than `yield* settled(...)`: this runs for every part group of every patient.
-  const runs = running instanceof Promise ? ((yield running) as PartRun[]) : running;
-  const evaluations = decided.map((part, i) => decide(context(part), runs[i] as PartRun, resolved.trace));
-  for (const evaluation of evaluations) pointSets.push(evaluation.possiblePoints);
+  const evaluations: PartEvaluation[] = [];
+  if (decided.length) {
+    const running = runParts(decided, facts.values, resolved.evaluator);
+    // Inline rather than `yield* settled(...)`: this runs for every part group of every patient.
+    const runs = running instanceof Promise ? ((yield running) as PartRun[]) : running;
+    for (let i = 0; i < decided.length; i++) {
+      const evaluation = decide(ruleContext(ruleset, decided[i] as Part, lesion), runs[i] as PartRun, resolved.trace);
+      evaluations.push(evaluation);
+      pointSets.push(evaluation.possiblePoints);
+    }
+  }
   if (open.length === 0) return { parts: evaluations, pointSets };
 
   const byId = new Map(evaluations.map((e) => [e.part.id, e]));
-  const missingOf = new Map(open.map((p) => [p.id, p.facts.filter((f) => facts.values[f] === undefined)]));
-  const unknownsOf = (p: Part): string[] => [...missingValues(ruleset, facts, missingOf.get(p.id) ?? []).variables.keys()];
+  const missing = new Map(open.map((p) => [p, missingOf(p)]));
+  const unknownsOf = (p: Part): string[] => [...missingValues(ruleset, facts, missing.get(p) ?? []).variables.keys()];
   // Only a score's components add up, so only they are explored jointly; any other part alone.
   // (A lone open component needs no grouping, and its unknowns are worked out once, in exploreGroup.)
   const groups = open.length > 1 && open.every((p) => p.kind === 'component') ? groupBySharedUnknowns(open, unknownsOf) : open.map((p) => [p]);
   for (const group of groups) {
-    const explored = yield* exploreGroup(group.map(context), facts, missingOf, resolved);
+    const explored = yield* exploreGroup(group.map((p) => ruleContext(ruleset, p, lesion)), facts, group.map((p) => missing.get(p) ?? []), resolved);
     for (const evaluation of explored.parts) byId.set(evaluation.part.id, evaluation);
     pointSets.push(...explored.pointSets);
   }

@@ -8,7 +8,7 @@ import type { Test } from './compiled-rules.js';
 import { compiledTests, rulesOf, runParts, type PartRun } from './part-runs.js';
 import { ruleTrace, type RuleContext } from './rule-trace.js';
 import { ruleRunner, type Evaluator } from './run-rules.js';
-import { eachScenario, MAX_SCENARIOS, scenarioCount } from './scenarios.js';
+import { eachScenario, firstScenario, MAX_SCENARIOS, scenarioCount } from './scenarios.js';
 import { settled, type Steps } from './steps.js';
 import { keepsRule, type TraceLevel } from './trace-level.js';
 import type { EvaluationWarning, RuleTrace } from './types.js';
@@ -29,12 +29,13 @@ interface Tally {
  * Runs a group of parts with missing facts once per combination of the values the unknowns could take
  * (or, past MAX_SCENARIOS combinations, keeps every alternative possible). Only which rules fire is kept
  * per combination; the trace shows the conditions of the first combination, with missing facts undecided.
+ * `missingOf` holds each part's missing facts, in the group's order.
  */
-export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf: ReadonlyMap<string, string[]>, options: { evaluator: Evaluator; trace: TraceLevel }): Steps<PartsEvaluation> {
+export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf: readonly (readonly string[])[], options: { evaluator: Evaluator; trace: TraceLevel }): Steps<PartsEvaluation> {
   const ruleset = group[0]?.ruleset as LoadedRuleSet;
   const parts = group.map((c) => c.part);
   const missingFacts: string[] = [];
-  for (const part of parts) for (const fact of missingOf.get(part.id) ?? []) if (!missingFacts.includes(fact)) missingFacts.push(fact);
+  for (const partMissing of missingOf) for (const fact of partMissing) if (!missingFacts.includes(fact)) missingFacts.push(fact);
   const unknowns = missingValues(ruleset, facts, missingFacts);
   const explorable = scenarioCount(unknowns.variables) <= MAX_SCENARIOS;
 
@@ -59,7 +60,7 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
     const context = group[g] as RuleContext;
     const { part } = context;
     const { possible, possiblePoints, sameAlternative, decided } = outcomes[g] as PartOutcome;
-    const because = missingInputs(missingOf.get(part.id) ?? [], facts);
+    const because = missingInputs(missingOf[g] ?? [], facts);
     const traced: RuleTrace[] = [];
     for (let i = 0; i < part.alternatives.length; i++) {
       const alternative = part.alternatives[i] as PartAlternative;
@@ -67,10 +68,10 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
       if (!keepsRule(options.trace, fired)) continue;
       if (!sampled) {
         sampled = true;
-        const first = explorable ? eachScenario(unknowns.variables).next() : undefined;
-        if (first && !first.done) {
+        const first = explorable ? firstScenario(unknowns.variables) : undefined;
+        if (first) {
           const firstFacts = { ...facts.values };
-          unknowns.resolveInto(first.value, firstFacts);
+          unknowns.resolveInto(first, firstFacts);
           const running = runParts(parts, firstFacts, options.evaluator);
           sample = running instanceof Promise ? ((yield running) as PartRun[]) : running;
         }

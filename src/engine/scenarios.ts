@@ -25,11 +25,10 @@ export function scenarios(domains: ReadonlyMap<string, readonly Scalar[]>, limit
  * thousands of fresh objects per patient were a good part of the engine's garbage.
  */
 export function* eachScenario(domains: ReadonlyMap<string, readonly Scalar[]>): Generator<Record<string, Scalar>> {
+  const assignment = firstScenario(domains);
+  if (!assignment) return;
   const entries = [...domains];
-  if (entries.some(([, values]) => values.length === 0)) return;
   const indices = entries.map(() => 0);
-  const assignment: Record<string, Scalar> = {};
-  for (const [fact, values] of entries) assignment[fact] = values[0] as Scalar;
   for (;;) {
     yield assignment;
     let i = entries.length - 1;
@@ -46,4 +45,17 @@ export function* eachScenario(domains: ReadonlyMap<string, readonly Scalar[]>): 
     }
     if (i < 0) return;
   }
+}
+
+/**
+ * The first assignment of `eachScenario` (every fact at its first value), or undefined when some fact
+ * has no value to take; a trace shows the conditions under it, without starting an enumeration.
+ */
+export function firstScenario(domains: ReadonlyMap<string, readonly Scalar[]>): Record<string, Scalar> | undefined {
+  const assignment: Record<string, Scalar> = {};
+  for (const [fact, values] of domains) {
+    if (values.length === 0) return undefined;
+    assignment[fact] = values[0] as Scalar;
+  }
+  return assignment;
 }
