@@ -27,9 +27,9 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, leve
   const { document } = ruleset;
   const facts = new FactStates(ruleset);
   const trace: InputTrace[] = [];
-  // In key order, as the content hash sees the rule set: the same hash always gives the same trace.
-  for (const [name, input] of sortedEntries(document.inputs)) {
-    const read = input.from === 'lesions' ? readAggregate(ruleset, name, input, instance) : input.upstream ? readUpstream(input, instance) : readField(ruleset, name, input, instance);
+  for (const plan of inputPlans(ruleset)) {
+    const { name, input } = plan;
+    const read = plan.source === 'lesions' ? readAggregate(ruleset, name, input, instance) : plan.source === 'upstream' ? readUpstream(input, instance) : readField(ruleset, plan, instance);
     facts.set(name, read.state);
     if (keepsInput(level, read.trace)) trace.push(inputEntry(document.id, instance.lesionIndex, name, read));
   }
@@ -56,9 +56,40 @@ interface Read {
   trace: Omit<InputTrace, 'kind' | 'ruleset' | 'lesion' | 'input' | 'value'>;
 }
 
-function readField(ruleset: LoadedRuleSet, name: string, input: InputSpec, instance: ScopeInstance): Read {
-  const from = input.from === 'lesion' || (input.from === undefined && ruleset.document.scope === 'lesion') ? 'lesion' : 'patient';
-  const field = input.field ?? name;
+/**
+ * How one declared input is read, worked out once per rule set. Every plan has one shape: the rule
+ * file's input objects have a shape per combination of keys, and reading them for every input of every
+ * patient went through V8's slow lookups across shapes.
+ */
+interface InputPlan {
+  name: string;
+  input: InputSpec;
+  source: 'lesions' | 'upstream' | 'field';
+  /** For a field: the record it is on, its name there and the unit it is read in. */
+  from: 'lesion' | 'patient';
+  field: string;
+  unit: string | undefined;
+}
+
+/** The rule set's inputs in key order, as the content hash sees them: the same hash always gives the same trace. */
+function inputPlans(ruleset: LoadedRuleSet): readonly InputPlan[] {
+  let plans = plansByRuleSet.get(ruleset);
+  if (!plans) {
+    plans = sortedEntries(ruleset.document.inputs).map(([name, input]): InputPlan => ({
+      name,
+      input,
+      source: input.from === 'lesions' ? 'lesions' : input.upstream ? 'upstream' : 'field',
+      from: input.from === 'lesion' || (input.from === undefined && ruleset.document.scope === 'lesion') ? 'lesion' : 'patient',
+      field: input.field ?? name,
+      unit: input.unit,
+    }));
+    plansByRuleSet.set(ruleset, plans);
+  }
+  return plans;
+}
+const plansByRuleSet = new WeakMap<LoadedRuleSet, readonly InputPlan[]>();
+
+function readField(ruleset: LoadedRuleSet, { input, from, field, unit }: InputPlan, instance: ScopeInstance): Read {
   const raw = (from === 'lesion' ? instance.lesion : instance.patient)?.[field];
   if (raw === undefined) {
     const lesions = Array.isArray(instance.patient.lesions) ? instance.patient.lesions : undefined;
@@ -77,20 +108,20 @@ function readField(ruleset: LoadedRuleSet, name: string, input: InputSpec, insta
     return { state, trace: { source: 'missing', takenFrom, note } };
   }
   // Without a unit to convert into, only a {value, unit} form needs unwrapping (no field lookup).
-  const quantity = input.unit ? asQuantity(raw, patientField(from, field)?.unit) : typeof raw === 'object' ? asQuantity(raw, undefined) : undefined;
-  if (!quantity || !input.unit || quantity.unit === input.unit) {
+  const quantity = unit ? asQuantity(raw, patientField(from, field)?.unit) : typeof raw === 'object' ? asQuantity(raw, undefined) : undefined;
+  if (!quantity || !unit || quantity.unit === unit) {
     const value = (quantity ? quantity.value : raw) as Scalar;
-    return { state: { present: true, value }, trace: input.unit ? { source: 'given', unit: input.unit } : GIVEN };
+    return { state: { present: true, value }, trace: unit ? { source: 'given', unit } : GIVEN };
   }
   const conversion = input.conversions?.find((c) => c.from === quantity.unit);
   if (!conversion) {
     // The loader checks that every unit the patient contract admits has a conversion; this is a guard.
-    return { state: { present: false, because: [field] }, trace: { source: 'missing', given: raw, note: `no conversion from ${quantity.unit} to ${input.unit}` } };
+    return { state: { present: false, because: [field] }, trace: { source: 'missing', given: raw, note: `no conversion from ${quantity.unit} to ${unit}` } };
   }
   // Rounded so that, e.g., 35 g/L × 0.1 compares equal to the 3.5 g/dL threshold despite binary floating point.
   const value = Math.round(quantity.value * conversion.factor * 1e10) / 1e10;
   const citation = ruleset.document.references[conversion.reference]?.citation ?? conversion.reference;
-  return { state: { present: true, value }, trace: { source: 'converted', given: raw, unit: input.unit, conversion: { ...conversion, reference: citation } } };
+  return { state: { present: true, value }, trace: { source: 'converted', given: raw, unit, conversion: { ...conversion, reference: citation } } };
 }
 
 /** An output of a required rule set: of the same lesion when that rule set is per lesion, else the patient's. */
