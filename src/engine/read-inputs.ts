@@ -29,7 +29,7 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, leve
   const trace: InputTrace[] = [];
   for (const plan of inputPlans(ruleset)) {
     const { name, input } = plan;
-    const read = plan.source === 'lesions' ? readAggregate(ruleset, name, input, instance) : plan.source === 'upstream' ? readUpstream(input, instance) : readField(ruleset, plan, instance);
+    const read = plan.source === 'lesions' ? readAggregate(ruleset, plan, instance) : plan.source === 'upstream' ? readUpstream(input, instance) : readField(ruleset, plan, instance);
     facts.set(name, read.state);
     if (keepsInput(level, read.trace)) trace.push(inputEntry(document.id, instance.lesionIndex, name, read));
   }
@@ -135,19 +135,19 @@ function readUpstream(input: InputSpec, instance: ScopeInstance): Read {
 }
 
 /** One value per listed lesion (a lesion field or a lesion-scope rule set's output), combined. */
-function readAggregate(ruleset: LoadedRuleSet, name: string, input: InputSpec, instance: ScopeInstance): Read {
+function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionFieldName }: InputPlan, instance: ScopeInstance): Read {
   const lesions = Array.isArray(instance.patient.lesions) ? (instance.patient.lesions as Record_[]) : undefined;
   const fn = input.aggregate ?? 'count';
-  const field = input.upstream ? `${input.upstream.ruleset}.${input.upstream.output}` : (input.field ?? name);
+  const field = input.upstream ? `${input.upstream.ruleset}.${input.upstream.output}` : lesionFieldName;
   if (!lesions) return { state: { present: false, because: ['lesions'] }, trace: { source: 'missing', note: 'no lesions listed' } };
   const states = lesions.map((lesion, i): FactState => {
     if (input.upstream) return instance.upstream.lesions[i]?.get(input.upstream.ruleset)?.get(input.upstream.output) ?? { present: false, because: [field] };
-    const raw = lesion[input.field ?? name];
-    if (raw === undefined) return { present: false, because: [`${input.field ?? name}`], ...(input.matches ? { domain: [true, false] } : {}) };
+    const raw = lesion[lesionFieldName];
+    if (raw === undefined) return { present: false, because: [lesionFieldName], ...(input.matches ? { domain: [true, false] } : {}) };
     return { present: true, value: input.matches ? input.matches.includes(String(raw)) : (raw as Scalar) };
   });
   // A missing lesion value could be any value the contract allows for the field (or the input's own values).
-  const fieldEnum = input.upstream ? undefined : (patientField('lesion', input.field ?? name)?.enum as Scalar[] | undefined);
+  const fieldEnum = input.upstream ? undefined : (patientField('lesion', lesionFieldName)?.enum as Scalar[] | undefined);
   const candidates = fn === 'any' || fn === 'all' ? [true, false] : (fieldEnum ?? [...(ruleset.facts.get(name)?.representatives ?? [])]);
   const order: readonly Scalar[] = fn === 'contiguous' ? (fieldEnum ?? []) : (input.enum ?? []);
   const state = aggregate(fn, states, order, candidates);
