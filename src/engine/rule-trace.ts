@@ -125,9 +125,9 @@ function staticParts(context: RuleContext, alternative: PartAlternative): Static
     tail: {
       points: alternative.points,
       reference: ruleset.document.references[reference]?.citation ?? reference,
-      unconfirmed: alternative.unconfirmed || undefined,
-      overridden: alternative.overridden || undefined,
-      added: alternative.added || undefined,
+      unconfirmed: alternative.unconfirmed,
+      overridden: alternative.overridden,
+      added: alternative.added,
     },
   };
   byLesion[slot] = parts;
