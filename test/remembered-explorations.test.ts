@@ -42,7 +42,7 @@ describe('the memo of explorations', () => {
   const representatives: Scalar[] = ['under_50', 'over_50', 'none'];
   const facts = new Map([['collapse', { representatives }]]);
   const key = (known: Record<string, Scalar>, candidates: readonly Scalar[] = representatives, parts = [part]) =>
-    explorationKey(parts, known, new Map([['collapse', candidates]]), facts);
+    explorationKey(parts, known, (visit) => visit('collapse', candidates), facts);
 
   it('finds an exploration only under every item of its key', () => {
     const memo = new ExplorationMemo<string>(10);

@@ -2,7 +2,7 @@ import { APPLIES, type Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { deriveFacts } from './derive.js';
 import { evaluateParts, type EngineOptions } from './evaluate-parts.js';
-import type { PartEvaluation } from './part-outcome.js';
+import { valuesOf, type PartEvaluation } from './part-outcome.js';
 import type { FactState } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
 import { evaluatePrecedence } from './precedence.js';
@@ -95,7 +95,7 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
     if (!evaluation) continue;
     collect([evaluation], false);
     classifications[part.id] = classificationResult(evaluation);
-    const state: FactState = evaluation.value !== null ? { present: true, value: evaluation.value } : { present: false, because: evaluation.missing, domain: [...new Set(evaluation.possible.map((a) => a.value))] };
+    const state: FactState = evaluation.value !== null ? { present: true, value: evaluation.value } : { present: false, because: evaluation.missing, domain: valuesOf(evaluation.possible) };
     facts.set(part.id, state);
     exports.set(part.id, state);
   }
@@ -193,7 +193,7 @@ function classificationResult(e: PartEvaluation): ClassificationResult {
     if (e.missing.length) result.missing = e.missing;
     return result;
   }
-  const values = [...new Set(e.possible.map((a) => a.value))];
+  const values = valuesOf(e.possible);
   result.possible = values;
   result.possibleAlternatives = e.possible.map((a) => a.id);
   if (e.missing.length) result.missing = e.missing;

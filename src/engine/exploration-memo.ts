@@ -1,6 +1,7 @@
 import type { Part } from '../ruleset/parts.js';
 import type { FactInfo } from '../ruleset/fact-model.js';
 import type { Scalar } from '../ruleset/types.js';
+import type { VisitUnknown } from './missing-values.js';
 
 /**
  * One item of what an exploration depends on: a part (by identity), a fact's value (undefined when
@@ -16,10 +17,12 @@ export interface ExplorationKey {
 
 /**
  * Everything an exploration of a group of parts depends on: each part, then the value of each fact it
- * tests, in order (undefined when missing), then each unknown, by name, with its candidates: the rule
- * set's own list for the fact by identity (nearly always), else their count and values.
+ * tests, in order (undefined when missing), then each unknown the missing facts bring (`eachUnknown`,
+ * the same visits the enumeration's variables come from), by name, with its candidates: the rule set's
+ * own list for the fact by identity (nearly always), else their count and values. Built from the facts
+ * without working out the variables themselves, which a remembered exploration never needs.
  */
-export function explorationKey(parts: readonly Part[], known: Readonly<Record<string, Scalar>>, variables: ReadonlyMap<string, readonly Scalar[]>, facts: ReadonlyMap<string, Pick<FactInfo, 'representatives'>>): ExplorationKey {
+export function explorationKey(parts: readonly Part[], known: Readonly<Record<string, Scalar>>, visitUnknowns: (visit: VisitUnknown) => void, facts: ReadonlyMap<string, Pick<FactInfo, 'representatives'>>): ExplorationKey {
   const items: KeyItem[] = [];
   let hash = FNV_OFFSET;
   for (const part of parts) {
@@ -31,13 +34,13 @@ export function explorationKey(parts: readonly Part[], known: Readonly<Record<st
       hash = hashScalar(hash, value);
     }
   }
-  for (const [name, values] of variables) {
+  visitUnknowns((name, values) => {
     // The name is compared, not hashed: the values before fix it nearly always.
     items.push(name);
     if (values === facts.get(name)?.representatives) {
       items.push(values);
       hash = mix(hash, values.length);
-      continue;
+      return;
     }
     items.push(values.length);
     hash = mix(hash, values.length + 1);
@@ -45,7 +48,7 @@ export function explorationKey(parts: readonly Part[], known: Readonly<Record<st
       items.push(value);
       hash = hashScalar(hash, value);
     }
-  }
+  });
   return { items, hash };
 }
 

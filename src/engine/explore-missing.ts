@@ -2,15 +2,15 @@ import type { Part, PartAlternative } from '../ruleset/parts.js';
 import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
 import type { FactStates } from './fact-state.js';
 import { ExplorationMemo, explorationKey } from './exploration-memo.js';
-import { missingValues, type MissingValues } from './missing-values.js';
-import { determined, partWarning, pointsOf, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
+import { eachUnknown, missingValues, type MissingValues } from './missing-values.js';
+import { determined, NO_WARNINGS, partWarning, pointsOf, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
 import type { Test } from './compiled-rules.js';
 import { compiledTests, rulesOf, runParts, type PartRun } from './part-runs.js';
 import { ruleTrace, type RuleContext } from './rule-trace.js';
 import { ruleRunner, type Evaluator } from './run-rules.js';
 import { eachScenario, firstScenario, MAX_SCENARIOS, scenarioCount } from './scenarios.js';
 import { settled, type Steps } from './steps.js';
-import { keepsRule, type TraceLevel } from './trace-level.js';
+import { keepsRule, keepsRules, type TraceLevel } from './trace-level.js';
 import type { EvaluationWarning, RuleTrace } from './types.js';
 
 /** What one part's alternatives did over every combination of the missing values. */
@@ -34,22 +34,28 @@ interface Tally {
 export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf: readonly (readonly string[])[], options: { evaluator: Evaluator; trace: TraceLevel }): Steps<PartsEvaluation> {
   const ruleset = group[0]?.ruleset as LoadedRuleSet;
   const parts = group.map((c) => c.part);
-  const missingFacts: string[] = [];
-  for (const partMissing of missingOf) for (const fact of partMissing) if (!missingFacts.includes(fact)) missingFacts.push(fact);
-  const unknowns = missingValues(ruleset, facts, missingFacts);
-  const explorable = scenarioCount(unknowns.variables) <= MAX_SCENARIOS;
-
+  // A lone part's missing facts are already distinct (most groups are one part).
+  let missingFacts = missingOf[0] ?? [];
+  if (missingOf.length > 1) {
+    const union: string[] = [];
+    for (const partMissing of missingOf) for (const fact of partMissing) if (!union.includes(fact)) union.push(fact);
+    missingFacts = union;
+  }
   // Compiled runs are remembered: what fires over every combination depends only on the key's values.
-  // The key is looked up before the tests are gathered, as nearly every group is found remembered.
-  const memo = explorable && options.evaluator === 'compiled' ? explorations(ruleset) : undefined;
-  const key = memo ? explorationKey(parts, facts.values, unknowns.variables, ruleset.facts) : undefined;
+  // The key is built from the facts and looked up first, as nearly every group is found remembered;
+  // only an exploration works out the variables (and a trace's sample combination, below).
+  const memo = options.evaluator === 'compiled' ? explorations(ruleset) : undefined;
+  const key = memo ? explorationKey(parts, facts.values, (visit) => { for (const fact of missingFacts) eachUnknown(ruleset, facts, fact, visit); }, ruleset.facts) : undefined;
   let exploration = key && memo?.get(key);
+  let unknowns: MissingValues | undefined;
   if (!exploration) {
+    unknowns = missingValues(ruleset, facts, missingFacts);
+    const explorable = scenarioCount(unknowns.variables) <= MAX_SCENARIOS;
     const tests = explorable ? compiledTests(parts, options.evaluator) : undefined;
     exploration = yield* explore(parts, facts.values, unknowns, explorable, tests);
     if (key && memo && tests) memo.set(key, exploration);
   }
-  const { outcomes, sums, consistent } = exploration;
+  const { outcomes, sums, consistent, explorable } = exploration;
 
   // The conditions shown are those of the first combination; computed once, when a rule entry is first traced.
   let sample: PartRun[] | undefined;
@@ -62,12 +68,13 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
     const { possible, possiblePoints, sameAlternative, decided } = outcomes[g] as PartOutcome;
     const because = missingInputs(missingOf[g] ?? [], facts);
     const traced: RuleTrace[] = [];
-    for (let i = 0; i < part.alternatives.length; i++) {
+    if (keepsRules(options.trace)) for (let i = 0; i < part.alternatives.length; i++) {
       const alternative = part.alternatives[i] as PartAlternative;
       const fired = sameAlternative ? possible.includes(alternative) : null;
       if (!keepsRule(options.trace, fired)) continue;
       if (!sampled) {
         sampled = true;
+        unknowns ??= missingValues(ruleset, facts, missingFacts);
         const first = explorable ? firstScenario(unknowns.variables) : undefined;
         if (first) {
           const firstFacts = { ...facts.values };
@@ -82,7 +89,7 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
         : ruleTrace(context, alternative, { fired: null, possible: possible.includes(alternative), conditions, missing: because }));
     }
     if (decided && possible[0]) {
-      evaluations.push(determined(context, sameAlternative ? possible[0] : null, possible, traced, because));
+      evaluations.push(determined(context, sameAlternative ? possible[0] : null, possible, traced, because, possiblePoints));
       continue;
     }
     const warnings = explorable ? conflictWarnings(context, outcomes[g] as PartOutcome) : [partWarning(context, 'DOMAIN_TOO_LARGE', `${part.id}: too many combinations of missing values; every alternative is kept possible`)];
@@ -104,6 +111,8 @@ interface Exploration {
   sums: number[];
   /** Explored, and every part had exactly one alternative in every combination. */
   consistent: boolean;
+  /** There were few enough combinations to explore (else every alternative was kept possible). */
+  explorable: boolean;
 }
 
 function* explore(parts: readonly Part[], known: Readonly<Record<string, Scalar>>, unknowns: MissingValues, explorable: boolean, tests: Test[] | undefined): Steps<Exploration> {
@@ -159,7 +168,7 @@ function* explore(parts: readonly Part[], known: Readonly<Record<string, Scalar>
       }
     }
   }
-  return { outcomes: parts.map((part, g) => partOutcome(part, tallies[g] as Tally)), sums: [...sums].sort((a, b) => a - b), consistent: explorable && consistent };
+  return { outcomes: parts.map((part, g) => partOutcome(part, tallies[g] as Tally)), sums: [...sums].sort((a, b) => a - b), consistent: explorable && consistent, explorable };
 }
 
 /** A part's outcome over every combination; its arrays are shared by every evaluation that finds it remembered (results only read them). */
@@ -205,7 +214,7 @@ function missingInputs(missing: readonly string[], facts: FactStates): string[] 
 }
 
 function conflictWarnings(context: RuleContext, { firstConflict }: PartOutcome): EvaluationWarning[] {
-  if (firstConflict === undefined) return [];
+  if (firstConflict === undefined) return NO_WARNINGS;
   const what = firstConflict === 0 ? 'no alternative' : 'several alternatives';
   return [partWarning(context, firstConflict === 0 ? 'COMPONENT_NO_MATCH' : 'COMPONENT_MULTIPLE_MATCH', `${context.part.id}: for some values of the missing inputs ${what} would match`)];
 }

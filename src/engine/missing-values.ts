@@ -16,33 +16,58 @@ export interface MissingValues {
 
 const NONE: readonly never[] = [];
 
+/** Receives one unknown and its candidates. */
+export type VisitUnknown = (name: string, candidates: readonly Scalar[]) => void;
+
+/**
+ * The unknowns one missing fact brings, in order: its derived key and, when some candidate key has no
+ * row, the fact itself with the table's values; otherwise the fact with its own candidates. The one
+ * place this is decided: the variables enumerated and the key they are remembered under both come from it.
+ * Returns the derived key when the fact is looked up through it.
+ */
+export function eachUnknown(ruleset: LoadedRuleSet, facts: FactStates, fact: string, visit: VisitUnknown): string | undefined {
+  const derived = ruleset.document.derived?.[fact];
+  const keyState = derived ? facts.get(derived.key) : undefined;
+  if (derived && keyState && !keyState.present) {
+    const keys = candidatesOf(ruleset, facts, derived.key);
+    visit(derived.key, keys);
+    if (keys.some((k) => tableValue(ruleset, derived.lookup, k) === undefined)) visit(fact, tableValues(ruleset, derived.lookup));
+    return derived.key;
+  }
+  visit(fact, derived ? tableValues(ruleset, derived.lookup) : candidatesOf(ruleset, facts, fact));
+  return undefined;
+}
+
+/** A missing fact's possible values: those its state narrowed it to, else the rule set's representatives. */
+function candidatesOf(ruleset: LoadedRuleSet, facts: FactStates, fact: string): readonly Scalar[] {
+  const state = facts.get(fact);
+  return (state && !state.present ? state.domain : undefined) ?? ruleset.facts.get(fact)?.representatives ?? NONE;
+}
+
+function tableValues(ruleset: LoadedRuleSet, table: string): readonly string[] {
+  return ruleset.document.tables?.[table]?.values ?? NONE;
+}
+
 export function missingValues(ruleset: LoadedRuleSet, facts: FactStates, missing: readonly string[]): MissingValues {
   const variables = new Map<string, readonly Scalar[]>();
-  const domainOf = (fact: string): readonly Scalar[] => {
-    const state = facts.get(fact);
-    return (state && !state.present ? state.domain : undefined) ?? ruleset.facts.get(fact)?.representatives ?? NONE;
-  };
-  const tableValues = (table: string): readonly string[] => ruleset.document.tables?.[table]?.values ?? NONE;
-  const keyed = new Map<string, { key: string; table: string }>();
+  const visit: VisitUnknown = (name, candidates) => variables.set(name, candidates);
+  // Only a derived fact with a missing key is looked up through it (most calls have none).
+  let keyed: Map<string, string> | undefined;
   for (const fact of missing) {
-    const derived = ruleset.document.derived?.[fact];
-    const keyState = derived ? facts.get(derived.key) : undefined;
-    if (derived && keyState && !keyState.present) {
-      const keys = domainOf(derived.key);
-      variables.set(derived.key, keys);
-      keyed.set(fact, { key: derived.key, table: derived.lookup });
-      if (keys.some((k) => tableValue(ruleset, derived.lookup, k) === undefined)) variables.set(fact, tableValues(derived.lookup));
-    } else {
-      variables.set(fact, derived ? tableValues(derived.lookup) : domainOf(fact));
-    }
+    const key = eachUnknown(ruleset, facts, fact, visit);
+    if (key !== undefined) (keyed ??= new Map()).set(fact, key);
   }
   // Per combination: set each missing fact from its own variable or through its key's table row. Built
-  // on first use: a remembered exploration needs only the variables, for its key.
+  // on first use: the variables alone say how many combinations there are.
   let resolvers: Array<{ fact: string; via: { key: string; table: string } | undefined }> | undefined;
   return {
     variables,
     resolveInto(assignment, facts) {
-      resolvers ??= missing.map((fact) => ({ fact, via: keyed.get(fact) }));
+      resolvers ??= missing.map((fact) => {
+        const key = keyed?.get(fact);
+        const table = ruleset.document.derived?.[fact]?.lookup;
+        return { fact, via: key !== undefined && table !== undefined ? { key, table } : undefined };
+      });
       for (const { fact, via } of resolvers) {
         const key = via ? assignment[via.key] : undefined;
         const looked = via && key !== undefined ? tableValue(ruleset, via.table, key) : undefined;

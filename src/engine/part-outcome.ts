@@ -31,22 +31,23 @@ export interface PartsEvaluation {
   pointSets: number[][];
 }
 
-/** Decided: one outcome. `chosen` is null when different rows with the same value held in different cases. */
-export function determined(context: RuleContext, chosen: PartAlternative | null, possible: PartAlternative[], rules: RuleTrace[], missing: string[]): PartEvaluation {
+/**
+ * Decided: one outcome. `chosen` is null when different rows with the same value held in different cases.
+ * `possiblePoints` may be given when already known (a remembered exploration has them).
+ */
+export function determined(context: RuleContext, chosen: PartAlternative | null, possible: PartAlternative[], rules: RuleTrace[], missing: string[], possiblePoints = pointsOf(possible)): PartEvaluation {
   const outcome = chosen ?? possible[0];
-  const unconfirmed = possible.length === 1 && !possible[0]?.unconfirmed ? [] : possible.filter((a) => a.unconfirmed);
-  return {
-    part: context.part,
-    status: 'determined',
-    value: outcome ? outcome.value : null,
-    chosen,
-    possible,
-    missing,
-    possiblePoints: pointsOf(possible),
-    rules,
-    warnings: unconfirmed.map((a) => partWarning(context, 'UNCONFIRMED_SOURCE', `${context.part.id} = ${a.id}: ${a.unconfirmed}`)),
-  };
+  // Nearly always no possible alternative is unconfirmed: then no warnings are built at all.
+  let warnings: EvaluationWarning[] = NO_WARNINGS;
+  for (const a of possible) {
+    if (!a.unconfirmed) continue;
+    if (warnings === NO_WARNINGS) warnings = [];
+    warnings.push(partWarning(context, 'UNCONFIRMED_SOURCE', `${context.part.id} = ${a.id}: ${a.unconfirmed}`));
+  }
+  return { part: context.part, status: 'determined', value: outcome ? outcome.value : null, chosen, possible, missing, possiblePoints, rules, warnings };
 }
+/** Shared by every evaluation without warnings; frozen, so that a change to it would fail loudly. */
+export const NO_WARNINGS = Object.freeze([]) as unknown as EvaluationWarning[];
 
 /** None or several alternatives held: never guess. The part stays open over all of its alternatives. */
 export function conflict(context: RuleContext, fired: PartAlternative[], rules: RuleTrace[]): PartEvaluation {
@@ -76,3 +77,19 @@ export function pointsOf(alternatives: readonly PartAlternative[]): number[] {
   if (alternatives.length === 1) return [alternatives[0]?.points ?? 0];
   return [...new Set(alternatives.map((a) => a.points ?? 0))].sort((a, b) => a - b);
 }
+
+/**
+ * The distinct values of some alternatives, in order: an undecided classification's possible values.
+ * Remembered per list, as a remembered exploration's lists are shared by every patient that finds it;
+ * the array is read-only, shared in turn by the results and facts built from it.
+ */
+export function valuesOf(possible: readonly PartAlternative[]): string[] {
+  let values = valuesByList.get(possible);
+  if (!values) {
+    values = [];
+    for (const a of possible) if (!values.includes(a.value)) values.push(a.value);
+    valuesByList.set(possible, values);
+  }
+  return values;
+}
+const valuesByList = new WeakMap<readonly PartAlternative[], string[]>();

@@ -103,24 +103,14 @@ function bandTrace(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, le
 function componentResult(evaluation: PartEvaluation): ComponentResult {
   const { part, chosen, possiblePoints } = evaluation;
   const range: [number, number] = [possiblePoints[0] ?? 0, possiblePoints[possiblePoints.length - 1] ?? 0];
+  // Literals and assignments in the result's key order, not spreads of optional keys: this runs for
+  // every component of every patient, and a spread took V8's slow object-copy path.
   if (evaluation.status === 'determined' && chosen) {
-    return {
-      label: part.label,
-      status: 'determined',
-      points: chosen.points ?? 0,
-      range,
-      alternative: chosen.id,
-      alternativeLabel: chosen.label,
-      ...(evaluation.missing.length ? { missing: evaluation.missing } : {}),
-    };
+    const result: ComponentResult = { label: part.label, status: 'determined', points: chosen.points ?? 0, range, alternative: chosen.id, alternativeLabel: chosen.label };
+    if (evaluation.missing.length) result.missing = evaluation.missing;
+    return result;
   }
-  return {
-    label: part.label,
-    status: evaluation.status,
-    points: null,
-    range,
-    alternative: null,
-    possible: evaluation.possible.map((a) => a.id),
-    ...(evaluation.status === 'undetermined' ? { missing: evaluation.missing } : {}),
-  };
+  const result: ComponentResult = { label: part.label, status: evaluation.status, points: null, range, alternative: null, possible: evaluation.possible.map((a) => a.id) };
+  if (evaluation.status === 'undetermined') result.missing = evaluation.missing;
+  return result;
 }

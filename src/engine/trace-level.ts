@@ -26,6 +26,11 @@ export function keepsInput(level: TraceLevel, entry: Pick<InputTrace, 'takenFrom
   return level === 'full' || (level === 'rules' && entry.takenFrom !== undefined);
 }
 
+/** Whether a level keeps any rule entry at all: below it, which rules fired is not even looked at for the trace. */
+export function keepsRules(level: TraceLevel): boolean {
+  return level !== 'none';
+}
+
 /** Whether a rule entry that fired (or not, or null: undecided) belongs at this level; decided before it is built. */
 export function keepsRule(level: TraceLevel, fired: boolean | null): boolean {
   return level === 'full' || (level === 'rules' && fired === true);
