@@ -53,23 +53,37 @@ export function* evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part[], f
   }
   if (open.length === 0) return { parts: evaluations, pointSets };
 
-  const byId = new Map(evaluations.map((e) => [e.part.id, e]));
-  const missing = new Map(open.map((p) => [p, missingOf(p)]));
-  const unknownsOf = (p: Part): string[] => [...missingValues(ruleset, facts, missing.get(p) ?? []).variables.keys()];
+  const unknownsOf = (p: Part): string[] => [...missingValues(ruleset, facts, missingOf(p)).variables.keys()];
   // Only a score's components add up, so only they are explored jointly; any other part alone.
   // (A lone open component needs no grouping, and its unknowns are worked out once, in exploreGroup.)
   const groups = open.length > 1 && open.every((p) => p.kind === 'component') ? groupBySharedUnknowns(open, unknownsOf) : open.map((p) => [p]);
+  const explored: PartEvaluation[] = [];
   for (const group of groups) {
-    const explored = yield* exploreGroup(group.map((p) => ruleContext(ruleset, p, lesion)), facts, group.map((p) => missing.get(p) ?? []), resolved);
-    for (const evaluation of explored.parts) byId.set(evaluation.part.id, evaluation);
-    pointSets.push(...explored.pointSets);
+    const groupEvaluation = yield* exploreGroup(group.map((p) => ruleContext(ruleset, p, lesion)), facts, group.map(missingOf), resolved);
+    for (const evaluation of groupEvaluation.parts) explored.push(evaluation);
+    pointSets.push(...groupEvaluation.pointSets);
   }
+  return { parts: inPartsOrder(parts, evaluations, explored), pointSets };
+}
+
+/**
+ * Every part's evaluation in the parts' order. The decided ones are in that order already, and so are
+ * the explored ones unless components were grouped: a merge by identity, no maps (this runs for every
+ * group of parts of every patient).
+ */
+function inPartsOrder(parts: readonly Part[], decided: readonly PartEvaluation[], explored: readonly PartEvaluation[]): PartEvaluation[] {
   const ordered: PartEvaluation[] = [];
+  let d = 0;
+  let e = 0;
   for (const part of parts) {
-    const evaluation = byId.get(part.id);
-    if (evaluation) ordered.push(evaluation);
+    if (decided[d]?.part === part) ordered.push(decided[d++] as PartEvaluation);
+    else if (explored[e]?.part === part) ordered.push(explored[e++] as PartEvaluation);
+    else {
+      const found = explored.find((x) => x.part === part);
+      if (found) ordered.push(found);
+    }
   }
-  return { parts: ordered, pointSets };
+  return ordered;
 }
 
 function decide(context: RuleContext, run: PartRun, level: TraceLevel): PartEvaluation {
