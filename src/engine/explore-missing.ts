@@ -213,7 +213,7 @@ function missingInputs(missing: readonly string[], facts: FactStates): string[] 
   return inputs;
 }
 
-function conflictWarnings(context: RuleContext, { firstConflict }: PartOutcome): EvaluationWarning[] {
+function conflictWarnings(context: RuleContext, { firstConflict }: PartOutcome): readonly EvaluationWarning[] {
   if (firstConflict === undefined) return NO_WARNINGS;
   const what = firstConflict === 0 ? 'no alternative' : 'several alternatives';
   return [partWarning(context, firstConflict === 0 ? 'COMPONENT_NO_MATCH' : 'COMPONENT_MULTIPLE_MATCH', `${context.part.id}: for some values of the missing inputs ${what} would match`)];

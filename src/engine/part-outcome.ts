@@ -19,7 +19,7 @@ export interface PartEvaluation {
   /** Points the part may contribute (components). */
   possiblePoints: number[];
   rules: RuleTrace[];
-  warnings: EvaluationWarning[];
+  warnings: readonly EvaluationWarning[];
 }
 
 export interface PartsEvaluation {
@@ -38,16 +38,12 @@ export interface PartsEvaluation {
 export function determined(context: RuleContext, chosen: PartAlternative | null, possible: PartAlternative[], rules: RuleTrace[], missing: string[], possiblePoints = pointsOf(possible)): PartEvaluation {
   const outcome = chosen ?? possible[0];
   // Nearly always no possible alternative is unconfirmed: then no warnings are built at all.
-  let warnings: EvaluationWarning[] = NO_WARNINGS;
-  for (const a of possible) {
-    if (!a.unconfirmed) continue;
-    if (warnings === NO_WARNINGS) warnings = [];
-    warnings.push(partWarning(context, 'UNCONFIRMED_SOURCE', `${context.part.id} = ${a.id}: ${a.unconfirmed}`));
-  }
-  return { part: context.part, status: 'determined', value: outcome ? outcome.value : null, chosen, possible, missing, possiblePoints, rules, warnings };
+  let warnings: EvaluationWarning[] | undefined;
+  for (const a of possible) if (a.unconfirmed) (warnings ??= []).push(partWarning(context, 'UNCONFIRMED_SOURCE', `${context.part.id} = ${a.id}: ${a.unconfirmed}`));
+  return { part: context.part, status: 'determined', value: outcome ? outcome.value : null, chosen, possible, missing, possiblePoints, rules, warnings: warnings ?? NO_WARNINGS };
 }
 /** Shared by every evaluation without warnings; frozen, so that a change to it would fail loudly. */
-export const NO_WARNINGS = Object.freeze([]) as unknown as EvaluationWarning[];
+export const NO_WARNINGS: readonly EvaluationWarning[] = Object.freeze([]);
 
 /** None or several alternatives held: never guess. The part stays open over all of its alternatives. */
 export function conflict(context: RuleContext, fired: PartAlternative[], rules: RuleTrace[]): PartEvaluation {
