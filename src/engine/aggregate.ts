@@ -20,7 +20,7 @@ export function aggregate(fn: Aggregate, states: readonly FactState[], order: re
   return possible.length === 1 && possible[0] !== undefined ? { present: true, value: possible[0] } : { present: false, because: [...because], domain: possible };
 }
 
-function possibleResults(fn: Exclude<Aggregate, 'count'>, candidates: Scalar[][], order: readonly Scalar[]): Scalar[] {
+function possibleResults(fn: Exclude<Aggregate, 'count'>, candidates: ReadonlyArray<readonly Scalar[]>, order: readonly Scalar[]): Scalar[] {
   switch (fn) {
     case 'any': {
       const canBeTrue = candidates.some((c) => c.includes(true));

@@ -8,7 +8,7 @@ export type FactState =
       /** Names of the inputs (or unmapped derived facts) whose absence made this fact unknown. */
       because: string[];
       /** Values the fact could still take; undefined means the rule set's representatives. */
-      domain?: Scalar[];
+      domain?: readonly Scalar[];
     };
 
 /**

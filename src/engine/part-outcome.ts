@@ -79,13 +79,15 @@ export function pointsOf(alternatives: readonly PartAlternative[]): number[] {
  * Remembered per list, as a remembered exploration's lists are shared by every patient that finds it;
  * the array is read-only, shared in turn by the results and facts built from it.
  */
-export function valuesOf(possible: readonly PartAlternative[]): string[] {
+export function valuesOf(possible: readonly PartAlternative[]): readonly string[] {
   let values = valuesByList.get(possible);
   if (!values) {
-    values = [];
-    for (const a of possible) if (!values.includes(a.value)) values.push(a.value);
+    const distinct: string[] = [];
+    for (const a of possible) if (!distinct.includes(a.value)) distinct.push(a.value);
+    // Frozen: shared by the results and facts of every patient that finds the list remembered.
+    values = Object.freeze(distinct);
     valuesByList.set(possible, values);
   }
   return values;
 }
-const valuesByList = new WeakMap<readonly PartAlternative[], string[]>();
+const valuesByList = new WeakMap<readonly PartAlternative[], readonly string[]>();

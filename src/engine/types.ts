@@ -33,7 +33,7 @@ export interface InputTrace extends TraceBase {
   /** For an aggregate over lesions: the function and each lesion's value (null when missing). */
   aggregate?: { function: string; field: string; values: Array<Scalar | null> };
   /** Values still possible when missing (e.g. an upstream range). */
-  possible?: Scalar[];
+  possible?: readonly Scalar[];
   /**
    * For an input not given: the other fields its value, or its possible values, were taken from
    * (implications and narrowings that held, or `lesions` for a count of the lesions listed); `note`
@@ -165,7 +165,7 @@ export interface ClassificationResult {
   alternativeLabel?: string;
   text?: string;
   /** When undetermined: the values still possible, and the rows behind them. */
-  possible?: string[];
+  possible?: readonly string[];
   possibleAlternatives?: string[];
   missing?: string[];
   /** Why the value is null, and what would decide it. */
