@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (after bench/run.ts), or `npx tsx bench/batch.ts`: `spinemets batch` on a seeded synthetic
  * cohort written to a temporary NDJSON file, with 1 worker (in-process) and with one per core. Prints wall
- * time, patients/s and peak memory per run. Needs the built CLI (`npm run build`).
+ * time, patients/s and peak memory per run; then, on a slice, the pool's speedup beside what separate
+ * processes get from the same cores (poolAgainstMachine). Needs the built CLI (`npm run build`).
  *
  * Peak memory is the batch process's peak resident set (`process.resourceUsage().maxRSS`, in its --summary
  * file): worker threads live in the same process, so it covers the main thread and every worker.
@@ -11,7 +12,7 @@
  * rules or full; default rules, the batch default). Results go to /dev/null: what is timed is reading,
  * evaluating and serialising, not the disk.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -23,6 +24,9 @@ import { generateCohort } from './cohort.js';
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
 /** Patients generated per block, so a million never sit in memory at once. */
 const BLOCK = 10_000;
+/** The slice, and rounds, on which the pool's speedup is set against separate processes'. */
+const CEILING_PATIENTS = 20_000;
+const CEILING_ROUNDS = 3;
 
 function setting(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -49,13 +53,37 @@ interface Run {
   summary: SummaryReport;
 }
 
-function runBatch(file: string, workers: number, output: string[], dir: string): Run {
-  const summaryFile = join(dir, `summary-${workers}.json`);
+async function runBatch(file: string, workers: number, output: string[], dir: string, name = `summary-${workers}`, extra: string[] = []): Promise<Run> {
+  const summaryFile = join(dir, `${name}.json`);
   const started = performance.now();
-  const child = spawnSync(process.execPath, [CLI, 'batch', file, '--workers', String(workers), ...output, '-o', '/dev/null', '--no-progress', '--summary', summaryFile], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'batch', file, '--workers', String(workers), ...output, ...extra, '-o', '/dev/null', '--no-progress', '--summary', summaryFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const [status] = (await once(child, 'close')) as [number | null];
   const wallSeconds = (performance.now() - started) / 1000;
-  if (child.status !== 0) throw new Error(`spinemets batch --workers ${workers} exited ${child.status}: ${child.stderr.split('\n')[0] ?? ''}`);
+  if (status !== 0) throw new Error(`spinemets batch --workers ${workers} exited ${status}: ${stderr.split('\n')[0] ?? ''}`);
   return { workers, wallSeconds, summary: JSON.parse(readFileSync(summaryFile, 'utf8')) as SummaryReport };
+}
+
+const median = (values: number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
+
+/**
+ * Whether the pool or the machine limits the speedup of `cores` workers. Evaluation is memory-bound, and
+ * on a shared VM caches and memory bandwidth are shared too, so `cores` cores need not give `cores` times
+ * one. Each round times, on the same slice: one worker; the pool; and `cores` single-worker batches side
+ * by side, each on its `--shard` of the slice (the same work, in separate processes, with no pool at all).
+ * Rounds are interleaved and the ratios are medians, as the machine's load moves between runs.
+ */
+async function poolAgainstMachine(file: string, cores: number, output: string[], dir: string): Promise<{ pool: number; sideBySide: number }> {
+  const pool: number[] = [];
+  const sideBySide: number[] = [];
+  for (let round = 0; round < CEILING_ROUNDS; round++) {
+    const one = await runBatch(file, 1, output, dir, 'one');
+    pool.push(one.wallSeconds / (await runBatch(file, cores, output, dir, 'pool')).wallSeconds);
+    const shares = await Promise.all(Array.from({ length: cores }, (_, k) => runBatch(file, 1, output, dir, `shard-${k}`, ['--shard', `${k + 1}/${cores}`])));
+    sideBySide.push(one.wallSeconds / Math.max(...shares.map((r) => r.wallSeconds)));
+  }
+  return { pool: median(pool), sideBySide: median(sideBySide) };
 }
 
 async function main(): Promise<void> {
@@ -72,12 +100,22 @@ async function main(): Promise<void> {
   try {
     const file = join(dir, 'cohort.ndjson');
     await writeCohort(file, patients, seed, missingRate);
-    const runs = [...new Set([1, cores])].map((workers) => runBatch(file, workers, output, dir));
+    const runs: Run[] = [];
+    for (const workers of new Set([1, cores])) runs.push(await runBatch(file, workers, output, dir));
     for (const { workers, wallSeconds, summary } of runs) {
       const rate = patients / wallSeconds;
       const million = patients < 1_000_000 ? `, 1,000,000 would take ~${Math.round(1_000_000 / rate).toLocaleString('en-US')} s` : '';
       console.log(
         `batch --workers ${workers}: ${wallSeconds.toFixed(1)} s wall, ${Math.round(rate).toLocaleString('en-US')} patients/s, peak RSS ${summary.peakRssMB} MB (main + workers)${million}; ${summary.evaluated} evaluated, ${summary.errors} invalid`,
+      );
+    }
+    if (cores > 1) {
+      const sliceSize = Math.min(patients, CEILING_PATIENTS);
+      const slice = join(dir, 'slice.ndjson');
+      await writeCohort(slice, sliceSize, seed, missingRate);
+      const { pool, sideBySide } = await poolAgainstMachine(slice, cores, output, dir);
+      console.log(
+        `batch, first ${sliceSize.toLocaleString('en-US')} patients, medians of ${CEILING_ROUNDS} interleaved rounds: --workers ${cores} ${pool.toFixed(2)}× the throughput of --workers 1; ${cores} single-worker batches side by side, one --shard each, ${sideBySide.toFixed(2)}× (what this machine gives ${cores} batches at once)`,
       );
     }
   } finally {
