@@ -174,6 +174,14 @@ describe('readFileSync is only for fixtures', () => {
 });
 
 describe('spinemets list and --ruleset', () => {
+  it('list names references by key, never by a citation cut inside a number', () => {
+    const listed = run(['list']);
+    expect(listed.code).toBe(0);
+    // The albumin conversion's citation reads "a value in g/L x 0.1"; cut at its first full stop it read "x 0".
+    expect(listed.stdout).toMatch(/^    references: katagiri2014 \(10\.1002\/cam4\.292\); crpUnits; ldhUnits; albuminUnits; plateletUnits; calciumMolarMass; bilirubinMolarMass$/m);
+    expect(listed.stdout).not.toMatch(/ x 0;/);
+  });
+
   it('lists every installed version with its hash, and evaluates with the one picked', () => {
     const dir = tmp();
     const original = read(SINS_FILE);
@@ -187,6 +195,7 @@ describe('spinemets list and --ruleset', () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^  sins@1\.0\.0  sha256:[0-9a-f]{16}  Spinal Instability/m);
     expect(listed.stdout).toMatch(/^\* sins@1\.1\.0  sha256:[0-9a-f]{16}  Spinal Instability/m);
+    expect(listed.stdout).toContain('    references: fisher2010 (10.1097/BRS.0b013e3181e16ae2); fourney2011 (10.1200/JCO.2010.34.3897); review2022table4 (10.31616/asj.2022.0367)\n');
 
     const patient = join(dir, 'p.json');
     // SINS 12: T12 3 + mechanical 3 + lytic 2 + normal 0 + >50% collapse 3 + unilateral 1.

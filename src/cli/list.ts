@@ -25,7 +25,8 @@ export async function listCommand(paths: string[], options: { format: 'text' | '
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   } else {
     for (const r of sorted) {
-      const refs = Object.values(r.document.references).map((ref) => ref.doi ?? ref.citation.split('.')[0]).join('; ');
+      // By key, as rule entries cite them: a citation cut short could end inside a number ("x 0.1" read "x 0").
+      const refs = Object.entries(r.document.references).map(([key, ref]) => (ref.doi ? `${key} (${ref.doi})` : key)).join('; ');
       const profile = evaluated(r)?.document.profile;
       const profiled = profile ? `\n    profile: ${profile.id}@${profile.version} (${profile.institution ?? profile.title}), evaluated as sha256:${evaluated(r)?.sha256.slice(0, 16)}` : '';
       process.stdout.write(`${evaluated(r) ? '*' : ' '} ${r.document.id}@${r.document.version}  sha256:${r.sha256.slice(0, 16)}  ${r.document.title}\n    references: ${refs}${profiled}\n`);
