@@ -143,6 +143,18 @@ describe('batch: CSV output', () => {
     expect(row?.['lesion1.sins.score']).toBe('');
   });
 
+  it('a patient rejected for too many lesions adds nothing to the summary counts', () => {
+    const dir = tmp();
+    const file = join(dir, 'p.ndjson');
+    const summaryFile = join(dir, 'summary.json');
+    writeFileSync(file, JSON.stringify({ id: 'three', lesions: [{ level: 'T1' }, { level: 'T2' }, { level: 'T3' }] }) + '\n');
+    const { code } = run(['batch', file, '--rules', SINS_RULES, '--output-format', 'csv', '--lesion-columns', '2', '--summary', summaryFile, '-o', join(dir, 'out.csv')]);
+    expect(code).toBe(2);
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    expect(summary).toMatchObject({ rows: 1, evaluated: 0, errors: 1 });
+    expect(summary.counts).toEqual({});
+  });
+
   it('rejects a trace it could not write (CSV has no trace columns) as a usage error (64), before evaluating anything', () => {
     for (const level of ['rules', 'full']) {
       const { code, stdout, stderr } = run(['batch', COHORT_CSV, '--output-format', 'csv', '--trace', level]);

@@ -53,16 +53,16 @@ export async function evaluateRow(row: BatchRow, job: RowJob): Promise<RowOutcom
 
 /** The output line of an evaluated patient, at the chosen trace level. */
 export function formatEvaluation(line: number, evaluation: Evaluation, job: RowJob): { text: string; tally: Tally; problems?: Problem[] } {
-  const tally = tallyEvaluation(evaluation);
-  if (job.format === 'ndjson') return { text: JSON.stringify({ line, ...withTraceLevel(evaluation, job.trace) }) + '\n', tally };
+  if (job.format === 'ndjson') return { text: JSON.stringify({ line, ...withTraceLevel(evaluation, job.trace) }) + '\n', tally: tallyEvaluation(evaluation) };
   const columns = job.columns as ResultColumns;
   if (evaluation.lesions.length > columns.lesionCount) {
-    // Dropping lesions from a row would be silent data loss; the row becomes an error that says what to do.
+    // Dropping lesions from a row would be silent data loss; the row becomes an error that says what to do,
+    // and like any error row it adds nothing to the summary's counts.
     const message = `${evaluation.lesions.length} lesions, but the CSV output has ${columns.lesionCount} lesion column groups; raise --lesion-columns`;
     const problem: Problem = { code: 'CSV_TOO_MANY_LESIONS', severity: 'error', message, file: job.file, line, column: 1 };
-    return { ...formatProblemsRow(line, [problem], job, evaluation.patient.id ?? undefined), tally };
+    return formatProblemsRow(line, [problem], job, evaluation.patient.id ?? undefined);
   }
-  return { text: stringify([resultCells(line, evaluation, columns)]), tally };
+  return { text: stringify([resultCells(line, evaluation, columns)]), tally: tallyEvaluation(evaluation) };
 }
 
 function formatProblemsRow(line: number, problems: Problem[], job: RowJob, id?: string): { text: string; tally: Tally; problems: Problem[] } {
