@@ -4,6 +4,7 @@ import { verifyLog } from '../audit/verify-log.js';
 import { formatProblems } from '../problems/format.js';
 import { EXIT, Exit } from './exit-codes.js';
 import { loadRulesOrExit } from './load-rules.js';
+import { showChange } from './show-change.js';
 
 export interface ReplayCommandOptions {
   id?: string;
@@ -57,13 +58,7 @@ function formatOutcome(outcome: ReplayOutcome): string {
 }
 
 function formatDifference({ path, recorded, replayed }: Difference): string {
-  return `${path}: ${show(recorded)} -> ${show(replayed)}`;
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return '(absent)';
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return `${path}: ${showChange(recorded, replayed, 80, '(absent)')}`;
 }
 
 const indent = (text: string): string => text.replace(/^/gm, '  ') + '\n';

@@ -7,6 +7,7 @@ import { hasErrors, sortProblems } from '../problems/problem.js';
 import { BUNDLED_RULES_DIR } from '../ruleset/load-rulesets.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { EXIT, Exit } from './exit-codes.js';
+import { showChange, showValue } from './show-change.js';
 
 export interface DiffOptions {
   rules?: string[];
@@ -69,7 +70,7 @@ function formatDiff(a: DiffSide, b: DiffSide, structural: readonly StructuralCha
   }
   lines.push('', structural.length ? 'Rule content' : 'Rule content: no difference');
   for (const c of structural) {
-    const values = c.change === 'changed' ? `: ${show1(c.before)} -> ${show1(c.after)}` : c.change === 'added' ? `: ${show1(c.after)}` : '';
+    const values = c.change === 'changed' ? `: ${showChange(c.before, c.after, WIDTH, 'absent')}` : c.change === 'added' ? `: ${showValue(c.after, WIDTH, 'absent')}` : '';
     lines.push(`  ${c.change === 'changed' ? '~' : c.change === 'added' ? '+' : '-'} ${c.ruleset} ${c.path} (${c.kind}${c.change === 'changed' ? '' : `, ${c.change}`})${values}`);
     if (c.why) lines.push(`      ${c.why.profile} ${c.why.change}: ${c.why.reason} [${c.why.author}]`);
   }
@@ -90,10 +91,8 @@ function formatDiff(a: DiffSide, b: DiffSide, structural: readonly StructuralCha
   return lines.join('\n') + '\n';
 }
 
+/** Characters a changed or added value may take on its line. */
+const WIDTH = 120;
+
 const identity = (r: LoadedRuleSet | undefined): string =>
   r ? `${r.document.version}${r.document.profile ? ` + profile ${r.document.profile.id}@${r.document.profile.version}` : ''} (sha256 ${r.sha256.slice(0, 12)})` : 'absent';
-
-function show1(value: unknown): string {
-  const text = JSON.stringify(value) ?? 'absent';
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
