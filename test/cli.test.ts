@@ -26,6 +26,14 @@ describe('spinemets evaluate', () => {
     expect(stdout).toMatch(/New England Spinal Metastasis Score \(NESMS\): 3/);
   });
 
+  it('a total capped by its ceiling says so beside the points that add up to more (NESMS +2 +1 +1 is 3)', () => {
+    const { code, stdout } = run(['evaluate', EXAMPLE]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('New England Spinal Metastasis Score (NESMS): 3 (points sum to 4, capped at 3) — NESMS 3');
+    // Scores whose points add up to the total carry no note.
+    expect(stdout).toMatch(/Spinal Instability Neoplastic Score \(SINS\): 11 — /);
+  });
+
   it('emits the JSON contract with --format json', () => {
     const { code, stdout } = run(['evaluate', EXAMPLE, '--format', 'json']);
     expect(code).toBe(0);

@@ -1,4 +1,5 @@
 import type { ComponentResult, Evaluation, RuleSetResult, ScoreResult } from '../engine/types.js';
+import { clampedNote } from '../report/clamped-note.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 
 /**
@@ -101,8 +102,10 @@ function formatScore(title: string, result: Omit<ScoreResult, 'subscores'> & Par
   return lines;
 }
 
-function headline(result: Pick<ScoreResult, 'score' | 'range' | 'category' | 'categoryLabel' | 'possibleCategories' | 'missing'>): string {
-  const value = result.score !== null ? String(result.score) : result.range ? `undetermined, ${result.range[0]}–${result.range[1]}` : 'undetermined';
+function headline(result: Pick<ScoreResult, 'score' | 'range' | 'components' | 'category' | 'categoryLabel' | 'possibleCategories' | 'missing'>): string {
+  const note = clampedNote(result);
+  const clamped = note ? ` (${note})` : '';
+  const value = result.score !== null ? `${result.score}${clamped}` : result.range ? `undetermined, ${result.range[0]}–${result.range[1]}` : 'undetermined';
   const category = result.category
     ? ` — ${result.categoryLabel ?? result.category}`
     : result.possibleCategories?.length

@@ -1,3 +1,4 @@
+import { clampedNote } from './clamped-note.js';
 import type { ClassificationResult, ComponentResult, Evaluation, RuleSetResult, RuleTrace, TraceEntry } from '../engine/types.js';
 
 /** What a report is made from: an evaluation (the JSON output), and the decision record around it if any. */
@@ -76,9 +77,10 @@ function resultsBlock(results: Record<string, RuleSetResult>): string {
 function scoreBlock(r: RuleSetResult): string {
   if (!r.components) return '';
   const score = r.score !== null && r.score !== undefined ? String(r.score) : r.range ? `${r.range[0]}–${r.range[1]} (undetermined)` : 'undetermined';
+  const clamped = clampedNote(r);
   const category = r.categoryLabel ?? r.category ?? (r.possibleCategories?.length ? `undetermined: ${r.possibleCategories.join(' or ')}` : '');
   const rows = Object.entries(r.components).map(([id, c]: [string, ComponentResult]) => `<tr><td>${esc(c.label)}</td><td class="value">${c.points ?? `${c.range[0]}–${c.range[1]}`}</td><td>${esc(c.alternativeLabel ?? (c.missing?.length ? `missing: ${c.missing.join(', ')}` : c.status))}</td><td><code>${esc(id)}</code></td></tr>`);
-  return `<p class="score">Score <strong data-score>${esc(score)}</strong>${category ? ` — <span data-category>${esc(category)}</span>` : ''}</p><table><thead><tr><th>component</th><th>points</th><th>why</th><th>id</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<p class="score">Score <strong data-score>${esc(score)}</strong>${clamped ? ` <span data-clamped>(${esc(clamped)})</span>` : ''}${category ? ` — <span data-category>${esc(category)}</span>` : ''}</p><table><thead><tr><th>component</th><th>points</th><th>why</th><th>id</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function classificationsBlock(classifications: Record<string, ClassificationResult> | undefined): string {
