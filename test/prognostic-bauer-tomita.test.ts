@@ -12,6 +12,7 @@ import type { Evaluation, RuleSetResult } from '../src/engine/types.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { validator } from '../src/source/schemas.js';
 import { bundledRuleSets } from './support/bundled.js';
+import { listedVertebrae } from '../src/patient/listed-vertebrae.js';
 
 // ------------------------------------------------------------------------------------------ the oracle
 
@@ -32,8 +33,8 @@ interface Patient {
 const SPINAL_COUNTS = Array.from({ length: 33 }, (_, i) => i + 1);
 const EXTRASPINAL_COUNTS = Array.from({ length: 16 }, (_, i) => i);
 
-/** The number of vertebrae: as given, else the number of lesions listed (if any), else unknown. */
-const spinalCount = (p: Patient): number | undefined => p.spinalMetastasisCount ?? (p.lesions?.length ? p.lesions.length : undefined);
+/** The number of vertebrae: as given, else the levels the lesions list (if any), else unknown. */
+const spinalCount = (p: Patient): number | undefined => p.spinalMetastasisCount ?? (p.lesions?.length ? listedVertebrae(p.lesions).count : undefined);
 
 const valuesOf = <T>(value: T | undefined, all: readonly T[]): readonly T[] => (value === undefined ? all : [value]);
 
@@ -269,7 +270,7 @@ describe.each(COHORTS)('modified Bauer and Tomita vs the published tables: $name
 
   it('the cohort is in the patient contract (no fewer vertebrae than lesions listed)', () => {
     const validate = validator('patient');
-    const invalid = cohort.filter((p) => !validate(p) || (p.spinalMetastasisCount !== undefined && p.spinalMetastasisCount < (p.lesions?.length ?? 0)));
+    const invalid = cohort.filter((p) => !validate(p) || (p.spinalMetastasisCount !== undefined && p.spinalMetastasisCount < listedVertebrae(p.lesions ?? []).count));
     expect(invalid.slice(0, SHOW)).toEqual([]);
   });
 

@@ -14,6 +14,7 @@ import type { Evaluation, RuleSetResult } from '../src/engine/types.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { validator } from '../src/source/schemas.js';
 import { bundledRuleSets } from './support/bundled.js';
+import { listedVertebrae } from '../src/patient/listed-vertebrae.js';
 
 // ------------------------------------------------------------------------------------------ patients
 
@@ -80,8 +81,8 @@ function outcome(components: Record<string, Set<number>>, bands: ReadonlyArray<{
   };
 }
 
-/** Vertebrae involved: given, else the number of lesions listed, else unknown. */
-const vertebrae = (p: Patient): number | undefined => p.spinalMetastasisCount ?? (p.lesions?.length ? p.lesions.length : undefined);
+/** Vertebrae involved: given, else the levels the lesions list (each once; a lesion without one on its own), else unknown. */
+const vertebrae = (p: Patient): number | undefined => p.spinalMetastasisCount ?? (p.lesions?.length ? listedVertebrae(p.lesions).count : undefined);
 
 // --- Revised Tokuhashi (Tokuhashi 2005) --------------------------------------------------------------
 

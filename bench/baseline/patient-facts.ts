@@ -43,7 +43,7 @@ export class PatientFacts {
   readonly toleratesSurgery: Field<'toleratesSurgery'> = undefined;
   readonly srsAvailable: Field<'srsAvailable'> = undefined;
   readonly estimatedSurvivalMonths: Field<'estimatedSurvivalMonths'> = undefined;
-  /** Vertebrae involved: as given, else the number of lesions listed (none listed: unknown). */
+  /** Vertebrae involved: as given, else the vertebrae the lesions list, each level once (none listed: unknown). */
   readonly spinalMetastasisCount: number | undefined = undefined;
   readonly extraspinalBoneMetastasisCount: number | undefined = undefined;
   /**
@@ -95,7 +95,7 @@ export class PatientFacts {
         case 'estimatedSurvivalMonths': this.estimatedSurvivalMonths = value; break;
         case 'spinalMetastasisCount': this.spinalMetastasisCount = value; break;
         case 'extraspinalBoneMetastasisCount': this.extraspinalBoneMetastasisCount = value; break;
-        case 'lesions': listed = Array.isArray(value) ? (value as unknown[]).length : 0; break;
+        case 'lesions': listed = Array.isArray(value) ? vertebraeListed(value as Array<{ level?: string }>) : 0; break;
         case 'albumin': albumin = value; break;
         case 'platelets': platelets = value; break;
         case 'calcium': calcium = value; break;
@@ -127,4 +127,15 @@ export class PatientFacts {
     this.crp = inUnit(crp, 'mg/dL', CRP);
     this.ldh = inUnit(ldh, 'IU/L', LDH);
   }
+}
+
+/** Each level once; a lesion without a level counts on its own. */
+function vertebraeListed(lesions: ReadonlyArray<{ level?: string }>): number {
+  const levels = new Set<string>();
+  let unplaced = 0;
+  for (const l of lesions) {
+    if (typeof l?.level === 'string') levels.add(l.level);
+    else unplaced++;
+  }
+  return levels.size + unplaced;
 }

@@ -7,6 +7,7 @@ import { lesionField } from './lesion-field.js';
 import { keepsInput, type TraceLevel } from './trace-level.js';
 import type { InputTrace } from './types.js';
 import type { UpstreamResults } from './upstream.js';
+import { listedVertebrae } from '../patient/listed-vertebrae.js';
 
 export type Record_ = Record<string, unknown>;
 
@@ -95,7 +96,9 @@ function readField(ruleset: LoadedRuleSet, { input, from, field, unit }: InputPl
     const lesions = Array.isArray(instance.patient.lesions) ? instance.patient.lesions : undefined;
     const fallback = input.default;
     if (fallback && 'countOf' in fallback && lesions && lesions.length > 0) {
-      return { state: { present: true, value: lesions.length }, trace: { source: 'default', takenFrom: ['lesions'], note: `the number of lesions listed is ${lesions.length}` } };
+      const { count, repeated } = listedVertebrae(lesions);
+      const note = `the lesions listed involve ${count} vertebra${count === 1 ? '' : 'e'}${repeated.length ? ` (${repeated.join(', ')} listed more than once, counted once)` : ''}`;
+      return { state: { present: true, value: count }, trace: { source: 'default', takenFrom: ['lesions'], note } };
     }
     const record = from === 'lesion' ? instance.lesion : instance.patient;
     const absent = absentValue(input, record);

@@ -4,6 +4,7 @@ import { hasDuplicateKeys, jsonSyntaxProblem } from '../source/json-syntax.js';
 import { schemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
 import { parseSource, readSourceFile, type SourceDocument } from '../source/source-document.js';
+import { listedVertebrae } from './listed-vertebrae.js';
 
 export type Patient = Record<string, unknown>;
 
@@ -57,7 +58,7 @@ function validPatient(text: string): Patient | undefined {
   return inconsistency(data as Patient) ? undefined : (data as Patient);
 }
 
-/** What JSON Schema cannot relate: a count of involved vertebrae below the number of lesions listed. */
+/** What JSON Schema cannot relate: a count of involved vertebrae below the number of vertebrae the lesions list. */
 function consistencyProblems(patient: Patient, source: SourceDocument): Problem[] {
   const message = inconsistency(patient);
   return message ? [source.problemAt(['spinalMetastasisCount'], 'INCONSISTENT_INPUT', message)] : [];
@@ -65,6 +66,6 @@ function consistencyProblems(patient: Patient, source: SourceDocument): Problem[
 
 function inconsistency(patient: Patient): string | undefined {
   const count = patient.spinalMetastasisCount;
-  const listed = Array.isArray(patient.lesions) ? patient.lesions.length : 0;
-  return typeof count === 'number' && count < listed ? `spinalMetastasisCount is ${count} but ${listed} lesions are listed` : undefined;
+  const listed = Array.isArray(patient.lesions) ? listedVertebrae(patient.lesions).count : 0;
+  return typeof count === 'number' && count < listed ? `spinalMetastasisCount is ${count} but the lesions listed involve ${listed} vertebrae` : undefined;
 }
