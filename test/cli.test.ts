@@ -30,6 +30,8 @@ describe('spinemets evaluate', () => {
     const { code, stdout } = run(['evaluate', EXAMPLE]);
     expect(code).toBe(0);
     expect(stdout).toContain('New England Spinal Metastasis Score (NESMS): 3 (points sum to 4, capped at 3) — NESMS 3');
+    // Component labels are never cut: this one is 52 characters and ends in the word that matters.
+    expect(stdout).toContain('Primary tumor is breast, kidney, lymphoma or myeloma');
     // Scores whose points add up to the total carry no note.
     expect(stdout).toMatch(/Spinal Instability Neoplastic Score \(SINS\): 11 — /);
   });

@@ -96,7 +96,8 @@ function formatScore(title: string, result: Omit<ScoreResult, 'subscores'> & Par
   const lines = [`${indent}${title}: ${headline(result)}`];
   const width = Math.max(...Object.values(result.components).map((c) => c.label.length), 10);
   for (const component of Object.values(result.components)) {
-    lines.push(`${indent}  ${pad(shorten(component.label), Math.min(width, 48))} ${componentLine(component)}`);
+    // A long label is printed whole and breaks the column: cut, 'breast, kidney, lymphoma or ...' lost 'myeloma'.
+    lines.push(`${indent}  ${pad(component.label, Math.min(width, 48))} ${componentLine(component)}`);
   }
   for (const sub of Object.values(result.subscores ?? {})) lines.push(...formatScore(`${sub.label} (subscore)`, sub, indent + '  '));
   return lines;
@@ -123,8 +124,4 @@ function componentLine(c: ComponentResult): string {
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
-}
-
-function shorten(label: string): string {
-  return label.length > 48 ? `${label.slice(0, 45)}...` : label;
 }
