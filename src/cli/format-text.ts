@@ -1,4 +1,5 @@
 import type { ComponentResult, Evaluation, RuleSetResult, ScoreResult } from '../engine/types.js';
+import { describeGap } from '../engine/lookup-gaps.js';
 import { clampedNote } from '../report/clamped-note.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 
@@ -19,11 +20,15 @@ export function formatEvaluation(evaluation: Evaluation, rulesets: readonly Load
     for (const [id, result] of Object.entries(lesion.results)) lines.push(...formatResult(titles.get(id) ?? id, result, '  '));
   });
 
-  if (evaluation.missing.length) {
+  const inputs = evaluation.missing.filter((m) => !m.lookup);
+  if (inputs.length) {
     lines.push('', 'Missing inputs (results stay ranges or undetermined until these are given):');
-    for (const m of evaluation.missing) {
-      lines.push(`  - ${m.input}${m.lesion !== undefined ? ` (lesion ${m.lesion + 1})` : ''}: ${m.ruleset} ${m.affects.join(', ')}`);
-    }
+    for (const m of inputs) lines.push(`  - ${m.input}${m.lesion !== undefined ? ` (lesion ${m.lesion + 1})` : ''}: ${m.ruleset} ${m.affects.join(', ')}`);
+  }
+  const gaps = evaluation.missing.filter((m) => m.lookup);
+  if (gaps.length) {
+    lines.push('', 'Left open by a table with no row for the value given (no input decides these):');
+    for (const m of gaps) lines.push(`  - ${m.input}${m.lesion !== undefined ? ` (lesion ${m.lesion + 1})` : ''}: ${m.ruleset} ${m.affects.join(', ')}`);
   }
   if (evaluation.warnings.length) {
     lines.push('', 'Notes:');
@@ -63,11 +68,15 @@ function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[
   ];
   if (applying.length) lines.push('', 'Recommendations', ...[...new Set(applying)].map((a) => `  - ${a}`));
   const byInput = new Map<string, Set<string>>();
+  const byGap = new Map<string, Set<string>>();
   for (const m of evaluation.missing) {
     const where = m.lesion !== undefined ? `lesion ${m.lesion + 1} ` : '';
-    byInput.set(m.input, (byInput.get(m.input) ?? new Set()).add(`${where}${m.ruleset}`));
+    const key = m.lookup ? `${m.input}: ${describeGap(m.lookup)}` : m.input;
+    const into = m.lookup ? byGap : byInput;
+    into.set(key, (into.get(key) ?? new Set()).add(`${where}${m.ruleset}`));
   }
   if (byInput.size) lines.push('', 'To decide what is still open, provide:', ...[...byInput].map(([input, where]) => `  - ${input} (${[...where].join(', ')})`));
+  if (byGap.size) lines.push('', "For the team to decide (no input would; an institution's profile can add the row):", ...[...byGap].map(([gap, where]) => `  - ${gap} (${[...where].join(', ')})`));
   return lines;
 }
 

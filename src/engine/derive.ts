@@ -1,6 +1,7 @@
 import type { LoadedRuleSet, Scalar, TableRow } from '../ruleset/types.js';
 import type { FactStates } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
+import type { LookupGap } from './lookup-gaps.js';
 import { sortedEntries } from './read-inputs.js';
 import type { EvaluationWarning, LookupTrace } from './types.js';
 
@@ -37,9 +38,10 @@ export function tableValue(ruleset: LoadedRuleSet, table: string, key: Scalar): 
 
 /**
  * Adds every derived fact (a table lookup) to `facts`, with the warnings its rows carry; each lookup is
- * traced when `traced` (only the full trace keeps lookups).
+ * traced when `traced` (only the full trace keeps lookups). A key with no row and no override to fall
+ * back on is added to `gaps`: the fact stays open, and no input would decide it.
  */
-export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: number | undefined, traced: boolean): { trace: LookupTrace[]; warnings: EvaluationWarning[] } {
+export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: number | undefined, traced: boolean, gaps: LookupGap[]): { trace: LookupTrace[]; warnings: EvaluationWarning[] } {
   const trace: LookupTrace[] = [];
   const warnings: EvaluationWarning[] = [];
   for (const [name, derived] of sortedEntries(ruleset.document.derived ?? NO_DERIVED)) {
@@ -48,7 +50,10 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: n
       // The common case below the full level: a known key, nothing to trace, only the row's warnings.
       const entry = tableEntry(ruleset, derived.lookup, key.value);
       if (entry) facts.set(name, { present: true, value: entry.value });
-      else facts.set(name, { present: false, because: [name] });
+      else {
+        facts.set(name, { present: false, because: [name] });
+        gaps.push(gap(ruleset, lesion, name, derived.lookup, derived.key, key.value));
+      }
       warnings.push(...lookupWarnings(ruleset, lesion, name, derived.lookup, key.value, entry));
       continue;
     }
@@ -72,6 +77,7 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: n
     warnings.push(...lookupWarnings(ruleset, lesion, name, derived.lookup, key.value, entry));
     if (!entry) {
       facts.set(name, { present: false, because: derived.override ? [derived.override] : [name] });
+      if (!derived.override) gaps.push(gap(ruleset, lesion, name, derived.lookup, derived.key, key.value));
       if (traced) trace.push(Object.assign(base(), { key: key.value, value: null, reference: tableReference, note: `no row for ${derived.key} = ${String(key.value)}` }));
       continue;
     }
@@ -85,6 +91,10 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: n
     trace.push(looked);
   }
   return { trace, warnings };
+}
+
+function gap(ruleset: LoadedRuleSet, lesion: number | undefined, fact: string, table: string, key: string, value: Scalar): LookupGap {
+  return { ruleset: ruleset.document.id, ...lesionField(lesion), fact, table, key, value };
 }
 
 /** The head of a lookup's entry (kind, ruleset, lesion, fact, table), the rest assigned after it in order. */

@@ -5,6 +5,7 @@ import { evaluateParts, type EngineOptions } from './evaluate-parts.js';
 import { valuesOf, type PartEvaluation } from './part-outcome.js';
 import type { FactState } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
+import { gapFor, toDecide, type LookupGap } from './lookup-gaps.js';
 import { evaluatePrecedence } from './precedence.js';
 import { readInputs, type ScopeInstance } from './read-inputs.js';
 import { evaluateTotal } from './total.js';
@@ -32,7 +33,8 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
   const lesion = instance.lesionIndex;
   const level = options.trace ?? 'full';
   const { facts, trace: inputTrace } = readInputs(ruleset, instance, level);
-  const derived = deriveFacts(ruleset, facts, lesion, level === 'full');
+  const { gaps } = instance.upstream;
+  const derived = deriveFacts(ruleset, facts, lesion, level === 'full', gaps);
   const trace: TraceEntry[] = [...inputTrace, ...derived.trace];
   const warnings: EvaluationWarning[] = document.unconfirmed
     ? [{ code: 'UNCONFIRMED_FRAMEWORK', ruleset: document.id, ...lesionField(lesion), message: document.unconfirmed }, ...derived.warnings]
@@ -94,7 +96,7 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
     }
     if (!evaluation) continue;
     collect([evaluation], false);
-    classifications[part.id] = classificationResult(evaluation);
+    classifications[part.id] = classificationResult(evaluation, gaps, lesion);
     const state: FactState = evaluation.value !== null ? { present: true, value: evaluation.value } : { present: false, because: evaluation.missing, domain: valuesOf(evaluation.possible) };
     facts.set(part.id, state);
     exports.set(part.id, state);
@@ -129,6 +131,8 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
     if (lesion !== undefined) note.lesion = lesion;
     note.input = input;
     note.affects = affects;
+    const gap = gaps.length ? gapFor(gaps, input, lesion) : undefined;
+    if (gap) note.lookup = { ruleset: gap.ruleset, table: gap.table, key: gap.key, value: gap.value };
     missing.push(note);
   }
   return { result, exports, trace: level === 'full' ? trace : trace.filter((entry) => keepsEntry(level, entry)), missing, warnings };
@@ -181,7 +185,8 @@ function range([low, high]: [number, number]): number[] {
   return Array.from({ length: high - low + 1 }, (_, i) => low + i);
 }
 
-function classificationResult(e: PartEvaluation): ClassificationResult {
+/** `gaps`: the lookups this patient's tables had no row for, which the reason names as the team's to decide. */
+function classificationResult(e: PartEvaluation, gaps: readonly LookupGap[], lesion: number | undefined): ClassificationResult {
   const { part, chosen } = e;
   // Literals and assignments in a fixed key order, not spreads: this runs for every classification.
   const result: ClassificationResult = { label: part.label, status: e.status, value: e.value, alternative: chosen?.id ?? null };
@@ -198,7 +203,7 @@ function classificationResult(e: PartEvaluation): ClassificationResult {
   result.possibleAlternatives = e.possible.map((a) => a.id);
   if (e.missing.length) result.missing = e.missing;
   result.reason = e.status === 'undetermined'
-    ? `depends on ${e.missing.join(', ')}: could be ${values.join(' or ')}; provide ${e.missing.join(' or ')} to decide`
+    ? `depends on ${e.missing.join(', ')}: could be ${values.join(' or ')}; ${toDecide(e.missing, gaps, lesion)}`
     : e.possible.length === 0 ? 'no row of the table matched' : `several rows matched (${e.possible.map((a) => a.id).join(', ')})`;
   return result;
 }

@@ -1,4 +1,5 @@
 import type { ProfileMark, Scalar } from '../ruleset/types.js';
+import type { LookupGap } from './lookup-gaps.js';
 import type { TraceLevel } from './trace-level.js';
 
 /** One fact test as evaluated: on which value, with which outcome. */
@@ -199,6 +200,11 @@ export interface MissingInput {
   lesion?: number;
   input: string;
   affects: string[];
+  /**
+   * Present when `input` is not an input at all but a table lookup with no row for the value given
+   * (src/engine/lookup-gaps.ts): nothing to provide, the team decides or a profile adds the row.
+   */
+  lookup?: Pick<LookupGap, 'ruleset' | 'table' | 'key' | 'value'>;
 }
 
 /** A note on this evaluation: an unconfirmed source used, a component with no or several matches. */

@@ -1,4 +1,5 @@
 import type { Evaluation, InputTrace, RuleTrace, TotalTrace, TraceEntry } from '../engine/types.js';
+import { gapsOf, splitByGap } from '../engine/lookup-gaps.js';
 import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 
@@ -8,6 +9,7 @@ import type { LoadedRuleSet } from '../ruleset/types.js';
  * +3 (Fisher 2010), pain mechanical +3 (Fisher 2010), ...".
  */
 export function explainEvaluation(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): string[] {
+  const gaps = gapsOf(evaluation.missing);
   const byId = new Map(rulesets.map((r) => [r.document.id, r]));
   const lines: string[] = [];
   const scopes: Array<{ title: string; lesion?: number }> = [
@@ -21,13 +23,14 @@ export function explainEvaluation(evaluation: Evaluation, rulesets: readonly Loa
     lines.push(scope.title);
     for (const id of rulesetIds) {
       const ruleset = byId.get(id);
-      if (ruleset) lines.push(...explainRuleSet(ruleset, entries.filter((t) => t.ruleset === id)).map((l) => `  ${l}`));
+      if (ruleset) lines.push(...explainRuleSet(ruleset, entries.filter((t) => t.ruleset === id), (missing) => toDecideClause(splitByGap(missing, gaps, scope.lesion))).map((l) => `  ${l}`));
     }
   }
   return lines;
 }
 
-function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[]): string[] {
+/** `decide`: what would decide a result the named facts left open (inputs to provide, table gaps for the team). */
+function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], decide: (missing: string[]) => string): string[] {
   const lines: string[] = [];
   const rules = entries.filter((t): t is RuleTrace => t.kind === 'rule');
   const cite = (id: string): string => shortCitation(ruleset.document.references[id]?.citation ?? '') ?? id;
@@ -77,15 +80,20 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[]): string[]
     const open = rules.filter((r) => r.classification === part.id && r.possible);
     const missing = [...new Set(rules.filter((r) => r.classification === part.id).flatMap((r) => r.missing ?? []))];
     const values = [...new Set(open.map((r) => r.value ?? r.alternative))];
-    lines.push(`${part.label}: ${values.length === 1 ? `${values[0]} (every possibility agrees)` : `undetermined${values.length ? `, could be ${values.join(' or ')}` : ''}`}${missing.length ? `; to decide, provide ${missing.join(' or ')}` : ''}`);
+    lines.push(`${part.label}: ${values.length === 1 ? `${values[0]} (every possibility agrees)` : `undetermined${values.length ? `, could be ${values.join(' or ')}` : ''}`}${missing.length ? `; ${decide(missing)}` : ''}`);
   }
 
   for (const part of ruleset.parts.filter((p) => p.kind === 'recommendation')) {
     const applies = rules.find((r) => r.recommendation === part.id && r.alternative === 'applies');
     if (applies?.fired === true) lines.push(`Recommended: ${part.label} (${cite(part.reference)})`);
-    else if (applies?.fired === null && applies.possible) lines.push(`Possibly: ${part.label} — to decide, provide ${(applies.missing ?? []).join(' or ')}`);
+    else if (applies?.fired === null && applies.possible) lines.push(`Possibly: ${part.label} — ${decide(applies.missing ?? [])}`);
   }
   return lines;
+}
+
+/** "to decide, provide a or b; the team decides c: ..." */
+function toDecideClause({ provide, decide }: { provide: string[]; decide: string[] }): string {
+  return [...(provide.length ? [`to decide, provide ${provide.join(' or ')}`] : []), ...decide].join('; ');
 }
 
 /** "Fisher CG, DiPaola CP, ... Spine 2010;..." → "Fisher 2010"; otherwise undefined, and the caller shows the reference's key. */

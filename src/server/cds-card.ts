@@ -1,4 +1,5 @@
 import type { Evaluation, RuleSetResult } from '../engine/types.js';
+import { describeGap, gapFor, gapsOf } from '../engine/lookup-gaps.js';
 import { explainEvaluation } from '../explain/explain.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import type { CdsConfig, OutputRef } from './cds-config.js';
@@ -16,6 +17,8 @@ export const SUMMARY_MAX = 139;
 
 interface Scope {
   title: string;
+  /** The lesion's index; absent for a patient without lesions. */
+  lesion?: number;
   results: Record<string, RuleSetResult | undefined>;
 }
 
@@ -25,13 +28,22 @@ interface Scope {
  * detail from the explanation built from the trace. Missing inputs make it say what to provide.
  */
 export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: readonly LoadedRuleSet[], config: CdsConfig['card'], notes: readonly string[]): Card {
-  const scopes: Scope[] = evaluation.lesions.map((l, i) => ({ title: l.level ?? `lesion ${i + 1}`, results: { ...evaluation.results, ...l.results } }));
+  const scopes: Scope[] = evaluation.lesions.map((l, i) => ({ title: l.level ?? `lesion ${i + 1}`, lesion: i, results: { ...evaluation.results, ...l.results } }));
   if (!scopes.length) scopes.push({ title: 'patient', results: evaluation.results });
 
   const rule = config.indicators.find((r) => scopes.some((s) => matches(s, r.when)));
   const flagged = rule ? scopes.filter((s) => matches(s, rule.when)) : [];
-  const toProvide = (s: Scope): string[] => [...new Set(config.summary.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? (s.results[o.ruleset]?.missing ?? []) : [])))];
-  const lines = scopes.map((s) => ({ scope: s, text: `${s.title}: ${config.summary.map((o) => show(s, o)).join(', ')}`, provide: toProvide(s) }));
+  // A name a table gap left open is not an input: the card says the team decides it rather than asking for it.
+  const gaps = gapsOf(evaluation.missing);
+  const open = (s: Scope): string[] => [...new Set(config.summary.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? (s.results[o.ruleset]?.missing ?? []) : [])))];
+  const lines = scopes.map((s) => {
+    const names = open(s);
+    const decide = names.flatMap((name) => {
+      const gap = gapFor(gaps, name, s.lesion);
+      return gap ? [`${name} (${describeGap(gap)})`] : [];
+    });
+    return { scope: s, text: `${s.title}: ${config.summary.map((o) => show(s, o)).join(', ')}`, provide: names.filter((name) => !gapFor(gaps, name, s.lesion)), decide };
+  });
   const first = lines.find((l) => flagged.includes(l.scope)) ?? lines.find((l) => l.provide.length) ?? lines[0];
   const noLesion = evaluation.lesions.length === 0;
   // What a lesion needs: the lesion's own inputs of the lesion-scope rule sets the card names.
@@ -47,7 +59,7 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
 
   const detail = [
     ...(rule ? [`**${rule.indicator === 'critical' ? 'Critical' : 'Warning'}**: ${rule.because} (${flagged.map((s) => s.title).join(', ')}).`, ''] : []),
-    ...lines.map((l) => `- ${l.text}${l.provide.length ? ` — to decide, provide ${l.provide.join(', ')}` : ''}`),
+    ...lines.map((l) => `- ${l.text}${l.provide.length ? ` — to decide, provide ${l.provide.join(', ')}` : ''}${l.decide.length ? ` — for the team to decide: ${l.decide.join(', ')}` : ''}`),
     ...(noLesion ? [`- To score the spine, provide each lesion: ${lesionInputs.join(', ')}.`] : []),
     '',
     '### Explanation',

@@ -1,0 +1,53 @@
+import type { Scalar } from '../ruleset/types.js';
+import type { MissingInput } from './types.js';
+
+/**
+ * A derived fact left undetermined because its table has no row for the key the patient gave (a
+ * Bilsky grade 1c in NOMS's ESCC table). It is not an input anyone can provide: the team decides, or
+ * an institution's profile adds the row. Gaps are kept per patient, so every rule set that inherits
+ * the open fact (through another rule set's outputs) says so rather than asking for it.
+ */
+export interface LookupGap {
+  /** The rule set whose table has no row. */
+  ruleset: string;
+  lesion?: number;
+  fact: string;
+  table: string;
+  /** The fact keying the table, and the value it had. */
+  key: string;
+  value: Scalar;
+}
+
+/** The gap that left `fact` open for this lesion (or for the patient), if a gap did. */
+export function gapFor(gaps: readonly LookupGap[], fact: string, lesion: number | undefined): LookupGap | undefined {
+  for (const gap of gaps) if (gap.fact === fact && (lesion === undefined || gap.lesion === undefined || gap.lesion === lesion)) return gap;
+  return undefined;
+}
+
+/** The gaps an evaluation's missing-input notes carry, for presenters that only have the evaluation. */
+export function gapsOf(missing: readonly MissingInput[]): LookupGap[] {
+  return missing.flatMap((m) => (m.lookup ? [{ ...m.lookup, ...(m.lesion !== undefined ? { lesion: m.lesion } : {}), fact: m.input }] : []));
+}
+
+/** "table esccGrade of noms has no row for bilskyGrade = 1c" */
+export function describeGap(gap: Pick<LookupGap, 'ruleset' | 'table' | 'key' | 'value'>): string {
+  return `table ${gap.table} of ${gap.ruleset} has no row for ${gap.key} = ${String(gap.value)}`;
+}
+
+/** The names of `missing` split into inputs to provide and the team's decisions a table gap left open. */
+export function splitByGap(missing: readonly string[], gaps: readonly LookupGap[], lesion: number | undefined): { provide: string[]; decide: string[] } {
+  const provide: string[] = [];
+  const decide: string[] = [];
+  for (const name of missing) {
+    const gap = gaps.length ? gapFor(gaps, name, lesion) : undefined;
+    if (gap) decide.push(`the team decides ${name}: ${describeGap(gap)}`);
+    else provide.push(name);
+  }
+  return { provide, decide };
+}
+
+/** What would decide a result `missing` left open: "provide a or b to decide", and the team's decisions. */
+export function toDecide(missing: readonly string[], gaps: readonly LookupGap[], lesion: number | undefined): string {
+  const { provide, decide } = splitByGap(missing, gaps, lesion);
+  return [...(provide.length ? [`provide ${provide.join(' or ')} to decide`] : []), ...decide].join('; ');
+}
