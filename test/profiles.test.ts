@@ -19,6 +19,8 @@ async function problemsOf(profile: string) {
   return problems.map((p) => ({ code: p.code, file: p.file, line: p.line, column: p.column }));
 }
 
+const positionFields = (p: { line?: number; column?: number }) => ({ line: p.line, column: p.column });
+
 /** The SINS profile with one text replaced, written to a temporary file. */
 function sinsVariant(from: string, to: string) {
   return writeVariant(read(SINS_12), [[from, to]], 'variant.profile.yaml');
@@ -83,6 +85,29 @@ describe('institution profiles: rejected with file:line:column', () => {
   });
 });
 
+describe('institution profiles: a changed value the published wording still names', () => {
+  it('warns once at the changed value when the label or text names the value replaced and the change gives none', async () => {
+    const { file, text } = sinsVariant("    label: Unstable (SINS 12-18, the board's threshold)\n    text: SINS of 12 or more is, by the board's decision, evidence of instability warranting stabilization.\n", '');
+    const { problems } = await load([file]);
+    const where = positionOf(text, '12', 'value: 12');
+    expect(problems.map((p) => ({ code: p.code, severity: p.severity, file: p.file, line: p.line, column: p.column }))).toEqual([{ code: 'PROFILE_STALE_LABEL', severity: 'warning', file, ...where }]);
+  });
+
+  it('warns for a band label that names the edge moved (Katagiri 0-3 when the low-risk band ends at 2)', async () => {
+    const profile = writeVariant(
+      [
+        'profile: katagiri-low-2', 'version: 1.0.0', 'title: test', 'institution: test',
+        'appliesTo:', '  katagiri-revised: "1.x"',
+        'changes:', '  - id: katagiri-low', '    op: set-band', '    ruleset: katagiri-revised', '    category: low_risk', '    max: 2', '    reason: test', '    author: test', '',
+      ].join('\n'),
+      [],
+      'variant.profile.yaml',
+    );
+    const { problems } = await load([profile.file]);
+    expect(problems.filter((p) => p.code === 'PROFILE_STALE_LABEL').map((p) => ({ severity: p.severity, ...positionFields(p) }))).toEqual([{ severity: 'warning', ...positionOf(profile.text, '2', 'max: 2') }]);
+  });
+});
+
 describe('institution profiles: results and trace', () => {
   it('evaluates with the profile: SINS 12 unstable, the NOMS decision follows, and the result names profile, hash and changes', async () => {
     const base = await evaluatePatient(sins12, (await load([])).rulesets);
@@ -97,12 +122,23 @@ describe('institution profiles: results and trace', () => {
 
     const sins = evaluation.rulesets.find((r) => r.id === 'sins');
     const baseSins = base.rulesets.find((r) => r.id === 'sins');
-    expect(sins?.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.0.0' });
+    expect(sins?.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.1.0' });
     expect(sins?.sha256).not.toBe(baseSins?.sha256);
     expect(evaluation.profiles?.map((u) => [u.ruleset, u.changes.map((c) => c.change)])).toEqual([
       ['sins', ['sins-unstable-band']],
-      ['noms', ['noms-intermediate-collapse', 'noms-intermediate-stable', 'noms-unstable-sins']],
+      ['noms', ['noms-consultation-potentially-unstable', 'noms-intermediate-collapse', 'noms-intermediate-stable', 'noms-unstable-sins']],
     ]);
+  });
+
+  it("labels a changed rule with the board's range, not the published one, and keeps the published label in the mark", async () => {
+    const evaluation = await evaluatePatient(sins12, (await load([SINS_12])).rulesets);
+    const noms = evaluation.lesions[0]?.results.noms;
+    expect(noms?.classifications?.mechanical).toMatchObject({ value: 'unstable', alternative: 'unstable_sins', alternativeLabel: "Unstable (SINS 12-18, the board's threshold)" });
+    expect(noms?.classifications?.mechanical?.text).toContain('SINS of 12 or more');
+    const rule = evaluation.trace.find((t): t is RuleTrace => t.kind === 'rule' && t.rule === 'mechanical.unstable_sins');
+    expect(rule?.overridden?.base).toMatchObject({ condition: { value: 13 }, label: 'Unstable (SINS 13-18)', text: 'SINS of 13 or more is evidence of instability warranting stabilization.' });
+    // The consultation for a potentially unstable spine is not shown beside an unstable one.
+    expect(noms?.recommendations?.map((r) => r.id)).toEqual([]);
   });
 
   it('marks overridden values in the trace with their published value', async () => {
@@ -157,7 +193,7 @@ describe('institution profiles: results and trace', () => {
     const html = renderReport({ evaluation });
     expect(html).toContain('Institution profile changes used');
     expect(html).toMatch(/<code>sins-unstable-band<\/code> \(set-band\)<\/td><td>\{&quot;min&quot;:13\}/);
-    expect(html).toContain('changed by sins-unstable-12@1.0.0</strong> (noms-unstable-sins');
+    expect(html).toContain('changed by sins-unstable-12@1.1.0</strong> (noms-unstable-sins');
   });
 
   it('keeps one profile per rule set', async () => {

@@ -62,6 +62,7 @@ export type ProblemCode =
   | 'PROFILE_DUPLICATE_TARGET'
   | 'PROFILE_REFERENCE_CLASH'
   | 'PROFILE_NOT_APPLICABLE'
+  | 'PROFILE_STALE_LABEL'
   // patient values and evaluation
   | 'UNIT_UNSUPPORTED'
   | 'INCONSISTENT_INPUT'

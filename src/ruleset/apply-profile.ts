@@ -79,6 +79,31 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
       element[key] = value;
       return true;
     };
+    // The published wording often names the number a change replaces ("Unstable (SINS 13-18)"); kept
+    // unchanged it would contradict the result it labels, so say so unless the change rewords it.
+    const wording: { label?: string; text?: string } = change.op === 'set-condition' ? { label: change.label, text: change.text } : change.op === 'set-band' ? { label: change.label } : {};
+    const checkWording = (element: Element, replaced: unknown, field: PathSegment): void => {
+      if (typeof replaced !== 'number') return;
+      const number = new RegExp(`(?<![\\d.])${String(replaced).replace('.', '\\.')}(?!\\d|\\.\\d)`);
+      const stale = (['label', 'text'] as const).filter((key) => {
+        const published = element[key];
+        return typeof published === 'string' && number.test(published) && wording[key] === undefined;
+      });
+      if (!stale.length) return;
+      const named = stale.map((key) => `the ${key} "${String(element[key])}"`).join(' and ');
+      problems.push(source.problemAt(at(field), 'PROFILE_STALE_LABEL', `${named} ${stale.length > 1 ? 'name' : 'names'} ${String(replaced)}, the value this change replaces; give the change a ${stale.join(' and a ')} that says the new value`, { severity: 'warning' }));
+    };
+    // A new label or text replaces the published one, which the mark keeps beside the value replaced.
+    const reworded = (element: Element): Element => {
+      const published: Element = {};
+      if (wording.label !== undefined) published.label = element.label;
+      if (wording.text !== undefined) published.text = element.text;
+      return published;
+    };
+    const reword = (element: Element): void => {
+      if (wording.label !== undefined) element.label = wording.label;
+      if (wording.text !== undefined) element.text = wording.text;
+    };
     const record = (touched: PathSegment[], written: PathSegment[]): void => {
       applied.push({ index, touched, written: at(...written) });
     };
@@ -103,8 +128,10 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
         const conditionPath = change.at === '' ? [] : change.at.split('/').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
         const leaf = conditionAt(rule.element.when as Condition, conditionPath);
         if (!leaf) return fail('at', `rule "${change.rule}" has no single fact test at "${change.at}" (give the position the trace shows, e.g. all/1)`);
-        if (!claim(rule.element, 'overridden', mark({ condition: { at: change.at, fact: leaf.fact, operator: leaf.operator, value: leaf.value } }), 'value')) return;
+        if (!claim(rule.element, 'overridden', mark({ condition: { at: change.at, fact: leaf.fact, operator: leaf.operator, value: leaf.value }, ...reworded(rule.element) }), 'value')) return;
+        checkWording(rule.element, leaf.value, 'value');
         leaf.value = change.value;
+        reword(rule.element);
         cite(rule.element);
         return record([...rule.path, 'when', ...conditionPath], ['value']);
       }
@@ -120,9 +147,12 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
         const replaced: Element = {};
         if (change.min !== undefined) replaced.min = band.min;
         if (change.max !== undefined) replaced.max = band.max;
-        if (!claim(band as unknown as Element, 'overridden', mark(replaced), change.min !== undefined ? 'min' : 'max')) return;
+        if (!claim(band as unknown as Element, 'overridden', mark({ ...replaced, ...reworded(band as unknown as Element) }), change.min !== undefined ? 'min' : 'max')) return;
+        if (change.min !== undefined) checkWording(band as unknown as Element, band.min, 'min');
+        if (change.max !== undefined) checkWording(band as unknown as Element, band.max, 'max');
         if (change.min !== undefined) band.min = change.min;
         if (change.max !== undefined) band.max = change.max;
+        reword(band as unknown as Element);
         cite(band as unknown as Element);
         return record([...placed.path, 'bands', index], [change.min !== undefined ? 'min' : 'max']);
       }

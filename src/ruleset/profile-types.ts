@@ -14,11 +14,17 @@ interface ChangeBase {
   unconfirmed?: string;
 }
 
+/** The element's wording under the new value, when the published wording names the value replaced. */
+interface Rewording {
+  label?: string;
+  text?: string;
+}
+
 export type ProfileChange = ChangeBase &
   (
     | { op: 'set-points'; rule: string; points: number }
-    | { op: 'set-condition'; rule: string; at: string; value: Scalar | Scalar[] }
-    | { op: 'set-band'; score?: string; category: string; min?: number; max?: number }
+    | ({ op: 'set-condition'; rule: string; at: string; value: Scalar | Scalar[] } & Rewording)
+    | ({ op: 'set-band'; score?: string; category: string; min?: number; max?: number } & Pick<Rewording, 'label'>)
     | { op: 'set-table'; table: string; key: string; value: string }
     | { op: 'disable-rule'; rule: string }
     | { op: 'add-input'; input: string; spec: InputSpec }
