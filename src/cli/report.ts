@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { ReportSource } from '../report/html-report.js';
 import { renderReport } from '../report/html-report.js';
 import { formatProblem } from '../problems/format.js';
+import type { Problem } from '../problems/problem.js';
+import { jsonSyntaxProblem } from '../source/json-syntax.js';
 import { EXIT, Exit } from './exit-codes.js';
 
 interface RecordLike {
@@ -36,6 +38,9 @@ function readSource(file: string, id: string | undefined): ReportSource {
   if (whole && typeof whole === 'object' && 'trace' in whole && 'results' in whole) return { evaluation: whole as ReportSource['evaluation'] };
   if (whole && typeof whole === 'object' && 'decisionId' in whole) return fromRecord(whole as RecordLike);
   const records = text.split('\n').map((line, i) => ({ line: i + 1, value: line.trim() ? tryParse(line) : undefined })).filter((r) => r.value !== undefined);
+  // Not JSON as a whole, nor a line of it: one document with a syntax error, shown where it is.
+  const syntax = whole === undefined && records.length === 0 ? jsonSyntaxProblem(text, file) : undefined;
+  if (syntax) report(syntax);
   const chosen = id ? records.find((r) => (r.value as RecordLike | null)?.decisionId === id) : records[records.length - 1];
   if (!chosen || !chosen.value || typeof chosen.value !== 'object' || !('decisionId' in chosen.value)) {
     fail(file, 'REPORT_INPUT_INVALID', id ? `no decision record with decisionId ${id}` : 'neither an evaluation (evaluate --format json), a decision record, nor an audit log');
@@ -60,6 +65,10 @@ function tryParse(text: string): unknown {
 }
 
 function fail(file: string, code: 'FILE_UNREADABLE' | 'REPORT_INPUT_INVALID', message: string): never {
-  process.stderr.write(formatProblem({ code, severity: 'error', message, file, line: 1, column: 1 }) + '\n');
+  report({ code, severity: 'error', message, file, line: 1, column: 1 });
+}
+
+function report(problem: Problem): never {
+  process.stderr.write(formatProblem(problem) + '\n');
   throw new Exit(EXIT.input);
 }
