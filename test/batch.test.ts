@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -241,5 +241,45 @@ describe('batch: workers, order, shards, summary', () => {
     const ids = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l).input.id);
     expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => `S7-P${i}`));
     expect(run(['audit', 'verify', log]).code).toBe(0);
+  });
+});
+
+// `batch s.ndjson -o s.ndjson` emptied the cohort before reading it; --summary at a missing folder
+// failed with an internal error after the whole batch had run; a folder as input was an internal error.
+describe('batch refuses outputs that would destroy the input or fail at the end', () => {
+  it('refuses -o, --summary or --record naming the cohort (also through a link), exit 64, the cohort intact', () => {
+    const dir = tmp();
+    const file = cohortFile(dir, 3);
+    const before = readFileSync(file, 'utf8');
+    symlinkSync(file, join(dir, 'link.ndjson'));
+    for (const args of [['-o', file], ['--summary', join(dir, 'link.ndjson')], ['--record', file], ['-o', join(dir, 'out'), '--summary', join(dir, 'out')]]) {
+      const { code, stdout } = run(['batch', file, '--workers', '1', ...args]);
+      expect(code).toBe(64);
+      expect(stdout).toBe('');
+      expect(readFileSync(file, 'utf8')).toBe(before);
+    }
+  });
+
+  it('refuses a --summary whose folder does not exist before evaluating anyone, exit 64', () => {
+    const dir = tmp();
+    const { code, stdout } = run(['batch', cohortFile(dir, 3), '--workers', '1', '--summary', join(dir, 'missing', 'summary.json')]);
+    expect(code).toBe(64);
+    expect(stdout).toBe('');
+  });
+
+  it('reports a folder given as the cohort as FILE_UNREADABLE at 1:1, exit 2', () => {
+    const dir = tmp();
+    const { code, stderr } = run(['batch', dir]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(new RegExp(`^${dir}:1:1 FILE_UNREADABLE `));
+  });
+
+  it('reads an NDJSON cohort that starts with a byte-order mark', () => {
+    const dir = tmp();
+    const file = join(dir, 'bom.ndjson');
+    writeFileSync(file, '\uFEFF{"id":"a"}\n{"id":"b"}\n');
+    const { code, stdout } = run(['batch', file, '--workers', '1', '--trace', 'none']);
+    expect(code).toBe(0);
+    expect(ndjson(stdout).map((r: { line: number; patient: { id: string } }) => [r.line, r.patient.id])).toEqual([[1, 'a'], [2, 'b']]);
   });
 });

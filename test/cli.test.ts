@@ -310,4 +310,12 @@ describe('spinemets report', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(new RegExp(`^${file}:1:1 REPORT_INPUT_INVALID `));
   });
+
+  it('says it cannot write an --html path whose folder does not exist, exit 64 (was an internal error)', () => {
+    const file = join(tmp(), 'evaluation.json');
+    writeFileSync(file, run(['evaluate', EXAMPLE, '--format', 'json']).stdout);
+    const { code, stderr } = run(['report', file, '--html', join(tmp(), 'missing', 'out.html')]);
+    expect(code).toBe(64);
+    expect(stderr).not.toContain('internal error');
+  });
 });

@@ -33,6 +33,8 @@ export function inputFormatOf(file: string, given?: InputFormat): InputFormat {
 
 /** Opens the input as a stream of rows; a file that cannot be read, or a CSV header that does not map, is problems. */
 export async function openRowSource(file: string, format: InputFormat): Promise<{ source?: RowSource; problems: Problem[] }> {
+  // A directory opens like a file and fails only at the first read: say so before.
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: 'is a directory; give the cohort file (NDJSON or CSV)', file, line: 1, column: 1 }] };
   const input = createReadStream(file);
   const opened = await Promise.race([once(input, 'readable').then(() => true), once(input, 'error').then(() => false)]);
   if (!opened) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: 'cannot read file', file, line: 1, column: 1 }] };
@@ -42,13 +44,17 @@ export async function openRowSource(file: string, format: InputFormat): Promise<
   return { source: { rows: ndjsonRows(input, position), consumed: () => position.bytes, size }, problems: [] };
 }
 
+const BYTE_ORDER_MARK = 0xfeff;
+
 async function* ndjsonRows(input: ReadStream, position: { bytes: number }): AsyncGenerator<BatchRow> {
   let line = 0;
   let index = 0;
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     line++;
     position.bytes += Buffer.byteLength(text) + 1;
-    if (text.trim() !== '') yield { index: index++, line, kind: 'json', text };
+    // A byte-order mark (editors on Windows write one) is not part of the first record.
+    const record = line === 1 && text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text;
+    if (record.trim() !== '') yield { index: index++, line, kind: 'json', text: record };
   }
 }
 

@@ -1,4 +1,5 @@
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
@@ -49,6 +50,7 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
   const shard = shardOption(options.shard);
   const format = options.outputFormat ?? 'ndjson';
   const trace = traceLevel(format, options.trace);
+  guardOutputs(file, options);
   const recorder = openRecorder(options);
   const rulesets = await loadRulesOrExit(options.rules, options.ruleset, options.profile);
   const { source, problems } = await openRowSource(file, inputFormatOf(file, options.inputFormat));
@@ -97,6 +99,29 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
   if (options.summary) writeFileSync(options.summary, JSON.stringify(report, null, 2) + '\n');
   recorder?.report();
   if (report.errors > 0) throw new Exit(EXIT.input);
+}
+
+/**
+ * Before anything is opened for writing: -o, --summary and --record must each be a file of its own,
+ * never the cohort being read (opening it for writing would empty it), and --summary, written at the
+ * end, must have a folder to go into, so a long batch does not fail at its last step.
+ */
+function guardOutputs(input: string, options: BatchOptions): void {
+  const named: Array<[string, string | undefined]> = [['-o', options.output], ['--summary', options.summary], ['--record', options.record]];
+  const outputs = named.filter((o): o is [string, string] => o[1] !== undefined);
+  for (const [i, [name, path]] of outputs.entries()) {
+    if (sameFile(path, input)) usageError(`${name} ${path} is the cohort being read; writing it would destroy the input`);
+    const other = outputs.slice(0, i).find(([, earlier]) => sameFile(earlier, path));
+    if (other) usageError(`${name} and ${other[0]} name the same file, ${path}`);
+  }
+  if (options.summary !== undefined && !statSync(dirname(resolve(options.summary)), { throwIfNoEntry: false })?.isDirectory()) usageError(`cannot write --summary ${options.summary} (its folder does not exist)`);
+}
+
+/** Whether two paths name one file: the same path, or (through links) the same file on disk. */
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  const [x, y] = [statSync(a, { throwIfNoEntry: false }), statSync(b, { throwIfNoEntry: false })];
+  return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
 }
 
 /** The -o file, opened before any work is done; a path that cannot be written is a usage error. */

@@ -23,7 +23,13 @@ interface RecordLike {
  */
 export async function reportCommand(file: string, options: { html: string; id?: string }): Promise<void> {
   const source = readSource(file, options.id);
-  writeFileSync(options.html, renderReport(source));
+  try {
+    writeFileSync(options.html, renderReport(source));
+  } catch (err) {
+    // As batch's -o: a path that cannot be written is the caller's to fix, not an internal error.
+    process.stderr.write(`cannot write ${options.html} (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})\n`);
+    throw new Exit(EXIT.usage);
+  }
   process.stdout.write(`wrote ${options.html}\n`);
 }
 
