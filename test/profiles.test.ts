@@ -141,6 +141,20 @@ describe('institution profiles: results and trace', () => {
     expect(noms?.recommendations?.map((r) => r.id)).toEqual([]);
   });
 
+  // A SINS of 9-12 (collapse not read) was open between the profile's bands, yet the band entry gave
+  // no edges and the result listed no profile change: the auditor could not see why it was open.
+  it('traces the edges of every band an open category spans, and names the profile changes among them', async () => {
+    const open = { ...sins12, lesions: [{ ...sins12.lesions[0], collapse: undefined }] };
+    const evaluation = await evaluatePatient(open, (await load([SINS_12])).rulesets);
+    const band = evaluation.trace.find((t) => t.kind === 'band' && t.ruleset === 'sins');
+    expect(band).toMatchObject({ category: null, possibleCategories: ['potentially_unstable', 'unstable'] });
+    expect(band?.kind === 'band' && band.possibleBands?.map((b) => [b.category, b.min, b.max, b.overridden?.change])).toEqual([
+      ['potentially_unstable', 7, 11, 'sins-potentially-unstable-band'],
+      ['unstable', 12, 18, 'sins-unstable-band'],
+    ]);
+    expect(evaluation.profiles?.find((u) => u.ruleset === 'sins')?.changes.map((c) => c.change)).toEqual(['sins-potentially-unstable-band', 'sins-unstable-band']);
+  });
+
   it('marks overridden values in the trace with their published value', async () => {
     const evaluation = await evaluatePatient(sins12, (await load([SINS_12])).rulesets);
     const band = evaluation.trace.find((t) => t.kind === 'band' && t.ruleset === 'sins');

@@ -20,6 +20,8 @@ export function profileUses(rulesets: readonly LoadedRuleSet[], evaluated: Reado
         add(entry.added);
       } else if (entry.kind === 'band') {
         add(entry.overridden);
+        // An open category is open across these bands: a profile's edge among them shaped it.
+        for (const possible of entry.possibleBands ?? []) add(possible.overridden);
       }
     }
     presentMarks(ruleset).forEach(add);

@@ -57,7 +57,7 @@ export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: s
   result.category = band?.category ?? null;
   if (band) result.categoryLabel = band.label;
   else result.possibleCategories = categories;
-  if (traced) trace.push(bandTrace(ruleset, score, lesion, band, categories));
+  if (traced) trace.push(bandTrace(ruleset, score, lesion, band, categories, bandsHit));
   return { result, possible, trace, warnings };
 }
 
@@ -87,13 +87,14 @@ function totalTrace(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, l
 }
 
 /** The band's entry, by assignment in its key order. */
-function bandTrace(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, lesion: number | undefined, band: Band | undefined, categories: string[]): BandTrace {
+function bandTrace(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, lesion: number | undefined, band: Band | undefined, categories: string[], hit: ReadonlyArray<Band | undefined>): BandTrace {
   const entry = { kind: 'band', ruleset: ruleset.document.id } as BandTrace;
   if (lesion !== undefined) entry.lesion = lesion;
   entry.score = score.id;
   entry.category = band?.category ?? null;
   entry.possibleCategories = categories;
   if (band) entry.band = { min: band.min, max: band.max, label: band.label };
+  else if (hit.length) entry.possibleBands = hit.flatMap((b) => (b ? [b.overridden ? { category: b.category, min: b.min, max: b.max, overridden: b.overridden } : { category: b.category, min: b.min, max: b.max }] : []));
   entry.reference = cite(ruleset, band?.reference ?? score.bands?.[0]?.reference ?? '');
   if (band?.unconfirmed) entry.unconfirmed = band.unconfirmed;
   if (band?.overridden) entry.overridden = band.overridden;

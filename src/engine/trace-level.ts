@@ -2,9 +2,10 @@ import type { Evaluation, InputTrace, TraceEntry } from './types.js';
 
 /**
  * How much of the trace an output carries, like an explain level: `full` every rule and condition
- * (audit records always keep it), `rules` the rules that fired with their effects plus totals, bands
- * and precedence (enough to recompute every score and decision) and the inputs that were not given but
- * taken, or narrowed, from other fields (so that what was assumed is never silent), `none` no trace.
+ * (audit records always keep it, and only it recomputes every result: what was decided or left open
+ * over missing inputs rests on rules that did not fire), `rules` the rules that fired with their effects
+ * plus totals, bands and precedence and the inputs that were not given but taken, or narrowed, from
+ * other fields (so that what was assumed is never silent), `none` no trace.
  */
 export type TraceLevel = 'none' | 'rules' | 'full';
 export const TRACE_LEVELS: readonly TraceLevel[] = ['none', 'rules', 'full'];

@@ -113,6 +113,11 @@ export interface BandTrace extends TraceBase {
   category: string | null;
   possibleCategories: string[];
   band?: { min: number; max: number; label: string };
+  /**
+   * With no single band: each band the possible totals fall in, with its edges (and a profile's mark),
+   * so the open category can be checked from the trace alone.
+   */
+  possibleBands?: Array<{ category: string; min: number; max: number; overridden?: ProfileMark }>;
   reference: string;
   unconfirmed?: string;
   /** The band's edges as a profile set them; `base` holds the published edges. */
