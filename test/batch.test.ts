@@ -71,14 +71,16 @@ describe('batch: CSV input', () => {
         'too-few,60',
         'gap,60,no,,,L1',
         'ok-2,,,C5,none,',
-        // A stray quote: csv-parse skips the record and says where; the batch still ends normally.
+        // A stray quote stays in its cell, which fails as that column's value. It used to leave the
+        // parser inside a quote, so every later row of the file was lost without a word.
         'quote,"6"0,no,T12,none,',
+        'after-quote,60,no,T12,none,',
       ].join('\n') + '\n',
     );
     const { code, stdout, stderr } = run(['batch', file, '--rules', SINS_RULES]);
     expect(code).toBe(2);
     const out = ndjson(stdout);
-    expect(out).toHaveLength(7);
+    expect(out).toHaveLength(8);
     expect(out[0]).toMatchObject({ line: 2, patient: { id: 'ok-1' } });
     expect(out[1]).toMatchObject({ line: 3, error: { problems: [{ code: 'SCHEMA_ENUM', file, line: 3, column: 4, path: '/lesions/0/level' }] } });
     expect(out[2].error.problems).toMatchObject([
@@ -90,8 +92,9 @@ describe('batch: CSV input', () => {
     expect(out[5]).toMatchObject({ line: 7, patient: { id: 'ok-2' } });
     expect(out[5].lesions[0].results.sins.range).toEqual([2, 14]);
     expect(out[6].line).toBe(8);
-    expect(out[6].error.problems[0]).toMatchObject({ code: 'CSV_SYNTAX', line: 8 });
-    expect(stderr).toContain('7 patients, 2 evaluated, 5 invalid');
+    expect(out[6].error.problems).toMatchObject([{ code: 'CSV_CELL', line: 8, column: 2, path: '/age' }]);
+    expect(out[7]).toMatchObject({ line: 9, patient: { id: 'after-quote' } });
+    expect(stderr).toContain('8 patients, 3 evaluated, 5 invalid');
     expect(stderr).toContain(`${file}:3:4 SCHEMA_ENUM`);
   });
 

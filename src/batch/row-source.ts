@@ -2,7 +2,7 @@ import type { InputFormat } from './formats.js';
 import { createReadStream, statSync, type ReadStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError, parse, type Options } from 'csv-parse';
 import type { Problem } from '../problems/problem.js';
 import { csvLayout, type CsvLayout } from './csv-columns.js';
 
@@ -58,13 +58,25 @@ async function* ndjsonRows(input: ReadStream, position: { bytes: number }): Asyn
   }
 }
 
+/** A record as csv-parse gives it with `info`. */
+interface CsvRecord {
+  record: string[];
+  info: { lines: number; empty_lines: number; bytes: number };
+}
+
 async function csvSource(input: ReadStream, file: string, size: number): Promise<{ source?: RowSource; problems: Problem[] }> {
   // Records that csv-parse skipped (a stray quote), reported in file order among the good ones.
   const skipped: Array<{ line: number; problems: Problem[] }> = [];
   const parser = input.setEncoding('utf8').pipe(
     parse({
       bom: true,
-      trim: true,
+      // A quote inside a cell ("6"4) stays in the cell, which then fails as that column's value: without
+      // relax_quotes the parser stayed inside a quote and every later row of the file was lost. csv-parse
+      // rejects such a cell again when it trims the right side itself, so cells are right-trimmed below.
+      ltrim: true,
+      relax_quotes: true,
+      // With `info`, csv-parse hands on_record the record with its info (its types say a bare array).
+      on_record: ((row: CsvRecord) => ({ ...row, record: row.record.map((cell) => cell.trimEnd()) })) as unknown as Options['on_record'],
       skip_empty_lines: true,
       relax_column_count: true,
       skip_records_with_error: true,
@@ -79,7 +91,7 @@ async function csvSource(input: ReadStream, file: string, size: number): Promise
       },
     }),
   );
-  const records = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { lines: number; empty_lines: number; bytes: number } }>;
+  const records = parser[Symbol.asyncIterator]() as AsyncIterator<CsvRecord>;
   let consumed = 0;
   const first = await records.next();
   if (first.done) return { problems: [{ code: 'CSV_HEADER', severity: 'error', message: 'the file has no header row', file, line: 1, column: 1 }] };
