@@ -85,6 +85,13 @@ describe('spinemets evaluate', () => {
 });
 
 describe('spinemets validate', () => {
+  // It printed nothing and exited 0, as if every rule set were valid.
+  it('says NO_RULESETS for a folder with no rule set, exit 1, as every command that loads rules does', () => {
+    const { code, stdout } = run(['validate', tmp()]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^NO_RULESETS /);
+  });
+
   it('passes the bundled rule sets', () => {
     const { code, stdout } = run(['validate']);
     expect(code).toBe(0);
@@ -317,5 +324,19 @@ describe('spinemets report', () => {
     const { code, stderr } = run(['report', file, '--html', join(tmp(), 'missing', 'out.html')]);
     expect(code).toBe(64);
     expect(stderr).not.toContain('internal error');
+  });
+});
+
+describe('spinemets diff: options checked before work', () => {
+  // --show -5 listed 103 patients and --show abc became 20; a folder as the cohort was an internal error.
+  it('refuses a --show that is not a whole number, exit 64', () => {
+    for (const show of ['-5', 'abc']) expect(run(['diff', 'sins', 'sins', '--show', show]).code).toBe(64);
+  });
+
+  it('reports a folder given as the cohort as FILE_UNREADABLE, exit 2', () => {
+    const dir = tmp();
+    const { code, stderr } = run(['diff', 'sins', 'sins', '--cohort', dir]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(new RegExp(`^${dir}:1:1 FILE_UNREADABLE `));
   });
 });

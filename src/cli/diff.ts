@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { cohortImpact, type CohortImpact } from '../diff/cohort-impact.js';
 import { loadDiffSide, type DiffSide } from '../diff/diff-side.js';
 import { structuralDiff, type StructuralChange } from '../diff/structural-diff.js';
@@ -22,13 +22,18 @@ export interface DiffOptions {
  * removed) and, with a cohort, which patients' scores, categories and decisions change and how.
  */
 export async function diffCommand(a: string, b: string, options: DiffOptions): Promise<void> {
+  // Checked before any rule set is loaded: -5 listed 103 patients, "abc" silently became 20.
+  if (!/^\d+$/.test(options.show.trim())) {
+    process.stderr.write(`--show must be a whole number of patients, got "${options.show}"\n`);
+    throw new Exit(EXIT.usage);
+  }
   const paths = options.rules?.length ? options.rules : [BUNDLED_RULES_DIR];
   const sides = [await loadDiffSide(a, paths, [BUNDLED_RULES_DIR]), await loadDiffSide(b, paths, [BUNDLED_RULES_DIR])];
   const problems = sides.flatMap((s) => s.problems);
   if (problems.length) process.stderr.write(formatProblems(sortProblems(problems)) + '\n');
   if (hasErrors(problems)) throw new Exit(EXIT.rules);
-  if (options.cohort && !existsSync(options.cohort)) {
-    process.stderr.write(`${options.cohort}:1:1 FILE_UNREADABLE cannot read file\n`);
+  if (options.cohort && !statSync(options.cohort, { throwIfNoEntry: false })?.isFile()) {
+    process.stderr.write(`${options.cohort}:1:1 FILE_UNREADABLE ${existsSync(options.cohort) ? 'is not a file; give the cohort file (NDJSON)' : 'cannot read file'}\n`);
     throw new Exit(EXIT.input);
   }
   const [before, after] = sides as [DiffSide, DiffSide];
@@ -40,7 +45,7 @@ export async function diffCommand(a: string, b: string, options: DiffOptions): P
   if (options.format === 'json') {
     process.stdout.write(JSON.stringify({ a: sideSummary(before), b: sideSummary(after), structural, membership, ...(cohort ? { cohort } : {}) }, null, 2) + '\n');
   } else {
-    process.stdout.write(formatDiff(before, after, structural, cohort, Number(options.show) || 20));
+    process.stdout.write(formatDiff(before, after, structural, cohort, Number(options.show)));
   }
   if (cohort?.invalid.length) {
     process.stderr.write(formatProblems(sortProblems(cohort.invalid)) + '\n');

@@ -12,6 +12,11 @@ export async function validateCommand(paths: string[], options: { profile?: stri
     process.stdout.write(`${errors} problem${errors === 1 ? '' : 's'} found\n`);
     throw new Exit(EXIT.rules);
   }
+  if (rulesets.length === 0) {
+    // As every command that loads rules: a folder with no rule set is not "all valid".
+    process.stdout.write(`NO_RULESETS no rule set found in ${paths.length ? paths.join(', ') : BUNDLED_RULES_DIR}\n`);
+    throw new Exit(EXIT.rules);
+  }
   for (const r of rulesets) {
     const profile = r.document.profile ? ` with profile ${r.document.profile.id}@${r.document.profile.version}` : '';
     process.stdout.write(`ok ${r.document.id} ${r.document.version}${profile} sha256:${r.sha256} ${r.file}\n`);
