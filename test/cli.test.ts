@@ -327,6 +327,22 @@ describe('spinemets report', () => {
   });
 });
 
+describe('spinemets report of an audit log', () => {
+  // A record edited after it was written, which `audit verify` rejects, was rendered without a word.
+  it('warns, on standard error and in the report, when the log does not verify', () => {
+    const dir = tmp();
+    const log = join(dir, 'log.jsonl');
+    run(['evaluate', EXAMPLE, '--record', log]);
+    expect(run(['report', log, '--html', join(dir, 'clean.html')]).stderr).toBe('');
+    writeFileSync(log, read(log).replace('"age":64', '"age":65'));
+    const { code, stderr } = run(['report', log, '--html', join(dir, 'edited.html')]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(new RegExp(`^${log}:1:1 AUDIT_RECORD_EDITED \\(warning\\)`));
+    expect(read(join(dir, 'edited.html'))).toContain('The audit log this record comes from does not verify');
+    expect(read(join(dir, 'clean.html'))).not.toContain('does not verify');
+  });
+});
+
 describe('spinemets diff: options checked before work', () => {
   // --show -5 listed 103 patients and --show abc became 20; a folder as the cohort was an internal error.
   it('refuses a --show that is not a whole number, exit 64', () => {

@@ -1,7 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ReportSource } from '../report/html-report.js';
 import { renderReport } from '../report/html-report.js';
-import { formatProblem } from '../problems/format.js';
+import { rulesetStoreDir } from '../audit/ruleset-store.js';
+import { verifyLog } from '../audit/verify-log.js';
+import { formatProblem, formatProblems } from '../problems/format.js';
 import type { Problem } from '../problems/problem.js';
 import { jsonSyntaxProblem } from '../source/json-syntax.js';
 import { EXIT, Exit } from './exit-codes.js';
@@ -42,7 +44,7 @@ function readSource(file: string, id: string | undefined): ReportSource {
   }
   const whole = tryParse(text);
   if (whole && typeof whole === 'object' && 'trace' in whole && 'results' in whole) return { evaluation: whole as ReportSource['evaluation'] };
-  if (whole && typeof whole === 'object' && 'decisionId' in whole) return fromRecord(whole as RecordLike);
+  if (whole && typeof whole === 'object' && 'decisionId' in whole) return verified(file, fromRecord(whole as RecordLike));
   const records = text.split('\n').map((line, i) => ({ line: i + 1, value: line.trim() ? tryParse(line) : undefined })).filter((r) => r.value !== undefined);
   // Not JSON as a whole, nor a line of it: one document with a syntax error, shown where it is.
   const syntax = whole === undefined && records.length === 0 ? jsonSyntaxProblem(text, file) : undefined;
@@ -51,7 +53,20 @@ function readSource(file: string, id: string | undefined): ReportSource {
   if (!chosen || !chosen.value || typeof chosen.value !== 'object' || !('decisionId' in chosen.value)) {
     fail(file, 'REPORT_INPUT_INVALID', id ? `no decision record with decisionId ${id}` : 'neither an evaluation (evaluate --format json), a decision record, nor an audit log');
   }
-  return fromRecord(chosen.value as RecordLike);
+  return verified(file, fromRecord(chosen.value as RecordLike));
+}
+
+/**
+ * A record from an audit log (one `--record` wrote, with its rule-set store beside it): whatever
+ * `audit verify` finds is shown, on standard error and in the report itself. A record saved on its
+ * own has no chain to check.
+ */
+function verified(file: string, source: ReportSource): ReportSource {
+  if (!existsSync(rulesetStoreDir(file))) return source;
+  const { problems } = verifyLog(file);
+  if (!problems.length) return source;
+  process.stderr.write(formatProblems(problems.map((p) => ({ ...p, severity: 'warning' as const }))) + '\n');
+  return { ...source, unverified: problems.map((p) => `line ${p.line ?? 1}: ${p.code} ${p.message}`) };
 }
 
 function fromRecord(record: RecordLike): ReportSource {

@@ -10,6 +10,8 @@ export interface ReportSource {
     rulesets: Array<{ id: string; version: string; sha256: string; title?: string }>;
   };
   record?: { decisionId: string; timestamp: string; engine?: { name: string; version: string }; input?: unknown; hash?: string };
+  /** Problems `audit verify` finds in the log the record was taken from: the report says it cannot vouch for it. */
+  unverified?: string[];
 }
 
 /**
@@ -43,6 +45,7 @@ export function renderReport(source: ReportSource): string {
 </head>
 <body>
 <h1>${esc(title)}</h1>
+${source.unverified?.length ? `<p class="partial unverified"><strong>The audit log this record comes from does not verify</strong> (<code>spinemets audit verify</code>): ${source.unverified.map(esc).join('; ')}. This report cannot vouch that the record is the one written at the time.</p>` : ''}
 ${record ? `<p class="meta">Decision <code>${esc(record.decisionId)}</code> at ${esc(record.timestamp)}${record.hash ? `, record hash <code>${esc(record.hash)}</code>` : ''}</p>` : ''}
 ${full ? '' : `<p class="partial" data-trace-level="${esc(evaluation.traceLevel ?? '')}">This evaluation carries its trace at level <strong>${esc(evaluation.traceLevel ?? '')}</strong>: ${evaluation.traceLevel === 'none' ? 'no trace at all' : 'the rules that fired, the totals, bands and precedence, and the inputs taken from other fields, but not the rules that did not fire nor the inputs as given'}. A decision record, or <code>spinemets evaluate --trace full</code>, keeps every rule and input.</p>`}
 ${sections.join('\n')}
