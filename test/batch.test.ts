@@ -286,3 +286,16 @@ describe('batch refuses outputs that would destroy the input or fail at the end'
     expect(ndjson(stdout).map((r: { line: number; patient: { id: string } }) => [r.line, r.patient.id])).toEqual([[1, 'a'], [2, 'b']]);
   });
 });
+
+// csv-parse counts a CRLF inside a quoted cell as two lines: every later row was reported one too low.
+describe('CSV line numbers after a quoted cell spanning lines, with CRLF line endings', () => {
+  it('names each row by its own line, as with LF endings', () => {
+    const dir = tmp();
+    for (const eol of ['\r\n', '\n']) {
+      const file = join(dir, `crlf-${eol.length}.csv`);
+      writeFileSync(file, ['id,ecog', `"a${eol}b",1`, 'c,9', 'd,9', ''].join(eol));
+      const out = ndjson(run(['batch', file, '--workers', '1', '--trace', 'none']).stdout);
+      expect(out.map((r: { line: number; error?: { problems: Array<{ line: number }> } }) => [r.line, r.error?.problems[0]?.line ?? null])).toEqual([[2, null], [4, 4], [5, 5]]);
+    }
+  });
+});

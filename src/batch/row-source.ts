@@ -102,18 +102,23 @@ async function csvSource(input: ReadStream, file: string, size: number): Promise
   }
   async function* rows(): AsyncGenerator<BatchRow> {
     let index = 0;
+    // csv-parse counts a CRLF inside a quoted cell as two lines; the lines it over-counted so far.
+    let overCounted = first.done ? 0 : crlfCount(first.value.record);
     // A record starts on the line after the previous one ended, past any empty lines skipped between.
-    let previousEnd = first.done ? 0 : first.value.info.lines;
+    let previousEnd = first.done ? 0 : first.value.info.lines - overCounted;
     let previousEmpty = first.done ? 0 : first.value.info.empty_lines;
     for (;;) {
       const next = await records.next();
-      const end = next.done ? Infinity : next.value.info.lines;
-      while (skipped.length && (skipped[0]?.line ?? 0) <= end) {
-        const { line, problems } = skipped.shift() as { line: number; problems: Problem[] };
+      const inCells = next.done ? 0 : crlfCount(next.value.record);
+      const end = next.done ? Infinity : next.value.info.lines - overCounted - inCells;
+      while (skipped.length && (skipped[0]?.line ?? 0) - overCounted <= end) {
+        const { line: counted, problems } = skipped.shift() as { line: number; problems: Problem[] };
+        const line = counted - overCounted;
         previousEnd = Math.max(previousEnd, line);
-        yield { index: index++, line, kind: 'invalid', problems };
+        yield { index: index++, line, kind: 'invalid', problems: problems.map((p) => ({ ...p, line })) };
       }
       if (next.done) return;
+      overCounted += inCells;
       const line = previousEnd + 1 + (next.value.info.empty_lines - previousEmpty);
       previousEnd = end;
       previousEmpty = next.value.info.empty_lines;
@@ -122,4 +127,10 @@ async function csvSource(input: ReadStream, file: string, size: number): Promise
     }
   }
   return { source: { layout, rows: rows(), consumed: () => consumed, size }, problems: [] };
+}
+
+function crlfCount(cells: readonly string[]): number {
+  let count = 0;
+  for (const cell of cells) for (let at = cell.indexOf('\r\n'); at !== -1; at = cell.indexOf('\r\n', at + 2)) count++;
+  return count;
 }
