@@ -47,7 +47,7 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
           yield JSON.stringify({ line: lineNo, error: problemsBody(recordProblems) }) + '\n';
           return;
         }
-        yield JSON.stringify({ ...withTraceLevel(decision.evaluation, level), decisionId: decision.decisionId, generation: snapshot.generation }) + '\n';
+        yield JSON.stringify({ line: lineNo, ...withTraceLevel(decision.evaluation, level), decisionId: decision.decisionId, generation: snapshot.generation }) + '\n';
       }
     }
     reply.header('x-ruleset-generation', String(snapshot.generation));
