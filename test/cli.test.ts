@@ -115,7 +115,7 @@ describe('spinemets validate', () => {
     const gap = positionOf(text, '8', 'min: 8');
     const dup = positionOf(nesms, 'scope: lesion');
     expect(lines).toEqual([
-      `${nesmsFile}:${dup.line}:${dup.column} DUPLICATE_KEY Map keys must be unique`,
+      expect.stringMatching(new RegExp(`^${nesmsFile}:${dup.line}:${dup.column} DUPLICATE_KEY `)),
       expect.stringMatching(new RegExp(`^${sinsFile}:${fact.line}:${fact.column} UNKNOWN_FACT `)),
       expect.stringMatching(new RegExp(`^${sinsFile}:${gap.line}:${gap.column} BAND_GAP `)),
       '3 problems found',
@@ -324,6 +324,17 @@ describe('spinemets report', () => {
     const { code, stderr } = run(['report', file, '--html', join(tmp(), 'missing', 'out.html')]);
     expect(code).toBe(64);
     expect(stderr).not.toContain('internal error');
+  });
+});
+
+describe('duplicate keys', () => {
+  // The message was the yaml library's "Map keys must be unique", naming no key.
+  it('names the repeated key, in YAML and in an NDJSON line', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'p.yaml'), 'id: x\nage: 60\nage: 61\n');
+    expect(run(['evaluate', join(dir, 'p.yaml')]).stderr).toMatch(/:3:1 DUPLICATE_KEY .*\bage\b/);
+    writeFileSync(join(dir, 'c.ndjson'), '{"id":"x","age":60,"age":61}\n');
+    expect(run(['batch', join(dir, 'c.ndjson'), '--workers', '1']).stderr).toMatch(/:1:20 DUPLICATE_KEY .*"age"/);
   });
 });
 

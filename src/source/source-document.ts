@@ -87,7 +87,7 @@ export function parseSource(text: string, file: string): SourceDocument {
 
   for (const err of [...doc.errors, ...doc.warnings]) {
     const code: ProblemCode = err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
-    const message = err.message.split('\n')[0] ?? err.message;
+    const message = code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, err.pos[0]) : (err.message.split('\n')[0] ?? err.message);
     problems.push({ code, severity: 'error', message, file, ...at(err.pos[0]) });
   }
 
@@ -188,4 +188,10 @@ function emptyDocument(file: string, code: ProblemCode, message: string): Source
     scalarAt: () => undefined,
     problemAt: (path, c, m, options = {}) => ({ code: c, severity: options.severity ?? 'error', message: m, file, path: toPointer(path), line: 1, column: 1 }),
   };
+}
+
+/** The yaml library says only "Map keys must be unique": name the key, read at its position (YAML or JSON). */
+function duplicateKeyMessage(text: string, offset: number): string {
+  const key = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:\s,{}[\]]+)/.exec(text.slice(offset, offset + 200))?.[1];
+  return `${key ? `key ${key}` : 'a key'} appears twice in one mapping; keep one (a reader would silently take the last value)`;
 }
