@@ -301,19 +301,22 @@ describe('trace levels', () => {
 });
 
 describe('spinemets report', () => {
+  /** `report` of a file holding `text`, with its exit code and the problem line it printed. */
+  function reportOf(name: string, text: string) {
+    const file = join(tmp(), name);
+    writeFileSync(file, text);
+    return { file, ...run(['report', file, '--html', join(tmp(), 'out.html')]) };
+  }
+
   // A hand-edited evaluation with a stray comma was reported as "neither an evaluation ..." at 1:1.
   it('shows a JSON syntax error of a one-document input where it is', () => {
-    const file = join(tmp(), 'evaluation.json');
-    writeFileSync(file, '{"patient": {"id": "x"},\n "results": {,}\n}\n');
-    const { code, stderr } = run(['report', file, '--html', join(tmp(), 'out.html')]);
+    const { file, code, stderr } = reportOf('evaluation.json', '{"patient": {"id": "x"},\n "results": {,}\n}\n');
     expect(code).toBe(2);
     expect(stderr).toMatch(new RegExp(`^${file}:2:14 JSON_SYNTAX `));
   });
 
   it('says what it expected of valid JSON that is none of its inputs, exit 2', () => {
-    const file = join(tmp(), 'array.json');
-    writeFileSync(file, '[1, 2]\n');
-    const { code, stderr } = run(['report', file, '--html', join(tmp(), 'out.html')]);
+    const { file, code, stderr } = reportOf('array.json', '[1, 2]\n');
     expect(code).toBe(2);
     expect(stderr).toMatch(new RegExp(`^${file}:1:1 REPORT_INPUT_INVALID `));
   });

@@ -20,15 +20,12 @@ export function formatEvaluation(evaluation: Evaluation, rulesets: readonly Load
     for (const [id, result] of Object.entries(lesion.results)) lines.push(...formatResult(titles.get(id) ?? id, result, '  '));
   });
 
-  const inputs = evaluation.missing.filter((m) => !m.lookup);
-  if (inputs.length) {
-    lines.push('', 'Missing inputs (results stay ranges or undetermined until these are given):');
-    for (const m of inputs) lines.push(`  - ${m.input}${m.lesion !== undefined ? ` (lesion ${m.lesion + 1})` : ''}: ${m.ruleset} ${m.affects.join(', ')}`);
-  }
-  const gaps = evaluation.missing.filter((m) => m.lookup);
-  if (gaps.length) {
-    lines.push('', 'Left open by a table with no row for the value given (no input decides these):');
-    for (const m of gaps) lines.push(`  - ${m.input}${m.lesion !== undefined ? ` (lesion ${m.lesion + 1})` : ''}: ${m.ruleset} ${m.affects.join(', ')}`);
+  const sections = [
+    { title: 'Missing inputs (results stay ranges or undetermined until these are given):', notes: evaluation.missing.filter((m) => !m.lookup) },
+    { title: 'Left open by a table with no row for the value given (no input decides these):', notes: evaluation.missing.filter((m) => m.lookup) },
+  ];
+  for (const { title, notes } of sections) {
+    if (notes.length) lines.push('', title, ...notes.map((m) => `  - ${m.input}${m.lesion !== undefined ? ` (lesion ${m.lesion + 1})` : ''}: ${m.ruleset} ${m.affects.join(', ')}`));
   }
   if (evaluation.warnings.length) {
     lines.push('', 'Notes:');

@@ -131,7 +131,7 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
     if (lesion !== undefined) note.lesion = lesion;
     note.input = input;
     note.affects = affects;
-    const gap = gaps.length ? gapFor(gaps, input, lesion) : undefined;
+    const gap = gapFor(gaps, input, lesion);
     if (gap) note.lookup = { ruleset: gap.ruleset, table: gap.table, key: gap.key, value: gap.value };
     missing.push(note);
   }

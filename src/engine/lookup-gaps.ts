@@ -34,20 +34,27 @@ export function describeGap(gap: Pick<LookupGap, 'ruleset' | 'table' | 'key' | '
   return `table ${gap.table} of ${gap.ruleset} has no row for ${gap.key} = ${String(gap.value)}`;
 }
 
-/** The names of `missing` split into inputs to provide and the team's decisions a table gap left open. */
-export function splitByGap(missing: readonly string[], gaps: readonly LookupGap[], lesion: number | undefined): { provide: string[]; decide: string[] } {
+/** The names of `missing` split into inputs to provide and the gaps (with their facts) the team decides. */
+export function splitByGap(missing: readonly string[], gaps: readonly LookupGap[], lesion: number | undefined): { provide: string[]; decide: LookupGap[] } {
   const provide: string[] = [];
-  const decide: string[] = [];
+  const decide: LookupGap[] = [];
   for (const name of missing) {
-    const gap = gaps.length ? gapFor(gaps, name, lesion) : undefined;
-    if (gap) decide.push(`the team decides ${name}: ${describeGap(gap)}`);
+    const gap = gapFor(gaps, name, lesion);
+    if (gap) decide.push(gap);
     else provide.push(name);
   }
   return { provide, decide };
 }
 
+/** "the team decides esccClass: table esccGrade of noms has no row for bilskyGrade = 1c" */
+export function teamDecides(gap: LookupGap): string {
+  return `the team decides ${gap.fact}: ${describeGap(gap)}`;
+}
+
 /** What would decide a result `missing` left open: "provide a or b to decide", and the team's decisions. */
 export function toDecide(missing: readonly string[], gaps: readonly LookupGap[], lesion: number | undefined): string {
+  // Every undetermined classification of every patient comes here; almost none has a gap.
+  if (!gaps.length) return `provide ${missing.join(' or ')} to decide`;
   const { provide, decide } = splitByGap(missing, gaps, lesion);
-  return [...(provide.length ? [`provide ${provide.join(' or ')} to decide`] : []), ...decide].join('; ');
+  return [...(provide.length ? [`provide ${provide.join(' or ')} to decide`] : []), ...decide.map(teamDecides)].join('; ');
 }

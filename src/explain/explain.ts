@@ -1,5 +1,5 @@
 import type { Evaluation, InputTrace, RuleTrace, TotalTrace, TraceEntry } from '../engine/types.js';
-import { gapsOf, splitByGap } from '../engine/lookup-gaps.js';
+import { gapsOf, splitByGap, teamDecides, type LookupGap } from '../engine/lookup-gaps.js';
 import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 
@@ -92,8 +92,8 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], decide: (
 }
 
 /** "to decide, provide a or b; the team decides c: ..." */
-function toDecideClause({ provide, decide }: { provide: string[]; decide: string[] }): string {
-  return [...(provide.length ? [`to decide, provide ${provide.join(' or ')}`] : []), ...decide].join('; ');
+function toDecideClause({ provide, decide }: { provide: string[]; decide: LookupGap[] }): string {
+  return [...(provide.length ? [`to decide, provide ${provide.join(' or ')}`] : []), ...decide.map(teamDecides)].join('; ');
 }
 
 /** "Fisher CG, DiPaola CP, ... Spine 2010;..." → "Fisher 2010"; otherwise undefined, and the caller shows the reference's key. */

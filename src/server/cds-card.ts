@@ -1,5 +1,5 @@
 import type { Evaluation, RuleSetResult } from '../engine/types.js';
-import { describeGap, gapFor, gapsOf } from '../engine/lookup-gaps.js';
+import { describeGap, gapsOf, splitByGap } from '../engine/lookup-gaps.js';
 import { explainEvaluation } from '../explain/explain.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import type { CdsConfig, OutputRef } from './cds-config.js';
@@ -37,12 +37,8 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const gaps = gapsOf(evaluation.missing);
   const open = (s: Scope): string[] => [...new Set(config.summary.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? (s.results[o.ruleset]?.missing ?? []) : [])))];
   const lines = scopes.map((s) => {
-    const names = open(s);
-    const decide = names.flatMap((name) => {
-      const gap = gapFor(gaps, name, s.lesion);
-      return gap ? [`${name} (${describeGap(gap)})`] : [];
-    });
-    return { scope: s, text: `${s.title}: ${config.summary.map((o) => show(s, o)).join(', ')}`, provide: names.filter((name) => !gapFor(gaps, name, s.lesion)), decide };
+    const { provide, decide } = splitByGap(open(s), gaps, s.lesion);
+    return { scope: s, text: `${s.title}: ${config.summary.map((o) => show(s, o)).join(', ')}`, provide, decide: decide.map((gap) => `${gap.fact} (${describeGap(gap)})`) };
   });
   const first = lines.find((l) => flagged.includes(l.scope)) ?? lines.find((l) => l.provide.length) ?? lines[0];
   const noLesion = evaluation.lesions.length === 0;
