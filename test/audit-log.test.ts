@@ -82,7 +82,7 @@ describe('decision records', () => {
     expect(record.outputs.lesions[0]!.results.sins!.score).toBe(10);
     expect(record.trace).toEqual(evaluation.trace);
     expect(record.trace.filter((t) => t.kind === 'rule').length).toBeGreaterThan(15);
-    expect(record.rulesets).toEqual([{ id: 'sins', version: '1.0.0', sha256: sins[0]!.sha256, documentSha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(record.rulesets).toEqual([{ id: 'sins', version: '1.1.0', sha256: sins[0]!.sha256, documentSha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
   });
 
   it('with hashIds store a sha256 of each id, never the id', async () => {

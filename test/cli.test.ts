@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { positionOf, read, SINS_FILE, writeVariant } from './support/mutate.js';
+import { asVersion, positionOf, read, replaced, SINS_FILE, versionOf, writeVariant } from './support/mutate.js';
 
 /** The built command, run the way a user runs it (`npm test` builds first). */
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
@@ -96,7 +96,7 @@ describe('spinemets validate', () => {
     const { code, stdout } = run(['validate']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ok nesms 1\.2\.0 sha256:[0-9a-f]{64}/m);
-    expect(stdout).toMatch(/^ok sins 1\.0\.0 sha256:[0-9a-f]{64}/m);
+    expect(stdout).toMatch(/^ok sins 1\.1\.0 sha256:[0-9a-f]{64}/m);
   });
 
   it('reports every problem of every file with file:line:column CODE, exit 1', () => {
@@ -203,15 +203,15 @@ describe('spinemets list and --ruleset', () => {
     const dir = tmp();
     const original = read(SINS_FILE);
     writeFileSync(join(dir, 'sins.yaml'), original);
-    writeFileSync(join(dir, 'sins@1.1.0.yaml'), original
-      .replace('version: 1.0.0', 'version: 1.1.0')
-      .replace('changelog:\n', 'changelog:\n  - version: 1.1.0\n    date: "2026-11-27"\n    changes: Local trial.\n')
-      .replace('min: 7\n      max: 12', 'min: 7\n      max: 11')
-      .replace('min: 13\n      max: 18', 'min: 12\n      max: 18'));
+    const bundled = versionOf(original);
+    writeFileSync(join(dir, 'sins@9.0.0.yaml'), replaced(asVersion(original, '9.0.0', 'Local trial.'), [
+      ['min: 7\n      max: 12', 'min: 7\n      max: 11'],
+      ['min: 13\n      max: 18', 'min: 12\n      max: 18'],
+    ]));
     const listed = run(['list', dir]);
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toMatch(/^  sins@1\.0\.0  sha256:[0-9a-f]{16}  Spinal Instability/m);
-    expect(listed.stdout).toMatch(/^\* sins@1\.1\.0  sha256:[0-9a-f]{16}  Spinal Instability/m);
+    expect(listed.stdout).toMatch(new RegExp(`^  sins@${bundled.replaceAll('.', '\\.')}  sha256:[0-9a-f]{16}  Spinal Instability`, 'm'));
+    expect(listed.stdout).toMatch(/^\* sins@9\.0\.0  sha256:[0-9a-f]{16}  Spinal Instability/m);
     expect(listed.stdout).toContain('    references: fisher2010 (10.1097/BRS.0b013e3181e16ae2); fourney2011 (10.1200/JCO.2010.34.3897); review2022table4 (10.31616/asj.2022.0367)\n');
 
     const patient = join(dir, 'p.json');
@@ -219,9 +219,9 @@ describe('spinemets list and --ruleset', () => {
     writeFileSync(patient, JSON.stringify({ lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'over_50', posterolateral: 'unilateral' }] }));
     const newest = JSON.parse(run(['evaluate', patient, '--rules', dir, '--format', 'json']).stdout);
     expect(newest.lesions[0].results.sins).toMatchObject({ score: 12, category: 'unstable' });
-    const pinned = JSON.parse(run(['evaluate', patient, '--rules', dir, '--ruleset', 'sins@1.0.0', '--format', 'json']).stdout);
+    const pinned = JSON.parse(run(['evaluate', patient, '--rules', dir, '--ruleset', `sins@${bundled}`, '--format', 'json']).stdout);
     expect(pinned.lesions[0].results.sins).toMatchObject({ score: 12, category: 'potentially_unstable' });
-    expect(pinned.rulesets).toEqual([expect.objectContaining({ id: 'sins', version: '1.0.0' })]);
+    expect(pinned.rulesets).toEqual([expect.objectContaining({ id: 'sins', version: bundled })]);
 
     const unknown = run(['evaluate', patient, '--rules', dir, '--ruleset', 'sins@9.9.9']);
     expect(unknown.code).toBe(1);

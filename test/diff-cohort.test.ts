@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateCohort, type Patient } from '../bench/cohort.js';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
-import { positionOf, read, SINS_FILE } from './support/mutate.js';
+import { asVersion, positionOf, read, replaced, SINS_FILE } from './support/mutate.js';
 import { EXIT } from '../src/cli/exit-codes.js';
 import { runCli } from './support/run-cli.js';
 
@@ -88,14 +88,13 @@ describe('spinemets diff --cohort: which patients a change affects, and no other
   });
 
   it('compares two versions of a rule set: a local edit of the unstable band reads as band changes, the same patients change', () => {
-    const local = join(dir, 'sins-1.1.0.yaml');
+    const local = join(dir, 'sins-9.0.0.yaml');
     writeFileSync(
       local,
-      read(SINS_FILE)
-        .replace('version: 1.0.0', 'version: 1.1.0')
-        .replace('changelog:\n', 'changelog:\n  - version: 1.1.0\n    date: "2026-11-27"\n    author: test\n    changes: Unstable from 12.\n')
-        .replace('min: 7\n      max: 12', 'min: 7\n      max: 11')
-        .replace('min: 13\n      max: 18', 'min: 12\n      max: 18'),
+      replaced(asVersion(read(SINS_FILE), '9.0.0', 'Unstable from 12.'), [
+        ['min: 7\n      max: 12', 'min: 7\n      max: 11'],
+        ['min: 13\n      max: 18', 'min: 12\n      max: 18'],
+      ]),
     );
     const byVersion = diff('sins', local);
     const byProfile = diff('sins', SINS_BANDS_12);

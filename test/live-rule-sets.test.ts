@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProblemsError } from '../src/problems/problem.js';
 import { LiveRuleSets, type LiveRuleSetsEvents } from '../src/ruleset/live-rule-sets.js';
 import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
+import { asVersion, versionOf } from './support/mutate.js';
 
 /** A private copy of a few rule sets to edit: SINS, and NESMS with the modified Bauer score it reads. */
 function tempRules(): string {
@@ -55,18 +56,19 @@ describe('LiveRuleSets', () => {
   it('picks up a created file and a deleted one', async () => {
     dir = tempRules();
     live = await LiveRuleSets.start({ paths: [dir], debounceMs: 20 });
-    const file = join(dir, 'sins', 'sins-1.1.yaml');
+    const file = join(dir, 'sins', 'sins-9.0.yaml');
     const added = next(live, 'reloaded');
-    writeFileSync(file, readFileSync(join(dir, 'sins', 'sins.yaml'), 'utf8').replace('version: 1.0.0', 'version: 1.1.0').replace('changelog:\n', 'changelog:\n  - { version: 1.1.0, date: "2026-11-27", changes: test copy }\n'));
+    const bundled = readFileSync(join(dir, 'sins', 'sins.yaml'), 'utf8');
+    writeFileSync(file, asVersion(bundled, '9.0.0', 'test copy'));
     const [withNew, changed] = await added;
     expect(changed).toEqual([file]);
-    expect(withNew.rulesets.find((r) => r.document.id === 'sins')?.document.version).toBe('1.1.0');
+    expect(withNew.rulesets.find((r) => r.document.id === 'sins')?.document.version).toBe('9.0.0');
 
     const removed = next(live, 'reloaded');
     rmSync(file);
     const [withoutNew] = await removed;
     expect(withoutNew.generation).toBe(3);
-    expect(withoutNew.rulesets.find((r) => r.document.id === 'sins')?.document.version).toBe('1.0.0');
+    expect(withoutNew.rulesets.find((r) => r.document.id === 'sins')?.document.version).toBe(versionOf(bundled));
   }, 30_000);
 
   it('reports a first load with errors as problems, not a crash', async () => {

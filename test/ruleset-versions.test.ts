@@ -5,19 +5,21 @@ import { describe, expect, it } from 'vitest';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { parsePick } from '../src/ruleset/select-versions.js';
-import { read, SINS_FILE } from './support/mutate.js';
+import { asVersion, read, replaced, SINS_FILE, versionOf } from './support/mutate.js';
 
-/** A folder with the bundled SINS 1.0.0 and a local 1.1.0 whose unstable band starts at 12. */
+const BUNDLED = versionOf(read(SINS_FILE));
+const LOCAL = '9.0.0';
+
+/** A folder with the bundled SINS and a local 9.0.0 whose unstable band starts at 12. */
 function twoVersions(): string {
   const dir = mkdtempSync(join(tmpdir(), 'spinemets-versions-'));
   const original = read(SINS_FILE);
   writeFileSync(join(dir, 'sins.yaml'), original);
-  const local = original
-    .replace('version: 1.0.0', 'version: 1.1.0')
-    .replace('changelog:\n', 'changelog:\n  - version: 1.1.0\n    date: "2026-11-27"\n    author: test institution\n    changes: Unstable from 12 (local decision).\n')
-    .replace('min: 7\n      max: 12', 'min: 7\n      max: 11')
-    .replace('min: 13\n      max: 18', 'min: 12\n      max: 18');
-  writeFileSync(join(dir, 'sins@1.1.0.yaml'), local);
+  const local = replaced(asVersion(original, LOCAL, 'Unstable from 12 (local decision).'), [
+    ['min: 7\n      max: 12', 'min: 7\n      max: 11'],
+    ['min: 13\n      max: 18', 'min: 12\n      max: 18'],
+  ]);
+  writeFileSync(join(dir, `sins@${LOCAL}.yaml`), local);
   return dir;
 }
 
@@ -29,16 +31,16 @@ describe('several versions of one rule set side by side', () => {
   it('loads both and evaluates with the newest by default', async () => {
     const { rulesets, available, problems } = await loadRuleSets([twoVersions()]);
     expect(problems).toEqual([]);
-    expect(available.map((r) => r.document.version).sort()).toEqual(['1.0.0', '1.1.0']);
-    expect(rulesets.map((r) => `${r.document.id}@${r.document.version}`)).toEqual(['sins@1.1.0']);
+    expect(available.map((r) => r.document.version).sort()).toEqual([BUNDLED, LOCAL]);
+    expect(rulesets.map((r) => `${r.document.id}@${r.document.version}`)).toEqual([`sins@${LOCAL}`]);
     const evaluation = await evaluatePatient(patient12, rulesets);
     expect(evaluation.lesions[0]?.results.sins).toMatchObject({ score: 12, category: 'unstable' });
   });
 
   it('evaluates with the version picked by number, or by content hash', async () => {
     const dir = twoVersions();
-    const byVersion = await loadRuleSets([dir], { pick: [parsePick('sins@1.0.0')] });
-    expect(byVersion.rulesets.map((r) => r.document.version)).toEqual(['1.0.0']);
+    const byVersion = await loadRuleSets([dir], { pick: [parsePick(`sins@${BUNDLED}`)] });
+    expect(byVersion.rulesets.map((r) => r.document.version)).toEqual([BUNDLED]);
     expect((await evaluatePatient(patient12, byVersion.rulesets)).lesions[0]?.results.sins).toMatchObject({ score: 12, category: 'potentially_unstable' });
     const hash = byVersion.rulesets[0]?.sha256 ?? '';
     const byHash = await loadRuleSets([dir], { pick: [parsePick(`sins@sha256:${hash.slice(0, 12)}`)] });

@@ -102,7 +102,7 @@ describe('GET /rulesets', () => {
       .toEqual(evaluated.rulesets.map((r: { id: string; version: string; sha256: string }) => ({ id: r.id, version: r.version, sha256: r.sha256 })).sort((a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id)));
     expect(list.rulesets.find((r: { id: string }) => r.id === 'sins').references).toContainEqual(expect.objectContaining({ key: 'fisher2010', doi: '10.1097/BRS.0b013e3181e16ae2' }));
     const sins = (await app.inject({ method: 'GET', url: '/rulesets/sins' })).json();
-    expect(sins).toMatchObject({ id: 'sins', version: '1.0.0', document: { id: 'sins', score: { label: 'SINS' } } });
+    expect(sins).toMatchObject({ id: 'sins', version: '1.1.0', document: { id: 'sins', score: { label: 'SINS' } } });
     const missing = await app.inject({ method: 'GET', url: '/rulesets/nope' });
     expect(missing.statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', generation: 1 });

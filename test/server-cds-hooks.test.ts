@@ -107,7 +107,7 @@ describe('CDS Hooks', () => {
     expect(card?.summary).toContain(`NOMS ${decision.replace(/_/g, ' ')}`);
     expect(card?.detail).toContain('unstable spine');
     expect(card?.detail).toContain('### Explanation');
-    expect(card?.source.label).toMatch(/sins 1\.0\.0/);
+    expect(card?.source.label).toMatch(/sins 1\.1\.0/);
     // The card is the decision: its uuid is the audit record's decision id.
     const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const record = records.find((r) => r.decisionId === card?.uuid);

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveRuleSets, type LiveRuleSetsEvents, type RuleSetsSnapshot } from '../src/ruleset/live-rule-sets.js';
 import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
+import { asVersion, replaced } from './support/mutate.js';
 import { testApp } from './support/server.js';
 
 const json = { 'content-type': 'application/json' };
@@ -47,7 +48,8 @@ describe('the service over live rule sets', () => {
     live.on('reloaded', (s) => snapshots.push(s));
     const reloaded = next('reloaded');
     const during = Array.from({ length: 20 }, () => evaluate());
-    writeFileSync(file, good.replace('points: 3\n          when: { fact: pain, operator: equal, value: mechanical }', 'points: 2\n          when: { fact: pain, operator: equal, value: mechanical }').replace('version: 1.0.0', 'version: 1.0.1').replace('changelog:\n', 'changelog:\n  - { version: 1.0.1, date: "2026-11-27", changes: test edit }\n'));
+    const mechanical = 'when: { fact: pain, operator: equal, value: mechanical }';
+    writeFileSync(file, replaced(asVersion(good, '9.0.1', 'test edit'), [[`points: 3\n          ${mechanical}`, `points: 2\n          ${mechanical}`]]));
     await reloaded;
     const answers = [...(await Promise.all(during)), await evaluate()];
     for (const answer of answers) {
@@ -57,8 +59,8 @@ describe('the service over live rule sets', () => {
     }
     const after = answers.at(-1);
     expect(after?.generation).toBe(2);
-    expect(after?.rulesets).toContainEqual(expect.objectContaining({ id: 'sins', version: '1.0.1' }));
-    expect((await app.inject({ method: 'GET', url: '/rulesets/sins' })).json()).toMatchObject({ version: '1.0.1', generation: 2 });
+    expect(after?.rulesets).toContainEqual(expect.objectContaining({ id: 'sins', version: '9.0.1' }));
+    expect((await app.inject({ method: 'GET', url: '/rulesets/sins' })).json()).toMatchObject({ version: '9.0.1', generation: 2 });
 
     const rejected = next('rejected');
     writeFileSync(file, good.replace('bands:', 'bandz:'));
