@@ -299,3 +299,51 @@ describe('CSV line numbers after a quoted cell spanning lines, with CRLF line en
     }
   });
 });
+
+// csv-parse read everything after a quote opened and never closed into that cell: one CSV_SYNTAX problem
+// at the end of the file, and no later row evaluated.
+describe('CSV: a quote that opens a cell and is not closed on its line', () => {
+  type Row = { line: number; patient?: { id: string }; error?: { problems: Array<{ code: string; line: number; column: number }> } };
+  const summary = (stdout: string) => ndjson(stdout).map((r: Row) => [r.line, r.patient?.id ?? r.error?.problems.map((p) => `${p.code}@${p.line}:${p.column}`).join(' ')]);
+
+  it('fails its own row at the line and cell where it opened; every later row is evaluated', () => {
+    const dir = tmp();
+    for (const eol of ['\n', '\r\n']) {
+      const file = join(dir, `unclosed-${eol.length}.csv`);
+      // A cell spanning lines before it, and blank lines, keep their line numbers.
+      writeFileSync(file, ['id,ecog,lesion1.level', `"p${eol}1",1,T4`, 'p2,1,T4', '', '  ', 'p3,"6,T4', 'p4,2,T6', 'p5,1,T7', ''].join(eol));
+      const { code, stdout } = run(['batch', file, '--workers', '1', '--trace', 'none']);
+      expect(code).toBe(2);
+      expect(summary(stdout)).toEqual([[2, `p${eol}1`], [4, 'p2'], [7, 'CSV_SYNTAX@7:2'], [8, 'p4'], [9, 'p5']]);
+    }
+  });
+
+  it('also when a quote on a later line, followed by neither a comma nor a line end, took it as closed', () => {
+    const dir = tmp();
+    for (const eol of ['\n', '\r\n']) {
+      const file = join(dir, `runaway-${eol.length}.csv`);
+      // relax_quotes took the quote before 2 as closing p2's cell, so p3 and p4 were lost inside p2's row.
+      writeFileSync(file, ['id,ecog', 'p1,1', 'p2,"1', 'p3,1', 'p4,"2"', '"p5,2', 'p6,1', ''].join(eol));
+      const { code, stdout } = run(['batch', file, '--workers', '1', '--trace', 'none']);
+      expect(code).toBe(2);
+      expect(summary(stdout)).toEqual([[2, 'p1'], [3, 'CSV_SYNTAX@3:2'], [4, 'p3'], [5, 'p4'], [6, 'CSV_SYNTAX@6:1'], [7, 'p6']]);
+    }
+  });
+});
+
+// JSON.stringify writes Infinity as null: a cell or value of 1e400 was reported as "got null".
+describe('batch: a number that is not finite (1e400 reads as Infinity)', () => {
+  it('is named as written, at its line and column, in NDJSON and in CSV', () => {
+    const dir = tmp();
+    const lines = join(dir, 'inf.ndjson');
+    writeFileSync(lines, '{"id": "a"}\n{"id": "b", "age": 1e400}\n');
+    const csv = join(dir, 'inf.csv');
+    writeFileSync(csv, 'id,age,crp,crp.unit\na,1,2,mg/L\nb,60,1e400,mg/L\n');
+    for (const [file, line, column, path] of [[lines, 2, 20, '/age'], [csv, 3, 3, '/crp/value']] as const) {
+      const { code, stdout } = run(['batch', file, '--workers', '1', '--trace', 'none']);
+      expect(code).toBe(2);
+      const [, bad] = ndjson(stdout);
+      expect(bad.error.problems).toEqual([expect.objectContaining({ code: 'SCHEMA_TYPE', line, column, path, message: expect.stringContaining('got 1e400 (not a finite number)') })]);
+    }
+  });
+});

@@ -111,3 +111,31 @@ describe('an NDJSON line (batch, the /batch route) read without the positioned r
     expect(hasDuplicateKeys('{"a" : 1, "b": {}, "a": 2}')).toBe(true);
   });
 });
+
+// JSON.stringify writes Infinity and NaN as null, so these were reported as "got null", a value nobody wrote.
+describe('a number that is not finite (YAML .inf, .nan; JSON 1e400, which parses to Infinity)', () => {
+  const found = (problems: Array<{ code: string; line?: number; column?: number; message: string }>) =>
+    problems.map((p) => ({ at: `${p.code}@${p.line}:${p.column}`, message: p.message })).sort((a, b) => a.at.localeCompare(b.at));
+
+  it('is a schema problem at its position naming the value as written, in a YAML patient', () => {
+    const text = 'age: .inf\nkarnofsky: -.inf\nalbumin: { value: .nan, unit: g/L }\nlesions:\n  - bilskyGrade: .Inf\n';
+    expect(found(parsePatient(text, 'p.yaml').problems)).toEqual([
+      { at: at('SCHEMA_TYPE', positionOf(text, '.inf')), message: expect.stringContaining('got .inf (not a finite number)') },
+      { at: at('SCHEMA_TYPE', positionOf(text, '-.inf')), message: expect.stringContaining('got -.inf (not a finite number)') },
+      { at: at('SCHEMA_TYPE', positionOf(text, '.nan')), message: expect.stringContaining('got .nan (not a finite number)') },
+      { at: at('SCHEMA_TYPE', positionOf(text, '.Inf')), message: expect.stringContaining('(write it in quotes: ".Inf")') },
+    ]);
+  });
+
+  it('is named as written in a JSON patient and an NDJSON line', () => {
+    const text = '{"age": 1e400,\n "lesions": [{"level": -1E999}]}';
+    const expected = [
+      // Every keyword's message shows the value as written, not only the type's.
+      { at: at('SCHEMA_ENUM', positionOf(text, '-1E999')), message: expect.stringContaining('is -1E999 (not a finite number)') },
+      { at: at('SCHEMA_TYPE', positionOf(text, '1e400')), message: expect.stringContaining('got 1e400 (not a finite number)') },
+    ];
+    expect(found(parsePatient(text, 'p.json').problems)).toEqual(expected);
+    const line = '{"age": 1e400}';
+    expect(found(parsePatientJsonLine(line, 'cohort.ndjson', 7).problems)).toEqual([{ at: 'SCHEMA_TYPE@7:9', message: expect.stringContaining('got 1e400 (not a finite number)') }]);
+  });
+});

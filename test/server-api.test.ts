@@ -63,6 +63,13 @@ describe('POST /evaluate', () => {
     expect(problems.find((p) => p.path === '/lesions/0/pian')).toMatchObject({ message: expect.stringContaining('did you mean "pain"?'), line: 1 });
   });
 
+  // JSON.stringify writes Infinity as null: the body's 1e400 was reported as "got null".
+  it('rejects a number that is not finite (1e400 parses to Infinity) with 422, naming it as written', async () => {
+    const response = await post('/evaluate', '{"id": "x",\n "age": 1e400}');
+    expect(response.statusCode).toBe(422);
+    expect(response.json().problems).toEqual([expect.objectContaining({ code: 'SCHEMA_TYPE', path: '/age', line: 2, column: 9, message: expect.stringContaining('got 1e400 (not a finite number)') })]);
+  });
+
   it('rejects an oversized body (413), a wrong content type (415) and deep nesting (400)', async () => {
     const big = await post('/evaluate', JSON.stringify({ id: 'x'.repeat(1024 * 1024 + 10) }));
     expect(big.statusCode).toBe(413);

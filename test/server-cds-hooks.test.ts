@@ -144,6 +144,16 @@ describe('CDS Hooks', () => {
     expect((await app.inject({ method: 'POST', url: '/cds-services/other', payload: '{}', headers: json })).statusCode).toBe(404);
   });
 
+  // The mapped patient was checked as JSON text, where a prefetch's 1e400 (Infinity) became null: "got null".
+  it('rejects a prefetch value that is not a finite number with 422, not as null', async () => {
+    const payload = JSON.stringify(hookRequest({ observations: bundle(field('karnofsky', { valueInteger: 70 })) })).replace('"valueInteger":70', '"valueInteger":1e400');
+    const response = await app.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload, headers: json });
+    expect(response.statusCode).toBe(422);
+    const [problem] = response.json().problems;
+    expect(problem).toMatchObject({ code: 'SCHEMA_TYPE', path: '/karnofsky', message: expect.stringContaining('(not a finite number)') });
+    expect(problem.message).not.toContain('null');
+  });
+
   it('stores feedback (accepted or overridden) with the decision id', async () => {
     const [card] = cards((await callService(hookRequest(unstablePrefetch))).json());
     const entry = { card: card?.uuid, outcome: 'overridden', overrideReason: { reason: { system: 'http://example.org/reasons', code: 'patient-declined' }, userComment: 'prefers cEBRT' }, outcomeTimestamp: '2026-11-27T18:00:00Z' };

@@ -55,7 +55,7 @@ export function parseCsvRow(cells: readonly string[], layout: CsvLayout, line: n
   }
   if (lesions.length) patient.lesions = lesions;
   if (problems.length) return { problems };
-  return checkPatient(csvRowSource(layout, line, patient));
+  return checkPatient(csvRowSource(layout, line, cells, patient));
 }
 
 function fieldKey(column: CsvColumn): string {
@@ -94,7 +94,7 @@ function columnPath(column: CsvColumn): PathSegment[] {
  * The row as a SourceDocument, so that schema problems are positioned by the same code as for JSON and
  * YAML: a value's position is its column (a quantity's `value` and `unit` their own columns).
  */
-function csvRowSource(layout: CsvLayout, line: number, data: Fields): SourceDocument {
+function csvRowSource(layout: CsvLayout, line: number, cells: readonly string[], data: Fields): SourceDocument {
   const byPointer = new Map<string, number>();
   for (const column of layout.columns) {
     const path = columnPath(column);
@@ -116,6 +116,11 @@ function csvRowSource(layout: CsvLayout, line: number, data: Fields): SourceDocu
     data,
     problems: [],
     locate,
+    // The cell as written: 1e400 reads as Infinity, which a message must not show as JSON does (null).
+    textAt: (path) => {
+      const column = byPointer.get(toPointer(path));
+      return column === undefined ? undefined : cells[column - 1];
+    },
     scalarAt: (path) => path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<PathSegment, unknown>)[key] : undefined), data),
     problemAt: (path, code, message, options = {}) => ({ code, severity: options.severity ?? 'error', message, file: layout.file, path: toPointer(path), ...locate(path) }),
   };

@@ -30,7 +30,8 @@ export function schemaProblems(errors: readonly ErrorObject[], source: SourceDoc
 function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegment[]) => PathSegment[]): Problem {
   const path = at(fromPointer(e.instancePath));
   const where = e.instancePath === '' ? 'the document' : `"${e.instancePath}"`;
-  const given = describe(e.data);
+  const written = nonFinite(e.data, source.textAt?.(path));
+  const given = written === undefined ? describe(e.data) : `${written} (not a finite number)`;
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required': {
@@ -46,7 +47,7 @@ function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegmen
       return source.problemAt([...path, key], 'SCHEMA_UNKNOWN_KEY', `unknown key "${key}" in ${where}${hint}`, { key: true });
     }
     case 'type':
-      return source.problemAt(path, 'SCHEMA_TYPE', `${where} must be ${article(String(params.type))}, got ${given}${quoteHint(e)}`);
+      return source.problemAt(path, 'SCHEMA_TYPE', `${where} must be ${article(String(params.type))}, got ${given}${quoteHint(e, written)}`);
     case 'enum':
     case 'const': {
       const allowed = (params.allowedValues as unknown[] | undefined) ?? [params.allowedValue];
@@ -78,6 +79,14 @@ function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegmen
   }
 }
 
+/**
+ * A non-finite number (YAML `.inf`, `.nan`; JSON `1e400`, which parses to Infinity) as the source wrote it,
+ * else as JavaScript writes it: JSON.stringify would show it as `null`, a value nobody wrote.
+ */
+function nonFinite(value: unknown, written: string | undefined): string | undefined {
+  return typeof value === 'number' && !Number.isFinite(value) ? (written ?? String(value)) : undefined;
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return 'absent';
   const text = JSON.stringify(value);
@@ -89,9 +98,9 @@ function article(type: string): string {
 }
 
 /** YAML reads `2` as a number; graded values such as Bilsky "2" must be quoted. */
-function quoteHint(e: ErrorObject): string {
+function quoteHint(e: ErrorObject, written: string | undefined): string {
   const params = e.params as { type?: string };
-  return params.type === 'string' && typeof e.data === 'number' ? ` (write it in quotes: "${e.data}")` : '';
+  return params.type === 'string' && typeof e.data === 'number' ? ` (write it in quotes: "${written ?? e.data}")` : '';
 }
 
 /** A schema may name what a bound means (e.g. "g/dL; 35 g/L is written {value: 35, unit: g/L}"). */

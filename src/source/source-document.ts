@@ -29,6 +29,11 @@ export interface SourceDocument {
   locate(path: readonly PathSegment[], options?: { key?: boolean }): Position;
   /** The scalar at `path` read from the node tree, even when the document has errors (e.g. its `id`). */
   scalarAt(path: readonly PathSegment[]): unknown;
+  /**
+   * The scalar at `path` as the source wrote it (`.inf`, `1e400`), where there is source text: a message
+   * must not show a value as JSON would write it (a non-finite number as `null`).
+   */
+  textAt?(path: readonly PathSegment[]): string | undefined;
   /** A problem positioned at `path`. */
   problemAt(path: readonly PathSegment[], code: ProblemCode, message: string, options?: { key?: boolean; severity?: 'error' | 'warning' }): Problem;
 }
@@ -69,6 +74,7 @@ export function lazySourceDocument(text: string, file: string): SourceDocument {
     },
     locate: (path, options) => get().locate(path, options),
     scalarAt: (path) => get().scalarAt(path),
+    textAt: (path) => get().textAt?.(path),
     problemAt: (path, code, message, options) => get().problemAt(path, code, message, options),
   };
 }
@@ -125,15 +131,17 @@ export function parseSource(text: string, file: string): SourceDocument {
     const node = findNode(doc, path, options.key ?? false);
     return at(node?.range?.[0] ?? 0);
   };
+  const scalar = (path: readonly PathSegment[]) => {
+    const node = path.length ? doc.getIn(path, true) : doc.contents;
+    return isScalar(node) ? node : undefined;
+  };
   return {
     file,
     data,
     problems,
     locate,
-    scalarAt: (path) => {
-      const node = path.length ? doc.getIn(path, true) : doc.contents;
-      return isScalar(node) ? node.value : undefined;
-    },
+    scalarAt: (path) => scalar(path)?.value,
+    textAt: (path) => scalar(path)?.source,
     problemAt: (path, code, message, options = {}) => ({
       code,
       severity: options.severity ?? 'error',

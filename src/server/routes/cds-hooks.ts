@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { stringify } from 'yaml';
 import { checkPatient } from '../../patient/load-patient.js';
 import { parseSource } from '../../source/source-document.js';
 import type { AppOptions } from '../app.js';
@@ -39,8 +40,9 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     if (hook.hook !== service.hook) return sendProblems(reply, [problem('SCHEMA_ENUM', `this service answers the ${service.hook} hook, not ${hook.hook}`, { path: '/hook' })]);
 
     const mapped = fhirToPatient(hook.prefetch ?? {}, fhir, new Date());
-    // The mapped patient meets the same contract as a patient file; its problems point into it.
-    const { patient, problems: patientProblems } = checkPatient(parseSource(JSON.stringify(mapped.patient, null, 2), 'patient mapped from the FHIR prefetch'));
+    // The mapped patient meets the same contract as a patient file; its problems point into it. Written as
+    // YAML, not JSON, so that a value the prefetch gave as 1e400 stays Infinity (.inf) instead of null.
+    const { patient, problems: patientProblems } = checkPatient(parseSource(stringify(mapped.patient), 'patient mapped from the FHIR prefetch'));
     if (!patient) return sendProblems(reply, patientProblems);
     const snapshot = options.rules.current();
     const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder);

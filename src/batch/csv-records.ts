@@ -1,0 +1,129 @@
+import { Readable } from 'node:stream';
+import { CsvError, parse, type Options } from 'csv-parse';
+import type { Problem } from '../problems/problem.js';
+import { afterFirstLine, runawayCell, unclosedQuote } from './csv-quotes.js';
+
+/**
+ * A record of the file (the header first) with the line it starts on, or the problems of one csv-parse
+ * could not read; `bytes`: how much of the file is read up to its end (the progress bar's share done).
+ */
+export type CsvRecordAt = { line: number; bytes: number } & ({ cells: string[] } | { problems: Problem[] });
+
+/** A record as csv-parse gives it with `info` and `raw`. */
+interface ParsedRecord {
+  record: string[];
+  raw: string;
+  info: { lines: number; empty_lines: number; bytes: number };
+}
+
+/** Text for one parser, and the lines and bytes of the file before it. */
+interface Stretch {
+  input: Readable;
+  line: number;
+  bytes: number;
+}
+
+/** Text read again (after a quote opened by mistake) goes to the parser in pieces, so that rows stream. */
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The records of a CSV file, each with the line it starts on. A quote that opens a cell and is not closed on
+ * its line fails that row only (see csv-quotes.ts): the lines after it are read again as rows.
+ */
+export function csvRecords(input: Readable, file: string): AsyncGenerator<CsvRecordAt> {
+  return stretchRecords({ input, line: 0, bytes: 0 }, file, undefined);
+}
+
+async function* stretchRecords(stretch: Stretch, file: string, header: readonly string[] | undefined): AsyncGenerator<CsvRecordAt> {
+  // Records that csv-parse skipped, reported in file order among the good ones.
+  const skipped: Array<{ line: number; problems: Problem[] }> = [];
+  let unclosed: { error: CsvError; raw: string } | undefined;
+  const parser = stretch.input.pipe(
+    parse({
+      bom: true,
+      // A quote inside a cell ("6"4) stays in the cell, which then fails as that column's value: without
+      // relax_quotes the parser stayed inside a quote and every later row of the file was lost. csv-parse
+      // rejects such a cell again when it trims the right side itself, so cells are right-trimmed below.
+      ltrim: true,
+      relax_quotes: true,
+      // With `info`, csv-parse hands on_record the record with its info (its types say a bare array).
+      on_record: ((row: ParsedRecord) => ({ ...row, record: row.record.map((cell) => cell.trimEnd()) })) as unknown as Options['on_record'],
+      skip_empty_lines: true,
+      relax_column_count: true,
+      skip_records_with_error: true,
+      info: true,
+      // A record's text, to read the lines after a quote opened by mistake again.
+      raw: true,
+      on_skip: (error: CsvError | undefined, raw: string | undefined) => {
+        if (error?.code === 'CSV_QUOTE_NOT_CLOSED' && raw !== undefined) {
+          unclosed = { error, raw };
+          return;
+        }
+        const line = typeof error?.lines === 'number' ? error.lines : 0;
+        const problem: Problem = { code: 'CSV_SYNTAX', severity: 'error', message: (error?.message ?? 'unreadable record').replace(/ at line \d+/, ''), file, line, column: 1 };
+        // The parser can give up twice on the same record: still one bad row.
+        const last = skipped[skipped.length - 1];
+        if (last?.line === line) last.problems.push(problem);
+        else skipped.push({ line, problems: [problem] });
+      },
+    }),
+  );
+  // csv-parse counts a CRLF inside a quoted cell as two lines; the lines it over-counted so far.
+  let overCounted = 0;
+  // A record starts on the line after the previous one ended, past any empty lines skipped between.
+  let previousEnd = 0;
+  let previousEmpty = 0;
+  let bytes = 0;
+  const fileLine = (line: number) => stretch.line + line;
+  /** A row whose quote opened by mistake: its problem, then the lines after its first line read again as rows. */
+  async function* failAndReadOn(line: number, raw: string, end: number, cell: number, closed: boolean): AsyncGenerator<CsvRecordAt> {
+    const again = Buffer.from(afterFirstLine(raw));
+    const before = stretch.bytes + end - again.length;
+    yield { line: fileLine(line), bytes: before, problems: [unclosedQuote(file, fileLine(line), cell, header, closed)] };
+    yield* stretchRecords({ input: Readable.from(chunks(again)), line: fileLine(line), bytes: before }, file, header);
+  }
+  function* skippedUpTo(end: number): Generator<CsvRecordAt> {
+    while (skipped.length && (skipped[0]?.line ?? 0) - overCounted <= end) {
+      const { line: counted, problems } = skipped.shift() as { line: number; problems: Problem[] };
+      const line = counted - overCounted;
+      previousEnd = Math.max(previousEnd, line);
+      yield { line: fileLine(line), bytes: stretch.bytes + bytes, problems: problems.map((p) => ({ ...p, line: fileLine(line) })) };
+    }
+  }
+  for await (const { record, raw, info } of parser as AsyncIterable<ParsedRecord>) {
+    const inCells = crlfCount(record);
+    const end = info.lines - overCounted - inCells;
+    yield* skippedUpTo(end);
+    overCounted += inCells;
+    const line = previousEnd + 1 + (info.empty_lines - previousEmpty);
+    previousEnd = end;
+    previousEmpty = info.empty_lines;
+    bytes = info.bytes;
+    header ??= record;
+    // Only a record spanning lines can have swallowed rows; most records are read once.
+    const runaway = end > line ? runawayCell(raw) : undefined;
+    if (runaway === undefined) {
+      yield { line: fileLine(line), bytes: stretch.bytes + bytes, cells: record };
+      continue;
+    }
+    yield* failAndReadOn(line, raw, bytes, runaway, true);
+  }
+  yield* skippedUpTo(Infinity);
+  if (!unclosed) return;
+  // csv-parse read the rest of the file into the cell: the record starts where the next one would have.
+  const { error, raw } = unclosed;
+  const line = previousEnd + 1 + (typeof error.empty_lines === 'number' ? error.empty_lines - previousEmpty : 0);
+  const cell = typeof error.column === 'number' ? error.column : 0;
+  // The raw text runs to the end of the file (a few \n of blank lines before the record aside).
+  yield* failAndReadOn(line, raw, bytes + Buffer.byteLength(raw), cell, false);
+}
+
+function* chunks(bytes: Buffer): Generator<Buffer> {
+  for (let from = 0; from < bytes.length; from += CHUNK_BYTES) yield bytes.subarray(from, from + CHUNK_BYTES);
+}
+
+function crlfCount(cells: readonly string[]): number {
+  let count = 0;
+  for (const cell of cells) for (let at = cell.indexOf('\r\n'); at !== -1; at = cell.indexOf('\r\n', at + 2)) count++;
+  return count;
+}
