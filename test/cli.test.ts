@@ -36,6 +36,16 @@ describe('spinemets evaluate', () => {
     expect(stdout).toMatch(/Spinal Instability Neoplastic Score \(SINS\): 11 — /);
   });
 
+  it('labels longer than 24 or 48 characters keep their values in one column (LMNOP classifications, Bauer components)', () => {
+    const { stdout } = run(['evaluate', EXAMPLE]);
+    const valueColumn = (label: string): number => {
+      const line = stdout.split('\n').find((l) => l.trimStart().startsWith(label)) ?? '';
+      return line.indexOf(label) + label.length + (/^ */.exec(line.slice(line.indexOf(label) + label.length))?.[0].length ?? 0);
+    };
+    expect(valueColumn('L: contiguous or not')).toBe(valueColumn('O: oncology (expected response to conventional radiotherapy)'));
+    expect(valueColumn('No visceral metastases')).toBe(valueColumn('Primary tumor is breast, kidney, lymphoma or myeloma'));
+  });
+
   it('emits the JSON contract with --format json', () => {
     const { code, stdout } = run(['evaluate', EXAMPLE, '--format', 'json']);
     expect(code).toBe(0);

@@ -88,9 +88,11 @@ function formatResult(title: string, result: RuleSetResult, indent: string): str
   const lines: string[] = [];
   if (result.components) lines.push(...formatScore(title, result as ScoreResult, indent));
   else lines.push(`${indent}${title}:`);
-  for (const c of Object.values(result.classifications ?? {})) {
+  const classifications = Object.values(result.classifications ?? {});
+  const width = columnWidth(classifications.map((c) => c.label));
+  for (const c of classifications) {
     const value = c.value !== null ? `${c.value}${c.text ? ` — ${c.text}` : ''}` : `undetermined (${c.reason ?? ''})`;
-    lines.push(`${indent}  ${pad(c.label, 24)} ${value}`);
+    lines.push(`${indent}  ${pad(c.label, width)} ${value}`);
   }
   for (const r of result.recommendations ?? []) {
     lines.push(`${indent}  ${r.status === 'applies' ? 'Recommended' : 'Possibly'}: ${r.label}${r.missing?.length ? ` (depends on ${r.missing.join(', ')})` : ''}`);
@@ -100,11 +102,8 @@ function formatResult(title: string, result: RuleSetResult, indent: string): str
 
 function formatScore(title: string, result: Omit<ScoreResult, 'subscores'> & Partial<Pick<ScoreResult, 'subscores'>>, indent: string): string[] {
   const lines = [`${indent}${title}: ${headline(result)}`];
-  const width = Math.max(...Object.values(result.components).map((c) => c.label.length), 10);
-  for (const component of Object.values(result.components)) {
-    // A long label is printed whole and breaks the column: cut, 'breast, kidney, lymphoma or ...' lost 'myeloma'.
-    lines.push(`${indent}  ${pad(component.label, Math.min(width, 48))} ${componentLine(component)}`);
-  }
+  const width = columnWidth(Object.values(result.components).map((c) => c.label));
+  for (const component of Object.values(result.components)) lines.push(`${indent}  ${pad(component.label, width)} ${componentLine(component)}`);
   for (const sub of Object.values(result.subscores ?? {})) lines.push(...formatScore(`${sub.label} (subscore)`, sub, indent + '  '));
   return lines;
 }
@@ -127,6 +126,17 @@ function componentLine(c: ComponentResult): string {
   if (c.status === 'conflict') return `?   ${c.range[0]}–${c.range[1]}, rule conflict (see notes)`;
   return `?   ${c.range[0]}–${c.range[1]}, missing ${c.missing?.join(', ') ?? ''}`;
 }
+
+/**
+ * The width of a column of labels: the longest, up to MAX_LABEL_COLUMN. A longer label is printed whole
+ * and breaks the column (cut, 'breast, kidney, lymphoma or ...' lost 'myeloma').
+ */
+function columnWidth(labels: readonly string[]): number {
+  let width = 10;
+  for (const label of labels) if (label.length <= MAX_LABEL_COLUMN && label.length > width) width = label.length;
+  return width;
+}
+const MAX_LABEL_COLUMN = 64;
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
