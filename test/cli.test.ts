@@ -46,6 +46,24 @@ describe('spinemets evaluate', () => {
     expect(valueColumn('No visceral metastases')).toBe(valueColumn('Primary tumor is breast, kidney, lymphoma or myeloma'));
   });
 
+  it('the summary gives advice once where one recommendation restates another (lesion-plan restates NOMS surgical_consultation)', () => {
+    const { stdout } = run(['evaluate', EXAMPLE]);
+    const summary = stdout.slice(stdout.indexOf('Recommendations'), stdout.indexOf('Details'));
+    expect(summary).toContain('Lesion 1 T12: SINS 7-12 (potentially unstable): surgical consultation');
+    expect(summary).not.toContain('Lesion 1 T12: Surgical consultation (SINS 7-12, potentially unstable)');
+    // The details still list both, each under its rule set.
+    expect(stdout.slice(stdout.indexOf('Details'))).toContain('Recommended: Surgical consultation (SINS 7-12, potentially unstable)');
+
+    // When surgery is ruled out (expected survival under 3 months), only NOMS's applies, and the summary gives it.
+    const dir = tmp();
+    const gateFails = join(dir, 'short-survival.yaml');
+    writeFileSync(gateFails, read(EXAMPLE).replace('estimatedSurvivalMonths: 18', 'estimatedSurvivalMonths: 2'));
+    const short = run(['evaluate', gateFails]).stdout;
+    const shortSummary = short.slice(short.indexOf('Recommendations'), short.indexOf('Details'));
+    expect(shortSummary).toContain('Lesion 1 T12: Surgical consultation (SINS 7-12, potentially unstable)');
+    expect(shortSummary).not.toContain('Lesion 1 T12: SINS 7-12 (potentially unstable): surgical consultation');
+  });
+
   it('emits the JSON contract with --format json', () => {
     const { code, stdout } = run(['evaluate', EXAMPLE, '--format', 'json']);
     expect(code).toBe(0);

@@ -250,6 +250,31 @@ describe('rule sets that build on rule sets', () => {
     expect(found).toContain(at('INPUT_DOMAIN_MISMATCH', positionOf(text, '[stable, unstable]')));
   });
 
+  describe('a recommendation that restates another', () => {
+    const RULES_DIR = new URL('../rules/', import.meta.url).pathname;
+    const others = ['sins', 'nesms', 'noms', 'plan', 'modified-bauer', 'tokuhashi-revised', 'tomita', 'katagiri-revised'].map((id) => `${RULES_DIR}${id}/${id}.yaml`);
+    const lesionPlan = read(`${RULES_DIR}lesion-plan/lesion-plan.yaml`);
+    const restates = 'restates: [noms.surgical_consultation]';
+
+    it('of a rule set it does not require', async () => {
+      const { file, text } = writeVariant(lesionPlan, [[restates, 'restates: [lmnop.surgical_consultation]']]);
+      const { found } = await linkProblems([...others, file]);
+      expect(found).toEqual([at('UNDECLARED_REQUIREMENT', positionOf(text, 'lmnop.surgical_consultation'))]);
+    });
+
+    it('that names no recommendation of the required rule set', async () => {
+      const { file, text } = writeVariant(lesionPlan, [[restates, 'restates: [noms.surgical_consult]']]);
+      const { found } = await linkProblems([...others, file]);
+      expect(found).toEqual([at('UNKNOWN_RECOMMENDATION', positionOf(text, 'noms.surgical_consult]'))]);
+    });
+
+    it('of a rule set evaluated per patient, from one evaluated per lesion', async () => {
+      const { file, text } = writeVariant(lesionPlan, [[restates, 'restates: [plan.surgery_not_indicated]']]);
+      const { found } = await linkProblems([...others, file]);
+      expect(found).toEqual([at('SCOPE_MISMATCH', positionOf(text, 'plan.surgery_not_indicated'))]);
+    });
+  });
+
   it('a broken required rule set is reported once; what requires it is held back silently', async () => {
     const broken = writeVariant(sins, [['min: 7', 'min: 8']], 'sins.yaml');
     const { found, ids } = await linkProblems([broken.file, NOMS]);

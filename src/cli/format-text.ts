@@ -59,9 +59,8 @@ function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[
     lines.push(`  Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: ${Object.entries(lesion.results).map(([id, r]) => line(id, r)).join(' | ')}`);
   });
   const applying = [
-    ...Object.values(evaluation.results).flatMap((r) => (r.recommendations ?? []).filter((x) => x.status === 'applies').map((x) => x.label)),
-    ...evaluation.lesions.flatMap((lesion, i) =>
-      Object.values(lesion.results).flatMap((r) => (r.recommendations ?? []).filter((x) => x.status === 'applies').map((x) => `Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: ${x.label}`))),
+    ...applyingRecommendations(evaluation.results, ''),
+    ...evaluation.lesions.flatMap((lesion, i) => applyingRecommendations(lesion.results, `Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: `)),
   ];
   if (applying.length) lines.push('', 'Recommendations', ...[...new Set(applying)].map((a) => `  - ${a}`));
   const byInput = new Map<string, Set<string>>();
@@ -75,6 +74,16 @@ function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[
   if (byInput.size) lines.push('', 'To decide what is still open, provide:', ...[...byInput].map(([input, where]) => `  - ${input} (${[...where].join(', ')})`));
   if (byGap.size) lines.push('', "For the team to decide (no input would; an institution's profile can add the row):", ...[...byGap].map(([gap, where]) => `  - ${gap} (${[...where].join(', ')})`));
   return lines;
+}
+
+/**
+ * The labels of the recommendations that apply to one patient or lesion, less those another applying one
+ * restates (the same advice said more narrowly): the details below still list every one.
+ */
+function applyingRecommendations(results: Readonly<Record<string, RuleSetResult>>, prefix: string): string[] {
+  const applying = Object.entries(results).flatMap(([id, r]) => (r.recommendations ?? []).filter((x) => x.status === 'applies').map((x) => ({ name: `${id}.${x.id}`, x })));
+  const restated = new Set(applying.flatMap(({ x }) => x.restates ?? []));
+  return applying.filter(({ name }) => !restated.has(name)).map(({ x }) => `${prefix}${x.label}`);
 }
 
 function summaryValue(name: string, result: RuleSetResult): string {

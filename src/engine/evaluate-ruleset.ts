@@ -218,6 +218,7 @@ function recommendationResult(ruleset: LoadedRuleSet, e: PartEvaluation): Recomm
   const result: RecommendationResult = applies.strength
     ? { id: e.part.id, label: e.part.label, reference: citation, strength: applies.strength, status }
     : { id: e.part.id, label: e.part.label, reference: citation, status };
+  if (e.part.restates) result.restates = e.part.restates;
   if (status === 'possible') result.missing = e.missing;
   return result;
 }

@@ -185,6 +185,8 @@ export interface RecommendationResult {
   status: 'applies' | 'possible';
   reference: string;
   strength?: string;
+  /** Recommendations (`ruleset.id`) this one says more narrowly: the summary lists this one in their place. */
+  restates?: string[];
   missing?: string[];
 }
 

@@ -1,4 +1,5 @@
 import type { Problem } from '../problems/problem.js';
+import { hintFrom } from './check-context.js';
 import { orderByRequires } from './dependencies.js';
 import { outputValues } from './outputs.js';
 import type { LoadedRuleSet } from './types.js';
@@ -6,6 +7,7 @@ import type { LoadedRuleSet } from './types.js';
 /**
  * Checks across rule sets: every required rule set is loaded, requirements form no cycle, and each
  * upstream input reads an output its rule set declares, from a compatible scope, with the same values.
+ * A recommendation restates recommendations of required rule sets of its scope that exist.
  * A rule set requiring one that failed to load (`failed`, already reported) is `blocked`, not reported again.
  */
 export function checkLinks(rulesets: readonly LoadedRuleSet[], failed: ReadonlySet<string> = new Set()): { problems: Problem[]; blocked: Set<string> } {
@@ -50,6 +52,7 @@ export function checkLinks(rulesets: readonly LoadedRuleSet[], failed: ReadonlyS
       }
     }
   }
+  for (const consumer of rulesets) checkRestates(consumer, byId, problems);
   for (const cycle of orderByRequires(rulesets).cycles) {
     for (const id of new Set(cycle)) {
       const member = byId.get(id);
@@ -68,4 +71,26 @@ export function checkLinks(rulesets: readonly LoadedRuleSet[], failed: ReadonlyS
     }
   }
   return { problems, blocked };
+}
+
+/** Each `restates` names a recommendation of a rule set this one requires, evaluated per the same patient or lesion. */
+function checkRestates({ document, source }: LoadedRuleSet, byId: ReadonlyMap<string, LoadedRuleSet>, problems: Problem[]): void {
+  for (const [i, recommendation] of (document.recommendations ?? []).entries()) {
+    for (const [j, target] of (recommendation.restates ?? []).entries()) {
+      const path = ['recommendations', i, 'restates', j];
+      const [id = '', restated = ''] = target.split('.');
+      if (!(document.requires ?? []).includes(id)) {
+        problems.push(source.problemAt(path, 'UNDECLARED_REQUIREMENT', `rule set "${id}" is named here but not listed in requires`));
+        continue;
+      }
+      // A required rule set that is not loaded is reported once, as MISSING_REQUIREMENT.
+      const provider = byId.get(id);
+      if (!provider) continue;
+      if (provider.document.scope !== document.scope) {
+        problems.push(source.problemAt(path, 'SCOPE_MISMATCH', `${id} is evaluated per ${provider.document.scope} and this rule set per ${document.scope}: a restated recommendation must apply to the same patient or lesion`));
+      }
+      const ids = (provider.document.recommendations ?? []).map((r) => r.id);
+      if (!ids.includes(restated)) problems.push(source.problemAt(path, 'UNKNOWN_RECOMMENDATION', `${id} has no recommendation "${restated}"${hintFrom(restated, ids)}`));
+    }
+  }
 }

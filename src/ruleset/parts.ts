@@ -37,6 +37,8 @@ export interface Part {
   facts: string[];
   /** A precedence classification: the first of these classifications that is decided gives the value. */
   firstOf?: string[];
+  /** A recommendation: those of required rule sets it says more narrowly (`ruleset.id`). */
+  restates?: string[];
 }
 
 export const APPLIES = 'applies';
@@ -82,6 +84,7 @@ export function recommendationParts(doc: RuleSetDocument): Part[] {
     reference: r.reference,
     group: r.id,
     path: ['recommendations', i],
+    ...(r.restates ? { restates: r.restates } : {}),
     alternatives: [
       partAlternative(r, APPLIES, APPLIES, r.added),
       partAlternative({ label: `not: ${r.label}`, when: { not: r.when }, reference: r.reference, overridden: r.overridden }, NOT_APPLICABLE, NOT_APPLICABLE, r.added),

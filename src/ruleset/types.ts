@@ -146,6 +146,8 @@ export interface RecommendationSpec extends ProfileMarks {
   when: Condition;
   reference: string;
   strength?: string;
+  /** Recommendations (`ruleset.id`) of required rule sets that this one says more narrowly (the summary lists this one instead). */
+  restates?: string[];
   note?: string;
   unconfirmed?: string;
 }
