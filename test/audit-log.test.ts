@@ -360,4 +360,25 @@ describe('diffValues', () => {
     expect(diffValues({ 'a b': [1] }, { 'a b': [2] })).toEqual([{ path: '["a b"][0]', recorded: 1, replayed: 2 }]);
     expect(diffValues({ a: [1, { b: null }] }, { a: [1, { b: null }] })).toEqual([]);
   });
+
+  it('a rule added by a new version is one difference, not a shift of every later trace entry', () => {
+    const rule = (id: string, fired: boolean) => ({ kind: 'rule', ruleset: 'noms', lesion: 0, rule: id, fired, conditions: [{ at: '', result: fired }] });
+    const recorded = [{ kind: 'input', ruleset: 'noms', lesion: 0, input: 'myelopathy', value: true }, rule('neurologic.high_grade', true), rule('oncologic.radioresistant', true)];
+    const replayed = [recorded[0], rule('neurologic.high_grade', false), rule('neurologic.high_grade_myelopathy', true), rule('oncologic.radioresistant', true)];
+    expect(diffValues(recorded, replayed, 'trace')).toEqual([
+      { path: 'trace[noms lesion 0 rule neurologic.high_grade].fired', recorded: true, replayed: false },
+      { path: 'trace[noms lesion 0 rule neurologic.high_grade].conditions[at ""].result', recorded: true, replayed: false },
+      { path: 'trace[noms lesion 0 rule neurologic.high_grade_myelopathy]', recorded: undefined, replayed: replayed[2] },
+    ]);
+    expect(diffValues([{ id: 'sins', version: '1.0.0' }, { id: 'noms', version: '1.0.0' }], [{ id: 'noms', version: '1.1.0' }, { id: 'sins', version: '1.0.0' }], 'rulesets'))
+      .toEqual([{ path: 'rulesets[noms].version', recorded: '1.0.0', replayed: '1.1.0' }]);
+  });
+
+  it('a warning added ahead of the others is one difference, the others unchanged', () => {
+    const [tomita, lmnop] = [{ code: 'UNCONFIRMED_SOURCE', ruleset: 'tomita' }, { code: 'UNCONFIRMED_FRAMEWORK', ruleset: 'lmnop' }];
+    const noms = { code: 'UNCONFIRMED_SOURCE', ruleset: 'noms', lesion: 0 };
+    expect(diffValues({ warnings: [tomita, lmnop] }, { warnings: [noms, tomita, lmnop] })).toEqual([{ path: 'warnings[0]', recorded: undefined, replayed: noms }]);
+    // Between equal notes, a changed one is compared field by field.
+    expect(diffValues({ warnings: [tomita, { ...lmnop, message: 'a' }] }, { warnings: [tomita, { ...lmnop, message: 'b' }] })).toEqual([{ path: 'warnings[1].message', recorded: 'a', replayed: 'b' }]);
+  });
 });
