@@ -98,6 +98,40 @@ describe('batch: CSV input', () => {
     expect(stderr).toContain(`${file}:3:4 SCHEMA_ENUM`);
   });
 
+  /** The problems of each row of `rows` (under `header`), as code@line:column path. */
+  function rowProblems(header: string, rows: string[]): string[][] {
+    const file = join(tmp(), 'rows.csv');
+    writeFileSync(file, [header, ...rows].join('\n') + '\n');
+    const { code, stdout } = run(['batch', file, '--rules', SINS_RULES, '--workers', '1']);
+    expect(code).toBe(2);
+    return ndjson(stdout).map((row) => (row.error?.problems ?? []).map((p: { code: string; line: number; column: number; path?: string }) => `${p.code}@${p.line}:${p.column} ${p.path ?? ''}`));
+  }
+
+  // The row's schema check ran only when every cell had read: the wrong level came to light a run later.
+  it('a cell that does not read does not hide the schema problems of the rest of the row', () => {
+    const header = 'id,age,visceralMetastases,lesion1.level,lesion1.myelopathy,albumin,albumin.unit';
+    expect(rowProblems(header, ['p1,sixty,no,T13,,,', 'p2,60,no,L1,perhaps,lots,g/L'])).toEqual([
+      ['CSV_CELL@2:2 /age', 'SCHEMA_ENUM@2:4 /lesions/0/level'],
+      ['CSV_CELL@3:5 /lesions/0/myelopathy', 'CSV_CELL@3:6 /albumin'],
+    ]);
+  });
+
+  it('a lab value that does not read still has its unit checked, and no second problem of its own', () => {
+    const header = 'id,crp,crp.unit,ldh[U/L]';
+    expect(rowProblems(header, ['p1,high,furlongs,', 'p2,high,,', 'p3,,,many', 'p4,3,mg/L,'])).toEqual([
+      ['CSV_CELL@2:2 /crp', 'SCHEMA_ENUM@2:3 /crp/unit'],
+      ['CSV_CELL@3:2 /crp', 'SCHEMA_REQUIRED@3:2 /crp'],
+      ['CSV_CELL@4:4 /ldh'],
+      [],
+    ]);
+  });
+
+  it('a lesion gap does not hide the schema problems of the rest of the row', () => {
+    const header = 'id,spinalMetastasisCount,lesion1.level,lesion1.pain,lesion2.level,lesion2.pain';
+    // The count is not compared with the lesions: with a gap, how many vertebrae they involve is not known.
+    expect(rowProblems(header, ['p1,1,,,T13,severe'])).toEqual([['CSV_LESION_GAP@2:5 /lesions/1/level', 'SCHEMA_ENUM@2:5 /lesions/1/level', 'SCHEMA_ENUM@2:6 /lesions/1/pain']]);
+  });
+
   it('rejects an unknown column in the header at line 1 with a suggestion, before evaluating anything', () => {
     const dir = tmp();
     const file = join(dir, 'header.csv');

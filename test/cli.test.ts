@@ -367,6 +367,29 @@ describe('duplicate keys', () => {
     writeFileSync(join(dir, 'c.ndjson'), '{"id":"x","age":60,"age":61}\n');
     expect(run(['batch', join(dir, 'c.ndjson'), '--workers', '1']).stderr).toMatch(/:1:20 DUPLICATE_KEY .*"age"/);
   });
+
+  // The repeated key was reported alone; the wrong level after it only once the key was fixed.
+  it('a duplicate key does not hide the schema problems of the rest of the file; nothing is evaluated, exit 2', () => {
+    const file = join(tmp(), 'p.yaml');
+    const text = 'id: p1\nkps: 500\nkps: 60\nlesions:\n  - level: T99\n';
+    writeFileSync(file, text);
+    const { code, stdout, stderr } = run(['evaluate', file]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    const found = stderr.trim().split('\n').map((line) => /^.*?:(\d+):(\d+) ([A-Z_]+) /.exec(line)?.slice(1, 4).join(':'));
+    const at = (code: string, p: { line: number; column: number }) => `${p.line}:${p.column}:${code}`;
+    expect(found).toEqual([at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'kps: 500')), at('DUPLICATE_KEY', positionOf(text, 'kps: 60')), at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'kps: 60')), at('SCHEMA_ENUM', positionOf(text, 'T99'))]);
+  });
+
+  it('a duplicate key does not hide the schema problems of the rest of an NDJSON line', () => {
+    const file = join(tmp(), 'c.ndjson');
+    writeFileSync(file, '{"id":"x","age":60,"age":61,"ecog":9}\n');
+    const { code, stdout } = run(['batch', file, '--workers', '1']);
+    expect(code).toBe(2);
+    const [row] = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(row.patient).toBeUndefined();
+    expect(row.error.problems.map((p: { code: string; line: number; column: number }) => `${p.code}@${p.line}:${p.column}`).sort()).toEqual(['DUPLICATE_KEY@1:20', 'SCHEMA_RANGE@1:36']);
+  });
 });
 
 describe('spinemets report of an audit log', () => {

@@ -86,6 +86,56 @@ describe('inputs that contradict each other', () => {
   });
 });
 
+// A repeated key had left the document without data, so the schema was never asked: a file with a
+// repeated key and a wrong level reported only the repeated key, and the level after it was fixed.
+describe('a repeated key', () => {
+  it('a duplicate key does not hide the schema problems of the rest of the file', () => {
+    const text = 'id: p1\nkps: 500\nkps: 60\nlesions:\n  - level: T99\n';
+    const load = parsePatient(text, 'p.yaml');
+    expect(load.patient).toBeUndefined();
+    expect(codes(text).sort()).toEqual(
+      [
+        at('DUPLICATE_KEY', positionOf(text, 'kps: 60')),
+        // An unknown key is unknown wherever it stands: each occurrence is reported at its own place.
+        at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'kps: 500')),
+        at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'kps: 60')),
+        at('SCHEMA_ENUM', positionOf(text, 'T99')),
+      ].sort(),
+    );
+  });
+
+  it('a value of a duplicated key is checked where it stands, whichever occurrence is wrong', () => {
+    const first = 'karnofsky: 500\nkarnofsky: 60\n';
+    expect(codes(first).sort()).toEqual([at('DUPLICATE_KEY', positionOf(first, 'karnofsky: 60')), at('SCHEMA_RANGE', positionOf(first, '500'))].sort());
+    const last = 'karnofsky: 60\nkarnofsky: 500\n';
+    expect(codes(last).sort()).toEqual([at('DUPLICATE_KEY', positionOf(last, 'karnofsky: 500')), at('SCHEMA_RANGE', positionOf(last, '500'))].sort());
+    const nested = 'lesions:\n  - level: T4\n    pain: severe\n    pain: none\n';
+    expect(codes(nested).sort()).toEqual([at('DUPLICATE_KEY', positionOf(nested, 'pain: none')), at('SCHEMA_ENUM', positionOf(nested, 'severe'))].sort());
+  });
+
+  it('a problem that only one value of a duplicated key causes elsewhere is not reported as if that value were meant', () => {
+    // With visceralMetastases false the nodular pattern would be wrong, with true it is right: which was meant?
+    const text = 'visceralMetastases: false\nvisceralMetastases: true\nvisceralMetastasesPattern: nodular\nage: -1\n';
+    expect(codes(text).sort()).toEqual([at('DUPLICATE_KEY', positionOf(text, 'visceralMetastases: true')), at('SCHEMA_RANGE', positionOf(text, '-1'))].sort());
+  });
+
+  it('a duplicate key in an NDJSON line does not hide its schema problems', () => {
+    const lineCodes = parsePatientJsonLine('{"ecog": 9, "ecog": 4, "primaryTumor": "lung"}', 'cohort.ndjson', 7).problems.map((p) => `${p.code}@${p.line}:${p.column}`);
+    expect(lineCodes.sort()).toEqual(['DUPLICATE_KEY@7:13', 'SCHEMA_ENUM@7:40', 'SCHEMA_RANGE@7:10']);
+  });
+
+  it('a duplicate key beside a syntax error, a forbidden key or an alias bomb still stops before the schema', () => {
+    const kinds = (text: string) => [...new Set(codes(text).map((c) => c.split('@')[0]))].sort();
+    const syntax = 'id: x\nid: y\nage: old\nlesions: [\n';
+    expect(kinds(syntax)).toEqual(['DUPLICATE_KEY', 'YAML_SYNTAX']);
+    const forbidden = 'id: x\nid: y\nage: old\n__proto__: 1\n';
+    expect(codes(forbidden).sort()).toEqual([at('DUPLICATE_KEY', positionOf(forbidden, 'id: y')), at('FORBIDDEN_KEY', positionOf(forbidden, '__proto__'))].sort());
+    const bomb = ['id: x', 'id: y', 'age: old', 'a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 0; i < 8; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`);
+    expect(codes(bomb.join('\n') + '\n').sort()).toEqual(['ALIAS_LIMIT@1:1', 'DUPLICATE_KEY@2:1']);
+  });
+});
+
 describe('an NDJSON line (batch, the /batch route) read without the positioned reader when it is valid', () => {
   const lineCodes = (text: string) => parsePatientJsonLine(text, 'cohort.ndjson', 7).problems.map((p) => `${p.code}@${p.line}:${p.column}`);
 

@@ -85,6 +85,28 @@ describe('institution profiles: rejected with file:line:column', () => {
   });
 });
 
+describe('institution profiles: every problem of the file at once', () => {
+  const byLine = (problems: Array<{ line?: number; column?: number }>) => [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+
+  it('a duplicate key does not hide the schema problems of the rest of the profile', async () => {
+    const { file, text } = writeVariant(read(SINS_12), [['title: SINS 12 treated as unstable\n', 'title: SINS 12 treated as unstable\ntitle: Again\n'], ['version: 1.1.0', 'version: one']], 'variant.profile.yaml');
+    expect(byLine(await problemsOf(file))).toEqual([
+      { code: 'SCHEMA_PATTERN', file, ...positionOf(text, 'one', 'version: one') },
+      { code: 'DUPLICATE_KEY', file, ...positionOf(text, 'title: Again') },
+    ]);
+  });
+
+  // The repeated id was checked only once the schema passed, so it came to light a run later.
+  it('a schema problem does not hide a repeated change id', async () => {
+    const { text } = sinsVariant('  - id: sins-potentially-unstable-band\n', '  - id: sins-unstable-band\n');
+    const { file, text: withSchemaProblem } = writeVariant(text, [['version: 1.1.0', 'version: one']], 'variant.profile.yaml');
+    expect(byLine(await problemsOf(file))).toEqual([
+      { code: 'SCHEMA_PATTERN', file, ...positionOf(withSchemaProblem, 'one', 'version: one') },
+      { code: 'DUPLICATE_ID', file, ...positionOf(withSchemaProblem, 'sins-unstable-band', 'category: unstable') },
+    ]);
+  });
+});
+
 describe('institution profiles: a changed value the published wording still names', () => {
   it('warns once at the changed value when the label or text names the value replaced and the change gives none', async () => {
     const { file, text } = sinsVariant("    label: Unstable (SINS 12-18, the board's threshold)\n    text: SINS of 12 or more is, by the board's decision, evidence of instability warranting stabilization.\n", '');

@@ -5,6 +5,7 @@ import { runCase } from '../src/cases/run-case.js';
 import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { bundledRuleSets } from './support/bundled.js';
+import { positionOf, writeVariant } from './support/mutate.js';
 
 /**
  * Every clinician-readable case file (`*.test.yaml`) beside the bundled rule sets, one vitest test per
@@ -42,3 +43,31 @@ for (const { file, cases } of caseFiles) {
     }
   });
 }
+
+describe('a case file with problems', () => {
+  it('a duplicate key does not hide the schema problems of the rest of the case file, and no case of it runs', () => {
+    const { file, text } = writeVariant(
+      [
+        'ruleset: sins',
+        'cases:',
+        '  - name: repeated pain',
+        '    lesion: { level: T12, pain: severe, pain: none }',
+        '    expect: { score: 3 }',
+        '  - name: no such level',
+        '    lesion: { level: T13 }',
+        '    expect: { score: 3 }',
+        '  - name: sound',
+        '    lesion: { level: L3 }',
+        '    expect: { range: [2, 16] }',
+      ].join('\n') + '\n',
+      [],
+      'variant.test.yaml',
+    );
+    const { cases, problems } = loadCaseFile(file);
+    expect(cases).toEqual([]);
+    const at = (code: string, p: { line: number; column: number }) => `${code}@${p.line}:${p.column}`;
+    expect(problems.map((p) => `${p.code}@${p.line}:${p.column}`).sort()).toEqual(
+      [at('DUPLICATE_KEY', positionOf(text, 'pain: none')), at('SCHEMA_ENUM', positionOf(text, 'severe')), at('SCHEMA_ENUM', positionOf(text, 'T13'))].sort(),
+    );
+  });
+});

@@ -49,7 +49,22 @@ describe('rule-file problems are reported with code, line and column', () => {
 
   it('a duplicate key', async () => {
     const { found, text } = await problemsOf([['scope: lesion\n', 'scope: lesion\nscope: patient\n']]);
+    // scope: patient would make every lesion fact unknown, but scope: lesion may be the one meant: not reported.
     expect(found).toEqual([at('DUPLICATE_KEY', positionOf(text, 'scope: patient'))]);
+  });
+
+  it('a duplicate key does not hide the other problems of the rule file', async () => {
+    const { ruleset, found, text } = await problemsOf([
+      ['scope: lesion\n', 'scope: lesion\nscope: "lesion"\n'],
+      ['{ fact: region, operator: equal, value: mobile }', '{ fact: regoin, operator: equal, value: mobile }'],
+    ]);
+    expect(ruleset).toBeUndefined();
+    expect(found.sort()).toEqual([at('DUPLICATE_KEY', positionOf(text, 'scope: "lesion"')), at('UNKNOWN_FACT', positionOf(text, 'regoin'))].sort());
+  });
+
+  it('a value of a duplicated key is checked where it stands', async () => {
+    const { found, text } = await problemsOf([['version: 1.1.0\n', 'version: one\nversion: 1.1.0\n']]);
+    expect(found.sort()).toEqual([at('DUPLICATE_KEY', positionOf(text, 'version: 1.1.0')), at('SCHEMA_PATTERN', positionOf(text, 'one', 'version: one'))].sort());
   });
 
   it('a gap between two bands', async () => {

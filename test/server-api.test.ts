@@ -6,6 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createDecisionRecorder } from '../src/audit/decision-recorder.js';
+import { DEFAULT_CDS_CONFIG, loadCdsConfig } from '../src/server/cds-config.js';
+import { parseJsonBody } from '../src/server/json-body.js';
+import { positionOf, read, writeVariant } from './support/mutate.js';
 import { cliEvaluation, testApp, withoutServiceFields } from './support/server.js';
 
 const EXAMPLE = parse(readFileSync(new URL('../examples/patient.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -61,6 +64,16 @@ describe('POST /evaluate', () => {
       ['SCHEMA_UNKNOWN_KEY', '/lesions/0/pian'],
     ]);
     expect(problems.find((p) => p.path === '/lesions/0/pian')).toMatchObject({ message: expect.stringContaining('did you mean "pain"?'), line: 1 });
+  });
+
+  it('a duplicate key does not hide the schema problems of the rest of the body (400, nothing evaluated)', async () => {
+    const body = '{"id": "x",\n "age": 60, "age": 61,\n "lesions": [{"level": "T13"}]}';
+    const response = await post('/evaluate', body);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().decisionId).toBeUndefined();
+    const problems = response.json().problems as Array<{ code: string; line: number; column: number }>;
+    const at = (code: string, p: { line: number; column: number }) => `${code}@${p.line}:${p.column}`;
+    expect(problems.map((p) => `${p.code}@${p.line}:${p.column}`).sort()).toEqual([at('DUPLICATE_KEY', positionOf(body, '"age": 61')), at('SCHEMA_ENUM', positionOf(body, '"T13"'))].sort());
   });
 
   // JSON.stringify writes Infinity as null: the body's 1e400 was reported as "got null".
@@ -163,3 +176,28 @@ describe('options', () => {
   });
 });
 
+
+describe('JSON bodies checked against a schema (the CDS Hooks request and feedback)', () => {
+  it('a duplicate key does not hide the schema problems of the rest of the body', () => {
+    const body = '{"feedback": [{"card": "not-a-uuid", "outcome": "accepted", "outcome": "ignored",\n "outcomeTimestamp": "2026-01-01T00:00:00Z"}]}';
+    const { value, problems } = parseJsonBody(body, 'cds-hooks-feedback');
+    expect(value).toBeUndefined();
+    const at = (code: string, p: { line: number; column: number }) => `${code}@${p.line}:${p.column}`;
+    expect(problems.map((p) => `${p.code}@${p.line}:${p.column}`).sort()).toEqual(
+      [at('DUPLICATE_KEY', positionOf(body, '"outcome": "ignored"')), at('SCHEMA_ENUM', positionOf(body, '"ignored"')), at('SCHEMA_PATTERN', positionOf(body, '"not-a-uuid"'))].sort(),
+    );
+  });
+});
+
+describe('the CDS Hooks configuration', () => {
+  it('a duplicate key does not hide the other problems of the configuration', () => {
+    const { file, text } = writeVariant(read(DEFAULT_CDS_CONFIG), [
+      ['  hook: patient-view\n', '  hook: patient-view\n  hook: order-select\n'],
+      ['{ field: crp, loinc', '{ field: crpp, loinc'],
+    ]);
+    const { config, problems } = loadCdsConfig(file);
+    expect(config).toBeUndefined();
+    const at = (code: string, p: { line: number; column: number }) => `${code}@${p.line}:${p.column}`;
+    expect(problems.map((p) => `${p.code}@${p.line}:${p.column}`).sort()).toEqual([at('DUPLICATE_KEY', positionOf(text, 'hook: order-select')), at('UNKNOWN_PATIENT_FIELD', positionOf(text, 'crpp'))].sort());
+  });
+});

@@ -1,6 +1,6 @@
 import { checkPatient, type PatientLoad } from '../patient/load-patient.js';
 import type { PatientFieldType } from '../patient/patient-fields.js';
-import type { Problem, ProblemCode } from '../problems/problem.js';
+import { sortProblems, type Problem, type ProblemCode } from '../problems/problem.js';
 import { toPointer, type PathSegment, type SourceDocument } from '../source/source-document.js';
 import type { CsvColumn, CsvLayout } from './csv-columns.js';
 
@@ -14,7 +14,8 @@ type Fields = Record<string, unknown>;
  * One CSV record → a patient in the JSON contract, then the same schema check as a JSON patient. Cells are
  * typed by the field's schema type (so Bilsky grade "2" stays a string); an empty cell is a missing field,
  * never zero. Every problem names the CSV line and the column (its 1-based number, and its header in the
- * message).
+ * message). A cell that is not of its type, or a gap in the lesions, does not stop the schema check of
+ * the other cells: the row's problems all come at once.
  */
 export function parseCsvRow(cells: readonly string[], layout: CsvLayout, line: number): PatientLoad {
   const { file, columns } = layout;
@@ -26,7 +27,7 @@ export function parseCsvRow(cells: readonly string[], layout: CsvLayout, line: n
   const patient: Fields = {};
   const lesions: Array<Fields | undefined> = [];
   // Per field (and lesion): its value and its unit, which may come from two columns in either order.
-  const given = new Map<string, { column: CsvColumn; value?: unknown; unit?: string }>();
+  const given = new Map<string, { column: CsvColumn; value?: unknown; unread?: string; unit?: string }>();
   for (const column of columns) {
     const cell = cells[column.index] ?? '';
     if (cell === '') continue;
@@ -37,25 +38,39 @@ export function parseCsvRow(cells: readonly string[], layout: CsvLayout, line: n
       continue;
     }
     const value = convert(cell, column.field.type);
-    if (value === undefined) problems.push(cellProblem(layout, line, column, 'CSV_CELL', `${JSON.stringify(cell)} in column "${column.header}" is not ${article(column.field.type)}`));
+    if (value === undefined) {
+      problems.push(cellProblem(layout, line, column, 'CSV_CELL', `${JSON.stringify(cell)} in column "${column.header}" is not ${article(column.field.type)}`));
+      entry.unread = cell;
+    }
     entry.value = value;
     if (column.unit !== undefined) entry.unit = column.unit;
   }
-  for (const { column, value, unit } of given.values()) {
+  // A cell that did not read has its one problem, CSV_CELL, and is left out of the schema check; in a lab
+  // its text stands in for the value, so that the unit beside it is still checked, and the schema's
+  // complaint about that text is dropped.
+  const standIns = new Set<string>();
+  for (const { column, value, unread, unit } of given.values()) {
     const target = column.lesion === undefined ? patient : (lesions[column.lesion] ??= {});
     // A lab is {value, unit} even when half of it is missing, so the schema names the missing half.
     const quantity = column.field.type === 'quantity' || unit !== undefined;
-    if (quantity) target[column.field.name] = { ...(value !== undefined ? { value } : {}), ...(unit !== undefined ? { unit } : {}) };
-    else if (value !== undefined) target[column.field.name] = value;
+    if (quantity) {
+      const held = value ?? unread;
+      target[column.field.name] = { ...(held !== undefined ? { value: held } : {}), ...(unit !== undefined ? { unit } : {}) };
+      if (unread !== undefined) standIns.add(toPointer([...fieldPath(column), 'value']));
+    } else if (value !== undefined) target[column.field.name] = value;
   }
   const gap = lesions.findIndex((l) => l === undefined);
   if (gap >= 0) {
     const first = columns.find((c) => c.lesion === gap + 1) ?? columns[0];
     if (first) problems.push(cellProblem(layout, line, first, 'CSV_LESION_GAP', `lesion${gap + 2} has values but lesion${gap + 1} is empty; number the lesions from 1 without gaps`));
   }
-  if (lesions.length) patient.lesions = lesions;
-  if (problems.length) return { problems };
-  return checkPatient(csvRowSource(layout, line, cells, patient));
+  // An empty lesion stands in for a gap, so that the lesions after it are checked at their own columns;
+  // how many vertebrae the lesions involve is then not known, so the count is not compared with it.
+  if (lesions.length) patient.lesions = Array.from(lesions, (lesion) => lesion ?? {});
+  const checked = checkPatient(csvRowSource(layout, line, cells, patient));
+  if (!problems.length) return checked;
+  const explained = (p: Problem): boolean => standIns.has(p.path ?? '') || (gap >= 0 && p.code === 'INCONSISTENT_INPUT');
+  return { problems: sortProblems([...problems, ...checked.problems.filter((p) => !explained(p))]) };
 }
 
 function fieldKey(column: CsvColumn): string {
@@ -86,8 +101,11 @@ function cellProblem(layout: CsvLayout, line: number, column: CsvColumn, code: P
 }
 
 function columnPath(column: CsvColumn): PathSegment[] {
-  const base: PathSegment[] = column.lesion === undefined ? [column.field.name] : ['lesions', column.lesion, column.field.name];
-  return column.part === 'unit' ? [...base, 'unit'] : base;
+  return column.part === 'unit' ? [...fieldPath(column), 'unit'] : fieldPath(column);
+}
+
+function fieldPath(column: CsvColumn): PathSegment[] {
+  return column.lesion === undefined ? [column.field.name] : ['lesions', column.lesion, column.field.name];
 }
 
 /**

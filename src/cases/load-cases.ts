@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { Patient } from '../patient/load-patient.js';
 import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
-import { schemaProblems } from '../source/schema-problems.js';
+import { problemsOfEveryReading } from '../source/every-reading.js';
+import { documentSchemaProblems, schemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
-import { readSourceFile, type PathSegment } from '../source/source-document.js';
+import { readSourceFile, type PathSegment, type SourceDocument } from '../source/source-document.js';
 
 export interface Expectation {
   score?: number | null;
@@ -62,28 +63,40 @@ export function findCaseFiles(paths: readonly string[]): string[] {
 
 /**
  * Reads one case file; every case's patient is checked against the patient contract where it stands
- * in the file (a `lesion:` shorthand becomes a patient with that one lesion).
+ * in the file (a `lesion:` shorthand becomes a patient with that one lesion). A case whose patient
+ * breaks the contract is left out, the others run; a file the schema rejects, or one with a repeated
+ * key (which of its values was meant?), runs none.
  */
 export function loadCaseFile(file: string): { cases: TestCase[]; supersedes: Supersession[]; problems: Problem[] } {
   const source = readSourceFile(file);
-  if (hasErrors(source.problems)) return { cases: [], supersedes: [], problems: source.problems };
-  const validateCases = validator('cases');
-  if (!validateCases(source.data)) return { cases: [], supersedes: [], problems: schemaProblems(validateCases.errors ?? [], source) };
+  if (source.data === undefined) return { cases: [], supersedes: [], problems: source.problems };
+  const problems = [...source.problems, ...problemsOfEveryReading(source, caseFileProblems)];
+  if (hasErrors(source.problems) || !validator('cases')(source.data)) return { cases: [], supersedes: [], problems };
 
   const doc = source.data as CaseDocument;
   const validatePatient = validator('patient');
-  const problems: Problem[] = [];
-  const cases: TestCase[] = [];
-  doc.cases.forEach((c, i) => {
-    const patient: Patient = { ...(c.patient ?? {}), ...(c.lesion ? { lesions: [c.lesion] } : {}) };
-    if (!validatePatient(patient)) {
-      const toSource = (path: PathSegment[]): PathSegment[] =>
-        c.lesion && path[0] === 'lesions' && path[1] === 0 ? ['cases', i, 'lesion', ...path.slice(2)] : ['cases', i, 'patient', ...path];
-      problems.push(...schemaProblems(validatePatient.errors ?? [], source, toSource));
-      return;
-    }
-    cases.push({ ruleset: doc.ruleset, name: c.name, file, line: source.locate(['cases', i]).line, patient, lesionIndex: c.lesionIndex ?? 0, expect: c.expect });
+  const cases = doc.cases.flatMap((c, i): TestCase[] => {
+    const patient = casePatient(c);
+    if (!validatePatient(patient)) return [];
+    return [{ ruleset: doc.ruleset, name: c.name, file, line: source.locate(['cases', i]).line, patient, lesionIndex: c.lesionIndex ?? 0, expect: c.expect }];
   });
   const supersedes = (doc.supersedes ?? []).map((s, i) => ({ ...s, file, ...source.locate(['supersedes', i, 'case']) }));
   return { cases, supersedes, problems };
+}
+
+/** The cases schema's problems, else each case's patient's, placed where the case writes it. */
+function caseFileProblems(source: SourceDocument): Problem[] {
+  const schema = documentSchemaProblems(source, 'cases');
+  if (schema.length) return schema;
+  const validatePatient = validator('patient');
+  return (source.data as CaseDocument).cases.flatMap((c, i) => {
+    if (validatePatient(casePatient(c))) return [];
+    const toSource = (path: PathSegment[]): PathSegment[] =>
+      c.lesion && path[0] === 'lesions' && path[1] === 0 ? ['cases', i, 'lesion', ...path.slice(2)] : ['cases', i, 'patient', ...path];
+    return schemaProblems(validatePatient.errors ?? [], source, toSource);
+  });
+}
+
+function casePatient(c: CaseDocument['cases'][number]): Patient {
+  return { ...(c.patient ?? {}), ...(c.lesion ? { lesions: [c.lesion] } : {}) };
 }

@@ -1,7 +1,7 @@
 import type { Problem } from '../problems/problem.js';
-import { hasErrors } from '../problems/problem.js';
+import { problemsOfEveryReading } from '../source/every-reading.js';
 import { hasDuplicateKeys, jsonSyntaxProblem } from '../source/json-syntax.js';
-import { schemaProblems } from '../source/schema-problems.js';
+import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
 import { parseSource, readSourceFile, type SourceDocument } from '../source/source-document.js';
 import { listedVertebrae } from './listed-vertebrae.js';
@@ -37,14 +37,20 @@ export function parsePatientJson(text: string, name: string): PatientLoad {
   return syntax ? { problems: [syntax] } : checkPatient(parseSource(text, name));
 }
 
-/** JSON or YAML, checked against schemas/patient.schema.json with every problem positioned. */
+/**
+ * JSON or YAML, checked against schemas/patient.schema.json with every problem positioned. A repeated
+ * key is checked too (each of its values), so that it hides none of the other problems; the patient is
+ * given only when there are none.
+ */
 export function checkPatient(source: SourceDocument): PatientLoad {
-  if (hasErrors(source.problems)) return { problems: source.problems };
-  const validate = validator('patient');
-  if (!validate(source.data)) return { problems: schemaProblems(validate.errors ?? [], source) };
-  const patient = source.data as Patient;
-  const problems = consistencyProblems(patient, source);
-  return problems.length ? { problems } : { patient, problems };
+  if (source.data === undefined) return { problems: source.problems };
+  const problems = [...source.problems, ...problemsOfEveryReading(source, patientProblems)];
+  return problems.length ? { problems } : { patient: source.data as Patient, problems };
+}
+
+function patientProblems(source: SourceDocument): Problem[] {
+  const schema = documentSchemaProblems(source, 'patient');
+  return schema.length ? schema : consistencyProblems(source.data as Patient, source);
 }
 
 function validPatient(text: string): Patient | undefined {

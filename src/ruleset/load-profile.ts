@@ -1,24 +1,37 @@
 import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
-import { schemaProblems } from '../source/schema-problems.js';
-import { validator } from '../source/schemas.js';
-import { readSourceFile } from '../source/source-document.js';
+import { problemsOfEveryReading } from '../source/every-reading.js';
+import { documentSchemaProblems } from '../source/schema-problems.js';
+import { readSourceFile, type SourceDocument } from '../source/source-document.js';
 import { contentHash } from './hash.js';
 import type { LoadedProfile, ProfileDocument } from './profile-types.js';
 
 /** Reads and schema-checks a profile file; whether its changes fit the rule sets is checked when applied. */
 export function loadProfileFile(file: string): { profile?: LoadedProfile; problems: Problem[] } {
   const source = readSourceFile(file);
-  if (hasErrors(source.problems)) return { problems: source.problems };
-  const validate = validator('profile');
-  if (!validate(source.data)) return { problems: schemaProblems(validate.errors ?? [], source) };
+  if (source.data === undefined) return { problems: source.problems };
+  const problems = [...source.problems, ...problemsOfEveryReading(source, profileProblems)];
+  if (hasErrors(problems)) return { problems };
   const document = source.data as ProfileDocument;
+  return { profile: { document, file, source, sha256: contentHash(document) }, problems };
+}
+
+/** The schema's problems and repeated change ids, each checked whether or not the other holds. */
+function profileProblems(source: SourceDocument): Problem[] {
+  return [...documentSchemaProblems(source, 'profile'), ...repeatedChangeIds(source)];
+}
+
+/** Results name changes by id. Read defensively: the schema may have rejected the document. */
+function repeatedChangeIds(source: SourceDocument): Problem[] {
+  const changes = (source.data as { changes?: unknown } | null)?.changes;
+  if (!Array.isArray(changes)) return [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  document.changes.forEach((change, i) => {
-    if (seen.has(change.id)) problems.push(source.problemAt(['changes', i, 'id'], 'DUPLICATE_ID', `change id "${change.id}" is used twice; results name changes by id`));
-    seen.add(change.id);
+  changes.forEach((change: unknown, i) => {
+    const id = (change as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string') return;
+    if (seen.has(id)) problems.push(source.problemAt(['changes', i, 'id'], 'DUPLICATE_ID', `change id "${id}" is used twice; results name changes by id`));
+    seen.add(id);
   });
-  if (hasErrors(problems)) return { problems };
-  return { profile: { document, file, source, sha256: contentHash(document) }, problems };
+  return problems;
 }

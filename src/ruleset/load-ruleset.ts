@@ -1,7 +1,7 @@
 import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
-import { schemaProblems } from '../source/schema-problems.js';
-import { validator } from '../source/schemas.js';
+import { problemsOfEveryReading } from '../source/every-reading.js';
+import { documentSchemaProblems } from '../source/schema-problems.js';
 import { lazySourceDocument, parseSource, readSourceText, type SourceDocument } from '../source/source-document.js';
 import { checkedRuleSet } from './check-cache.js';
 import type { checkSemantics as CheckSemantics } from './check-semantics.js';
@@ -32,26 +32,30 @@ export async function loadRuleSetFile(file: string): Promise<RuleSetLoad> {
 
 /**
  * Parse → JSON Schema → names and domains → exhaustive coverage. Name and domain checks run even when
- * the schema fails, so an author sees every problem at once; coverage runs only on a sound rule set.
+ * the schema fails, and both on each value of a repeated key, so an author sees every problem at once;
+ * coverage runs only on a sound rule set.
  */
 export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSetLoad> {
-  if (hasErrors(source.problems)) return { problems: source.problems };
+  if (source.data === undefined) return { problems: source.problems };
   // The checks load with the first file that needs them: a bundled file checked at build time does not.
   const [{ checkSemantics }, { checkCoverage }, { contentHash }] = await Promise.all([import('./check-semantics.js'), import('./check-coverage.js'), import('./hash.js')]);
-  const validate = validator('ruleset');
-  const document = source.data as RuleSetDocument;
-  if (!validate(document)) {
-    return { problems: [...schemaProblems(validate.errors ?? [], source), ...semanticProblemsOfInvalid(checkSemantics, document, source)] };
-  }
-  const facts = buildFactModel(document);
-  const semantic = checkSemantics(document, facts, source);
+  const semantic = [...source.problems, ...problemsOfEveryReading(source, (reading) => documentProblems(checkSemantics, reading))];
   if (hasErrors(semantic)) return { problems: semantic };
 
-  const draft = assemble(document, source, facts);
+  const document = source.data as RuleSetDocument;
+  const draft = assemble(document, source);
   const coverage = await checkCoverage(draft, source);
   const problems = [...semantic, ...coverage];
   if (hasErrors(problems)) return { problems };
   return { ruleset: { ...draft, sha256: contentHash(document) }, problems };
+}
+
+/** The schema's problems, and those of names and domains (on a document the schema rejected, as far as they can read it). */
+function documentProblems(checkSemantics: typeof CheckSemantics, source: SourceDocument): Problem[] {
+  const document = source.data as RuleSetDocument;
+  const schema = documentSchemaProblems(source, 'ruleset');
+  if (schema.length) return [...schema, ...semanticProblemsOfInvalid(checkSemantics, document, source)];
+  return checkSemantics(document, buildFactModel(document), source);
 }
 
 /** A rule set as the engine uses it, from its document: the facts, the parts and the scores. */

@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
-import { schemaProblems } from '../source/schema-problems.js';
-import { readSchema, validator } from '../source/schemas.js';
-import { readSourceFile } from '../source/source-document.js';
+import { problemsOfEveryReading } from '../source/every-reading.js';
+import { documentSchemaProblems } from '../source/schema-problems.js';
+import { readSchema } from '../source/schemas.js';
+import { readSourceFile, type SourceDocument } from '../source/source-document.js';
 
 /** The CDS Hooks service as configured in config/cds-hooks.yaml (schemas/cds-config.schema.json). */
 export interface OutputRef {
@@ -32,9 +33,14 @@ export const DEFAULT_CDS_CONFIG = fileURLToPath(new URL('../../config/cds-hooks.
 /** Read and checked at start-up: a mapping to a field the patient contract lacks is a problem, not a silent gap. */
 export function loadCdsConfig(file = DEFAULT_CDS_CONFIG): { config?: CdsConfig; problems: Problem[] } {
   const source = readSourceFile(file);
-  if (source.problems.length) return { problems: source.problems };
-  const validate = validator('cds-config');
-  if (!validate(source.data)) return { problems: schemaProblems(validate.errors ?? [], source) };
+  if (source.data === undefined) return { problems: source.problems };
+  const problems = [...source.problems, ...problemsOfEveryReading(source, configProblems)];
+  return problems.length ? { problems } : { config: source.data as CdsConfig, problems };
+}
+
+function configProblems(source: SourceDocument): Problem[] {
+  const schema = documentSchemaProblems(source, 'cds-config');
+  if (schema.length) return schema;
   const config = source.data as CdsConfig;
   const fields = new Set(Object.keys((readSchema('patient').properties as Record<string, unknown> | undefined) ?? {}));
   const problems: Problem[] = [];
@@ -46,5 +52,5 @@ export function loadCdsConfig(file = DEFAULT_CDS_CONFIG): { config?: CdsConfig; 
       if (!fields.has(field)) problems.push(source.problemAt(['fhir', 'conditions', i, 'set', field], 'UNKNOWN_PATIENT_FIELD', `"${field}" is not a field of the patient contract`, { key: true }));
     }
   });
-  return problems.length ? { problems } : { config, problems };
+  return problems;
 }

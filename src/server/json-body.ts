@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Problem } from '../problems/problem.js';
 import { jsonSyntaxProblem } from '../source/json-syntax.js';
-import { schemaProblems } from '../source/schema-problems.js';
-import { validator, type SchemaName } from '../source/schemas.js';
-import { parseSource } from '../source/source-document.js';
+import { problemsOfEveryReading } from '../source/every-reading.js';
+import { documentSchemaProblems } from '../source/schema-problems.js';
+import type { SchemaName } from '../source/schemas.js';
+import { parseSource, type SourceDocument } from '../source/source-document.js';
 import { problem } from './http-problems.js';
 
 /** A patient is a few kilobytes; a CDS Hooks prefetch with a year of laboratory results is more. */
@@ -39,7 +40,8 @@ export function nestingProblem(text: string): Problem | undefined {
   return undefined;
 }
 
-export type JsonBody<T> = { value: T; problems: [] } | { value?: undefined; problems: Problem[] };
+/** `source` keeps the body's positions, for problems found later in values taken from it. */
+export type JsonBody<T> = { value: T; problems: []; source: SourceDocument } | { value?: undefined; problems: Problem[] };
 
 /** A JSON text checked against one of the project's schemas, every problem positioned. */
 export function parseJsonBody<T>(body: unknown, schema: SchemaName, name = 'request body'): JsonBody<T> {
@@ -49,8 +51,8 @@ export function parseJsonBody<T>(body: unknown, schema: SchemaName, name = 'requ
   const syntax = jsonSyntaxProblem(text, name);
   if (syntax) return { problems: [syntax] };
   const source = parseSource(text, name);
-  if (source.problems.length) return { problems: source.problems };
-  const validate = validator(schema);
-  if (!validate(source.data)) return { problems: schemaProblems(validate.errors ?? [], source) };
-  return { value: source.data as T, problems: [] };
+  if (source.data === undefined) return { problems: source.problems };
+  const problems = [...source.problems, ...problemsOfEveryReading(source, (reading) => documentSchemaProblems(reading, schema))];
+  if (problems.length) return { problems };
+  return { value: source.data as T, problems: [], source };
 }

@@ -2,6 +2,13 @@ import type { ErrorObject } from 'ajv';
 import type { Problem } from '../problems/problem.js';
 import { fromPointer, type PathSegment, type SourceDocument } from './source-document.js';
 import { closest } from './closest.js';
+import { validator, type SchemaName } from './schemas.js';
+
+/** A document's data checked against one of the project's schemas, every problem positioned in it. */
+export function documentSchemaProblems(source: SourceDocument, schema: SchemaName): Problem[] {
+  const validate = validator(schema);
+  return validate(source.data) ? [] : schemaProblems(validate.errors ?? [], source);
+}
 
 /**
  * Turns ajv's errors (compiled with `allErrors` and `verbose`) into positioned problems. `at` maps a

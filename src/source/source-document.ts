@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { Problem, ProblemCode } from '../problems/problem.js';
+import { shadowedPairs, withValueAt } from './repeated-keys.js';
 
 /** Rule files and patient files are small; anything larger is a mistake or an attack. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -22,9 +23,15 @@ export interface Position {
  */
 export interface SourceDocument {
   file: string;
-  /** The plain JavaScript value; undefined when the text could not be parsed. */
+  /**
+   * The plain JavaScript value; undefined when the text could not be parsed (a syntax error, a forbidden
+   * key, too many aliases). A repeated key is no such failure: its problem is reported and `data` holds
+   * its last value, as the yaml library (and JSON.parse) read it.
+   */
   data: unknown;
   problems: Problem[];
+  /** For each earlier value of a repeated key, the document read with that value instead (see every-reading.ts). */
+  shadowed?: readonly ShadowedReading[];
   /** Position of the value at `path`, or of its key when `key` is set; falls back to the nearest ancestor. */
   locate(path: readonly PathSegment[], options?: { key?: boolean }): Position;
   /** The scalar at `path` read from the node tree, even when the document has errors (e.g. its `id`). */
@@ -36,6 +43,13 @@ export interface SourceDocument {
   textAt?(path: readonly PathSegment[]): string | undefined;
   /** A problem positioned at `path`. */
   problemAt(path: readonly PathSegment[], code: ProblemCode, message: string, options?: { key?: boolean; severity?: 'error' | 'warning' }): Problem;
+}
+
+export interface ShadowedReading {
+  /** JSON pointer of the repeated key. */
+  path: string;
+  /** `data` with the earlier value at `path`, whose positions there are the earlier occurrence's. */
+  source: SourceDocument;
 }
 
 export function readSourceFile(file: string): SourceDocument {
@@ -71,6 +85,9 @@ export function lazySourceDocument(text: string, file: string): SourceDocument {
     },
     get problems() {
       return get().problems;
+    },
+    get shadowed() {
+      return get().shadowed;
     },
     locate: (path, options) => get().locate(path, options),
     scalarAt: (path) => get().scalarAt(path),
@@ -111,8 +128,10 @@ export function parseSource(text: string, file: string): SourceDocument {
     },
   });
 
+  // A repeated key still leaves a document that reads as data, so its other problems are found in the
+  // same run; a syntax error, a forbidden key or an alias bomb does not.
   let data: unknown;
-  if (problems.length === 0) {
+  if (problems.every((p) => p.code === 'DUPLICATE_KEY')) {
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
@@ -127,50 +146,68 @@ export function parseSource(text: string, file: string): SourceDocument {
     }
   }
 
-  const locate = (path: readonly PathSegment[], options: { key?: boolean } = {}): Position => {
-    const node = findNode(doc, path, options.key ?? false);
-    return at(node?.range?.[0] ?? 0);
-  };
-  const scalar = (path: readonly PathSegment[]) => {
-    const node = path.length ? doc.getIn(path, true) : doc.contents;
-    return isScalar(node) ? node : undefined;
-  };
-  return {
-    file,
-    data,
-    problems,
-    locate,
-    scalarAt: (path) => scalar(path)?.value,
-    textAt: (path) => scalar(path)?.source,
-    problemAt: (path, code, message, options = {}) => ({
-      code,
-      severity: options.severity ?? 'error',
-      message,
+  /** The document as `data`, reading `chosen` where its key is repeated, else the last pair (the one the data holds). */
+  const reading = (data: unknown, found: Problem[], chosen?: Pair): SourceDocument => {
+    const locate = (path: readonly PathSegment[], options: { key?: boolean } = {}): Position => {
+      const { node } = findNode(doc, path, options.key ?? false, chosen);
+      return at(node?.range?.[0] ?? 0);
+    };
+    const scalar = (path: readonly PathSegment[]) => {
+      const { node, complete } = findNode(doc, path, false, chosen);
+      return complete && isScalar(node) ? node : undefined;
+    };
+    return {
       file,
-      path: toPointer(path),
-      ...locate(path, options),
-    }),
+      data,
+      problems: found,
+      locate,
+      scalarAt: (path) => scalar(path)?.value,
+      textAt: (path) => scalar(path)?.source,
+      problemAt: (path, code, message, options = {}) => ({
+        code,
+        severity: options.severity ?? 'error',
+        message,
+        file,
+        path: toPointer(path),
+        ...locate(path, options),
+      }),
+    };
   };
+  const source = reading(data, problems);
+  // With data, a problem can only be a repeated key: each earlier value gets a reading of its own.
+  if (data !== undefined && problems.length) {
+    source.shadowed = shadowedPairs(doc.contents).map(({ path, pair }) => ({
+      path: toPointer(path),
+      source: reading(withValueAt(data, path, isNode(pair.value) ? pair.value.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) : null), [], pair),
+    }));
+  }
+  return source;
 }
 
-/** Walks the YAML node tree along `path`; stops at the deepest node that exists. */
-function findNode(doc: Document, path: readonly PathSegment[], wantKey: boolean): Node | undefined {
+/**
+ * Walks the YAML node tree along `path`, through the pair the data holds where a key is repeated (the
+ * last) unless `chosen` is one of them; stops at the deepest node that exists (`complete` when that is
+ * the end of the path).
+ */
+function findNode(doc: Document, path: readonly PathSegment[], wantKey: boolean, chosen?: Pair): { node: Node | undefined; complete: boolean } {
   let node: unknown = doc.contents;
   for (let i = 0; i < path.length; i++) {
     const segment = path[i];
     const last = i === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
-      if (!pair) return node;
-      if (last && wantKey) return pair.key as Node;
-      node = pair.value ?? pair.key;
-    } else if (isSeq(node) && typeof segment === 'number' && node.items[segment] !== undefined) {
-      node = node.items[segment];
+      const pairs = node.items.filter((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      const pair = chosen && pairs.includes(chosen) ? chosen : pairs[pairs.length - 1];
+      if (!pair) return { node, complete: false };
+      if (last && wantKey) return { node: pair.key as Node, complete: true };
+      if (!pair.value) return { node: pair.key as Node, complete: false };
+      node = pair.value;
+    } else if (isSeq(node) && /^\d+$/.test(String(segment)) && node.items[Number(segment)] !== undefined) {
+      node = node.items[Number(segment)];
     } else {
-      return node as Node | undefined;
+      return { node: node as Node | undefined, complete: false };
     }
   }
-  return node as Node | undefined;
+  return { node: node as Node | undefined, complete: true };
 }
 
 export function toPointer(path: readonly PathSegment[]): string {
