@@ -79,7 +79,31 @@ const cards = (body: unknown) => {
   expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
   return (body as { cards: Array<{ uuid: string; summary: string; detail: string; indicator: string; source: { label: string } }> }).cards;
 };
-const callService = (request: object) => app.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload: JSON.stringify(request), headers: json });
+const callPayload = (payload: string) => app.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload, headers: json });
+const callService = (request: object) => callPayload(JSON.stringify(request));
+
+interface MappedProblem {
+  code: string;
+  path: string;
+  line: number;
+  column: number;
+  patientPath: string;
+  resource?: string;
+}
+/** The problems of a hook request whose prefetch maps to a patient the contract rejects, and the request text they point into. */
+async function rejected(prefetch: Record<string, unknown>): Promise<{ payload: string; problems: MappedProblem[] }> {
+  const payload = JSON.stringify(hookRequest(prefetch), null, 2);
+  const response = await callPayload(payload);
+  expect(response.statusCode).toBe(422);
+  return { payload, problems: response.json().problems };
+}
+/** A problem as `code path patientPath resource`: its place in the request, then what it maps to. */
+const where = (p: MappedProblem) => [p.code, p.path, p.patientPath, p.resource].filter(Boolean).join(' ');
+/** The line and column (from 1) of `value` where it first follows the key `key` in the request text (not in the random hookInstance). */
+function positionOf(text: string, key: string, value: string): { line: number; column: number } {
+  const before = text.slice(0, text.indexOf(value, text.indexOf(`"${key}"`)));
+  return { line: before.split('\n').length, column: before.length - before.lastIndexOf('\n') };
+}
 
 describe('CDS Hooks', () => {
   it('discovers one patient-view service with its prefetch templates', async () => {
@@ -140,18 +164,76 @@ describe('CDS Hooks', () => {
     expect(bad.json().problems.map((p: { code: string; path: string }) => `${p.code} ${p.path}`).sort()).toEqual(['SCHEMA_PATTERN /hookInstance', 'SCHEMA_REQUIRED /']);
     const mapped = await callService(hookRequest({ observations: bundle(field('karnofsky', { valueInteger: 75 })) }));
     expect(mapped.statusCode).toBe(422);
-    expect(mapped.json().problems[0]).toMatchObject({ code: 'SCHEMA_INVALID', path: '/karnofsky', message: expect.stringContaining('multiple of 10') });
+    expect(mapped.json().problems[0]).toMatchObject({ code: 'SCHEMA_INVALID', path: '/prefetch/observations/entry/0/resource/valueInteger', patientPath: '/karnofsky', message: expect.stringContaining('multiple of 10') });
     expect((await app.inject({ method: 'POST', url: '/cds-services/other', payload: '{}', headers: json })).statusCode).toBe(404);
   });
 
   // The mapped patient was checked as JSON text, where a prefetch's 1e400 (Infinity) became null: "got null".
   it('rejects a prefetch value that is not a finite number with 422, not as null', async () => {
     const payload = JSON.stringify(hookRequest({ observations: bundle(field('karnofsky', { valueInteger: 70 })) })).replace('"valueInteger":70', '"valueInteger":1e400');
-    const response = await app.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload, headers: json });
+    const response = await callPayload(payload);
     expect(response.statusCode).toBe(422);
     const [problem] = response.json().problems;
-    expect(problem).toMatchObject({ code: 'SCHEMA_TYPE', path: '/karnofsky', message: expect.stringContaining('(not a finite number)') });
+    // Named as the request wrote it, at its place there.
+    expect(problem).toMatchObject({ code: 'SCHEMA_TYPE', path: '/prefetch/observations/entry/0/resource/valueInteger', patientPath: '/karnofsky', message: expect.stringContaining('1e400 (not a finite number)') });
+    expect(problem).toMatchObject(positionOf(payload, 'valueInteger', '1e400'));
     expect(problem.message).not.toContain('null');
+  });
+
+  // The mapped patient was checked as a YAML document of its own: "line 7 column 3" of a text the client never saw.
+  it('a prefetch value the patient contract rejects is reported at its place in the request, not in an internal document', async () => {
+    const prefetch = {
+      observations: bundle(
+        { resourceType: 'Observation', id: 'alb-old', status: 'final', code: concept(LOINC, '1751-7'), effectiveDateTime: '2026-01-02', valueQuantity: { value: 3.1, system: UCUM, code: 'g/dL' } },
+        field('karnofsky', { valueInteger: 70 }),
+        // The latest albumin is the one used, so the one named: 123 g/L is above the contract's 100.
+        { resourceType: 'Observation', id: 'alb', status: 'final', code: concept(LOINC, '1751-7'), effectiveDateTime: '2026-11-20', valueQuantity: { value: 123, system: UCUM, code: 'g/L' } },
+      ),
+    };
+    const { payload, problems } = await rejected(prefetch);
+    expect(problems.map(where)).toEqual(['SCHEMA_RANGE /prefetch/observations/entry/2/resource/valueQuantity/value /albumin/value Observation/alb']);
+    expect(problems[0]).toMatchObject(positionOf(payload, 'value', '123'));
+  });
+
+  it('a lesion finding coded outside the patient enum is reported at its component, with the lesion field it maps to', async () => {
+    const prefetch = { patient: { resourceType: 'Patient', id: 'p1' }, observations: bundle(lesionObservation('lesion-t12', 'T12', { ...UNSTABLE, bilskyGrade: '4' })) };
+    const { payload, problems } = await rejected(prefetch);
+    expect(problems.map(where)).toEqual(['SCHEMA_ENUM /prefetch/observations/entry/0/resource/component/5/valueCodeableConcept/coding/0/code /lesions/0/bilskyGrade Observation/lesion-t12']);
+    expect(problems[0]).toMatchObject(positionOf(payload, 'bilskyGrade', '"4"'));
+  });
+
+  it('an age the contract rejects is reported at the birthDate it was computed from', async () => {
+    const { payload, problems } = await rejected({ patient: { resourceType: 'Patient', id: 'p1', birthDate: '1850-06-01' } });
+    expect(problems.map(where)).toEqual(['SCHEMA_RANGE /prefetch/patient/birthDate /age Patient/p1']);
+    expect(problems[0]).toMatchObject(positionOf(payload, 'birthDate', '"1850-06-01"'));
+  });
+
+  it('a condition code outside the primary tumour enum is reported at the coding it came from', async () => {
+    const condition = {
+      resourceType: 'Condition',
+      id: 'c1',
+      code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C79.51' }, { system: 'https://spinemets.invalid/fhir/CodeSystem/primaryTumor', code: 'renal' }] },
+    };
+    const { problems } = await rejected({ conditions: bundle(condition) });
+    expect(problems.map(where)).toEqual(['SCHEMA_ENUM /prefetch/conditions/entry/0/resource/code/coding/1/code /primaryTumor Condition/c1']);
+  });
+
+  it('a field code the contract does not know is reported at the code that named it, not at its value', async () => {
+    const { problems } = await rejected({ observations: bundle(field('karnofksy', { valueInteger: 70 }, 'kps')) });
+    expect(problems.map(where)).toEqual(['SCHEMA_UNKNOWN_KEY /prefetch/observations/entry/0/resource/code/coding/0/code /karnofksy Observation/kps']);
+  });
+
+  it('a count the listed lesions contradict is reported at the Observation that gave the count', async () => {
+    const prefetch = { observations: bundle(lesionObservation('l1', 'T11', {}), lesionObservation('l2', 'T12', {}), field('spinalMetastasisCount', { valueInteger: 1 }, 'count')) };
+    const { problems } = await rejected(prefetch);
+    expect(problems.map(where)).toEqual(['INCONSISTENT_INPUT /prefetch/observations/entry/2/resource/valueInteger /spinalMetastasisCount Observation/count']);
+  });
+
+  it('a problem no single resource caused (more lesions than vertebrae) is reported at the prefetch, naming the patient field', async () => {
+    const lesions = Array.from({ length: 34 }, (_, i) => lesionObservation(`l${i}`, 'T12', {}));
+    const { problems } = await rejected({ observations: bundle(...lesions) });
+    expect(problems.map(where)).toEqual(['SCHEMA_RANGE /prefetch /lesions']);
+    expect(problems[0]).not.toHaveProperty('resource');
   });
 
   it('stores feedback (accepted or overridden) with the decision id', async () => {

@@ -1,54 +1,47 @@
 import type { Patient } from '../patient/load-patient.js';
+import { toPointer, type PathSegment } from '../source/source-document.js';
 import type { FhirMapping } from './cds-config.js';
-
-/** The few FHIR R4 shapes read here; everything else in a resource is ignored. */
-interface Coding {
-  system?: string;
-  code?: string;
-}
-interface CodeableConcept {
-  coding?: Coding[];
-}
-interface Quantity {
-  value?: number;
-  unit?: string;
-  system?: string;
-  code?: string;
-}
-interface ValueX {
-  valueQuantity?: Quantity;
-  valueCodeableConcept?: CodeableConcept;
-  valueBoolean?: boolean;
-  valueInteger?: number;
-  valueString?: string;
-}
-interface Resource extends ValueX {
-  resourceType: string;
-  id?: string;
-  birthDate?: string;
-  status?: string;
-  code?: CodeableConcept;
-  bodySite?: CodeableConcept;
-  component?: Array<ValueX & { code?: CodeableConcept }>;
-  effectiveDateTime?: string;
-  issued?: string;
-  clinicalStatus?: CodeableConcept;
-  verificationStatus?: CodeableConcept;
-  entry?: Array<{ resource?: Resource }>;
-}
+import { codeAt, codeIn, describeValue, number, plainValue, quantity, type Read, type Resource } from './fhir-read.js';
 
 const LOINC = 'http://loinc.org';
-const UCUM = 'http://unitsofmeasure.org';
 /** Results that stand: preliminary, cancelled and entered-in-error observations are not evidence. */
 const USABLE_OBSERVATION = new Set(['final', 'amended', 'corrected']);
 const INACTIVE_CONDITION = new Set(['inactive', 'remission', 'resolved']);
 const UNVERIFIED_CONDITION = new Set(['refuted', 'entered-in-error']);
+
+/** Where in the prefetch a patient value was read. Paths are JSON paths below the prefetch object. */
+export interface FhirOrigin {
+  /** The resource as a FHIR reference, `Observation/alb`; its type alone when it has no id. */
+  resource: string;
+  /** The value the field was set from; for a computed value, what it was computed from (`birthDate` for `age`). */
+  value: PathSegment[];
+  /** The code that named the field, where the request names it (a field-system code): an unknown key is its fault. */
+  key?: PathSegment[];
+}
 
 export interface FhirMapped {
   /** Fields of the patient contract, not yet validated; what could not be mapped is absent. */
   patient: Patient;
   /** What in the record was not used, and why: shown on the card so the clinician can supply it. */
   notes: string[];
+  /**
+   * Where each value of `patient` came from, by its JSON pointer in the patient (`/lesions/0/level`), so
+   * that a value the contract rejects is reported where the client wrote it. A value several resources
+   * gave (two conditions saying `visceralMetastases`) names the first.
+   */
+  origins: Map<string, FhirOrigin>;
+}
+
+interface Located {
+  resource: Resource;
+  at: PathSegment[];
+}
+
+/** A value bound for the patient, with its origin and, for an object value, those of its keys. */
+interface Sourced {
+  value: unknown;
+  origin: FhirOrigin;
+  parts: Array<[string, PathSegment[]]>;
 }
 
 /**
@@ -56,106 +49,117 @@ export interface FhirMapped {
  * Only what maps is set; anything unmapped, unusable or contradictory stays missing (never zero).
  */
 export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMapping, now: Date): FhirMapped {
-  const resources = Object.values(prefetch).flatMap((value) => flatten(value as Resource | null));
+  const resources = Object.entries(prefetch).flatMap(([key, value]) => flatten(value as Resource | null, [key]));
   const patient: Patient = {};
   const notes: string[] = [];
-  const latest = new Map<string, { value: unknown; at: string }>();
-  const setLatest = (field: string, value: unknown, at: string): void => {
+  const origins = new Map<string, FhirOrigin>();
+  const record = (path: PathSegment[], { origin, parts }: Sourced): void => {
+    origins.set(toPointer(path), origin);
+    for (const [key, at] of parts) origins.set(toPointer([...path, key]), { resource: origin.resource, value: at });
+  };
+  const setField = (field: string, sourced: Sourced): void => {
+    patient[field] = sourced.value;
+    record([field], sourced);
+  };
+  const latest = new Map<string, Sourced & { at: string }>();
+  const setLatest = (field: string, sourced: Sourced, at: string): void => {
     const seen = latest.get(field);
-    if (!seen || at > seen.at) latest.set(field, { value, at });
+    if (!seen || at > seen.at) latest.set(field, { ...sourced, at });
   };
   const lesions: Array<Record<string, unknown>> = [];
-  const fromConditions = new Map<string, Set<string | boolean>>();
+  // Per field, each value the conditions give, with the first condition that gave it.
+  const fromConditions = new Map<string, Map<unknown, Sourced>>();
 
-  for (const resource of resources) {
+  for (const located of resources) {
+    const { resource } = located;
     if (resource.resourceType === 'Patient') {
-      if (resource.id) patient.id = resource.id;
+      if (resource.id) setField('id', sourced(located, { value: resource.id, at: ['id'] }));
       const age = ageOn(resource.birthDate, now);
-      if (age !== undefined) patient.age = age;
+      if (age !== undefined) setField('age', sourced(located, { value: age, at: ['birthDate'] }));
     } else if (resource.resourceType === 'Observation') {
       if (!USABLE_OBSERVATION.has(resource.status ?? '')) continue;
       const at = resource.effectiveDateTime ?? resource.issued ?? '';
-      const own = codeIn(resource.code, mapping.fieldSystem);
+      const own = codeAt(resource.code, mapping.fieldSystem);
       if (codeIn(resource.code, mapping.lesion.system) === mapping.lesion.code) {
-        lesions.push(lesionFrom(resource, mapping, notes));
-      } else if (own !== undefined) {
+        const path: PathSegment[] = ['lesions', lesions.length];
+        const lesion: Record<string, unknown> = {};
+        origins.set(toPointer(path), { resource: reference(resource), value: located.at });
+        for (const [field, value] of lesionFields(located, mapping, notes)) {
+          lesion[field] = value.value;
+          record([...path, field], value);
+        }
+        lesions.push(lesion);
+      } else if (own?.code !== undefined) {
         const value = plainValue(resource, mapping.fieldSystem);
-        if (value === undefined) notes.push(`Observation ${resource.id ?? ''} for ${own} has no value this service reads`);
-        else setLatest(own, value, at);
+        if (value === undefined) notes.push(`Observation ${resource.id ?? ''} for ${own.code} has no value this service reads`);
+        else setLatest(own.code, sourced(located, value, ['code', ...own.at]), at);
       } else {
         const loinc = codeIn(resource.code, LOINC);
         const rule = mapping.observations.find((o) => loinc !== undefined && o.loinc.includes(loinc));
         if (!rule) continue;
-        const value = rule.units ? quantity(resource.valueQuantity, rule.units) : number(resource);
+        const value = rule.units ? quantity(resource, rule.units) : number(resource);
         if (value === undefined) notes.push(`${rule.field} (LOINC ${loinc}) not used: ${describeValue(resource)} is not in a unit this service converts`);
-        else setLatest(rule.field, value, at);
+        else setLatest(rule.field, sourced(located, value), at);
       }
     } else if (resource.resourceType === 'Condition') {
       if (INACTIVE_CONDITION.has(codeIn(resource.clinicalStatus) ?? '') || UNVERIFIED_CONDITION.has(codeIn(resource.verificationStatus) ?? '')) continue;
-      for (const coding of resource.code?.coding ?? []) {
+      for (const [index, coding] of (resource.code?.coding ?? []).entries()) {
         for (const rule of mapping.conditions) {
           if (coding.system !== rule.system || !coding.code || !(rule.code === '*' || coding.code.startsWith(rule.code))) continue;
-          for (const [field, value] of Object.entries(rule.set)) {
-            fromConditions.set(field, (fromConditions.get(field) ?? new Set()).add(value === '*' ? coding.code : value));
+          for (const [field, setTo] of Object.entries(rule.set)) {
+            const value = setTo === '*' ? coding.code : setTo;
+            const values = fromConditions.get(field) ?? new Map<unknown, Sourced>();
+            if (!values.has(value)) values.set(value, sourced(located, { value, at: ['code', 'coding', index, 'code'] }));
+            fromConditions.set(field, values);
           }
         }
       }
     }
   }
-  for (const [field, { value }] of latest) patient[field] = value;
+  for (const [field, value] of latest) setField(field, value);
   for (const [field, values] of fromConditions) {
+    const [only, ...others] = values.values();
     // Two primaries in the problem list: which one seeded the spine is for the clinician to say.
-    if (values.size === 1) patient[field] = [...values][0];
-    else notes.push(`${field} not set: the conditions give ${[...values].join(' and ')}`);
+    if (only && !others.length) setField(field, only);
+    else notes.push(`${field} not set: the conditions give ${[...values.keys()].join(' and ')}`);
   }
   if (lesions.length) patient.lesions = lesions;
-  return { patient, notes };
+  return { patient, notes, origins };
 }
 
-function flatten(value: Resource | null | undefined): Resource[] {
+function flatten(value: Resource | null | undefined, at: PathSegment[]): Located[] {
   if (!value || typeof value !== 'object') return [];
-  if (value.resourceType === 'Bundle') return (value.entry ?? []).flatMap((e) => flatten(e.resource));
-  return [value];
+  if (value.resourceType === 'Bundle') return (value.entry ?? []).flatMap((e, i) => flatten(e.resource, [...at, 'entry', i, 'resource']));
+  return [{ resource: value, at }];
 }
 
-function lesionFrom(resource: Resource, mapping: FhirMapping, notes: string[]): Record<string, unknown> {
-  const lesion: Record<string, unknown> = {};
-  if (resource.id) lesion.id = resource.id;
-  const level = codeIn(resource.bodySite, mapping.fieldSystem);
-  if (level !== undefined) lesion.level = level;
-  for (const component of resource.component ?? []) {
-    const field = codeIn(component.code, mapping.fieldSystem);
+/** The lesion's fields in the order they are set: its id, its level, then one per component. */
+function lesionFields(located: Located, mapping: FhirMapping, notes: string[]): Array<[string, Sourced]> {
+  const { resource } = located;
+  const fields: Array<[string, Sourced]> = [];
+  if (resource.id) fields.push(['id', sourced(located, { value: resource.id, at: ['id'] })]);
+  const level = codeAt(resource.bodySite, mapping.fieldSystem);
+  if (level?.code !== undefined) fields.push(['level', sourced(located, { value: level.code, at: ['bodySite', ...level.at] })]);
+  for (const [index, component] of (resource.component ?? []).entries()) {
+    const field = codeAt(component.code, mapping.fieldSystem);
     const value = plainValue(component, mapping.fieldSystem);
-    if (field === undefined) continue;
-    if (value === undefined) notes.push(`lesion ${resource.id ?? ''}: ${field} has no value this service reads`);
-    else lesion[field] = value;
+    if (field?.code === undefined) continue;
+    const at = (path: PathSegment[]): PathSegment[] => ['component', index, ...path];
+    if (value === undefined) notes.push(`lesion ${resource.id ?? ''}: ${field.code} has no value this service reads`);
+    else fields.push([field.code, sourced(located, { value: value.value, at: at(value.at) }, at(['code', ...field.at]))]);
   }
-  return lesion;
+  return fields;
 }
 
-function codeIn(concept: CodeableConcept | undefined, system?: string): string | undefined {
-  return concept?.coding?.find((c) => system === undefined || c.system === system)?.code;
+/** A value read from a located resource, its paths made paths below the prefetch. */
+function sourced({ resource, at }: Located, read: Read, key?: PathSegment[]): Sourced {
+  const origin: FhirOrigin = { resource: reference(resource), value: [...at, ...read.at] };
+  if (key) origin.key = [...at, ...key];
+  return { value: read.value, origin, parts: Object.entries(read.parts ?? {}).map(([part, path]) => [part, [...at, ...path]]) };
 }
 
-/** A value of the contract as the resource states it: a code of the field system, a boolean, a number or a string. */
-function plainValue(value: ValueX, fieldSystem: string): unknown {
-  if (value.valueCodeableConcept) return codeIn(value.valueCodeableConcept, fieldSystem);
-  return value.valueBoolean ?? value.valueInteger ?? value.valueQuantity?.value ?? value.valueString;
-}
-
-function number(value: ValueX): number | undefined {
-  return value.valueInteger ?? value.valueQuantity?.value;
-}
-
-function quantity(q: Quantity | undefined, units: Record<string, string>): { value: number; unit: string } | undefined {
-  if (typeof q?.value !== 'number' || (q.system !== undefined && q.system !== UCUM)) return undefined;
-  const unit = q.code !== undefined ? units[q.code] : undefined;
-  return unit ? { value: q.value, unit } : undefined;
-}
-
-function describeValue(value: ValueX): string {
-  const q = value.valueQuantity;
-  return q ? `${q.value ?? '?'} ${q.code ?? q.unit ?? '(no unit)'}` : 'a value without a quantity';
+function reference(resource: Resource): string {
+  return resource.id ? `${resource.resourceType}/${resource.id}` : resource.resourceType;
 }
 
 /** Whole years on the day of the request; a birth year alone is not an age. */

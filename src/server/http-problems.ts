@@ -30,7 +30,10 @@ export function statusFor(problems: readonly Problem[]): number {
   return statuses.find((s) => s >= 500) ?? (statuses.length ? Math.min(...statuses) : 422);
 }
 
-/** The request body is the client's document: its name is not worth repeating in every problem. */
+/**
+ * The request body is the client's document: its name is not worth repeating in every problem. Any other
+ * field a problem carries is sent (a CDS Hooks prefetch problem's `patientPath` and `resource`).
+ */
 export function problemsBody(problems: readonly Problem[]): ProblemsBody {
   return { problems: problems.map(({ file: _file, ...rest }) => rest) };
 }

@@ -1,7 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { stringify } from 'yaml';
 import { checkPatient } from '../../patient/load-patient.js';
-import { parseSource } from '../../source/source-document.js';
 import type { AppOptions } from '../app.js';
 import { buildCard } from '../cds-card.js';
 import type { CdsConfig } from '../cds-config.js';
@@ -10,6 +8,7 @@ import type { FeedbackEntry } from '../feedback-store.js';
 import { fhirToPatient } from '../fhir-to-patient.js';
 import { problem, sendProblems } from '../http-problems.js';
 import { parseJsonBody } from '../json-body.js';
+import { mappedPatientSource } from '../mapped-patient-source.js';
 
 interface HookRequest {
   hook: string;
@@ -35,14 +34,15 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
 
   app.post<{ Params: { id: string } }>('/cds-services/:id', async (request, reply) => {
     if (request.params.id !== service.id) return unknownService(reply, request.params.id);
-    const { value: hook, problems } = parseJsonBody<HookRequest>(request.body, 'cds-hooks-request');
-    if (!hook) return sendProblems(reply, problems);
+    const body = parseJsonBody<HookRequest>(request.body, 'cds-hooks-request');
+    if (!body.value) return sendProblems(reply, body.problems);
+    const { value: hook, source } = body;
     if (hook.hook !== service.hook) return sendProblems(reply, [problem('SCHEMA_ENUM', `this service answers the ${service.hook} hook, not ${hook.hook}`, { path: '/hook' })]);
 
     const mapped = fhirToPatient(hook.prefetch ?? {}, fhir, new Date());
-    // The mapped patient meets the same contract as a patient file; its problems point into it. Written as
-    // YAML, not JSON, so that a value the prefetch gave as 1e400 stays Infinity (.inf) instead of null.
-    const { patient, problems: patientProblems } = checkPatient(parseSource(stringify(mapped.patient), 'patient mapped from the FHIR prefetch'));
+    // The mapped patient meets the same contract as a patient file; its problems point where the request
+    // gave each value, since the client never sees the mapped patient.
+    const { patient, problems: patientProblems } = checkPatient(mappedPatientSource(mapped, source, ['prefetch']));
     if (!patient) return sendProblems(reply, patientProblems);
     const snapshot = options.rules.current();
     const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder);

@@ -1,0 +1,104 @@
+import type { PathSegment } from '../source/source-document.js';
+
+/** The few FHIR R4 shapes read here; everything else in a resource is ignored. */
+interface Coding {
+  system?: string;
+  code?: string;
+}
+interface CodeableConcept {
+  coding?: Coding[];
+}
+interface Quantity {
+  value?: number;
+  unit?: string;
+  system?: string;
+  code?: string;
+}
+interface ValueX {
+  valueQuantity?: Quantity;
+  valueCodeableConcept?: CodeableConcept;
+  valueBoolean?: boolean;
+  valueInteger?: number;
+  valueString?: string;
+}
+export interface Resource extends ValueX {
+  resourceType: string;
+  id?: string;
+  birthDate?: string;
+  status?: string;
+  code?: CodeableConcept;
+  bodySite?: CodeableConcept;
+  component?: Array<ValueX & { code?: CodeableConcept }>;
+  effectiveDateTime?: string;
+  issued?: string;
+  clinicalStatus?: CodeableConcept;
+  verificationStatus?: CodeableConcept;
+  entry?: Array<{ resource?: Resource }>;
+}
+
+/**
+ * A value read from a resource (or one of its components) with its path there, so that a problem with
+ * the value can name where the client wrote it. `parts`: the paths of an object value's own keys.
+ */
+export interface Read {
+  value: unknown;
+  at: PathSegment[];
+  parts?: Record<string, PathSegment[]>;
+}
+
+const UCUM = 'http://unitsofmeasure.org';
+
+/** The first coding in `system` (in any system when none is named): its code and where it stands. */
+export function codeAt(concept: CodeableConcept | undefined, system?: string): { code: string | undefined; at: PathSegment[] } | undefined {
+  const codings = concept?.coding ?? [];
+  const index = codings.findIndex((c) => system === undefined || c.system === system);
+  const coding = codings[index];
+  return coding && { code: coding.code, at: ['coding', index, 'code'] };
+}
+
+export function codeIn(concept: CodeableConcept | undefined, system?: string): string | undefined {
+  return codeAt(concept, system)?.code;
+}
+
+/** A value of the contract as the resource states it: a code of the field system, a boolean, a number or a string. */
+export function plainValue(value: ValueX, fieldSystem: string): Read | undefined {
+  if (value.valueCodeableConcept) {
+    const code = codeAt(value.valueCodeableConcept, fieldSystem);
+    return code?.code === undefined ? undefined : { value: code.code, at: ['valueCodeableConcept', ...code.at] };
+  }
+  return firstPresent([[value.valueBoolean, ['valueBoolean']], ...numbers(value), [value.valueString, ['valueString']]]);
+}
+
+export function number(value: ValueX): Read | undefined {
+  return firstPresent(numbers(value));
+}
+
+/** A quantity in one of `units` (UCUM code → the contract's unit), as the contract's `{value, unit}`. */
+export function quantity(value: ValueX, units: Record<string, string>): Read | undefined {
+  const q = value.valueQuantity;
+  if (typeof q?.value !== 'number' || (q.system !== undefined && q.system !== UCUM)) return undefined;
+  // Own keys only: a code such as "constructor" must not find Object's.
+  const unit = q.code !== undefined && Object.hasOwn(units, q.code) ? units[q.code] : undefined;
+  if (!unit) return undefined;
+  return { value: { value: q.value, unit }, at: ['valueQuantity'], parts: { value: ['valueQuantity', 'value'], unit: ['valueQuantity', 'code'] } };
+}
+
+export function describeValue(value: ValueX): string {
+  const q = value.valueQuantity;
+  return q ? `${q.value ?? '?'} ${q.code ?? q.unit ?? '(no unit)'}` : 'a value without a quantity';
+}
+
+type Candidate = [unknown, PathSegment[]];
+
+function numbers(value: ValueX): Candidate[] {
+  return [
+    [value.valueInteger, ['valueInteger']],
+    [value.valueQuantity?.value, ['valueQuantity', 'value']],
+  ];
+}
+
+/** The first candidate that is present, as `??` picks it (null counts as absent). */
+function firstPresent(candidates: Candidate[]): Read | undefined {
+  const found = candidates.find(([value]) => value !== undefined && value !== null);
+  return found && { value: found[0], at: found[1] };
+}
