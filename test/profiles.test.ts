@@ -237,3 +237,30 @@ describe('institution profiles: results and trace', () => {
     expect(problems.map((p) => [p.code, p.file])).toEqual([['PROFILE_NOT_APPLICABLE', BREAST]]);
   });
 });
+
+// LMNOP graded ESCC in its own conditions, so an institution's 1c row reached NOMS but not LMNOP:
+// NOMS said high grade and LMNOP "the team decides" for the same lesion.
+describe("an institution's ESCC 1c row reaches every rule set that grades ESCC", () => {
+  const patient = { lesions: [{ level: 'T2', bilskyGrade: '1a', myelopathy: false }, { level: 'T6', bilskyGrade: '1c', myelopathy: false }] };
+  const grade1cHigh = writeVariant(
+    ['profile: escc-1c-high', 'version: 1.0.0', 'title: test', 'institution: test', 'appliesTo:', '  noms: "1.x"', 'changes:',
+      '  - { id: escc-1c, op: set-table, ruleset: noms, table: esccGrade, key: "1c", value: high_grade, reason: test, author: test }', ''].join('\n'),
+    [],
+    'escc-1c-high.profile.yaml',
+  ).file;
+
+  it('without the row, NOMS and LMNOP both leave N to the team, naming the table', async () => {
+    const evaluation = await evaluatePatient(patient, (await load([])).rulesets);
+    expect(evaluation.lesions[1]?.results.noms?.neurologic).toBeNull();
+    expect(evaluation.results.lmnop?.neurology).toBeNull();
+    expect(evaluation.missing.filter((m) => m.input === 'esccClass').map((m) => [m.ruleset, m.lesion, m.lookup?.value])).toEqual(expect.arrayContaining([['noms', 1, '1c'], ['lmnop', undefined, '1c']]));
+  });
+
+  it('with it, both say high grade', async () => {
+    const { rulesets, problems } = await load([grade1cHigh]);
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const evaluation = await evaluatePatient(patient, rulesets);
+    expect(evaluation.lesions[1]?.results.noms?.neurologic).toBe('high_grade');
+    expect(evaluation.results.lmnop?.neurology).toBe('high_grade');
+  });
+});
