@@ -113,7 +113,7 @@ describe('CDS Hooks', () => {
     expect(body.services[0].prefetch.observations).toContain('http://loinc.org|1751-7');
   });
 
-  it('answers an unstable lesion from FHIR prefetch with a critical card naming the SINS score and NOMS decision the CLI gives', async () => {
+  it('answers an unstable lesion from FHIR prefetch with a critical card naming the SINS score and the plan the CLI gives', async () => {
     const request = hookRequest(unstablePrefetch);
     expect(validator('cds-hooks-request')(request)).toBe(true);
     const response = await callService(request);
@@ -124,11 +124,13 @@ describe('CDS Hooks', () => {
     const cli = cliEvaluation(samePatient);
     const sins = cli.lesions[0]?.results.sins?.score;
     const decision = cli.lesions[0]?.results.noms?.decision as string;
+    // Without an expected survival the surgical gate is open, so the plan is too, and the card asks for it.
+    expect(cli.lesions[0]?.results['lesion-plan']?.management).toBeNull();
     expect(cli.lesions[0]?.results.sins?.category).toBe('unstable');
     expect(card?.indicator).toBe('critical');
     expect(card?.summary.length).toBeLessThan(140);
     expect(card?.summary).toContain(`SINS ${sins}`);
-    expect(card?.summary).toContain(`NOMS ${decision.replace(/_/g, ' ')}`);
+    expect(card?.summary).toContain(`NOMS ${decision.replace(/_/g, ' ')}, plan undetermined; provide `);
     expect(card?.detail).toContain('unstable spine');
     expect(card?.detail).toContain('### Explanation');
     expect(card?.source.label).toMatch(/sins 1\.1\.0/);
@@ -145,7 +147,7 @@ describe('CDS Hooks', () => {
 
     const partial = cards((await callService(hookRequest({ observations: bundle(lesionObservation('l1', 'L3', { pain: 'none' })) }))).json());
     expect(partial[0]?.indicator).toBe('info');
-    expect(partial[0]?.summary).toMatch(/^L3: SINS \d+–\d+, undetermined, NOMS undetermined; provide .*collapse/);
+    expect(partial[0]?.summary).toMatch(/^L3: SINS \d+–\d+, undetermined, NOMS undetermined, plan undetermined; provide .*collapse/);
     expect(partial[0]?.detail).toContain('to decide, provide');
   });
 
