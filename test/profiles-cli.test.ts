@@ -22,14 +22,14 @@ describe('spinemets with --profile', () => {
     const { code, stdout } = runCli(['test', '--profile', file]);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^FAIL sins: Top of the potentially unstable band/m);
-    expect(stdout).toMatch(/\n\d+ passed, 5 failed\n$/);
+    expect(stdout).toMatch(/\n\d+ passed, 7 failed\n$/);
   });
 
   it('evaluates with a profile and says which institution changes shaped the result', () => {
     const { code, stdout } = runCli(['evaluate', PATIENT, '--profile', `${EXAMPLES}sins-unstable-12.profile.yaml`]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/sins 1\.1\.0 \+ profile sins-unstable-12@1\.1\.0/);
-    expect(stdout).toMatch(/Profile sins-unstable-12@1\.1\.0 on sins \(Example University Hospital, spine oncology board; sha256 [0-9a-f]{12}\):/);
+    expect(stdout).toMatch(/sins 1\.1\.0 \+ profile sins-unstable-12@1\.2\.0/);
+    expect(stdout).toMatch(/Profile sins-unstable-12@1\.2\.0 on sins \(Example University Hospital, spine oncology board; sha256 [0-9a-f]{12}\):/);
   });
 
   it('rejects a profile that names a rule that does not exist, with file:line:column and exit code 1', () => {

@@ -89,7 +89,7 @@ describe('institution profiles: every problem of the file at once', () => {
   const byLine = (problems: Array<{ line?: number; column?: number }>) => [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 
   it('a duplicate key does not hide the schema problems of the rest of the profile', async () => {
-    const { file, text } = writeVariant(read(SINS_12), [['title: SINS 12 treated as unstable\n', 'title: SINS 12 treated as unstable\ntitle: Again\n'], ['version: 1.1.0', 'version: one']], 'variant.profile.yaml');
+    const { file, text } = writeVariant(read(SINS_12), [['title: SINS 12 treated as unstable\n', 'title: SINS 12 treated as unstable\ntitle: Again\n'], ['version: 1.2.0', 'version: one']], 'variant.profile.yaml');
     expect(byLine(await problemsOf(file))).toEqual([
       { code: 'SCHEMA_PATTERN', file, ...positionOf(text, 'one', 'version: one') },
       { code: 'DUPLICATE_KEY', file, ...positionOf(text, 'title: Again') },
@@ -99,7 +99,7 @@ describe('institution profiles: every problem of the file at once', () => {
   // The repeated id was checked only once the schema passed, so it came to light a run later.
   it('a schema problem does not hide a repeated change id', async () => {
     const { text } = sinsVariant('  - id: sins-potentially-unstable-band\n', '  - id: sins-unstable-band\n');
-    const { file, text: withSchemaProblem } = writeVariant(text, [['version: 1.1.0', 'version: one']], 'variant.profile.yaml');
+    const { file, text: withSchemaProblem } = writeVariant(text, [['version: 1.2.0', 'version: one']], 'variant.profile.yaml');
     expect(byLine(await problemsOf(file))).toEqual([
       { code: 'SCHEMA_PATTERN', file, ...positionOf(withSchemaProblem, 'one', 'version: one') },
       { code: 'DUPLICATE_ID', file, ...positionOf(withSchemaProblem, 'sins-unstable-band', 'category: unstable') },
@@ -144,11 +144,12 @@ describe('institution profiles: results and trace', () => {
 
     const sins = evaluation.rulesets.find((r) => r.id === 'sins');
     const baseSins = base.rulesets.find((r) => r.id === 'sins');
-    expect(sins?.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.1.0' });
+    expect(sins?.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.2.0' });
     expect(sins?.sha256).not.toBe(baseSins?.sha256);
     expect(evaluation.profiles?.map((u) => [u.ruleset, u.changes.map((c) => c.change)])).toEqual([
       ['sins', ['sins-unstable-band']],
       ['noms', ['noms-consultation-potentially-unstable', 'noms-intermediate-collapse', 'noms-intermediate-stable', 'noms-unstable-sins']],
+      ['lesion-plan', ['plan-consultation-potentially-unstable', 'plan-instability-without-surgery', 'plan-stabilization-unstable']],
     ]);
   });
 
@@ -229,7 +230,7 @@ describe('institution profiles: results and trace', () => {
     const html = renderReport({ evaluation });
     expect(html).toContain('Institution profile changes used');
     expect(html).toMatch(/<code>sins-unstable-band<\/code> \(set-band\)<\/td><td>\{&quot;min&quot;:13\}/);
-    expect(html).toContain('changed by sins-unstable-12@1.1.0</strong> (noms-unstable-sins');
+    expect(html).toContain('changed by sins-unstable-12@1.2.0</strong> (noms-unstable-sins');
   });
 
   it('keeps one profile per rule set', async () => {

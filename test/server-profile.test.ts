@@ -14,7 +14,7 @@ it('serves and evaluates rule sets with the profile applied', async () => {
   const app = await testApp({ rules: live });
 
   const sins = (await app.inject({ method: 'GET', url: '/rulesets/sins' })).json();
-  expect(sins.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.1.0' });
+  expect(sins.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.2.0' });
   expect(sins.document.score.bands.map((b: { min: number }) => b.min)).toEqual([0, 7, 12]);
   // SINS 12 (junctional 3, mechanical 3, mixed 1, normal 0, <50% 2, bilateral 3): published potentially unstable, unstable here.
   const twelve = JSON.stringify({ lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'mixed', alignment: 'normal', collapse: 'under_50', posterolateral: 'bilateral' }] });
