@@ -54,14 +54,16 @@ describe('spinemets evaluate', () => {
     // The details still list both, each under its rule set.
     expect(stdout.slice(stdout.indexOf('Details'))).toContain('Recommended: Surgical consultation (SINS 7-12, potentially unstable)');
 
-    // When surgery is ruled out (expected survival under 3 months), only NOMS's applies, and the summary gives it.
+    // When surgery is ruled out (expected survival under 3 months) the plan withholds its consultation, and
+    // the summary follows the plan: NOMS's ungated one is not shown under 'Surgery not indicated' either.
     const dir = tmp();
     const gateFails = join(dir, 'short-survival.yaml');
     writeFileSync(gateFails, read(EXAMPLE).replace('estimatedSurvivalMonths: 18', 'estimatedSurvivalMonths: 2'));
     const short = run(['evaluate', gateFails]).stdout;
     const shortSummary = short.slice(short.indexOf('Recommendations'), short.indexOf('Details'));
-    expect(shortSummary).toContain('Lesion 1 T12: Surgical consultation (SINS 7-12, potentially unstable)');
-    expect(shortSummary).not.toContain('Lesion 1 T12: SINS 7-12 (potentially unstable): surgical consultation');
+    expect(shortSummary).toContain('Surgery not indicated');
+    expect(shortSummary).not.toMatch(/Lesion 1 T12: .*surgical consultation/i);
+    expect(short.slice(short.indexOf('Details'))).toContain('Recommended: Surgical consultation (SINS 7-12, potentially unstable)');
   });
 
   it('emits the JSON contract with --format json', () => {

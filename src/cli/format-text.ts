@@ -77,12 +77,13 @@ function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[
 }
 
 /**
- * The labels of the recommendations that apply to one patient or lesion, less those another applying one
- * restates (the same advice said more narrowly): the details below still list every one.
+ * The labels of the recommendations that apply to one patient or lesion, less those another rule set
+ * evaluated there restates (the same advice said more narrowly, e.g. behind the plan's surgical gate),
+ * whether or not its own applies: the details below still list every one.
  */
 function applyingRecommendations(results: Readonly<Record<string, RuleSetResult>>, prefix: string): string[] {
   const applying = Object.entries(results).flatMap(([id, r]) => (r.recommendations ?? []).filter((x) => x.status === 'applies').map((x) => ({ name: `${id}.${x.id}`, x })));
-  const restated = new Set(applying.flatMap(({ x }) => x.restates ?? []));
+  const restated = new Set(Object.values(results).flatMap((r) => r.restates ?? []));
   return applying.filter(({ name }) => !restated.has(name)).map(({ x }) => `${prefix}${x.label}`);
 }
 

@@ -118,6 +118,8 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
       const recommendation = recommendationResult(ruleset, r);
       if (recommendation) result.recommendations.push(recommendation);
     }
+    const restated = restatedBy(ruleset);
+    if (restated.length) result.restates = restated;
   }
   const missingInputs = new Set<string>();
   for (const id in subscores) for (const input of (subscores[id] as ScoreResult).missing) missingInputs.add(input);
@@ -137,6 +139,17 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
   }
   return { result, exports, trace: level === 'full' ? trace : trace.filter((entry) => keepsEntry(level, entry)), missing, warnings };
 }
+
+/**
+ * The recommendations of other rule sets that this one's restate, whether or not these apply to the
+ * patient: the summary gives this rule set's word on that advice. Worked out once per rule set.
+ */
+function restatedBy(ruleset: LoadedRuleSet): readonly string[] {
+  let restated = restatedByRuleSet.get(ruleset);
+  if (!restated) restatedByRuleSet.set(ruleset, (restated = [...new Set((ruleset.document.recommendations ?? []).flatMap((r) => (r.disabled ? [] : (r.restates ?? []))))]));
+  return restated;
+}
+const restatedByRuleSet = new WeakMap<LoadedRuleSet, readonly string[]>();
 
 /** A subscore's component as the missing-input notes name it, `score.component`; built once per part. */
 function qualifiedId(part: Part): string {

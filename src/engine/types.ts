@@ -199,6 +199,11 @@ export interface RuleSetResult extends Partial<Omit<ScoreResult, 'missing' | 'la
   missing: string[];
   classifications?: Record<string, ClassificationResult>;
   recommendations?: RecommendationResult[];
+  /**
+   * Recommendations of other rule sets (`ruleset.id`) that this one's restate: where both rule sets are
+   * evaluated for a patient or lesion, the summary gives this rule set's word on that advice, applying or not.
+   */
+  restates?: readonly string[];
   [classification: string]: unknown;
 }
 
