@@ -62,8 +62,9 @@ export function plan(patient: PatientFacts, tokuhashi: ScoreOutcome, tomita: Sco
   const gate = (passes ? PASSES : 0) | (fails ? FAILS : 0) | (uncertain ? GATE_UNCERTAIN : 0);
 
   const over2Years = months === undefined ? OVER_2_YEARS_BIT | UP_TO_2_YEARS_BIT : months > 24 ? OVER_2_YEARS_BIT : UP_TO_2_YEARS_BIT;
-  // Tomita growth 1 point is slow growth (tomita2001 in plan.yaml).
-  const isolatedSlowGrowing = and(and(patient.solitarySkeletal, among(tomita.components.growth, TOMITA_SLOW_GROWTH)), and(among(over2Years, OVER_2_YEARS_BIT), tolerates));
+  // Tomita growth 1 point is slow growth (tomita2001 in plan.yaml); isolated also means no visceral metastasis.
+  const isolated = and(patient.solitarySkeletal, not(truthOf(patient.visceralMetastases)));
+  const isolatedSlowGrowing = and(and(isolated, among(tomita.components.growth, TOMITA_SLOW_GROWTH)), and(among(over2Years, OVER_2_YEARS_BIT), tolerates));
   const recommendations: RecommendationOutcome[] = [];
   listIn(recommendations, NOT_INDICATED[among(gate, FAILS)]);
   listIn(recommendations, MDT_REVIEW[among(gate, GATE_UNCERTAIN)]);
