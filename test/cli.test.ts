@@ -260,6 +260,15 @@ describe('spinemets list and --ruleset', () => {
 });
 
 describe('spinemets explain', () => {
+  /** `spinemets explain` of a patient written as YAML: its output, and its lines without their indentation. */
+  function explained(yaml: string): { stdout: string; lines: string[] } {
+    const patient = join(tmp(), 'patient.yaml');
+    writeFileSync(patient, yaml);
+    const { code, stdout } = run(['explain', patient]);
+    expect(code).toBe(0);
+    return { stdout, lines: stdout.split('\n').map((l) => l.trim()) };
+  }
+
   it('tells each score and decision from the trace, with the points, the alternatives and their sources', () => {
     const { code, stdout } = run(['explain', EXAMPLE]);
     expect(code).toBe(0);
@@ -273,21 +282,48 @@ describe('spinemets explain', () => {
         'Posterolateral involvement: Unilateral +1 (Fisher 2010)',
     );
     expect(lines.slice(lesion1).find((l) => l.includes('NOMS decision'))).toContain('separation_surgery_then_srs');
-    expect(stdout).toMatch(/NESMS 3 \(nesms 3\): .*sum 4 capped at 3 \(Ghori 2015\)/);
+    expect(stdout).toMatch(/NESMS 3 \(nesms 3\) \[unconfirmed source: Survival figures per NESMS score are not verified [^\]]*\]: .*sum 4 capped at 3 \(Ghori 2015\)/);
     const lesion2 = lines.slice(lines.indexOf('Lesion 2 L3'));
     expect(lesion2.find((l) => l.trim().startsWith('SINS'))).toMatch(/^  SINS 3–6 \(undetermined\) \(stable\): .*Vertebral body collapse: 0–3, collapse missing/);
   });
 
   it('says which values were not given and what was taken from the other fields instead', () => {
-    const patient = join(tmp(), 'graded.yaml');
-    writeFileSync(patient, 'primaryTumor: breast\nvisceralMetastasesResectability: unremovable\nspinalMetastasisCount: 2\nextraspinalBoneMetastasisCount: 3\n');
-    const { code, stdout } = run(['explain', patient]);
-    expect(code).toBe(0);
-    const lines = stdout.split('\n').map((l) => l.trim());
-    // Once per rule set that reads it (modified Bauer and NESMS), then Tomita's narrowed grade.
-    expect(lines.filter((l) => l === 'visceralMetastases: not given, taken as true (visceralMetastasesResectability is unremovable, so true)')).toHaveLength(2);
+    const { lines } = explained('primaryTumor: breast\nvisceralMetastasesResectability: unremovable\nspinalMetastasisCount: 2\nextraspinalBoneMetastasisCount: 3\n');
+    // Once per rule set that reads it (modified Bauer, NESMS and the plan), then Tomita's narrowed grade.
+    expect(lines.filter((l) => l === 'visceralMetastases: not given, taken as true (visceralMetastasesResectability is unremovable, so true)')).toHaveLength(3);
     expect(lines).toContain('visceralMetastasesTreatability: not given, one of treatable, untreatable (visceralMetastasesResectability is unremovable, so one of treatable, untreatable)');
-    expect(lines.find((l) => l.startsWith('Modified Bauer score '))).toMatch(/^Modified Bauer score 2 \(short term palliation\): No visceral metastases: Visceral metastases present 0/);
+    expect(lines.find((l) => l.startsWith('Modified Bauer score '))).toMatch(/^Modified Bauer score 2 \(short term palliation\) \[unconfirmed source: The survival figures Leithner 2008 reports [^\]]*\]: No visceral metastases: Visceral metastases present 0/);
+  });
+
+  it('says "unconfirmed source" beside what rests on an unconfirmed row (Tomita breast growth, NOMS low-grade ESCC with myelopathy) and lists the warnings', () => {
+    const { stdout, lines } = explained('primaryTumor: breast\nlesions:\n  - { level: T12, bilskyGrade: "1a", myelopathy: true }\n');
+    const growth =
+      'Primary tumor (growth): Slow growth +1 (Tomita 2001) [unconfirmed source: Tomita 2001 names breast as an example of slow growth (scoring-system figure, as recalled); not verified against the paper here.];';
+    expect(lines.find((l) => l.startsWith('Tomita score '))).toContain(growth);
+    const neurologic = lines.find((l) => l.startsWith('Neurologic (ESCC grade and myelopathy):'));
+    expect(neurologic).toBe(
+      'Neurologic (ESCC grade and myelopathy): high_grade [unconfirmed source: Table 3 of the review prints low-grade ESCC without myelopathy and high-grade ESCC ' +
+        "with or without myelopathy; it prints no row for low-grade ESCC with myelopathy. Treating it as high grade is this rule set's inference, not a published row.] " +
+        '— Low-grade ESCC with myelopathy, taken down the high-grade path [esccClass = "low_grade", myelopathy = true] (review2022table3)',
+    );
+    // Only what rests on an unconfirmed element is marked.
+    expect(lines.find((l) => l.startsWith('SINS '))).not.toContain('unconfirmed');
+    expect(lines.find((l) => l.startsWith('NOMS decision'))).not.toContain('unconfirmed');
+    // A recommendation that only possibly applies, on a threshold the review does not give.
+    expect(lines.find((l) => l.startsWith('Possibly: SRS in an older patient'))).toContain('[unconfirmed source: The review names "older age" without a threshold; over 55 years here');
+    // LMNOP as a whole, once, at its rule set.
+    expect(lines.filter((l) => l.startsWith('LMNOP framework (location, mechanical, neurology, oncology, patient) [unconfirmed framework: The LMNOP treatment algorithm'))).toHaveLength(1);
+
+    const warnings = stdout.slice(stdout.indexOf('\nWarnings\n') + 1).split('\n');
+    expect(warnings.slice(0, 7)).toEqual([
+      'Warnings',
+      '  Unconfirmed framework: not verified against its primary source as a whole',
+      '    LMNOP framework (location, mechanical, neurology, oncology, patient): The LMNOP treatment algorithm (the published flow figure of Paton 2011) is not verified against its primary source and is not encoded; only the components and the principles stated in the review are.',
+      '  Unconfirmed sources: values not verified against their primary source',
+      "    NOMS decision framework (neurologic, oncologic, mechanical, systemic), lesion 1 T12: neurologic = high_grade_myelopathy: Table 3 of the review prints low-grade ESCC without myelopathy and high-grade ESCC with or without myelopathy; it prints no row for low-grade ESCC with myelopathy. Treating it as high grade is this rule set's inference, not a published row.",
+      '    Tomita score (surgical strategy for spinal metastases): table primaryGrowth row breast: Tomita 2001 names breast as an example of slow growth (scoring-system figure, as recalled); not verified against the paper here.',
+      '  No table row for the value given: left open',
+    ]);
   });
 });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TraceEntry } from '../src/engine/types.js';
 import { cliEvaluation, testApp } from './support/server.js';
 
 /** Debian's chromium, as in the report test (installed by scripts/ensure-chromium.sh before the tests). */
@@ -79,7 +80,7 @@ describe('the clinician page in headless Chromium', () => {
     // The trace: collapsed, then opened with the keyboard; it lists fired rules with their publications.
     const trace = page.locator('#trace');
     expect(await trace.getAttribute('open')).toBeNull();
-    await trace.locator('summary').focus();
+    await trace.locator(':scope > summary').focus();
     await page.keyboard.press('Enter');
     expect(await trace.getAttribute('open')).not.toBeNull();
     await expect.poll(() => trace.locator('li', { hasText: 'sins, lesion 1: pain.mechanical +3' }).locator('cite').textContent()).toMatch(/Fisher CG/);
@@ -105,6 +106,71 @@ describe('the clinician page in headless Chromium', () => {
     expect(await tomita.textContent()).toBe('visceralMetastasesTreatability not given: one of treatable, untreatable (visceralMetastasesResectability is unremovable, so one of treatable, untreatable)');
     // Answers given are not listed as assumed.
     expect(await patient.locator('.assumed [data-input="visceralMetastasesResectability"]').count()).toBe(0);
+    await page.close();
+  }, 60_000);
+
+  it('marks a value that rests on an unconfirmed source beside it, and lists the warnings (low-grade ESCC with myelopathy, breast primary)', async () => {
+    const expected = cliEvaluation({ primaryTumor: 'breast', lesions: [{ level: 'T12', bilskyGrade: '1a', myelopathy: true }] });
+    const noted = (ruleset: string, test: (t: TraceEntry) => boolean): string => {
+      const entry = expected.trace.find((t) => t.ruleset === ruleset && test(t));
+      if (!entry || !('unconfirmed' in entry) || !entry.unconfirmed) throw new Error(`no unconfirmed ${ruleset} entry`);
+      return entry.unconfirmed;
+    };
+    const neurologicNote = noted('noms', (t) => t.kind === 'rule' && t.rule === 'neurologic.high_grade_myelopathy' && t.fired === true);
+    const growthNote = noted('tomita', (t) => t.kind === 'lookup' && t.table === 'primaryGrowth' && t.key === 'breast');
+    const ageNote = noted('lesion-plan', (t) => t.kind === 'rule' && t.rule === 'srs_dose_fracture_risk_age.applies' && t.possible === true);
+    const framework = expected.warnings.find((w) => w.code === 'UNCONFIRMED_FRAMEWORK' && w.ruleset === 'lmnop');
+    expect(expected.lesions[0]?.results.noms?.neurologic).toBe('high_grade');
+
+    const page = await browser.newPage({ viewport: { width: 1024, height: 1366 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(origin + '/');
+    await page.getByLabel('Histology of the primary tumor').selectOption({ label: 'breast' });
+    const lesion = page.locator('fieldset.lesion').first();
+    await lesion.getByLabel('Vertebral level').selectOption('T12');
+    await lesion.getByLabel('Bilsky epidural spinal cord compression grade').selectOption('1a');
+    await lesion.getByLabel('Clinical myelopathy').selectOption({ label: 'Yes' });
+
+    // NOMS neurologic: high grade only through the row Table 3 does not print, marked in words beside the value.
+    const neurologic = page.locator('[data-scope="lesion-0"] [data-ruleset="noms"] [data-line="neurologic"]');
+    await expect.poll(() => neurologic.locator('[data-classification]').textContent(), { timeout: 15_000 }).toBe('high_grade');
+    const marker = neurologic.locator('details[data-unconfirmed]');
+    expect(await marker.locator('summary').textContent()).toBe('Unconfirmed source');
+    expect(await marker.getAttribute('open')).toBeNull();
+    await marker.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    expect(await marker.getAttribute('open')).not.toBeNull();
+    expect(await marker.locator('p').allTextContents()).toEqual([neurologicNote]);
+    // The other NOMS classifications rest on no unconfirmed row.
+    expect(await page.locator('[data-scope="lesion-0"] [data-ruleset="noms"] [data-line="decision"] details[data-unconfirmed]').count()).toBe(0);
+
+    // Tomita: the page shows no components, so the score carries the growth row's mark.
+    const tomita = page.locator('[data-scope="patient"] [data-ruleset="tomita"]');
+    expect(await tomita.locator('.line details[data-unconfirmed] p').allTextContents()).toEqual([growthNote]);
+    // A recommendation that only possibly applies still says its threshold is unconfirmed.
+    const age = page.locator('[data-scope="lesion-0"] [data-ruleset="lesion-plan"] [data-recommendation="srs_dose_fracture_risk_age"]');
+    expect(await age.textContent()).toMatch(/^Possibly: SRS in an older patient/);
+    expect(await age.locator('details[data-unconfirmed] p').allTextContents()).toEqual([ageNote]);
+    // LMNOP as a whole: under its heading.
+    const lmnop = page.locator('[data-scope="patient"] [data-ruleset="lmnop"] > details[data-unconfirmed]');
+    expect(await lmnop.locator('summary').textContent()).toBe('Unconfirmed framework');
+    expect(await lmnop.locator('p').allTextContents()).toEqual([framework?.message]);
+
+    // Every warning of the evaluation, grouped by kind, naming the rule set and lesion.
+    const warnings = page.locator('#warnings');
+    expect(await warnings.locator('h3').textContent()).toBe(`Warnings (${expected.warnings.length})`);
+    expect(await warnings.locator('li').count()).toBe(expected.warnings.length);
+    expect(await warnings.locator('h4').allTextContents()).toEqual([
+      'Unconfirmed framework: not verified against its primary source as a whole',
+      'Unconfirmed sources: values not verified against their primary source',
+      'No table row for the value given: left open',
+    ]);
+    expect(await warnings.locator('[data-code="UNCONFIRMED_SOURCE"] li').allTextContents()).toEqual([
+      `NOMS decision framework (neurologic, oncologic, mechanical, systemic), lesion 1 T12: neurologic = high_grade_myelopathy: ${neurologicNote}`,
+      `Tomita score (surgical strategy for spinal metastases): table primaryGrowth row breast: ${growthNote}`,
+    ]);
+    expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
 });

@@ -1,7 +1,8 @@
 'use strict';
 // The clinician page: builds the form from the model the server derived from the patient contract and
 // the rule sets, posts the patient to /evaluate as values change, and shows what comes back. It knows
-// no score by name: every result is shown from the response's own labels.
+// no score by name: every result is shown from the response's own labels. `el` comes from dom.js and the
+// unconfirmed marks from unconfirmed.js, inlined before this script.
 (() => {
   const model = JSON.parse(document.getElementById('model').textContent);
   const patientFields = document.getElementById('patient-fields');
@@ -12,15 +13,6 @@
   let timer;
   let latest = 0;
   let nextLesion = 0;
-
-  function el(tag, attributes, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attributes || {})) {
-      if (value !== undefined && value !== null) node.setAttribute(key, String(value));
-    }
-    for (const child of children) if (child !== undefined && child !== null) node.append(child);
-    return node;
-  }
 
   function control(field, prefix) {
     const id = `${prefix}${field.name}`;
@@ -106,7 +98,9 @@
     let response;
     let body;
     try {
-      response = await fetch('evaluate?trace=rules', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patient()) });
+      // The full trace: what only may apply (a possible recommendation, an open classification) carries its
+      // unconfirmed mark only on rules that did not fire, which the `rules` level leaves out.
+      response = await fetch('evaluate?trace=full', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patient()) });
       body = await response.json();
     } catch (err) {
       if (request !== latest) return;
@@ -129,25 +123,14 @@
   function render(evaluation) {
     status.className = '';
     status.textContent = `Up to date — rule-set generation ${evaluation.generation}, decision ${evaluation.decisionId}.`;
-    const assumed = assumedInputs(evaluation.trace);
-    const sections = [scope('Patient', evaluation.results, 'patient', assumed)];
-    evaluation.lesions.forEach((lesion, i) => sections.push(scope(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, lesion.results, `lesion-${i}`, assumed, i)));
-    results.replaceChildren(...sections, trace(evaluation.trace), el('footer', { class: 'rulesets' }, `Rule sets: ${evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}`));
+    const sections = [scope('Patient', evaluation.results, 'patient', evaluation)];
+    evaluation.lesions.forEach((lesion, i) => sections.push(scope(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, lesion.results, `lesion-${i}`, evaluation, i)));
+    results.replaceChildren(...sections, warningList(evaluation, model.warningGroups), trace(evaluation.trace), el('footer', { class: 'rulesets' }, `Rule sets: ${evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}`));
   }
 
-  /**
-   * The inputs not given but taken, or narrowed, from other answers (`takenFrom`), by rule set and lesion:
-   * the only input entries the `rules` trace level keeps. Their notes say how.
-   */
-  function assumedInputs(entries) {
-    const byPlace = new Map();
-    for (const t of entries) {
-      if (t.kind !== 'input' || !t.takenFrom) continue;
-      const key = `${t.ruleset}|${t.lesion ?? ''}`;
-      if (!byPlace.has(key)) byPlace.set(key, []);
-      byPlace.get(key).push(t);
-    }
-    return byPlace;
+  /** The trace entries or warnings of one rule set (and lesion). */
+  function ofRuleSet(items, id, lesion) {
+    return items.filter((t) => t.ruleset === id && t.lesion === lesion);
   }
 
   /** "visceralMetastases not given: taken as true (visceralMetastasesResectability is unremovable, so true)". */
@@ -156,32 +139,49 @@
     return `${t.input} not given: ${taken}${t.note ? ` (${t.note})` : ''}`;
   }
 
-  function scope(title, ruleSetResults, name, assumed, lesion) {
+  function scope(title, ruleSetResults, name, evaluation, lesion) {
     const section = el('section', { class: 'scope', 'data-scope': name }, el('h3', {}, title));
-    for (const [id, result] of Object.entries(ruleSetResults)) section.append(ruleSetResult(id, result, assumed.get(`${id}|${lesion ?? ''}`) || []));
+    for (const [id, result] of Object.entries(ruleSetResults)) section.append(ruleSetResult(id, result, ofRuleSet(evaluation.trace, id, lesion), ofRuleSet(evaluation.warnings, id, lesion)));
     return section;
   }
 
-  function ruleSetResult(id, result, assumed) {
-    const article = el('article', { 'data-ruleset': id, 'data-level': result.category || undefined }, el('h4', {}, result.label));
+  /** One rule set's results; `entries` and `warnings` are its own, for the unconfirmed marks and what was assumed. */
+  function ruleSetResult(id, result, entries, warnings) {
+    const notes = unconfirmedNotes(entries, warnings);
+    const rules = entries.filter((t) => t.kind === 'rule');
+    const article = el('article', { 'data-ruleset': id, 'data-level': result.category || undefined }, el('h4', {}, result.label), ...notes.ruleSetWide.map(ruleSetWideMarker));
     if ('score' in result) {
       const value = result.score !== null ? String(result.score) : result.range ? `${result.range[0]}–${result.range[1]}` : 'undetermined';
       const category = result.category ? (result.categoryLabel || result.category) : (result.possibleCategories || []).join(' or ');
-      article.append(el('p', {}, 'Score ', el('span', { class: 'value', 'data-score': '' }, value), category ? el('span', { class: 'category', 'data-category': '' }, `— ${category}`) : null));
+      // The page shows no components: the score carries their marks and its band's.
+      const marks = [...new Set([...notes.ofRules(rules.filter((r) => r.part === 'component')), ...notes.ofBands()])];
+      article.append(el('div', { class: 'line' }, 'Score ', el('span', { class: 'value', 'data-score': '' }, value), category ? el('span', { class: 'category', 'data-category': '' }, `— ${category}`) : null, unconfirmedMarker(marks)));
     }
     for (const [cid, c] of Object.entries(result.classifications || {})) {
       const text = c.value !== null ? (c.text || c.alternativeLabel || '') : (c.reason || '');
-      article.append(el('p', {}, `${c.label}: `, el('span', { class: 'value', 'data-classification': cid }, c.value !== null ? c.value : 'undetermined'), text ? el('small', {}, ` — ${text}`) : null));
+      article.append(el('div', { class: 'line', 'data-line': cid }, `${c.label}: `, el('span', { class: 'value', 'data-classification': cid }, c.value !== null ? c.value : 'undetermined'), unconfirmedMarker(notes.ofClassification(cid)), text ? el('small', {}, ` — ${text}`) : null));
     }
     const recommendations = result.recommendations || [];
-    if (recommendations.length) article.append(el('ul', {}, ...recommendations.map((r) => el('li', {}, r.status === 'possible' ? `Possibly: ${r.label}` : r.label))));
+    if (recommendations.length) article.append(el('ul', {}, ...recommendations.map((r) => el('li', { 'data-recommendation': r.id }, r.status === 'possible' ? `Possibly: ${r.label}` : r.label, unconfirmedMarker(notes.ofRules(rules.filter((t) => t.recommendation === r.id)))))));
+    const assumed = entries.filter((t) => t.kind === 'input' && t.takenFrom);
     if (result.missing && result.missing.length) article.append(el('p', { class: 'missing' }, `Missing: ${result.missing.join(', ')}`));
     if (assumed.length) article.append(el('ul', { class: 'assumed' }, ...assumed.map((t) => el('li', { 'data-input': t.input }, assumedText(t)))));
     return article;
   }
 
-  /** The rules that fired, totals and bands, each with the publication it comes from. */
-  function trace(entries) {
+  /**
+   * What the `rules` trace level keeps (the rules that fired, totals, bands, precedence, the inputs taken
+   * from other answers) and the table rows marked unconfirmed, each with the publication it comes from.
+   */
+  function shownInTrace(t) {
+    if (t.kind === 'rule') return t.fired === true;
+    if (t.kind === 'input') return Boolean(t.takenFrom);
+    if (t.kind === 'lookup') return Boolean(t.unconfirmed);
+    return true;
+  }
+
+  function trace(all) {
+    const entries = all.filter(shownInTrace);
     const fired = entries.filter((t) => t.kind === 'rule');
     const items = entries.map((t) => {
       const where = `${t.ruleset}${t.lesion !== undefined ? `, lesion ${t.lesion + 1}` : ''}`;
@@ -196,10 +196,12 @@
         text = `${where}: ${t.score} band ${t.category || t.possibleCategories.join(' or ')}`;
       } else if (t.kind === 'input') {
         text = `${where}: ${assumedText(t)}`;
+      } else if (t.kind === 'lookup') {
+        text = `${where}: table ${t.table}, ${t.key} → ${t.value}`;
       } else {
         text = `${where}: ${t.classification || t.kind} ${t.value !== undefined ? `→ ${t.value}` : ''}`;
       }
-      return el('li', { 'data-kind': t.kind }, text, t.reference ? el('cite', {}, t.reference) : null);
+      return el('li', { 'data-kind': t.kind }, text, unconfirmedMarker(t.unconfirmed ? [t.unconfirmed] : []), t.reference ? el('cite', {}, t.reference) : null);
     });
     return el('details', { id: 'trace' }, el('summary', {}, `Trace: ${fired.length} rules fired, with their references`), el('ol', {}, ...items));
   }

@@ -1,12 +1,15 @@
-import type { Evaluation, InputTrace, RuleTrace, TotalTrace, TraceEntry } from '../engine/types.js';
+import type { Evaluation, EvaluationWarning, InputTrace, RuleTrace, TotalTrace, TraceEntry } from '../engine/types.js';
 import { gapsOf, splitByGap, teamDecides, type LookupGap } from '../engine/lookup-gaps.js';
 import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
+import { ruleSetWideMark, unconfirmedMark, unconfirmedNotes } from './unconfirmed-notes.js';
+import { warningLines } from './warning-list.js';
 
 /**
  * A plain-language account of an evaluation, built only from its trace and the rule sets' own labels
  * and references — nothing is written per score: "SINS 11 (potentially unstable): location junctional
- * +3 (Fisher 2010), pain mechanical +3 (Fisher 2010), ...".
+ * +3 (Fisher 2010), pain mechanical +3 (Fisher 2010), ...". Whatever rests on something marked unconfirmed
+ * says so beside it ("[unconfirmed source: ...]"), and the evaluation's warnings close the account.
  */
 export function explainEvaluation(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): string[] {
   const gaps = gapsOf(evaluation.missing);
@@ -23,15 +26,17 @@ export function explainEvaluation(evaluation: Evaluation, rulesets: readonly Loa
     lines.push(scope.title);
     for (const id of rulesetIds) {
       const ruleset = byId.get(id);
-      if (ruleset) lines.push(...explainRuleSet(ruleset, entries.filter((t) => t.ruleset === id), (missing) => toDecideClause(splitByGap(missing, gaps, scope.lesion))).map((l) => `  ${l}`));
+      const warnings = evaluation.warnings.filter((w) => w.ruleset === id && w.lesion === scope.lesion);
+      if (ruleset) lines.push(...explainRuleSet(ruleset, entries.filter((t) => t.ruleset === id), warnings, (missing) => toDecideClause(splitByGap(missing, gaps, scope.lesion))).map((l) => `  ${l}`));
     }
   }
-  return lines;
+  return [...lines, ...warningLines(evaluation)];
 }
 
 /** `decide`: what would decide a result the named facts left open (inputs to provide, table gaps for the team). */
-function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], decide: (missing: string[]) => string): string[] {
-  const lines: string[] = [];
+function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings: EvaluationWarning[], decide: (missing: string[]) => string): string[] {
+  const unconfirmed = unconfirmedNotes(entries, warnings);
+  const lines = unconfirmed.ruleSetWide.map((w) => `${ruleset.document.title}${ruleSetWideMark(w)}`);
   const rules = entries.filter((t): t is RuleTrace => t.kind === 'rule');
   const cite = (id: string): string => shortCitation(ruleset.document.references[id]?.citation ?? '') ?? id;
   const partOf = (id: string): Part | undefined => ruleset.parts.find((p) => p.id === id);
@@ -40,17 +45,19 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], decide: (
     const band = entries.find((t) => t.kind === 'band' && t.score === total.score);
     const label = total.score === ruleset.document.id ? (ruleset.document.score?.label ?? total.score) : (ruleset.document.subscores?.find((s) => s.id === total.score)?.label ?? total.score);
     const value = total.value !== null ? String(total.value) : total.range ? `${total.range[0]}–${total.range[1]} (undetermined)` : 'undetermined';
-    const category = band && band.kind === 'band' ? (band.category ? ` (${band.category.replace(/_/g, ' ')})` : band.possibleCategories.length ? ` (${band.possibleCategories.join(' or ')})` : '') : '';
+    const category = band && band.kind === 'band' ? (band.category ? ` (${band.category.replace(/_/g, ' ')})${unconfirmedMark(unconfirmed.ofBand(total.score))}` : band.possibleCategories.length ? ` (${band.possibleCategories.join(' or ')})` : '') : '';
     const parts = Object.keys(total.components).map((component) => {
-      const fired = rules.find((r) => r.score === total.score && r.component === component && r.fired === true);
+      const alternatives = rules.filter((r) => r.score === total.score && r.component === component);
+      const fired = alternatives.find((r) => r.fired === true);
       const part = partOf(component);
+      const mark = unconfirmedMark(unconfirmed.ofRules(alternatives));
       if (fired) {
         const alternative = part?.alternatives.find((a) => a.id === fired.alternative);
-        return `${part?.label ?? component}: ${alternative?.label ?? fired.alternative} ${signed(fired.points ?? 0)} (${cite(alternative?.reference ?? part?.reference ?? '')})`;
+        return `${part?.label ?? component}: ${alternative?.label ?? fired.alternative} ${signed(fired.points ?? 0)} (${cite(alternative?.reference ?? part?.reference ?? '')})${mark}`;
       }
       const [low, high] = total.componentRanges[component] ?? [0, 0];
       const missing = [...new Set(rules.filter((r) => r.component === component).flatMap((r) => r.missing ?? []))];
-      return `${part?.label ?? component}: ${low}–${high}${missing.length ? `, ${missing.join(', ')} missing` : ''}`;
+      return `${part?.label ?? component}: ${low}–${high}${missing.length ? `, ${missing.join(', ')} missing` : ''}${mark}`;
     });
     const clamp = total.sum !== null && total.value !== null && total.sum !== total.value ? `; sum ${total.sum} capped at ${total.value} (${cite(ruleset.document.score?.total?.reference ?? '')})` : '';
     lines.push(`${label} ${value}${category}: ${parts.join('; ')}${clamp}`);
@@ -66,27 +73,29 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], decide: (
   for (const part of ruleset.parts.filter((p) => p.kind === 'classification')) {
     const fired = rules.find((r) => r.classification === part.id && r.fired === true);
     const precedence = entries.find((t) => t.kind === 'precedence' && t.classification === part.id);
+    const mark = unconfirmedMark(unconfirmed.ofClassification(part.id));
     if (precedence && precedence.kind === 'precedence') {
-      lines.push(`${part.label}: ${precedence.value ?? 'undetermined'}${precedence.chosen ? ` (from ${precedence.chosen})` : ''}`);
+      lines.push(`${part.label}: ${precedence.value ?? 'undetermined'}${precedence.chosen ? ` (from ${precedence.chosen})` : ''}${mark}`);
       continue;
     }
     if (fired) {
       const row = part.alternatives.find((a) => a.id === fired.alternative);
       // A test on a missing fact was settled because every value the fact could take gives this row.
       const because = [...new Set(fired.conditions.map((c) => `${c.fact} = ${c.result === null ? 'missing, any possible value' : JSON.stringify(c.factResult)}`))].join(', ');
-      lines.push(`${part.label}: ${row?.value ?? fired.alternative} — ${row?.label ?? fired.alternative} [${because}] (${cite(row?.reference ?? part.reference)})`);
+      lines.push(`${part.label}: ${row?.value ?? fired.alternative}${mark} — ${row?.label ?? fired.alternative} [${because}] (${cite(row?.reference ?? part.reference)})`);
       continue;
     }
     const open = rules.filter((r) => r.classification === part.id && r.possible);
     const missing = [...new Set(rules.filter((r) => r.classification === part.id).flatMap((r) => r.missing ?? []))];
     const values = [...new Set(open.map((r) => r.value ?? r.alternative))];
-    lines.push(`${part.label}: ${values.length === 1 ? `${values[0]} (every possibility agrees)` : `undetermined${values.length ? `, could be ${values.join(' or ')}` : ''}`}${missing.length ? `; ${decide(missing)}` : ''}`);
+    lines.push(`${part.label}: ${values.length === 1 ? `${values[0]} (every possibility agrees)` : `undetermined${values.length ? `, could be ${values.join(' or ')}` : ''}`}${mark}${missing.length ? `; ${decide(missing)}` : ''}`);
   }
 
   for (const part of ruleset.parts.filter((p) => p.kind === 'recommendation')) {
     const applies = rules.find((r) => r.recommendation === part.id && r.alternative === 'applies');
-    if (applies?.fired === true) lines.push(`Recommended: ${part.label} (${cite(part.reference)})`);
-    else if (applies?.fired === null && applies.possible) lines.push(`Possibly: ${part.label} — ${decide(applies.missing ?? [])}`);
+    const mark = unconfirmedMark(applies ? unconfirmed.ofRules([applies]) : []);
+    if (applies?.fired === true) lines.push(`Recommended: ${part.label} (${cite(part.reference)})${mark}`);
+    else if (applies?.fired === null && applies.possible) lines.push(`Possibly: ${part.label}${mark} — ${decide(applies.missing ?? [])}`);
   }
   return lines;
 }

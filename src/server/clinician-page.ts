@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { WARNING_GROUPS } from '../explain/warning-list.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { formModel } from './form-model.js';
 
 /** The page's parts live in web/ at the package root (beside src/ and dist/), inlined into one document. */
 const webDir = new URL('../../web/', import.meta.url);
+/** Inlined as one script, in this order: each defines what the ones after it use. */
+const SCRIPTS = ['dom.js', 'unconfirmed.js', 'clinician.js'];
 
 interface Assets {
   template: string;
@@ -24,8 +27,9 @@ export function clinicianPage(rulesets: readonly LoadedRuleSet[]): { html: strin
   assets ??= readAssets();
   let html = pages.get(rulesets);
   if (!html) {
-    // `<` escaped so that no value can close the data block.
-    const model = JSON.stringify(formModel(rulesets)).replace(/</g, '\\u003c');
+    // `<` escaped so that no value can close the data block. The warning titles are the explanation's, so
+    // that the page and `spinemets explain` group warnings alike.
+    const model = JSON.stringify({ ...formModel(rulesets), warningGroups: WARNING_GROUPS }).replace(/</g, '\\u003c');
     html = fill(assets.template, { STYLE: assets.style, SCRIPT: assets.script, MODEL: model });
     pages.set(rulesets, html);
   }
@@ -35,7 +39,7 @@ export function clinicianPage(rulesets: readonly LoadedRuleSet[]): { html: strin
 function readAssets(): Assets {
   const read = (name: string): string => readFileSync(new URL(name, webDir), 'utf8');
   const style = read('clinician.css');
-  const script = read('clinician.js');
+  const script = SCRIPTS.map(read).join('\n');
   const hash = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
   const csp = [
     "default-src 'none'",

@@ -1,0 +1,48 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluatePatient } from '../src/engine/evaluate-patient.js';
+import type { Evaluation } from '../src/engine/types.js';
+import { explainEvaluation } from '../src/explain/explain.js';
+import type { LoadedRuleSet } from '../src/ruleset/types.js';
+import { buildCard } from '../src/server/cds-card.js';
+import { loadCdsConfig } from '../src/server/cds-config.js';
+import { bundledRuleSets } from './support/bundled.js';
+
+// A clinician's audit: values resting on rows marked unconfirmed (Tomita's histology classes, NOMS's
+// low-grade ESCC with myelopathy) were told without the mark, in the explanation and the CDS card alike.
+describe('what rests on an unconfirmed source says so where it is shown', () => {
+  const patient = { id: 'unconfirmed-1', primaryTumor: 'breast', lesions: [{ level: 'T12', bilskyGrade: '1a', myelopathy: true }] };
+  const neurologicNote =
+    "Table 3 of the review prints low-grade ESCC without myelopathy and high-grade ESCC with or without myelopathy; it prints no row for low-grade ESCC with myelopathy. Treating it as high grade is this rule set's inference, not a published row.";
+  const growthNote = 'Tomita 2001 names breast as an example of slow growth (scoring-system figure, as recalled); not verified against the paper here.';
+  let rulesets: LoadedRuleSet[];
+  let evaluation: Evaluation;
+
+  beforeAll(async () => {
+    rulesets = await bundledRuleSets(['sins', 'noms', 'tomita']);
+    evaluation = await evaluatePatient(patient, rulesets);
+  });
+
+  it('the CDS card detail marks the NOMS neurologic value and lists the warnings', () => {
+    const { config } = loadCdsConfig();
+    if (!config) throw new Error('the bundled CDS config must load');
+    const detail = buildCard(evaluation, 'decision-1', rulesets, config.card, []).detail.split('\n');
+    expect(detail).toContain(`- Neurologic (ESCC grade and myelopathy): high_grade [unconfirmed source: ${neurologicNote}] — Low-grade ESCC with myelopathy, taken down the high-grade path [esccClass = "low_grade", myelopathy = true] (review2022table3)`);
+    const warnings = detail.indexOf('**Warnings**');
+    expect(warnings).toBeGreaterThan(detail.indexOf('### Explanation'));
+    expect(detail.slice(warnings + 1, warnings + 4)).toEqual([
+      '',
+      '- Unconfirmed sources: values not verified against their primary source',
+      `  - NOMS decision framework (neurologic, oncologic, mechanical, systemic), lesion 1 T12: neurologic = high_grade_myelopathy: ${neurologicNote}`,
+    ]);
+    expect(detail).toContain(`  - Tomita score (surgical strategy for spinal metastases): table primaryGrowth row breast: ${growthNote}`);
+  });
+
+  it('without the table rows in the trace (trace rules), the Tomita row is marked at its rule set rather than lost', async () => {
+    const rules = await evaluatePatient(patient, rulesets, { trace: 'rules' });
+    const lines = explainEvaluation(rules, rulesets).map((l) => l.trim());
+    expect(lines).toContain(`Tomita score (surgical strategy for spinal metastases) [unconfirmed source: table primaryGrowth row breast: ${growthNote}]`);
+    expect(lines.find((l) => l.startsWith('Tomita score 2–7'))).not.toContain('unconfirmed');
+    // The NOMS row that fired is in the trace at that level: still marked beside its value.
+    expect(lines.find((l) => l.startsWith('Neurologic (ESCC grade and myelopathy):'))).toContain(`high_grade [unconfirmed source: ${neurologicNote}]`);
+  });
+});
