@@ -107,6 +107,55 @@ describe('institution profiles: every problem of the file at once', () => {
   });
 });
 
+// ajv reported every op's branch: `op: set-point` also gave `unknown key "rule"; did you mean "ruleset"?`.
+describe('SCHEMA_* in a profile change: reported against the keys of its own op', () => {
+  const NOMS_CONDITION = ['  - id: noms-unstable-sins', '    op: set-condition', '    ruleset: noms', '    rule: mechanical.unstable_sins', '    at: all/1', '    value: 12', '    label: Unstable', '    reason: test', '    author: test'];
+  const SINS_BAND = ['  - id: sins-unstable-band', '    op: set-band', '    ruleset: sins', '    category: unstable', '    min: 12', '    reason: test', '    author: test'];
+
+  /** A profile with these changes (YAML lines), each line replaced as given. */
+  function changes(lines: string[], replacements: Array<[string, string]> = []) {
+    const text = ['profile: ops', 'version: 1.0.0', 'title: test', 'institution: test', 'appliesTo:', '  sins: "1.x"', '  noms: "1.x"', 'changes:', ...lines, ''].join('\n');
+    return writeVariant(text, replacements, 'ops.profile.yaml');
+  }
+
+  it('SCHEMA_ENUM at a misspelt op, with a suggestion, and nothing about the keys the op meant takes', async () => {
+    const { file, text } = changes(NOMS_CONDITION, [['op: set-condition', 'op: set-conditon']]);
+    const { problems } = await load([file]);
+    expect(problems.map((p) => ({ code: p.code, ...positionFields(p) }))).toEqual([{ code: 'SCHEMA_ENUM', ...positionOf(text, 'set-conditon') }]);
+    expect(problems[0]?.message).toContain('"set-condition"');
+  });
+
+  it('SCHEMA_REQUIRED for a change without an op, and nothing about its other keys', async () => {
+    const { file, text } = changes(NOMS_CONDITION, [['    op: set-condition\n', '']]);
+    expect(await problemsOf(file)).toEqual([{ code: 'SCHEMA_REQUIRED', file, ...positionOf(text, 'id: noms-unstable-sins') }]);
+  });
+
+  it('SCHEMA_PATTERN at a condition position not written as the trace names it, saying the form in words', async () => {
+    const { file, text } = changes(NOMS_CONDITION, [['at: all/1', 'at: all[1]']]);
+    const { problems } = await load([file]);
+    expect(problems.map((p) => ({ code: p.code, ...positionFields(p) }))).toEqual([{ code: 'SCHEMA_PATTERN', ...positionOf(text, 'all[1]') }]);
+    expect(problems[0]?.message).toContain('all/1');
+    expect(problems[0]?.message).not.toContain('\\d');
+  });
+
+  it('SCHEMA_UNKNOWN_KEY at a band edge written minimum, suggesting min, and SCHEMA_REQUIRED for the edge; the category is accepted', async () => {
+    const { file, text } = changes(SINS_BAND, [['min: 12', 'minimum: 12']]);
+    const { problems } = await load([file]);
+    expect(problems.map((p) => ({ code: p.code, ...positionFields(p) }))).toEqual([
+      { code: 'SCHEMA_REQUIRED', ...positionOf(text, 'id: sins-unstable-band') },
+      { code: 'SCHEMA_UNKNOWN_KEY', ...positionOf(text, 'minimum') },
+    ]);
+    expect(problems[1]?.message).toContain('"min"');
+  });
+
+  // ajv's unevaluatedProperties took the keys of the set-condition before it as evaluated: this loaded.
+  it('SCHEMA_UNKNOWN_KEY for a key of another op, also after a change whose op takes it', async () => {
+    const setPoints = ['  - id: occasional-pain', '    op: set-points', '    ruleset: sins', '    rule: pain.occasional', '    points: 1', '    at: all/1', '    reason: test', '    author: test'];
+    const { file, text } = changes([...NOMS_CONDITION, ...setPoints]);
+    expect(await problemsOf(file)).toEqual([{ code: 'SCHEMA_UNKNOWN_KEY', file, ...positionOf(text, 'at: all/1', 'id: occasional-pain') }]);
+  });
+});
+
 describe('institution profiles: a changed value the published wording still names', () => {
   it('warns once at the changed value when the label or text names the value replaced and the change gives none', async () => {
     const { file, text } = sinsVariant("    label: Unstable (SINS 12-18, the board's threshold)\n    text: SINS of 12 or more is, by the board's decision, evidence of instability warranting stabilization.\n", '');

@@ -194,6 +194,91 @@ describe('rule-file problems are reported with code, line and column', () => {
   });
 });
 
+// One mistake, one problem: not the complaints of a form the author did not mean, nor follow-on problems.
+describe('one problem for one mistake in a rule file, with a suggestion', () => {
+  const PLAN_FILE = new URL('../rules/plan/plan.yaml', import.meta.url).pathname;
+  const MOBILE = '{ fact: region, operator: equal, value: mobile }';
+
+  /** Problems with their messages, for the suggestion; the assertions on them are code and position. */
+  async function loaded(replacements: Array<[string, string]>, base = sins) {
+    const { file, text } = writeVariant(base, replacements);
+    const { problems } = await loadRuleSetFile(file);
+    return { text, found: problems.map((p) => `${p.code}@${p.line}:${p.column}`), messages: problems.map((p) => p.message) };
+  }
+
+  // Was SCHEMA_REQUIRED for fact, operator and value, and "allowed: fact, operator, path, value".
+  it('SCHEMA_UNKNOWN_KEY: a misspelt all in a condition suggests all', async () => {
+    const { found, text, messages } = await loaded([[MOBILE, `{ alll: [${MOBILE}] }`]]);
+    expect(found).toEqual([at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'alll'))]);
+    expect(messages[0]).toContain('"all"');
+  });
+
+  it('SCHEMA_UNKNOWN_KEY: two letters of any swapped suggest any', async () => {
+    const { found, text, messages } = await loaded([[MOBILE, `{ ayn: [${MOBILE}] }`]]);
+    expect(found).toEqual([at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'ayn'))]);
+    expect(messages[0]).toContain('"any"');
+  });
+
+  it('SCHEMA_TYPE: a condition value that is no string, number, boolean or list is not also outside the fact’s values', async () => {
+    const { found, text } = await problemsOf([[MOBILE, '{ fact: region, operator: equal, value: { mobile: true } }']]);
+    expect(found).toEqual([at('SCHEMA_TYPE', positionOf(text, '{ mobile: true }'))]);
+  });
+
+  // Was followed by VALUE_NOT_IN_DOMAIN "... is not a value of region; allowed: " at each of the four conditions on region.
+  it('UNKNOWN_TABLE: a misspelt lookup is the one problem, with a suggestion; the conditions on the derived fact are not reported', async () => {
+    const { found, text, messages } = await loaded([['lookup: spinalRegion', 'lookup: spinalRegon']]);
+    expect(found).toEqual([at('UNKNOWN_TABLE', positionOf(text, 'spinalRegon'))]);
+    expect(messages[0]).toContain('"spinalRegion"');
+  });
+
+  it('TABLE_VALUE_NOT_IN_DOMAIN: a misspelt table row value suggests the value', async () => {
+    const { found, text, messages } = await loaded([['T12: junctional', 'T12: junctionl']]);
+    expect(found).toEqual([at('TABLE_VALUE_NOT_IN_DOMAIN', positionOf(text, 'junctionl'))]);
+    expect(messages[0]).toContain('"junctional"');
+  });
+
+  it('SCHEMA_UNKNOWN_KEY: a misspelt value key of a table row, and no TABLE_VALUE_NOT_IN_DOMAIN for the value it lacks', async () => {
+    const { found, text } = await problemsOf([['T12: junctional', 'T12: { vlaue: junctional }']]);
+    expect(found.sort()).toEqual([at('SCHEMA_REQUIRED', positionOf(text, '{ vlaue')), at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'vlaue'))].sort());
+  });
+
+  // `default: { countOf: lesion }` loaded without a problem: every error of the union was set aside.
+  it('SCHEMA_ENUM: a count default of something other than the lesions', async () => {
+    const { found, text } = await problemsOf([['default: { countOf: lesions }', 'default: { countOf: lesion }']], read(BAUER_FILE));
+    expect(found).toEqual([at('SCHEMA_ENUM', positionOf(text, 'lesion }', 'countOf: lesion'))]);
+  });
+
+  it('SCHEMA_UNKNOWN_KEY: a misspelt countOf suggests countOf, and asks for no implication', async () => {
+    const { found, text, messages } = await loaded([['default: { countOf: lesions }', 'default: { countof: lesions }']], read(BAUER_FILE));
+    expect(found).toEqual([at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'countof'))]);
+    expect(messages[0]).toContain('"countOf"');
+  });
+
+  it('SCHEMA_UNKNOWN_KEY: a misspelt key of an implication, and no VALUE_NOT_IN_DOMAIN for the value it lacks', async () => {
+    const edit: [string, string] = ['{ whenField: visceralMetastasesPattern, equals: nodular, value: true }', '{ whenField: visceralMetastasesPattern, equals: nodular, vlaue: true }'];
+    const { found, text } = await problemsOf([edit], read(BAUER_FILE));
+    expect(found.sort()).toEqual([at('SCHEMA_REQUIRED', positionOf(text, edit[1])), at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'vlaue'))].sort());
+  });
+
+  // Was "expected rows (alternatives) or a precedence list (firstOf)" and VALUE_NOT_IN_DOMAIN "allowed: " at every condition on it.
+  it('SCHEMA_REQUIRED: a classification whose firstOf is misspelt, and no problem at the conditions that test it', async () => {
+    const { found, text } = await problemsOf([['firstOf: [clinicianSurvival, scoreSurvival]', 'firstof: [clinicianSurvival, scoreSurvival]']], read(PLAN_FILE));
+    expect(found.sort()).toEqual([at('SCHEMA_REQUIRED', positionOf(text, 'id: expectedSurvival')), at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'firstof'))].sort());
+  });
+
+  it('SCHEMA_INVALID: a classification with both rows and a precedence list', async () => {
+    const { found, text } = await problemsOf([['firstOf: [clinicianSurvival, scoreSurvival]\n', 'firstOf: [clinicianSurvival, scoreSurvival]\n    alternatives: [{ id: x, label: x, when: { fact: clinicianSurvival, operator: equal, value: uncertain } }]\n']], read(PLAN_FILE));
+    expect(found).toEqual([at('SCHEMA_INVALID', positionOf(text, 'id: expectedSurvival'))]);
+  });
+
+  // Was UNKNOWN_OUTPUT at each of the ten outputs the score produces, and "did you mean scope".
+  it('SCHEMA_UNKNOWN_KEY: a misspelt score suggests score; its outputs are not reported', async () => {
+    const { found, text, messages } = await loaded([['\nscore:\n', '\nscroe:\n']]);
+    expect(found.sort()).toEqual([at('SCHEMA_REQUIRED', positionOf(text, 'id: sins')), at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'scroe'))].sort());
+    expect(messages.find((m) => m.includes('scroe'))).toContain('"score"');
+  });
+});
+
 describe('the content hash', () => {
   it('ignores formatting and comments', async () => {
     const reformatted = writeVariant(JSON.stringify(parse(sins)), [], 'sins.json').file;

@@ -170,6 +170,13 @@ describe('CDS Hooks', () => {
     expect((await app.inject({ method: 'POST', url: '/cds-services/other', payload: '{}', headers: json })).statusCode).toBe(404);
   });
 
+  // The prefetch value's "null or a resource" union hid the resource's own problem: no problem was reported.
+  it('SCHEMA_REQUIRED: a prefetched resource without its resourceType', async () => {
+    const bad = await callService(hookRequest({ patient: { id: 'p1' } }));
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().problems.map((p: { code: string; path: string }) => `${p.code} ${p.path}`)).toEqual(['SCHEMA_REQUIRED /prefetch/patient']);
+  });
+
   // The mapped patient was checked as JSON text, where a prefetch's 1e400 (Infinity) became null: "got null".
   it('rejects a prefetch value that is not a finite number with 422, not as null', async () => {
     const payload = JSON.stringify(hookRequest({ observations: bundle(field('karnofsky', { valueInteger: 70 })) })).replace('"valueInteger":70', '"valueInteger":1e400');

@@ -20,6 +20,9 @@ export function checkImplications(ctx: CheckContext, name: string, input: InputS
   const domain = finiteDomain(input, field);
   const allows = (values: Record<string, Scalar>): boolean => validator('patient')(scope === 'patient' ? values : { lesions: [values] });
   for (const { f, at: where } of [...implied, ...narrowings]) {
+    // One the schema rejected for a missing key is reported there; read here, it would name `undefined`.
+    const complete = typeof f.whenField === 'string' && ('values' in f ? Array.isArray(f.values) : 'value' in f);
+    if (!complete) continue;
     const given = 'values' in f ? f.values : [f.value];
     const valueAt = (i: number): PathSegment[] => ('values' in f ? [...where, 'values', i] : [...where, 'value']);
     const when = patientField(scope, f.whenField);

@@ -60,7 +60,11 @@ export function checkInputs(ctx: CheckContext): void {
     ctx.reference(table.reference, ['tables', name, 'reference']);
     for (const [key, row] of Object.entries(table.rows)) {
       const value = typeof row === 'string' ? row : row.value;
-      if (!table.values.includes(value)) at(['tables', name, 'rows', key], 'TABLE_VALUE_NOT_IN_DOMAIN', `"${value}" is not one of the table's values: ${table.values.join(', ')}`);
+      const where = typeof row === 'string' ? ['tables', name, 'rows', key] : ['tables', name, 'rows', key, 'value'];
+      // A row without a string value is the schema's problem, reported there.
+      if (typeof value === 'string' && !table.values.includes(value)) {
+        at(where, 'TABLE_VALUE_NOT_IN_DOMAIN', `"${value}" is not one of the table's values${hintFrom(value, table.values)}; allowed: ${table.values.join(', ')}`);
+      }
       if (typeof row !== 'string') ctx.reference(row.reference, ['tables', name, 'rows', key, 'reference']);
     }
   }

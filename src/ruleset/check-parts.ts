@@ -89,6 +89,11 @@ function checkLeaf(ctx: CheckContext, leaf: LeafCondition, path: PathSegment[], 
   }
   values.forEach((value, i) => {
     const valuePath = Array.isArray(leaf.value) ? [...path, 'value', i] : [...path, 'value'];
+    // A value that is no string, number or boolean (typeof null is "object" too) is the schema's problem, reported there.
+    if (typeof value === 'object') return;
+    // No allowed values: the fact's source is broken (a derived fact's table that does not exist, a
+    // classification whose rows the schema rejected), reported there; every value would be "not allowed".
+    if (info.valueType === 'enum' && !info.allowed?.length) return;
     if (info.valueType === 'enum' && !info.allowed?.includes(String(value))) {
       at(valuePath, 'VALUE_NOT_IN_DOMAIN', `${JSON.stringify(value)} is not a value of ${leaf.fact}${hintFrom(String(value), info.allowed ?? [])}; allowed: ${(info.allowed ?? []).join(', ')}`);
     } else if (info.valueType === 'boolean' && typeof value !== 'boolean') {

@@ -20,6 +20,9 @@ export function checkSemantics(doc: RuleSetDocument, facts: ReadonlyMap<string, 
   }
   checkInputs(ctx);
   checkParts(ctx, facts);
+  // With neither a score nor classifications (the schema's SCHEMA_REQUIRED, often for a misspelt key)
+  // it produces nothing, and every declared output would be reported again.
+  if (!doc.score && !doc.classifications) return problems;
   const producible = outputNames(doc);
   doc.outputs.forEach((output, i) => {
     if (!producible.has(output.name)) ctx.at(['outputs', i, 'name'], 'UNKNOWN_OUTPUT', `"${output.name}" is not produced by this rule set${hintFrom(output.name, [...producible])}`);

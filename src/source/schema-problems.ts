@@ -3,6 +3,7 @@ import type { Problem } from '../problems/problem.js';
 import { fromPointer, type PathSegment, type SourceDocument } from './source-document.js';
 import { closest } from './closest.js';
 import { validator, type SchemaName } from './schemas.js';
+import { unionProblem } from './union-problem.js';
 
 /** A document's data checked against one of the project's schemas, every problem positioned in it. */
 export function documentSchemaProblems(source: SourceDocument, schema: SchemaName): Problem[] {
@@ -11,11 +12,19 @@ export function documentSchemaProblems(source: SourceDocument, schema: SchemaNam
 }
 
 /**
+ * Errors that only restate another error of the same value, which is reported instead:
+ * - `if` says "must match then"; the `then` branch's own errors say how.
+ * - `discriminator` says the tag (a profile change's `op`) names no branch; the tag's own `enum` or
+ *   `required` error says so at the tag, with a suggestion (the schema lists the tags as its enum).
+ * - `propertyNames` says a key is invalid; the key's own `pattern` error says what form it must have.
+ */
+const RESTATING = new Set(['if', 'discriminator', 'propertyNames']);
+
+/**
  * Turns ajv's errors (compiled with `allErrors` and `verbose`) into positioned problems. `at` maps a
  * path inside the validated value to its place in the source, for values embedded in a larger file.
- * - `if` errors only say "must match then": the `then` branch's own errors are reported instead.
- * - An `anyOf`/`oneOf` failure is reported once, naming its branches by title, instead of every
- *   branch's private complaint.
+ * Unions the value itself selects a branch of (if/then/else on a key, a discriminator on `op`) report
+ * that branch's errors alone; any other `anyOf`/`oneOf` failure is reported once (see unionProblem).
  */
 export function schemaProblems(errors: readonly ErrorObject[], source: SourceDocument, at: (path: PathSegment[]) => PathSegment[] = (p) => p): Problem[] {
   const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
@@ -23,11 +32,12 @@ export function schemaProblems(errors: readonly ErrorObject[], source: SourceDoc
     unions.some(
       (u) => u !== e && e.instancePath.startsWith(u.instancePath) && e.schemaPath.startsWith(u.schemaPath + '/'),
     );
-  // A value of the wrong type also fails its enum or bounds; the type is the one thing to say.
-  const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  // A value of the wrong type also fails its enum or bounds; the type is the one thing to say. Not a
+  // union branch's type, which only says the value is not that form: the union's own error is reported.
+  const wrongType = new Set(errors.filter((e) => e.keyword === 'type' && !coveredByUnion(e)).map((e) => e.instancePath));
   const problems: Problem[] = [];
   for (const error of errors) {
-    if (error.keyword === 'if' || coveredByUnion(error)) continue;
+    if (RESTATING.has(error.keyword) || coveredByUnion(error)) continue;
     if (error.keyword !== 'type' && wrongType.has(error.instancePath)) continue;
     problems.push(toProblem(error, source, at));
   }
@@ -54,7 +64,7 @@ function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegmen
       return source.problemAt([...path, key], 'SCHEMA_UNKNOWN_KEY', `unknown key "${key}" in ${where}${hint}`, { key: true });
     }
     case 'type':
-      return source.problemAt(path, 'SCHEMA_TYPE', `${where} must be ${article(String(params.type))}, got ${given}${quoteHint(e, written)}`);
+      return source.problemAt(path, 'SCHEMA_TYPE', `${where} must be ${typeList(String(params.type))}, got ${given}${quoteHint(e, written)}`);
     case 'enum':
     case 'const': {
       const allowed = (params.allowedValues as unknown[] | undefined) ?? [params.allowedValue];
@@ -72,15 +82,14 @@ function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegmen
     case 'maxLength':
     case 'minProperties':
     case 'maxProperties':
-      return source.problemAt(path, 'SCHEMA_RANGE', `${where} is ${given}; it ${e.message ?? 'is out of range'}${unitHint(e)}`);
+      return source.problemAt(path, 'SCHEMA_RANGE', `${where} is ${given}; it ${e.message ?? 'is out of range'}${hintOf(e, (hint) => ` (${hint})`)}`);
     case 'pattern':
     case 'format':
-      return source.problemAt(path, 'SCHEMA_PATTERN', `${where} is ${given}; it ${e.message ?? 'has the wrong form'}`);
+      // The form in words where the schema gives it: a regular expression is not for the reader.
+      return source.problemAt(path, 'SCHEMA_PATTERN', `${where} is ${given}; ${hintOf(e, (hint) => `expected ${hint}`) || `it ${e.message ?? 'has the wrong form'}`}`);
     case 'anyOf':
-    case 'oneOf': {
-      const branches = ((e.schema as Array<{ title?: string }> | undefined) ?? []).map((b, i) => b.title ?? `form ${i + 1}`);
-      return source.problemAt(path, 'SCHEMA_INVALID', `${where} is ${given}; expected ${branches.join(' or ')}`);
-    }
+    case 'oneOf':
+      return unionProblem(e, source, path, where, given);
     default:
       return source.problemAt(path, 'SCHEMA_INVALID', `${where} ${e.message ?? 'is invalid'}`);
   }
@@ -104,16 +113,26 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
+/** ajv joins a list of types with commas ("string,number,boolean,array"). */
+function typeList(types: string): string {
+  const each = types.split(',').map(article);
+  const last = each.pop();
+  return each.length ? `${each.join(', ')} or ${last}` : String(last);
+}
+
 /** YAML reads `2` as a number; graded values such as Bilsky "2" must be quoted. */
 function quoteHint(e: ErrorObject, written: string | undefined): string {
   const params = e.params as { type?: string };
   return params.type === 'string' && typeof e.data === 'number' ? ` (write it in quotes: "${written ?? e.data}")` : '';
 }
 
-/** A schema may name what a bound means (e.g. "g/dL; 35 g/L is written {value: 35, unit: g/L}"). */
-function unitHint(e: ErrorObject): string {
+/**
+ * A schema's `x-hint` says in words what a value must be: what a bound means ("g/dL; 35 g/L is written
+ * {value: 35, unit: g/L}"), the form a pattern asks for ("e.g. all/1"). Empty when it gives none.
+ */
+function hintOf(e: ErrorObject, phrase: (hint: string) => string): string {
   const hint = (e.parentSchema as { 'x-hint'?: string } | undefined)?.['x-hint'];
-  return hint ? ` (${hint})` : '';
+  return hint ? phrase(hint) : '';
 }
 
 function dedupe(problems: Problem[]): Problem[] {

@@ -65,7 +65,9 @@ export function createAjv(options: { source?: boolean } = {}): Ajv2020 {
   // ajv-formats is CommonJS: its module object is the plugin function.
   const addFormats = require('ajv-formats') as (a: Ajv2020) => void;
   // strictRequired is off because `if: {required: [all]}` (discriminating condition forms) is intended.
-  const instance = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, ...(options.source ? { code: { source: true } } : {}) });
+  // `discriminator` lets a union tagged by a property (a profile change's `op`) validate only the branch
+  // its tag names, so that a mistake is reported against that branch alone.
+  const instance = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, discriminator: true, ...(options.source ? { code: { source: true } } : {}) });
   addFormats(instance);
   // Annotations read by the engine and by error messages, not validation keywords.
   instance.addVocabulary(['x-unit', 'x-hint']);
