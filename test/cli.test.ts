@@ -254,7 +254,7 @@ describe('spinemets list and --ruleset', () => {
     expect(pinned.rulesets).toEqual([expect.objectContaining({ id: 'sins', version: bundled })]);
 
     const unknown = run(['evaluate', patient, '--rules', dir, '--ruleset', 'sins@9.9.9']);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(64);
     expect(unknown.stderr).toMatch(/^<command line> UNKNOWN_RULESET_VERSION /m);
   });
 });

@@ -51,3 +51,53 @@ describe('spinemets with --profile', () => {
     expect(rows.find((r) => r.id === 'sins')?.profile).toBeUndefined();
   });
 });
+
+// `--profile <files...>` took every following word: `validate --profile p.yaml rules/` read rules/ as a
+// profile (FILE_UNREADABLE EISDIR), and a profile given as a rule file drew ten schema errors.
+describe('--profile takes one file and may be repeated', () => {
+  const RULES = new URL('../rules/', import.meta.url).pathname;
+  const SINS_12 = `${EXAMPLES}sins-unstable-12.profile.yaml`;
+
+  it('a rule folder after --profile FILE is a rule folder', () => {
+    const { code, stdout } = runCli(['validate', '--profile', SINS_12, RULES]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ok sins \S+ with profile sins-unstable-12@/m);
+    expect(stdout).not.toContain('FILE_UNREADABLE');
+  });
+
+  it('a patient after --profile FILE (and --rules, --ruleset) is the patient', () => {
+    const { code, stdout } = runCli(['evaluate', '--rules', RULES, '--ruleset', 'sins', '--profile', SINS_12, PATIENT]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Profile sins-unstable-12@\S+ on sins/);
+  });
+
+  it('--profile a --profile b applies both', () => {
+    const { code, stdout } = runCli(['validate', '--profile', SINS_12, '--profile', `${EXAMPLES}egfr-lung-nesms.profile.yaml`]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ok sins \S+ with profile sins-unstable-12@/m);
+    expect(stdout).toMatch(/^ok nesms \S+ with profile egfr-lung-nesms@/m);
+  });
+
+  it('PROFILE_AS_RULESET: a profile given where a rule file is expected is one problem, at its profile key', () => {
+    const text = read(SINS_12);
+    for (const args of [['validate', SINS_12], ['evaluate', PATIENT, '--rules', SINS_12]]) {
+      const { code, stdout, stderr } = runCli(args);
+      expect(code).toBe(1);
+      const problems = (stdout + stderr).split('\n').filter((l) => / [A-Z_]+ /.test(l) && l.startsWith('/'));
+      const { line, column } = positionOf(text, 'profile:', '\nprofile:');
+      expect(problems.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([`${SINS_12}:${line}:${column} PROFILE_AS_RULESET`]);
+      expect(problems[0]).toContain('--profile');
+    }
+  });
+});
+
+describe('UNKNOWN_REFERENCE in a profile change, from the command line', () => {
+  it('validate rules --profile P names the profile change, not the base rule file', () => {
+    const { file, text } = writeVariant(read(`${EXAMPLES}sins-unstable-12.profile.yaml`), [['reference: boardDecision2026sins', 'reference: nosuchref']], 'typo.profile.yaml');
+    const { line, column } = positionOf(text, 'nosuchref');
+    const { code, stdout } = runCli(['validate', new URL('../rules/', import.meta.url).pathname, '--profile', file]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${file}:${line}:${column} UNKNOWN_REFERENCE`);
+    expect(stdout).not.toMatch(/rules\/\S+\.yaml:\d+:\d+ UNKNOWN_REFERENCE/);
+  });
+});

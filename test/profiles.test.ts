@@ -314,3 +314,47 @@ describe("an institution's ESCC 1c row reaches every rule set that grades ESCC",
     expect(evaluation.results.lmnop?.neurology).toBe('high_grade');
   });
 });
+
+// A change citing a reference that exists nowhere was reported in the base rule file (rules/noms/noms.yaml,
+// which the profile's author must not edit), at the place the change had copied it to, with no suggestion.
+describe('UNKNOWN_REFERENCE in a profile change: at the change, with a suggestion from the profile and the rule set', () => {
+  /** A profile with one SINS change citing `reference`; the profile defines board2026. */
+  function citing(reference: string) {
+    const text = [
+      'profile: cites', 'version: 1.0.0', 'title: test', 'institution: test',
+      'references:', '  board2026: { citation: Board minutes. }',
+      'appliesTo:', '  sins: "1.x"', 'changes:',
+      '  - id: occasional-pain', '    op: set-points', '    ruleset: sins', '    rule: pain.occasional', '    points: 1',
+      `    reference: ${reference}`, '    reason: test', '    author: test', '',
+    ].join('\n');
+    return writeVariant(text, [], 'cites.profile.yaml');
+  }
+
+  it('an id far from every reference is placed at the change, and nothing is placed in a rule file', async () => {
+    const { file, text } = citing('nosuchref');
+    expect(await problemsOf(file)).toEqual([{ code: 'UNKNOWN_REFERENCE', file, ...positionOf(text, 'nosuchref') }]);
+  });
+
+  it("a typo of the profile's own reference suggests it", async () => {
+    const { file, text } = citing('board2062');
+    const { problems } = await load([file]);
+    expect(problems.map((p) => ({ code: p.code, file: p.file, ...positionFields(p) }))).toEqual([{ code: 'UNKNOWN_REFERENCE', file, ...positionOf(text, 'board2062') }]);
+    expect(problems[0]?.message).toContain('"board2026"');
+  });
+
+  it("a typo of the rule set's reference suggests it; the reference itself is accepted", async () => {
+    const typo = citing('fisher2001');
+    const { problems } = await load([typo.file]);
+    expect(problems.map((p) => ({ code: p.code, ...positionFields(p) }))).toEqual([{ code: 'UNKNOWN_REFERENCE', ...positionOf(typo.text, 'fisher2001') }]);
+    expect(problems[0]?.message).toContain('"fisher2010"');
+    expect(await problemsOf(citing('fisher2010').file)).toEqual([]);
+  });
+});
+
+// `appliesTo: { nesms: latest }` was PROFILE_VERSION_MISMATCH ("written for nesms latest, but 1.x is selected").
+describe('PROFILE_INVALID_RANGE: an appliesTo value that is no semantic-version range', () => {
+  it('is reported at the range, not as a version mismatch', async () => {
+    const { file, text } = sinsVariant('sins: "1.x"', 'sins: latest');
+    expect(await problemsOf(file)).toEqual([{ code: 'PROFILE_INVALID_RANGE', file, ...positionOf(text, 'latest') }]);
+  });
+});

@@ -3,14 +3,14 @@ import { stringify } from 'csv-stringify/sync';
 import { evaluatePatient } from '../engine/evaluate-patient.js';
 import { withTraceLevel, type TraceLevel } from '../engine/trace-level.js';
 import type { Evaluation } from '../engine/types.js';
-import { parsePatientJsonLine, type Patient } from '../patient/load-patient.js';
+import type { Patient } from '../patient/load-patient.js';
 import { formatProblems } from '../problems/format.js';
 import type { Problem } from '../problems/problem.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import type { CsvLayout } from './csv-columns.js';
-import { parseCsvRow } from './csv-row.js';
 import { errorCells, resultCells, resultColumns, type ResultColumns } from './result-columns.js';
 import type { BatchRow } from './row-source.js';
+import { rowPatient } from './row-patient.js';
 import { tallyEvaluation, type Tally } from './summary.js';
 
 
@@ -40,10 +40,7 @@ export interface RowOutcome {
 }
 
 export async function evaluateRow(row: BatchRow, job: RowJob): Promise<RowOutcome> {
-  const load =
-    row.kind === 'json' ? parsePatientJsonLine(row.text, job.file, row.line)
-    : row.kind === 'csv' && job.layout ? parseCsvRow(row.cells, job.layout, row.line)
-    : { problems: row.kind === 'invalid' ? row.problems : [] };
+  const load = rowPatient(row, job.file, job.layout);
   if (!load.patient) return { line: row.line, ...formatProblemsRow(row.line, load.problems, job) };
   // A decision record keeps the full trace; otherwise only what the output level shows is built.
   const evaluation = await evaluatePatient(load.patient, job.rulesets, { trace: job.keepEvaluation ? 'full' : job.trace });

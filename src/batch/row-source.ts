@@ -36,7 +36,11 @@ export async function openRowSource(file: string, format: InputFormat): Promise<
   // A directory opens like a file and fails only at the first read: say so before.
   if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: 'is a directory; give the cohort file (NDJSON or CSV)', file, line: 1, column: 1 }] };
   const input = createReadStream(file);
-  const opened = await Promise.race([once(input, 'readable').then(() => true), once(input, 'error').then(() => false)]);
+  // `once` rejects when the stream errors first (ENOENT, EACCES): that is the file that cannot be read.
+  const opened = await once(input, 'readable').then(
+    () => true,
+    () => false,
+  );
   if (!opened) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: 'cannot read file', file, line: 1, column: 1 }] };
   const size = statSync(file).size;
   if (format === 'csv') return csvSource(input, file, size);

@@ -1,17 +1,20 @@
-import { existsSync, statSync } from 'node:fs';
+import type { InputFormat } from '../batch/formats.js';
+import { inputFormatOf, openRowSource } from '../batch/row-source.js';
 import { cohortImpact, type CohortImpact } from '../diff/cohort-impact.js';
 import { loadDiffSide, type DiffSide } from '../diff/diff-side.js';
 import { structuralDiff, type StructuralChange } from '../diff/structural-diff.js';
 import { formatProblems } from '../problems/format.js';
-import { hasErrors, sortProblems } from '../problems/problem.js';
+import { COMMAND_LINE, hasErrors, sortProblems, type Problem } from '../problems/problem.js';
 import { BUNDLED_RULES_DIR } from '../ruleset/load-rulesets.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
-import { EXIT, Exit } from './exit-codes.js';
+import { EXIT, Exit, problemsExit } from './exit-codes.js';
 import { showChange, showValue } from './show-change.js';
 
 export interface DiffOptions {
   rules?: string[];
   cohort?: string;
+  /** The cohort's format; default: csv for a *.csv file, else ndjson, as for `batch`. */
+  cohortFormat?: InputFormat;
   format: 'text' | 'json';
   /** How many changed patients to list in text output (JSON lists all). */
   show: string;
@@ -29,18 +32,20 @@ export async function diffCommand(a: string, b: string, options: DiffOptions): P
   }
   const paths = options.rules?.length ? options.rules : [BUNDLED_RULES_DIR];
   const sides = [await loadDiffSide(a, paths, [BUNDLED_RULES_DIR]), await loadDiffSide(b, paths, [BUNDLED_RULES_DIR])];
+  const [before, after] = sides as [DiffSide, DiffSide];
   const problems = sides.flatMap((s) => s.problems);
+  if (!hasErrors(problems)) problems.push(...unrelatedSides(before, after));
   if (problems.length) process.stderr.write(formatProblems(sortProblems(problems)) + '\n');
-  if (hasErrors(problems)) throw new Exit(EXIT.rules);
-  if (options.cohort && !statSync(options.cohort, { throwIfNoEntry: false })?.isFile()) {
-    process.stderr.write(`${options.cohort}:1:1 FILE_UNREADABLE ${existsSync(options.cohort) ? 'is not a file; give the cohort file (NDJSON)' : 'cannot read file'}\n`);
+  if (hasErrors(problems)) throw new Exit(problemsExit(problems));
+  const rows = options.cohort ? await openRowSource(options.cohort, inputFormatOf(options.cohort, options.cohortFormat)) : undefined;
+  if (rows && !rows.source) {
+    process.stderr.write(formatProblems(rows.problems) + '\n');
     throw new Exit(EXIT.input);
   }
-  const [before, after] = sides as [DiffSide, DiffSide];
   const pairs = changedRuleSets(before.rulesets, after.rulesets);
   const structural = pairs.flatMap(([x, y]) => (x && y ? structuralDiff(x.document, y.document) : []));
   const membership = pairs.filter(([x, y]) => !x || !y).map(([x, y]) => ({ ruleset: (x ?? y)?.document.id, in: x ? 'A only' : 'B only' }));
-  const cohort = options.cohort ? await cohortImpact(options.cohort, before.rulesets, after.rulesets) : undefined;
+  const cohort = options.cohort && rows?.source ? await cohortImpact(options.cohort, rows.source, before.rulesets, after.rulesets) : undefined;
 
   if (options.format === 'json') {
     process.stdout.write(JSON.stringify({ a: sideSummary(before), b: sideSummary(after), structural, membership, ...(cohort ? { cohort } : {}) }, null, 2) + '\n');
@@ -51,6 +56,17 @@ export async function diffCommand(a: string, b: string, options: DiffOptions): P
     process.stderr.write(formatProblems(sortProblems(cohort.invalid)) + '\n');
     throw new Exit(EXIT.input);
   }
+}
+
+/**
+ * Both sides must be about one rule set (two versions, or one with and without a profile): `diff nesms
+ * sins` would compare the same pipeline with itself and report no difference.
+ */
+function unrelatedSides(a: DiffSide, b: DiffSide): Problem[] {
+  if (a.subjects.some((id) => b.subjects.includes(id))) return [];
+  const about = (side: DiffSide): string => (side.subjects.length ? side.subjects.join(', ') : 'no rule set');
+  const message = `A (${a.spec}) is about ${about(a)} and B (${b.spec}) about ${about(b)}; diff compares two versions of one rule set, or one rule set with and without a profile`;
+  return [{ code: 'DIFF_DIFFERENT_RULESETS', severity: 'error', message, file: COMMAND_LINE }];
 }
 
 /** Pairs of the same rule set on both sides whose content differs (or that only one side has). */

@@ -1,3 +1,5 @@
+import { COMMAND_LINE, type Problem } from '../problems/problem.js';
+
 /** Distinct exit codes so scripts can tell whose fault a failure is. Documented in the README. */
 export const EXIT = {
   ok: 0,
@@ -22,4 +24,9 @@ export class Exit extends Error {
   constructor(readonly code: ExitCode) {
     super(`exit ${code}`);
   }
+}
+
+/** The exit code of problems that stop a command: a mistake on the command line is a usage error, anything else the rule files'. */
+export function problemsExit(problems: readonly Problem[]): ExitCode {
+  return problems.some((p) => p.severity === 'error' && p.file === COMMAND_LINE) ? EXIT.usage : EXIT.rules;
 }

@@ -3,14 +3,14 @@ import { hasErrors, sortProblems } from '../problems/problem.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../ruleset/load-rulesets.js';
 import { parsePick } from '../ruleset/select-versions.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
-import { EXIT, Exit } from './exit-codes.js';
+import { EXIT, Exit, problemsExit } from './exit-codes.js';
 
-/** Loads the rule sets a command runs on, or prints every problem and exits 1. */
+/** Loads the rule sets a command runs on, or prints every problem and exits 1 (64 when the command line named what is not installed). */
 export async function loadRulesOrExit(paths: readonly string[] | undefined, picks: readonly string[] = [], profiles: readonly string[] = []): Promise<LoadedRuleSet[]> {
   const pick = picks.map(parsePick);
   const { rulesets, problems } = await loadRuleSets(paths?.length ? paths : [BUNDLED_RULES_DIR], { library: [BUNDLED_RULES_DIR], pick, profiles });
   if (problems.length) process.stderr.write(formatProblems(sortProblems(problems)) + '\n');
-  if (hasErrors(problems)) throw new Exit(EXIT.rules);
+  if (hasErrors(problems)) throw new Exit(problemsExit(problems));
   if (rulesets.length === 0) {
     process.stderr.write(`NO_RULESETS no rule set found in ${paths?.join(', ') ?? BUNDLED_RULES_DIR}\n`);
     throw new Exit(EXIT.rules);

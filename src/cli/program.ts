@@ -19,7 +19,13 @@ const program = new Command()
   .exitOverride()
   .showHelpAfterError('(run with --help for usage)');
 
-const rulesOption = () => new Option('-r, --rules <paths...>', 'rule-set files or folders (default: the bundled rules/)');
+/**
+ * A value option that may be given again, each time with one value: `--profile a --profile b`. Not
+ * variadic (`<files...>`), which would take every following word, the command's own arguments included
+ * (`validate --profile p.yaml rules/` read rules/ as a profile).
+ */
+const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+const rulesOption = () => new Option('-r, --rules <path>', 'a rule-set file or folder; repeat for several (default: the bundled rules/)').argParser(repeatable);
 const TRACE_HELP = 'how much trace to output: none, rules (fired rules and totals) or full (every rule and condition)';
 /** The level when none is given, or, where the command works it out itself, what the help says of it. */
 type TraceDefault = TraceLevel | { described: string };
@@ -28,10 +34,10 @@ const traceOption = (fallback: TraceDefault) => {
   // Commander shows a default only when it has a value: the worked-out one goes into the help text.
   return new Option('--trace <level>', `${TRACE_HELP} (default: ${fallback.described})`).choices([...TRACE_LEVELS]);
 };
-const profileOption = () => new Option('--profile <files...>', "apply an institution profile (YAML overlay of thresholds, tables, points and rules, each with reason and author)");
+const profileOption = () => new Option('--profile <file>', 'apply an institution profile (YAML overlay of thresholds, tables, points and rules, each with reason and author); repeat for several').argParser(repeatable);
 const recordOption = () => new Option('--record <log>', 'append a hash-chained decision record per evaluated patient to this JSON Lines audit log');
 const hashIdsOption = () => new Option('--hash-ids', 'in the decision records, store a sha256 of each id instead of the id');
-const rulesetOption = () => new Option('--ruleset <picks...>', 'evaluate this version of a rule set: id@version or id@sha256:<hash prefix> (default: the newest)');
+const rulesetOption = () => new Option('--ruleset <pick>', 'evaluate this version of a rule set: id@version or id@sha256:<hash prefix> (default: the newest); repeat for several').argParser(repeatable);
 /** What the commands that evaluate patients (evaluate, batch) share, after their own options. */
 const withEvaluationOptions = (command: Command, trace: TraceDefault): Command =>
   command.addOption(rulesOption()).addOption(rulesetOption()).addOption(profileOption()).addOption(traceOption(trace)).addOption(recordOption()).addOption(hashIdsOption());
@@ -106,7 +112,8 @@ program
   .description('compare two rule-set versions, or a rule set and the same with a profile: rule content, and with --cohort the patients whose results change')
   .argument('<a>', 'id, id@version or id@sha256:<prefix> of an installed rule set, a rule-set file, or a profile file')
   .argument('<b>', 'the same forms as <a>')
-  .option('--cohort <ndjson>', 'evaluate these patients (one JSON patient per line) on both sides and report what changes')
+  .option('--cohort <file>', 'evaluate these patients (NDJSON or CSV, as for batch) on both sides and report what changes')
+  .addOption(new Option('--cohort-format <format>', 'the cohort\'s format (default: csv for *.csv, else ndjson)').choices([...INPUT_FORMATS]))
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
   .option('--show <n>', 'changed patients listed in text output', '20')
   .addOption(rulesOption())

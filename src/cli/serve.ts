@@ -9,7 +9,7 @@ import { parsePick } from '../ruleset/select-versions.js';
 import { buildApp } from '../server/app.js';
 import { loadCdsConfig } from '../server/cds-config.js';
 import { createFeedbackStore } from '../server/feedback-store.js';
-import { EXIT, Exit } from './exit-codes.js';
+import { EXIT, Exit, problemsExit } from './exit-codes.js';
 
 export interface ServeOptions {
   port: string;
@@ -48,7 +48,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   } catch (err) {
     if (!(err instanceof ProblemsError)) throw err;
     process.stderr.write(formatProblems(err.problems) + '\n');
-    throw new Exit(EXIT.rules);
+    throw new Exit(problemsExit(err.problems));
   }
   const feedbackFile = options.feedback ?? (options.record ? `${options.record}.feedback.jsonl` : undefined);
   const app = await buildApp({

@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { rowPatient } from '../batch/row-patient.js';
+import type { RowSource } from '../batch/row-source.js';
 import { evaluatePatient } from '../engine/evaluate-patient.js';
-import { parsePatientJsonLine } from '../patient/load-patient.js';
 import type { Problem } from '../problems/problem.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { compareOutputs, resultOutputs, type OutputChange } from './result-outputs.js';
@@ -38,18 +37,17 @@ export interface CohortImpact {
 }
 
 /**
- * Evaluates every patient of an NDJSON cohort on both sides and counts what changes: per output, how
- * many evaluations and patients, and every transition (`potentially_unstable → unstable: 14`), with
- * the changed patients listed. A bad line is reported and skipped, never guessed.
+ * Evaluates every patient of a cohort (NDJSON or CSV, read as `batch` reads it) on both sides and counts
+ * what changes: per output, how many evaluations and patients, and every transition
+ * (`potentially_unstable → unstable: 14`), with the changed patients listed. A bad row is reported and
+ * skipped, never guessed.
  */
-export async function cohortImpact(file: string, a: readonly LoadedRuleSet[], b: readonly LoadedRuleSet[]): Promise<CohortImpact> {
+export async function cohortImpact(file: string, source: RowSource, a: readonly LoadedRuleSet[], b: readonly LoadedRuleSet[]): Promise<CohortImpact> {
   const impact: CohortImpact = { file, patients: 0, invalid: [], changedPatients: 0, outputs: [], changed: [] };
   const outputs = new Map<string, { changed: number; patients: Set<number>; transitions: Map<string, Transition> }>();
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
-    line++;
-    if (text.trim() === '') continue;
-    const { patient, problems } = parsePatientJsonLine(text, file, line);
+  for await (const row of source.rows) {
+    const { line } = row;
+    const { patient, problems } = rowPatient(row, file, source.layout);
     if (!patient) {
       impact.invalid.push(...problems);
       continue;

@@ -55,6 +55,8 @@ export type ProblemCode =
   | 'DEPENDENCY_CYCLE'
   | 'SCOPE_MISMATCH'
   | 'CHANGELOG_MISSING_VERSION'
+  | 'RULESET_ID_MISMATCH'
+  | 'REQUIREMENT_FROM_LIBRARY'
   | 'EVALUATOR_FALLBACK'
   // institution profiles (overlays on rule sets)
   | 'PROFILE_UNKNOWN_RULESET'
@@ -64,6 +66,8 @@ export type ProblemCode =
   | 'PROFILE_REFERENCE_CLASH'
   | 'PROFILE_NOT_APPLICABLE'
   | 'PROFILE_STALE_LABEL'
+  | 'PROFILE_INVALID_RANGE'
+  | 'PROFILE_AS_RULESET'
   // patient values and evaluation
   | 'UNIT_UNSUPPORTED'
   | 'INCONSISTENT_INPUT'
@@ -73,6 +77,8 @@ export type ProblemCode =
   | 'UNCONFIRMED_SOURCE'
   | 'NO_RULESETS'
   | 'CSV_TOO_MANY_LESIONS'
+  // the command line itself
+  | 'DIFF_DIFFERENT_RULESETS'
   // rule-set test cases
   | 'CASE_FAILED'
   | 'CASE_UNKNOWN_RULESET'
@@ -100,6 +106,9 @@ export type ProblemCode =
   | 'INTERNAL_ERROR';
 
 export type Severity = 'error' | 'warning';
+
+/** The `file` of a problem with what was typed on the command line (an unknown --ruleset) rather than with a file. */
+export const COMMAND_LINE = '<command line>';
 
 export interface Problem {
   code: ProblemCode;

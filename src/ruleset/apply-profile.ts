@@ -2,6 +2,7 @@ import type { Problem } from '../problems/problem.js';
 import { closest } from '../source/closest.js';
 import type { PathSegment } from '../source/source-document.js';
 import { profileName, type LoadedProfile } from './profile-types.js';
+import { changeReferenceProblem, mergeProfileReferences } from './profile-references.js';
 import { findRule, ruleNames } from './rule-paths.js';
 import { placedScores } from './score-paths.js';
 import type { Condition, ProfileMark, RuleSetDocument, TableRow } from './types.js';
@@ -42,17 +43,12 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
     institution: profile.document.institution,
     sha256: profile.sha256,
   };
-  for (const [id, reference] of Object.entries(profile.document.references ?? {})) {
-    const existing = document.references[id];
-    if (existing && JSON.stringify(existing) !== JSON.stringify(reference)) {
-      problems.push(source.problemAt(['references', id], 'PROFILE_REFERENCE_CLASH', `reference "${id}" is also defined, differently, in rule set ${base.id}; give the profile's reference another id`, { key: true }));
-    } else {
-      document.references[id] = reference;
-    }
-  }
+  problems.push(...mergeProfileReferences(document, profile));
 
   profile.document.changes.forEach((change, index) => {
     if (change.ruleset !== base.id) return;
+    const unknownReference = changeReferenceProblem(document, profile, index);
+    if (unknownReference) problems.push(unknownReference);
     const at = (...path: PathSegment[]): PathSegment[] => ['changes', index, ...path];
     const fail = (field: PathSegment, message: string, candidates: readonly string[] = [], wanted = ''): void => {
       const hint = closest(wanted, candidates);

@@ -32,7 +32,9 @@ export async function applyProfiles(selected: readonly LoadedRuleSet[], files: r
       const ruleset = rulesets.find((r) => r.document.id === id);
       if (!ruleset) {
         problems.push(profile.source.problemAt(['appliesTo', id], 'PROFILE_UNKNOWN_RULESET', `no rule set "${id}" is loaded (loaded: ${rulesets.map((r) => r.document.id).join(', ')})`, { key: true }));
-      } else if (!validRange(range) || !satisfies(ruleset.document.version, range)) {
+      } else if (!validRange(range)) {
+        problems.push(profile.source.problemAt(['appliesTo', id], 'PROFILE_INVALID_RANGE', `"${range}" is not a semantic-version range; name the versions the changes were written for, e.g. "1.x" or ">=1.1.0 <2.0.0"`));
+      } else if (!satisfies(ruleset.document.version, range)) {
         problems.push(profile.source.problemAt(['appliesTo', id], 'PROFILE_VERSION_MISMATCH', `the profile was written for ${id} ${range}, but ${id} ${ruleset.document.version} is selected; review the changes against this version, then widen the range`));
       } else if (ruleset.document.profile) {
         problems.push(profile.source.problemAt(['appliesTo', id], 'PROFILE_NOT_APPLICABLE', `rule set ${id} already has profile ${ruleset.document.profile.id} applied; one profile per rule set`, { key: true }));

@@ -7,6 +7,7 @@ import { checkedRuleSet } from './check-cache.js';
 import type { checkSemantics as CheckSemantics } from './check-semantics.js';
 import { buildFactModel } from './fact-model.js';
 import { allParts } from './parts.js';
+import { isProfileSource, profileAsRuleSet } from './profile-file.js';
 import { placedScores } from './score-paths.js';
 import type { LoadedRuleSet, RuleSetDocument } from './types.js';
 
@@ -25,6 +26,7 @@ export async function loadRuleSetFile(file: string): Promise<RuleSetLoad> {
     if (checked) return { ruleset: { ...assemble(checked.document, lazySourceDocument(text, file)), sha256: checked.sha256 }, problems: [] };
   }
   const source = typeof text === 'string' ? parseSource(text, file) : text;
+  if (isProfileSource(source)) return { problems: [profileAsRuleSet(source)] };
   const load = await loadRuleSetSource(source);
   const id = source.scalarAt(['id']);
   return typeof id === 'string' && !load.ruleset ? { ...load, id } : load;

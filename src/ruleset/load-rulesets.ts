@@ -3,6 +3,8 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
 import { checkLinks } from './check-links.js';
+import { folderIdProblem } from './folder-id.js';
+import { libraryNotices } from './library-requirements.js';
 import { loadRuleSetFile } from './load-ruleset.js';
 import { selectVersions, type VersionPick } from './select-versions.js';
 import type { LoadedRuleSet } from './types.js';
@@ -52,7 +54,8 @@ export interface RuleSetsLoad {
  * and the rule sets must fit together (check-links). Only rule sets without errors are returned.
  *
  * A requirement not among `paths` is taken from `library` (the bundled rules, for the CLI), so a
- * folder holding only a NOMS variant still runs on the bundled SINS.
+ * folder holding only a NOMS variant still runs on the bundled SINS; a warning says so. Under a folder
+ * given, a rule set's id must be its folder's name (folder-id.ts).
  */
 export async function loadRuleSets(paths: readonly string[], options: RuleSetsOptions = {}): Promise<RuleSetsLoad> {
   const rulesets: LoadedRuleSet[] = [];
@@ -65,6 +68,12 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
       if (load.id) failed.add(load.id);
       return;
     }
+    const misplaced = folderIdProblem(load.ruleset, paths);
+    if (misplaced) {
+      problems.push(misplaced);
+      failed.add(load.ruleset.document.id);
+      return;
+    }
     const twin = rulesets.find((r) => r.document.id === load.ruleset?.document.id && r.document.version === load.ruleset.document.version);
     if (twin) {
       problems.push({ code: 'DUPLICATE_RULESET', severity: 'error', message: `rule set "${twin.document.id}" ${twin.document.version} is also defined in ${relative(process.cwd(), twin.file)}`, file, line: 1, column: 1, path: '/version' });
@@ -74,7 +83,8 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   };
   const files = findRuleSetFiles(paths);
   for (const file of files) await add(file);
-  await addRequirementsFromLibrary(rulesets, failed, files, options.library ?? []);
+  const taken = await addRequirementsFromLibrary(rulesets, failed, files, options.library ?? []);
+  problems.push(...libraryNotices(taken, rulesets));
 
   const { selected: picked, problems: pickProblems } = selectVersions(rulesets, options.pick ?? []);
   problems.push(...pickProblems);
@@ -89,13 +99,14 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   return { rulesets: selected.filter((r) => !broken.has(r.file) && !links.blocked.has(r.document.id)), available: rulesets, problems };
 }
 
-/** Adds, transitively, the library's rule sets that loaded ones require and that were not loaded. */
-async function addRequirementsFromLibrary(rulesets: LoadedRuleSet[], failed: ReadonlySet<string>, loadedFiles: readonly string[], library: readonly string[]): Promise<void> {
+/** Adds, transitively, the library's rule sets that loaded ones require and that were not loaded; returns those added. */
+async function addRequirementsFromLibrary(rulesets: LoadedRuleSet[], failed: ReadonlySet<string>, loadedFiles: readonly string[], library: readonly string[]): Promise<LoadedRuleSet[]> {
   const missing = (): string[] => {
     const have = new Set([...rulesets.map((r) => r.document.id), ...failed]);
     return [...new Set(rulesets.flatMap((r) => r.document.requires ?? []))].filter((id) => !have.has(id));
   };
-  if (!library.length || missing().length === 0) return;
+  const taken: LoadedRuleSet[] = [];
+  if (!library.length || missing().length === 0) return taken;
   const seen = new Set(loadedFiles.map((f) => resolve(f)));
   const candidates: LoadedRuleSet[] = [];
   for (const file of findRuleSetFiles(library)) {
@@ -105,7 +116,9 @@ async function addRequirementsFromLibrary(rulesets: LoadedRuleSet[], failed: Rea
   }
   for (let wanted = missing(); wanted.length; wanted = missing()) {
     const found = candidates.filter((c) => wanted.includes(c.document.id));
-    if (!found.length) return;
+    if (!found.length) return taken;
     rulesets.push(...found);
+    taken.push(...found);
   }
+  return taken;
 }

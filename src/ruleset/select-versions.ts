@@ -1,6 +1,7 @@
 // One function, not the whole of semver: its index loads every module it has, at every start.
 import rcompare from 'semver/functions/rcompare.js';
-import type { Problem } from '../problems/problem.js';
+import { COMMAND_LINE, type Problem } from '../problems/problem.js';
+import { hintFrom } from './check-context.js';
 import type { LoadedRuleSet } from './types.js';
 
 /** `sins`, `sins@1.0.0` or `sins@sha256:<hash or its first characters>`, as given with --ruleset. */
@@ -9,6 +10,8 @@ export interface VersionPick {
   version?: string;
   sha256?: string;
   text: string;
+  /** How messages name the pick, when not `--ruleset <text>`: the subject of "... matches no installed rule set". */
+  named?: string;
 }
 
 export function parsePick(text: string): VersionPick {
@@ -40,12 +43,13 @@ export function selectVersions(available: readonly LoadedRuleSet[], picks: reado
       chosen.set(pick.id, match);
     } else {
       const installed = candidates.map((r) => `${r.document.version} (sha256:${r.sha256.slice(0, 12)})`).join(', ');
-      problems.push(pickProblem(pick, installed ? `installed: ${installed}` : `no rule set "${pick.id}" is installed`));
+      const ids = [...byId.keys()].sort();
+      problems.push(pickProblem(pick, installed ? `installed: ${installed}` : `the installed rule sets are ${ids.join(', ')}${hintFrom(pick.id, ids)}`));
     }
   }
   return { selected: [...chosen.values()], problems };
 }
 
 function pickProblem(pick: VersionPick, detail: string): Problem {
-  return { code: 'UNKNOWN_RULESET_VERSION', severity: 'error', message: `--ruleset ${pick.text} matches no installed rule set; ${detail}`, file: '<command line>' };
+  return { code: 'UNKNOWN_RULESET_VERSION', severity: 'error', message: `${pick.named ?? `--ruleset ${pick.text}`} matches no installed rule set; ${detail}`, file: COMMAND_LINE };
 }

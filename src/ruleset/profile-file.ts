@@ -1,0 +1,12 @@
+import type { Problem } from '../problems/problem.js';
+import type { SourceDocument } from '../source/source-document.js';
+
+/** A profile names itself with a top-level `profile:`; a rule set with `id:`. */
+export const isProfileSource = (source: SourceDocument): boolean => source.scalarAt(['profile']) !== undefined;
+
+/**
+ * A profile where a rule file was expected gets this one problem instead of the rule-set schema's
+ * complaints about every key a profile has and a rule set does not, which do not say what to do.
+ */
+export const profileAsRuleSet = (source: SourceDocument): Problem =>
+  source.problemAt(['profile'], 'PROFILE_AS_RULESET', `this is an institution profile, not a rule set; apply it to the rule sets with --profile ${source.file}`, { key: true });

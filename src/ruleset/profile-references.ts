@@ -1,0 +1,36 @@
+import type { Problem } from '../problems/problem.js';
+import { hintFrom } from './check-context.js';
+import type { LoadedProfile } from './profile-types.js';
+import type { RuleSetDocument } from './types.js';
+
+/**
+ * Adds the profile's references to a copy of a rule set's, so that what a change writes can cite
+ * either; an id the rule set already defines differently is a clash, reported at the profile's key.
+ */
+export function mergeProfileReferences(document: RuleSetDocument, profile: LoadedProfile): Problem[] {
+  const problems: Problem[] = [];
+  for (const [id, reference] of Object.entries(profile.document.references ?? {})) {
+    const existing = document.references[id];
+    if (existing && JSON.stringify(existing) !== JSON.stringify(reference)) {
+      problems.push(profile.source.problemAt(['references', id], 'PROFILE_REFERENCE_CLASH', `reference "${id}" is also defined, differently, in rule set ${document.id}; give the profile's reference another id`, { key: true }));
+    } else {
+      document.references[id] = reference;
+    }
+  }
+  return problems;
+}
+
+/**
+ * A change's `reference` must name one of the merged references. Checked here, at the change, because
+ * the rule set's own check would find it only after the change copied it into the rule set, and would
+ * place it in the base rule file, which the profile's author must not edit.
+ */
+export function changeReferenceProblem(document: RuleSetDocument, profile: LoadedProfile, index: number): Problem | undefined {
+  const cited = profile.document.changes[index]?.reference;
+  if (cited === undefined || document.references[cited]) return undefined;
+  const hint = hintFrom(cited, Object.keys(document.references));
+  const own = Object.keys(profile.document.references ?? {});
+  // Far from every id there is no guess to offer; a change usually cites the profile's own source.
+  const listed = hint || !own.length ? '' : ` (the profile defines ${own.join(', ')})`;
+  return profile.source.problemAt(['changes', index, 'reference'], 'UNKNOWN_REFERENCE', `reference "${cited}" is in neither the profile's references nor rule set ${document.id}'s${hint}${listed}`);
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '../src/cli/exit-codes.js';
+import { runCli } from './support/run-cli.js';
+
+const PATIENT = new URL('../examples/patient.yaml', import.meta.url).pathname;
+const SINS_12 = new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url).pathname;
+
+/** The codes of the problem lines on standard error, with where they are (`<command line>`, or file:line:column). */
+const problemCodes = (stderr: string): string[] => stderr.split('\n').flatMap((l) => /^(<command line>|\S+) ([A-Z][A-Z_]+) /.exec(l)?.slice(1, 3).join(' ') ?? []);
+
+// A mistake on the command line exited 1, the code of a rule set with problems, although the README
+// gives 64 to "the command line is wrong"; and the messages spoke of options the user had not used.
+describe('UNKNOWN_RULESET_VERSION: a rule set named on the command line that is not installed', () => {
+  it('evaluate --ruleset sinss is a usage error (64) and suggests sins', () => {
+    const { code, stderr } = runCli(['evaluate', PATIENT, '--ruleset', 'sinss']);
+    expect(code).toBe(EXIT.usage);
+    expect(problemCodes(stderr)).toEqual(['<command line> UNKNOWN_RULESET_VERSION']);
+    expect(stderr).toContain('"sins"');
+  });
+
+  it('serve --ruleset sinss does not start, and is a usage error (64)', () => {
+    const { code, stderr } = runCli(['serve', '--port', '0', '--ruleset', 'sinss']);
+    expect(code).toBe(EXIT.usage);
+    expect(problemCodes(stderr)).toEqual(['<command line> UNKNOWN_RULESET_VERSION']);
+  });
+
+  it('diff sins nonexist.yaml says that no such file or rule set exists, never --ruleset, exit 64', () => {
+    const { code, stderr } = runCli(['diff', 'sins', 'nonexist.yaml']);
+    expect(code).toBe(EXIT.usage);
+    expect(problemCodes(stderr)).toEqual(['<command line> UNKNOWN_RULESET_VERSION']);
+    expect(stderr).toContain('nonexist.yaml');
+    expect(stderr).not.toContain('--ruleset');
+  });
+});
+
+// `diff nesms sins` compared the same pipeline with itself and printed "Rule content: no difference".
+describe('DIFF_DIFFERENT_RULESETS: diff of two sides about different rule sets', () => {
+  it('diff nesms sins is refused, exit 64', () => {
+    const { code, stdout, stderr } = runCli(['diff', 'nesms', 'sins']);
+    expect(code).toBe(EXIT.usage);
+    expect(problemCodes(stderr)).toEqual(['<command line> DIFF_DIFFERENT_RULESETS']);
+    expect(stdout).toBe('');
+  });
+
+  it('a profile is about the rule sets it changes: diff nesms <SINS profile> is refused, diff noms <SINS profile> is not', () => {
+    expect(runCli(['diff', 'nesms', SINS_12]).code).toBe(EXIT.usage);
+    const { code, stdout } = runCli(['diff', 'noms', SINS_12]);
+    expect(code).toBe(EXIT.ok);
+    expect(stdout).toMatch(/^Rule content$/m);
+  });
+});
