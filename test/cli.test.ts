@@ -66,6 +66,16 @@ describe('spinemets evaluate', () => {
     expect(short.slice(short.indexOf('Details'))).toContain('Recommended: Surgical consultation (SINS 7-12, potentially unstable)');
   });
 
+  it('says what was taken from other answers or converted, once per value with the rule sets that read it', () => {
+    const { stdout } = run(['evaluate', EXAMPLE]);
+    const section = stdout.slice(stdout.indexOf('Taken from other answers or converted:')).split('\n\n')[0]?.split('\n') ?? [];
+    // The example gives albumin as 38 g/L and lists two lesions without spinalMetastasisCount.
+    expect(section).toContain('  - albumin: 38 g/L read as 3.8 g/dL (×0.1) — katagiri-revised, nesms, lesion 1 lesion-plan, lesion 2 lesion-plan');
+    expect(section).toContain('  - spinalMetastasisCount: not given, taken as 2 (the lesions listed involve 2 vertebrae) — katagiri-revised, modified-bauer, nesms, tokuhashi-revised, tomita, plan, lmnop');
+    // Values given in the rule set's own unit are not listed.
+    expect(section.some((l) => l.includes('platelets'))).toBe(false);
+  });
+
   it('emits the JSON contract with --format json', () => {
     const { code, stdout } = run(['evaluate', EXAMPLE, '--format', 'json']);
     expect(code).toBe(0);

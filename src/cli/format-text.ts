@@ -1,5 +1,6 @@
 import type { ComponentResult, Evaluation, RuleSetResult, ScoreResult } from '../engine/types.js';
 import { describeGap } from '../engine/lookup-gaps.js';
+import { assumedAndConverted } from '../report/assumed-inputs.js';
 import { clampedNote } from '../report/clamped-note.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 
@@ -20,6 +21,9 @@ export function formatEvaluation(evaluation: Evaluation, rulesets: readonly Load
     for (const [id, result] of Object.entries(lesion.results)) lines.push(...formatResult(titles.get(id) ?? id, result, '  '));
   });
 
+  // What was not given but taken from other answers, and what was given in another unit: never silent.
+  const assumed = assumedAndConverted(evaluation.trace);
+  if (assumed.length) lines.push('', 'Taken from other answers or converted:', ...assumed.map(({ line, where }) => `  - ${line} — ${where.join(', ')}`));
   const sections = [
     { title: 'Missing inputs (results stay ranges or undetermined until these are given):', notes: evaluation.missing.filter((m) => !m.lookup) },
     { title: 'Left open by a table with no row for the value given (no input decides these):', notes: evaluation.missing.filter((m) => m.lookup) },

@@ -2,6 +2,7 @@ import type { Evaluation, EvaluationWarning, InputTrace, RuleTrace, TotalTrace, 
 import { gapsOf, splitByGap, teamDecides, type LookupGap } from '../engine/lookup-gaps.js';
 import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
+import { assumedInputLine } from '../report/assumed-inputs.js';
 import { ruleSetWideMark, unconfirmedMark, unconfirmedNotes } from './unconfirmed-notes.js';
 import { warningLines } from './warning-list.js';
 
@@ -65,10 +66,7 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
 
   // Values not given but taken from other fields, or narrowed by them: the reader should see what was assumed.
   // (Their notes say how: implied, narrowed, or left open because the fields disagree.)
-  for (const input of entries.filter((t): t is InputTrace => t.kind === 'input' && t.takenFrom !== undefined)) {
-    const taken = input.source === 'default' ? `, taken as ${JSON.stringify(input.value)}` : input.possible ? `, one of ${input.possible.join(', ')}` : '';
-    lines.push(`${input.input}: not given${taken} (${input.note ?? `from ${input.takenFrom?.join(', ')}`})`);
-  }
+  for (const input of entries.filter((t): t is InputTrace => t.kind === 'input' && t.takenFrom !== undefined)) lines.push(assumedInputLine(input));
 
   for (const part of ruleset.parts.filter((p) => p.kind === 'classification')) {
     const fired = rules.find((r) => r.classification === part.id && r.fired === true);
