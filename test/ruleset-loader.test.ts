@@ -72,6 +72,13 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(found).toEqual([at('BAND_GAP', positionOf(text, '8', 'min: 8'))]);
   });
 
+  it('a band no achievable total reaches is a warning at the band (the rule set still loads)', async () => {
+    const extra = '      max: 18\n      reference: fourney2011\n    - category: beyond\n      label: Beyond the scale\n      min: 19\n      max: 20\n      reference: fourney2011\n';
+    const { found, text, ruleset } = await problemsOf([['      max: 18\n      reference: fourney2011\n', extra]]);
+    expect(found).toEqual([at('BAND_UNREACHABLE', positionOf(text, 'category: beyond'))]);
+    expect(ruleset).toBeDefined();
+  });
+
   it('two overlapping bands', async () => {
     const { found, text } = await problemsOf([['min: 13', 'min: 12']]);
     expect(found).toEqual([at('BAND_OVERLAP', positionOf(text, '12', 'min: 12'))]);

@@ -127,6 +127,12 @@ function checkBands(ctx: CheckContext, score: ScoreSpec, path: PathSegment[]): v
   const highest = Math.max(...order.map((o) => o.band.max));
   const uncovered = totals.filter((t) => t < lowest || t > highest);
   if (uncovered.length) at([...path, 'bands'], 'BAND_OUT_OF_RANGE', `achievable totals ${uncovered.join(', ')} fall in no band (bands cover ${lowest}–${highest})`);
+  // A band no total reaches is dead: most likely an edge or a point value typed wrong (a warning, as no result is wrong).
+  for (const { band, i } of order) {
+    if (band.min <= band.max && !totals.some((t) => t >= band.min && t <= band.max)) {
+      ctx.warn([...path, 'bands', i], 'BAND_UNREACHABLE', `no achievable total falls in band ${band.category} (${span(band.min, band.max)}); totals run ${span(Math.min(...totals), Math.max(...totals))}`);
+    }
+  }
 }
 
 function span(from: number, to: number): string {
