@@ -70,4 +70,16 @@ describe('a case file with problems', () => {
       [at('DUPLICATE_KEY', positionOf(text, 'pain: none')), at('SCHEMA_ENUM', positionOf(text, 'severe')), at('SCHEMA_ENUM', positionOf(text, 'T13'))].sort(),
     );
   });
+
+  // supersedes and the test output name cases: two cases of one name could not be told apart.
+  it('a case name used twice is DUPLICATE_ID at the second name', () => {
+    const { file, text } = writeVariant(
+      ['ruleset: sins', 'cases:', '  - name: L3 alone', '    lesion: { level: L3 }', '    expect: { range: [2, 16] }', '  - name: L3 alone', '    lesion: { level: L3, pain: none }', '    expect: { range: [2, 13] }'].join('\n') + '\n',
+      [],
+      'variant.test.yaml',
+    );
+    const { problems } = loadCaseFile(file);
+    const second = positionOf(text, 'L3 alone', 'range: [2, 16]');
+    expect(problems.map((p) => [p.code, p.line, p.column])).toEqual([['DUPLICATE_ID', second.line, second.column]]);
+  });
 });

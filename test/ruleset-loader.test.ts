@@ -67,6 +67,11 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(found.sort()).toEqual([at('DUPLICATE_KEY', positionOf(text, 'version: 1.1.0')), at('SCHEMA_PATTERN', positionOf(text, 'one', 'version: one'))].sort());
   });
 
+  it('a changelog with two entries for one version: DUPLICATE_ID at the second', async () => {
+    const { found, text } = await problemsOf([['changelog:\n', 'changelog:\n  - version: 1.1.0\n    date: "2026-12-06"\n    author: test\n    changes: Again.\n']]);
+    expect(found).toEqual([at('DUPLICATE_ID', positionOf(text, '1.1.0', 'changes: Again.'))]);
+  });
+
   it('a gap between two bands', async () => {
     const { found, text } = await problemsOf([['min: 7', 'min: 8']]);
     expect(found).toEqual([at('BAND_GAP', positionOf(text, '8', 'min: 8'))]);

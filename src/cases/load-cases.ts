@@ -84,17 +84,26 @@ export function loadCaseFile(file: string): { cases: TestCase[]; supersedes: Sup
   return { cases, supersedes, problems };
 }
 
-/** The cases schema's problems, else each case's patient's, placed where the case writes it. */
+/**
+ * The cases schema's problems, else each case's patient's, placed where the case writes it, and a case
+ * name used twice (supersedes and the test output name cases, so one name must be one case).
+ */
 function caseFileProblems(source: SourceDocument): Problem[] {
   const schema = documentSchemaProblems(source, 'cases');
   if (schema.length) return schema;
   const validatePatient = validator('patient');
-  return (source.data as CaseDocument).cases.flatMap((c, i) => {
+  const named = new Set<string>();
+  const repeated: Problem[] = [];
+  (source.data as CaseDocument).cases.forEach((c, i) => {
+    if (named.has(c.name)) repeated.push(source.problemAt(['cases', i, 'name'], 'DUPLICATE_ID', `another case of this file is named "${c.name}"`));
+    named.add(c.name);
+  });
+  return [...repeated, ...(source.data as CaseDocument).cases.flatMap((c, i) => {
     if (validatePatient(casePatient(c))) return [];
     const toSource = (path: PathSegment[]): PathSegment[] =>
       c.lesion && path[0] === 'lesions' && path[1] === 0 ? ['cases', i, 'lesion', ...path.slice(2)] : ['cases', i, 'patient', ...path];
     return schemaProblems(validatePatient.errors ?? [], source, toSource);
-  });
+  })];
 }
 
 function casePatient(c: CaseDocument['cases'][number]): Patient {

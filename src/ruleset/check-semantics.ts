@@ -18,6 +18,9 @@ export function checkSemantics(doc: RuleSetDocument, facts: ReadonlyMap<string, 
   if (!doc.changelog.some((c) => c.version === doc.version)) {
     ctx.at(['changelog'], 'CHANGELOG_MISSING_VERSION', `the changelog has no entry for version ${doc.version}`);
   }
+  doc.changelog.forEach((entry, i) => {
+    if (doc.changelog.findIndex((c) => c.version === entry.version) < i) ctx.at(['changelog', i, 'version'], 'DUPLICATE_ID', `the changelog has another entry for version ${entry.version}`);
+  });
   checkInputs(ctx);
   checkParts(ctx, facts);
   // With neither a score nor classifications (the schema's SCHEMA_REQUIRED, often for a misspelt key)
