@@ -358,3 +358,19 @@ describe('PROFILE_INVALID_RANGE: an appliesTo value that is no semantic-version 
     expect(await problemsOf(file)).toEqual([{ code: 'PROFILE_INVALID_RANGE', file, ...positionOf(text, 'latest') }]);
   });
 });
+
+describe('PROFILE_UNKNOWN_RULESET: a misspelt rule-set id suggests the one meant', () => {
+  it('in appliesTo and in a change', async () => {
+    const { file, text } = writeVariant(
+      ['profile: typo', 'version: 1.0.0', 'title: test', 'institution: test', 'appliesTo:', '  sinss: "1.x"', 'changes:',
+        '  - { id: band, op: set-band, ruleset: sns, category: unstable, min: 12, reason: test, author: test }', ''].join('\n'),
+      [],
+      'typo.profile.yaml',
+    );
+    const problems = (await load([file])).problems.filter((p) => p.code === 'PROFILE_UNKNOWN_RULESET');
+    expect(problems.map((p) => ({ line: p.line, column: p.column, hint: /did you mean "([^"]+)"/.exec(p.message)?.[1] }))).toEqual([
+      { ...positionOf(text, 'sinss'), hint: 'sins' },
+      { ...positionOf(text, 'sns'), hint: 'sinss' },
+    ]);
+  });
+});

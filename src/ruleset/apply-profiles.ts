@@ -4,6 +4,7 @@ import validRange from 'semver/ranges/valid.js';
 import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
 import { applyProfile } from './apply-profile.js';
+import { hintFrom } from './check-context.js';
 import { loadProfileFile } from './load-profile.js';
 import { loadRuleSetSource } from './load-ruleset.js';
 import { overlaySource } from './overlay-source.js';
@@ -31,7 +32,7 @@ export async function applyProfiles(selected: readonly LoadedRuleSet[], files: r
     for (const [id, range] of Object.entries(appliesTo)) {
       const ruleset = rulesets.find((r) => r.document.id === id);
       if (!ruleset) {
-        problems.push(profile.source.problemAt(['appliesTo', id], 'PROFILE_UNKNOWN_RULESET', `no rule set "${id}" is loaded (loaded: ${rulesets.map((r) => r.document.id).join(', ')})`, { key: true }));
+        problems.push(profile.source.problemAt(['appliesTo', id], 'PROFILE_UNKNOWN_RULESET', `no rule set "${id}" is loaded (loaded: ${rulesets.map((r) => r.document.id).join(', ')})${hintFrom(id, rulesets.map((r) => r.document.id))}`, { key: true }));
       } else if (!validRange(range)) {
         problems.push(profile.source.problemAt(['appliesTo', id], 'PROFILE_INVALID_RANGE', `"${range}" is not a semantic-version range; name the versions the changes were written for, e.g. "1.x" or ">=1.1.0 <2.0.0"`));
       } else if (!satisfies(ruleset.document.version, range)) {
@@ -43,7 +44,7 @@ export async function applyProfiles(selected: readonly LoadedRuleSet[], files: r
       }
     }
     changes.forEach((change, i) => {
-      if (!(change.ruleset in appliesTo)) problems.push(profile.source.problemAt(['changes', i, 'ruleset'], 'PROFILE_UNKNOWN_RULESET', `rule set "${change.ruleset}" is not listed in appliesTo`));
+      if (!(change.ruleset in appliesTo)) problems.push(profile.source.problemAt(['changes', i, 'ruleset'], 'PROFILE_UNKNOWN_RULESET', `rule set "${change.ruleset}" is not listed in appliesTo${hintFrom(change.ruleset, Object.keys(appliesTo))}`));
     });
     for (const [id, base] of targets) {
       const application = applyProfile(base.document, profile);
