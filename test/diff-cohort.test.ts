@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateCohort, type Patient } from '../bench/cohort.js';
+import { resultOutputs } from '../src/diff/result-outputs.js';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { asVersion, positionOf, read, replaced, SINS_FILE } from './support/mutate.js';
@@ -120,5 +121,19 @@ describe('spinemets diff --cohort: which patients a change affects, and no other
     const result = diff('sins', SINS_FILE);
     expect(result.structural).toEqual([]);
     expect(result.cohort.changedPatients).toBe(0);
+  });
+});
+
+// watch and diff listed 'nesms.modifiedBauer.category: undetermined' for every patient: the subscore has no bands.
+describe('the outputs compared: a score without bands has no category', () => {
+  it('lists NESMS and its subscore score, the category only of the banded NESMS, open or not', async () => {
+    const { rulesets } = await loadRuleSets([BUNDLED_RULES_DIR]);
+    const decided = resultOutputs(await evaluatePatient({ primaryTumor: 'breast', visceralMetastases: false, extraspinalBoneMetastasisCount: 0, spinalMetastasisCount: 1, albumin: 4, ambulatoryStatus: 'intact' }, rulesets)).map((o) => o.output);
+    const open = resultOutputs(await evaluatePatient({ primaryTumor: 'breast' }, rulesets)).map((o) => o.output);
+    for (const outputs of [decided, open]) {
+      expect(outputs).toContain('nesms.modifiedBauer.score');
+      expect(outputs).not.toContain('nesms.modifiedBauer.category');
+      expect(outputs).toContain('nesms.category');
+    }
   });
 });

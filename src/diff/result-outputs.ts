@@ -29,10 +29,10 @@ export function resultOutputs(evaluation: Evaluation): OutputValue[] {
   const add = (id: string, result: RuleSetResult, lesion?: number): void => {
     const push = (name: string, value: string): void => void values.push({ output: `${id}.${name}`, ...(lesion !== undefined ? { lesion } : {}), value });
     if ('score' in result) push('score', scoreText(result.score ?? null, result.range ?? null));
-    if (result.category !== undefined) push('category', result.category ?? UNDETERMINED);
+    if (banded(result)) push('category', result.category ?? UNDETERMINED);
     for (const [name, sub] of Object.entries(result.subscores ?? {})) {
       push(`${name}.score`, scoreText(sub.score, sub.range));
-      if (sub.category !== undefined) push(`${name}.category`, sub.category ?? UNDETERMINED);
+      if (banded(sub)) push(`${name}.category`, sub.category ?? UNDETERMINED);
     }
     for (const [name, c] of Object.entries(result.classifications ?? {})) push(name, c.value ?? UNDETERMINED);
     if (result.recommendations) {
@@ -46,6 +46,14 @@ export function resultOutputs(evaluation: Evaluation): OutputValue[] {
     for (const [id, result] of Object.entries(lesion.results)) add(id, result, i);
   });
   return values;
+}
+
+/**
+ * Whether a score has bands, so a category to report: a score without bands (NESMS's modified Bauer
+ * subscore) has category null like an open one, but never the possible categories an open one lists.
+ */
+function banded(score: Pick<RuleSetResult, 'category' | 'possibleCategories'>): boolean {
+  return (score.category !== undefined && score.category !== null) || score.possibleCategories !== undefined;
 }
 
 function scoreText(score: number | null, range: [number, number] | null): string {
