@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { positionOf, read, writeVariant } from './support/mutate.js';
+import { positionOf, read, replaced, writeVariant } from './support/mutate.js';
 import { runCli } from './support/run-cli.js';
 
 const EXAMPLES = new URL('../examples/profiles/', import.meta.url).pathname;
@@ -16,6 +19,23 @@ describe('spinemets with --profile', () => {
       expect(stdout).toMatch(/^SKIP .*\(superseded by the profile: /m);
     },
   );
+
+  // One supersession naming no case stopped the whole run before any case ran.
+  it('CASE_SUPERSEDED_UNKNOWN is reported and the run fails, but every case still runs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-supersedes-'));
+    const profile = join(dir, 'breast-radiosensitive.profile.yaml');
+    writeFileSync(profile, read(`${EXAMPLES}breast-radiosensitive.profile.yaml`));
+    writeFileSync(join(dir, 'breast-radiosensitive.profile.lmnop.test.yaml'), read(`${EXAMPLES}breast-radiosensitive.profile.lmnop.test.yaml`));
+    const cases = replaced(read(`${EXAMPLES}breast-radiosensitive.profile.test.yaml`), [['  - case: "Breast cancer, radiosensitivity not given, high grade, stable, unable to tolerate surgery: cEBRT either way (rows 5 and 8 agree)"', '  - case: "No such case"']]);
+    writeFileSync(join(dir, 'breast-radiosensitive.profile.test.yaml'), cases);
+    const { code, stdout } = runCli(['test', '--profile', profile]);
+    expect(code).toBe(1);
+    const problem = stdout.split('\n').find((l) => l.startsWith(`${dir}/breast-radiosensitive.profile.test.yaml:`));
+    expect(problem).toMatch(/^\S+:\d+:\d+ CASE_SUPERSEDED_UNKNOWN /);
+    // The case it meant to supersede ran, and fails under the profile; the others ran too.
+    expect(stdout).toMatch(/^FAIL noms: Breast cancer, radiosensitivity not given, high grade, stable, unable to tolerate surgery/m);
+    expect(stdout).toMatch(/\n\d{3} passed, 1 failed, \d+ superseded by the profile\n$/);
+  });
 
   it('fails the base cases a profile changes when no case file beside the profile supersedes them', () => {
     const { file } = writeVariant(read(`${EXAMPLES}sins-unstable-12.profile.yaml`), [], 'local.profile.yaml');

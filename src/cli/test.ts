@@ -19,10 +19,11 @@ export async function testCommand(paths: string[], options: { profile?: string[]
   const rulesets = await loadRulesOrExit(roots, [], profiles);
   const collection = collectCases(roots, profiles);
   if (collection.problems.length) process.stdout.write(formatProblems(sortProblems(collection.problems)) + '\n');
-  if (hasErrors(collection.problems)) throw new Exit(EXIT.rules);
 
+  // A problem in one case file (a case it leaves out, a supersession naming no case) does not stop the
+  // other cases: they run, and the run fails for the problem all the same.
   const run = await runCases(collection, rulesets, { profiled: profiles.length > 0 });
   for (const result of run.results) process.stdout.write(formatCaseResult(result));
   process.stdout.write(`\n${formatTally(run)}\n`);
-  if (run.failed > 0 || collection.cases.length === 0) throw new Exit(EXIT.rules);
+  if (hasErrors(collection.problems) || run.failed > 0 || collection.cases.length === 0) throw new Exit(EXIT.rules);
 }
