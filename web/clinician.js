@@ -147,14 +147,14 @@
 
   /** One rule set's results; `entries` and `warnings` are its own, for the unconfirmed marks and what was assumed. */
   function ruleSetResult(id, result, entries, warnings) {
-    const notes = unconfirmedNotes(entries, warnings);
+    const notes = spinemetsNotes.unconfirmedNotes(entries, warnings);
     const rules = entries.filter((t) => t.kind === 'rule');
     const article = el('article', { 'data-ruleset': id, 'data-level': result.category || undefined }, el('h4', {}, result.label), ...notes.ruleSetWide.map(ruleSetWideMarker));
     if ('score' in result) {
       const value = result.score !== null ? String(result.score) : result.range ? `${result.range[0]}–${result.range[1]}` : 'undetermined';
       const category = result.category ? (result.categoryLabel || result.category) : (result.possibleCategories || []).join(' or ');
       // The page shows no components: the score carries their marks and its band's.
-      const marks = [...new Set([...notes.ofRules(rules.filter((r) => r.part === 'component')), ...notes.ofBands()])];
+      const marks = [...new Set([...notes.ofRules(rules.filter((r) => r.part === 'component')), ...notes.ofBand(id)])];
       article.append(el('div', { class: 'line' }, 'Score ', el('span', { class: 'value', 'data-score': '' }, value), category ? el('span', { class: 'category', 'data-category': '' }, `— ${category}`) : null, unconfirmedMarker(marks)));
     }
     for (const [cid, c] of Object.entries(result.classifications || {})) {

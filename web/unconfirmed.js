@@ -1,33 +1,8 @@
 'use strict';
-// What the shown results rest on that is marked unconfirmed, read from the evaluation's trace and
-// warnings, and how the page shows it: a marker beside the value, with the note behind it, and the
-// warnings grouped by kind. It mirrors src/explain/unconfirmed-notes.ts, which the page cannot import.
-
-/**
- * For one rule set (and lesion): `ofRules` the notes of the alternatives that hold or may hold and of the
- * table rows the facts they test came from; `ofClassification` those of a classification (a `firstOf`
- * one has the chosen candidate's, or every candidate's while none is); `ofBands` those of the bands its
- * scores fell in; `ruleSetWide` the warnings about the rule set as a whole or about no shown value.
- */
-function unconfirmedNotes(entries, warnings) {
-  const rows = new Map();
-  for (const t of entries) if (t.kind === 'lookup' && t.unconfirmed) rows.set(t.fact, t.unconfirmed);
-  const rules = entries.filter((t) => t.kind === 'rule');
-  const distinct = (notes) => [...new Set(notes.filter((n) => n !== undefined))];
-
-  const ofRules = (some) => distinct(some.filter((r) => r.fired === true || r.possible === true).flatMap((r) => [r.unconfirmed, ...r.conditions.map((c) => rows.get(c.fact))]));
-  const ofClassification = (id) => {
-    const precedence = entries.find((t) => t.kind === 'precedence' && t.classification === id);
-    if (!precedence) return ofRules(rules.filter((r) => r.classification === id));
-    return distinct((precedence.chosen ? [precedence.chosen] : precedence.candidates.map((c) => c.classification)).flatMap(ofClassification));
-  };
-  const ofBands = () => distinct(entries.map((t) => (t.kind === 'band' ? t.unconfirmed : undefined)));
-
-  const shown = [...ofRules(rules), ...ofBands()];
-  // A warning's message ends with the note it carries (after what it concerns), whatever the kind of element.
-  const ruleSetWide = warnings.filter((w) => w.code === 'UNCONFIRMED_FRAMEWORK' || (w.code === 'UNCONFIRMED_SOURCE' && !shown.some((note) => w.message.endsWith(note))));
-  return { ofRules, ofClassification, ofBands, ruleSetWide };
-}
+// How the page shows what the shown results rest on that is marked unconfirmed: a marker beside the
+// value, with the note behind it, and the warnings grouped by kind. Which notes those are comes from
+// spinemetsNotes.unconfirmedNotes, src/explain/unconfirmed-notes.ts bundled for the page (the module
+// explain uses, so the page and explain cannot disagree).
 
 /** "Unconfirmed source" beside a value, in words (not colour alone), opening onto its notes; nothing when there are none. */
 function unconfirmedMarker(notes, what = 'Unconfirmed source') {

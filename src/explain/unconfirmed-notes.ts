@@ -3,7 +3,8 @@ import type { EvaluationWarning, RuleTrace, TraceEntry } from '../engine/types.j
 /**
  * What the shown results of one rule set (for one lesion) rest on that is marked unconfirmed, so that
  * the mark stands beside the value it concerns and not only in a list of warnings. Read from the trace
- * entries of that rule set and lesion and from its warnings; the page mirrors it in web/unconfirmed.js.
+ * entries of that rule set and lesion and from its warnings; the clinician page runs this same module,
+ * bundled for it by scripts/bundle-web.mjs.
  */
 export interface UnconfirmedNotes {
   /** The notes of the alternatives among `rules` that hold or may hold, and of the table rows the facts they test came from. */

@@ -4,10 +4,14 @@ import { WARNING_GROUPS } from '../explain/warning-list.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { formModel } from './form-model.js';
 
-/** The page's parts live in web/ at the package root (beside src/ and dist/), inlined into one document. */
-const webDir = new URL('../../web/', import.meta.url);
+/**
+ * The page's parts live in web/ at the package root (beside src/ and dist/), inlined into one document,
+ * with the unconfirmed-notes module explain uses, bundled for the page by `npm run build`
+ * (scripts/bundle-web.mjs). Paths are from the package root, two folders up from src/server and dist/server.
+ */
+const root = new URL('../../', import.meta.url);
 /** Inlined as one script, in this order: each defines what the ones after it use. */
-const SCRIPTS = ['dom.js', 'unconfirmed.js', 'clinician.js'];
+const SCRIPTS = ['dist/web/unconfirmed-notes.js', 'web/dom.js', 'web/unconfirmed.js', 'web/clinician.js'];
 
 interface Assets {
   template: string;
@@ -37,8 +41,8 @@ export function clinicianPage(rulesets: readonly LoadedRuleSet[]): { html: strin
 }
 
 function readAssets(): Assets {
-  const read = (name: string): string => readFileSync(new URL(name, webDir), 'utf8');
-  const style = read('clinician.css');
+  const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
+  const style = read('web/clinician.css');
   const script = SCRIPTS.map(read).join('\n');
   const hash = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
   const csp = [
@@ -51,7 +55,7 @@ function readAssets(): Assets {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-  return { template: read('clinician.html'), style, script, csp };
+  return { template: read('web/clinician.html'), style, script, csp };
 }
 
 function fill(template: string, values: Record<string, string>): string {
