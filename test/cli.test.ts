@@ -17,6 +17,16 @@ function run(args: string[], input?: string) {
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'spinemets-cli-'));
 
+/** `evaluate` of a patient file that must be rejected: exit 2, nothing evaluated; its path and standard error. */
+function rejectedPatient(text: string, name = 'p.yaml'): { file: string; stderr: string } {
+  const file = join(tmp(), name);
+  writeFileSync(file, text);
+  const { code, stdout, stderr } = run(['evaluate', file]);
+  expect(code).toBe(2);
+  expect(stdout).toBe('');
+  return { file, stderr };
+}
+
 describe('spinemets evaluate', () => {
   it('prints a readable SINS and NESMS evaluation of the example', () => {
     const { code, stdout } = run(['evaluate', EXAMPLE]);
@@ -95,12 +105,8 @@ describe('spinemets evaluate', () => {
   });
 
   it('rejects an invalid patient with positioned errors and exit code 2, no stack trace', () => {
-    const file = join(tmp(), 'bad.yaml');
     const text = 'id: x\nlesions:\n  - level: T13\n    bilskyGrade: 2\n';
-    writeFileSync(file, text);
-    const { code, stdout, stderr } = run(['evaluate', file]);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
+    const { file, stderr } = rejectedPatient(text, 'bad.yaml');
     const level = positionOf(text, 'T13');
     const grade = positionOf(text, '2\n');
     expect(stderr).toContain(`${file}:${level.line}:${level.column} SCHEMA_ENUM`);
@@ -418,12 +424,8 @@ describe('duplicate keys', () => {
 
   // The repeated key was reported alone; the wrong level after it only once the key was fixed.
   it('a duplicate key does not hide the schema problems of the rest of the file; nothing is evaluated, exit 2', () => {
-    const file = join(tmp(), 'p.yaml');
     const text = 'id: p1\nkps: 500\nkps: 60\nlesions:\n  - level: T99\n';
-    writeFileSync(file, text);
-    const { code, stdout, stderr } = run(['evaluate', file]);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
+    const { stderr } = rejectedPatient(text);
     const found = stderr.trim().split('\n').map((line) => /^.*?:(\d+):(\d+) ([A-Z_]+) /.exec(line)?.slice(1, 4).join(':'));
     const at = (code: string, p: { line: number; column: number }) => `${p.line}:${p.column}:${code}`;
     expect(found).toEqual([at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'kps: 500')), at('DUPLICATE_KEY', positionOf(text, 'kps: 60')), at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'kps: 60')), at('SCHEMA_ENUM', positionOf(text, 'T99'))]);
