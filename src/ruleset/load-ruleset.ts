@@ -11,6 +11,8 @@ import { isProfileSource, profileAsRuleSet } from './profile-file.js';
 import { placedScores } from './score-paths.js';
 import type { LoadedRuleSet, RuleSetDocument } from './types.js';
 
+type FactModel = ReturnType<typeof buildFactModel>;
+
 export interface RuleSetLoad {
   ruleset?: LoadedRuleSet;
   /** The id the file declares, when it could be read even though the rule set has errors. */
@@ -41,11 +43,14 @@ export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSet
   if (source.data === undefined) return { problems: source.problems };
   // The checks load with the first file that needs them: a bundled file checked at build time does not.
   const [{ checkSemantics }, { checkCoverage }, { contentHash }] = await Promise.all([import('./check-semantics.js'), import('./check-coverage.js'), import('./hash.js')]);
-  const semantic = [...source.problems, ...problemsOfEveryReading(source, (reading) => documentProblems(checkSemantics, reading))];
+  const document = source.data as RuleSetDocument;
+  // The fact model the checks build for the document (when its schema passes) is the one assembled.
+  let facts: FactModel | undefined;
+  const factsOf = (read: RuleSetDocument): FactModel => (read === document ? (facts ??= buildFactModel(read)) : buildFactModel(read));
+  const semantic = [...source.problems, ...problemsOfEveryReading(source, (reading) => documentProblems(checkSemantics, reading, factsOf))];
   if (hasErrors(semantic)) return { problems: semantic };
 
-  const document = source.data as RuleSetDocument;
-  const draft = assemble(document, source);
+  const draft = assemble(document, source, factsOf(document));
   const coverage = await checkCoverage(draft, source);
   const problems = [...semantic, ...coverage];
   if (hasErrors(problems)) return { problems };
@@ -53,11 +58,11 @@ export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSet
 }
 
 /** The schema's problems, and those of names and domains (on a document the schema rejected, as far as they can read it). */
-function documentProblems(checkSemantics: typeof CheckSemantics, source: SourceDocument): Problem[] {
+function documentProblems(checkSemantics: typeof CheckSemantics, source: SourceDocument, factsOf: (document: RuleSetDocument) => FactModel): Problem[] {
   const document = source.data as RuleSetDocument;
   const schema = documentSchemaProblems(source, 'ruleset');
   if (schema.length) return [...schema, ...semanticProblemsOfInvalid(checkSemantics, document, source)];
-  return checkSemantics(document, buildFactModel(document), source);
+  return checkSemantics(document, factsOf(document), source);
 }
 
 /** A rule set as the engine uses it, from its document: the facts, the parts and the scores. */
