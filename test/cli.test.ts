@@ -74,6 +74,12 @@ describe('spinemets evaluate', () => {
     expect(shortSummary).toContain('Surgery not indicated');
     expect(shortSummary).not.toMatch(/Lesion 1 T12: .*surgical consultation/i);
     expect(short.slice(short.indexOf('Details'))).toContain('Recommended: Surgical consultation (SINS 7-12, potentially unstable)');
+
+    // Fitness for surgery not recorded: the plan's consultation is only possible, so NOMS's, which applies, stays.
+    const unknownFitness = join(dir, 'fitness-unknown.yaml');
+    writeFileSync(unknownFitness, replaced(read(EXAMPLE), [['toleratesSurgery: true\n', '']]));
+    const open = run(['evaluate', unknownFitness]).stdout;
+    expect(open.slice(open.indexOf('Recommendations'), open.indexOf('Details'))).toContain('Lesion 1 T12: Surgical consultation (SINS 7-12, potentially unstable)');
   });
 
   it('says what was taken from other answers or converted, once per value with the rule sets that read it', () => {

@@ -83,11 +83,14 @@ function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[
 /**
  * The labels of the recommendations that apply to one patient or lesion, less those another rule set
  * evaluated there restates (the same advice said more narrowly, e.g. behind the plan's surgical gate),
- * whether or not its own applies: the details below still list every one.
+ * whether or not its own applies: the details below still list every one. While the restating one is
+ * only possible (its gate waits on a missing input), the restated one that applies is still shown.
  */
 function applyingRecommendations(results: Readonly<Record<string, RuleSetResult>>, prefix: string): string[] {
+  const all = Object.values(results).flatMap((r) => r.recommendations ?? []);
+  const undecided = new Set(all.filter((x) => x.status === 'possible').flatMap((x) => x.restates ?? []));
+  const restated = new Set(Object.values(results).flatMap((r) => r.restates ?? []).filter((name) => !undecided.has(name)));
   const applying = Object.entries(results).flatMap(([id, r]) => (r.recommendations ?? []).filter((x) => x.status === 'applies').map((x) => ({ name: `${id}.${x.id}`, x })));
-  const restated = new Set(Object.values(results).flatMap((r) => r.restates ?? []));
   return applying.filter(({ name }) => !restated.has(name)).map(({ x }) => `${prefix}${x.label}`);
 }
 
