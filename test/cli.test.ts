@@ -309,6 +309,13 @@ describe('spinemets explain', () => {
     expect(lesion2.find((l) => l.trim().startsWith('SINS'))).toMatch(/^  SINS 3–6 \(undetermined\) \(stable\): .*Vertebral body collapse: 0–3, collapse missing/);
   });
 
+  // The README said explain gives each conversion with its factor's source; it gave none.
+  it('gives each value read in another unit with the factor and its source', () => {
+    const { code, stdout } = run(['explain', EXAMPLE]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('albumin: 38 g/L read as 3.8 g/dL (×0.1) (Albumin mass concentration: 1 g/dL = 10 g/L');
+  });
+
   it('says which values were not given and what was taken from the other fields instead', () => {
     const { lines } = explained('primaryTumor: breast\nvisceralMetastasesResectability: unremovable\nspinalMetastasisCount: 2\nextraspinalBoneMetastasisCount: 3\n');
     // Once per rule set that reads it (modified Bauer, NESMS and the plan), then Tomita's narrowed grade.

@@ -2,7 +2,7 @@ import type { Evaluation, EvaluationWarning, InputTrace, RuleTrace, TotalTrace, 
 import { gapsOf, splitByGap, teamDecides, type LookupGap } from '../engine/lookup-gaps.js';
 import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
-import { assumedInputLine } from '../report/assumed-inputs.js';
+import { assumedInputLine, convertedInputLine } from '../report/assumed-inputs.js';
 import { ruleSetWideMark, unconfirmedMark, unconfirmedNotes } from './unconfirmed-notes.js';
 import { warningLines } from './warning-list.js';
 
@@ -67,6 +67,8 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
   // Values not given but taken from other fields, or narrowed by them: the reader should see what was assumed.
   // (Their notes say how: implied, narrowed, or left open because the fields disagree.)
   for (const input of entries.filter((t): t is InputTrace => t.kind === 'input' && t.takenFrom !== undefined)) lines.push(assumedInputLine(input));
+  // And values given in another unit, with the source of the factor (the text report leaves that here).
+  for (const input of entries.filter((t): t is InputTrace => t.kind === 'input' && t.source === 'converted')) lines.push(`${convertedInputLine(input)} (${input.conversion?.reference ?? ''})`);
 
   for (const part of ruleset.parts.filter((p) => p.kind === 'classification')) {
     const fired = rules.find((r) => r.classification === part.id && r.fired === true);
