@@ -34,7 +34,8 @@ export function inputFormatOf(file: string, given?: InputFormat): InputFormat {
 /** Opens the input as a stream of rows; a file that cannot be read, or a CSV header that does not map, is problems. */
 export async function openRowSource(file: string, format: InputFormat): Promise<{ source?: RowSource; problems: Problem[] }> {
   // A directory opens like a file and fails only at the first read: say so before.
-  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: 'is a directory; give the cohort file (NDJSON or CSV)', file, line: 1, column: 1 }] };
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: 'is a directory; give the cohort file (NDJSON or CSV)', file, line: 1, column: 1 }] };
   const input = createReadStream(file);
   // `once` rejects when the stream errors first (ENOENT, EACCES): that is the file that cannot be read.
   const opened = await once(input, 'readable').then(
@@ -42,7 +43,8 @@ export async function openRowSource(file: string, format: InputFormat): Promise<
     () => false,
   );
   if (!opened) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: 'cannot read file', file, line: 1, column: 1 }] };
-  const size = statSync(file).size;
+  // Opened, so it exists: its size is the one read before (the progress bar's whole).
+  const size = stat?.size ?? 0;
   if (format === 'csv') return csvSource(input, file, size);
   const position = { bytes: 0 };
   return { source: { rows: ndjsonRows(input, position), consumed: () => position.bytes, size }, problems: [] };
