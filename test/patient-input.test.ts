@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadPatientFile, parsePatient, parsePatientJsonLine } from '../src/patient/load-patient.js';
-import { hasDuplicateKeys } from '../src/source/json-syntax.js';
+import { plainJson } from '../src/source/json-syntax.js';
 import { positionOf } from './support/mutate.js';
 
 const codes = (text: string, name = 'patient.yaml') => parsePatient(text, name).problems.map((p) => `${p.code}@${p.line}:${p.column}`);
@@ -155,10 +155,17 @@ describe('an NDJSON line (batch, the /batch route) read without the positioned r
   });
 
   it('tells a repeated key from the same name in another object, in a string, or escaped', () => {
-    expect(hasDuplicateKeys('{"a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]}')).toBe(false);
-    expect(hasDuplicateKeys('{"a": "\\"a\\": 1", "b": 2}')).toBe(false);
-    expect(hasDuplicateKeys('{"a": 1, "\\u0061": 2}')).toBe(true);
-    expect(hasDuplicateKeys('{"a" : 1, "b": {}, "a": 2}')).toBe(true);
+    expect(plainJson('{"a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]}')).toEqual({ a: { a: 1 }, b: [{ a: 2 }, { a: 3 }] });
+    expect(plainJson('{"a": "\\"a\\": 1", "b": 2}')).toEqual({ a: '"a": 1', b: 2 });
+    expect(plainJson('{"a": 1, "\\u0061": 2}')).toBeUndefined();
+    expect(plainJson('{"a" : 1, "b": {}, "a": 2}')).toBeUndefined();
+  });
+
+  // JSON.parse makes "__proto__" an own key without a word; the positioned reader reports FORBIDDEN_KEY.
+  it('leaves a forbidden key, even escaped, to the positioned reader', () => {
+    expect(plainJson('{"x": {"__proto__": {"polluted": true}}}')).toBeUndefined();
+    expect(plainJson('{"x": {"\\u005f_proto__": 1}}')).toBeUndefined();
+    expect(plainJson('{"x": "__proto__"}')).toEqual({ x: '__proto__' });
   });
 });
 

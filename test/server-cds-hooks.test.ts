@@ -170,6 +170,15 @@ describe('CDS Hooks', () => {
     expect((await app.inject({ method: 'POST', url: '/cds-services/other', payload: '{}', headers: json })).statusCode).toBe(404);
   });
 
+  // A valid request skips the positioned reader; a key JSON.parse takes without a word must not skip it.
+  it('FORBIDDEN_KEY: a prefetched resource with a __proto__ key is rejected at the key', async () => {
+    const payload = JSON.stringify(hookRequest(unstablePrefetch), null, 2).replace('"birthDate"', '"__proto__": { "polluted": true },\n    "birthDate"');
+    const response = await callPayload(payload);
+    expect(response.statusCode).toBe(400);
+    const key = positionOf(payload, '__proto__', '"__proto__"');
+    expect(response.json().problems.map((p: { code: string; line: number; column: number }) => `${p.code}@${p.line}:${p.column}`)).toEqual([`FORBIDDEN_KEY@${key.line}:${key.column}`]);
+  });
+
   // The prefetch value's "null or a resource" union hid the resource's own problem: no problem was reported.
   it('SCHEMA_REQUIRED: a prefetched resource without its resourceType', async () => {
     const bad = await callService(hookRequest({ patient: { id: 'p1' } }));

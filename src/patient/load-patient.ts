@@ -1,6 +1,6 @@
 import type { Problem } from '../problems/problem.js';
 import { problemsOfEveryReading } from '../source/every-reading.js';
-import { hasDuplicateKeys, jsonSyntaxProblem } from '../source/json-syntax.js';
+import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
 import { parseSource, readSourceFile, type SourceDocument } from '../source/source-document.js';
@@ -54,13 +54,8 @@ function patientProblems(source: SourceDocument): Problem[] {
 }
 
 function validPatient(text: string): Patient | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (hasDuplicateKeys(text) || !validator('patient')(data)) return undefined;
+  const data = plainJson(text);
+  if (data === undefined || !validator('patient')(data)) return undefined;
   return inconsistency(data as Patient) ? undefined : (data as Patient);
 }
 

@@ -1,5 +1,5 @@
 import type { Problem } from '../problems/problem.js';
-import { parseSource } from './source-document.js';
+import { FORBIDDEN_KEYS, parseSource } from './source-document.js';
 
 /**
  * Strict JSON, for inputs that promise JSON (an NDJSON line, an HTTP body): the YAML reader that
@@ -26,11 +26,24 @@ export function jsonSyntaxProblem(text: string, file: string): Problem | undefin
 }
 
 /**
- * Whether a text JSON.parse accepted repeats a key within one object: JSON.parse keeps the last value
- * silently, where the positioned reader reports DUPLICATE_KEY. A linear scan, so valid lines can skip
- * the positioned reader (the slow part of reading a cohort) and still never lose a duplicate.
+ * The value of a JSON text when JSON.parse's reading of it is the positioned reader's, else undefined:
+ * the text must parse, repeat no key within an object (JSON.parse keeps the last value silently, where
+ * the positioned reader reports DUPLICATE_KEY) and use no key the positioned reader forbids
+ * (FORBIDDEN_KEY). Valid inputs (a cohort's lines, a CDS Hooks prefetch) can then skip the positioned
+ * reader, the slow part of reading them, and still never lose one of its problems.
  */
-export function hasDuplicateKeys(json: string): boolean {
+export function plainJson(json: string): unknown {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  return hasKeyProblem(json) ? undefined : data;
+}
+
+/** Whether a text JSON.parse accepted repeats a key within one object or uses a forbidden one; a linear scan. */
+function hasKeyProblem(json: string): boolean {
   // One set of keys per open object; null for an open array.
   const open: Array<Set<string> | null> = [];
   for (let i = 0; i < json.length; i++) {
@@ -49,11 +62,12 @@ export function hasDuplicateKeys(json: string): boolean {
       // Escaped keys are written the canonical way, so that "a" and "\u0061" count as the same key.
       const raw = json.slice(start, i + 1);
       const key = escaped ? JSON.stringify(JSON.parse(raw)) : raw;
-      if (keys.has(key)) return true;
+      if (keys.has(key) || FORBIDDEN_JSON_KEYS.has(key)) return true;
       keys.add(key);
     }
   }
   return false;
 }
 const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, QUOTE, BACKSLASH, COLON] = [...'{}[]"\\:'].map((ch) => ch.charCodeAt(0) as number);
+const FORBIDDEN_JSON_KEYS = new Set([...FORBIDDEN_KEYS].map((key) => JSON.stringify(key)));
 const WHITESPACE = new Set([...' \t\n\r'].map((ch) => ch.charCodeAt(0)));

@@ -8,7 +8,8 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 /** Anchors are allowed (informaticists reuse conditions) but not the exponential "billion laughs" expansion. */
 export const MAX_ALIAS_COUNT = 100;
 /** Keys that would reach Object.prototype when a document is turned into JavaScript objects. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Keys that could alter object prototypes where a value is copied into an object (FORBIDDEN_KEY). */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export type PathSegment = string | number;
 
@@ -73,21 +74,22 @@ export function readSourceText(file: string): string | SourceDocument {
 
 /**
  * The document of `text`, parsed only when something asks for it: a rule set whose checks were done at
- * build time needs positions only if a later check (across rule sets) reports a problem in it.
+ * build time needs positions only if a later check (across rule sets) reports a problem in it. `known`
+ * is the value of a text already read without problems (plainJson), so only positions are left to parse.
  */
-export function lazySourceDocument(text: string, file: string): SourceDocument {
+export function lazySourceDocument(text: string, file: string, known?: { data: unknown }): SourceDocument {
   let parsed: SourceDocument | undefined;
   const get = (): SourceDocument => (parsed ??= parseSource(text, file));
   return {
     file,
     get data() {
-      return get().data;
+      return known ? known.data : get().data;
     },
     get problems() {
-      return get().problems;
+      return known ? [] : get().problems;
     },
     get shadowed() {
-      return get().shadowed;
+      return known ? undefined : get().shadowed;
     },
     locate: (path, options) => get().locate(path, options),
     scalarAt: (path) => get().scalarAt(path),
