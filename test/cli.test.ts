@@ -469,6 +469,44 @@ describe('spinemets report of an audit log', () => {
     expect(read(join(dir, 'edited.html'))).toContain('The audit log this record comes from does not verify');
     expect(read(join(dir, 'clean.html'))).not.toContain('does not verify');
   });
+
+  /** A log of three decisions, with the decision ids in the order they were written. */
+  function threeDecisions() {
+    const dir = tmp();
+    const log = join(dir, 'log.jsonl');
+    for (let i = 0; i < 3; i++) run(['evaluate', EXAMPLE, '--record', log]);
+    const [first, middle, last] = read(log).trim().split('\n').map((line) => JSON.parse(line).decisionId as string);
+    if (!first || !middle || !last) throw new Error('three --record runs wrote fewer than three records');
+    return { dir, log, ids: [first, middle, last] as const };
+  }
+
+  it('reports the record --id names, else the last one, from one pass over the log', () => {
+    const { dir, log, ids } = threeDecisions();
+    expect(run(['report', log, '--html', join(dir, 'last.html')]).code).toBe(0);
+    expect(read(join(dir, 'last.html'))).toContain(`<code>${ids[2]}</code>`);
+    const { code, stderr } = run(['report', log, '--id', ids[1], '--html', join(dir, 'middle.html')]);
+    expect([code, stderr]).toEqual([0, '']);
+    expect(read(join(dir, 'middle.html'))).toContain(`<code>${ids[1]}</code>`);
+    expect(read(join(dir, 'middle.html'))).not.toContain(`<code>${ids[2]}</code>`);
+  });
+
+  it('still finds a record after a break in the chain, and says the log does not verify from that line', () => {
+    const { dir, log, ids } = threeDecisions();
+    const lines = read(log).split('\n');
+    writeFileSync(log, [lines[0], lines[2], ''].join('\n'));
+    const { code, stderr } = run(['report', log, '--id', ids[2], '--html', join(dir, 'after-break.html')]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(new RegExp(`^${log}:2:1 AUDIT_CHAIN_BROKEN \\(warning\\)`));
+    expect(read(join(dir, 'after-break.html'))).toContain(`<code>${ids[2]}</code>`);
+    expect(read(join(dir, 'after-break.html'))).toContain('does not verify');
+  });
+
+  it('says which --id it could not find, exit 2', () => {
+    const { dir, log } = threeDecisions();
+    const { code, stderr } = run(['report', log, '--id', 'no-such-decision', '--html', join(dir, 'none.html')]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(new RegExp(`^${log}:1:1 REPORT_INPUT_INVALID `));
+  });
 });
 
 describe('spinemets diff: options checked before work', () => {

@@ -22,22 +22,56 @@ export interface LogVerification {
  */
 export function verifyLog(log: string): LogVerification {
   const unreadable = whyUnreadable(log);
-  if (unreadable) {
-    return { records: 0, head: GENESIS_HASH, problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: `cannot read the log (${unreadable})`, file: log, line: 1, column: 1 }] };
-  }
+  if (unreadable) return unreadableLog(log, unreadable);
+  const verifier = logVerifier(log);
+  for (const entry of readLogLines(log)) if (!verifier.next(entry)) break;
+  return verifier.verification();
+}
+
+/** The lines of a log checked one at a time, for a reader that also wants each record (report). */
+export interface LogVerifier {
+  /** The line's record when it is intact and continues the chain; undefined from the first problem on. */
+  next(entry: LogLine): DecisionRecord | undefined;
+  /** What verifyLog gives, over the lines seen so far. */
+  verification(): LogVerification;
+}
+
+export function logVerifier(log: string): LogVerifier {
   const store = new Map<string, StoredStatus>();
   let head = GENESIS_HASH;
   let records = 0;
-  for (const entry of readLogLines(log)) {
-    const checked = checkLine(log, entry, head, store);
-    if ('problem' in checked) return { records, head, problems: [checked.problem] };
-    head = checked.hash;
-    records++;
-  }
-  return { records, head, problems: [] };
+  let problem: Problem | undefined;
+  return {
+    next(entry) {
+      if (problem) return undefined;
+      const checked = checkLine(log, entry, head, store);
+      if ('problem' in checked) {
+        problem = checked.problem;
+        return undefined;
+      }
+      head = checked.record.hash;
+      records++;
+      return checked.record;
+    },
+    verification: () => ({ records, head, problems: problem ? [problem] : [] }),
+  };
 }
 
-function checkLine(log: string, { line, text, terminated }: LogLine, expectedPrev: string, store: Map<string, StoredStatus>): { hash: string } | { problem: Problem } {
+/** Why a log cannot be read at all (missing, a folder, no permission), or undefined. */
+export function whyUnreadable(log: string): string | undefined {
+  try {
+    accessSync(log, constants.R_OK);
+    return statSync(log).isFile() ? undefined : 'not a file';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? 'unknown error';
+  }
+}
+
+function unreadableLog(log: string, reason: string): LogVerification {
+  return { records: 0, head: GENESIS_HASH, problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: `cannot read the log (${reason})`, file: log, line: 1, column: 1 }] };
+}
+
+function checkLine(log: string, { line, text, terminated }: LogLine, expectedPrev: string, store: Map<string, StoredStatus>): { record: DecisionRecord } | { problem: Problem } {
   const fail = (code: ProblemCode, message: string) => ({ problem: { code, severity: 'error' as const, message, file: log, line, column: 1 } });
   if (!terminated) return fail('AUDIT_TORN_LINE', 'the last line is incomplete (no newline ends it): a write was interrupted or the log was truncated');
   if (text.trim() === '') return fail('AUDIT_INVALID_JSON', 'empty line where a record should be');
@@ -58,14 +92,5 @@ function checkLine(log: string, { line, text, terminated }: LogLine, expectedPre
     if (status === 'missing') return fail('AUDIT_RULESET_MISSING', `the record uses ${id} ${version}, whose copy is missing from the store (${storedRuleSetFile(log, documentSha256)})`);
     if (status === 'edited') return fail('AUDIT_RULESET_EDITED', `the record uses ${id} ${version}, whose stored copy has been changed (${storedRuleSetFile(log, documentSha256)})`);
   }
-  return { hash: record.hash };
-}
-
-function whyUnreadable(log: string): string | undefined {
-  try {
-    accessSync(log, constants.R_OK);
-    return statSync(log).isFile() ? undefined : 'not a file';
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code ?? 'unknown error';
-  }
+  return { record };
 }

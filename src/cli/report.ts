@@ -1,12 +1,16 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { ReportSource } from '../report/html-report.js';
 import { renderReport } from '../report/html-report.js';
 import { rulesetStoreDir } from '../audit/ruleset-store.js';
-import { verifyLog } from '../audit/verify-log.js';
+import { readLogLines } from '../audit/read-log-lines.js';
+import { logVerifier, verifyLog, whyUnreadable } from '../audit/verify-log.js';
 import { formatProblem, formatProblems } from '../problems/format.js';
 import type { Problem } from '../problems/problem.js';
 import { jsonSyntaxProblem } from '../source/json-syntax.js';
 import { EXIT, Exit } from './exit-codes.js';
+
+const { MAX_STRING_LENGTH } = bufferConstants;
 
 interface RecordLike {
   decisionId: string;
@@ -36,24 +40,38 @@ export async function reportCommand(file: string, options: { html: string; id?: 
 }
 
 function readSource(file: string, id: string | undefined): ReportSource {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    fail(file, 'FILE_UNREADABLE', `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  const whole = tryParse(text);
-  if (whole && typeof whole === 'object' && 'trace' in whole && 'results' in whole) return { evaluation: whole as ReportSource['evaluation'] };
-  if (whole && typeof whole === 'object' && 'decisionId' in whole) return verified(file, fromRecord(whole as RecordLike));
-  const records = text.split('\n').map((line, i) => ({ line: i + 1, value: line.trim() ? tryParse(line) : undefined })).filter((r) => r.value !== undefined);
+  const unreadable = whyUnreadable(file);
+  if (unreadable) fail(file, 'FILE_UNREADABLE', `cannot read file (${unreadable})`);
+  // A log is read line by line: a year of records outgrows the longest string V8 can hold.
+  const text = startsWithRecordLine(file) ? undefined : readWhole(file);
+  const whole = text === undefined ? undefined : tryParse(text);
+  if (isObject(whole) && 'trace' in whole && 'results' in whole) return { evaluation: whole as ReportSource['evaluation'] };
+  if (isRecord(whole)) return withVerification(file, fromRecord(whole), () => verifyLog(file).problems);
+  const { chosen, anyJson, problems } = searchLog(file, id);
   // Not JSON as a whole, nor a line of it: one document with a syntax error, shown where it is.
-  const syntax = whole === undefined && records.length === 0 ? jsonSyntaxProblem(text, file) : undefined;
+  const syntax = text !== undefined && whole === undefined && !anyJson ? jsonSyntaxProblem(text, file) : undefined;
   if (syntax) report(syntax);
-  const chosen = id ? records.find((r) => (r.value as RecordLike | null)?.decisionId === id) : records[records.length - 1];
-  if (!chosen || !chosen.value || typeof chosen.value !== 'object' || !('decisionId' in chosen.value)) {
-    fail(file, 'REPORT_INPUT_INVALID', id ? `no decision record with decisionId ${id}` : 'neither an evaluation (evaluate --format json), a decision record, nor an audit log');
+  if (!chosen) fail(file, 'REPORT_INPUT_INVALID', id ? `no decision record with decisionId ${id}` : 'neither an evaluation (evaluate --format json), a decision record, nor an audit log');
+  return withVerification(file, fromRecord(chosen), () => problems);
+}
+
+/**
+ * One pass over a log: the record named by `id` (else the last), checked as `audit verify` checks it
+ * when the log has its rule-set store beside it. Past a break in the chain records are still found,
+ * but no longer vouched for.
+ */
+function searchLog(file: string, id: string | undefined): { chosen?: RecordLike; anyJson: boolean; problems: Problem[] } {
+  const verifier = existsSync(rulesetStoreDir(file)) ? logVerifier(file) : undefined;
+  let chosen: RecordLike | undefined;
+  let anyJson = false;
+  for (const entry of readLogLines(file)) {
+    const value: unknown = verifier?.next(entry) ?? (entry.text.trim() ? tryParse(entry.text) : undefined);
+    anyJson ||= value !== undefined;
+    if (isRecord(value) && (id === undefined || value.decisionId === id)) chosen = value;
+    // Without a chain to check, nothing after the named record matters.
+    if (id !== undefined && chosen && !verifier) break;
   }
-  return verified(file, fromRecord(chosen.value as RecordLike));
+  return { chosen, anyJson, problems: verifier?.verification().problems ?? [] };
 }
 
 /**
@@ -61,12 +79,36 @@ function readSource(file: string, id: string | undefined): ReportSource {
  * `audit verify` finds is shown, on standard error and in the report itself. A record saved on its
  * own has no chain to check.
  */
-function verified(file: string, source: ReportSource): ReportSource {
+function withVerification(file: string, source: ReportSource, verify: () => Problem[]): ReportSource {
   if (!existsSync(rulesetStoreDir(file))) return source;
-  const { problems } = verifyLog(file);
+  const problems = verify();
   if (!problems.length) return source;
   process.stderr.write(formatProblems(problems.map((p) => ({ ...p, severity: 'warning' as const }))) + '\n');
   return { ...source, unverified: problems.map((p) => `line ${p.line ?? 1}: ${p.code} ${p.message}`) };
+}
+
+function startsWithRecordLine(file: string): boolean {
+  const lines = readLogLines(file);
+  try {
+    const first = lines.next();
+    return !first.done && first.value.terminated && isRecord(tryParse(first.value.text));
+  } finally {
+    lines.return(undefined);
+  }
+}
+
+/** The file as one string, or undefined when it is too long to be one (then only a log can be read). */
+function readWhole(file: string): string | undefined {
+  if (statSync(file).size > MAX_STRING_LENGTH) return undefined;
+  return readFileSync(file, 'utf8');
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
+function isRecord(value: unknown): value is RecordLike {
+  return isObject(value) && 'decisionId' in value;
 }
 
 function fromRecord(record: RecordLike): ReportSource {
