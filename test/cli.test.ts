@@ -515,6 +515,11 @@ describe('spinemets diff: options checked before work', () => {
     for (const show of ['-5', 'abc']) expect(run(['diff', 'sins', 'sins', '--show', show]).code).toBe(64);
   });
 
+  // serve took --port 1e3 as 1000: every whole-number option is read by the same check now.
+  it('serve refuses a --port that is not a whole number from 0 to 65535, exit 64, before listening', () => {
+    for (const port of ['1e3', '-1', '65536', 'abc']) expect(run(['serve', '--port', port]).code).toBe(64);
+  });
+
   it('reports a folder given as the cohort as FILE_UNREADABLE, exit 2', () => {
     const dir = tmp();
     const { code, stderr } = run(['diff', 'sins', 'sins', '--cohort', dir]);

@@ -3,6 +3,7 @@ import { replayLog, type ReplayOutcome } from '../audit/replay-log.js';
 import { verifyLog } from '../audit/verify-log.js';
 import { formatProblems } from '../problems/format.js';
 import { EXIT, Exit } from './exit-codes.js';
+import { usageError } from './usage-error.js';
 import { loadRulesOrExit } from './load-rules.js';
 import { showChange } from './show-change.js';
 
@@ -23,8 +24,7 @@ const MAX_LISTED = 20;
  */
 export async function auditReplayCommand(log: string, options: ReplayCommandOptions): Promise<void> {
   if (options.rules?.length && !options.current) {
-    process.stderr.write('--rules chooses the current rule sets; use it with --current (pinned replays use the rule sets stored with the log)\n');
-    throw new Exit(EXIT.usage);
+    usageError('--rules chooses the current rule sets; use it with --current (pinned replays use the rule sets stored with the log)');
   }
   const verification = verifyLog(log);
   if (verification.problems.length) {

@@ -15,6 +15,7 @@ import { inProcessEvaluator, startWorkerPool } from '../batch/worker-pool.js';
 import type { TraceLevel } from '../engine/trace-level.js';
 import { formatProblems } from '../problems/format.js';
 import { EXIT, Exit } from './exit-codes.js';
+import { usageError, wholeNumber } from './usage-error.js';
 import { loadRulesOrExit } from './load-rules.js';
 import { openRecorder, type RecordOptions } from './record-decision.js';
 
@@ -147,20 +148,8 @@ function traceLevel(format: OutputFormat, asked: TraceLevel | undefined): TraceL
   return 'none';
 }
 
-/** A whole-number option in [min, max], or a usage error. */
-function wholeNumber(text: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  if (/^\d+$/.test(text.trim()) && Number(text) >= min && Number(text) <= max) return Number(text);
-  return usageError(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
-}
-
 function shardOption(text: string | undefined): Shard | undefined {
   if (text === undefined) return undefined;
   const shard = parseShard(text);
   return typeof shard === 'string' ? usageError(shard) : shard;
-}
-
-function usageError(message: string): never {
-  process.stderr.write(`${message}\n`);
-  throw new Exit(EXIT.usage);
 }

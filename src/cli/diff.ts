@@ -8,6 +8,7 @@ import { COMMAND_LINE, hasErrors, sortProblems, type Problem } from '../problems
 import { BUNDLED_RULES_DIR } from '../ruleset/load-rulesets.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { EXIT, Exit, problemsExit } from './exit-codes.js';
+import { wholeNumber } from './usage-error.js';
 import { showChange, showValue } from './show-change.js';
 
 export interface DiffOptions {
@@ -26,10 +27,7 @@ export interface DiffOptions {
  */
 export async function diffCommand(a: string, b: string, options: DiffOptions): Promise<void> {
   // Checked before any rule set is loaded: -5 listed 103 patients, "abc" silently became 20.
-  if (!/^\d+$/.test(options.show.trim())) {
-    process.stderr.write(`--show must be a whole number of patients, got "${options.show}"\n`);
-    throw new Exit(EXIT.usage);
-  }
+  const show = wholeNumber(options.show, '--show', 0, Number.MAX_SAFE_INTEGER) ?? 0;
   const paths = options.rules?.length ? options.rules : [BUNDLED_RULES_DIR];
   const sides = [await loadDiffSide(a, paths, [BUNDLED_RULES_DIR]), await loadDiffSide(b, paths, [BUNDLED_RULES_DIR])];
   const [before, after] = sides as [DiffSide, DiffSide];
@@ -50,7 +48,7 @@ export async function diffCommand(a: string, b: string, options: DiffOptions): P
   if (options.format === 'json') {
     process.stdout.write(JSON.stringify({ a: sideSummary(before), b: sideSummary(after), structural, membership, ...(cohort ? { cohort } : {}) }, null, 2) + '\n');
   } else {
-    process.stdout.write(formatDiff(before, after, structural, cohort, Number(options.show)));
+    process.stdout.write(formatDiff(before, after, structural, cohort, show));
   }
   if (cohort?.invalid.length) {
     process.stderr.write(formatProblems(sortProblems(cohort.invalid)) + '\n');

@@ -3,6 +3,7 @@ import type { Evaluation } from '../engine/types.js';
 import { formatProblems } from '../problems/format.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { EXIT, Exit } from './exit-codes.js';
+import { usageError } from './usage-error.js';
 
 export interface RecordOptions {
   record?: string;
@@ -20,8 +21,7 @@ export interface CliRecorder {
 export function openRecorder(options: RecordOptions): CliRecorder | undefined {
   if (!options.record) {
     if (options.hashIds) {
-      process.stderr.write('--hash-ids applies to the decision record; give --record <log> too\n');
-      throw new Exit(EXIT.usage);
+      usageError('--hash-ids applies to the decision record; give --record <log> too');
     }
     return undefined;
   }

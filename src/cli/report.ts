@@ -9,6 +9,7 @@ import { formatProblem, formatProblems } from '../problems/format.js';
 import type { Problem } from '../problems/problem.js';
 import { jsonSyntaxProblem } from '../source/json-syntax.js';
 import { EXIT, Exit } from './exit-codes.js';
+import { usageError } from './usage-error.js';
 
 const { MAX_STRING_LENGTH } = bufferConstants;
 
@@ -33,8 +34,7 @@ export async function reportCommand(file: string, options: { html: string; id?: 
     writeFileSync(options.html, renderReport(source));
   } catch (err) {
     // As batch's -o: a path that cannot be written is the caller's to fix, not an internal error.
-    process.stderr.write(`cannot write ${options.html} (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})\n`);
-    throw new Exit(EXIT.usage);
+    usageError(`cannot write ${options.html} (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`);
   }
   process.stdout.write(`wrote ${options.html}\n`);
 }

@@ -10,6 +10,7 @@ import { buildApp } from '../server/app.js';
 import { loadCdsConfig } from '../server/cds-config.js';
 import { createFeedbackStore } from '../server/feedback-store.js';
 import { EXIT, Exit, problemsExit } from './exit-codes.js';
+import { wholeNumber } from './usage-error.js';
 
 export interface ServeOptions {
   port: string;
@@ -31,11 +32,7 @@ export interface ServeOptions {
  * logged with its positions and the last good rule sets keep serving.
  */
 export async function serveCommand(options: ServeOptions): Promise<void> {
-  const port = Number(options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`--port must be 0-65535, got ${options.port}\n`);
-    throw new Exit(EXIT.usage);
-  }
+  const port = wholeNumber(options.port, '--port', 0, 65535) ?? 0;
   const token = options.tokenFile ? readToken(options.tokenFile) : undefined;
   const { config, problems: configProblems } = loadCdsConfig(options.cdsConfig);
   if (!config) {
