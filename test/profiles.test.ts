@@ -164,18 +164,27 @@ describe('institution profiles: a changed value the published wording still name
     expect(problems.map((p) => ({ code: p.code, severity: p.severity, file: p.file, line: p.line, column: p.column }))).toEqual([{ code: 'PROFILE_STALE_LABEL', severity: 'warning', file, ...where }]);
   });
 
-  it('warns for a band label that names the edge moved (Katagiri 0-3 when the low-risk band ends at 2)', async () => {
-    const profile = writeVariant(
+  /** A profile ending Katagiri's low-risk band (published 0-3, and so labelled) at `max`. */
+  const katagiriLowTo = (max: number) =>
+    writeVariant(
       [
-        'profile: katagiri-low-2', 'version: 1.0.0', 'title: test', 'institution: test',
+        `profile: katagiri-low-${max}`, 'version: 1.0.0', 'title: test', 'institution: test',
         'appliesTo:', '  katagiri-revised: "1.x"',
-        'changes:', '  - id: katagiri-low', '    op: set-band', '    ruleset: katagiri-revised', '    category: low_risk', '    max: 2', '    reason: test', '    author: test', '',
+        'changes:', '  - id: katagiri-low', '    op: set-band', '    ruleset: katagiri-revised', '    category: low_risk', `    max: ${max}`, '    reason: test', '    author: test', '',
       ].join('\n'),
       [],
       'variant.profile.yaml',
     );
+
+  it('warns for a band label that names the edge moved (Katagiri 0-3 when the low-risk band ends at 2)', async () => {
+    const profile = katagiriLowTo(2);
     const { problems } = await load([profile.file]);
     expect(problems.filter((p) => p.code === 'PROFILE_STALE_LABEL').map((p) => ({ severity: p.severity, ...positionFields(p) }))).toEqual([{ severity: 'warning', ...positionOf(profile.text, '2', 'max: 2') }]);
+  });
+
+  // A band edge given as it already was (the board confirming it) replaces nothing, so the label naming it is not stale.
+  it('PROFILE_STALE_LABEL is not raised by a set-band that keeps the edge (Katagiri 0-3 kept at 3)', async () => {
+    expect((await load([katagiriLowTo(3).file])).problems).toEqual([]);
   });
 });
 

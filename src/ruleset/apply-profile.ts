@@ -76,10 +76,11 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
       return true;
     };
     // The published wording often names the number a change replaces ("Unstable (SINS 13-18)"); kept
-    // unchanged it would contradict the result it labels, so say so unless the change rewords it.
+    // unchanged it would contradict the result it labels, so say so unless the change rewords it. A
+    // change that gives the value already there (keeping a threshold on purpose) replaces nothing.
     const wording: { label?: string; text?: string } = change.op === 'set-condition' ? { label: change.label, text: change.text } : change.op === 'set-band' ? { label: change.label } : {};
-    const checkWording = (element: Element, replaced: unknown, field: PathSegment): void => {
-      if (typeof replaced !== 'number') return;
+    const checkWording = (element: Element, replaced: unknown, replacement: unknown, field: PathSegment): void => {
+      if (typeof replaced !== 'number' || replaced === replacement) return;
       const number = new RegExp(`(?<![\\d.])${String(replaced).replace('.', '\\.')}(?!\\d|\\.\\d)`);
       const stale = (['label', 'text'] as const).filter((key) => {
         const published = element[key];
@@ -125,7 +126,7 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
         const leaf = conditionAt(rule.element.when as Condition, conditionPath);
         if (!leaf) return fail('at', `rule "${change.rule}" has no single fact test at "${change.at}" (give the position the trace shows, e.g. all/1)`);
         if (!claim(rule.element, 'overridden', mark({ condition: { at: change.at, fact: leaf.fact, operator: leaf.operator, value: leaf.value }, ...reworded(rule.element) }), 'value')) return;
-        checkWording(rule.element, leaf.value, 'value');
+        checkWording(rule.element, leaf.value, change.value, 'value');
         leaf.value = change.value;
         reword(rule.element);
         cite(rule.element);
@@ -144,8 +145,8 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
         if (change.min !== undefined) replaced.min = band.min;
         if (change.max !== undefined) replaced.max = band.max;
         if (!claim(band as unknown as Element, 'overridden', mark({ ...replaced, ...reworded(band as unknown as Element) }), change.min !== undefined ? 'min' : 'max')) return;
-        if (change.min !== undefined) checkWording(band as unknown as Element, band.min, 'min');
-        if (change.max !== undefined) checkWording(band as unknown as Element, band.max, 'max');
+        if (change.min !== undefined) checkWording(band as unknown as Element, band.min, change.min, 'min');
+        if (change.max !== undefined) checkWording(band as unknown as Element, band.max, change.max, 'max');
         if (change.min !== undefined) band.min = change.min;
         if (change.max !== undefined) band.max = change.max;
         reword(band as unknown as Element);
