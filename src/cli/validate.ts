@@ -1,11 +1,18 @@
 import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
+import { checkThresholds } from '../ruleset/check-thresholds.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../ruleset/load-rulesets.js';
 import { EXIT, Exit } from './exit-codes.js';
 
-/** Checks rule files and reports every problem of every file at once. */
+/**
+ * Checks rule files and reports every problem of every file at once. With profiles, also whether the
+ * thresholds they move are moved wherever the same value is tested: a review of the profile as a
+ * whole, which evaluation does not repeat.
+ */
 export async function validateCommand(paths: string[], options: { profile?: string[] } = {}): Promise<void> {
-  const { rulesets, problems } = await loadRuleSets(paths.length ? paths : [BUNDLED_RULES_DIR], { library: [BUNDLED_RULES_DIR], profiles: options.profile ?? [] });
+  const load = await loadRuleSets(paths.length ? paths : [BUNDLED_RULES_DIR], { library: [BUNDLED_RULES_DIR], profiles: options.profile ?? [] });
+  const { rulesets } = load;
+  const problems = [...load.problems, ...checkThresholds(rulesets, load.profiles)];
   if (problems.length) process.stdout.write(formatProblems(sortProblems(problems)) + '\n');
   if (hasErrors(problems)) {
     const errors = problems.filter((p) => p.severity === 'error').length;

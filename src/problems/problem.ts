@@ -69,6 +69,7 @@ export type ProblemCode =
   | 'PROFILE_STALE_LABEL'
   | 'PROFILE_INVALID_RANGE'
   | 'PROFILE_AS_RULESET'
+  | 'THRESHOLD_NOT_FOLLOWED'
   // patient values and evaluation
   | 'UNIT_UNSUPPORTED'
   | 'INCONSISTENT_INPUT'

@@ -6,6 +6,7 @@ import { checkLinks } from './check-links.js';
 import { folderIdProblem } from './folder-id.js';
 import { libraryNotices } from './library-requirements.js';
 import { loadRuleSetFile } from './load-ruleset.js';
+import type { LoadedProfile } from './profile-types.js';
 import { selectVersions, type VersionPick } from './select-versions.js';
 import type { LoadedRuleSet } from './types.js';
 
@@ -46,6 +47,8 @@ export interface RuleSetsLoad {
   rulesets: LoadedRuleSet[];
   /** Every version that loaded, including those not selected. */
   available: LoadedRuleSet[];
+  /** The profiles that were read (those whose file had problems are not among them). */
+  profiles: LoadedProfile[];
   problems: Problem[];
 }
 
@@ -89,14 +92,14 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   const { selected: picked, problems: pickProblems } = selectVersions(rulesets, options.pick ?? []);
   problems.push(...pickProblems);
   // The profile modules load only when a profile is given: most commands run without one.
-  const { rulesets: selected, problems: profileProblems } = options.profiles?.length
+  const { rulesets: selected, profiles, problems: profileProblems } = options.profiles?.length
     ? await (await import('./apply-profiles.js')).applyProfiles(picked, options.profiles)
-    : { rulesets: picked, problems: [] };
+    : { rulesets: picked, profiles: [], problems: [] };
   problems.push(...profileProblems);
   const links = checkLinks(selected, failed);
   problems.push(...links.problems);
   const broken = new Set(links.problems.filter((p) => p.severity === 'error').map((p) => p.file));
-  return { rulesets: selected.filter((r) => !broken.has(r.file) && !links.blocked.has(r.document.id)), available: rulesets, problems };
+  return { rulesets: selected.filter((r) => !broken.has(r.file) && !links.blocked.has(r.document.id)), available: rulesets, profiles, problems };
 }
 
 /** Adds, transitively, the library's rule sets that loaded ones require and that were not loaded; returns those added. */

@@ -1,0 +1,125 @@
+import type { Problem } from '../problems/problem.js';
+import type { PathSegment } from '../source/source-document.js';
+import { forEachLeaf } from './conditions.js';
+import { requiredBy } from './dependencies.js';
+import { factSource, scoreSource } from './fact-source.js';
+import { profileName, type LoadedProfile } from './profile-types.js';
+import { ruleLocations } from './rule-paths.js';
+import { placedScores } from './score-paths.js';
+import type { Condition, LeafCondition, LoadedRuleSet, ProfileMark } from './types.js';
+
+/** A threshold a profile change moved: on which value, from where to where, and which rule sets follow it. */
+interface Move {
+  profile: LoadedProfile;
+  /** The change's index in the profile, and the field of it that holds the new threshold. */
+  index: number;
+  field: 'value' | 'min' | 'max';
+  source: string;
+  /** Where the tests divide the values before and after the change (see `cut`); undefined for no threshold. */
+  from: string | undefined;
+  to: string | undefined;
+  /** The change in its own terms, for the message: `13 to 12`, `min 13 to 12`. */
+  says: string;
+  /** The changed rule set and those that require it, transitively: what evaluates after the change. */
+  scope: ReadonlySet<string>;
+}
+
+/** A fact test in a rule set, under the names a profile change uses (`rule`, `at`). */
+interface PlacedLeaf {
+  ruleset: LoadedRuleSet;
+  rule: string;
+  at: string;
+  leaf: LeafCondition;
+  /** Where the test sits in the rule file. */
+  path: PathSegment[];
+  /** The rule's alternative, row or recommendation, which carries the profile's mark. */
+  element: Record<string, unknown>;
+}
+
+/**
+ * `THRESHOLD_NOT_FOLLOWED`: a profile moved a threshold on some value (a set-condition, or a set-band
+ * on a score), and another test of the same value, in the changed rule set or one evaluated after it,
+ * still divides the values where the threshold used to, and no profile changes it. One report would then
+ * apply two thresholds to one score (SINS 12 unstable in the bands, yet not "13 or more" in an
+ * advisory). A warning, at that test: keeping it may be the board's decision, which a set-condition
+ * giving the same value records. Run by `validate --profile` only; evaluation does not repeat it.
+ */
+export function checkThresholds(rulesets: readonly LoadedRuleSet[], profiles: readonly LoadedProfile[]): Problem[] {
+  const leaves = rulesets.flatMap(placedLeaves);
+  const moves = profiles.flatMap((profile) => movesOf(profile, rulesets, leaves)).filter((m) => m.from !== undefined && m.from !== m.to);
+  const changed = new Set(profiles.flatMap((p) => p.document.changes.flatMap((c) => (c.op === 'set-condition' ? [`${c.ruleset} ${c.rule} ${c.at}`] : []))));
+  const problems: Problem[] = [];
+  for (const { ruleset, rule, at, leaf, path } of leaves) {
+    if (changed.has(`${ruleset.document.id} ${rule} ${at}`)) continue;
+    const source = factSource(ruleset, leaf.fact);
+    const where = cut(leaf, isInteger(ruleset, leaf.fact));
+    const moved = moves.filter((m) => m.source === source && m.from === where && m.scope.has(ruleset.document.id));
+    const [first] = moved;
+    if (!first) continue;
+    const { line, column } = first.profile.source.locate(['changes', first.index, first.field]);
+    // A set-band moving both edges of a band is one change.
+    const others = new Set(moved.map((m) => `${m.profile.file} ${m.index}`)).size - 1;
+    const more = others ? ` (and ${others} more change${others > 1 ? 's' : ''})` : '';
+    const value = JSON.stringify(leaf.value);
+    const message = `${leaf.fact} ${leaf.operator} ${value} tests ${source} where change "${first.profile.document.changes[first.index]?.id}" of profile ${profileName(first.profile)} (${first.profile.file}:${line}:${column}) moved the threshold, ${first.says}${more}, and no profile changes this test; move it too (set-condition on rule ${rule} of ${ruleset.document.id} at "${at}"), or keep it with a set-condition giving ${value} and the reason`;
+    problems.push(ruleset.source.problemAt(path, 'THRESHOLD_NOT_FOLLOWED', message, { severity: 'warning' }));
+  }
+  return problems;
+}
+
+/** The threshold moves of one profile, each with the tests it was made on and the rule sets it reaches. */
+function movesOf(profile: LoadedProfile, rulesets: readonly LoadedRuleSet[], leaves: readonly PlacedLeaf[]): Move[] {
+  return profile.document.changes.flatMap((change, index): Move[] => {
+    const ruleset = rulesets.find((r) => r.document.id === change.ruleset);
+    if (!ruleset) return [];
+    const scope = requiredBy([change.ruleset], rulesets);
+    if (change.op === 'set-condition') {
+      const placed = leaves.find((l) => l.ruleset === ruleset && l.rule === change.rule && l.at === change.at);
+      const mark = placed?.element.overridden as ProfileMark | undefined;
+      const replaced = mark?.change === change.id ? (mark.base?.condition as { value: LeafCondition['value'] } | undefined) : undefined;
+      const source = placed && factSource(ruleset, placed.leaf.fact);
+      if (!placed || !replaced || !source) return [];
+      const integer = isInteger(ruleset, placed.leaf.fact);
+      const from = cut({ operator: placed.leaf.operator, value: replaced.value }, integer);
+      return [{ profile, index, field: 'value', source, from, to: cut(placed.leaf, integer), says: `${JSON.stringify(replaced.value)} to ${JSON.stringify(change.value)}`, scope }];
+    }
+    if (change.op !== 'set-band') return [];
+    const scoreId = change.score ?? ruleset.document.id;
+    const band = placedScores(ruleset.document).find((p) => p.score.id === scoreId)?.score.bands?.find((b) => b.category === change.category);
+    const replaced = band?.overridden?.change === change.id ? band.overridden.base : undefined;
+    const source = scoreSource(ruleset.document.id, scoreId);
+    // A band holds totals from its min and up to its max: the tests `>= min` and `<= max` on the score.
+    const edges = [['min', 'greaterThanInclusive'], ['max', 'lessThanInclusive']] as const;
+    const integer = isInteger(ruleset, scoreId);
+    return edges.flatMap(([field, operator]): Move[] => {
+      const [was, now] = [replaced?.[field], change[field]];
+      if (typeof was !== 'number' || now === undefined) return [];
+      return [{ profile, index, field, source, from: cut({ operator, value: was }, integer), to: cut({ operator, value: now }, integer), says: `${field} ${was} to ${now}`, scope }];
+    });
+  });
+}
+
+/** Every fact test of a rule set's rules that are evaluated (a disabled rule is not). */
+function placedLeaves(ruleset: LoadedRuleSet): PlacedLeaf[] {
+  const leaves: PlacedLeaf[] = [];
+  for (const [rule, location] of ruleLocations(ruleset.document)) {
+    if (location.element.disabled) continue;
+    forEachLeaf(location.element.when as Condition, (leaf, at) => leaves.push({ ruleset, rule, at: at.join('/'), leaf, path: [...location.path, 'when', ...at], element: location.element }));
+  }
+  return leaves;
+}
+
+const isInteger = (ruleset: LoadedRuleSet, fact: string): boolean => ruleset.facts.get(fact)?.valueType === 'integer';
+
+/** Where an ordering test divides the values, beside its value: `>= 13` and `< 13` just before 13, `> 12` and `<= 12` just after 12. */
+const BOUNDARY: Readonly<Record<string, 'before' | 'after'>> = { greaterThanInclusive: 'before', lessThan: 'before', greaterThan: 'after', lessThanInclusive: 'after' };
+
+/**
+ * Where a test divides the values, so that tests written differently compare equal: just after 12 is,
+ * for whole numbers, just before 13. Undefined for a test that is no threshold (equal, in).
+ */
+function cut(leaf: Pick<LeafCondition, 'operator' | 'value'>, integer: boolean): string | undefined {
+  const boundary = BOUNDARY[leaf.operator];
+  if (!boundary || typeof leaf.value !== 'number') return undefined;
+  return boundary === 'after' && integer ? `before ${leaf.value + 1}` : `${boundary} ${leaf.value}`;
+}

@@ -1,0 +1,191 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Problem } from '../src/problems/problem.js';
+import { checkThresholds } from '../src/ruleset/check-thresholds.js';
+import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
+import { positionOf, read } from './support/mutate.js';
+import { runCli } from './support/run-cli.js';
+
+// A score of 0-2 in two bands, a rule set testing it three ways at the band edge (<= 1, >= 2, > 1 all
+// divide at 2), and one that requires the score but not the second rule set.
+const GRADE = `id: grade
+version: 1.0.0
+title: Test grade
+description: Performance in three steps.
+scope: patient
+changelog:
+  - { version: 1.0.0, date: "2026-12-06", changes: First version. }
+references:
+  src: { citation: Test source. }
+inputs:
+  karnofsky: { type: integer, description: Karnofsky performance status., minimum: 0, maximum: 100 }
+score:
+  label: Grade
+  components:
+    - id: karnofsky
+      label: Performance
+      reference: src
+      alternatives:
+        - { id: fit, label: "80-100", points: 0, when: { fact: karnofsky, operator: greaterThanInclusive, value: 80 } }
+        - { id: limited, label: "50-70", points: 1, when: { all: [{ fact: karnofsky, operator: greaterThanInclusive, value: 50 }, { fact: karnofsky, operator: lessThan, value: 80 }] } }
+        - { id: poor, label: "0-40", points: 2, when: { fact: karnofsky, operator: lessThan, value: 50 } }
+  bands:
+    - { category: low, label: Low, min: 0, max: 1, reference: src }
+    - { category: high, label: High, min: 2, max: 2, reference: src }
+outputs:
+  - { name: score, description: The total. }
+  - { name: category, description: The band. }
+`;
+
+/** The opening of a rule set that reads the grade. */
+const readerHead = (id: string, description: string): string => `id: ${id}
+version: 1.0.0
+title: Test ${id}
+description: ${description}
+scope: patient
+requires: [grade]
+changelog:
+  - { version: 1.0.0, date: "2026-12-06", changes: First version. }
+references:
+  src: { citation: Test source. }
+`;
+
+const ADVICE = `${readerHead('advice', 'Advice from the grade.')}inputs:
+  gradeScore: { type: integer, description: The grade., minimum: 0, maximum: 2, upstream: { ruleset: grade, output: score } }
+classifications:
+  - id: tier
+    label: Tier
+    reference: src
+    alternatives:
+      - { id: low, label: "Low (grade 0-1)", when: { fact: gradeScore, operator: lessThanInclusive, value: 1 } }
+      - { id: high, label: "High (grade 2)", when: { fact: gradeScore, operator: greaterThanInclusive, value: 2 } }
+recommendations:
+  - id: refer
+    label: Refer (grade over 1)
+    reference: src
+    when: { all: [{ fact: gradeScore, operator: greaterThan, value: 1 }] }
+outputs:
+  - { name: tier, description: The tier. }
+  - { name: recommendations.refer, description: Whether to refer. }
+`;
+
+const TRIAGE = `${readerHead('triage', 'Triage from the grade alone.')}inputs:
+  grade: { type: integer, description: The grade., minimum: 0, maximum: 2, upstream: { ruleset: grade, output: score } }
+classifications:
+  - id: urgency
+    label: Urgency
+    reference: src
+    alternatives:
+      - { id: routine, label: Routine, when: { fact: grade, operator: lessThan, value: 2 } }
+      - { id: urgent, label: Urgent, when: { fact: grade, operator: greaterThanInclusive, value: 2 } }
+outputs:
+  - { name: urgency, description: The urgency. }
+`;
+
+const HEAD = ['profile: test-board', 'version: 1.0.0', 'title: test', 'institution: test', 'appliesTo:', '  grade: "1.x"', '  advice: "1.x"', 'changes:'];
+const HIGH_FROM_1 = ['  - id: high-from-1', '    op: set-band', '    ruleset: grade', '    category: high', '    min: 1', '    reason: test', '    author: test'];
+const LOW_TO_0 = ['  - id: low-to-0', '    op: set-band', '    ruleset: grade', '    category: low', '    max: 0', '    reason: test', '    author: test'];
+const setCondition = (id: string, rule: string, at: string, value: number, label?: string): string[] =>
+  [`  - id: ${id}`, '    op: set-condition', '    ruleset: advice', `    rule: ${rule}`, `    at: "${at}"`, `    value: ${value}`, ...(label ? [`    label: ${label}`] : []), '    reason: test', '    author: test'];
+
+/** The three rule sets in a fresh folder (one folder per rule set, named by its id), and a profile outside it. */
+function workspace(changes: string[]) {
+  const root = mkdtempSync(join(tmpdir(), 'spinemets-thresholds-'));
+  const dir = join(root, 'rules');
+  const files: Record<string, { file: string; text: string }> = {};
+  for (const [id, text] of [['grade', GRADE], ['advice', ADVICE], ['triage', TRIAGE]] as const) {
+    mkdirSync(join(dir, id), { recursive: true });
+    files[id] = { file: join(dir, id, `${id}.yaml`), text };
+    writeFileSync(join(dir, id, `${id}.yaml`), text);
+  }
+  const profile = { file: join(root, 'board.profile.yaml'), text: [...HEAD, ...changes, ''].join('\n') };
+  writeFileSync(profile.file, profile.text);
+  return { dir, profile, advice: files.advice as { file: string; text: string }, triage: files.triage as { file: string; text: string } };
+}
+
+/** What `validate --profile` adds: the loader's problems, then the threshold check over what loaded. */
+async function validate(dir: string, profile: string) {
+  const load = await loadRuleSets([dir], { profiles: [profile] });
+  return { loadProblems: load.problems, warnings: checkThresholds(load.rulesets, load.profiles) };
+}
+
+const fields = (p: Problem) => ({ code: p.code, severity: p.severity, file: p.file, line: p.line, column: p.column });
+
+describe('THRESHOLD_NOT_FOLLOWED: a moved threshold that other tests of the same value do not follow', () => {
+  it('a band edge moved: every test of the score at the old edge, in any rule set evaluated after it, is warned at its condition', async () => {
+    const { dir, profile, advice, triage } = workspace([...HIGH_FROM_1, ...LOW_TO_0]);
+    const { loadProblems, warnings } = await validate(dir, profile.file);
+    expect(loadProblems).toEqual([]);
+    const at = (file: { file: string; text: string }, condition: string) => ({ code: 'THRESHOLD_NOT_FOLLOWED', severity: 'warning', file: file.file, ...positionOf(file.text, condition) });
+    expect(warnings.map(fields)).toEqual([
+      at(advice, '{ fact: gradeScore, operator: lessThanInclusive, value: 1 }'),
+      at(advice, '{ fact: gradeScore, operator: greaterThanInclusive, value: 2 }'),
+      at(advice, '{ fact: gradeScore, operator: greaterThan, value: 1 }'),
+      at(triage, '{ fact: grade, operator: lessThan, value: 2 }'),
+      at(triage, '{ fact: grade, operator: greaterThanInclusive, value: 2 }'),
+    ]);
+    // Each names the change that moved the threshold, at its place in the profile (the first such change).
+    const { line, column } = positionOf(profile.text, '1', 'min: ');
+    for (const warning of warnings) expect(warning.message).toContain(`${profile.file}:${line}:${column}`);
+  });
+
+  it('a test the profile changes is not warned, nor one it keeps with a set-condition giving the same value', async () => {
+    const { dir, profile, advice, triage } = workspace([
+      ...HIGH_FROM_1,
+      ...LOW_TO_0,
+      ...setCondition('tier-high', 'tier.high', '', 1, 'High (grade 1-2)'),
+      ...setCondition('tier-low', 'tier.low', '', 0, 'Low (grade 0)'),
+      ...setCondition('refer-kept', 'refer.applies', 'all/0', 1),
+    ]);
+    const { loadProblems, warnings } = await validate(dir, profile.file);
+    expect(loadProblems).toEqual([]);
+    expect(warnings.filter((w) => w.file === advice.file)).toEqual([]);
+    expect(warnings.map((w) => w.file)).toEqual([triage.file, triage.file]);
+  });
+
+  it('a condition moved warns the other tests of its rule set and of those that require it, not of the rule sets before it', async () => {
+    const { dir, profile, advice } = workspace(setCondition('refer-from-1', 'refer.applies', 'all/0', 0, 'Refer (grade over 0)'));
+    const { loadProblems, warnings } = await validate(dir, profile.file);
+    expect(loadProblems).toEqual([]);
+    // triage reads the same score at the same edge, but requires grade only: advice's change does not reach it.
+    expect(warnings.map(fields)).toEqual([
+      { code: 'THRESHOLD_NOT_FOLLOWED', severity: 'warning', file: advice.file, ...positionOf(advice.text, '{ fact: gradeScore, operator: lessThanInclusive, value: 1 }') },
+      { code: 'THRESHOLD_NOT_FOLLOWED', severity: 'warning', file: advice.file, ...positionOf(advice.text, '{ fact: gradeScore, operator: greaterThanInclusive, value: 2 }') },
+    ]);
+    const { line, column } = positionOf(profile.text, '0', 'value: ');
+    expect(warnings[0]?.message).toContain(`${profile.file}:${line}:${column}`);
+  });
+
+  // A change keeping a threshold on purpose was told that the label it kept ("grade over 1") names the
+  // value it replaced, which it had not replaced.
+  it('PROFILE_STALE_LABEL is not raised by a set-condition that keeps the value, and nothing moved is warned', async () => {
+    const { dir, profile } = workspace(setCondition('refer-kept', 'refer.applies', 'all/0', 1));
+    expect(await validate(dir, profile.file)).toEqual({ loadProblems: [], warnings: [] });
+  });
+});
+
+describe('THRESHOLD_NOT_FOLLOWED in the shipped sins-unstable-12 profile', () => {
+  const PROFILE = new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url).pathname;
+  const LESION_PLAN = new URL('../rules/lesion-plan/lesion-plan.yaml', import.meta.url).pathname;
+  const condition = positionOf(read(LESION_PLAN), '{ fact: sinsScore, operator: greaterThanInclusive, value: 13 }', 'id: instrumentation_failure_risk_sins');
+  const change = positionOf(read(PROFILE), '12', 'min: ');
+
+  // Found by this check: the board moved SINS "unstable" to 12 everywhere but in the instrumentation-
+  // failure risk advisory, which still reads "13 or more". Whether it should follow is the board's call.
+  it('warns at lesion-plan instrumentation_failure_risk_sins (SINS >= 13), naming the unstable band moved to 12', async () => {
+    const load = await loadRuleSets([BUNDLED_RULES_DIR], { profiles: [PROFILE] });
+    const warnings = checkThresholds(load.rulesets, load.profiles);
+    expect(warnings.map(fields)).toEqual([{ code: 'THRESHOLD_NOT_FOLLOWED', severity: 'warning', file: LESION_PLAN, ...condition }]);
+    expect(warnings[0]?.message).toContain(`${PROFILE}:${change.line}:${change.column}`);
+    // Evaluation does not run the check: the load itself is clean.
+    expect(load.problems).toEqual([]);
+  });
+
+  it('validate --profile prints it and still succeeds (a warning)', () => {
+    const { code, stdout } = runCli(['validate', '--profile', PROFILE]);
+    expect(code).toBe(0);
+    expect(stdout.split('\n').filter((l) => l.includes(' THRESHOLD_NOT_FOLLOWED ')).map((l) => l.split(' ')[0])).toEqual([`${LESION_PLAN}:${condition.line}:${condition.column}`]);
+  });
+});
