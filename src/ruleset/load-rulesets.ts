@@ -1,7 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
+import { filesUnder } from '../source/files-under.js';
 import { checkLinks } from './check-links.js';
 import { folderIdProblem } from './folder-id.js';
 import { libraryNotices } from './library-requirements.js';
@@ -20,19 +21,8 @@ export function isRuleSetFile(path: string): boolean {
 
 /** Rule-set files under the given files or folders; test cases (`*.test.yaml`) sit beside them and are skipped. */
 export function findRuleSetFiles(paths: readonly string[]): string[] {
-  const files: string[] = [];
-  const visit = (path: string): void => {
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
-      for (const entry of readdirSync(path).sort()) visit(join(path, entry));
-    } else if (isRuleSetFile(path)) {
-      files.push(path);
-    }
-  };
-  for (const path of paths) {
-    if (!statSync(path, { throwIfNoEntry: false })) files.push(path); // reported as unreadable by the loader
-    else visit(path);
-  }
-  return files;
+  // A path that does not exist is kept, for the loader to report as unreadable.
+  return paths.flatMap((path) => (statSync(path, { throwIfNoEntry: false }) ? filesUnder(path, isRuleSetFile) : [path]));
 }
 
 export interface RuleSetsOptions {
