@@ -205,7 +205,7 @@ describe('spinemets test', () => {
     expect(stdout).not.toMatch(/^FAIL/m);
   });
 
-  it('fails with a readable diff when a case is wrong', () => {
+  it('CASE_MISMATCH: a wrong expectation fails the run, at the expected value in the case file', () => {
     const dir = tmp();
     cpSync(join(RULES, 'sins', 'sins.yaml'), join(dir, 'sins.yaml'));
     writeFileSync(join(dir, 'sins.test.yaml'), [
@@ -218,7 +218,7 @@ describe('spinemets test', () => {
     const { code, stdout } = run(['test', dir]);
     expect(code).toBe(1);
     expect(stdout).toContain(`FAIL sins: T12 lytic lesion, deliberately wrong expectation (${join(dir, 'sins.test.yaml')}:3)`);
-    expect(stdout).toContain('  score:\n    - expected 12\n    + actual   11');
+    expect(stdout).toContain(`\n${join(dir, 'sins.test.yaml')}:5:22 CASE_MISMATCH score: expected 12, actual 11\n`);
     expect(stdout).toMatch(/^0 passed, 1 failed$/m);
   });
 });

@@ -1,7 +1,5 @@
-import { readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { Problem } from '../problems/problem.js';
-import { findCaseFiles, loadCaseFile, type Supersession, type TestCase } from './load-cases.js';
+import { caseFilesBeside, findCaseFiles, loadCaseFile, type Supersession, type TestCase } from './load-cases.js';
 
 export interface CollectedCase extends TestCase {
   /** A base rule set's case (beside the rule set), as opposed to a profile's own. */
@@ -20,7 +18,7 @@ export interface CaseCollection {
  */
 export function collectCases(roots: readonly string[], profiles: readonly string[]): CaseCollection {
   const collection: CaseCollection = { cases: [], supersedes: [], problems: [] };
-  const files = [...findCaseFiles(roots).map((file) => ({ file, base: true })), ...profiles.flatMap(profileCaseFiles).map((file) => ({ file, base: false }))];
+  const files = [...findCaseFiles(roots).map((file) => ({ file, base: true })), ...profiles.flatMap(caseFilesBeside).map((file) => ({ file, base: false }))];
   for (const { file, base } of files) {
     const loaded = loadCaseFile(file);
     collection.problems.push(...loaded.problems);
@@ -33,19 +31,4 @@ export function collectCases(roots: readonly string[], profiles: readonly string
     }
   }
   return collection;
-}
-
-/**
- * A profile's cases sit beside it: `hospital.profile.yaml` → `hospital.profile.test.yaml`, and one file
- * per further rule set it affects, e.g. `hospital.profile.lmnop.test.yaml`.
- */
-export function profileCaseFiles(profile: string): string[] {
-  const stem = basename(profile).replace(/\.ya?ml$/, '');
-  const folder = dirname(profile);
-  const ours = (name: string): boolean => name.startsWith(`${stem}.`) && /^(\.[a-z0-9-]+)?\.test\.ya?ml$/.test(name.slice(stem.length));
-  try {
-    return readdirSync(folder).filter(ours).sort().map((name) => join(folder, name));
-  } catch {
-    return []; // an unreadable profile is reported by the profile loader
-  }
 }

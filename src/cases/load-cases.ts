@@ -1,9 +1,11 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Patient } from '../patient/load-patient.js';
 import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
+import { isRuleSetFile } from '../ruleset/load-rulesets.js';
 import { problemsOfEveryReading } from '../source/every-reading.js';
+import { filesUnder } from '../source/files-under.js';
 import { documentSchemaProblems, schemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
 import { readSourceFile, type PathSegment, type SourceDocument } from '../source/source-document.js';
@@ -30,6 +32,9 @@ export interface TestCase {
   name: string;
   file: string;
   line: number;
+  /** The case's place in its file's `cases`, and where a path of the file stands in it (for positioned problems). */
+  index: number;
+  locate: SourceDocument['locate'];
   patient: Patient;
   lesionIndex: number;
   expect: Expectation;
@@ -49,16 +54,30 @@ interface CaseDocument {
   cases: Array<{ name: string; patient?: Patient; lesion?: Patient; lesionIndex?: number; expect: Expectation }>;
 }
 
-/** Test-case files (`*.test.yaml`) under the given files or folders. */
+/**
+ * Test-case files under the given files or folders; for a rule file, the case files beside it
+ * (`sins.yaml` → `sins.test.yaml`). Each file once, however often it is reached.
+ */
 export function findCaseFiles(paths: readonly string[]): string[] {
-  const files: string[] = [];
-  const visit = (path: string): void => {
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) for (const entry of readdirSync(path).sort()) visit(join(path, entry));
-    else if (/\.test\.ya?ml$/.test(path)) files.push(path);
-  };
-  paths.forEach(visit);
-  return files;
+  const files = paths.flatMap((path) => (isRuleSetFile(path) ? caseFilesBeside(path) : filesUnder(path, isCaseFile)));
+  return [...new Map(files.map((file) => [resolve(file), file])).values()];
+}
+
+const isCaseFile = (path: string): boolean => /\.test\.ya?ml$/.test(path);
+
+/**
+ * A rule file's or profile's cases sit beside it: `hospital.profile.yaml` → `hospital.profile.test.yaml`,
+ * and for a profile one file per further rule set it affects, e.g. `hospital.profile.lmnop.test.yaml`.
+ */
+export function caseFilesBeside(file: string): string[] {
+  const stem = basename(file).replace(/\.ya?ml$/, '');
+  const folder = dirname(file);
+  const ours = (name: string): boolean => name.startsWith(`${stem}.`) && /^(\.[a-z0-9-]+)?\.test\.ya?ml$/.test(name.slice(stem.length));
+  try {
+    return readdirSync(folder).filter(ours).sort().map((name) => join(folder, name));
+  } catch {
+    return []; // an unreadable rule file or profile is reported by its loader
+  }
 }
 
 /**
@@ -70,15 +89,16 @@ export function findCaseFiles(paths: readonly string[]): string[] {
 export function loadCaseFile(file: string): { cases: TestCase[]; supersedes: Supersession[]; problems: Problem[] } {
   const source = readSourceFile(file);
   if (source.data === undefined) return { cases: [], supersedes: [], problems: source.problems };
-  const problems = [...source.problems, ...problemsOfEveryReading(source, caseFileProblems)];
-  if (hasErrors(source.problems) || !validator('cases')(source.data)) return { cases: [], supersedes: [], problems };
+  // Each check runs once: the reading the data holds reuses it; only another reading of a repeated key checks anew.
+  const checked = checkCaseFile(source);
+  const problems = [...source.problems, ...problemsOfEveryReading(source, (reading) => (reading === source ? checked : checkCaseFile(reading)).problems)];
+  if (hasErrors(source.problems) || !checked.patients) return { cases: [], supersedes: [], problems };
 
   const doc = source.data as CaseDocument;
-  const validatePatient = validator('patient');
   const cases = doc.cases.flatMap((c, i): TestCase[] => {
-    const patient = casePatient(c);
-    if (!validatePatient(patient)) return [];
-    return [{ ruleset: doc.ruleset, name: c.name, file, line: source.locate(['cases', i]).line, patient, lesionIndex: c.lesionIndex ?? 0, expect: c.expect }];
+    const patient = checked.patients?.[i];
+    if (!patient) return [];
+    return [{ ruleset: doc.ruleset, name: c.name, file, line: source.locate(['cases', i]).line, index: i, locate: source.locate, patient, lesionIndex: c.lesionIndex ?? 0, expect: c.expect }];
   });
   const supersedes = (doc.supersedes ?? []).map((s, i) => ({ ...s, file, ...source.locate(['supersedes', i, 'case']) }));
   return { cases, supersedes, problems };
@@ -86,24 +106,30 @@ export function loadCaseFile(file: string): { cases: TestCase[]; supersedes: Sup
 
 /**
  * The cases schema's problems, else each case's patient's, placed where the case writes it, and a case
- * name used twice (supersedes and the test output name cases, so one name must be one case).
+ * name used twice (supersedes and the test output name cases, so one name must be one case). With
+ * them, each case's patient when it keeps the contract (`undefined` for one that does not), or no
+ * patients at all when the schema rejects the file.
  */
-function caseFileProblems(source: SourceDocument): Problem[] {
+function checkCaseFile(source: SourceDocument): { problems: Problem[]; patients?: Array<Patient | undefined> } {
   const schema = documentSchemaProblems(source, 'cases');
-  if (schema.length) return schema;
+  if (schema.length) return { problems: schema };
+  const doc = source.data as CaseDocument;
   const validatePatient = validator('patient');
   const named = new Set<string>();
-  const repeated: Problem[] = [];
-  (source.data as CaseDocument).cases.forEach((c, i) => {
-    if (named.has(c.name)) repeated.push(source.problemAt(['cases', i, 'name'], 'DUPLICATE_ID', `another case of this file is named "${c.name}"`));
+  const problems: Problem[] = [];
+  doc.cases.forEach((c, i) => {
+    if (named.has(c.name)) problems.push(source.problemAt(['cases', i, 'name'], 'DUPLICATE_ID', `another case of this file is named "${c.name}"`));
     named.add(c.name);
   });
-  return [...repeated, ...(source.data as CaseDocument).cases.flatMap((c, i) => {
-    if (validatePatient(casePatient(c))) return [];
+  const patients = doc.cases.map((c, i) => {
+    const patient = casePatient(c);
+    if (validatePatient(patient)) return patient;
     const toSource = (path: PathSegment[]): PathSegment[] =>
       c.lesion && path[0] === 'lesions' && path[1] === 0 ? ['cases', i, 'lesion', ...path.slice(2)] : ['cases', i, 'patient', ...path];
-    return schemaProblems(validatePatient.errors ?? [], source, toSource);
-  })];
+    problems.push(...schemaProblems(validatePatient.errors ?? [], source, toSource));
+    return undefined;
+  });
+  return { problems, patients };
 }
 
 function casePatient(c: CaseDocument['cases'][number]): Patient {

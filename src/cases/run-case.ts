@@ -1,16 +1,17 @@
 import { evaluatePatient } from '../engine/evaluate-patient.js';
 import type { Evaluation, RuleSetResult } from '../engine/types.js';
+import type { Problem } from '../problems/problem.js';
 import { withRequirements } from '../ruleset/dependencies.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
-import type { Expectation, TestCase } from './load-cases.js';
+import { caseProblem, unknownRuleSetProblem } from './case-problem.js';
+import { expectationDifferences, type CaseOutputs, type Difference } from './expectation-differences.js';
+import type { TestCase } from './load-cases.js';
 
 export interface CaseOutcome {
   case: TestCase;
   passed: boolean;
-  /** The expected fields, and the same fields as the engine produced them (for a diff). */
-  expected: Expectation;
-  actual: Record<string, unknown>;
-  error?: string;
+  /** Why it failed, each at the place in the case file it is about. */
+  problems: Problem[];
 }
 
 /**
@@ -19,63 +20,48 @@ export interface CaseOutcome {
  * profile added are left out of `fired` (what they change in scores and decisions still counts).
  */
 export async function runCase(testCase: TestCase, rulesets: readonly LoadedRuleSet[], options: { baseRulesOnly?: boolean } = {}): Promise<CaseOutcome> {
+  const outcome = (problems: Problem[]): CaseOutcome => ({ case: testCase, passed: problems.length === 0, problems });
   const target = rulesets.find((r) => r.document.id === testCase.ruleset);
-  if (!target) return { case: testCase, passed: false, expected: testCase.expect, actual: {}, error: `no rule set "${testCase.ruleset}" is loaded` };
+  if (!target) return outcome([unknownRuleSetProblem(testCase)]);
   const evaluation = await evaluatePatient(testCase.patient, withRequirements([target], rulesets));
   const result = target.document.scope === 'patient'
     ? evaluation.results[target.document.id]
     : evaluation.lesions[testCase.lesionIndex]?.results[target.document.id];
-  if (!result) return { case: testCase, passed: false, expected: testCase.expect, actual: {}, error: `the input has no lesion ${testCase.lesionIndex}` };
-
-  const actual = project(testCase, result, evaluation, options.baseRulesOnly ?? false);
-  const expected = normalize(testCase.expect);
-  return { case: testCase, passed: JSON.stringify(actual) === JSON.stringify(expected), expected, actual };
+  if (!result) {
+    // Lesion 0 is also the default, so the case itself is the place to point at for it.
+    const at = testCase.lesionIndex > 0 ? ['cases', testCase.index, 'lesionIndex'] : ['cases', testCase.index];
+    const lesions = evaluation.lesions.length;
+    return outcome([caseProblem(testCase, at, 'CASE_NO_LESION', `the case expects a result for lesionIndex ${testCase.lesionIndex} (counted from 0), but its patient has ${lesions} lesion${lesions === 1 ? '' : 's'}`)]);
+  }
+  const outputs = caseOutputs(testCase, result, evaluation, options.baseRulesOnly ?? false);
+  return outcome(expectationDifferences(testCase.expect, outputs).map((d) => differenceProblem(testCase, d)));
 }
 
-function project(testCase: TestCase, result: RuleSetResult, evaluation: Evaluation, baseRulesOnly: boolean): Record<string, unknown> {
-  const { expect } = testCase;
+/** The rule set's outputs for the case's patient or lesion, as a case states them. */
+function caseOutputs(testCase: TestCase, result: RuleSetResult, evaluation: Evaluation, baseRulesOnly: boolean): CaseOutputs {
   const ours = <T extends { ruleset: string; lesion?: number }>(items: T[]): T[] =>
     items.filter((t) => t.ruleset === testCase.ruleset && (t.lesion === undefined || t.lesion === testCase.lesionIndex));
-  const actual: Record<string, unknown> = {};
-  if ('score' in expect) actual.score = result.score;
-  if ('range' in expect) actual.range = result.range;
-  if ('category' in expect) actual.category = result.category;
-  if ('possibleCategories' in expect) actual.possibleCategories = [...(result.possibleCategories ?? [])].sort();
-  if (expect.components) actual.components = pick(expect.components, (id) => result.components?.[id]?.points);
-  if (expect.subscores) actual.subscores = pick(expect.subscores, (id) => result.subscores?.[id]?.score);
-  if (expect.missing) actual.missing = [...result.missing].sort();
-  if (expect.fired) {
-    actual.fired = ours(evaluation.trace).flatMap((t) => (t.kind === 'rule' && t.fired === true && !(baseRulesOnly && t.added) ? [t.rule] : [])).sort();
-  }
-  if (expect.warnings) actual.warnings = [...new Set(ours(evaluation.warnings).map((w) => w.code))].sort();
-  if (expect.classifications) actual.classifications = pick(expect.classifications, (id) => result.classifications?.[id]?.value);
-  const recommended = (status: string): string[] => (result.recommendations ?? []).filter((r) => r.status === status).map((r) => r.id).sort();
-  if (expect.recommendations) actual.recommendations = recommended('applies');
-  if (expect.possibleRecommendations) actual.possibleRecommendations = recommended('possible');
-  if (expect.overrides) actual.overrides = (evaluation.profiles ?? []).filter((u) => u.ruleset === testCase.ruleset).flatMap((u) => u.changes.map((c) => c.change)).sort();
-  return actual;
+  const recommended = (status: string): string[] | undefined => result.recommendations?.filter((r) => r.status === status).map((r) => r.id);
+  const byId = <T, V>(entries: Record<string, T> | undefined, value: (entry: T) => V): Record<string, V> =>
+    Object.fromEntries(Object.entries(entries ?? {}).map(([id, entry]) => [id, value(entry)]));
+  return {
+    score: result.score,
+    range: result.range,
+    category: result.category,
+    // Given only while the category is open; a rule set with no category has none to give.
+    possibleCategories: result.category === undefined ? undefined : (result.possibleCategories ?? []),
+    components: byId(result.components, (c) => c.points),
+    subscores: byId(result.subscores, (s) => s.score),
+    classifications: byId(result.classifications, (c) => c.value),
+    missing: result.missing,
+    fired: ours(evaluation.trace).flatMap((t) => (t.kind === 'rule' && t.fired === true && !(baseRulesOnly && t.added) ? [t.rule] : [])),
+    warnings: ours(evaluation.warnings).map((w) => w.code),
+    recommendations: recommended('applies'),
+    possibleRecommendations: recommended('possible'),
+    overrides: (evaluation.profiles ?? []).filter((u) => u.ruleset === testCase.ruleset).flatMap((u) => u.changes.map((c) => c.change)),
+  };
 }
 
-/** Key order and list order of the expectation do not matter. */
-function normalize(expect: Expectation): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if ('score' in expect) out.score = expect.score;
-  if ('range' in expect) out.range = expect.range;
-  if ('category' in expect) out.category = expect.category;
-  if (expect.possibleCategories) out.possibleCategories = [...expect.possibleCategories].sort();
-  if (expect.components) out.components = pick(expect.components, (id) => expect.components?.[id]);
-  if (expect.subscores) out.subscores = pick(expect.subscores, (id) => expect.subscores?.[id]);
-  if (expect.missing) out.missing = [...expect.missing].sort();
-  if (expect.fired) out.fired = [...expect.fired].sort();
-  if (expect.warnings) out.warnings = [...new Set(expect.warnings)].sort();
-  if (expect.classifications) out.classifications = pick(expect.classifications, (id) => expect.classifications?.[id]);
-  if (expect.recommendations) out.recommendations = [...expect.recommendations].sort();
-  if (expect.possibleRecommendations) out.possibleRecommendations = [...expect.possibleRecommendations].sort();
-  if (expect.overrides) out.overrides = [...expect.overrides].sort();
-  return out;
-}
-
-function pick(keys: Record<string, unknown>, value: (id: string) => unknown): Record<string, unknown> {
-  // A misspelt id must not pass as "null", so an absent entry is shown as such.
-  return Object.fromEntries(Object.keys(keys).sort().map((id) => [id, value(id) === undefined ? '<absent>' : value(id)]));
+function differenceProblem(testCase: TestCase, d: Difference): Problem {
+  return caseProblem(testCase, ['cases', testCase.index, 'expect', ...d.path], d.code, d.message, { key: d.key });
 }

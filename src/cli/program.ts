@@ -53,7 +53,7 @@ withEvaluationOptions(
 
 program
   .command('validate')
-  .description('check rule files and report every problem with file:line:column')
+  .description('check rule files and the test-case files beside them; report every problem with file:line:column')
   .argument('[paths...]', 'rule-set files or folders (default: the bundled rules/)')
   .addOption(profileOption())
   .action(async (paths: string[], options: { profile?: string[] }) => (await import('./validate.js')).validateCommand(paths, options));

@@ -1,3 +1,5 @@
+import { collectCases } from '../cases/collect-cases.js';
+import { caseReferenceProblems } from '../cases/case-references.js';
 import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
 import { checkThresholds } from '../ruleset/check-thresholds.js';
@@ -5,14 +7,25 @@ import { BUNDLED_RULES_DIR, loadRuleSets } from '../ruleset/load-rulesets.js';
 import { EXIT, Exit } from './exit-codes.js';
 
 /**
- * Checks rule files and reports every problem of every file at once. With profiles, also whether the
- * thresholds they move are moved wherever the same value is tested: a review of the profile as a
- * whole, which evaluation does not repeat.
+ * Checks rule files and the test-case files beside them (and beside each profile), and reports every
+ * problem of every file at once; a case file is checked here without running its cases. With profiles,
+ * also whether the thresholds they move are moved wherever the same value is tested: a review of the
+ * profile as a whole, which evaluation does not repeat.
  */
 export async function validateCommand(paths: string[], options: { profile?: string[] } = {}): Promise<void> {
-  const load = await loadRuleSets(paths.length ? paths : [BUNDLED_RULES_DIR], { library: [BUNDLED_RULES_DIR], profiles: options.profile ?? [] });
-  const { rulesets } = load;
-  const problems = [...load.problems, ...checkThresholds(rulesets, load.profiles)];
+  const roots = paths.length ? paths : [BUNDLED_RULES_DIR];
+  const profiles = options.profile ?? [];
+  const loaded = await loadRuleSets(roots, { library: [BUNDLED_RULES_DIR], profiles });
+  const { rulesets } = loaded;
+  // A profile given as a rule file is one problem, PROFILE_AS_RULESET: the cases beside it are the profile's, not a rule set's.
+  const givenProfiles = new Set(loaded.problems.filter((p) => p.code === 'PROFILE_AS_RULESET').map((p) => p.file));
+  const cases = collectCases(roots.filter((path) => !givenProfiles.has(path)), profiles);
+  const problems = [
+    ...loaded.problems,
+    ...checkThresholds(rulesets, loaded.profiles),
+    ...cases.problems,
+    ...caseReferenceProblems(cases.cases, rulesets, { complete: !hasErrors(loaded.problems) }),
+  ];
   if (problems.length) process.stdout.write(formatProblems(sortProblems(problems)) + '\n');
   if (hasErrors(problems)) {
     const errors = problems.filter((p) => p.severity === 'error').length;

@@ -82,8 +82,13 @@ export type ProblemCode =
   // the command line itself
   | 'DIFF_DIFFERENT_RULESETS'
   // rule-set test cases
-  | 'CASE_FAILED'
+  | 'CASE_MISMATCH'
+  | 'CASE_UNKNOWN_OUTPUT'
+  | 'CASE_MISSING_ITEM'
+  | 'CASE_UNEXPECTED_ITEM'
   | 'CASE_UNKNOWN_RULESET'
+  | 'CASE_NO_LESION'
+  | 'CASE_UNKNOWN_RULE'
   | 'CASE_SUPERSEDED_UNKNOWN'
   // the audit trail: decision records, their hash chain and the rule-set store
   | 'AUDIT_TORN_LINE'

@@ -1,0 +1,29 @@
+import type { Problem } from '../problems/problem.js';
+import { ruleName } from '../engine/rule-trace.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
+import { caseProblem, unknownRuleSetProblem } from './case-problem.js';
+import type { TestCase } from './load-cases.js';
+
+/**
+ * What cases name that the rule sets do not have, found without running them: a `ruleset:` that is
+ * not loaded (once per file), and a `fired` id that is no rule of its rule set, which could never fire.
+ * `complete`: every rule file loaded; otherwise a rule set that is not loaded may be a broken one, and
+ * its broken file is the problem to report.
+ */
+export function caseReferenceProblems(cases: readonly TestCase[], rulesets: readonly LoadedRuleSet[], options: { complete: boolean }): Problem[] {
+  const problems: Problem[] = [];
+  const reportedFiles = new Set<string>();
+  for (const testCase of cases) {
+    const ruleset = rulesets.find((r) => r.document.id === testCase.ruleset);
+    if (!ruleset) {
+      if (options.complete && !reportedFiles.has(testCase.file)) problems.push(unknownRuleSetProblem(testCase));
+      reportedFiles.add(testCase.file);
+      continue;
+    }
+    const rules = new Set(ruleset.parts.flatMap((part) => part.alternatives.map((alternative) => ruleName(part, alternative))));
+    (testCase.expect.fired ?? []).forEach((id, i) => {
+      if (!rules.has(id)) problems.push(caseProblem(testCase, ['cases', testCase.index, 'expect', 'fired', i], 'CASE_UNKNOWN_RULE', `rule set "${ruleset.document.id}" has no rule "${id}"`));
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,104 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { positionOf, read, replaced } from './support/mutate.js';
+import { runCli } from './support/run-cli.js';
+
+const SINS_DIR = new URL('../rules/sins/', import.meta.url).pathname;
+const NOMS_DIR = new URL('../rules/noms/', import.meta.url).pathname;
+
+/** A copy of the bundled rule folders (`<tmp>/<id>/`), with `sins.test.yaml` edited; its path and text. */
+function rulesWithSinsCases(replacements: Array<[string, string]>, folders = [SINS_DIR]): { dir: string; cases: string; text: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'spinemets-cases-'));
+  for (const folder of folders) cpSync(folder, join(dir, folder.split('/').filter(Boolean).pop() ?? ''), { recursive: true });
+  const cases = join(dir, 'sins', 'sins.test.yaml');
+  const text = replaced(read(cases), replacements);
+  writeFileSync(cases, text);
+  return { dir, cases, text };
+}
+
+/** The `file:line:column CODE` of each problem line the command printed. */
+const problemHeads = (stdout: string, file: string): string[] =>
+  stdout.split('\n').filter((l) => l.startsWith(`${file}:`)).map((l) => l.split(' ').slice(0, 2).join(' '));
+
+// The SINS 7 case of the bundled file, the first with `score: 7`.
+const SINS_7_SCORE = '      score: 7\n      range: [7, 7]';
+
+describe('spinemets test: a failing case is positioned problems in the case file', () => {
+  it('CASE_MISMATCH at the expected score, and the run fails with exit code 1', () => {
+    const { dir, cases, text } = rulesWithSinsCases([[SINS_7_SCORE, '      score: 8\n      range: [7, 7]']]);
+    const { code, stdout } = runCli(['test', dir]);
+    expect(code).toBe(1);
+    const p = positionOf(text, '8\n      range: [7, 7]', 'Bottom of the potentially unstable band');
+    expect(problemHeads(stdout, cases)).toEqual([`${cases}:${p.line}:${p.column} CASE_MISMATCH`]);
+    expect(stdout).toContain('expected 8, actual 7');
+    expect(stdout).toMatch(/\n\d+ passed, 1 failed\n$/);
+  });
+
+  it('CASE_MISSING_ITEM at the fired rule that did not fire, CASE_UNEXPECTED_ITEM at fired for the one that did', () => {
+    const from = 'fired: [location.semi_rigid, pain.occasional, boneLesion.lytic';
+    const { dir, cases, text } = rulesWithSinsCases([[from, 'fired: [location.semi_rigid, pain.mechanical, boneLesion.lytic']]);
+    const { code, stdout } = runCli(['test', dir]);
+    expect(code).toBe(1);
+    const item = positionOf(text, 'pain.mechanical', 'Bottom of the potentially unstable band');
+    const list = positionOf(text, 'fired:', 'Bottom of the potentially unstable band');
+    expect(problemHeads(stdout, cases)).toEqual([`${cases}:${list.line}:${list.column} CASE_UNEXPECTED_ITEM`, `${cases}:${item.line}:${item.column} CASE_MISSING_ITEM`]);
+  });
+
+  it('CASE_UNKNOWN_OUTPUT at a component the rule set does not have', () => {
+    const from = 'components: { location: 1, pain: 1, boneLesion: 2, alignment: 0, collapse: 2, posterolateral: 1 }';
+    const { dir, cases, text } = rulesWithSinsCases([[from, from.replace('collapse:', 'colapse:')]]);
+    const { code, stdout } = runCli(['test', join(dir, 'sins', 'sins.yaml')]);
+    expect(code).toBe(1);
+    const p = positionOf(text, 'colapse');
+    expect(problemHeads(stdout, cases)).toEqual([`${cases}:${p.line}:${p.column} CASE_UNKNOWN_OUTPUT`]);
+  });
+});
+
+describe('spinemets validate checks the case files', () => {
+  it('a malformed case file: positioned problems and exit code 1, for the folder and for the rule file given alone', () => {
+    const { dir, cases, text } = rulesWithSinsCases([[SINS_7_SCORE, '      score: seven\n      range: [7, 7]']]);
+    const p = positionOf(text, 'seven');
+    for (const target of [dir, join(dir, 'sins', 'sins.yaml')]) {
+      const { code, stdout } = runCli(['validate', target]);
+      expect(code).toBe(1);
+      expect(problemHeads(stdout, cases)).toEqual([`${cases}:${p.line}:${p.column} SCHEMA_TYPE`]);
+      expect(stdout).toMatch(/\n1 problem found\n$/);
+    }
+  });
+
+  it('CASE_UNKNOWN_RULESET at the ruleset: of a case file naming no rule set, once for the file', () => {
+    const { dir, cases, text } = rulesWithSinsCases([['\nruleset: sins\n', '\nruleset: sinz\n']]);
+    const { code, stdout } = runCli(['validate', dir]);
+    expect(code).toBe(1);
+    const p = positionOf(text, 'sinz');
+    expect(problemHeads(stdout, cases)).toEqual([`${cases}:${p.line}:${p.column} CASE_UNKNOWN_RULESET`]);
+  });
+
+  it('CASE_UNKNOWN_RULE at a fired id that is no rule of the rule set, without running the case', () => {
+    const from = 'fired: [location.semi_rigid, pain.occasional, boneLesion.lytic';
+    const { dir, cases, text } = rulesWithSinsCases([[from, 'fired: [location.semi_rigid, pain.ocasional, boneLesion.lytic']]);
+    const { code, stdout } = runCli(['validate', join(dir, 'sins', 'sins.yaml')]);
+    expect(code).toBe(1);
+    const p = positionOf(text, 'pain.ocasional');
+    expect(problemHeads(stdout, cases)).toEqual([`${cases}:${p.line}:${p.column} CASE_UNKNOWN_RULE`]);
+  });
+
+  // With a broken rule file, the case file's rule set did not load: the rule file is the problem to report.
+  it('a case file whose rule set has errors is not also CASE_UNKNOWN_RULESET', () => {
+    const { dir, cases } = rulesWithSinsCases([], [SINS_DIR, NOMS_DIR]);
+    const sins = join(dir, 'sins', 'sins.yaml');
+    writeFileSync(sins, read(sins).replace('value: lytic }', 'value: lytc }'));
+    const { code, stdout } = runCli(['validate', dir]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(' VALUE_NOT_IN_DOMAIN ');
+    expect(problemHeads(stdout, cases)).toEqual([]);
+  });
+
+  it('the bundled rule sets and their cases are valid', () => {
+    const { code, stdout } = runCli(['validate']);
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/ CASE_/);
+  });
+});
