@@ -8,6 +8,7 @@ export type ProblemCode =
   | 'FILE_UNREADABLE'
   | 'FILE_TOO_LARGE'
   | 'YAML_SYNTAX'
+  | 'YAML_TAB_INDENT'
   | 'JSON_SYNTAX'
   | 'DUPLICATE_KEY'
   | 'FORBIDDEN_KEY'

@@ -12,6 +12,7 @@ export interface ProblemsBody {
 const STATUS: Partial<Record<ProblemCode, number>> = {
   JSON_SYNTAX: 400,
   YAML_SYNTAX: 400,
+  YAML_TAB_INDENT: 400,
   DUPLICATE_KEY: 400,
   FORBIDDEN_KEY: 400,
   NESTING_TOO_DEEP: 400,

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { Problem, ProblemCode } from '../problems/problem.js';
 import { shadowedPairs, withValueAt } from './repeated-keys.js';
+import { tabIndentation, type YamlErrors } from './tab-indentation.js';
 
 /** Rule files and patient files are small; anything larger is a mistake or an attack. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -103,14 +104,19 @@ export function parseSource(text: string, file: string): SourceDocument {
     return emptyDocument(file, 'FILE_TOO_LARGE', `document is larger than ${MAX_FILE_BYTES} bytes`);
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = parseDocument(text, { lineCounter, ...PARSE_OPTIONS });
   const problems: Problem[] = [];
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
 
-  for (const err of [...doc.errors, ...doc.warnings]) {
+  const errors = [...doc.errors, ...doc.warnings];
+  const tabs = tabIndentation(text, errors, yamlErrors);
+  for (const offset of tabs?.tabs ?? []) {
+    problems.push({ code: 'YAML_TAB_INDENT', severity: 'error', message: 'this line is indented with a tab; YAML expects spaces here (replace the tab with spaces)', file, ...at(offset) });
+  }
+  for (const err of tabs?.errors ?? errors) {
     const code: ProblemCode = err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
     const message = code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, err.pos[0]) : (err.message.split('\n')[0] ?? err.message);
     problems.push({ code, severity: 'error', message, file, ...at(err.pos[0]) });
@@ -184,6 +190,14 @@ export function parseSource(text: string, file: string): SourceDocument {
     }));
   }
   return source;
+}
+
+const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
+
+/** The errors of reading `text`, for a second reading (see tab-indentation.ts). */
+function yamlErrors(text: string): YamlErrors {
+  const doc = parseDocument(text, PARSE_OPTIONS);
+  return [...doc.errors, ...doc.warnings];
 }
 
 /**

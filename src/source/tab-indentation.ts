@@ -1,0 +1,107 @@
+import type { YAMLError } from 'yaml';
+
+/** The yaml library's codes for indentation it cannot read; on a line indented with a tab, the tab is why. */
+const INDENT_CODES: ReadonlySet<string> = new Set(['TAB_AS_INDENT', 'BAD_INDENT']);
+/** Tab widths an editor may have shown, the usual first; the one the rest of the file reads best with is kept. */
+const TAB_WIDTH = 2;
+const OTHER_TAB_WIDTHS = [4, 8];
+/**
+ * Each re-reading finds the tabs the previous one's broken structure hid: one or two for a few pasted
+ * lines, many for a file indented with tabs throughout, whose every tabbed line is then taken as
+ * rejected. The bound keeps a large file from costing a parse per line.
+ */
+const MAX_READINGS = 4;
+
+export type YamlErrors = ReadonlyArray<Pick<YAMLError, 'code' | 'pos' | 'message'>>;
+
+export interface TabIndentation {
+  /** Offset of the first tab of each line whose indentation has a tab the yaml library rejects. */
+  tabs: number[];
+  /** The text's other errors, read with those tabs as spaces, at their offsets in the text. */
+  errors: YamlErrors;
+}
+
+/**
+ * A text whose indentation has tabs, read as its author saw it: the yaml library reports the first tab
+ * of a block and then misreads what follows (a cascade of errors, or none for the lines it took as
+ * part of a broken node). Each line it rejects for a tab is re-read with spaces until no such line is
+ * left, so every tab-indented line is named once, and what else is wrong is still found. Undefined
+ * when no error is a tab's.
+ */
+export function tabIndentation(text: string, errors: YamlErrors, parse: (text: string) => YamlErrors): TabIndentation | undefined {
+  const lines = text.split('\n');
+  const starts = lineStarts(lines);
+  const tabbed = (line: number): boolean => indentation(lines[line] ?? '').includes('\t');
+  if (!errors.some((e) => INDENT_CODES.has(e.code) && tabbed(lineAt(starts, e.pos[0])))) return undefined;
+
+  let best = readWithSpaces(lines, errors, TAB_WIDTH, tabbed, parse);
+  for (const width of OTHER_TAB_WIDTHS) {
+    if (!best.errors.length) break;
+    const reading = readWithSpaces(lines, errors, width, tabbed, parse);
+    if (reading.errors.length < best.errors.length) best = reading;
+  }
+  const { flagged, errors: rest } = best;
+  return {
+    tabs: [...flagged].sort((a, b) => a - b).map((line) => (starts[line] ?? 0) + indentation(lines[line] ?? '').indexOf('\t')),
+    errors: rest,
+  };
+}
+
+/** Re-reads the text with each rejected line's tabs as spaces, until no error is a tab's; errors at those lines are the tabs' cascade. */
+function readWithSpaces(lines: readonly string[], errors: YamlErrors, width: number, tabbed: (line: number) => boolean, parse: (text: string) => YamlErrors): { flagged: Set<number>; errors: YamlErrors } {
+  const flagged = new Set<number>();
+  let current = { errors, starts: lineStarts(lines) };
+  for (let reading = 1; reading <= MAX_READINGS; reading++) {
+    const rejected = current.errors.filter((e) => INDENT_CODES.has(e.code)).map((e) => lineAt(current.starts, e.pos[0]));
+    if (!rejected.some((line) => tabbed(line) && !flagged.has(line))) break;
+    // At the bound, every line with a tab in its indentation and something to read after it is taken as rejected.
+    const more = reading < MAX_READINGS ? rejected : lines.flatMap((text, i) => (/^\s*(#|$)/.test(text) ? [] : [i]));
+    for (const line of more) if (tabbed(line)) flagged.add(line);
+    const repaired = lines.map((line, i) => (flagged.has(i) ? withSpaces(line, width) : line));
+    current = { errors: parse(repaired.join('\n')), starts: lineStarts(repaired) };
+  }
+  // Unflagged lines are unchanged, so an error there keeps its place within its line.
+  const starts = lineStarts(lines);
+  const rest = current.errors.flatMap((e) => {
+    const line = lineAt(current.starts, e.pos[0]);
+    if (flagged.has(line)) return [];
+    const shift = (starts[line] ?? 0) - (current.starts[line] ?? 0);
+    return [{ code: e.code, message: e.message, pos: [e.pos[0] + shift, e.pos[1] + shift] as [number, number] }];
+  });
+  return { flagged, errors: rest };
+}
+
+/** A line's indentation: its leading blanks and those after block indicators (`- `, `? `, `: `), where YAML allows only spaces. */
+function indentation(line: string): string {
+  return /^[ \t]*(?:[-?:][ \t]+)*/.exec(line)?.[0] ?? '';
+}
+
+/** The line with the tabs of its indentation expanded to spaces at tab stops of `width`. */
+function withSpaces(line: string, width: number): string {
+  const indent = indentation(line);
+  let spaces = '';
+  for (const ch of indent) spaces += ch === '\t' ? ' '.repeat(width - (spaces.length % width)) : ch;
+  return spaces + line.slice(indent.length);
+}
+
+function lineStarts(lines: readonly string[]): number[] {
+  const starts: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    starts.push(offset);
+    offset += line.length + 1;
+  }
+  return starts;
+}
+
+/** Index of the line holding `offset` (binary search over line starts). */
+function lineAt(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((starts[mid] ?? 0) <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
