@@ -20,6 +20,7 @@ async function problemsOf(profile: string) {
 }
 
 const positionFields = (p: { line?: number; column?: number }) => ({ line: p.line, column: p.column });
+const byLine = <T extends { line?: number; column?: number }>(problems: readonly T[]) => [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 
 /** The SINS profile with one text replaced, written to a temporary file. */
 function sinsVariant(from: string, to: string) {
@@ -86,8 +87,6 @@ describe('institution profiles: rejected with file:line:column', () => {
 });
 
 describe('institution profiles: every problem of the file at once', () => {
-  const byLine = (problems: Array<{ line?: number; column?: number }>) => [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-
   it('a duplicate key does not hide the schema problems of the rest of the profile', async () => {
     const { file, text } = writeVariant(read(SINS_12), [['title: SINS 12 treated as unstable\n', 'title: SINS 12 treated as unstable\ntitle: Again\n'], ['version: 1.2.0', 'version: one']], 'variant.profile.yaml');
     expect(byLine(await problemsOf(file))).toEqual([
@@ -109,7 +108,7 @@ describe('institution profiles: every problem of the file at once', () => {
 
 // ajv reported every op's branch: `op: set-point` also gave `unknown key "rule"; did you mean "ruleset"?`.
 describe('SCHEMA_* in a profile change: reported against the keys of its own op', () => {
-  const NOMS_CONDITION = ['  - id: noms-unstable-sins', '    op: set-condition', '    ruleset: noms', '    rule: mechanical.unstable_sins', '    at: all/1', '    value: 12', '    label: Unstable', '    reason: test', '    author: test'];
+  const NOMS_CONDITION = ['  - id: noms-unstable-sins', '    op: set-condition', '    ruleset: noms', '    rule: mechanical.unstable_collapse', '    at: all/1', '    value: 12', '    label: Unstable', '    reason: test', '    author: test'];
   const SINS_BAND = ['  - id: sins-unstable-band', '    op: set-band', '    ruleset: sins', '    category: unstable', '    min: 12', '    reason: test', '    author: test'];
 
   /** A profile with these changes (YAML lines), each line replaced as given. */
@@ -153,6 +152,58 @@ describe('SCHEMA_* in a profile change: reported against the keys of its own op'
     const setPoints = ['  - id: occasional-pain', '    op: set-points', '    ruleset: sins', '    rule: pain.occasional', '    points: 1', '    at: all/1', '    reason: test', '    author: test'];
     const { file, text } = changes([...NOMS_CONDITION, ...setPoints]);
     expect(await problemsOf(file)).toEqual([{ code: 'SCHEMA_UNKNOWN_KEY', file, ...positionOf(text, 'at: all/1', 'id: occasional-pain') }]);
+  });
+});
+
+// A profile that failed its schema anywhere was checked no further: an unknown rule or a stale label in
+// another change came to light only once the schema problem was fixed.
+describe('institution profiles: the well-formed parts are checked despite a schema problem in another', () => {
+  it('a schema problem in one change, an unknown rule in another and a version mismatch: all at once, each at its place', async () => {
+    const variant = writeVariant(read(SINS_12), [
+      ['    category: unstable\n    min: 12', '    category: unstable\n    min: twelve'],
+      ['rule: mechanical.unstable_collapse', 'rule: mechanical.unstable_colapse'],
+      ['lesion-plan: "1.x"', 'lesion-plan: "9.x"'],
+    ], 'variant.profile.yaml');
+    expect(byLine(await problemsOf(variant.file))).toEqual([
+      { code: 'PROFILE_VERSION_MISMATCH', file: variant.file, ...positionOf(variant.text, '"9.x"') },
+      { code: 'SCHEMA_TYPE', file: variant.file, ...positionOf(variant.text, 'twelve') },
+      { code: 'PROFILE_UNKNOWN_TARGET', file: variant.file, ...positionOf(variant.text, 'mechanical.unstable_colapse') },
+    ]);
+  });
+
+  it('a stale label is still found beside a change without an author', async () => {
+    const variant = writeVariant(read(SINS_12), [
+      ["    label: Unstable (SINS 12-18, the board's threshold)\n    text: SINS of 12 or more is, by the board's decision, evidence of instability warranting stabilization.\n", ''],
+      ['    reason: Follows from moving 12 to the unstable band.\n    author: Dr B. Example, spine surgery\n', '    reason: Follows from moving 12 to the unstable band.\n'],
+    ], 'variant.profile.yaml');
+    const { problems } = await load([variant.file]);
+    expect(byLine(problems).map((p) => ({ code: p.code, severity: p.severity, ...positionFields(p) }))).toEqual([
+      { code: 'SCHEMA_REQUIRED', severity: 'error', ...positionOf(variant.text, 'id: sins-potentially-unstable-band') },
+      { code: 'PROFILE_STALE_LABEL', severity: 'warning', ...positionOf(variant.text, '12', 'value: 12') },
+    ]);
+  });
+
+  it('SCHEMA_PATTERN for a misspelt key is placed at that key, and its entry is not checked as a rule set', async () => {
+    const { file, text } = sinsVariant('  lesion-plan: "1.x"\n', '  lesion-plan: "1.x"\n  Tomita: "1.x"\n');
+    expect(await problemsOf(file)).toEqual([{ code: 'SCHEMA_PATTERN', file, ...positionOf(text, 'Tomita') }]);
+  });
+
+  it('a change whose range the schema rejects is still checked against the rule set it names', async () => {
+    const variant = writeVariant(read(SINS_12), [
+      ['  noms: "1.x"\n', '  noms: 1\n'],
+      ['rule: mechanical.unstable_collapse', 'rule: mechanical.unstable_colapse'],
+    ], 'variant.profile.yaml');
+    expect(byLine(await problemsOf(variant.file))).toEqual([
+      { code: 'SCHEMA_TYPE', file: variant.file, ...positionOf(variant.text, '1', 'noms: 1') },
+      { code: 'PROFILE_UNKNOWN_TARGET', file: variant.file, ...positionOf(variant.text, 'mechanical.unstable_colapse') },
+    ]);
+  });
+
+  it('a profile with an error in one rule set patches none of them, not even those its changes fit', async () => {
+    const { file } = sinsVariant('rule: mechanical.unstable_collapse', 'rule: mechanical.unstable_colapse');
+    const { problems, rulesets } = await load([file]);
+    expect(problems.map((p) => p.code)).toEqual(['PROFILE_UNKNOWN_TARGET']);
+    expect(rulesets.filter((r) => r.document.profile).map((r) => r.document.id)).toEqual([]);
   });
 });
 

@@ -6,14 +6,22 @@ import { readSourceFile, type SourceDocument } from '../source/source-document.j
 import { contentHash } from './hash.js';
 import type { LoadedProfile, ProfileDocument } from './profile-types.js';
 
+export interface ProfileLoad {
+  /** The profile, when the file has no error of its own. */
+  profile?: LoadedProfile;
+  /** The file as read, whenever it reads as data: its well-formed parts are checked against the rule sets even when another part is not. */
+  source?: SourceDocument;
+  problems: Problem[];
+}
+
 /** Reads and schema-checks a profile file; whether its changes fit the rule sets is checked when applied. */
-export function loadProfileFile(file: string): { profile?: LoadedProfile; problems: Problem[] } {
+export function loadProfileFile(file: string): ProfileLoad {
   const source = readSourceFile(file);
   if (source.data === undefined) return { problems: source.problems };
   const problems = [...source.problems, ...problemsOfEveryReading(source, profileProblems)];
-  if (hasErrors(problems)) return { problems };
+  if (hasErrors(problems)) return { source, problems };
   const document = source.data as ProfileDocument;
-  return { profile: { document, file, source, sha256: contentHash(document) }, problems };
+  return { profile: { document, file, source, sha256: contentHash(document) }, source, problems };
 }
 
 /** The schema's problems and repeated change ids, each checked whether or not the other holds. */

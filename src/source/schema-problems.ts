@@ -35,18 +35,27 @@ export function schemaProblems(errors: readonly ErrorObject[], source: SourceDoc
   // A value of the wrong type also fails its enum or bounds; the type is the one thing to say. Not a
   // union branch's type, which only says the value is not that form: the union's own error is reported.
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type' && !coveredByUnion(e)).map((e) => e.instancePath));
+  // A key that breaks its object's `propertyNames` is the data of the errors saying how, at the object's path.
+  const badKeys = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => keyAt(e.instancePath, (e.params as { propertyName?: unknown }).propertyName)));
   const problems: Problem[] = [];
   for (const error of errors) {
     if (RESTATING.has(error.keyword) || coveredByUnion(error)) continue;
     if (error.keyword !== 'type' && wrongType.has(error.instancePath)) continue;
-    problems.push(toProblem(error, source, at));
+    const key = typeof error.data === 'string' && badKeys.has(keyAt(error.instancePath, error.data)) ? error.data : undefined;
+    problems.push(toProblem(error, source, at, key));
   }
   return dedupe(problems);
 }
 
-function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegment[]) => PathSegment[]): Problem {
-  const path = at(fromPointer(e.instancePath));
-  const where = e.instancePath === '' ? 'the document' : `"${e.instancePath}"`;
+const keyAt = (instancePath: string, key: unknown): string => `${instancePath}\u0000${String(key)}`;
+
+/** `key` is set when the error is about a key's name: the problem is placed at that key, not at its object. */
+function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegment[]) => PathSegment[], key?: string): Problem {
+  const object = at(fromPointer(e.instancePath));
+  const path = key === undefined ? object : [...object, key];
+  const container = e.instancePath === '' ? 'the document' : `"${e.instancePath}"`;
+  const where = key === undefined ? container : `a key in ${container}`;
+  const place = { key: key !== undefined };
   const written = nonFinite(e.data, source.textAt?.(path));
   const given = written === undefined ? describe(e.data) : `${written} (not a finite number)`;
   const params = e.params as Record<string, unknown>;
@@ -70,7 +79,7 @@ function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegmen
       const allowed = (params.allowedValues as unknown[] | undefined) ?? [params.allowedValue];
       const suggestion = typeof e.data === 'string' ? closest(e.data, allowed.map(String)) : undefined;
       const hint = suggestion ? ` (did you mean "${suggestion}"?)` : '';
-      return source.problemAt(path, 'SCHEMA_ENUM', `${where} is ${given}; allowed: ${allowed.map((v) => JSON.stringify(v)).join(', ')}${hint}`);
+      return source.problemAt(path, 'SCHEMA_ENUM', `${where} is ${given}; allowed: ${allowed.map((v) => JSON.stringify(v)).join(', ')}${hint}`, place);
     }
     case 'minimum':
     case 'maximum':
@@ -82,16 +91,16 @@ function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegmen
     case 'maxLength':
     case 'minProperties':
     case 'maxProperties':
-      return source.problemAt(path, 'SCHEMA_RANGE', `${where} is ${given}; it ${e.message ?? 'is out of range'}${hintOf(e, (hint) => ` (${hint})`)}`);
+      return source.problemAt(path, 'SCHEMA_RANGE', `${where} is ${given}; it ${e.message ?? 'is out of range'}${hintOf(e, (hint) => ` (${hint})`)}`, place);
     case 'pattern':
     case 'format':
       // The form in words where the schema gives it: a regular expression is not for the reader.
-      return source.problemAt(path, 'SCHEMA_PATTERN', `${where} is ${given}; ${hintOf(e, (hint) => `expected ${hint}`) || `it ${e.message ?? 'has the wrong form'}`}`);
+      return source.problemAt(path, 'SCHEMA_PATTERN', `${where} is ${given}; ${hintOf(e, (hint) => `expected ${hint}`) || `it ${e.message ?? 'has the wrong form'}`}`, place);
     case 'anyOf':
     case 'oneOf':
       return unionProblem(e, source, path, where, given);
     default:
-      return source.problemAt(path, 'SCHEMA_INVALID', `${where} ${e.message ?? 'is invalid'}`);
+      return source.problemAt(path, 'SCHEMA_INVALID', `${where} ${e.message ?? 'is invalid'}`, place);
   }
 }
 
