@@ -37,12 +37,22 @@ describe('what rests on an unconfirmed source says so where it is shown', () => 
     expect(detail).toContain(`  - Tomita score (surgical strategy for spinal metastases): table primaryGrowth row breast: ${growthNote}`);
   });
 
-  it('without the table rows in the trace (trace rules), the Tomita row is marked at its rule set rather than lost', async () => {
+  it('at the rules trace level (no table rows in the trace), the Tomita row is still marked beside the component it decided', async () => {
     const rules = await evaluatePatient(patient, rulesets, { trace: 'rules' });
     const lines = explainEvaluation(rules, rulesets).map((l) => l.trim());
-    expect(lines).toContain(`Tomita score (surgical strategy for spinal metastases) [unconfirmed source: table primaryGrowth row breast: ${growthNote}]`);
-    expect(lines.find((l) => l.startsWith('Tomita score 2–7'))).not.toContain('unconfirmed');
-    // The NOMS row that fired is in the trace at that level: still marked beside its value.
+    expect(lines.find((l) => l.startsWith('Tomita score 2–7'))).toContain(`Slow growth +1 (Tomita 2001) [unconfirmed source: ${growthNote}]`);
+    // Nothing is left over to mark at the rule set as a whole.
+    expect(lines.some((l) => l.startsWith('Tomita score (surgical strategy for spinal metastases) ['))).toBe(false);
     expect(lines.find((l) => l.startsWith('Neurologic (ESCC grade and myelopathy):'))).toContain(`high_grade [unconfirmed source: ${neurologicNote}]`);
+  });
+
+  it('the CDS card detail says a value may rest on an unconfirmed row when missing data leaves open which row gave it (ESCC 1c with myelopathy)', async () => {
+    const { config } = loadCdsConfig();
+    if (!config) throw new Error('the bundled CDS config must load');
+    const open = await evaluatePatient({ ...patient, lesions: [{ level: 'T12', bilskyGrade: '1c', myelopathy: true }] }, rulesets);
+    const detail = buildCard(open, 'decision-2', rulesets, config.card, []).detail.split('\n');
+    const neurologic = detail.find((l) => l.startsWith('- Neurologic (ESCC grade and myelopathy):'));
+    expect(neurologic).toContain(`high_grade (every possibility agrees) [may rest on an unconfirmed source: ${neurologicNote}]`);
+    expect(neurologic).not.toContain('[unconfirmed source:');
   });
 });

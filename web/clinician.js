@@ -98,9 +98,8 @@
     let response;
     let body;
     try {
-      // The full trace: what only may apply (a possible recommendation, an open classification) carries its
-      // unconfirmed mark only on rules that did not fire, which the `rules` level leaves out.
-      response = await fetch('evaluate?trace=full', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patient()) });
+      // The `rules` level: the unconfirmed marks come from the warnings, which say where they stand.
+      response = await fetch('evaluate?trace=rules', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patient()) });
       body = await response.json();
     } catch (err) {
       if (request !== latest) return;
@@ -148,40 +147,27 @@
   /** One rule set's results; `entries` and `warnings` are its own, for the unconfirmed marks and what was assumed. */
   function ruleSetResult(id, result, entries, warnings) {
     const notes = spinemetsNotes.unconfirmedNotes(entries, warnings);
-    const rules = entries.filter((t) => t.kind === 'rule');
     const article = el('article', { 'data-ruleset': id, 'data-level': result.category || undefined }, el('h4', {}, result.label), ...notes.ruleSetWide.map(ruleSetWideMarker));
     if ('score' in result) {
       const value = result.score !== null ? String(result.score) : result.range ? `${result.range[0]}–${result.range[1]}` : 'undetermined';
       const category = result.category ? (result.categoryLabel || result.category) : (result.possibleCategories || []).join(' or ');
       // The page shows no components: the score carries their marks and its band's.
-      const marks = [...new Set([...notes.ofRules(rules.filter((r) => r.part === 'component')), ...notes.ofBand(id)])];
-      article.append(el('div', { class: 'line' }, 'Score ', el('span', { class: 'value', 'data-score': '' }, value), category ? el('span', { class: 'category', 'data-category': '' }, `— ${category}`) : null, unconfirmedMarker(marks)));
+      article.append(el('div', { class: 'line' }, 'Score ', el('span', { class: 'value', 'data-score': '' }, value), category ? el('span', { class: 'category', 'data-category': '' }, `— ${category}`) : null, ...unconfirmedMarkers(notes.ofScore(id))));
     }
     for (const [cid, c] of Object.entries(result.classifications || {})) {
       const text = c.value !== null ? (c.text || c.alternativeLabel || '') : (c.reason || '');
-      article.append(el('div', { class: 'line', 'data-line': cid }, `${c.label}: `, el('span', { class: 'value', 'data-classification': cid }, c.value !== null ? c.value : 'undetermined'), unconfirmedMarker(notes.ofClassification(cid)), text ? el('small', {}, ` — ${text}`) : null));
+      article.append(el('div', { class: 'line', 'data-line': cid }, `${c.label}: `, el('span', { class: 'value', 'data-classification': cid }, c.value !== null ? c.value : 'undetermined'), ...unconfirmedMarkers(notes.ofClassification(cid)), text ? el('small', {}, ` — ${text}`) : null));
     }
     const recommendations = result.recommendations || [];
-    if (recommendations.length) article.append(el('ul', {}, ...recommendations.map((r) => el('li', { 'data-recommendation': r.id }, r.status === 'possible' ? `Possibly: ${r.label}` : r.label, unconfirmedMarker(notes.ofRules(rules.filter((t) => t.recommendation === r.id)))))));
+    if (recommendations.length) article.append(el('ul', {}, ...recommendations.map((r) => el('li', { 'data-recommendation': r.id }, r.status === 'possible' ? `Possibly: ${r.label}` : r.label, ...unconfirmedMarkers(notes.ofRecommendation(r.id))))));
     const assumed = entries.filter((t) => t.kind === 'input' && t.takenFrom);
     if (result.missing && result.missing.length) article.append(el('p', { class: 'missing' }, `Missing: ${result.missing.join(', ')}`));
     if (assumed.length) article.append(el('ul', { class: 'assumed' }, ...assumed.map((t) => el('li', { 'data-input': t.input }, assumedText(t)))));
     return article;
   }
 
-  /**
-   * What the `rules` trace level keeps (the rules that fired, totals, bands, precedence, the inputs taken
-   * from other answers) and the table rows marked unconfirmed, each with the publication it comes from.
-   */
-  function shownInTrace(t) {
-    if (t.kind === 'rule') return t.fired === true;
-    if (t.kind === 'input') return Boolean(t.takenFrom);
-    if (t.kind === 'lookup') return Boolean(t.unconfirmed);
-    return true;
-  }
-
-  function trace(all) {
-    const entries = all.filter(shownInTrace);
+  /** The `rules` trace level: the rules that fired, totals, bands, precedence, the inputs taken from other answers, each with its source. */
+  function trace(entries) {
     const fired = entries.filter((t) => t.kind === 'rule');
     const items = entries.map((t) => {
       const where = `${t.ruleset}${t.lesion !== undefined ? `, lesion ${t.lesion + 1}` : ''}`;
@@ -196,12 +182,10 @@
         text = `${where}: ${t.score} band ${t.category || t.possibleCategories.join(' or ')}`;
       } else if (t.kind === 'input') {
         text = `${where}: ${assumedText(t)}`;
-      } else if (t.kind === 'lookup') {
-        text = `${where}: table ${t.table}, ${t.key} → ${t.value}`;
       } else {
         text = `${where}: ${t.classification || t.kind} ${t.value !== undefined ? `→ ${t.value}` : ''}`;
       }
-      return el('li', { 'data-kind': t.kind }, text, unconfirmedMarker(t.unconfirmed ? [t.unconfirmed] : []), t.reference ? el('cite', {}, t.reference) : null);
+      return el('li', { 'data-kind': t.kind }, text, unconfirmedMarker(t.unconfirmed ? [t.unconfirmed] : [], 'Unconfirmed source', 'applies'), t.reference ? el('cite', {}, t.reference) : null);
     });
     return el('details', { id: 'trace' }, el('summary', {}, `Trace: ${fired.length} rules fired, with their references`), el('ol', {}, ...items));
   }

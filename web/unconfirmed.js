@@ -1,18 +1,24 @@
 'use strict';
 // How the page shows what the shown results rest on that is marked unconfirmed: a marker beside the
-// value, with the note behind it, and the warnings grouped by kind. Which notes those are comes from
-// spinemetsNotes.unconfirmedNotes, src/explain/unconfirmed-notes.ts bundled for the page (the module
-// explain uses, so the page and explain cannot disagree).
+// value, with the note behind it, and the warnings grouped by kind. Which warnings stand beside which
+// value comes from spinemetsNotes.unconfirmedNotes, src/explain/unconfirmed-notes.ts bundled for the
+// page (the module explain uses, so the page and explain cannot disagree).
 
-/** "Unconfirmed source" beside a value, in words (not colour alone), opening onto its notes; nothing when there are none. */
-function unconfirmedMarker(notes, what = 'Unconfirmed source') {
+/** A marker in words (not colour alone), opening onto its notes; nothing when there are none. */
+function unconfirmedMarker(notes, what, status) {
   if (!notes.length) return null;
-  return el('details', { class: 'unconfirmed', 'data-unconfirmed': '' }, el('summary', {}, what), ...notes.map((note) => el('p', {}, note)));
+  return el('details', { class: 'unconfirmed', 'data-unconfirmed': status }, el('summary', {}, what), ...notes.map((note) => el('p', {}, note)));
+}
+
+/** Beside a value: "Unconfirmed source" for the warnings that apply, "May rest on an unconfirmed source" for those missing data leaves open. */
+function unconfirmedMarkers(marks) {
+  const { applies, possible } = spinemetsNotes.notesByStatus(marks);
+  return [unconfirmedMarker(applies, 'Unconfirmed source', 'applies'), unconfirmedMarker(possible, 'May rest on an unconfirmed source', 'possible')];
 }
 
 /** A warning about the rule set as a whole, as a marker under its heading. */
 function ruleSetWideMarker(warning) {
-  return unconfirmedMarker([warning.message], warning.code === 'UNCONFIRMED_FRAMEWORK' ? 'Unconfirmed framework' : 'Unconfirmed source');
+  return unconfirmedMarker([warning.message], warning.code === 'UNCONFIRMED_FRAMEWORK' ? 'Unconfirmed framework' : 'Unconfirmed source', warning.status || 'applies');
 }
 
 /** The evaluation's warnings grouped by kind (`groups`: every code → its title, in order, from src/explain/warning-list.ts), each naming its rule set and lesion. */

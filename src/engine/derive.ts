@@ -4,6 +4,7 @@ import { lesionField } from './lesion-field.js';
 import type { LookupGap } from './lookup-gaps.js';
 import { sortedEntries } from './read-inputs.js';
 import type { EvaluationWarning, LookupTrace } from './types.js';
+import { unconfirmedRow } from './unconfirmed-warning.js';
 
 const NO_DERIVED: NonNullable<LoadedRuleSet['document']['derived']> = {};
 
@@ -69,7 +70,9 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: n
     // Either the override or a mapped key would decide it; name both.
     const deciders = (keyBecause: string[]): string[] => [...keyBecause, ...(derived.override ? [derived.override] : [])];
     if (!key?.present) {
-      facts.set(name, { present: false, because: deciders(key ? key.because : [derived.key]), domain: imageOf(ruleset, derived.lookup, key?.domain ?? keyDomain(ruleset, derived.key)) });
+      const keys = key?.domain ?? keyDomain(ruleset, derived.key);
+      facts.set(name, { present: false, because: deciders(key ? key.because : [derived.key]), domain: imageOf(ruleset, derived.lookup, keys) });
+      warnings.push(...possibleRows(ruleset, lesion, name, derived.lookup, keys));
       if (traced) trace.push(Object.assign(base(), { key: null, value: null, reference: tableReference }));
       continue;
     }
@@ -106,12 +109,20 @@ function lookupBase(ruleset: string, lesion: number | undefined, fact: string, t
   return entry;
 }
 
-/** A row marked unconfirmed, or a key with no row (the fact stays undetermined). */
+/** A row marked unconfirmed (it applies), or a key with no row (the fact stays undetermined). */
 function lookupWarnings(ruleset: LoadedRuleSet, lesion: number | undefined, fact: string, table: string, key: Scalar, entry: TableEntry | undefined): EvaluationWarning[] {
-  if (entry && !entry.unconfirmed) return [];
-  const where = { ruleset: ruleset.document.id, ...lesionField(lesion) };
-  if (!entry) return [{ code: 'TABLE_NO_ENTRY', ...where, message: `table ${table} has no row for ${String(key)}; ${fact} is undetermined` }];
-  return entry.unconfirmed ? [{ code: 'UNCONFIRMED_SOURCE', ...where, message: `table ${table} row ${String(key)}: ${entry.unconfirmed}` }] : [];
+  if (!entry) return [{ code: 'TABLE_NO_ENTRY', ruleset: ruleset.document.id, ...lesionField(lesion), message: `table ${table} has no row for ${String(key)}; ${fact} is undetermined` }];
+  return entry.unconfirmed !== undefined ? [unconfirmedRow(ruleset, lesion, table, key, fact, entry.unconfirmed, 'applies')] : [];
+}
+
+/** With the key missing: each row marked unconfirmed among those its possible values (every key, when not known) may look up. */
+function possibleRows(ruleset: LoadedRuleSet, lesion: number | undefined, fact: string, table: string, keys: readonly Scalar[] | undefined): EvaluationWarning[] {
+  const warnings: EvaluationWarning[] = [];
+  for (const key of keys ?? Object.keys(ruleset.document.tables?.[table]?.rows ?? {})) {
+    const note = tableEntry(ruleset, table, key)?.unconfirmed;
+    if (note !== undefined) warnings.push(unconfirmedRow(ruleset, lesion, table, key, fact, note, 'possible'));
+  }
+  return warnings;
 }
 
 function keyDomain(ruleset: LoadedRuleSet, key: string): Scalar[] | undefined {

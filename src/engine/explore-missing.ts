@@ -3,7 +3,7 @@ import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
 import type { FactStates } from './fact-state.js';
 import { ExplorationMemo, explorationKey } from './exploration-memo.js';
 import { eachUnknown, missingValues, type MissingValues } from './missing-values.js';
-import { determined, NO_WARNINGS, partWarning, pointsOf, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
+import { determined, NO_WARNINGS, partWarning, pointsOf, unconfirmedAlternatives, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
 import type { Test } from './compiled-rules.js';
 import { compiledTests, rulesOf, runParts, type PartRun } from './part-runs.js';
 import { ruleTrace, type RuleContext } from './rule-trace.js';
@@ -92,7 +92,10 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
       evaluations.push(determined(context, sameAlternative ? possible[0] : null, possible, traced, because, possiblePoints));
       continue;
     }
-    const warnings = explorable ? conflictWarnings(context, outcomes[g] as PartOutcome) : [partWarning(context, 'DOMAIN_TOO_LARGE', `${part.id}: too many combinations of missing values; every alternative is kept possible`)];
+    const open = explorable ? conflictWarnings(context, outcomes[g] as PartOutcome) : [partWarning(context, 'DOMAIN_TOO_LARGE', `${part.id}: too many combinations of missing values; every alternative is kept possible`)];
+    // An unconfirmed alternative that may hold warns too, as possible.
+    const unconfirmed = unconfirmedAlternatives(context, possible, () => 'possible');
+    const warnings = unconfirmed.length ? [...open, ...unconfirmed] : open;
     evaluations.push({ part, status: 'undetermined', value: null, chosen: null, possible, missing: because, possiblePoints, rules: traced, warnings });
   }
   // Shared unknowns tie the group's parts together: their sums, not their separate ranges, add up.

@@ -1,7 +1,8 @@
 import type { Part, PartAlternative } from '../ruleset/parts.js';
 import { lesionField } from './lesion-field.js';
 import type { RuleContext } from './rule-trace.js';
-import type { EvaluationWarning, RuleTrace } from './types.js';
+import type { EngineWarning, EvaluationWarning, RuleTrace, UnconfirmedSourceWarning } from './types.js';
+import { unconfirmedRule } from './unconfirmed-warning.js';
 
 export type PartStatus = 'determined' | 'undetermined' | 'conflict';
 
@@ -37,10 +38,17 @@ export interface PartsEvaluation {
  */
 export function determined(context: RuleContext, chosen: PartAlternative | null, possible: PartAlternative[], rules: RuleTrace[], missing: string[], possiblePoints = pointsOf(possible)): PartEvaluation {
   const outcome = chosen ?? possible[0];
+  // Another row that gives the same value may be the one that held: the unconfirmed one then only may have.
+  const warnings = unconfirmedAlternatives(context, possible, (a) => (a === chosen ? 'applies' : 'possible'));
+  return { part: context.part, status: 'determined', value: outcome ? outcome.value : null, chosen, possible, missing, possiblePoints, rules, warnings };
+}
+
+/** The warnings of the alternatives marked unconfirmed among `possible`, each with its status. */
+export function unconfirmedAlternatives(context: RuleContext, possible: readonly PartAlternative[], status: (a: PartAlternative) => UnconfirmedSourceWarning['status']): readonly EvaluationWarning[] {
   // Nearly always no possible alternative is unconfirmed: then no warnings are built at all.
   let warnings: EvaluationWarning[] | undefined;
-  for (const a of possible) if (a.unconfirmed) (warnings ??= []).push(partWarning(context, 'UNCONFIRMED_SOURCE', `${context.part.id} = ${a.id}: ${a.unconfirmed}`));
-  return { part: context.part, status: 'determined', value: outcome ? outcome.value : null, chosen, possible, missing, possiblePoints, rules, warnings: warnings ?? NO_WARNINGS };
+  for (const a of possible) if (a.unconfirmed !== undefined) (warnings ??= []).push(unconfirmedRule(context, a, a.unconfirmed, status(a)));
+  return warnings ?? NO_WARNINGS;
 }
 /** Shared by every evaluation without warnings; frozen, so that a change to it would fail loudly. */
 export const NO_WARNINGS: readonly EvaluationWarning[] = Object.freeze([]);
@@ -65,7 +73,7 @@ export function conflict(context: RuleContext, fired: PartAlternative[], rules: 
   };
 }
 
-export function partWarning(context: RuleContext, code: EvaluationWarning['code'], message: string): EvaluationWarning {
+export function partWarning(context: RuleContext, code: EngineWarning['code'], message: string): EngineWarning {
   return { code, ruleset: context.ruleset.document.id, ...lesionField(context.lesion), message };
 }
 

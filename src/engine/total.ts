@@ -1,8 +1,8 @@
 import { possibleTotals } from '../ruleset/fact-model.js';
 import type { Band, LoadedRuleSet, ScoreSpec } from '../ruleset/types.js';
 import type { PartEvaluation, PartsEvaluation } from './part-outcome.js';
-import { lesionField } from './lesion-field.js';
 import type { BandTrace, ComponentResult, EvaluationWarning, ScoreResult, TotalTrace } from './types.js';
+import { unconfirmedBand } from './unconfirmed-warning.js';
 
 export interface TotalEvaluation {
   result: Omit<ScoreResult, 'subscores' | 'missing'>;
@@ -19,7 +19,6 @@ export interface TotalEvaluation {
  * `category` only if every possible total falls in one band.
  */
 export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, evaluated: PartsEvaluation, lesion: number | undefined, traced: boolean): TotalEvaluation {
-  const { document } = ruleset;
   const possible = possibleTotals(evaluated.pointSets, score.total);
   const decided = possible.length === 1 ? (possible[0] ?? null) : null;
   const range: [number, number] | null = possible.length ? [possible[0] ?? 0, possible[possible.length - 1] ?? 0] : null;
@@ -51,9 +50,9 @@ export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: s
   const categories: string[] = [];
   for (const b of bandsHit) if (b) categories.push(b.category);
   const band = bandsHit.length === 1 ? bandsHit[0] : undefined;
-  const warnings: EvaluationWarning[] = band?.unconfirmed
-    ? [{ code: 'UNCONFIRMED_SOURCE', ruleset: document.id, ...lesionField(lesion), message: `${score.id} category ${band.category}: ${band.unconfirmed}` }]
-    : [];
+  // The one band the total falls in applies; each band of several a range spans only may.
+  const warnings: EvaluationWarning[] = [];
+  for (const b of bandsHit) if (b?.unconfirmed !== undefined) warnings.push(unconfirmedBand(ruleset, lesion, score.id, b, b.unconfirmed, band ? 'applies' : 'possible'));
   result.category = band?.category ?? null;
   if (band) result.categoryLabel = band.label;
   else result.possibleCategories = categories;

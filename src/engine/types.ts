@@ -219,13 +219,38 @@ export interface MissingInput {
   lookup?: Pick<LookupGap, 'ruleset' | 'table' | 'key' | 'value'>;
 }
 
-/** A note on this evaluation: an unconfirmed source used, a component with no or several matches. */
-export interface EvaluationWarning {
-  code: 'UNCONFIRMED_SOURCE' | 'COMPONENT_NO_MATCH' | 'COMPONENT_MULTIPLE_MATCH' | 'TABLE_NO_ENTRY' | 'DOMAIN_TOO_LARGE' | 'UNCONFIRMED_FRAMEWORK';
+interface WarningBase {
   ruleset: string;
   lesion?: number;
   message: string;
 }
+
+/** A note on this evaluation: a component with no or several matches, a table with no row, a rule set unconfirmed as a whole. */
+export interface EngineWarning extends WarningBase {
+  code: 'COMPONENT_NO_MATCH' | 'COMPONENT_MULTIPLE_MATCH' | 'TABLE_NO_ENTRY' | 'DOMAIN_TOO_LARGE' | 'UNCONFIRMED_FRAMEWORK';
+}
+
+/** A value the result shows: a score (its band), one of its components, a classification or a recommendation. */
+export type ShownValue = { score: string; component?: string } | { classification: string } | { recommendation: string };
+
+/**
+ * An element marked `unconfirmed` in the rule file that the result rests on (`applies`), or may rest on
+ * while missing data leaves the result a range (`possible`), with the values it bears on, so that
+ * explain, the page and the CDS card place their marks from it.
+ */
+export interface UnconfirmedSourceWarning extends WarningBase {
+  code: 'UNCONFIRMED_SOURCE';
+  status: 'applies' | 'possible';
+  element: 'rule' | 'band' | 'row';
+  /** rule: `part.alternative` as the trace names it; band: `score.category`; row: `table.key`. */
+  id: string;
+  /** The rule file's `unconfirmed` text: what is not verified, and why. */
+  note: string;
+  /** The shown values that rest on the element; empty when none does (the mark stands at the rule set). */
+  beside: readonly ShownValue[];
+}
+
+export type EvaluationWarning = EngineWarning | UnconfirmedSourceWarning;
 
 export interface RuleSetIdentity {
   id: string;

@@ -46,12 +46,12 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
     const band = entries.find((t) => t.kind === 'band' && t.score === total.score);
     const label = total.score === ruleset.document.id ? (ruleset.document.score?.label ?? total.score) : (ruleset.document.subscores?.find((s) => s.id === total.score)?.label ?? total.score);
     const value = total.value !== null ? String(total.value) : total.range ? `${total.range[0]}–${total.range[1]} (undetermined)` : 'undetermined';
-    const category = band && band.kind === 'band' ? (band.category ? ` (${band.category.replace(/_/g, ' ')})${unconfirmedMark(unconfirmed.ofBand(total.score))}` : band.possibleCategories.length ? ` (${band.possibleCategories.join(' or ')})` : '') : '';
+    const category = band && band.kind === 'band' ? `${band.category ? ` (${band.category.replace(/_/g, ' ')})` : band.possibleCategories.length ? ` (${band.possibleCategories.join(' or ')})` : ''}${unconfirmedMark(unconfirmed.ofBand(total.score))}` : '';
     const parts = Object.keys(total.components).map((component) => {
       const alternatives = rules.filter((r) => r.score === total.score && r.component === component);
       const fired = alternatives.find((r) => r.fired === true);
       const part = partOf(component);
-      const mark = unconfirmedMark(unconfirmed.ofRules(alternatives));
+      const mark = unconfirmedMark(unconfirmed.ofComponent(total.score, component));
       if (fired) {
         const alternative = part?.alternatives.find((a) => a.id === fired.alternative);
         return `${part?.label ?? component}: ${alternative?.label ?? fired.alternative} ${signed(fired.points ?? 0)} (${cite(alternative?.reference ?? part?.reference ?? '')})${mark}`;
@@ -93,7 +93,7 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
 
   for (const part of ruleset.parts.filter((p) => p.kind === 'recommendation')) {
     const applies = rules.find((r) => r.recommendation === part.id && r.alternative === 'applies');
-    const mark = unconfirmedMark(applies ? unconfirmed.ofRules([applies]) : []);
+    const mark = unconfirmedMark(unconfirmed.ofRecommendation(part.id));
     if (applies?.fired === true) lines.push(`Recommended: ${part.label} (${cite(part.reference)})${mark}`);
     else if (applies?.fired === null && applies.possible) lines.push(`Possibly: ${part.label}${mark} — ${decide(applies.missing ?? [])}`);
   }

@@ -1,0 +1,131 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluatePatient } from '../src/engine/evaluate-patient.js';
+import type { Evaluation, UnconfirmedSourceWarning } from '../src/engine/types.js';
+import type { LoadedRuleSet, TableRow } from '../src/ruleset/types.js';
+import { bundledRuleSets } from './support/bundled.js';
+
+// UNCONFIRMED_SOURCE as data: each warning says whether the unconfirmed element determined the result
+// (`applies`) or only may have, because missing data leaves the result a range (`possible`), which
+// element (rule, band, row) and which one, the rule file's note, and the shown values beside which the
+// mark stands. The rule sets and patients are the bundled ones and their cases.
+
+type Fields = Pick<UnconfirmedSourceWarning, 'status' | 'element' | 'id' | 'beside'>;
+
+/** The UNCONFIRMED_SOURCE warnings of one rule set, their fields without the note. */
+function sources(evaluation: Evaluation, ruleset: string): Fields[] {
+  return evaluation.warnings
+    .filter((w): w is UnconfirmedSourceWarning => w.code === 'UNCONFIRMED_SOURCE' && w.ruleset === ruleset)
+    .map(({ status, element, id, beside }) => ({ status, element, id, beside }));
+}
+
+/** The note of each UNCONFIRMED_SOURCE warning of a rule set, by id. */
+function notes(evaluation: Evaluation, ruleset: string): Record<string, string> {
+  return Object.fromEntries(evaluation.warnings.flatMap((w) => (w.code === 'UNCONFIRMED_SOURCE' && w.ruleset === ruleset ? [[w.id, w.note]] : [])));
+}
+
+let all: LoadedRuleSet[];
+const rules = (ids: string[]): LoadedRuleSet[] => {
+  const wanted = new Set(ids);
+  return all.filter((r) => wanted.has(r.document.id));
+};
+const document = (id: string): LoadedRuleSet['document'] => {
+  const found = all.find((r) => r.document.id === id);
+  if (!found) throw new Error(`no bundled rule set ${id}`);
+  return found.document;
+};
+/** The `unconfirmed` text the rule file gives an element. */
+const alternativeNote = (ruleset: string, classification: string, row: string): string | undefined =>
+  document(ruleset).classifications?.find((c) => c.id === classification)?.alternatives?.find((a) => a.id === row)?.unconfirmed;
+const recommendationNote = (ruleset: string, id: string): string | undefined => document(ruleset).recommendations?.find((r) => r.id === id)?.unconfirmed;
+const bandNote = (ruleset: string, category: string): string | undefined => document(ruleset).score?.bands?.find((b) => b.category === category)?.unconfirmed;
+const rowNote = (ruleset: string, table: string, key: string): string | undefined => (document(ruleset).tables?.[table]?.rows[key] as TableRow | undefined)?.unconfirmed;
+
+beforeAll(async () => {
+  all = await bundledRuleSets();
+});
+
+describe('an unconfirmed rule (NOMS: low-grade ESCC with myelopathy taken down the high-grade path)', () => {
+  it('applies when its row is the one that held (Bilsky 1a with myelopathy)', async () => {
+    const evaluation = await evaluatePatient({ lesions: [{ level: 'T12', bilskyGrade: '1a', myelopathy: true }] }, rules(['sins', 'noms']));
+    expect(evaluation.lesions[0]?.results.noms?.neurologic).toBe('high_grade');
+    expect(sources(evaluation, 'noms')).toEqual([{ status: 'applies', element: 'rule', id: 'neurologic.high_grade_myelopathy', beside: [{ classification: 'neurologic' }] }]);
+    expect(evaluation.warnings.find((w) => w.code === 'UNCONFIRMED_SOURCE')?.lesion).toBe(0);
+    expect(notes(evaluation, 'noms')).toEqual({ 'neurologic.high_grade_myelopathy': alternativeNote('noms', 'neurologic', 'high_grade_myelopathy') });
+  });
+
+  it('is possible when the value is decided but a missing table row leaves open which row gave it (Bilsky 1c with myelopathy)', async () => {
+    const evaluation = await evaluatePatient({ lesions: [{ level: 'T12', bilskyGrade: '1c', myelopathy: true }] }, rules(['sins', 'noms']));
+    expect(evaluation.lesions[0]?.results.noms?.neurologic).toBe('high_grade');
+    expect(sources(evaluation, 'noms')).toEqual([{ status: 'possible', element: 'rule', id: 'neurologic.high_grade_myelopathy', beside: [{ classification: 'neurologic' }] }]);
+  });
+
+  it('gives no warning when its row cannot hold (Bilsky 2: high grade by the published row)', async () => {
+    const evaluation = await evaluatePatient({ lesions: [{ level: 'T12', bilskyGrade: '2', myelopathy: true }] }, rules(['sins', 'noms']));
+    expect(sources(evaluation, 'noms')).toEqual([]);
+  });
+});
+
+describe('an unconfirmed recommendation (plan: en bloc for an isolated slow-growing lesion)', () => {
+  const patient = { estimatedSurvivalMonths: 36, toleratesSurgery: true, srsAvailable: true, primaryTumor: 'breast', karnofsky: 90, extraspinalBoneMetastasisCount: 0, spinalMetastasisCount: 1, frankelGrade: 'E' };
+  const enBloc: Fields['beside'] = [{ recommendation: 'en_bloc_isolated_slow_growing' }];
+
+  it('applies when the recommendation applies', async () => {
+    const evaluation = await evaluatePatient({ ...patient, visceralMetastases: false }, rules(['plan', 'tokuhashi-revised', 'tomita']));
+    expect(evaluation.results.plan?.recommendations?.find((r) => r.id === 'en_bloc_isolated_slow_growing')?.status).toBe('applies');
+    expect(sources(evaluation, 'plan')).toEqual([{ status: 'applies', element: 'rule', id: 'en_bloc_isolated_slow_growing.applies', beside: enBloc }]);
+    expect(notes(evaluation, 'plan')['en_bloc_isolated_slow_growing.applies']).toBe(recommendationNote('plan', 'en_bloc_isolated_slow_growing'));
+  });
+
+  it('is possible when missing data leaves the recommendation possible (visceral metastases not recorded)', async () => {
+    const evaluation = await evaluatePatient(patient, rules(['plan', 'tokuhashi-revised', 'tomita']));
+    expect(evaluation.results.plan?.recommendations?.find((r) => r.id === 'en_bloc_isolated_slow_growing')?.status).toBe('possible');
+    expect(sources(evaluation, 'plan')).toEqual([{ status: 'possible', element: 'rule', id: 'en_bloc_isolated_slow_growing.applies', beside: enBloc }]);
+  });
+});
+
+describe('an unconfirmed band (modified Bauer: survival figures per band)', () => {
+  it('applies when the score falls in it', async () => {
+    const evaluation = await evaluatePatient({ primaryTumor: 'breast', visceralMetastases: false, spinalMetastasisCount: 1, extraspinalBoneMetastasisCount: 0 }, rules(['modified-bauer']));
+    expect(evaluation.results['modified-bauer']?.category).toBe('middle_term_local_control');
+    expect(sources(evaluation, 'modified-bauer')).toEqual([{ status: 'applies', element: 'band', id: 'modified-bauer.middle_term_local_control', beside: [{ score: 'modified-bauer' }] }]);
+    expect(notes(evaluation, 'modified-bauer')['modified-bauer.middle_term_local_control']).toBe(bandNote('modified-bauer', 'middle_term_local_control'));
+  });
+
+  it('is possible for each band a range spans (visceral metastases not staged: 2 or 3)', async () => {
+    const evaluation = await evaluatePatient({ primaryTumor: 'breast', spinalMetastasisCount: 2, extraspinalBoneMetastasisCount: 3 }, rules(['modified-bauer']));
+    expect(evaluation.results['modified-bauer']?.range).toEqual([2, 3]);
+    expect(sources(evaluation, 'modified-bauer')).toEqual([
+      { status: 'possible', element: 'band', id: 'modified-bauer.short_term_palliation', beside: [{ score: 'modified-bauer' }] },
+      { status: 'possible', element: 'band', id: 'modified-bauer.middle_term_local_control', beside: [{ score: 'modified-bauer' }] },
+    ]);
+  });
+});
+
+describe('an unconfirmed table row (Tomita: histology -> growth class)', () => {
+  const growth: Fields['beside'] = [{ score: 'tomita', component: 'growth' }];
+
+  it('applies when the histology is given, beside the component that tests the derived fact', async () => {
+    const evaluation = await evaluatePatient({ primaryTumor: 'breast', visceralMetastasesTreatability: 'none', spinalMetastasisCount: 1, extraspinalBoneMetastasisCount: 0 }, rules(['tomita']));
+    expect(evaluation.results.tomita?.score).toBe(2);
+    expect(sources(evaluation, 'tomita')).toEqual([{ status: 'applies', element: 'row', id: 'primaryGrowth.breast', beside: growth }]);
+    expect(notes(evaluation, 'tomita')['primaryGrowth.breast']).toBe(rowNote('tomita', 'primaryGrowth', 'breast'));
+  });
+
+  it('is possible for every row a missing histology could take, at every trace level', async () => {
+    const unconfirmedRows = Object.keys(document('tomita').tables?.primaryGrowth?.rows ?? {}).filter((key) => rowNote('tomita', 'primaryGrowth', key) !== undefined);
+    expect(unconfirmedRows).toHaveLength(10);
+    for (const trace of ['full', 'rules', 'none'] as const) {
+      const evaluation = await evaluatePatient({ visceralMetastasesTreatability: 'untreatable', spinalMetastasisCount: 3 }, rules(['tomita']), { trace });
+      expect(evaluation.results.tomita?.components?.growth?.status).toBe('undetermined');
+      // In the order of the histology's possible values (the patient contract's), not the table's.
+      const byId = (a: Fields, b: Fields): number => a.id.localeCompare(b.id);
+      expect(sources(evaluation, 'tomita').sort(byId)).toEqual(unconfirmedRows.map((key): Fields => ({ status: 'possible', element: 'row', id: `primaryGrowth.${key}`, beside: growth })).sort(byId));
+    }
+  });
+
+  it('is not raised for a histology with no row (TABLE_NO_ENTRY instead)', async () => {
+    const evaluation = await evaluatePatient({ primaryTumor: 'melanoma' }, rules(['tomita']));
+    expect(sources(evaluation, 'tomita')).toEqual([]);
+    expect(evaluation.warnings.filter((w) => w.ruleset === 'tomita').map((w) => w.code)).toEqual(['TABLE_NO_ENTRY']);
+  });
+});
