@@ -237,6 +237,27 @@ describe('audit replay', () => {
     expect(stdout).toMatch(/5 replayed on their pinned rule sets: 4 identical, 1 different, 0 failed/);
   });
 
+  // Records written before a release replayed as "different" in their warnings with nothing saying the engine had changed.
+  it('names the engine that wrote a record that comes out different, when it is not the one replaying it', () => {
+    const log = fiveRecordLog();
+    const resealed: DecisionRecord[] = [];
+    for (const [i, record] of records(log).entries()) {
+      const copy = structuredClone(record);
+      copy.engine = { ...copy.engine, version: '0.0.1' };
+      if (i === 0) copy.outputs.lesions[0]!.results.sins!.score = 12;
+      copy.prev = i === 0 ? GENESIS_HASH : resealed[i - 1]!.hash;
+      copy.hash = recordHash(copy);
+      resealed.push(copy);
+    }
+    writeLines(log, resealed.map((r) => JSON.stringify(r)));
+    const { code, stdout } = run(['audit', 'replay', log]);
+    expect(code).toBe(4);
+    const { name, version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+    expect(stdout).toContain(`${resealed[0]!.decisionId} (line 1) different (recorded by ${name} 0.0.1, replayed by ${name} ${version})\n`);
+    // An identical outcome needs no such note.
+    expect(stdout).toContain(`${resealed[1]!.decisionId} (line 2) identical\n`);
+  });
+
   it('replays nothing from a log that does not verify (exit 3), and --rules needs --current (exit 64)', () => {
     const log = fiveRecordLog();
     const [first] = records(log);

@@ -2,6 +2,7 @@ import type { Problem } from '../problems/problem.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import type { DecisionRecord } from './decision-record.js';
 import type { Difference } from './diff-values.js';
+import { engineIdentity, type EngineIdentity } from './engine-identity.js';
 import { loadPinnedRuleSets, type PinnedCache } from './load-pinned-rulesets.js';
 import { readLogLines } from './read-log-lines.js';
 import { replayDecision } from './replay-decision.js';
@@ -13,6 +14,11 @@ export interface ReplayOutcome {
   status: 'identical' | 'different' | 'failed';
   differences: Difference[];
   problems: Problem[];
+  /**
+   * The engine that wrote the record, when it is not the one replaying it: differences may then come
+   * from the engine (a warning's wording, a field it added) rather than from the rule sets or the record.
+   */
+  recordedBy?: EngineIdentity;
 }
 
 export interface ReplayOptions {
@@ -28,7 +34,7 @@ export async function* replayLog(log: string, options: ReplayOptions = {}): Asyn
   for (const { line, text } of readLogLines(log)) {
     const record = JSON.parse(text) as DecisionRecord;
     if (options.decisionId !== undefined && record.decisionId !== options.decisionId) continue;
-    const outcome = { line, decisionId: record.decisionId };
+    const outcome = { line, decisionId: record.decisionId, ...(sameEngine(record.engine) ? {} : { recordedBy: record.engine }) };
     const loaded = options.current ? { rulesets: [...options.current], problems: [] } : await loadPinnedRuleSets(log, record.rulesets, cache);
     if (loaded.problems.length) {
       yield { ...outcome, status: 'failed', differences: [], problems: loaded.problems };
@@ -42,4 +48,9 @@ export async function* replayLog(log: string, options: ReplayOptions = {}): Asyn
     }
     yield { ...outcome, status: differences.length ? 'different' : 'identical', differences, problems: [] };
   }
+}
+
+function sameEngine(recorded: EngineIdentity): boolean {
+  const current = engineIdentity();
+  return recorded.name === current.name && recorded.version === current.version;
 }

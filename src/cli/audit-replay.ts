@@ -1,4 +1,5 @@
 import type { Difference } from '../audit/diff-values.js';
+import { engineIdentity } from '../audit/engine-identity.js';
 import { replayLog, type ReplayOutcome } from '../audit/replay-log.js';
 import { verifyLog } from '../audit/verify-log.js';
 import { formatProblems } from '../problems/format.js';
@@ -48,8 +49,9 @@ export async function auditReplayCommand(log: string, options: ReplayCommandOpti
   if (counts.different > 0 && !current) throw new Exit(EXIT.replayDiffers);
 }
 
-function formatOutcome(outcome: ReplayOutcome): string {
-  const head = `${outcome.decisionId} (line ${outcome.line}) ${outcome.status}\n`;
+function formatOutcome(outcome: ReplayOutcome, current = engineIdentity()): string {
+  const by = outcome.recordedBy && outcome.status === 'different' ? ` (recorded by ${outcome.recordedBy.name} ${outcome.recordedBy.version}, replayed by ${current.name} ${current.version})` : '';
+  const head = `${outcome.decisionId} (line ${outcome.line}) ${outcome.status}${by}\n`;
   if (outcome.status === 'failed') return head + indent(formatProblems(outcome.problems));
   const listed = outcome.differences.slice(0, MAX_LISTED).map(formatDifference);
   const more = outcome.differences.length - listed.length;

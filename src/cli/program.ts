@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { ReplayCommandOptions } from './audit-replay.js';
+import { engineIdentity } from '../audit/engine-identity.js';
 import { TRACE_LEVELS, type TraceLevel } from '../engine/trace-level.js';
 import { INPUT_FORMATS, OUTPUT_FORMATS } from '../batch/formats.js';
 import type { BatchOptions } from './batch.js';
@@ -15,7 +16,7 @@ import type { WatchOptions } from './watch.js';
 const program = new Command()
   .name('spinemets')
   .description('Traced, cited decision support for spinal metastases (SINS, NESMS, ...), from versioned YAML rule sets.')
-  .version('0.1.0')
+  .version(engineIdentity().version)
   .exitOverride()
   .showHelpAfterError('(run with --help for usage)');
 
