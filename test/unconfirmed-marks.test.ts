@@ -54,5 +54,8 @@ describe('what rests on an unconfirmed source says so where it is shown', () => 
     const neurologic = detail.find((l) => l.startsWith('- Neurologic (ESCC grade and myelopathy):'));
     expect(neurologic).toContain(`high_grade (every possibility agrees) [may rest on an unconfirmed source: ${neurologicNote}]`);
     expect(neurologic).not.toContain('[unconfirmed source:');
+    // The value is decided: it asked to "provide esccClass" to decide it, which no input can give (1c has no row).
+    expect(neurologic).toContain('; the row it rests on depends on esccClass');
+    expect(neurologic).not.toContain('to decide');
   });
 });

@@ -88,7 +88,12 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
     const open = rules.filter((r) => r.classification === part.id && r.possible);
     const missing = [...new Set(rules.filter((r) => r.classification === part.id).flatMap((r) => r.missing ?? []))];
     const values = [...new Set(open.map((r) => r.value ?? r.alternative))];
-    lines.push(`${part.label}: ${values.length === 1 ? `${values[0]} (every possibility agrees)` : `undetermined${values.length ? `, could be ${values.join(' or ')}` : ''}`}${mark}${missing.length ? `; ${decide(missing)}` : ''}`);
+    if (values.length === 1) {
+      // The value is decided; what is missing only leaves open which row gave it (and so which source it rests on).
+      lines.push(`${part.label}: ${values[0]} (every possibility agrees)${mark}${missing.length ? `; the row it rests on depends on ${missing.join(' and ')}` : ''}`);
+      continue;
+    }
+    lines.push(`${part.label}: undetermined${values.length ? `, could be ${values.join(' or ')}` : ''}${mark}${missing.length ? `; ${decide(missing)}` : ''}`);
   }
 
   for (const part of ruleset.parts.filter((p) => p.kind === 'recommendation')) {
