@@ -1,5 +1,6 @@
 import type { ComponentResult, Evaluation, RuleSetResult, ScoreResult } from '../engine/types.js';
 import { describeGap } from '../engine/lookup-gaps.js';
+import { foldedWarnings } from '../explain/folded-warnings.js';
 import { assumedAndConverted } from '../report/assumed-inputs.js';
 import { clampedNote } from '../report/clamped-note.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
@@ -33,7 +34,7 @@ export function formatEvaluation(evaluation: Evaluation, rulesets: readonly Load
   }
   if (evaluation.warnings.length) {
     lines.push('', 'Notes:');
-    for (const w of new Set(evaluation.warnings.map((w) => `${w.code} ${w.ruleset}: ${w.message}`))) lines.push(`  - ${w}`);
+    for (const w of new Set(foldedWarnings(evaluation.warnings).map((w) => `${w.code} ${w.ruleset}: ${w.message}`))) lines.push(`  - ${w}`);
   }
   lines.push('', 'Rule sets: ' + evaluation.rulesets.map((r) => `${r.id} ${r.version}${r.profile ? ` + profile ${r.profile.id}@${r.profile.version}` : ''} (sha256 ${r.sha256.slice(0, 12)})`).join(', '));
   lines.push(...formatProfiles(evaluation));

@@ -1,4 +1,5 @@
 import type { Evaluation, EvaluationWarning } from '../engine/types.js';
+import { foldedWarnings, type ListedWarning } from './folded-warnings.js';
 
 /** What each kind of warning means to a reader, in the order the list gives them. The clinician page reads the same titles. */
 export const WARNING_GROUPS: Readonly<Record<EvaluationWarning['code'], string>> = {
@@ -17,13 +18,14 @@ export const WARNING_GROUPS: Readonly<Record<EvaluationWarning['code'], string>>
 export function warningLines(evaluation: Evaluation): string[] {
   if (!evaluation.warnings.length) return [];
   const titles = new Map(evaluation.rulesets.map((r) => [r.id, r.title]));
-  const place = (w: EvaluationWarning): string => {
+  const place = (w: ListedWarning): string => {
     const level = w.lesion === undefined ? undefined : evaluation.lesions[w.lesion]?.level;
     return `${titles.get(w.ruleset) ?? w.ruleset}${w.lesion === undefined ? '' : `, lesion ${w.lesion + 1}${level ? ` ${level}` : ''}`}`;
   };
+  const listed = foldedWarnings(evaluation.warnings);
   const lines = ['Warnings'];
   for (const [code, title] of Object.entries(WARNING_GROUPS)) {
-    const group = evaluation.warnings.filter((w) => w.code === code);
+    const group = listed.filter((w) => w.code === code);
     if (group.length) lines.push(`  ${title}`, ...group.map((w) => `    ${place(w)}: ${w.message}`));
   }
   return lines;
