@@ -68,6 +68,16 @@ describe('spinemets validate checks the case files', () => {
     }
   });
 
+  // `validate sins.test.yaml` said NO_RULESETS: the case file alone did not lead to its rule set.
+  it('a case file given alone is checked against the rule set beside it, by validate and by test', () => {
+    const { cases, text } = rulesWithSinsCases([[SINS_7_SCORE, '      score: 8\n      range: [7, 7]']]);
+    expect(runCli(['validate', cases]).code).toBe(0);
+    const { code, stdout } = runCli(['test', cases]);
+    expect(code).toBe(1);
+    const p = positionOf(text, '8\n      range: [7, 7]', 'Bottom of the potentially unstable band');
+    expect(problemHeads(stdout, cases)).toEqual([`${cases}:${p.line}:${p.column} CASE_MISMATCH`]);
+  });
+
   it('CASE_UNKNOWN_RULESET at the ruleset: of a case file naming no rule set, once for the file', () => {
     const { dir, cases, text } = rulesWithSinsCases([['\nruleset: sins\n', '\nruleset: sinz\n']]);
     const { code, stdout } = runCli(['validate', dir]);

@@ -65,6 +65,11 @@ export function findCaseFiles(paths: readonly string[]): string[] {
 
 const isCaseFile = (path: string): boolean => /\.test\.ya?ml$/.test(path);
 
+/** Where to find the rule sets for `paths`: a case file given alone stands for the rule folder it sits in. */
+export function ruleRootsOf(paths: readonly string[]): string[] {
+  return [...new Set(paths.map((path) => (isCaseFile(path) ? dirname(path) : path)))];
+}
+
 /**
  * A rule file's or profile's cases sit beside it: `hospital.profile.yaml` → `hospital.profile.test.yaml`,
  * and for a profile one file per further rule set it affects, e.g. `hospital.profile.lmnop.test.yaml`.

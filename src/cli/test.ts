@@ -1,4 +1,5 @@
 import { collectCases } from '../cases/collect-cases.js';
+import { ruleRootsOf } from '../cases/load-cases.js';
 import { runCases } from '../cases/run-cases.js';
 import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
@@ -16,7 +17,7 @@ import { loadRulesOrExit } from './load-rules.js';
 export async function testCommand(paths: string[], options: { profile?: string[] } = {}): Promise<void> {
   const roots = paths.length ? paths : [BUNDLED_RULES_DIR];
   const profiles = options.profile ?? [];
-  const rulesets = await loadRulesOrExit(roots, [], profiles);
+  const rulesets = await loadRulesOrExit(ruleRootsOf(roots), [], profiles);
   const collection = collectCases(roots, profiles);
   if (collection.problems.length) process.stdout.write(formatProblems(sortProblems(collection.problems)) + '\n');
 

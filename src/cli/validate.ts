@@ -1,5 +1,6 @@
 import { collectCases } from '../cases/collect-cases.js';
 import { caseReferenceProblems } from '../cases/case-references.js';
+import { ruleRootsOf } from '../cases/load-cases.js';
 import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
 import { checkThresholds } from '../ruleset/check-thresholds.js';
@@ -15,7 +16,7 @@ import { EXIT, Exit } from './exit-codes.js';
 export async function validateCommand(paths: string[], options: { profile?: string[] } = {}): Promise<void> {
   const roots = paths.length ? paths : [BUNDLED_RULES_DIR];
   const profiles = options.profile ?? [];
-  const loaded = await loadRuleSets(roots, { library: [BUNDLED_RULES_DIR], profiles });
+  const loaded = await loadRuleSets(ruleRootsOf(roots), { library: [BUNDLED_RULES_DIR], profiles });
   const { rulesets } = loaded;
   // A profile given as a rule file is one problem, PROFILE_AS_RULESET: the cases beside it are the profile's, not a rule set's.
   const givenProfiles = new Set(loaded.problems.filter((p) => p.code === 'PROFILE_AS_RULESET').map((p) => p.file));
