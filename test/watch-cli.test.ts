@@ -88,4 +88,13 @@ describe('spinemets watch', () => {
     expect(out).toMatch(/sins\.test\.yaml changed/);
     expect(out).not.toMatch(/reloaded/);
   });
+
+  // watch re-validated on every save, but without the profile review validate gives (and showed no warning at start).
+  it('with a profile, shows the THRESHOLD_NOT_FOLLOWED warnings validate --profile gives, from the start', async () => {
+    const rules = new URL('../rules/', import.meta.url).pathname;
+    const profile = new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url).pathname;
+    running = startWatch([rules, '--profile', profile, '--debounce', '50']);
+    const started = await running.waitFor(/cases: \d+ passed/);
+    expect(started).toMatch(/watching [\s\S]*lesion-plan\.yaml:\d+:\d+ THRESHOLD_NOT_FOLLOWED \(warning\)/);
+  });
 });

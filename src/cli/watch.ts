@@ -31,7 +31,7 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
   const out = (text: string): void => void process.stdout.write(text);
   const stamp = (): string => new Date().toISOString().slice(11, 19);
 
-  const live = await firstLoad({ paths: roots, library: [BUNDLED_RULES_DIR], profiles, debounceMs }, out, stamp);
+  const live = await firstLoad({ paths: roots, library: [BUNDLED_RULES_DIR], profiles, reviewProfiles: true, debounceMs }, out, stamp);
   let lastResult: OutputValue[] | undefined;
   let previous = live.current();
 
@@ -107,6 +107,8 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
   await new Promise<void>((ready) => others.once('ready', ready));
 
   out(`watching ${roots.join(', ')}${profiles.length ? ` with ${profiles.join(', ')}` : ''} (generation 1, ${previous.rulesets.length} rule sets)\n`);
+  // As on every reload: the warnings validate would give (a requirement taken from the library, a threshold not followed).
+  if (live.initialWarnings.length) out(formatProblems(sortProblems(live.initialWarnings)) + '\n');
   await runAffected(previous);
   await evaluate(previous);
 
