@@ -84,6 +84,14 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(ruleset).toBeDefined();
   });
 
+  // An edge edited in the rule file left its label saying the old range: no check looked at the wording.
+  it('a band label stating another range than the band holds: a warning at the label', async () => {
+    const { found, text, ruleset } = await problemsOf([['label: Potentially unstable (indeterminate)', 'label: Potentially unstable (SINS 7-11)']]);
+    expect(found).toEqual([at('BAND_LABEL_MISMATCH', positionOf(text, 'Potentially unstable (SINS 7-11)'))]);
+    expect(ruleset).toBeDefined();
+    expect((await problemsOf([['label: Potentially unstable (indeterminate)', 'label: Potentially unstable (SINS 7–12)']])).found).toEqual([]);
+  });
+
   it('two overlapping bands', async () => {
     const { found, text } = await problemsOf([['min: 13', 'min: 12']]);
     expect(found).toEqual([at('BAND_OVERLAP', positionOf(text, '12', 'min: 12'))]);

@@ -6,7 +6,7 @@ import { forEachLeaf } from './conditions.js';
 import { achievableTotals, type FactInfo } from './fact-model.js';
 import { classificationParts, componentParts, recommendationParts, type Part } from './parts.js';
 import { placedScores } from './score-paths.js';
-import type { LeafCondition, ScoreSpec } from './types.js';
+import type { Band, LeafCondition, ScoreSpec } from './types.js';
 
 const NUMERIC_OPERATORS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
 const LIST_OPERATORS = new Set(['in', 'notIn']);
@@ -121,6 +121,7 @@ function checkBands(ctx: CheckContext, score: ScoreSpec, path: PathSegment[]): v
     const previous = order[k - 1]?.band;
     if (previous && band.min > previous.max + 1) at([...bPath, 'min'], 'BAND_GAP', `no band covers ${span(previous.max + 1, band.min - 1)} (between ${previous.category} and ${band.category})`);
     if (previous && band.min <= previous.max) at([...bPath, 'min'], 'BAND_OVERLAP', `band ${band.category} starts at ${band.min}, inside ${previous.category} (${previous.min}–${previous.max})`);
+    checkBandLabel(ctx, band, bPath);
   });
   const totals = achievableTotals(score);
   const lowest = order[0]?.band.min ?? 0;
@@ -132,6 +133,22 @@ function checkBands(ctx: CheckContext, score: ScoreSpec, path: PathSegment[]): v
     if (band.min <= band.max && !totals.some((t) => t >= band.min && t <= band.max)) {
       ctx.warn([...path, 'bands', i], 'BAND_UNREACHABLE', `no achievable total falls in band ${band.category} (${span(band.min, band.max)}); totals run ${span(Math.min(...totals), Math.max(...totals))}`);
     }
+  }
+}
+
+/**
+ * A band label that states a range ("Low risk (Katagiri 0-3)") states the band's own: an edge edited in
+ * the rule file and not in its label shows the reader one range and scores another. A warning (the result
+ * itself is right). An edge a profile moved is the profile's to reword (PROFILE_STALE_LABEL).
+ */
+function checkBandLabel(ctx: CheckContext, band: Band, path: PathSegment[]): void {
+  if (band.overridden) return;
+  const ranges = [...band.label.matchAll(/(?<![\d.])(\d+)\s*[-–]\s*(\d+)(?![\d.])/g)];
+  const [stated] = ranges;
+  if (ranges.length !== 1 || !stated) return;
+  const [from, to] = [Number(stated[1]), Number(stated[2])];
+  if (from !== band.min || to !== band.max) {
+    ctx.warn([...path, 'label'], 'BAND_LABEL_MISMATCH', `the label "${band.label}" says ${span(from, to)}, but band ${band.category} holds ${span(band.min, band.max)}; make the label say the band's range, or no range`);
   }
 }
 
