@@ -433,4 +433,17 @@ describe('PROFILE_UNKNOWN_RULESET: a misspelt rule-set id suggests the one meant
       { ...positionOf(text, 'sns'), hint: 'sinss' },
     ]);
   });
+
+  // "sinss" in appliesTo was reported there and again at every change naming sins: one mistake, many problems.
+  it('a misspelt appliesTo key is one problem, not one more per change naming the rule set it meant', async () => {
+    const { file, text } = writeVariant(
+      ['profile: typo', 'version: 1.0.0', 'title: test', 'institution: test', 'appliesTo:', '  sinss: "1.x"', 'changes:',
+        '  - { id: band, op: set-band, ruleset: sins, category: unstable, min: 12, reason: test, author: test }',
+        '  - { id: band2, op: set-band, ruleset: sins, category: potentially_unstable, max: 11, reason: test, author: test }', ''].join('\n'),
+      [],
+      'typo.profile.yaml',
+    );
+    const { problems } = await load([file]);
+    expect(problems.map((p) => ({ code: p.code, line: p.line, column: p.column, hint: /did you mean "([^"]+)"/.exec(p.message)?.[1] }))).toEqual([{ code: 'PROFILE_UNKNOWN_RULESET', ...positionOf(text, 'sinss'), hint: 'sins' }]);
+  });
 });

@@ -5,6 +5,7 @@ import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
 import { toPointer, type PathSegment, type SourceDocument } from '../source/source-document.js';
 import { applyProfile, type ProfileApplication } from './apply-profile.js';
+import { closest } from '../source/closest.js';
 import { hintFrom } from './check-context.js';
 import { contentHash } from './hash.js';
 import type { LoadedProfile, ProfileChange, ProfileDocument } from './profile-types.js';
@@ -45,8 +46,11 @@ export function profileFaults(source: SourceDocument, rulesets: readonly LoadedR
       targets.push(ruleset);
     }
   }
+  // A misspelt appliesTo key ("Sins") is one mistake, reported there: the changes naming the rule set it meant are not reported again.
+  const loadedIds = rulesets.map((r) => r.document.id);
+  const meant = new Set(Object.keys(appliesTo).flatMap((id) => (loadedIds.includes(id) ? [] : [closest(id, loadedIds) ?? []].flat())));
   changes.forEach((change, i) => {
-    if (!(change.ruleset in appliesTo)) faults.push(source.problemAt(['changes', i, 'ruleset'], 'PROFILE_UNKNOWN_RULESET', `rule set "${change.ruleset}" is not listed in appliesTo${hintFrom(change.ruleset, Object.keys(appliesTo))}`));
+    if (!(change.ruleset in appliesTo) && !meant.has(change.ruleset)) faults.push(source.problemAt(['changes', i, 'ruleset'], 'PROFILE_UNKNOWN_RULESET', `rule set "${change.ruleset}" is not listed in appliesTo${hintFrom(change.ruleset, Object.keys(appliesTo))}`));
   });
   const applications = targets.map((base) => ({ base, application: applyProfile(base.document, profile) }));
   faults.push(...applications.flatMap(({ application }) => application.problems));
