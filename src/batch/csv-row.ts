@@ -1,7 +1,7 @@
 import { checkPatient, type PatientLoad } from '../patient/load-patient.js';
 import type { PatientFieldType } from '../patient/patient-fields.js';
 import { sortProblems, type Problem, type ProblemCode } from '../problems/problem.js';
-import { toPointer, type PathSegment, type SourceDocument } from '../source/source-document.js';
+import { toPointer, valueAt, type PathSegment, type SourceDocument } from '../source/source-document.js';
 import type { CsvColumn, CsvLayout } from './csv-columns.js';
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -139,7 +139,7 @@ function csvRowSource(layout: CsvLayout, line: number, cells: readonly string[],
       const column = byPointer.get(toPointer(path));
       return column === undefined ? undefined : cells[column - 1];
     },
-    scalarAt: (path) => path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<PathSegment, unknown>)[key] : undefined), data),
+    scalarAt: (path) => valueAt(data, path),
     problemAt: (path, code, message, options = {}) => ({ code, severity: options.severity ?? 'error', message, file: layout.file, path: toPointer(path), ...locate(path) }),
   };
 }

@@ -1,5 +1,5 @@
 import type { Problem } from '../problems/problem.js';
-import { toPointer, type PathSegment, type SourceDocument } from '../source/source-document.js';
+import { toPointer, valueAt, type PathSegment, type SourceDocument } from '../source/source-document.js';
 import type { FhirMapped } from './fhir-to-patient.js';
 
 /** A problem with a patient mapped from FHIR: `path`, `line` and `column` are the value's place in the hook request. */
@@ -25,18 +25,16 @@ export function mappedPatientSource(mapped: FhirMapped, request: SourceDocument,
     }
     return { at: prefetchPath };
   };
-  const valueAt = (path: readonly PathSegment[]): unknown =>
-    path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<PathSegment, unknown>)[key] : undefined), mapped.patient);
   return {
     file: request.file,
     data: mapped.patient,
     problems: [],
     locate: (path, options) => request.locate(place(path, options?.key).at),
-    scalarAt: valueAt,
+    scalarAt: (path) => valueAt(mapped.patient, path),
     // The request's text only where the patient holds the value as written (1e400, not a computed age).
     textAt: (path) => {
       const { at } = place(path);
-      return Object.is(request.scalarAt(at), valueAt(path)) ? request.textAt?.(at) : undefined;
+      return Object.is(request.scalarAt(at), valueAt(mapped.patient, path)) ? request.textAt?.(at) : undefined;
     },
     problemAt: (path, code, message, options = {}): MappedPatientProblem => {
       const { at, resource } = place(path, options.key);

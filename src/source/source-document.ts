@@ -230,6 +230,11 @@ export function toPointer(path: readonly PathSegment[]): string {
   return '/' + path.map((s) => String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 }
 
+/** The value at `path` in plain data (a document built rather than parsed: a CSV row, a patient mapped from FHIR). */
+export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+  return path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<PathSegment, unknown>)[key] : undefined), data);
+}
+
 export function fromPointer(pointer: string): PathSegment[] {
   if (pointer === '' || pointer === '/') return [];
   return pointer
