@@ -95,6 +95,17 @@ describe('spinemets validate checks the case files', () => {
     expect(problemHeads(stdout, cases)).toEqual([`${cases}:${p.line}:${p.column} CASE_UNKNOWN_RULE`]);
   });
 
+  // test called a misspelt fired id CASE_MISSING_ITEM, as if a real rule had failed to fire.
+  it('test also calls a fired id that is no rule CASE_UNKNOWN_RULE, and the rule that did fire unexpected', () => {
+    const from = 'fired: [location.semi_rigid, pain.occasional, boneLesion.lytic';
+    const { dir, cases, text } = rulesWithSinsCases([[from, 'fired: [location.semi_rigid, pain.ocasional, boneLesion.lytic']]);
+    const { code, stdout } = runCli(['test', dir]);
+    expect(code).toBe(1);
+    const item = positionOf(text, 'pain.ocasional');
+    const list = positionOf(text, 'fired: [location.semi_rigid, pain.ocasional');
+    expect(problemHeads(stdout, cases)).toEqual([`${cases}:${list.line}:${list.column} CASE_UNEXPECTED_ITEM`, `${cases}:${item.line}:${item.column} CASE_UNKNOWN_RULE`]);
+  });
+
   // With a broken rule file, the case file's rule set did not load: the rule file is the problem to report.
   it('a case file whose rule set has errors is not also CASE_UNKNOWN_RULESET', () => {
     const { dir, cases } = rulesWithSinsCases([], [SINS_DIR, NOMS_DIR]);

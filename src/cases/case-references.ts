@@ -20,10 +20,23 @@ export function caseReferenceProblems(cases: readonly TestCase[], rulesets: read
       reportedFiles.add(testCase.file);
       continue;
     }
-    const rules = new Set(ruleset.parts.flatMap((part) => part.alternatives.map((alternative) => ruleName(part, alternative))));
+    const rules = ruleIds(ruleset);
     (testCase.expect.fired ?? []).forEach((id, i) => {
-      if (!rules.has(id)) problems.push(caseProblem(testCase, ['cases', testCase.index, 'expect', 'fired', i], 'CASE_UNKNOWN_RULE', `rule set "${ruleset.document.id}" has no rule "${id}"`));
+      if (!rules.has(id)) problems.push(unknownRuleProblem(testCase, ruleset, id, i));
     });
   }
   return problems;
+}
+
+/** Every rule id of a rule set as traces and `fired` name them (`component.alternative`). */
+export function ruleIds(ruleset: LoadedRuleSet): ReadonlySet<string> {
+  let ids = idsByRuleSet.get(ruleset);
+  if (!ids) idsByRuleSet.set(ruleset, (ids = new Set(ruleset.parts.flatMap((part) => part.alternatives.map((alternative) => ruleName(part, alternative))))));
+  return ids;
+}
+const idsByRuleSet = new WeakMap<LoadedRuleSet, ReadonlySet<string>>();
+
+/** A `fired` id (at index `i`) that is no rule of the rule set: it could never fire. */
+export function unknownRuleProblem(testCase: TestCase, ruleset: LoadedRuleSet, id: string, i: number): Problem {
+  return caseProblem(testCase, ['cases', testCase.index, 'expect', 'fired', i], 'CASE_UNKNOWN_RULE', `rule set "${ruleset.document.id}" has no rule "${id}"`);
 }

@@ -4,6 +4,7 @@ import type { Problem } from '../problems/problem.js';
 import { withRequirements } from '../ruleset/dependencies.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { caseProblem, unknownRuleSetProblem } from './case-problem.js';
+import { ruleIds, unknownRuleProblem } from './case-references.js';
 import { expectationDifferences, type CaseOutputs, type Difference } from './expectation-differences.js';
 import type { TestCase } from './load-cases.js';
 
@@ -34,7 +35,13 @@ export async function runCase(testCase: TestCase, rulesets: readonly LoadedRuleS
     return outcome([caseProblem(testCase, at, 'CASE_NO_LESION', `the case expects a result for lesionIndex ${testCase.lesionIndex} (counted from 0), but its patient has ${lesions} lesion${lesions === 1 ? '' : 's'}`)]);
   }
   const outputs = caseOutputs(testCase, result, evaluation, options.baseRulesOnly ?? false);
-  return outcome(expectationDifferences(testCase.expect, outputs).map((d) => differenceProblem(testCase, d)));
+  // A fired id that is no rule at all is a typo, not a rule that failed to fire.
+  const rules = ruleIds(target);
+  return outcome(expectationDifferences(testCase.expect, outputs).map((d) =>
+    d.code === 'CASE_MISSING_ITEM' && d.path[0] === 'fired' && typeof d.expected === 'string' && !rules.has(d.expected)
+      ? unknownRuleProblem(testCase, target, d.expected, Number(d.path[1]))
+      : differenceProblem(testCase, d),
+  ));
 }
 
 /** The rule set's outputs for the case's patient or lesion, as a case states them. */
