@@ -6,12 +6,12 @@ import { formModel } from './form-model.js';
 
 /**
  * The page's parts live in web/ at the package root (beside src/ and dist/), inlined into one document,
- * with the unconfirmed-notes module explain uses, bundled for the page by `npm run build`
+ * with the modules explain uses for unconfirmed marks and warnings, bundled for the page by `npm run build`
  * (scripts/bundle-web.mjs). Paths are from the package root, two folders up from src/server and dist/server.
  */
 const root = new URL('../../', import.meta.url);
 /** Inlined as one script, in this order: each defines what the ones after it use. */
-const SCRIPTS = ['dist/web/unconfirmed-notes.js', 'web/dom.js', 'web/unconfirmed.js', 'web/clinician.js'];
+const SCRIPTS = ['dist/web/page-notes.js', 'web/dom.js', 'web/unconfirmed.js', 'web/clinician.js'];
 
 interface Assets {
   template: string;
