@@ -95,6 +95,16 @@ describe('spinemets validate checks the case files', () => {
     expect(problemHeads(stdout, cases)).toEqual([`${cases}:${p.line}:${p.column} CASE_UNKNOWN_RULE`]);
   });
 
+  // test printed the same CASE_UNKNOWN_RULESET under each of the file's 45 cases.
+  it('test says once that a case file names a rule set that is not loaded, and counts its cases as not run, exit 1', () => {
+    const { dir, cases, text } = rulesWithSinsCases([['\nruleset: sins\n', '\nruleset: sinz\n']]);
+    const { code, stdout } = runCli(['test', dir]);
+    expect(code).toBe(1);
+    const p = positionOf(text, 'sinz');
+    expect(problemHeads(stdout, cases)).toEqual([`${cases}:${p.line}:${p.column} CASE_UNKNOWN_RULESET`]);
+    expect(stdout).toMatch(/\n0 passed, 0 failed, 45 not run \(their rule set is not loaded\)\n$/);
+  });
+
   // test called a misspelt fired id CASE_MISSING_ITEM, as if a real rule had failed to fire.
   it('test also calls a fired id that is no rule CASE_UNKNOWN_RULE, and the rule that did fire unexpected', () => {
     const from = 'fired: [location.semi_rigid, pain.occasional, boneLesion.lytic';

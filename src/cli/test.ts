@@ -1,3 +1,4 @@
+import { caseReferenceProblems } from '../cases/case-references.js';
 import { collectCases } from '../cases/collect-cases.js';
 import { ruleRootsOf } from '../cases/load-cases.js';
 import { runCases } from '../cases/run-cases.js';
@@ -19,12 +20,17 @@ export async function testCommand(paths: string[], options: { profile?: string[]
   const profiles = options.profile ?? [];
   const rulesets = await loadRulesOrExit(ruleRootsOf(roots), [], profiles);
   const collection = collectCases(roots, profiles);
-  if (collection.problems.length) process.stdout.write(formatProblems(sortProblems(collection.problems)) + '\n');
+  // What validate finds without running the cases: a case file naming a rule set that is not loaded is
+  // said once, at its `ruleset:`, and its cases, which cannot run, are counted rather than failed one by one.
+  const problems = [...collection.problems, ...caseReferenceProblems(collection.cases, rulesets, { complete: true }).filter((p) => p.code === 'CASE_UNKNOWN_RULESET')];
+  if (problems.length) process.stdout.write(formatProblems(sortProblems(problems)) + '\n');
+  const loaded = new Set(rulesets.map((r) => r.document.id));
+  const unrunnable = collection.cases.filter((c) => !loaded.has(c.ruleset)).length;
 
   // A problem in one case file (a case it leaves out, a supersession naming no case) does not stop the
   // other cases: they run, and the run fails for the problem all the same.
-  const run = await runCases(collection, rulesets, { profiled: profiles.length > 0 });
+  const run = await runCases(collection, rulesets, { profiled: profiles.length > 0, include: (c) => loaded.has(c.ruleset) });
   for (const result of run.results) process.stdout.write(formatCaseResult(result));
-  process.stdout.write(`\n${formatTally(run)}\n`);
-  if (hasErrors(collection.problems) || run.failed > 0 || collection.cases.length === 0) throw new Exit(EXIT.rules);
+  process.stdout.write(`\n${formatTally(run)}${unrunnable ? `, ${unrunnable} not run (their rule set is not loaded)` : ''}\n`);
+  if (hasErrors(problems) || run.failed > 0 || collection.cases.length === 0) throw new Exit(EXIT.rules);
 }
