@@ -124,7 +124,7 @@
     status.textContent = `Up to date — rule-set generation ${evaluation.generation}, decision ${evaluation.decisionId}.`;
     const sections = [scope('Patient', evaluation.results, 'patient', evaluation)];
     evaluation.lesions.forEach((lesion, i) => sections.push(scope(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, lesion.results, `lesion-${i}`, evaluation, i)));
-    results.replaceChildren(...sections, warningList(evaluation, model.warningGroups), trace(evaluation.trace), el('footer', { class: 'rulesets' }, `Rule sets: ${evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}`));
+    results.replaceChildren(...sections, warningList(evaluation), trace(evaluation.trace), el('footer', { class: 'rulesets' }, `Rule sets: ${evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}`));
   }
 
   /** The trace entries or warnings of one rule set (and lesion). */

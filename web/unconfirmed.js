@@ -21,23 +21,12 @@ function ruleSetWideMarker(warning) {
   return unconfirmedMarker([warning.message], warning.code === 'UNCONFIRMED_FRAMEWORK' ? 'Unconfirmed framework' : 'Unconfirmed source', warning.status || 'applies');
 }
 
-/**
- * The evaluation's warnings grouped by kind (`groups`: every code → its title, in order, from
- * src/explain/warning-list.ts), each naming its rule set and lesion; the possible unconfirmed elements of
- * one table, score or rule at one place on one line, as explain lists them.
- */
-function warningList(evaluation, groups) {
-  if (!evaluation.warnings.length) return null;
-  const listed = spinemetsNotes.foldedWarnings(evaluation.warnings);
-  const titles = new Map(evaluation.rulesets.map((r) => [r.id, r.title]));
-  const place = (w) => {
-    const level = w.lesion === undefined ? undefined : evaluation.lesions[w.lesion]?.level;
-    return `${titles.get(w.ruleset) ?? w.ruleset}${w.lesion === undefined ? '' : `, lesion ${w.lesion + 1}${level ? ` ${level}` : ''}`}`;
-  };
-  const section = el('section', { id: 'warnings', 'aria-labelledby': 'warnings-title' }, el('h3', { id: 'warnings-title' }, `Warnings (${listed.length})`));
-  for (const [code, title] of Object.entries(groups)) {
-    const group = listed.filter((w) => w.code === code);
-    if (group.length) section.append(el('h4', {}, title), el('ul', { 'data-code': code }, ...group.map((w) => el('li', {}, `${place(w)}: ${w.message}`))));
-  }
+/** The evaluation's warnings grouped by kind, as explain lists them (spinemetsNotes.warningGroups, src/explain/warning-list.ts). */
+function warningList(evaluation) {
+  const groups = spinemetsNotes.warningGroups(evaluation);
+  if (!groups.length) return null;
+  const count = groups.reduce((n, g) => n + g.lines.length, 0);
+  const section = el('section', { id: 'warnings', 'aria-labelledby': 'warnings-title' }, el('h3', { id: 'warnings-title' }, `Warnings (${count})`));
+  for (const { code, title, lines } of groups) section.append(el('h4', {}, title), el('ul', { 'data-code': code }, ...lines.map((line) => el('li', {}, line))));
   return section;
 }

@@ -1,4 +1,4 @@
 // What the clinician page takes from explain, bundled into one script for it by `npm run build`
 // (scripts/bundle-web.mjs, global `spinemetsNotes`): the same modules, so the page and explain cannot disagree.
 export { notesByStatus, unconfirmedNotes } from './unconfirmed-notes.js';
-export { foldedWarnings } from './folded-warnings.js';
+export { warningGroups } from './warning-list.js';

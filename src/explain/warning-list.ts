@@ -1,7 +1,7 @@
 import type { Evaluation, EvaluationWarning } from '../engine/types.js';
 import { foldedWarnings, type ListedWarning } from './folded-warnings.js';
 
-/** What each kind of warning means to a reader, in the order the list gives them. The clinician page reads the same titles. */
+/** What each kind of warning means to a reader, in the order the list gives them (explain and the clinician page, through warningGroups). */
 export const WARNING_GROUPS: Readonly<Record<EvaluationWarning['code'], string>> = {
   UNCONFIRMED_FRAMEWORK: 'Unconfirmed framework: not verified against its primary source as a whole',
   UNCONFIRMED_SOURCE: 'Unconfirmed sources: values not verified against their primary source',
@@ -11,22 +11,37 @@ export const WARNING_GROUPS: Readonly<Record<EvaluationWarning['code'], string>>
   DOMAIN_TOO_LARGE: 'Too many combinations of missing values: every alternative kept possible',
 };
 
+/** One kind of warning as a reader sees it: its title, and a line per warning naming its rule set (and lesion). */
+export interface WarningGroup {
+  code: EvaluationWarning['code'];
+  title: string;
+  lines: string[];
+}
+
 /**
- * The evaluation's warnings grouped by kind, each naming its rule set (and lesion):
- * "Warnings" / "  Unconfirmed sources: ..." / "    Tomita score (...): table primaryGrowth row breast: ...".
+ * The evaluation's warnings grouped by kind, in the order of WARNING_GROUPS, each line naming its rule
+ * set (and lesion): "Tomita score (...): table primaryGrowth row breast: ...". The possible unconfirmed
+ * elements of one table, score or rule at one place are one line (foldedWarnings). Explain and the
+ * clinician page (bundled) both list them from here.
  */
-export function warningLines(evaluation: Evaluation): string[] {
-  if (!evaluation.warnings.length) return [];
+export function warningGroups(evaluation: Pick<Evaluation, 'warnings' | 'rulesets' | 'lesions'>): WarningGroup[] {
   const titles = new Map(evaluation.rulesets.map((r) => [r.id, r.title]));
   const place = (w: ListedWarning): string => {
     const level = w.lesion === undefined ? undefined : evaluation.lesions[w.lesion]?.level;
     return `${titles.get(w.ruleset) ?? w.ruleset}${w.lesion === undefined ? '' : `, lesion ${w.lesion + 1}${level ? ` ${level}` : ''}`}`;
   };
   const listed = foldedWarnings(evaluation.warnings);
-  const lines = ['Warnings'];
-  for (const [code, title] of Object.entries(WARNING_GROUPS)) {
+  const groups: WarningGroup[] = [];
+  for (const [code, title] of Object.entries(WARNING_GROUPS) as Array<[EvaluationWarning['code'], string]>) {
     const group = listed.filter((w) => w.code === code);
-    if (group.length) lines.push(`  ${title}`, ...group.map((w) => `    ${place(w)}: ${w.message}`));
+    if (group.length) groups.push({ code, title, lines: group.map((w) => `${place(w)}: ${w.message}`) });
   }
-  return lines;
+  return groups;
+}
+
+/** "Warnings" / "  Unconfirmed sources: ..." / "    Tomita score (...): ...", or nothing when there is no warning. */
+export function warningLines(evaluation: Evaluation): string[] {
+  const groups = warningGroups(evaluation);
+  if (!groups.length) return [];
+  return ['Warnings', ...groups.flatMap((g) => [`  ${g.title}`, ...g.lines.map((line) => `    ${line}`)])];
 }

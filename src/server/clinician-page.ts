@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { WARNING_GROUPS } from '../explain/warning-list.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { formModel } from './form-model.js';
 
@@ -31,9 +30,8 @@ export function clinicianPage(rulesets: readonly LoadedRuleSet[]): { html: strin
   assets ??= readAssets();
   let html = pages.get(rulesets);
   if (!html) {
-    // `<` escaped so that no value can close the data block. The warning titles are the explanation's, so
-    // that the page and `spinemets explain` group warnings alike.
-    const model = JSON.stringify({ ...formModel(rulesets), warningGroups: WARNING_GROUPS }).replace(/</g, '\\u003c');
+    // `<` escaped so that no value can close the data block.
+    const model = JSON.stringify(formModel(rulesets)).replace(/</g, '\\u003c');
     html = fill(assets.template, { STYLE: assets.style, SCRIPT: assets.script, MODEL: model });
     pages.set(rulesets, html);
   }
