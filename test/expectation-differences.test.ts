@@ -60,6 +60,13 @@ describe('expectationDifferences', () => {
     ]);
   });
 
+  // A rule listed twice passed as a set would, when most likely another rule was meant.
+  it('CASE_REPEATED_ITEM at the second mention of an item a case lists twice', () => {
+    expect(shape({ fired: ['pain.occasional', 'location.semi_rigid', 'pain.occasional'] }, outputs())).toEqual([
+      { code: 'CASE_REPEATED_ITEM', path: ['fired', 2], key: false, expected: 'pain.occasional', actual: undefined },
+    ]);
+  });
+
   it('a warning code given twice is one warning, as a stated list is a set', () => {
     expect(expectationDifferences({ warnings: ['UNCONFIRMED_SOURCE'] }, outputs({ warnings: ['UNCONFIRMED_SOURCE', 'UNCONFIRMED_SOURCE'] }))).toEqual([]);
   });

@@ -23,7 +23,7 @@ export interface CaseOutputs {
   overrides: string[];
 }
 
-export type DifferenceCode = Extract<ProblemCode, 'CASE_MISMATCH' | 'CASE_UNKNOWN_OUTPUT' | 'CASE_MISSING_ITEM' | 'CASE_UNEXPECTED_ITEM'>;
+export type DifferenceCode = Extract<ProblemCode, 'CASE_MISMATCH' | 'CASE_UNKNOWN_OUTPUT' | 'CASE_MISSING_ITEM' | 'CASE_UNEXPECTED_ITEM' | 'CASE_REPEATED_ITEM'>;
 
 export interface Difference {
   code: DifferenceCode;
@@ -77,8 +77,11 @@ function listDifferences(key: ListOutput, expect: Expectation, actual: CaseOutpu
   if (got === undefined) return [unknownOutput([key])];
   const stated = new Set(expected);
   const present = new Set(got);
+  // A list is a set: an item stated twice passed unnoticed, when most likely another was meant.
   const absent = expected.flatMap((item, i): Difference[] =>
-    present.has(item) ? [] : [{ code: 'CASE_MISSING_ITEM', path: [key, i], key: false, expected: item, message: `${key}: ${show(item)} is expected, but is not among ${show(got)}` }],
+    expected.indexOf(item) < i
+      ? [{ code: 'CASE_REPEATED_ITEM', path: [key, i], key: false, expected: item, message: `${key}: ${show(item)} is listed twice; list each item once` }]
+      : present.has(item) ? [] : [{ code: 'CASE_MISSING_ITEM', path: [key, i], key: false, expected: item, message: `${key}: ${show(item)} is expected, but is not among ${show(got)}` }],
   );
   const unexpected = [...present].filter((item) => !stated.has(item)).sort().map((item): Difference => (
     { code: 'CASE_UNEXPECTED_ITEM', path: [key], key: true, actual: item, message: `${key}: ${show(item)} is present, but the case does not list it` }
