@@ -29,6 +29,8 @@ export interface TabIndentation {
  * when no error is a tab's.
  */
 export function tabIndentation(text: string, errors: YamlErrors, parse: (text: string) => YamlErrors): TabIndentation | undefined {
+  // Every YAML file read comes here: one with no indentation error is not split into lines.
+  if (!errors.some((e) => INDENT_CODES.has(e.code))) return undefined;
   const lines = text.split('\n');
   const starts = lineStarts(lines);
   const tabbed = (line: number): boolean => indentation(lines[line] ?? '').includes('\t');
