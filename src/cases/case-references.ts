@@ -5,27 +5,29 @@ import { caseProblem, unknownRuleSetProblem } from './case-problem.js';
 import type { TestCase } from './load-cases.js';
 
 /**
- * What cases name that the rule sets do not have, found without running them: a `ruleset:` that is
- * not loaded (once per file), and a `fired` id that is no rule of its rule set, which could never fire.
+ * A case file whose `ruleset:` names no loaded rule set, once per file, at its `ruleset:`.
  * `complete`: every rule file loaded; otherwise a rule set that is not loaded may be a broken one, and
  * its broken file is the problem to report.
  */
-export function caseReferenceProblems(cases: readonly TestCase[], rulesets: readonly LoadedRuleSet[], options: { complete: boolean }): Problem[] {
-  const problems: Problem[] = [];
-  const reportedFiles = new Set<string>();
-  for (const testCase of cases) {
+export function unknownRuleSetProblems(cases: readonly TestCase[], rulesets: readonly LoadedRuleSet[], options: { complete: boolean }): Problem[] {
+  if (!options.complete) return [];
+  const loaded = new Set(rulesets.map((r) => r.document.id));
+  const reported = new Set<string>();
+  return cases.flatMap((testCase) => {
+    if (loaded.has(testCase.ruleset) || reported.has(testCase.file)) return [];
+    reported.add(testCase.file);
+    return [unknownRuleSetProblem(testCase)];
+  });
+}
+
+/** Each `fired` id of a case that is no rule of its rule set, found without running the case: it could never fire. */
+export function unknownRuleProblems(cases: readonly TestCase[], rulesets: readonly LoadedRuleSet[]): Problem[] {
+  return cases.flatMap((testCase) => {
     const ruleset = rulesets.find((r) => r.document.id === testCase.ruleset);
-    if (!ruleset) {
-      if (options.complete && !reportedFiles.has(testCase.file)) problems.push(unknownRuleSetProblem(testCase));
-      reportedFiles.add(testCase.file);
-      continue;
-    }
+    if (!ruleset) return [];
     const rules = ruleIds(ruleset);
-    (testCase.expect.fired ?? []).forEach((id, i) => {
-      if (!rules.has(id)) problems.push(unknownRuleProblem(testCase, ruleset, id, i));
-    });
-  }
-  return problems;
+    return (testCase.expect.fired ?? []).flatMap((id, i) => (rules.has(id) ? [] : [unknownRuleProblem(testCase, ruleset, id, i)]));
+  });
 }
 
 /** Every rule id of a rule set as traces and `fired` name them (`component.alternative`). */

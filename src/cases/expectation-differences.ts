@@ -17,13 +17,15 @@ export interface CaseOutputs {
   classifications: Record<string, string | null | undefined>;
   missing: string[];
   fired: string[];
+  /** Every rule the rule set has: a `fired` id outside it is no rule at all (a typo), not one that did not fire. */
+  rules?: ReadonlySet<string>;
   warnings: string[];
   recommendations?: string[];
   possibleRecommendations?: string[];
   overrides: string[];
 }
 
-export type DifferenceCode = Extract<ProblemCode, 'CASE_MISMATCH' | 'CASE_UNKNOWN_OUTPUT' | 'CASE_MISSING_ITEM' | 'CASE_UNEXPECTED_ITEM' | 'CASE_REPEATED_ITEM'>;
+export type DifferenceCode = Extract<ProblemCode, 'CASE_MISMATCH' | 'CASE_UNKNOWN_OUTPUT' | 'CASE_MISSING_ITEM' | 'CASE_UNEXPECTED_ITEM' | 'CASE_REPEATED_ITEM' | 'CASE_UNKNOWN_RULE'>;
 
 export interface Difference {
   code: DifferenceCode;
@@ -81,12 +83,17 @@ function listDifferences(key: ListOutput, expect: Expectation, actual: CaseOutpu
   const absent = expected.flatMap((item, i): Difference[] =>
     expected.indexOf(item) < i
       ? [{ code: 'CASE_REPEATED_ITEM', path: [key, i], key: false, expected: item, message: `${key}: ${show(item)} is listed twice; list each item once` }]
-      : present.has(item) ? [] : [{ code: 'CASE_MISSING_ITEM', path: [key, i], key: false, expected: item, message: `${key}: ${show(item)} is expected, but is not among ${show(got)}` }],
+      : present.has(item) ? [] : [absentItem(key, i, item, got, actual.rules)],
   );
   const unexpected = [...present].filter((item) => !stated.has(item)).sort().map((item): Difference => (
     { code: 'CASE_UNEXPECTED_ITEM', path: [key], key: true, actual: item, message: `${key}: ${show(item)} is present, but the case does not list it` }
   ));
   return [...absent, ...unexpected];
+}
+
+function absentItem(key: ListOutput, i: number, item: string, got: readonly string[], rules: ReadonlySet<string> | undefined): Difference {
+  if (key === 'fired' && rules && !rules.has(item)) return { code: 'CASE_UNKNOWN_RULE', path: [key, i], key: false, expected: item, message: `${key}: ${show(item)} is no rule of this rule set` };
+  return { code: 'CASE_MISSING_ITEM', path: [key, i], key: false, expected: item, message: `${key}: ${show(item)} is expected, but is not among ${show(got)}` };
 }
 
 function mismatch(path: PathSegment[], expected: unknown, actual: unknown): Difference {

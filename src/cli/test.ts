@@ -1,4 +1,4 @@
-import { caseReferenceProblems } from '../cases/case-references.js';
+import { unknownRuleSetProblems } from '../cases/case-references.js';
 import { collectCases } from '../cases/collect-cases.js';
 import { ruleRootsOf } from '../cases/load-cases.js';
 import { runCases } from '../cases/run-cases.js';
@@ -20,9 +20,9 @@ export async function testCommand(paths: string[], options: { profile?: string[]
   const profiles = options.profile ?? [];
   const rulesets = await loadRulesOrExit(ruleRootsOf(roots), [], profiles);
   const collection = collectCases(roots, profiles);
-  // What validate finds without running the cases: a case file naming a rule set that is not loaded is
-  // said once, at its `ruleset:`, and its cases, which cannot run, are counted rather than failed one by one.
-  const problems = [...collection.problems, ...caseReferenceProblems(collection.cases, rulesets, { complete: true }).filter((p) => p.code === 'CASE_UNKNOWN_RULESET')];
+  // A case file naming a rule set that is not loaded is said once, at its `ruleset:`, as validate says it,
+  // and its cases, which cannot run, are counted rather than failed one by one.
+  const problems = [...collection.problems, ...unknownRuleSetProblems(collection.cases, rulesets, { complete: true })];
   if (problems.length) process.stdout.write(formatProblems(sortProblems(problems)) + '\n');
   const loaded = new Set(rulesets.map((r) => r.document.id));
   const unrunnable = collection.cases.filter((c) => !loaded.has(c.ruleset)).length;

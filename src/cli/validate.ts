@@ -1,5 +1,5 @@
 import { collectCases } from '../cases/collect-cases.js';
-import { caseReferenceProblems } from '../cases/case-references.js';
+import { unknownRuleProblems, unknownRuleSetProblems } from '../cases/case-references.js';
 import { ruleRootsOf } from '../cases/load-cases.js';
 import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
@@ -25,7 +25,8 @@ export async function validateCommand(paths: string[], options: { profile?: stri
     ...loaded.problems,
     ...checkThresholds(rulesets, loaded.profiles),
     ...cases.problems,
-    ...caseReferenceProblems(cases.cases, rulesets, { complete: !hasErrors(loaded.problems) }),
+    ...unknownRuleSetProblems(cases.cases, rulesets, { complete: !hasErrors(loaded.problems) }),
+    ...unknownRuleProblems(cases.cases, rulesets),
   ];
   if (problems.length) process.stdout.write(formatProblems(sortProblems(problems)) + '\n');
   if (hasErrors(problems)) {
