@@ -112,15 +112,15 @@ function lookupBase(ruleset: string, lesion: number | undefined, fact: string, t
 /** A row marked unconfirmed (it applies), or a key with no row (the fact stays undetermined). */
 function lookupWarnings(ruleset: LoadedRuleSet, lesion: number | undefined, fact: string, table: string, key: Scalar, entry: TableEntry | undefined): EvaluationWarning[] {
   if (!entry) return [{ code: 'TABLE_NO_ENTRY', ruleset: ruleset.document.id, ...lesionField(lesion), message: `table ${table} has no row for ${String(key)}; ${fact} is undetermined` }];
-  return entry.unconfirmed !== undefined ? [unconfirmedRow(ruleset, lesion, table, key, fact, entry.unconfirmed, 'applies')] : [];
+  return entry.unconfirmed !== undefined ? [unconfirmedRow(ruleset, lesion, table, key, fact, entry, entry.unconfirmed, 'applies')] : [];
 }
 
 /** With the key missing: each row marked unconfirmed among those its possible values (every key, when not known) may look up. */
 function possibleRows(ruleset: LoadedRuleSet, lesion: number | undefined, fact: string, table: string, keys: readonly Scalar[] | undefined): EvaluationWarning[] {
   const warnings: EvaluationWarning[] = [];
   for (const key of keys ?? Object.keys(ruleset.document.tables?.[table]?.rows ?? {})) {
-    const note = tableEntry(ruleset, table, key)?.unconfirmed;
-    if (note !== undefined) warnings.push(unconfirmedRow(ruleset, lesion, table, key, fact, note, 'possible'));
+    const entry = tableEntry(ruleset, table, key);
+    if (entry?.unconfirmed !== undefined) warnings.push(unconfirmedRow(ruleset, lesion, table, key, fact, entry, entry.unconfirmed, 'possible'));
   }
   return warnings;
 }
