@@ -102,7 +102,8 @@ function workspace(changes: string[]) {
   }
   const profile = { file: join(root, 'board.profile.yaml'), text: [...HEAD, ...changes, ''].join('\n') };
   writeFileSync(profile.file, profile.text);
-  return { dir, profile, advice: files.advice as { file: string; text: string }, triage: files.triage as { file: string; text: string } };
+  const file = (id: string) => files[id] as { file: string; text: string };
+  return { dir, profile, grade: file('grade'), advice: file('advice'), triage: file('triage') };
 }
 
 /** What `validate --profile` adds: the loader's problems, then the threshold check over what loaded. */
@@ -145,17 +146,26 @@ describe('THRESHOLD_NOT_FOLLOWED: a moved threshold that other tests of the same
     expect(warnings.map((w) => w.file)).toEqual([triage.file, triage.file]);
   });
 
-  it('a condition moved warns the other tests of its rule set and of those that require it, not of the rule sets before it', async () => {
-    const { dir, profile, advice } = workspace(setCondition('refer-from-1', 'refer.applies', 'all/0', 0, 'Refer (grade over 0)'));
+  // A condition moved on a score was only compared with the tests evaluated after its rule set: the score's
+  // own bands, and another rule set reading the score, kept the old edge unwarned (SINS advisory moved to
+  // 12, SINS still unstable from 13).
+  it('a condition moved on a score warns every other place that divides the score: the tests of every reader and the band edges of the rule set that makes it', async () => {
+    const { dir, profile, advice, triage, grade } = workspace(setCondition('refer-from-1', 'refer.applies', 'all/0', 0, 'Refer (grade over 0)'));
     const { loadProblems, warnings } = await validate(dir, profile.file);
     expect(loadProblems).toEqual([]);
-    // triage reads the same score at the same edge, but requires grade only: advice's change does not reach it.
+    const at = (file: { file: string; text: string }, needle: string, after?: string) => ({ code: 'THRESHOLD_NOT_FOLLOWED', severity: 'warning', file: file.file, ...positionOf(file.text, needle, after) });
     expect(warnings.map(fields)).toEqual([
-      { code: 'THRESHOLD_NOT_FOLLOWED', severity: 'warning', file: advice.file, ...positionOf(advice.text, '{ fact: gradeScore, operator: lessThanInclusive, value: 1 }') },
-      { code: 'THRESHOLD_NOT_FOLLOWED', severity: 'warning', file: advice.file, ...positionOf(advice.text, '{ fact: gradeScore, operator: greaterThanInclusive, value: 2 }') },
+      at(advice, '{ fact: gradeScore, operator: lessThanInclusive, value: 1 }'),
+      at(advice, '{ fact: gradeScore, operator: greaterThanInclusive, value: 2 }'),
+      at(triage, '{ fact: grade, operator: lessThan, value: 2 }'),
+      at(triage, '{ fact: grade, operator: greaterThanInclusive, value: 2 }'),
+      // Each band edge at its value: low holds up to 1, high from 2.
+      at(grade, '1', '{ category: low, label: Low, min: 0, max: '),
+      at(grade, '2', '{ category: high, label: High, min: '),
     ]);
     const { line, column } = positionOf(profile.text, '0', 'value: ');
     expect(warnings[0]?.message).toContain(`${profile.file}:${line}:${column}`);
+    expect(warnings[4]?.message).toContain('set-band on grade category low max');
   });
 
   // A change keeping a threshold on purpose was told that the label it kept ("grade over 1") names the

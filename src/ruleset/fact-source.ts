@@ -20,6 +20,18 @@ export function factSource(ruleset: LoadedRuleSet, fact: string): string | undef
   return `${from}.${input.field ?? fact}${input.unit ? ` [${input.unit}]` : ''}`;
 }
 
+/**
+ * The rule set whose output a fact is, when it is one (a score, subscore, classification or derived
+ * fact of its own, or a required rule set's output it reads): that rule set's bands and every rule set
+ * reading it show one value, so a threshold moved anywhere among them bears on all of them. Undefined
+ * for a patient or lesion field, which rule sets may legitimately divide each at its own place.
+ */
+export function factOwner(ruleset: LoadedRuleSet, fact: string): string | undefined {
+  const kind = ruleset.facts.get(fact)?.kind;
+  if (kind === 'subscore' || kind === 'classification' || kind === 'derived') return ruleset.document.id;
+  return kind === 'input' ? ruleset.document.inputs[fact]?.upstream?.ruleset : undefined;
+}
+
 /** A score's total, named as another rule set reads it (`upstream.output`): `score`, or `subscores.<id>.score`. */
 export function scoreSource(rulesetId: string, scoreId: string): string {
   return scoreId === rulesetId ? `${rulesetId}.score` : `${rulesetId}.subscores.${scoreId}.score`;
