@@ -8,6 +8,7 @@ import { formatProblems } from '../problems/format.js';
 import type { Problem } from '../problems/problem.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import type { CsvLayout } from './csv-columns.js';
+import { jsonLine } from './json-line.js';
 import { errorCells, resultCells, resultColumns, type ResultColumns } from './result-columns.js';
 import type { BatchRow } from './row-source.js';
 import { rowPatient } from './row-patient.js';
@@ -49,8 +50,8 @@ export async function evaluateRow(row: BatchRow, job: RowJob): Promise<RowOutcom
 }
 
 /** The output line of an evaluated patient, at the chosen trace level. */
-export function formatEvaluation(line: number, evaluation: Evaluation, job: RowJob): { text: string; tally: Tally; problems?: Problem[] } {
-  if (job.format === 'ndjson') return { text: JSON.stringify({ line, ...withTraceLevel(evaluation, job.trace) }) + '\n', tally: tallyEvaluation(evaluation) };
+export function formatEvaluation(line: number, evaluation: Evaluation, job: RowJob): { text: string | Uint8Array; tally: Tally; problems?: Problem[] } {
+  if (job.format === 'ndjson') return { text: jsonLine({ line, ...withTraceLevel(evaluation, job.trace) }), tally: tallyEvaluation(evaluation) };
   const columns = job.columns as ResultColumns;
   if (evaluation.lesions.length > columns.lesionCount) {
     // Dropping lesions from a row would be silent data loss; the row becomes an error that says what to do,
