@@ -169,6 +169,20 @@ describe('batch: CSV output', () => {
     expect(first?.['lesion1.noms.decision']).toMatch(/\S/);
   });
 
+  // CSV listed only the recommendations that apply: one that missing inputs leave open read as not applying.
+  it('lists the recommendations missing inputs leave open apart from those that apply', () => {
+    const { code, stdout } = run(['batch', COHORT_CSV, '--output-format', 'csv']);
+    expect(code).toBe(0);
+    const [first, second] = csvRows(stdout);
+    expect(first).toMatchObject({
+      'lesion1.lesion-plan.possibleRecommendations': 'surgical_site_infection_risk instrumentation_failure_risk',
+      'lesion1.noms.recommendations': 'surgical_consultation',
+      'lesion1.noms.possibleRecommendations': '',
+    });
+    expect(first?.['lesion1.lesion-plan.recommendations']?.split(' ')).not.toContain('instrumentation_failure_risk');
+    expect(second).toMatchObject({ 'lesion1.lesion-plan.recommendations': '', 'lesion1.lesion-plan.possibleRecommendations': 'srs_dose_fracture_risk_age' });
+  });
+
   it('turns a patient with more lesions than lesion column groups into an error row, never a truncated one', () => {
     const dir = tmp();
     const file = join(dir, 'p.ndjson');

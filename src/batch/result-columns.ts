@@ -10,7 +10,8 @@ interface RuleSetColumns {
 /**
  * The CSV output's columns, fixed before the first row so the file can be streamed: `line`, `id`,
  * `error`, then per patient-scope rule set its score (`score`, `min`, `max`, `category`), each
- * classification's value, the recommendations that apply and the missing inputs; then `lesions` and, per
+ * classification's value, the recommendations that apply, those that may apply (missing inputs leave
+ * them open) and the missing inputs; then `lesions` and, per
  * lesion group 1..lesionCount, `level`, `id` and the same columns of each lesion-scope rule set.
  */
 export interface ResultColumns {
@@ -26,7 +27,7 @@ export function resultColumns(rulesets: readonly LoadedRuleSet[], lesionCount: n
     names: [
       ...(r.document.score ? ['score', 'min', 'max', 'category'] : []),
       ...(r.document.classifications ?? []).map((c) => c.id),
-      ...(r.document.recommendations?.length ? ['recommendations'] : []),
+      ...(r.document.recommendations?.length ? ['recommendations', 'possibleRecommendations'] : []),
       'missing',
     ],
   });
@@ -68,13 +69,20 @@ function ruleSetCells(result: RuleSetResult | undefined, columns: RuleSetColumns
       case 'max':
         return cell(result.range?.[1]);
       case 'recommendations':
-        return (result.recommendations ?? []).filter((r) => r.status === 'applies').map((r) => r.id).join(' ');
+        return recommendationIds(result, 'applies');
+      case 'possibleRecommendations':
+        // Those that missing inputs leave open: left out, they would read as not applying.
+        return recommendationIds(result, 'possible');
       case 'missing':
         return result.missing.join(' ');
       default:
         return cell(result[name]);
     }
   });
+}
+
+function recommendationIds(result: RuleSetResult, status: 'applies' | 'possible'): string {
+  return (result.recommendations ?? []).filter((r) => r.status === status).map((r) => r.id).join(' ');
 }
 
 function cell(value: unknown): string {
