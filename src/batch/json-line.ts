@@ -22,6 +22,10 @@ export function jsonLine(value: unknown): Uint8Array {
   return writer.bytes();
 }
 
+/** One buffer reused by every line of a thread (lines are written one at a time), up to 4 MB. */
+const MAX_SCRATCH = 4 * 1024 * 1024;
+let scratch = new Uint8Array(256 * 1024);
+
 /** Object keys as JSON with their colon, made once per key. */
 const keyTexts = new Map<string, string>();
 const MAX_KEY_TEXTS = 10_000;
@@ -91,7 +95,3 @@ function keyText(key: string): string {
   }
   return text;
 }
-
-/** One buffer reused by every line of a thread (lines are written one at a time), up to 4 MB. */
-const MAX_SCRATCH = 4 * 1024 * 1024;
-let scratch = new Uint8Array(256 * 1024);

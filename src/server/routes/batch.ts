@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { jsonLine } from '../../batch/json-line.js';
 import { withTraceLevel } from '../../engine/trace-level.js';
 import { parsePatientJsonLine } from '../../patient/load-patient.js';
 import type { AppOptions } from '../app.js';
@@ -26,7 +27,7 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
     const snapshot = options.rules.current();
     const body = request.body;
     const level = trace;
-    async function* results(): AsyncGenerator<string> {
+    async function* results(): AsyncGenerator<string | Uint8Array> {
       let lineNo = 0;
       for await (const line of lines(body)) {
         lineNo++;
@@ -47,7 +48,8 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
           yield JSON.stringify({ line: lineNo, error: problemsBody(recordProblems) }) + '\n';
           return;
         }
-        yield JSON.stringify({ line: lineNo, ...withTraceLevel(decision.evaluation, level), decisionId: decision.decisionId, generation: snapshot.generation }) + '\n';
+        // As `spinemets batch` writes its lines: a whole result is one string only if it must be (json-line.ts).
+        yield jsonLine({ line: lineNo, ...withTraceLevel(decision.evaluation, level), decisionId: decision.decisionId, generation: snapshot.generation });
       }
     }
     reply.header('x-ruleset-generation', String(snapshot.generation));
