@@ -4,7 +4,7 @@ import type { Patient } from '../patient/load-patient.js';
 import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
 import { isRuleSetFile } from '../ruleset/load-rulesets.js';
-import { problemsOfEveryReading } from '../source/every-reading.js';
+import { problemsOfDocument } from '../source/every-reading.js';
 import { filesUnder } from '../source/files-under.js';
 import { documentSchemaProblems, schemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
@@ -96,7 +96,7 @@ export function loadCaseFile(file: string): { cases: TestCase[]; supersedes: Sup
   if (source.data === undefined) return { cases: [], supersedes: [], problems: source.problems };
   // Each check runs once: the reading the data holds reuses it; only another reading of a repeated key checks anew.
   const checked = checkCaseFile(source);
-  const problems = [...source.problems, ...problemsOfEveryReading(source, (reading) => (reading === source ? checked : checkCaseFile(reading)).problems)];
+  const problems = problemsOfDocument(source, (reading) => (reading === source ? checked : checkCaseFile(reading)).problems);
   if (hasErrors(source.problems) || !checked.patients) return { cases: [], supersedes: [], problems };
 
   const doc = source.data as CaseDocument;

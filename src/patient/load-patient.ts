@@ -1,5 +1,5 @@
 import type { Problem } from '../problems/problem.js';
-import { problemsOfEveryReading } from '../source/every-reading.js';
+import { problemsOfDocument } from '../source/every-reading.js';
 import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
@@ -44,7 +44,7 @@ export function parsePatientJson(text: string, name: string): PatientLoad {
  */
 export function checkPatient(source: SourceDocument): PatientLoad {
   if (source.data === undefined) return { problems: source.problems };
-  const problems = [...source.problems, ...problemsOfEveryReading(source, patientProblems)];
+  const problems = problemsOfDocument(source, patientProblems);
   return problems.length ? { problems } : { patient: source.data as Patient, problems };
 }
 

@@ -1,6 +1,6 @@
 import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
-import { problemsOfEveryReading } from '../source/every-reading.js';
+import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { readSourceFile, type SourceDocument } from '../source/source-document.js';
 import { contentHash } from './hash.js';
@@ -18,7 +18,7 @@ export interface ProfileLoad {
 export function loadProfileFile(file: string): ProfileLoad {
   const source = readSourceFile(file);
   if (source.data === undefined) return { problems: source.problems };
-  const problems = [...source.problems, ...problemsOfEveryReading(source, profileProblems)];
+  const problems = problemsOfDocument(source, profileProblems);
   if (hasErrors(problems)) return { source, problems };
   const document = source.data as ProfileDocument;
   return { profile: { document, file, source, sha256: contentHash(document) }, source, problems };

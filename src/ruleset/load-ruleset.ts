@@ -1,6 +1,6 @@
 import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
-import { problemsOfEveryReading } from '../source/every-reading.js';
+import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { lazySourceDocument, parseSource, readSourceText, type SourceDocument } from '../source/source-document.js';
 import { checkedRuleSet } from './check-cache.js';
@@ -47,7 +47,7 @@ export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSet
   // The fact model the checks build for the document (when its schema passes) is the one assembled.
   let facts: FactModel | undefined;
   const factsOf = (read: RuleSetDocument): FactModel => (read === document ? (facts ??= buildFactModel(read)) : buildFactModel(read));
-  const semantic = [...source.problems, ...problemsOfEveryReading(source, (reading) => documentProblems(checkSemantics, reading, factsOf))];
+  const semantic = problemsOfDocument(source, (reading) => documentProblems(checkSemantics, reading, factsOf));
   if (hasErrors(semantic)) return { problems: semantic };
 
   const draft = assemble(document, source, factsOf(document));

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
-import { problemsOfEveryReading } from '../source/every-reading.js';
+import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { readSchema } from '../source/schemas.js';
 import { readSourceFile, type SourceDocument } from '../source/source-document.js';
@@ -34,7 +34,7 @@ export const DEFAULT_CDS_CONFIG = fileURLToPath(new URL('../../config/cds-hooks.
 export function loadCdsConfig(file = DEFAULT_CDS_CONFIG): { config?: CdsConfig; problems: Problem[] } {
   const source = readSourceFile(file);
   if (source.data === undefined) return { problems: source.problems };
-  const problems = [...source.problems, ...problemsOfEveryReading(source, configProblems)];
+  const problems = problemsOfDocument(source, configProblems);
   return problems.length ? { problems } : { config: source.data as CdsConfig, problems };
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Problem } from '../problems/problem.js';
 import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
-import { problemsOfEveryReading } from '../source/every-reading.js';
+import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator, type SchemaName } from '../source/schemas.js';
 import { lazySourceDocument, parseSource, type SourceDocument } from '../source/source-document.js';
@@ -57,7 +57,7 @@ export function parseJsonBody<T>(body: unknown, schema: SchemaName, name = 'requ
   if (syntax) return { problems: [syntax] };
   const source = parseSource(text, name);
   if (source.data === undefined) return { problems: source.problems };
-  const problems = [...source.problems, ...problemsOfEveryReading(source, (reading) => documentSchemaProblems(reading, schema))];
+  const problems = problemsOfDocument(source, (reading) => documentSchemaProblems(reading, schema));
   if (problems.length) return { problems };
   return { value: source.data as T, problems: [], source };
 }
