@@ -11,8 +11,8 @@ interface RuleSetColumns {
  * The CSV output's columns, fixed before the first row so the file can be streamed: `line`, `id`,
  * `error`, then per patient-scope rule set its score (`score`, `min`, `max`, `category`), each
  * classification's value, the recommendations that apply, those that may apply (missing inputs leave
- * them open) and the missing inputs; then `lesions` and, per
- * lesion group 1..lesionCount, `level`, `id` and the same columns of each lesion-scope rule set.
+ * them open) and the missing inputs; then `lesions` and, per lesion group 1..lesionCount, `level`, `id`
+ * and the same columns of each lesion-scope rule set.
  */
 export interface ResultColumns {
   header: string[];

@@ -48,7 +48,7 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
           yield JSON.stringify({ line: lineNo, error: problemsBody(recordProblems) }) + '\n';
           return;
         }
-        // As `spinemets batch` writes its lines: a whole result is one string only if it must be (json-line.ts).
+        // Encoded piece by piece, as `spinemets batch` writes its lines (json-line.ts).
         yield jsonLine({ line: lineNo, ...withTraceLevel(decision.evaluation, level), decisionId: decision.decisionId, generation: snapshot.generation });
       }
     }
