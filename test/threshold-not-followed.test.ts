@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Problem } from '../src/problems/problem.js';
 import { checkThresholds } from '../src/ruleset/check-thresholds.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
-import { positionOf, read } from './support/mutate.js';
+import { positionOf, read, replaced } from './support/mutate.js';
 import { runCli } from './support/run-cli.js';
 
 // A score of 0-2 in two bands, a rule set testing it three ways at the band edge (<= 1, >= 2, > 1 all
@@ -84,18 +84,18 @@ outputs:
   - { name: urgency, description: The urgency. }
 `;
 
-const HEAD = ['profile: test-board', 'version: 1.0.0', 'title: test', 'institution: test', 'appliesTo:', '  grade: "1.x"', '  advice: "1.x"', 'changes:'];
+const HEAD = ['profile: test-board', 'version: 1.0.0', 'title: test', 'institution: test', 'appliesTo:', '  grade: "1.x"', '  advice: "1.x"', '  triage: "1.x"', 'changes:'];
 const HIGH_FROM_1 = ['  - id: high-from-1', '    op: set-band', '    ruleset: grade', '    category: high', '    min: 1', '    reason: test', '    author: test'];
 const LOW_TO_0 = ['  - id: low-to-0', '    op: set-band', '    ruleset: grade', '    category: low', '    max: 0', '    reason: test', '    author: test'];
 const setCondition = (id: string, rule: string, at: string, value: number, label?: string): string[] =>
   [`  - id: ${id}`, '    op: set-condition', '    ruleset: advice', `    rule: ${rule}`, `    at: "${at}"`, `    value: ${value}`, ...(label ? [`    label: ${label}`] : []), '    reason: test', '    author: test'];
 
 /** The three rule sets in a fresh folder (one folder per rule set, named by its id), and a profile outside it. */
-function workspace(changes: string[]) {
+function workspace(changes: string[], triage = TRIAGE) {
   const root = mkdtempSync(join(tmpdir(), 'spinemets-thresholds-'));
   const dir = join(root, 'rules');
   const files: Record<string, { file: string; text: string }> = {};
-  for (const [id, text] of [['grade', GRADE], ['advice', ADVICE], ['triage', TRIAGE]] as const) {
+  for (const [id, text] of [['grade', GRADE], ['advice', ADVICE], ['triage', triage]] as const) {
     mkdirSync(join(dir, id), { recursive: true });
     files[id] = { file: join(dir, id, `${id}.yaml`), text };
     writeFileSync(join(dir, id, `${id}.yaml`), text);
@@ -166,6 +166,28 @@ describe('THRESHOLD_NOT_FOLLOWED: a moved threshold that other tests of the same
     const { line, column } = positionOf(profile.text, '0', 'value: ');
     expect(warnings[0]?.message).toContain(`${profile.file}:${line}:${column}`);
     expect(warnings[4]?.message).toContain('set-band on grade category low max');
+  });
+
+  it('a threshold moved on a patient field is not compared with the rule sets the changed one requires: each score may divide a field at its own place', async () => {
+    // triage divides Karnofsky at 80 for fitness, as grade does for its points; the board moves triage's to 70.
+    const fit = replaced(TRIAGE, [
+      ['inputs:\n', 'inputs:\n  karnofsky: { type: integer, description: Karnofsky performance status., minimum: 0, maximum: 100 }\n'],
+      ['outputs:\n', `  - id: fit
+    label: Fit
+    reference: src
+    alternatives:
+      - { id: fit, label: "80-100", when: { fact: karnofsky, operator: greaterThanInclusive, value: 80 } }
+      - { id: unfit, label: "0-70", when: { fact: karnofsky, operator: lessThan, value: 80 } }
+outputs:
+  - { name: fit, description: Fitness. }
+`],
+    ]);
+    const moveTo70 = (rule: string, label: string): string[] => [`  - id: ${rule.replace('.', '-')}`, '    op: set-condition', '    ruleset: triage', `    rule: ${rule}`, '    at: ""', '    value: 70', `    label: "${label}"`, '    reason: test', '    author: test'];
+    const { dir, profile } = workspace([...moveTo70('fit.fit', '70-100'), ...moveTo70('fit.unfit', '0-60')], fit);
+    const { loadProblems, warnings } = await validate(dir, profile.file);
+    expect(loadProblems).toEqual([]);
+    // grade's own Karnofsky bands (fit from 80, limited below 80) are Karnofsky's published grading, not triage's.
+    expect(warnings).toEqual([]);
   });
 
   // A change keeping a threshold on purpose was told that the label it kept ("grade over 1") names the
