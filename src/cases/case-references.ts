@@ -2,6 +2,7 @@ import type { Problem } from '../problems/problem.js';
 import { ruleName } from '../engine/rule-trace.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { caseProblem, unknownRuleSetProblem } from './case-problem.js';
+import { unknownRuleMessage } from './expectation-differences.js';
 import type { TestCase } from './load-cases.js';
 
 /**
@@ -26,7 +27,7 @@ export function unknownRuleProblems(cases: readonly TestCase[], rulesets: readon
     const ruleset = rulesets.find((r) => r.document.id === testCase.ruleset);
     if (!ruleset) return [];
     const rules = ruleIds(ruleset);
-    return (testCase.expect.fired ?? []).flatMap((id, i) => (rules.has(id) ? [] : [unknownRuleProblem(testCase, ruleset, id, i)]));
+    return (testCase.expect.fired ?? []).flatMap((id, i) => (rules.has(id) ? [] : [caseProblem(testCase, ['cases', testCase.index, 'expect', 'fired', i], 'CASE_UNKNOWN_RULE', unknownRuleMessage(id))]));
   });
 }
 
@@ -37,8 +38,3 @@ export function ruleIds(ruleset: LoadedRuleSet): ReadonlySet<string> {
   return ids;
 }
 const idsByRuleSet = new WeakMap<LoadedRuleSet, ReadonlySet<string>>();
-
-/** A `fired` id (at index `i`) that is no rule of the rule set: it could never fire. */
-export function unknownRuleProblem(testCase: TestCase, ruleset: LoadedRuleSet, id: string, i: number): Problem {
-  return caseProblem(testCase, ['cases', testCase.index, 'expect', 'fired', i], 'CASE_UNKNOWN_RULE', `rule set "${ruleset.document.id}" has no rule "${id}"`);
-}

@@ -91,8 +91,11 @@ function listDifferences(key: ListOutput, expect: Expectation, actual: CaseOutpu
   return [...absent, ...unexpected];
 }
 
+/** CASE_UNKNOWN_RULE's words, whether validate finds it without running the case or test finds it running it. */
+export const unknownRuleMessage = (id: string): string => `fired: ${show(id)} is no rule of this rule set`;
+
 function absentItem(key: ListOutput, i: number, item: string, got: readonly string[], rules: ReadonlySet<string> | undefined): Difference {
-  if (key === 'fired' && rules && !rules.has(item)) return { code: 'CASE_UNKNOWN_RULE', path: [key, i], key: false, expected: item, message: `${key}: ${show(item)} is no rule of this rule set` };
+  if (key === 'fired' && rules && !rules.has(item)) return { code: 'CASE_UNKNOWN_RULE', path: [key, i], key: false, expected: item, message: unknownRuleMessage(item) };
   return { code: 'CASE_MISSING_ITEM', path: [key, i], key: false, expected: item, message: `${key}: ${show(item)} is expected, but is not among ${show(got)}` };
 }
 

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Patient } from '../patient/load-patient.js';
 import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
-import { isRuleSetFile } from '../ruleset/load-rulesets.js';
+import { isCaseFile, isRuleSetFile } from '../ruleset/load-rulesets.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { filesUnder } from '../source/files-under.js';
 import { documentSchemaProblems, schemaProblems } from '../source/schema-problems.js';
@@ -63,7 +63,6 @@ export function findCaseFiles(paths: readonly string[]): string[] {
   return [...new Map(files.map((file) => [resolve(file), file])).values()];
 }
 
-const isCaseFile = (path: string): boolean => /\.test\.ya?ml$/.test(path);
 
 /** Where to find the rule sets for `paths`: a case file given alone stands for the rule folder it sits in. */
 export function ruleRootsOf(paths: readonly string[]): string[] {

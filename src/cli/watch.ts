@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { watch as watchFiles, type FSWatcher } from 'chokidar';
+import { unknownRuleSetProblems } from '../cases/case-references.js';
 import { collectCases, type CollectedCase } from '../cases/collect-cases.js';
 import { runCases } from '../cases/run-cases.js';
 import { compareOutputs, resultOutputs, type OutputValue } from '../diff/result-outputs.js';
@@ -9,8 +10,9 @@ import { formatProblems } from '../problems/format.js';
 import { ProblemsError, sortProblems, type Problem } from '../problems/problem.js';
 import { requiredBy } from '../ruleset/dependencies.js';
 import { LiveRuleSets, type LiveRuleSetsOptions, type RuleSetsSnapshot } from '../ruleset/live-rule-sets.js';
-import { BUNDLED_RULES_DIR, isRuleSetFile } from '../ruleset/load-rulesets.js';
+import { BUNDLED_RULES_DIR, isCaseFile, isRuleSetFile } from '../ruleset/load-rulesets.js';
 import { formatCaseResult, formatTally } from './format-cases.js';
+import { wholeNumber } from './usage-error.js';
 
 export interface WatchOptions {
   profile?: string[];
@@ -27,7 +29,7 @@ export interface WatchOptions {
 export async function watchCommand(paths: string[], options: WatchOptions): Promise<void> {
   const roots = paths.length ? paths : [BUNDLED_RULES_DIR];
   const profiles = options.profile ?? [];
-  const debounceMs = Number(options.debounce);
+  const debounceMs = wholeNumber(options.debounce, '--debounce', 0, 60_000);
   const out = (text: string): void => void process.stdout.write(text);
   const stamp = (): string => new Date().toISOString().slice(11, 19);
 
@@ -37,7 +39,9 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
 
   const runAffected = async (snapshot: RuleSetsSnapshot, include?: (c: CollectedCase) => boolean): Promise<void> => {
     const collection = collectCases(roots, profiles);
-    if (collection.problems.length) out(formatProblems(sortProblems(collection.problems)) + '\n');
+    // As test says it: a case file naming a rule set that is not loaded, once, at its `ruleset:`.
+    const problems = [...collection.problems, ...unknownRuleSetProblems(collection.cases, snapshot.rulesets, { complete: true })];
+    if (problems.length) out(formatProblems(sortProblems(problems)) + '\n');
     const run = await runCases(collection, snapshot.rulesets, { profiled: profiles.length > 0, ...(include ? { include } : {}) });
     for (const result of run.results) if (!('passed' in result) || !result.passed) out(formatCaseResult(result));
     out(`cases: ${formatTally(run)}\n`);
@@ -81,7 +85,7 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
   // Test cases and the patient file are not rule sets: their own watcher re-runs or re-evaluates.
   const others: FSWatcher = watchFiles([...roots, ...profiles.map((p) => resolve(p, '..')), ...(options.patient ? [options.patient] : [])], {
     ignoreInitial: true,
-    ignored: (path, stats) => stats?.isFile() === true && !/\.test\.ya?ml$/.test(path) && resolve(path) !== resolve(options.patient ?? '\0'),
+    ignored: (path, stats) => stats?.isFile() === true && !isCaseFile(path) && resolve(path) !== resolve(options.patient ?? '\0'),
   });
   let timer: NodeJS.Timeout | undefined;
   const touchedFiles = new Set<string>();
@@ -95,7 +99,7 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
         void serially(async () => {
           out(`\n[${stamp()}] ${files.map(shortName).join(', ')} changed\n`);
           const snapshot = live.current();
-          const caseFiles = new Set(files.filter((f) => /\.test\.ya?ml$/.test(f)).map((f) => resolve(f)));
+          const caseFiles = new Set(files.filter(isCaseFile).map((f) => resolve(f)));
           if (caseFiles.size) await runAffected(snapshot, (c) => caseFiles.has(resolve(c.file)));
           if (options.patient && files.some((f) => resolve(f) === resolve(options.patient ?? ''))) await evaluate(snapshot);
         });

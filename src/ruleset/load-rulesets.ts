@@ -16,7 +16,12 @@ export const BUNDLED_RULES_DIR = fileURLToPath(new URL('../../rules/', import.me
 
 /** Rule sets are YAML files; their test cases (`*.test.yaml`) sit beside them and are not rule sets. */
 export function isRuleSetFile(path: string): boolean {
-  return /\.ya?ml$/.test(path) && !/\.test\.ya?ml$/.test(path);
+  return /\.ya?ml$/.test(path) && !isCaseFile(path);
+}
+
+/** A rule set's (or a profile's) test cases: `*.test.yaml` beside it. */
+export function isCaseFile(path: string): boolean {
+  return /\.test\.ya?ml$/.test(path);
 }
 
 /** Rule-set files under the given files or folders; test cases (`*.test.yaml`) sit beside them and are skipped. */
