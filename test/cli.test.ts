@@ -519,6 +519,15 @@ describe('spinemets diff: options checked before work', () => {
     for (const port of ['1e3', '-1', '65536', 'abc']) expect(run(['serve', '--port', port]).code).toBe(64);
   });
 
+  // watch took --debounce abc as NaN, which setTimeout runs as about 1 ms, and said nothing.
+  it('watch refuses a --debounce that is not a whole number of milliseconds, exit 64, before watching', () => {
+    for (const ms of ['abc', '-5', '1.5']) {
+      const { code, stderr } = run(['watch', '--debounce', ms]);
+      expect(code).toBe(64);
+      expect(stderr).toContain('--debounce');
+    }
+  });
+
   it('reports a folder given as the cohort as FILE_UNREADABLE, exit 2', () => {
     const dir = tmp();
     const { code, stderr } = run(['diff', 'sins', 'sins', '--cohort', dir]);

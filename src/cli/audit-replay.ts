@@ -49,7 +49,8 @@ export async function auditReplayCommand(log: string, options: ReplayCommandOpti
   if (counts.different > 0 && !current) throw new Exit(EXIT.replayDiffers);
 }
 
-function formatOutcome(outcome: ReplayOutcome, current = engineIdentity()): string {
+function formatOutcome(outcome: ReplayOutcome): string {
+  const current = engineIdentity();
   const by = outcome.recordedBy && outcome.status === 'different' ? ` (recorded by ${outcome.recordedBy.name} ${outcome.recordedBy.version}, replayed by ${current.name} ${current.version})` : '';
   const head = `${outcome.decisionId} (line ${outcome.line}) ${outcome.status}${by}\n`;
   if (outcome.status === 'failed') return head + indent(formatProblems(outcome.problems));

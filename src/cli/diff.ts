@@ -27,7 +27,7 @@ export interface DiffOptions {
  */
 export async function diffCommand(a: string, b: string, options: DiffOptions): Promise<void> {
   // Checked before any rule set is loaded: -5 listed 103 patients, "abc" silently became 20.
-  const show = wholeNumber(options.show, '--show', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+  const show = wholeNumber(options.show, '--show', 0, Number.MAX_SAFE_INTEGER);
   const paths = options.rules?.length ? options.rules : [BUNDLED_RULES_DIR];
   const sides = [await loadDiffSide(a, paths, [BUNDLED_RULES_DIR]), await loadDiffSide(b, paths, [BUNDLED_RULES_DIR])];
   const [before, after] = sides as [DiffSide, DiffSide];

@@ -10,7 +10,7 @@ import { buildApp } from '../server/app.js';
 import { loadCdsConfig } from '../server/cds-config.js';
 import { createFeedbackStore } from '../server/feedback-store.js';
 import { EXIT, Exit, problemsExit } from './exit-codes.js';
-import { wholeNumber } from './usage-error.js';
+import { usageError, wholeNumber } from './usage-error.js';
 
 export interface ServeOptions {
   port: string;
@@ -32,7 +32,7 @@ export interface ServeOptions {
  * logged with its positions and the last good rule sets keep serving.
  */
 export async function serveCommand(options: ServeOptions): Promise<void> {
-  const port = wholeNumber(options.port, '--port', 0, 65535) ?? 0;
+  const port = wholeNumber(options.port, '--port', 0, 65535);
   const token = options.tokenFile ? readToken(options.tokenFile) : undefined;
   const { config, problems: configProblems } = loadCdsConfig(options.cdsConfig);
   if (!config) {
@@ -79,12 +79,8 @@ function readToken(file: string): string {
   try {
     token = readFileSync(file, 'utf8').trim();
   } catch (err) {
-    process.stderr.write(`${file}:1:1 FILE_UNREADABLE cannot read the token file (${(err as NodeJS.ErrnoException).code ?? 'error'})\n`);
-    throw new Exit(EXIT.usage);
+    return usageError(`${file}:1:1 FILE_UNREADABLE cannot read the token file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (token.length < 16) {
-    process.stderr.write(`${file}:1:1 the token must be at least 16 characters\n`);
-    throw new Exit(EXIT.usage);
-  }
+  if (token.length < 16) usageError(`${file}:1:1 TOKEN_TOO_SHORT the token must be at least 16 characters`);
   return token;
 }

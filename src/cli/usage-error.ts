@@ -6,7 +6,9 @@ export function usageError(message: string): never {
   throw new Exit(EXIT.usage);
 }
 
-/** A whole-number option in [min, max], or a usage error; undefined when the option was not given. */
+/** A whole-number option in [min, max], or a usage error; undefined when the option was not given (an option with a default always is). */
+export function wholeNumber(text: string, name: string, min: number, max: number): number;
+export function wholeNumber(text: string | undefined, name: string, min: number, max: number): number | undefined;
 export function wholeNumber(text: string | undefined, name: string, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
   if (/^\d+$/.test(text.trim()) && Number(text) >= min && Number(text) <= max) return Number(text);
