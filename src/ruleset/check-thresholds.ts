@@ -76,6 +76,8 @@ const BAND_EDGES = [['min', 'greaterThanInclusive'], ['max', 'lessThanInclusive'
  * --profile`) only; evaluation does not repeat it.
  */
 export function checkThresholds(rulesets: readonly LoadedRuleSet[], profiles: readonly LoadedProfile[]): Problem[] {
+  // Only a profile moves thresholds: without one, no rule needs walking.
+  if (profiles.length === 0) return [];
   const leaves = rulesets.flatMap(placedLeaves);
   const moves = profiles.flatMap((profile) => movesOf(profile, rulesets, leaves)).filter((m) => m.from !== undefined && m.from !== m.to);
   const changed = changedKeys(profiles);
