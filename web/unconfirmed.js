@@ -18,7 +18,9 @@ function unconfirmedMarkers(marks) {
 
 /** A warning about the rule set as a whole, as a marker under its heading. */
 function ruleSetWideMarker(warning) {
-  return unconfirmedMarker([warning.message], warning.code === 'UNCONFIRMED_FRAMEWORK' ? 'Unconfirmed framework' : 'Unconfirmed source', warning.status || 'applies');
+  const status = warning.status || 'applies';
+  const what = warning.code === 'UNCONFIRMED_FRAMEWORK' ? 'Unconfirmed framework' : status === 'possible' ? 'May rest on an unconfirmed source' : 'Unconfirmed source';
+  return unconfirmedMarker([warning.message], what, status);
 }
 
 /** The evaluation's warnings grouped by kind, as explain lists them (spinemetsNotes.warningGroups, src/explain/warning-list.ts). */

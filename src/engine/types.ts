@@ -236,7 +236,7 @@ export type ShownValue = { score: string; component?: string } | { classificatio
 /**
  * An element marked `unconfirmed` in the rule file that the result rests on (`applies`), or may rest on
  * while missing data leaves the result a range (`possible`), with the values it bears on, so that
- * explain, the page and the CDS card place their marks from it.
+ * explain and the clinician page place their marks from it.
  */
 export interface UnconfirmedSourceWarning extends WarningBase {
   code: 'UNCONFIRMED_SOURCE';

@@ -11,13 +11,16 @@ type Status = UnconfirmedSourceWarning['status'];
  */
 export function unconfirmedRule(context: RuleContext, alternative: PartAlternative, note: string, status: Status): UnconfirmedSourceWarning {
   const { part } = context;
-  const what = (): string => (part.kind === 'recommendation' ? `recommendation ${part.id}` : `${part.id} = ${alternative.id}`);
-  return shared(context.ruleset, alternative, context.lesion, status, '', () => build(context.ruleset, context.lesion, status, 'rule', ruleName(part, alternative), what, note, besidePart(part)));
+  // Built only the first time (shared() keeps it): nothing here runs per patient once it exists.
+  return shared(context.ruleset, alternative, context.lesion, status, '', () => {
+    const what = part.kind === 'recommendation' ? `recommendation ${part.id}` : `${part.id} = ${alternative.id}`;
+    return build(context.ruleset, context.lesion, status, 'rule', ruleName(part, alternative), what, note, besidePart(part));
+  });
 }
 
 /** A band marked unconfirmed: `applies` when the score fell in it alone, `possible` when its range spans it and others. */
 export function unconfirmedBand(ruleset: LoadedRuleSet, lesion: number | undefined, score: string, band: Band, note: string, status: Status): UnconfirmedSourceWarning {
-  return shared(ruleset, band, lesion, status, score, () => build(ruleset, lesion, status, 'band', `${score}.${band.category}`, () => `${score} category ${band.category}`, note, [{ score }]));
+  return shared(ruleset, band, lesion, status, score, () => build(ruleset, lesion, status, 'band', `${score}.${band.category}`, `${score} category ${band.category}`, note, [{ score }]));
 }
 
 /**
@@ -25,7 +28,7 @@ export function unconfirmedBand(ruleset: LoadedRuleSet, lesion: number | undefin
  * when the key is missing and could take this row's value. It bears on every part that tests the fact.
  */
 export function unconfirmedRow(ruleset: LoadedRuleSet, lesion: number | undefined, table: string, key: Scalar, fact: string, row: object, note: string, status: Status): UnconfirmedSourceWarning {
-  return shared(ruleset, row, lesion, status, fact, () => build(ruleset, lesion, status, 'row', `${table}.${String(key)}`, () => `table ${table} row ${String(key)}`, note, testing(ruleset, fact)));
+  return shared(ruleset, row, lesion, status, fact, () => build(ruleset, lesion, status, 'row', `${table}.${String(key)}`, `table ${table} row ${String(key)}`, note, testing(ruleset, fact)));
 }
 
 /**
@@ -47,7 +50,7 @@ function shared(ruleset: LoadedRuleSet, element: object, lesion: number | undefi
 const sharedWarnings = new WeakMap<LoadedRuleSet, WeakMap<object, Map<string, UnconfirmedSourceWarning>>>();
 
 /** By assignment in the warning's key order; `what` leads the message, as it did before the fields existed. */
-function build(ruleset: LoadedRuleSet, lesion: number | undefined, status: Status, element: UnconfirmedSourceWarning['element'], id: string, what: () => string, note: string, beside: readonly ShownValue[]): UnconfirmedSourceWarning {
+function build(ruleset: LoadedRuleSet, lesion: number | undefined, status: Status, element: UnconfirmedSourceWarning['element'], id: string, what: string, note: string, beside: readonly ShownValue[]): UnconfirmedSourceWarning {
   const warning = { code: 'UNCONFIRMED_SOURCE', ruleset: ruleset.document.id } as UnconfirmedSourceWarning;
   if (lesion !== undefined) warning.lesion = lesion;
   warning.status = status;
@@ -55,7 +58,7 @@ function build(ruleset: LoadedRuleSet, lesion: number | undefined, status: Statu
   warning.id = id;
   warning.note = note;
   warning.beside = beside;
-  warning.message = `${what()}${status === 'possible' ? ' (possible: missing data leaves it open)' : ''}: ${note}`;
+  warning.message = `${what}${status === 'possible' ? ' (possible: missing data leaves it open)' : ''}: ${note}`;
   return warning;
 }
 

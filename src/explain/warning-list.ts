@@ -2,7 +2,7 @@ import type { Evaluation, EvaluationWarning } from '../engine/types.js';
 import { foldedWarnings, type ListedWarning } from './folded-warnings.js';
 
 /** What each kind of warning means to a reader, in the order the list gives them (explain and the clinician page, through warningGroups). */
-export const WARNING_GROUPS: Readonly<Record<EvaluationWarning['code'], string>> = {
+const WARNING_GROUPS: Readonly<Record<EvaluationWarning['code'], string>> = {
   UNCONFIRMED_FRAMEWORK: 'Unconfirmed framework: not verified against its primary source as a whole',
   UNCONFIRMED_SOURCE: 'Unconfirmed sources: values not verified against their primary source',
   TABLE_NO_ENTRY: 'No table row for the value given: left open',

@@ -48,7 +48,7 @@ export function profileFaults(source: SourceDocument, rulesets: readonly LoadedR
   }
   // A misspelt appliesTo key ("Sins") is one mistake, reported there: the changes naming the rule set it meant are not reported again.
   const loadedIds = rulesets.map((r) => r.document.id);
-  const meant = new Set(Object.keys(appliesTo).flatMap((id) => (loadedIds.includes(id) ? [] : [closest(id, loadedIds) ?? []].flat())));
+  const meant = new Set(Object.keys(appliesTo).flatMap((id) => (loadedIds.includes(id) ? [] : (closest(id, loadedIds) ?? []))));
   changes.forEach((change, i) => {
     if (!(change.ruleset in appliesTo) && !meant.has(change.ruleset)) faults.push(source.problemAt(['changes', i, 'ruleset'], 'PROFILE_UNKNOWN_RULESET', `rule set "${change.ruleset}" is not listed in appliesTo${hintFrom(change.ruleset, Object.keys(appliesTo))}`));
   });
