@@ -109,6 +109,21 @@ describe('--profile takes one file and may be repeated', () => {
       expect(problems[0]).toContain('--profile');
     }
   });
+
+  // The cases beside a profile in a folder were read as a rule set's, and each of their supersessions
+  // was reported as naming no case: 21 CASE_SUPERSEDED_UNKNOWN beside the 3 problems that said what to do.
+  it('PROFILE_AS_RULESET: a folder of profiles gives one problem a profile, and its cases are not read as a rule set\'s', () => {
+    const { code, stdout } = runCli(['validate', EXAMPLES]);
+    expect(code).toBe(1);
+    const problems = stdout.split('\n').filter((l) => / [A-Z_]+ /.test(l) && l.startsWith('/'));
+    const names = ['breast-radiosensitive', 'egfr-lung-nesms', 'sins-unstable-12'];
+    expect(problems.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(
+      names.map((name) => {
+        const { line, column } = positionOf(read(`${EXAMPLES}${name}.profile.yaml`), 'profile:', '\nprofile:');
+        return `${EXAMPLES}${name}.profile.yaml:${line}:${column} PROFILE_AS_RULESET`;
+      }),
+    );
+  });
 });
 
 describe('UNKNOWN_REFERENCE in a profile change, from the command line', () => {

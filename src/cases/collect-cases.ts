@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Problem } from '../problems/problem.js';
 import { caseFilesBeside, findCaseFiles, loadCaseFile, type Supersession, type TestCase } from './load-cases.js';
 
@@ -15,10 +16,16 @@ export interface CaseCollection {
 /**
  * Every test case for a run: those beside the rule sets under `roots`, then those beside each
  * profile. A supersession must name an existing case, or it hides nothing and is reported.
+ *
+ * `misplacedProfiles` are profiles found among the rule files (PROFILE_AS_RULESET): the cases beside
+ * them are that profile's, so they are not read as a rule set's, where every supersession would name
+ * no case.
  */
-export function collectCases(roots: readonly string[], profiles: readonly string[]): CaseCollection {
+export function collectCases(roots: readonly string[], profiles: readonly string[], misplacedProfiles: readonly string[] = []): CaseCollection {
   const collection: CaseCollection = { cases: [], supersedes: [], problems: [] };
-  const files = [...findCaseFiles(roots).map((file) => ({ file, base: true })), ...profiles.flatMap(caseFilesBeside).map((file) => ({ file, base: false }))];
+  const notBase = new Set(misplacedProfiles.flatMap(caseFilesBeside).map((file) => resolve(file)));
+  const baseFiles = findCaseFiles(roots).filter((file) => !notBase.has(resolve(file)));
+  const files = [...baseFiles.map((file) => ({ file, base: true })), ...profiles.flatMap(caseFilesBeside).map((file) => ({ file, base: false }))];
   for (const { file, base } of files) {
     const loaded = loadCaseFile(file);
     collection.problems.push(...loaded.problems);

@@ -18,9 +18,9 @@ export async function validateCommand(paths: string[], options: { profile?: stri
   const profiles = options.profile ?? [];
   const loaded = await loadRuleSets(ruleRootsOf(roots), { library: [BUNDLED_RULES_DIR], profiles });
   const { rulesets } = loaded;
-  // A profile given as a rule file is one problem, PROFILE_AS_RULESET: the cases beside it are the profile's, not a rule set's.
-  const givenProfiles = new Set(loaded.problems.filter((p) => p.code === 'PROFILE_AS_RULESET').map((p) => p.file));
-  const cases = collectCases(roots.filter((path) => !givenProfiles.has(path)), profiles);
+  // A profile among the rule files, named or in a folder, is one problem, PROFILE_AS_RULESET: the cases beside it are the profile's.
+  const misplacedProfiles = loaded.problems.filter((p) => p.code === 'PROFILE_AS_RULESET').flatMap((p) => p.file ?? []);
+  const cases = collectCases(roots, profiles, misplacedProfiles);
   const problems = [
     ...loaded.problems,
     ...checkThresholds(rulesets, loaded.profiles),
