@@ -75,7 +75,7 @@ describe('expectationDifferences', () => {
 describe('a failing case is problems at the expectations in its file', () => {
   let rulesets: LoadedRuleSet[] = [];
   beforeAll(async () => {
-    rulesets = await bundledRuleSets(['sins']);
+    rulesets = await bundledRuleSets(['sins', 'tomita']);
   });
 
   const CASE = [
@@ -108,6 +108,27 @@ describe('a failing case is problems at the expectations in its file', () => {
       at('CASE_MISSING_ITEM', positionOf(text, 'pain.none'), '/cases/0/expect/fired/1'),
       at('CASE_UNEXPECTED_ITEM', positionOf(text, 'fired:'), '/cases/0/expect/fired'),
     ]);
+  });
+
+  // The status of an unconfirmed warning was stated only in comments: a case that said UNCONFIRMED_SOURCE
+  // passed when the result only may rest on the element, and NOMS's ESCC 1c case stated it so.
+  it('UNCONFIRMED_SOURCE (possible) is told apart from UNCONFIRMED_SOURCE: the one not stated is a difference', async () => {
+    const tomita = (warnings: string) => [
+      'ruleset: tomita',
+      'cases:',
+      '  - name: primary tumour not recorded',
+      '    patient: { visceralMetastases: true, visceralMetastasesTreatability: untreatable, spinalMetastasisCount: 2, extraspinalBoneMetastasisCount: 2 }',
+      `    expect: { warnings: [${warnings}] }`,
+    ].join('\n') + '\n';
+    const run = async (text: string) => (await runCase(loadCaseFile(writeVariant(text, [], 'tomita.test.yaml').file).cases[0]!, rulesets)).problems;
+    expect(await run(tomita('UNCONFIRMED_SOURCE (possible)'))).toEqual([]);
+    const text = tomita('UNCONFIRMED_SOURCE');
+    const problems = await run(text);
+    expect(problems.map((q) => [q.code, q.line, q.column])).toEqual([
+      ['CASE_MISSING_ITEM', positionOf(text, 'UNCONFIRMED_SOURCE').line, positionOf(text, 'UNCONFIRMED_SOURCE').column],
+      ['CASE_UNEXPECTED_ITEM', positionOf(text, 'warnings').line, positionOf(text, 'warnings').column],
+    ]);
+    expect(problems[1]?.message).toContain('"UNCONFIRMED_SOURCE (possible)"');
   });
 
   it('CASE_NO_LESION at the lesionIndex of a case whose patient has no such lesion', async () => {

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findCaseFiles, loadCaseFile } from '../src/cases/load-cases.js';
 import { runCase } from '../src/cases/run-case.js';
 import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
+import type { EvaluationWarning } from '../src/engine/types.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { bundledRuleSets } from './support/bundled.js';
 import { positionOf, writeVariant } from './support/mutate.js';
@@ -80,5 +82,28 @@ describe('a case file with problems', () => {
     const { problems } = loadCaseFile(file);
     const second = positionOf(text, 'L3 alone', 'range: [2, 16]');
     expect(problems.map((p) => [p.code, p.line, p.column])).toEqual([['DUPLICATE_ID', second.line, second.column]]);
+  });
+
+  it('a warning a case names that the engine never raises is SCHEMA_ENUM at the item, before any case runs', () => {
+    const { file, text } = writeVariant(
+      ['ruleset: tomita', 'cases:', '  - name: growth unknown', '    patient: { visceralMetastases: true }', '    expect: { warnings: [UNCONFIRMED_SOURCE(possible)] }'].join('\n') + '\n',
+      [],
+      'variant.test.yaml',
+    );
+    const { problems } = loadCaseFile(file);
+    const item = positionOf(text, 'UNCONFIRMED_SOURCE(possible)');
+    expect(problems.map((p) => [p.code, p.line, p.column])).toEqual([['SCHEMA_ENUM', item.line, item.column]]);
+  });
+
+  // A Record over the type's codes does not compile when the engine gains a warning code: the case
+  // schema must then learn it too, or no case could state it.
+  it('the case schema accepts every warning code the engine raises, and the possible unconfirmed one', () => {
+    const codes: Record<EvaluationWarning['code'], true> = {
+      COMPONENT_NO_MATCH: true, COMPONENT_MULTIPLE_MATCH: true, TABLE_NO_ENTRY: true, DOMAIN_TOO_LARGE: true, UNCONFIRMED_FRAMEWORK: true, UNCONFIRMED_SOURCE: true,
+    };
+    // JSON.parse gives any: the schema is read at the one path that holds the codes.
+    const schema = JSON.parse(readFileSync(new URL('../schemas/cases.schema.json', import.meta.url), 'utf8'));
+    const enumerated: string[] = schema.properties.cases.items.properties.expect.properties.warnings.items.enum;
+    expect([...enumerated].sort()).toEqual([...Object.keys(codes), 'UNCONFIRMED_SOURCE (possible)'].sort());
   });
 });

@@ -1,5 +1,5 @@
 import { evaluatePatient } from '../engine/evaluate-patient.js';
-import type { Evaluation, RuleSetResult } from '../engine/types.js';
+import type { Evaluation, EvaluationWarning, RuleSetResult } from '../engine/types.js';
 import type { Problem } from '../problems/problem.js';
 import { withRequirements } from '../ruleset/dependencies.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
@@ -57,12 +57,18 @@ function caseOutputs(testCase: TestCase, target: LoadedRuleSet, result: RuleSetR
     missing: result.missing,
     rules: ruleIds(target),
     fired: ours(evaluation.trace).flatMap((t) => (t.kind === 'rule' && t.fired === true && !(baseRulesOnly && t.added) ? [t.rule] : [])),
-    warnings: ours(evaluation.warnings).map((w) => w.code),
+    warnings: ours(evaluation.warnings).map(caseWarning),
     recommendations: recommended('applies'),
     possibleRecommendations: recommended('possible'),
     overrides: (evaluation.profiles ?? []).filter((u) => u.ruleset === testCase.ruleset).flatMap((u) => u.changes.map((c) => c.change)),
   };
 }
+
+/**
+ * A warning as a case states it: its code, and for an unconfirmed element the result only may rest on
+ * (missing data), `UNCONFIRMED_SOURCE (possible)`, so a case tells the two apart.
+ */
+const caseWarning = (w: EvaluationWarning): string => (w.code === 'UNCONFIRMED_SOURCE' && w.status === 'possible' ? `${w.code} (possible)` : w.code);
 
 function differenceProblem(testCase: TestCase, d: Difference): Problem {
   return caseProblem(testCase, ['cases', testCase.index, 'expect', ...d.path], d.code, d.message, { key: d.key });
