@@ -39,6 +39,21 @@ describe('a table with no row for the value given is not a missing input', () =>
     expect(escc[0]?.affects).toEqual(['neurologic', 'decision']);
   });
 
+  // The gap was only in the warning's words, so a result that did not depend on the row (ESCC 1c with
+  // myelopathy: high grade either way) could not say that the team decides it.
+  it('names the gap in fields on the TABLE_NO_ENTRY warning: fact, table, key and value', () => {
+    const gaps = evaluation.warnings.filter((w) => w.code === 'TABLE_NO_ENTRY');
+    expect(gaps).toEqual([expect.objectContaining({ ruleset: 'noms', lesion: 0, fact: 'esccClass', table: 'esccGrade', key: 'bilskyGrade', value: '1c' })]);
+  });
+
+  it('says that the team decides a gap the value does not depend on (ESCC 1c with myelopathy)', async () => {
+    const myelopathy = await evaluatePatient({ ...patient, lesions: [{ ...patient.lesions[0]!, myelopathy: true }] }, rulesets);
+    expect(myelopathy.missing.some((m) => m.input === 'esccClass')).toBe(false);
+    const neurologic = explainEvaluation(myelopathy, rulesets).find((l) => l.trim().startsWith('Neurologic (ESCC grade and myelopathy):'));
+    expect(neurologic).toContain('high_grade (every possibility agrees)');
+    expect(neurologic).toContain('the row it rests on depends on esccClass, which the team decides (table esccGrade of noms has no row for bilskyGrade = 1c)');
+  });
+
   it('keeps inputs a user can give as plain missing inputs', () => {
     const collapse = evaluation.missing.find((m) => m.input === 'collapse');
     expect(collapse).toMatchObject({ ruleset: 'sins', lesion: 1 });

@@ -54,8 +54,9 @@ describe('what rests on an unconfirmed source says so where it is shown', () => 
     const neurologic = detail.find((l) => l.startsWith('- Neurologic (ESCC grade and myelopathy):'));
     expect(neurologic).toContain(`high_grade (every possibility agrees) [may rest on an unconfirmed source: ${neurologicNote}]`);
     expect(neurologic).not.toContain('[unconfirmed source:');
-    // The value is decided: it asked to "provide esccClass" to decide it, which no input can give (1c has no row).
-    expect(neurologic).toContain('; the row it rests on depends on esccClass');
+    // The value is decided: it asked to "provide esccClass" to decide it, which no input can give (1c has no row),
+    // and then named esccClass as if it were an input.
+    expect(neurologic).toContain('; the row it rests on depends on esccClass, which the team decides (table esccGrade of noms has no row for bilskyGrade = 1c)');
     expect(neurologic).not.toContain('to decide');
   });
 });

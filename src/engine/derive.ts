@@ -55,7 +55,7 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: n
         facts.set(name, { present: false, because: [name] });
         gaps.push(gap(ruleset, lesion, name, derived.lookup, derived.key, key.value));
       }
-      warnings.push(...lookupWarnings(ruleset, lesion, name, derived.lookup, key.value, entry));
+      warnings.push(...lookupWarnings(ruleset, lesion, name, derived, key.value, entry));
       continue;
     }
     const base = (): LookupTrace => lookupBase(ruleset.document.id, lesion, name, derived.lookup);
@@ -77,7 +77,7 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: n
       continue;
     }
     const entry = tableEntry(ruleset, derived.lookup, key.value);
-    warnings.push(...lookupWarnings(ruleset, lesion, name, derived.lookup, key.value, entry));
+    warnings.push(...lookupWarnings(ruleset, lesion, name, derived, key.value, entry));
     if (!entry) {
       facts.set(name, { present: false, because: derived.override ? [derived.override] : [name] });
       if (!derived.override) gaps.push(gap(ruleset, lesion, name, derived.lookup, derived.key, key.value));
@@ -110,9 +110,10 @@ function lookupBase(ruleset: string, lesion: number | undefined, fact: string, t
 }
 
 /** A row marked unconfirmed (it applies), or a key with no row (the fact stays undetermined). */
-function lookupWarnings(ruleset: LoadedRuleSet, lesion: number | undefined, fact: string, table: string, key: Scalar, entry: TableEntry | undefined): EvaluationWarning[] {
-  if (!entry) return [{ code: 'TABLE_NO_ENTRY', ruleset: ruleset.document.id, ...lesionField(lesion), message: `table ${table} has no row for ${String(key)}; ${fact} is undetermined` }];
-  return entry.unconfirmed !== undefined ? [unconfirmedRow(ruleset, lesion, table, key, fact, entry, entry.unconfirmed, 'applies')] : [];
+function lookupWarnings(ruleset: LoadedRuleSet, lesion: number | undefined, fact: string, derived: { lookup: string; key: string }, value: Scalar, entry: TableEntry | undefined): EvaluationWarning[] {
+  const table = derived.lookup;
+  if (!entry) return [{ code: 'TABLE_NO_ENTRY', ruleset: ruleset.document.id, ...lesionField(lesion), message: `table ${table} has no row for ${String(value)}; ${fact} is undetermined`, fact, table, key: derived.key, value }];
+  return entry.unconfirmed !== undefined ? [unconfirmedRow(ruleset, lesion, table, value, fact, entry, entry.unconfirmed, 'applies')] : [];
 }
 
 /** With the key missing: each row marked unconfirmed among those its possible values (every key, when not known) may look up. */

@@ -1,5 +1,5 @@
 import type { Scalar } from '../ruleset/types.js';
-import type { MissingInput } from './types.js';
+import type { EvaluationWarning } from './types.js';
 
 /**
  * A derived fact left undetermined because its table has no row for the key the patient gave (a
@@ -24,9 +24,14 @@ export function gapFor(gaps: readonly LookupGap[], fact: string, lesion: number 
   return undefined;
 }
 
-/** The gaps an evaluation's missing-input notes carry, for presenters that only have the evaluation. */
-export function gapsOf(missing: readonly MissingInput[]): LookupGap[] {
-  return missing.flatMap((m) => (m.lookup ? [{ ...m.lookup, ...(m.lesion !== undefined ? { lesion: m.lesion } : {}), fact: m.input }] : []));
+/**
+ * An evaluation's gaps, for presenters that only have the evaluation: its TABLE_NO_ENTRY warnings,
+ * which are raised also where the result did not depend on the row (every possibility agrees), unlike
+ * the missing-input notes. (With an override input the fact is asked for as the override, so a gap
+ * listed for it is never looked up.)
+ */
+export function gapsOf(warnings: readonly EvaluationWarning[]): LookupGap[] {
+  return warnings.flatMap((w) => (w.code === 'TABLE_NO_ENTRY' ? [{ ruleset: w.ruleset, ...(w.lesion !== undefined ? { lesion: w.lesion } : {}), fact: w.fact, table: w.table, key: w.key, value: w.value }] : []));
 }
 
 /** "table esccGrade of noms has no row for bilskyGrade = 1c" */

@@ -225,9 +225,17 @@ interface WarningBase {
   message: string;
 }
 
-/** A note on this evaluation: a component with no or several matches, a table with no row, a rule set unconfirmed as a whole. */
+/** A note on this evaluation: a component with no or several matches, a rule set unconfirmed as a whole. */
 export interface EngineWarning extends WarningBase {
-  code: 'COMPONENT_NO_MATCH' | 'COMPONENT_MULTIPLE_MATCH' | 'TABLE_NO_ENTRY' | 'DOMAIN_TOO_LARGE' | 'UNCONFIRMED_FRAMEWORK';
+  code: 'COMPONENT_NO_MATCH' | 'COMPONENT_MULTIPLE_MATCH' | 'DOMAIN_TOO_LARGE' | 'UNCONFIRMED_FRAMEWORK';
+}
+
+/**
+ * A table with no row for the key given: `fact` stays open. With its fields, a reader tells a gap the
+ * team decides (or a profile fills) from an input to provide, even where the result did not depend on it.
+ */
+export interface TableNoEntryWarning extends WarningBase, Pick<LookupGap, 'fact' | 'table' | 'key' | 'value'> {
+  code: 'TABLE_NO_ENTRY';
 }
 
 /** A value the result shows: a score (its band), one of its components, a classification or a recommendation. */
@@ -250,7 +258,7 @@ export interface UnconfirmedSourceWarning extends WarningBase {
   beside: readonly ShownValue[];
 }
 
-export type EvaluationWarning = EngineWarning | UnconfirmedSourceWarning;
+export type EvaluationWarning = EngineWarning | TableNoEntryWarning | UnconfirmedSourceWarning;
 
 export interface RuleSetIdentity {
   id: string;

@@ -1,5 +1,5 @@
 import type { Evaluation, EvaluationWarning, InputTrace, RuleTrace, TotalTrace, TraceEntry } from '../engine/types.js';
-import { gapsOf, splitByGap, teamDecides, type LookupGap } from '../engine/lookup-gaps.js';
+import { describeGap, gapsOf, splitByGap, teamDecides, type LookupGap } from '../engine/lookup-gaps.js';
 import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { assumedInputLine, convertedInputLine } from '../report/assumed-inputs.js';
@@ -13,7 +13,7 @@ import { warningLines } from './warning-list.js';
  * says so beside it ("[unconfirmed source: ...]"), and the evaluation's warnings close the account.
  */
 export function explainEvaluation(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): string[] {
-  const gaps = gapsOf(evaluation.missing);
+  const gaps = gapsOf(evaluation.warnings);
   const byId = new Map(rulesets.map((r) => [r.document.id, r]));
   const lines: string[] = [];
   const scopes: Array<{ title: string; lesion?: number }> = [
@@ -28,14 +28,15 @@ export function explainEvaluation(evaluation: Evaluation, rulesets: readonly Loa
     for (const id of rulesetIds) {
       const ruleset = byId.get(id);
       const warnings = evaluation.warnings.filter((w) => w.ruleset === id && w.lesion === scope.lesion);
-      if (ruleset) lines.push(...explainRuleSet(ruleset, entries.filter((t) => t.ruleset === id), warnings, (missing) => toDecideClause(splitByGap(missing, gaps, scope.lesion))).map((l) => `  ${l}`));
+      if (ruleset) lines.push(...explainRuleSet(ruleset, entries.filter((t) => t.ruleset === id), warnings, (missing) => splitByGap(missing, gaps, scope.lesion)).map((l) => `  ${l}`));
     }
   }
   return [...lines, ...warningLines(evaluation)];
 }
 
-/** `decide`: what would decide a result the named facts left open (inputs to provide, table gaps for the team). */
-function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings: EvaluationWarning[], decide: (missing: string[]) => string): string[] {
+/** `split`: the facts a result rests on, as inputs someone can provide and table gaps the team decides. */
+function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings: EvaluationWarning[], split: (missing: string[]) => OpenFacts): string[] {
+  const decide = (missing: string[]): string => toDecideClause(split(missing));
   const unconfirmed = unconfirmedNotes(entries, warnings);
   const lines = unconfirmed.ruleSetWide.map((w) => `${ruleset.document.title}${ruleSetWideMark(w)}`);
   const rules = entries.filter((t): t is RuleTrace => t.kind === 'rule');
@@ -90,7 +91,7 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
     const values = [...new Set(open.map((r) => r.value ?? r.alternative))];
     if (values.length === 1) {
       // The value is decided; what is missing only leaves open which row gave it (and so which source it rests on).
-      lines.push(`${part.label}: ${values[0]} (every possibility agrees)${mark}${missing.length ? `; the row it rests on depends on ${missing.join(' and ')}` : ''}`);
+      lines.push(`${part.label}: ${values[0]} (every possibility agrees)${mark}${missing.length ? `; ${dependsOnClause(split(missing))}` : ''}`);
       continue;
     }
     lines.push(`${part.label}: undetermined${values.length ? `, could be ${values.join(' or ')}` : ''}${mark}${missing.length ? `; ${decide(missing)}` : ''}`);
@@ -105,9 +106,19 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
   return lines;
 }
 
+type OpenFacts = { provide: string[]; decide: LookupGap[] };
+
 /** "to decide, provide a or b; the team decides c: ..." */
-function toDecideClause({ provide, decide }: { provide: string[]; decide: LookupGap[] }): string {
+function toDecideClause({ provide, decide }: OpenFacts): string {
   return [...(provide.length ? [`to decide, provide ${provide.join(' or ')}`] : []), ...decide.map(teamDecides)].join('; ');
+}
+
+/**
+ * "the row it rests on depends on a and c, which the team decides (table ... has no row for ...)": for a
+ * value every possibility agrees on, nothing is asked for, but a gap is still named as the team's.
+ */
+function dependsOnClause({ provide, decide }: OpenFacts): string {
+  return `the row it rests on depends on ${[...provide, ...decide.map((gap) => `${gap.fact}, which the team decides (${describeGap(gap)})`)].join(' and ')}`;
 }
 
 /** "Fisher CG, DiPaola CP, ... Spine 2010;..." → "Fisher 2010"; otherwise undefined, and the caller shows the reference's key. */

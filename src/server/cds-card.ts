@@ -34,7 +34,7 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const rule = config.indicators.find((r) => scopes.some((s) => matches(s, r.when)));
   const flagged = rule ? scopes.filter((s) => matches(s, rule.when)) : [];
   // A name a table gap left open is not an input: the card says the team decides it rather than asking for it.
-  const gaps = gapsOf(evaluation.missing);
+  const gaps = gapsOf(evaluation.warnings);
   const open = (s: Scope): string[] => [...new Set(config.summary.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? (s.results[o.ruleset]?.missing ?? []) : [])))];
   const lines = scopes.map((s) => {
     const { provide, decide } = splitByGap(open(s), gaps, s.lesion);
