@@ -140,12 +140,17 @@
 
   function scope(title, ruleSetResults, name, evaluation, lesion) {
     const section = el('section', { class: 'scope', 'data-scope': name }, el('h3', {}, title));
-    for (const [id, result] of Object.entries(ruleSetResults)) section.append(ruleSetResult(id, result, ofRuleSet(evaluation.trace, id, lesion), ofRuleSet(evaluation.warnings, id, lesion)));
+    // A table with no row leaves a fact open that no one can enter: every rule set reading it names it apart.
+    const open = (result) => spinemetsNotes.splitByGap(result.missing || [], spinemetsNotes.gapsOf(evaluation.warnings), lesion);
+    for (const [id, result] of Object.entries(ruleSetResults)) section.append(ruleSetResult(id, result, ofRuleSet(evaluation.trace, id, lesion), ofRuleSet(evaluation.warnings, id, lesion), open(result)));
     return section;
   }
 
-  /** One rule set's results; `entries` and `warnings` are its own, for the unconfirmed marks and what was assumed. */
-  function ruleSetResult(id, result, entries, warnings) {
+  /**
+   * One rule set's results; `entries` and `warnings` are its own, for the unconfirmed marks and what was
+   * assumed; `open` is what it is missing, as inputs to enter and table gaps for the team.
+   */
+  function ruleSetResult(id, result, entries, warnings, open) {
     const notes = spinemetsNotes.unconfirmedNotes(entries, warnings);
     const article = el('article', { 'data-ruleset': id, 'data-level': result.category || undefined }, el('h4', {}, result.label), ...notes.ruleSetWide.map(ruleSetWideMarker));
     if ('score' in result) {
@@ -161,7 +166,8 @@
     const recommendations = result.recommendations || [];
     if (recommendations.length) article.append(el('ul', {}, ...recommendations.map((r) => el('li', { 'data-recommendation': r.id }, r.status === 'possible' ? `Possibly: ${r.label}` : r.label, ...unconfirmedMarkers(notes.ofRecommendation(r.id))))));
     const assumed = entries.filter((t) => t.kind === 'input' && t.takenFrom);
-    if (result.missing && result.missing.length) article.append(el('p', { class: 'missing' }, `Missing: ${result.missing.join(', ')}`));
+    if (open.provide.length) article.append(el('p', { class: 'missing' }, `Missing: ${open.provide.join(', ')}`));
+    if (open.decide.length) article.append(el('p', { class: 'missing', 'data-gaps': '' }, `For the team to decide: ${open.decide.map((gap) => `${gap.fact} (${spinemetsNotes.describeGap(gap)})`).join('; ')}`));
     if (assumed.length) article.append(el('ul', { class: 'assumed' }, ...assumed.map((t) => el('li', { 'data-input': t.input }, assumedText(t)))));
     return article;
   }

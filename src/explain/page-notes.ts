@@ -2,3 +2,4 @@
 // (scripts/bundle-web.mjs, global `spinemetsNotes`): the same modules, so the page and explain cannot disagree.
 export { notesByStatus, unconfirmedNotes } from './unconfirmed-notes.js';
 export { warningGroups } from './warning-list.js';
+export { describeGap, gapsOf, splitByGap } from '../engine/lookup-gaps.js';
