@@ -167,6 +167,9 @@ describe('rule-file problems are reported with code, line and column', () => {
     { name: 'an implication by a value the other field does not take', file: BAUER_FILE, edit: ['equals: removable, value: true }', 'equals: removeable, value: true }'], code: 'VALUE_NOT_IN_DOMAIN', at: ['removeable'] },
     { name: 'an implication for an input without a finite list of values', file: TOMITA_FILE, edit: ['    minimum: 0\n', '    minimum: 0\n    default: { whenField: visceralMetastases, equals: false, value: 0 }\n'], code: 'IMPLICATION_NOT_IN_CONTRACT', at: ['{ whenField: visceralMetastases, equals: false, value: 0 }'] },
     { name: 'an implication for an input combined over all lesions, which no absent value reaches', file: LMNOP_FILE, edit: ['    aggregate: contiguous\n', '    aggregate: contiguous\n    default: { whenField: level, equals: C1, value: true }\n'], code: 'SCHEMA_INVALID', at: ['{ whenField: level'] },
+    { name: 'a countedBy naming no input of the rule set', file: LMNOP_FILE, edit: ['    countedBy: spinalMetastasisCount\n    field: level\n    aggregate: contiguous\n', '    countedBy: spinalMetastasesCount\n    field: level\n    aggregate: contiguous\n'], code: 'UNKNOWN_FACT', at: ['spinalMetastasesCount'] },
+    { name: 'a countedBy naming an input that is no count of the patient', file: LMNOP_FILE, edit: ['    countedBy: spinalMetastasisCount\n    field: level\n    aggregate: contiguous\n', '    countedBy: toleratesSurgery\n    field: level\n    aggregate: contiguous\n'], code: 'SCHEMA_INVALID', at: ['toleratesSurgery\n    field: level'] },
+    { name: 'a countedBy on an input not combined over lesions', file: LMNOP_FILE, edit: ['    description: Medically able to tolerate surgery.\n', '    description: Medically able to tolerate surgery.\n    countedBy: spinalMetastasisCount\n'], code: 'SCHEMA_INVALID', at: ['spinalMetastasisCount', 'Medically able to tolerate surgery.'] },
     { name: 'a narrowing to no value at all', file: TOMITA_FILE, edit: ['values: [treatable, untreatable]', 'values: []'], code: 'SCHEMA_RANGE', at: ['[]', 'values: '] },
   ] as Array<{ name: string; file: string; edit: [string, string]; code: string; at: [string, string?]; loads?: boolean }>)('$name', async ({ file, edit, code, at: [needle, after], loads }) => {
     const { ruleset, found, text } = await problemsOf([edit], read(file));
@@ -357,7 +360,7 @@ describe('rule sets that build on rule sets', () => {
 
   it('a patient-scope rule set reading a per-lesion output without an aggregate', async () => {
     const lmnop = read(new URL('../rules/lmnop/lmnop.yaml', import.meta.url).pathname);
-    const { file, text } = writeVariant(lmnop, [['    from: lesions\n    aggregate: max\n    upstream: { ruleset: sins, output: category }', '    upstream: { ruleset: sins, output: category }']]);
+    const { file, text } = writeVariant(lmnop, [['    from: lesions\n    countedBy: spinalMetastasisCount\n    aggregate: max\n    upstream: { ruleset: sins, output: category }', '    upstream: { ruleset: sins, output: category }']]);
     const { found } = await linkProblems([SINS_FILE, NESMS_FILE, NOMS, file]);
     expect(found).toEqual([at('SCOPE_MISMATCH', positionOf(text, '{ ruleset: sins, output: category }'))]);
   });

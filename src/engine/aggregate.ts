@@ -42,13 +42,22 @@ function possibleResults(fn: Exclude<Aggregate, 'count'>, candidates: ReadonlyAr
       return values.sort((a, b) => rank(a) - rank(b));
     }
     case 'contiguous': {
-      // One level is contiguous whatever it is; with an unknown level among several, either can be.
-      if (candidates.length === 1) return [true];
-      if (candidates.some((c) => c.length !== 1)) return [true, false];
-      const ranks = [...new Set(candidates.map((c) => order.indexOf(c[0] as Scalar)))].sort((a, b) => a - b);
+      // An unknown level may be any level (a repeat of a known one included, which keeps this sound for
+      // vertebrae that are distinct): it can fill one gap in the known run, or stand apart from it.
+      const known = new Set<number>();
+      let unknown = 0;
+      for (const c of candidates) {
+        if (c.length === 1) known.add(order.indexOf(c[0] as Scalar));
+        else unknown++;
+      }
+      if (known.size === 0) return unknown <= 1 ? [true] : [true, false];
+      const ranks = [...known].sort((a, b) => a - b);
       const first = ranks[0] ?? 0;
       const last = ranks[ranks.length - 1] ?? 0;
-      return [last - first + 1 === ranks.length];
+      const gaps = last - first + 1 - known.size;
+      // Apart from the run means at least one level between: room below or above it.
+      const roomApart = first >= 2 || last <= order.length - 3;
+      return [...(gaps <= unknown ? [true] : []), ...(gaps > 0 || (unknown > 0 && roomApart) ? [false] : [])];
     }
   }
 }

@@ -149,12 +149,25 @@ function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionField
     if (raw === undefined) return { present: false, because: [lesionFieldName], ...(input.matches ? { domain: [true, false] } : {}) };
     return { present: true, value: input.matches ? input.matches.includes(String(raw)) : (raw as Scalar) };
   });
+  const unlisted = input.countedBy === undefined ? 0 : unlistedVertebrae(ruleset, input.countedBy, instance.patient, lesions);
+  for (let i = 0; i < unlisted; i++) states.push(UNLISTED);
   // A missing lesion value could be any value the contract allows for the field (or the input's own values).
   const fieldEnum = input.upstream ? undefined : (patientField('lesion', lesionFieldName)?.enum as Scalar[] | undefined);
   const candidates = fn === 'any' || fn === 'all' ? [true, false] : (fieldEnum ?? [...(ruleset.facts.get(name)?.representatives ?? [])]);
   const order: readonly Scalar[] = fn === 'contiguous' ? (fieldEnum ?? []) : (input.enum ?? []);
   const state = aggregate(fn, states, order, candidates);
-  return { state, trace: { source: 'aggregate', aggregate: { function: fn, field, values: states.map((s) => (s.present ? s.value : null)) } } };
+  const trace: Read['trace'] = { source: 'aggregate', aggregate: { function: fn, field, values: states.map((s) => (s.present ? s.value : null)) } };
+  if (unlisted) trace.note = `${input.countedBy} counts ${unlisted} vertebra${unlisted === 1 ? '' : 'e'} more than the lesions list: the last ${unlisted === 1 ? 'value is' : `${unlisted} values are`} unknown`;
+  return { state, trace };
+}
+
+/** A vertebra counted but not listed: its value is unknown, and listing it as a lesion would give it. */
+const UNLISTED: FactState = { present: false, because: ['lesions'] };
+
+/** How many vertebrae the count input (as the patient gives it) counts beyond those the lesions list. */
+function unlistedVertebrae(ruleset: LoadedRuleSet, countedBy: string, patient: Record_, lesions: readonly unknown[]): number {
+  const count = patient[ruleset.document.inputs[countedBy]?.field ?? countedBy];
+  return typeof count === 'number' ? Math.max(0, count - listedVertebrae(lesions).count) : 0;
 }
 
 function asQuantity(raw: unknown, bareUnit: string | undefined): { value: number; unit: string } | undefined {

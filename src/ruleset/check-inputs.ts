@@ -16,6 +16,7 @@ export function checkInputs(ctx: CheckContext): void {
     if (from === 'lesions' && doc.scope !== 'patient') at([...path, 'from'], 'UNKNOWN_PATIENT_FIELD', 'only a patient-scope rule set combines values over all lesions');
     if ((from === 'lesions') !== (input.aggregate !== undefined)) at(path, 'SCHEMA_REQUIRED', 'from: lesions and aggregate go together', true);
     if (input.matches && input.aggregate !== 'any' && input.aggregate !== 'all') at([...path, 'matches'], 'SCHEMA_INVALID', 'matches goes with aggregate any or all');
+    if (input.countedBy !== undefined) checkCountedBy(ctx, path, from, input.countedBy);
     if (input.possible && (input.upstream || from === 'lesions')) at([...path, 'possible'], 'SCHEMA_INVALID', 'possible narrows an input read from one patient or lesion field');
     if (implicationsOf(input).length && (input.upstream || from === 'lesions')) at([...path, 'default'], 'SCHEMA_INVALID', 'a default implied by another field stands in for an input read from one patient or lesion field');
     if (input.upstream) {
@@ -89,5 +90,15 @@ export function checkInputs(ctx: CheckContext): void {
         at([...path, 'override'], 'TABLE_VALUE_NOT_IN_DOMAIN', `values of ${derived.override} must be values of table ${derived.lookup}: ${table.values.join(', ')}`);
       }
     }
+  }
+}
+
+/** `countedBy` combines values over lesions, and names an integer input read from the patient. */
+function checkCountedBy({ doc, at }: CheckContext, path: string[], from: string, countedBy: string): void {
+  if (from !== 'lesions') return at([...path, 'countedBy'], 'SCHEMA_INVALID', 'countedBy goes with from: lesions');
+  const count = doc.inputs[countedBy];
+  if (!count) return at([...path, 'countedBy'], 'UNKNOWN_FACT', `"${countedBy}" is not an input${hintFrom(countedBy, Object.keys(doc.inputs))}`);
+  if (count.type !== 'integer' || count.upstream || (count.from ?? doc.scope) !== 'patient') {
+    at([...path, 'countedBy'], 'SCHEMA_INVALID', `"${countedBy}" must be an integer input read from the patient`);
   }
 }

@@ -52,6 +52,11 @@ export interface InputSpec extends Pick<ProfileMarks, 'added'> {
   aggregate?: Aggregate;
   /** With aggregate any/all: whether each lesion's value is one of these. */
   matches?: string[];
+  /**
+   * With from: lesions: the integer input counting every vertebra involved, listed or not. Each one it
+   * counts beyond the listed lesions is a lesion whose value is unknown, not one that is absent.
+   */
+  countedBy?: string;
   upstream?: { ruleset: string; output: string };
   description: string;
   enum?: string[];
