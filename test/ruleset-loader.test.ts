@@ -148,6 +148,12 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(found).toEqual([at('TABLE_KEY_NOT_IN_DOMAIN', positionOf(text, 'S6'))]);
   });
 
+  // The sums of a "3" were text (30001, ...), and 3.5 kB of BAND_OUT_OF_RANGE buried the one real problem.
+  it('a point value written as a string is SCHEMA_TYPE alone, with no band problem made of its text sums', async () => {
+    const { found, text } = await problemsOf([['points: 3', 'points: "3"']]);
+    expect(found).toEqual([at('SCHEMA_TYPE', positionOf(text, '"3"'))]);
+  });
+
   it('an input whose allowed values differ from the patient contract', async () => {
     const { found, text } = await problemsOf([['enum: [lytic, mixed, blastic]', 'enum: [lytic, blastic]']]);
     expect(found).toContain(at('INPUT_DOMAIN_MISMATCH', positionOf(text, '[lytic, blastic]')));

@@ -123,6 +123,10 @@ function checkBands(ctx: CheckContext, score: ScoreSpec, path: PathSegment[]): v
     if (previous && band.min <= previous.max) at([...bPath, 'min'], 'BAND_OVERLAP', `band ${band.category} starts at ${band.min}, inside ${previous.category} (${previous.min}–${previous.max})`);
     checkBandLabel(ctx, band, bPath);
   });
+  // A point value or band edge that is no number is the schema's problem, reported there: sums of "3"
+  // would be text ("30001"), and every band would seem out of range.
+  const numeric = (v: unknown): boolean => typeof v === 'number';
+  if (!score.components.every((c) => c.alternatives.every((a) => numeric(a.points))) || !score.bands.every((b) => numeric(b.min) && numeric(b.max))) return;
   const totals = achievableTotals(score);
   const lowest = order[0]?.band.min ?? 0;
   const highest = Math.max(...order.map((o) => o.band.max));
