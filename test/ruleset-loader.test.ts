@@ -344,6 +344,16 @@ describe('rule sets that build on rule sets', () => {
     expect(ids).toEqual([]);
   });
 
+  // With requires: [sinz] alone, the rule file's own error (sins read, not required) hid the missing
+  // requirement: it was found only when another requirement kept the file free of errors.
+  it('a required rule set that is not loaded, in a rule file with errors of its own', async () => {
+    const { file, text } = writeVariant(noms, [['requires: [sins]', 'requires: [sinz]']]);
+    const { found, ids } = await linkProblems([file]);
+    expect(found).toContain(at('MISSING_REQUIREMENT', positionOf(text, 'sinz')));
+    expect(found).toContain(at('UNDECLARED_REQUIREMENT', positionOf(text, 'sins, output: score }')));
+    expect(ids).toEqual([]);
+  });
+
   it('an output the required rule set does not declare', async () => {
     const { file, text } = writeVariant(noms, [['upstream: { ruleset: sins, output: score }', 'upstream: { ruleset: sins, output: total }']]);
     const { found } = await linkProblems([SINS_FILE, file]);

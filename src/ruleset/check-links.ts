@@ -2,6 +2,7 @@ import type { Problem } from '../problems/problem.js';
 import { hintFrom } from './check-context.js';
 import { orderByRequires } from './dependencies.js';
 import { outputValues } from './outputs.js';
+import type { SourceDocument } from '../source/source-document.js';
 import type { LoadedRuleSet } from './types.js';
 
 /**
@@ -18,7 +19,7 @@ export function checkLinks(rulesets: readonly LoadedRuleSet[], failed: ReadonlyS
     const { document, source } = consumer;
     (document.requires ?? []).forEach((id, i) => {
       if (failed.has(id)) blocked.add(document.id);
-      else if (!byId.has(id)) problems.push(source.problemAt(['requires', i], 'MISSING_REQUIREMENT', `required rule set "${id}" is not loaded`));
+      else if (!byId.has(id)) problems.push(missingRequirement(source, i, id));
     });
     for (const [name, input] of Object.entries(document.inputs)) {
       if (!input.upstream) continue;
@@ -93,4 +94,9 @@ function checkRestates({ document, source }: LoadedRuleSet, byId: ReadonlyMap<st
       if (!ids.includes(restated)) problems.push(source.problemAt(path, 'UNKNOWN_RECOMMENDATION', `${id} has no recommendation "${restated}"${hintFrom(restated, ids)}`));
     }
   }
+}
+
+/** MISSING_REQUIREMENT at the `requires` entry, for a loaded rule set and for one that failed its own checks. */
+export function missingRequirement(source: SourceDocument, index: number, id: string): Problem {
+  return source.problemAt(['requires', index], 'MISSING_REQUIREMENT', `required rule set "${id}" is not loaded`);
 }

@@ -17,6 +17,8 @@ export interface RuleSetLoad {
   ruleset?: LoadedRuleSet;
   /** The id the file declares, when it could be read even though the rule set has errors. */
   id?: string;
+  /** With `id`: the document as read, so that what links it to other rule sets (requires) is still checked. */
+  source?: SourceDocument;
   /** Every problem found; warnings may accompany a loaded rule set, errors never do. */
   problems: Problem[];
 }
@@ -31,7 +33,7 @@ export async function loadRuleSetFile(file: string): Promise<RuleSetLoad> {
   if (isProfileSource(source)) return { problems: [profileAsRuleSet(source)] };
   const load = await loadRuleSetSource(source);
   const id = source.scalarAt(['id']);
-  return typeof id === 'string' && !load.ruleset ? { ...load, id } : load;
+  return typeof id === 'string' && !load.ruleset ? { ...load, id, source } : load;
 }
 
 /**

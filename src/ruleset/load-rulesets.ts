@@ -3,12 +3,13 @@ import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
 import { filesUnder } from '../source/files-under.js';
-import { checkLinks } from './check-links.js';
+import { checkLinks, missingRequirement } from './check-links.js';
 import { folderIdProblem } from './folder-id.js';
 import { libraryNotices } from './library-requirements.js';
 import { loadRuleSetFile } from './load-ruleset.js';
 import type { LoadedProfile } from './profile-types.js';
 import { selectVersions, type VersionPick } from './select-versions.js';
+import type { SourceDocument } from '../source/source-document.js';
 import type { LoadedRuleSet } from './types.js';
 
 /** The rule sets shipped with the package. */
@@ -59,11 +60,14 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   const rulesets: LoadedRuleSet[] = [];
   const problems: Problem[] = [];
   const failed = new Set<string>();
+  // Rule files with errors of their own, whose requirements are still checked: all problems at once.
+  const failedSources: SourceDocument[] = [];
   const add = async (file: string): Promise<void> => {
     const load = await loadRuleSetFile(file);
     problems.push(...load.problems);
     if (!load.ruleset) {
       if (load.id) failed.add(load.id);
+      if (load.source) failedSources.push(load.source);
       return;
     }
     const misplaced = folderIdProblem(load.ruleset, paths);
@@ -81,8 +85,14 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   };
   const files = findRuleSetFiles(paths);
   for (const file of files) await add(file);
-  const taken = await addRequirementsFromLibrary(rulesets, failed, files, options.library ?? []);
+  const taken = await addRequirementsFromLibrary(rulesets, failed, files, options.library ?? [], failedSources.flatMap(requiresOf).filter(Boolean));
   problems.push(...libraryNotices(taken, rulesets));
+  const loadedIds = new Set([...rulesets.map((r) => r.document.id), ...failed]);
+  for (const source of failedSources) {
+    requiresOf(source).forEach((id, i) => {
+      if (id && !loadedIds.has(id)) problems.push(missingRequirement(source, i, id));
+    });
+  }
 
   const { selected: picked, problems: pickProblems } = selectVersions(rulesets, options.pick ?? []);
   problems.push(...pickProblems);
@@ -97,11 +107,14 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   return { rulesets: selected.filter((r) => !broken.has(r.file) && !links.blocked.has(r.document.id)), available: rulesets, profiles, problems };
 }
 
-/** Adds, transitively, the library's rule sets that loaded ones require and that were not loaded; returns those added. */
-async function addRequirementsFromLibrary(rulesets: LoadedRuleSet[], failed: ReadonlySet<string>, loadedFiles: readonly string[], library: readonly string[]): Promise<LoadedRuleSet[]> {
+/**
+ * Adds, transitively, the library's rule sets that loaded ones (or, `alsoRequired`, ones that failed
+ * their own checks) require and that were not loaded; returns those added.
+ */
+async function addRequirementsFromLibrary(rulesets: LoadedRuleSet[], failed: ReadonlySet<string>, loadedFiles: readonly string[], library: readonly string[], alsoRequired: readonly string[]): Promise<LoadedRuleSet[]> {
   const missing = (): string[] => {
     const have = new Set([...rulesets.map((r) => r.document.id), ...failed]);
-    return [...new Set(rulesets.flatMap((r) => r.document.requires ?? []))].filter((id) => !have.has(id));
+    return [...new Set([...alsoRequired, ...rulesets.flatMap((r) => r.document.requires ?? [])])].filter((id) => !have.has(id));
   };
   const taken: LoadedRuleSet[] = [];
   if (!library.length || missing().length === 0) return taken;
@@ -119,4 +132,10 @@ async function addRequirementsFromLibrary(rulesets: LoadedRuleSet[], failed: Rea
     taken.push(...found);
   }
   return taken;
+}
+
+/** The `requires` of a rule file that failed its own checks, as far as it reads as ids ('' for an entry that is none, keeping indexes). */
+function requiresOf(source: SourceDocument): string[] {
+  const requires = (source.data as { requires?: unknown } | null | undefined)?.requires;
+  return Array.isArray(requires) ? requires.map((id) => (typeof id === 'string' ? id : '')) : [];
 }
