@@ -417,6 +417,15 @@ describe('PROFILE_INVALID_RANGE: an appliesTo value that is no semantic-version 
     const { file, text } = sinsVariant('sins: "1.x"', 'sins: latest');
     expect(await problemsOf(file)).toEqual([{ code: 'PROFILE_INVALID_RANGE', file, ...positionOf(text, 'latest') }]);
   });
+
+  // "noms: latest" hid a misspelt rule in a change to noms: the changes of a rule set with a bad range were not checked.
+  it('does not hide the problems of the changes to that rule set', async () => {
+    const { file, text } = writeVariant(read(SINS_12), [['noms: "1.x"', 'noms: latest'], ['rule: mechanical.unstable_sins', 'rule: mechanical.unstable_sinz']], 'p.profile.yaml');
+    expect(byLine(await problemsOf(file))).toEqual([
+      { code: 'PROFILE_INVALID_RANGE', file, ...positionOf(text, 'latest') },
+      { code: 'PROFILE_UNKNOWN_TARGET', file, ...positionOf(text, 'mechanical.unstable_sinz') },
+    ]);
+  });
 });
 
 describe('PROFILE_UNKNOWN_RULESET: a misspelt rule-set id suggests the one meant', () => {

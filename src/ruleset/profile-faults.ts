@@ -35,16 +35,20 @@ export function profileFaults(source: SourceDocument, rulesets: readonly LoadedR
     const rangeChecked = !malformed(['appliesTo', id]);
     if (!ruleset) {
       if (rangeChecked) faults.push(source.problemAt(['appliesTo', id], 'PROFILE_UNKNOWN_RULESET', `no rule set "${id}" is loaded (loaded: ${rulesets.map((r) => r.document.id).join(', ')})${hintFrom(id, rulesets.map((r) => r.document.id))}`, { key: true }));
-    } else if (rangeChecked && !validRange(range)) {
+      continue;
+    }
+    if (rangeChecked && !validRange(range)) {
       faults.push(source.problemAt(['appliesTo', id], 'PROFILE_INVALID_RANGE', `"${range}" is not a semantic-version range; name the versions the changes were written for, e.g. "1.x" or ">=1.1.0 <2.0.0"`));
     } else if (rangeChecked && !satisfies(ruleset.document.version, range)) {
       faults.push(source.problemAt(['appliesTo', id], 'PROFILE_VERSION_MISMATCH', `the profile was written for ${id} ${range}, but ${id} ${ruleset.document.version} is selected; review the changes against this version, then widen the range`));
-    } else if (ruleset.document.profile) {
-      faults.push(source.problemAt(['appliesTo', id], 'PROFILE_NOT_APPLICABLE', `rule set ${id} already has profile ${ruleset.document.profile.id} applied; one profile per rule set`, { key: true }));
-    } else {
-      // A range the schema rejected says nothing of the version: the changes are still checked against the rule set named.
-      targets.push(ruleset);
     }
+    if (ruleset.document.profile) {
+      faults.push(source.problemAt(['appliesTo', id], 'PROFILE_NOT_APPLICABLE', `rule set ${id} already has profile ${ruleset.document.profile.id} applied; one profile per rule set`, { key: true }));
+      continue;
+    }
+    // Whatever the range says (rejected by the schema, no range, another version), the changes are still
+    // checked against the rule set named: every problem in one run. A profile with any error patches nothing.
+    targets.push(ruleset);
   }
   // A misspelt appliesTo key ("Sins") is one mistake, reported there: the changes naming the rule set it meant are not reported again.
   const loadedIds = rulesets.map((r) => r.document.id);
