@@ -225,3 +225,29 @@ describe('the content hash identifies the result', () => {
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
   });
 });
+
+// `missing` named every absent input an open part reads: a breast primary was asked for molecular
+// targeted therapy (lung only), a lung primary for hormone dependence (breast and prostate only).
+describe('missing names only the inputs whose value could change the part', () => {
+  let katagiri: LoadedRuleSet[] = [];
+  beforeAll(async () => {
+    katagiri = await bundledRuleSets(['katagiri-revised']);
+  });
+  const primaryLesion = async (patient: Record<string, unknown>) => {
+    const evaluation = await evaluatePatient(patient, katagiri, { evaluator: 'compiled' });
+    const jre = await evaluatePatient(patient, katagiri, { evaluator: 'json-rules-engine' });
+    expect(jre.results).toEqual(evaluation.results);
+    const component = evaluation.results['katagiri-revised']?.components?.primaryLesion;
+    return { points: component?.points, range: component?.range, missing: component?.missing ?? [] };
+  };
+
+  it('a breast primary depends on hormone dependence only; a lung primary on targeted therapy only', async () => {
+    expect(await primaryLesion({ primaryTumor: 'breast' })).toEqual({ points: null, range: [0, 2], missing: ['hormoneDependent'] });
+    expect(await primaryLesion({ primaryTumor: 'lung_nsclc' })).toEqual({ points: null, range: [2, 3], missing: ['molecularTargetedTherapy'] });
+  });
+
+  it('a part that every value leaves the same names nothing missing; with the primary unknown, both flags are named', async () => {
+    expect(await primaryLesion({ primaryTumor: 'breast', hormoneDependent: true })).toMatchObject({ points: 0, missing: [] });
+    expect((await primaryLesion({})).missing).toEqual(expect.arrayContaining(['primaryTumor', 'hormoneDependent', 'molecularTargetedTherapy']));
+  });
+});

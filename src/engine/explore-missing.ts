@@ -52,7 +52,12 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
     unknowns = missingValues(ruleset, facts, missingFacts);
     const explorable = scenarioCount(unknowns.variables) <= MAX_SCENARIOS;
     const tests = explorable ? compiledTests(parts, options.evaluator) : undefined;
-    exploration = yield* explore(parts, facts.values, unknowns, explorable, tests);
+    const variablesOf = (fact: string): string[] => {
+      const names: string[] = [];
+      eachUnknown(ruleset, facts, fact, (name) => names.push(name));
+      return names;
+    };
+    exploration = yield* explore(parts, facts.values, unknowns, explorable, tests, missingOf, variablesOf);
     if (key && memo && tests) memo.set(key, exploration);
   }
   const { outcomes, sums, consistent, explorable } = exploration;
@@ -65,8 +70,8 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
   for (let g = 0; g < group.length; g++) {
     const context = group[g] as RuleContext;
     const { part } = context;
-    const { possible, possiblePoints, sameAlternative, decided } = outcomes[g] as PartOutcome;
-    const because = missingInputs(missingOf[g] ?? [], facts);
+    const { possible, possiblePoints, sameAlternative, decided, dependsOn } = outcomes[g] as PartOutcome;
+    const because = missingInputs(dependsOn, facts);
     const traced: RuleTrace[] = [];
     if (keepsRules(options.trace)) for (let i = 0; i < part.alternatives.length; i++) {
       const alternative = part.alternatives[i] as PartAlternative;
@@ -118,12 +123,24 @@ interface Exploration {
   explorable: boolean;
 }
 
-function* explore(parts: readonly Part[], known: Readonly<Record<string, Scalar>>, unknowns: MissingValues, explorable: boolean, tests: Test[] | undefined): Steps<Exploration> {
+function* explore(
+  parts: readonly Part[],
+  known: Readonly<Record<string, Scalar>>,
+  unknowns: MissingValues,
+  explorable: boolean,
+  tests: Test[] | undefined,
+  missingOf: readonly (readonly string[])[],
+  variablesOf: (fact: string) => readonly string[],
+): Steps<Exploration> {
   const tallies: Tally[] = parts.map((part) => explorable
     ? { fired: part.alternatives.map(() => false), single: true, outcomes: new Set() }
     : { fired: part.alternatives.map(() => true), single: part.alternatives.length === 1, outcomes: new Set([part.alternatives[0]?.value]) });
   const sums = new Set<number>();
   let consistent = true;
+  // Which alternatives fired, per part and combination, as a bit mask: what the missing facts are tested against.
+  const combinations = explorable ? scenarioCount(unknowns.variables) : 0;
+  const masks = parts.map((part) => (part.alternatives.length <= MAX_MASKED ? new Int32Array(combinations) : undefined));
+  let scenario = 0;
   // Called once per combination: plain loops, no closures or arrays per call.
   const tally = (fired: readonly boolean[]): void => {
     let offset = 0;
@@ -132,13 +149,17 @@ function* explore(parts: readonly Part[], known: Readonly<Record<string, Scalar>
       const alternatives = (parts[g] as Part).alternatives;
       const t = tallies[g] as Tally;
       let count = 0;
+      let mask = 0;
       let first: PartAlternative | undefined;
       for (let i = 0; i < alternatives.length; i++) {
         if (!fired[offset + i]) continue;
         t.fired[i] = true;
         count += 1;
+        mask |= 1 << i;
         first ??= alternatives[i];
       }
+      const masked = masks[g];
+      if (masked) masked[scenario] = mask;
       t.outcomes.add(first?.value);
       if (count === 1) sum += first?.points ?? 0;
       else {
@@ -149,6 +170,7 @@ function* explore(parts: readonly Part[], known: Readonly<Record<string, Scalar>
       offset += alternatives.length;
     }
     sums.add(sum);
+    scenario += 1;
   };
   if (explorable) {
     const scenarioFacts: Record<string, Scalar> = { ...known };
@@ -171,7 +193,45 @@ function* explore(parts: readonly Part[], known: Readonly<Record<string, Scalar>
       }
     }
   }
-  return { outcomes: parts.map((part, g) => partOutcome(part, tallies[g] as Tally)), sums: [...sums].sort((a, b) => a - b), consistent: explorable && consistent, explorable };
+  const dependsOn = (g: number): readonly string[] => {
+    const missing = missingOf[g] ?? [];
+    const masked = masks[g];
+    if (!explorable || !masked || masked.length === 0) return missing;
+    const moving = movingVariables(masked, unknowns.variables);
+    return missing.filter((fact) => variablesOf(fact).some((v) => moving.has(v)));
+  };
+  return { outcomes: parts.map((part, g) => partOutcome(part, tallies[g] as Tally, dependsOn(g))), sums: [...sums].sort((a, b) => a - b), consistent: explorable && consistent, explorable };
+}
+
+/** Parts with more alternatives than an int's bits keep every missing fact as one they depend on. */
+const MAX_MASKED = 31;
+
+/**
+ * The variables whose value alone changes which alternatives fire in some combination: a missing fact
+ * none of whose variables does so cannot change the part (molecular targeted therapy for a breast
+ * primary), and is not named as missing. Combinations are in eachScenario's order, the last variable
+ * varying fastest.
+ */
+function movingVariables(masks: Int32Array, variables: ReadonlyMap<string, readonly Scalar[]>): Set<string> {
+  const moving = new Set<string>();
+  const entries = [...variables];
+  let stride = masks.length;
+  for (const [name, values] of entries) {
+    stride /= values.length;
+    const block = stride * values.length;
+    search: for (let start = 0; start < masks.length; start += block) {
+      for (let offset = 0; offset < stride; offset++) {
+        const base = masks[start + offset];
+        for (let k = 1; k < values.length; k++) {
+          if (masks[start + offset + k * stride] !== base) {
+            moving.add(name);
+            break search;
+          }
+        }
+      }
+    }
+  }
+  return moving;
 }
 
 /** A part's outcome over every combination; its arrays are shared by every evaluation that finds it remembered (results only read them). */
@@ -185,14 +245,16 @@ interface PartOutcome {
   decided: boolean;
   /** How many alternatives fired in the first combination where that was not exactly one (undefined if none). */
   firstConflict: number | undefined;
+  /** The part's missing facts whose value changes which alternatives fire (all of them when not explored). */
+  dependsOn: readonly string[];
 }
 
-function partOutcome(part: Part, tally: Tally): PartOutcome {
+function partOutcome(part: Part, tally: Tally, dependsOn: readonly string[]): PartOutcome {
   const possible = part.alternatives.filter((_, i) => tally.fired[i]);
   const sameAlternative = tally.single && possible.length === 1;
   const decided = tally.single && tally.outcomes.size === 1 && (part.kind !== 'component' || sameAlternative);
   // Every key present, so that every outcome has one shape: they are read for every part of every patient.
-  return { possible, possiblePoints: pointsOf(possible), sameAlternative, decided, firstConflict: tally.firstConflict };
+  return { possible, possiblePoints: pointsOf(possible), sameAlternative, decided, firstConflict: tally.firstConflict, dependsOn };
 }
 
 /** Remembered explorations per rule set; cleared when full, so memory stays flat over any cohort. */
