@@ -44,6 +44,16 @@ describe('patient input is checked against schemas/patient.schema.json', () => {
     expect(codes('albumin: { value: 35, unit: g/dL }\n')).toEqual(['SCHEMA_RANGE@1:19']);
   });
 
+  // 3.5 g/L (0.35 g/dL) was read as low albumin and scored: the g/dL value with the g/L unit. The two
+  // units differ tenfold, so ranges that do not overlap catch the slip either way.
+  it('rejects albumin of 3.5 g/L: it is a g/dL value given the g/L unit', () => {
+    const text = 'albumin: { value: 3.5, unit: g/L }\n';
+    expect(codes(text)).toEqual([at('SCHEMA_RANGE', positionOf(text, '3.5'))]);
+    expect(codes('albumin: 0.5\n')).toEqual(['SCHEMA_RANGE@1:10']);
+    expect(parsePatient('albumin: { value: 10, unit: g/L }\nage: 60\n', 'p.yaml').problems).toEqual([]);
+    expect(parsePatient('albumin: 1\n', 'p.yaml').problems).toEqual([]);
+  });
+
   it('reports every problem at once, in JSON input too', () => {
     const text = '{"id": "x",\n "ambulatoryStatus": "walking",\n "lesions": [{"level": "L6", "pain": "severe"}]}';
     expect(codes(text, 'p.json').sort()).toEqual(
