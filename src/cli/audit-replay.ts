@@ -25,7 +25,7 @@ const MAX_LISTED = 20;
  */
 export async function auditReplayCommand(log: string, options: ReplayCommandOptions): Promise<void> {
   if (options.rules?.length && !options.current) {
-    usageError('--rules chooses the current rule sets; use it with --current (pinned replays use the rule sets stored with the log)');
+    usageError('OPTION_CONFLICT', '--rules chooses the current rule sets; use it with --current (pinned replays use the rule sets stored with the log)');
   }
   const verification = verifyLog(log);
   if (verification.problems.length) {

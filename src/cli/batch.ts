@@ -111,11 +111,11 @@ function guardOutputs(input: string, options: BatchOptions): void {
   const named: Array<[string, string | undefined]> = [['-o', options.output], ['--summary', options.summary], ['--record', options.record]];
   const outputs = named.filter((o): o is [string, string] => o[1] !== undefined);
   for (const [i, [name, path]] of outputs.entries()) {
-    if (sameFile(path, input)) usageError(`${name} ${path} is the cohort being read; writing it would destroy the input`);
+    if (sameFile(path, input)) usageError('OPTION_CONFLICT', `${name} ${path} is the cohort being read; writing it would destroy the input`);
     const other = outputs.slice(0, i).find(([, earlier]) => sameFile(earlier, path));
-    if (other) usageError(`${name} and ${other[0]} name the same file, ${path}`);
+    if (other) usageError('OPTION_CONFLICT', `${name} and ${other[0]} name the same file, ${path}`);
   }
-  if (options.summary !== undefined && !statSync(dirname(resolve(options.summary)), { throwIfNoEntry: false })?.isDirectory()) usageError(`cannot write --summary ${options.summary} (its folder does not exist)`);
+  if (options.summary !== undefined && !statSync(dirname(resolve(options.summary)), { throwIfNoEntry: false })?.isDirectory()) usageError('OUTPUT_UNWRITABLE', `cannot write --summary ${options.summary} (its folder does not exist)`);
 }
 
 /** Whether two paths name one file: the same path, or (through links) the same file on disk. */
@@ -132,7 +132,7 @@ async function openOutput(file: string): Promise<Writable> {
     // `once` rejects with the stream's error when it cannot be opened.
     await once(out, 'open');
   } catch (err) {
-    usageError(`cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+    usageError('OUTPUT_UNWRITABLE', `cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`);
   }
   return out;
 }
@@ -144,12 +144,12 @@ async function openOutput(file: string): Promise<Writable> {
  */
 function traceLevel(format: OutputFormat, asked: TraceLevel | undefined): TraceLevel {
   if (format === 'ndjson') return asked ?? 'rules';
-  if (asked !== undefined && asked !== 'none') usageError(`--trace ${asked}: CSV output has no trace columns; use --output-format ndjson for the trace, or --record for the full trace of each decision`);
+  if (asked !== undefined && asked !== 'none') usageError('OPTION_CONFLICT', `--trace ${asked}: CSV output has no trace columns; use --output-format ndjson for the trace, or --record for the full trace of each decision`);
   return 'none';
 }
 
 function shardOption(text: string | undefined): Shard | undefined {
   if (text === undefined) return undefined;
   const shard = parseShard(text);
-  return typeof shard === 'string' ? usageError(shard) : shard;
+  return typeof shard === 'string' ? usageError('OPTION_INVALID', shard) : shard;
 }

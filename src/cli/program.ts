@@ -7,6 +7,8 @@ import type { BatchOptions } from './batch.js';
 import type { DiffOptions } from './diff.js';
 import type { EvaluateOptions } from './evaluate.js';
 import { EXIT, Exit } from './exit-codes.js';
+import { formatProblem } from '../problems/format.js';
+import { COMMAND_LINE } from '../problems/problem.js';
 import type { ServeOptions } from './serve.js';
 import type { WatchOptions } from './watch.js';
 
@@ -18,6 +20,9 @@ const program = new Command()
   .description('Traced, cited decision support for spinal metastases (SINS, NESMS, ...), from versioned YAML rule sets.')
   .version(engineIdentity().version)
   .exitOverride()
+  // commander's rejections (an unknown option, a missing argument, a value not among the choices) are
+  // usage problems like ours: one line with a stable code.
+  .configureOutput({ outputError: (text, write) => write(`${formatProblem({ code: 'OPTION_INVALID', severity: 'error', message: text.replace(/^error: /, '').trimEnd(), file: COMMAND_LINE })}\n`) })
   .showHelpAfterError('(run with --help for usage)');
 
 /**

@@ -21,7 +21,7 @@ export interface CliRecorder {
 export function openRecorder(options: RecordOptions): CliRecorder | undefined {
   if (!options.record) {
     if (options.hashIds) {
-      usageError('--hash-ids applies to the decision record; give --record <log> too');
+      usageError('OPTION_CONFLICT', '--hash-ids applies to the decision record; give --record <log> too');
     }
     return undefined;
   }

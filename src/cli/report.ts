@@ -34,7 +34,7 @@ export async function reportCommand(file: string, options: { html: string; id?: 
     writeFileSync(options.html, renderReport(source));
   } catch (err) {
     // As batch's -o: a path that cannot be written is the caller's to fix, not an internal error.
-    usageError(`cannot write ${options.html} (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+    usageError('OUTPUT_UNWRITABLE', `cannot write ${options.html} (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`);
   }
   process.stdout.write(`wrote ${options.html}\n`);
 }

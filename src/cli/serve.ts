@@ -79,8 +79,8 @@ function readToken(file: string): string {
   try {
     token = readFileSync(file, 'utf8').trim();
   } catch (err) {
-    return usageError(`${file}:1:1 FILE_UNREADABLE cannot read the token file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    return usageError('FILE_UNREADABLE', `cannot read the token file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file, line: 1, column: 1 });
   }
-  if (token.length < 16) usageError(`${file}:1:1 TOKEN_TOO_SHORT the token must be at least 16 characters`);
+  if (token.length < 16) usageError('TOKEN_TOO_SHORT', 'the token must be at least 16 characters', { file, line: 1, column: 1 });
   return token;
 }

@@ -1,8 +1,20 @@
+import { formatProblem } from '../problems/format.js';
+import { COMMAND_LINE, type ProblemCode } from '../problems/problem.js';
 import { EXIT, Exit } from './exit-codes.js';
 
-/** A mistake on the command line: said in one line, exit 64, before any work is done. */
-export function usageError(message: string): never {
-  process.stderr.write(`${message}\n`);
+/**
+ * What a usage error is: an option or argument that is not valid (commander's own rejections
+ * included), options that do not go together, an output that cannot be written, or a file an option
+ * names (serve's token) that is unusable.
+ */
+export type UsageCode = Extract<ProblemCode, 'OPTION_INVALID' | 'OPTION_CONFLICT' | 'OUTPUT_UNWRITABLE' | 'FILE_UNREADABLE' | 'TOKEN_TOO_SHORT'>;
+
+/**
+ * A mistake on the command line: one problem line, `<command line> CODE message` (or at the file an
+ * option names), exit 64, before any work is done.
+ */
+export function usageError(code: UsageCode, message: string, at?: { file: string; line: number; column: number }): never {
+  process.stderr.write(`${formatProblem({ code, severity: 'error', message, file: COMMAND_LINE, ...at })}\n`);
   throw new Exit(EXIT.usage);
 }
 
@@ -12,5 +24,5 @@ export function wholeNumber(text: string | undefined, name: string, min: number,
 export function wholeNumber(text: string | undefined, name: string, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
   if (/^\d+$/.test(text.trim()) && Number(text) >= min && Number(text) <= max) return Number(text);
-  return usageError(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+  return usageError('OPTION_INVALID', `${name} must be a whole number from ${min} to ${max}, got "${text}"`);
 }

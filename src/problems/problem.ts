@@ -83,6 +83,10 @@ export type ProblemCode =
   | 'CSV_TOO_MANY_LESIONS'
   // the command line itself
   | 'DIFF_DIFFERENT_RULESETS'
+  | 'OPTION_INVALID'
+  | 'OPTION_CONFLICT'
+  | 'OUTPUT_UNWRITABLE'
+  | 'TOKEN_TOO_SHORT'
   // rule-set test cases
   | 'CASE_MISMATCH'
   | 'CASE_UNKNOWN_OUTPUT'
