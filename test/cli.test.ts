@@ -307,6 +307,8 @@ describe('spinemets explain', () => {
     expect(stdout).toMatch(/NESMS 3 \(nesms 3\) \[unconfirmed source: Survival figures per NESMS score are not verified [^\]]*\]: .*sum 4 capped at 3 \(Ghori 2015\)/);
     const lesion2 = lines.slice(lines.indexOf('Lesion 2 L3'));
     expect(lesion2.find((l) => l.trim().startsWith('SINS'))).toMatch(/^  SINS 3–6 \(undetermined\) \(stable\): .*Vertebral body collapse: 0–3, collapse missing/);
+    // The NOMS row held for every SINS the lesion can have; it read "sinsScore = missing, any possible value".
+    expect(lesion2.find((l) => l.trim().startsWith('Mechanical (spinal stability from SINS):'))).toContain('[sinsScore one of 3, 4, 5, 6, each giving this row]');
   });
 
   // The README said explain gives each conversion with its factor's source; it gave none.
@@ -318,9 +320,9 @@ describe('spinemets explain', () => {
 
   it('says which values were not given and what was taken from the other fields instead', () => {
     const { lines } = explained('primaryTumor: breast\nvisceralMetastasesResectability: unremovable\nspinalMetastasisCount: 2\nextraspinalBoneMetastasisCount: 3\n');
-    // Once per rule set that reads it (modified Bauer, NESMS and the plan), then Tomita's narrowed grade.
-    expect(lines.filter((l) => l === 'visceralMetastases: not given, taken as true (visceralMetastasesResectability is unremovable, so true)')).toHaveLength(3);
-    expect(lines).toContain('visceralMetastasesTreatability: not given, one of treatable, untreatable (visceralMetastasesResectability is unremovable, so one of treatable, untreatable)');
+    // Once, with the rule sets that read it (it was repeated for each, in a row where a rule set had nothing else to say), then Tomita's narrowed grade.
+    expect(lines.filter((l) => l.startsWith('visceralMetastases: not given'))).toEqual(['visceralMetastases: not given, taken as true (visceralMetastasesResectability is unremovable, so true) — modified-bauer, nesms, plan']);
+    expect(lines).toContain('visceralMetastasesTreatability: not given, one of treatable, untreatable (visceralMetastasesResectability is unremovable, so one of treatable, untreatable) — tomita');
     expect(lines.find((l) => l.startsWith('Modified Bauer score '))).toMatch(/^Modified Bauer score 2 \(short term palliation\) \[unconfirmed source: The survival figures Leithner 2008 reports [^\]]*\]: No visceral metastases: Visceral metastases present 0/);
   });
 

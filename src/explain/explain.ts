@@ -2,7 +2,7 @@ import type { Evaluation, EvaluationWarning, InputTrace, RuleTrace, TotalTrace, 
 import { describeGap, gapsOf, splitByGap, teamDecides, type LookupGap } from '../engine/lookup-gaps.js';
 import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
-import { assumedInputLine, convertedInputLine } from '../report/assumed-inputs.js';
+import { assumedAndConverted, assumedInputLine, convertedInputLine } from '../report/assumed-inputs.js';
 import { ruleSetWideMark, unconfirmedMark, unconfirmedNotes } from './unconfirmed-notes.js';
 import { warningLines } from './warning-list.js';
 
@@ -25,6 +25,7 @@ export function explainEvaluation(evaluation: Evaluation, rulesets: readonly Loa
     const rulesetIds = [...new Set(entries.map((t) => t.ruleset))];
     if (!rulesetIds.length) continue;
     lines.push(scope.title);
+    lines.push(...inputLines(entries).map((l) => `  ${l}`));
     for (const id of rulesetIds) {
       const ruleset = byId.get(id);
       const warnings = evaluation.warnings.filter((w) => w.ruleset === id && w.lesion === scope.lesion);
@@ -42,6 +43,13 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
   const rules = entries.filter((t): t is RuleTrace => t.kind === 'rule');
   const cite = (id: string): string => shortCitation(ruleset.document.references[id]?.citation ?? '') ?? id;
   const partOf = (id: string): Part | undefined => ruleset.parts.find((p) => p.id === id);
+  // A test on a fact not known was settled because every value the fact can take gives the row: say
+  // which values, where the trace has them (an upstream range: SINS 3-6), rather than "any value".
+  const openFact = (fact: string): string => {
+    const input = entries.find((t) => t.kind === 'input' && t.input === fact);
+    const possible = input?.kind === 'input' ? input.possible : undefined;
+    return possible?.length ? `${fact} one of ${possible.map((v) => JSON.stringify(v)).join(', ')}, each giving this row` : `${fact} not known, every value it can take giving this row`;
+  };
 
   for (const total of entries.filter((t): t is TotalTrace => t.kind === 'total')) {
     const band = entries.find((t) => t.kind === 'band' && t.score === total.score);
@@ -65,12 +73,6 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
     lines.push(`${label} ${value}${category}: ${parts.join('; ')}${clamp}`);
   }
 
-  // Values not given but taken from other fields, or narrowed by them: the reader should see what was assumed.
-  // (Their notes say how: implied, narrowed, or left open because the fields disagree.)
-  for (const input of entries.filter((t): t is InputTrace => t.kind === 'input' && t.takenFrom !== undefined)) lines.push(assumedInputLine(input));
-  // And values given in another unit, with the source of the factor (the text report leaves that here).
-  for (const input of entries.filter((t): t is InputTrace => t.kind === 'input' && t.source === 'converted')) lines.push(`${convertedInputLine(input)} (${input.conversion?.reference ?? ''})`);
-
   for (const part of ruleset.parts.filter((p) => p.kind === 'classification')) {
     const fired = rules.find((r) => r.classification === part.id && r.fired === true);
     const precedence = entries.find((t) => t.kind === 'precedence' && t.classification === part.id);
@@ -82,7 +84,7 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
     if (fired) {
       const row = part.alternatives.find((a) => a.id === fired.alternative);
       // A test on a missing fact was settled because every value the fact could take gives this row.
-      const because = [...new Set(fired.conditions.map((c) => `${c.fact} = ${c.result === null ? 'missing, any possible value' : JSON.stringify(c.factResult)}`))].join(', ');
+      const because = [...new Set(fired.conditions.map((c) => (c.result === null ? openFact(c.fact) : `${c.fact} = ${JSON.stringify(c.factResult)}`)))].join(', ');
       lines.push(`${part.label}: ${row?.value ?? fired.alternative}${mark} — ${row?.label ?? fired.alternative} [${because}] (${cite(row?.reference ?? part.reference)})`);
       continue;
     }
@@ -104,6 +106,17 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
     else if (applies?.fired === null && applies.possible) lines.push(`Possibly: ${part.label}${mark} — ${decide(applies.missing ?? [])}`);
   }
   return lines;
+}
+
+/**
+ * Values not given but taken from other fields, or narrowed by them (their notes say how), and values
+ * given in another unit with the source of the factor: what the reader should see was assumed or
+ * converted, each line once for the scope with the rule sets that read it, as several rule sets read
+ * the same implication ("spinalMetastasisCount: not given, taken as 2 (...) — nesms, tomita, ...").
+ */
+function inputLines(entries: readonly TraceEntry[]): string[] {
+  const withSource = (t: InputTrace): string => (t.source === 'converted' ? `${convertedInputLine(t)} (${t.conversion?.reference ?? ''})` : assumedInputLine(t));
+  return assumedAndConverted(entries, withSource, (t) => t.ruleset).map(({ line, where }) => `${line} — ${where.join(', ')}`);
 }
 
 type OpenFacts = { provide: string[]; decide: LookupGap[] };

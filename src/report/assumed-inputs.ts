@@ -21,14 +21,19 @@ export function convertedInputLine(input: InputTrace): string {
 
 /**
  * The report's list of what was assumed or converted, each line once with the rule sets (and lesions)
- * that read it: the same implication is read by every rule set that declares the input.
+ * that read it: the same implication is read by every rule set that declares the input. Explain words
+ * a line with the factor's source and places it by rule set alone (its lines are per lesion already).
  */
-export function assumedAndConverted(trace: readonly TraceEntry[]): Array<{ line: string; where: string[] }> {
+export function assumedAndConverted(
+  trace: readonly TraceEntry[],
+  lineOf: (entry: InputTrace) => string = (entry) => (entry.source === 'converted' ? convertedInputLine(entry) : assumedInputLine(entry)),
+  placeOf: (entry: InputTrace) => string = (entry) => `${entry.lesion !== undefined ? `lesion ${entry.lesion + 1} ` : ''}${entry.ruleset}`,
+): Array<{ line: string; where: string[] }> {
   const byLine = new Map<string, string[]>();
   for (const entry of trace) {
     if (entry.kind !== 'input' || (entry.takenFrom === undefined && entry.source !== 'converted')) continue;
-    const line = entry.source === 'converted' ? convertedInputLine(entry) : assumedInputLine(entry);
-    const where = `${entry.lesion !== undefined ? `lesion ${entry.lesion + 1} ` : ''}${entry.ruleset}`;
+    const line = lineOf(entry);
+    const where = placeOf(entry);
     const list = byLine.get(line);
     if (!list) byLine.set(line, [where]);
     else if (!list.includes(where)) list.push(where);
