@@ -54,6 +54,15 @@ describe('patient input is checked against schemas/patient.schema.json', () => {
     expect(parsePatient('albumin: 1\n', 'p.yaml').problems).toEqual([]);
   });
 
+  // The yaml library's message told the clinician to "use YAML.parseAllDocuments()".
+  it('a second YAML document is YAML_SYNTAX at its "---", in words about the file, not the library', () => {
+    const text = 'age: 60\n---\nage: 61\n';
+    const { problems } = parsePatient(text, 'p.yaml');
+    expect(problems.map((p) => [p.code, p.line, p.column])).toEqual([['YAML_SYNTAX', 2, 1]]);
+    expect(problems[0]?.message).not.toMatch(/parseAllDocuments/);
+    expect(parsePatient('---\nage: 60\n', 'p.yaml').problems).toEqual([]);
+  });
+
   it('reports every problem at once, in JSON input too', () => {
     const text = '{"id": "x",\n "ambulatoryStatus": "walking",\n "lesions": [{"level": "L6", "pain": "severe"}]}';
     expect(codes(text, 'p.json').sort()).toEqual(

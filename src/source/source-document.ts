@@ -54,6 +54,9 @@ export interface ShadowedReading {
   source: SourceDocument;
 }
 
+/** The yaml library's words for a second document advise calling its API; ours say what the file holds. */
+const MULTIPLE_DOCS = 'a second YAML document starts here (a "---" line): a file holds one patient, rule set, profile or case list; remove the line, or put each document in its own file';
+
 export function readSourceFile(file: string): SourceDocument {
   const read = readSourceText(file);
   return typeof read === 'string' ? parseSource(read, file) : read;
@@ -118,7 +121,7 @@ export function parseSource(text: string, file: string): SourceDocument {
   }
   for (const err of tabs?.errors ?? errors) {
     const code: ProblemCode = err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
-    const message = code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, err.pos[0]) : (err.message.split('\n')[0] ?? err.message);
+    const message = code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, err.pos[0]) : err.code === 'MULTIPLE_DOCS' ? MULTIPLE_DOCS : (err.message.split('\n')[0] ?? err.message);
     problems.push({ code, severity: 'error', message, file, ...at(err.pos[0]) });
   }
 
