@@ -36,6 +36,16 @@ describe('spinemets test: a failing case is positioned problems in the case file
     expect(stdout).toMatch(/\n\d+ passed, 1 failed\n$/);
   });
 
+  // A case whose patient the contract rejects was counted nowhere: "0 passed, 2 failed" for a file of three.
+  it('a case left out for its patient is counted as invalid in the tally, and the run fails', () => {
+    const { dir, cases, text } = rulesWithSinsCases([['lesion: { level: T8, pain: occasional', 'lesion: { level: T13, pain: occasional']]);
+    const { code, stdout } = runCli(['test', dir]);
+    expect(code).toBe(1);
+    const p = positionOf(text, 'T13');
+    expect(problemHeads(stdout, cases)).toEqual([`${cases}:${p.line}:${p.column} SCHEMA_ENUM`]);
+    expect(stdout).toMatch(/\n\d+ passed, 0 failed, 1 invalid \(not run; see the problems above\)\n$/);
+  });
+
   it('CASE_MISSING_ITEM at the fired rule that did not fire, CASE_UNEXPECTED_ITEM at fired for the one that did', () => {
     const from = 'fired: [location.semi_rigid, pain.occasional, boneLesion.lytic';
     const { dir, cases, text } = rulesWithSinsCases([[from, 'fired: [location.semi_rigid, pain.mechanical, boneLesion.lytic']]);

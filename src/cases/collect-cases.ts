@@ -11,6 +11,8 @@ export interface CaseCollection {
   cases: CollectedCase[];
   supersedes: Supersession[];
   problems: Problem[];
+  /** Cases written in the files but left out for their problems (a patient the contract rejects, a file the schema rejects). */
+  invalid: number;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface CaseCollection {
  * no case.
  */
 export function collectCases(roots: readonly string[], profiles: readonly string[], misplacedProfiles: readonly string[] = []): CaseCollection {
-  const collection: CaseCollection = { cases: [], supersedes: [], problems: [] };
+  const collection: CaseCollection = { cases: [], supersedes: [], problems: [], invalid: 0 };
   const notBase = new Set(misplacedProfiles.flatMap(caseFilesBeside).map((file) => resolve(file)));
   const baseFiles = findCaseFiles(roots).filter((file) => !notBase.has(resolve(file)));
   const files = [...baseFiles.map((file) => ({ file, base: true })), ...profiles.flatMap(caseFilesBeside).map((file) => ({ file, base: false }))];
@@ -31,6 +33,7 @@ export function collectCases(roots: readonly string[], profiles: readonly string
     collection.problems.push(...loaded.problems);
     collection.cases.push(...loaded.cases.map((c) => ({ ...c, base })));
     collection.supersedes.push(...loaded.supersedes);
+    collection.invalid += loaded.invalid;
   }
   for (const s of collection.supersedes) {
     if (!collection.cases.some((c) => c.name === s.case)) {

@@ -90,13 +90,15 @@ export function caseFilesBeside(file: string): string[] {
  * breaks the contract is left out, the others run; a file the schema rejects, or one with a repeated
  * key (which of its values was meant?), runs none.
  */
-export function loadCaseFile(file: string): { cases: TestCase[]; supersedes: Supersession[]; problems: Problem[] } {
+export function loadCaseFile(file: string): { cases: TestCase[]; supersedes: Supersession[]; problems: Problem[]; invalid: number } {
   const source = readSourceFile(file);
-  if (source.data === undefined) return { cases: [], supersedes: [], problems: source.problems };
+  if (source.data === undefined) return { cases: [], supersedes: [], problems: source.problems, invalid: 0 };
   // Each check runs once: the reading the data holds reuses it; only another reading of a repeated key checks anew.
   const checked = checkCaseFile(source);
   const problems = problemsOfDocument(source, (reading) => (reading === source ? checked : checkCaseFile(reading)).problems);
-  if (hasErrors(source.problems) || !checked.patients) return { cases: [], supersedes: [], problems };
+  // Cases left out are counted, so that a tally never reads as if the file held only those that ran.
+  const written = Array.isArray((source.data as { cases?: unknown } | null)?.cases) ? (source.data as { cases: unknown[] }).cases.length : 0;
+  if (hasErrors(source.problems) || !checked.patients) return { cases: [], supersedes: [], problems, invalid: written };
 
   const doc = source.data as CaseDocument;
   const cases = doc.cases.flatMap((c, i): TestCase[] => {
@@ -105,7 +107,7 @@ export function loadCaseFile(file: string): { cases: TestCase[]; supersedes: Sup
     return [{ ruleset: doc.ruleset, name: c.name, file, line: source.locate(['cases', i]).line, index: i, locate: source.locate, patient, lesionIndex: c.lesionIndex ?? 0, expect: c.expect }];
   });
   const supersedes = (doc.supersedes ?? []).map((s, i) => ({ ...s, file, ...source.locate(['supersedes', i, 'case']) }));
-  return { cases, supersedes, problems };
+  return { cases, supersedes, problems, invalid: written - cases.length };
 }
 
 /**

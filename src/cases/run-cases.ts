@@ -12,6 +12,8 @@ export interface CaseRun {
   superseded: number;
   /** Cases whose rule set is not loaded: they cannot run (their case file is told so once, at its `ruleset:`). */
   notRun: number;
+  /** Cases left out for their own problems (reported with them); counted in a run of every case. */
+  invalid: number;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface CaseRun {
  * case of a rule set that is not loaded is counted as not run rather than failed on its own.
  */
 export async function runCases(collection: CaseCollection, rulesets: readonly LoadedRuleSet[], options: { profiled: boolean; include?: (c: CollectedCase) => boolean }): Promise<CaseRun> {
-  const run: CaseRun = { results: [], passed: 0, failed: 0, superseded: 0, notRun: 0 };
+  const run: CaseRun = { results: [], passed: 0, failed: 0, superseded: 0, notRun: 0, invalid: options.include ? 0 : collection.invalid };
   const loaded = new Set(rulesets.map((r) => r.document.id));
   for (const testCase of collection.cases) {
     if (options.include && !options.include(testCase)) continue;
