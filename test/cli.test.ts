@@ -110,6 +110,18 @@ describe('spinemets evaluate', () => {
     expect(out.trace.length).toBeGreaterThan(40);
   });
 
+  it('says which given fields no rule set in use read, and stops saying it once a profile reads them', () => {
+    const dir = tmp();
+    const file = join(dir, 'egfr.yaml');
+    writeFileSync(file, 'primaryTumor: lung_nsclc\negfrMutation: true\n');
+    const plain = run(['evaluate', file]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain('Given, but read by no rule set in use (these entered no result):\n  - egfrMutation\n');
+    const profiled = run(['evaluate', file, '--profile', new URL('../examples/profiles/egfr-lung-nesms.profile.yaml', import.meta.url).pathname]);
+    expect(profiled.code).toBe(0);
+    expect(profiled.stdout).not.toContain('read by no rule set');
+  });
+
   it('rejects an invalid patient with positioned errors and exit code 2, no stack trace', () => {
     const text = 'id: x\nlesions:\n  - level: T13\n    bilskyGrade: 2\n';
     const { file, stderr } = rejectedPatient(text, 'bad.yaml');

@@ -251,3 +251,19 @@ describe('missing names only the inputs whose value could change the part', () =
     expect((await primaryLesion({})).missing).toEqual(expect.arrayContaining(['primaryTumor', 'hormoneDependent', 'molecularTargetedTherapy']));
   });
 });
+
+// egfrMutation, accepted by the patient contract for the EGFR profile, was dropped without a word when
+// no rule set in use read it: a clinician could take it for considered.
+describe('fields given that no rule set in use reads', () => {
+  it('are named in `unread` (a lesion field as lesions[].field); fields read, or read through an implication, are not', async () => {
+    const rulesets = await bundledRuleSets(['sins']);
+    const patient = { id: 'p', egfrMutation: true, primaryTumor: 'breast', lesions: [{ level: 'T4', pain: 'none', bilskyGrade: '2' }, { level: 'T5', bilskyGrade: '1a' }] };
+    const evaluation = await evaluatePatient(patient, rulesets);
+    // SINS alone reads neither the primary tumour nor the Bilsky grade.
+    expect(evaluation.unread).toEqual(['egfrMutation', 'primaryTumor', 'lesions[].bilskyGrade']);
+    const all = await evaluatePatient(patient, await bundledRuleSets());
+    expect(all.unread).toEqual(['egfrMutation']);
+    const none = await evaluatePatient({ id: 'p', lesions: [{ level: 'T4', pain: 'none' }] }, rulesets);
+    expect(none).not.toHaveProperty('unread');
+  });
+});

@@ -1,6 +1,7 @@
 import type { ComponentResult, Evaluation, RuleSetResult, ScoreResult } from '../engine/types.js';
 import { describeGap } from '../engine/lookup-gaps.js';
 import { foldedWarnings } from '../explain/folded-warnings.js';
+import { unreadLines } from '../explain/unread-lines.js';
 import { assumedAndConverted } from '../report/assumed-inputs.js';
 import { clampedNote } from '../report/clamped-note.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
@@ -78,6 +79,8 @@ function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[
   }
   if (byInput.size) lines.push('', 'To decide what is still open, provide:', ...[...byInput].map(([input, where]) => `  - ${input} (${[...where].join(', ')})`));
   if (byGap.size) lines.push('', "For the team to decide (no input would; an institution's profile can add the row):", ...[...byGap].map(([gap, where]) => `  - ${gap} (${[...where].join(', ')})`));
+  const unread = unreadLines(evaluation);
+  if (unread.length) lines.push('', ...unread);
   return lines;
 }
 

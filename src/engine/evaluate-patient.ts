@@ -7,6 +7,7 @@ import { profileUses } from './profile-use.js';
 import { withTraceLevel } from './trace-level.js';
 import type { Evaluation, LesionEvaluation, RuleSetIdentity } from './types.js';
 import { runSteps, type Steps } from './steps.js';
+import { unreadFields } from './unread-fields.js';
 import { emptyUpstream } from './upstream.js';
 
 /**
@@ -55,6 +56,8 @@ function* evaluationSteps(patient: Record_, rulesets: readonly LoadedRuleSet[], 
       collect(evaluation, outcome);
     }
   }
+  const unread = unreadFields(patient, rulesets);
+  if (unread.length) evaluation.unread = unread;
   if (!profiled) return evaluation;
   const evaluated = new Set(ordered.filter((r) => r.document.scope === 'patient' || lesions.length > 0).map((r) => r.document.id));
   evaluation.profiles = profileUses(ordered, evaluated, evaluation.trace);

@@ -299,4 +299,6 @@ export interface Evaluation {
   trace: TraceEntry[];
   missing: MissingInput[];
   warnings: EvaluationWarning[];
+  /** Present when the patient gives fields no rule set in use reads (a lesion's as `lesions[].field`): they entered no result. */
+  unread?: string[];
 }

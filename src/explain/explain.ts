@@ -4,6 +4,7 @@ import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { assumedAndConverted, assumedInputLine, convertedInputLine } from '../report/assumed-inputs.js';
 import { ruleSetWideMark, unconfirmedMark, unconfirmedNotes } from './unconfirmed-notes.js';
+import { unreadLines } from './unread-lines.js';
 import { warningLines } from './warning-list.js';
 
 /**
@@ -32,7 +33,7 @@ export function explainEvaluation(evaluation: Evaluation, rulesets: readonly Loa
       if (ruleset) lines.push(...explainRuleSet(ruleset, entries.filter((t) => t.ruleset === id), warnings, (missing) => splitByGap(missing, gaps, scope.lesion)).map((l) => `  ${l}`));
     }
   }
-  return [...lines, ...warningLines(evaluation)];
+  return [...lines, ...unreadLines(evaluation), ...warningLines(evaluation)];
 }
 
 /** `split`: the facts a result rests on, as inputs someone can provide and table gaps the team decides. */
