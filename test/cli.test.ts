@@ -315,7 +315,7 @@ describe('spinemets explain', () => {
         'Bone lesion: Lytic +2 (Fisher 2010); Radiographic spinal alignment: Normal alignment 0 (Fisher 2010); Vertebral body collapse: <50% collapse +2 (Fisher 2010); ' +
         'Posterolateral involvement: Unilateral +1 (Fisher 2010)',
     );
-    expect(lines.slice(lesion1).find((l) => l.includes('NOMS decision'))).toContain('separation_surgery_then_srs');
+    expect(lines.slice(lesion1).find((l) => l.trim().startsWith('NOMS decision'))).toContain('separation_surgery_then_srs');
     expect(stdout).toMatch(/NESMS 3 \(nesms 3\) \[unconfirmed source: Survival figures per NESMS score are not verified [^\]]*\]: .*sum 4 capped at 3 \(Ghori 2015\)/);
     const lesion2 = lines.slice(lines.indexOf('Lesion 2 L3'));
     expect(lesion2.find((l) => l.trim().startsWith('SINS'))).toMatch(/^  SINS 3–6 \(undetermined\) \(stable\): .*Vertebral body collapse: 0–3, collapse missing/);

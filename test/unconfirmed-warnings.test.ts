@@ -44,9 +44,12 @@ beforeAll(async () => {
   all = await bundledRuleSets();
 });
 
+// T12 junctional 3, every other SINS input 0: SINS 3, stable by the published band (no inference, no consultation).
+const STABLE_T12 = { level: 'T12', pain: 'none', boneLesion: 'blastic', alignment: 'normal', collapse: 'none', posterolateral: 'none' };
+
 describe('an unconfirmed rule (NOMS: low-grade ESCC with myelopathy taken down the high-grade path)', () => {
   it('applies when its row is the one that held (Bilsky 1a with myelopathy)', async () => {
-    const evaluation = await evaluatePatient({ lesions: [{ level: 'T12', bilskyGrade: '1a', myelopathy: true }] }, rules(['sins', 'noms']));
+    const evaluation = await evaluatePatient({ lesions: [{ ...STABLE_T12, bilskyGrade: '1a', myelopathy: true }] }, rules(['sins', 'noms']));
     expect(evaluation.lesions[0]?.results.noms?.neurologic).toBe('high_grade');
     expect(sources(evaluation, 'noms')).toEqual([{ status: 'applies', element: 'rule', id: 'neurologic.high_grade_myelopathy', beside: [{ classification: 'neurologic' }] }]);
     expect(evaluation.warnings.find((w) => w.code === 'UNCONFIRMED_SOURCE')?.lesion).toBe(0);
@@ -54,14 +57,35 @@ describe('an unconfirmed rule (NOMS: low-grade ESCC with myelopathy taken down t
   });
 
   it('is possible when the value is decided but a missing table row leaves open which row gave it (Bilsky 1c with myelopathy)', async () => {
-    const evaluation = await evaluatePatient({ lesions: [{ level: 'T12', bilskyGrade: '1c', myelopathy: true }] }, rules(['sins', 'noms']));
+    const evaluation = await evaluatePatient({ lesions: [{ ...STABLE_T12, bilskyGrade: '1c', myelopathy: true }] }, rules(['sins', 'noms']));
     expect(evaluation.lesions[0]?.results.noms?.neurologic).toBe('high_grade');
     expect(sources(evaluation, 'noms')).toEqual([{ status: 'possible', element: 'rule', id: 'neurologic.high_grade_myelopathy', beside: [{ classification: 'neurologic' }] }]);
   });
 
   it('gives no warning when its row cannot hold (Bilsky 2: high grade by the published row)', async () => {
-    const evaluation = await evaluatePatient({ lesions: [{ level: 'T12', bilskyGrade: '2', myelopathy: true }] }, rules(['sins', 'noms']));
+    const evaluation = await evaluatePatient({ lesions: [{ ...STABLE_T12, bilskyGrade: '2', myelopathy: true }] }, rules(['sins', 'noms']));
     expect(sources(evaluation, 'noms')).toEqual([]);
+  });
+});
+
+// A clinical-fidelity audit found two more readings of the sources that were not marked as such.
+describe('the NOMS readings of intermediate SINS: stable without >50% collapse, consultation ending at 12', () => {
+  // T12 junctional 3 + mechanical pain 3 + lytic 2: SINS 8, potentially unstable; collapse decides NOMS's reading.
+  const sins8 = { ...STABLE_T12, pain: 'mechanical', boneLesion: 'lytic', bilskyGrade: '0', myelopathy: false };
+
+  it('warn where they hold: stable for NOMS (no >50% collapse) and the consultation', async () => {
+    const evaluation = await evaluatePatient({ lesions: [sins8] }, rules(['sins', 'noms']));
+    expect(evaluation.lesions[0]?.results.noms?.mechanical).toBe('stable');
+    expect(sources(evaluation, 'noms').map((w) => [w.status, w.id])).toEqual([
+      ['applies', 'mechanical.stable_intermediate'],
+      ['applies', 'surgical_consultation.applies'],
+    ]);
+  });
+
+  it('the consultation warns, the stable reading does not, with >50% collapse (unstable by Kim et al.)', async () => {
+    const evaluation = await evaluatePatient({ lesions: [{ ...sins8, collapse: 'over_50' }] }, rules(['sins', 'noms']));
+    expect(evaluation.lesions[0]?.results.noms?.mechanical).toBe('unstable');
+    expect(sources(evaluation, 'noms').map((w) => [w.status, w.id])).toEqual([['applies', 'surgical_consultation.applies']]);
   });
 });
 
