@@ -126,6 +126,32 @@ describe('--profile takes one file and may be repeated', () => {
   });
 });
 
+// A profile disabling NOMS's consultation gave 44 CASE_UNKNOWN_RULE in validate ("no rule of this rule
+// set") for base cases listing it in fired, and test failed 37 cases on surgical_consultation.not_applicable.
+describe('disable-rule and the base cases', () => {
+  const profile = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-disable-'));
+    const file = join(dir, 'no-consult.profile.yaml');
+    writeFileSync(file, ['profile: no-consult', 'version: 1.0.0', 'title: Consultation not offered by NOMS', 'institution: test', 'appliesTo:', '  noms: "1.x"', 'changes:',
+      '  - { id: noms-disable, op: disable-rule, ruleset: noms, rule: surgical_consultation.applies, reason: The board consults on every lesion., author: test }', ''].join('\n'));
+    return file;
+  };
+
+  it('validate: a disabled rule is still a rule of the rule set, so no CASE_UNKNOWN_RULE', () => {
+    const { code, stdout } = runCli(['validate', '--profile', profile()]);
+    expect(stdout).not.toContain('CASE_UNKNOWN_RULE');
+    expect(code).toBe(0);
+  });
+
+  it('test: a base case may still list the disabled rule in fired; only what the profile changes fails', () => {
+    const { code, stdout } = runCli(['test', '--profile', profile()]);
+    expect(code).toBe(1);
+    const codes = stdout.split('\n').flatMap((l) => / (CASE_[A-Z_]+) (\w+):/.exec(l)?.slice(1, 3).join(' ') ?? []);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(codes.every((c) => /^CASE_MISSING_ITEM (recommendations|possibleRecommendations|warnings)$/.test(c))).toBe(true);
+  });
+});
+
 describe('UNKNOWN_REFERENCE in a profile change, from the command line', () => {
   it('validate rules --profile P names the profile change, not the base rule file', () => {
     const { file, text } = writeVariant(read(`${EXAMPLES}sins-unstable-12.profile.yaml`), [['reference: boardDecision2026sins', 'reference: nosuchref']], 'typo.profile.yaml');

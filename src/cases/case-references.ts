@@ -1,6 +1,8 @@
 import type { Problem } from '../problems/problem.js';
 import { ruleName } from '../engine/rule-trace.js';
-import type { LoadedRuleSet } from '../ruleset/types.js';
+import { APPLIES, NOT_APPLICABLE } from '../ruleset/parts.js';
+import { placedScores } from '../ruleset/score-paths.js';
+import type { LoadedRuleSet, RuleSetDocument } from '../ruleset/types.js';
 import { caseProblem, unknownRuleSetProblem } from './case-problem.js';
 import { unknownRuleMessage } from './expectation-differences.js';
 import type { TestCase } from './load-cases.js';
@@ -34,7 +36,25 @@ export function unknownRuleProblems(cases: readonly TestCase[], rulesets: readon
 /** Every rule id of a rule set as traces and `fired` name them (`component.alternative`). */
 export function ruleIds(ruleset: LoadedRuleSet): ReadonlySet<string> {
   let ids = idsByRuleSet.get(ruleset);
-  if (!ids) idsByRuleSet.set(ruleset, (ids = new Set(ruleset.parts.flatMap((part) => part.alternatives.map((alternative) => ruleName(part, alternative))))));
+  if (!ids) {
+    ids = new Set([...ruleset.parts.flatMap((part) => part.alternatives.map((alternative) => ruleName(part, alternative))), ...disabledRuleIds(ruleset.document)]);
+    idsByRuleSet.set(ruleset, ids);
+  }
+  return ids;
+}
+
+/**
+ * The rules a profile disabled: still rules of the rule set, not evaluated. A base case naming one in
+ * `fired` is told that it did not fire (and is superseded, or fails), not that no such rule exists.
+ */
+export function disabledRuleIds(doc: RuleSetDocument): string[] {
+  const ids: string[] = [];
+  const add = (part: string, alternatives: ReadonlyArray<{ id: string; disabled?: unknown }> | undefined): void => {
+    for (const a of alternatives ?? []) if (a.disabled) ids.push(`${part}.${a.id}`);
+  };
+  for (const { score } of placedScores(doc)) for (const c of score.components) add(c.id, c.alternatives);
+  for (const c of doc.classifications ?? []) add(c.id, c.alternatives);
+  for (const r of doc.recommendations ?? []) if (r.disabled) ids.push(`${r.id}.${APPLIES}`, `${r.id}.${NOT_APPLICABLE}`);
   return ids;
 }
 const idsByRuleSet = new WeakMap<LoadedRuleSet, ReadonlySet<string>>();

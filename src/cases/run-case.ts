@@ -4,7 +4,7 @@ import type { Problem } from '../problems/problem.js';
 import { withRequirements } from '../ruleset/dependencies.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { caseProblem, unknownRuleSetProblem } from './case-problem.js';
-import { ruleIds } from './case-references.js';
+import { disabledRuleIds, ruleIds } from './case-references.js';
 import { expectationDifferences, type CaseOutputs, type Difference } from './expectation-differences.js';
 import type { TestCase } from './load-cases.js';
 
@@ -56,6 +56,7 @@ function caseOutputs(testCase: TestCase, target: LoadedRuleSet, result: RuleSetR
     classifications: byId(result.classifications, (c) => c.value),
     missing: result.missing,
     rules: ruleIds(target),
+    ...(baseRulesOnly ? { notEvaluated: new Set(disabledRuleIds(target.document)) } : {}),
     fired: ours(evaluation.trace).flatMap((t) => (t.kind === 'rule' && t.fired === true && !(baseRulesOnly && t.added) ? [t.rule] : [])),
     warnings: ours(evaluation.warnings).map(caseWarning),
     recommendations: recommended('applies'),
