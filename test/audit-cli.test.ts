@@ -268,3 +268,25 @@ describe('audit replay', () => {
     expect(run(['audit', 'replay', log, '--rules', RULES]).code).toBe(64);
   });
 });
+
+// A report made from a record of a decision taken under a profile showed "sins 1.1.0" and a hash that is
+// not the published rule set's, with no profile named: the record held neither the profile nor its changes.
+describe('a decision recorded under an institution profile', () => {
+  const PROFILE = new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url).pathname;
+
+  it('names the profile beside each rule set it changed and keeps the changes used; replay and report show them', () => {
+    const log = join(tmp(), 'decisions.jsonl');
+    expect(run(['evaluate', EXAMPLE, '--profile', PROFILE, '--record', log]).code).toBe(0);
+    const [record] = records(log);
+    const profiled = record?.rulesets.filter((r) => r.profile).map((r) => [r.id, r.profile?.id, r.profile?.version]);
+    expect(profiled).toEqual([['sins', 'sins-unstable-12', '1.2.0'], ['noms', 'sins-unstable-12', '1.2.0'], ['lesion-plan', 'sins-unstable-12', '1.2.0']]);
+    expect(record?.outputs.profiles?.map((p) => p.ruleset)).toEqual(expect.arrayContaining(['sins', 'noms']));
+    expect(record?.rulesets.find((r) => r.id === 'nesms')).not.toHaveProperty('profile');
+    expect(run(['audit', 'replay', log]).stdout).toMatch(/1 identical, 0 different, 0 failed/);
+    const html = join(tmp(), 'report.html');
+    expect(run(['report', log, '--html', html]).code).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page.match(/with institution profile sins-unstable-12@1\.2\.0/g)).toHaveLength(3);
+    expect(page).toContain('Institution profile changes used');
+  });
+});

@@ -32,6 +32,7 @@ export function buildRecordBody(patient: Record<string, unknown>, evaluation: Ev
       lesions: hashIds ? lesionsWithHashedIds(evaluation.lesions) : evaluation.lesions,
       missing: evaluation.missing,
       warnings: evaluation.warnings,
+      ...(evaluation.profiles ? { profiles: evaluation.profiles } : {}),
     },
     trace: evaluation.trace,
   };

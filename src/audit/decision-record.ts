@@ -20,9 +20,15 @@ export interface RecordedRuleSet {
    * stored copy can be checked on its own before a replay uses it.
    */
   documentSha256: string;
+  /**
+   * The institution profile applied to it (the sha256 above is of the rule set with the profile
+   * applied), so a reader of the record alone does not take it for the published rule set.
+   */
+  profile?: { id: string; version: string; sha256: string };
 }
 
-export type RecordedOutputs = Pick<Evaluation, 'results' | 'lesions' | 'missing' | 'warnings'>;
+/** `profiles`, when a profile shaped the decision: its changes used, with their published values, reasons and authors. */
+export type RecordedOutputs = Pick<Evaluation, 'results' | 'lesions' | 'missing' | 'warnings' | 'profiles'>;
 
 /**
  * One line of the audit log: what was decided, on what input, by which engine and which rule sets,

@@ -19,8 +19,9 @@ const pins = new WeakMap<LoadedRuleSet, RecordedRuleSet>();
 export function pinRuleSet(ruleset: LoadedRuleSet): RecordedRuleSet {
   let pin = pins.get(ruleset);
   if (!pin) {
-    const { id, version } = ruleset.document;
+    const { id, version, profile } = ruleset.document;
     pin = { id, version, sha256: ruleset.sha256, documentSha256: sha256Hex(storedDocumentText(ruleset)) };
+    if (profile) pin.profile = { id: profile.id, version: profile.version, sha256: profile.sha256 };
     pins.set(ruleset, pin);
   }
   return pin;

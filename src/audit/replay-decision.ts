@@ -21,7 +21,7 @@ export async function replayDecision(record: DecisionRecord, rulesets: readonly 
   const replayed = JSON.parse(
     JSON.stringify({
       rulesets: rulesetsUsed(evaluation, rulesets).map(pinRuleSet),
-      outputs: { results: evaluation.results, lesions: evaluation.lesions, missing: evaluation.missing, warnings: evaluation.warnings },
+      outputs: { results: evaluation.results, lesions: evaluation.lesions, missing: evaluation.missing, warnings: evaluation.warnings, ...(evaluation.profiles ? { profiles: evaluation.profiles } : {}) },
       trace: evaluation.trace,
     }),
   ) as Pick<DecisionRecord, 'rulesets' | 'outputs' | 'trace'>;

@@ -7,7 +7,7 @@ export interface ReportSource {
   /** `traceLevel` absent: a decision record or an evaluation from before the field, both full. */
   evaluation: Pick<Evaluation, 'results' | 'lesions' | 'missing' | 'warnings' | 'trace' | 'profiles'> & Partial<Pick<Evaluation, 'traceLevel'>> & {
     patient?: { id: string | null };
-    rulesets: Array<{ id: string; version: string; sha256: string; title?: string }>;
+    rulesets: Array<{ id: string; version: string; sha256: string; title?: string; profile?: { id: string; version: string } }>;
   };
   record?: { decisionId: string; timestamp: string; engine?: { name: string; version: string }; input?: unknown; hash?: string };
   /** Problems `audit verify` finds in the log the record was taken from: the report says it cannot vouch for it. */
@@ -60,9 +60,11 @@ window.addEventListener('afterprint', () => document.querySelectorAll('details')
 }
 
 function identity({ evaluation, record }: ReportSource): string {
-  const rows = evaluation.rulesets.map((r) => `<tr><td>${esc(r.id)}</td><td>${esc(r.version)}</td><td>${esc(r.title ?? '')}</td><td><code>${esc(r.sha256)}</code></td></tr>`);
+  // A rule set with a profile applied is not the published one: said in its row, not only in the trace.
+  const profile = (r: (typeof evaluation.rulesets)[number]): string => (r.profile ? `<strong>with institution profile ${esc(r.profile.id)}@${esc(r.profile.version)}</strong>` : '');
+  const rows = evaluation.rulesets.map((r) => `<tr><td>${esc(r.id)}</td><td>${esc(r.version)}</td><td>${esc(r.title ?? '')}</td><td>${profile(r)}</td><td><code>${esc(r.sha256)}</code></td></tr>`);
   const engine = record?.engine ? `<p>Engine ${esc(record.engine.name)} ${esc(record.engine.version)}</p>` : '';
-  return section('Rule sets', `${engine}<table><thead><tr><th>id</th><th>version</th><th>title</th><th>sha256</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+  return section('Rule sets', `${engine}<table><thead><tr><th>id</th><th>version</th><th>title</th><th>profile</th><th>sha256</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
 }
 
 function inputsTable(trace: readonly TraceEntry[]): string {
