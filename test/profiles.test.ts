@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { withTraceLevel } from '../src/engine/trace-level.js';
@@ -454,5 +457,18 @@ describe('PROFILE_UNKNOWN_RULESET: a misspelt rule-set id suggests the one meant
     );
     const { problems } = await load([file]);
     expect(problems.map((p) => ({ code: p.code, line: p.line, column: p.column, hint: /did you mean "([^"]+)"/.exec(p.message)?.[1] }))).toEqual([{ code: 'PROFILE_UNKNOWN_RULESET', ...positionOf(text, 'sinss'), hint: 'sins' }]);
+  });
+});
+
+// With SINS broken by its own UNKNOWN_FACT, the profile also said "no rule set sins is loaded": one
+// mistake reported twice, the second pointing away from it.
+describe('a profile on a rule set whose file failed its own checks', () => {
+  it('reports the rule file, not PROFILE_UNKNOWN_RULESET at the profile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-broken-'));
+    cpSync(BUNDLED_RULES_DIR, dir, { recursive: true });
+    const sins = join(dir, 'sins', 'sins.yaml');
+    writeFileSync(sins, read(sins).replace('when: { fact: pain, operator: equal, value: mechanical }', 'when: { fact: pian, operator: equal, value: mechanical }'));
+    const { problems } = await loadRuleSets([dir], { profiles: [SINS_12] });
+    expect(problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.file])).toEqual([['UNKNOWN_FACT', sins]]);
   });
 });

@@ -13,7 +13,7 @@ import type { LoadedRuleSet } from './types.js';
  * is then checked exactly like a rule file (schema, names, bands, coverage), with problems reported
  * at the profile's changes. A profile with any error patches no rule set: none keeps half of it.
  */
-export async function applyProfiles(selected: readonly LoadedRuleSet[], files: readonly string[]): Promise<{ rulesets: LoadedRuleSet[]; profiles: LoadedProfile[]; problems: Problem[] }> {
+export async function applyProfiles(selected: readonly LoadedRuleSet[], files: readonly string[], failed: ReadonlySet<string> = new Set()): Promise<{ rulesets: LoadedRuleSet[]; profiles: LoadedProfile[]; problems: Problem[] }> {
   const problems: Problem[] = [];
   const profiles: LoadedProfile[] = [];
   let rulesets = [...selected];
@@ -23,7 +23,7 @@ export async function applyProfiles(selected: readonly LoadedRuleSet[], files: r
       problems.push(...load.problems);
       continue;
     }
-    const faults = profileFaults(load.source, rulesets, load.problems);
+    const faults = profileFaults(load.source, rulesets, load.problems, failed);
     const found = [...load.problems, ...faults.problems];
     const { profile } = load;
     // The patched rule sets are checked only for a profile read whole: a change left out would make

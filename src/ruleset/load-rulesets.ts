@@ -98,7 +98,7 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   problems.push(...pickProblems);
   // The profile modules load only when a profile is given: most commands run without one.
   const { rulesets: selected, profiles, problems: profileProblems } = options.profiles?.length
-    ? await (await import('./apply-profiles.js')).applyProfiles(picked, options.profiles)
+    ? await (await import('./apply-profiles.js')).applyProfiles(picked, options.profiles, failed)
     : { rulesets: picked, profiles: [], problems: [] };
   problems.push(...profileProblems);
   const links = checkLinks(selected, failed);

@@ -24,7 +24,7 @@ export interface ProfileFaults {
  * run. `problems` are the profile's own (schema, repeated keys): a change with a schema problem at or
  * under it is not applied, nor an `appliesTo` range with one checked, so none is reported twice.
  */
-export function profileFaults(source: SourceDocument, rulesets: readonly LoadedRuleSet[], problems: readonly Problem[]): ProfileFaults {
+export function profileFaults(source: SourceDocument, rulesets: readonly LoadedRuleSet[], problems: readonly Problem[], failed: ReadonlySet<string> = new Set()): ProfileFaults {
   const malformed = malformedPaths(problems);
   const profile = wellFormedParts(source, malformed);
   const { appliesTo, changes } = profile.document;
@@ -34,7 +34,8 @@ export function profileFaults(source: SourceDocument, rulesets: readonly LoadedR
     const ruleset = rulesets.find((r) => r.document.id === id);
     const rangeChecked = !malformed(['appliesTo', id]);
     if (!ruleset) {
-      if (rangeChecked) faults.push(source.problemAt(['appliesTo', id], 'PROFILE_UNKNOWN_RULESET', `no rule set "${id}" is loaded (loaded: ${rulesets.map((r) => r.document.id).join(', ')})${hintFrom(id, rulesets.map((r) => r.document.id))}`, { key: true }));
+      // A rule set whose file failed its own checks is reported there; "not loaded" here would be a second report of it.
+      if (rangeChecked && !failed.has(id)) faults.push(source.problemAt(['appliesTo', id], 'PROFILE_UNKNOWN_RULESET', `no rule set "${id}" is loaded (loaded: ${rulesets.map((r) => r.document.id).join(', ')})${hintFrom(id, rulesets.map((r) => r.document.id))}`, { key: true }));
       continue;
     }
     if (rangeChecked && !validRange(range)) {
