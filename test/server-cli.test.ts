@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -41,6 +41,32 @@ describe('spinemets serve', () => {
       const exited = new Promise((resolve) => server.once('exit', resolve));
       server.kill('SIGTERM');
       expect(await exited).toBe(0);
+    }
+  }, 30_000);
+
+  // Moving the served SINS folder away made the service take the bundled, published SINS in its place
+  // with an info-level log line only (found by an exploratory QA pass).
+  it('logs at warn level, in words, when a reload takes a rule set from the bundled library', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-'));
+    for (const id of ['sins', 'noms']) cpSync(join(BUNDLED_RULES_DIR, id), join(dir, id), { recursive: true });
+    const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--rules', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const logs: Array<{ level: number; msg: string; problems?: string[] }> = [];
+      const seen = (test: (l: (typeof logs)[number]) => boolean) =>
+        new Promise<(typeof logs)[number]>((resolve, reject) => {
+          server.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+          const check = () => { const hit = logs.find(test); if (hit) resolve(hit); else setTimeout(check, 50); };
+          check();
+        });
+      createInterface({ input: server.stdout }).on('line', (line) => logs.push(JSON.parse(line) as (typeof logs)[number]));
+      await seen((l) => l.msg.startsWith('Server listening at '));
+      renameSync(join(dir, 'sins'), join(tmpdir(), `spinemets-moved-sins-${process.pid}-${Date.now()}`));
+      const warned = await seen((l) => l.msg === 'rule-set warnings' && l.level === 40);
+      expect(warned.problems?.join('\n')).toMatch(/sins/);
+    } finally {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
     }
   }, 30_000);
 });

@@ -60,6 +60,8 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   if (live.initialWarnings.length) app.log.warn({ problems: formatProblems(live.initialWarnings).split('\n') }, 'rule-set warnings');
   live.on('reloaded', (snapshot, changedFiles, warnings) => {
     app.log.info({ generation: snapshot.generation, changedFiles, rulesets: snapshot.rulesets.map((r) => `${r.document.id}@${r.document.version} sha256:${r.sha256.slice(0, 12)}`), warnings: warnings.length }, 'rule sets reloaded');
+    // As at start: a reload's warnings (a served rule file gone, its rule set now the bundled one) are said at warn level, in words.
+    if (warnings.length) app.log.warn({ generation: snapshot.generation, problems: formatProblems(warnings).split('\n') }, 'rule-set warnings');
   });
   live.on('rejected', (problems, changedFiles) => {
     app.log.error({ changedFiles, problems: formatProblems(problems).split('\n'), generation: live.current().generation }, 'rule-set change rejected; the last good rule sets keep serving');
