@@ -137,6 +137,17 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(found.sort()).toEqual([at('COMPONENT_GAP', positionOf(text, '- id: mechanical')), at('COMPONENT_OVERLAP', positionOf(text, '- id: mechanical'))].sort());
   });
 
+  // A coverage gap was reported only once the file had no other error: with a band or citation mistake
+  // beside it, the author fixed those and met the gap in a second run.
+  it('a component gap beside a band gap and an unknown citation: all three in one run', async () => {
+    const { found, text } = await problemsOf([
+      ['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }'],
+      ['max: 6', 'max: 5'],
+      ['reference: fisher2010', 'reference: fisher2100'],
+    ]);
+    expect(found).toEqual(expect.arrayContaining([at('COMPONENT_GAP', positionOf(text, '- id: mechanical')), at('BAND_GAP', positionOf(text, '7', 'min: ')), at('UNKNOWN_REFERENCE', positionOf(text, 'fisher2100'))]));
+  });
+
   it('an alternative that can never hold', async () => {
     const contradiction = '{ all: [{ fact: pain, operator: equal, value: occasional }, { fact: pain, operator: equal, value: none }] }';
     const { found, text } = await problemsOf([['{ fact: pain, operator: equal, value: occasional }', contradiction]]);

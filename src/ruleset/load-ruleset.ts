@@ -1,4 +1,4 @@
-import type { Problem } from '../problems/problem.js';
+import type { Problem, ProblemCode } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
@@ -12,6 +12,9 @@ import { placedScores } from './score-paths.js';
 import type { LoadedRuleSet, RuleSetDocument } from './types.js';
 
 type FactModel = ReturnType<typeof buildFactModel>;
+
+/** Errors that say nothing of the facts, domains or conditions the coverage check runs on. */
+const COVERAGE_STILL_SOUND: ReadonlySet<ProblemCode> = new Set<ProblemCode>(['UNKNOWN_REFERENCE', 'BAND_GAP', 'BAND_OVERLAP', 'BAND_OUT_OF_RANGE', 'BAND_LABEL_MISMATCH', 'CHANGELOG_MISSING_VERSION']);
 
 export interface RuleSetLoad {
   ruleset?: LoadedRuleSet;
@@ -50,7 +53,9 @@ export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSet
   let facts: FactModel | undefined;
   const factsOf = (read: RuleSetDocument): FactModel => (read === document ? (facts ??= buildFactModel(read)) : buildFactModel(read));
   const semantic = problemsOfDocument(source, (reading) => documentProblems(checkSemantics, reading, factsOf));
-  if (hasErrors(semantic)) return { problems: semantic };
+  // Coverage needs sound facts and conditions; errors only in citations, bands or the changelog leave
+  // them so, and the author then sees a component's gap in the same run as a band's.
+  if (semantic.some((p) => p.severity === 'error' && !COVERAGE_STILL_SOUND.has(p.code))) return { problems: semantic };
 
   const draft = assemble(document, source, factsOf(document));
   const coverage = await checkCoverage(draft, source);
