@@ -46,6 +46,19 @@ describe('spinemets test: a failing case is positioned problems in the case file
     expect(stdout).toMatch(/\n\d+ passed, 0 failed, 1 invalid \(not run; see the problems above\)\n$/);
   });
 
+  // One broken rule file stopped the run before any case: no PASS line and no tally, for every rule set.
+  it('a broken rule file fails the run, and the cases of the rule sets that loaded still run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-cases-'));
+    for (const id of ['sins', 'modified-bauer']) cpSync(new URL(`../rules/${id}/`, import.meta.url).pathname, join(dir, id), { recursive: true });
+    const sins = join(dir, 'sins', 'sins.yaml');
+    writeFileSync(sins, read(sins).replace('reference: fisher2010', 'reference: fisher2100'));
+    const { code, stdout } = runCli(['test', dir]);
+    expect(code).toBe(1);
+    expect(problemHeads(stdout, sins)).toEqual([`${sins}:${positionOf(read(sins), 'fisher2100').line}:${positionOf(read(sins), 'fisher2100').column} UNKNOWN_REFERENCE`]);
+    expect(stdout).toMatch(/^PASS modified-bauer: /m);
+    expect(stdout).toMatch(/\n\d+ passed, 0 failed, \d+ not run \(their rule set is not loaded\)\n$/);
+  });
+
   it('CASE_MISSING_ITEM at the fired rule that did not fire, CASE_UNEXPECTED_ITEM at fired for the one that did', () => {
     const from = 'fired: [location.semi_rigid, pain.occasional, boneLesion.lytic';
     const { dir, cases, text } = rulesWithSinsCases([[from, 'fired: [location.semi_rigid, pain.mechanical, boneLesion.lytic']]);

@@ -4,10 +4,9 @@ import { ruleRootsOf } from '../cases/load-cases.js';
 import { runCases } from '../cases/run-cases.js';
 import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
-import { BUNDLED_RULES_DIR } from '../ruleset/load-rulesets.js';
-import { EXIT, Exit } from './exit-codes.js';
+import { BUNDLED_RULES_DIR, loadRuleSets } from '../ruleset/load-rulesets.js';
+import { EXIT, Exit, problemsExit } from './exit-codes.js';
 import { formatCaseResult, formatTally } from './format-cases.js';
-import { loadRulesOrExit } from './load-rules.js';
 
 /**
  * `opa test` for rule authors: every case beside every rule set, a line each, a diff on failure.
@@ -18,11 +17,23 @@ import { loadRulesOrExit } from './load-rules.js';
 export async function testCommand(paths: string[], options: { profile?: string[] } = {}): Promise<void> {
   const roots = paths.length ? paths : [BUNDLED_RULES_DIR];
   const profiles = options.profile ?? [];
-  const rulesets = await loadRulesOrExit(ruleRootsOf(roots), [], profiles);
+  // A broken rule file fails the run, but the cases of the rule sets that loaded still run, as validate
+  // reports every file: one broken rule set does not hide how the others fare.
+  const loaded = await loadRuleSets(ruleRootsOf(roots), { library: [BUNDLED_RULES_DIR], profiles });
+  const stopped = problemsExit(loaded.problems) === EXIT.usage || (profiles.length > 0 && hasErrors(loaded.problems)) || (loaded.rulesets.length === 0 && !hasErrors(loaded.problems));
+  if (stopped) {
+    // A wrong command line, or a profile with errors (it patches nothing, so its cases and the base
+    // cases under it would fail on the published rules), or no rule set at all: nothing to run.
+    if (loaded.problems.length) process.stdout.write(formatProblems(sortProblems(loaded.problems)) + '\n');
+    if (!loaded.problems.length) process.stdout.write(`NO_RULESETS no rule set found in ${roots.join(', ')}\n`);
+    throw new Exit(problemsExit(loaded.problems));
+  }
+  const { rulesets } = loaded;
   const collection = collectCases(roots, profiles);
-  // A case file naming a rule set that is not loaded is said once, at its `ruleset:`, as validate says it,
-  // and its cases, which cannot run, are counted rather than failed one by one.
-  const problems = [...collection.problems, ...unknownRuleSetProblems(collection.cases, rulesets, { complete: true })];
+  // A case file naming a rule set that is not loaded is said once, at its `ruleset:`, as validate says it
+  // (unless its rule file is broken, which is the problem to read), and its cases, which cannot run, are
+  // counted rather than failed one by one.
+  const problems = [...loaded.problems, ...collection.problems, ...unknownRuleSetProblems(collection.cases, rulesets, { complete: !hasErrors(loaded.problems) })];
   if (problems.length) process.stdout.write(formatProblems(sortProblems(problems)) + '\n');
 
   // A problem in one case file (a case it leaves out, a supersession naming no case) does not stop the
