@@ -148,6 +148,16 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(found).toEqual(expect.arrayContaining([at('COMPONENT_GAP', positionOf(text, '- id: mechanical')), at('BAND_GAP', positionOf(text, '7', 'min: ')), at('UNKNOWN_REFERENCE', positionOf(text, 'fisher2100'))]));
   });
 
+  // Karnofsky comes in steps of 10 in the patient contract: "moderate" read as 50-70 left 71-79 uncovered,
+  // and validate reported a gap at a value no patient can have (found by an exploratory QA pass).
+  it('no COMPONENT_GAP at a value the patient contract does not allow (Karnofsky 75)', async () => {
+    const tokuhashi = read(new URL('../rules/tokuhashi-revised/tokuhashi-revised.yaml', import.meta.url).pathname);
+    const { found } = await problemsOf([['{ fact: karnofsky, operator: lessThan, value: 80 }', '{ fact: karnofsky, operator: lessThanInclusive, value: 70 }']], tokuhashi);
+    expect(found).toEqual([]);
+    const gap = await problemsOf([['{ fact: karnofsky, operator: lessThan, value: 80 }', '{ fact: karnofsky, operator: lessThanInclusive, value: 60 }']], tokuhashi);
+    expect(gap.found.map((f) => f.split('@')[0])).toEqual(['COMPONENT_GAP']);
+  });
+
   it('an alternative that can never hold', async () => {
     const contradiction = '{ all: [{ fact: pain, operator: equal, value: occasional }, { fact: pain, operator: equal, value: none }] }';
     const { found, text } = await problemsOf([['{ fact: pain, operator: equal, value: occasional }', contradiction]]);

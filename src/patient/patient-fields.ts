@@ -14,12 +14,15 @@ export interface PatientField {
   unit?: string;
   /** Every unit the field accepts: the bare number's and those of its `{value, unit}` form. */
   units: string[];
+  /** A number the contract allows only in steps (Karnofsky: 10). */
+  multipleOf?: number;
 }
 
 interface SchemaNode {
   type?: string;
   else?: { type?: string };
   enum?: unknown[];
+  multipleOf?: number;
   then?: { $ref?: string };
   'x-unit'?: string;
   properties?: Record<string, SchemaNode>;
@@ -43,7 +46,7 @@ export function patientFields(): Map<string, PatientField> {
       const units = [...new Set([...(unit ? [unit] : []), ...quantityUnits])];
       // An enum without `type` is a string enum; albumin's bare-number form sits in its `else` branch.
       const type = (node.type === 'object' ? 'quantity' : (node.type ?? node.else?.type ?? 'string')) as PatientFieldType;
-      fields?.set(`${scope}:${name}`, { name, scope, type, units, ...(node.enum ? { enum: node.enum } : {}), ...(unit ? { unit } : {}) });
+      fields?.set(`${scope}:${name}`, { name, scope, type, units, ...(node.enum ? { enum: node.enum } : {}), ...(unit ? { unit } : {}), ...(node.multipleOf ? { multipleOf: node.multipleOf } : {}) });
     }
   };
   add('patient', schema.properties);

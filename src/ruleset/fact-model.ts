@@ -1,3 +1,4 @@
+import { patientField } from '../patient/patient-fields.js';
 import { forEachLeaf } from './conditions.js';
 import { allParts, classificationParts } from './parts.js';
 import { placedScores } from './score-paths.js';
@@ -30,7 +31,9 @@ export function buildFactModel(doc: RuleSetDocument): Map<string, FactInfo> {
       const allowed = input.enum ?? [];
       facts.set(name, { name, kind: 'input', valueType: 'enum', representatives: [...allowed], allowed });
     } else {
-      const values = numericRepresentatives(thresholds.get(name) ?? [], input.type === 'integer', input.minimum, input.maximum);
+      // A field the patient contract allows only in steps is represented by values it allows (Karnofsky 70 and 80, not 79).
+      const step = input.upstream || input.from === 'lesions' ? undefined : patientField(input.from ?? doc.scope, input.field ?? name)?.multipleOf;
+      const values = numericRepresentatives(thresholds.get(name) ?? [], input.type === 'integer', input.minimum, input.maximum, step);
       facts.set(name, { name, kind: 'input', valueType: input.type, representatives: values });
     }
   }
@@ -61,7 +64,7 @@ export interface Threshold {
  * the threshold and a value just above it, for equality tests all three. Values are kept within the
  * declared bounds (a value pushed past a bound is replaced by the bound).
  */
-export function numericRepresentatives(thresholds: readonly Threshold[], integer: boolean, minimum?: number, maximum?: number): number[] {
+export function numericRepresentatives(thresholds: readonly Threshold[], integer: boolean, minimum?: number, maximum?: number, step?: number): number[] {
   const values = new Set<number>();
   const clamp = (v: number): number => Math.min(maximum ?? Infinity, Math.max(minimum ?? -Infinity, v));
   for (const { value: t, operator } of thresholds) {
@@ -73,7 +76,9 @@ export function numericRepresentatives(thresholds: readonly Threshold[], integer
     if (!below) values.add(clamp(t + step));
   }
   if (values.size === 0) values.add(minimum ?? 0);
-  return [...values].filter((v) => !integer || Number.isInteger(v)).sort((a, b) => a - b);
+  // In steps: each value's nearest allowed neighbours, which lie on the same sides of the thresholds.
+  const stepped = step ? [...values].flatMap((v) => [Math.floor(v / step) * step, Math.ceil(v / step) * step]).map(clamp) : [...values];
+  return [...new Set(stepped)].filter((v) => !integer || Number.isInteger(v)).sort((a, b) => a - b);
 }
 
 /** Every total a score can reach, after its floor and ceiling. */
