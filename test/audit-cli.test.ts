@@ -289,4 +289,18 @@ describe('a decision recorded under an institution profile', () => {
     expect(page.match(/with institution profile sins-unstable-12@1\.2\.0/g)).toHaveLength(3);
     expect(page).toContain('Institution profile changes used');
   });
+
+  // Replay compared the new fields with records that predate them and called the decision different.
+  it('a record written before the profile fields replays as identical', () => {
+    const log = join(tmp(), 'decisions.jsonl');
+    expect(run(['evaluate', EXAMPLE, '--profile', PROFILE, '--record', log]).code).toBe(0);
+    const [record] = records(log);
+    if (!record) throw new Error('no record');
+    const older: Record<string, unknown> = { ...record, rulesets: record.rulesets.map(({ profile: _profile, ...r }) => r), outputs: { ...record.outputs, profiles: undefined }, prev: GENESIS_HASH };
+    older.outputs = JSON.parse(JSON.stringify(older.outputs));
+    older.hash = recordHash(older);
+    writeLines(log, [JSON.stringify(older)]);
+    expect(run(['audit', 'verify', log]).code).toBe(0);
+    expect(run(['audit', 'replay', log]).stdout).toMatch(/1 identical, 0 different, 0 failed/);
+  });
 });

@@ -25,6 +25,12 @@ export async function replayDecision(record: DecisionRecord, rulesets: readonly 
       trace: evaluation.trace,
     }),
   ) as Pick<DecisionRecord, 'rulesets' | 'outputs' | 'trace'>;
+  // Records from before `profile` and `profiles` were kept lack them; the content hash compared beside
+  // them already pins the profile, so they are compared only where the record holds them.
+  replayed.rulesets.forEach((r, i) => {
+    if (!record.rulesets[i]?.profile) delete r.profile;
+  });
+  if (!('profiles' in record.outputs)) delete replayed.outputs.profiles;
   const differences = [
     ...diffValues(record.rulesets, replayed.rulesets, 'rulesets'),
     ...diffValues(record.outputs, replayed.outputs),
