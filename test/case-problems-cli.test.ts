@@ -59,6 +59,20 @@ describe('spinemets test: a failing case is positioned problems in the case file
     expect(stdout).toMatch(/\n\d+ passed, 0 failed, \d+ not run \(their rule set is not loaded\)\n$/);
   });
 
+  // As in validate: a profile among the rule files has its cases read as base cases, whose supersessions
+  // then skipped real base cases as "superseded by the profile" with no profile applied.
+  it('a profile among the rule files: PROFILE_AS_RULESET, and its cases are not read as base cases', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-cases-'));
+    cpSync(SINS_DIR, join(dir, 'sins'), { recursive: true });
+    const examples = new URL('../examples/profiles/', import.meta.url).pathname;
+    for (const name of ['sins-unstable-12.profile.yaml', 'sins-unstable-12.profile.test.yaml']) cpSync(join(examples, name), join(dir, name));
+    const { code, stdout } = runCli(['test', dir]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/sins-unstable-12\.profile\.yaml:\d+:\d+ PROFILE_AS_RULESET /);
+    expect(stdout).not.toMatch(/superseded|CASE_SUPERSEDED_UNKNOWN/);
+    expect(stdout).toMatch(/\n45 passed, 0 failed\n$/);
+  });
+
   it('CASE_MISSING_ITEM at the fired rule that did not fire, CASE_UNEXPECTED_ITEM at fired for the one that did', () => {
     const from = 'fired: [location.semi_rigid, pain.occasional, boneLesion.lytic';
     const { dir, cases, text } = rulesWithSinsCases([[from, 'fired: [location.semi_rigid, pain.mechanical, boneLesion.lytic']]);

@@ -30,7 +30,9 @@ export async function testCommand(paths: string[], options: { profile?: string[]
     throw new Exit(problemsExit(loaded.problems));
   }
   const { rulesets } = loaded;
-  const collection = collectCases(roots, profiles);
+  // The cases beside a profile among the rule files are the profile's, not a rule set's (as in validate).
+  const misplacedProfiles = loaded.problems.filter((p) => p.code === 'PROFILE_AS_RULESET').flatMap((p) => p.file ?? []);
+  const collection = collectCases(roots, profiles, misplacedProfiles);
   // A case file naming a rule set that is not loaded is said once, at its `ruleset:`, as validate says it
   // (unless its rule file is broken, which is the problem to read), and its cases, which cannot run, are
   // counted rather than failed one by one.
