@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
@@ -5,7 +8,7 @@ import { loadRuleSetFile } from '../src/ruleset/load-ruleset.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { contentHash } from '../src/ruleset/hash.js';
 import { MAX_FILE_BYTES } from '../src/source/source-document.js';
-import { BAUER_FILE, LMNOP_FILE, positionOf, read, SINS_FILE, NESMS_FILE, TOMITA_FILE, writeVariant } from './support/mutate.js';
+import { BAUER_FILE, LMNOP_FILE, positionOf, read, replaced, SINS_FILE, NESMS_FILE, TOMITA_FILE, writeVariant } from './support/mutate.js';
 
 const sins = read(SINS_FILE);
 
@@ -373,6 +376,23 @@ describe('rule sets that build on rule sets', () => {
     expect(found).toContain(at('MISSING_REQUIREMENT', positionOf(text, 'sinz')));
     expect(found).toContain(at('UNDECLARED_REQUIREMENT', positionOf(text, 'sins, output: score }')));
     expect(ids).toEqual([]);
+  });
+
+  it('a missing requirement of a rule file whose id is not its folder name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-loader-'));
+    mkdirSync(join(dir, 'noms'));
+    const file = join(dir, 'noms', 'noms.yaml');
+    writeFileSync(file, replaced(noms, [['requires: [sins]', 'requires: [sins, sinz]'], ['\nid: noms\n', '\nid: nom\n']]));
+    const { problems } = await loadRuleSets([dir]);
+    expect(problems.map((p) => p.code)).toEqual(expect.arrayContaining(['RULESET_ID_MISMATCH', 'MISSING_REQUIREMENT']));
+  });
+
+  // The library used to be asked for what only a broken file requires, and its rule set was loaded without a word.
+  it('a requirement of a broken file that the library holds is neither missing nor taken', async () => {
+    const { file } = writeVariant(noms, [['reference: laufer2013', 'reference: laufer2031'], ['requires: [sins]', 'requires: [sins, sinz]']]);
+    const { problems, rulesets } = await loadRuleSets([file], { library: [BUNDLED_RULES_DIR] });
+    expect(rulesets.map((r) => r.document.id)).toEqual([]);
+    expect(problems.filter((p) => p.code === 'MISSING_REQUIREMENT').map((p) => p.message)).toEqual(['required rule set "sinz" is not loaded']);
   });
 
   it('an output the required rule set does not declare', async () => {

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
 import { filesUnder } from '../source/files-under.js';
@@ -74,6 +74,7 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
     if (misplaced) {
       problems.push(misplaced);
       failed.add(load.ruleset.document.id);
+      failedSources.push(load.ruleset.source);
       return;
     }
     const twin = rulesets.find((r) => r.document.id === load.ruleset?.document.id && r.document.version === load.ruleset.document.version);
@@ -85,9 +86,12 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   };
   const files = findRuleSetFiles(paths);
   for (const file of files) await add(file);
-  const taken = await addRequirementsFromLibrary(rulesets, failed, files, options.library ?? [], failedSources.flatMap(requiresOf).filter(Boolean));
+  const taken = await addRequirementsFromLibrary(rulesets, failed, files, options.library ?? []);
   problems.push(...libraryNotices(taken, rulesets));
-  const loadedIds = new Set([...rulesets.map((r) => r.document.id), ...failed]);
+  // A broken file's requirement that the library holds would be taken once the file is fixed: not missing.
+  // It is not taken now (nothing loaded needs it); the library's ids are its folder names (folder-id.ts).
+  const libraryIds = failedSources.length ? findRuleSetFiles(options.library ?? []).map((f) => basename(f).replace(/\.ya?ml$/, '')) : [];
+  const loadedIds = new Set([...rulesets.map((r) => r.document.id), ...failed, ...libraryIds]);
   for (const source of failedSources) {
     requiresOf(source).forEach((id, i) => {
       if (id && !loadedIds.has(id)) problems.push(missingRequirement(source, i, id));
@@ -107,14 +111,11 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   return { rulesets: selected.filter((r) => !broken.has(r.file) && !links.blocked.has(r.document.id)), available: rulesets, profiles, problems };
 }
 
-/**
- * Adds, transitively, the library's rule sets that loaded ones (or, `alsoRequired`, ones that failed
- * their own checks) require and that were not loaded; returns those added.
- */
-async function addRequirementsFromLibrary(rulesets: LoadedRuleSet[], failed: ReadonlySet<string>, loadedFiles: readonly string[], library: readonly string[], alsoRequired: readonly string[]): Promise<LoadedRuleSet[]> {
+/** Adds, transitively, the library's rule sets that loaded ones require and that were not loaded; returns those added. */
+async function addRequirementsFromLibrary(rulesets: LoadedRuleSet[], failed: ReadonlySet<string>, loadedFiles: readonly string[], library: readonly string[]): Promise<LoadedRuleSet[]> {
   const missing = (): string[] => {
     const have = new Set([...rulesets.map((r) => r.document.id), ...failed]);
-    return [...new Set([...alsoRequired, ...rulesets.flatMap((r) => r.document.requires ?? [])])].filter((id) => !have.has(id));
+    return [...new Set(rulesets.flatMap((r) => r.document.requires ?? []))].filter((id) => !have.has(id));
   };
   const taken: LoadedRuleSet[] = [];
   if (!library.length || missing().length === 0) return taken;
