@@ -250,6 +250,8 @@ describe('batch: workers, order, shards, summary', () => {
       ['--workers', '0', 'OPTION_INVALID --workers must be a whole number from 1'],
       ['-o', '/nonexistent-dir/out.ndjson', 'OUTPUT_UNWRITABLE cannot write /nonexistent-dir/out.ndjson (ENOENT)'],
       ['--nope', '1', 'OPTION_INVALID unknown option'],
+      // commander's suggestion stays on the problem's line.
+      ['--worker', '1', "OPTION_INVALID unknown option '--worker' (Did you mean --workers?)"],
     ] as const) {
       const { code, stderr, stdout } = run(['batch', COHORT_CSV, option, value]);
       expect(code).toBe(64);

@@ -22,7 +22,7 @@ const program = new Command()
   .exitOverride()
   // commander's rejections (an unknown option, a missing argument, a value not among the choices) are
   // usage problems like ours: one line with a stable code.
-  .configureOutput({ outputError: (text, write) => write(`${formatProblem({ code: 'OPTION_INVALID', severity: 'error', message: text.replace(/^error: /, '').trimEnd(), file: COMMAND_LINE })}\n`) })
+  .configureOutput({ outputError: (text, write) => write(`${formatProblem({ code: 'OPTION_INVALID', severity: 'error', message: text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' '), file: COMMAND_LINE })}\n`) })
   .showHelpAfterError('(run with --help for usage)');
 
 /**
