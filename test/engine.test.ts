@@ -265,5 +265,8 @@ describe('fields given that no rule set in use reads', () => {
     expect(all.unread).toEqual(['egfrMutation']);
     const none = await evaluatePatient({ id: 'p', lesions: [{ level: 'T4', pain: 'none' }] }, rulesets);
     expect(none).not.toHaveProperty('unread');
+    // Without a lesion no per-lesion rule set runs: a field only NOMS reads entered no result.
+    expect((await evaluatePatient({ radiosensitivity: 'radiosensitive' }, await bundledRuleSets())).unread).toEqual(['radiosensitivity']);
+    expect(await evaluatePatient({ radiosensitivity: 'radiosensitive', lesions: [{ level: 'T4' }] }, await bundledRuleSets())).not.toHaveProperty('unread');
   });
 });

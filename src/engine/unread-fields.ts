@@ -12,9 +12,10 @@ const ALWAYS_READ = { patient: ['id', 'lesions'], lesion: ['id', 'level'] } as c
  * counting the lesions.
  */
 export function unreadFields(patient: Record_, rulesets: readonly LoadedRuleSet[]): string[] {
-  const read = fieldsRead(rulesets);
-  const unread = Object.keys(patient).filter((field) => patient[field] !== undefined && !read.patient.has(field));
   const lesions = Array.isArray(patient.lesions) ? (patient.lesions as Record_[]) : [];
+  // Without a lesion, a per-lesion rule set is not evaluated: the patient fields only it reads are unread.
+  const read = fieldsRead(rulesets, lesions.length > 0);
+  const unread = Object.keys(patient).filter((field) => patient[field] !== undefined && !read.patient.has(field));
   for (const lesion of lesions) {
     for (const field of Object.keys(lesion)) {
       const name = `lesions[].${field}`;
@@ -29,12 +30,15 @@ interface FieldsRead {
   lesion: Set<string>;
 }
 
-/** Worked out once per list of rule sets (a batch evaluates every patient on one). */
-function fieldsRead(rulesets: readonly LoadedRuleSet[]): FieldsRead {
-  let read = byList.get(rulesets);
+/** Worked out once per list of rule sets (a batch evaluates every patient on one), with and without lesions. */
+function fieldsRead(rulesets: readonly LoadedRuleSet[], withLesions: boolean): FieldsRead {
+  let cached = byList.get(rulesets);
+  if (!cached) byList.set(rulesets, (cached = new Map()));
+  let read = cached.get(withLesions);
   if (read) return read;
   read = { patient: new Set(ALWAYS_READ.patient), lesion: new Set(ALWAYS_READ.lesion) };
   for (const { document } of rulesets) {
+    if (!withLesions && document.scope === 'lesion') continue;
     for (const [name, input] of Object.entries(document.inputs)) {
       if (input.upstream) continue;
       const from = input.from ?? document.scope;
@@ -44,7 +48,7 @@ function fieldsRead(rulesets: readonly LoadedRuleSet[]): FieldsRead {
       for (const narrowing of input.possible ?? []) scope.add(narrowing.whenField);
     }
   }
-  byList.set(rulesets, read);
+  cached.set(withLesions, read);
   return read;
 }
-const byList = new WeakMap<readonly LoadedRuleSet[], FieldsRead>();
+const byList = new WeakMap<readonly LoadedRuleSet[], Map<boolean, FieldsRead>>();
