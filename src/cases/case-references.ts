@@ -44,8 +44,9 @@ export function ruleIds(ruleset: LoadedRuleSet): ReadonlySet<string> {
 }
 
 /**
- * The rules a profile disabled: still rules of the rule set, not evaluated. A base case naming one in
- * `fired` is told that it did not fire (and is superseded, or fails), not that no such rule exists.
+ * The rules a profile disabled: still rules of the rule set, not evaluated, so naming one is no
+ * CASE_UNKNOWN_RULE. A base case run under the profile may list one in `fired` (it is not evaluated);
+ * what the profile changes in the outputs still fails the case until the profile supersedes it.
  */
 export function disabledRuleIds(doc: RuleSetDocument): string[] {
   const ids: string[] = [];
