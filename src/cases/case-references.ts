@@ -1,7 +1,6 @@
 import type { Problem } from '../problems/problem.js';
 import { ruleName } from '../engine/rule-trace.js';
-import { APPLIES, NOT_APPLICABLE } from '../ruleset/parts.js';
-import { placedScores } from '../ruleset/score-paths.js';
+import { disabledRules } from '../ruleset/parts.js';
 import type { LoadedRuleSet, RuleSetDocument } from '../ruleset/types.js';
 import { caseProblem, unknownRuleSetProblem } from './case-problem.js';
 import { unknownRuleMessage } from './expectation-differences.js';
@@ -49,13 +48,6 @@ export function ruleIds(ruleset: LoadedRuleSet): ReadonlySet<string> {
  * what the profile changes in the outputs still fails the case until the profile supersedes it.
  */
 export function disabledRuleIds(doc: RuleSetDocument): string[] {
-  const ids: string[] = [];
-  const add = (part: string, alternatives: ReadonlyArray<{ id: string; disabled?: unknown }> | undefined): void => {
-    for (const a of alternatives ?? []) if (a.disabled) ids.push(`${part}.${a.id}`);
-  };
-  for (const { score } of placedScores(doc)) for (const c of score.components) add(c.id, c.alternatives);
-  for (const c of doc.classifications ?? []) add(c.id, c.alternatives);
-  for (const r of doc.recommendations ?? []) if (r.disabled) ids.push(`${r.id}.${APPLIES}`, `${r.id}.${NOT_APPLICABLE}`);
-  return ids;
+  return disabledRules(doc).flatMap((rule) => rule.names);
 }
 const idsByRuleSet = new WeakMap<LoadedRuleSet, ReadonlySet<string>>();

@@ -1,3 +1,4 @@
+import { disabledRules } from '../ruleset/parts.js';
 import type { LoadedRuleSet, ProfileMark } from '../ruleset/types.js';
 import type { ProfileUse, TraceEntry } from './types.js';
 
@@ -44,13 +45,7 @@ function presentMarks(ruleset: LoadedRuleSet): ProfileMark[] {
   let marks = present.get(ruleset);
   if (!marks) {
     const doc = ruleset.document;
-    const disabled = [
-      ...[...(doc.subscores ?? []), ...(doc.score ? [doc.score] : [])].flatMap((s) => s.components.flatMap((c) => c.alternatives.map((a) => a.disabled))),
-      ...(doc.classifications ?? []).flatMap((c) => (c.alternatives ?? []).map((a) => a.disabled)),
-      ...(doc.recommendations ?? []).map((r) => r.disabled),
-      ...Object.values(doc.inputs).map((i) => i.added),
-    ];
-    marks = disabled.filter((m): m is ProfileMark => m !== undefined);
+    marks = [...disabledRules(doc).map((rule) => rule.mark), ...Object.values(doc.inputs).flatMap((i) => i.added ?? [])];
     present.set(ruleset, marks);
   }
   return marks;

@@ -1,7 +1,7 @@
 import type { PathSegment } from '../source/source-document.js';
 import { factsOf } from './conditions.js';
 import { placedScores } from './score-paths.js';
-import type { Condition, ProfileMarks, RuleSetDocument } from './types.js';
+import type { Condition, ProfileMark, ProfileMarks, RuleSetDocument } from './types.js';
 
 /**
  * Score components, classifications and recommendations are all "parts": a list of alternatives of
@@ -94,6 +94,15 @@ export function recommendationParts(doc: RuleSetDocument): Part[] {
 
 /** A rule a profile disabled is not evaluated at all (the profile's mark in the document records it). */
 const enabled = (alternative: ProfileMarks): boolean => !alternative.disabled;
+
+/** The rules a profile disabled, named as the trace names rules (a recommendation: both of its own), with the profile's mark. */
+export function disabledRules(doc: RuleSetDocument): Array<{ names: string[]; mark: ProfileMark }> {
+  const found: Array<{ names: string[]; mark: ProfileMark }> = [];
+  for (const { score } of placedScores(doc)) for (const c of score.components) for (const a of c.alternatives) if (a.disabled) found.push({ names: [`${c.id}.${a.id}`], mark: a.disabled });
+  for (const c of doc.classifications ?? []) for (const a of c.alternatives ?? []) if (a.disabled) found.push({ names: [`${c.id}.${a.id}`], mark: a.disabled });
+  for (const r of doc.recommendations ?? []) if (r.disabled) found.push({ names: [`${r.id}.${APPLIES}`, `${r.id}.${NOT_APPLICABLE}`], mark: r.disabled });
+  return found;
+}
 
 /** What a rule file's alternative, row or recommendation gives its part's alternative. */
 type AlternativeSource = Pick<PartAlternative, 'label' | 'when' | 'points' | 'text' | 'reference' | 'note' | 'unconfirmed' | 'strength' | 'overridden'>;
