@@ -290,6 +290,17 @@ describe('a decision recorded under an institution profile', () => {
     expect(page).toContain('Institution profile changes used');
   });
 
+  // replay --current listed the profile's changes as differences without saying the decision used a profile.
+  it('replay --current says when the record was decided under a profile the current rule sets lack', () => {
+    const log = join(tmp(), 'decisions.jsonl');
+    expect(run(['evaluate', EXAMPLE, '--profile', PROFILE, '--record', log]).code).toBe(0);
+    const without = run(['audit', 'replay', log, '--current']);
+    expect(without.stdout.split('\n')[0]).toMatch(/ different \(recorded under profile sins-unstable-12@1\.2\.0, replayed without a profile; --profile replays like with like\)$/);
+    const withProfile = run(['audit', 'replay', log, '--current', '--profile', PROFILE]);
+    expect(withProfile.stdout).toMatch(/1 identical, 0 different, 0 failed/);
+    expect(withProfile.stdout).not.toContain('recorded under profile');
+  });
+
   // Replay compared the new fields with records that predate them and called the decision different.
   it('a record written before the profile fields replays as identical', () => {
     const log = join(tmp(), 'decisions.jsonl');

@@ -19,6 +19,11 @@ export interface ReplayOutcome {
    * from the engine (a warning's wording, a field it added) rather than from the rule sets or the record.
    */
   recordedBy?: EngineIdentity;
+  /**
+   * With --current: the institution profiles the record was decided under and those of the current rule
+   * sets (`id@version`), when they differ: the differences may then be the profile's, not the rules'.
+   */
+  profiles?: { recorded: string[]; current: string[] };
 }
 
 export interface ReplayOptions {
@@ -41,6 +46,8 @@ export async function* replayLog(log: string, options: ReplayOptions = {}): Asyn
       continue;
     }
     const { differences, problems } = await replayDecision(record, loaded.rulesets);
+    const profiles = options.current ? profilesCompared(record, options.current) : undefined;
+    if (profiles) Object.assign(outcome, { profiles });
     if (problems.length) {
       // Positioned at the record: the input was parsed from it, not from a file of its own.
       yield { ...outcome, status: 'failed', differences: [], problems: problems.map((p) => ({ ...p, file: log, line, column: 1 })) };
@@ -48,6 +55,14 @@ export async function* replayLog(log: string, options: ReplayOptions = {}): Asyn
     }
     yield { ...outcome, status: differences.length ? 'different' : 'identical', differences, problems: [] };
   }
+}
+
+/** The profiles of the record's rule sets and of the current ones, when they are not the same. */
+function profilesCompared(record: DecisionRecord, current: readonly LoadedRuleSet[]): ReplayOutcome['profiles'] {
+  const names = (profiles: Array<{ id: string; version: string } | undefined>): string[] => [...new Set(profiles.flatMap((p) => (p ? [`${p.id}@${p.version}`] : [])))].sort();
+  const recorded = names(record.rulesets.map((r) => r.profile));
+  const now = names(current.filter((r) => record.rulesets.some((p) => p.id === r.document.id)).map((r) => r.document.profile));
+  return recorded.join() === now.join() ? undefined : { recorded, current: now };
 }
 
 function sameEngine(recorded: EngineIdentity): boolean {

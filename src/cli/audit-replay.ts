@@ -52,7 +52,10 @@ export async function auditReplayCommand(log: string, options: ReplayCommandOpti
 function formatOutcome(outcome: ReplayOutcome): string {
   const current = engineIdentity();
   const by = outcome.recordedBy && outcome.status === 'different' ? ` (recorded by ${outcome.recordedBy.name} ${outcome.recordedBy.version}, replayed by ${current.name} ${current.version})` : '';
-  const head = `${outcome.decisionId} (line ${outcome.line}) ${outcome.status}${by}\n`;
+  const under = (names: string[]): string => (names.length ? `under profile ${names.join(', ')}` : 'without a profile');
+  // The differences of a decision taken under a profile, replayed without it, are the profile's changes.
+  const profiles = outcome.profiles && outcome.status === 'different' ? ` (recorded ${under(outcome.profiles.recorded)}, replayed ${under(outcome.profiles.current)}; --profile replays like with like)` : '';
+  const head = `${outcome.decisionId} (line ${outcome.line}) ${outcome.status}${by}${profiles}\n`;
   if (outcome.status === 'failed') return head + indent(formatProblems(outcome.problems));
   const listed = outcome.differences.slice(0, MAX_LISTED).map(formatDifference);
   const more = outcome.differences.length - listed.length;
