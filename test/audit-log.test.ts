@@ -249,10 +249,10 @@ describe('the writer', () => {
     writeFileSync(log, text.slice(0, -10));
     const torn = await appendRecord(log, await body('x'));
     expect(torn.record).toBeUndefined();
-    expect(torn.problems.map((p) => [p.code, p.file])).toEqual([['AUDIT_TORN_LINE', log]]);
+    expect(torn.problems.map((p) => [p.code, p.file, p.line, p.column])).toEqual([['AUDIT_TORN_LINE', log, 2, 1]]);
     expect(readFileSync(log, 'utf8')).toBe(text.slice(0, -10));
     writeFileSync(log, text + 'garbage\n');
-    expect((await appendRecord(log, await body('y'))).problems.map((p) => p.code)).toEqual(['AUDIT_INVALID_JSON']);
+    expect((await appendRecord(log, await body('y'))).problems.map((p) => [p.code, p.line])).toEqual([['AUDIT_INVALID_JSON', 3]]);
   });
 
   it('takes the lock, releases it, and reports a log it cannot write', async () => {

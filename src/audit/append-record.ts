@@ -4,7 +4,7 @@ import type { Problem, ProblemCode } from '../problems/problem.js';
 import { GENESIS_HASH, recordHash, SHA256_HEX, type DecisionRecord, type RecordBody } from './decision-record.js';
 import { fsyncDirectory, writeAllSync } from './durable-write.js';
 import { acquireLock, releaseLock, type LockOptions } from './file-lock.js';
-import { readLastLine } from './read-last-line.js';
+import { lastLineNumber, readLastLine } from './read-last-line.js';
 
 export interface AppendResult {
   /** The record as written, with its `prev` and `hash`; absent when nothing was written. */
@@ -71,7 +71,8 @@ function appendUnderLock(log: string, body: RecordBody): AppendResult {
 function chainTail(log: string, fd: number): { hash: string } | { problem: Problem } {
   const last = readLastLine(fd);
   if (!last) return { hash: GENESIS_HASH };
-  const refuse = (code: ProblemCode, message: string) => ({ problem: { code, severity: 'error' as const, message: `${message}; nothing is appended until it is resolved (run spinemets audit verify)`, file: log } });
+  // Placed at the last line, as audit verify places it.
+  const refuse = (code: ProblemCode, message: string) => ({ problem: { code, severity: 'error' as const, message: `${message}; nothing is appended until it is resolved (run spinemets audit verify)`, file: log, line: lastLineNumber(fd), column: 1 } });
   if (!last.terminated) return refuse('AUDIT_TORN_LINE', 'the log ends in an incomplete record (a write was interrupted)');
   let parsed: unknown;
   try {

@@ -28,6 +28,22 @@ export function readLastLine(fd: number): LastLine | undefined {
   return { text: Buffer.concat(parts).toString('utf8'), terminated };
 }
 
+/**
+ * The number of the last line (1-based) of an open, non-empty file: its newlines before the last line,
+ * plus one. It reads the whole file, so only a refusal to append asks, to say where the problem is.
+ */
+export function lastLineNumber(fd: number): number {
+  const size = fstatSync(fd).size;
+  let newlines = 0;
+  for (let start = 0; start < size; start += CHUNK_BYTES) {
+    const chunk = readAt(fd, start, Math.min(CHUNK_BYTES, size - start));
+    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 0x0a) newlines++;
+  }
+  // A file ending in a newline has its last line before it.
+  const terminated = size > 0 && readAt(fd, size - 1, 1)[0] === 0x0a;
+  return terminated ? newlines : newlines + 1;
+}
+
 function readAt(fd: number, position: number, length: number): Buffer {
   const buffer = Buffer.alloc(length);
   for (let offset = 0; offset < length; ) {
