@@ -4,7 +4,16 @@
  * involved vertebra: counting lesions made such a patient's Tokuhashi, NESMS, Bauer and LMNOP read
  * "more than one vertebra".
  */
-export function listedVertebrae(lesions: readonly unknown[]): { count: number; repeated: string[] } {
+export function listedVertebrae(lesions: readonly unknown[]): Readonly<{ count: number; repeated: readonly string[] }> {
+  // Every rule set that counts the lesions, and every LMNOP input with countedBy, asks for one patient:
+  // worked out once per list (a patient is not changed while it is evaluated).
+  let listed = byList.get(lesions);
+  if (!listed) byList.set(lesions, (listed = countListed(lesions)));
+  return listed;
+}
+const byList = new WeakMap<readonly unknown[], Readonly<{ count: number; repeated: readonly string[] }>>();
+
+function countListed(lesions: readonly unknown[]): { count: number; repeated: string[] } {
   const seen = new Set<string>();
   const repeated: string[] = [];
   let count = 0;
