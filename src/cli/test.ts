@@ -1,11 +1,12 @@
+import { resolve } from 'node:path';
 import { unknownRuleSetProblems } from '../cases/case-references.js';
 import { collectCases } from '../cases/collect-cases.js';
-import { resolve } from 'node:path';
 import { caseFilesBeside, ruleRootsOf } from '../cases/load-cases.js';
 import { runCases } from '../cases/run-cases.js';
 import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../ruleset/load-rulesets.js';
+import { misplacedProfiles } from '../ruleset/profile-file.js';
 import { EXIT, Exit, problemsExit } from './exit-codes.js';
 import { formatCaseResult, formatTally } from './format-cases.js';
 
@@ -30,9 +31,7 @@ export async function testCommand(paths: string[], options: { profile?: string[]
     throw new Exit(problemsExit(loaded.problems));
   }
   const { rulesets } = loaded;
-  // The cases beside a profile among the rule files are the profile's, not a rule set's (as in validate).
-  const misplacedProfiles = loaded.problems.filter((p) => p.code === 'PROFILE_AS_RULESET').flatMap((p) => p.file ?? []);
-  const collection = collectCases(roots, profiles, misplacedProfiles);
+  const collection = collectCases(roots, profiles, misplacedProfiles(loaded.problems));
   // A case file naming a rule set that is not loaded is said once, at its `ruleset:`, as validate says it
   // (unless its rule file is broken, which is the problem to read), and its cases, which cannot run, are
   // counted rather than failed one by one.
@@ -41,7 +40,8 @@ export async function testCommand(paths: string[], options: { profile?: string[]
 
   // The cases beside a broken rule file are about that file: run on a rule set of the same id taken from
   // the library (what another rule set requires), they would pass for the published rules. Not run.
-  const broken = new Set(loaded.problems.filter((p) => p.severity === 'error' && p.file).flatMap((p) => caseFilesBeside(p.file as string)).map((f) => resolve(f)));
+  const brokenFiles = new Set(loaded.problems.flatMap((p) => (p.severity === 'error' && p.file ? [p.file] : [])));
+  const broken = new Set([...brokenFiles].flatMap(caseFilesBeside).map((f) => resolve(f)));
   const aboutBroken = (c: { file: string }): boolean => broken.has(resolve(c.file));
   // A problem in one case file (a case it leaves out, a supersession naming no case) does not stop the
   // other cases: they run, and the run fails for the problem all the same.

@@ -5,6 +5,7 @@ import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
 import { checkThresholds } from '../ruleset/check-thresholds.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../ruleset/load-rulesets.js';
+import { misplacedProfiles } from '../ruleset/profile-file.js';
 import { EXIT, Exit } from './exit-codes.js';
 
 /**
@@ -19,8 +20,7 @@ export async function validateCommand(paths: string[], options: { profile?: stri
   const loaded = await loadRuleSets(ruleRootsOf(roots), { library: [BUNDLED_RULES_DIR], profiles });
   const { rulesets } = loaded;
   // A profile among the rule files, named or in a folder, is one problem, PROFILE_AS_RULESET: the cases beside it are the profile's.
-  const misplacedProfiles = loaded.problems.filter((p) => p.code === 'PROFILE_AS_RULESET').flatMap((p) => p.file ?? []);
-  const cases = collectCases(roots, profiles, misplacedProfiles);
+  const cases = collectCases(roots, profiles, misplacedProfiles(loaded.problems));
   const problems = [
     ...loaded.problems,
     ...checkThresholds(rulesets, loaded.profiles),

@@ -10,3 +10,6 @@ export const isProfileSource = (source: SourceDocument): boolean => source.scala
  */
 export const profileAsRuleSet = (source: SourceDocument): Problem =>
   source.problemAt(['profile'], 'PROFILE_AS_RULESET', `this is an institution profile, not a rule set; apply it to the rule sets with --profile ${source.file}`, { key: true });
+
+/** The profiles found among the rule files (PROFILE_AS_RULESET): the cases beside them are theirs, not a rule set's. */
+export const misplacedProfiles = (problems: readonly Problem[]): string[] => problems.flatMap((p) => (p.code === 'PROFILE_AS_RULESET' && p.file ? [p.file] : []));
