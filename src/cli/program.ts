@@ -7,9 +7,8 @@ import type { BatchOptions } from './batch.js';
 import type { DiffOptions } from './diff.js';
 import type { EvaluateOptions } from './evaluate.js';
 import { EXIT, Exit } from './exit-codes.js';
-import { formatProblem } from '../problems/format.js';
-import { COMMAND_LINE } from '../problems/problem.js';
 import type { ServeOptions } from './serve.js';
+import { usageLine } from './usage-error.js';
 import type { WatchOptions } from './watch.js';
 
 // Each command's module is imported when the command runs, so a command loads only what it uses
@@ -22,7 +21,7 @@ const program = new Command()
   .exitOverride()
   // commander's rejections (an unknown option, a missing argument, a value not among the choices) are
   // usage problems like ours: one line with a stable code.
-  .configureOutput({ outputError: (text, write) => write(`${formatProblem({ code: 'OPTION_INVALID', severity: 'error', message: text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' '), file: COMMAND_LINE })}\n`) })
+  .configureOutput({ outputError: (text, write) => write(usageLine('OPTION_INVALID', text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' '))) })
   .showHelpAfterError('(run with --help for usage)');
 
 /**

@@ -14,8 +14,13 @@ export type UsageCode = Extract<ProblemCode, 'OPTION_INVALID' | 'OPTION_CONFLICT
  * option names), exit 64, before any work is done.
  */
 export function usageError(code: UsageCode, message: string, at?: { file: string; line: number; column: number }): never {
-  process.stderr.write(`${formatProblem({ code, severity: 'error', message, file: COMMAND_LINE, ...at })}\n`);
+  process.stderr.write(usageLine(code, message, at));
   throw new Exit(EXIT.usage);
+}
+
+/** The line a usage error prints; commander's own rejections are written with it too (program.ts). */
+export function usageLine(code: UsageCode, message: string, at?: { file: string; line: number; column: number }): string {
+  return `${formatProblem({ code, severity: 'error', message, file: COMMAND_LINE, ...at })}\n`;
 }
 
 /** A whole-number option in [min, max], or a usage error; undefined when the option was not given (an option with a default always is). */
