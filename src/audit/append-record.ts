@@ -72,7 +72,7 @@ function chainTail(log: string, fd: number): { hash: string } | { problem: Probl
   const last = readLastLine(fd);
   if (!last) return { hash: GENESIS_HASH };
   // Placed at the last line, as audit verify places it.
-  const refuse = (code: ProblemCode, message: string) => ({ problem: { code, severity: 'error' as const, message: `${message}; nothing is appended until it is resolved (run spinemets audit verify)`, file: log, line: lastLineNumber(fd), column: 1 } });
+  const refuse = (code: ProblemCode, message: string) => ({ problem: { code, severity: 'error' as const, message: `${message}; nothing is appended until it is resolved (run spinemets audit verify)`, file: log, line: lastLineNumber(fd, last), column: 1 } });
   if (!last.terminated) return refuse('AUDIT_TORN_LINE', 'the log ends in an incomplete record (a write was interrupted)');
   let parsed: unknown;
   try {

@@ -29,19 +29,18 @@ export function readLastLine(fd: number): LastLine | undefined {
 }
 
 /**
- * The number of the last line (1-based) of an open, non-empty file: its newlines before the last line,
- * plus one. It reads the whole file, so only a refusal to append asks, to say where the problem is.
+ * The number (1-based) of the line `readLastLine` gave: the newlines before it, plus one. It reads the
+ * whole file, so only a refusal to append asks, to say where the problem is.
  */
-export function lastLineNumber(fd: number): number {
+export function lastLineNumber(fd: number, last: LastLine): number {
   const size = fstatSync(fd).size;
   let newlines = 0;
   for (let start = 0; start < size; start += CHUNK_BYTES) {
     const chunk = readAt(fd, start, Math.min(CHUNK_BYTES, size - start));
     for (let i = 0; i < chunk.length; i++) if (chunk[i] === 0x0a) newlines++;
   }
-  // A file ending in a newline has its last line before it.
-  const terminated = size > 0 && readAt(fd, size - 1, 1)[0] === 0x0a;
-  return terminated ? newlines : newlines + 1;
+  // A line the file's final newline ends is counted by it already.
+  return last.terminated ? newlines : newlines + 1;
 }
 
 function readAt(fd: number, position: number, length: number): Buffer {
