@@ -1,7 +1,7 @@
 import type { Problem } from '../problems/problem.js';
 import { ruleName } from '../engine/rule-trace.js';
 import { disabledRules } from '../ruleset/parts.js';
-import type { LoadedRuleSet, RuleSetDocument } from '../ruleset/types.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
 import { caseProblem, unknownRuleSetProblem } from './case-problem.js';
 import { unknownRuleMessage } from './expectation-differences.js';
 import type { TestCase } from './load-cases.js';
@@ -36,18 +36,22 @@ export function unknownRuleProblems(cases: readonly TestCase[], rulesets: readon
 export function ruleIds(ruleset: LoadedRuleSet): ReadonlySet<string> {
   let ids = idsByRuleSet.get(ruleset);
   if (!ids) {
-    ids = new Set([...ruleset.parts.flatMap((part) => part.alternatives.map((alternative) => ruleName(part, alternative))), ...disabledRuleIds(ruleset.document)]);
+    ids = new Set([...ruleset.parts.flatMap((part) => part.alternatives.map((alternative) => ruleName(part, alternative))), ...disabledRuleIds(ruleset)]);
     idsByRuleSet.set(ruleset, ids);
   }
   return ids;
 }
+const idsByRuleSet = new WeakMap<LoadedRuleSet, ReadonlySet<string>>();
 
 /**
  * The rules a profile disabled: still rules of the rule set, not evaluated, so naming one is no
  * CASE_UNKNOWN_RULE. A base case run under the profile may list one in `fired` (it is not evaluated);
  * what the profile changes in the outputs still fails the case until the profile supersedes it.
+ * Worked out once per rule set, as every case asks.
  */
-export function disabledRuleIds(doc: RuleSetDocument): string[] {
-  return disabledRules(doc).flatMap((rule) => rule.names);
+export function disabledRuleIds(ruleset: LoadedRuleSet): ReadonlySet<string> {
+  let ids = disabledByRuleSet.get(ruleset);
+  if (!ids) disabledByRuleSet.set(ruleset, (ids = new Set(disabledRules(ruleset.document).flatMap((rule) => rule.names))));
+  return ids;
 }
-const idsByRuleSet = new WeakMap<LoadedRuleSet, ReadonlySet<string>>();
+const disabledByRuleSet = new WeakMap<LoadedRuleSet, ReadonlySet<string>>();

@@ -56,7 +56,7 @@ function caseOutputs(testCase: TestCase, target: LoadedRuleSet, result: RuleSetR
     classifications: byId(result.classifications, (c) => c.value),
     missing: result.missing,
     rules: ruleIds(target),
-    ...(baseRulesOnly ? { notEvaluated: new Set(disabledRuleIds(target.document)) } : {}),
+    ...(baseRulesOnly ? { notEvaluated: disabledRuleIds(target) } : {}),
     fired: ours(evaluation.trace).flatMap((t) => (t.kind === 'rule' && t.fired === true && !(baseRulesOnly && t.added) ? [t.rule] : [])),
     warnings: ours(evaluation.warnings).map(caseWarning),
     recommendations: recommended('applies'),
