@@ -141,7 +141,8 @@
   function scope(title, ruleSetResults, name, evaluation, lesion) {
     const section = el('section', { class: 'scope', 'data-scope': name }, el('h3', {}, title));
     // A table with no row leaves a fact open that no one can enter: every rule set reading it names it apart.
-    const open = (result) => spinemetsNotes.splitByGap(result.missing || [], spinemetsNotes.gapsOf(evaluation.warnings), lesion);
+    const gaps = spinemetsNotes.gapsOf(evaluation.warnings);
+    const open = (result) => spinemetsNotes.splitByGap(result.missing || [], gaps, lesion);
     for (const [id, result] of Object.entries(ruleSetResults)) section.append(ruleSetResult(id, result, ofRuleSet(evaluation.trace, id, lesion), ofRuleSet(evaluation.warnings, id, lesion), open(result)));
     return section;
   }

@@ -1,8 +1,8 @@
 import type { Problem } from '../problems/problem.js';
+import type { SourceDocument } from '../source/source-document.js';
 import { hintFrom } from './check-context.js';
 import { orderByRequires } from './dependencies.js';
 import { outputValues } from './outputs.js';
-import type { SourceDocument } from '../source/source-document.js';
 import type { LoadedRuleSet } from './types.js';
 
 /**

@@ -3,13 +3,13 @@ import { basename, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
 import { filesUnder } from '../source/files-under.js';
+import type { SourceDocument } from '../source/source-document.js';
 import { checkLinks, missingRequirement } from './check-links.js';
 import { folderIdProblem } from './folder-id.js';
 import { libraryNotices } from './library-requirements.js';
 import { loadRuleSetFile } from './load-ruleset.js';
 import type { LoadedProfile } from './profile-types.js';
 import { selectVersions, type VersionPick } from './select-versions.js';
-import type { SourceDocument } from '../source/source-document.js';
 import type { LoadedRuleSet } from './types.js';
 
 /** The rule sets shipped with the package. */
