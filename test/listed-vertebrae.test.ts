@@ -7,10 +7,11 @@ import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js
 import { parseSource } from '../src/source/source-document.js';
 
 describe('listedVertebrae', () => {
-  it('counts each level once and a lesion without a level on its own', () => {
-    expect(listedVertebrae([{ level: 'T12' }, { level: 'T12' }])).toEqual({ count: 1, repeated: ['T12'] });
-    expect(listedVertebrae([{ level: 'T12' }, { level: 'L1' }, {}])).toEqual({ count: 3, repeated: [] });
-    expect(listedVertebrae([])).toEqual({ count: 0, repeated: [] });
+  it('counts each level once, and a lesion without a level as at a listed level or at its own', () => {
+    expect(listedVertebrae([{ level: 'T12' }, { level: 'T12' }])).toEqual({ least: 1, most: 1, repeated: ['T12'] });
+    expect(listedVertebrae([{ level: 'T12' }, { level: 'L1' }, {}])).toEqual({ least: 2, most: 3, repeated: [] });
+    expect(listedVertebrae([{}, {}])).toEqual({ least: 1, most: 2, repeated: [] });
+    expect(listedVertebrae([])).toEqual({ least: 0, most: 0, repeated: [] });
   });
 });
 
@@ -32,5 +33,43 @@ describe('two lesions listed at the same level are one involved vertebra', () =>
     const load = checkPatient(parseSource(text, 'p.json'));
     expect(load.problems).toEqual([]);
     expect(checkPatient(parseSource(JSON.stringify({ ...patient, lesions: [{ level: 'T12' }, { level: 'L1' }], spinalMetastasisCount: 1 }), 'p.json')).problems.map((p) => p.code)).toEqual(['INCONSISTENT_INPUT']);
+  });
+});
+
+describe('a lesion without a level may be at a level listed already (it was counted as a vertebra of its own)', () => {
+  const unplaced = { pain: 'none', priorRadiotherapyAtLevel: false };
+
+  it('a given count that only the shared level allows is consistent (it was INCONSISTENT_INPUT)', () => {
+    const lesions = [{ level: 'T5' }, { level: 'S2' }, { level: 'L3' }, unplaced];
+    expect(checkPatient(parseSource(JSON.stringify({ spinalMetastasisCount: 3, lesions }), 'p.json')).problems).toEqual([]);
+    const fewer = checkPatient(parseSource(JSON.stringify({ spinalMetastasisCount: 2, lesions }), 'p.json')).problems;
+    expect(fewer.map((p) => [p.code, p.line, p.column])).toEqual([['INCONSISTENT_INPUT', 1, 26]]);
+  });
+
+  it('the defaulted count is a range, and a score it can change is open, naming the count', async () => {
+    const { rulesets } = await loadRuleSets([BUNDLED_RULES_DIR]);
+    const patient = { primaryTumor: 'breast', visceralMetastases: false, extraspinalBoneMetastasisCount: 0, lesions: [{ level: 'T12' }, unplaced] };
+    const evaluation = await evaluatePatient(patient, rulesets.filter((r) => r.document.id === 'modified-bauer'), { trace: 'full' });
+    const count = evaluation.trace.find((t): t is InputTrace => t.kind === 'input' && t.input === 'spinalMetastasisCount');
+    expect(count).toMatchObject({ value: null, possible: [1, 2], source: 'missing', takenFrom: ['lesions'] });
+    // Leithner 2008: a solitary skeletal metastasis 1 point, else 0; one vertebra or two.
+    const bauer = evaluation.results['modified-bauer'];
+    expect(bauer?.components?.solitarySkeletal).toMatchObject({ points: null, range: [0, 1], missing: ['spinalMetastasisCount'] });
+    expect(bauer).toMatchObject({ score: null, range: [3, 4] });
+  });
+
+  it('an LMNOP finding over the vertebrae counted stays open while the unplaced lesion may leave one unlisted', async () => {
+    const { rulesets } = await loadRuleSets([BUNDLED_RULES_DIR]);
+    const lesions = [{ level: 'T5', priorRadiotherapyAtLevel: false }, { level: 'S2', priorRadiotherapyAtLevel: false }, { level: 'L3', priorRadiotherapyAtLevel: false }, unplaced];
+    const lmnop = rulesets.filter((r) => ['lmnop', 'sins', 'noms', 'nesms'].includes(r.document.id));
+    const open = await evaluatePatient({ spinalMetastasisCount: 4, lesions }, lmnop, { trace: 'full' });
+    // Four vertebrae: if the unplaced lesion is at T5, S2 or L3, the fourth is not listed and may have been irradiated.
+    expect(open.results.lmnop?.classifications?.previousIrradiation).toMatchObject({ value: null, possible: ['irradiated', 'not_irradiated'] });
+    expect(open.results.lmnop?.missing).toEqual(expect.arrayContaining(['level']));
+    const irradiation = open.trace.find((t): t is InputTrace => t.kind === 'input' && t.ruleset === 'lmnop' && t.input === 'previousRadiotherapy');
+    expect(irradiation?.aggregate?.values).toEqual([false, false, false, false, null]);
+    // With the fourth lesion's level given, every vertebra counted is listed.
+    const placed = await evaluatePatient({ spinalMetastasisCount: 4, lesions: [...lesions.slice(0, 3), { ...unplaced, level: 'T9' }] }, lmnop, { trace: 'none' });
+    expect(placed.results.lmnop?.classifications?.previousIrradiation).toMatchObject({ value: 'not_irradiated' });
   });
 });

@@ -81,8 +81,16 @@ function outcome(components: Record<string, Set<number>>, bands: ReadonlyArray<{
   };
 }
 
-/** Vertebrae involved: given, else the levels the lesions list (each once; a lesion without one on its own), else unknown. */
-const vertebrae = (p: Patient): number | undefined => p.spinalMetastasisCount ?? (p.lesions?.length ? listedVertebrae(p.lesions).count : undefined);
+/**
+ * The numbers of vertebrae involved the patient could have: given, else the levels the lesions list (each
+ * once; from the least to the most when a lesion has no level, as it may share a listed one), else unknown.
+ */
+function vertebrae(p: Patient): number[] | undefined {
+  if (p.spinalMetastasisCount !== undefined) return [p.spinalMetastasisCount];
+  if (!p.lesions?.length) return undefined;
+  const { least, most } = listedVertebrae(p.lesions);
+  return Array.from({ length: most - least + 1 }, (_, i) => least + i);
+}
 
 // --- Revised Tokuhashi (Tokuhashi 2005) --------------------------------------------------------------
 
@@ -117,7 +125,7 @@ function tokuhashi(p: Patient): Outcome {
   const extra = p.extraspinalBoneMetastasisCount;
   const extraspinalBone = extra === undefined ? all(0, 1, 2) : all(extra >= 3 ? 0 : extra >= 1 ? 1 : 2);
   const spine = vertebrae(p);
-  const vertebralBody = spine === undefined ? all(0, 1, 2) : all(spine >= 3 ? 0 : spine === 2 ? 1 : 2);
+  const vertebralBody = spine === undefined ? all(0, 1, 2) : all(...spine.map((n) => (n >= 3 ? 0 : n === 2 ? 1 : 2)));
   const organs = { unremovable: 0, removable: 1, none: 2 };
   // No visceral metastases at all means none to the major internal organs; with visceral metastases an
   // absent resectability is removable or unremovable (the contract allows nothing else in either case).
@@ -223,7 +231,7 @@ function katagiri(p: Patient): Outcome {
   const performanceStatus = p.ecog === undefined ? all(0, 1) : all(p.ecog >= 3 ? 1 : 0);
   const previousChemotherapy = p.previousChemotherapy === undefined ? all(0, 1) : all(p.previousChemotherapy ? 1 : 0);
   // Multiple skeletal metastases: more than one bone metastasis in all (vertebrae + elsewhere).
-  const spines = vertebrae(p) === undefined ? [1, 2] : [vertebrae(p) as number];
+  const spines = vertebrae(p) ?? [1, 2];
   const extras = p.extraspinalBoneMetastasisCount === undefined ? [0, 1] : [p.extraspinalBoneMetastasisCount];
   const multipleSkeletal = new Set(spines.flatMap((s) => extras.map((e) => (s + e > 1 ? 1 : 0))));
   return outcome({ primaryLesion, visceral, laboratory, performanceStatus, previousChemotherapy, multipleSkeletal }, KATAGIRI_BANDS);

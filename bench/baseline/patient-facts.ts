@@ -43,8 +43,11 @@ export class PatientFacts {
   readonly toleratesSurgery: Field<'toleratesSurgery'> = undefined;
   readonly srsAvailable: Field<'srsAvailable'> = undefined;
   readonly estimatedSurvivalMonths: Field<'estimatedSurvivalMonths'> = undefined;
-  /** Vertebrae involved: as given, else the vertebrae the lesions list, each level once (none listed: unknown). */
-  readonly spinalMetastasisCount: number | undefined = undefined;
+  /**
+   * Vertebrae involved, least and most: as given, else the vertebrae the lesions list, each level once
+   * (a lesion without a level at a listed one, or at its own); none listed: unknown.
+   */
+  readonly spinalMetastasisCount: readonly [number, number] | undefined = undefined;
   readonly extraspinalBoneMetastasisCount: number | undefined = undefined;
   /**
    * One vertebra and no bone metastasis outside the spine (NESMS, modified Bauer, Tomita, Katagiri, en
@@ -65,7 +68,7 @@ export class PatientFacts {
   readonly ldh: number | undefined;
 
   constructor(patient: PipelinePatient) {
-    let listed = 0;
+    let listed: readonly [number, number] | undefined;
     let albumin: Field<'albumin'>;
     let platelets: Quantity | undefined;
     let calcium: Quantity | undefined;
@@ -93,9 +96,9 @@ export class PatientFacts {
         case 'toleratesSurgery': this.toleratesSurgery = value; break;
         case 'srsAvailable': this.srsAvailable = value; break;
         case 'estimatedSurvivalMonths': this.estimatedSurvivalMonths = value; break;
-        case 'spinalMetastasisCount': this.spinalMetastasisCount = value; break;
+        case 'spinalMetastasisCount': this.spinalMetastasisCount = [value, value]; break;
         case 'extraspinalBoneMetastasisCount': this.extraspinalBoneMetastasisCount = value; break;
-        case 'lesions': listed = Array.isArray(value) ? vertebraeListed(value as Array<{ level?: string }>) : 0; break;
+        case 'lesions': listed = Array.isArray(value) ? vertebraeListed(value as Array<{ level?: string }>) : undefined; break;
         case 'albumin': albumin = value; break;
         case 'platelets': platelets = value; break;
         case 'calcium': calcium = value; break;
@@ -116,10 +119,10 @@ export class PatientFacts {
       this.visceralMetastasesResectability ??= 'none';
       this.visceralMetastasesTreatability ??= 'none';
     }
-    if (this.spinalMetastasisCount === undefined && listed > 0) this.spinalMetastasisCount = listed;
+    if (this.spinalMetastasisCount === undefined && listed) this.spinalMetastasisCount = listed;
     const spinal = this.spinalMetastasisCount;
     const extraspinal = this.extraspinalBoneMetastasisCount;
-    this.solitarySkeletal = (spinal !== undefined && spinal > 1) || (extraspinal !== undefined && extraspinal > 0) ? FALSE : spinal === 1 && extraspinal === 0 ? TRUE : EITHER;
+    this.solitarySkeletal = (spinal !== undefined && spinal[0] > 1) || (extraspinal !== undefined && extraspinal > 0) ? FALSE : spinal?.[1] === 1 && extraspinal === 0 ? TRUE : EITHER;
     this.albumin = typeof albumin === 'number' ? albumin : inUnit(albumin, 'g/dL', ALBUMIN);
     this.platelets = inUnit(platelets, '10^3/µL', PLATELETS);
     this.calcium = inUnit(calcium, 'mg/dL', CALCIUM);
@@ -129,13 +132,14 @@ export class PatientFacts {
   }
 }
 
-/** Each level once; a lesion without a level counts on its own. */
-function vertebraeListed(lesions: ReadonlyArray<{ level?: string }>): number {
+/** Each level once; a lesion without a level at a listed one (the least) or on its own (the most); none listed: unknown. */
+function vertebraeListed(lesions: ReadonlyArray<{ level?: string }>): readonly [number, number] | undefined {
   const levels = new Set<string>();
   let unplaced = 0;
   for (const l of lesions) {
     if (typeof l?.level === 'string') levels.add(l.level);
     else unplaced++;
   }
-  return levels.size + unplaced;
+  const most = levels.size + unplaced;
+  return most === 0 ? undefined : [levels.size || 1, most];
 }

@@ -27,11 +27,12 @@ function extraspinalBone(count: number | undefined): PointSet {
   return count === 0 ? P2 : ANY_0_TO_2;
 }
 
-/** Metastases in the vertebral body: 3 or more 0, 2 1, 1 2. */
-function vertebralBody(count: number | undefined): PointSet {
-  if (count === undefined) return ANY_0_TO_2;
-  if (count >= 3) return P0;
-  return count === 2 ? P1 : count === 1 ? P2 : ANY_0_TO_2;
+/** Metastases in the vertebral body: 3 or more 0, 2 1, 1 2; over every count from the least to the most. */
+function vertebralBody(counts: readonly [number, number] | undefined): PointSet {
+  if (counts === undefined) return ANY_0_TO_2;
+  let points = 0;
+  for (let count = Math.min(counts[0], 3); count <= Math.min(counts[1], 3); count++) points |= count >= 3 ? P0 : count === 2 ? P1 : P2;
+  return points;
 }
 
 /** Metastases to the major internal organs: unremovable 0, removable 1, none 2. */

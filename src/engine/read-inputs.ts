@@ -96,9 +96,13 @@ function readField(ruleset: LoadedRuleSet, { input, from, field, unit }: InputPl
     const lesions = Array.isArray(instance.patient.lesions) ? instance.patient.lesions : undefined;
     const fallback = input.default;
     if (fallback && 'countOf' in fallback && lesions && lesions.length > 0) {
-      const { count, repeated } = listedVertebrae(lesions);
-      const note = `the lesions listed involve ${count} vertebra${count === 1 ? '' : 'e'}${repeated.length ? ` (${repeated.join(', ')} listed more than once, counted once)` : ''}`;
-      return { state: { present: true, value: count }, trace: { source: 'default', takenFrom: ['lesions'], note } };
+      const { least, most, repeated } = listedVertebrae(lesions);
+      const counted = least === most ? `${most} vertebra${most === 1 ? '' : 'e'}` : `${least} to ${most} vertebrae (a lesion without a level may be at a level listed already)`;
+      const note = `the lesions listed involve ${counted}${repeated.length ? ` (${repeated.join(', ')} listed more than once, counted once)` : ''}`;
+      if (least === most) return { state: { present: true, value: most }, trace: { source: 'default', takenFrom: ['lesions'], note } };
+      // Still missing: giving the count (or the levels) decides it.
+      const domain = Array.from({ length: most - least + 1 }, (_, i) => least + i);
+      return { state: { present: false, because: [field], domain }, trace: { source: 'missing', takenFrom: ['lesions'], note } };
     }
     const record = from === 'lesion' ? instance.lesion : instance.patient;
     const absent = absentValue(input, record);
@@ -149,25 +153,57 @@ function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionField
     if (raw === undefined) return { present: false, because: [lesionFieldName], ...(input.matches ? { domain: [true, false] } : {}) };
     return { present: true, value: input.matches ? input.matches.includes(String(raw)) : (raw as Scalar) };
   });
-  const unlisted = input.countedBy === undefined ? 0 : unlistedVertebrae(ruleset, input.countedBy, instance.patient, lesions);
-  for (let i = 0; i < unlisted; i++) states.push(UNLISTED);
+  const unlisted = input.countedBy === undefined ? NONE_UNLISTED : unlistedVertebrae(ruleset, input.countedBy, instance.patient, lesions);
   // A missing lesion value could be any value the contract allows for the field (or the input's own values).
   const fieldEnum = input.upstream ? undefined : (patientField('lesion', lesionFieldName)?.enum as Scalar[] | undefined);
   const candidates = fn === 'any' || fn === 'all' ? [true, false] : (fieldEnum ?? [...(ruleset.facts.get(name)?.representatives ?? [])]);
   const order: readonly Scalar[] = fn === 'contiguous' ? (fieldEnum ?? []) : (input.enum ?? []);
-  const state = aggregate(fn, states, order, candidates);
-  const trace: Read['trace'] = { source: 'aggregate', aggregate: { function: fn, field, values: states.map((s) => (s.present ? s.value : null)) } };
-  if (unlisted) trace.note = `${input.countedBy} counts ${unlisted} vertebra${unlisted === 1 ? '' : 'e'} more than the lesions list: the last ${unlisted === 1 ? 'value is' : `${unlisted} values are`} unknown`;
+  // Each number of unlisted vertebrae the levels leave possible gives its combination; the fact is what they all give.
+  const outcomes: FactState[] = [];
+  for (let n = unlisted.least; n <= unlisted.most; n++) outcomes.push(aggregate(fn, [...states, ...Array<FactState>(n).fill(UNLISTED)], order, candidates));
+  const state = outcomes.every((o) => sameState(o, outcomes[0] as FactState)) ? (outcomes[0] as FactState) : anyOf(outcomes, order);
+  const values = [...states, ...Array<FactState>(unlisted.most).fill(UNLISTED)].map((s) => (s.present ? s.value : null));
+  const trace: Read['trace'] = { source: 'aggregate', aggregate: { function: fn, field, values } };
+  if (unlisted.most > 0) trace.note = unlistedNote(input.countedBy as string, unlisted);
   return { state, trace };
 }
 
 /** A vertebra counted but not listed: its value is unknown, and listing it as a lesion would give it. */
 const UNLISTED: FactState = { present: false, because: ['lesions'] };
+const NONE_UNLISTED = { least: 0, most: 0 } as const;
 
-/** How many vertebrae the count input (as the patient gives it) counts beyond those the lesions list. */
-function unlistedVertebrae(ruleset: LoadedRuleSet, countedBy: string, patient: Record_, lesions: readonly unknown[]): number {
+/**
+ * How many vertebrae the count input (as the patient gives it) counts beyond those the lesions list: a
+ * range when a lesion without a level may be at a level listed already.
+ */
+function unlistedVertebrae(ruleset: LoadedRuleSet, countedBy: string, patient: Record_, lesions: readonly unknown[]): { least: number; most: number } {
   const count = patient[ruleset.document.inputs[countedBy]?.field ?? countedBy];
-  return typeof count === 'number' ? Math.max(0, count - listedVertebrae(lesions).count) : 0;
+  if (typeof count !== 'number') return NONE_UNLISTED;
+  const listed = listedVertebrae(lesions);
+  return { least: Math.max(0, count - listed.most), most: Math.max(0, count - listed.least) };
+}
+
+function unlistedNote(countedBy: string, { least, most }: { least: number; most: number }): string {
+  if (least === most) return `${countedBy} counts ${most} vertebra${most === 1 ? '' : 'e'} more than the lesions list: the last ${most === 1 ? 'value is' : `${most} values are`} unknown`;
+  return `${countedBy} counts ${least} to ${most} vertebrae more than the lesions list (a lesion without a level may be at a level listed already): the last ${most} values may be unknown vertebrae or none`;
+}
+
+const sameState = (a: FactState, b: FactState): boolean =>
+  a.present ? b.present && a.value === b.value : !b.present && String(a.domain) === String(b.domain) && String(a.because) === String(b.because);
+
+/** The fact that is one of outcomes that differ: the levels left out decide which, so they are named. */
+function anyOf(outcomes: readonly FactState[], order: readonly Scalar[]): FactState {
+  const values = new Set<Scalar>();
+  const because = new Set<string>(['level']);
+  for (const o of outcomes) {
+    if (o.present) values.add(o.value);
+    else {
+      for (const v of o.domain ?? []) values.add(v);
+      for (const b of o.because) because.add(b);
+    }
+  }
+  const rank = (v: Scalar): number => (order.length ? order.indexOf(v) : typeof v === 'number' ? v : 0);
+  return { present: false, because: [...because], domain: [...values].sort((a, b) => rank(a) - rank(b)) };
 }
 
 function asQuantity(raw: unknown, bareUnit: string | undefined): { value: number; unit: string } | undefined {

@@ -1,32 +1,36 @@
 /**
- * How many vertebrae the listed lesions involve: each level once, however many lesions name it, and a
- * lesion without a level as one more (it cannot be matched to another). Two lesions listed at T12 are one
- * involved vertebra: counting lesions made such a patient's Tokuhashi, NESMS, Bauer and LMNOP read
- * "more than one vertebra".
+ * How many vertebrae the listed lesions involve: each level once, however many lesions name it. Two
+ * lesions listed at T12 are one involved vertebra: counting lesions made such a patient's Tokuhashi,
+ * NESMS, Bauer and LMNOP read "more than one vertebra". A lesion without a level may be at a vertebra
+ * listed already or at one of its own, so the count is a range: `least` when every such lesion shares a
+ * listed level (or, with none listed, they all share one), `most` when each is a vertebra of its own.
  */
-export function listedVertebrae(lesions: readonly unknown[]): Readonly<{ count: number; repeated: readonly string[] }> {
+export interface ListedVertebrae {
+  readonly least: number;
+  readonly most: number;
+  /** Levels more than one lesion names. */
+  readonly repeated: readonly string[];
+}
+
+export function listedVertebrae(lesions: readonly unknown[]): ListedVertebrae {
   // Every rule set that counts the lesions, and every LMNOP input with countedBy, asks for one patient:
   // worked out once per list (a patient is not changed while it is evaluated).
   let listed = byList.get(lesions);
   if (!listed) byList.set(lesions, (listed = countListed(lesions)));
   return listed;
 }
-const byList = new WeakMap<readonly unknown[], Readonly<{ count: number; repeated: readonly string[] }>>();
+const byList = new WeakMap<readonly unknown[], ListedVertebrae>();
 
-function countListed(lesions: readonly unknown[]): { count: number; repeated: string[] } {
+function countListed(lesions: readonly unknown[]): ListedVertebrae {
   const seen = new Set<string>();
   const repeated: string[] = [];
-  let count = 0;
+  let unplaced = 0;
   for (const lesion of lesions) {
     const level = typeof lesion === 'object' && lesion !== null ? (lesion as { level?: unknown }).level : undefined;
-    if (typeof level !== 'string') {
-      count++;
-      continue;
-    }
-    if (!seen.has(level)) {
-      seen.add(level);
-      count++;
-    } else if (!repeated.includes(level)) repeated.push(level);
+    if (typeof level !== 'string') unplaced++;
+    else if (seen.has(level)) {
+      if (!repeated.includes(level)) repeated.push(level);
+    } else seen.add(level);
   }
-  return { count, repeated };
+  return { least: seen.size > 0 ? seen.size : Math.min(unplaced, 1), most: seen.size + unplaced, repeated };
 }

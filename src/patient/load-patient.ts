@@ -67,6 +67,7 @@ function consistencyProblems(patient: Patient, source: SourceDocument): Problem[
 
 function inconsistency(patient: Patient): string | undefined {
   const count = patient.spinalMetastasisCount;
-  const listed = Array.isArray(patient.lesions) ? listedVertebrae(patient.lesions).count : 0;
+  // A lesion without a level may share a listed level: only the least number the lesions involve binds.
+  const listed = Array.isArray(patient.lesions) ? listedVertebrae(patient.lesions).least : 0;
   return typeof count === 'number' && count < listed ? `spinalMetastasisCount is ${count} but the lesions listed involve ${listed} vertebrae` : undefined;
 }
