@@ -241,6 +241,18 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(problems.map((p) => p.code)).toEqual(['FILE_UNREADABLE']);
   });
 
+  // It was silent: { value: 28, unit: g/L } was read as 28 against a 3.5 g/dL threshold.
+  it('a field given in units read without a unit', async () => {
+    const { found, text } = await problemsOf([['    unit: g/dL\n    minimum: 0\n    maximum: 10\n    conversions:\n      - { from: g/L, factor: 0.1, reference: siUnits }\n', '    minimum: 0\n']], read(NESMS_FILE));
+    expect(found).toEqual([at('UNIT_MISMATCH', positionOf(text, 'albumin:', '\ninputs:'))]);
+  });
+
+  // It was silent: visceralMetastases read as an integer matched no alternative for true or false.
+  it('a field read as another type than the patient contract gives it', async () => {
+    const { found, text } = await problemsOf([['  visceralMetastases:\n    type: boolean', '  visceralMetastases:\n    type: integer']], read(NESMS_FILE));
+    expect(found).toContain(at('INPUT_TYPE_MISMATCH', positionOf(text, 'integer', 'visceralMetastases:')));
+  });
+
   it('a unit the patient contract admits but the rule set cannot convert', async () => {
     const { found, text } = await problemsOf([['{ from: g/L, factor: 0.1', '{ from: mg/L, factor: 0.1']], read(NESMS_FILE));
     expect(found).toEqual([at('UNIT_MISMATCH', positionOf(text, 'g/dL', 'unit: g/dL'))]);

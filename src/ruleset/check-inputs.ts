@@ -1,4 +1,4 @@
-import { patientField } from '../patient/patient-fields.js';
+import { patientField, type PatientFieldType } from '../patient/patient-fields.js';
 import { hintFrom, type CheckContext } from './check-context.js';
 import { checkImplications } from './check-implications.js';
 import { implicationsOf } from './input-implications.js';
@@ -34,6 +34,9 @@ export function checkInputs(ctx: CheckContext): void {
       at(input.field ? [...path, 'field'] : path, 'UNKNOWN_PATIENT_FIELD', `"${fieldName}" is not a ${fieldScope} field of schemas/patient.schema.json`, !input.field);
       continue;
     }
+    if (from !== 'lesions' && !TYPES_READ[field.type].includes(input.type)) {
+      at([...path, 'type'], 'INPUT_TYPE_MISMATCH', `the patient contract gives ${fieldName} as ${field.type === 'quantity' ? 'a {value, unit} quantity' : `${field.type === 'integer' ? 'an' : 'a'} ${field.type}`}, read as type: ${TYPES_READ[field.type].join(' or ')}, not ${input.type}`);
+    }
     const allowed = field.enum?.map(String);
     for (const [i, value] of (input.matches ?? []).entries()) {
       if (allowed && !allowed.includes(value)) at([...path, 'matches', i], 'VALUE_NOT_IN_DOMAIN', `"${value}" is not a value of ${fieldName}${hintFrom(value, allowed)}`);
@@ -47,6 +50,10 @@ export function checkInputs(ctx: CheckContext): void {
         at([...path, 'enum'], 'INPUT_DOMAIN_MISMATCH',
           `allowed values differ from the patient contract${extra.length ? `; not in the contract: ${extra.join(', ')}` : ''}${absent.length ? `; not handled here: ${absent.join(', ')}` : ''}`);
       }
+    }
+    // Without a unit the raw number would be read whatever unit it was given in (28 g/L as 28 g/dL).
+    if (!input.unit && (field.type === 'quantity' || field.units.length > 1)) {
+      at(path, 'UNIT_MISMATCH', `the patient contract admits ${fieldName} in ${field.units.join(', ')}: declare the unit this rule set reads (unit:) and conversions from the others`, true);
     }
     for (const unit of field.units) {
       if (input.unit && unit !== input.unit && !input.conversions?.some((c) => c.from === unit)) {
@@ -92,6 +99,16 @@ export function checkInputs(ctx: CheckContext): void {
     }
   }
 }
+
+/** The input types that can read a patient field of each type (an integer may be read as a number). */
+const TYPES_READ: Record<PatientFieldType, readonly string[]> = {
+  string: ['string'],
+  number: ['number'],
+  integer: ['integer', 'number'],
+  boolean: ['boolean'],
+  quantity: ['number'],
+  array: [],
+};
 
 /** `countedBy` combines values over lesions, and names an integer input read from the patient. */
 function checkCountedBy({ doc, at }: CheckContext, path: string[], from: string, countedBy: string): void {
