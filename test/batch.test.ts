@@ -206,6 +206,18 @@ describe('batch: CSV output', () => {
     expect(summary.counts).toEqual({});
   });
 
+  // It recorded a decision for every such row although the output and the exit code said none was made.
+  it('records no decision for a patient rejected for too many lesions', () => {
+    const dir = tmp();
+    const file = join(dir, 'p.ndjson');
+    const log = join(dir, 'decisions.jsonl');
+    writeFileSync(file, [{ id: 'two', lesions: [{ level: 'T1' }, { level: 'T2' }] }, { id: 'three', lesions: [{ level: 'T1' }, { level: 'T2' }, { level: 'T3' }] }].map((p) => JSON.stringify(p)).join('\n') + '\n');
+    const { code } = run(['batch', file, '--rules', SINS_RULES, '--output-format', 'csv', '--lesion-columns', '2', '--record', log, '-o', join(dir, 'out.csv')]);
+    expect(code).toBe(2);
+    const recorded = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l).input.lesions.length);
+    expect(recorded).toEqual([2]);
+  });
+
   it('rejects a trace it could not write (CSV has no trace columns) as a usage error (64), before evaluating anything', () => {
     for (const level of ['rules', 'full']) {
       const { code, stdout, stderr } = run(['batch', COHORT_CSV, '--output-format', 'csv', '--trace', level]);

@@ -78,9 +78,11 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
       for (const outcome of outcomes) {
         let { text } = outcome;
         if (outcome.patient && outcome.evaluation) {
-          // --record: each result is written only after its decision record is on disk, in input order.
-          await recorder?.record(outcome.patient, outcome.evaluation, rulesets);
-          Object.assign(outcome, formatEvaluation(outcome.line, outcome.evaluation, job));
+          // --record: each result is written only after its decision record is on disk, in input order;
+          // a row that cannot be output (CSV_TOO_MANY_LESIONS) is an error row, and no decision is recorded.
+          const formatted = formatEvaluation(outcome.line, outcome.evaluation, job);
+          if (!formatted.problems) await recorder?.record(outcome.patient, outcome.evaluation, rulesets);
+          Object.assign(outcome, formatted);
           text = outcome.text;
         }
         summary.add(outcome.line, outcome);
