@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -332,6 +332,27 @@ describe('batch refuses outputs that would destroy the input or fail at the end'
     const { code, stdout } = run(['batch', cohortFile(dir, 3), '--workers', '1', '--summary', join(dir, 'missing', 'summary.json')]);
     expect(code).toBe(64);
     expect(stdout).toBe('');
+  });
+
+  // It ran the whole batch, then failed at its last step with an internal error (EISDIR, exit 70).
+  it('refuses a --summary that is a folder before evaluating anyone, exit 64', () => {
+    const dir = tmp();
+    const { code, stdout, stderr } = run(['batch', cohortFile(dir, 3), '--workers', '1', '--summary', dir]);
+    expect(code).toBe(64);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^<command line> OUTPUT_UNWRITABLE /);
+  });
+
+  // A full disk under `batch cohort > results.ndjson` printed a stack trace and exit 1, read as rule-set problems.
+  it.runIf(existsSync('/dev/full'))('reports standard output that cannot be written in one line, exit 74', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const result = spawnSync(process.execPath, [CLI, 'batch', cohortFile(tmp(), 3), '--workers', '1'], { encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+      expect(result.status).toBe(74);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^<command line> OUTPUT_WRITE_FAILED standard output could not be written: ENOSPC/)]);
+    } finally {
+      closeSync(full);
+    }
   });
 
   it('reports a folder given as the cohort as FILE_UNREADABLE at 1:1, exit 2', () => {

@@ -1,4 +1,4 @@
-import { createWriteStream, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
@@ -117,7 +117,19 @@ function guardOutputs(input: string, options: BatchOptions): void {
     const other = outputs.slice(0, i).find(([, earlier]) => sameFile(earlier, path));
     if (other) usageError('OPTION_CONFLICT', `${name} and ${other[0]} name the same file, ${path}`);
   }
-  if (options.summary !== undefined && !statSync(dirname(resolve(options.summary)), { throwIfNoEntry: false })?.isDirectory()) usageError('OUTPUT_UNWRITABLE', `cannot write --summary ${options.summary} (its folder does not exist)`);
+  if (options.summary !== undefined) guardSummary(options.summary);
+}
+
+/** --summary is written at the end: a path that cannot take a file is refused before anything is evaluated. */
+function guardSummary(summary: string): void {
+  if (!statSync(dirname(resolve(summary)), { throwIfNoEntry: false })?.isDirectory()) usageError('OUTPUT_UNWRITABLE', `cannot write --summary ${summary} (its folder does not exist)`);
+  const existing = statSync(summary, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) usageError('OUTPUT_UNWRITABLE', `cannot write --summary ${summary} (it is a folder)`);
+  try {
+    accessSync(existing ? summary : dirname(resolve(summary)), constants.W_OK);
+  } catch {
+    usageError('OUTPUT_UNWRITABLE', `cannot write --summary ${summary} (not writable)`);
+  }
 }
 
 /** Whether two paths name one file: the same path, or (through links) the same file on disk. */

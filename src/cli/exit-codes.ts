@@ -15,6 +15,8 @@ export const EXIT = {
   usage: 64,
   /** A bug: reported in one line; set SPINEMETS_DEBUG=1 for the stack. */
   internal: 70,
+  /** An output could not be written while the command ran (a full disk, an I/O error). */
+  io: 74,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

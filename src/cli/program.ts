@@ -7,6 +7,8 @@ import type { BatchOptions } from './batch.js';
 import type { DiffOptions } from './diff.js';
 import type { EvaluateOptions } from './evaluate.js';
 import { EXIT, Exit } from './exit-codes.js';
+import { formatProblem } from '../problems/format.js';
+import { COMMAND_LINE } from '../problems/problem.js';
 import type { ServeOptions } from './serve.js';
 import { usageLine } from './usage-error.js';
 import type { WatchOptions } from './watch.js';
@@ -168,10 +170,11 @@ audit
   .addOption(profileOption())
   .action(async (log: string, options: ReplayCommandOptions) => (await import('./audit-replay.js')).auditReplayCommand(log, options));
 
-// A reader that stops early (`| head`) is not an error.
+// A reader that stops early (`| head`) is not an error; a full disk or an I/O error is, in one line.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(EXIT.ok);
-  throw err;
+  process.stderr.write(writeFailure('standard output', err));
+  process.exit(EXIT.io);
 });
 
 // No top-level await: the build bundles the CLI as CommonJS (scripts/bundle-cli.mjs).
@@ -185,7 +188,15 @@ function exitCodeFor(err: unknown): number {
     // Help and version requests are successes; anything else commander rejects is a usage error.
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
+  if ((err as NodeJS.ErrnoException)?.syscall === 'write') {
+    process.stderr.write(writeFailure('output', err as NodeJS.ErrnoException));
+    return EXIT.io;
+  }
   process.stderr.write(`internal error: ${(err as Error)?.message ?? String(err)}\n`);
   if (process.env.SPINEMETS_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
   return EXIT.internal;
+}
+
+function writeFailure(what: string, err: NodeJS.ErrnoException): string {
+  return `${formatProblem({ code: 'OUTPUT_WRITE_FAILED', severity: 'error', message: `${what} could not be written: ${err.message}`, file: COMMAND_LINE })}\n`;
 }

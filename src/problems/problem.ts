@@ -87,6 +87,7 @@ export type ProblemCode =
   | 'OPTION_INVALID'
   | 'OPTION_CONFLICT'
   | 'OUTPUT_UNWRITABLE'
+  | 'OUTPUT_WRITE_FAILED'
   | 'TOKEN_TOO_SHORT'
   // rule-set test cases
   | 'CASE_MISMATCH'
