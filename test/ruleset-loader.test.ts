@@ -284,6 +284,18 @@ describe('one problem for one mistake in a rule file, with a suggestion', () => 
     expect(messages[0]).toContain('"any"');
   });
 
+  // Was "did you mean greaterThan?": taking it would silently make the threshold exclusive.
+  it.each([
+    ['greaterThanOrEqual', 'greaterThanInclusive'],
+    ['lte', 'lessThanInclusive'],
+    ['>=', 'greaterThanInclusive'],
+    ['equals', 'equal'],
+  ])('UNKNOWN_OPERATOR: %s suggests %s', async (written, meant) => {
+    const { found, text, messages } = await loaded([['{ fact: region, operator: equal, value: mobile }', `{ fact: region, operator: "${written}", value: mobile }`]]);
+    expect(found).toEqual([at('UNKNOWN_OPERATOR', positionOf(text, `"${written}"`))]);
+    expect(messages[0]).toContain(`did you mean "${meant}"?`);
+  });
+
   it('SCHEMA_TYPE: a condition value that is no string, number, boolean or list is not also outside the fact’s values', async () => {
     const { found, text } = await problemsOf([[MOBILE, '{ fact: region, operator: equal, value: { mobile: true } }']]);
     expect(found).toEqual([at('SCHEMA_TYPE', positionOf(text, '{ mobile: true }'))]);

@@ -11,6 +11,24 @@ import type { Band, LeafCondition, ScoreSpec } from './types.js';
 const NUMERIC_OPERATORS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
 const LIST_OPERATORS = new Set(['in', 'notIn']);
 const PLAIN_OPERATORS = ['equal', 'notEqual', 'in', 'notIn', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
+
+/**
+ * How authors write the comparisons under other names. The closest spelling of greaterThanOrEqual is
+ * greaterThan, a suggestion that would silently move a threshold by one value; these are matched first.
+ */
+const OPERATOR_SPELLINGS = new Map([
+  ...['greaterthanorequal', 'greaterthanorequalto', 'greaterthanequal', 'greaterorequal', 'gte', 'ge', '>='].map((w) => [w, 'greaterThanInclusive'] as const),
+  ...['lessthanorequal', 'lessthanorequalto', 'lessthanequal', 'lessorequal', 'lte', 'le', '<='].map((w) => [w, 'lessThanInclusive'] as const),
+  ...['equals', 'eq', '==', '===', '='].map((w) => [w, 'equal'] as const),
+  ...['notequals', 'ne', 'neq', '!=', '!=='].map((w) => [w, 'notEqual'] as const),
+  ...['gt', '>'].map((w) => [w, 'greaterThan'] as const),
+  ...['lt', '<'].map((w) => [w, 'lessThan'] as const),
+]);
+
+function operatorHint(operator: string): string {
+  const known = OPERATOR_SPELLINGS.get(operator.toLowerCase().replace(/[\s_-]/g, ''));
+  return known ? `; did you mean "${known}"?` : hintFrom(operator, PLAIN_OPERATORS);
+}
 /** Keys of a rule set's result; a classification's value stands beside them under its own id. */
 const RESULT_KEYS = new Set(['label', 'score', 'range', 'category', 'categoryLabel', 'possibleCategories', 'components', 'subscores', 'missing', 'classifications', 'recommendations']);
 
@@ -70,7 +88,7 @@ function checkLeaf(ctx: CheckContext, leaf: LeafCondition, path: PathSegment[], 
     return;
   }
   if (!isKnownOperator(leaf.operator)) {
-    at([...path, 'operator'], 'UNKNOWN_OPERATOR', `unknown operator "${leaf.operator}"${hintFrom(leaf.operator, PLAIN_OPERATORS)}`);
+    at([...path, 'operator'], 'UNKNOWN_OPERATOR', `unknown operator "${leaf.operator}"${operatorHint(leaf.operator)}`);
     return;
   }
   if (!isCompilable(leaf)) {
