@@ -46,16 +46,18 @@ function diff(a: string, b: string): DiffJson {
   return JSON.parse(stdout) as DiffJson;
 }
 
-/** The SINS category of a total range under bands [stable max, potentially unstable max]; null when the range spans bands. */
-function category(range: [number, number], stableMax: number, potentiallyMax: number): string | null {
+/** The SINS categories a total range may fall in under bands [stable max, potentially unstable max]. */
+function category(range: [number, number], stableMax: number, potentiallyMax: number): string {
   const of = (t: number): string => (t <= stableMax ? 'stable' : t <= potentiallyMax ? 'potentially_unstable' : 'unstable');
-  return of(range[0]) === of(range[1]) ? of(range[0]) : null;
+  return [...new Set([of(range[0]), of(Math.min(Math.max(range[0], potentiallyMax), range[1])), of(range[1])])].join(' or ');
 }
 
 beforeAll(() => writeFileSync(COHORT, cohort.map((p) => JSON.stringify(p)).join('\n') + '\n'));
 
 describe('spinemets diff --cohort: which patients a change affects, and no others', () => {
-  it('a SINS unstable threshold of 12 changes exactly the patients with a lesion whose SINS category moves', async () => {
+  // Patients whose SINS stayed open but could now be unstable (6-12: stable or potentially unstable, now
+  // also unstable) were not counted as changed: the possible categories were not compared.
+  it('a SINS unstable threshold of 12 changes exactly the patients with a lesion whose SINS category, or the categories it may be, moves', async () => {
     const rulesets = (await loadRuleSets([BUNDLED_RULES_DIR])).rulesets;
     const expected: string[] = [];
     for (const patient of cohort) {
@@ -82,7 +84,7 @@ describe('spinemets diff --cohort: which patients a change affects, and no other
     const result = diff('noms', BREAST);
     expect(result.cohort.changed.map((p) => p.id).sort()).toEqual(expected.sort());
     const oncologic = result.cohort.outputs.find((o) => o.output === 'noms.oncologic');
-    expect(oncologic?.transitions).toEqual([{ from: 'undetermined', to: 'radiosensitive', count: expect.any(Number) }]);
+    expect(oncologic?.transitions).toEqual([{ from: 'undetermined (radiosensitive or radioresistant)', to: 'radiosensitive', count: expect.any(Number) }]);
     expect(result.structural).toEqual([
       expect.objectContaining({ ruleset: 'noms', path: 'tables.histologyRadiosensitivity.rows.breast', kind: 'table entry', change: 'added', after: { value: 'radiosensitive' } }),
     ]);
@@ -135,5 +137,26 @@ describe('the outputs compared: a score without bands has no category', () => {
       expect(outputs).not.toContain('nesms.modifiedBauer.category');
       expect(outputs).toContain('nesms.category');
     }
+  });
+
+  // The text counted problems as lines: one row with two problems read '2 invalid lines skipped'.
+  it('counts the invalid rows it skipped, not their problems', () => {
+    const file = join(dir, 'two-problems.ndjson');
+    writeFileSync(file, [JSON.stringify({ id: 'ok', lesions: [{ level: 'T4' }] }), JSON.stringify({ id: 'bad', age: 'sixty', ambulatoryStatus: 'walking' })].join('\n') + '\n');
+    const { code, stdout, stderr } = runCli(['diff', SINS_FILE, SINS_BANDS_12, '--cohort', file]);
+    expect(code).toBe(EXIT.input);
+    expect(stderr.trim().split('\n').map((l) => l.split(' ')[1])).toEqual(['SCHEMA_TYPE', 'SCHEMA_ENUM']);
+    expect(stdout).toContain(`Cohort ${file}: 1 patient, 0 changed, 1 invalid line skipped`);
+  });
+
+  // An open category read 'undetermined' on both sides, so a change of what it may be (stable or
+  // potentially unstable, now also unstable) was no change for the patient.
+  it('gives an open category and classification with the values they may take', async () => {
+    const { rulesets } = await loadRuleSets([BUNDLED_RULES_DIR]);
+    // T12 junctional 3 + pain 0-3 + lytic 2 + alignment 0-4 + no collapse 0 + no posterolateral 0 = 5-12.
+    const patient = { lesions: [{ level: 'T12', boneLesion: 'lytic', collapse: 'none', posterolateral: 'none' }] };
+    const outputs = resultOutputs(await evaluatePatient(patient, rulesets.filter((r) => r.document.id === 'sins')));
+    expect(outputs).toContainEqual({ output: 'sins.score', lesion: 0, value: '5–12' });
+    expect(outputs).toContainEqual({ output: 'sins.category', lesion: 0, value: 'undetermined (stable or potentially_unstable)' });
   });
 });

@@ -94,9 +94,9 @@ function formatDiff(a: DiffSide, b: DiffSide, structural: readonly StructuralCha
     if (c.why) lines.push(`      ${c.why.profile} ${c.why.change}: ${c.why.reason} [${c.why.author}]`);
   }
   if (cohort) {
-    lines.push('', `Cohort ${cohort.file}: ${cohort.patients} patients, ${cohort.changedPatients} changed${cohort.invalid.length ? `, ${cohort.invalid.length} invalid lines skipped` : ''}`);
+    lines.push('', `Cohort ${cohort.file}: ${counted(cohort.patients, 'patient')}, ${cohort.changedPatients} changed${cohort.invalidRows ? `, ${counted(cohort.invalidRows, 'invalid line')} skipped` : ''}`);
     for (const o of cohort.outputs) {
-      lines.push(`  ${o.output}: ${o.changed} changed in ${o.patients} patient${o.patients === 1 ? '' : 's'}`);
+      lines.push(`  ${o.output}: ${o.changed} changed in ${counted(o.patients, 'patient')}`);
       for (const t of o.transitions) lines.push(`      ${t.from} -> ${t.to}: ${t.count}`);
     }
     if (cohort.changed.length) {
@@ -115,3 +115,5 @@ const WIDTH = 120;
 
 const identity = (r: LoadedRuleSet | undefined): string =>
   r ? `${r.document.version}${r.document.profile ? ` + profile ${r.document.profile.id}@${r.document.profile.version}` : ''} (sha256 ${r.sha256.slice(0, 12)})` : 'absent';
+
+const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

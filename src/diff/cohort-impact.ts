@@ -31,6 +31,8 @@ export interface CohortImpact {
   file: string;
   patients: number;
   invalid: Problem[];
+  /** Rows skipped as invalid (a row may have several problems). */
+  invalidRows: number;
   changedPatients: number;
   outputs: OutputImpact[];
   changed: ChangedPatient[];
@@ -43,13 +45,14 @@ export interface CohortImpact {
  * skipped, never guessed.
  */
 export async function cohortImpact(file: string, source: RowSource, a: readonly LoadedRuleSet[], b: readonly LoadedRuleSet[]): Promise<CohortImpact> {
-  const impact: CohortImpact = { file, patients: 0, invalid: [], changedPatients: 0, outputs: [], changed: [] };
+  const impact: CohortImpact = { file, patients: 0, invalid: [], invalidRows: 0, changedPatients: 0, outputs: [], changed: [] };
   const outputs = new Map<string, { changed: number; patients: Set<number>; transitions: Map<string, Transition> }>();
   for await (const row of source.rows) {
     const { line } = row;
     const { patient, problems } = rowPatient(row, file, source.layout);
     if (!patient) {
       impact.invalid.push(...problems);
+      impact.invalidRows++;
       continue;
     }
     impact.patients++;

@@ -6,7 +6,7 @@ export interface OutputValue {
   output: string;
   /** Index of the lesion for lesion-scope rule sets. */
   lesion?: number;
-  /** The value as text: a number, a range `9–12`, a category, a list of recommendations; `undetermined` for null. */
+  /** The value as text: a number, a range `9–12`, a category, a list of recommendations; `undetermined (a or b)` when open. */
   value: string;
 }
 
@@ -29,12 +29,12 @@ export function resultOutputs(evaluation: Evaluation): OutputValue[] {
   const add = (id: string, result: RuleSetResult, lesion?: number): void => {
     const push = (name: string, value: string): void => void values.push({ output: `${id}.${name}`, ...(lesion !== undefined ? { lesion } : {}), value });
     if ('score' in result) push('score', scoreText(result.score ?? null, result.range ?? null));
-    if (banded(result)) push('category', result.category ?? UNDETERMINED);
+    if (banded(result)) push('category', result.category ?? openText(result.possibleCategories));
     for (const [name, sub] of Object.entries(result.subscores ?? {})) {
       push(`${name}.score`, scoreText(sub.score, sub.range));
-      if (banded(sub)) push(`${name}.category`, sub.category ?? UNDETERMINED);
+      if (banded(sub)) push(`${name}.category`, sub.category ?? openText(sub.possibleCategories));
     }
-    for (const [name, c] of Object.entries(result.classifications ?? {})) push(name, c.value ?? UNDETERMINED);
+    for (const [name, c] of Object.entries(result.classifications ?? {})) push(name, c.value ?? openText(c.possible));
     if (result.recommendations) {
       const list = (status: string): string => result.recommendations?.filter((r) => r.status === status).map((r) => r.id).sort().join(', ') || 'none';
       push('recommendations', list('applies'));
@@ -54,6 +54,11 @@ export function resultOutputs(evaluation: Evaluation): OutputValue[] {
  */
 function banded(score: Pick<RuleSetResult, 'category' | 'possibleCategories'>): boolean {
   return (score.category !== undefined && score.category !== null) || score.possibleCategories !== undefined;
+}
+
+/** An open category or classification with what it may be: a change of those is a change for the patient. */
+function openText(possible: readonly string[] | undefined): string {
+  return possible?.length ? `${UNDETERMINED} (${possible.join(' or ')})` : UNDETERMINED;
 }
 
 function scoreText(score: number | null, range: [number, number] | null): string {
