@@ -142,6 +142,44 @@ describe('batch: CSV input', () => {
     expect(stderr).toMatch(new RegExp(`${file}:1:2 CSV_HEADER unknown column "primaryTumour"; did you mean "primaryTumor"\\?`));
     expect(stderr).toMatch(new RegExp(`${file}:1:3 CSV_HEADER "crp" needs its unit`));
   });
+
+  // The header was placed at line 1 whatever blank lines came before it; a unit column alone failed every row.
+  it('places header problems at the header line, and asks for the value column of a unit column', () => {
+    const file = join(tmp(), 'header.csv');
+    writeFileSync(file, '\n\nid,Age,crp.unit\np1,60,mg/L\n');
+    const { code, stderr } = run(['batch', file]);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n').map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([`${file}:3:2 CSV_HEADER`, `${file}:3:3 CSV_HEADER`]);
+  });
+
+  // Registry exports fill the unit column on every row: an empty value beside it rejected the whole row.
+  it('reads a lab whose value cell is empty as missing, whatever its unit cell says', () => {
+    const file = join(tmp(), 'labs.csv');
+    writeFileSync(file, 'id,albumin,albumin.unit\na1,,g/L\na2,38,g/L\n');
+    const { code, stdout } = run(['batch', file, '--rules', new URL('../rules/nesms/', import.meta.url).pathname, '--workers', '1', '--trace', 'none']);
+    expect(code).toBe(0);
+    const [a1, a2] = ndjson(stdout);
+    expect(a1.results.nesms.components.albumin).toMatchObject({ points: null, missing: ['albumin'] });
+    expect(a2.results.nesms.components.albumin).toMatchObject({ points: 1 });
+  });
+
+  // Spreadsheet exports end with rows of commas: each was a patient with nothing known, counted in the summary.
+  it('skips a row of empty cells as it skips a blank line', () => {
+    const file = join(tmp(), 'commas.csv');
+    writeFileSync(file, 'id,age,lesion1.level\np1,60,T4\n,,\n , ,\n');
+    const { code, stdout, stderr } = run(['batch', file, '--rules', SINS_RULES, '--workers', '1', '--trace', 'none']);
+    expect(code).toBe(0);
+    expect(ndjson(stdout).map((r) => r.patient.id)).toEqual(['p1']);
+    expect(stderr).toMatch(/^1 patient, 1 evaluated, 0 invalid/m);
+  });
+
+  // A space after a closing quote kept the quotes in the id ("\"p2\""), with no error.
+  it('reads a quoted cell followed by spaces as the text inside the quotes', () => {
+    const file = join(tmp(), 'quoted.csv');
+    writeFileSync(file, 'id,age\n"p2" ,61\n');
+    const { stdout } = run(['batch', file, '--rules', SINS_RULES, '--workers', '1', '--trace', 'none']);
+    expect(ndjson(stdout).map((r) => r.patient.id)).toEqual(['p2']);
+  });
 });
 
 describe('batch: CSV output', () => {
@@ -192,6 +230,15 @@ describe('batch: CSV output', () => {
     const [row] = csvRows(stdout);
     expect(row).toMatchObject({ id: 'three', error: expect.stringMatching(/CSV_TOO_MANY_LESIONS 3 lesions/) });
     expect(row?.['lesion1.sins.score']).toBe('');
+  });
+
+  // An invalid row's id cell was left empty, so the error could not be joined back to the patient.
+  it('keeps the id of a CSV row that is invalid', () => {
+    const file = join(tmp(), 'bad.csv');
+    writeFileSync(file, 'id,age\np1,sixty\n');
+    const { code, stdout } = run(['batch', file, '--rules', SINS_RULES, '--output-format', 'csv', '--workers', '1']);
+    expect(code).toBe(2);
+    expect(csvRows(stdout)[0]).toMatchObject({ id: 'p1', error: expect.stringMatching(/CSV_CELL/) });
   });
 
   it('a patient rejected for too many lesions adds nothing to the summary counts', () => {

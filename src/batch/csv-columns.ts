@@ -34,12 +34,12 @@ const HEADER = /^(?:lesion(\d+)\.)?([A-Za-z][A-Za-z0-9]*)(?:(\.unit)|\[([^\]]+)\
  * Reads the header row against schemas/patient.schema.json. Unknown or duplicate columns are errors, like
  * unknown keys in JSON: a misspelt column must not turn into missing data for every patient.
  */
-export function csvLayout(header: readonly string[], file: string): { layout?: CsvLayout; problems: Problem[] } {
+export function csvLayout(header: readonly string[], file: string, line: number): { layout?: CsvLayout; problems: Problem[] } {
   const problems: Problem[] = [];
   const columns: CsvColumn[] = [];
   const seen = new Set<string>();
   const problem = (index: number, message: string): void => {
-    problems.push({ code: 'CSV_HEADER', severity: 'error', message, file, line: 1, column: index + 1 });
+    problems.push({ code: 'CSV_HEADER', severity: 'error', message, file, line, column: index + 1 });
   };
   header.forEach((raw, index) => {
     const name = raw.trim();
@@ -49,7 +49,7 @@ export function csvLayout(header: readonly string[], file: string): { layout?: C
     seen.add(name);
     columns.push(column);
   });
-  problems.push(...unitProblems(columns, file));
+  problems.push(...unitProblems(columns, file, line));
   if (problems.length) return { problems };
   const lesionCount = Math.max(0, ...columns.map((c) => (c.lesion ?? -1) + 1));
   return { layout: { file, columns, lesionCount }, problems };
@@ -78,12 +78,17 @@ function parseHeader(name: string, index: number): CsvColumn | string {
 }
 
 /** A lab needs its unit from somewhere, and from one place only. */
-function unitProblems(columns: readonly CsvColumn[], file: string): Problem[] {
+function unitProblems(columns: readonly CsvColumn[], file: string, line: number): Problem[] {
   const problems: Problem[] = [];
+  for (const unit of columns.filter((c) => c.part === 'unit')) {
+    if (!columns.some((c) => c.part === 'value' && c.field === unit.field && c.lesion === unit.lesion)) {
+      problems.push({ code: 'CSV_HEADER', severity: 'error', message: `"${unit.header}" has no "${unit.header.replace(/\.unit$/, '')}" column for the values it is the unit of`, file, line, column: unit.index + 1 });
+    }
+  }
   for (const value of columns.filter((c) => c.part === 'value')) {
     const unitColumn = columns.find((c) => c.part === 'unit' && c.field === value.field && c.lesion === value.lesion);
     const name = value.field.name;
-    const at = { code: 'CSV_HEADER', severity: 'error', file, line: 1, column: value.index + 1 } as const;
+    const at = { code: 'CSV_HEADER', severity: 'error', file, line, column: value.index + 1 } as const;
     if (value.unit !== undefined && unitColumn) problems.push({ ...at, message: `"${value.header}" fixes the unit, so "${unitColumn.header}" is not allowed` });
     if (value.field.type === 'quantity' && value.unit === undefined && !unitColumn) {
       problems.push({ ...at, message: `"${name}" needs its unit: add a "${name}.unit" column or name the column e.g. "${name}[${value.field.units[0] ?? ''}]"` });

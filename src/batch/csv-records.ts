@@ -34,6 +34,9 @@ export function csvRecords(input: Readable, file: string): AsyncGenerator<CsvRec
   return stretchRecords({ input, line: 0, bytes: 0 }, file, undefined);
 }
 
+/** A whole cell in quotes (doubled quotes inside) followed by spaces: what csv-parse leaves unread without rtrim. */
+const QUOTED_THEN_SPACE = /^"(?:[^"]|"")*"[ \t]+$/;
+
 async function* stretchRecords(stretch: Stretch, file: string, header: readonly string[] | undefined): AsyncGenerator<CsvRecordAt> {
   // Records that csv-parse skipped, reported in file order among the good ones.
   const skipped: Array<{ line: number; problems: Problem[] }> = [];
@@ -48,6 +51,9 @@ async function* stretchRecords(stretch: Stretch, file: string, header: readonly 
       relax_quotes: true,
       // With `info`, csv-parse hands on_record the record with its info (its types say a bare array).
       on_record: ((row: ParsedRecord) => ({ ...row, record: row.record.map((cell) => cell.trimEnd()) })) as unknown as Options['on_record'],
+      // Without rtrim, a space after a closing quote ("p2" ,61) made the cell text with its quotes in it
+      // (relax_quotes then reads the whole cell as quoted text: quotes, content, spaces).
+      cast: (value, context) => (context.quoting && QUOTED_THEN_SPACE.test(value) ? value.trimEnd().slice(1, -1).replaceAll('""', '"') : value),
       skip_empty_lines: true,
       relax_column_count: true,
       skip_records_with_error: true,

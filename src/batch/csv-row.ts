@@ -13,7 +13,7 @@ type Fields = Record<string, unknown>;
 /**
  * One CSV record → a patient in the JSON contract, then the same schema check as a JSON patient. Cells are
  * typed by the field's schema type (so Bilsky grade "2" stays a string); an empty cell is a missing field,
- * never zero. Every problem names the CSV line and the column (its 1-based number, and its header in the
+ * never zero, and so is a lab whose value cell is empty, whatever its unit cell says. Every problem names the CSV line and the column (its 1-based number, and its header in the
  * message). A cell that is not of its type, or a gap in the lesions, does not stop the schema check of
  * the other cells: the row's problems all come at once.
  */
@@ -51,8 +51,10 @@ export function parseCsvRow(cells: readonly string[], layout: CsvLayout, line: n
   const standIns = new Set<string>();
   for (const { column, value, unread, unit } of given.values()) {
     const target = column.lesion === undefined ? patient : (lesions[column.lesion] ??= {});
-    // A lab is {value, unit} even when half of it is missing, so the schema names the missing half.
+    // A unit beside an empty value cell is a missing value (exports fill the unit column on every row); a
+    // value without its unit is {value}, so that the schema names the missing unit.
     const quantity = column.field.type === 'quantity' || unit !== undefined;
+    if (quantity && value === undefined && unread === undefined) continue;
     if (quantity) {
       const held = value ?? unread;
       target[column.field.name] = { ...(held !== undefined ? { value: held } : {}), ...(unit !== undefined ? { unit } : {}) };

@@ -42,7 +42,7 @@ export interface RowOutcome {
 
 export async function evaluateRow(row: BatchRow, job: RowJob): Promise<RowOutcome> {
   const load = rowPatient(row, job.file, job.layout);
-  if (!load.patient) return { line: row.line, ...formatProblemsRow(row.line, load.problems, job) };
+  if (!load.patient) return { line: row.line, ...formatProblemsRow(row.line, load.problems, job, csvRowId(row, job.layout)) };
   // A decision record keeps the full trace; otherwise only what the output level shows is built.
   const evaluation = await evaluatePatient(load.patient, job.rulesets, { trace: job.keepEvaluation ? 'full' : job.trace });
   if (job.keepEvaluation) return { line: row.line, tally: [], patient: load.patient, evaluation };
@@ -61,6 +61,12 @@ export function formatEvaluation(line: number, evaluation: Evaluation, job: RowJ
     return formatProblemsRow(line, [problem], job, evaluation.patient.id ?? undefined);
   }
   return { text: stringify([resultCells(line, evaluation, columns)]), tally: tallyEvaluation(evaluation) };
+}
+
+/** A CSV row's id cell as written, so that an error row can be joined back to the patient. */
+function csvRowId(row: BatchRow, layout: CsvLayout | undefined): string | undefined {
+  const column = layout?.columns.find((c) => c.field.name === 'id' && c.lesion === undefined);
+  return row.kind === 'csv' && column ? row.cells[column.index] || undefined : undefined;
 }
 
 function formatProblemsRow(line: number, problems: Problem[], job: RowJob, id?: string): { text: string; tally: Tally; problems: Problem[] } {

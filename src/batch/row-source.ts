@@ -68,7 +68,7 @@ async function csvSource(input: ReadStream, file: string, size: number): Promise
   const records = csvRecords(input.setEncoding('utf8'), file);
   const first = await records.next();
   if (first.done) return { problems: [{ code: 'CSV_HEADER', severity: 'error', message: 'the file has no header row', file, line: 1, column: 1 }] };
-  const { layout, problems } = 'cells' in first.value ? csvLayout(first.value.cells, file) : { layout: undefined, problems: first.value.problems };
+  const { layout, problems } = 'cells' in first.value ? csvLayout(first.value.cells, file, first.value.line) : { layout: undefined, problems: first.value.problems };
   if (!layout) {
     input.destroy();
     return { problems };
@@ -79,6 +79,8 @@ async function csvSource(input: ReadStream, file: string, size: number): Promise
     for await (const record of records) {
       consumed = record.bytes;
       const { line } = record;
+      // A row of empty cells (a spreadsheet's trailing ",,,") is a blank line, not a patient with nothing known.
+      if ('cells' in record && record.cells.every((cell) => cell === '')) continue;
       yield 'cells' in record ? { index: index++, line, kind: 'csv', cells: record.cells } : { index: index++, line, kind: 'invalid', problems: record.problems };
     }
   }
