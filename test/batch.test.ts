@@ -207,6 +207,18 @@ describe('batch: CSV output', () => {
     expect(first?.['lesion1.noms.decision']).toMatch(/\S/);
   });
 
+  // CSV named the fact a table has no row for (esccClass) among the missing inputs, which no record can give.
+  it('names what the team decides apart from the missing inputs', () => {
+    const file = join(tmp(), 'gap.csv');
+    writeFileSync(file, 'id,primaryTumor,toleratesSurgery,lesion1.level,lesion1.pain,lesion1.boneLesion,lesion1.alignment,lesion1.collapse,lesion1.posterolateral,lesion1.bilskyGrade,lesion1.myelopathy\np1c,renal_cell,yes,T4,none,blastic,normal,none,none,1c,no\n');
+    const { code, stdout } = run(['batch', file, '--output-format', 'csv', '--workers', '1']);
+    expect(code).toBe(0);
+    const [row] = csvRows(stdout);
+    expect(row?.['lesion1.noms.decision']).toBe('');
+    expect(row?.['lesion1.noms.missing']).toBe('');
+    expect(row?.['lesion1.noms.teamDecides']).toBe('esccClass: table esccGrade of noms has no row for bilskyGrade = 1c');
+  });
+
   // CSV listed only the recommendations that apply: one that missing inputs leave open read as not applying.
   it('lists the recommendations missing inputs leave open apart from those that apply', () => {
     const { code, stdout } = run(['batch', COHORT_CSV, '--output-format', 'csv']);

@@ -1,4 +1,5 @@
 import type { Evaluation, RuleSetResult } from '../engine/types.js';
+import { describeGap, gapsOf, splitByGap, type LookupGap } from '../engine/lookup-gaps.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 
 /** One rule set's columns: which of its results, in which order. */
@@ -11,7 +12,8 @@ interface RuleSetColumns {
  * The CSV output's columns, fixed before the first row so the file can be streamed: `line`, `id`,
  * `error`, then per patient-scope rule set its score (`score`, `min`, `max`, `category`), each
  * classification's value, the recommendations that apply, those that may apply (missing inputs leave
- * them open) and the missing inputs; then `lesions` and, per lesion group 1..lesionCount, `level`, `id`
+ * them open), the missing inputs and the facts the team decides (a table with no row for the key given);
+ * then `lesions` and, per lesion group 1..lesionCount, `level`, `id`
  * and the same columns of each lesion-scope rule set.
  */
 export interface ResultColumns {
@@ -29,6 +31,7 @@ export function resultColumns(rulesets: readonly LoadedRuleSet[], lesionCount: n
       ...(r.document.classifications ?? []).map((c) => c.id),
       ...(r.document.recommendations?.length ? ['recommendations', 'possibleRecommendations'] : []),
       'missing',
+      'teamDecides',
     ],
   });
   const patient = rulesets.filter((r) => r.document.scope === 'patient').map(columnsOf);
@@ -41,10 +44,11 @@ export function resultColumns(rulesets: readonly LoadedRuleSet[], lesionCount: n
 
 /** A row of cells for an evaluated patient; empty cells are missing or undetermined values. */
 export function resultCells(line: number, evaluation: Evaluation, columns: ResultColumns): string[] {
-  const cells = [String(line), evaluation.patient.id ?? '', '', ...columns.patient.flatMap((s) => ruleSetCells(evaluation.results[s.id], s)), String(evaluation.lesions.length)];
+  const gaps = gapsOf(evaluation.warnings);
+  const cells = [String(line), evaluation.patient.id ?? '', '', ...columns.patient.flatMap((s) => ruleSetCells(evaluation.results[s.id], s, gaps, undefined)), String(evaluation.lesions.length)];
   for (let k = 0; k < columns.lesionCount; k++) {
     const lesion = evaluation.lesions[k];
-    cells.push(lesion?.level ?? '', lesion?.id ?? '', ...columns.lesion.flatMap((s) => ruleSetCells(lesion?.results[s.id], s)));
+    cells.push(lesion?.level ?? '', lesion?.id ?? '', ...columns.lesion.flatMap((s) => ruleSetCells(lesion?.results[s.id], s, gaps, k)));
   }
   return cells;
 }
@@ -58,8 +62,10 @@ export function errorCells(line: number, id: string | undefined, message: string
   return cells;
 }
 
-function ruleSetCells(result: RuleSetResult | undefined, columns: RuleSetColumns): string[] {
+function ruleSetCells(result: RuleSetResult | undefined, columns: RuleSetColumns, gaps: readonly LookupGap[], lesion: number | undefined): string[] {
   if (!result) return columns.names.map(() => '');
+  // A fact whose table has no row for the key given is not an input anyone can provide: the team decides it.
+  const { provide, decide } = gaps.length ? splitByGap(result.missing, gaps, lesion) : { provide: result.missing, decide: [] };
   return columns.names.map((name) => {
     switch (name) {
       case 'score':
@@ -74,7 +80,9 @@ function ruleSetCells(result: RuleSetResult | undefined, columns: RuleSetColumns
         // Those that missing inputs leave open: left out, they would read as not applying.
         return recommendationIds(result, 'possible');
       case 'missing':
-        return result.missing.join(' ');
+        return provide.join(' ');
+      case 'teamDecides':
+        return decide.map((gap) => `${gap.fact}: ${describeGap(gap)}`).join('; ');
       default:
         return cell(result[name]);
     }
