@@ -46,6 +46,23 @@ describe('spinemets test: a failing case is positioned problems in the case file
     expect(stdout).toMatch(/\n\d+ passed, 0 failed, 1 invalid \(not run; see the problems above\)\n$/);
   });
 
+  // One misspelt key in one case was the file's only problem: the other cases' mistakes stayed hidden and none ran.
+  it('a schema mistake in one case leaves that case out; the others are checked and run', () => {
+    const { dir, cases, text } = rulesWithSinsCases([
+      ['      category: stable\n', '      catgory: stable\n'],
+      [SINS_7_SCORE, '      score: 8\n      range: [7, 7]'],
+    ]);
+    const { code, stdout } = runCli(['test', dir]);
+    expect(code).toBe(1);
+    const typo = positionOf(text, 'catgory');
+    const score = positionOf(text, '8\n      range: [7, 7]', 'Bottom of the potentially unstable band');
+    expect(problemHeads(stdout, cases)).toEqual([`${cases}:${typo.line}:${typo.column} SCHEMA_UNKNOWN_KEY`, `${cases}:${score.line}:${score.column} CASE_MISMATCH`]);
+    expect(stdout).toMatch(/\n\d+ passed, 1 failed, 1 invalid \(not run; see the problems above\)\n$/);
+    const validate = runCli(['validate', dir]);
+    expect(validate.code).toBe(1);
+    expect(problemHeads(validate.stdout, cases)).toEqual([`${cases}:${typo.line}:${typo.column} SCHEMA_UNKNOWN_KEY`]);
+  });
+
   // One broken rule file stopped the run before any case: no PASS line and no tally, for every rule set.
   it('a broken rule file fails the run, and the cases of the rule sets that loaded still run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-cases-'));

@@ -86,9 +86,9 @@ export function caseFilesBeside(file: string): string[] {
 
 /**
  * Reads one case file; every case's patient is checked against the patient contract where it stands
- * in the file (a `lesion:` shorthand becomes a patient with that one lesion). A case whose patient
- * breaks the contract is left out, the others run; a file the schema rejects, or one with a repeated
- * key (which of its values was meant?), runs none.
+ * in the file (a `lesion:` shorthand becomes a patient with that one lesion). A case the schema rejects,
+ * or whose patient breaks the contract, is left out, the others run; a file the schema rejects outside
+ * its cases and supersessions, or one with a repeated key (which of its values was meant?), runs none.
  */
 export function loadCaseFile(file: string): { cases: TestCase[]; supersedes: Supersession[]; problems: Problem[]; invalid: number } {
   const source = readSourceFile(file);
@@ -99,14 +99,13 @@ export function loadCaseFile(file: string): { cases: TestCase[]; supersedes: Sup
   // Cases left out are counted, so that a tally never reads as if the file held only those that ran.
   const written = Array.isArray((source.data as { cases?: unknown } | null)?.cases) ? (source.data as { cases: unknown[] }).cases.length : 0;
   if (hasErrors(source.problems) || !checked.patients) return { cases: [], supersedes: [], problems, invalid: written };
-
   const doc = source.data as CaseDocument;
   const cases = doc.cases.flatMap((c, i): TestCase[] => {
     const patient = checked.patients?.[i];
     if (!patient) return [];
     return [{ ruleset: doc.ruleset, name: c.name, file, line: source.locate(['cases', i]).line, index: i, locate: source.locate, patient, lesionIndex: c.lesionIndex ?? 0, expect: c.expect }];
   });
-  const supersedes = (doc.supersedes ?? []).map((s, i) => ({ ...s, file, ...source.locate(['supersedes', i, 'case']) }));
+  const supersedes = (doc.supersedes ?? []).flatMap((s, i) => (checked.badSupersessions?.has(i) ? [] : [{ ...s, file, ...source.locate(['supersedes', i, 'case']) }]));
   return { cases, supersedes, problems, invalid: written - cases.length };
 }
 
@@ -116,18 +115,27 @@ export function loadCaseFile(file: string): { cases: TestCase[]; supersedes: Sup
  * them, each case's patient when it keeps the contract (`undefined` for one that does not), or no
  * patients at all when the schema rejects the file.
  */
-function checkCaseFile(source: SourceDocument): { problems: Problem[]; patients?: Array<Patient | undefined> } {
+function checkCaseFile(source: SourceDocument): { problems: Problem[]; patients?: Array<Patient | undefined>; badSupersessions?: ReadonlySet<number> } {
   const schema = documentSchemaProblems(source, 'cases');
-  if (schema.length) return { problems: schema };
+  // A mistake inside one case (or one supersession) leaves that one out; the others are still checked and run.
+  const within = (p: Problem): { list: string; index: number } | undefined => {
+    const match = /^\/(cases|supersedes)\/(\d+)(?:\/|$)/.exec(p.path ?? '');
+    return match ? { list: match[1] as string, index: Number(match[2]) } : undefined;
+  };
+  if (schema.some((p) => !within(p))) return { problems: schema };
+  const badCases = new Set(schema.flatMap((p) => (within(p)?.list === 'cases' ? [within(p)?.index as number] : [])));
+  const badSupersessions = new Set(schema.flatMap((p) => (within(p)?.list === 'supersedes' ? [within(p)?.index as number] : [])));
   const doc = source.data as CaseDocument;
   const validatePatient = validator('patient');
   const named = new Set<string>();
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...schema];
   doc.cases.forEach((c, i) => {
+    if (badCases.has(i)) return;
     if (named.has(c.name)) problems.push(source.problemAt(['cases', i, 'name'], 'DUPLICATE_ID', `another case of this file is named "${c.name}"`));
     named.add(c.name);
   });
   const patients = doc.cases.map((c, i) => {
+    if (badCases.has(i)) return undefined;
     const patient = casePatient(c);
     if (validatePatient(patient)) return patient;
     const toSource = (path: PathSegment[]): PathSegment[] =>
@@ -135,7 +143,7 @@ function checkCaseFile(source: SourceDocument): { problems: Problem[]; patients?
     problems.push(...schemaProblems(validatePatient.errors ?? [], source, toSource));
     return undefined;
   });
-  return { problems, patients };
+  return { problems, patients, badSupersessions };
 }
 
 function casePatient(c: CaseDocument['cases'][number]): Patient {
