@@ -284,6 +284,13 @@ describe('one problem for one mistake in a rule file, with a suggestion', () => 
     expect(messages[0]).toContain('"any"');
   });
 
+  // Was 'write it in quotes: "1.1"', which then failed as no semantic version.
+  it('SCHEMA_TYPE: a version written as a number asks for a semantic version, not just quotes', async () => {
+    const { found, text, messages } = await loaded([['version: 1.1.0', 'version: 1.1']]);
+    expect(found[0]).toBe(at('SCHEMA_TYPE', positionOf(text, '1.1', 'version: ')));
+    expect(messages[0]).toContain('write a semantic version, e.g. 1.2.0, in quotes');
+  });
+
   // Was "did you mean greaterThan?": taking it would silently make the threshold exclusive.
   it.each([
     ['greaterThanOrEqual', 'greaterThanInclusive'],

@@ -132,7 +132,12 @@ function typeList(types: string): string {
 /** YAML reads `2` as a number; graded values such as Bilsky "2" must be quoted. */
 function quoteHint(e: ErrorObject, written: string | undefined): string {
   const params = e.params as { type?: string };
-  return params.type === 'string' && typeof e.data === 'number' ? ` (write it in quotes: "${written ?? e.data}")` : '';
+  if (params.type !== 'string' || typeof e.data !== 'number') return '';
+  const text = written ?? String(e.data);
+  // Quoted, 1.1 is still no semantic version: say what the text must look like instead.
+  const { pattern, 'x-hint': hint } = (e.parentSchema ?? {}) as { pattern?: string; 'x-hint'?: string };
+  if (pattern !== undefined && !new RegExp(pattern, 'u').test(text)) return hint ? ` (write ${hint}, in quotes)` : '';
+  return ` (write it in quotes: "${text}")`;
 }
 
 /**
