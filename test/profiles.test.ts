@@ -55,6 +55,14 @@ describe('institution profiles: rejected with file:line:column', () => {
     expect(await problemsOf(ruleset.file)).toEqual([{ code: 'PROFILE_UNKNOWN_RULESET', file: ruleset.file, ...positionOf(ruleset.text, 'nomz') }]);
   });
 
+  // Both were placed at what the change writes (value:, spec:), not at the name that is wrong.
+  it('places a table key and an added input name that the patient contract lacks at the key and the name', async () => {
+    const table = writeVariant(read(BREAST), [['key: breast', 'key: breats']], 'variant.profile.yaml');
+    expect(await problemsOf(table.file)).toEqual([{ code: 'TABLE_KEY_NOT_IN_DOMAIN', file: table.file, ...positionOf(table.text, 'breats') }]);
+    const input = writeVariant(read(EGFR), [['input: egfrMutation', 'input: egfrMutaton']], 'variant.profile.yaml');
+    expect((await problemsOf(input.file)).filter((p) => p.code === 'UNKNOWN_PATIENT_FIELD')).toEqual([{ code: 'UNKNOWN_PATIENT_FIELD', file: input.file, ...positionOf(input.text, 'egfrMutaton') }]);
+  });
+
   it('rejects a profile written for another version of the rule set', async () => {
     const { file, text } = sinsVariant('sins: "1.x"', 'sins: "2.x"');
     expect(await problemsOf(file)).toEqual([{ code: 'PROFILE_VERSION_MISMATCH', file, ...positionOf(text, '"2.x"') }]);

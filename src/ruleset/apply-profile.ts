@@ -14,6 +14,8 @@ export interface AppliedChange {
   touched: PathSegment[];
   /** The profile path that holds what was written at `touched` (an added component's own YAML). */
   written: PathSegment[];
+  /** The profile path that names `touched`'s key (a table row's `key`, an added input's `input`), for a problem about the key. */
+  keyWritten?: PathSegment[];
 }
 
 export interface ProfileApplication {
@@ -101,8 +103,8 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
       if (wording.label !== undefined) element.label = wording.label;
       if (wording.text !== undefined) element.text = wording.text;
     };
-    const record = (touched: PathSegment[], written: PathSegment[]): void => {
-      applied.push({ index, touched, written: at(...written) });
+    const record = (touched: PathSegment[], written: PathSegment[], keyWritten?: PathSegment[]): void => {
+      applied.push({ index, touched, written: at(...written), ...(keyWritten ? { keyWritten: at(...keyWritten) } : {}) });
     };
 
     switch (change.op) {
@@ -163,12 +165,12 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
         row.value = change.value;
         cite(row as unknown as Element);
         table.rows[change.key] = row;
-        return record(['tables', change.table, 'rows', change.key], ['value']);
+        return record(['tables', change.table, 'rows', change.key], ['value'], ['key']);
       }
       case 'add-input': {
         if (document.inputs[change.input]) return fail('input', `rule set ${base.id} already has an input "${change.input}"`);
         document.inputs[change.input] = { ...change.spec, added: mark() };
-        return record(['inputs', change.input], ['spec']);
+        return record(['inputs', change.input], ['spec'], ['input']);
       }
       case 'add-component': {
         const scoreId = change.score ?? base.id;

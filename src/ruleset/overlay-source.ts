@@ -11,7 +11,7 @@ import type { RuleSetDocument } from './types.js';
  */
 export function overlaySource(base: SourceDocument, profile: LoadedProfile, document: RuleSetDocument, applied: readonly AppliedChange[]): SourceDocument {
   const suffix = ` (rule set ${document.id} ${document.version} with profile ${profile.document.profile} ${profile.document.version} applied)`;
-  const changeAt = (path: readonly PathSegment[]): PathSegment[] | undefined => {
+  const changeAt = (path: readonly PathSegment[], key = false): { target: PathSegment[]; atKey: boolean } | undefined => {
     let best: { change: AppliedChange; depth: number } | undefined;
     for (const change of applied) {
       const depth = commonPrefix(change.touched, path);
@@ -20,23 +20,27 @@ export function overlaySource(base: SourceDocument, profile: LoadedProfile, docu
       if (!best || depth > best.depth) best = { change, depth };
     }
     if (!best) return undefined;
-    const inside = path.length > best.change.touched.length ? path.slice(best.change.touched.length) : [];
+    const { change } = best;
+    // A problem about the element's key (a table row's key, an input's name) is where the change names it.
+    if (key && change.keyWritten && path.length === change.touched.length) return { target: change.keyWritten, atKey: true };
+    const inside = path.length > change.touched.length ? path.slice(change.touched.length) : [];
     // Within an added element the problem's own position in the profile can be given exactly.
-    return best.change.written.length > 2 && inside.length && isAddition(best.change, profile) ? [...best.change.written, ...inside] : best.change.written;
+    return { target: change.written.length > 2 && inside.length && isAddition(change, profile) ? [...change.written, ...inside] : change.written, atKey: false };
   };
   return {
     file: base.file,
     data: document,
     problems: [],
     locate: (path, options) => {
-      const target = changeAt(path);
-      return target ? profile.source.locate(target, options) : base.locate(path, options);
+      const found = changeAt(path, options?.key);
+      if (!found) return base.locate(path, options);
+      return profile.source.locate(found.target, found.atKey ? { ...options, key: false } : options);
     },
     scalarAt: (path) => base.scalarAt(path),
     problemAt: (path, code, message, options = {}): Problem => {
-      const target = changeAt(path);
-      if (!target) return base.problemAt(path, code, message + suffix, options);
-      return profile.source.problemAt(target, code, message + suffix, options);
+      const found = changeAt(path, options.key);
+      if (!found) return base.problemAt(path, code, message + suffix, options);
+      return profile.source.problemAt(found.target, code, message + suffix, found.atKey ? { ...options, key: false } : options);
     },
   };
 }
