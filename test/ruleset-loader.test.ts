@@ -241,6 +241,25 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(problems.map((p) => p.code)).toEqual(['FILE_UNREADABLE']);
   });
 
+  // Each subscore also checked the other's components: DUPLICATE_ID at every component of both.
+  it('a subscore id used twice, once, at the second', async () => {
+    const twin = [
+      'subscores:',
+      '  - id: modifiedBauer',
+      '    label: A second subscore with the same id',
+      '    components:',
+      '      - id: visceralTwin',
+      '        label: Visceral',
+      '        reference: review2022table2',
+      '        alternatives:',
+      '          - { id: none, label: None, points: 1, when: { fact: visceralMetastases, operator: equal, value: false } }',
+      '          - { id: present, label: Present, points: 0, when: { fact: visceralMetastases, operator: equal, value: true } }',
+      '  - id: modifiedBauer',
+    ].join('\n');
+    const { found, text } = await problemsOf([['subscores:\n  - id: modifiedBauer', twin]], read(NESMS_FILE));
+    expect(found.filter((f) => f.startsWith('DUPLICATE_ID'))).toEqual([at('DUPLICATE_ID', positionOf(text, 'modifiedBauer', 'visceralTwin'))]);
+  });
+
   // It was silent: { value: 28, unit: g/L } was read as 28 against a 3.5 g/dL threshold.
   it('a field given in units read without a unit', async () => {
     const { found, text } = await problemsOf([['    unit: g/dL\n    minimum: 0\n    maximum: 10\n    conversions:\n      - { from: g/L, factor: 0.1, reference: siUnits }\n', '    minimum: 0\n']], read(NESMS_FILE));

@@ -65,10 +65,12 @@ export function checkParts(ctx: CheckContext, facts: ReadonlyMap<string, FactInf
     });
   };
 
+  const components = componentParts(doc);
   for (const { score, path } of placedScores(doc)) {
     if (available.has(score.id)) at(path[0] === 'subscores' ? [...path, 'id'] : ['id'], 'DUPLICATE_ID', `"${score.id}" is already the name of a fact`);
     ctx.reference(score.total?.reference, [...path, 'total', 'reference']);
-    componentParts(doc).filter((p) => p.group === score.id).forEach(checkPart);
+    // By place, not by id: two subscores with one id would each check the other's components too.
+    components.filter((p) => path.every((segment, i) => p.path[i] === segment)).forEach(checkPart);
     checkBands(ctx, score, path);
     available.add(score.id);
   }
