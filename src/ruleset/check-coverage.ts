@@ -54,7 +54,11 @@ export async function checkCoverage(ruleset: Omit<LoadedRuleSet, 'sha256'>, sour
       }
     });
     if (gap) problems.push(source.problemAt([...part.path, 'alternatives'], 'COMPONENT_GAP', `${part.id}: no alternative holds when ${describe(gap)}`));
-    if (overlap) problems.push(source.problemAt([...part.path, 'alternatives'], 'COMPONENT_OVERLAP', `${part.id}: ${overlap.ids.join(' and ')} both hold when ${describe(overlap.assignment)}`));
+    if (overlap) {
+      // At the second alternative that holds: the first of them is where the reader is sent otherwise, and it may be fine.
+      const second = part.alternatives.findIndex((a) => a.id === overlap.ids[1]);
+      problems.push(source.problemAt([...part.path, 'alternatives', second, 'when'], 'COMPONENT_OVERLAP', `${part.id}: ${overlap.ids.join(' and ')} both hold when ${describe(overlap.assignment)}`));
+    }
   }
   return problems;
 }
