@@ -154,6 +154,22 @@ describe('spinemets validate checks the case files', () => {
     expect(problemHeads(stdout, cases)).toEqual([`${cases}:${p.line}:${p.column} CASE_UNKNOWN_RULE`]);
   });
 
+  // A misspelt recommendation was not checked by validate, and test called it CASE_MISSING_ITEM.
+  it('CASE_UNKNOWN_RULE at a recommendation the rule set does not have, in validate and in test', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-cases-'));
+    for (const folder of [SINS_DIR, NOMS_DIR]) cpSync(folder, join(dir, folder.split('/').filter(Boolean).pop() ?? ''), { recursive: true });
+    const cases = join(dir, 'noms', 'noms.test.yaml');
+    const text = read(cases).replace('recommendations: [surgical_consultation]', 'recommendations: [surgical_consultaton]');
+    writeFileSync(cases, text);
+    const p = positionOf(text, 'surgical_consultaton');
+    const validate = runCli(['validate', dir]);
+    expect(validate.code).toBe(1);
+    expect(problemHeads(validate.stdout, cases)).toEqual([`${cases}:${p.line}:${p.column} CASE_UNKNOWN_RULE`]);
+    const test = runCli(['test', dir]);
+    expect(test.code).toBe(1);
+    expect(problemHeads(test.stdout, cases)).toContain(`${cases}:${p.line}:${p.column} CASE_UNKNOWN_RULE`);
+  });
+
   // test called a misspelt fired id CASE_MISSING_ITEM, as if a real rule had failed to fire.
   it('test also calls a fired id that is no rule CASE_UNKNOWN_RULE, and the rule that did fire unexpected', () => {
     const from = 'fired: [location.semi_rigid, pain.occasional, boneLesion.lytic';

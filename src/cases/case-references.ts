@@ -3,7 +3,7 @@ import { ruleName } from '../engine/rule-trace.js';
 import { disabledRules } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { caseProblem, unknownRuleSetProblem } from './case-problem.js';
-import { unknownRuleMessage } from './expectation-differences.js';
+import { namesRule, unknownRuleMessage, type RuleList } from './expectation-differences.js';
 import type { TestCase } from './load-cases.js';
 
 /**
@@ -22,13 +22,18 @@ export function unknownRuleSetProblems(cases: readonly TestCase[], rulesets: rea
   });
 }
 
-/** Each `fired` id of a case that is no rule of its rule set, found without running the case: it could never fire. */
+/**
+ * Each `fired` id of a case that is no rule of its rule set, and each recommendation a case lists that
+ * the rule set does not have, found without running the case: it could never fire.
+ */
 export function unknownRuleProblems(cases: readonly TestCase[], rulesets: readonly LoadedRuleSet[]): Problem[] {
+  const lists: readonly RuleList[] = ['fired', 'recommendations', 'possibleRecommendations'];
   return cases.flatMap((testCase) => {
     const ruleset = rulesets.find((r) => r.document.id === testCase.ruleset);
     if (!ruleset) return [];
     const rules = ruleIds(ruleset);
-    return (testCase.expect.fired ?? []).flatMap((id, i) => (rules.has(id) ? [] : [caseProblem(testCase, ['cases', testCase.index, 'expect', 'fired', i], 'CASE_UNKNOWN_RULE', unknownRuleMessage(id))]));
+    return lists.flatMap((key) => (testCase.expect[key] ?? []).flatMap((id, i) =>
+      namesRule(key, id, rules) ? [] : [caseProblem(testCase, ['cases', testCase.index, 'expect', key, i], 'CASE_UNKNOWN_RULE', unknownRuleMessage(id, key))]));
   });
 }
 

@@ -1,4 +1,5 @@
 import type { ProblemCode } from '../problems/problem.js';
+import { APPLIES } from '../ruleset/parts.js';
 import type { PathSegment } from '../source/source-document.js';
 import type { Expectation } from './load-cases.js';
 
@@ -94,10 +95,18 @@ function listDifferences(key: ListOutput, expect: Expectation, actual: CaseOutpu
 }
 
 /** CASE_UNKNOWN_RULE's words, whether validate finds it without running the case or test finds it running it. */
-export const unknownRuleMessage = (id: string): string => `fired: ${show(id)} is no rule of this rule set`;
+export const unknownRuleMessage = (id: string, key: RuleList = 'fired'): string => `${key}: ${show(id)} is no ${key === 'fired' ? 'rule' : 'recommendation'} of this rule set`;
+
+/** The lists of a case that name rules: `fired` by rule (`component.alternative`), the recommendation lists by recommendation id. */
+export type RuleList = 'fired' | 'recommendations' | 'possibleRecommendations';
+
+/** Whether `id`, as the list `key` names it, is a rule of the rule set whose rule ids are `rules`. */
+export function namesRule(key: RuleList, id: string, rules: ReadonlySet<string>): boolean {
+  return rules.has(key === 'fired' ? id : `${id}.${APPLIES}`);
+}
 
 function absentItem(key: ListOutput, i: number, item: string, got: readonly string[], rules: ReadonlySet<string> | undefined): Difference {
-  if (key === 'fired' && rules && !rules.has(item)) return { code: 'CASE_UNKNOWN_RULE', path: [key, i], key: false, expected: item, message: unknownRuleMessage(item) };
+  if (isRuleList(key) && rules && !namesRule(key, item, rules)) return { code: 'CASE_UNKNOWN_RULE', path: [key, i], key: false, expected: item, message: unknownRuleMessage(item, key) };
   return { code: 'CASE_MISSING_ITEM', path: [key, i], key: false, expected: item, message: `${key}: ${show(item)} is expected, but is not among ${show(got)}` };
 }
 
@@ -112,3 +121,4 @@ function unknownOutput(path: PathSegment[]): Difference {
 // Values compared are numbers, strings, null and [min, max] ranges: their JSON says whether they are equal.
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 const show = (value: unknown): string => JSON.stringify(value);
+const isRuleList = (key: string): key is RuleList => key === 'fired' || key === 'recommendations' || key === 'possibleRecommendations';
