@@ -75,6 +75,24 @@ describe('patient input is checked against schemas/patient.schema.json', () => {
   });
 });
 
+// A request of 80 kB with 8,000 unknown keys held the server for seconds: each message wrote the whole
+// document out, each position scanned the whole map, and the parser compared every key with every other.
+describe('a document with thousands of mistakes', () => {
+  it('lists the first 100 problems and says how many more there are', () => {
+    const keys = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]));
+    const problems = parsePatient(JSON.stringify(keys), 'p.json').problems;
+    expect(problems).toHaveLength(101);
+    expect(problems.filter((p) => p.code === 'SCHEMA_UNKNOWN_KEY')).toHaveLength(100);
+    expect(problems.find((p) => p.code === 'TOO_MANY_PROBLEMS')).toMatchObject({ line: 1, column: 1, message: expect.stringMatching(/^4900 more /) });
+  });
+
+  it('still finds each repeated key of a large document, at the repetition', () => {
+    const text = JSON.stringify(Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}`, i]))).replace('{', '{"age":1,').replace(/}$/, ',"age":2}');
+    const repeated = parsePatient(text, 'p.json').problems.filter((p) => p.code === 'DUPLICATE_KEY');
+    expect(repeated.map((p) => `${p.line}:${p.column}`)).toEqual([`1:${text.lastIndexOf('"age"') + 1}`]);
+  });
+});
+
 describe('inputs that contradict each other', () => {
   it('rejects fewer involved vertebrae than lesions listed', () => {
     const text = 'spinalMetastasisCount: 1\nlesions:\n  - level: T4\n  - level: L2\n';

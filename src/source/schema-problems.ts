@@ -38,14 +38,28 @@ export function schemaProblems(errors: readonly ErrorObject[], source: SourceDoc
   // A key that breaks its object's `propertyNames` is the data of the errors saying how, at the object's path.
   const badKeys = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => keyAt(e.instancePath, (e.params as { propertyName?: unknown }).propertyName)));
   const problems: Problem[] = [];
+  let unlisted = 0;
   for (const error of errors) {
     if (RESTATING.has(error.keyword) || coveredByUnion(error)) continue;
     if (error.keyword !== 'type' && wrongType.has(error.instancePath)) continue;
+    if (problems.length >= MAX_SCHEMA_PROBLEMS) {
+      unlisted++;
+      continue;
+    }
     const key = typeof error.data === 'string' && badKeys.has(keyAt(error.instancePath, error.data)) ? error.data : undefined;
     problems.push(toProblem(error, source, at, key));
   }
-  return dedupe(problems);
+  const listed = dedupe(problems);
+  if (!unlisted) return listed;
+  const more: Problem = { code: 'TOO_MANY_PROBLEMS', severity: 'error', message: `${unlisted} more problems of this document against its schema are not listed`, file: source.file, ...source.locate(at([])) };
+  return [...listed, more];
 }
+
+/**
+ * Problems listed for one document against its schema: more than any real mistake gives, few enough
+ * that a request of 100,000 wrong keys is answered at once rather than with each of them written out.
+ */
+export const MAX_SCHEMA_PROBLEMS = 100;
 
 const keyAt = (instancePath: string, key: unknown): string => `${instancePath}\u0000${String(key)}`;
 
@@ -57,7 +71,8 @@ function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegmen
   const where = key === undefined ? container : `a key in ${container}`;
   const place = { key: key !== undefined };
   const written = nonFinite(e.data, source.textAt?.(path));
-  const given = written === undefined ? describe(e.data) : `${written} (not a finite number)`;
+  // Only the messages that show the value write it out (not one per unknown key of a large object).
+  const given = (): string => (written === undefined ? describe(e.data) : `${written} (not a finite number)`);
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required': {
@@ -73,13 +88,13 @@ function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegmen
       return source.problemAt([...path, key], 'SCHEMA_UNKNOWN_KEY', `unknown key "${key}" in ${where}${hint}`, { key: true });
     }
     case 'type':
-      return source.problemAt(path, 'SCHEMA_TYPE', `${where} must be ${typeList(String(params.type))}, got ${given}${quoteHint(e, written)}`);
+      return source.problemAt(path, 'SCHEMA_TYPE', `${where} must be ${typeList(String(params.type))}, got ${given()}${quoteHint(e, written)}`);
     case 'enum':
     case 'const': {
       const allowed = (params.allowedValues as unknown[] | undefined) ?? [params.allowedValue];
       const suggestion = typeof e.data === 'string' ? closest(e.data, allowed.map(String)) : undefined;
       const hint = suggestion ? ` (did you mean "${suggestion}"?)` : '';
-      return source.problemAt(path, 'SCHEMA_ENUM', `${where} is ${given}; allowed: ${allowed.map((v) => JSON.stringify(v)).join(', ')}${hint}`, place);
+      return source.problemAt(path, 'SCHEMA_ENUM', `${where} is ${given()}; allowed: ${allowed.map((v) => JSON.stringify(v)).join(', ')}${hint}`, place);
     }
     case 'minimum':
     case 'maximum':
@@ -91,14 +106,14 @@ function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegmen
     case 'maxLength':
     case 'minProperties':
     case 'maxProperties':
-      return source.problemAt(path, 'SCHEMA_RANGE', `${where} is ${given}; it ${e.message ?? 'is out of range'}${hintOf(e, (hint) => ` (${hint})`)}`, place);
+      return source.problemAt(path, 'SCHEMA_RANGE', `${where} is ${given()}; it ${e.message ?? 'is out of range'}${hintOf(e, (hint) => ` (${hint})`)}`, place);
     case 'pattern':
     case 'format':
       // The form in words where the schema gives it: a regular expression is not for the reader.
-      return source.problemAt(path, 'SCHEMA_PATTERN', `${where} is ${given}; ${hintOf(e, (hint) => `expected ${hint}`) || `it ${e.message ?? 'has the wrong form'}`}`, place);
+      return source.problemAt(path, 'SCHEMA_PATTERN', `${where} is ${given()}; ${hintOf(e, (hint) => `expected ${hint}`) || `it ${e.message ?? 'has the wrong form'}`}`, place);
     case 'anyOf':
     case 'oneOf':
-      return unionProblem(e, source, path, where, given);
+      return unionProblem(e, source, path, where, given());
     default:
       return source.problemAt(path, 'SCHEMA_INVALID', `${where} ${e.message ?? 'is invalid'}`, place);
   }
@@ -112,10 +127,31 @@ function nonFinite(value: unknown, written: string | undefined): string | undefi
   return typeof value === 'number' && !Number.isFinite(value) ? (written ?? String(value)) : undefined;
 }
 
+const SHOWN = 60;
+
+/**
+ * A value as a message shows it: its JSON, cut at 60 characters. Only as much of an object or list is
+ * written as can be shown: a message for each of a document's thousands of unknown keys once wrote
+ * the whole document out each time, and a request of 80 kB held the server for seconds.
+ */
 function describe(value: unknown): string {
   if (value === undefined) return 'absent';
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const text = preview(value, SHOWN + 1);
+  return text.length > SHOWN ? `${text.slice(0, SHOWN - 3)}...` : text;
+}
+
+/** The start of `value`'s JSON, at least `budget` characters of it when there are that many. */
+function preview(value: unknown, budget: number): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? String(value);
+  const list = Array.isArray(value);
+  let text = list ? '[' : '{';
+  // for...in stops where the budget does; Object.entries would list every key first.
+  for (const key in value) {
+    if (text.length > budget) return text;
+    const item = (value as Record<string, unknown>)[key];
+    text += `${text.length > 1 ? ',' : ''}${list ? '' : `${JSON.stringify(key)}:`}${preview(item, budget - text.length)}`;
+  }
+  return text + (list ? ']' : '}');
 }
 
 function article(type: string): string {

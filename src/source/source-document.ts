@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Problem, ProblemCode } from '../problems/problem.js';
 import { shadowedPairs, withValueAt } from './repeated-keys.js';
 import { tabIndentation, type YamlErrors } from './tab-indentation.js';
@@ -120,12 +120,25 @@ export function parseSource(text: string, file: string): SourceDocument {
     problems.push({ code: 'YAML_TAB_INDENT', severity: 'error', message: 'this line is indented with a tab; YAML expects spaces here (replace the tab with spaces)', file, ...at(offset) });
   }
   for (const err of tabs?.errors ?? errors) {
+    // A repeated key among the errors comes from the re-reading of tab-indented lines (yamlErrors).
     const code: ProblemCode = err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
     const message = code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, err.pos[0]) : err.code === 'MULTIPLE_DOCS' ? MULTIPLE_DOCS : (err.message.split('\n')[0] ?? err.message);
     problems.push({ code, severity: 'error', message, file, ...at(err.pos[0]) });
   }
 
+  // Repeated keys are found here, with the index findNode uses: the parser's own check (uniqueKeys)
+  // compares every key with every other, and a document of 32,000 keys took seconds to read. A file with
+  // tab-indented lines was misread; its repeated keys are those of the re-reading with spaces, above.
   visit(doc, {
+    Map(_key, map) {
+      if (tabs) return;
+      for (const pairs of pairsByKey(map).values()) {
+        for (const pair of pairs.slice(1)) {
+          const offset = (pair.key as Node).range?.[0] ?? 0;
+          problems.push({ code: 'DUPLICATE_KEY', severity: 'error', message: duplicateKeyMessage(text, offset), file, ...at(offset) });
+        }
+      }
+    },
     Pair(_key, pair) {
       if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
         problems.push({
@@ -195,11 +208,12 @@ export function parseSource(text: string, file: string): SourceDocument {
   return source;
 }
 
-const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
+const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true } as const;
 
 /** The errors of reading `text`, for a second reading (see tab-indentation.ts). */
 function yamlErrors(text: string): YamlErrors {
-  const doc = parseDocument(text, PARSE_OPTIONS);
+  // Only files with tab-indented lines are read again: the parser's own (quadratic) check of repeated keys is affordable.
+  const doc = parseDocument(text, { ...PARSE_OPTIONS, uniqueKeys: true });
   return [...doc.errors, ...doc.warnings];
 }
 
@@ -214,7 +228,7 @@ function findNode(doc: Document, path: readonly PathSegment[], wantKey: boolean,
     const segment = path[i];
     const last = i === path.length - 1;
     if (isMap(node)) {
-      const pairs = node.items.filter((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      const pairs = pairsByKey(node).get(String(segment)) ?? [];
       const pair = chosen && pairs.includes(chosen) ? chosen : pairs[pairs.length - 1];
       if (!pair) return { node, complete: false };
       if (last && wantKey) return { node: pair.key as Node, complete: true };
@@ -228,6 +242,27 @@ function findNode(doc: Document, path: readonly PathSegment[], wantKey: boolean,
   }
   return { node: node as Node | undefined, complete: true };
 }
+
+/**
+ * A map's pairs by key (a repeated key has several), worked out once per map: a document with
+ * thousands of unknown keys is located thousands of times, and a scan of the map each time was quadratic.
+ */
+function pairsByKey(map: YAMLMap): Map<string, Pair[]> {
+  let byKey = pairIndex.get(map);
+  if (!byKey) {
+    byKey = new Map();
+    for (const p of map.items) {
+      if (!isPair(p) || !isScalar(p.key)) continue;
+      const key = String(p.key.value);
+      const pairs = byKey.get(key);
+      if (pairs) pairs.push(p);
+      else byKey.set(key, [p]);
+    }
+    pairIndex.set(map, byKey);
+  }
+  return byKey;
+}
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair[]>>();
 
 export function toPointer(path: readonly PathSegment[]): string {
   return '/' + path.map((s) => String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
