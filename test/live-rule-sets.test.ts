@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,47 @@ describe('LiveRuleSets', () => {
     const [withoutNew] = await removed;
     expect(withoutNew.generation).toBe(3);
     expect(withoutNew.rulesets.find((r) => r.document.id === 'sins')?.document.version).toBe(versionOf(bundled));
+  }, 30_000);
+
+  // A watched file or folder deleted and created again was no longer watched: its later edits were never served.
+  it('keeps watching a rule file given by name after it is deleted and created again', async () => {
+    dir = tempRules();
+    const file = join(dir, 'sins', 'sins.yaml');
+    const bundled = readFileSync(file, 'utf8');
+    live = await LiveRuleSets.start({ paths: [file], library: [BUNDLED_RULES_DIR], debounceMs: 20 });
+    const rejected = next(live, 'rejected');
+    rmSync(file);
+    const [problems] = await rejected;
+    expect(problems.map((p) => p.code)).toContain('FILE_UNREADABLE');
+    const reloaded = next(live, 'reloaded');
+    writeFileSync(file, asVersion(bundled, '9.0.0', 'recreated'));
+    const [snapshot] = await reloaded;
+    expect(snapshot.rulesets.find((r) => r.document.id === 'sins')?.document.version).toBe('9.0.0');
+    const edited = next(live, 'reloaded');
+    writeFileSync(file, asVersion(bundled, '9.0.1', 'edited after'));
+    const [after] = await edited;
+    expect(after.rulesets.find((r) => r.document.id === 'sins')?.document.version).toBe('9.0.1');
+  }, 30_000);
+
+  it('keeps watching a rules folder after it is moved away and copied back', async () => {
+    dir = tempRules();
+    const rules = join(dir, 'rules');
+    cpSync(join(dir, 'sins'), join(rules, 'sins'), { recursive: true });
+    const bundled = readFileSync(join(rules, 'sins', 'sins.yaml'), 'utf8');
+    live = await LiveRuleSets.start({ paths: [rules], debounceMs: 20 });
+    const rejected = next(live, 'rejected');
+    renameSync(rules, join(dir, 'rules.old'));
+    await rejected;
+    const back = next(live, 'reloaded');
+    cpSync(join(dir, 'rules.old'), rules, { recursive: true });
+    await back;
+    // The watcher takes the copied folder in over a few events; a save made meanwhile is saved again, as an editor would.
+    const served = async (): Promise<string | undefined> => live?.current().rulesets.find((r) => r.document.id === 'sins')?.document.version;
+    for (let attempt = 0; attempt < 20 && (await served()) !== '9.0.2'; attempt++) {
+      writeFileSync(join(rules, 'sins', 'sins.yaml'), asVersion(bundled, '9.0.2', 'edited after the copy'));
+      await Promise.race([next(live, 'reloaded'), new Promise((done) => setTimeout(done, 500))]);
+    }
+    expect(await served()).toBe('9.0.2');
   }, 30_000);
 
   it('reports a first load with errors as problems, not a crash', async () => {

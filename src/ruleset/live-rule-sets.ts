@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { hasErrors, ProblemsError, sortProblems, type Problem } from '../problems/problem.js';
 import { isRuleSetFile, loadRuleSets } from './load-rulesets.js';
@@ -81,19 +81,26 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
 
   private async watch(): Promise<void> {
     const roots = [...new Set([...this.options.paths, ...(this.options.library ?? []), ...(this.options.profiles ?? [])].map((p) => resolve(p)))];
-    this.watcher = watch(roots, {
+    // Each root is watched from the folder it sits in: a watched file or folder that is deleted and
+    // created again (a save that is not a rename, a folder moved away and copied back) stops being
+    // watched, and its later edits would never be served.
+    const parents = [...new Set(roots.map((root) => dirname(root)))];
+    const relevant = (path: string): boolean => parents.includes(path) || roots.some((root) => path === root || path.startsWith(root + sep));
+    this.watcher = watch(parents, {
       ignoreInitial: true,
-      // Only rule files matter; test cases and editor temporaries are not rule sets.
-      ignored: (path, stats) => stats?.isFile() === true && !isRuleSetFile(path),
+      // Only rule files under the roots matter; test cases, editor temporaries and the roots' neighbours do not.
+      ignored: (path, stats) => !relevant(path) || (stats?.isFile() === true && !isRuleSetFile(path)),
     });
     for (const event of ['add', 'change', 'unlink'] as const) this.watcher.on(event, (path: string) => this.changed(path));
+    // A folder of rule files moved away or back: what it holds changed, whatever file events come with it.
+    for (const event of ['addDir', 'unlinkDir'] as const) this.watcher.on(event, (path: string) => this.changed(path, true));
     // A watcher error (a folder removed, too many files) must not end the process; the next change retries.
     this.watcher.on('error', () => undefined);
     await new Promise<void>((ready) => this.watcher?.once('ready', ready));
   }
 
-  private changed(file: string): void {
-    if (this.closed || !isRuleSetFile(file)) return;
+  private changed(file: string, folder = false): void {
+    if (this.closed || (!folder && !isRuleSetFile(file))) return;
     this.pending.add(file);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.reload(), this.options.debounceMs ?? 50);
