@@ -18,6 +18,21 @@ describe('spinemets serve', () => {
     expect(result.stderr).toMatch(/sins\.yaml:\d+:\d+ YAML_SYNTAX/);
   }, 30_000);
 
+  // It printed "internal error: listen EADDRINUSE" and went on running without listening, so a supervisor saw it up.
+  it('exits 64 with PORT_UNAVAILABLE on a port another process listens on', async () => {
+    const { createServer } = await import('node:net');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((taken.address() as { port: number }).port);
+      const result = spawnSync(process.execPath, [CLI, 'serve', '--port', port], { encoding: 'utf8', timeout: 20_000 });
+      expect(result.status).toBe(64);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^<command line> PORT_UNAVAILABLE /)]);
+    } finally {
+      taken.close();
+    }
+  }, 30_000);
+
   it('listens on loopback by default, keeps /health open and the rest behind the token, and stops on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-'));
     const tokenFile = join(dir, 'token');

@@ -72,7 +72,15 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
-  await app.listen({ port, host: options.host });
+  try {
+    await app.listen({ port, host: options.host });
+  } catch (err) {
+    // The watcher would keep a server that never listened alive, looking up to a supervisor.
+    await stop();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') usageError('PORT_UNAVAILABLE', `cannot listen on ${options.host}:${port} (${code === 'EADDRINUSE' ? 'in use by another process' : code})`);
+    throw err;
+  }
 }
 
 /** The token file holds the secret alone; surrounding whitespace (a trailing newline) is not part of it. */

@@ -7,7 +7,7 @@ import { EXIT, Exit } from './exit-codes.js';
  * included), options that do not go together, an output that cannot be written, or a file an option
  * names (serve's token) that is unusable.
  */
-export type UsageCode = Extract<ProblemCode, 'OPTION_INVALID' | 'OPTION_CONFLICT' | 'OUTPUT_UNWRITABLE' | 'FILE_UNREADABLE' | 'TOKEN_TOO_SHORT'>;
+export type UsageCode = Extract<ProblemCode, 'OPTION_INVALID' | 'OPTION_CONFLICT' | 'OUTPUT_UNWRITABLE' | 'FILE_UNREADABLE' | 'TOKEN_TOO_SHORT' | 'PORT_UNAVAILABLE'>;
 
 /**
  * A mistake on the command line: one problem line, `<command line> CODE message` (or at the file an

@@ -88,6 +88,7 @@ export type ProblemCode =
   | 'OPTION_CONFLICT'
   | 'OUTPUT_UNWRITABLE'
   | 'OUTPUT_WRITE_FAILED'
+  | 'PORT_UNAVAILABLE'
   | 'TOO_MANY_PROBLEMS'
   | 'TOKEN_TOO_SHORT'
   // rule-set test cases
