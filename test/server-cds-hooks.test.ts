@@ -146,9 +146,29 @@ describe('CDS Hooks', () => {
     expect(empty[0]).toMatchObject({ indicator: 'info', summary: expect.stringMatching(/^No spinal lesion in the record: provide each lesion \(.*level/) });
 
     const partial = cards((await callService(hookRequest({ observations: bundle(lesionObservation('l1', 'L3', { pain: 'none' })) }))).json());
-    expect(partial[0]?.indicator).toBe('info');
+    // SINS 2-14 may be unstable: not an info card (see 'a category missing data leaves open' below).
+    expect(partial[0]?.indicator).toBe('warning');
     expect(partial[0]?.summary).toMatch(/^L3: SINS \d+–\d+, undetermined, NOMS undetermined, plan undetermined; provide .*collapse/);
     expect(partial[0]?.detail).toContain('to decide, provide');
+  });
+
+  // The card was info: an open category matched no indicator rule, though every value it may take was a reason for one.
+  it('a category missing data leaves open raises the card to a warning that says what it may be', async () => {
+    const open = { pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', bilskyGrade: '1a', myelopathy: false };
+    const [card] = cards((await callService(hookRequest({ observations: bundle(lesionObservation('l1', 'T12', open)) }))).json());
+    // T12 junctional 3 + mechanical 3 + lytic 2 + normal 0, collapse 0-3 and posterolateral 0-3 missing: 8-14.
+    expect(card?.summary).toMatch(/^T12: SINS 8–14, undetermined, /);
+    expect(card?.indicator).toBe('warning');
+    expect(card?.detail).toContain('**Warning**: possibly unstable spine (SINS category unstable): missing data leaves it open (T12).');
+    // What the card asks for decides what it names: the SINS and NOMS inputs, not the lesion plan's risk factors.
+    expect(card?.summary).not.toMatch(/diabetes|smoker/);
+  });
+
+  // With a long first lesion the "+1 more lesion" was cut away, so nothing said there was a second.
+  it('names the other lesions in a summary cut to length', async () => {
+    const [card] = cards((await callService(hookRequest({ observations: bundle(lesionObservation('l1', 'T12', { pain: 'none' }), lesionObservation('l2', 'L3', { pain: 'none' })) }))).json());
+    expect(card?.summary.length).toBeLessThanOrEqual(139);
+    expect(card?.summary).toMatch(/…; \+1 more lesion$/);
   });
 
   it('leaves a value in a unit it cannot convert missing, and says so on the card', async () => {

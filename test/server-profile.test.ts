@@ -6,6 +6,8 @@ import { LiveRuleSets } from '../src/ruleset/live-rule-sets.js';
 import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
 import { testApp } from './support/server.js';
 
+const FIELD = 'https://spinemets.invalid/fhir/CodeSystem/patient-field';
+
 it('serves and evaluates rule sets with the profile applied', async () => {
   const profile = join(mkdtempSync(join(tmpdir(), 'spinemets-serve-profile-')), 'sins-unstable-12.profile.yaml');
   const text = readFileSync(new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url), 'utf8');
@@ -20,6 +22,13 @@ it('serves and evaluates rule sets with the profile applied', async () => {
   const twelve = JSON.stringify({ lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'mixed', alignment: 'normal', collapse: 'under_50', posterolateral: 'bilateral' }] });
   const evaluated = (await app.inject({ method: 'POST', url: '/evaluate?trace=none', payload: twelve, headers: { 'content-type': 'application/json' } })).json();
   expect(evaluated.lesions[0].results.sins).toMatchObject({ score: 12, category: 'unstable' });
+
+  // The card named "sins 1.1.0", the published rule set, for a decision made under the profile.
+  const lesion = { resourceType: 'Observation', id: 'l1', status: 'final', code: { coding: [{ system: FIELD, code: 'lesion' }] }, bodySite: { coding: [{ system: FIELD, code: 'T12' }] } };
+  const hook = { hook: 'patient-view', hookInstance: 'a2f9b5c4-1d1e-4c55-9a11-2b1f3c4d5e6f', context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: { observations: { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: lesion }] } } };
+  const [card] = (await app.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload: JSON.stringify(hook), headers: { 'content-type': 'application/json' } })).json().cards;
+  expect(card.source.label).toContain('sins 1.1.0 + profile sins-unstable-12@1.2.0');
+  expect(card.detail).toMatch(/Rule sets: .*sins 1\.1\.0 \+ profile sins-unstable-12@1\.2\.0 \(sha256:/);
 
   await app.close();
   await live.close();

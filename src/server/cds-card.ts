@@ -31,11 +31,17 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const scopes: Scope[] = evaluation.lesions.map((l, i) => ({ title: l.level ?? `lesion ${i + 1}`, lesion: i, results: { ...evaluation.results, ...l.results } }));
   if (!scopes.length) scopes.push({ title: 'patient', results: evaluation.results });
 
-  const rule = config.indicators.find((r) => scopes.some((s) => matches(s, r.when)));
-  const flagged = rule ? scopes.filter((s) => matches(s, rule.when)) : [];
+  const rule = config.indicators.find((r) => scopes.some((s) => matches(s, r.when) === 'yes'));
+  const flagged = rule ? scopes.filter((s) => matches(s, rule.when) === 'yes') : [];
+  // A rule that missing data leaves possible (SINS 8-14: potentially unstable or unstable) is no reason
+  // for an info card: it raises the card to a warning that says so, even where the rule is critical.
+  const possibleRule = config.indicators.find((r) => r !== rule && scopes.some((s) => matches(s, r.when) === 'maybe'));
+  const maybe = possibleRule && (!rule || config.indicators.indexOf(possibleRule) < config.indicators.indexOf(rule)) ? possibleRule : undefined;
+  const maybeFlagged = maybe ? scopes.filter((s) => matches(s, maybe.when) === 'maybe') : [];
+  const indicator = rule?.indicator ?? (maybe ? 'warning' : 'info');
   // A name a table gap left open is not an input: the card says the team decides it rather than asking for it.
   const gaps = gapsOf(evaluation.warnings);
-  const open = (s: Scope): string[] => [...new Set(config.summary.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? (s.results[o.ruleset]?.missing ?? []) : [])))];
+  const open = (s: Scope): string[] => [...new Set(config.summary.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? missingOf(s, o) : [])))];
   const lines = scopes.map((s) => {
     const { provide, decide } = splitByGap(open(s), gaps, s.lesion);
     return { scope: s, text: `${s.title}: ${config.summary.map((o) => show(s, o)).join(', ')}`, provide, decide: decide.map((gap) => `${gap.fact} (${describeGap(gap)})`) };
@@ -48,13 +54,15 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
     return ruleset?.document.scope === 'lesion' ? Object.entries(ruleset.document.inputs).filter(([, spec]) => !spec.from && !spec.upstream).map(([name]) => name) : [];
   }))];
 
-  let summary = noLesion
-    ? `No spinal lesion in the record: provide each lesion (${lesionInputs.join(', ')})`
-    : `${first?.text ?? ''}${first?.provide.length ? `; provide ${first.provide.join(', ')}` : ''}${lines.length > 1 ? `; +${lines.length - 1} more lesion${lines.length > 2 ? 's' : ''}` : ''}`;
-  if (summary.length > SUMMARY_MAX) summary = `${summary.slice(0, SUMMARY_MAX - 1)}…`;
+  // The other lesions are named even when the first one's text is cut.
+  const more = lines.length > 1 ? `; +${lines.length - 1} more lesion${lines.length > 2 ? 's' : ''}` : '';
+  let head = noLesion ? `No spinal lesion in the record: provide each lesion (${lesionInputs.join(', ')})` : `${first?.text ?? ''}${first?.provide.length ? `; provide ${first.provide.join(', ')}` : ''}`;
+  if (head.length + more.length > SUMMARY_MAX) head = `${head.slice(0, SUMMARY_MAX - more.length - 1)}…`;
+  const summary = head + more;
 
   const detail = [
     ...(rule ? [`**${rule.indicator === 'critical' ? 'Critical' : 'Warning'}**: ${rule.because} (${flagged.map((s) => s.title).join(', ')}).`, ''] : []),
+    ...(maybe ? [`**Warning**: possibly ${maybe.because}: missing data leaves it open (${maybeFlagged.map((s) => s.title).join(', ')}).`, ''] : []),
     ...lines.map((l) => `- ${l.text}${l.provide.length ? ` — to decide, provide ${l.provide.join(', ')}` : ''}${l.decide.length ? ` — for the team to decide: ${l.decide.join(', ')}` : ''}`),
     ...(noLesion ? [`- To score the spine, provide each lesion: ${lesionInputs.join(', ')}.`] : []),
     '',
@@ -63,25 +71,45 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
     ...explainEvaluation(evaluation, rulesets).map(markdownLine),
     ...(notes.length ? ['', '### Not used from the record', '', ...notes.map((n) => `- ${n}`)] : []),
     '',
-    `Rule sets: ${evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}. Decision ${decisionId}.`,
+    `Rule sets: ${evaluation.rulesets.map((r) => `${rulesetName(r)} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}. Decision ${decisionId}.`,
   ].join('\n');
 
   return {
     uuid: decisionId,
     summary,
     detail,
-    indicator: rule?.indicator ?? 'info',
-    source: { label: `spinemets (${evaluation.rulesets.map((r) => `${r.id} ${r.version}`).join(', ')})` },
+    indicator,
+    source: { label: `spinemets (${evaluation.rulesets.map(rulesetName).join(', ')})` },
   };
+}
+
+/** "sins 1.1.0", or with the institution profile that changed it: "sins 1.1.0 + profile sins-unstable-12@1.2.0". */
+function rulesetName(r: Evaluation['rulesets'][number]): string {
+  return `${r.id} ${r.version}${r.profile ? ` + profile ${r.profile.id}@${r.profile.version}` : ''}`;
 }
 
 function valueOf(scope: Scope, ref: OutputRef): unknown {
   return scope.results[ref.ruleset]?.[ref.output];
 }
 
-function matches(scope: Scope, when: OutputRef & { in: string[] }): boolean {
+/** What an output may still be when missing data leaves it open: a category's or a classification's possible values. */
+function possibleOf(scope: Scope, ref: OutputRef): readonly unknown[] {
+  const result = scope.results[ref.ruleset];
+  if (ref.output === 'category') return result?.possibleCategories ?? [];
+  return result?.classifications?.[ref.output]?.possible ?? [];
+}
+
+/** The inputs that would decide one output: a classification's own, else the rule set's. */
+function missingOf(scope: Scope, ref: OutputRef): readonly string[] {
+  const result = scope.results[ref.ruleset];
+  return result?.classifications?.[ref.output]?.missing ?? result?.missing ?? [];
+}
+
+/** `yes` when the output is one of `in`; `maybe` when it is open and one of its possible values is. */
+function matches(scope: Scope, when: OutputRef & { in: string[] }): 'yes' | 'maybe' | 'no' {
   const value = valueOf(scope, when);
-  return typeof value === 'string' && when.in.includes(value);
+  if (typeof value === 'string') return when.in.includes(value) ? 'yes' : 'no';
+  return possibleOf(scope, when).some((v) => typeof v === 'string' && when.in.includes(v)) ? 'maybe' : 'no';
 }
 
 /** "SINS 14", "unstable", "NOMS separation surgery then srs"; an open score shows its range. */
