@@ -142,7 +142,7 @@ describe('CDS Hooks', () => {
   }, 30_000);
 
   it('asks for what is missing instead of failing: no lesion, then a lesion without its findings', async () => {
-    const empty = cards((await callService(hookRequest({ patient: { resourceType: 'Patient', id: 'p2' } }))).json());
+    const empty = cards((await callService(hookRequest({ patient: { resourceType: 'Patient', id: 'p1' } }))).json());
     expect(empty[0]).toMatchObject({ indicator: 'info', summary: expect.stringMatching(/^No spinal lesion in the record: provide each lesion \(.*level/) });
 
     const partial = cards((await callService(hookRequest({ observations: bundle(lesionObservation('l1', 'L3', { pain: 'none' })) }))).json());
@@ -169,6 +169,23 @@ describe('CDS Hooks', () => {
     const [card] = cards((await callService(hookRequest({ observations: bundle(lesionObservation('l1', 'T12', { pain: 'none' }), lesionObservation('l2', 'L3', { pain: 'none' })) }))).json());
     expect(card?.summary.length).toBeLessThanOrEqual(139);
     expect(card?.summary).toMatch(/…; \+1 more lesion$/);
+  });
+
+  // A card built from another patient's resources was shown in this patient's chart.
+  it('PATIENT_MISMATCH: refuses resources about another patient than the hook is for, at their id or subject', async () => {
+    const { payload, problems } = await rejected({
+      patient: { resourceType: 'Patient', id: 'B' },
+      observations: bundle({ ...lesionObservation('l1', 'T12', UNSTABLE), subject: { reference: 'Patient/C' } }, { ...lesionObservation('l2', 'L3', UNSTABLE), subject: { reference: 'https://fhir.example/Patient/p1' } }),
+    });
+    expect(problems.map((p) => `${p.code} ${p.path}`)).toEqual(['PATIENT_MISMATCH /prefetch/patient/id', 'PATIENT_MISMATCH /prefetch/observations/entry/0/resource/subject/reference']);
+    expect(problems[1]).toMatchObject(positionOf(payload, 'reference', '"Patient/C"'));
+  });
+
+  // A FHIR element of another type than FHIR gives it (coding.code 50, component "x") was a 500 from a TypeError.
+  it('a FHIR element of the wrong type is a 422 at its place, not a failure of the service', async () => {
+    const malformed = { ...lesionObservation('l1', 'T12', UNSTABLE), component: 'x' };
+    const { problems } = await rejected({ observations: bundle(malformed), conditions: bundle({ resourceType: 'Condition', id: 'c1', code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 50 }] } }) });
+    expect(problems.map((p) => `${p.code} ${p.path}`)).toEqual(['SCHEMA_TYPE /prefetch/observations/entry/0/resource/component', 'SCHEMA_TYPE /prefetch/conditions/entry/0/resource/code/coding/0/code']);
   });
 
   it('leaves a value in a unit it cannot convert missing, and says so on the card', async () => {
@@ -212,8 +229,8 @@ describe('CDS Hooks', () => {
     const response = await callPayload(payload);
     expect(response.statusCode).toBe(422);
     const [problem] = response.json().problems;
-    // Named as the request wrote it, at its place there.
-    expect(problem).toMatchObject({ code: 'SCHEMA_TYPE', path: '/prefetch/observations/entry/0/resource/valueInteger', patientPath: '/karnofsky', message: expect.stringContaining('1e400 (not a finite number)') });
+    // Named as the request wrote it, at its place there (the request's schema types valueInteger, before any mapping).
+    expect(problem).toMatchObject({ code: 'SCHEMA_TYPE', path: '/prefetch/observations/entry/0/resource/valueInteger', message: expect.stringContaining('1e400 (not a finite number)') });
     expect(problem).toMatchObject(positionOf(payload, 'valueInteger', '1e400'));
     expect(problem.message).not.toContain('null');
   });

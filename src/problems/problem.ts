@@ -89,6 +89,7 @@ export type ProblemCode =
   | 'OUTPUT_UNWRITABLE'
   | 'OUTPUT_WRITE_FAILED'
   | 'PORT_UNAVAILABLE'
+  | 'PATIENT_MISMATCH'
   | 'TOO_MANY_PROBLEMS'
   | 'TOKEN_TOO_SHORT'
   // rule-set test cases

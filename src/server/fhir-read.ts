@@ -10,6 +10,8 @@ interface CodeableConcept {
 }
 interface Quantity {
   value?: number;
+  /** `<`, `<=`, `>=`, `>`, `ad`: the value is a bound (or sufficient amount), not the value measured. */
+  comparator?: string;
   unit?: string;
   system?: string;
   code?: string;
@@ -30,7 +32,10 @@ export interface Resource extends ValueX {
   bodySite?: CodeableConcept;
   component?: Array<ValueX & { code?: CodeableConcept }>;
   effectiveDateTime?: string;
+  effectiveInstant?: string;
+  effectivePeriod?: { start?: string; end?: string };
   issued?: string;
+  subject?: { reference?: string };
   clinicalStatus?: CodeableConcept;
   verificationStatus?: CodeableConcept;
   entry?: Array<{ resource?: Resource }>;

@@ -32,7 +32,7 @@ export interface FhirMapped {
   origins: Map<string, FhirOrigin>;
 }
 
-interface Located {
+export interface Located {
   resource: Resource;
   at: PathSegment[];
 }
@@ -49,7 +49,7 @@ interface Sourced {
  * Only what maps is set; anything unmapped, unusable or contradictory stays missing (never zero).
  */
 export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMapping, now: Date): FhirMapped {
-  const resources = Object.entries(prefetch).flatMap(([key, value]) => flatten(value as Resource | null, [key]));
+  const resources = prefetchResources(prefetch);
   const patient: Patient = {};
   const notes: string[] = [];
   const origins = new Map<string, FhirOrigin>();
@@ -61,24 +61,39 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
     patient[field] = sourced.value;
     record([field], sourced);
   };
-  const latest = new Map<string, Sourced & { at: string }>();
-  const setLatest = (field: string, sourced: Sourced, at: string): void => {
+  // Per field, what each kind of resource gives: the patient's own record, the latest observation, the
+  // conditions. Kinds that disagree leave the field missing, with a note, rather than one silently winning.
+  const given = new Map<string, Map<string, Sourced[]>>();
+  const give = (field: string, kind: string, sourced: Sourced): void => {
+    const kinds = given.get(field) ?? new Map<string, Sourced[]>();
+    given.set(field, kinds);
+    const values = kinds.get(kind) ?? [];
+    kinds.set(kind, values);
+    if (!values.some((v) => sameValue(v.value, sourced.value))) values.push(sourced);
+  };
+  const latest = new Map<string, Sourced & { at: number }>();
+  const setLatest = (field: string, sourced: Sourced, at: number): void => {
     const seen = latest.get(field);
     if (!seen || at > seen.at) latest.set(field, { ...sourced, at });
   };
   const lesions: Array<Record<string, unknown>> = [];
-  // Per field, each value the conditions give, with the first condition that gave it.
-  const fromConditions = new Map<string, Map<unknown, Sourced>>();
 
   for (const located of resources) {
     const { resource } = located;
     if (resource.resourceType === 'Patient') {
-      if (resource.id) setField('id', sourced(located, { value: resource.id, at: ['id'] }));
+      if (resource.id) give('id', 'the Patient resource', sourced(located, { value: resource.id, at: ['id'] }));
       const age = ageOn(resource.birthDate, now);
-      if (age !== undefined) setField('age', sourced(located, { value: age, at: ['birthDate'] }));
+      if (age !== undefined) give('age', 'the birth date', sourced(located, { value: age, at: ['birthDate'] }));
+      else if (resource.birthDate) notes.push(`age not set: birthDate ${resource.birthDate} is not a whole date`);
     } else if (resource.resourceType === 'Observation') {
       if (!USABLE_OBSERVATION.has(resource.status ?? '')) continue;
-      const at = resource.effectiveDateTime ?? resource.issued ?? '';
+      const at = observedAt(resource);
+      const bound = resource.valueQuantity?.comparator;
+      if (bound !== undefined) {
+        // "< 5 mg/L" says the value is below 5, not that it is 5: read as 5 it could cross a threshold.
+        notes.push(`Observation ${resource.id ?? ''} not used: ${bound} ${describeValue(resource)} is a bound, not a value`);
+        continue;
+      }
       const own = codeAt(resource.code, mapping.fieldSystem);
       if (codeIn(resource.code, mapping.lesion.system) === mapping.lesion.code) {
         const path: PathSegment[] = ['lesions', lesions.length];
@@ -108,23 +123,28 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
           if (coding.system !== rule.system || !coding.code || !(rule.code === '*' || coding.code.startsWith(rule.code))) continue;
           for (const [field, setTo] of Object.entries(rule.set)) {
             const value = setTo === '*' ? coding.code : setTo;
-            const values = fromConditions.get(field) ?? new Map<unknown, Sourced>();
-            if (!values.has(value)) values.set(value, sourced(located, { value, at: ['code', 'coding', index, 'code'] }));
-            fromConditions.set(field, values);
+            give(field, 'the conditions', sourced(located, { value, at: ['code', 'coding', index, 'code'] }));
           }
         }
       }
     }
   }
-  for (const [field, value] of latest) setField(field, value);
-  for (const [field, values] of fromConditions) {
-    const [only, ...others] = values.values();
-    // Two primaries in the problem list: which one seeded the spine is for the clinician to say.
-    if (only && !others.length) setField(field, only);
-    else notes.push(`${field} not set: the conditions give ${[...values.keys()].join(' and ')}`);
+  for (const [field, value] of latest) give(field, 'the latest observation', value);
+  for (const [field, kinds] of given) {
+    const values = [...kinds.values()].flat();
+    const [first] = values;
+    // Two primaries in the problem list, or a primary the observations and the conditions disagree on:
+    // which is right is for the clinician to say.
+    if (first && values.every((v) => sameValue(v.value, first.value))) setField(field, first);
+    else notes.push(`${field} not set: ${[...kinds].map(([kind, vs]) => `${kind} give${kind.endsWith('s') ? '' : 's'} ${vs.map((v) => shown(v.value)).join(' and ')}`).join(', ')}`);
   }
   if (lesions.length) patient.lesions = lesions;
   return { patient, notes, origins };
+}
+
+/** Every resource of the prefetch, bundles opened, with its path below the prefetch object. */
+export function prefetchResources(prefetch: Record<string, unknown>): Located[] {
+  return Object.entries(prefetch).flatMap(([key, value]) => flatten(value as Resource | null, [key]));
 }
 
 function flatten(value: Resource | null | undefined, at: PathSegment[]): Located[] {
@@ -162,11 +182,26 @@ function reference(resource: Resource): string {
   return resource.id ? `${resource.resourceType}/${resource.id}` : resource.resourceType;
 }
 
-/** Whole years on the day of the request; a birth year alone is not an age. */
+/** Whole years on the day of the request; a birth year alone, or a day the calendar lacks (02-30), is not an age. */
 function ageOn(birthDate: string | undefined, now: Date): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate ?? '');
   if (!m) return undefined;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return undefined;
   const hadBirthday = now.getUTCMonth() + 1 > month || (now.getUTCMonth() + 1 === month && now.getUTCDate() >= day);
   return now.getUTCFullYear() - year - (hadBirthday ? 0 : 1);
 }
+
+/**
+ * When an observation was made, as a time to compare: its effective time (dateTime, instant or the
+ * period's end), else when it was issued; offsets are read (08:00+09:00 is before 01:00Z of that day).
+ * A date alone is its first moment; an observation with no time is older than any with one.
+ */
+function observedAt(resource: Resource): number {
+  const text = resource.effectiveDateTime ?? resource.effectiveInstant ?? resource.effectivePeriod?.end ?? resource.effectivePeriod?.start ?? resource.issued;
+  const time = text === undefined ? NaN : Date.parse(/^\d{4}$/.test(text) ? `${text}-01-01` : /^\d{4}-\d{2}$/.test(text) ? `${text}-01` : text);
+  return Number.isNaN(time) ? -Infinity : time;
+}
+
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const shown = (value: unknown): string => (typeof value === 'object' ? JSON.stringify(value) : String(value));

@@ -6,6 +6,7 @@ import type { CdsConfig } from '../cds-config.js';
 import { decide } from '../decide.js';
 import type { FeedbackEntry } from '../feedback-store.js';
 import { fhirToPatient } from '../fhir-to-patient.js';
+import { otherPatientProblems } from '../prefetch-subject.js';
 import { problem, sendProblems } from '../http-problems.js';
 import { parseJsonBody } from '../json-body.js';
 import { mappedPatientSource } from '../mapped-patient-source.js';
@@ -39,6 +40,8 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     const { value: hook, source } = body;
     if (hook.hook !== service.hook) return sendProblems(reply, [problem('SCHEMA_ENUM', `this service answers the ${service.hook} hook, not ${hook.hook}`, { path: '/hook' })]);
 
+    const otherPatient = otherPatientProblems(hook.prefetch ?? {}, hook.context.patientId, source);
+    if (otherPatient.length) return sendProblems(reply, otherPatient);
     const mapped = fhirToPatient(hook.prefetch ?? {}, fhir, new Date());
     // The mapped patient meets the same contract as a patient file; its problems point where the request
     // gave each value, since the client never sees the mapped patient.
