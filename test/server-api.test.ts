@@ -95,6 +95,22 @@ describe('POST /evaluate', () => {
     expect(deep.json().problems[0].code).toBe('NESTING_TOO_DEEP');
     expect((await app.inject({ method: 'GET', url: '/nowhere' })).json().problems[0].code).toBe('NOT_FOUND');
   });
+
+  // The CLI read such a file, the service answered 400 JSON_SYNTAX.
+  it('reads a body that starts with a byte-order mark as the CLI reads such a file', async () => {
+    const response = await post('/evaluate?trace=none', '\ufeff{"age": 60}');
+    expect(response.statusCode).toBe(200);
+  });
+
+  // The router answered these itself, as {"error": ..., "code": "FST_ERR_BAD_URL"}, outside the documented format.
+  it('answers a malformed path (400) and an over-long id (414) in the problem format', async () => {
+    const bad = await app.inject({ method: 'GET', url: '/rulesets/%E0%A4%A' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({ problems: [expect.objectContaining({ code: 'BAD_REQUEST' })] });
+    const long = await app.inject({ method: 'GET', url: `/rulesets/${'x'.repeat(300)}` });
+    expect(long.statusCode).toBe(414);
+    expect(long.json()).toEqual({ problems: [expect.objectContaining({ code: 'BAD_REQUEST' })] });
+  });
 });
 
 describe('POST /batch', () => {

@@ -44,6 +44,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Ids in paths are short; longer ones are not ours.
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
+    // The router's own rejections (a malformed percent-encoding, an over-long id) in our problem format too.
+    frameworkErrors: (error, _request, reply) => {
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblems(reply, [problem('BAD_REQUEST', 'a path parameter is longer than 200 characters')], 414);
+      return sendProblems(reply, [problem('BAD_REQUEST', error.code === 'FST_ERR_BAD_URL' ? 'the path is not a well-formed URL (a % not followed by two hex digits?)' : error.message)], 400);
+    },
   });
   registerJsonBody(app);
   if (options.token) registerBearerAuth(app, options.token);

@@ -19,7 +19,8 @@ export const MAX_NESTING = 32;
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', 'application/fhir+json'], { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
-    done(null, body);
+    // A byte-order mark (editors on Windows write one) is not part of the JSON, as the CLI reads a file.
+    done(null, typeof body === 'string' && body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
   });
 }
 
