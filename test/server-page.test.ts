@@ -114,6 +114,22 @@ describe('the clinician page in headless Chromium', () => {
     await page.close();
   }, 60_000);
 
+  // A number field holding "7e" has the empty value to the page: it was posted as missing and answered "Up to date".
+  it('does not evaluate while a number field holds text that is not a number, and says which', async () => {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 1366 } });
+    await page.goto(origin + '/');
+    const karnofsky = page.getByLabel(/Karnofsky/);
+    await karnofsky.pressSequentially('7e');
+    const status = page.locator('#status');
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe('Not evaluated: these fields hold text that is not a number:');
+    expect(await karnofsky.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#results .problems li').allTextContents()).toEqual([expect.stringMatching(/^Patient: .*Karnofsky/)]);
+    await karnofsky.fill('70');
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/^Up to date/);
+    expect(await karnofsky.getAttribute('aria-invalid')).toBeNull();
+    await page.close();
+  }, 60_000);
+
   // The page listed esccClass under "Missing:", as if a person could enter it: Bilsky 1c has no row in NOMS's table.
   it('names a table gap for the team to decide apart from the inputs to enter (Bilsky 1c)', async () => {
     const expected = cliEvaluation({ lesions: [{ level: 'T12', bilskyGrade: '1c', myelopathy: false }] });

@@ -91,8 +91,31 @@
     timer = setTimeout(evaluate, DEBOUNCE_MS);
   }
 
+  /**
+   * Number fields holding text that is not a number ("7e"): the browser gives their value as empty, which
+   * would be posted as a missing field and answered "Up to date". Each is marked, and nothing is posted.
+   */
+  function unreadableNumbers() {
+    const bad = [];
+    for (const input of document.querySelectorAll('#patient-form input[type=number]')) {
+      const unreadable = input.validity.badInput;
+      if (unreadable) input.setAttribute('aria-invalid', 'true');
+      else input.removeAttribute('aria-invalid');
+      if (unreadable) bad.push(input);
+    }
+    return bad;
+  }
+
   async function evaluate() {
     const request = ++latest;
+    const bad = unreadableNumbers();
+    if (bad.length) {
+      status.className = 'error';
+      status.textContent = 'Not evaluated: these fields hold text that is not a number:';
+      const where = (input) => `${input.closest('fieldset.lesion')?.querySelector('legend')?.textContent ?? 'Patient'}: ${document.querySelector(`label[for="${input.id}"]`)?.textContent ?? input.id}`;
+      results.replaceChildren(el('ul', { class: 'problems' }, ...bad.map((input) => el('li', {}, where(input)))));
+      return;
+    }
     status.className = '';
     status.textContent = 'Evaluating…';
     let response;
