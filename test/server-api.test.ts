@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,6 +159,23 @@ describe('options', () => {
       expect((await secured.inject({ method: 'POST', url: '/evaluate', payload: '{}', headers: { ...json, authorization: `Bearer ${token}` } })).statusCode).toBe(200);
     } finally {
       await secured.close();
+    }
+  });
+
+  // The log's line and column were sent as they are, and read as a place in the request body.
+  it('with a torn audit log, withholds the result (500) and names the log problem without a position in the body', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'spinemets-serve-')), 'audit.jsonl');
+    writeFileSync(log, '{"format":"spinemets-decision');
+    const recording = await testApp({ recorder: createDecisionRecorder(log) });
+    try {
+      const response = await recording.inject({ method: 'POST', url: '/evaluate?trace=none', payload: JSON.stringify(EXAMPLE), headers: json });
+      expect(response.statusCode).toBe(500);
+      const [problem] = response.json().problems;
+      expect(problem.code).toBe('AUDIT_TORN_LINE');
+      expect(problem).not.toHaveProperty('line');
+      expect(problem).not.toHaveProperty('column');
+    } finally {
+      await recording.close();
     }
   });
 

@@ -36,7 +36,8 @@ export function statusFor(problems: readonly Problem[]): number {
  * field a problem carries is sent (a CDS Hooks prefetch problem's `patientPath` and `resource`).
  */
 export function problemsBody(problems: readonly Problem[]): ProblemsBody {
-  return { problems: problems.map(({ file: _file, ...rest }) => rest) };
+  // A line and column in a file of the server's own (the audit log) would read as a place in the body.
+  return { problems: problems.map(({ file, line, column, ...rest }) => (file === undefined || file === REQUEST_BODY ? { ...rest, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) } : rest)) };
 }
 
 export function sendProblems(reply: FastifyReply, problems: readonly Problem[], status = statusFor(problems)): FastifyReply {
@@ -46,3 +47,6 @@ export function sendProblems(reply: FastifyReply, problems: readonly Problem[], 
 export function problem(code: ProblemCode, message: string, extra: Partial<Problem> = {}): Problem {
   return { code, severity: 'error', message, ...extra };
 }
+
+/** The name problems in a request's body carry as their file; the client knows which body it sent. */
+export const REQUEST_BODY = 'request body';

@@ -5,7 +5,7 @@ import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator, type SchemaName } from '../source/schemas.js';
 import { lazySourceDocument, parseSource, type SourceDocument } from '../source/source-document.js';
-import { problem } from './http-problems.js';
+import { problem, REQUEST_BODY } from './http-problems.js';
 
 /** A patient is a few kilobytes; a CDS Hooks prefetch with a year of laboratory results is more. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -45,7 +45,7 @@ export function nestingProblem(text: string): Problem | undefined {
 export type JsonBody<T> = { value: T; problems: []; source: SourceDocument } | { value?: undefined; problems: Problem[] };
 
 /** A JSON text checked against one of the project's schemas, every problem positioned. */
-export function parseJsonBody<T>(body: unknown, schema: SchemaName, name = 'request body'): JsonBody<T> {
+export function parseJsonBody<T>(body: unknown, schema: SchemaName, name = REQUEST_BODY): JsonBody<T> {
   const text = typeof body === 'string' ? body : '';
   const deep = nestingProblem(text);
   if (deep) return { problems: [deep] };

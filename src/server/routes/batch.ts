@@ -5,7 +5,7 @@ import { withTraceLevel } from '../../engine/trace-level.js';
 import { parsePatientJsonLine } from '../../patient/load-patient.js';
 import type { AppOptions } from '../app.js';
 import { decide } from '../decide.js';
-import { problem, problemsBody, sendProblems } from '../http-problems.js';
+import { problem, problemsBody, REQUEST_BODY, sendProblems } from '../http-problems.js';
 import { BODY_LIMIT_BYTES, nestingProblem } from '../json-body.js';
 import { traceLevel } from './evaluate.js';
 
@@ -37,7 +37,7 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
         }
         if (line.trim() === '') continue;
         const deep = nestingProblem(line);
-        const { patient, problems } = deep ? { patient: undefined, problems: [{ ...deep, line: lineNo }] } : parsePatientJsonLine(line, 'request body', lineNo);
+        const { patient, problems } = deep ? { patient: undefined, problems: [{ ...deep, line: lineNo }] } : parsePatientJsonLine(line, REQUEST_BODY, lineNo);
         if (!patient) {
           yield JSON.stringify({ line: lineNo, error: problemsBody(problems) }) + '\n';
           continue;

@@ -3,7 +3,7 @@ import { TRACE_LEVELS, withTraceLevel, type TraceLevel } from '../../engine/trac
 import { parsePatientJson } from '../../patient/load-patient.js';
 import type { AppOptions } from '../app.js';
 import { decide } from '../decide.js';
-import { problem, sendProblems } from '../http-problems.js';
+import { problem, REQUEST_BODY, sendProblems } from '../http-problems.js';
 import { nestingProblem } from '../json-body.js';
 
 /** `?trace=none|rules|full`, default full as for `spinemets evaluate`. */
@@ -23,7 +23,7 @@ export async function evaluateRoutes(app: FastifyInstance, options: AppOptions):
     if (!trace) return sendProblems(reply, [problem('SCHEMA_ENUM', `trace must be one of ${TRACE_LEVELS.join(', ')}`, { path: '?trace' })], 400);
     const text = String(request.body ?? '');
     const deep = nestingProblem(text);
-    const { patient, problems } = deep ? { patient: undefined, problems: [deep] } : parsePatientJson(text, 'request body');
+    const { patient, problems } = deep ? { patient: undefined, problems: [deep] } : parsePatientJson(text, REQUEST_BODY);
     if (!patient) return sendProblems(reply, problems);
     const snapshot = options.rules.current();
     const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder);
