@@ -135,6 +135,19 @@ describe('rule-file problems are reported with code, line and column', () => {
     );
   });
 
+  // A misspelt value in one component hid the gap and overlap of another until the typo was mended.
+  it('a mistake inside one component does not hide another component’s gap and overlap', async () => {
+    const { found, text } = await problemsOf([
+      ['{ fact: boneLesion, operator: equal, value: lytic }', '{ fact: boneLesion, operator: equal, value: lytc }'],
+      ['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }'],
+    ]);
+    expect(found.sort()).toEqual([
+      at('VALUE_NOT_IN_DOMAIN', positionOf(text, 'lytc')),
+      at('COMPONENT_GAP', positionOf(text, '- id: mechanical')),
+      at('COMPONENT_OVERLAP', positionOf(text, '{ fact: pain, operator: equal, value: mechanical }', 'id: occasional')),
+    ].sort());
+  });
+
   // The overlap was placed at the first alternative (mechanical), which is fine, not at occasional, which is not.
   it('two alternatives that hold together, at the second of them, and the value no alternative covers', async () => {
     const { found, text } = await problemsOf([['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }']]);

@@ -2,7 +2,7 @@ import type { Problem, ProblemCode } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
-import { lazySourceDocument, parseSource, readSourceText, type SourceDocument } from '../source/source-document.js';
+import { lazySourceDocument, parseSource, readSourceText, toPointer, type PathSegment, type SourceDocument } from '../source/source-document.js';
 import { checkedRuleSet } from './check-cache.js';
 import type { checkSemantics as CheckSemantics } from './check-semantics.js';
 import { buildFactModel } from './fact-model.js';
@@ -15,6 +15,15 @@ type FactModel = ReturnType<typeof buildFactModel>;
 
 /** Errors that say nothing of the facts, domains or conditions the coverage check runs on. */
 const COVERAGE_STILL_SOUND: ReadonlySet<ProblemCode> = new Set<ProblemCode>(['UNKNOWN_REFERENCE', 'BAND_GAP', 'BAND_OVERLAP', 'BAND_OUT_OF_RANGE', 'BAND_LABEL_MISMATCH', 'CHANGELOG_MISSING_VERSION']);
+
+/** Errors that lie within one part's conditions and leave every other part sound. */
+const PART_LOCAL: ReadonlySet<ProblemCode> = new Set<ProblemCode>(['VALUE_NOT_IN_DOMAIN', 'UNKNOWN_FACT', 'UNKNOWN_OPERATOR']);
+
+/** Whether the problem at `pointer` lies in the part at `path`. */
+function inside(pointer: string | undefined, path: readonly PathSegment[]): boolean {
+  const at = toPointer(path);
+  return pointer !== undefined && (pointer === at || pointer.startsWith(`${at}/`));
+}
 
 export interface RuleSetLoad {
   ruleset?: LoadedRuleSet;
@@ -54,11 +63,15 @@ export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSet
   const factsOf = (read: RuleSetDocument): FactModel => (read === document ? (facts ??= buildFactModel(read)) : buildFactModel(read));
   const semantic = problemsOfDocument(source, (reading) => documentProblems(checkSemantics, reading, factsOf));
   // Coverage needs sound facts and conditions; errors only in citations, bands or the changelog leave
-  // them so, and the author then sees a component's gap in the same run as a band's.
-  if (semantic.some((p) => p.severity === 'error' && !COVERAGE_STILL_SOUND.has(p.code))) return { problems: semantic };
-
+  // them so, and the author then sees a component's gap in the same run as a band's. A mistake inside
+  // one component, classification or recommendation (a misspelt value, an unknown fact) leaves the
+  // others sound: they are still checked, so one typo does not hide another part's gap.
+  const blocking = semantic.filter((p) => p.severity === 'error' && !COVERAGE_STILL_SOUND.has(p.code));
+  if (blocking.some((p) => !PART_LOCAL.has(p.code))) return { problems: semantic };
   const draft = assemble(document, source, factsOf(document));
-  const coverage = await checkCoverage(draft, source);
+  const broken = new Set(blocking.map((p) => draft.parts.find((part) => inside(p.path, part.path))));
+  if (broken.has(undefined)) return { problems: semantic };
+  const coverage = await checkCoverage(broken.size ? { ...draft, parts: draft.parts.filter((part) => !broken.has(part)) } : draft, source);
   const problems = [...semantic, ...coverage];
   if (hasErrors(problems)) return { problems };
   return { ruleset: { ...draft, sha256: contentHash(document) }, problems };
