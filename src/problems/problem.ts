@@ -9,6 +9,7 @@ export type ProblemCode =
   | 'FILE_TOO_LARGE'
   | 'YAML_SYNTAX'
   | 'YAML_TAB_INDENT'
+  | 'YAML_INDENTATION'
   | 'JSON_SYNTAX'
   | 'DUPLICATE_KEY'
   | 'FORBIDDEN_KEY'

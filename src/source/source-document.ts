@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Problem, ProblemCode } from '../problems/problem.js';
 import { shadowedPairs, withValueAt } from './repeated-keys.js';
+import { misindentedLines, type Reading } from './indentation-repair.js';
 import { tabIndentation, type YamlErrors } from './tab-indentation.js';
 
 /** Rule files and patient files are small; anything larger is a mistake or an attack. */
@@ -119,7 +120,14 @@ export function parseSource(text: string, file: string): SourceDocument {
   for (const offset of tabs?.tabs ?? []) {
     problems.push({ code: 'YAML_TAB_INDENT', severity: 'error', message: 'this line is indented with a tab; YAML expects spaces here (replace the tab with spaces)', file, ...at(offset) });
   }
-  for (const err of tabs?.errors ?? errors) {
+  // Indented by spaces, but not as far as the keys it belongs with: one problem at that line, not the
+  // parser's errors about the structure around it.
+  const misindented = tabs ? undefined : misindentedLines(text, errors, structureErrors);
+  for (const { line, written, expected } of misindented?.lines ?? []) {
+    const message = `this line is indented ${written} spaces; at ${expected} it lines up with the keys it belongs with and the file reads on (YAML nests by indentation)`;
+    problems.push({ code: 'YAML_INDENTATION', severity: 'error', message, file, line: line + 1, column: written + 1 });
+  }
+  for (const err of misindented?.errors ?? tabs?.errors ?? errors) {
     // A repeated key among the errors comes from the re-reading of tab-indented lines (yamlErrors).
     const code: ProblemCode = err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
     const message = code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, err.pos[0]) : err.code === 'MULTIPLE_DOCS' ? MULTIPLE_DOCS : (err.message.split('\n')[0] ?? err.message);
@@ -209,6 +217,22 @@ export function parseSource(text: string, file: string): SourceDocument {
 }
 
 const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true } as const;
+
+/** A reading of `text` with another indentation of a line (indentation-repair.ts): its errors, and where its keys and entries start. */
+function structureErrors(text: string): Reading {
+  const doc = parseDocument(text, PARSE_OPTIONS);
+  const starts = new Set<number>();
+  visit(doc, {
+    Pair(_key, pair) {
+      const at = (pair.key as Node | null)?.range?.[0];
+      if (at !== undefined) starts.add(at);
+    },
+    Seq(_key, seq) {
+      for (const item of seq.items) if (isNode(item) && item.range) starts.add(item.range[0]);
+    },
+  });
+  return { errors: [...doc.errors, ...doc.warnings], starts };
+}
 
 /** The errors of reading `text`, for a second reading (see tab-indentation.ts). */
 function yamlErrors(text: string): YamlErrors {

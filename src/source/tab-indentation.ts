@@ -1,4 +1,5 @@
 import type { YAMLError } from 'yaml';
+import { lineAt, lineStarts } from './line-starts.js';
 
 /** The yaml library's codes for indentation it cannot read; on a line indented with a tab, the tab is why. */
 const INDENT_CODES: ReadonlySet<string> = new Set(['TAB_AS_INDENT', 'BAD_INDENT']);
@@ -84,26 +85,4 @@ function withSpaces(line: string, width: number): string {
   let spaces = '';
   for (const ch of indent) spaces += ch === '\t' ? ' '.repeat(width - (spaces.length % width)) : ch;
   return spaces + line.slice(indent.length);
-}
-
-function lineStarts(lines: readonly string[]): number[] {
-  const starts: number[] = [];
-  let offset = 0;
-  for (const line of lines) {
-    starts.push(offset);
-    offset += line.length + 1;
-  }
-  return starts;
-}
-
-/** Index of the line holding `offset` (binary search over line starts). */
-function lineAt(starts: readonly number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
 }

@@ -1,0 +1,101 @@
+import { lineAt, lineStarts } from './line-starts.js';
+import type { YamlErrors } from './tab-indentation.js';
+
+/** Lines around the first error that may be the misplaced one: the parser notices a line late, or early. */
+const LINES_BEFORE = 2;
+const LINES_AFTER = 2;
+/** The indentations tried for a line: those of the lines above it, nearest first, as far back as this. */
+const LINES_LOOKED_BACK = 40;
+
+/** The yaml library's codes for a block structure it cannot read, which a misplaced line causes. */
+const STRUCTURE_CODES: ReadonlySet<string> = new Set(['BAD_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY']);
+
+export interface Misindented {
+  /** Index of the line (from 0) whose indentation is wrong. */
+  line: number;
+  /** Its indentation, and the one with which the whole text reads without errors. */
+  written: number;
+  expected: number;
+}
+
+/** Mistakes repaired in one text, at most: each costs up to a few dozen re-readings. */
+const MAX_REPAIRS = 5;
+
+/** A re-reading: its errors, and the offsets where a mapping key or a sequence entry starts. */
+export interface Reading {
+  errors: YamlErrors;
+  starts: ReadonlySet<number>;
+}
+
+export interface IndentationRepair {
+  /** The lines whose indentation is wrong, in file order. */
+  lines: Misindented[];
+  /** What else is wrong, read with those lines re-indented (their offsets hold on every other line). */
+  errors: YamlErrors;
+}
+
+/**
+ * A line indented by more or fewer spaces than the keys it belongs with leaves the yaml library with
+ * errors about the structure around it ("Nested mappings are not allowed in compact mappings", "All
+ * mapping items must start at the same column"), often at another line, often several. An author
+ * needs the line and the indentation it should have. Each line near the first error is re-read at each
+ * indentation the lines above it use (nearest first); a re-reading whose errors all lie after that line
+ * names it, and the next error is taken the same way. Undefined when no line's indentation explains the
+ * first error (the parser's errors then stand).
+ */
+export function misindentedLines(text: string, errors: YamlErrors, parse: (text: string) => Reading): IndentationRepair | undefined {
+  if (!errors.some((e) => STRUCTURE_CODES.has(e.code))) return undefined;
+  let lines = text.split('\n');
+  let rest = errors;
+  const found: Misindented[] = [];
+  while (rest.some((e) => STRUCTURE_CODES.has(e.code)) && found.length < MAX_REPAIRS) {
+    const repair = repairFirst(lines, rest, parse);
+    if (!repair) break;
+    found.push(repair.misindented);
+    ({ lines, errors: rest } = repair);
+  }
+  return found.length ? { lines: found.sort((a, b) => a.line - b.line), errors: rest } : undefined;
+}
+
+function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text: string) => Reading): { misindented: Misindented; lines: string[]; errors: YamlErrors } | undefined {
+  const errorLine = lineAt(lineStarts(lines), errors.reduce((low, e) => Math.min(low, e.pos[0]), Infinity));
+  const candidates = [errorLine, ...range(errorLine + 1, errorLine + LINES_AFTER), ...range(errorLine - LINES_BEFORE, errorLine - 1).reverse()];
+  for (const index of candidates) {
+    const line = lines[index];
+    if (line === undefined || isBlank(line)) continue;
+    const written = indentOf(line);
+    for (const expected of indentationsAbove(lines, index, written)) {
+      const repaired = [...lines.slice(0, index), ' '.repeat(expected) + line.slice(written), ...lines.slice(index + 1)];
+      const { errors: after, starts: structure } = parse(repaired.join('\n'));
+      const repairedStarts = lineStarts(repaired);
+      // The line must start a key or an entry where it now stands (not be swallowed by a text block above),
+      // and the text read as the author meant up to it at least: what is left is a later mistake.
+      const at = (repairedStarts[index] ?? 0) + expected;
+      if (!structure.has(at) && !structure.has(at + 2)) continue;
+      if (after.every((e) => lineAt(repairedStarts, e.pos[0]) > index + LINES_AFTER)) {
+        return { misindented: { line: index, written, expected }, lines: repaired, errors: after };
+      }
+    }
+  }
+  return undefined;
+}
+
+
+/** The indentations of the lines above `index` other than `written`, the nearest to `written` first (the deeper on a tie). */
+function indentationsAbove(lines: readonly string[], index: number, written: number): number[] {
+  const seen = new Set<number>();
+  for (let i = index - 1; i >= Math.max(0, index - LINES_LOOKED_BACK); i--) {
+    const line = lines[i] as string;
+    if (isBlank(line)) continue;
+    const indent = indentOf(line);
+    if (indent !== written) seen.add(indent);
+    // Within a sequence item the key after "- " is at the dash's column plus two.
+    const dash = /^ *- +/.exec(line);
+    if (dash && dash[0].length !== written) seen.add(dash[0].length);
+  }
+  return [...seen].sort((a, b) => Math.abs(a - written) - Math.abs(b - written) || b - a);
+}
+
+const indentOf = (line: string): number => line.length - line.trimStart().length;
+const isBlank = (line: string): boolean => /^\s*(#.*)?$/.test(line);
+const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);

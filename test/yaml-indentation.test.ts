@@ -1,0 +1,45 @@
+/**
+ * YAML_INDENTATION: a line indented by spaces, but not as far as the keys it belongs with. The yaml
+ * library reported errors about the structure around it ("Nested mappings are not allowed in compact
+ * mappings" at the line above, "All mapping items must start at the same column" at column 1, then
+ * more), never the line itself or what its indentation should be (an exploratory QA pass as a
+ * clinical informaticist: one mistake, six problems).
+ */
+import { describe, expect, it } from 'vitest';
+import { parsePatient } from '../src/patient/load-patient.js';
+import { loadRuleSetFile } from '../src/ruleset/load-ruleset.js';
+import { positionOf, read, SINS_FILE, writeVariant } from './support/mutate.js';
+
+const JUNCTIONAL = '          label: Junctional (occiput-C2, C7-T2, T11-L1, L5-S1)\n          points: 3\n';
+const placed = (problems: ReadonlyArray<{ code: string; line?: number; column?: number }>) => problems.map((p) => `${p.code}@${p.line}:${p.column}`);
+
+describe('YAML_INDENTATION: one problem at the misplaced line, none about the structure around it', () => {
+  it.each([
+    ['two spaces too many', '            points: 3'],
+    ['two spaces too few', '        points: 3'],
+  ])('a key indented %s in a rule file', async (_name, line) => {
+    const { file, text } = writeVariant(read(SINS_FILE), [[JUNCTIONAL, JUNCTIONAL.replace('          points: 3', line)]], 'sins.yaml');
+    const { problems } = await loadRuleSetFile(file);
+    expect(placed(problems)).toEqual([`YAML_INDENTATION@${positionOf(text, 'points: 3', 'Junctional').line}:${line.indexOf('p') + 1}`]);
+    expect(problems[0]?.message).toMatch(/^this line is indented \d+ spaces; at 10 /);
+  });
+
+  it('each of two misplaced lines, in file order', async () => {
+    const twice = JUNCTIONAL.replace('          points: 3', '            points: 3');
+    const mobile = '          label: Mobile spine (C3-C6, L2-L4)\n          points: 2\n';
+    const { file, text } = writeVariant(read(SINS_FILE), [[JUNCTIONAL, twice], [mobile, mobile.replace('          points: 2', '        points: 2')]], 'sins.yaml');
+    const { problems } = await loadRuleSetFile(file);
+    expect(placed(problems)).toEqual([`YAML_INDENTATION@${positionOf(text, 'points: 3', 'Junctional').line}:13`, `YAML_INDENTATION@${positionOf(text, 'points: 2', 'Mobile spine').line}:9`]);
+  });
+
+  it('a lesion field in a patient file', () => {
+    const text = 'primaryTumor: breast\nlesions:\n  - level: T12\n      pain: mechanical\n    boneLesion: lytic\n';
+    expect(placed(parsePatient(text, 'p.yaml').problems)).toEqual(['YAML_INDENTATION@4:7']);
+  });
+
+  // Indenting the next line would have made it text inside the description above: the fault is the bracket.
+  it('is not claimed for an unclosed bracket', () => {
+    const text = 'id: x\ndescription: >-\n  some text\nscope: [lesion\nchangelog: []\n';
+    expect(parsePatient(text, 'p.yaml').problems.map((p) => p.code)).not.toContain('YAML_INDENTATION');
+  });
+});
