@@ -240,3 +240,29 @@ describe(`surgical gate and lesion management (${PATIENTS} seeded patients, seed
     expect(differences.slice(0, SHOW)).toEqual([]);
   });
 });
+
+// With no clinician estimate, a decided Tokuhashi gave the expected survival while an open one was
+// pooled with every estimate the clinician might have given: the gate could then 'fail' on a survival
+// of 3 months or less that nothing in the record could give (QA pass, clinical edge cases).
+describe('expected survival without a clinician estimate is revised Tokuhashi, decided or open', () => {
+  // Renal 3 + Karnofsky 0-2 + 3 extraspinal foci 0 + one vertebra 2 + no visceral 2 + Frankel C 1 = 8-10.
+  const patient = { primaryTumor: 'renal_cell', frankelGrade: 'C', extraspinalBoneMetastasisCount: 3, visceralMetastases: false, toleratesSurgery: true, lesions: [{ level: 'T6', bilskyGrade: '3' }] };
+
+  it('an open Tokuhashi leaves it over 3 months or uncertain, and the gate passes or is uncertain', async () => {
+    const rulesets = await bundledRuleSets(['lesion-plan']);
+    const { results } = await evaluatePatient(patient, rulesets, { trace: 'none' });
+    expect(results['tokuhashi-revised']).toMatchObject({ score: null, range: [8, 10] });
+    const plan = results.plan?.classifications;
+    expect(plan?.expectedSurvival).toMatchObject({ value: null, possible: ['over_3_months', 'uncertain'] });
+    expect(plan?.expectedSurvival?.missing).toEqual(expect.arrayContaining(['estimatedSurvivalMonths', 'karnofsky']));
+    expect(plan?.surgicalGate).toMatchObject({ value: null, possible: ['passes', 'uncertain'] });
+    expect(results.plan?.recommendations?.map((r) => r.id)).not.toContain('surgery_not_indicated');
+  });
+
+  it('a decided Tokuhashi decides it, as before', async () => {
+    const rulesets = await bundledRuleSets(['lesion-plan']);
+    const { results } = await evaluatePatient({ ...patient, karnofsky: 90 }, rulesets, { trace: 'none' });
+    expect(results.plan?.classifications?.expectedSurvival).toMatchObject({ value: 'over_3_months' });
+    expect(results.plan?.classifications?.surgicalGate).toMatchObject({ value: 'passes' });
+  });
+});

@@ -51,9 +51,9 @@ export function plan(patient: PatientFacts, tokuhashi: ScoreOutcome, tomita: Sco
   const months = patient.estimatedSurvivalMonths;
   const clinician = months === undefined ? OVER_3_MONTHS | UP_TO_3_MONTHS : months > 3 ? OVER_3_MONTHS : UP_TO_3_MONTHS;
   const score = (tokuhashi.possible & TOKUHASHI_9_UP ? SCORE_OVER_3_MONTHS : 0) | (tokuhashi.possible & ~TOKUHASHI_9_UP ? SCORE_UNCERTAIN : 0);
-  // The first of the two that is decided; when neither is, any value either could still take.
+  // The clinician's estimate when given, else the score's prediction, decided or not.
   const fromScore = (score & SCORE_OVER_3_MONTHS ? OVER_3_MONTHS : 0) | (score & SCORE_UNCERTAIN ? UNCERTAIN : 0);
-  const expected = isSingle(clinician) ? clinician : isSingle(score) ? fromScore : clinician | fromScore;
+  const expected = months !== undefined ? clinician : fromScore;
 
   const tolerates = truthOf(patient.toleratesSurgery);
   const passes = expected & OVER_3_MONTHS && tolerates & TRUE;
