@@ -8,7 +8,7 @@
  */
 import { classification, recommendationEntries, type ClassificationOutcome, type RecommendationOutcome, type ScoreOutcome } from './outcomes.js';
 import type { PatientFacts } from './patient-facts.js';
-import { isSingle, pointOf, pointsOf } from './point-set.js';
+import { pointOf, pointsOf } from './point-set.js';
 import { among, and, FALSE, not, TRUE, truthOf } from './truth.js';
 
 const CLINICIAN_SURVIVAL = classification(['over_3_months', 'up_to_3_months']);
