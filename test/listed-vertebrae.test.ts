@@ -73,3 +73,32 @@ describe('a lesion without a level may be at a level listed already (it was coun
     expect(placed.results.lmnop?.classifications?.previousIrradiation).toMatchObject({ value: 'not_irradiated' });
   });
 });
+
+// With one vertebra involved and T12 listed, a second lesion without a level was scored at any level
+// (SINS 10-13) and LMNOP left continuity and regions open over one vertebra (QA pass, clinical edge cases).
+describe('a lesion without a level is at a listed level when the count leaves no vertebra of its own', () => {
+  const unplaced = { pain: 'mechanical', boneLesion: 'lytic', alignment: 'de_novo_deformity', collapse: 'over_50', posterolateral: 'none' };
+  const patient = { spinalMetastasisCount: 1, lesions: [{ level: 'T12', pain: 'none', boneLesion: 'blastic', alignment: 'normal', collapse: 'none', posterolateral: 'none' }, unplaced] };
+
+  it('takes the one listed level, traced as taken from the count and the lesions', async () => {
+    const { rulesets } = await loadRuleSets([BUNDLED_RULES_DIR]);
+    const evaluation = await evaluatePatient(patient, rulesets.filter((r) => ['sins', 'lmnop', 'noms', 'nesms'].includes(r.document.id)), { trace: 'full' });
+    // T12 junctional 3 + mechanical 3 + lytic 2 + de novo deformity 2 + >50% collapse 3 + none 0 = 13 (Fisher 2010).
+    expect(evaluation.lesions[1]?.results.sins).toMatchObject({ score: 13, category: 'unstable' });
+    const level = evaluation.trace.find((t): t is InputTrace => t.kind === 'input' && t.ruleset === 'sins' && t.lesion === 1 && t.input === 'level');
+    expect(level).toMatchObject({ value: 'T12', source: 'default', takenFrom: ['spinalMetastasisCount', 'lesions'] });
+    expect(evaluation.results.lmnop?.classifications).toMatchObject({ continuity: { value: 'contiguous' }, regions: { value: 'thoracic_only' }, mechanical: { value: 'unstable' } });
+  });
+
+  it('keeps it one of the listed levels when there are several, and open when the count leaves room', async () => {
+    const { rulesets } = await loadRuleSets([BUNDLED_RULES_DIR]);
+    const sins = rulesets.filter((r) => r.document.id === 'sins');
+    const two = { spinalMetastasisCount: 2, lesions: [{ level: 'T12' }, { level: 'L3' }, unplaced] };
+    const both = await evaluatePatient(two, sins, { trace: 'full' });
+    expect(both.trace.find((t): t is InputTrace => t.kind === 'input' && t.lesion === 2 && t.input === 'level')).toMatchObject({ value: null, possible: ['T12', 'L3'] });
+    // L3 mobile 2 or T12 junctional 3: 12 or 13.
+    expect(both.lesions[2]?.results.sins).toMatchObject({ score: null, range: [12, 13] });
+    const room = await evaluatePatient({ ...two, spinalMetastasisCount: 3 }, sins, { trace: 'none' });
+    expect(room.lesions[2]?.results.sins).toMatchObject({ score: null, range: [10, 13] });
+  });
+});

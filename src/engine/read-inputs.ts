@@ -7,7 +7,7 @@ import { lesionField } from './lesion-field.js';
 import { keepsInput, type TraceLevel } from './trace-level.js';
 import type { InputTrace } from './types.js';
 import type { UpstreamResults } from './upstream.js';
-import { listedVertebrae } from '../patient/listed-vertebrae.js';
+import { listedVertebrae, placesOfUnplaced } from '../patient/listed-vertebrae.js';
 
 export type Record_ = Record<string, unknown>;
 
@@ -104,6 +104,8 @@ function readField(ruleset: LoadedRuleSet, { input, from, field, unit }: InputPl
       const domain = Array.from({ length: most - least + 1 }, (_, i) => least + i);
       return { state: { present: false, because: [field], domain }, trace: { source: 'missing', takenFrom: ['lesions'], note } };
     }
+    const placed = field === 'level' && from === 'lesion' ? placedByCount(instance.patient) : undefined;
+    if (placed) return placed;
     const record = from === 'lesion' ? instance.lesion : instance.patient;
     const absent = absentValue(input, record);
     if (!absent) return { state: { present: false, because: [field] }, trace: MISSING };
@@ -147,9 +149,15 @@ function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionField
   const fn = input.aggregate ?? 'count';
   const field = input.upstream ? `${input.upstream.ruleset}.${input.upstream.output}` : lesionFieldName;
   if (!lesions) return { state: { present: false, because: ['lesions'] }, trace: { source: 'missing', note: 'no lesions listed' } };
+  // A lesion without a level is at a listed one when the count leaves no vertebra of its own.
+  const places = lesionFieldName === 'level' && !input.upstream ? placesOfUnplaced(instance.patient) : undefined;
   const states = lesions.map((lesion, i): FactState => {
     if (input.upstream) return instance.upstream.lesions[i]?.get(input.upstream.ruleset)?.get(input.upstream.output) ?? { present: false, because: [field] };
     const raw = lesion[lesionFieldName];
+    if (raw === undefined && places) {
+      const values = [...new Set(places.map((level): Scalar => (input.matches ? input.matches.includes(level) : level)))];
+      return values.length === 1 ? { present: true, value: values[0] as Scalar } : { present: false, because: [lesionFieldName], domain: values };
+    }
     if (raw === undefined) return { present: false, because: [lesionFieldName], ...(input.matches ? { domain: [true, false] } : {}) };
     return { present: true, value: input.matches ? input.matches.includes(String(raw)) : (raw as Scalar) };
   });
@@ -166,6 +174,19 @@ function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionField
   const trace: Read['trace'] = { source: 'aggregate', aggregate: { function: fn, field, values } };
   if (unlisted.most > 0) trace.note = unlistedNote(input.countedBy as string, unlisted);
   return { state, trace };
+}
+
+/**
+ * A lesion's absent level, when the vertebrae counted are all listed: one of those levels (taken when
+ * there is one), traced as taken from the count and the lesions.
+ */
+function placedByCount(patient: Record_): Read | undefined {
+  const places = placesOfUnplaced(patient);
+  if (!places) return undefined;
+  const note = `spinalMetastasisCount ${String(patient.spinalMetastasisCount)} counts only the vertebrae the lesions list (${places.join(', ')})`;
+  const takenFrom = ['spinalMetastasisCount', 'lesions'];
+  if (places.length === 1) return { state: { present: true, value: places[0] as string }, trace: { source: 'default', takenFrom, note } };
+  return { state: { present: false, because: ['level'], domain: places }, trace: { source: 'missing', takenFrom, note } };
 }
 
 /** A vertebra counted but not listed: its value is unknown, and listing it as a lesion would give it. */

@@ -34,3 +34,22 @@ function countListed(lesions: readonly unknown[]): ListedVertebrae {
   }
   return { least: seen.size > 0 ? seen.size : Math.min(unplaced, 1), most: seen.size + unplaced, repeated };
 }
+
+/**
+ * The levels a lesion listed without one can be at, when the record says: with as many vertebrae
+ * involved (spinalMetastasisCount) as distinct levels listed, a lesion without a level is at one of
+ * those. Undefined when the count is not given, no level is listed, or the count leaves room for a
+ * vertebra of its own.
+ */
+export function placesOfUnplaced(patient: Readonly<Record<string, unknown>>): readonly string[] | undefined {
+  const count = patient.spinalMetastasisCount;
+  const lesions = patient.lesions;
+  if (typeof count !== 'number' || !Array.isArray(lesions)) return undefined;
+  let places = placesByList.get(lesions);
+  if (!places) {
+    places = [...new Set(lesions.flatMap((l) => (typeof l === 'object' && l !== null && typeof (l as { level?: unknown }).level === 'string' ? [(l as { level: string }).level] : [])))];
+    placesByList.set(lesions, places);
+  }
+  return places.length > 0 && count <= places.length ? places : undefined;
+}
+const placesByList = new WeakMap<readonly unknown[], readonly string[]>();
