@@ -30,7 +30,7 @@ export function widePatients(n: number, seed: number, missing = 0.3): Array<Reco
     fill(p, 'toleratesSurgery', () => next() < 0.6);
     fill(p, 'srsAvailable', () => next() < 0.6);
     fill(p, 'estimatedSurvivalMonths', () => pick([0, 1, 2.9, 3, 3.1, 6, 24, 24.5, 60]));
-    fill(p, 'karnofsky', () => pick([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]));
+    fill(p, 'karnofsky', () => pick([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]));
     fill(p, 'ecog', () => pick([0, 1, 2, 3, 4]));
     fill(p, 'frankelGrade', () => pick(['A', 'B', 'C', 'D', 'E']));
     // Whether there are visceral metastases is decided even when it is left out: both grades agree with it.

@@ -22,6 +22,14 @@ describe('patient input is checked against schemas/patient.schema.json', () => {
     expect(codes(text)).toEqual([at('SCHEMA_TYPE', positionOf(text, '2\n'))]);
   });
 
+  // Karnofsky 0 (dead) was accepted and left Tokuhashi's general condition open over 0-2 (no row), so the
+  // worst performance status could read as a prognosis of a year or more and pass the surgical gate.
+  it('rejects Karnofsky 0 at its value: the contract starts at 10, as every table does', () => {
+    const text = 'karnofsky: 0\n';
+    expect(codes(text)).toEqual([at('SCHEMA_RANGE', positionOf(text, '0'))]);
+    expect(parsePatient('karnofsky: 10\n', 'p.yaml').problems).toEqual([]);
+  });
+
   it('rejects a level that does not exist, with its position', () => {
     const text = 'lesions:\n  - level: T13\n';
     expect(codes(text)).toEqual([at('SCHEMA_ENUM', positionOf(text, 'T13'))]);

@@ -120,8 +120,8 @@ const TOKUHASHI_CLASSES: Array<number | 'colorectal'> = [0, 1, 2, 3, 5, 'colorec
 function tokuhashi(p: Patient): Outcome {
   const all = (...values: number[]): Set<number> => new Set(values);
   const kps = p.karnofsky;
-  // 10-40% 0, 50-70% 1, 80-100% 2; Karnofsky 0 is in no row, so it decides nothing.
-  const generalCondition = kps === undefined || kps === 0 ? all(0, 1, 2) : all(kps <= 40 ? 0 : kps <= 70 ? 1 : 2);
+  // 10-40% 0, 50-70% 1, 80-100% 2 (the contract starts at 10).
+  const generalCondition = kps === undefined ? all(0, 1, 2) : all(kps <= 40 ? 0 : kps <= 70 ? 1 : 2);
   const extra = p.extraspinalBoneMetastasisCount;
   const extraspinalBone = extra === undefined ? all(0, 1, 2) : all(extra >= 3 ? 0 : extra >= 1 ? 1 : 2);
   const spine = vertebrae(p);
@@ -252,7 +252,7 @@ const LAB_VALUES = {
   albumin: [3.7, 3.69, 4.3, 2.8, [3.7, 'g/dL'], [3.6, 'g/dL'], [37, 'g/L'], [36, 'g/L'], [44, 'g/L'], [25, 'g/L']],
 } as const;
 
-const KARNOFSKY = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+const KARNOFSKY = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
 const FIELDS = [
   'primaryTumor', 'colorectalSite', 'hormoneDependent', 'molecularTargetedTherapy', 'karnofsky', 'ecog', 'frankelGrade',
   'visceralMetastasesResectability', 'visceralMetastasesPattern', 'previousChemotherapy', 'spinalMetastasisCount',
@@ -443,7 +443,7 @@ describe.each(COHORTS)('revised Tokuhashi and revised Katagiri vs the published 
     for (const f of [tokuhashi, katagiri]) {
       const open = cohort.map(f).filter((o) => o.score === null);
       if (missingRate === 0) {
-        // Only Karnofsky 0 and the histologies without a row leave a complete record open.
+        // Only the histologies without a row leave a complete record open.
         expect(open.length).toBeGreaterThan(10);
       } else {
         expect(open.filter((o) => o.category !== null).length).toBeGreaterThan(2);
@@ -469,9 +469,9 @@ describe('the random cohort', () => {
     expect(sparse.some((p) => p.spinalMetastasisCount === undefined && p.lesions !== undefined)).toBe(true);
   });
 
-  it('has every histology, Karnofsky 0, and laboratory values exactly at each threshold in each unit', () => {
+  it('has every histology, Karnofsky 10, and laboratory values exactly at each threshold in each unit', () => {
     expect(new Set(complete.map((p) => p.primaryTumor))).toEqual(new Set(PRIMARY_TUMORS));
-    expect(complete.some((p) => p.karnofsky === 0)).toBe(true);
+    expect(complete.some((p) => p.karnofsky === 10)).toBe(true);
     const has = (field: keyof Patient, value: unknown): boolean => complete.some((p) => JSON.stringify(p[field]) === JSON.stringify(value));
     expect(has('platelets', { value: 100, unit: '10^3/µL' })).toBe(true);
     expect(has('platelets', { value: 100_000, unit: '/µL' })).toBe(true);

@@ -11,7 +11,7 @@ export type TokuhashiComponent = 'generalCondition' | 'extraspinalBone' | 'verte
 const [P0, P1, P2] = [pointOf(0), pointOf(1), pointOf(2)];
 const ANY_0_TO_2 = pointsOf(0, 1, 2);
 
-/** Karnofsky 10-40% 0, 50-70% 1, 80-100% 2. The table starts at 10%: Karnofsky 0 is left open, never a guessed 0. */
+/** Karnofsky 10-40% 0, 50-70% 1, 80-100% 2 (the patient contract starts at 10, as the table does). */
 function generalCondition(karnofsky: number | undefined): PointSet {
   if (karnofsky === undefined) return ANY_0_TO_2;
   if (karnofsky >= 80) return P2;
