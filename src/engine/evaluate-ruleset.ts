@@ -204,10 +204,12 @@ function classificationResult(e: PartEvaluation, gaps: readonly LookupGap[], les
   // Literals and assignments in a fixed key order, not spreads: this runs for every classification.
   const result: ClassificationResult = { label: part.label, status: e.status, value: e.value, alternative: chosen?.id ?? null };
   if (e.value !== null) {
-    const outcome = chosen ?? e.possible[0];
     if (chosen) result.alternativeLabel = chosen.label;
     else result.possibleAlternatives = e.possible.map((a) => a.id);
-    if (outcome?.text) result.text = outcome.text;
+    // Rows that agree on the value may give different reasons ("3 months or less", "performance status"):
+    // a reason is given only when it is the one every row that may hold gives.
+    const text = chosen ? chosen.text : e.possible.every((a) => a.text === e.possible[0]?.text) ? e.possible[0]?.text : undefined;
+    if (text) result.text = text;
     if (e.missing.length) result.missing = e.missing;
     return result;
   }
