@@ -45,3 +45,17 @@ describe('the reason of a classification decided by several rows', () => {
     expect(decided.results.gate?.classifications?.gate).toMatchObject({ value: 'fails', alternative: 'fails_second', text: 'The second reason.' });
   });
 });
+
+// explain gave "Expected survival ...: undetermined" with nothing on what it could be or what would decide
+// it, and a decided one as "(from scoreSurvival)", an id (QA pass, reports).
+describe('explain: a precedence classification', () => {
+  it('says what an open one could be and what would decide it, and names the source of a decided one in words', async () => {
+    const { bundledRuleSets } = await import('./support/bundled.js');
+    const { explainEvaluation } = await import('../src/explain/explain.js');
+    const rulesets = await bundledRuleSets(['plan']);
+    const line = async (patient: Record<string, unknown>) => explainEvaluation(await evaluatePatient(patient, rulesets), rulesets).find((l) => l.trim().startsWith('Expected survival'))?.trim();
+    expect(await line({})).toMatch(/^Expected survival \(.*\): undetermined, could be over_3_months or uncertain; to decide, provide estimatedSurvivalMonths or karnofsky/);
+    const decided = { primaryTumor: 'breast', karnofsky: 90, extraspinalBoneMetastasisCount: 0, spinalMetastasisCount: 1, visceralMetastases: false, frankelGrade: 'E' };
+    expect(await line(decided)).toMatch(/: over_3_months — from Survival predicted by the revised Tokuhashi score$/);
+  });
+});

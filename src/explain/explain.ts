@@ -1,4 +1,4 @@
-import type { Evaluation, EvaluationWarning, InputTrace, RuleTrace, TotalTrace, TraceEntry } from '../engine/types.js';
+import type { Evaluation, EvaluationWarning, InputTrace, RuleSetResult, RuleTrace, TotalTrace, TraceEntry } from '../engine/types.js';
 import { describeGap, gapsOf, splitByGap, teamDecides, type LookupGap } from '../engine/lookup-gaps.js';
 import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
@@ -30,14 +30,15 @@ export function explainEvaluation(evaluation: Evaluation, rulesets: readonly Loa
     for (const id of rulesetIds) {
       const ruleset = byId.get(id);
       const warnings = evaluation.warnings.filter((w) => w.ruleset === id && w.lesion === scope.lesion);
-      if (ruleset) lines.push(...explainRuleSet(ruleset, entries.filter((t) => t.ruleset === id), warnings, (missing) => splitByGap(missing, gaps, scope.lesion)).map((l) => `  ${l}`));
+      const result = scope.lesion === undefined ? evaluation.results[id] : evaluation.lesions[scope.lesion]?.results[id];
+      if (ruleset) lines.push(...explainRuleSet(ruleset, entries.filter((t) => t.ruleset === id), warnings, (missing) => splitByGap(missing, gaps, scope.lesion), result).map((l) => `  ${l}`));
     }
   }
   return [...lines, ...unreadLines(evaluation), ...warningLines(evaluation)];
 }
 
 /** `split`: the facts a result rests on, as inputs someone can provide and table gaps the team decides. */
-function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings: EvaluationWarning[], split: (missing: string[]) => OpenFacts): string[] {
+function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings: EvaluationWarning[], split: (missing: string[]) => OpenFacts, result?: RuleSetResult): string[] {
   const decide = (missing: string[]): string => toDecideClause(split(missing));
   const unconfirmed = unconfirmedNotes(entries, warnings);
   const lines = unconfirmed.ruleSetWide.map((w) => `${ruleset.document.title}${ruleSetWideMark(w)}`);
@@ -79,7 +80,15 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
     const precedence = entries.find((t) => t.kind === 'precedence' && t.classification === part.id);
     const mark = unconfirmedMark(unconfirmed.ofClassification(part.id));
     if (precedence && precedence.kind === 'precedence') {
-      lines.push(`${part.label}: ${precedence.value ?? 'undetermined'}${precedence.chosen ? ` (from ${precedence.chosen})` : ''}${mark}`);
+      const source = ruleset.parts.find((p) => p.id === precedence.chosen);
+      if (precedence.value !== null) {
+        lines.push(`${part.label}: ${precedence.value}${mark} — from ${source?.label ?? precedence.chosen}`);
+        continue;
+      }
+      // Which candidate left it open, and over what, is in the result (the trace names only the candidates).
+      const open = result?.classifications?.[part.id];
+      const values = open?.possible ?? [];
+      lines.push(`${part.label}: undetermined${values.length ? `, could be ${values.join(' or ')}` : ''}${mark}${open?.missing?.length ? `; ${decide([...open.missing])}` : ''}`);
       continue;
     }
     if (fired) {
