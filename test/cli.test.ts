@@ -92,6 +92,22 @@ describe('spinemets evaluate', () => {
     expect(section.some((l) => l.includes('platelets'))).toBe(false);
   });
 
+  // At --trace none the section was left out, reading as if nothing had been taken or converted.
+  it('says that what was taken or converted is not shown at --trace none', () => {
+    const { stdout } = run(['evaluate', EXAMPLE, '--trace', 'none']);
+    expect(stdout).toContain('Taken from other answers or converted: not shown at --trace none');
+  });
+
+  // Two lesions' warnings of one kind folded into one line that named neither lesion.
+  it('names the lesion of each note', () => {
+    const { stdout } = run(['evaluate', EXAMPLE]);
+    const notes = stdout.slice(stdout.indexOf('Notes:')).split('\n\n')[0]?.split('\n') ?? [];
+    expect(notes.filter((l) => l.includes('srs_dose_fracture_risk_age')).map((l) => l.slice(0, l.indexOf(':', l.indexOf(')'))))).toEqual([
+      '  - UNCONFIRMED_SOURCE lesion-plan (lesion 1 T12)',
+      '  - UNCONFIRMED_SOURCE lesion-plan (lesion 2 L3)',
+    ]);
+  });
+
   it('emits the JSON contract with --format json', () => {
     const { code, stdout } = run(['evaluate', EXAMPLE, '--format', 'json']);
     expect(code).toBe(0);

@@ -1,6 +1,6 @@
 import type { ComponentResult, Evaluation, RuleSetResult, ScoreResult } from '../engine/types.js';
 import { describeGap } from '../engine/lookup-gaps.js';
-import { foldedWarnings } from '../explain/folded-warnings.js';
+import { foldedWarnings, warningLine } from '../explain/folded-warnings.js';
 import { unreadLines } from '../explain/unread-lines.js';
 import { assumedAndConverted } from '../report/assumed-inputs.js';
 import { clampedNote } from '../report/clamped-note.js';
@@ -26,6 +26,8 @@ export function formatEvaluation(evaluation: Evaluation, rulesets: readonly Load
   // What was not given but taken from other answers, and what was given in another unit: never silent.
   const assumed = assumedAndConverted(evaluation.trace);
   if (assumed.length) lines.push('', 'Taken from other answers or converted:', ...assumed.map(({ line, where }) => `  - ${line} — ${where.join(', ')}`));
+  // Without a trace nothing says what was taken or converted: say that it is not shown, not that there is none.
+  else if (evaluation.traceLevel === 'none') lines.push('', 'Taken from other answers or converted: not shown at --trace none (run with --trace rules or full to see them).');
   const sections = [
     { title: 'Missing inputs (results stay ranges or undetermined until these are given):', notes: evaluation.missing.filter((m) => !m.lookup) },
     { title: 'Left open by a table with no row for the value given (no input decides these):', notes: evaluation.missing.filter((m) => m.lookup) },
@@ -35,7 +37,7 @@ export function formatEvaluation(evaluation: Evaluation, rulesets: readonly Load
   }
   if (evaluation.warnings.length) {
     lines.push('', 'Notes:');
-    for (const w of new Set(foldedWarnings(evaluation.warnings).map((w) => `${w.code} ${w.ruleset}: ${w.message}`))) lines.push(`  - ${w}`);
+    for (const w of new Set(foldedWarnings(evaluation.warnings).map((w) => warningLine(w, evaluation.lesions)))) lines.push(`  - ${w}`);
   }
   lines.push('', 'Rule sets: ' + evaluation.rulesets.map((r) => `${r.id} ${r.version}${r.profile ? ` + profile ${r.profile.id}@${r.profile.version}` : ''} (sha256 ${r.sha256.slice(0, 12)})`).join(', '));
   lines.push(...formatProfiles(evaluation));

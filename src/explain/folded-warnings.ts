@@ -46,3 +46,13 @@ function fold(group: UnconfirmedSourceWarning[]): ListedWarning {
 
 /** `primaryGrowth` of `primaryGrowth.breast`: the table, score or part the element belongs to. */
 const container = (id: string): string => id.slice(0, id.lastIndexOf('.'));
+
+/**
+ * A warning as one line of a report's notes: its code, rule set and, for a lesion's, which lesion
+ * ("lesion 2 T12"), so that two lesions' warnings of one kind are two lines that say whose they are.
+ */
+export function warningLine(w: ListedWarning, lesions: ReadonlyArray<{ level?: string | null }>): string {
+  const level = w.lesion === undefined ? undefined : lesions[w.lesion]?.level;
+  const where = w.lesion === undefined ? '' : ` (lesion ${w.lesion + 1}${level ? ` ${level}` : ''})`;
+  return `${w.code} ${w.ruleset}${where}: ${w.message}`;
+}

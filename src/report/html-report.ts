@@ -1,5 +1,6 @@
 import { describeGap } from '../engine/lookup-gaps.js';
 import { clampedNote } from './clamped-note.js';
+import { warningLine } from '../explain/folded-warnings.js';
 import type { ClassificationResult, ComponentResult, Evaluation, RuleSetResult, RuleTrace, TraceEntry } from '../engine/types.js';
 
 /** What a report is made from: an evaluation (the JSON output), and the decision record around it if any. */
@@ -102,7 +103,7 @@ function recommendationsBlock(r: RuleSetResult): string {
 
 function notes(evaluation: ReportSource['evaluation']): string {
   const missing = evaluation.missing.map((m) => `<li>${esc(m.input)}${m.lesion !== undefined ? ` (lesion ${m.lesion + 1})` : ''}: ${esc(m.ruleset)} ${esc(m.affects.join(', '))}${m.lookup ? ` — not an input: ${esc(describeGap(m.lookup))}; for the team to decide` : ''}</li>`);
-  const warnings = [...new Set(evaluation.warnings.map((w) => `${w.code} ${w.ruleset}: ${w.message}`))].map((w) => `<li>${esc(w)}</li>`);
+  const warnings = [...new Set(evaluation.warnings.map((w) => warningLine(w, evaluation.lesions)))].map((w) => `<li>${esc(w)}</li>`);
   return `<h3>Missing</h3><ul>${missing.join('') || '<li>none</li>'}</ul><h3>Notes</h3><ul>${warnings.join('') || '<li>none</li>'}</ul>`;
 }
 
