@@ -92,6 +92,15 @@ describe('spinemets evaluate', () => {
     expect(section.some((l) => l.includes('platelets'))).toBe(false);
   });
 
+  // A score component a table gap leaves open read "missing tumorGrowth", as if the record could give it.
+  it('says a component a table gap leaves open is for the team to decide, in the text report and in explain', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-cli-'));
+    const patient = join(dir, 'myeloma.yaml');
+    writeFileSync(patient, 'primaryTumor: myeloma\n');
+    expect(run(['evaluate', patient]).stdout).toMatch(/Primary tumor \(growth\) +\? +1–4, tumorGrowth for the team to decide \(no table row\)/);
+    expect(run(['explain', patient]).stdout).toContain('Primary tumor (growth): 1–4, the team decides tumorGrowth: table primaryGrowth of tomita has no row for primaryTumor = myeloma');
+  });
+
   // At --trace none the section was left out, reading as if nothing had been taken or converted.
   it('says that what was taken or converted is not shown at --trace none', () => {
     const { stdout } = run(['evaluate', EXAMPLE, '--trace', 'none']);

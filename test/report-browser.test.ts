@@ -41,6 +41,17 @@ describe('the HTML audit report in headless Chromium', () => {
     expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
   });
 
+  // The text report and explain listed egfrMutation as given but read by no rule set; the HTML had no word of it.
+  it('lists the fields given that no rule set read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-report-'));
+    const patient = join(dir, 'p.json');
+    writeFileSync(patient, JSON.stringify({ primaryTumor: 'lung_nsclc', egfrMutation: true }));
+    const json = cli(['evaluate', patient, '--format', 'json']);
+    writeFileSync(join(dir, 'r.json'), json.stdout);
+    expect(cli(['report', join(dir, 'r.json'), '--html', join(dir, 'r.html')]).status).toBe(0);
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toContain('<h3>Given, but read by no rule set in use</h3><ul><li>egfrMutation</li></ul>');
+  });
+
   it('says when the evaluation it reports carries less than the full trace, and does not call it every rule', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-report-'));
     const rules = cli(['evaluate', EXAMPLE, '--format', 'json', '--trace', 'rules']);

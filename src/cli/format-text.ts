@@ -1,5 +1,5 @@
 import type { ComponentResult, Evaluation, RuleSetResult, ScoreResult } from '../engine/types.js';
-import { describeGap } from '../engine/lookup-gaps.js';
+import { describeGap, gapsOf, splitByGap, type LookupGap } from '../engine/lookup-gaps.js';
 import { foldedWarnings, warningLine } from '../explain/folded-warnings.js';
 import { unreadLines } from '../explain/unread-lines.js';
 import { assumedAndConverted } from '../report/assumed-inputs.js';
@@ -17,10 +17,11 @@ export function formatEvaluation(evaluation: Evaluation, rulesets: readonly Load
   lines.push(`Patient ${evaluation.patient.id ?? '(no id)'}`, '', ...formatSummary(evaluation, rulesets), '', 'Details');
   const titles = new Map(evaluation.rulesets.map((r) => [r.id, r.title]));
 
-  for (const [id, result] of Object.entries(evaluation.results)) lines.push('', ...formatResult(titles.get(id) ?? id, result, '  '));
+  const gaps = gapsOf(evaluation.warnings);
+  for (const [id, result] of Object.entries(evaluation.results)) lines.push('', ...formatResult(titles.get(id) ?? id, result, '  ', openBy(gaps, undefined)));
   evaluation.lesions.forEach((lesion, i) => {
     lines.push('', `Lesion ${i + 1}${lesion.level ? `: ${lesion.level}` : ''}${lesion.id ? ` (${lesion.id})` : ''}`);
-    for (const [id, result] of Object.entries(lesion.results)) lines.push(...formatResult(titles.get(id) ?? id, result, '  '));
+    for (const [id, result] of Object.entries(lesion.results)) lines.push(...formatResult(titles.get(id) ?? id, result, '  ', openBy(gaps, i)));
   });
 
   // What was not given but taken from other answers, and what was given in another unit: never silent.
@@ -107,9 +108,19 @@ function summaryValue(name: string, result: RuleSetResult): string {
   return `${name} ${typeof value === 'string' ? value : 'undetermined'}`;
 }
 
-function formatResult(title: string, result: RuleSetResult, indent: string): string[] {
+/** What leaves a value open, as words after `lead` ("missing"): the inputs to give, and the facts a table leaves to the team. */
+type OpenWords = (missing: readonly string[], lead: string) => string;
+
+function openBy(gaps: readonly LookupGap[], lesion: number | undefined): OpenWords {
+  return (missing, lead) => {
+    const { provide, decide } = splitByGap(missing, gaps, lesion);
+    return [...(provide.length ? [`${lead} ${provide.join(', ')}`] : []), ...decide.map((gap) => `${gap.fact} for the team to decide (no table row)`)].join('; ');
+  };
+}
+
+function formatResult(title: string, result: RuleSetResult, indent: string, open: OpenWords): string[] {
   const lines: string[] = [];
-  if (result.components) lines.push(...formatScore(title, result as ScoreResult, indent));
+  if (result.components) lines.push(...formatScore(title, result as ScoreResult, indent, open));
   else lines.push(`${indent}${title}:`);
   const classifications = Object.values(result.classifications ?? {});
   const width = columnWidth(classifications.map((c) => c.label));
@@ -123,15 +134,15 @@ function formatResult(title: string, result: RuleSetResult, indent: string): str
   return lines;
 }
 
-function formatScore(title: string, result: Omit<ScoreResult, 'subscores'> & Partial<Pick<ScoreResult, 'subscores'>>, indent: string): string[] {
-  const lines = [`${indent}${title}: ${headline(result)}`];
+function formatScore(title: string, result: Omit<ScoreResult, 'subscores'> & Partial<Pick<ScoreResult, 'subscores'>>, indent: string, open: OpenWords): string[] {
+  const lines = [`${indent}${title}: ${headline(result, open)}`];
   const width = columnWidth(Object.values(result.components).map((c) => c.label));
-  for (const component of Object.values(result.components)) lines.push(`${indent}  ${pad(component.label, width)} ${componentLine(component)}`);
-  for (const sub of Object.values(result.subscores ?? {})) lines.push(...formatScore(`${sub.label} (subscore)`, sub, indent + '  '));
+  for (const component of Object.values(result.components)) lines.push(`${indent}  ${pad(component.label, width)} ${componentLine(component, open)}`);
+  for (const sub of Object.values(result.subscores ?? {})) lines.push(...formatScore(`${sub.label} (subscore)`, sub, indent + '  ', open));
   return lines;
 }
 
-function headline(result: Pick<ScoreResult, 'score' | 'range' | 'components' | 'category' | 'categoryLabel' | 'possibleCategories' | 'missing'>): string {
+function headline(result: Pick<ScoreResult, 'score' | 'range' | 'components' | 'category' | 'categoryLabel' | 'possibleCategories' | 'missing'>, open: OpenWords): string {
   const note = clampedNote(result);
   const clamped = note ? ` (${note})` : '';
   const value = result.score !== null ? `${result.score}${clamped}` : result.range ? `undetermined, ${result.range[0]}–${result.range[1]}` : 'undetermined';
@@ -140,14 +151,14 @@ function headline(result: Pick<ScoreResult, 'score' | 'range' | 'components' | '
     : result.possibleCategories?.length
       ? ` — category undetermined (${result.possibleCategories.join(' | ')})`
       : '';
-  const missing = result.missing.length ? `; missing: ${result.missing.join(', ')}` : '';
+  const missing = result.missing.length ? `; ${open(result.missing, 'missing:')}` : '';
   return `${value}${category}${missing}`;
 }
 
-function componentLine(c: ComponentResult): string {
+function componentLine(c: ComponentResult, open: OpenWords): string {
   if (c.status === 'determined') return `${pad(c.points !== null && c.points > 0 ? `+${c.points}` : String(c.points), 3)}  ${c.alternativeLabel ?? c.alternative ?? ''}`;
   if (c.status === 'conflict') return `?   ${c.range[0]}–${c.range[1]}, rule conflict (see notes)`;
-  return `?   ${c.range[0]}–${c.range[1]}, missing ${c.missing?.join(', ') ?? ''}`;
+  return `?   ${c.range[0]}–${c.range[1]}, ${open(c.missing ?? [], 'missing')}`;
 }
 
 /**

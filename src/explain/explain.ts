@@ -69,7 +69,8 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
       }
       const [low, high] = total.componentRanges[component] ?? [0, 0];
       const missing = [...new Set(rules.filter((r) => r.component === component).flatMap((r) => r.missing ?? []))];
-      return `${part?.label ?? component}: ${low}–${high}${missing.length ? `, ${missing.join(', ')} missing` : ''}${mark}`;
+      const { provide, decide: gaps } = split(missing);
+      return `${part?.label ?? component}: ${low}–${high}${provide.length ? `, ${provide.join(', ')} missing` : ''}${gaps.map((gap) => `, ${teamDecides(gap)}`).join('')}${mark}`;
     });
     const clamp = total.sum !== null && total.value !== null && total.sum !== total.value ? `; sum ${total.sum} capped at ${total.value} (${cite(ruleset.document.score?.total?.reference ?? '')})` : '';
     lines.push(`${label} ${value}${category}: ${parts.join('; ')}${clamp}`);

@@ -6,7 +6,7 @@ import type { ClassificationResult, ComponentResult, Evaluation, RuleSetResult, 
 /** What a report is made from: an evaluation (the JSON output), and the decision record around it if any. */
 export interface ReportSource {
   /** `traceLevel` absent: a decision record or an evaluation from before the field, both full. */
-  evaluation: Pick<Evaluation, 'results' | 'lesions' | 'missing' | 'warnings' | 'trace' | 'profiles'> & Partial<Pick<Evaluation, 'traceLevel'>> & {
+  evaluation: Pick<Evaluation, 'results' | 'lesions' | 'missing' | 'warnings' | 'trace' | 'profiles'> & Partial<Pick<Evaluation, 'traceLevel' | 'unread'>> & {
     patient?: { id: string | null };
     rulesets: Array<{ id: string; version: string; sha256: string; title?: string; profile?: { id: string; version: string } }>;
   };
@@ -104,7 +104,9 @@ function recommendationsBlock(r: RuleSetResult): string {
 function notes(evaluation: ReportSource['evaluation']): string {
   const missing = evaluation.missing.map((m) => `<li>${esc(m.input)}${m.lesion !== undefined ? ` (lesion ${m.lesion + 1})` : ''}: ${esc(m.ruleset)} ${esc(m.affects.join(', '))}${m.lookup ? ` — not an input: ${esc(describeGap(m.lookup))}; for the team to decide` : ''}</li>`);
   const warnings = [...new Set(evaluation.warnings.map((w) => warningLine(w, evaluation.lesions)))].map((w) => `<li>${esc(w)}</li>`);
-  return `<h3>Missing</h3><ul>${missing.join('') || '<li>none</li>'}</ul><h3>Notes</h3><ul>${warnings.join('') || '<li>none</li>'}</ul>`;
+  // A value entered that no rule set read is said, as the text report and explain say it.
+  const unread = evaluation.unread?.length ? `<h3>Given, but read by no rule set in use</h3><ul>${evaluation.unread.map((field) => `<li>${esc(field)}</li>`).join('')}</ul>` : '';
+  return `<h3>Missing</h3><ul>${missing.join('') || '<li>none</li>'}</ul><h3>Notes</h3><ul>${warnings.join('') || '<li>none</li>'}</ul>${unread}`;
 }
 
 /** Each institution change next to the published value it replaced, so no one reads it as the paper's. */
