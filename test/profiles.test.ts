@@ -333,6 +333,22 @@ describe('institution profiles: results and trace', () => {
     expect(lookup).not.toHaveProperty('overridden');
   });
 
+  // A row that leaves its key between values (Tokuhashi's sarcoma: osteosarcoma 0 or "others") is the institution's to decide.
+  it('decides a row the table left between values, with the published possible values in the mark', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-profile-'));
+    const file = join(dir, 'osteo.profile.yaml');
+    writeFileSync(file, ['profile: osteo', 'version: 1.0.0', 'title: Sarcomas here are osteosarcomas', 'institution: Test hospital', 'appliesTo:', '  tokuhashi-revised: "1.x"', 'changes:',
+      '  - { id: osteo, op: set-table, ruleset: tokuhashi-revised, table: primarySite, key: sarcoma, value: class_0, reason: Our sarcoma service sees osteosarcoma., author: test }'].join('\n') + '\n');
+    const { rulesets, problems } = await load([file]);
+    expect(problems).toEqual([]);
+    const patient = { primaryTumor: 'sarcoma', karnofsky: 80, extraspinalBoneMetastasisCount: 0, spinalMetastasisCount: 1, visceralMetastasesResectability: 'none', frankelGrade: 'E' };
+    const evaluation = await evaluatePatient(patient, rulesets.filter((r) => r.document.id === 'tokuhashi-revised'));
+    // 10 from the other parameters + class 0.
+    expect(evaluation.results['tokuhashi-revised']).toMatchObject({ score: 10, category: 'at_least_6_months' });
+    const lookup = evaluation.trace.find((t) => t.kind === 'lookup' && t.table === 'primarySite');
+    expect(lookup).toMatchObject({ key: 'sarcoma', value: 'class_0', overridden: { change: 'osteo', base: { possible: ['class_0', 'others'] } } });
+  });
+
   it('adds the EGFR component to NESMS; a missing EGFR status is a range, never a negative', async () => {
     const { rulesets } = await load([EGFR]);
     const patient = { primaryTumor: 'lung_nsclc', visceralMetastases: true, spinalMetastasisCount: 4, extraspinalBoneMetastasisCount: 2, albumin: 3.0, ambulatoryStatus: 'non_ambulatory' };

@@ -103,11 +103,11 @@ const TOKUHASHI_BANDS = [
 /**
  * Primary site: 0 lung, osteosarcoma, stomach, bladder, esophagus, pancreas; 1 liver, gallbladder,
  * unidentified; 2 others; 3 kidney, uterus; 4 rectum; 5 thyroid, breast, prostate, carcinoid.
- * 'colorectal': rectum 4, colon 2 (not named, so "others"). Not listed: sarcoma (osteosarcoma 0 or another
- * sarcoma 2), neuroendocrine (carcinoid 5 or not) and other - their class is unknown.
+ * 'colorectal': rectum 4, colon 2 (not named, so "others"). sarcoma: osteosarcoma 0 or another sarcoma 2.
+ * Not listed: neuroendocrine (carcinoid 5 or not) and other - their class is unknown.
  */
-const TOKUHASHI_SITE: Partial<Record<PrimaryTumor, number | 'colorectal'>> = {
-  lung_nsclc: 0, lung_sclc: 0, gastric: 0, bladder: 0, esophageal: 0, pancreatic: 0,
+const TOKUHASHI_SITE: Partial<Record<PrimaryTumor, number | 'colorectal' | number[]>> = {
+  lung_nsclc: 0, lung_sclc: 0, gastric: 0, bladder: 0, esophageal: 0, pancreatic: 0, sarcoma: [0, 2],
   hepatocellular: 1, unknown_primary: 1,
   melanoma: 2, myeloma: 2, lymphoma: 2, seminoma: 2, ovarian: 2, head_neck: 2,
   renal_cell: 3, uterine: 3,
@@ -135,7 +135,7 @@ function tokuhashi(p: Patient): Outcome {
   const frankel = { A: 0, B: 0, C: 1, D: 1, E: 2 };
   const palsy = p.frankelGrade === undefined ? all(0, 1, 2) : all(frankel[p.frankelGrade]);
   const listed = p.primaryTumor === undefined ? undefined : TOKUHASHI_SITE[p.primaryTumor];
-  const classes = listed === undefined ? TOKUHASHI_CLASSES : [listed];
+  const classes = listed === undefined ? TOKUHASHI_CLASSES : Array.isArray(listed) ? listed : [listed];
   const colorectal = p.colorectalSite === undefined ? [2, 4] : [p.colorectalSite === 'rectum' ? 4 : 2];
   const primarySite = new Set(classes.flatMap((c) => (c === 'colorectal' ? colorectal : [c])));
   return outcome({ generalCondition, extraspinalBone, vertebralBody, majorOrgans, primarySite, palsy }, TOKUHASHI_BANDS);
@@ -154,10 +154,12 @@ type Growth = 'slow' | 'moderate' | 'rapid' | 'hormone' | 'targeted';
  * slow 0: hormone-dependent breast and prostate, thyroid, myeloma, lymphoma; moderate 2: molecularly
  * targeted lung, hormone-independent breast and prostate, renal cell, endometrial, ovarian, sarcoma, others;
  * rapid 3: other lung, colorectal, gastric, pancreatic, head and neck, esophageal, other urological
- * (bladder), melanoma, hepatocellular, gallbladder, cervical, unknown origin. Not listed (unknown group):
- * uterine (endometrial or cervical), seminoma, neuroendocrine, other.
+ * (bladder), melanoma, hepatocellular, gallbladder, cervical, unknown origin. Moderate or rapid: uterine
+ * (endometrial or cervical), seminoma (others or other urological), other (others or a rapid site the
+ * contract does not list, such as gallbladder). Not listed (unknown group): neuroendocrine.
  */
-const KATAGIRI_GROUP: Partial<Record<PrimaryTumor, Growth>> = {
+const KATAGIRI_GROUP: Partial<Record<PrimaryTumor, Growth | Growth[]>> = {
+  uterine: ['moderate', 'rapid'], seminoma: ['moderate', 'rapid'], other: ['moderate', 'rapid'],
   thyroid: 'slow', myeloma: 'slow', lymphoma: 'slow',
   breast: 'hormone', prostate: 'hormone', lung_nsclc: 'targeted', lung_sclc: 'targeted',
   renal_cell: 'moderate', ovarian: 'moderate', sarcoma: 'moderate',
@@ -222,7 +224,7 @@ function visceralMetastases(p: Patient): boolean | undefined {
 function katagiri(p: Patient): Outcome {
   const all = (...values: number[]): Set<number> => new Set(values);
   const listed = p.primaryTumor === undefined ? undefined : KATAGIRI_GROUP[p.primaryTumor];
-  const primaryLesion = new Set((listed === undefined ? GROUPS : [listed]).flatMap((g) => growthPoints(g, p)));
+  const primaryLesion = new Set((listed === undefined ? GROUPS : Array.isArray(listed) ? listed : [listed]).flatMap((g) => growthPoints(g, p)));
   const pattern = { none: 0, nodular: 1, disseminated: 2 };
   // An absent pattern: none or disseminated without visceral metastases, nodular or disseminated with them.
   const known = visceralMetastases(p);

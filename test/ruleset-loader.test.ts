@@ -274,6 +274,21 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(found.filter((f) => f.startsWith('DUPLICATE_ID'))).toEqual([at('DUPLICATE_ID', positionOf(text, 'modifiedBauer', 'visceralTwin'))]);
   });
 
+  // A row may leave its key between values (sarcoma: osteosarcoma class 0, or "others"): each must be a table value.
+  it('a possible value of a table row that is not one of the table\'s values', async () => {
+    const TOKUHASHI = new URL('../rules/tokuhashi-revised/tokuhashi-revised.yaml', import.meta.url).pathname;
+    const { found, text } = await problemsOf([['possible: [class_0, others]', 'possible: [class_0, other]']], read(TOKUHASHI));
+    expect(found).toEqual([at('TABLE_VALUE_NOT_IN_DOMAIN', positionOf(text, 'other]', 'sarcoma:'))]);
+  });
+
+  it('a table row with both a value and possible values, or neither', async () => {
+    const TOKUHASHI = new URL('../rules/tokuhashi-revised/tokuhashi-revised.yaml', import.meta.url).pathname;
+    const both = await problemsOf([['possible: [class_0, others]', 'possible: [class_0, others]\n        value: others']], read(TOKUHASHI));
+    expect(both.found.map((f) => f.split('@')[0])).toEqual(['SCHEMA_INVALID']);
+    const neither = await problemsOf([['possible: [class_0, others]\n', '']], read(TOKUHASHI));
+    expect(neither.found.map((f) => f.split('@')[0])).toEqual(['SCHEMA_REQUIRED']);
+  });
+
   // It was silent: { value: 28, unit: g/L } was read as 28 against a 3.5 g/dL threshold.
   it('a field given in units read without a unit', async () => {
     const { found, text } = await problemsOf([['    unit: g/dL\n    minimum: 0\n    maximum: 10\n    conversions:\n      - { from: g/L, factor: 0.1, reference: siUnits }\n', '    minimum: 0\n']], read(NESMS_FILE));

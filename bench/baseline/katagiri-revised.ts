@@ -13,13 +13,15 @@ export type KatagiriComponent = 'primaryLesion' | 'visceral' | 'laboratory' | 'p
 /**
  * Histology -> growth group. Breast and prostate are slow when hormone-dependent, else moderate; lung is
  * moderate with molecularly targeted therapy, else rapid. uterine (endometrial moderate, cervical rapid),
- * seminoma, neuroendocrine and other have no row: like a missing histology they leave every group open.
+ * seminoma and other are moderate or rapid; neuroendocrine has no row: like a missing histology it leaves
+ * every group open.
  */
 const PRIMARY = groupTable([
   [0, ['thyroid', 'myeloma', 'lymphoma']],
   [2, ['renal_cell', 'ovarian', 'sarcoma']],
   [3, ['colorectal', 'gastric', 'pancreatic', 'head_neck', 'esophageal', 'bladder', 'melanoma', 'hepatocellular', 'unknown_primary']],
 ]);
+const MODERATE_OR_RAPID = new Set(['uterine', 'seminoma', 'other']);
 const HORMONE_SPLIT = new Set(['breast', 'prostate']);
 const LUNG = new Set(['lung_nsclc', 'lung_sclc']);
 /** Indexed by the Truth of hormoneDependent: true 0, false 2. */
@@ -31,6 +33,7 @@ function primaryLesion(patient: PatientFacts): PointSet {
   const primary = patient.primaryTumor;
   if (primary !== undefined && HORMONE_SPLIT.has(primary)) return BY_HORMONE[truthOf(patient.hormoneDependent)] as PointSet;
   if (primary !== undefined && LUNG.has(primary)) return BY_TARGETED_THERAPY[truthOf(patient.molecularTargetedTherapy)] as PointSet;
+  if (primary !== undefined && MODERATE_OR_RAPID.has(primary)) return pointsOf(2, 3);
   return pointsFor(PRIMARY, primary);
 }
 

@@ -43,9 +43,9 @@ const MAJOR_ORGANS_WITH_VISCERAL = pointTable({ unremovable: 0, removable: 1 });
 /**
  * Primary site: 0 lung, stomach, bladder, esophagus, pancreas; 1 liver, unidentified; 2 others; 3 kidney,
  * uterus; 5 thyroid, breast, prostate (carcinoid); colorectal by its site (rectum 4; colon is not named,
- * so "others" 2). sarcoma, neuroendocrine and other have no row (osteosarcoma is 0 but other sarcomas 2,
- * carcinoid is 5 but other neuroendocrine carcinomas are not): like a missing histology they leave the
- * class open, colorectal included.
+ * so "others" 2). sarcoma is 0 or 2 (osteosarcoma 0, other sarcomas "others"). neuroendocrine and other
+ * have no row (carcinoid is 5 but other neuroendocrine carcinomas are not): like a missing histology they
+ * leave the class open, colorectal included.
  */
 const PRIMARY_SITE = groupTable([
   [0, ['lung_nsclc', 'lung_sclc', 'gastric', 'bladder', 'esophageal', 'pancreatic']],
@@ -60,6 +60,7 @@ function primarySite(patient: PatientFacts): PointSet {
   const primary = patient.primaryTumor;
   const colorectal = pointsFor(COLORECTAL_SITE, patient.colorectalSite);
   if (primary === 'colorectal') return colorectal;
+  if (primary === 'sarcoma') return pointsOf(0, 2);
   return (primary === undefined ? undefined : PRIMARY_SITE.of.get(primary)) ?? (PRIMARY_SITE.any | colorectal);
 }
 

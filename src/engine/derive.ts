@@ -1,5 +1,5 @@
 import type { LoadedRuleSet, Scalar, TableRow } from '../ruleset/types.js';
-import type { FactStates } from './fact-state.js';
+import type { FactState, FactStates } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
 import type { LookupGap } from './lookup-gaps.js';
 import { sortedEntries } from './read-inputs.js';
@@ -9,7 +9,9 @@ import { unconfirmedRow } from './unconfirmed-warning.js';
 const NO_DERIVED: NonNullable<LoadedRuleSet['document']['derived']> = {};
 
 export interface TableEntry extends Pick<TableRow, 'overridden' | 'added'> {
-  value: string;
+  /** The row's value; absent for a row that leaves the key between several (`possible`). */
+  value?: string;
+  possible?: readonly string[];
   reference: string;
   note?: string;
   unconfirmed?: string;
@@ -50,10 +52,10 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: n
     if (!traced && !derived.override && key?.present) {
       // The common case below the full level: a known key, nothing to trace, only the row's warnings.
       const entry = tableEntry(ruleset, derived.lookup, key.value);
-      if (entry) facts.set(name, { present: true, value: entry.value });
+      if (entry?.value !== undefined) facts.set(name, { present: true, value: entry.value });
       else {
-        facts.set(name, { present: false, because: [name] });
-        gaps.push(gap(ruleset, lesion, name, derived.lookup, derived.key, key.value));
+        facts.set(name, openRow(name, entry));
+        gaps.push(gap(ruleset, lesion, name, derived.lookup, derived.key, key.value, entry?.possible));
       }
       warnings.push(...lookupWarnings(ruleset, lesion, name, derived, key.value, entry));
       continue;
@@ -78,10 +80,11 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: n
     }
     const entry = tableEntry(ruleset, derived.lookup, key.value);
     warnings.push(...lookupWarnings(ruleset, lesion, name, derived, key.value, entry));
-    if (!entry) {
-      facts.set(name, { present: false, because: derived.override ? [derived.override] : [name] });
-      if (!derived.override) gaps.push(gap(ruleset, lesion, name, derived.lookup, derived.key, key.value));
-      if (traced) trace.push(Object.assign(base(), { key: key.value, value: null, reference: tableReference, note: `no row for ${derived.key} = ${String(key.value)}` }));
+    if (entry?.value === undefined) {
+      facts.set(name, derived.override ? { present: false, because: [derived.override], ...(entry?.possible ? { domain: entry.possible } : {}) } : openRow(name, entry));
+      if (!derived.override) gaps.push(gap(ruleset, lesion, name, derived.lookup, derived.key, key.value, entry?.possible));
+      const note = entry?.possible ? `the table leaves ${derived.key} = ${String(key.value)} between ${entry.possible.join(' and ')}${entry.note ? ` (${entry.note})` : ''}` : `no row for ${derived.key} = ${String(key.value)}`;
+      if (traced) trace.push(Object.assign(base(), { key: key.value, value: null, reference: entry ? cite(entry.reference) : tableReference, note }));
       continue;
     }
     facts.set(name, { present: true, value: entry.value });
@@ -96,8 +99,13 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: n
   return { trace, warnings };
 }
 
-function gap(ruleset: LoadedRuleSet, lesion: number | undefined, fact: string, table: string, key: string, value: Scalar): LookupGap {
-  return { ruleset: ruleset.document.id, ...lesionField(lesion), fact, table, key, value };
+function gap(ruleset: LoadedRuleSet, lesion: number | undefined, fact: string, table: string, key: string, value: Scalar, possible?: readonly string[]): LookupGap {
+  return { ruleset: ruleset.document.id, ...lesionField(lesion), fact, table, key, value, ...(possible ? { possible } : {}) };
+}
+
+/** A fact whose key has no row (open over every value of the table), or a row that leaves it between some. */
+function openRow(fact: string, entry: TableEntry | undefined): FactState {
+  return entry?.possible ? { present: false, because: [fact], domain: entry.possible } : { present: false, because: [fact] };
 }
 
 /** The head of a lookup's entry (kind, ruleset, lesion, fact, table), the rest assigned after it in order. */
@@ -113,6 +121,10 @@ function lookupBase(ruleset: string, lesion: number | undefined, fact: string, t
 function lookupWarnings(ruleset: LoadedRuleSet, lesion: number | undefined, fact: string, derived: { lookup: string; key: string }, value: Scalar, entry: TableEntry | undefined): EvaluationWarning[] {
   const table = derived.lookup;
   if (!entry) return [{ code: 'TABLE_NO_ENTRY', ruleset: ruleset.document.id, ...lesionField(lesion), message: `table ${table} has no row for ${String(value)}; ${fact} is undetermined`, fact, table, key: derived.key, value }];
+  if (entry.possible) {
+    const message = `table ${table} leaves ${String(value)} between ${entry.possible.join(' and ')}${entry.note ? ` (${entry.note})` : ''}; ${fact} is undetermined`;
+    return [{ code: 'TABLE_NO_ENTRY', ruleset: ruleset.document.id, ...lesionField(lesion), message, fact, table, key: derived.key, value, possible: entry.possible }];
+  }
   return entry.unconfirmed !== undefined ? [unconfirmedRow(ruleset, lesion, table, value, fact, entry, entry.unconfirmed, 'applies')] : [];
 }
 
@@ -141,7 +153,7 @@ export function imageOf(ruleset: LoadedRuleSet, table: string, keys: readonly Sc
   for (const k of keys) {
     const entry = tableEntry(ruleset, table, k);
     if (!entry) return [...all];
-    image.add(entry.value);
+    for (const value of entry.possible ?? [entry.value as string]) image.add(value);
   }
   return [...image];
 }

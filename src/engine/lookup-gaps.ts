@@ -16,6 +16,8 @@ export interface LookupGap {
   /** The fact keying the table, and the value it had. */
   key: string;
   value: Scalar;
+  /** When the table names the value but leaves it between rows (`possible`): those. */
+  possible?: readonly string[];
 }
 
 /** The gap that left `fact` open for this lesion (or for the patient), if a gap did. */
@@ -31,11 +33,12 @@ export function gapFor(gaps: readonly LookupGap[], fact: string, lesion: number 
  * listed for it is never looked up.)
  */
 export function gapsOf(warnings: readonly EvaluationWarning[]): LookupGap[] {
-  return warnings.flatMap((w) => (w.code === 'TABLE_NO_ENTRY' ? [{ ruleset: w.ruleset, ...(w.lesion !== undefined ? { lesion: w.lesion } : {}), fact: w.fact, table: w.table, key: w.key, value: w.value }] : []));
+  return warnings.flatMap((w) => (w.code === 'TABLE_NO_ENTRY' ? [{ ruleset: w.ruleset, ...(w.lesion !== undefined ? { lesion: w.lesion } : {}), fact: w.fact, table: w.table, key: w.key, value: w.value, ...(w.possible ? { possible: w.possible } : {}) }] : []));
 }
 
 /** "table esccGrade of noms has no row for bilskyGrade = 1c" */
-export function describeGap(gap: Pick<LookupGap, 'ruleset' | 'table' | 'key' | 'value'>): string {
+export function describeGap(gap: Pick<LookupGap, 'ruleset' | 'table' | 'key' | 'value' | 'possible'>): string {
+  if (gap.possible) return `table ${gap.table} of ${gap.ruleset} leaves ${gap.key} = ${String(gap.value)} between ${gap.possible.join(' and ')}`;
   return `table ${gap.table} of ${gap.ruleset} has no row for ${gap.key} = ${String(gap.value)}`;
 }
 

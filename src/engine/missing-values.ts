@@ -34,7 +34,9 @@ export function eachUnknown(ruleset: LoadedRuleSet, facts: FactStates, fact: str
     if (keys.some((k) => tableValue(ruleset, derived.lookup, k) === undefined)) visit(fact, tableValues(ruleset, derived.lookup));
     return derived.key;
   }
-  visit(fact, derived ? tableValues(ruleset, derived.lookup) : candidatesOf(ruleset, facts, fact));
+  // A looked-up fact open over a row's `possible` values, or over the whole table when its key has no row.
+  const state = facts.get(fact);
+  visit(fact, derived ? ((state && !state.present ? state.domain : undefined) ?? tableValues(ruleset, derived.lookup)) : candidatesOf(ruleset, facts, fact));
   return undefined;
 }
 

@@ -234,7 +234,7 @@ export interface EngineWarning extends WarningBase {
  * A table with no row for the key given: `fact` stays open. With its fields, a reader tells a gap the
  * team decides (or a profile fills) from an input to provide, even where the result did not depend on it.
  */
-export interface TableNoEntryWarning extends WarningBase, Pick<LookupGap, 'fact' | 'table' | 'key' | 'value'> {
+export interface TableNoEntryWarning extends WarningBase, Pick<LookupGap, 'fact' | 'table' | 'key' | 'value' | 'possible'> {
   code: 'TABLE_NO_ENTRY';
 }
 

@@ -159,10 +159,10 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
         const table = document.tables?.[change.table];
         if (!table) return fail('table', `rule set ${base.id} has no table "${change.table}"`, Object.keys(document.tables ?? {}), change.table);
         const existing = table.rows[change.key];
-        const row: TableRow = existing === undefined ? { value: change.value } : typeof existing === 'string' ? { value: existing } : { ...existing };
-        if (existing === undefined) row.added = mark();
-        else row.overridden = mark({ value: row.value });
-        row.value = change.value;
+        const { possible: _possible, value: _value, ...kept } = typeof existing === 'object' ? existing : {};
+        // A row that left the key between values (`possible`) is decided by the institution: its published values are kept in the mark.
+        const published = existing === undefined ? undefined : typeof existing === 'string' ? { value: existing } : existing.possible ? { possible: existing.possible } : { value: existing.value };
+        const row: TableRow = { ...kept, value: change.value, ...(published ? { overridden: mark(published) } : { added: mark() }) };
         cite(row as unknown as Element);
         table.rows[change.key] = row;
         return record(['tables', change.table, 'rows', change.key], ['value'], ['key']);

@@ -1,4 +1,5 @@
 import { patientField, type PatientFieldType } from '../patient/patient-fields.js';
+import type { PathSegment } from '../source/source-document.js';
 import { hintFrom, type CheckContext } from './check-context.js';
 import { checkImplications } from './check-implications.js';
 import { implicationsOf } from './input-implications.js';
@@ -67,11 +68,14 @@ export function checkInputs(ctx: CheckContext): void {
   for (const [name, table] of Object.entries(doc.tables ?? {})) {
     ctx.reference(table.reference, ['tables', name, 'reference']);
     for (const [key, row] of Object.entries(table.rows)) {
-      const value = typeof row === 'string' ? row : row.value;
-      const where = typeof row === 'string' ? ['tables', name, 'rows', key] : ['tables', name, 'rows', key, 'value'];
-      // A row without a string value is the schema's problem, reported there.
-      if (typeof value === 'string' && !table.values.includes(value)) {
-        at(where, 'TABLE_VALUE_NOT_IN_DOMAIN', `"${value}" is not one of the table's values${hintFrom(value, table.values)}; allowed: ${table.values.join(', ')}`);
+      const values: Array<[unknown, PathSegment[]]> = typeof row === 'string'
+        ? [[row, ['tables', name, 'rows', key]]]
+        : Array.isArray(row.possible) ? row.possible.map((v, i) => [v, ['tables', name, 'rows', key, 'possible', i]]) : [[row.value, ['tables', name, 'rows', key, 'value']]];
+      for (const [value, where] of values) {
+        // A row without a string value is the schema's problem, reported there.
+        if (typeof value === 'string' && !table.values.includes(value)) {
+          at(where, 'TABLE_VALUE_NOT_IN_DOMAIN', `"${value}" is not one of the table's values${hintFrom(value, table.values)}; allowed: ${table.values.join(', ')}`);
+        }
       }
       if (typeof row !== 'string') ctx.reference(row.reference, ['tables', name, 'rows', key, 'reference']);
     }

@@ -84,11 +84,24 @@ export interface Narrowing {
   values: Scalar[];
 }
 
-export interface TableRow extends Pick<ProfileMarks, 'overridden' | 'added'> {
-  value: string;
+/** A row with its value, or (`possible`) with the values the source leaves the key between. */
+export type TableRow = ValueRow | PossibleRow;
+
+interface RowBase extends Pick<ProfileMarks, 'overridden' | 'added'> {
   reference?: string;
   note?: string;
   unconfirmed?: string;
+}
+
+export interface ValueRow extends RowBase {
+  value: string;
+  possible?: undefined;
+}
+
+/** The source names the key but leaves it between these values: the fact stays open over them. */
+export interface PossibleRow extends RowBase {
+  possible: string[];
+  value?: undefined;
 }
 
 export interface TableSpec {
