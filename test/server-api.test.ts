@@ -96,6 +96,13 @@ describe('POST /evaluate', () => {
     expect((await app.inject({ method: 'GET', url: '/nowhere' })).json().problems[0].code).toBe('NOT_FOUND');
   });
 
+  // /batch without a content type was told to send application/json, which it does not read.
+  it('tells a /batch request without NDJSON to send application/x-ndjson', async () => {
+    const response = await app.inject({ method: 'POST', url: '/batch', payload: '{}', headers: { 'content-type': 'text/plain' } });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().problems[0]).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/send application\/x-ndjson$/) });
+  });
+
   // The CLI read such a file, the service answered 400 JSON_SYNTAX.
   it('reads a body that starts with a byte-order mark as the CLI reads such a file', async () => {
     const response = await post('/evaluate?trace=none', '\ufeff{"age": 60}');

@@ -57,7 +57,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const code = (error as { code?: string }).code;
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblems(reply, [problem('BODY_TOO_LARGE', `the body is larger than ${BODY_LIMIT_BYTES} bytes`)]);
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return sendProblems(reply, [problem('UNSUPPORTED_MEDIA_TYPE', `content type ${request.headers['content-type'] ?? '(none)'} is not accepted here; send application/json`)]);
+      // /batch reads NDJSON, every other route JSON: say the one this route wants.
+      const wanted = request.url.split('?')[0] === '/batch' ? 'application/x-ndjson' : 'application/json';
+      return sendProblems(reply, [problem('UNSUPPORTED_MEDIA_TYPE', `content type ${request.headers['content-type'] ?? '(none)'} is not accepted here; send ${wanted}`)]);
     }
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     // Fastify's own 4xx (a bad content length, an aborted body): the client's to fix, said in its words.
