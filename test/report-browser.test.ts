@@ -41,6 +41,13 @@ describe('the HTML audit report in headless Chromium', () => {
     expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
   });
 
+  // An undetermined rule showed no points, so the range of its component could not be rebuilt from the page.
+  it('gives the points of a rule that did not fire or is undetermined', () => {
+    const html = readFileSync(reportFile, 'utf8');
+    // The example's second lesion leaves its collapse open: SINS 3-6.
+    expect(html).toMatch(/<code>collapse\.over_50<\/code>: undetermined \(possible\) \(would add 3 points\)/);
+  });
+
   // The text report and explain listed egfrMutation as given but read by no rule set; the HTML had no word of it.
   it('lists the fields given that no rule set read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-report-'));

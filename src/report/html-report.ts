@@ -122,7 +122,8 @@ function rulesBlock(trace: readonly TraceEntry[]): string {
     .filter((t): t is RuleTrace => t.kind === 'rule')
     .map((r) => {
       const state = r.fired === true ? 'fired' : r.fired === false ? 'not fired' : r.possible ? 'undetermined (possible)' : 'undetermined (excluded)';
-      const effect = r.effect ? ` → ${esc(JSON.stringify(r.effect))}` : '';
+      // The points a rule that did not fire would add: an auditor rebuilds a component's range from them.
+      const effect = r.effect ? ` → ${esc(JSON.stringify(r.effect))}` : r.points !== undefined ? ` (would add ${r.points} point${r.points === 1 ? '' : 's'})` : '';
       const conditions = r.conditions.map((c) => `<tr><td><code>${esc(c.at || '(root)')}</code></td><td>${esc(c.fact)}</td><td>${esc(c.operator)}</td><td>${value(c.value)}</td><td>${value(c.factResult)}</td><td>${c.result === null ? 'undecided' : String(c.result)}</td></tr>`);
       return `<details class="rule ${r.fired === true ? 'fired' : ''}" data-rule="${esc(r.rule)}"><summary>${esc(r.ruleset)}${r.lesion === undefined ? '' : ` [lesion ${r.lesion + 1}]`} <code>${esc(r.rule)}</code>: ${state}${effect}</summary>
 <table><thead><tr><th>at</th><th>fact</th><th>operator</th><th>value</th><th>fact value</th><th>result</th></tr></thead><tbody>${conditions.join('')}</tbody></table>
