@@ -41,6 +41,20 @@ describe('the HTML audit report in headless Chromium', () => {
     expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
   });
 
+  // Table lookups were not rendered: an institution's row (ESCC 1c low grade) showed only as a rule citing the paper.
+  it('lists each table lookup with its source and the institution change that set it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-report-'));
+    const patient = join(dir, 'p.json');
+    writeFileSync(patient, JSON.stringify({ primaryTumor: 'breast', lesions: [{ level: 'T6', bilskyGrade: '1c', myelopathy: false }] }));
+    const profile = new URL('../examples/profiles/breast-radiosensitive.profile.yaml', import.meta.url).pathname;
+    const json = cli(['evaluate', patient, '--profile', profile, '--format', 'json']);
+    writeFileSync(join(dir, 'r.json'), json.stdout);
+    expect(cli(['report', join(dir, 'r.json'), '--html', join(dir, 'r.html')]).status).toBe(0);
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    expect(html).toContain('<h2>Table lookups</h2>');
+    expect(html).toMatch(/<td><code>esccGrade<\/code><\/td><td>1c<\/td><td>esccClass = low_grade<\/td><td>Example University Hospital[^<]*profile breast-radiosensitive/);
+  });
+
   // An undetermined rule showed no points, so the range of its component could not be rebuilt from the page.
   it('gives the points of a rule that did not fire or is undetermined', () => {
     const html = readFileSync(reportFile, 'utf8');

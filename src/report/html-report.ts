@@ -1,7 +1,7 @@
 import { describeGap } from '../engine/lookup-gaps.js';
 import { clampedNote } from './clamped-note.js';
 import { warningLine } from '../explain/folded-warnings.js';
-import type { ClassificationResult, ComponentResult, Evaluation, RuleSetResult, RuleTrace, TraceEntry } from '../engine/types.js';
+import type { ClassificationResult, ComponentResult, Evaluation, LookupTrace, RuleSetResult, RuleTrace, TraceEntry } from '../engine/types.js';
 
 /** What a report is made from: an evaluation (the JSON output), and the decision record around it if any. */
 export interface ReportSource {
@@ -33,6 +33,7 @@ export function renderReport(source: ReportSource): string {
     section('Patient results', resultsBlock(evaluation.results)),
     ...evaluation.lesions.map((lesion, i) => section(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, resultsBlock(lesion.results))),
     section('Missing inputs and notes', notes(evaluation)),
+    ...(evaluation.trace.some((t) => t.kind === 'lookup') ? [section('Table lookups', lookupsBlock(evaluation.trace))] : []),
     section(full ? 'Every rule evaluated' : 'Rules that fired', rulesBlock(evaluation.trace)),
     section('References', references(evaluation.trace)),
   ];
@@ -115,6 +116,19 @@ function profilesBlock(profiles: NonNullable<Evaluation['profiles']>): string {
     use.changes.map((c) => `<tr><td>${esc(use.ruleset)}</td><td>${esc(use.profile)}<br><code>${esc(use.sha256.slice(0, 16))}</code></td><td><code>${esc(c.change)}</code> (${esc(c.op)})</td><td>${c.base ? value(c.base) : 'added'}</td><td>${esc(c.reason)}</td><td>${esc(c.author)}</td></tr>`),
   );
   return `<table><thead><tr><th>rule set</th><th>profile</th><th>change</th><th>published value</th><th>reason</th><th>author</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/**
+ * Each table row looked up (ESCC grade → low grade, histology → radiosensitive), with the source that
+ * vouches for it and an institution's mark: the rules then test the fact, and the row is where it came from.
+ */
+function lookupsBlock(trace: readonly TraceEntry[]): string {
+  const rows = trace.filter((t): t is LookupTrace => t.kind === 'lookup').map((l) => {
+    const mark = l.overridden ?? l.added;
+    const institution = mark ? ` — profile ${esc(mark.profile)}, change <code>${esc(mark.change)}</code>${l.overridden?.base ? ` (published: ${value(l.overridden.base)})` : ' (not in the published rule set)'}` : '';
+    return `<tr><td>${esc(l.ruleset)}${l.lesion === undefined ? '' : ` [lesion ${l.lesion + 1}]`}</td><td><code>${esc(l.table)}</code></td><td>${value(l.key)}</td><td>${esc(l.fact)} = ${value(l.value)}</td><td>${esc(l.reference)}${l.note ? ` — ${esc(l.note)}` : ''}${l.unconfirmed ? ` — UNCONFIRMED: ${esc(l.unconfirmed)}` : ''}${institution}</td></tr>`;
+  });
+  return `<table><thead><tr><th>rule set</th><th>table</th><th>key</th><th>fact</th><th>source</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function rulesBlock(trace: readonly TraceEntry[]): string {
