@@ -365,8 +365,18 @@ describe('institution profiles: results and trace', () => {
     const evaluation = await evaluatePatient(sins12, (await load([SINS_12])).rulesets);
     const html = renderReport({ evaluation });
     expect(html).toContain('Institution profile changes used');
-    expect(html).toMatch(/<code>sins-unstable-band<\/code> \(set-band\)<\/td><td>\{&quot;min&quot;:13\}/);
+    // In words, not the raw JSON it was ({"min":13}).
+    expect(html).toMatch(/<code>sins-unstable-band<\/code> \(set-band\)<\/td><td>min 13<\/td>/);
     expect(html).toContain('changed by sins-unstable-12@1.2.0</strong> (noms-unstable-sins');
+  });
+
+  it('says in the text report what each change replaced, in words, and that a new table row was not published', async () => {
+    const { formatEvaluation } = await import('../src/cli/format-text.js');
+    const text = formatEvaluation(await evaluatePatient(sins12, (await load([SINS_12])).rulesets));
+    expect(text).toContain('sins-unstable-band (set-band; published: min 13)');
+    expect(text).toContain('noms-unstable-sins (set-condition; published: sinsScore greaterThanInclusive 13; label: "Unstable (SINS 13-18)"');
+    const breast = formatEvaluation(await evaluatePatient({ primaryTumor: 'breast', lesions: [{ level: 'T6', bilskyGrade: '1a', myelopathy: false }] }, (await load([BREAST])).rulesets));
+    expect(breast).toMatch(/breast-radiosensitive \(set-table; not in the published rule set\)/);
   });
 
   it('keeps one profile per rule set', async () => {

@@ -4,6 +4,7 @@ import { foldedWarnings, warningLine } from '../explain/folded-warnings.js';
 import { unreadLines } from '../explain/unread-lines.js';
 import { assumedAndConverted } from '../report/assumed-inputs.js';
 import { clampedNote } from '../report/clamped-note.js';
+import { publishedValue } from '../report/published-value.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 
 /**
@@ -52,7 +53,8 @@ function formatProfiles(evaluation: Evaluation): string[] {
     lines.push('', `Profile ${use.profile} on ${use.ruleset} (${use.institution ?? use.title}; sha256 ${use.sha256.slice(0, 12)}):`);
     if (!use.changes.length) lines.push('  no change of this profile touched this patient');
     for (const c of use.changes) {
-      const base = c.base ? `; published: ${JSON.stringify(c.base)}` : c.op.startsWith('add-') ? '; not in the published rule set' : '';
+      // A set-table for a key the table had no row for adds a row: it has no published value either.
+      const base = c.base ? `; published: ${publishedValue(c.base)}` : c.op.startsWith('add-') || c.op === 'set-table' ? '; not in the published rule set' : '';
       lines.push(`  - ${c.change} (${c.op}${base}): ${c.reason} [${c.author}]`);
     }
   }

@@ -1,6 +1,7 @@
 import { describeGap } from '../engine/lookup-gaps.js';
 import { clampedNote } from './clamped-note.js';
 import { warningLine } from '../explain/folded-warnings.js';
+import { publishedValue } from './published-value.js';
 import type { ClassificationResult, ComponentResult, Evaluation, LookupTrace, RuleSetResult, RuleTrace, TraceEntry } from '../engine/types.js';
 
 /** What a report is made from: an evaluation (the JSON output), and the decision record around it if any. */
@@ -113,7 +114,7 @@ function notes(evaluation: ReportSource['evaluation']): string {
 /** Each institution change next to the published value it replaced, so no one reads it as the paper's. */
 function profilesBlock(profiles: NonNullable<Evaluation['profiles']>): string {
   const rows = profiles.flatMap((use) =>
-    use.changes.map((c) => `<tr><td>${esc(use.ruleset)}</td><td>${esc(use.profile)}<br><code>${esc(use.sha256.slice(0, 16))}</code></td><td><code>${esc(c.change)}</code> (${esc(c.op)})</td><td>${c.base ? value(c.base) : 'added'}</td><td>${esc(c.reason)}</td><td>${esc(c.author)}</td></tr>`),
+    use.changes.map((c) => `<tr><td>${esc(use.ruleset)}</td><td>${esc(use.profile)}<br><code>${esc(use.sha256.slice(0, 16))}</code></td><td><code>${esc(c.change)}</code> (${esc(c.op)})</td><td>${c.base ? esc(publishedValue(c.base)) : 'added'}</td><td>${esc(c.reason)}</td><td>${esc(c.author)}</td></tr>`),
   );
   return `<table><thead><tr><th>rule set</th><th>profile</th><th>change</th><th>published value</th><th>reason</th><th>author</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
