@@ -59,3 +59,18 @@ describe('explain: a precedence classification', () => {
     expect(await line(decided)).toMatch(/: over_3_months — from Survival predicted by the revised Tokuhashi score$/);
   });
 });
+
+// explain under a profile never named it or the changes that shaped the result.
+describe('explain under an institution profile', () => {
+  it('names the profile and the changes used', async () => {
+    const { loadRuleSets, BUNDLED_RULES_DIR } = await import('../src/ruleset/load-rulesets.js');
+    const { explainEvaluation } = await import('../src/explain/explain.js');
+    const profile = new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url).pathname;
+    const { rulesets } = await loadRuleSets([BUNDLED_RULES_DIR], { profiles: [profile] });
+    const sins = rulesets.filter((r) => r.document.id === 'sins');
+    // T12 3 + mechanical 3 + mixed 1 + de novo 2 + <50% 2 + unilateral 1 = 12: unstable under the board's bands.
+    const lines = explainEvaluation(await evaluatePatient({ lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'mixed', alignment: 'de_novo_deformity', collapse: 'under_50', posterolateral: 'unilateral' }] }, sins), sins);
+    expect(lines).toContain('Institution profiles applied:');
+    expect(lines).toContain('  sins: sins-unstable-12@1.2.0 (changes used: sins-unstable-band)');
+  });
+});

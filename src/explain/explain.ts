@@ -34,7 +34,14 @@ export function explainEvaluation(evaluation: Evaluation, rulesets: readonly Loa
       if (ruleset) lines.push(...explainRuleSet(ruleset, entries.filter((t) => t.ruleset === id), warnings, (missing) => splitByGap(missing, gaps, scope.lesion), result).map((l) => `  ${l}`));
     }
   }
-  return [...lines, ...unreadLines(evaluation), ...warningLines(evaluation)];
+  return [...lines, ...profileLines(evaluation), ...unreadLines(evaluation), ...warningLines(evaluation)];
+}
+
+/** The institution profiles behind the explanation: each with the changes that touched this patient, so a changed value is not read as the paper's. */
+function profileLines(evaluation: Evaluation): string[] {
+  const uses = evaluation.profiles ?? [];
+  if (!uses.length) return [];
+  return ['Institution profiles applied:', ...uses.map((use) => `  ${use.ruleset}: ${use.profile}${use.changes.length ? ` (changes used: ${use.changes.map((c) => c.change).join(', ')})` : ' (no change touched this patient)'}`)];
 }
 
 /** `split`: the facts a result rests on, as inputs someone can provide and table gaps the team decides. */
