@@ -133,6 +133,8 @@ describe('audit verify', () => {
       ['two records swapped', [lines[0]!, lines[3]!, lines[2]!, lines[1]!, lines[4]!], 2, 'AUDIT_CHAIN_BROKEN'],
       ['truncated mid-line', lines.join('\n').slice(0, lines.slice(0, 4).join('\n').length + 50), 5, 'AUDIT_TORN_LINE'],
       ['a line that is not JSON', lines.map((l, i) => (i === 2 ? l.slice(0, -1) : l)), 3, 'AUDIT_INVALID_JSON'],
+      // JSON.parse keeps the last of a repeated key, so the hash held while the line showed another value.
+      ['a repeated key shows a value the hash does not cover', lines.map((l, i) => (i === 2 ? l.replace('"points":3', '"points":4,"points":3') : l)), 3, 'AUDIT_INVALID_RECORD'],
     ];
     for (const [what, content, line, code] of cases) {
       if (typeof content === 'string') writeFileSync(log, content);
@@ -267,6 +269,51 @@ describe('audit replay', () => {
     expect(broken.code).toBe(3);
     expect(broken.stdout).toMatch(new RegExp(`^${log}:1:1 AUDIT_RULESET_EDITED `));
     expect(run(['audit', 'replay', log, '--rules', RULES]).code).toBe(64);
+    // --profile without --current was silently ignored.
+    expect(run(['audit', 'replay', log, '--profile', '/nonexistent.profile.yaml']).code).toBe(64);
+  });
+
+  // replay verified the log, then read it again to the end: a line a writer appended meanwhile (a torn
+  // one, or a forged one) was replayed unverified.
+  it('replays only the lines verify checked', async () => {
+    const log = fiveRecordLog();
+    const { replayLog } = await import('../src/audit/replay-log.js');
+    const replayed: number[] = [];
+    for await (const outcome of replayLog(log, { verifiedLines: 2 })) replayed.push(outcome.line);
+    expect(replayed).toEqual([1, 2]);
+  });
+
+  // The report of an edited record was rendered with no warning when no rule-set store was beside it.
+  it('reports an edited record with no store beside it as one it cannot vouch for', () => {
+    const log = fiveRecordLog();
+    const dir = tmp();
+    const alone = join(dir, 'record.json');
+    writeFileSync(alone, linesOf(log)[3]!.replace('"points":3', '"points":4'));
+    const { code, stderr } = run(['report', alone, '--html', join(dir, 'r.html')]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/AUDIT_RECORD_EDITED/);
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/cannot vouch/i);
+  });
+
+  // evaluate appended a record to the patient file it had read (batch refused the same).
+  it('evaluate refuses to record into the patient file it reads, exit 64', () => {
+    const dir = tmp();
+    const patient = join(dir, 'p.json');
+    writeFileSync(patient, '{}');
+    expect(run(['evaluate', patient, '--record', patient]).code).toBe(64);
+    expect(readFileSync(patient, 'utf8')).toBe('{}');
+  });
+
+  // The record lacked what the clinician was shown as given but read by no rule set.
+  it('keeps the fields no rule set read in the record, and its report lists them', () => {
+    const dir = tmp();
+    const patient = join(dir, 'p.json');
+    writeFileSync(patient, JSON.stringify({ primaryTumor: 'lung_nsclc', egfrMutation: true }));
+    const log = join(dir, 'log.jsonl');
+    expect(run(['evaluate', patient, '--record', log]).code).toBe(0);
+    expect(records(log)[0]?.outputs.unread).toEqual(['egfrMutation']);
+    expect(run(['report', log, '--html', join(dir, 'r.html')]).code).toBe(0);
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toContain('<li>egfrMutation</li>');
   });
 });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Evaluation } from '../engine/types.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
-import { RECORD_FORMAT, type RecordBody } from './decision-record.js';
+import { RECORD_FORMAT, recordedOutputs, type RecordBody } from './decision-record.js';
 import { engineIdentity } from './engine-identity.js';
 import { lesionsWithHashedIds, patientWithHashedIds } from './hash-ids.js';
 import { pinRuleSet, rulesetsUsed } from './pinned-ruleset.js';
@@ -27,13 +27,7 @@ export function buildRecordBody(patient: Record<string, unknown>, evaluation: Ev
     rulesets: rulesetsUsed(evaluation, rulesets).map(pinRuleSet),
     input: hashIds ? patientWithHashedIds(patient) : patient,
     idsHashed: hashIds,
-    outputs: {
-      results: evaluation.results,
-      lesions: hashIds ? lesionsWithHashedIds(evaluation.lesions) : evaluation.lesions,
-      missing: evaluation.missing,
-      warnings: evaluation.warnings,
-      ...(evaluation.profiles ? { profiles: evaluation.profiles } : {}),
-    },
+    outputs: recordedOutputs(evaluation, hashIds ? lesionsWithHashedIds(evaluation.lesions) : evaluation.lesions),
     trace: evaluation.trace,
   };
 }

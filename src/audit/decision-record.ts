@@ -28,7 +28,20 @@ export interface RecordedRuleSet {
 }
 
 /** `profiles`, when a profile shaped the decision: its changes used, with their published values, reasons and authors. */
-export type RecordedOutputs = Pick<Evaluation, 'results' | 'lesions' | 'missing' | 'warnings' | 'profiles'>;
+export type RecordedOutputs = Pick<Evaluation, 'results' | 'lesions' | 'missing' | 'warnings' | 'profiles' | 'unread'>;
+
+/** What a record keeps of what the clinician was shown: the writer and the replay build it alike. */
+export function recordedOutputs(evaluation: Evaluation, lesions: Evaluation['lesions'] = evaluation.lesions): RecordedOutputs {
+  return {
+    results: evaluation.results,
+    lesions,
+    missing: evaluation.missing,
+    warnings: evaluation.warnings,
+    ...(evaluation.profiles ? { profiles: evaluation.profiles } : {}),
+    // The fields given that no rule set read: the report says them beside the results.
+    ...(evaluation.unread ? { unread: evaluation.unread } : {}),
+  };
+}
 
 /**
  * One line of the audit log: what was decided, on what input, by which engine and which rule sets,

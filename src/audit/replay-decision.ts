@@ -3,7 +3,7 @@ import { checkPatient } from '../patient/load-patient.js';
 import type { Problem } from '../problems/problem.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { parseSource } from '../source/source-document.js';
-import type { DecisionRecord } from './decision-record.js';
+import { recordedOutputs, type DecisionRecord } from './decision-record.js';
 import { diffValues, type Difference } from './diff-values.js';
 import { pinRuleSet, rulesetsUsed } from './pinned-ruleset.js';
 
@@ -21,7 +21,7 @@ export async function replayDecision(record: DecisionRecord, rulesets: readonly 
   const replayed = JSON.parse(
     JSON.stringify({
       rulesets: rulesetsUsed(evaluation, rulesets).map(pinRuleSet),
-      outputs: { results: evaluation.results, lesions: evaluation.lesions, missing: evaluation.missing, warnings: evaluation.warnings, ...(evaluation.profiles ? { profiles: evaluation.profiles } : {}) },
+      outputs: recordedOutputs(evaluation),
       trace: evaluation.trace,
     }),
   ) as Pick<DecisionRecord, 'rulesets' | 'outputs' | 'trace'>;
@@ -31,6 +31,8 @@ export async function replayDecision(record: DecisionRecord, rulesets: readonly 
     if (!record.rulesets[i]?.profile) delete r.profile;
   });
   if (!('profiles' in record.outputs)) delete replayed.outputs.profiles;
+  // Records from before `unread` was kept (engine 0.4.0) lack it too.
+  if (!('unread' in record.outputs)) delete replayed.outputs.unread;
   const differences = [
     ...diffValues(record.rulesets, replayed.rulesets, 'rulesets'),
     ...diffValues(record.outputs, replayed.outputs),

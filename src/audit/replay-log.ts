@@ -31,12 +31,15 @@ export interface ReplayOptions {
   decisionId?: string;
   /** Evaluate with these rule sets (the current ones) instead of each record's pinned ones from the store. */
   current?: readonly LoadedRuleSet[];
+  /** The lines `audit verify` checked: a log still written to (serve --record) may have grown since. */
+  verifiedLines?: number;
 }
 
 /** Replays the records of a log, one outcome per record as it goes. The log must have verified first. */
 export async function* replayLog(log: string, options: ReplayOptions = {}): AsyncGenerator<ReplayOutcome> {
   const cache: PinnedCache = new Map();
   for (const { line, text } of readLogLines(log)) {
+    if (options.verifiedLines !== undefined && line > options.verifiedLines) break;
     const record = JSON.parse(text) as DecisionRecord;
     if (options.decisionId !== undefined && record.decisionId !== options.decisionId) continue;
     const outcome = { line, decisionId: record.decisionId, ...(sameEngine(record.engine) ? {} : { recordedBy: record.engine }) };

@@ -4,6 +4,7 @@ import { explainChainBreak } from './chain-break.js';
 import { GENESIS_HASH, recordHash, type DecisionRecord } from './decision-record.js';
 import { readLogLines, type LogLine } from './read-log-lines.js';
 import { recordShapeProblem } from './record-shape.js';
+import { plainJson } from '../source/json-syntax.js';
 import { storedRuleSetFile, storedRuleSetStatus, type StoredStatus } from './ruleset-store.js';
 
 export interface LogVerification {
@@ -81,6 +82,8 @@ function checkLine(log: string, { line, text, terminated }: LogLine, expectedPre
   } catch (err) {
     return fail('AUDIT_INVALID_JSON', `not valid JSON: ${(err as Error).message}`);
   }
+  // JSON.parse keeps the last of a repeated key: the line would show one value and be hashed with another.
+  if (plainJson(text) === undefined) return fail('AUDIT_INVALID_RECORD', 'a key is repeated within one object (or is a forbidden key): the line shows a value its hash does not cover');
   const shape = recordShapeProblem(value);
   if (shape) return fail('AUDIT_INVALID_RECORD', shape);
   const record = value as DecisionRecord;

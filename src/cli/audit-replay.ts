@@ -24,8 +24,9 @@ const MAX_LISTED = 20;
  * of today (bundled, or --rules) instead: what would change, reported, not a failure.
  */
 export async function auditReplayCommand(log: string, options: ReplayCommandOptions): Promise<void> {
-  if (options.rules?.length && !options.current) {
-    usageError('OPTION_CONFLICT', '--rules chooses the current rule sets; use it with --current (pinned replays use the rule sets stored with the log)');
+  if ((options.rules?.length || options.profile?.length) && !options.current) {
+    const option = options.rules?.length ? '--rules' : '--profile';
+    usageError('OPTION_CONFLICT', `${option} chooses the current rule sets; use it with --current (pinned replays use the rule sets stored with the log)`);
   }
   const verification = verifyLog(log);
   if (verification.problems.length) {
@@ -34,7 +35,8 @@ export async function auditReplayCommand(log: string, options: ReplayCommandOpti
   }
   const current = options.current ? await loadRulesOrExit(options.rules, [], options.profile) : undefined;
   const counts = { identical: 0, different: 0, failed: 0 };
-  for await (const outcome of replayLog(log, { decisionId: options.id, current })) {
+  // Only the records verified: a line a writer appends meanwhile has not been checked.
+  for await (const outcome of replayLog(log, { decisionId: options.id, current, verifiedLines: verification.records })) {
     counts[outcome.status]++;
     process.stdout.write(formatOutcome(outcome));
   }

@@ -18,6 +18,7 @@ import { EXIT, Exit } from './exit-codes.js';
 import { usageError, wholeNumber } from './usage-error.js';
 import { loadRulesOrExit } from './load-rules.js';
 import { openRecorder, type RecordOptions } from './record-decision.js';
+import { sameFile } from './same-file.js';
 
 export interface BatchOptions extends RecordOptions {
   rules?: string[];
@@ -132,12 +133,6 @@ function guardSummary(summary: string): void {
   }
 }
 
-/** Whether two paths name one file: the same path, or (through links) the same file on disk. */
-function sameFile(a: string, b: string): boolean {
-  if (resolve(a) === resolve(b)) return true;
-  const [x, y] = [statSync(a, { throwIfNoEntry: false }), statSync(b, { throwIfNoEntry: false })];
-  return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
-}
 
 /** The -o file, opened before any work is done; a path that cannot be written is a usage error. */
 async function openOutput(file: string): Promise<Writable> {

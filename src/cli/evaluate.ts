@@ -2,6 +2,8 @@ import { withTraceLevel, type TraceLevel } from '../engine/trace-level.js';
 import { evaluateFile } from './evaluate-file.js';
 import { formatEvaluation } from './format-text.js';
 import { openRecorder, type RecordOptions } from './record-decision.js';
+import { sameFile } from './same-file.js';
+import { usageError } from './usage-error.js';
 
 export interface EvaluateOptions extends RecordOptions {
   format: 'text' | 'json';
@@ -12,6 +14,8 @@ export interface EvaluateOptions extends RecordOptions {
 }
 
 export async function evaluateCommand(file: string, options: EvaluateOptions): Promise<void> {
+  // As batch refuses it: appending records to the patient file would destroy the input.
+  if (options.record !== undefined && sameFile(options.record, file)) usageError('OPTION_CONFLICT', `--record ${options.record} is the patient file being read; recording into it would destroy the input`);
   const recorder = openRecorder(options);
   // A decision record always keeps the full trace; otherwise only the level shown is built.
   const { patient, rulesets, evaluation } = await evaluateFile(file, { ...options, trace: recorder ? 'full' : options.trace });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { ReportSource } from '../report/html-report.js';
 import { renderReport } from '../report/html-report.js';
 import { rulesetStoreDir } from '../audit/ruleset-store.js';
+import { recordHash } from '../audit/decision-record.js';
 import { readLogLines } from '../audit/read-log-lines.js';
 import { logVerifier, verifyLog, whyUnreadable } from '../audit/verify-log.js';
 import { formatProblem, formatProblems } from '../problems/format.js';
@@ -46,13 +47,22 @@ function readSource(file: string, id: string | undefined): ReportSource {
   const text = startsWithRecordLine(file) ? undefined : readWhole(file);
   const whole = text === undefined ? undefined : tryParse(text);
   if (isObject(whole) && 'trace' in whole && 'results' in whole) return { evaluation: whole as ReportSource['evaluation'] };
-  if (isRecord(whole)) return withVerification(file, fromRecord(whole), () => verifyLog(file).problems);
+  if (isRecord(whole)) return withVerification(file, fromRecord(whole), () => verifyLog(file).problems, whole);
   const { chosen, anyJson, problems } = searchLog(file, id);
   // Not JSON as a whole, nor a line of it: one document with a syntax error, shown where it is.
   const syntax = text !== undefined && whole === undefined && !anyJson ? jsonSyntaxProblem(text, file) : undefined;
   if (syntax) report(syntax);
   if (!chosen) fail(file, 'REPORT_INPUT_INVALID', id ? `no decision record with decisionId ${id}` : 'neither an evaluation (evaluate --format json), a decision record, nor an audit log');
-  return withVerification(file, fromRecord(chosen), () => problems);
+  return withVerification(file, fromRecord(chosen), () => problems, chosen);
+}
+
+/** A record read without its rule-set store: its own hash, and that nothing else could be checked. */
+function unstoredProblems(file: string, record: RecordLike | undefined): Problem[] {
+  const at = { file, line: 1, column: 1, severity: 'error' as const };
+  const edited = record && 'hash' in record && recordHash(record) !== record.hash
+    ? [{ ...at, code: 'AUDIT_RECORD_EDITED' as const, message: `the record's content does not match its hash: it was changed after it was written (decision ${String(record.decisionId)})` }]
+    : [];
+  return [...edited, { ...at, code: 'AUDIT_RULESET_MISSING', message: `no rule-set store beside it (${rulesetStoreDir(file)}): the chain and the rule sets the decision was made with cannot be checked` }];
 }
 
 /**
@@ -79,9 +89,9 @@ function searchLog(file: string, id: string | undefined): { chosen?: RecordLike;
  * `audit verify` finds is shown, on standard error and in the report itself. A record saved on its
  * own has no chain to check.
  */
-function withVerification(file: string, source: ReportSource, verify: () => Problem[]): ReportSource {
-  if (!existsSync(rulesetStoreDir(file))) return source;
-  const problems = verify();
+function withVerification(file: string, source: ReportSource, verify: () => Problem[], record?: RecordLike): ReportSource {
+  // Without the store nothing of the chain or the pinned rule sets can be checked; the record's own hash still can.
+  const problems = existsSync(rulesetStoreDir(file)) ? verify() : unstoredProblems(file, record);
   if (!problems.length) return source;
   process.stderr.write(formatProblems(problems.map((p) => ({ ...p, severity: 'warning' as const }))) + '\n');
   return { ...source, unverified: problems.map((p) => `line ${p.line ?? 1}: ${p.code} ${p.message}`) };
