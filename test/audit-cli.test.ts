@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -145,6 +145,23 @@ describe('audit verify', () => {
     }
     writeLines(log, lines);
     expect(run(['audit', 'verify', log]).stdout).toMatch(/^ok .*: 5 records, chain intact, head [0-9a-f]{64}\n$/);
+  });
+
+  // A duplicated line was called "records are out of order"; a store entry that is a folder was an internal error (EISDIR).
+  it('names a duplicated record as one, and a store entry that cannot be read as a rule-set problem', () => {
+    const log = fiveRecordLog();
+    const lines = linesOf(log);
+    writeLines(log, [...lines.slice(0, 3), lines[2]!, ...lines.slice(3)]);
+    const duplicated = run(['audit', 'verify', log]);
+    expect(duplicated.code).toBe(3);
+    expect(duplicated.stdout).toMatch(new RegExp(`^${log}:4:1 AUDIT_CHAIN_BROKEN the record repeats line 3`));
+    writeLines(log, lines);
+    const file = storedRuleSetFile(log, records(log)[0]!.rulesets[0]!.documentSha256);
+    rmSync(file);
+    mkdirSync(file);
+    const unreadable = run(['audit', 'verify', log]);
+    expect(unreadable.code).toBe(3);
+    expect(unreadable.stdout).toMatch(new RegExp(`^${log}:1:1 AUDIT_RULESET_MISSING .*cannot be read`));
   });
 
   it('a log that cannot be read: exit 2', () => {

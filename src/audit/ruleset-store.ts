@@ -18,11 +18,17 @@ export function storedRuleSetFile(log: string, documentSha256: string): string {
   return join(rulesetStoreDir(log), `${documentSha256}.json`);
 }
 
-export type StoredStatus = 'present' | 'missing' | 'edited';
+export type StoredStatus = 'present' | 'missing' | 'edited' | 'unreadable';
 
 /** Whether the store holds the document named by `documentSha256`, unchanged. */
 export function storedRuleSetStatus(log: string, documentSha256: string): StoredStatus {
-  const text = readIfPresent(storedRuleSetFile(log, documentSha256));
+  let text: string | undefined;
+  try {
+    text = readIfPresent(storedRuleSetFile(log, documentSha256));
+  } catch {
+    // A folder or a file without read permission where the copy should be: it cannot be checked.
+    return 'unreadable';
+  }
   if (text === undefined) return 'missing';
   return sha256Hex(text) === documentSha256 ? 'present' : 'edited';
 }
@@ -39,7 +45,8 @@ export function storeRuleSets(log: string, rulesets: readonly LoadedRuleSet[], k
     const { documentSha256 } = pinRuleSet(ruleset);
     if (known.has(documentSha256)) continue;
     const status = storedRuleSetStatus(log, documentSha256);
-    if (status === 'edited') {
+    // A copy changed, or one that cannot be read, is reported, never replaced.
+    if (status === 'edited' || status === 'unreadable') {
       edited.push(storedRuleSetFile(log, documentSha256));
       continue;
     }

@@ -88,12 +88,13 @@ function checkLine(log: string, { line, text, terminated }: LogLine, expectedPre
   if (shape) return fail('AUDIT_INVALID_RECORD', shape);
   const record = value as DecisionRecord;
   if (recordHash(record) !== record.hash) return fail('AUDIT_RECORD_EDITED', `the record's content does not match its hash: it was changed after it was written (decision ${record.decisionId})`);
-  if (record.prev !== expectedPrev) return fail('AUDIT_CHAIN_BROKEN', explainChainBreak(log, line, record.prev, expectedPrev));
+  if (record.prev !== expectedPrev) return fail('AUDIT_CHAIN_BROKEN', explainChainBreak(log, line, record.prev, expectedPrev, record.hash));
   for (const { id, version, documentSha256 } of record.rulesets) {
     let status = store.get(documentSha256);
     if (!status) store.set(documentSha256, (status = storedRuleSetStatus(log, documentSha256)));
     if (status === 'missing') return fail('AUDIT_RULESET_MISSING', `the record uses ${id} ${version}, whose copy is missing from the store (${storedRuleSetFile(log, documentSha256)})`);
     if (status === 'edited') return fail('AUDIT_RULESET_EDITED', `the record uses ${id} ${version}, whose stored copy has been changed (${storedRuleSetFile(log, documentSha256)})`);
+    if (status === 'unreadable') return fail('AUDIT_RULESET_MISSING', `the record uses ${id} ${version}, whose stored copy cannot be read (${storedRuleSetFile(log, documentSha256)})`);
   }
   return { record };
 }
