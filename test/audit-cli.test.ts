@@ -52,13 +52,16 @@ function fiveRecordLog(): string {
 }
 
 describe('evaluate --record', () => {
-  it('appends one sealed, chained record per evaluation, leaving the output unchanged', () => {
+  it('appends one sealed, chained record per evaluation, leaving the output unchanged but for the record it names', () => {
     const dir = tmp();
     const log = join(dir, 'audit.jsonl');
     const plain = run(['evaluate', EXAMPLE, '--format', 'json']);
     const first = run(['evaluate', EXAMPLE, '--format', 'json', '--record', log]);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toEqual(JSON.parse(plain.stdout));
+    // The output names its record (as the service's does), and is otherwise what was shown without one.
+    const { decisionId, ...rest } = JSON.parse(first.stdout);
+    expect(rest).toEqual(JSON.parse(plain.stdout));
+    expect(decisionId).toBe(records(log)[0]?.decisionId);
     const second = run(['evaluate', EXAMPLE, '--record', log]);
     expect(second.code).toBe(0);
 

@@ -265,6 +265,16 @@ describe('batch: CSV output', () => {
     expect(summary.counts).toEqual({});
   });
 
+  // The NDJSON lines gave no way to find their records; the service's /batch lines name them.
+  it('names each line\'s decision record with --record', () => {
+    const dir = tmp();
+    const log = join(dir, 'decisions.jsonl');
+    const { code, stdout } = run(['batch', cohortFile(dir, 3), '--rules', SINS_RULES, '--workers', '1', '--record', log]);
+    expect(code).toBe(0);
+    const recorded = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l).decisionId);
+    expect(ndjson(stdout).map((r) => r.decisionId)).toEqual(recorded);
+  });
+
   // It recorded a decision for every such row although the output and the exit code said none was made.
   it('records no decision for a patient rejected for too many lesions', () => {
     const dir = tmp();

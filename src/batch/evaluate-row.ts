@@ -50,10 +50,10 @@ export async function evaluateRow(row: BatchRow, job: RowJob): Promise<RowOutcom
 }
 
 /** The output line of an evaluated patient, at the chosen trace level. */
-export function formatEvaluation(line: number, evaluation: Evaluation, job: RowJob): { text: string | Uint8Array; tally: Tally; problems?: Problem[] } {
-  if (job.format === 'ndjson') return { text: jsonLine({ line, ...withTraceLevel(evaluation, job.trace) }), tally: tallyEvaluation(evaluation) };
+export function formatEvaluation(line: number, evaluation: Evaluation, job: RowJob, decisionId?: string): { text: string | Uint8Array; tally: Tally; problems?: Problem[] } {
+  if (job.format === 'ndjson') return { text: jsonLine({ line, ...withTraceLevel(evaluation, job.trace), ...(decisionId ? { decisionId } : {}) }), tally: tallyEvaluation(evaluation) };
   const columns = job.columns as ResultColumns;
-  if (evaluation.lesions.length > columns.lesionCount) {
+  if (!fitsOutput(evaluation, job)) {
     // Dropping lesions from a row would be silent data loss; the row becomes an error that says what to do,
     // and like any error row it adds nothing to the summary's counts.
     const message = `${evaluation.lesions.length} lesions, but the CSV output has ${columns.lesionCount} lesion column groups; raise --lesion-columns`;
@@ -67,6 +67,11 @@ export function formatEvaluation(line: number, evaluation: Evaluation, job: RowJ
 function csvRowId(row: BatchRow, layout: CsvLayout | undefined): string | undefined {
   const column = layout?.columns.find((c) => c.field.name === 'id' && c.lesion === undefined);
   return row.kind === 'csv' && column ? row.cells[column.index] || undefined : undefined;
+}
+
+/** Whether the evaluation can be written as a row: CSV output has a fixed number of lesion column groups. */
+export function fitsOutput(evaluation: Evaluation, job: RowJob): boolean {
+  return job.format !== 'csv' || evaluation.lesions.length <= (job.columns as ResultColumns).lesionCount;
 }
 
 function formatProblemsRow(line: number, problems: Problem[], job: RowJob, id?: string): { text: string; tally: Tally; problems: Problem[] } {

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import { buildRowJob, formatEvaluation, type JobSpec } from '../batch/evaluate-row.js';
+import { buildRowJob, fitsOutput, formatEvaluation, type JobSpec } from '../batch/evaluate-row.js';
 import type { InputFormat, OutputFormat } from '../batch/formats.js';
 import { chunked, inOrder } from '../batch/in-order.js';
 import { startProgress } from '../batch/progress.js';
@@ -81,9 +81,9 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
         if (outcome.patient && outcome.evaluation) {
           // --record: each result is written only after its decision record is on disk, in input order;
           // a row that cannot be output (CSV_TOO_MANY_LESIONS) is an error row, and no decision is recorded.
-          const formatted = formatEvaluation(outcome.line, outcome.evaluation, job);
-          if (!formatted.problems) await recorder?.record(outcome.patient, outcome.evaluation, rulesets);
-          Object.assign(outcome, formatted);
+          // The NDJSON line names its record, as the service's /batch lines do.
+          const decisionId = recorder && fitsOutput(outcome.evaluation, job) ? await recorder.record(outcome.patient, outcome.evaluation, rulesets) : undefined;
+          Object.assign(outcome, formatEvaluation(outcome.line, outcome.evaluation, job, decisionId));
           text = outcome.text;
         }
         summary.add(outcome.line, outcome);

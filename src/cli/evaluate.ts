@@ -20,8 +20,9 @@ export async function evaluateCommand(file: string, options: EvaluateOptions): P
   // A decision record always keeps the full trace; otherwise only the level shown is built.
   const { patient, rulesets, evaluation } = await evaluateFile(file, { ...options, trace: recorder ? 'full' : options.trace });
   // Recorded durably before the result is shown: no decision goes out without its record.
-  await recorder?.record(patient, evaluation, rulesets);
+  const decisionId = await recorder?.record(patient, evaluation, rulesets);
   const shown = withTraceLevel(evaluation, options.trace ?? 'full');
-  process.stdout.write(options.format === 'json' ? JSON.stringify(shown, null, 2) + '\n' : formatEvaluation(shown, rulesets));
+  // With --record the JSON output names its record, as the service's /evaluate does.
+  process.stdout.write(options.format === 'json' ? JSON.stringify(decisionId ? { ...shown, decisionId } : shown, null, 2) + '\n' : formatEvaluation(shown, rulesets));
   recorder?.report();
 }

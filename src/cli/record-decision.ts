@@ -11,8 +11,8 @@ export interface RecordOptions {
 }
 
 export interface CliRecorder {
-  /** Appends the decision record, or prints why it could not and exits 3: no decision goes out unrecorded. */
-  record(patient: Record<string, unknown>, evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): Promise<void>;
+  /** Appends the decision record and gives its decision id, or prints why it could not and exits 3: no decision goes out unrecorded. */
+  record(patient: Record<string, unknown>, evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): Promise<string>;
   /** One line on standard error naming what was recorded where; standard output stays the result contract. */
   report(): void;
 }
@@ -40,6 +40,7 @@ export function openRecorder(options: RecordOptions): CliRecorder | undefined {
       }
       count++;
       lastId = record.decisionId;
+      return record.decisionId;
     },
     report() {
       process.stderr.write(count === 1 ? `decision ${lastId} recorded in ${log}\n` : `${count} decisions recorded in ${log}\n`);
