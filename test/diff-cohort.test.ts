@@ -49,7 +49,7 @@ function diff(a: string, b: string): DiffJson {
 /** The SINS categories a total range may fall in under bands [stable max, potentially unstable max]. */
 function category(range: [number, number], stableMax: number, potentiallyMax: number): string {
   const of = (t: number): string => (t <= stableMax ? 'stable' : t <= potentiallyMax ? 'potentially_unstable' : 'unstable');
-  return [...new Set([of(range[0]), of(Math.min(Math.max(range[0], potentiallyMax), range[1])), of(range[1])])].join(' or ');
+  return [...new Set([of(range[0]), of(Math.min(Math.max(range[0], potentiallyMax), range[1])), of(range[1])])].sort().join(' or ');
 }
 
 beforeAll(() => writeFileSync(COHORT, cohort.map((p) => JSON.stringify(p)).join('\n') + '\n'));
@@ -84,7 +84,7 @@ describe('spinemets diff --cohort: which patients a change affects, and no other
     const result = diff('noms', BREAST);
     expect(result.cohort.changed.map((p) => p.id).sort()).toEqual(expected.sort());
     const oncologic = result.cohort.outputs.find((o) => o.output === 'noms.oncologic');
-    expect(oncologic?.transitions).toEqual([{ from: 'undetermined (radiosensitive or radioresistant)', to: 'radiosensitive', count: expect.any(Number) }]);
+    expect(oncologic?.transitions).toEqual([{ from: 'undetermined (radioresistant or radiosensitive)', to: 'radiosensitive', count: expect.any(Number) }]);
     expect(result.structural).toEqual([
       expect.objectContaining({ ruleset: 'noms', path: 'tables.histologyRadiosensitivity.rows.breast', kind: 'table entry', change: 'added', after: { value: 'radiosensitive' } }),
     ]);
@@ -157,6 +157,6 @@ describe('the outputs compared: a score without bands has no category', () => {
     const patient = { lesions: [{ level: 'T12', boneLesion: 'lytic', collapse: 'none', posterolateral: 'none' }] };
     const outputs = resultOutputs(await evaluatePatient(patient, rulesets.filter((r) => r.document.id === 'sins')));
     expect(outputs).toContainEqual({ output: 'sins.score', lesion: 0, value: '5–12' });
-    expect(outputs).toContainEqual({ output: 'sins.category', lesion: 0, value: 'undetermined (stable or potentially_unstable)' });
+    expect(outputs).toContainEqual({ output: 'sins.category', lesion: 0, value: 'undetermined (potentially_unstable or stable)' });
   });
 });

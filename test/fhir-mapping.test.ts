@@ -65,6 +65,18 @@ describe('the latest observation is the latest in time, not in spelling', () => 
   });
 });
 
+// Two observations of one field at the same time that disagreed resolved by their order in the bundle.
+describe('observations of one time that disagree', () => {
+  it('leave the field missing, with a note, whatever their order', () => {
+    const kps = (id: string, value: number) => observation(id, { code: concept(LOINC, '89243-0'), valueInteger: value, effectiveDateTime: '2026-03-01T08:00:00Z' });
+    for (const entries of [[kps('a', 30), kps('b', 90)], [kps('b', 90), kps('a', 30)]]) {
+      const { patient, notes } = map({ observations: bundle(...entries) });
+      expect(patient.karnofsky).toBeUndefined();
+      expect(notes).toContainEqual(expect.stringMatching(/^karnofsky not set: the latest observations give (30 and 90|90 and 30)/));
+    }
+  });
+});
+
 describe('a birth date the calendar does not have', () => {
   it('gives no age, with a note (1960-02-30 was read as an age)', () => {
     const { patient, notes } = map({ patient: { resourceType: 'Patient', id: 'p1', birthDate: '1960-02-30' } });

@@ -159,7 +159,11 @@ describe('CDS Hooks', () => {
     // T12 junctional 3 + mechanical 3 + lytic 2 + normal 0, collapse 0-3 and posterolateral 0-3 missing: 8-14.
     expect(card?.summary).toMatch(/^T12: SINS 8–14, undetermined, /);
     expect(card?.indicator).toBe('warning');
-    expect(card?.detail).toContain('**Warning**: possibly unstable spine (SINS category unstable): missing data leaves it open (T12).');
+    expect(card?.detail).toContain('**Warning**: possibly unstable spine (SINS category unstable): not yet decided, for missing data or a table row the team decides (T12).');
+    // Every rule that may hold is named: with the Bilsky grade unknown, cord compression too (a lesion with only pain and bone lesion).
+    const [both] = cards((await callService(hookRequest({ observations: bundle(lesionObservation('l1', 'T12', { pain: 'mechanical', boneLesion: 'lytic' })) }))).json());
+    expect(both?.detail).toContain('possibly unstable spine (SINS category unstable)');
+    expect(both?.detail).toContain('possibly high-grade epidural spinal cord compression or myelopathy');
     // What the card asks for decides what it names: the SINS and NOMS inputs, not the lesion plan's risk factors.
     expect(card?.summary).not.toMatch(/diabetes|smoker/);
   });
@@ -179,6 +183,9 @@ describe('CDS Hooks', () => {
     });
     expect(problems.map((p) => `${p.code} ${p.path}`)).toEqual(['PATIENT_MISMATCH /prefetch/patient/id', 'PATIENT_MISMATCH /prefetch/observations/entry/0/resource/subject/reference']);
     expect(problems[1]).toMatchObject(positionOf(payload, 'reference', '"Patient/C"'));
+    // A reference that names no Patient by id (urn:uuid, a contained one) is the prefetch query's, as no subject is.
+    const urn = await callService(hookRequest({ observations: bundle({ ...lesionObservation('l1', 'T12', UNSTABLE), subject: { reference: 'urn:uuid:3f0b1a2c-0000-4000-8000-000000000001' } }) }));
+    expect(urn.statusCode).toBe(200);
   });
 
   // A FHIR element of another type than FHIR gives it (coding.code 50, component "x") was a 500 from a TypeError.

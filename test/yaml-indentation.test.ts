@@ -37,6 +37,18 @@ describe('YAML_INDENTATION: one problem at the misplaced line, none about the st
     expect(placed(parsePatient(text, 'p.yaml').problems)).toEqual(['YAML_INDENTATION@4:7']);
   });
 
+  // A line of prose in a block scalar with a colon in it was "fixed" into a key (QA pass of the repair).
+  it('is not claimed for a line of text in a block, even one with a colon in it', () => {
+    const text = 'id: x\ndescription: >-\n  Some text\n and a note: with a colon\n';
+    expect(parsePatient(text, 'p.yaml').problems.map((p) => p.code)).not.toContain('YAML_INDENTATION');
+  });
+
+  // The errors left after a repair were placed by the re-indented text's offsets, a line early.
+  it('places the errors left after a repair where they are in the file', () => {
+    const text = 'id: a\nlesions:\n  - level: T12\n      pain: mechanical\n    boneLesion: lytic\nage: 5\nsex: x\n@x: 1\n';
+    expect(placed(parsePatient(text, 'p.yaml').problems)).toEqual(['YAML_INDENTATION@4:7', 'YAML_SYNTAX@8:1']);
+  });
+
   // Indenting the next line would have made it text inside the description above: the fault is the bracket.
   it('is not claimed for an unclosed bracket', () => {
     const text = 'id: x\ndescription: >-\n  some text\nscope: [lesion\nchangelog: []\n';

@@ -116,7 +116,7 @@ type OpenWords = (missing: readonly string[], lead: string) => string;
 function openBy(gaps: readonly LookupGap[], lesion: number | undefined): OpenWords {
   return (missing, lead) => {
     const { provide, decide } = splitByGap(missing, gaps, lesion);
-    return [...(provide.length ? [`${lead} ${provide.join(', ')}`] : []), ...decide.map((gap) => `${gap.fact} for the team to decide (no table row)`)].join('; ');
+    return [...(provide.length ? [`${lead} ${provide.join(', ')}`] : []), ...decide.map((gap) => `${gap.fact} for the team to decide (${gap.possible ? `the table leaves it between ${gap.possible.join(' and ')}` : 'no table row'})`)].join('; ');
   };
 }
 

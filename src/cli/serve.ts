@@ -78,7 +78,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     // The watcher would keep a server that never listened alive, looking up to a supervisor.
     await stop();
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') usageError('PORT_UNAVAILABLE', `cannot listen on ${options.host}:${port} (${code === 'EADDRINUSE' ? 'in use by another process' : code})`);
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') usageError('PORT_UNAVAILABLE', `cannot listen on ${options.host}:${port} (${code === 'EADDRINUSE' ? 'in use by another process' : code === 'ENOTFOUND' ? 'no such host' : code})`);
     throw err;
   }
 }

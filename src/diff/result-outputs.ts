@@ -58,7 +58,8 @@ function banded(score: Pick<RuleSetResult, 'category' | 'possibleCategories'>): 
 
 /** An open category or classification with what it may be: a change of those is a change for the patient. */
 function openText(possible: readonly string[] | undefined): string {
-  return possible?.length ? `${UNDETERMINED} (${possible.join(' or ')})` : UNDETERMINED;
+  // As a set: the order values were found in is not the patient's.
+  return possible?.length ? `${UNDETERMINED} (${[...possible].sort().join(' or ')})` : UNDETERMINED;
 }
 
 function scoreText(score: number | null, range: [number, number] | null): string {

@@ -134,7 +134,7 @@ export function* evaluateRuleSet(ruleset: LoadedRuleSet, instance: ScopeInstance
     note.input = input;
     note.affects = affects;
     const gap = gapFor(gaps, input, lesion);
-    if (gap) note.lookup = { ruleset: gap.ruleset, table: gap.table, key: gap.key, value: gap.value };
+    if (gap) note.lookup = { ruleset: gap.ruleset, table: gap.table, key: gap.key, value: gap.value, ...(gap.possible ? { possible: gap.possible } : {}) };
     missing.push(note);
   }
   return { result, exports, trace: level === 'full' ? trace : trace.filter((entry) => keepsEntry(level, entry)), missing, warnings };

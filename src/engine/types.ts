@@ -216,7 +216,7 @@ export interface MissingInput {
    * Present when `input` is not an input at all but a table lookup with no row for the value given
    * (src/engine/lookup-gaps.ts): nothing to provide, the team decides or a profile adds the row.
    */
-  lookup?: Pick<LookupGap, 'ruleset' | 'table' | 'key' | 'value'>;
+  lookup?: Pick<LookupGap, 'ruleset' | 'table' | 'key' | 'value' | 'possible'>;
 }
 
 interface WarningBase {

@@ -35,10 +35,13 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const flagged = rule ? scopes.filter((s) => matches(s, rule.when) === 'yes') : [];
   // A rule that missing data leaves possible (SINS 8-14: potentially unstable or unstable) is no reason
   // for an info card: it raises the card to a warning that says so, even where the rule is critical.
-  const possibleRule = config.indicators.find((r) => r !== rule && scopes.some((s) => matches(s, r.when) === 'maybe'));
-  const maybe = possibleRule && (!rule || config.indicators.indexOf(possibleRule) < config.indicators.indexOf(rule)) ? possibleRule : undefined;
-  const maybeFlagged = maybe ? scopes.filter((s) => matches(s, maybe.when) === 'maybe') : [];
-  const indicator = rule?.indicator ?? (maybe ? 'warning' : 'info');
+  // Each rule more severe than the one that holds (all of them, when none does) that may hold, with its lesions.
+  const ranked = rule ? config.indicators.indexOf(rule) : config.indicators.length;
+  const maybes = config.indicators
+    .filter((r, i) => i < ranked && r !== rule)
+    .map((r) => ({ rule: r, flagged: scopes.filter((s) => matches(s, r.when) === 'maybe') }))
+    .filter((m) => m.flagged.length > 0);
+  const indicator = rule?.indicator ?? (maybes.length ? 'warning' : 'info');
   // A name a table gap left open is not an input: the card says the team decides it rather than asking for it.
   const gaps = gapsOf(evaluation.warnings);
   const open = (s: Scope): string[] => [...new Set(config.summary.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? missingOf(s, o) : [])))];
@@ -62,7 +65,7 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
 
   const detail = [
     ...(rule ? [`**${rule.indicator === 'critical' ? 'Critical' : 'Warning'}**: ${rule.because} (${flagged.map((s) => s.title).join(', ')}).`, ''] : []),
-    ...(maybe ? [`**Warning**: possibly ${maybe.because}: missing data leaves it open (${maybeFlagged.map((s) => s.title).join(', ')}).`, ''] : []),
+    ...maybes.flatMap((m) => [`**Warning**: possibly ${m.rule.because}: not yet decided, for missing data or a table row the team decides (${m.flagged.map((s) => s.title).join(', ')}).`, '']),
     ...lines.map((l) => `- ${l.text}${l.provide.length ? ` — to decide, provide ${l.provide.join(', ')}` : ''}${l.decide.length ? ` — for the team to decide: ${l.decide.join(', ')}` : ''}`),
     ...(noLesion ? [`- To score the spine, provide each lesion: ${lesionInputs.join(', ')}.`] : []),
     '',

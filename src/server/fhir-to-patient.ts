@@ -71,10 +71,12 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
     kinds.set(kind, values);
     if (!values.some((v) => sameValue(v.value, sourced.value))) values.push(sourced);
   };
-  const latest = new Map<string, Sourced & { at: number }>();
+  // Per field, the observations of the latest time: two of that time that disagree leave it missing.
+  const latest = new Map<string, { at: number; values: Sourced[] }>();
   const setLatest = (field: string, sourced: Sourced, at: number): void => {
     const seen = latest.get(field);
-    if (!seen || at > seen.at) latest.set(field, { ...sourced, at });
+    if (!seen || at > seen.at) latest.set(field, { at, values: [sourced] });
+    else if (at === seen.at) seen.values.push(sourced);
   };
   const lesions: Array<Record<string, unknown>> = [];
 
@@ -129,7 +131,7 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
       }
     }
   }
-  for (const [field, value] of latest) give(field, 'the latest observation', value);
+  for (const [field, { values }] of latest) for (const value of values) give(field, values.length > 1 ? 'the latest observations' : 'the latest observation', value);
   for (const [field, kinds] of given) {
     const values = [...kinds.values()].flat();
     const [first] = values;

@@ -54,7 +54,29 @@ export function misindentedLines(text: string, errors: YamlErrors, parse: (text:
     found.push(repair.misindented);
     ({ lines, errors: rest } = repair);
   }
-  return found.length ? { lines: found.sort((a, b) => a.line - b.line), errors: rest } : undefined;
+  if (!found.length) return undefined;
+  return { lines: found.sort((a, b) => a.line - b.line), errors: inOriginal(rest, lines, found) };
+}
+
+/**
+ * The errors of the re-indented text at their offsets in the original: each on its own line (no line
+ * was added or removed), its column moved back by what re-indenting that line moved it.
+ */
+function inOriginal(errors: YamlErrors, repaired: readonly string[], found: readonly Misindented[]): YamlErrors {
+  const repairedStarts = lineStarts(repaired);
+  const original = repaired.map((line, i) => {
+    const fix = found.find((f) => f.line === i);
+    return fix ? ' '.repeat(fix.written) + line.slice(fix.expected) : line;
+  });
+  const originalStarts = lineStarts(original);
+  return errors.map((e) => {
+    const map = (offset: number): number => {
+      const line = lineAt(repairedStarts, offset);
+      const fix = found.find((f) => f.line === line);
+      return (originalStarts[line] ?? 0) + offset - (repairedStarts[line] ?? 0) + (fix ? fix.written - fix.expected : 0);
+    };
+    return { ...e, pos: [map(e.pos[0]), map(e.pos[1])] as [number, number] };
+  });
 }
 
 function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text: string) => Reading): { misindented: Misindented; lines: string[]; errors: YamlErrors } | undefined {
@@ -62,7 +84,9 @@ function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text:
   const candidates = [errorLine, ...range(errorLine + 1, errorLine + LINES_AFTER), ...range(errorLine - LINES_BEFORE, errorLine - 1).reverse()];
   for (const index of candidates) {
     const line = lines[index];
-    if (line === undefined || isBlank(line)) continue;
+    // Only a key (an identifier, a quoted or graded one) or a list entry is moved: prose with a colon in
+    // it is text of a block above, and "fixing" its indentation would make it a key.
+    if (line === undefined || isBlank(line) || !KEY_OR_ENTRY.test(line)) continue;
     const written = indentOf(line);
     for (const expected of indentationsAbove(lines, index, written)) {
       const repaired = [...lines.slice(0, index), ' '.repeat(expected) + line.slice(written), ...lines.slice(index + 1)];
@@ -95,6 +119,9 @@ function indentationsAbove(lines: readonly string[], index: number, written: num
   }
   return [...seen].sort((a, b) => Math.abs(a - written) - Math.abs(b - written) || b - a);
 }
+
+/** `points: 3`, `"1c": x`, `lesion1: ...`, `- id: x`, `- T12`: a mapping key without spaces in it, or a sequence entry. */
+const KEY_OR_ENTRY = /^ *(?:- |-$|(?:[A-Za-z_$][\w$.-]*|\d+[A-Za-z]*|"[^"]*"|'[^']*') *:(?: |$))/;
 
 const indentOf = (line: string): number => line.length - line.trimStart().length;
 const isBlank = (line: string): boolean => /^\s*(#.*)?$/.test(line);

@@ -139,7 +139,8 @@ export function parseSource(text: string, file: string): SourceDocument {
   // tab-indented lines was misread; its repeated keys are those of the re-reading with spaces, above.
   visit(doc, {
     Map(_key, map) {
-      if (tabs) return;
+      // A misread text (tabs, or a misindented line) has keys in the wrong maps: their repeats are not the file's.
+      if (tabs || misindented) return;
       for (const pairs of pairsByKey(map).values()) {
         for (const pair of pairs.slice(1)) {
           const offset = (pair.key as Node).range?.[0] ?? 0;
