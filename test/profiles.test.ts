@@ -349,6 +349,22 @@ describe('institution profiles: results and trace', () => {
     expect(lookup).toMatchObject({ key: 'sarcoma', value: 'class_0', overridden: { change: 'osteo', base: { possible: ['class_0', 'others'] } } });
   });
 
+  // A profile could set Katagiri's uterine to slow growth, which the published row rules out, with no word of it.
+  it('warns when a profile decides a possible row outside the values the source left it between', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-profile-'));
+    const profileFile = (value: string): string => {
+      const file = join(dir, `uterine-${value}.profile.yaml`);
+      writeFileSync(file, ['profile: uterine', 'version: 1.0.0', 'title: Uterine primaries', 'institution: Test hospital', 'appliesTo:', '  katagiri-revised: "1.x"', 'changes:',
+        `  - { id: uterine, op: set-table, ruleset: katagiri-revised, table: primaryLesion, key: uterine, value: ${value}, reason: Our uterine primaries., author: test }`].join('\n') + '\n');
+      return file;
+    };
+    const outside = profileFile('slow');
+    const { problems } = await load([outside]);
+    const text = read(outside);
+    expect(problems.map((p) => ({ code: p.code, severity: p.severity, ...positionFields(p) }))).toEqual([{ code: 'PROFILE_OUTSIDE_PUBLISHED', severity: 'warning', ...positionOf(text, 'slow') }]);
+    expect((await load([profileFile('moderate')])).problems).toEqual([]);
+  });
+
   it('adds the EGFR component to NESMS; a missing EGFR status is a range, never a negative', async () => {
     const { rulesets } = await load([EGFR]);
     const patient = { primaryTumor: 'lung_nsclc', visceralMetastases: true, spinalMetastasisCount: 4, extraspinalBoneMetastasisCount: 2, albumin: 3.0, ambulatoryStatus: 'non_ambulatory' };

@@ -162,6 +162,10 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
         const { possible: _possible, value: _value, ...kept } = typeof existing === 'object' ? existing : {};
         // A row that left the key between values (`possible`) is decided by the institution: its published values are kept in the mark.
         const published = existing === undefined ? undefined : typeof existing === 'string' ? { value: existing } : existing.possible ? { possible: existing.possible } : { value: existing.value };
+        // The source left the key between some values: one outside them is not a reading of the source but a departure from it.
+        if (typeof existing === 'object' && existing.possible && !existing.possible.includes(change.value)) {
+          problems.push(source.problemAt(at('value'), 'PROFILE_OUTSIDE_PUBLISHED', `the published row leaves ${change.key} between ${existing.possible.join(' and ')}; ${change.value} is outside them, a departure from the source rather than a choice among its values`, { severity: 'warning' }));
+        }
         const row: TableRow = { ...kept, value: change.value, ...(published ? { overridden: mark(published) } : { added: mark() }) };
         cite(row as unknown as Element);
         table.rows[change.key] = row;
