@@ -63,6 +63,22 @@ describe('spinemets test: a failing case is positioned problems in the case file
     expect(problemHeads(validate.stdout, cases)).toEqual([`${cases}:${typo.line}:${typo.column} SCHEMA_UNKNOWN_KEY`]);
   });
 
+  // A case whose patient the contract rejected was not checked for the rule ids it names until the patient was mended.
+  it('a case that cannot run for its patient still has its unknown fired ids reported, in validate and in test', () => {
+    const from = 'fired: [location.semi_rigid, pain.occasional, boneLesion.lytic';
+    const { dir, cases, text } = rulesWithSinsCases([
+      ['lesion: { level: T8, pain: occasional', 'lesion: { level: T13, pain: occasional'],
+      [from, 'fired: [location.semi_rigid, pain.ocasional, boneLesion.lytic'],
+    ]);
+    const level = positionOf(text, 'T13');
+    const rule = positionOf(text, 'pain.ocasional');
+    for (const command of ['validate', 'test']) {
+      const { code, stdout } = runCli([command, dir]);
+      expect(code).toBe(1);
+      expect(problemHeads(stdout, cases), command).toEqual([`${cases}:${level.line}:${level.column} SCHEMA_ENUM`, `${cases}:${rule.line}:${rule.column} CASE_UNKNOWN_RULE`]);
+    }
+  });
+
   // One broken rule file stopped the run before any case: no PASS line and no tally, for every rule set.
   it('a broken rule file fails the run, and the cases of the rule sets that loaded still run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-cases-'));

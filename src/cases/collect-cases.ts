@@ -9,6 +9,8 @@ export interface CollectedCase extends TestCase {
 
 export interface CaseCollection {
   cases: CollectedCase[];
+  /** Cases that do not run (their patient breaks the contract), whose expectations are still checked. */
+  unrunnable: TestCase[];
   supersedes: Supersession[];
   problems: Problem[];
   /** Cases written in the files but left out for their problems (a patient the contract rejects, a file the schema rejects). */
@@ -24,7 +26,7 @@ export interface CaseCollection {
  * no case.
  */
 export function collectCases(roots: readonly string[], profiles: readonly string[], misplacedProfiles: readonly string[] = []): CaseCollection {
-  const collection: CaseCollection = { cases: [], supersedes: [], problems: [], invalid: 0 };
+  const collection: CaseCollection = { cases: [], unrunnable: [], supersedes: [], problems: [], invalid: 0 };
   const notBase = new Set(misplacedProfiles.flatMap(caseFilesBeside).map((file) => resolve(file)));
   const baseFiles = findCaseFiles(roots).filter((file) => !notBase.has(resolve(file)));
   const files = [...baseFiles.map((file) => ({ file, base: true })), ...profiles.flatMap(caseFilesBeside).map((file) => ({ file, base: false }))];
@@ -32,6 +34,7 @@ export function collectCases(roots: readonly string[], profiles: readonly string
     const loaded = loadCaseFile(file);
     collection.problems.push(...loaded.problems);
     collection.cases.push(...loaded.cases.map((c) => ({ ...c, base })));
+    collection.unrunnable.push(...loaded.unrunnable);
     collection.supersedes.push(...loaded.supersedes);
     collection.invalid += loaded.invalid;
   }

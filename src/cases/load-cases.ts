@@ -90,23 +90,25 @@ export function caseFilesBeside(file: string): string[] {
  * or whose patient breaks the contract, is left out, the others run; a file the schema rejects outside
  * its cases and supersessions, or one with a repeated key (which of its values was meant?), runs none.
  */
-export function loadCaseFile(file: string): { cases: TestCase[]; supersedes: Supersession[]; problems: Problem[]; invalid: number } {
+export function loadCaseFile(file: string): { cases: TestCase[]; unrunnable: TestCase[]; supersedes: Supersession[]; problems: Problem[]; invalid: number } {
   const source = readSourceFile(file);
-  if (source.data === undefined) return { cases: [], supersedes: [], problems: source.problems, invalid: 0 };
+  if (source.data === undefined) return { cases: [], unrunnable: [], supersedes: [], problems: source.problems, invalid: 0 };
   // Each check runs once: the reading the data holds reuses it; only another reading of a repeated key checks anew.
   const checked = checkCaseFile(source);
   const problems = problemsOfDocument(source, (reading) => (reading === source ? checked : checkCaseFile(reading)).problems);
   // Cases left out are counted, so that a tally never reads as if the file held only those that ran.
   const written = Array.isArray((source.data as { cases?: unknown } | null)?.cases) ? (source.data as { cases: unknown[] }).cases.length : 0;
-  if (hasErrors(source.problems) || !checked.patients) return { cases: [], supersedes: [], problems, invalid: written };
+  if (hasErrors(source.problems) || !checked.patients) return { cases: [], unrunnable: [], supersedes: [], problems, invalid: written };
   const doc = source.data as CaseDocument;
+  const asCase = (c: CaseDocument['cases'][number], i: number, patient: Patient): TestCase => ({ ruleset: doc.ruleset, name: c.name, file, line: source.locate(['cases', i]).line, index: i, locate: source.locate, patient, lesionIndex: c.lesionIndex ?? 0, expect: c.expect });
   const cases = doc.cases.flatMap((c, i): TestCase[] => {
     const patient = checked.patients?.[i];
-    if (!patient) return [];
-    return [{ ruleset: doc.ruleset, name: c.name, file, line: source.locate(['cases', i]).line, index: i, locate: source.locate, patient, lesionIndex: c.lesionIndex ?? 0, expect: c.expect }];
+    return patient ? [asCase(c, i, patient)] : [];
   });
+  // A case whose patient the contract rejects does not run, but what it expects still names rules: those are checked too.
+  const unrunnable = doc.cases.flatMap((c, i): TestCase[] => (checked.patients?.[i] || checked.badCases?.has(i) ? [] : [asCase(c, i, {})]));
   const supersedes = (doc.supersedes ?? []).flatMap((s, i) => (checked.badSupersessions?.has(i) ? [] : [{ ...s, file, ...source.locate(['supersedes', i, 'case']) }]));
-  return { cases, supersedes, problems, invalid: written - cases.length };
+  return { cases, unrunnable, supersedes, problems, invalid: written - cases.length };
 }
 
 /**
@@ -115,7 +117,7 @@ export function loadCaseFile(file: string): { cases: TestCase[]; supersedes: Sup
  * them, each case's patient when it keeps the contract (`undefined` for one that does not), or no
  * patients at all when the schema rejects the file.
  */
-function checkCaseFile(source: SourceDocument): { problems: Problem[]; patients?: Array<Patient | undefined>; badSupersessions?: ReadonlySet<number> } {
+function checkCaseFile(source: SourceDocument): { problems: Problem[]; patients?: Array<Patient | undefined>; badCases?: ReadonlySet<number>; badSupersessions?: ReadonlySet<number> } {
   const schema = documentSchemaProblems(source, 'cases');
   // A mistake inside one case (or one supersession) leaves that one out; the others are still checked and run.
   const within = (p: Problem): { list: string; index: number } | undefined => {
@@ -143,7 +145,7 @@ function checkCaseFile(source: SourceDocument): { problems: Problem[]; patients?
     problems.push(...schemaProblems(validatePatient.errors ?? [], source, toSource));
     return undefined;
   });
-  return { problems, patients, badSupersessions };
+  return { problems, patients, badCases, badSupersessions };
 }
 
 function casePatient(c: CaseDocument['cases'][number]): Patient {

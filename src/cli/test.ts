@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { unknownRuleSetProblems } from '../cases/case-references.js';
+import { unknownRuleProblems, unknownRuleSetProblems } from '../cases/case-references.js';
 import { collectCases } from '../cases/collect-cases.js';
 import { caseFilesBeside, ruleRootsOf } from '../cases/load-cases.js';
 import { runCases } from '../cases/run-cases.js';
@@ -35,7 +35,8 @@ export async function testCommand(paths: string[], options: { profile?: string[]
   // A case file naming a rule set that is not loaded is said once, at its `ruleset:`, as validate says it
   // (unless its rule file is broken, which is the problem to read), and its cases, which cannot run, are
   // counted rather than failed one by one.
-  const problems = [...loaded.problems, ...collection.problems, ...unknownRuleSetProblems(collection.cases, rulesets, { complete: !hasErrors(loaded.problems) })];
+  // The cases that run report an unknown rule as they run; those that cannot run are checked here.
+  const problems = [...loaded.problems, ...collection.problems, ...unknownRuleSetProblems(collection.cases, rulesets, { complete: !hasErrors(loaded.problems) }), ...unknownRuleProblems(collection.unrunnable, rulesets)];
   if (problems.length) process.stdout.write(formatProblems(sortProblems(problems)) + '\n');
 
   // The cases beside a broken rule file are about that file: run on a rule set of the same id taken from

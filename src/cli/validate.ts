@@ -26,7 +26,7 @@ export async function validateCommand(paths: string[], options: { profile?: stri
     ...checkThresholds(rulesets, loaded.profiles),
     ...cases.problems,
     ...unknownRuleSetProblems(cases.cases, rulesets, { complete: !hasErrors(loaded.problems) }),
-    ...unknownRuleProblems(cases.cases, rulesets),
+    ...unknownRuleProblems([...cases.cases, ...cases.unrunnable], rulesets),
   ];
   if (problems.length) process.stdout.write(formatProblems(sortProblems(problems)) + '\n');
   if (hasErrors(problems)) {
