@@ -60,8 +60,9 @@ describe('spinemets serve', () => {
   }, 30_000);
 
   // Moving the served SINS folder away made the service take the bundled, published SINS in its place
-  // with an info-level log line only (found by an exploratory QA pass).
-  it('logs at warn level, in words, when a reload takes a rule set from the bundled library', async () => {
+  // with an info-level log line only (found by an exploratory QA pass), later a warning; a file deleted by
+  // mistake must not replace the institution's rule set any more than a broken edit may.
+  it('keeps serving the last good rule sets when a served rule file is gone, and says why', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-'));
     for (const id of ['sins', 'noms']) cpSync(join(BUNDLED_RULES_DIR, id), join(dir, id), { recursive: true });
     const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--rules', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -76,8 +77,9 @@ describe('spinemets serve', () => {
       createInterface({ input: server.stdout }).on('line', (line) => logs.push(JSON.parse(line) as (typeof logs)[number]));
       await seen((l) => l.msg.startsWith('Server listening at '));
       renameSync(join(dir, 'sins'), join(tmpdir(), `spinemets-moved-sins-${process.pid}-${Date.now()}`));
-      const warned = await seen((l) => l.msg === 'rule-set warnings' && l.level === 40);
-      expect(warned.problems?.join('\n')).toMatch(/sins/);
+      const rejected = await seen((l) => l.msg.startsWith('rule-set change rejected') && l.level === 50);
+      expect(rejected.problems?.join('\n')).toMatch(/RULESET_WITHDRAWN sins was served from .*sins\.yaml, which is gone/);
+      expect(logs.some((l) => l.msg === 'rule sets reloaded')).toBe(false);
     } finally {
       const exited = new Promise((resolve) => server.once('exit', resolve));
       server.kill('SIGTERM');

@@ -133,6 +133,7 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
       rulesets = [];
     }
     if (this.closed) return;
+    if (!hasErrors(problems)) problems.push(...withdrawn(this.snapshot.rulesets, rulesets, this.options.paths));
     if (hasErrors(problems)) {
       this.emit('rejected', sortProblems(problems), changedFiles);
       return;
@@ -140,6 +141,30 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
     this.snapshot = freeze(rulesets, this.snapshot.generation + 1);
     this.emit('reloaded', this.snapshot, changedFiles, problems);
   }
+}
+
+/**
+ * Rule sets served from the given rule files whose file is gone: the bundled version would take the
+ * institution's place, or the rule set would stop being served, on a file deleted or moved by mistake.
+ * Like a broken edit, that does not replace the last good rule sets; a restart serves what is there.
+ */
+function withdrawn(served: readonly LoadedRuleSet[], next: readonly LoadedRuleSet[], paths: readonly string[]): Problem[] {
+  const fromPaths = (r: LoadedRuleSet): boolean => paths.some((root) => within(r.file, root));
+  const problems: Problem[] = [];
+  for (const id of new Set(served.filter(fromPaths).map((r) => r.document.id))) {
+    if (next.some((r) => r.document.id === id && fromPaths(r))) continue;
+    const instead = next.find((r) => r.document.id === id);
+    const message = instead
+      ? `${id} was served from ${served.find((r) => r.document.id === id)?.file}, which is gone; ${instead.file} would take its place, so the last good rule sets keep serving (restart the service to serve it)`
+      : `${id} was served from ${served.find((r) => r.document.id === id)?.file}, which is gone, and would no longer be served; the last good rule sets keep serving (restart the service to drop it)`;
+    problems.push({ code: 'RULESET_WITHDRAWN', severity: 'error', message });
+  }
+  return problems;
+}
+
+function within(file: string, root: string): boolean {
+  const [f, r] = [resolve(file), resolve(root)];
+  return f === r || f.startsWith(r + sep);
 }
 
 async function load(options: LiveRuleSetsOptions): Promise<{ rulesets: LoadedRuleSet[]; problems: Problem[] }> {
