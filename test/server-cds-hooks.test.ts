@@ -313,4 +313,48 @@ describe('CDS Hooks', () => {
     expect(wrong.statusCode).toBe(422);
     expect(wrong.json().problems[0]).toMatchObject({ code: 'SCHEMA_ENUM', path: '/feedback/0/outcome' });
   });
+
+  const feedbackOn = (service: FastifyInstance, ...ids: string[]) => service.inject({
+    method: 'POST',
+    url: '/cds-services/spinemets-spine/feedback',
+    payload: JSON.stringify({ feedback: ids.map((card) => ({ card, outcome: 'accepted', outcomeTimestamp: '2026-12-07T10:00:00Z' })) }),
+    headers: json,
+  });
+
+  it('refuses feedback on a card it never issued, naming each unknown card, and stores none of the request', async () => {
+    const [card] = cards((await callService(hookRequest(unstablePrefetch))).json());
+    const before = feedback.entries.length;
+    const response = await feedbackOn(app, card?.uuid as string, randomUUID(), randomUUID());
+    expect(response.statusCode).toBe(404);
+    expect(response.json().problems.map((p: { code: string; path: string }) => `${p.code} ${p.path}`)).toEqual(['UNKNOWN_CARD /feedback/1/card', 'UNKNOWN_CARD /feedback/2/card']);
+    expect(feedback.entries.length).toBe(before);
+  });
+
+  it('takes feedback on a card recorded in its audit log by an earlier process', async () => {
+    const [card] = cards((await callService(hookRequest(unstablePrefetch))).json());
+    // A restart: a new service on the same log knows the card only from the log.
+    const restarted = await testApp({ feedback: createFeedbackStore(undefined), recorder: createDecisionRecorder(log) });
+    try {
+      expect((await feedbackOn(restarted, card?.uuid as string)).statusCode).toBe(200);
+      expect((await feedbackOn(restarted, randomUUID())).statusCode).toBe(404);
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('without an audit log, knows the cards of this process only', async () => {
+    const unrecorded = await testApp({ feedback: createFeedbackStore(undefined) });
+    const restarted = await testApp({ feedback: createFeedbackStore(undefined) });
+    try {
+      const response = await unrecorded.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload: JSON.stringify(hookRequest(unstablePrefetch)), headers: json });
+      const [card] = cards(response.json());
+      expect((await feedbackOn(unrecorded, card?.uuid as string)).statusCode).toBe(200);
+      const forgotten = await feedbackOn(restarted, card?.uuid as string);
+      expect(forgotten.statusCode).toBe(404);
+      expect(forgotten.json().problems[0]).toMatchObject({ code: 'UNKNOWN_CARD', path: '/feedback/0/card' });
+    } finally {
+      await unrecorded.close();
+      await restarted.close();
+    }
+  });
 });

@@ -123,6 +123,7 @@ export type ProblemCode =
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
   | 'UNKNOWN_SERVICE'
+  | 'UNKNOWN_CARD'
   | 'BAD_REQUEST'
   | 'FEEDBACK_WRITE_FAILED'
   | 'INTERNAL_ERROR';

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { checkPatient } from '../../patient/load-patient.js';
+import type { Problem } from '../../problems/problem.js';
 import type { AppOptions } from '../app.js';
 import { buildCard } from '../cds-card.js';
 import type { CdsConfig } from '../cds-config.js';
 import { decide } from '../decide.js';
 import type { FeedbackEntry } from '../feedback-store.js';
 import { fhirToPatient } from '../fhir-to-patient.js';
+import { issuedCards } from '../issued-cards.js';
 import { otherPatientProblems } from '../prefetch-subject.js';
 import { problem, sendProblems } from '../http-problems.js';
 import { parseJsonBody } from '../json-body.js';
@@ -28,6 +30,7 @@ interface FeedbackRequest {
  */
 export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions): Promise<void> {
   const { service, fhir } = options.cds;
+  const issued = issuedCards(options.recorder?.log);
 
   app.get('/cds-services', async () => ({
     services: [{ hook: service.hook, id: service.id, title: service.title, description: service.description, prefetch: prefetchTemplates(options.cds) }],
@@ -51,6 +54,7 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder);
     if (!decision) return sendProblems(reply, recordProblems);
     reply.header('x-ruleset-generation', String(snapshot.generation));
+    issued.add(decision.decisionId);
     return { cards: [buildCard(decision.evaluation, decision.decisionId, snapshot.rulesets, options.cds.card, mapped.notes)] };
   });
 
@@ -58,6 +62,15 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     if (request.params.id !== service.id) return unknownService(reply, request.params.id);
     const { value, problems } = parseJsonBody<FeedbackRequest>(request.body, 'cds-hooks-feedback');
     if (!value) return sendProblems(reply, problems);
+    // Feedback on a card this service never issued would sit in the record beside no decision: the whole
+    // request is refused, every unknown card named, so the client can resend it without duplicates.
+    const unknown: Problem[] = [];
+    for (const [i, { card }] of value.feedback.entries()) {
+      if (await issued.has(card)) continue;
+      const where = options.recorder ? 'or recorded in its audit log' : 'since it started (without --record a restart forgets the cards)';
+      unknown.push(problem('UNKNOWN_CARD', `no card ${card} was issued by this service ${where}`, { path: `/feedback/${i}/card` }));
+    }
+    if (unknown.length) return sendProblems(reply, unknown);
     const receivedAt = new Date().toISOString();
     const entries = value.feedback.map(({ card, ...rest }): FeedbackEntry => ({ decisionId: card, service: service.id, ...rest, receivedAt }));
     const failed = options.feedback.append(entries);
