@@ -1,10 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDecisionRecorder } from '../src/audit/decision-recorder.js';
+import { rulesetStoreDir } from '../src/audit/ruleset-store.js';
+import { verifyLog } from '../src/audit/verify-log.js';
+import { renderReport } from '../src/report/html-report.js';
 import { createFeedbackStore, type FeedbackStore } from '../src/server/feedback-store.js';
 import { validator } from '../src/source/schemas.js';
 import { cliEvaluation, testApp } from './support/server.js';
@@ -202,6 +205,33 @@ describe('CDS Hooks', () => {
     const uuid = card?.uuid;
     const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(records.find((r) => r.decisionId === uuid).input).toEqual({});
+  });
+
+  it('records the call and the card as shown with the decision, which the report shows and verify seals', async () => {
+    const request = hookRequest({ observations: bundle({ resourceType: 'Observation', id: 'alb', status: 'final', code: concept(LOINC, '1751-7'), valueQuantity: { value: 380, system: UCUM, code: 'umol/L' } }) });
+    const [card] = cards((await callService(request)).json());
+    const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const record = records.find((r) => r.decisionId === card?.uuid);
+    // The card's text is what no replay rebuilds: it rests on the service's configuration too.
+    expect(record.request).toEqual({
+      via: 'cds-hooks',
+      service: 'spinemets-spine',
+      hook: 'patient-view',
+      hookInstance: request.hookInstance,
+      userId: 'Practitioner/1',
+      notes: [expect.stringContaining('albumin (LOINC 1751-7) not used: 380 umol/L')],
+      card,
+    });
+    expect(verifyLog(log).problems).toEqual([]);
+    const html = renderReport({ evaluation: { ...record.outputs, trace: record.trace, rulesets: record.rulesets }, record });
+    expect(html).toContain('Asked for by CDS Hooks');
+    expect(html).toContain(`data-card-summary>${card?.summary.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}<`);
+    // An edit of the card the clinician saw breaks the record's seal like any other edit.
+    const edited = readFileSync(log, 'utf8').replace(JSON.stringify(card?.summary), JSON.stringify('All clear'));
+    const copy = join(mkdtempSync(join(tmpdir(), 'spinemets-cds-edit-')), 'audit.jsonl');
+    writeFileSync(copy, edited);
+    cpSync(rulesetStoreDir(log), rulesetStoreDir(copy), { recursive: true });
+    expect(verifyLog(copy).problems.map((p) => p.code)).toContain('AUDIT_RECORD_EDITED');
   });
 
   it('rejects a malformed hook request with field paths, and an unknown service with 404', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Evaluation } from '../engine/types.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
-import { RECORD_FORMAT, recordedOutputs, type RecordBody } from './decision-record.js';
+import { RECORD_FORMAT, recordedOutputs, type RecordBody, type RecordedRequest } from './decision-record.js';
 import { engineIdentity } from './engine-identity.js';
 import { lesionsWithHashedIds, patientWithHashedIds } from './hash-ids.js';
 import { pinRuleSet, rulesetsUsed } from './pinned-ruleset.js';
@@ -10,6 +10,9 @@ export interface BuildOptions {
   /** Store `sha256:<hex>` of each `id` (patient and lesions) instead of the id. */
   hashIds?: boolean;
   now?: Date;
+  /** The decision's id when it was shown before it was recorded (a CDS card carries it); else a new one. */
+  decisionId?: string;
+  request?: RecordedRequest;
 }
 
 /**
@@ -21,7 +24,7 @@ export function buildRecordBody(patient: Record<string, unknown>, evaluation: Ev
   const hashIds = options.hashIds ?? false;
   return {
     format: RECORD_FORMAT,
-    decisionId: randomUUID(),
+    decisionId: options.decisionId ?? randomUUID(),
     timestamp: (options.now ?? new Date()).toISOString(),
     engine: engineIdentity(),
     rulesets: rulesetsUsed(evaluation, rulesets).map(pinRuleSet),
@@ -29,5 +32,6 @@ export function buildRecordBody(patient: Record<string, unknown>, evaluation: Ev
     idsHashed: hashIds,
     outputs: recordedOutputs(evaluation, hashIds ? lesionsWithHashedIds(evaluation.lesions) : evaluation.lesions),
     trace: evaluation.trace,
+    ...(options.request ? { request: options.request } : {}),
   };
 }

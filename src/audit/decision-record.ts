@@ -44,6 +44,23 @@ export function recordedOutputs(evaluation: Evaluation, lesions: Evaluation['les
 }
 
 /**
+ * A decision the service made for a CDS Hooks call: the call, what mapping its FHIR prefetch to the input
+ * said (values left missing, and why), and the card as the clinician was shown it. The input and outputs
+ * recompute the decision; this keeps what no replay can rebuild (the card rests on the service's
+ * configuration too).
+ */
+export interface RecordedRequest {
+  via: 'cds-hooks';
+  service: string;
+  hook: string;
+  hookInstance: string;
+  /** The CDS client's user (e.g. Practitioner/123), as the hook's context gave it. */
+  userId: string;
+  notes: string[];
+  card: { uuid: string; summary: string; detail: string; indicator: string; source: { label: string } };
+}
+
+/**
  * One line of the audit log: what was decided, on what input, by which engine and which rule sets,
  * with the full trace; `prev` chains it to the record before and `hash` seals it.
  */
@@ -58,6 +75,8 @@ export interface DecisionRecord {
   idsHashed: boolean;
   outputs: RecordedOutputs;
   trace: TraceEntry[];
+  /** Only for a decision the service made for a CDS Hooks call. */
+  request?: RecordedRequest;
   /** The `hash` of the record before, or GENESIS_HASH for the first. */
   prev: string;
   /** sha256 of the canonical JSON (RFC 8785) of the record without `hash`. */

@@ -2,7 +2,7 @@ import type { Evaluation } from '../engine/types.js';
 import type { Problem } from '../problems/problem.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { appendRecord, type AppendResult } from './append-record.js';
-import { buildRecordBody } from './build-record.js';
+import { buildRecordBody, type BuildOptions } from './build-record.js';
 import type { LockOptions } from './file-lock.js';
 import { rulesetsUsed } from './pinned-ruleset.js';
 import { storeRuleSets } from './ruleset-store.js';
@@ -10,7 +10,7 @@ import { storeRuleSets } from './ruleset-store.js';
 export interface DecisionRecorder {
   readonly log: string;
   /** Stores the rule sets the evaluation used (the first time), then appends its record durably. */
-  record(patient: Record<string, unknown>, evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): Promise<AppendResult>;
+  record(patient: Record<string, unknown>, evaluation: Evaluation, rulesets: readonly LoadedRuleSet[], shown?: Pick<BuildOptions, 'decisionId' | 'request'>): Promise<AppendResult>;
 }
 
 export interface RecorderOptions {
@@ -23,7 +23,7 @@ export function createDecisionRecorder(log: string, options: RecorderOptions = {
   const known = new Set<string>();
   return {
     log,
-    async record(patient, evaluation, rulesets) {
+    async record(patient, evaluation, rulesets, shown = {}) {
       let problems: Problem[];
       try {
         const { edited } = storeRuleSets(log, rulesetsUsed(evaluation, rulesets), known);
@@ -33,7 +33,7 @@ export function createDecisionRecorder(log: string, options: RecorderOptions = {
         problems = [{ code: 'AUDIT_WRITE_FAILED', severity: 'error', message: `cannot store the rule sets beside the log (${reason})`, file: log }];
       }
       if (problems.length) return { problems };
-      const body = buildRecordBody(patient, evaluation, rulesets, { hashIds: options.hashIds ?? false });
+      const body = buildRecordBody(patient, evaluation, rulesets, { ...shown, hashIds: options.hashIds ?? false });
       return appendRecord(log, body, { lock: options.lock });
     },
   };

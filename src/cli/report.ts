@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { ReportSource } from '../report/html-report.js';
 import { renderReport } from '../report/html-report.js';
 import { rulesetStoreDir } from '../audit/ruleset-store.js';
-import { recordHash } from '../audit/decision-record.js';
+import { recordHash, type RecordedRequest } from '../audit/decision-record.js';
 import { readLogLines } from '../audit/read-log-lines.js';
 import { logVerifier, verifyLog, whyUnreadable } from '../audit/verify-log.js';
 import { formatProblem, formatProblems } from '../problems/format.js';
@@ -20,6 +20,7 @@ interface RecordLike {
   engine?: { name: string; version: string };
   input?: Record<string, unknown>;
   hash?: string;
+  request?: RecordedRequest;
   rulesets: ReportSource['evaluation']['rulesets'];
   outputs: Omit<ReportSource['evaluation'], 'trace' | 'rulesets' | 'patient'>;
   trace: ReportSource['evaluation']['trace'];
@@ -125,7 +126,7 @@ function fromRecord(record: RecordLike): ReportSource {
   const id = record.input && typeof record.input.id === 'string' ? record.input.id : null;
   return {
     evaluation: { ...record.outputs, trace: record.trace, rulesets: record.rulesets, patient: { id } },
-    record: { decisionId: record.decisionId, timestamp: record.timestamp, ...(record.engine ? { engine: record.engine } : {}), ...(record.hash ? { hash: record.hash } : {}) },
+    record: { decisionId: record.decisionId, timestamp: record.timestamp, ...(record.engine ? { engine: record.engine } : {}), ...(record.hash ? { hash: record.hash } : {}), ...(record.request ? { request: record.request } : {}) },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { RecordedRequest } from '../audit/decision-record.js';
 import { describeGap } from '../engine/lookup-gaps.js';
 import { clampedNote } from './clamped-note.js';
 import { warningLine } from '../explain/folded-warnings.js';
@@ -11,7 +12,7 @@ export interface ReportSource {
     patient?: { id: string | null };
     rulesets: Array<{ id: string; version: string; sha256: string; title?: string; profile?: { id: string; version: string } }>;
   };
-  record?: { decisionId: string; timestamp: string; engine?: { name: string; version: string }; input?: unknown; hash?: string };
+  record?: { decisionId: string; timestamp: string; engine?: { name: string; version: string }; input?: unknown; hash?: string; request?: RecordedRequest };
   /** Problems `audit verify` finds in the log the record was taken from: the report says it cannot vouch for it. */
   unverified?: string[];
 }
@@ -29,6 +30,7 @@ export function renderReport(source: ReportSource): string {
   const full = (evaluation.traceLevel ?? 'full') === 'full';
   const sections = [
     identity(source),
+    ...(record?.request ? [section('Asked for by CDS Hooks', requestBlock(record.request))] : []),
     ...(evaluation.profiles?.length ? [section('Institution profile changes used', profilesBlock(evaluation.profiles))] : []),
     section(full ? 'Inputs as read by the rule sets' : 'Inputs not given, taken or narrowed from other fields', inputsTable(evaluation.trace)),
     section('Patient results', resultsBlock(evaluation.results)),
@@ -68,6 +70,14 @@ function identity({ evaluation, record }: ReportSource): string {
   const rows = evaluation.rulesets.map((r) => `<tr><td>${esc(r.id)}</td><td>${esc(r.version)}</td><td>${esc(r.title ?? '')}</td><td>${profile(r)}</td><td><code>${esc(r.sha256)}</code></td></tr>`);
   const engine = record?.engine ? `<p>Engine ${esc(record.engine.name)} ${esc(record.engine.version)}</p>` : '';
   return section('Rule sets', `${engine}<table><thead><tr><th>id</th><th>version</th><th>title</th><th>profile</th><th>sha256</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+}
+
+/** The call a CDS decision answered and the card as the clinician saw it (its detail is Markdown, shown as written). */
+function requestBlock(request: RecordedRequest): string {
+  const { card } = request;
+  const notes = request.notes.length ? `<h3>What mapping the FHIR prefetch said</h3><ul>${request.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
+  return `<p>Hook <code>${esc(request.hook)}</code> to service <code>${esc(request.service)}</code>, hook instance <code>${esc(request.hookInstance)}</code>, user <code>${esc(request.userId)}</code>.</p>
+<div class="card" data-indicator="${esc(card.indicator)}"><p><strong>${esc(card.indicator)}</strong>: <span data-card-summary>${esc(card.summary)}</span></p><pre data-card-detail>${esc(card.detail)}</pre><p><small>${esc(card.source.label)}</small></p></div>${notes}`;
 }
 
 function inputsTable(trace: readonly TraceEntry[]): string {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RecordedRequest } from '../audit/decision-record.js';
 import type { DecisionRecorder } from '../audit/decision-recorder.js';
 import { evaluatePatient } from '../engine/evaluate-patient.js';
 import type { Evaluation } from '../engine/types.js';
@@ -11,16 +12,22 @@ export interface Decision {
   /** The audit record's id with --record; otherwise a fresh id, so CDS feedback can still name the decision. */
   decisionId: string;
   recorded: boolean;
+  /** What `decide` was told would be shown (and, with --record, recorded). */
+  request?: RecordedRequest;
 }
 
 /**
  * One patient through one snapshot of the rule sets, and with --record its audit record, durably,
- * before the caller may answer: no decision goes out unrecorded (the CLI's rule).
+ * before the caller may answer: no decision goes out unrecorded (the CLI's rule). `shown`: what the
+ * caller will answer with (a CDS card, which names the decision), kept in the record beside it.
  */
-export async function decide(patient: Patient, snapshot: RuleSetsSnapshot, recorder: DecisionRecorder | undefined): Promise<{ decision?: Decision; problems: Problem[] }> {
+export async function decide(patient: Patient, snapshot: RuleSetsSnapshot, recorder: DecisionRecorder | undefined, shown?: (evaluation: Evaluation, decisionId: string) => RecordedRequest): Promise<{ decision?: Decision; problems: Problem[] }> {
   const evaluation = await evaluatePatient(patient, snapshot.rulesets);
-  if (!recorder) return { decision: { evaluation, decisionId: randomUUID(), recorded: false }, problems: [] };
-  const { record, problems } = await recorder.record(patient, evaluation, snapshot.rulesets);
+  const decisionId = randomUUID();
+  const request = shown?.(evaluation, decisionId);
+  const answer = { evaluation, decisionId, ...(request ? { request } : {}) };
+  if (!recorder) return { decision: { ...answer, recorded: false }, problems: [] };
+  const { record, problems } = await recorder.record(patient, evaluation, snapshot.rulesets, { decisionId, ...(request ? { request } : {}) });
   if (!record) return { problems };
-  return { decision: { evaluation, decisionId: record.decisionId, recorded: true }, problems: [] };
+  return { decision: { ...answer, recorded: true }, problems: [] };
 }

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { checkPatient } from '../../patient/load-patient.js';
+import type { RecordedRequest } from '../../audit/decision-record.js';
+import type { Evaluation } from '../../engine/types.js';
 import type { Problem } from '../../problems/problem.js';
 import type { AppOptions } from '../app.js';
 import { buildCard } from '../cds-card.js';
@@ -51,11 +53,21 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     const { patient, problems: patientProblems } = checkPatient(mappedPatientSource(mapped, source, ['prefetch']));
     if (!patient) return sendProblems(reply, patientProblems);
     const snapshot = options.rules.current();
-    const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder);
-    if (!decision) return sendProblems(reply, recordProblems);
+    // The card names the decision, and the record keeps the card: built before the decision is recorded.
+    const shown = (evaluation: Evaluation, decisionId: string): RecordedRequest => ({
+      via: 'cds-hooks',
+      service: service.id,
+      hook: hook.hook,
+      hookInstance: hook.hookInstance,
+      userId: hook.context.userId,
+      notes: mapped.notes,
+      card: buildCard(evaluation, decisionId, snapshot.rulesets, options.cds.card, mapped.notes),
+    });
+    const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder, shown);
+    if (!decision?.request) return sendProblems(reply, recordProblems);
     reply.header('x-ruleset-generation', String(snapshot.generation));
     issued.add(decision.decisionId);
-    return { cards: [buildCard(decision.evaluation, decision.decisionId, snapshot.rulesets, options.cds.card, mapped.notes)] };
+    return { cards: [decision.request.card] };
   });
 
   app.post<{ Params: { id: string } }>('/cds-services/:id/feedback', async (request, reply) => {
