@@ -83,6 +83,19 @@ describe('institution profiles: rejected with file:line:column', () => {
     expect(problems.map((p) => p.code)).toContain('COMPONENT_GAP');
   });
 
+  // BAND_OUT_OF_RANGE was placed at the published rule file's bands, which the institution cannot edit.
+  it('places totals the bands no longer cover at the change that moved them (an added component, new points)', async () => {
+    const header = 'profile: sins-plus\nversion: 1.0.0\ntitle: t\ninstitution: t\ndescription: t\nreferences:\n  board:\n    citation: Board minutes 2026.\nappliesTo:\n  sins: "1.x"\nchanges:\n';
+    const added = `${header}  - id: extra\n    op: add-component\n    ruleset: sins\n    component:\n      id: extra\n      label: Extra\n      description: extra\n      reference: board\n      alternatives:\n        - { id: yes, label: yes, points: 2, when: { fact: pain, operator: equal, value: mechanical } }\n        - { id: no, label: no, points: 0, when: { fact: pain, operator: notEqual, value: mechanical } }\n    reason: t\n    author: t\n`;
+    const pointed = `${header}  - id: heavier-pain\n    op: set-points\n    ruleset: sins\n    rule: pain.mechanical\n    points: 5\n    reason: t\n    author: t\n`;
+    // The added component's own YAML, and the new points.
+    for (const [text, position] of [[added, positionOf(added, 'id: extra', 'component:')], [pointed, positionOf(pointed, '5', 'points: ')]] as const) {
+      const file = join(mkdtempSync(join(tmpdir(), 'spinemets-bands-')), 'sins-plus.profile.yaml');
+      writeFileSync(file, text);
+      expect(await problemsOf(file)).toEqual([{ code: 'BAND_OUT_OF_RANGE', file, ...position }]);
+    }
+  });
+
   it('positions a problem inside an added component at its own line in the profile', async () => {
     const { file, text } = writeVariant(read(EGFR), [['{ fact: egfrMutation, operator: equal, value: true }', '{ fact: egfrMutaton, operator: equal, value: true }']], 'variant.profile.yaml');
     const problems = await problemsOf(file);

@@ -11,7 +11,17 @@ import type { RuleSetDocument } from './types.js';
  */
 export function overlaySource(base: SourceDocument, profile: LoadedProfile, document: RuleSetDocument, applied: readonly AppliedChange[]): SourceDocument {
   const suffix = ` (rule set ${document.id} ${document.version} with profile ${profile.document.profile} ${profile.document.version} applied)`;
-  const changeAt = (path: readonly PathSegment[], key = false): { target: PathSegment[]; atKey: boolean } | undefined => {
+  /**
+   * A score's bands that no change wrote into can still be at fault because of a change: one that added a
+   * component, or changed or disabled a component's alternative, moved the totals the bands must cover.
+   * The last such change of that score is where the profile's author can act (or add a set-band change).
+   */
+  const totalsMovedBy = (path: readonly PathSegment[]): AppliedChange | undefined => {
+    if (path[path.length - 1] !== 'bands') return undefined;
+    const components = [...path.slice(0, -1), 'components'];
+    return [...applied].reverse().find((change) => commonPrefix(change.touched, components) === components.length);
+  };
+  const changeAt = (path: readonly PathSegment[], key = false): { target: PathSegment[]; atKey: boolean; movedTotals?: boolean } | undefined => {
     let best: { change: AppliedChange; depth: number } | undefined;
     for (const change of applied) {
       const depth = commonPrefix(change.touched, path);
@@ -19,7 +29,10 @@ export function overlaySource(base: SourceDocument, profile: LoadedProfile, docu
       if (depth !== change.touched.length && depth !== path.length) continue;
       if (!best || depth > best.depth) best = { change, depth };
     }
-    if (!best) return undefined;
+    if (!best) {
+      const moved = totalsMovedBy(path);
+      return moved && { target: moved.written, atKey: false, movedTotals: true };
+    }
     const { change } = best;
     // A problem about the element's key (a table row's key, an input's name) is where the change names it.
     if (key && change.keyWritten && path.length === change.touched.length) return { target: change.keyWritten, atKey: true };
@@ -40,7 +53,8 @@ export function overlaySource(base: SourceDocument, profile: LoadedProfile, docu
     problemAt: (path, code, message, options = {}): Problem => {
       const found = changeAt(path, options.key);
       if (!found) return base.problemAt(path, code, message + suffix, options);
-      return profile.source.problemAt(found.target, code, message + suffix, found.atKey ? { ...options, key: false } : options);
+      const moved = found.movedTotals ? '; this change moves the score\'s achievable totals, which the published bands do not cover (a set-band change can extend them)' : '';
+      return profile.source.problemAt(found.target, code, message + moved + suffix, found.atKey ? { ...options, key: false } : options);
     },
   };
 }
