@@ -480,6 +480,18 @@ describe('rule sets that build on rule sets', () => {
     expect(found).toEqual([at('UNKNOWN_OUTPUT', positionOf(text, 'total }'))]);
   });
 
+  // A broken SINS hid the NOMS mistake until SINS was mended: two runs for two mistakes.
+  it('an output the required rule set does not declare, while that rule set\'s file has errors of its own', async () => {
+    const broken = writeVariant(sins, [['\ntitle:', '\ntitel:']], 'sins.yaml');
+    const { file, text } = writeVariant(noms, [['upstream: { ruleset: sins, output: score }', 'upstream: { ruleset: sins, output: total }']]);
+    const { found, ids } = await linkProblems([broken.file, file]);
+    expect(found).toContain(at('UNKNOWN_OUTPUT', positionOf(text, 'total }')));
+    expect(found.filter((f) => f.startsWith('SCHEMA_'))).toEqual([at('SCHEMA_REQUIRED', { line: 3, column: 1 }), at('SCHEMA_UNKNOWN_KEY', positionOf(broken.text, 'titel'))]);
+    expect(ids).toEqual([]);
+    // An output it does declare is no problem of the reader's.
+    expect((await linkProblems([broken.file, writeVariant(noms, []).file])).found.some((f) => f.startsWith('UNKNOWN_OUTPUT'))).toBe(false);
+  });
+
   it('an upstream rule set read but not listed in requires', async () => {
     const { file, text } = writeVariant(noms, [['requires: [sins]', 'requires: []']]);
     const { found } = await linkProblems([SINS_FILE, file]);

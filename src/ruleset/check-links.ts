@@ -9,9 +9,11 @@ import type { LoadedRuleSet } from './types.js';
  * Checks across rule sets: every required rule set is loaded, requirements form no cycle, and each
  * upstream input reads an output its rule set declares, from a compatible scope, with the same values.
  * A recommendation restates recommendations of required rule sets of its scope that exist.
- * A rule set requiring one that failed to load (`failed`, already reported) is `blocked`, not reported again.
+ * A rule set requiring one that failed to load (`failed`, already reported) is `blocked`, not reported again;
+ * its upstream inputs are still checked against the outputs the failed file declares (`failedOutputs`,
+ * as far as they read), so that a mistake on each side is reported in one run.
  */
-export function checkLinks(rulesets: readonly LoadedRuleSet[], failed: ReadonlySet<string> = new Set()): { problems: Problem[]; blocked: Set<string> } {
+export function checkLinks(rulesets: readonly LoadedRuleSet[], failed: ReadonlySet<string> = new Set(), failedOutputs: ReadonlyMap<string, readonly string[]> = new Map()): { problems: Problem[]; blocked: Set<string> } {
   const problems: Problem[] = [];
   const blocked = new Set<string>();
   const byId = new Map(rulesets.map((r) => [r.document.id, r]));
@@ -25,11 +27,12 @@ export function checkLinks(rulesets: readonly LoadedRuleSet[], failed: ReadonlyS
       if (!input.upstream) continue;
       const path = ['inputs', name, 'upstream'];
       const provider = byId.get(input.upstream.ruleset);
-      if (!provider) continue;
-      if (!provider.document.outputs.some((o) => o.name === input.upstream?.output)) {
-        problems.push(source.problemAt([...path, 'output'], 'UNKNOWN_OUTPUT', `${provider.document.id} does not declare the output "${input.upstream.output}" (it declares ${provider.document.outputs.map((o) => o.name).join(', ')})`));
+      const declared = provider ? provider.document.outputs.map((o) => o.name) : failedOutputs.get(input.upstream.ruleset);
+      if (declared && !declared.includes(input.upstream.output)) {
+        problems.push(source.problemAt([...path, 'output'], 'UNKNOWN_OUTPUT', `${input.upstream.ruleset} does not declare the output "${input.upstream.output}" (it declares ${declared.join(', ')})`));
         continue;
       }
+      if (!provider) continue;
       const perLesion = provider.document.scope === 'lesion';
       if (perLesion && document.scope === 'patient' && input.from !== 'lesions') {
         problems.push(source.problemAt(path, 'SCOPE_MISMATCH', `${provider.document.id} is evaluated per lesion; a patient-scope rule set reads it with from: lesions and an aggregate`));

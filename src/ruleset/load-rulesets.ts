@@ -62,12 +62,16 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   const failed = new Set<string>();
   // Rule files with errors of their own, whose requirements are still checked: all problems at once.
   const failedSources: SourceDocument[] = [];
+  // What those files declare as outputs, as far as it reads: what reads them is checked against it now.
+  const failedOutputs = new Map<string, readonly string[]>();
   const add = async (file: string): Promise<void> => {
     const load = await loadRuleSetFile(file);
     problems.push(...load.problems);
     if (!load.ruleset) {
       if (load.id) failed.add(load.id);
       if (load.source) failedSources.push(load.source);
+      const declared = load.source && declaredOutputs(load.source);
+      if (load.id && declared) failedOutputs.set(load.id, declared);
       return;
     }
     const misplaced = folderIdProblem(load.ruleset, paths);
@@ -75,6 +79,7 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
       problems.push(misplaced);
       failed.add(load.ruleset.document.id);
       failedSources.push(load.ruleset.source);
+      failedOutputs.set(load.ruleset.document.id, load.ruleset.document.outputs.map((o) => o.name));
       return;
     }
     const twin = rulesets.find((r) => r.document.id === load.ruleset?.document.id && r.document.version === load.ruleset.document.version);
@@ -105,7 +110,7 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
     ? await (await import('./apply-profiles.js')).applyProfiles(picked, options.profiles, failed)
     : { rulesets: picked, profiles: [], problems: [] };
   problems.push(...profileProblems);
-  const links = checkLinks(selected, failed);
+  const links = checkLinks(selected, failed, failedOutputs);
   problems.push(...links.problems);
   const broken = new Set(links.problems.filter((p) => p.severity === 'error').map((p) => p.file));
   return { rulesets: selected.filter((r) => !broken.has(r.file) && !links.blocked.has(r.document.id)), available: rulesets, profiles, problems };
@@ -133,6 +138,14 @@ async function addRequirementsFromLibrary(rulesets: LoadedRuleSet[], failed: Rea
     taken.push(...found);
   }
   return taken;
+}
+
+/** The output names a rule file that failed its own checks declares, when its whole `outputs` list reads as names. */
+function declaredOutputs(source: SourceDocument): string[] | undefined {
+  const outputs = (source.data as { outputs?: unknown } | null | undefined)?.outputs;
+  if (!Array.isArray(outputs)) return undefined;
+  const names = outputs.map((o: unknown) => (o !== null && typeof o === 'object' && typeof (o as { name?: unknown }).name === 'string' ? (o as { name: string }).name : undefined));
+  return names.every((n) => n !== undefined) ? (names as string[]) : undefined;
 }
 
 /** The `requires` of a rule file that failed its own checks, as far as it reads as ids ('' for an entry that is none, keeping indexes). */
