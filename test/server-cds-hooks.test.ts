@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,8 @@ const FIELD = 'https://spinemets.invalid/fhir/CodeSystem/patient-field';
 const LOINC = 'http://loinc.org';
 const UCUM = 'http://unitsofmeasure.org';
 const json = { 'content-type': 'application/json' };
+/** The built command, as a user runs it (`npm test` builds first). */
+const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
 
 const concept = (system: string, code: string) => ({ coding: [{ system, code }] });
 const bundle = (...resources: object[]) => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
@@ -232,6 +235,17 @@ describe('CDS Hooks', () => {
     writeFileSync(copy, edited);
     cpSync(rulesetStoreDir(log), rulesetStoreDir(copy), { recursive: true });
     expect(verifyLog(copy).problems.map((p) => p.code)).toContain('AUDIT_RECORD_EDITED');
+
+    // An edited request of any shape is still shown, by the report an auditor needs most then; it once
+    // failed inside the page and was reported as OUTPUT_UNWRITABLE.
+    const mangled = JSON.stringify({ ...record, request: { via: 'cds-hooks', card: null } });
+    const mangledLog = join(mkdtempSync(join(tmpdir(), 'spinemets-cds-edit-')), 'audit.jsonl');
+    writeFileSync(mangledLog, `${mangled}\n`);
+    cpSync(rulesetStoreDir(log), rulesetStoreDir(mangledLog), { recursive: true });
+    const out = join(mangledLog, '..', 'report.html');
+    const report = spawnSync(process.execPath, [CLI, 'report', mangledLog, '--html', out], { encoding: 'utf8' });
+    expect(report.stderr).not.toContain('OUTPUT_UNWRITABLE');
+    expect(readFileSync(out, 'utf8')).toContain('Asked for by CDS Hooks');
   });
 
   it('rejects a malformed hook request with field paths, and an unknown service with 404', async () => {
@@ -360,12 +374,21 @@ describe('CDS Hooks', () => {
     expect(feedback.entries.length).toBe(before);
   });
 
-  it('takes feedback on a card recorded in its audit log by an earlier process', async () => {
+  it('takes feedback on a card recorded in its audit log by an earlier process, but not on a decision that was no card', async () => {
     const [card] = cards((await callService(hookRequest(unstablePrefetch))).json());
+    // /evaluate records its decisions in the same log; no clinician was shown them as a card.
+    const evaluated = await app.inject({ method: 'POST', url: '/evaluate', payload: JSON.stringify(samePatient), headers: json });
+    const { decisionId } = evaluated.json() as { decisionId: string };
+    expect(readFileSync(log, 'utf8')).toContain(decisionId);
     // A restart: a new service on the same log knows the card only from the log.
-    const restarted = await testApp({ feedback: createFeedbackStore(undefined), recorder: createDecisionRecorder(log) });
+    const stored = createFeedbackStore(undefined);
+    const restarted = await testApp({ feedback: stored, recorder: createDecisionRecorder(log) });
     try {
-      expect((await feedbackOn(restarted, card?.uuid as string)).statusCode).toBe(200);
+      // A uuid in capitals is the same card (RFC 4122), stored as issued.
+      expect((await feedbackOn(restarted, (card?.uuid as string).toUpperCase())).statusCode).toBe(200);
+      expect(stored.entries.map((e) => e.decisionId)).toEqual([card?.uuid]);
+      expect((await feedbackOn(restarted, decisionId)).statusCode).toBe(404);
+      expect((await feedbackOn(app, decisionId)).statusCode).toBe(404);
       expect((await feedbackOn(restarted, randomUUID())).statusCode).toBe(404);
     } finally {
       await restarted.close();

@@ -32,8 +32,10 @@ interface RecordLike {
  */
 export async function reportCommand(file: string, options: { html: string; id?: string }): Promise<void> {
   const source = readSource(file, options.id);
+  // Rendered before the write, so that only a failure to write is blamed on the output path.
+  const html = renderReport(source);
   try {
-    writeFileSync(options.html, renderReport(source));
+    writeFileSync(options.html, html);
   } catch (err) {
     // As batch's -o: a path that cannot be written is the caller's to fix, not an internal error.
     usageError('OUTPUT_UNWRITABLE', `cannot write ${options.html} (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`);

@@ -30,7 +30,7 @@ export function renderReport(source: ReportSource): string {
   const full = (evaluation.traceLevel ?? 'full') === 'full';
   const sections = [
     identity(source),
-    ...(record?.request ? [section('Asked for by CDS Hooks', requestBlock(record.request))] : []),
+    ...(record?.request !== null && typeof record?.request === 'object' ? [section('Asked for by CDS Hooks', requestBlock(record.request))] : []),
     ...(evaluation.profiles?.length ? [section('Institution profile changes used', profilesBlock(evaluation.profiles))] : []),
     section(full ? 'Inputs as read by the rule sets' : 'Inputs not given, taken or narrowed from other fields', inputsTable(evaluation.trace)),
     section('Patient results', resultsBlock(evaluation.results)),
@@ -72,12 +72,17 @@ function identity({ evaluation, record }: ReportSource): string {
   return section('Rule sets', `${engine}<table><thead><tr><th>id</th><th>version</th><th>title</th><th>profile</th><th>sha256</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
 }
 
-/** The call a CDS decision answered and the card as the clinician saw it (its detail is Markdown, shown as written). */
+/**
+ * The call a CDS decision answered and the card as the clinician saw it (its detail is Markdown, shown as
+ * written). Read field by field: an edited record (the report then says it cannot vouch for it) may hold
+ * anything, and the report is most needed then.
+ */
 function requestBlock(request: RecordedRequest): string {
-  const { card } = request;
-  const notes = request.notes.length ? `<h3>What mapping the FHIR prefetch said</h3><ul>${request.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
-  return `<p>Hook <code>${esc(request.hook)}</code> to service <code>${esc(request.service)}</code>, hook instance <code>${esc(request.hookInstance)}</code>, user <code>${esc(request.userId)}</code>.</p>
-<div class="card" data-indicator="${esc(card.indicator)}"><p><strong>${esc(card.indicator)}</strong>: <span data-card-summary>${esc(card.summary)}</span></p><pre data-card-detail>${esc(card.detail)}</pre><p><small>${esc(card.source.label)}</small></p></div>${notes}`;
+  const field = (value: unknown): string => esc(typeof value === 'string' ? value : (JSON.stringify(value) ?? '(none)'));
+  const card: Partial<RecordedRequest['card']> = request.card !== null && typeof request.card === 'object' ? request.card : {};
+  const notes = Array.isArray(request.notes) && request.notes.length ? `<h3>What mapping the FHIR prefetch said</h3><ul>${request.notes.map((n) => `<li>${field(n)}</li>`).join('')}</ul>` : '';
+  return `<p>Hook <code>${field(request.hook)}</code> to service <code>${field(request.service)}</code>, hook instance <code>${field(request.hookInstance)}</code>, user <code>${field(request.userId)}</code>.</p>
+<div class="card" data-indicator="${field(card.indicator)}"><p><strong>${field(card.indicator)}</strong>: <span data-card-summary>${field(card.summary)}</span></p><pre data-card-detail>${field(card.detail)}</pre><p><small>${field(card.source?.label)}</small></p></div>${notes}`;
 }
 
 function inputsTable(trace: readonly TraceEntry[]): string {

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { recordHash } from '../audit/decision-record.js';
 
 /** Feedback names the card it is about; a card's uuid is its decision's id. */
 export interface IssuedCards {
@@ -11,21 +12,25 @@ export interface IssuedCards {
 /** Cards remembered per process, newest kept: feedback usually follows its card within minutes. */
 const MAX_REMEMBERED = 100_000;
 const CHUNK_BYTES = 1024 * 1024;
-/** A record line starts `{"format":1,"decisionId":"<uuid>"` (build-record.ts puts those keys first). */
-const ID_KEY = Buffer.from('"decisionId":"');
-const LINE_PREFIX_BYTES = 64;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Only a record of a CDS call holds this; only such a line is parsed. */
+const CDS_MARK = Buffer.from('"via":"cds-hooks"');
+
+/** A card id as stored and compared: uuids compare without regard to case (RFC 4122); ours are lower case. */
+export const canonicalCardId = (id: string): string => id.toLowerCase();
 
 /**
  * The cards feedback may name. Without an audit log only this process's (a restart forgets them, as it
- * forgets the decisions). With one, also every decision in the log, whoever appended it: the log is read
- * only when an id is not known, from where the last read stopped, a whole line at a time, and only the
- * start of each line is looked at; a line still being appended is read next time.
+ * forgets the decisions). With one, also every card recorded there, whoever appended it: a whole record
+ * line, sealed by its own hash, of a decision made for a CDS call whose card carries the decision's id
+ * (a decision of /evaluate or of the CLI was never a card). The log is read only when an id is not known,
+ * from where the last read stopped (from the start again if the file was replaced or cut), and a line
+ * still being appended is read next time.
  */
 export function issuedCards(log: string | undefined): IssuedCards {
   const recent = new Set<string>();
   const logged = new Set<string>();
   let readTo = 0;
+  let readFile: { dev: number; ino: number } | undefined;
   let reading: Promise<void> | undefined;
   const readLog = (): Promise<void> => (reading ??= readNewLines().finally(() => (reading = undefined)));
 
@@ -38,34 +43,28 @@ export function issuedCards(log: string | undefined): IssuedCards {
       throw err;
     }
     try {
+      const { dev, ino, size } = await file.stat();
+      // Rotated or cut: what was read is another file's; its cards stay known.
+      if (readFile?.dev !== dev || readFile.ino !== ino || size < readTo) readTo = 0;
+      readFile = { dev, ino };
       const buffer = Buffer.alloc(CHUNK_BYTES);
+      let pending: Buffer[] = [];
       let position = readTo;
-      let atLineStart = true;
-      let id: string | undefined;
-      for (;;) {
-        const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, position);
-        if (bytesRead === 0) break;
-        const data = buffer.subarray(0, bytesRead);
-        let at = 0;
-        while (at < data.length) {
-          if (atLineStart) {
-            // A line's start cut off by the chunk's end is read again, whole, with the next chunk.
-            if (data.length - at < LINE_PREFIX_BYTES && bytesRead === CHUNK_BYTES && at > 0) break;
-            id = idAt(data.subarray(at, at + LINE_PREFIX_BYTES));
-            atLineStart = false;
-          }
-          const newline = data.indexOf(0x0a, at);
-          if (newline < 0) {
-            at = data.length;
-            break;
-          }
-          if (id) logged.add(id);
-          id = undefined;
-          atLineStart = true;
-          at = newline + 1;
-          readTo = position + at;
+      for (let read = (await file.read(buffer, 0, CHUNK_BYTES, position)).bytesRead; read > 0; read = (await file.read(buffer, 0, CHUNK_BYTES, position)).bytesRead) {
+        const data = buffer.subarray(0, read);
+        let start = 0;
+        for (let newline = data.indexOf(0x0a); newline >= 0; newline = data.indexOf(0x0a, start)) {
+          pending.push(data.subarray(start, newline));
+          const line = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
+          const card = line.includes(CDS_MARK) ? cardOf(line) : undefined;
+          if (card) logged.add(card);
+          pending = [];
+          start = newline + 1;
+          readTo = position + start;
         }
-        position += at;
+        // Copied: the buffer is reused by the next read.
+        if (start < data.length) pending.push(Buffer.from(data.subarray(start)));
+        position += read;
       }
     } finally {
       await file.close();
@@ -74,10 +73,11 @@ export function issuedCards(log: string | undefined): IssuedCards {
 
   return {
     add(id) {
-      recent.add(id);
+      recent.add(canonicalCardId(id));
       if (recent.size > MAX_REMEMBERED) recent.delete(recent.values().next().value as string);
     },
-    async has(id) {
+    async has(given) {
+      const id = canonicalCardId(given);
       if (recent.has(id) || logged.has(id)) return true;
       if (log === undefined) return false;
       // A read already under way may have started before this card's record was appended: then one more.
@@ -88,9 +88,15 @@ export function issuedCards(log: string | undefined): IssuedCards {
   };
 }
 
-function idAt(start: Buffer): string | undefined {
-  const key = start.indexOf(ID_KEY);
-  if (key < 0) return undefined;
-  const id = start.toString('latin1', key + ID_KEY.length, key + ID_KEY.length + 36);
-  return UUID.test(id) ? id : undefined;
+/** The card of an intact record of a CDS decision, or undefined for anything else (another decision, an edited line). */
+function cardOf(line: Buffer): string | undefined {
+  let record: { decisionId?: unknown; hash?: unknown; request?: { via?: unknown; card?: { uuid?: unknown } } };
+  try {
+    record = JSON.parse(line.toString('utf8')) as typeof record;
+  } catch {
+    return undefined;
+  }
+  const { decisionId, request } = record ?? {};
+  if (typeof decisionId !== 'string' || request?.via !== 'cds-hooks' || request.card?.uuid !== decisionId) return undefined;
+  return recordHash(record) === record.hash ? canonicalCardId(decisionId) : undefined;
 }
