@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,24 @@ const firstProblem = (log: string) => {
 };
 
 describe('decision records', () => {
+  // The recorder remembered which rule sets it had stored: after a rotation, records pointed into a store
+  // that the new log did not have, and the new log failed audit verify with AUDIT_RULESET_MISSING.
+  it('stores the rule sets again beside a log rotated away while its recorder runs', async () => {
+    const dir = tmp();
+    const log = join(dir, 'decisions.jsonl');
+    const recorder = createDecisionRecorder(log);
+    const record = async (i: number): Promise<void> => {
+      const { problems } = await recorder.record(patient(i), await evaluatePatient(patient(i), sins), sins);
+      expect(problems).toEqual([]);
+    };
+    await record(0);
+    renameSync(log, `${log}.1`);
+    renameSync(rulesetStoreDir(log), rulesetStoreDir(`${log}.1`));
+    await record(1);
+    expect(verifyLog(log).problems).toEqual([]);
+    expect(verifyLog(`${log}.1`).problems).toEqual([]);
+  });
+
   it('chain from the genesis value, each sealed by the hash of its canonical JSON without the hash', async () => {
     const { log, records } = await writeLog(3);
     const lines = linesOf(log).map((l) => JSON.parse(l) as DecisionRecord);

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sha256Hex } from '../ruleset/hash.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
@@ -43,7 +43,8 @@ export function storeRuleSets(log: string, rulesets: readonly LoadedRuleSet[], k
   const edited: string[] = [];
   for (const ruleset of rulesets) {
     const { documentSha256 } = pinRuleSet(ruleset);
-    if (known.has(documentSha256)) continue;
+    // Known to be stored, unless the store was moved away with a rotated log: then it is stored again.
+    if (known.has(documentSha256) && existsSync(storedRuleSetFile(log, documentSha256))) continue;
     const status = storedRuleSetStatus(log, documentSha256);
     // A copy changed, or one that cannot be read, is reported, never replaced.
     if (status === 'edited' || status === 'unreadable') {
