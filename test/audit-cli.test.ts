@@ -335,6 +335,18 @@ describe('audit replay', () => {
     expect(run(['report', log, '--html', join(dir, 'r.html')]).code).toBe(0);
     expect(readFileSync(join(dir, 'r.html'), 'utf8')).toContain('<li>egfrMutation</li>');
   });
+
+  // report --html LOG wrote the page over the audit log it was reading, and exited 0.
+  it('refuses to write a report over the log or record it is made from', () => {
+    const dir = tmp();
+    const log = join(dir, 'log.jsonl');
+    expect(run(['evaluate', EXAMPLE, '--record', log]).code).toBe(0);
+    const before = readFileSync(log, 'utf8');
+    const { code, stderr } = run(['report', log, '--html', log]);
+    expect(code).toBe(64);
+    expect(stderr).toMatch(/^<command line> OPTION_CONFLICT /);
+    expect(readFileSync(log, 'utf8')).toBe(before);
+  });
 });
 
 // A report made from a record of a decision taken under a profile showed "sins 1.1.0" and a hash that is

@@ -10,6 +10,7 @@ import { formatProblem, formatProblems } from '../problems/format.js';
 import type { Problem } from '../problems/problem.js';
 import { jsonSyntaxProblem } from '../source/json-syntax.js';
 import { EXIT, Exit } from './exit-codes.js';
+import { sameFile } from './same-file.js';
 import { usageError } from './usage-error.js';
 
 const { MAX_STRING_LENGTH } = bufferConstants;
@@ -31,6 +32,8 @@ interface RecordLike {
  * record, or an audit log (the record named by --id, else the last one).
  */
 export async function reportCommand(file: string, options: { html: string; id?: string }): Promise<void> {
+  // Writing the page over what it is made from would destroy it: an audit log, or the only copy of a record.
+  if (sameFile(options.html, file)) usageError('OPTION_CONFLICT', `--html ${options.html} is the file being reported on; writing it would destroy it`);
   const source = readSource(file, options.id);
   // Rendered before the write, so that only a failure to write is blamed on the output path.
   const html = renderReport(source);
