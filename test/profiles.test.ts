@@ -96,6 +96,21 @@ describe('institution profiles: rejected with file:line:column', () => {
     }
   });
 
+  // A schema problem in another change hid it: the field check ran only on the patched rule set.
+  it('reports an added input the patient contract lacks while another change is malformed', async () => {
+    const { file, text } = writeVariant(read(EGFR), [['input: egfrMutation', 'input: egfrMutaton'], ['op: add-component', 'op: add-componnt']], 'variant.profile.yaml');
+    const problems = await problemsOf(file);
+    expect(problems).toContainEqual({ code: 'UNKNOWN_PATIENT_FIELD', file, ...positionOf(text, 'egfrMutaton') });
+    expect(problems.some((p) => p.code.startsWith('SCHEMA_'))).toBe(true);
+    // A change that does not apply (an unknown reference) hid it the same way.
+    const band = '  - id: band\n    op: set-band\n    ruleset: nesms\n    category: nesms_3\n    min: 3\n    reference: nowhere\n    reason: t\n    author: t\n';
+    const unapplied = writeVariant(`${read(EGFR).replace('input: egfrMutation', 'input: egfrMutaton')}${band}`, [], 'variant.profile.yaml');
+    expect((await problemsOf(unapplied.file)).map((p) => p.code).sort()).toEqual(['UNKNOWN_PATIENT_FIELD', 'UNKNOWN_REFERENCE']);
+    // Read whole, the profile reports it once, from the patched rule set's own check.
+    const whole = writeVariant(read(EGFR), [['input: egfrMutation', 'input: egfrMutaton']], 'variant.profile.yaml');
+    expect((await problemsOf(whole.file)).filter((p) => p.code === 'UNKNOWN_PATIENT_FIELD')).toEqual([{ code: 'UNKNOWN_PATIENT_FIELD', file: whole.file, ...positionOf(whole.text, 'egfrMutaton') }]);
+  });
+
   it('positions a problem inside an added component at its own line in the profile', async () => {
     const { file, text } = writeVariant(read(EGFR), [['{ fact: egfrMutation, operator: equal, value: true }', '{ fact: egfrMutaton, operator: equal, value: true }']], 'variant.profile.yaml');
     const problems = await problemsOf(file);

@@ -23,7 +23,7 @@ export async function applyProfiles(selected: readonly LoadedRuleSet[], files: r
       problems.push(...load.problems);
       continue;
     }
-    const faults = profileFaults(load.source, rulesets, load.problems, failed);
+    const faults = profileFaults(load.source, rulesets, load.problems, failed, load.profile !== undefined);
     const found = [...load.problems, ...faults.problems];
     const { profile } = load;
     // The patched rule sets are checked only for a profile read whole: a change left out would make

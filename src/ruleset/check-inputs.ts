@@ -1,8 +1,20 @@
-import { patientField, type PatientFieldType } from '../patient/patient-fields.js';
+import { patientField, type PatientField, type PatientFieldType } from '../patient/patient-fields.js';
 import type { PathSegment } from '../source/source-document.js';
 import { hintFrom, type CheckContext } from './check-context.js';
 import { checkImplications } from './check-implications.js';
 import { implicationsOf } from './input-implications.js';
+import type { InputSpec, RuleSetDocument } from './types.js';
+
+/**
+ * Why an input that reads a patient field names none of the contract's (undefined when it does, or reads
+ * another rule set's output or only counts lesions). Also asked of a profile's add-input change alone.
+ */
+export function unknownPatientField(name: string, input: InputSpec, scope: RuleSetDocument['scope']): string | undefined {
+  if (input.upstream || input.aggregate === 'count') return undefined;
+  const fieldScope = (input.from ?? scope) === 'patient' ? 'patient' : 'lesion';
+  const fieldName = input.field ?? name;
+  return patientField(fieldScope, fieldName) ? undefined : `"${fieldName}" is not a ${fieldScope} field of schemas/patient.schema.json`;
+}
 
 /**
  * Inputs name fields of the patient contract (with the same allowed values and a known unit) or outputs
@@ -28,13 +40,14 @@ export function checkInputs(ctx: CheckContext): void {
     }
     if (input.type === 'string' && !input.enum) at(path, 'INPUT_DOMAIN_MISMATCH', `string input "${name}" must list its allowed values (enum)`, true);
     if (input.aggregate === 'count') continue;
-    const fieldScope = from === 'patient' ? 'patient' : 'lesion';
-    const fieldName = input.field ?? name;
-    const field = patientField(fieldScope, fieldName);
-    if (!field) {
-      at(input.field ? [...path, 'field'] : path, 'UNKNOWN_PATIENT_FIELD', `"${fieldName}" is not a ${fieldScope} field of schemas/patient.schema.json`, !input.field);
+    const unknown = unknownPatientField(name, input, doc.scope);
+    if (unknown) {
+      at(input.field ? [...path, 'field'] : path, 'UNKNOWN_PATIENT_FIELD', unknown, !input.field);
       continue;
     }
+    const fieldScope = from === 'patient' ? 'patient' : 'lesion';
+    const fieldName = input.field ?? name;
+    const field = patientField(fieldScope, fieldName) as PatientField;
     if (from !== 'lesions' && !TYPES_READ[field.type].includes(input.type)) {
       at([...path, 'type'], 'INPUT_TYPE_MISMATCH', `the patient contract gives ${fieldName} as ${field.type === 'quantity' ? 'a {value, unit} quantity' : `${field.type === 'integer' ? 'an' : 'a'} ${field.type}`}, read as type: ${TYPES_READ[field.type].join(' or ')}, not ${input.type}`);
     }

@@ -7,6 +7,7 @@ import { toPointer, type PathSegment, type SourceDocument } from '../source/sour
 import { applyProfile, type ProfileApplication } from './apply-profile.js';
 import { closest } from '../source/closest.js';
 import { hintFrom } from './check-context.js';
+import { unknownPatientField } from './check-inputs.js';
 import { contentHash } from './hash.js';
 import type { LoadedProfile, ProfileChange, ProfileDocument } from './profile-types.js';
 import type { LoadedRuleSet } from './types.js';
@@ -24,7 +25,7 @@ export interface ProfileFaults {
  * run. `problems` are the profile's own (schema, repeated keys): a change with a schema problem at or
  * under it is not applied, nor an `appliesTo` range with one checked, so none is reported twice.
  */
-export function profileFaults(source: SourceDocument, rulesets: readonly LoadedRuleSet[], problems: readonly Problem[], failed: ReadonlySet<string> = new Set()): ProfileFaults {
+export function profileFaults(source: SourceDocument, rulesets: readonly LoadedRuleSet[], problems: readonly Problem[], failed: ReadonlySet<string> = new Set(), readWhole = true): ProfileFaults {
   const malformed = malformedPaths(problems);
   const profile = wellFormedParts(source, malformed);
   const { appliesTo, changes } = profile.document;
@@ -59,7 +60,22 @@ export function profileFaults(source: SourceDocument, rulesets: readonly LoadedR
   });
   const applications = targets.map((base) => ({ base, application: applyProfile(base.document, profile) }));
   faults.push(...applications.flatMap(({ application }) => application.problems));
+  // A patched rule set is checked only for a profile read whole whose changes all applied to it; where
+  // it will not be, what a change can be checked for on its own is checked here, so one faulty change
+  // does not hide it.
+  const unchecked = applications.filter(({ application }) => !readWhole || hasErrors(application.problems)).map(({ base }) => base);
+  faults.push(...addedFieldProblems(source, changes, unchecked));
   return { problems: faults, applications: applications.filter(({ application }) => !hasErrors(application.problems)) };
+}
+
+/** An added input naming no field of the patient contract, placed where the patched check places it. */
+function addedFieldProblems(source: SourceDocument, changes: readonly ProfileChange[], targets: readonly LoadedRuleSet[]): Problem[] {
+  return changes.flatMap((change, i) => {
+    const target = change?.op === 'add-input' ? targets.find((r) => r.document.id === change.ruleset) : undefined;
+    if (change?.op !== 'add-input' || !target) return [];
+    const unknown = unknownPatientField(change.input, change.spec, target.document.scope);
+    return unknown ? [source.problemAt(change.spec.field ? ['changes', i, 'spec', 'field'] : ['changes', i, 'input'], 'UNKNOWN_PATIENT_FIELD', unknown)] : [];
+  });
 }
 
 /** Whether a schema problem lies at or under a path: that part of the profile is not what its author meant yet. */
