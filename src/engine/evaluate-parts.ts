@@ -1,12 +1,10 @@
 import type { Part, PartAlternative } from '../ruleset/parts.js';
-import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
-import { EvaluationSlots } from './evaluation-slots.js';
-import { ExplorationMemo, explorationKey } from './exploration-memo.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
 import { exploreGroup } from './explore-missing.js';
 import type { FactStates } from './fact-state.js';
 import { missingValues } from './missing-values.js';
 import { conflict, determined, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
-import { compiledTests, runParts, type PartRun } from './part-runs.js';
+import { runParts, type PartRun } from './part-runs.js';
 import { ruleContext, ruleTrace, type RuleContext } from './rule-trace.js';
 import { DEFAULT_EVALUATOR, type Evaluator } from './run-rules.js';
 import type { Steps } from './steps.js';
@@ -43,13 +41,7 @@ export function* evaluateParts(ruleset: LoadedRuleSet, parts: readonly Part[], f
 
   const pointSets: number[][] = [];
   const evaluations: PartEvaluation[] = [];
-  if (decided.length && compiledTests(decided, resolved.evaluator)) {
-    for (const part of decided) {
-      const evaluation = rememberedDecision(ruleContext(ruleset, part, lesion), facts.values, resolved.trace);
-      evaluations.push(evaluation);
-      pointSets.push(evaluation.possiblePoints);
-    }
-  } else if (decided.length) {
+  if (decided.length) {
     const running = runParts(decided, facts.values, resolved.evaluator);
     // Inline rather than `yield* settled(...)`: this runs for every part group of every patient.
     const runs = running instanceof Promise ? ((yield running) as PartRun[]) : running;
@@ -92,35 +84,6 @@ function inPartsOrder(parts: readonly Part[], decided: readonly PartEvaluation[]
     }
   }
   return ordered;
-}
-
-/**
- * A decided part's evaluation under compiled conditions, remembered by the values of the facts it tests:
- * with the part, its lesion and the trace level they are all it depends on, and a cohort gives the same
- * few values over and over. Remembering it saved about a tenth of a patient's time at every trace level,
- * and more at `full`, whose condition entries are most of what is built.
- */
-function rememberedDecision(context: RuleContext, values: Readonly<Record<string, Scalar>>, level: TraceLevel): PartEvaluation {
-  const memo = decisions(context.ruleset);
-  const key = explorationKey([context.part], values, NO_UNKNOWNS, context.ruleset.facts);
-  let slots = memo.get(key);
-  if (!slots) memo.set(key, (slots = new EvaluationSlots()));
-  let evaluation = slots.get(level, context.lesion);
-  if (!evaluation) {
-    const [run] = runParts([context.part], values, 'compiled') as PartRun[];
-    slots.set(level, context.lesion, (evaluation = decide(context, run as PartRun, level)));
-  }
-  return evaluation;
-}
-const NO_UNKNOWNS = (): void => {};
-
-/** Remembered decisions per rule set; cleared when full, so memory stays flat over any cohort. */
-const MAX_DECISIONS = 4096;
-const rememberedDecisions = new WeakMap<LoadedRuleSet, ExplorationMemo<EvaluationSlots<PartEvaluation>>>();
-function decisions(ruleset: LoadedRuleSet): ExplorationMemo<EvaluationSlots<PartEvaluation>> {
-  let memo = rememberedDecisions.get(ruleset);
-  if (!memo) rememberedDecisions.set(ruleset, (memo = new ExplorationMemo(MAX_DECISIONS)));
-  return memo;
 }
 
 function decide(context: RuleContext, run: PartRun, level: TraceLevel): PartEvaluation {

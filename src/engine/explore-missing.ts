@@ -1,7 +1,6 @@
 import type { Part, PartAlternative } from '../ruleset/parts.js';
 import type { LoadedRuleSet, Scalar } from '../ruleset/types.js';
 import type { FactStates } from './fact-state.js';
-import { EvaluationSlots } from './evaluation-slots.js';
 import { ExplorationMemo, explorationKey } from './exploration-memo.js';
 import { eachUnknown, missingValues, type MissingValues } from './missing-values.js';
 import { determined, NO_WARNINGS, partWarning, pointsOf, unconfirmedAlternatives, type PartEvaluation, type PartsEvaluation } from './part-outcome.js';
@@ -62,12 +61,6 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
     if (key && memo && tests) memo.set(key, exploration);
   }
   const { outcomes, sums, consistent, explorable } = exploration;
-  const lesion = group[0]?.lesion;
-  const becauses = outcomes.map((o) => missingInputs(o.dependsOn, facts));
-  // A traced evaluation of a remembered exploration is remembered with it (at `none`, checking for one
-  // measured slower than building it). The inputs named missing come from the facts, so they are compared.
-  const remembered = keepsRules(options.trace) ? exploration.evaluations.get(options.trace, lesion) : undefined;
-  if (remembered && sameLists(remembered.becauses, becauses)) return remembered.evaluation;
 
   // The conditions shown are those of the first combination; computed once, when a rule entry is first traced.
   let sample: PartRun[] | undefined;
@@ -77,8 +70,8 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
   for (let g = 0; g < group.length; g++) {
     const context = group[g] as RuleContext;
     const { part } = context;
-    const { possible, possiblePoints, sameAlternative, decided } = outcomes[g] as PartOutcome;
-    const because = becauses[g] as string[];
+    const { possible, possiblePoints, sameAlternative, decided, dependsOn } = outcomes[g] as PartOutcome;
+    const because = missingInputs(dependsOn, facts);
     const traced: RuleTrace[] = [];
     if (keepsRules(options.trace)) for (let i = 0; i < part.alternatives.length; i++) {
       const alternative = part.alternatives[i] as PartAlternative;
@@ -112,25 +105,10 @@ export function* exploreGroup(group: RuleContext[], facts: FactStates, missingOf
   }
   // Shared unknowns tie the group's parts together: their sums, not their separate ranges, add up.
   const pointSets = consistent ? [sums] : evaluations.map((p) => p.possiblePoints);
-  const evaluation = { parts: evaluations, pointSets };
-  if (keepsRules(options.trace)) exploration.evaluations.set(options.trace, lesion, { becauses, evaluation });
-  return evaluation;
+  return { parts: evaluations, pointSets };
 }
 
-function sameLists(a: readonly (readonly string[])[], b: readonly (readonly string[])[]): boolean {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as readonly string[];
-    const y = b[i] as readonly string[];
-    if (x.length !== y.length) return false;
-    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
-  }
-  return true;
-}
-
-/**
- * What a group's alternatives did over every combination: read-only once built (it may be remembered),
- * but for the evaluations made from it.
- */
+/** What a group's alternatives did over every combination: read-only once built (it may be remembered). */
 interface Exploration {
   /**
    * Per part, what its tally means (worked out once, with the exploration, not per patient); the tallies
@@ -143,8 +121,6 @@ interface Exploration {
   consistent: boolean;
   /** There were few enough combinations to explore (else every alternative was kept possible). */
   explorable: boolean;
-  /** Traced evaluations of the group made from this exploration, with the missing inputs they name per part. */
-  evaluations: EvaluationSlots<{ becauses: string[][]; evaluation: PartsEvaluation }>;
 }
 
 function* explore(
@@ -224,7 +200,7 @@ function* explore(
     const moving = movingVariables(masked, unknowns.variables);
     return missing.filter((fact) => variablesOf(fact).some((v) => moving.has(v)));
   };
-  return { outcomes: parts.map((part, g) => partOutcome(part, tallies[g] as Tally, dependsOn(g))), sums: [...sums].sort((a, b) => a - b), consistent: explorable && consistent, explorable, evaluations: new EvaluationSlots() };
+  return { outcomes: parts.map((part, g) => partOutcome(part, tallies[g] as Tally, dependsOn(g))), sums: [...sums].sort((a, b) => a - b), consistent: explorable && consistent, explorable };
 }
 
 /** Parts with more alternatives than an int's bits keep every missing fact as one they depend on. */

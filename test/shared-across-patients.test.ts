@@ -10,9 +10,10 @@ import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { bundledRuleSets } from './support/bundled.js';
 
 /**
- * The compiled evaluator remembers a part's evaluation by the values it rests on (and, for missing ones,
- * with the exploration of what they could be), so patients with the same values share those objects.
- * These pin what sharing must never do: let one patient's output change another's, or mix up lesions.
+ * The engine keeps what patients can share: the explorations of missing values (by the values they rest
+ * on), each rule's context and the fixed parts of its trace entries (per lesion index), the effect
+ * objects. These pin what sharing must never do: let one patient's output change another's, be written
+ * to by the engine or by what reads an evaluation, or mix up lesions.
  */
 let rulesets: LoadedRuleSet[] = [];
 beforeAll(async () => {
@@ -27,7 +28,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-describe('evaluations remembered across patients', () => {
+describe('what the engine shares across patients', () => {
   it('give a patient the same output before and after a cohort that shares its values', async () => {
     const cohort = generatePipelineCohort(150, 4242, { missingRate: 0.2 });
     for (const level of TRACE_LEVELS) {
@@ -54,7 +55,7 @@ describe('evaluations remembered across patients', () => {
 
   it('name their own lesion when two lesions have the same values', async () => {
     const lesion = { level: 'T8', pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'under_50', posterolateral: 'unilateral', bilskyGrade: '1b', myelopathy: false };
-    // The second lesion leaves collapse out, so an exploration is remembered as well as decided parts.
+    // Two lesions leave collapse out, so an exploration is remembered and used for the second.
     const patient = { id: 'twin-lesions', primaryTumor: 'breast', lesions: [{ ...lesion }, { ...lesion, level: 'T9' }, { ...lesion, level: 'T10', collapse: undefined }, { ...lesion, level: 'T11', collapse: undefined }] };
     for (const level of ['rules', 'full'] as const) {
       for (let round = 0; round < 2; round += 1) {
