@@ -19,7 +19,7 @@ function profile(name: string, appliesTo: string, change: string): string {
   const file = join(dir, `${name}.profile.yaml`);
   writeFileSync(
     file,
-    [`profile: ${name}`, 'version: 1.0.0', `title: ${name}`, 'institution: Test hospital', 'appliesTo:', `  ${appliesTo}`, 'changes:', change].join('\n') + '\n',
+    [`profile: ${name}`, 'version: 1.0.0', `title: ${name}`, 'institution: Test hospital', 'references:', '  board:', '    citation: Board minutes.', 'appliesTo:', `  ${appliesTo}`, 'changes:', change].join('\n') + '\n',
   );
   return file;
 }
@@ -28,11 +28,11 @@ const SINS_BANDS_12 = profile(
   'sins-bands-12',
   'sins: "1.x"',
   [
-    '  - { id: unstable-12, op: set-band, ruleset: sins, category: unstable, min: 12, reason: test, author: test }',
-    '  - { id: potentially-11, op: set-band, ruleset: sins, category: potentially_unstable, max: 11, reason: test, author: test }',
+    '  - { id: unstable-12, op: set-band, ruleset: sins, category: unstable, min: 12, reference: board, reason: test, author: test }',
+    '  - { id: potentially-11, op: set-band, ruleset: sins, category: potentially_unstable, max: 11, reference: board, reason: test, author: test }',
   ].join('\n'),
 );
-const BREAST = profile('breast', 'noms: "1.x"', '  - { id: breast, op: set-table, ruleset: noms, table: histologyRadiosensitivity, key: breast, value: radiosensitive, reason: test, author: test }');
+const BREAST = profile('breast', 'noms: "1.x"', '  - { id: breast, op: set-table, ruleset: noms, table: histologyRadiosensitivity, key: breast, value: radiosensitive, reference: board, reason: test, author: test }');
 
 interface DiffJson {
   structural: Array<{ ruleset: string; path: string; kind: string; change: string; before?: unknown; after?: unknown; why?: { change: string } }>;
@@ -86,7 +86,8 @@ describe('spinemets diff --cohort: which patients a change affects, and no other
     const oncologic = result.cohort.outputs.find((o) => o.output === 'noms.oncologic');
     expect(oncologic?.transitions).toEqual([{ from: 'undetermined (radioresistant or radiosensitive)', to: 'radiosensitive', count: expect.any(Number) }]);
     expect(result.structural).toEqual([
-      expect.objectContaining({ ruleset: 'noms', path: 'tables.histologyRadiosensitivity.rows.breast', kind: 'table entry', change: 'added', after: { value: 'radiosensitive' } }),
+      expect.objectContaining({ ruleset: 'noms', path: 'references.board', kind: 'reference', change: 'added' }),
+      expect.objectContaining({ ruleset: 'noms', path: 'tables.histologyRadiosensitivity.rows.breast', kind: 'table entry', change: 'added', after: { value: 'radiosensitive', reference: 'board' } }),
     ]);
   });
 

@@ -87,7 +87,7 @@ describe('institution profiles: rejected with file:line:column', () => {
   it('places totals the bands no longer cover at the change that moved them (an added component, new points)', async () => {
     const header = 'profile: sins-plus\nversion: 1.0.0\ntitle: t\ninstitution: t\ndescription: t\nreferences:\n  board:\n    citation: Board minutes 2026.\nappliesTo:\n  sins: "1.x"\nchanges:\n';
     const added = `${header}  - id: extra\n    op: add-component\n    ruleset: sins\n    component:\n      id: extra\n      label: Extra\n      description: extra\n      reference: board\n      alternatives:\n        - { id: yes, label: yes, points: 2, when: { fact: pain, operator: equal, value: mechanical } }\n        - { id: no, label: no, points: 0, when: { fact: pain, operator: notEqual, value: mechanical } }\n    reason: t\n    author: t\n`;
-    const pointed = `${header}  - id: heavier-pain\n    op: set-points\n    ruleset: sins\n    rule: pain.mechanical\n    points: 5\n    reason: t\n    author: t\n`;
+    const pointed = `${header}  - id: heavier-pain\n    op: set-points\n    ruleset: sins\n    rule: pain.mechanical\n    points: 5\n    reference: board\n    reason: t\n    author: t\n`;
     // The added component's own YAML, and the new points.
     for (const [text, position] of [[added, positionOf(added, 'id: extra', 'component:')], [pointed, positionOf(pointed, '5', 'points: ')]] as const) {
       const file = join(mkdtempSync(join(tmpdir(), 'spinemets-bands-')), 'sins-plus.profile.yaml');
@@ -147,12 +147,12 @@ describe('institution profiles: every problem of the file at once', () => {
 
 // ajv reported every op's branch: `op: set-point` also gave `unknown key "rule"; did you mean "ruleset"?`.
 describe('SCHEMA_* in a profile change: reported against the keys of its own op', () => {
-  const NOMS_CONDITION = ['  - id: noms-unstable-sins', '    op: set-condition', '    ruleset: noms', '    rule: mechanical.unstable_collapse', '    at: all/1', '    value: 12', '    label: Unstable', '    reason: test', '    author: test'];
-  const SINS_BAND = ['  - id: sins-unstable-band', '    op: set-band', '    ruleset: sins', '    category: unstable', '    min: 12', '    reason: test', '    author: test'];
+  const NOMS_CONDITION = ['  - id: noms-unstable-sins', '    op: set-condition', '    ruleset: noms', '    rule: mechanical.unstable_collapse', '    at: all/1', '    value: 12', '    label: Unstable', '    reference: board', '    reason: test', '    author: test'];
+  const SINS_BAND = ['  - id: sins-unstable-band', '    op: set-band', '    ruleset: sins', '    category: unstable', '    min: 12', '    reference: board', '    reason: test', '    author: test'];
 
   /** A profile with these changes (YAML lines), each line replaced as given. */
   function changes(lines: string[], replacements: Array<[string, string]> = []) {
-    const text = ['profile: ops', 'version: 1.0.0', 'title: test', 'institution: test', 'appliesTo:', '  sins: "1.x"', '  noms: "1.x"', 'changes:', ...lines, ''].join('\n');
+    const text = ['profile: ops', 'version: 1.0.0', 'title: test', 'institution: test', 'references:', '  board:', '    citation: Board minutes.', 'appliesTo:', '  sins: "1.x"', '  noms: "1.x"', 'changes:', ...lines, ''].join('\n');
     return writeVariant(text, replacements, 'ops.profile.yaml');
   }
 
@@ -188,7 +188,7 @@ describe('SCHEMA_* in a profile change: reported against the keys of its own op'
 
   // ajv's unevaluatedProperties took the keys of the set-condition before it as evaluated: this loaded.
   it('SCHEMA_UNKNOWN_KEY for a key of another op, also after a change whose op takes it', async () => {
-    const setPoints = ['  - id: occasional-pain', '    op: set-points', '    ruleset: sins', '    rule: pain.occasional', '    points: 1', '    at: all/1', '    reason: test', '    author: test'];
+    const setPoints = ['  - id: occasional-pain', '    op: set-points', '    ruleset: sins', '    rule: pain.occasional', '    points: 1', '    at: all/1', '    reference: board', '    reason: test', '    author: test'];
     const { file, text } = changes([...NOMS_CONDITION, ...setPoints]);
     expect(await problemsOf(file)).toEqual([{ code: 'SCHEMA_UNKNOWN_KEY', file, ...positionOf(text, 'at: all/1', 'id: occasional-pain') }]);
   });
@@ -259,8 +259,8 @@ describe('institution profiles: a changed value the published wording still name
     writeVariant(
       [
         `profile: katagiri-low-${max}`, 'version: 1.0.0', 'title: test', 'institution: test',
-        'appliesTo:', '  katagiri-revised: "1.x"',
-        'changes:', '  - id: katagiri-low', '    op: set-band', '    ruleset: katagiri-revised', '    category: low_risk', `    max: ${max}`, '    reason: test', '    author: test', '',
+        'references:', '  board:', '    citation: Board minutes.', 'appliesTo:', '  katagiri-revised: "1.x"',
+        'changes:', '  - id: katagiri-low', '    op: set-band', '    ruleset: katagiri-revised', '    category: low_risk', `    max: ${max}`, '    reference: board', '    reason: test', '    author: test', '',
       ].join('\n'),
       [],
       'variant.profile.yaml',
@@ -365,8 +365,8 @@ describe('institution profiles: results and trace', () => {
   it('decides a row the table left between values, with the published possible values in the mark', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-profile-'));
     const file = join(dir, 'osteo.profile.yaml');
-    writeFileSync(file, ['profile: osteo', 'version: 1.0.0', 'title: Sarcomas here are osteosarcomas', 'institution: Test hospital', 'appliesTo:', '  tokuhashi-revised: "1.x"', 'changes:',
-      '  - { id: osteo, op: set-table, ruleset: tokuhashi-revised, table: primarySite, key: sarcoma, value: class_0, reason: Our sarcoma service sees osteosarcoma., author: test }'].join('\n') + '\n');
+    writeFileSync(file, ['profile: osteo', 'version: 1.0.0', 'title: Sarcomas here are osteosarcomas', 'institution: Test hospital', 'references: { board: { citation: Board minutes. } }', 'appliesTo:', '  tokuhashi-revised: "1.x"', 'changes:',
+      '  - { id: osteo, op: set-table, ruleset: tokuhashi-revised, table: primarySite, key: sarcoma, value: class_0, reference: board, reason: Our sarcoma service sees osteosarcoma., author: test }'].join('\n') + '\n');
     const { rulesets, problems } = await load([file]);
     expect(problems).toEqual([]);
     const patient = { primaryTumor: 'sarcoma', karnofsky: 80, extraspinalBoneMetastasisCount: 0, spinalMetastasisCount: 1, visceralMetastasesResectability: 'none', frankelGrade: 'E' };
@@ -377,13 +377,40 @@ describe('institution profiles: results and trace', () => {
     expect(lookup).toMatchObject({ key: 'sarcoma', value: 'class_0', overridden: { change: 'osteo', base: { possible: ['class_0', 'others'] } } });
   });
 
+  // A row the source never had took the table's citation (Laufer 2013) and read as decided by it, with no warning.
+  it('a change without a reference is cited as the institution\'s change and marked unconfirmed, never as the published source', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-profile-'));
+    const file = join(dir, 'uncited.profile.yaml');
+    const text = ['profile: uncited', 'version: 1.0.0', 'title: t', "institution: St Mary's Hospital", 'appliesTo: { noms: "1.x", sins: "1.x" }', 'changes:',
+      '  - { id: prostate-rs, op: set-table, ruleset: noms, table: histologyRadiosensitivity, key: prostate, value: radiosensitive, reason: Board practice, author: J. Smith }',
+      '  - { id: heavier-pain, op: set-points, ruleset: sins, rule: pain.mechanical, points: 2, reason: Board practice, author: J. Smith }'].join('\n') + '\n';
+    writeFileSync(file, text);
+    const { rulesets, problems } = await load([file]);
+    expect(problems.map((p) => ({ code: p.code, severity: p.severity, ...positionFields(p) }))).toEqual([
+      { code: 'PROFILE_UNCITED_CHANGE', severity: 'warning', ...positionOf(text, 'prostate-rs') },
+      { code: 'PROFILE_UNCITED_CHANGE', severity: 'warning', ...positionOf(text, 'heavier-pain') },
+    ]);
+    const patient = { primaryTumor: 'prostate', toleratesSurgery: true, lesions: [{ level: 'T6', bilskyGrade: '1a', myelopathy: false, pain: 'mechanical', boneLesion: 'blastic', alignment: 'normal', collapse: 'none', posterolateral: 'none' }] };
+    const evaluation = await evaluatePatient(patient, rulesets, { trace: 'full' });
+    const lookup = evaluation.trace.find((t) => t.kind === 'lookup' && t.table === 'histologyRadiosensitivity');
+    const cited = "St Mary's Hospital, profile uncited@1.0.0, change";
+    expect(lookup).toMatchObject({ key: 'prostate', value: 'radiosensitive', added: { change: 'prostate-rs' } });
+    expect(lookup && 'reference' in lookup ? lookup.reference : '').toContain(`${cited} "prostate-rs"`);
+    const pain = evaluation.trace.find((t): t is RuleTrace => t.kind === 'rule' && t.rule === 'pain.mechanical');
+    expect(pain).toMatchObject({ fired: true, points: 2, overridden: { change: 'heavier-pain', base: { points: 3 } } });
+    expect(pain?.reference).toContain(`${cited} "heavier-pain"`);
+    expect(evaluation.warnings.filter((w) => w.code === 'UNCONFIRMED_SOURCE').map((w) => 'id' in w ? [w.ruleset, w.id, w.status] : [])).toEqual(
+      expect.arrayContaining([['noms', 'histologyRadiosensitivity.prostate', 'applies'], ['sins', 'pain.mechanical', 'applies']]),
+    );
+  });
+
   // A profile could set Katagiri's uterine to slow growth, which the published row rules out, with no word of it.
   it('warns when a profile decides a possible row outside the values the source left it between', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-profile-'));
     const profileFile = (value: string): string => {
       const file = join(dir, `uterine-${value}.profile.yaml`);
-      writeFileSync(file, ['profile: uterine', 'version: 1.0.0', 'title: Uterine primaries', 'institution: Test hospital', 'appliesTo:', '  katagiri-revised: "1.x"', 'changes:',
-        `  - { id: uterine, op: set-table, ruleset: katagiri-revised, table: primaryLesion, key: uterine, value: ${value}, reason: Our uterine primaries., author: test }`].join('\n') + '\n');
+      writeFileSync(file, ['profile: uterine', 'version: 1.0.0', 'title: Uterine primaries', 'institution: Test hospital', 'references: { board: { citation: Board minutes. } }', 'appliesTo:', '  katagiri-revised: "1.x"', 'changes:',
+        `  - { id: uterine, op: set-table, ruleset: katagiri-revised, table: primaryLesion, key: uterine, value: ${value}, reference: board, reason: Our uterine primaries., author: test }`].join('\n') + '\n');
       return file;
     };
     const outside = profileFile('slow');

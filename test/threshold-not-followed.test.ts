@@ -84,11 +84,11 @@ outputs:
   - { name: urgency, description: The urgency. }
 `;
 
-const HEAD = ['profile: test-board', 'version: 1.0.0', 'title: test', 'institution: test', 'appliesTo:', '  grade: "1.x"', '  advice: "1.x"', '  triage: "1.x"', 'changes:'];
-const HIGH_FROM_1 = ['  - id: high-from-1', '    op: set-band', '    ruleset: grade', '    category: high', '    min: 1', '    reason: test', '    author: test'];
-const LOW_TO_0 = ['  - id: low-to-0', '    op: set-band', '    ruleset: grade', '    category: low', '    max: 0', '    reason: test', '    author: test'];
+const HEAD = ['profile: test-board', 'version: 1.0.0', 'title: test', 'institution: test', 'references:', '  board:', '    citation: Board minutes.', 'appliesTo:', '  grade: "1.x"', '  advice: "1.x"', '  triage: "1.x"', 'changes:'];
+const HIGH_FROM_1 = ['  - id: high-from-1', '    op: set-band', '    ruleset: grade', '    category: high', '    min: 1', '    reference: board', '    reason: test', '    author: test'];
+const LOW_TO_0 = ['  - id: low-to-0', '    op: set-band', '    ruleset: grade', '    category: low', '    max: 0', '    reference: board', '    reason: test', '    author: test'];
 const setCondition = (id: string, rule: string, at: string, value: number, label?: string): string[] =>
-  [`  - id: ${id}`, '    op: set-condition', '    ruleset: advice', `    rule: ${rule}`, `    at: "${at}"`, `    value: ${value}`, ...(label ? [`    label: ${label}`] : []), '    reason: test', '    author: test'];
+  [`  - id: ${id}`, '    op: set-condition', '    ruleset: advice', `    rule: ${rule}`, `    at: "${at}"`, `    value: ${value}`, ...(label ? [`    label: ${label}`] : []), '    reference: board', '    reason: test', '    author: test'];
 
 /** The three rule sets in a fresh folder (one folder per rule set, named by its id), and a profile outside it. */
 function workspace(changes: string[], triage = TRIAGE) {
@@ -182,7 +182,7 @@ outputs:
   - { name: fit, description: Fitness. }
 `],
     ]);
-    const moveTo70 = (rule: string, label: string): string[] => [`  - id: ${rule.replace('.', '-')}`, '    op: set-condition', '    ruleset: triage', `    rule: ${rule}`, '    at: ""', '    value: 70', `    label: "${label}"`, '    reason: test', '    author: test'];
+    const moveTo70 = (rule: string, label: string): string[] => [`  - id: ${rule.replace('.', '-')}`, '    op: set-condition', '    ruleset: triage', `    rule: ${rule}`, '    at: ""', '    value: 70', `    label: "${label}"`, '    reference: board', '    reason: test', '    author: test'];
     const { dir, profile } = workspace([...moveTo70('fit.fit', '70-100'), ...moveTo70('fit.unfit', '0-60')], fit);
     const { loadProblems, warnings } = await validate(dir, profile.file);
     expect(loadProblems).toEqual([]);

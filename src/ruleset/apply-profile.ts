@@ -2,7 +2,7 @@ import type { Problem } from '../problems/problem.js';
 import { closest } from '../source/closest.js';
 import type { PathSegment } from '../source/source-document.js';
 import { profileName, type LoadedProfile } from './profile-types.js';
-import { changeReferenceProblem, mergeProfileReferences } from './profile-references.js';
+import { changeReferenceProblem, citeUncitedChange, mergeProfileReferences } from './profile-references.js';
 import { findRule, ruleNames } from './rule-paths.js';
 import { placedScores } from './score-paths.js';
 import type { Condition, ProfileMark, RuleSetDocument, TableRow } from './types.js';
@@ -64,9 +64,17 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
       author: change.author,
       ...(base ? { base } : {}),
     });
+    // A value the institution wrote without a source must not keep the published element's citation:
+    // it cites the change itself and is marked unconfirmed, so every result that rests on it says so.
     const cite = (element: Element): void => {
       if (change.reference) element.reference = change.reference;
+      else {
+        const uncited = citeUncitedChange(document, profile, index);
+        element.reference = uncited.reference;
+        problems.push(uncited.problem);
+      }
       if (change.unconfirmed) element.unconfirmed = change.unconfirmed;
+      else if (!change.reference) element.unconfirmed = `No source cited: ${profile.document.institution}'s change "${change.id}" (${profileName(profile)}).`;
     };
     const claim = (element: Element, key: 'overridden' | 'added' | 'disabled', value: ProfileMark, field: PathSegment): boolean => {
       const previous = (element.overridden ?? element.disabled) as ProfileMark | undefined;

@@ -1,6 +1,6 @@
 import type { Problem } from '../problems/problem.js';
 import { hintFrom } from './check-context.js';
-import type { LoadedProfile } from './profile-types.js';
+import { profileName, type LoadedProfile } from './profile-types.js';
 import type { RuleSetDocument } from './types.js';
 
 /**
@@ -33,4 +33,22 @@ export function changeReferenceProblem(document: RuleSetDocument, profile: Loade
   // Far from every id there is no guess to offer; a change usually cites the profile's own source.
   const listed = hint || !own.length ? '' : ` (the profile defines ${own.join(', ')})`;
   return profile.source.problemAt(['changes', index, 'reference'], 'UNKNOWN_REFERENCE', `reference "${cited}" is in neither the profile's references nor rule set ${document.id}'s${hint}${listed}`);
+}
+
+/**
+ * The reference a change without one cites: the institution's change, by name, added to the patched
+ * rule set's references (which is hashed and recorded), never the published element's source. The
+ * author is warned at the change, as every result resting on it will carry the unconfirmed mark.
+ */
+export function citeUncitedChange(document: RuleSetDocument, profile: LoadedProfile, index: number): { reference: string; problem: Problem } {
+  const change = profile.document.changes[index];
+  const changeId = change?.id ?? String(index);
+  let reference = `uncited-${profile.document.profile}-${changeId}`;
+  // An id the rule set or the profile already uses is theirs; this one is only ever made here.
+  while (document.references[reference]) reference += '-x';
+  document.references[reference] = {
+    citation: `${profile.document.institution}, profile ${profileName(profile)}, change "${changeId}": ${change?.reason ?? ''} (no source cited)`,
+  };
+  const problem = profile.source.problemAt(['changes', index, 'id'], 'PROFILE_UNCITED_CHANGE', `change "${changeId}" gives no reference: its value will be cited as the institution's change and marked unconfirmed in every result; add a source to the profile's references and cite it with reference:`, { severity: 'warning' });
+  return { reference, problem };
 }
