@@ -102,3 +102,23 @@ describe('a lesion without a level is at a listed level when the count leaves no
     expect(room.lesions[2]?.results.sins).toMatchObject({ score: null, range: [10, 13] });
   });
 });
+
+// `lesions: []` without a count read as no vertebra involved: LMNOP said "not irradiated" and "no level
+// listed" as findings, while it left the number of levels open and a count of 2 opened both (QA pass).
+describe('no lesion listed and no count: every involved vertebra is unknown, not absent', () => {
+  it('leaves the LMNOP findings over the vertebrae counted open, naming the lesions, as a given count does', async () => {
+    const { rulesets } = await loadRuleSets([BUNDLED_RULES_DIR]);
+    const lmnop = rulesets.filter((r) => ['lmnop', 'sins', 'noms', 'nesms'].includes(r.document.id));
+    for (const patient of [{ lesions: [] }, { spinalMetastasisCount: 2, lesions: [] }]) {
+      const evaluation = await evaluatePatient(patient, lmnop, { trace: 'full' });
+      const classifications = evaluation.results.lmnop?.classifications;
+      expect(classifications?.previousIrradiation).toMatchObject({ value: null, possible: ['irradiated', 'not_irradiated'] });
+      expect(classifications?.previousIrradiation?.missing).toContain('lesions');
+      expect(classifications?.regions?.value).toBeNull();
+      expect(classifications?.regions?.missing).toContain('lesions');
+      expect(classifications?.continuity?.missing).toEqual(['lesions']);
+    }
+    const irradiation = (await evaluatePatient({ lesions: [] }, lmnop, { trace: 'full' })).trace.find((t): t is InputTrace => t.kind === 'input' && t.ruleset === 'lmnop' && t.input === 'previousRadiotherapy');
+    expect(irradiation?.note).toContain('no lesion is listed and spinalMetastasisCount is missing');
+  });
+});

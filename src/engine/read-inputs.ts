@@ -169,10 +169,10 @@ function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionField
   // Each number of unlisted vertebrae the levels leave possible gives its combination; the fact is what they all give.
   const outcomes: FactState[] = [];
   for (let n = unlisted.least; n <= unlisted.most; n++) outcomes.push(aggregate(fn, [...states, ...Array<FactState>(n).fill(UNLISTED)], order, candidates));
-  const state = outcomes.every((o) => sameState(o, outcomes[0] as FactState)) ? (outcomes[0] as FactState) : anyOf(outcomes, order);
+  const state = outcomes.every((o) => sameState(o, outcomes[0] as FactState)) ? (outcomes[0] as FactState) : anyOf(outcomes, order, lesions.length > 0 ? 'level' : 'lesions');
   const values = [...states, ...Array<FactState>(unlisted.most).fill(UNLISTED)].map((s) => (s.present ? s.value : null));
   const trace: Read['trace'] = { source: 'aggregate', aggregate: { function: fn, field, values } };
-  if (unlisted.most > 0) trace.note = unlistedNote(input.countedBy as string, unlisted);
+  if (unlisted.most > 0) trace.note = unlistedNote(input.countedBy as string, unlisted, lesions.length);
   return { state, trace };
 }
 
@@ -192,19 +192,25 @@ function placedByCount(patient: Record_): Read | undefined {
 /** A vertebra counted but not listed: its value is unknown, and listing it as a lesion would give it. */
 const UNLISTED: FactState = { present: false, because: ['lesions'] };
 const NONE_UNLISTED = { least: 0, most: 0 } as const;
+/** The vertebrae of a spine a count can name, when the count input gives no maximum. */
+const MAX_VERTEBRAE = 33;
 
 /**
  * How many vertebrae the count input (as the patient gives it) counts beyond those the lesions list: a
  * range when a lesion without a level may be at a level listed already.
  */
 function unlistedVertebrae(ruleset: LoadedRuleSet, countedBy: string, patient: Record_, lesions: readonly unknown[]): { least: number; most: number } {
-  const count = patient[ruleset.document.inputs[countedBy]?.field ?? countedBy];
-  if (typeof count !== 'number') return NONE_UNLISTED;
+  const spec = ruleset.document.inputs[countedBy];
+  const count = patient[spec?.field ?? countedBy];
+  // Without a count the lesions listed are the count (its default); with none listed, every involved
+  // vertebra is one the list leaves out, as many as the count may be.
+  if (typeof count !== 'number') return lesions.length > 0 ? NONE_UNLISTED : { least: Math.max(1, spec?.minimum ?? 1), most: spec?.maximum ?? MAX_VERTEBRAE };
   const listed = listedVertebrae(lesions);
   return { least: Math.max(0, count - listed.most), most: Math.max(0, count - listed.least) };
 }
 
-function unlistedNote(countedBy: string, { least, most }: { least: number; most: number }): string {
+function unlistedNote(countedBy: string, { least, most }: { least: number; most: number }, listed: number): string {
+  if (listed === 0) return `no lesion is listed and ${countedBy} is missing: the ${least} to ${most} vertebrae involved are unknown`;
   if (least === most) return `${countedBy} counts ${most} vertebra${most === 1 ? '' : 'e'} more than the lesions list: the last ${most === 1 ? 'value is' : `${most} values are`} unknown`;
   return `${countedBy} counts ${least} to ${most} vertebrae more than the lesions list (a lesion without a level may be at a level listed already): the last ${most} values may be unknown vertebrae or none`;
 }
@@ -212,10 +218,10 @@ function unlistedNote(countedBy: string, { least, most }: { least: number; most:
 const sameState = (a: FactState, b: FactState): boolean =>
   a.present ? b.present && a.value === b.value : !b.present && String(a.domain) === String(b.domain) && String(a.because) === String(b.because);
 
-/** The fact that is one of outcomes that differ: the levels left out decide which, so they are named. */
-function anyOf(outcomes: readonly FactState[], order: readonly Scalar[]): FactState {
+/** The fact that is one of outcomes that differ: what the list leaves out (levels, or the lesions themselves) decides which, so it is named. */
+function anyOf(outcomes: readonly FactState[], order: readonly Scalar[], leftOut: string): FactState {
   const values = new Set<Scalar>();
-  const because = new Set<string>(['level']);
+  const because = new Set<string>([leftOut]);
   for (const o of outcomes) {
     if (o.present) values.add(o.value);
     else {
