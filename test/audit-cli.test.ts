@@ -315,6 +315,27 @@ describe('audit replay', () => {
     expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/cannot vouch/i);
   });
 
+  // A record edited out of shape (its trace set to null) passed the verification's warning, then was an internal error, exit 70.
+  it('refuses a record edited out of shape, with what verification found, exit 2', () => {
+    const log = fiveRecordLog();
+    const lines = linesOf(log);
+    const edited = JSON.parse(lines[1]!) as Record<string, unknown>;
+    lines[1] = JSON.stringify({ ...edited, trace: null });
+    writeLines(log, lines.slice(0, 2));
+    const { code, stderr } = run(['report', log, '--html', join(tmp(), 'r.html')]);
+    expect(code).toBe(2);
+    const column = lines[1].indexOf('"trace":null') + '"trace":'.length + 1;
+    expect(stderr).toMatch(new RegExp(`^${log}:2:1 AUDIT_INVALID_RECORD \\(warning\\)`, 'm'));
+    expect(stderr).toMatch(new RegExp(`^${log}:2:${column} SCHEMA_TYPE "/trace"`, 'm'));
+    // A record on its own, its outputs removed: the keys the page needs, named under /outputs.
+    const alone = join(tmp(), 'record.json');
+    const { outputs: _outputs, ...withoutOutputs } = edited;
+    writeFileSync(alone, JSON.stringify(withoutOutputs));
+    const bare = run(['report', alone, '--html', join(tmp(), 'r.html')]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain(`${alone}:1:1 SCHEMA_REQUIRED "/outputs" is missing the required key "results"`);
+  });
+
   // evaluate appended a record to the patient file it had read (batch refused the same).
   it('evaluate refuses to record into the patient file it reads, exit 64', () => {
     const dir = tmp();

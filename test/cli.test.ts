@@ -448,6 +448,19 @@ describe('spinemets report', () => {
     expect(stderr).toMatch(new RegExp(`^${file}:2:14 JSON_SYNTAX `));
   });
 
+  // An evaluation edited out of shape (lesions not a list, the rule sets removed) was an internal error, exit 70.
+  it('refuses an evaluation edited out of shape with every problem at its place, exit 2', () => {
+    const evaluation = JSON.parse(run(['evaluate', EXAMPLE, '--format', 'json']).stdout) as Record<string, unknown>;
+    delete evaluation.rulesets;
+    const text = JSON.stringify({ ...evaluation, lesions: 5 }, null, 2);
+    const { file, code, stderr } = reportOf('evaluation.json', text);
+    expect(code).toBe(2);
+    const lines = stderr.trim().split('\n');
+    const lesions = positionOf(text, '5', '"lesions": ');
+    expect(lines.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([`${file}:1:1 SCHEMA_REQUIRED`, `${file}:${lesions.line}:${lesions.column} SCHEMA_TYPE`]);
+    expect(stderr).not.toMatch(/internal error/);
+  });
+
   it('says what it expected of valid JSON that is none of its inputs, exit 2', () => {
     const { file, code, stderr } = reportOf('array.json', '[1, 2]\n');
     expect(code).toBe(2);

@@ -9,6 +9,9 @@ import { logVerifier, verifyLog, whyUnreadable } from '../audit/verify-log.js';
 import { formatProblem, formatProblems } from '../problems/format.js';
 import type { Problem } from '../problems/problem.js';
 import { jsonSyntaxProblem } from '../source/json-syntax.js';
+import { schemaProblems } from '../source/schema-problems.js';
+import { validator } from '../source/schemas.js';
+import { parseSource } from '../source/source-document.js';
 import { EXIT, Exit } from './exit-codes.js';
 import { sameFile } from './same-file.js';
 import { usageError } from './usage-error.js';
@@ -52,14 +55,49 @@ function readSource(file: string, id: string | undefined): ReportSource {
   // A log is read line by line: a year of records outgrows the longest string V8 can hold.
   const text = startsWithRecordLine(file) ? undefined : readWhole(file);
   const whole = text === undefined ? undefined : tryParse(text);
-  if (isObject(whole) && 'trace' in whole && 'results' in whole) return { evaluation: whole as ReportSource['evaluation'] };
-  if (isRecord(whole)) return withVerification(file, fromRecord(whole), () => verifyLog(file).problems, whole);
-  const { chosen, anyJson, problems } = searchLog(file, id);
+  if (isObject(whole) && 'trace' in whole && 'results' in whole) {
+    checkShape(whole, { file, text: text as string, line: 1 });
+    return { evaluation: whole as ReportSource['evaluation'] };
+  }
+  if (isRecord(whole)) {
+    checkShape(evaluationOf(whole), { file, text: text as string, line: 1 }, { inRecord: true });
+    return withVerification(file, fromRecord(whole), () => verifyLog(file).problems, whole);
+  }
+  const { chosen, chosenLine, anyJson, problems } = searchLog(file, id);
   // Not JSON as a whole, nor a line of it: one document with a syntax error, shown where it is.
   const syntax = text !== undefined && whole === undefined && !anyJson ? jsonSyntaxProblem(text, file) : undefined;
   if (syntax) report(syntax);
   if (!chosen) fail(file, 'REPORT_INPUT_INVALID', id ? `no decision record with decisionId ${id}` : 'neither an evaluation (evaluate --format json), a decision record, nor an audit log');
+  if (chosenLine) checkShape(evaluationOf(chosen), { file, ...chosenLine }, { inRecord: true, alongside: problems });
   return withVerification(file, fromRecord(chosen), () => problems, chosen);
+}
+
+/**
+ * What the page renders, checked against the output contract (schemas/evaluation.schema.json) before
+ * it is rendered: an evaluation or record edited out of shape (a trace set to null, a rule set without
+ * its version) gets every problem at its place and exit 2, not an internal error half-way through.
+ * The text is parsed for positions only then; a record's line in a log is its first line.
+ */
+function checkShape(evaluation: unknown, where: { file: string; text: string; line: number }, options: { inRecord?: boolean; alongside?: Problem[] } = {}): void {
+  const validate = validator('evaluation');
+  if (validate(evaluation)) return;
+  const errors = (validate.errors ?? []).map((e) => (options.inRecord ? { ...e, instancePath: recordPointer(e.instancePath) } : e));
+  const source = parseSource(where.text, where.file);
+  const problems = schemaProblems(errors, source).map((p) => ({ ...p, line: (p.line ?? 1) + where.line - 1 }));
+  // What the log's verification found is said too: all problems at once.
+  const warnings = (options.alongside ?? []).map((p) => ({ ...p, severity: 'warning' as const }));
+  process.stderr.write(formatProblems([...warnings, ...problems]) + '\n');
+  throw new Exit(EXIT.input);
+}
+
+/** A record's evaluation as the page reads it: its outputs, with its trace and rule sets beside them. */
+function evaluationOf(record: RecordLike): unknown {
+  return { ...(isObject(record.outputs) ? record.outputs : {}), trace: record.trace, rulesets: record.rulesets };
+}
+
+/** Where a value of evaluationOf's (a JSON pointer) is in the record: the trace and rule sets beside the outputs. */
+function recordPointer(pointer: string): string {
+  return /^\/(trace|rulesets)(\/|$)/.test(pointer) ? pointer : `/outputs${pointer}`;
 }
 
 /** A record read without its rule-set store: its own hash, and that nothing else could be checked. */
@@ -76,18 +114,22 @@ function unstoredProblems(file: string, record: RecordLike | undefined): Problem
  * when the log has its rule-set store beside it. Past a break in the chain records are still found,
  * but no longer vouched for.
  */
-function searchLog(file: string, id: string | undefined): { chosen?: RecordLike; anyJson: boolean; problems: Problem[] } {
+function searchLog(file: string, id: string | undefined): { chosen?: RecordLike; chosenLine?: { text: string; line: number }; anyJson: boolean; problems: Problem[] } {
   const verifier = existsSync(rulesetStoreDir(file)) ? logVerifier(file) : undefined;
   let chosen: RecordLike | undefined;
+  let chosenLine: { text: string; line: number } | undefined;
   let anyJson = false;
   for (const entry of readLogLines(file)) {
     const value: unknown = verifier?.next(entry) ?? (entry.text.trim() ? tryParse(entry.text) : undefined);
     anyJson ||= value !== undefined;
-    if (isRecord(value) && (id === undefined || value.decisionId === id)) chosen = value;
+    if (isRecord(value) && (id === undefined || value.decisionId === id)) {
+      chosen = value;
+      chosenLine = { text: entry.text, line: entry.line };
+    }
     // Without a chain to check, nothing after the named record matters.
     if (id !== undefined && chosen && !verifier) break;
   }
-  return { chosen, anyJson, problems: verifier?.verification().problems ?? [] };
+  return { chosen, chosenLine, anyJson, problems: verifier?.verification().problems ?? [] };
 }
 
 /**

@@ -12,8 +12,8 @@ const schemaDir = new URL('../../schemas/', import.meta.url);
  */
 const precompiledModule = (name: SchemaName): URL => new URL(`../../dist/generated/${name}-validator.cjs`, import.meta.url);
 
-export type SchemaName = 'ruleset' | 'patient' | 'cases' | 'profile' | 'cds-config' | 'cds-hooks-discovery' | 'cds-hooks-request' | 'cds-hooks-cards' | 'cds-hooks-feedback';
-export const SCHEMA_NAMES: readonly SchemaName[] = ['ruleset', 'patient', 'cases', 'profile', 'cds-config', 'cds-hooks-discovery', 'cds-hooks-request', 'cds-hooks-cards', 'cds-hooks-feedback'];
+export type SchemaName = 'ruleset' | 'patient' | 'cases' | 'profile' | 'evaluation' | 'cds-config' | 'cds-hooks-discovery' | 'cds-hooks-request' | 'cds-hooks-cards' | 'cds-hooks-feedback';
+export const SCHEMA_NAMES: readonly SchemaName[] = ['ruleset', 'patient', 'cases', 'profile', 'evaluation', 'cds-config', 'cds-hooks-discovery', 'cds-hooks-request', 'cds-hooks-cards', 'cds-hooks-feedback'];
 
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();
