@@ -461,6 +461,17 @@ describe('spinemets report', () => {
     expect(stderr).not.toMatch(/internal error/);
   });
 
+  // A line of the pretty-printed document (`3` inside a range) parsed on its own, so the file was read as a log: 1:1, no place.
+  it('shows a syntax error of a pretty-printed evaluation where it is, though some of its lines are JSON alone', () => {
+    const pretty = JSON.stringify(JSON.parse(run(['evaluate', EXAMPLE, '--format', 'json']).stdout), null, 2);
+    const text = pretty.replace('"category": "low_risk",', '"category": "low_risk"');
+    expect(text).not.toBe(pretty);
+    const { file, code, stderr } = reportOf('evaluation.json', text);
+    expect(code).toBe(2);
+    const next = positionOf(text, '"components"', '"category": "low_risk"\n');
+    expect(stderr).toMatch(new RegExp(`^${file}:${next.line}:${next.column} JSON_SYNTAX `));
+  });
+
   it('says what it expected of valid JSON that is none of its inputs, exit 2', () => {
     const { file, code, stderr } = reportOf('array.json', '[1, 2]\n');
     expect(code).toBe(2);

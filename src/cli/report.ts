@@ -63,9 +63,9 @@ function readSource(file: string, id: string | undefined): ReportSource {
     checkShape(evaluationOf(whole), { file, text: text as string, line: 1 }, { inRecord: true });
     return withVerification(file, fromRecord(whole), () => verifyLog(file).problems, whole);
   }
-  const { chosen, chosenLine, anyJson, problems } = searchLog(file, id);
+  const { chosen, chosenLine, anyObjectLine, problems } = searchLog(file, id);
   // Not JSON as a whole, nor a line of it: one document with a syntax error, shown where it is.
-  const syntax = text !== undefined && whole === undefined && !anyJson ? jsonSyntaxProblem(text, file) : undefined;
+  const syntax = text !== undefined && whole === undefined && !anyObjectLine ? jsonSyntaxProblem(text, file) : undefined;
   if (syntax) report(syntax);
   if (!chosen) fail(file, 'REPORT_INPUT_INVALID', id ? `no decision record with decisionId ${id}` : 'neither an evaluation (evaluate --format json), a decision record, nor an audit log');
   if (chosenLine) checkShape(evaluationOf(chosen), { file, ...chosenLine }, { inRecord: true, alongside: problems });
@@ -114,14 +114,15 @@ function unstoredProblems(file: string, record: RecordLike | undefined): Problem
  * when the log has its rule-set store beside it. Past a break in the chain records are still found,
  * but no longer vouched for.
  */
-function searchLog(file: string, id: string | undefined): { chosen?: RecordLike; chosenLine?: { text: string; line: number }; anyJson: boolean; problems: Problem[] } {
+function searchLog(file: string, id: string | undefined): { chosen?: RecordLike; chosenLine?: { text: string; line: number }; anyObjectLine: boolean; problems: Problem[] } {
   const verifier = existsSync(rulesetStoreDir(file)) ? logVerifier(file) : undefined;
   let chosen: RecordLike | undefined;
   let chosenLine: { text: string; line: number } | undefined;
-  let anyJson = false;
+  let anyObjectLine = false;
   for (const entry of readLogLines(file)) {
     const value: unknown = verifier?.next(entry) ?? (entry.text.trim() ? tryParse(entry.text) : undefined);
-    anyJson ||= value !== undefined;
+    // A line of a pretty-printed document can be JSON on its own (`3`, inside a range): only an object line reads as a log.
+    anyObjectLine ||= isObject(value);
     if (isRecord(value) && (id === undefined || value.decisionId === id)) {
       chosen = value;
       chosenLine = { text: entry.text, line: entry.line };
@@ -129,7 +130,7 @@ function searchLog(file: string, id: string | undefined): { chosen?: RecordLike;
     // Without a chain to check, nothing after the named record matters.
     if (id !== undefined && chosen && !verifier) break;
   }
-  return { chosen, chosenLine, anyJson, problems: verifier?.verification().problems ?? [] };
+  return { chosen, chosenLine, anyObjectLine, problems: verifier?.verification().problems ?? [] };
 }
 
 /**
