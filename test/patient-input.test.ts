@@ -107,6 +107,16 @@ describe('inputs that contradict each other', () => {
     expect(codes(text)).toEqual([at('INCONSISTENT_INPUT', positionOf(text, '1\n'))]);
   });
 
+  // A schema problem anywhere hid it, to be found only once the age was fixed (all problems at once).
+  it('reports it beside a problem of another field, but not beside a problem of the count or a level', () => {
+    const text = 'age: x\nspinalMetastasisCount: 1\nlesions:\n  - level: T4\n  - level: L2\n';
+    expect(codes(text)).toEqual([at('SCHEMA_TYPE', positionOf(text, 'x')), at('INCONSISTENT_INPUT', positionOf(text, '1\n'))]);
+    const badLevel = 'spinalMetastasisCount: 1\nlesions:\n  - level: T4\n  - level: T99\n';
+    expect(codes(badLevel)).toEqual([at('SCHEMA_ENUM', positionOf(badLevel, 'T99'))]);
+    const badCount = 'spinalMetastasisCount: 1.5\nlesions:\n  - level: T4\n  - level: L2\n';
+    expect(codes(badCount).map((c) => c.split('@')[0])).toEqual(['SCHEMA_TYPE']);
+  });
+
   it('rejects visceral metastasis details that deny the visceralMetastases answer', () => {
     const text = 'visceralMetastases: false\nvisceralMetastasesTreatability: treatable\n';
     expect(codes(text)).toEqual([at('SCHEMA_ENUM', positionOf(text, 'treatable\n'))]);

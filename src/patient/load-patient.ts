@@ -50,8 +50,13 @@ export function checkPatient(source: SourceDocument): PatientLoad {
 
 function patientProblems(source: SourceDocument): Problem[] {
   const schema = documentSchemaProblems(source, 'patient');
-  return schema.length ? schema : consistencyProblems(source.data as Patient, source);
+  // The count and the levels are compared when both read as the contract says: a problem elsewhere
+  // (an age written "x") does not hide an inconsistency, to be found only once it is fixed.
+  const compared = schema.some((p) => p.path === undefined || COMPARED.test(p.path));
+  return compared ? schema : [...schema, ...consistencyProblems(source.data as Patient, source)];
 }
+/** The paths consistencyProblems reads: the document, the count, the lesions, a lesion and its level. */
+const COMPARED = /^(|\/spinalMetastasisCount|\/lesions(\/\d+(\/level)?)?)$/;
 
 function validPatient(text: string): Patient | undefined {
   const data = plainJson(text);
