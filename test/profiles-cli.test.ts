@@ -20,6 +20,22 @@ describe('spinemets with --profile', () => {
     },
   );
 
+  // The case file's folder was read as a rule folder: PROFILE_AS_RULESET for every profile in it, no rule set loaded.
+  it('runs a profile\'s case file given alone under that profile, its cases only; validate checks it', () => {
+    const profile = `${EXAMPLES}sins-unstable-12.profile.yaml`;
+    const file = `${EXAMPLES}sins-unstable-12.profile.noms.test.yaml`;
+    const cases = (read(file).match(/^ {2}- name: /gm) ?? []).length;
+    expect(cases).toBeGreaterThan(0);
+    const { code, stdout } = runCli(['test', file, '--profile', profile]);
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/PROFILE_AS_RULESET|PROFILE_UNKNOWN_RULESET|CASE_SUPERSEDED_UNKNOWN/);
+    expect(stdout).toMatch(new RegExp(`\n${cases} passed, 0 failed`));
+    expect(stdout.split('\n').filter((l) => l.startsWith('PASS ')).every((l) => l.includes('sins-unstable-12.profile.noms.test.yaml'))).toBe(true);
+    const validated = runCli(['validate', file, '--profile', profile]);
+    expect(validated.code).toBe(0);
+    expect(validated.stdout).toMatch(/^ok noms 1\.\d+\.\d+ with profile sins-unstable-12@/m);
+  });
+
   // One supersession naming no case stopped the whole run before any case ran.
   it('CASE_SUPERSEDED_UNKNOWN is reported and the run fails, but every case still runs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-supersedes-'));

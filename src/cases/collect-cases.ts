@@ -25,11 +25,13 @@ export interface CaseCollection {
  * them are that profile's, so they are not read as a rule set's, where every supersession would name
  * no case.
  */
-export function collectCases(roots: readonly string[], profiles: readonly string[], misplacedProfiles: readonly string[] = []): CaseCollection {
+export function collectCases(roots: readonly string[], profiles: readonly string[], misplacedProfiles: readonly string[] = [], profileCases?: readonly string[]): CaseCollection {
   const collection: CaseCollection = { cases: [], unrunnable: [], supersedes: [], problems: [], invalid: 0 };
   const notBase = new Set(misplacedProfiles.flatMap(caseFilesBeside).map((file) => resolve(file)));
   const baseFiles = findCaseFiles(roots).filter((file) => !notBase.has(resolve(file)));
-  const files = [...baseFiles.map((file) => ({ file, base: true })), ...profiles.flatMap(caseFilesBeside).map((file) => ({ file, base: false }))];
+  // Profile case files named on the command line are read alone; otherwise every one beside each profile.
+  const profileFiles = profileCases?.length ? profileCases : profiles.flatMap(caseFilesBeside);
+  const files = [...baseFiles.map((file) => ({ file, base: true })), ...profileFiles.map((file) => ({ file, base: false }))];
   for (const { file, base } of files) {
     const loaded = loadCaseFile(file);
     collection.problems.push(...loaded.problems);

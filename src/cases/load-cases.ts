@@ -64,6 +64,18 @@ export function findCaseFiles(paths: readonly string[]): string[] {
 }
 
 
+/**
+ * The paths of a `test` or `validate` run, with the case files of the profiles given (`--profile`) set
+ * apart: those are the profile's cases, run on the rule sets the profile applies to (the bundled ones
+ * unless other paths are given), not a rule folder's. Without other paths the run reads the bundled rules.
+ */
+export function runPaths(paths: readonly string[], profiles: readonly string[], bundled: string): { roots: string[]; profileCases: string[] } {
+  const beside = new Set(profiles.flatMap(caseFilesBeside).map((file) => resolve(file)));
+  const profileCases = paths.filter((path) => beside.has(resolve(path)));
+  const rest = paths.filter((path) => !beside.has(resolve(path)));
+  return { roots: rest.length ? rest : [bundled], profileCases };
+}
+
 /** Where to find the rule sets for `paths`: a case file given alone stands for the rule folder it sits in. */
 export function ruleRootsOf(paths: readonly string[]): string[] {
   return [...new Set(paths.map((path) => (isCaseFile(path) ? dirname(path) : path)))];

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { unknownRuleProblems, unknownRuleSetProblems } from '../cases/case-references.js';
 import { collectCases } from '../cases/collect-cases.js';
-import { caseFilesBeside, ruleRootsOf } from '../cases/load-cases.js';
+import { caseFilesBeside, ruleRootsOf, runPaths } from '../cases/load-cases.js';
 import { runCases } from '../cases/run-cases.js';
 import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
@@ -17,8 +17,8 @@ import { formatCaseResult, formatTally } from './format-cases.js';
  * under `supersedes` there, with the reason, or it fails.
  */
 export async function testCommand(paths: string[], options: { profile?: string[] } = {}): Promise<void> {
-  const roots = paths.length ? paths : [BUNDLED_RULES_DIR];
   const profiles = options.profile ?? [];
+  const { roots, profileCases } = runPaths(paths, profiles, BUNDLED_RULES_DIR);
   // A broken rule file fails the run, but the cases of the rule sets that loaded still run, as validate
   // reports every file: one broken rule set does not hide how the others fare.
   const loaded = await loadRuleSets(ruleRootsOf(roots), { library: [BUNDLED_RULES_DIR], profiles });
@@ -31,7 +31,9 @@ export async function testCommand(paths: string[], options: { profile?: string[]
     throw new Exit(problemsExit(loaded.problems));
   }
   const { rulesets } = loaded;
-  const collection = collectCases(roots, profiles, misplacedProfiles(loaded.problems));
+  const collected = collectCases(roots, profiles, misplacedProfiles(loaded.problems), profileCases);
+  // A profile's case file given alone runs its cases only; the base cases were read for the names it supersedes.
+  const collection = profileCases.length && profileCases.length === paths.length ? { ...collected, cases: collected.cases.filter((c) => !c.base) } : collected;
   // A case file naming a rule set that is not loaded is said once, at its `ruleset:`, as validate says it
   // (unless its rule file is broken, which is the problem to read), and its cases, which cannot run, are
   // counted rather than failed one by one.

@@ -1,6 +1,6 @@
 import { collectCases } from '../cases/collect-cases.js';
 import { unknownRuleProblems, unknownRuleSetProblems } from '../cases/case-references.js';
-import { ruleRootsOf } from '../cases/load-cases.js';
+import { ruleRootsOf, runPaths } from '../cases/load-cases.js';
 import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
 import { checkThresholds } from '../ruleset/check-thresholds.js';
@@ -15,12 +15,12 @@ import { EXIT, Exit } from './exit-codes.js';
  * profile as a whole, which evaluation does not repeat.
  */
 export async function validateCommand(paths: string[], options: { profile?: string[] } = {}): Promise<void> {
-  const roots = paths.length ? paths : [BUNDLED_RULES_DIR];
   const profiles = options.profile ?? [];
+  const { roots, profileCases } = runPaths(paths, profiles, BUNDLED_RULES_DIR);
   const loaded = await loadRuleSets(ruleRootsOf(roots), { library: [BUNDLED_RULES_DIR], profiles });
   const { rulesets } = loaded;
   // A profile among the rule files, named or in a folder, is one problem, PROFILE_AS_RULESET: the cases beside it are the profile's.
-  const cases = collectCases(roots, profiles, misplacedProfiles(loaded.problems));
+  const cases = collectCases(roots, profiles, misplacedProfiles(loaded.problems), profileCases);
   const problems = [
     ...loaded.problems,
     ...checkThresholds(rulesets, loaded.profiles),
