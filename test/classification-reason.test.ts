@@ -71,6 +71,6 @@ describe('explain under an institution profile', () => {
     // T12 3 + mechanical 3 + mixed 1 + de novo 2 + <50% 2 + unilateral 1 = 12: unstable under the board's bands.
     const lines = explainEvaluation(await evaluatePatient({ lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'mixed', alignment: 'de_novo_deformity', collapse: 'under_50', posterolateral: 'unilateral' }] }, sins), sins);
     expect(lines).toContain('Institution profiles applied:');
-    expect(lines).toContain('  sins: sins-unstable-12@1.2.0 (changes used: sins-unstable-band)');
+    expect(lines).toContain('  sins: sins-unstable-12@1.3.0 (changes used: sins-unstable-band)');
   });
 });

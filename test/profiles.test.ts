@@ -7,6 +7,7 @@ import { withTraceLevel } from '../src/engine/trace-level.js';
 import type { RuleTrace } from '../src/engine/types.js';
 import { renderReport } from '../src/report/html-report.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
+import { reviewProfiles } from '../src/ruleset/review-profiles.js';
 import { positionOf, read, writeVariant } from './support/mutate.js';
 
 const EXAMPLES = new URL('../examples/profiles/', import.meta.url).pathname;
@@ -127,7 +128,7 @@ describe('institution profiles: rejected with file:line:column', () => {
 
 describe('institution profiles: every problem of the file at once', () => {
   it('a duplicate key does not hide the schema problems of the rest of the profile', async () => {
-    const { file, text } = writeVariant(read(SINS_12), [['title: SINS 12 treated as unstable\n', 'title: SINS 12 treated as unstable\ntitle: Again\n'], ['version: 1.2.0', 'version: one']], 'variant.profile.yaml');
+    const { file, text } = writeVariant(read(SINS_12), [['title: SINS 12 treated as unstable\n', 'title: SINS 12 treated as unstable\ntitle: Again\n'], ['version: 1.3.0', 'version: one']], 'variant.profile.yaml');
     expect(byLine(await problemsOf(file))).toEqual([
       { code: 'SCHEMA_PATTERN', file, ...positionOf(text, 'one', 'version: one') },
       { code: 'DUPLICATE_KEY', file, ...positionOf(text, 'title: Again') },
@@ -137,7 +138,7 @@ describe('institution profiles: every problem of the file at once', () => {
   // The repeated id was checked only once the schema passed, so it came to light a run later.
   it('a schema problem does not hide a repeated change id', async () => {
     const { text } = sinsVariant('  - id: sins-potentially-unstable-band\n', '  - id: sins-unstable-band\n');
-    const { file, text: withSchemaProblem } = writeVariant(text, [['version: 1.2.0', 'version: one']], 'variant.profile.yaml');
+    const { file, text: withSchemaProblem } = writeVariant(text, [['version: 1.3.0', 'version: one']], 'variant.profile.yaml');
     expect(byLine(await problemsOf(file))).toEqual([
       { code: 'SCHEMA_PATTERN', file, ...positionOf(withSchemaProblem, 'one', 'version: one') },
       { code: 'DUPLICATE_ID', file, ...positionOf(withSchemaProblem, 'sins-unstable-band', 'category: unstable') },
@@ -276,6 +277,29 @@ describe('institution profiles: a changed value the published wording still name
   it('PROFILE_STALE_LABEL is not raised by a set-band that keeps the edge (Katagiri 0-3 kept at 3)', async () => {
     expect((await load([katagiriLowTo(3).file])).problems).toEqual([]);
   });
+
+  // LMNOP kept printing "Potentially unstable spine (SINS 7-12) warrants surgical consultation" under a
+  // profile whose band ends at 11: only the changed element's own wording was checked.
+  it('warns at wording in the rule sets reading a moved band that names its published range; reworded, it is not stale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-wording-'));
+    const file = join(dir, 'unstable-12.profile.yaml');
+    const change = (id: string, category: string, edge: string, label: string) => `  - { id: ${id}, op: set-band, ruleset: sins, category: ${category}, ${edge}, label: "${label}", reference: board, reason: t, author: t }`;
+    writeFileSync(file, ['profile: unstable-12', 'version: 1.0.0', 'title: t', 'institution: t', 'references: { board: { citation: Board minutes. } }', 'appliesTo: { sins: "1.x" }', 'changes:',
+      change('unstable-12', 'unstable', 'min: 12', 'Unstable (SINS 12-18)'), change('potentially-11', 'potentially_unstable', 'max: 11', 'Potentially unstable (SINS 7-11)')].join('\n') + '\n');
+    const { rulesets, profiles, problems } = await load([file]);
+    expect(problems).toEqual([]);
+    const lmnop = rulesets.find((r) => r.document.id === 'lmnop');
+    const lmnopText = read(lmnop?.file ?? '');
+    const stale = reviewProfiles(rulesets, profiles).filter((p) => p.code === 'PROFILE_STALE_LABEL');
+    expect(stale.filter((p) => p.file === lmnop?.file).map((p) => ({ severity: p.severity, ...positionFields(p) }))).toEqual([
+      { severity: 'warning', ...positionOf(lmnopText, 'Potentially unstable (worst SINS 7-12)') },
+      { severity: 'warning', ...positionOf(lmnopText, 'Unstable (a lesion with SINS 13-18)') },
+      { severity: 'warning', ...positionOf(lmnopText, 'Potentially unstable spine (SINS 7-12) warrants surgical consultation') },
+    ]);
+    // The shipped profile moves the same bands and rewords every such label: nothing stale is left.
+    const shipped = await load([SINS_12]);
+    expect(reviewProfiles(shipped.rulesets, shipped.profiles).filter((p) => p.code === 'PROFILE_STALE_LABEL')).toEqual([]);
+  });
 });
 
 describe('institution profiles: results and trace', () => {
@@ -292,12 +316,13 @@ describe('institution profiles: results and trace', () => {
 
     const sins = evaluation.rulesets.find((r) => r.id === 'sins');
     const baseSins = base.rulesets.find((r) => r.id === 'sins');
-    expect(sins?.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.2.0' });
+    expect(sins?.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.3.0' });
     expect(sins?.sha256).not.toBe(baseSins?.sha256);
     expect(evaluation.profiles?.map((u) => [u.ruleset, u.changes.map((c) => c.change)])).toEqual([
       ['sins', ['sins-unstable-band']],
       ['noms', ['noms-consultation-potentially-unstable', 'noms-intermediate-collapse', 'noms-intermediate-stable', 'noms-unstable-sins']],
       ['lesion-plan', ['plan-consultation-potentially-unstable', 'plan-instability-without-surgery', 'plan-stabilization-unstable']],
+      ['lmnop', ['lmnop-consultation-label', 'lmnop-potentially-unstable-label', 'lmnop-unstable-label']],
     ]);
   });
 
@@ -438,7 +463,7 @@ describe('institution profiles: results and trace', () => {
     expect(html).toContain('Institution profile changes used');
     // In words, not the raw JSON it was ({"min":13}).
     expect(html).toMatch(/<code>sins-unstable-band<\/code> \(set-band\)<\/td><td>min 13<\/td>/);
-    expect(html).toContain('changed by sins-unstable-12@1.2.0</strong> (noms-unstable-sins');
+    expect(html).toContain('changed by sins-unstable-12@1.3.0</strong> (noms-unstable-sins');
   });
 
   it('says in the text report what each change replaced, in words, and that a new table row was not published', async () => {

@@ -16,7 +16,7 @@ it('serves and evaluates rule sets with the profile applied', async () => {
   const app = await testApp({ rules: live });
 
   const sins = (await app.inject({ method: 'GET', url: '/rulesets/sins' })).json();
-  expect(sins.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.2.0' });
+  expect(sins.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.3.0' });
   expect(sins.document.score.bands.map((b: { min: number }) => b.min)).toEqual([0, 7, 12]);
   // SINS 12 (junctional 3, mechanical 3, mixed 1, normal 0, <50% 2, bilateral 3): published potentially unstable, unstable here.
   const twelve = JSON.stringify({ lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'mixed', alignment: 'normal', collapse: 'under_50', posterolateral: 'bilateral' }] });
@@ -27,8 +27,8 @@ it('serves and evaluates rule sets with the profile applied', async () => {
   const lesion = { resourceType: 'Observation', id: 'l1', status: 'final', code: { coding: [{ system: FIELD, code: 'lesion' }] }, bodySite: { coding: [{ system: FIELD, code: 'T12' }] } };
   const hook = { hook: 'patient-view', hookInstance: 'a2f9b5c4-1d1e-4c55-9a11-2b1f3c4d5e6f', context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: { observations: { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: lesion }] } } };
   const [card] = (await app.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload: JSON.stringify(hook), headers: { 'content-type': 'application/json' } })).json().cards;
-  expect(card.source.label).toContain('sins 1.1.0 + profile sins-unstable-12@1.2.0');
-  expect(card.detail).toMatch(/Rule sets: .*sins 1\.1\.0 \+ profile sins-unstable-12@1\.2\.0 \(sha256:/);
+  expect(card.source.label).toContain('sins 1.1.0 + profile sins-unstable-12@1.3.0');
+  expect(card.detail).toMatch(/Rule sets: .*sins 1\.1\.0 \+ profile sins-unstable-12@1\.3\.0 \(sha256:/);
 
   await app.close();
   await live.close();

@@ -3,7 +3,7 @@ import { unknownRuleProblems, unknownRuleSetProblems } from '../cases/case-refer
 import { ruleRootsOf, runPaths } from '../cases/load-cases.js';
 import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
-import { checkThresholds } from '../ruleset/check-thresholds.js';
+import { reviewProfiles } from '../ruleset/review-profiles.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../ruleset/load-rulesets.js';
 import { misplacedProfiles } from '../ruleset/profile-file.js';
 import { EXIT, Exit } from './exit-codes.js';
@@ -23,7 +23,7 @@ export async function validateCommand(paths: string[], options: { profile?: stri
   const cases = collectCases(roots, profiles, misplacedProfiles(loaded.problems), profileCases);
   const problems = [
     ...loaded.problems,
-    ...checkThresholds(rulesets, loaded.profiles),
+    ...reviewProfiles(rulesets, loaded.profiles),
     ...cases.problems,
     ...unknownRuleSetProblems(cases.cases, rulesets, { complete: !hasErrors(loaded.problems) }),
     ...unknownRuleProblems([...cases.cases, ...cases.unrunnable], rulesets),

@@ -169,7 +169,7 @@ function within(file: string, root: string): boolean {
 
 async function load(options: LiveRuleSetsOptions): Promise<{ rulesets: LoadedRuleSet[]; problems: Problem[] }> {
   const { rulesets, profiles, problems } = await loadRuleSets(options.paths, { library: options.library ?? [], pick: options.pick ?? [], profiles: options.profiles ?? [] });
-  if (options.reviewProfiles && profiles.length && !hasErrors(problems)) problems.push(...(await import('./check-thresholds.js')).checkThresholds(rulesets, profiles));
+  if (options.reviewProfiles && profiles.length && !hasErrors(problems)) problems.push(...(await import('./review-profiles.js')).reviewProfiles(rulesets, profiles));
   if (!hasErrors(problems) && rulesets.length === 0) {
     problems.push({ code: 'NO_RULESETS', severity: 'error', message: `no rule set found in ${options.paths.join(', ')}` });
   }
