@@ -36,6 +36,15 @@ describe('spinemets evaluate', () => {
     expect(stdout).toMatch(/New England Spinal Metastasis Score \(NESMS\): 3/);
   });
 
+  // The yaml library printed "(node:...) Warning: Keys with collection values will be stringified" beside the problem.
+  it('a collection written as a key is one problem at its place, and nothing else on standard error', () => {
+    const file = join(tmp(), 'p.yaml');
+    writeFileSync(file, '? [a, b]\n: 1\nage: 50\n');
+    const { code, stderr } = run(['evaluate', file]);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n').map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([`${file}:1:1 SCHEMA_UNKNOWN_KEY`]);
+  });
+
   it('a total capped by its ceiling says so beside the points that add up to more (NESMS +2 +1 +1 is 3)', () => {
     const { code, stdout } = run(['evaluate', EXAMPLE]);
     expect(code).toBe(0);

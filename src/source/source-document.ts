@@ -217,7 +217,9 @@ export function parseSource(text: string, file: string): SourceDocument {
   return source;
 }
 
-const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true } as const;
+// logLevel 'error': the library's warnings (a collection as a key, stringified) are not printed on
+// standard error, outside the problem format; what they are about is reported as a problem of its own.
+const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' } as const;
 
 /** A reading of `text` with another indentation of a line (indentation-repair.ts): its errors, and where its keys and entries start. */
 function structureErrors(text: string): Reading {
