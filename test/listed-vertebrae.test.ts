@@ -120,5 +120,9 @@ describe('no lesion listed and no count: every involved vertebra is unknown, not
     }
     const irradiation = (await evaluatePatient({ lesions: [] }, lmnop, { trace: 'full' })).trace.find((t): t is InputTrace => t.kind === 'input' && t.ruleset === 'lmnop' && t.input === 'previousRadiotherapy');
     expect(irradiation?.note).toContain('no lesion is listed and spinalMetastasisCount is missing');
+    expect(irradiation?.possible).toEqual([true, false]);
+    // An open aggregate says what it may be and why, as a missing input does (the trace said neither).
+    const oncologic = (await evaluatePatient({ spinalMetastasisCount: 2, lesions: [] }, lmnop, { trace: 'full' })).trace.find((t): t is InputTrace => t.kind === 'input' && t.ruleset === 'lmnop' && t.input === 'oncologic');
+    expect(oncologic).toMatchObject({ value: null, source: 'aggregate', note: 'no lesion is listed' });
   });
 });

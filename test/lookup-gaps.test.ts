@@ -96,3 +96,25 @@ describe('a table with no row for the value given is not a missing input', () =>
     expect(t12).not.toMatch(/provide [^—]*esccClass/);
   });
 });
+
+// An auditor could not tell from the trace why a lesion placed among the listed levels was "junctional"
+// (the lookup said key null, value null), nor why a row between values ruled out the others (only a note).
+describe('a lookup that gives no single value says in the trace what it may give', () => {
+  const lesion = { pain: 'none', boneLesion: 'blastic', alignment: 'normal', collapse: 'none', posterolateral: 'none' };
+  const lookupOf = (evaluation: Evaluation, ruleset: string, fact: string, lesionIndex?: number) =>
+    evaluation.trace.find((t) => t.kind === 'lookup' && t.ruleset === ruleset && t.fact === fact && t.lesion === lesionIndex);
+
+  it('a key narrowed to some values: each row it may look up, and the values the fact may take', async () => {
+    const rulesets = await bundledRuleSets(['sins']);
+    const patient = { spinalMetastasisCount: 2, lesions: [{ level: 'T12', ...lesion }, { level: 'T5', ...lesion }, lesion] };
+    const evaluation = await evaluatePatient(patient, rulesets, { trace: 'full' });
+    expect(lookupOf(evaluation, 'sins', 'region', 2)).toMatchObject({ key: null, value: null, possible: ['junctional', 'semi_rigid'], rows: [{ key: 'T12', value: 'junctional' }, { key: 'T5', value: 'semi_rigid' }] });
+    expect(evaluation.lesions[2]?.results.sins?.components?.location).toMatchObject({ range: [1, 3], possible: ['junctional', 'semi_rigid'] });
+  });
+
+  it('a row between values: those values, beside the note', async () => {
+    const rulesets = await bundledRuleSets(['katagiri-revised']);
+    const evaluation = await evaluatePatient({ primaryTumor: 'uterine' }, rulesets, { trace: 'full' });
+    expect(lookupOf(evaluation, 'katagiri-revised', 'primaryGroup')).toMatchObject({ key: 'uterine', value: null, possible: ['moderate', 'rapid'] });
+  });
+});

@@ -75,7 +75,7 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: n
       const keys = key?.domain ?? keyDomain(ruleset, derived.key);
       facts.set(name, { present: false, because: deciders(key ? key.because : [derived.key]), domain: imageOf(ruleset, derived.lookup, keys) });
       warnings.push(...possibleRows(ruleset, lesion, name, derived.lookup, keys));
-      if (traced) trace.push(Object.assign(base(), { key: null, value: null, reference: tableReference }));
+      if (traced) trace.push(openKeyTrace(base(), ruleset, derived.lookup, key?.domain, tableReference));
       continue;
     }
     const entry = tableEntry(ruleset, derived.lookup, key.value);
@@ -84,7 +84,7 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: n
       facts.set(name, derived.override ? { present: false, because: [derived.override], ...(entry?.possible ? { domain: entry.possible } : {}) } : openRow(name, entry));
       if (!derived.override) gaps.push(gap(ruleset, lesion, name, derived.lookup, derived.key, key.value, entry?.possible));
       const note = entry?.possible ? `the table leaves ${derived.key} = ${String(key.value)} between ${entry.possible.join(' and ')}${entry.note ? ` (${entry.note})` : ''}` : `no row for ${derived.key} = ${String(key.value)}`;
-      if (traced) trace.push(Object.assign(base(), { key: key.value, value: null, reference: entry ? cite(entry.reference) : tableReference, note }));
+      if (traced) trace.push(Object.assign(base(), { key: key.value, value: null, reference: entry ? cite(entry.reference) : tableReference, note }, entry?.possible ? { possible: entry.possible } : {}));
       continue;
     }
     facts.set(name, { present: true, value: entry.value });
@@ -97,6 +97,22 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: n
     trace.push(looked);
   }
   return { trace, warnings };
+}
+
+/**
+ * The lookup of a key not known: the values the fact may take and, when the key is narrowed to some
+ * values (a lesion's level among the levels listed), the row each looks up, so that which alternatives
+ * may hold can be checked from the trace alone.
+ */
+function openKeyTrace(entry: LookupTrace, ruleset: LoadedRuleSet, table: string, keys: readonly Scalar[] | undefined, reference: string): LookupTrace {
+  Object.assign(entry, { key: null, value: null, reference, possible: imageOf(ruleset, table, keys) });
+  if (keys) {
+    entry.rows = keys.map((key) => {
+      const row = tableEntry(ruleset, table, key);
+      return row?.possible ? { key, value: null, possible: row.possible } : { key, value: row?.value ?? null };
+    });
+  }
+  return entry;
 }
 
 function gap(ruleset: LoadedRuleSet, lesion: number | undefined, fact: string, table: string, key: string, value: Scalar, possible?: readonly string[]): LookupGap {

@@ -173,6 +173,9 @@ function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionField
   const values = [...states, ...Array<FactState>(unlisted.most).fill(UNLISTED)].map((s) => (s.present ? s.value : null));
   const trace: Read['trace'] = { source: 'aggregate', aggregate: { function: fn, field, values } };
   if (unlisted.most > 0) trace.note = unlistedNote(input.countedBy as string, unlisted, lesions.length);
+  else if (lesions.length === 0 && !state.present) trace.note = 'no lesion is listed';
+  // An open combination says what it may still be, as a missing input does.
+  if (!state.present && state.domain) trace.possible = state.domain;
   return { state, trace };
 }
 

@@ -52,6 +52,10 @@ export interface LookupTrace extends TraceBase {
   table: string;
   key: Scalar | null;
   value: string | null;
+  /** With no single value (the key not known, or a row between values): the values the fact may take. */
+  possible?: readonly string[];
+  /** With the key narrowed to some values: the row each of them looks up (value null where a row is between values, or missing). */
+  rows?: Array<{ key: Scalar; value: string | null; possible?: readonly string[] }>;
   reference: string;
   unconfirmed?: string;
   note?: string;
