@@ -52,6 +52,12 @@ describe('patient input is checked against schemas/patient.schema.json', () => {
     expect(codes('albumin: { value: 35, unit: g/dL }\n')).toEqual(['SCHEMA_RANGE@1:19']);
   });
 
+  // Without a unit the g/L range was applied (`3.5; it must be >= 10 (g/L ...)`), a unit never given.
+  it('asks only for the unit of an albumin given without one, assuming no range', () => {
+    const text = 'albumin: { value: 3.5 }\n';
+    expect(codes(text)).toEqual([at('SCHEMA_REQUIRED', positionOf(text, '{'))]);
+  });
+
   // 3.5 g/L (0.35 g/dL) was read as low albumin and scored: the g/dL value with the g/L unit. The two
   // units differ tenfold, so ranges that do not overlap catch the slip either way.
   it('rejects albumin of 3.5 g/L: it is a g/dL value given the g/L unit', () => {
@@ -115,6 +121,16 @@ describe('inputs that contradict each other', () => {
     expect(codes(badLevel)).toEqual([at('SCHEMA_ENUM', positionOf(badLevel, 'T99'))]);
     const badCount = 'spinalMetastasisCount: 1.5\nlesions:\n  - level: T4\n  - level: L2\n';
     expect(codes(badCount).map((c) => c.split('@')[0])).toEqual(['SCHEMA_TYPE']);
+  });
+
+  // Treatability "none" was also rejected, asking for treatable or untreatable because of the
+  // resectability that is itself the mistake: advice contradicting the other problem's.
+  it('reports a detail that contradicts the answer, not what that wrong detail would call for in another', () => {
+    const text = 'visceralMetastases: false\nvisceralMetastasesResectability: removable\nvisceralMetastasesTreatability: none\n';
+    expect(codes(text)).toEqual([at('SCHEMA_ENUM', positionOf(text, 'removable'))]);
+    // Each detail that contradicts the answer is still reported.
+    const all = 'visceralMetastases: false\nvisceralMetastasesResectability: removable\nvisceralMetastasesTreatability: treatable\n';
+    expect(codes(all)).toEqual([at('SCHEMA_ENUM', positionOf(all, 'removable')), at('SCHEMA_ENUM', positionOf(all, 'treatable'))]);
   });
 
   it('rejects visceral metastasis details that deny the visceralMetastases answer', () => {

@@ -37,10 +37,11 @@ export function schemaProblems(errors: readonly ErrorObject[], source: SourceDoc
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type' && !coveredByUnion(e)).map((e) => e.instancePath));
   // A key that breaks its object's `propertyNames` is the data of the errors saying how, at the object's path.
   const badKeys = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => keyAt(e.instancePath, (e.params as { propertyName?: unknown }).propertyName)));
+  const derived = derivedErrors(errors);
   const problems: Problem[] = [];
   let unlisted = 0;
   for (const error of errors) {
-    if (RESTATING.has(error.keyword) || coveredByUnion(error)) continue;
+    if (RESTATING.has(error.keyword) || coveredByUnion(error) || derived.has(error)) continue;
     if (error.keyword !== 'type' && wrongType.has(error.instancePath)) continue;
     if (problems.length >= MAX_SCHEMA_PROBLEMS) {
       unlisted++;
@@ -53,6 +54,29 @@ export function schemaProblems(errors: readonly ErrorObject[], source: SourceDoc
   if (!unlisted) return listed;
   const more: Problem = { code: 'TOO_MANY_PROBLEMS', severity: 'error', message: `${unlisted} more problems of this document against its schema are not listed`, file: source.file, ...source.locate(at([])) };
   return [...listed, more];
+}
+
+/**
+ * Errors of a `then` (or `else`) branch whose `if` tested a value that is itself in error: they follow
+ * from that value, and may contradict the fix the other error asks for (`visceralMetastases: false` with
+ * resectability `removable`: the resectability is wrong, and treatability `none` is right, though
+ * `removable` would call for treatable or untreatable). An error is dropped only when a value its `if`
+ * tested has an error that is not itself dropped in this way, so that no mistake goes unreported.
+ */
+function derivedErrors(errors: readonly ErrorObject[]): Set<ErrorObject> {
+  const conditionals = errors.filter((e) => e.keyword === 'if');
+  if (conditionals.length === 0) return new Set();
+  // The values each branch's `if` tested: the keys it requires or constrains, on the object the `if` is about.
+  const branches = conditionals.map((e) => {
+    const test = (e.parentSchema as { if?: { required?: string[]; properties?: Record<string, unknown> } } | undefined)?.if ?? {};
+    const tested = [...new Set([...(test.required ?? []), ...Object.keys(test.properties ?? {})])].map((key) => `${e.instancePath}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    const branch = e.schemaPath.replace(/\/if$/, `/${(e.params as { failingKeyword?: string }).failingKeyword ?? 'then'}/`);
+    return { tested, branch };
+  });
+  const branchOf = (e: ErrorObject) => branches.find((b) => e.schemaPath.startsWith(b.branch));
+  const inError = (paths: readonly string[], among: readonly ErrorObject[]): boolean => among.some((e) => e.keyword !== 'if' && paths.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)));
+  const sure = errors.filter((e) => !branchOf(e) || !inError(branchOf(e)?.tested ?? [], errors));
+  return new Set(errors.filter((e) => !sure.includes(e) && inError(branchOf(e)?.tested ?? [], sure)));
 }
 
 /**
