@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../src/cli/exit-codes.js';
 import { runCli } from './support/run-cli.js';
@@ -47,5 +51,26 @@ describe('DIFF_DIFFERENT_RULESETS: diff of two sides about different rule sets',
     const { code, stdout } = runCli(['diff', 'noms', SINS_12]);
     expect(code).toBe(EXIT.ok);
     expect(stdout).toMatch(/^Rule content$/m);
+  });
+});
+
+// Standard error that could not be written made Node exit 1 (the code of a rule set with problems),
+// whatever the command's outcome: a batch whose every row was written, a patient rejected with 2.
+describe('standard error that cannot be written leaves the command its own exit code', () => {
+  const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
+  const withFullStderr = (args: string[]): number | null => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      return spawnSync(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', full] }).status;
+    } finally {
+      closeSync(full);
+    }
+  };
+
+  it.runIf(existsSync('/dev/full'))('a batch that wrote every row exits 0; a rejected patient exits 2', () => {
+    expect(withFullStderr(['batch', new URL('../examples/cohort.ndjson', import.meta.url).pathname])).toBe(EXIT.ok);
+    const bad = join(mkdtempSync(join(tmpdir(), 'spinemets-stderr-')), 'p.yaml');
+    writeFileSync(bad, 'age: x\n');
+    expect(withFullStderr(['evaluate', bad])).toBe(EXIT.input);
   });
 });

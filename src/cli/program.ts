@@ -177,6 +177,10 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   process.exit(EXIT.io);
 });
 
+// Standard error that cannot be written (a closed pipe, a full disk) leaves nowhere to say anything:
+// the command's own exit code stands, rather than Node's exit 1 for an unhandled stream error.
+process.stderr.on('error', () => undefined);
+
 // No top-level await: the build bundles the CLI as CommonJS (scripts/bundle-cli.mjs).
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.exitCode = exitCodeFor(err);
