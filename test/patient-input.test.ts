@@ -40,6 +40,14 @@ describe('patient input is checked against schemas/patient.schema.json', () => {
     expect(codes(text)).toEqual([at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'pian'))]);
   });
 
+  // A message showed 1.2345678901234568e+28 for the 29 digits written, and a profile's `version: 1.0` as 1.
+  it('shows a number in a message as the file wrote it', () => {
+    const [big] = parsePatient('age: 12345678901234567890123456789\n', 'p.yaml').problems;
+    expect(big?.message).toContain('is 12345678901234567890123456789;');
+    const [karnofsky] = parsePatient('karnofsky: 70.50\n', 'p.yaml').problems;
+    expect(karnofsky?.message).toContain('70.50');
+  });
+
   it('rejects albumin in a unit other than g/dL or g/L', () => {
     const text = 'albumin: { value: 3.5, unit: mg/dL }\n';
     expect(codes(text)).toEqual([at('SCHEMA_ENUM', positionOf(text, 'mg/dL'))]);

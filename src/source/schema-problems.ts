@@ -94,9 +94,11 @@ function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegmen
   const container = e.instancePath === '' ? 'the document' : `"${e.instancePath}"`;
   const where = key === undefined ? container : `a key in ${container}`;
   const place = { key: key !== undefined };
-  const written = nonFinite(e.data, source.textAt?.(path));
-  // Only the messages that show the value write it out (not one per unknown key of a large object).
-  const given = (): string => (written === undefined ? describe(e.data) : `${written} (not a finite number)`);
+  const text = typeof e.data === 'number' ? source.textAt?.(path)?.trim() : undefined;
+  const written = nonFinite(e.data, text);
+  // Only the messages that show the value write it out (not one per unknown key of a large object); a
+  // number as the source wrote it (`1.0`, not 1; all 29 digits, not 1.2345678901234568e+28).
+  const given = (): string => (written !== undefined ? `${written} (not a finite number)` : text ?? describe(e.data));
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required': {
@@ -112,7 +114,7 @@ function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegmen
       return source.problemAt([...path, key], 'SCHEMA_UNKNOWN_KEY', `unknown key "${key}" in ${where}${hint}`, { key: true });
     }
     case 'type':
-      return source.problemAt(path, 'SCHEMA_TYPE', `${where} must be ${typeList(String(params.type))}, got ${given()}${quoteHint(e, written)}`);
+      return source.problemAt(path, 'SCHEMA_TYPE', `${where} must be ${typeList(String(params.type))}, got ${given()}${quoteHint(e, written ?? text)}`);
     case 'enum':
     case 'const': {
       const allowed = (params.allowedValues as unknown[] | undefined) ?? [params.allowedValue];
