@@ -71,6 +71,25 @@ describe('explain under an institution profile', () => {
     // T12 3 + mechanical 3 + mixed 1 + de novo 2 + <50% 2 + unilateral 1 = 12: unstable under the board's bands.
     const lines = explainEvaluation(await evaluatePatient({ lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'mixed', alignment: 'de_novo_deformity', collapse: 'under_50', posterolateral: 'unilateral' }] }, sins), sins);
     expect(lines).toContain('Institution profiles applied:');
-    expect(lines).toContain('  sins: sins-unstable-12@1.3.0 (changes used: sins-unstable-band)');
+    // With the profile's hash, which says which text of it was applied (explain omitted it).
+    const sha256 = sins[0]?.document.profile?.sha256.slice(0, 12);
+    expect(lines).toContain(`  sins: sins-unstable-12@1.3.0 (sha256 ${sha256}; changes used: sins-unstable-band)`);
+  });
+
+  // A profile's own source was cited by its key ("(stmaryLab2025)"), where a published one reads "(Katagiri 2014)";
+  // the changes listed in the result did not say what each rests on.
+  it('cites a profile\'s source by its citation, and lists it beside each change used', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { loadRuleSets, BUNDLED_RULES_DIR } = await import('../src/ruleset/load-rulesets.js');
+    const { explainEvaluation } = await import('../src/explain/explain.js');
+    const file = join(mkdtempSync(join(tmpdir(), 'spinemets-cite-')), 'lab.profile.yaml');
+    writeFileSync(file, ['profile: lab', 'version: 1.0.0', 'title: t', "institution: St Mary's Hospital", 'references:', '  stmaryLab2025:', "    citation: St Mary's Hospital laboratory reference ranges, 2025 edition.", 'appliesTo: { sins: "1.x" }', 'changes:',
+      '  - { id: pain-2, op: set-points, ruleset: sins, rule: pain.mechanical, points: 2, reference: stmaryLab2025, reason: t, author: t }'].join('\n') + '\n');
+    const sins = (await loadRuleSets([BUNDLED_RULES_DIR], { profiles: [file] })).rulesets.filter((r) => r.document.id === 'sins');
+    const evaluation = await evaluatePatient({ lesions: [{ level: 'T12', pain: 'mechanical' }] }, sins);
+    expect(explainEvaluation(evaluation, sins).join('\n')).toContain("Pain: Yes (mechanical pain) +2 (St Mary's Hospital laboratory reference ranges)");
+    expect(evaluation.profiles?.[0]?.changes).toEqual([expect.objectContaining({ change: 'pain-2', reference: "St Mary's Hospital laboratory reference ranges, 2025 edition." })]);
   });
 });

@@ -55,7 +55,7 @@ function formatProfiles(evaluation: Evaluation): string[] {
     for (const c of use.changes) {
       // A set-table for a key the table had no row for adds a row: it has no published value either.
       const base = c.base ? `; published: ${publishedValue(c.base)}` : c.op.startsWith('add-') || c.op === 'set-table' ? '; not in the published rule set' : '';
-      lines.push(`  - ${c.change} (${c.op}${base}): ${c.reason} [${c.author}]`);
+      lines.push(`  - ${c.change} (${c.op}${base}): ${c.reason} [${c.author}]${c.reference ? `; cites ${c.reference}` : ''}`);
     }
   }
   return lines;

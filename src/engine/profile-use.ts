@@ -12,20 +12,21 @@ export function profileUses(rulesets: readonly LoadedRuleSet[], evaluated: Reado
   for (const ruleset of rulesets) {
     const profile = ruleset.document.profile;
     if (!profile || !evaluated.has(ruleset.document.id)) continue;
-    const changes = new Map<string, ProfileMark & { ruleset: string }>();
-    const add = (mark: ProfileMark | undefined): void => void (mark && !changes.has(mark.change) && changes.set(mark.change, { ...mark, ruleset: ruleset.document.id }));
+    const changes = new Map<string, ProfileUse['changes'][number]>();
+    // With the citation the changed element carries: what the institution's value rests on.
+    const add = (mark: ProfileMark | undefined, reference?: string): void => void (mark && !changes.has(mark.change) && changes.set(mark.change, { ...mark, ruleset: ruleset.document.id, ...(reference ? { reference } : {}) }));
     for (const entry of trace) {
       if (entry.ruleset !== ruleset.document.id) continue;
       if (entry.kind === 'rule' || entry.kind === 'lookup') {
-        add(entry.overridden);
-        add(entry.added);
+        add(entry.overridden, entry.reference);
+        add(entry.added, entry.reference);
       } else if (entry.kind === 'band') {
-        add(entry.overridden);
+        add(entry.overridden, entry.reference);
         // An open category is open across these bands: a profile's edge among them shaped it.
         for (const possible of entry.possibleBands ?? []) add(possible.overridden);
       }
     }
-    presentMarks(ruleset).forEach(add);
+    for (const mark of presentMarks(ruleset)) add(mark);
     uses.push({
       ruleset: ruleset.document.id,
       profile: `${profile.id}@${profile.version}`,

@@ -282,7 +282,8 @@ export interface ProfileUse {
   institution?: string;
   /** sha256 of the profile file's canonical JSON. */
   sha256: string;
-  changes: Array<ProfileMark & { ruleset: string }>;
+  /** Each change used, with the citation of the element it changed (`reference`), where one carries it. */
+  changes: Array<ProfileMark & { ruleset: string; reference?: string }>;
 }
 
 export interface LesionEvaluation {

@@ -41,7 +41,7 @@ export function explainEvaluation(evaluation: Evaluation, rulesets: readonly Loa
 function profileLines(evaluation: Evaluation): string[] {
   const uses = evaluation.profiles ?? [];
   if (!uses.length) return [];
-  return ['Institution profiles applied:', ...uses.map((use) => `  ${use.ruleset}: ${use.profile}${use.changes.length ? ` (changes used: ${use.changes.map((c) => c.change).join(', ')})` : ' (no change touched this patient)'}`)];
+  return ['Institution profiles applied:', ...uses.map((use) => `  ${use.ruleset}: ${use.profile} (sha256 ${use.sha256.slice(0, 12)}; ${use.changes.length ? `changes used: ${use.changes.map((c) => c.change).join(', ')}` : 'no change touched this patient'})`)];
 }
 
 /** `split`: the facts a result rests on, as inputs someone can provide and table gaps the team decides. */
@@ -152,12 +152,20 @@ function dependsOnClause({ provide, decide }: OpenFacts): string {
   return `the row it rests on depends on ${[...provide, ...decide.map((gap) => `${gap.fact}, which the team decides (${describeGap(gap)})`)].join(' and ')}`;
 }
 
-/** "Fisher CG, DiPaola CP, ... Spine 2010;..." → "Fisher 2010"; otherwise undefined, and the caller shows the reference's key. */
+/**
+ * "Fisher CG, DiPaola CP, ... Spine 2010;..." → "Fisher 2010". A citation of another form (an
+ * institution's protocol or board minutes) by its first clause when that is short, so that the reader
+ * sees its source rather than a profile's key for it; otherwise undefined, and the caller shows the key.
+ */
 function shortCitation(citation: string): string | undefined {
   const author = /^([A-Z][A-Za-z'-]+) [A-Z]{1,3}[ ,]/.exec(citation)?.[1];
   const year = /\b(19|20)\d{2}\b/.exec(citation)?.[0];
-  return author && year ? `${author} ${year}` : undefined;
+  if (author && year) return `${author} ${year}`;
+  const clause = citation.split(/[,;:]|\.\s/)[0]?.trim().replace(/\.$/, '') ?? '';
+  // A long title reads worse than the key, which names it in a few characters.
+  return clause && clause.length <= SHORT_CITATION ? clause : undefined;
 }
+const SHORT_CITATION = 80;
 
 function signed(points: number): string {
   return points > 0 ? `+${points}` : String(points);
