@@ -76,6 +76,17 @@ describe('institution profiles: rejected with file:line:column', () => {
     expect(problems.every((p) => p.file === file)).toBe(true);
   });
 
+  // Its example patient read "calcium = 10.299999000000001, crp = 0.39999900000000005": binary noise in a message for clinicians.
+  it('gives the example values of a COMPONENT_GAP without binary noise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-gap-'));
+    const file = join(dir, 'albumin.profile.yaml');
+    writeFileSync(file, ['profile: albumin', 'version: 1.0.0', 'title: t', 'institution: t', 'references: { board: { citation: Board minutes. } }', 'appliesTo: { katagiri-revised: "1.x" }', 'changes:',
+      '  - { id: albumin-35, op: set-condition, ruleset: katagiri-revised, rule: laboratory.abnormal, at: all/3/any/2, value: 3.5, reference: board, reason: t, author: t }'].join('\n') + '\n');
+    const gap = (await load([file])).problems.find((p) => p.code === 'COMPONENT_GAP');
+    expect(gap?.message).toMatch(/calcium = 10\.299999\b/);
+    expect(gap?.message).not.toMatch(/\d{6}0{4,}\d|9{8,}/);
+  });
+
   it('rejects a threshold that leaves scores no alternative holds, at the changed value', async () => {
     const { file, text } = sinsVariant('rule: mechanical.unstable_sins\n    at: ""\n    value: 12', 'rule: mechanical.unstable_sins\n    at: ""\n    value: 15');
     const problems = await problemsOf(file);

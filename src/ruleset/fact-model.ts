@@ -71,15 +71,19 @@ export function numericRepresentatives(thresholds: readonly Threshold[], integer
     const step = integer ? 1 : Math.max(1e-6, Math.abs(t) * 1e-9);
     const below = operator === 'lessThan' || operator === 'greaterThanInclusive';
     const above = operator === 'lessThanInclusive' || operator === 'greaterThan';
-    if (!above) values.add(clamp(t - step));
+    // 15 significant digits drop the binary noise (10.299999, not 10.299999000000001) a message or
+    // trace would show, far below the step, so the value stays on its side of the threshold.
+    if (!above) values.add(clamp(tidy(t - step)));
     values.add(clamp(t));
-    if (!below) values.add(clamp(t + step));
+    if (!below) values.add(clamp(tidy(t + step)));
   }
   if (values.size === 0) values.add(minimum ?? 0);
   // In steps: each value's nearest allowed neighbours, which lie on the same sides of the thresholds.
   const stepped = step ? [...values].flatMap((v) => [Math.floor(v / step) * step, Math.ceil(v / step) * step]).map(clamp) : [...values];
   return [...new Set(stepped)].filter((v) => !integer || Number.isInteger(v)).sort((a, b) => a - b);
 }
+
+const tidy = (value: number): number => Number(value.toPrecision(15));
 
 /** Every total a score can reach, after its floor and ceiling. */
 export function achievableTotals(score: ScoreSpec): number[] {
