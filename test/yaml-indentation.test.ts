@@ -32,6 +32,20 @@ describe('YAML_INDENTATION: one problem at the misplaced line, none about the st
     expect(placed(problems)).toEqual([`YAML_INDENTATION@${positionOf(text, 'points: 3', 'Junctional').line}:13`, `YAML_INDENTATION@${positionOf(text, 'points: 2', 'Mobile spine').line}:9`]);
   });
 
+  // Two mistakes within two lines fell back to the parser's four errors at the lines above them (QA pass, patient inputs).
+  it('each of two misplaced lines close together', () => {
+    const lesions = 'id: a\nlesions:\n  - level: T12\n      pain: none\n  - level: T1\n      pain: none\n';
+    expect(placed(parsePatient(lesions, 'p.yaml').problems)).toEqual(['YAML_INDENTATION@4:7', 'YAML_INDENTATION@6:7']);
+    const top = 'id: a\n  age: 5\necog: 3\n    karnofsky: 70\n';
+    expect(placed(parsePatient(top, 'p.yaml').problems)).toEqual(['YAML_INDENTATION@2:3', 'YAML_INDENTATION@4:5']);
+  });
+
+  // A list item's last key one space short read "Sequence item without - indicator" at column 1 (QA pass, institution walkthrough).
+  it('the last key of a list item indented less than its siblings', () => {
+    const text = 'lesions:\n  - level: T12\n    pain: none\n   boneLesion: lytic\n  - level: T1\n';
+    expect(placed(parsePatient(text, 'p.yaml').problems)).toEqual(['YAML_INDENTATION@4:4']);
+  });
+
   it('a lesion field in a patient file', () => {
     const text = 'primaryTumor: breast\nlesions:\n  - level: T12\n      pain: mechanical\n    boneLesion: lytic\n';
     expect(placed(parsePatient(text, 'p.yaml').problems)).toEqual(['YAML_INDENTATION@4:7']);

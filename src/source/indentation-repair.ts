@@ -7,8 +7,11 @@ const LINES_AFTER = 2;
 /** The indentations tried for a line: those of the lines above it, nearest first, as far back as this. */
 const LINES_LOOKED_BACK = 40;
 
-/** The yaml library's codes for a block structure it cannot read, which a misplaced line causes. */
-const STRUCTURE_CODES: ReadonlySet<string> = new Set(['BAD_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY']);
+/**
+ * The yaml library's codes for a block structure it cannot read, which a misplaced line causes
+ * (MISSING_CHAR: "Sequence item without - indicator", a list item's key indented less than its siblings).
+ */
+const STRUCTURE_CODES: ReadonlySet<string> = new Set(['BAD_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY', 'MISSING_CHAR']);
 
 export interface Misindented {
   /** Index of the line (from 0) whose indentation is wrong. */
@@ -20,6 +23,12 @@ export interface Misindented {
 
 /** Mistakes repaired in one text, at most: each costs up to a few dozen re-readings. */
 const MAX_REPAIRS = 5;
+/** Re-readings of one text, at most, over all its repairs (then the parser's errors stand)... */
+const MAX_PARSES = 300;
+/** ...and no more text re-read in all than this (a 50 kB rule file gets 60 re-readings; a 400 kB one 7, about as long as the first reading took, 2 s here). */
+const MAX_REPARSED_BYTES = 3 * 1024 * 1024;
+/** How many mistakes close together one repair may look ahead through. */
+const MAX_LOOKAHEAD = 2;
 
 /** A re-reading: its errors, and the offsets where a mapping key or a sequence entry starts. */
 export interface Reading {
@@ -48,8 +57,14 @@ export function misindentedLines(text: string, errors: YamlErrors, parse: (text:
   let lines = text.split('\n');
   let rest = errors;
   const found: Misindented[] = [];
+  // Each re-reading parses the whole text: a budget keeps a large file with many mistakes from holding a save for long.
+  const budget = { parses: Math.min(MAX_PARSES, Math.floor(MAX_REPARSED_BYTES / Math.max(1, text.length))) };
+  const counted = (t: string): Reading => {
+    budget.parses--;
+    return parse(t);
+  };
   while (rest.some((e) => STRUCTURE_CODES.has(e.code)) && found.length < MAX_REPAIRS) {
-    const repair = repairFirst(lines, rest, parse);
+    const repair = repairFirst(lines, rest, counted, budget);
     if (!repair) break;
     found.push(repair.misindented);
     ({ lines, errors: rest } = repair);
@@ -79,7 +94,12 @@ function inOriginal(errors: YamlErrors, repaired: readonly string[], found: read
   });
 }
 
-function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text: string) => Reading): { misindented: Misindented; lines: string[]; errors: YamlErrors } | undefined {
+/**
+ * The first misplaced line. A re-reading whose remaining errors all lie well after the line names it;
+ * one whose errors follow within a few lines (a second mistake close by) names it only when that next
+ * mistake is itself explained by a line's indentation, so that an error merely moved along is not.
+ */
+function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text: string) => Reading, budget: { parses: number }, depth = 0): { misindented: Misindented; lines: string[]; errors: YamlErrors } | undefined {
   const errorLine = lineAt(lineStarts(lines), errors.reduce((low, e) => Math.min(low, e.pos[0]), Infinity));
   const candidates = [errorLine, ...range(errorLine + 1, errorLine + LINES_AFTER), ...range(errorLine - LINES_BEFORE, errorLine - 1).reverse()];
   for (const index of candidates) {
@@ -89,6 +109,7 @@ function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text:
     if (line === undefined || isBlank(line) || !KEY_OR_ENTRY.test(line)) continue;
     const written = indentOf(line);
     for (const expected of indentationsAbove(lines, index, written)) {
+      if (budget.parses <= 0) return undefined;
       const repaired = [...lines.slice(0, index), ' '.repeat(expected) + line.slice(written), ...lines.slice(index + 1)];
       const { errors: after, starts: structure } = parse(repaired.join('\n'));
       const repairedStarts = lineStarts(repaired);
@@ -96,9 +117,10 @@ function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text:
       // and the text read as the author meant up to it at least: what is left is a later mistake.
       const at = (repairedStarts[index] ?? 0) + expected;
       if (!structure.has(at) && !structure.has(at + 2)) continue;
-      if (after.every((e) => lineAt(repairedStarts, e.pos[0]) > index + LINES_AFTER)) {
-        return { misindented: { line: index, written, expected }, lines: repaired, errors: after };
-      }
+      const afterLines = after.map((e) => lineAt(repairedStarts, e.pos[0]));
+      const repair = { misindented: { line: index, written, expected }, lines: repaired, errors: after };
+      if (afterLines.every((l) => l > index + LINES_AFTER)) return repair;
+      if (depth < MAX_LOOKAHEAD && afterLines.every((l) => l > index) && after.some((e) => STRUCTURE_CODES.has(e.code)) && repairFirst(repaired, after, parse, budget, depth + 1)) return repair;
     }
   }
   return undefined;
