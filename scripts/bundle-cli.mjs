@@ -6,6 +6,7 @@
 //    become a top-level import, loaded at every start; in CommonJS it stays a require() where it was.
 //  - Commands still load lazily: esbuild turns each `await import()` into a module initialised on first use.
 //  - fastify, pino and chokidar (serve and watch only) stay external: large, and pino loads files by path.
+//  - jsonc-parser is bundled from its ESM entry (its main one is UMD).
 //    ajv and json-rules-engine are loaded with createRequire at run time and are never bundled.
 //  - The bundle sits in dist/cli/ like program.js, so the paths the modules resolve from import.meta.url
 //    (../../rules/, ../../schemas/, ../../dist/generated/, ../batch/evaluate-worker.js) are unchanged.
@@ -36,6 +37,8 @@ if (process.argv[2] === '--code-cache') {
     format: 'cjs',
     target: 'node20',
     external: ['fastify', 'pino', 'chokidar'],
+    // jsonc-parser's main entry is UMD, whose require('./impl/...') calls a bundle cannot follow; its ESM entry bundles.
+    alias: { 'jsonc-parser': root('node_modules/jsonc-parser/lib/esm/main.js') },
     define: { 'import.meta.url': '__bundleUrl' },
     banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
     sourcemap: true,

@@ -36,6 +36,16 @@ describe('spinemets evaluate', () => {
     expect(stdout).toMatch(/New England Spinal Metastasis Score \(NESMS\): 3/);
   });
 
+  // A .json patient was read as YAML: a missing comma was "Block collections are not allowed within flow
+  // collections", and `"ecog": }` read as null. V8 gives no position for "Unexpected token".
+  it('holds a .json patient file to JSON, each syntax error at its place', () => {
+    const comma = '{"age": 50 "ecog": 1}\n';
+    expect(rejectedPatient(comma, 'p.json').stderr).toMatch(new RegExp(`:${positionOf(comma, ' "ecog"').line}:${positionOf(comma, ' "ecog"').column + 1} JSON_SYNTAX `));
+    const empty = '{"age": 50,\n "ecog": }\n';
+    const { file, stderr } = rejectedPatient(empty, 'p.json');
+    expect(stderr.trim()).toMatch(new RegExp(`^${file}:2:10 JSON_SYNTAX not valid JSON: Unexpected token '}'$`));
+  });
+
   // The yaml library printed "(node:...) Warning: Keys with collection values will be stringified" beside the problem.
   it('a collection written as a key is one problem at its place, and nothing else on standard error', () => {
     const file = join(tmp(), 'p.yaml');

@@ -3,7 +3,7 @@ import { problemsOfDocument } from '../source/every-reading.js';
 import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
-import { parseSource, readSourceFile, type SourceDocument } from '../source/source-document.js';
+import { parseSource, readSourceFile, readSourceText, type SourceDocument } from '../source/source-document.js';
 import { listedVertebrae } from './listed-vertebrae.js';
 
 export type Patient = Record<string, unknown>;
@@ -14,6 +14,12 @@ export interface PatientLoad {
 }
 
 export function loadPatientFile(file: string): PatientLoad {
+  // A .json file is held to JSON: its syntax errors in JSON's terms, not YAML's ("Block collections
+  // are not allowed within flow collections" for a missing comma), and no YAML-only forms accepted.
+  if (/\.json$/i.test(file)) {
+    const read = readSourceText(file);
+    return typeof read === 'string' ? parsePatientJson(read.replace(/^\uFEFF/, ''), file) : checkPatient(read);
+  }
   return checkPatient(readSourceFile(file));
 }
 

@@ -1,5 +1,6 @@
+import { parse as parseJsonc } from 'jsonc-parser';
 import type { Problem } from '../problems/problem.js';
-import { FORBIDDEN_KEYS, parseSource } from './source-document.js';
+import { FORBIDDEN_KEYS } from './source-document.js';
 
 /**
  * Strict JSON, for inputs that promise JSON (an NDJSON line, an HTTP body): the YAML reader that
@@ -11,14 +12,12 @@ export function jsonSyntaxProblem(text: string, file: string): Problem | undefin
     JSON.parse(text);
     return undefined;
   } catch (err) {
-    const message = `not valid JSON: ${(err as Error).message.split('\n')[0]}`;
-    const position = /position (\d+)/.exec((err as Error).message);
-    if (!position) {
-      // V8 names no position for some errors (an unclosed bracket); the YAML reader, JSON's superset, does.
-      const where = parseSource(text, file).problems[0];
-      return { code: 'JSON_SYNTAX', severity: 'error', message, file, line: where?.line ?? 1, column: where?.column ?? 1 };
-    }
-    const before = text.slice(0, Number(position[1]));
+    // V8's message quotes the whole text for some errors ("Unexpected token '}', "{...}" is not valid JSON"): not that part.
+    const message = `not valid JSON: ${(err as Error).message.replace(/, (\.\.\.)?".*$/s, '').split('\n')[0]}`;
+    // V8 names no position for those; jsonc-parser (VS Code's JSON reader) does, where the YAML reader,
+    // JSON's superset, may find nothing wrong (`"ecog": }` is YAML's null).
+    const position = /position (\d+)/.exec((err as Error).message)?.[1] ?? firstErrorOffset(text);
+    const before = text.slice(0, Number(position));
     const line = before.split('\n').length;
     const column = before.length - before.lastIndexOf('\n');
     return { code: 'JSON_SYNTAX', severity: 'error', message, file, line, column };
@@ -71,3 +70,9 @@ function hasKeyProblem(json: string): boolean {
 const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, QUOTE, BACKSLASH, COLON] = [...'{}[]"\\:'].map((ch) => ch.charCodeAt(0) as number);
 const FORBIDDEN_JSON_KEYS = new Set([...FORBIDDEN_KEYS].map((key) => JSON.stringify(key)));
 const WHITESPACE = new Set([...' \t\n\r'].map((ch) => ch.charCodeAt(0)));
+
+function firstErrorOffset(text: string): number {
+  const errors: Array<{ offset: number }> = [];
+  parseJsonc(text, errors as Parameters<typeof parseJsonc>[1], { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  return errors[0]?.offset ?? 0;
+}
