@@ -491,6 +491,16 @@ describe('spinemets report', () => {
     expect(stderr).toMatch(new RegExp(`^${file}:${next.line}:${next.column} JSON_SYNTAX `));
   });
 
+  // --id was silently ignored for an evaluation, and the page made of it as though it were the decision asked for.
+  it('refuses --id for an evaluation, which has no decision to pick (exit 64)', () => {
+    const { file, code, stderr } = reportOf('evaluation.json', run(['evaluate', EXAMPLE, '--format', 'json']).stdout);
+    expect(code).toBe(0);
+    const withId = run(['report', file, '--html', join(tmp(), 'out.html'), '--id', 'nope']);
+    expect(withId.code).toBe(64);
+    expect(withId.stderr).toMatch(/^<command line> OPTION_CONFLICT /);
+    expect(stderr).toBe('');
+  });
+
   it('says what it expected of valid JSON that is none of its inputs, exit 2', () => {
     const { file, code, stderr } = reportOf('array.json', '[1, 2]\n');
     expect(code).toBe(2);

@@ -56,10 +56,13 @@ function readSource(file: string, id: string | undefined): ReportSource {
   const text = startsWithRecordLine(file) ? undefined : readWhole(file);
   const whole = text === undefined ? undefined : tryParse(text);
   if (isObject(whole) && 'trace' in whole && 'results' in whole) {
+    // --id picks a record from a log: an evaluation has no decision to pick, and it was silently ignored.
+    if (id !== undefined) usageError('OPTION_CONFLICT', `--id ${id} names a decision record; ${file} is an evaluation (evaluate --format json), which has none`);
     checkShape(whole, { file, text: text as string, line: 1 });
     return { evaluation: whole as ReportSource['evaluation'] };
   }
   if (isRecord(whole)) {
+    if (id !== undefined && whole.decisionId !== id) fail(file, 'REPORT_INPUT_INVALID', `no decision record with decisionId ${id} (this record is ${String(whole.decisionId)})`);
     checkShape(evaluationOf(whole), { file, text: text as string, line: 1 }, { inRecord: true });
     return withVerification(file, fromRecord(whole), () => verifyLog(file).problems, whole);
   }
