@@ -299,6 +299,14 @@ describe('batch: CSV output', () => {
     expect(none.code).toBe(0);
     expect(none.stdout).toBe(run(['batch', COHORT_CSV, '--output-format', 'csv']).stdout);
   });
+
+  // --lesion-columns with NDJSON output was silently ignored (QA pass, patient inputs).
+  it('rejects lesion column groups for NDJSON output as a usage error (64), before evaluating anything', () => {
+    const { code, stdout, stderr } = run(['batch', COHORT_CSV, '--lesion-columns', '2']);
+    expect(code).toBe(64);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^<command line> OPTION_CONFLICT /);
+  });
 });
 
 describe('batch: workers, order, shards, summary', () => {

@@ -52,6 +52,8 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
   const shard = shardOption(options.shard);
   const format = options.outputFormat ?? 'ndjson';
   const trace = traceLevel(format, options.trace);
+  // Like --trace with CSV output: an option the output format has no use for would be silently lost.
+  if (format === 'ndjson' && options.lesionColumns !== undefined) usageError('OPTION_CONFLICT', `--lesion-columns ${options.lesionColumns}: NDJSON output gives every lesion; lesion column groups are for --output-format csv`);
   guardOutputs(file, options);
   const recorder = openRecorder(options);
   const rulesets = await loadRulesOrExit(options.rules, options.ruleset, options.profile);
