@@ -334,6 +334,22 @@ describe('audit replay', () => {
     const bare = run(['report', alone, '--html', join(tmp(), 'r.html')]);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain(`${alone}:1:1 SCHEMA_REQUIRED "/outputs" is missing the required key "results"`);
+    // Its tamper evidence is said too, as for a record in a log (it was left out for a lone record).
+    expect(bare.stderr).toMatch(/AUDIT_RECORD_EDITED \(warning\)/);
+  });
+
+  // A batch line written with --record names its decisionId, and was taken for a record without outputs (exit 2).
+  it('reports an evaluation that names its decisionId as the evaluation it is', () => {
+    const dir = tmp();
+    const file = cohort(dir, 'named', 2);
+    const out = run(['batch', file, '--record', join(dir, 'log.jsonl'), '--trace', 'full']);
+    expect(out.code).toBe(0);
+    const line = join(dir, 'line.json');
+    writeFileSync(line, out.stdout.split('\n')[0] + '\n');
+    expect(JSON.parse(readFileSync(line, 'utf8'))).toHaveProperty('decisionId');
+    const { code, stderr } = run(['report', line, '--html', join(dir, 'r.html')]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   // evaluate appended a record to the patient file it had read (batch refused the same).

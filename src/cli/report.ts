@@ -55,23 +55,24 @@ function readSource(file: string, id: string | undefined): ReportSource {
   // A log is read line by line: a year of records outgrows the longest string V8 can hold.
   const text = startsWithRecordLine(file) ? undefined : readWhole(file);
   const whole = text === undefined ? undefined : tryParse(text);
-  if (isObject(whole) && 'trace' in whole && 'results' in whole) {
+  if (isEvaluation(whole)) {
     // --id picks a record from a log: an evaluation has no decision to pick, and it was silently ignored.
     if (id !== undefined) usageError('OPTION_CONFLICT', `--id ${id} names a decision record; ${file} is an evaluation (evaluate --format json), which has none`);
     checkShape(whole, { file, text: text as string, line: 1 });
-    return { evaluation: whole as ReportSource['evaluation'] };
+    return { evaluation: whole };
   }
   if (isRecord(whole)) {
     if (id !== undefined && whole.decisionId !== id) fail(file, 'REPORT_INPUT_INVALID', `no decision record with decisionId ${id} (this record is ${String(whole.decisionId)})`);
-    checkShape(evaluationOf(whole), { file, text: text as string, line: 1 }, { inRecord: true });
-    return withVerification(file, fromRecord(whole), () => verifyLog(file).problems, whole);
+    const verify = (): Problem[] => (existsSync(rulesetStoreDir(file)) ? verifyLog(file).problems : unstoredProblems(file, whole));
+    checkShape(evaluationOf(whole), { file, text: text as string, line: 1 }, { inRecord: true, alongside: verify });
+    return withVerification(file, fromRecord(whole), verify, whole);
   }
   const { chosen, chosenLine, anyObjectLine, problems } = searchLog(file, id);
   // Not JSON as a whole, nor a line of it: one document with a syntax error, shown where it is.
   const syntax = text !== undefined && whole === undefined && !anyObjectLine ? jsonSyntaxProblem(text, file) : undefined;
   if (syntax) report(syntax);
   if (!chosen) fail(file, 'REPORT_INPUT_INVALID', id ? `no decision record with decisionId ${id}` : 'neither an evaluation (evaluate --format json), a decision record, nor an audit log');
-  if (chosenLine) checkShape(evaluationOf(chosen), { file, ...chosenLine }, { inRecord: true, alongside: problems });
+  if (chosenLine) checkShape(evaluationOf(chosen), { file, ...chosenLine }, { inRecord: true, alongside: () => problems });
   return withVerification(file, fromRecord(chosen), () => problems, chosen);
 }
 
@@ -81,14 +82,14 @@ function readSource(file: string, id: string | undefined): ReportSource {
  * its version) gets every problem at its place and exit 2, not an internal error half-way through.
  * The text is parsed for positions only then; a record's line in a log is its first line.
  */
-function checkShape(evaluation: unknown, where: { file: string; text: string; line: number }, options: { inRecord?: boolean; alongside?: Problem[] } = {}): void {
+function checkShape(evaluation: unknown, where: { file: string; text: string; line: number }, options: { inRecord?: boolean; alongside?: () => Problem[] } = {}): void {
   const validate = validator('evaluation');
   if (validate(evaluation)) return;
   const errors = (validate.errors ?? []).map((e) => (options.inRecord ? { ...e, instancePath: recordPointer(e.instancePath) } : e));
   const source = parseSource(where.text, where.file);
   const problems = schemaProblems(errors, source).map((p) => ({ ...p, line: (p.line ?? 1) + where.line - 1 }));
   // What the log's verification found is said too: all problems at once.
-  const warnings = (options.alongside ?? []).map((p) => ({ ...p, severity: 'warning' as const }));
+  const warnings = (options.alongside?.() ?? []).map((p) => ({ ...p, severity: 'warning' as const }));
   process.stderr.write(formatProblems([...warnings, ...problems]) + '\n');
   throw new Exit(EXIT.input);
 }
@@ -169,8 +170,14 @@ function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
 }
 
+/** An evaluation (evaluate --format json, a batch line, a service response), which may name its decisionId too. */
+function isEvaluation(value: unknown): value is ReportSource['evaluation'] {
+  return isObject(value) && 'trace' in value && 'results' in value;
+}
+
+/** A decision record: a decisionId beside outputs (or, edited, without them), never an evaluation's results. */
 function isRecord(value: unknown): value is RecordLike {
-  return isObject(value) && 'decisionId' in value;
+  return isObject(value) && 'decisionId' in value && !isEvaluation(value);
 }
 
 function fromRecord(record: RecordLike): ReportSource {
