@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
+import { explainEvaluation } from '../src/explain/explain.js';
 import { withTraceLevel } from '../src/engine/trace-level.js';
 import type { RuleTrace } from '../src/engine/types.js';
 import { renderReport } from '../src/report/html-report.js';
@@ -311,6 +312,24 @@ describe('institution profiles: a changed value the published wording still name
     const shipped = await load([SINS_12]);
     expect(reviewProfiles(shipped.rulesets, shipped.profiles).filter((p) => p.code === 'PROFILE_STALE_LABEL')).toEqual([]);
   });
+
+  // A text beside a reworded label was exempt with it; "7-12 days" and "T7-12" were read as the SINS band (QA regression pass).
+  it('warns at a text its change left as published, and not at a range of days or of levels', async () => {
+    const rules = mkdtempSync(join(tmpdir(), 'spinemets-wording-rules-'));
+    cpSync(BUNDLED_RULES_DIR, rules, { recursive: true });
+    const lmnopFile = join(rules, 'lmnop', 'lmnop.yaml');
+    const lmnopText = read(lmnopFile).replace(
+      '        label: Unstable (a lesion with SINS 13-18)\n',
+      '        label: Unstable (a lesion with SINS 13-18)\n        text: A lesion with SINS 13-18 is unstable; stabilization is warranted.\n',
+    );
+    writeFileSync(lmnopFile, lmnopText);
+    const planFile = join(rules, 'lesion-plan', 'lesion-plan.yaml');
+    writeFileSync(planFile, read(planFile).replace('Radiotherapy 2 weeks after surgery (minimum 7 days)', 'Radiotherapy 7-12 days after surgery, below T7-12'));
+    const { rulesets, profiles, problems } = await loadRuleSets([rules], { profiles: [SINS_12] });
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const stale = reviewProfiles(rulesets, profiles).filter((p) => p.code === 'PROFILE_STALE_LABEL');
+    expect(stale.map((p) => ({ file: p.file, ...positionFields(p) }))).toEqual([{ file: lmnopFile, ...positionOf(lmnopText, 'A lesion with SINS 13-18 is unstable') }]);
+  });
 });
 
 describe('institution profiles: results and trace', () => {
@@ -429,12 +448,14 @@ describe('institution profiles: results and trace', () => {
     const patient = { primaryTumor: 'prostate', toleratesSurgery: true, lesions: [{ level: 'T6', bilskyGrade: '1a', myelopathy: false, pain: 'mechanical', boneLesion: 'blastic', alignment: 'normal', collapse: 'none', posterolateral: 'none' }] };
     const evaluation = await evaluatePatient(patient, rulesets, { trace: 'full' });
     const lookup = evaluation.trace.find((t) => t.kind === 'lookup' && t.table === 'histologyRadiosensitivity');
-    const cited = "St Mary's Hospital, profile uncited@1.0.0, change";
+    const cited = "No source cited: St Mary's Hospital, profile uncited@1.0.0, change";
     expect(lookup).toMatchObject({ key: 'prostate', value: 'radiosensitive', added: { change: 'prostate-rs' } });
     expect(lookup && 'reference' in lookup ? lookup.reference : '').toContain(`${cited} "prostate-rs"`);
     const pain = evaluation.trace.find((t): t is RuleTrace => t.kind === 'rule' && t.rule === 'pain.mechanical');
     expect(pain).toMatchObject({ fired: true, points: 2, overridden: { change: 'heavier-pain', base: { points: 3 } } });
     expect(pain?.reference).toContain(`${cited} "heavier-pain"`);
+    // Its short form says what it is, and does not read as a source (it read "(St Mary's Hospital)").
+    expect(explainEvaluation(evaluation, rulesets).join('\n')).toContain('Pain: Yes (mechanical pain) +2 (No source cited)');
     expect(evaluation.warnings.filter((w) => w.code === 'UNCONFIRMED_SOURCE').map((w) => 'id' in w ? [w.ruleset, w.id, w.status] : [])).toEqual(
       expect.arrayContaining([['noms', 'histologyRadiosensitivity.prostate', 'applies'], ['sins', 'pain.mechanical', 'applies']]),
     );

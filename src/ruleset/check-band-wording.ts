@@ -36,9 +36,10 @@ export function checkBandWording(rulesets: readonly LoadedRuleSet[], profiles: r
     const bands = moved.filter((m) => m.scope.has(ruleset.document.id));
     if (bands.length === 0) continue;
     forEachWording(ruleset.document, [], (text, path, element) => {
-      // Wording a change gave is the institution's, and says what it means.
-      const reworded = element.overridden?.base && ('label' in element.overridden.base || 'text' in element.overridden.base);
-      if (reworded) return;
+      // Wording a change gave is the institution's, and says what it means (only the wording it gave: a
+      // new label leaves the text as published).
+      const base = element.overridden?.base;
+      if (base && String(path[path.length - 1]) in base) return;
       for (const m of bands) {
         if (element === m.band || !namesRange(text, m.published)) continue;
         const { line, column } = m.profile.source.locate(['changes', m.index, m.field]);
@@ -65,10 +66,14 @@ function movedBands(profile: LoadedProfile, rulesets: readonly LoadedRuleSet[]):
   });
 }
 
-/** A range written `7-12` or `7–12`, not inside a longer number. */
+/**
+ * A range written `7-12` or `7–12` as a range of the score: not inside a longer number, not levels
+ * (`T7-12`), not a count of something else (`7-12 days`, `7-12 Gy`).
+ */
 function namesRange(text: string, [min, max]: [number, number]): boolean {
-  return new RegExp(`(?<![\\d.])${min}\\s*[-–]\\s*${max}(?![\\d]|\\.\\d)`).test(text);
+  return new RegExp(`(?<![\\w.])${min}\\s*[-–]\\s*${max}(?!\\d|\\.\\d|\\s*(?:${OTHER_UNITS})\\b)`, 'i').test(text);
 }
+const OTHER_UNITS = ['days?', 'weeks?', 'months?', 'years?', 'hours?', 'h', 'Gy', 'fractions?', 'mm', 'cm', 'mg', 'levels?', 'vertebrae'].join('|');
 
 type Element = { overridden?: { base?: Record<string, unknown> } } & Record<string, unknown>;
 

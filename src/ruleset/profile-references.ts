@@ -47,7 +47,8 @@ export function citeUncitedChange(document: RuleSetDocument, profile: LoadedProf
   // An id the rule set or the profile already uses is theirs; this one is only ever made here.
   while (document.references[reference]) reference += '-x';
   document.references[reference] = {
-    citation: `${profile.document.institution}, profile ${profileName(profile)}, change "${changeId}": ${change?.reason ?? ''} (no source cited)`,
+    // Led by what it is, so that a short form of it (explain's first clause) cannot read as a source.
+    citation: `No source cited: ${profile.document.institution}, profile ${profileName(profile)}, change "${changeId}" (${change?.reason ?? ''})`,
   };
   const problem = profile.source.problemAt(['changes', index, 'id'], 'PROFILE_UNCITED_CHANGE', `change "${changeId}" gives no reference: its value will be cited as the institution's change and marked unconfirmed in every result; add a source to the profile's references and cite it with reference:`, { severity: 'warning' });
   return { reference, problem };
