@@ -123,6 +123,7 @@ describe('no lesion listed and no count: every involved vertebra is unknown, not
     expect(irradiation?.possible).toEqual([true, false]);
     // An open aggregate says what it may be and why, as a missing input does (the trace said neither).
     const oncologic = (await evaluatePatient({ spinalMetastasisCount: 2, lesions: [] }, lmnop, { trace: 'full' })).trace.find((t): t is InputTrace => t.kind === 'input' && t.ruleset === 'lmnop' && t.input === 'oncologic');
-    expect(oncologic).toMatchObject({ value: null, source: 'aggregate', note: 'no lesion is listed' });
+    // Over no lesion at all its possible values are every value (it had none, QA regression pass).
+    expect(oncologic).toMatchObject({ value: null, source: 'aggregate', note: 'no lesion is listed', possible: ['radiosensitive', 'radioresistant'] });
   });
 });

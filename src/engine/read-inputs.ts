@@ -174,8 +174,8 @@ function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionField
   const trace: Read['trace'] = { source: 'aggregate', aggregate: { function: fn, field, values } };
   if (unlisted.most > 0) trace.note = unlistedNote(input.countedBy as string, unlisted, lesions.length);
   else if (lesions.length === 0 && !state.present) trace.note = 'no lesion is listed';
-  // An open combination says what it may still be, as a missing input does.
-  if (!state.present && state.domain) trace.possible = state.domain;
+  // An open combination says what it may still be, as a missing input does (over no lesion at all: any value).
+  if (!state.present) trace.possible = state.domain ?? (fn === 'any' || fn === 'all' || fn === 'contiguous' ? [true, false] : order.length ? order : candidates);
   return { state, trace };
 }
 
