@@ -127,6 +127,9 @@ describe('inputs that contradict each other', () => {
     expect(codes(text)).toEqual([at('SCHEMA_TYPE', positionOf(text, 'x')), at('INCONSISTENT_INPUT', positionOf(text, '1\n'))]);
     const badLevel = 'spinalMetastasisCount: 1\nlesions:\n  - level: T4\n  - level: T99\n';
     expect(codes(badLevel)).toEqual([at('SCHEMA_ENUM', positionOf(badLevel, 'T99'))]);
+    // A level in error is a level not known; the valid ones exceed the count all the same (QA regression pass).
+    const exceeded = 'spinalMetastasisCount: 1\nlesions:\n  - level: T1\n  - level: T2\n  - level: T99\n';
+    expect(codes(exceeded).sort()).toEqual([at('INCONSISTENT_INPUT', positionOf(exceeded, '1\n')), at('SCHEMA_ENUM', positionOf(exceeded, 'T99'))]);
     const badCount = 'spinalMetastasisCount: 1.5\nlesions:\n  - level: T4\n  - level: L2\n';
     expect(codes(badCount).map((c) => c.split('@')[0])).toEqual(['SCHEMA_TYPE']);
   });

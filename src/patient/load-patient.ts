@@ -56,13 +56,20 @@ export function checkPatient(source: SourceDocument): PatientLoad {
 
 function patientProblems(source: SourceDocument): Problem[] {
   const schema = documentSchemaProblems(source, 'patient');
-  // The count and the levels are compared when both read as the contract says: a problem elsewhere
-  // (an age written "x") does not hide an inconsistency, to be found only once it is fixed.
-  const compared = schema.some((p) => p.path === undefined || COMPARED.test(p.path));
-  return compared ? schema : [...schema, ...consistencyProblems(source.data as Patient, source)];
+  // The count and the levels are compared whatever else is wrong (an age written "x" does not hide an
+  // inconsistency, to be found only once it is fixed), unless the document, the count or the list is
+  // itself malformed. A lesion or level in error counts as a lesion whose level is not known: the
+  // levels that are valid may exceed the count all the same.
+  if (schema.some((p) => p.path === undefined || UNCOMPARABLE.test(p.path))) return schema;
+  const unknownLevel = new Set(schema.flatMap((p) => LESION_IN_ERROR.exec(p.path ?? '')?.[1] ?? []).map(Number));
+  const patient = source.data as Patient;
+  const compared = unknownLevel.size && Array.isArray(patient.lesions) ? { ...patient, lesions: patient.lesions.map((l: unknown, i) => (unknownLevel.has(i) ? {} : l)) } : patient;
+  return [...schema, ...consistencyProblems(compared, source)];
 }
-/** The paths consistencyProblems reads: the document, the count, the lesions, a lesion and its level. */
-const COMPARED = /^(|\/spinalMetastasisCount|\/lesions(\/\d+(\/level)?)?)$/;
+/** Problems that leave nothing to compare: the document, the count, the list of lesions. */
+const UNCOMPARABLE = /^(|\/spinalMetastasisCount|\/lesions)$/;
+/** A lesion, or its level, in error. */
+const LESION_IN_ERROR = /^\/lesions\/(\d+)(?:\/level)?$/;
 
 function validPatient(text: string): Patient | undefined {
   const data = plainJson(text);
