@@ -34,6 +34,12 @@ describe('spinemets with --profile', () => {
     const validated = runCli(['validate', file, '--profile', profile]);
     expect(validated.code).toBe(0);
     expect(validated.stdout).toMatch(/^ok noms 1\.\d+\.\d+ with profile sins-unstable-12@/m);
+    // Copied under another name to a folder of its own, it is still the profile's (QA regression pass).
+    const copy = join(mkdtempSync(join(tmpdir(), 'spinemets-board-cases-')), 'board-cases.test.yaml');
+    writeFileSync(copy, read(file));
+    const copied = runCli(['test', copy, '--profile', profile]);
+    expect(copied.code).toBe(0);
+    expect(copied.stdout).toMatch(new RegExp(`\n${cases} passed, 0 failed`));
   });
 
   // One supersession naming no case stopped the whole run before any case ran.

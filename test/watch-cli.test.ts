@@ -97,4 +97,15 @@ describe('spinemets watch', () => {
     const started = await running.waitFor(/cases: \d+ passed/);
     expect(started).toMatch(/watching [\s\S]*lesion-plan\.yaml:\d+:\d+ THRESHOLD_NOT_FOLLOWED \(warning\)/);
   });
+
+  // Its folder was read as a rule folder (PROFILE_UNKNOWN_RULESET, nothing loaded), and it waited for a fix (QA regression pass).
+  it('runs a profile\'s case file given alone, copied to a folder of its own, under the profile', async () => {
+    const profile = new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url).pathname;
+    const copy = join(mkdtempSync(join(tmpdir(), 'spinemets-watch-cases-')), 'board-cases.test.yaml');
+    cpSync(new URL('../examples/profiles/sins-unstable-12.profile.noms.test.yaml', import.meta.url).pathname, copy);
+    running = startWatch([copy, '--profile', profile, '--debounce', '50']);
+    const started = await running.waitFor(/cases: \d+ passed, \d+ failed/);
+    expect(started).toMatch(/cases: 3 passed, 0 failed/);
+    expect(started).not.toMatch(/PROFILE_UNKNOWN_RULESET|PROFILE_AS_RULESET/);
+  });
 });

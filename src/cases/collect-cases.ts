@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Problem } from '../problems/problem.js';
-import { caseFilesBeside, findCaseFiles, loadCaseFile, type Supersession, type TestCase } from './load-cases.js';
+import { caseFilesBeside, findCaseFiles, loadCaseFile, type RunPaths, type Supersession, type TestCase } from './load-cases.js';
 
 export interface CollectedCase extends TestCase {
   /** A base rule set's case (beside the rule set), as opposed to a profile's own. */
@@ -25,7 +25,9 @@ export interface CaseCollection {
  * them are that profile's, so they are not read as a rule set's, where every supersession would name
  * no case.
  */
-export function collectCases(roots: readonly string[], profiles: readonly string[], misplacedProfiles: readonly string[] = [], profileCases?: readonly string[]): CaseCollection {
+export function collectCases(roots: readonly string[], profiles: readonly string[], options: { misplacedProfiles?: readonly string[]; run?: Pick<RunPaths, 'profileCases' | 'profileCasesOnly'> } = {}): CaseCollection {
+  const { misplacedProfiles = [], run } = options;
+  const profileCases = run?.profileCases;
   const collection: CaseCollection = { cases: [], unrunnable: [], supersedes: [], problems: [], invalid: 0 };
   const notBase = new Set(misplacedProfiles.flatMap(caseFilesBeside).map((file) => resolve(file)));
   const baseFiles = findCaseFiles(roots).filter((file) => !notBase.has(resolve(file)));
@@ -45,5 +47,7 @@ export function collectCases(roots: readonly string[], profiles: readonly string
       collection.problems.push({ code: 'CASE_SUPERSEDED_UNKNOWN', severity: 'error', message: `no case is named "${s.case}"`, file: s.file, line: s.line, column: s.column, path: '/supersedes' });
     }
   }
+  // A profile's case file given alone runs its cases only; the base cases were read for the names it supersedes.
+  if (run?.profileCasesOnly) collection.cases = collection.cases.filter((c) => !c.base);
   return collection;
 }

@@ -69,11 +69,31 @@ export function findCaseFiles(paths: readonly string[]): string[] {
  * apart: those are the profile's cases, run on the rule sets the profile applies to (the bundled ones
  * unless other paths are given), not a rule folder's. Without other paths the run reads the bundled rules.
  */
-export function runPaths(paths: readonly string[], profiles: readonly string[], bundled: string): { roots: string[]; profileCases: string[] } {
+export function runPaths(paths: readonly string[], profiles: readonly string[], bundled: string): RunPaths {
   const beside = new Set(profiles.flatMap(caseFilesBeside).map((file) => resolve(file)));
-  const profileCases = paths.filter((path) => beside.has(resolve(path)));
-  const rest = paths.filter((path) => !beside.has(resolve(path)));
-  return { roots: rest.length ? rest : [bundled], profileCases };
+  // Beside a profile given, or (copied, renamed) in a folder that holds no rule set: the profile's cases.
+  const ofProfile = (path: string): boolean => beside.has(resolve(path)) || (profiles.length > 0 && isCaseFile(path) && !holdsRuleSet(dirname(path)));
+  const profileCases = paths.filter(ofProfile);
+  const rest = paths.filter((path) => !ofProfile(path));
+  return { roots: rest.length ? rest : [bundled], profileCases, profileCasesOnly: profileCases.length > 0 && rest.length === 0 };
+}
+
+export interface RunPaths {
+  /** Where rule sets and their cases are read (the bundled rules when only profile cases were given). */
+  roots: string[];
+  /** Profile case files named on the command line. */
+  profileCases: string[];
+  /** Only profile case files were named: those cases run, the base ones are read for the names they supersede. */
+  profileCasesOnly: boolean;
+}
+
+/** A folder with a rule file in it: a YAML file that is neither test cases nor a profile (`*.profile.yaml`). */
+function holdsRuleSet(folder: string): boolean {
+  try {
+    return readdirSync(folder).some((name) => isRuleSetFile(name) && !/\.profile\.ya?ml$/.test(name));
+  } catch {
+    return false; // an unreadable folder: its case file is reported unreadable by its loader
+  }
 }
 
 /** Where to find the rule sets for `paths`: a case file given alone stands for the rule folder it sits in. */

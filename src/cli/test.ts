@@ -18,7 +18,8 @@ import { formatCaseResult, formatTally } from './format-cases.js';
  */
 export async function testCommand(paths: string[], options: { profile?: string[] } = {}): Promise<void> {
   const profiles = options.profile ?? [];
-  const { roots, profileCases } = runPaths(paths, profiles, BUNDLED_RULES_DIR);
+  const given = runPaths(paths, profiles, BUNDLED_RULES_DIR);
+  const { roots } = given;
   // A broken rule file fails the run, but the cases of the rule sets that loaded still run, as validate
   // reports every file: one broken rule set does not hide how the others fare.
   const loaded = await loadRuleSets(ruleRootsOf(roots), { library: [BUNDLED_RULES_DIR], profiles });
@@ -31,9 +32,7 @@ export async function testCommand(paths: string[], options: { profile?: string[]
     throw new Exit(problemsExit(loaded.problems));
   }
   const { rulesets } = loaded;
-  const collected = collectCases(roots, profiles, misplacedProfiles(loaded.problems), profileCases);
-  // A profile's case file given alone runs its cases only; the base cases were read for the names it supersedes.
-  const collection = profileCases.length && profileCases.length === paths.length ? { ...collected, cases: collected.cases.filter((c) => !c.base) } : collected;
+  const collection = collectCases(roots, profiles, { misplacedProfiles: misplacedProfiles(loaded.problems), run: given });
   // A case file naming a rule set that is not loaded is said once, at its `ruleset:`, as validate says it
   // (unless its rule file is broken, which is the problem to read), and its cases, which cannot run, are
   // counted rather than failed one by one.

@@ -16,11 +16,12 @@ import { EXIT, Exit } from './exit-codes.js';
  */
 export async function validateCommand(paths: string[], options: { profile?: string[] } = {}): Promise<void> {
   const profiles = options.profile ?? [];
-  const { roots, profileCases } = runPaths(paths, profiles, BUNDLED_RULES_DIR);
+  const given = runPaths(paths, profiles, BUNDLED_RULES_DIR);
+  const { roots } = given;
   const loaded = await loadRuleSets(ruleRootsOf(roots), { library: [BUNDLED_RULES_DIR], profiles });
   const { rulesets } = loaded;
   // A profile among the rule files, named or in a folder, is one problem, PROFILE_AS_RULESET: the cases beside it are the profile's.
-  const cases = collectCases(roots, profiles, misplacedProfiles(loaded.problems), profileCases);
+  const cases = collectCases(roots, profiles, { misplacedProfiles: misplacedProfiles(loaded.problems), run: given });
   const problems = [
     ...loaded.problems,
     ...reviewProfiles(rulesets, loaded.profiles),

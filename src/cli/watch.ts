@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { watch as watchFiles, type FSWatcher } from 'chokidar';
 import { unknownRuleSetProblems } from '../cases/case-references.js';
 import { collectCases, type CollectedCase } from '../cases/collect-cases.js';
+import { ruleRootsOf, runPaths } from '../cases/load-cases.js';
 import { runCases } from '../cases/run-cases.js';
 import { compareOutputs, resultOutputs, type OutputValue } from '../diff/result-outputs.js';
 import { evaluatePatient } from '../engine/evaluate-patient.js';
@@ -27,18 +28,20 @@ export interface WatchOptions {
  * good rule sets stay in use; the fix is picked up without a restart. Runs until interrupted.
  */
 export async function watchCommand(paths: string[], options: WatchOptions): Promise<void> {
-  const roots = paths.length ? paths : [BUNDLED_RULES_DIR];
   const profiles = options.profile ?? [];
+  // As test and validate read them: a profile's case file runs on the bundled rules, a rule set's brings its folder.
+  const given = runPaths(paths, profiles, BUNDLED_RULES_DIR);
+  const { roots, profileCases } = given;
   const debounceMs = wholeNumber(options.debounce, '--debounce', 0, 60_000);
   const out = (text: string): void => void process.stdout.write(text);
   const stamp = (): string => new Date().toISOString().slice(11, 19);
 
-  const live = await firstLoad({ paths: roots, library: [BUNDLED_RULES_DIR], profiles, reviewProfiles: true, debounceMs }, out, stamp);
+  const live = await firstLoad({ paths: ruleRootsOf(roots), library: [BUNDLED_RULES_DIR], profiles, reviewProfiles: true, debounceMs }, out, stamp);
   let lastResult: OutputValue[] | undefined;
   let previous = live.current();
 
   const runAffected = async (snapshot: RuleSetsSnapshot, include?: (c: CollectedCase) => boolean): Promise<void> => {
-    const collection = collectCases(roots, profiles);
+    const collection = collectCases(roots, profiles, { run: given });
     // As test says it: a case file naming a rule set that is not loaded, once, at its `ruleset:`.
     const problems = [...collection.problems, ...unknownRuleSetProblems(collection.cases, snapshot.rulesets, { complete: true })];
     if (problems.length) out(formatProblems(sortProblems(problems)) + '\n');
@@ -83,7 +86,7 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
   });
 
   // Test cases and the patient file are not rule sets: their own watcher re-runs or re-evaluates.
-  const others: FSWatcher = watchFiles([...roots, ...profiles.map((p) => resolve(p, '..')), ...(options.patient ? [options.patient] : [])], {
+  const others: FSWatcher = watchFiles([...roots, ...profileCases, ...profiles.map((p) => resolve(p, '..')), ...(options.patient ? [options.patient] : [])], {
     ignoreInitial: true,
     ignored: (path, stats) => stats?.isFile() === true && !isCaseFile(path) && resolve(path) !== resolve(options.patient ?? '\0'),
   });
