@@ -146,6 +146,11 @@ describe('audit verify', () => {
       expect(exit, what).toBe(3);
       expect(stdout.trim().split('\n'), what).toEqual([expect.stringMatching(new RegExp(`^${log}:${line}:1 ${code} `))]);
     }
+    // The first record removed: there is no line 0 to have been changed (the message named one).
+    writeLines(log, lines.slice(1));
+    const headless = run(['audit', 'verify', log]);
+    expect(headless.stdout).toMatch(new RegExp(`^${log}:1:1 AUDIT_CHAIN_BROKEN `));
+    expect(headless.stdout).not.toContain('line 0');
     writeLines(log, lines);
     expect(run(['audit', 'verify', log]).stdout).toMatch(/^ok .*: 5 records, chain intact, head [0-9a-f]{64}\n$/);
   });

@@ -121,6 +121,9 @@ describe('no lesion listed and no count: every involved vertebra is unknown, not
     const irradiation = (await evaluatePatient({ lesions: [] }, lmnop, { trace: 'full' })).trace.find((t): t is InputTrace => t.kind === 'input' && t.ruleset === 'lmnop' && t.input === 'previousRadiotherapy');
     expect(irradiation?.note).toContain('no lesion is listed and spinalMetastasisCount is missing');
     expect(irradiation?.possible).toEqual([true, false]);
+    // With the count given, the note does not call it missing (it did, QA pass of the audit trail).
+    const counted = (await evaluatePatient({ spinalMetastasisCount: 2, lesions: [] }, lmnop, { trace: 'full' })).trace.find((t): t is InputTrace => t.kind === 'input' && t.ruleset === 'lmnop' && t.input === 'previousRadiotherapy');
+    expect(counted?.note).toBe('no lesion is listed; spinalMetastasisCount counts 2 vertebrae, each unknown');
     // An open aggregate says what it may be and why, as a missing input does (the trace said neither).
     const oncologic = (await evaluatePatient({ spinalMetastasisCount: 2, lesions: [] }, lmnop, { trace: 'full' })).trace.find((t): t is InputTrace => t.kind === 'input' && t.ruleset === 'lmnop' && t.input === 'oncologic');
     // Over no lesion at all its possible values are every value (it had none, QA regression pass).

@@ -13,7 +13,11 @@ export function explainChainBreak(log: string, line: number, prev: string, expec
   if (twin !== undefined) return `the record repeats line ${twin} (the same decision and hash): a record was duplicated`;
   if (prev === GENESIS_HASH) return `"prev" is the genesis value, not ${before}: the record starts a new chain (the records before it were removed, or another log was joined on)`;
   const found = lineOfHash(log, prev);
-  if (found === undefined) return `"prev" is ${short(prev)}, the hash of no record in the log, instead of ${before}: the record before it is missing, or line ${line - 1} was changed and sealed again`;
+  if (found === undefined) {
+    // On line 1 there is no line before it to have been changed: records before it were removed.
+    const why = line === 1 ? 'the first records of the log are missing (removed from its start)' : `the record before it is missing, or line ${line - 1} was changed and sealed again`;
+    return `"prev" is ${short(prev)}, the hash of no record in the log, instead of ${before}: ${why}`;
+  }
   return `"prev" is the hash of line ${found}, not ${before}: records are out of order`;
 }
 

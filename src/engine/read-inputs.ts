@@ -172,7 +172,7 @@ function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionField
   const state = outcomes.every((o) => sameState(o, outcomes[0] as FactState)) ? (outcomes[0] as FactState) : anyOf(outcomes, order, lesions.length > 0 ? 'level' : 'lesions');
   const values = [...states, ...Array<FactState>(unlisted.most).fill(UNLISTED)].map((s) => (s.present ? s.value : null));
   const trace: Read['trace'] = { source: 'aggregate', aggregate: { function: fn, field, values } };
-  if (unlisted.most > 0) trace.note = unlistedNote(input.countedBy as string, unlisted, lesions.length);
+  if (unlisted.most > 0) trace.note = unlistedNote(input.countedBy as string, unlisted, lesions.length, typeof instance.patient[ruleset.document.inputs[input.countedBy as string]?.field ?? (input.countedBy as string)] === 'number');
   else if (lesions.length === 0 && !state.present) trace.note = 'no lesion is listed';
   // An open combination says what it may still be, as a missing input does (over no lesion at all: any value).
   if (!state.present) trace.possible = state.domain ?? (fn === 'any' || fn === 'all' || fn === 'contiguous' ? [true, false] : order.length ? order : candidates);
@@ -212,8 +212,8 @@ function unlistedVertebrae(ruleset: LoadedRuleSet, countedBy: string, patient: R
   return { least: Math.max(0, count - listed.most), most: Math.max(0, count - listed.least) };
 }
 
-function unlistedNote(countedBy: string, { least, most }: { least: number; most: number }, listed: number): string {
-  if (listed === 0) return `no lesion is listed and ${countedBy} is missing: the ${least} to ${most} vertebrae involved are unknown`;
+function unlistedNote(countedBy: string, { least, most }: { least: number; most: number }, listed: number, counted: boolean): string {
+  if (listed === 0) return counted ? `no lesion is listed; ${countedBy} counts ${most} vertebra${most === 1 ? '' : 'e'}, each unknown` : `no lesion is listed and ${countedBy} is missing: the ${least} to ${most} vertebrae involved are unknown`;
   if (least === most) return `${countedBy} counts ${most} vertebra${most === 1 ? '' : 'e'} more than the lesions list: the last ${most === 1 ? 'value is' : `${most} values are`} unknown`;
   return `${countedBy} counts ${least} to ${most} vertebrae more than the lesions list (a lesion without a level may be at a level listed already): the last ${most} values may be unknown vertebrae or none`;
 }
