@@ -241,9 +241,10 @@ describe('audit replay', () => {
 
     const one = run(['audit', 'replay', log, '--id', ids[2]!]);
     expect(one.stdout.trim().split('\n')).toEqual([`${ids[2]} (line 3) identical`, '1 replayed on their pinned rule sets: 1 identical, 0 different, 0 failed']);
+    // The log verifies: the id is the input at fault, exit 2 as for report --id (it was 3, "the log does not verify").
     const none = run(['audit', 'replay', log, '--id', 'no-such-decision']);
-    expect(none.code).toBe(3);
-    expect(none.stdout).toMatch(/ AUDIT_RECORD_NOT_FOUND /);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toMatch(new RegExp(`^${log}:1:1 AUDIT_RECORD_NOT_FOUND `));
   }, 30_000);
 
   it('exits 4 when a recorded decision does not come out of its pinned rule sets, even in a consistently re-sealed log', () => {
@@ -417,10 +418,15 @@ describe('a decision recorded under an institution profile', () => {
     const log = join(tmp(), 'decisions.jsonl');
     expect(run(['evaluate', EXAMPLE, '--profile', PROFILE, '--record', log]).code).toBe(0);
     const without = run(['audit', 'replay', log, '--current']);
-    expect(without.stdout.split('\n')[0]).toMatch(/ different \(recorded under profile sins-unstable-12@1\.3\.0, replayed without a profile; --profile replays like with like\)$/);
+    expect(without.stdout.split('\n')[0]).toMatch(/ different \(recorded under profile sins-unstable-12@1\.3\.0, replayed without a profile; --profile with the profile recorded replays like with like\)$/);
     const withProfile = run(['audit', 'replay', log, '--current', '--profile', PROFILE]);
     expect(withProfile.stdout).toMatch(/1 identical, 0 different, 0 failed/);
     expect(withProfile.stdout).not.toContain('recorded under profile');
+    // The reverse: a decision taken without a profile, replayed with one, is told to leave --profile off (it was told to add it).
+    const plain = join(tmp(), 'plain.jsonl');
+    expect(run(['evaluate', EXAMPLE, '--record', plain]).code).toBe(0);
+    const added = run(['audit', 'replay', plain, '--current', '--profile', PROFILE]);
+    expect(added.stdout.split('\n')[0]).toMatch(/ different \(recorded without a profile, replayed under profile sins-unstable-12@1\.3\.0; without --profile it replays like with like\)$/);
   });
 
   // Replay compared the new fields with records that predate them and called the decision different.

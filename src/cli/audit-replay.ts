@@ -42,8 +42,9 @@ export async function auditReplayCommand(log: string, options: ReplayCommandOpti
   }
   const total = counts.identical + counts.different + counts.failed;
   if (options.id !== undefined && total === 0) {
-    process.stdout.write(formatProblems([{ code: 'AUDIT_RECORD_NOT_FOUND', severity: 'error', message: `no record has decisionId ${options.id}`, file: log }]) + '\n');
-    throw new Exit(EXIT.audit);
+    // The log verified: the id asked for is the input at fault, as for `report --id` (exit 2, not 3).
+    process.stdout.write(formatProblems([{ code: 'AUDIT_RECORD_NOT_FOUND', severity: 'error', message: `no record has decisionId ${options.id}`, file: log, line: 1, column: 1 }]) + '\n');
+    throw new Exit(EXIT.input);
   }
   const against = current ? 'the current rule sets' : 'their pinned rule sets';
   process.stdout.write(`${total} replayed on ${against}: ${counts.identical} identical, ${counts.different} different, ${counts.failed} failed\n`);
@@ -56,13 +57,20 @@ function formatOutcome(outcome: ReplayOutcome): string {
   const by = outcome.recordedBy && outcome.status === 'different' ? ` (recorded by ${outcome.recordedBy.name} ${outcome.recordedBy.version}, replayed by ${current.name} ${current.version})` : '';
   const under = (names: string[]): string => (names.length ? `under profile ${names.join(', ')}` : 'without a profile');
   // The differences of a decision taken under a profile, replayed without it, are the profile's changes.
-  const profiles = outcome.profiles && outcome.status === 'different' ? ` (recorded ${under(outcome.profiles.recorded)}, replayed ${under(outcome.profiles.current)}; --profile replays like with like)` : '';
+  const profiles = outcome.profiles && outcome.status === 'different' ? ` (recorded ${under(outcome.profiles.recorded)}, replayed ${under(outcome.profiles.current)}; ${likeWithLike(outcome.profiles)})` : '';
   const head = `${outcome.decisionId} (line ${outcome.line}) ${outcome.status}${by}${profiles}\n`;
   if (outcome.status === 'failed') return head + indent(formatProblems(outcome.problems));
   const listed = outcome.differences.slice(0, MAX_LISTED).map(formatDifference);
   const more = outcome.differences.length - listed.length;
   if (more > 0) listed.push(`… and ${more} more difference${more === 1 ? '' : 's'}`);
   return head + (listed.length ? indent(listed.join('\n')) : '');
+}
+
+/** What would replay the decision under the profile it was taken under (the advice named --profile even where it was given). */
+function likeWithLike({ recorded, current }: { recorded: string[]; current: string[] }): string {
+  if (current.length === 0) return '--profile with the profile recorded replays like with like';
+  if (recorded.length === 0) return 'without --profile it replays like with like';
+  return 'the profiles differ: --profile with the one recorded replays like with like';
 }
 
 function formatDifference({ path, recorded, replayed }: Difference): string {
