@@ -115,6 +115,14 @@ describe('a document with thousands of mistakes', () => {
   });
 });
 
+// A decision record given to explain was a dozen SCHEMA_UNKNOWN_KEY problems, with no word of what it was (QA pass of the audit trail).
+describe('an output given where a patient is expected', () => {
+  it('is one NOT_A_PATIENT problem, for a decision record and for an evaluation', () => {
+    expect(codes(JSON.stringify({ decisionId: 'x', timestamp: 't', input: {}, outputs: {}, trace: [] }), 'r.json')).toEqual(['NOT_A_PATIENT@1:1']);
+    expect(codes('patient: { id: p }\nresults: {}\nlesions: []\ntrace: []\n')).toEqual(['NOT_A_PATIENT@1:1']);
+  });
+});
+
 describe('inputs that contradict each other', () => {
   it('rejects fewer involved vertebrae than lesions listed', () => {
     const text = 'spinalMetastasisCount: 1\nlesions:\n  - level: T4\n  - level: L2\n';

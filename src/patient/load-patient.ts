@@ -55,6 +55,9 @@ export function checkPatient(source: SourceDocument): PatientLoad {
 }
 
 function patientProblems(source: SourceDocument): Problem[] {
+  // An output given where a patient is expected: one problem saying what it is, not a dozen unknown keys.
+  const output = outputKind(source.data);
+  if (output) return [source.problemAt([], 'NOT_A_PATIENT', `this is ${output}, not a patient: \`spinemets report FILE --html OUT\` shows it, \`spinemets audit replay\` re-runs a record${output.startsWith('a decision record') ? '; its patient is under "input"' : ''}`)];
   const schema = documentSchemaProblems(source, 'patient');
   // The count and the levels are compared whatever else is wrong (an age written "x" does not hide an
   // inconsistency, to be found only once it is fixed), unless the document, the count or the list is
@@ -66,6 +69,14 @@ function patientProblems(source: SourceDocument): Problem[] {
   const compared = unknownLevel.size && Array.isArray(patient.lesions) ? { ...patient, lesions: patient.lesions.map((l: unknown, i) => (unknownLevel.has(i) ? {} : l)) } : patient;
   return [...schema, ...consistencyProblems(compared, source)];
 }
+/** What an output of this tool given as a patient is, if it is one. */
+function outputKind(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  if ('decisionId' in data && 'outputs' in data) return 'a decision record (evaluate --record)';
+  if ('results' in data && 'trace' in data) return 'an evaluation (evaluate --format json)';
+  return undefined;
+}
+
 /** Problems that leave nothing to compare: the document, the count, the list of lesions. */
 const UNCOMPARABLE = /^(|\/spinalMetastasisCount|\/lesions)$/;
 /** A lesion, or its level, in error. */

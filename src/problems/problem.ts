@@ -78,6 +78,7 @@ export type ProblemCode =
   | 'PROFILE_AS_RULESET'
   | 'THRESHOLD_NOT_FOLLOWED'
   // patient values and evaluation
+  | 'NOT_A_PATIENT'
   | 'UNIT_UNSUPPORTED'
   | 'INCONSISTENT_INPUT'
   | 'REPORT_INPUT_INVALID'
