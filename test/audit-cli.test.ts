@@ -422,6 +422,16 @@ describe('a decision recorded under an institution profile', () => {
     const withProfile = run(['audit', 'replay', log, '--current', '--profile', PROFILE]);
     expect(withProfile.stdout).toMatch(/1 identical, 0 different, 0 failed/);
     expect(withProfile.stdout).not.toContain('recorded under profile');
+    // Past the first 20 differences only their number was given, with no way to list them (QA pass of the audit trail).
+    const plainLog = join(tmp(), 'plain-all.jsonl');
+    expect(run(['evaluate', EXAMPLE, '--record', plainLog]).code).toBe(0);
+    const cut = run(['audit', 'replay', plainLog, '--current', '--profile', PROFILE]).stdout;
+    const more = Number(/… and (\d+) more differences \(--all-differences lists them\)/.exec(cut)?.[1]);
+    expect(more).toBeGreaterThan(0);
+    const listedLines = (text: string) => text.split('\n').filter((l) => /^ {2}\S.*: /.test(l)).length;
+    const all = run(['audit', 'replay', plainLog, '--current', '--profile', PROFILE, '--all-differences']).stdout;
+    expect(listedLines(all)).toBe(listedLines(cut) + more);
+    expect(all).not.toContain('more difference');
     // The reverse: a decision taken without a profile, replayed with one, is told to leave --profile off (it was told to add it).
     const plain = join(tmp(), 'plain.jsonl');
     expect(run(['evaluate', EXAMPLE, '--record', plain]).code).toBe(0);

@@ -11,6 +11,7 @@ import { showChange } from './show-change.js';
 export interface ReplayCommandOptions {
   id?: string;
   current?: boolean;
+  allDifferences?: boolean;
   rules?: string[];
   profile?: string[];
 }
@@ -38,7 +39,7 @@ export async function auditReplayCommand(log: string, options: ReplayCommandOpti
   // Only the records verified: a line a writer appends meanwhile has not been checked.
   for await (const outcome of replayLog(log, { decisionId: options.id, current, verifiedLines: verification.records })) {
     counts[outcome.status]++;
-    process.stdout.write(formatOutcome(outcome));
+    process.stdout.write(formatOutcome(outcome, options.allDifferences ? Infinity : MAX_LISTED));
   }
   const total = counts.identical + counts.different + counts.failed;
   if (options.id !== undefined && total === 0) {
@@ -52,7 +53,7 @@ export async function auditReplayCommand(log: string, options: ReplayCommandOpti
   if (counts.different > 0 && !current) throw new Exit(EXIT.replayDiffers);
 }
 
-function formatOutcome(outcome: ReplayOutcome): string {
+function formatOutcome(outcome: ReplayOutcome, shown: number): string {
   const current = engineIdentity();
   const by = outcome.recordedBy && outcome.status === 'different' ? ` (recorded by ${outcome.recordedBy.name} ${outcome.recordedBy.version}, replayed by ${current.name} ${current.version})` : '';
   const under = (names: string[]): string => (names.length ? `under profile ${names.join(', ')}` : 'without a profile');
@@ -60,9 +61,9 @@ function formatOutcome(outcome: ReplayOutcome): string {
   const profiles = outcome.profiles && outcome.status === 'different' ? ` (recorded ${under(outcome.profiles.recorded)}, replayed ${under(outcome.profiles.current)}; ${likeWithLike(outcome.profiles)})` : '';
   const head = `${outcome.decisionId} (line ${outcome.line}) ${outcome.status}${by}${profiles}\n`;
   if (outcome.status === 'failed') return head + indent(formatProblems(outcome.problems));
-  const listed = outcome.differences.slice(0, MAX_LISTED).map(formatDifference);
+  const listed = outcome.differences.slice(0, shown).map(formatDifference);
   const more = outcome.differences.length - listed.length;
-  if (more > 0) listed.push(`… and ${more} more difference${more === 1 ? '' : 's'}`);
+  if (more > 0) listed.push(`… and ${more} more difference${more === 1 ? '' : 's'} (--all-differences lists them)`);
   return head + (listed.length ? indent(listed.join('\n')) : '');
 }
 

@@ -166,6 +166,7 @@ audit
   .argument('<log>', 'audit log (JSON Lines) written with --record')
   .option('--id <decisionId>', 'replay only this decision')
   .option('--current', 'evaluate with the current rule sets instead, and report what would change')
+  .option('--all-differences', 'list every difference of a decision (default: the first 20, then how many more)')
   .addOption(rulesOption())
   .addOption(profileOption())
   .action(async (log: string, options: ReplayCommandOptions) => (await import('./audit-replay.js')).auditReplayCommand(log, options));
