@@ -197,6 +197,14 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(found).toContain(at('INPUT_DOMAIN_MISMATCH', positionOf(text, '[lytic, blastic]')));
   });
 
+  // Bounds narrower than the contract passed: the gap check ran over the declared values only, so a rule
+  // set without an alternative for Karnofsky 10-40 validated (QA pass, a new rule set from scratch).
+  it('a number input whose bounds differ from the patient contract', async () => {
+    const tokuhashi = read(new URL('../rules/tokuhashi-revised/tokuhashi-revised.yaml', import.meta.url).pathname);
+    const { found, text } = await problemsOf([['    minimum: 10\n    maximum: 100\n', '    minimum: 50\n    maximum: 100\n']], tokuhashi);
+    expect(found).toContain(at('INPUT_DOMAIN_MISMATCH', positionOf(text, '50', 'minimum: ')));
+  });
+
   // Implications (`default`) and narrowings (`possible`): one edit of a bundled rule file, one problem where it is.
   it.each([
     { name: 'a narrowing to a value the input does not allow', file: TOMITA_FILE, edit: ['values: [treatable, untreatable]', 'values: [treatable, untreatble]'], code: 'VALUE_NOT_IN_DOMAIN', at: ['untreatble'] },

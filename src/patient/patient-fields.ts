@@ -16,6 +16,9 @@ export interface PatientField {
   units: string[];
   /** A number the contract allows only in steps (Karnofsky: 10). */
   multipleOf?: number;
+  /** The bounds of a plain number field (not of a quantity, whose bounds depend on its unit). */
+  minimum?: number;
+  maximum?: number;
 }
 
 interface SchemaNode {
@@ -23,6 +26,8 @@ interface SchemaNode {
   else?: { type?: string };
   enum?: unknown[];
   multipleOf?: number;
+  minimum?: number;
+  maximum?: number;
   then?: { $ref?: string };
   'x-unit'?: string;
   properties?: Record<string, SchemaNode>;
@@ -46,7 +51,8 @@ export function patientFields(): Map<string, PatientField> {
       const units = [...new Set([...(unit ? [unit] : []), ...quantityUnits])];
       // An enum without `type` is a string enum; albumin's bare-number form sits in its `else` branch.
       const type = (node.type === 'object' ? 'quantity' : (node.type ?? node.else?.type ?? 'string')) as PatientFieldType;
-      fields?.set(`${scope}:${name}`, { name, scope, type, units, ...(node.enum ? { enum: node.enum } : {}), ...(unit ? { unit } : {}), ...(node.multipleOf ? { multipleOf: node.multipleOf } : {}) });
+      const bounds = type === 'integer' || type === 'number' ? { ...(node.minimum !== undefined ? { minimum: node.minimum } : {}), ...(node.maximum !== undefined ? { maximum: node.maximum } : {}) } : {};
+      fields?.set(`${scope}:${name}`, { name, scope, type, units, ...(node.enum ? { enum: node.enum } : {}), ...(unit ? { unit } : {}), ...(node.multipleOf ? { multipleOf: node.multipleOf } : {}), ...bounds });
     }
   };
   add('patient', schema.properties);

@@ -65,6 +65,14 @@ export function checkInputs(ctx: CheckContext): void {
           `allowed values differ from the patient contract${extra.length ? `; not in the contract: ${extra.join(', ')}` : ''}${absent.length ? `; not handled here: ${absent.join(', ')}` : ''}`);
       }
     }
+    // The checks of gaps and reachability run over the values an input declares: bounds narrower than the
+    // contract's would leave values a patient may have unchecked (Karnofsky 10-40 under `minimum: 50`).
+    if (from !== 'lesions' && (field.type === 'integer' || field.type === 'number') && (!input.unit || input.unit === field.unit)) {
+      for (const bound of ['minimum', 'maximum'] as const) {
+        if (field[bound] === undefined || input[bound] === undefined || input[bound] === field[bound]) continue;
+        at([...path, bound], 'INPUT_DOMAIN_MISMATCH', `${bound} ${String(input[bound])} differs from the patient contract's ${bound} of ${fieldName}, ${field[bound]}: the rule set must be checked over every value a patient may have`);
+      }
+    }
     // Without a unit the raw number would be read whatever unit it was given in (28 g/L as 28 g/dL).
     if (!input.unit && (field.type === 'quantity' || field.units.length > 1)) {
       at(path, 'UNIT_MISMATCH', `the patient contract admits ${fieldName} in ${field.units.join(', ')}: declare the unit this rule set reads (unit:) and conversions from the others`, true);
