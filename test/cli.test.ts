@@ -254,6 +254,15 @@ describe('spinemets batch', () => {
 });
 
 describe('spinemets test', () => {
+  // A rule set with no case file failed with "0 passed, 0 failed" and no reason (QA pass, a new rule set).
+  it('says why a rule set with no test cases fails the run', () => {
+    const dir = join(tmp(), 'sins');
+    cpSync(new URL('../rules/sins/sins.yaml', import.meta.url).pathname, join(dir, 'sins.yaml'));
+    const { code, stdout } = run(['test', dir]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(new RegExp(`^${join(dir, 'sins.yaml')}:1:1 NO_TEST_CASES `, 'm'));
+  });
+
   it('passes the shipped rule-set cases', () => {
     const { code, stdout } = run(['test']);
     expect(code).toBe(0);

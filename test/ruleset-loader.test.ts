@@ -35,6 +35,20 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(found).toEqual([at('UNKNOWN_FACT', positionOf(text, 'regoin'))]);
   });
 
+  // "unknown fact" with nothing near it named no fact at all: an author could not learn that a score's total is a fact named by its id (QA pass, a new rule set).
+  it('a fact with no name near it lists the facts a rule there can test', async () => {
+    const { file } = writeVariant(sins, [['{ fact: region, operator: equal, value: mobile }', '{ fact: category, operator: equal, value: mobile }']]);
+    const { problems } = await loadRuleSetFile(file);
+    expect(problems.map((p) => p.code)).toEqual(['UNKNOWN_FACT']);
+    expect(problems[0]?.message).toMatch(/the facts here are .*\bregion\b/);
+  });
+
+  // A misspelt `value:` key added "karnofsky is a number; undefined is not" beside the schema's own two problems.
+  it('a condition whose value key is misspelt is the schema\'s problem only', async () => {
+    const { found } = await problemsOf([['{ fact: region, operator: equal, value: mobile }', '{ fact: region, operator: equal, vlaue: mobile }']]);
+    expect(found.map((f) => f.split('@')[0]).sort()).toEqual(['SCHEMA_REQUIRED', 'SCHEMA_UNKNOWN_KEY']);
+  });
+
   it('an operator json-rules-engine does not know', async () => {
     const { found, text } = await problemsOf([['operator: equal, value: semi_rigid', 'operator: equals, value: semi_rigid']]);
     expect(found).toEqual([at('UNKNOWN_OPERATOR', positionOf(text, 'equals'))]);

@@ -86,6 +86,7 @@ export type ProblemCode =
   | 'COMPONENT_MULTIPLE_MATCH'
   | 'UNCONFIRMED_SOURCE'
   | 'NO_RULESETS'
+  | 'NO_TEST_CASES'
   | 'CSV_TOO_MANY_LESIONS'
   // the command line itself
   | 'DIFF_DIFFERENT_RULESETS'

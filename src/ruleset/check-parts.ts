@@ -86,7 +86,9 @@ export function checkParts(ctx: CheckContext, facts: ReadonlyMap<string, FactInf
 function checkLeaf(ctx: CheckContext, leaf: LeafCondition, path: PathSegment[], available: ReadonlySet<string>, facts: ReadonlyMap<string, FactInfo>): void {
   const { at } = ctx;
   if (!available.has(leaf.fact)) {
-    at([...path, 'fact'], 'UNKNOWN_FACT', `unknown fact "${leaf.fact}"${hintFrom(leaf.fact, [...available])}`);
+    // Without a close name, the facts a rule here can test: inputs, lookups, scores (by their id) and the parts above it.
+    const hint = hintFrom(leaf.fact, [...available]) || `; the facts here are ${[...available].sort().join(', ')}`;
+    at([...path, 'fact'], 'UNKNOWN_FACT', `unknown fact "${leaf.fact}"${hint}`);
     return;
   }
   if (!isKnownOperator(leaf.operator)) {
@@ -109,8 +111,9 @@ function checkLeaf(ctx: CheckContext, leaf: LeafCondition, path: PathSegment[], 
   }
   values.forEach((value, i) => {
     const valuePath = Array.isArray(leaf.value) ? [...path, 'value', i] : [...path, 'value'];
-    // A value that is no string, number or boolean (typeof null is "object" too) is the schema's problem, reported there.
-    if (typeof value === 'object') return;
+    // A value that is no string, number or boolean (typeof null is "object" too), or none at all (a
+    // misspelt `value:` key), is the schema's problem, reported there.
+    if (typeof value === 'object' || value === undefined) return;
     // No allowed values: the fact's source is broken (a derived fact's table that does not exist, a
     // classification whose rows the schema rejected), reported there; every value would be "not allowed".
     if (info.valueType === 'enum' && !info.allowed?.length) return;
