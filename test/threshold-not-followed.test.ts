@@ -20,7 +20,7 @@ changelog:
 references:
   src: { citation: Test source. }
 inputs:
-  karnofsky: { type: integer, description: Karnofsky performance status., minimum: 0, maximum: 100 }
+  karnofsky: { type: integer, description: Karnofsky performance status., minimum: 10, maximum: 100 }
 score:
   label: Grade
   components:
@@ -171,7 +171,7 @@ describe('THRESHOLD_NOT_FOLLOWED: a moved threshold that other tests of the same
   it('a threshold moved on a patient field is not compared with the rule sets the changed one requires: each score may divide a field at its own place', async () => {
     // triage divides Karnofsky at 80 for fitness, as grade does for its points; the board moves triage's to 70.
     const fit = replaced(TRIAGE, [
-      ['inputs:\n', 'inputs:\n  karnofsky: { type: integer, description: Karnofsky performance status., minimum: 0, maximum: 100 }\n'],
+      ['inputs:\n', 'inputs:\n  karnofsky: { type: integer, description: Karnofsky performance status., minimum: 10, maximum: 100 }\n'],
       ['outputs:\n', `  - id: fit
     label: Fit
     reference: src
