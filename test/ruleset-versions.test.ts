@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { parsePick } from '../src/ruleset/select-versions.js';
-import { asVersion, read, replaced, SINS_FILE, versionOf } from './support/mutate.js';
+import { asVersion, positionOf, read, replaced, SINS_FILE, versionOf } from './support/mutate.js';
 
 const BUNDLED = versionOf(read(SINS_FILE));
 const LOCAL = '9.0.0';
@@ -54,5 +54,9 @@ describe('several versions of one rule set side by side', () => {
     writeFileSync(join(dir, 'sins-copy.yaml'), read(SINS_FILE));
     const twice = await loadRuleSets([dir]);
     expect(twice.problems.map((p) => p.code)).toEqual(['DUPLICATE_RULESET']);
+    // At the version line of the second file, not 1:1 (QA pass, a new rule set).
+    const [duplicate] = twice.problems;
+    const text = read(duplicate?.file ?? '');
+    expect({ line: duplicate?.line, column: duplicate?.column }).toEqual(positionOf(text, versionOf(text), 'version: '));
   });
 });

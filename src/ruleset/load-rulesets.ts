@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { basename, relative, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
 import { filesUnder } from '../source/files-under.js';
@@ -84,7 +84,8 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
     }
     const twin = rulesets.find((r) => r.document.id === load.ruleset?.document.id && r.document.version === load.ruleset.document.version);
     if (twin) {
-      problems.push({ code: 'DUPLICATE_RULESET', severity: 'error', message: `rule set "${twin.document.id}" ${twin.document.version} is also defined in ${relative(process.cwd(), twin.file)}`, file, line: 1, column: 1, path: '/version' });
+      // At the version that repeats the other file's, which is named as every file in a message is (as given).
+      problems.push(load.ruleset.source.problemAt(['version'], 'DUPLICATE_RULESET', `rule set "${twin.document.id}" ${twin.document.version} is also defined in ${twin.file}`));
       return;
     }
     rulesets.push(load.ruleset);
