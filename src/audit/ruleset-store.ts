@@ -41,10 +41,12 @@ export function storedRuleSetStatus(log: string, documentSha256: string): Stored
  */
 export function storeRuleSets(log: string, rulesets: readonly LoadedRuleSet[], known: Set<string>): { edited: string[] } {
   const edited: string[] = [];
+  // What is known to be stored was stored beside this log; a store moved away with a rotated log is
+  // gone as a whole, and then everything is stored again (one check a decision, not one a rule set).
+  if (known.size && !existsSync(rulesetStoreDir(log))) known.clear();
   for (const ruleset of rulesets) {
     const { documentSha256 } = pinRuleSet(ruleset);
-    // Known to be stored, unless the store was moved away with a rotated log: then it is stored again.
-    if (known.has(documentSha256) && existsSync(storedRuleSetFile(log, documentSha256))) continue;
+    if (known.has(documentSha256)) continue;
     const status = storedRuleSetStatus(log, documentSha256);
     // A copy changed, or one that cannot be read, is reported, never replaced.
     if (status === 'edited' || status === 'unreadable') {

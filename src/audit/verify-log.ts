@@ -4,7 +4,7 @@ import { explainChainBreak } from './chain-break.js';
 import { GENESIS_HASH, recordHash, type DecisionRecord } from './decision-record.js';
 import { readLogLines, type LogLine } from './read-log-lines.js';
 import { recordShapeProblem } from './record-shape.js';
-import { plainJson } from '../source/json-syntax.js';
+import { hasKeyProblem } from '../source/json-syntax.js';
 import { storedRuleSetFile, storedRuleSetStatus, type StoredStatus } from './ruleset-store.js';
 
 export interface LogVerification {
@@ -83,11 +83,11 @@ function checkLine(log: string, { line, text, terminated }: LogLine, expectedPre
     return fail('AUDIT_INVALID_JSON', `not valid JSON: ${(err as Error).message}`);
   }
   // JSON.parse keeps the last of a repeated key: the line would show one value and be hashed with another.
-  if (plainJson(text) === undefined) return fail('AUDIT_INVALID_RECORD', 'a key is repeated within one object (or is a forbidden key): the line shows a value its hash does not cover');
+  if (hasKeyProblem(text)) return fail('AUDIT_INVALID_RECORD', 'a key is repeated within one object (or is a forbidden key): the line shows a value its hash does not cover');
   const shape = recordShapeProblem(value);
   if (shape) return fail('AUDIT_INVALID_RECORD', shape);
   const record = value as DecisionRecord;
-  if (recordHash(record) !== record.hash) return fail('AUDIT_RECORD_EDITED', `the record's content does not match its hash: it was changed after it was written (decision ${record.decisionId})`);
+  if (recordHash(record) !== record.hash) return fail('AUDIT_RECORD_EDITED', recordEditedMessage(record.decisionId));
   if (record.prev !== expectedPrev) return fail('AUDIT_CHAIN_BROKEN', explainChainBreak(log, line, record.prev, expectedPrev, record.hash));
   for (const { id, version, documentSha256 } of record.rulesets) {
     let status = store.get(documentSha256);
@@ -97,4 +97,9 @@ function checkLine(log: string, { line, text, terminated }: LogLine, expectedPre
     if (status === 'unreadable') return fail('AUDIT_RULESET_MISSING', `the record uses ${id} ${version}, whose stored copy cannot be read (${storedRuleSetFile(log, documentSha256)})`);
   }
   return { record };
+}
+
+/** What AUDIT_RECORD_EDITED says, wherever a record's hash is checked (a log, or a record read on its own). */
+export function recordEditedMessage(decisionId: unknown): string {
+  return `the record's content does not match its hash: it was changed after it was written (decision ${String(decisionId)})`;
 }

@@ -42,7 +42,7 @@ export function plainJson(json: string): unknown {
 }
 
 /** Whether a text JSON.parse accepted repeats a key within one object or uses a forbidden one; a linear scan. */
-function hasKeyProblem(json: string): boolean {
+export function hasKeyProblem(json: string): boolean {
   // One set of keys per open object; null for an open array.
   const open: Array<Set<string> | null> = [];
   for (let i = 0; i < json.length; i++) {
