@@ -5,7 +5,8 @@ import { renderReport } from '../report/html-report.js';
 import { rulesetStoreDir } from '../audit/ruleset-store.js';
 import { recordHash, type RecordedRequest } from '../audit/decision-record.js';
 import { readLogLines } from '../audit/read-log-lines.js';
-import { logVerifier, verifyLog, whyUnreadable } from '../audit/verify-log.js';
+import { outputKind } from '../audit/output-kind.js';
+import { logVerifier, recordEditedMessage, verifyLog, whyUnreadable } from '../audit/verify-log.js';
 import { formatProblem, formatProblems } from '../problems/format.js';
 import type { Problem } from '../problems/problem.js';
 import { jsonSyntaxProblem } from '../source/json-syntax.js';
@@ -63,17 +64,18 @@ function readSource(file: string, id: string | undefined): ReportSource {
   }
   if (isRecord(whole)) {
     if (id !== undefined && whole.decisionId !== id) fail(file, 'REPORT_INPUT_INVALID', `no decision record with decisionId ${id} (this record is ${String(whole.decisionId)})`);
-    const verify = (): Problem[] => (existsSync(rulesetStoreDir(file)) ? verifyLog(file).problems : unstoredProblems(file, whole));
+    const verify = integrity(file, whole, () => verifyLog(file).problems);
     checkShape(evaluationOf(whole), { file, text: text as string, line: 1 }, { inRecord: true, alongside: verify });
-    return withVerification(file, fromRecord(whole), verify, whole);
+    return withVerification(fromRecord(whole), verify);
   }
   const { chosen, chosenLine, anyObjectLine, problems } = searchLog(file, id);
   // Not JSON as a whole, nor a line of it: one document with a syntax error, shown where it is.
   const syntax = text !== undefined && whole === undefined && !anyObjectLine ? jsonSyntaxProblem(text, file) : undefined;
   if (syntax) report(syntax);
   if (!chosen) fail(file, 'REPORT_INPUT_INVALID', id ? `no decision record with decisionId ${id}` : 'neither an evaluation (evaluate --format json), a decision record, nor an audit log');
-  if (chosenLine) checkShape(evaluationOf(chosen), { file, ...chosenLine }, { inRecord: true, alongside: () => problems });
-  return withVerification(file, fromRecord(chosen), () => problems, chosen);
+  const verify = integrity(file, chosen, () => problems);
+  if (chosenLine) checkShape(evaluationOf(chosen), { file, ...chosenLine }, { inRecord: true, alongside: verify });
+  return withVerification(fromRecord(chosen), verify);
 }
 
 /**
@@ -104,12 +106,17 @@ function recordPointer(pointer: string): string {
   return /^\/(trace|rulesets)(\/|$)/.test(pointer) ? pointer : `/outputs${pointer}`;
 }
 
-/** A record read without its rule-set store: its own hash, and that nothing else could be checked. */
-function unstoredProblems(file: string, record: RecordLike | undefined): Problem[] {
+/**
+ * What can be said of a record's integrity: what `audit verify` finds (`stored`) when the log's
+ * rule-set store is beside it; without the store, the record's own hash, and that nothing else could be checked.
+ */
+function integrity(file: string, record: RecordLike, stored: () => Problem[]): () => Problem[] {
+  return () => (existsSync(rulesetStoreDir(file)) ? stored() : unstoredProblems(file, record));
+}
+
+function unstoredProblems(file: string, record: RecordLike): Problem[] {
   const at = { file, line: 1, column: 1, severity: 'error' as const };
-  const edited = record && 'hash' in record && recordHash(record) !== record.hash
-    ? [{ ...at, code: 'AUDIT_RECORD_EDITED' as const, message: `the record's content does not match its hash: it was changed after it was written (decision ${String(record.decisionId)})` }]
-    : [];
+  const edited = 'hash' in record && recordHash(record) !== record.hash ? [{ ...at, code: 'AUDIT_RECORD_EDITED' as const, message: recordEditedMessage(record.decisionId) }] : [];
   return [...edited, { ...at, code: 'AUDIT_RULESET_MISSING', message: `no rule-set store beside it (${rulesetStoreDir(file)}): the chain and the rule sets the decision was made with cannot be checked` }];
 }
 
@@ -142,9 +149,8 @@ function searchLog(file: string, id: string | undefined): { chosen?: RecordLike;
  * `audit verify` finds is shown, on standard error and in the report itself. A record saved on its
  * own has no chain to check.
  */
-function withVerification(file: string, source: ReportSource, verify: () => Problem[], record?: RecordLike): ReportSource {
-  // Without the store nothing of the chain or the pinned rule sets can be checked; the record's own hash still can.
-  const problems = existsSync(rulesetStoreDir(file)) ? verify() : unstoredProblems(file, record);
+function withVerification(source: ReportSource, verify: () => Problem[]): ReportSource {
+  const problems = verify();
   if (!problems.length) return source;
   process.stderr.write(formatProblems(problems.map((p) => ({ ...p, severity: 'warning' as const }))) + '\n');
   return { ...source, unverified: problems.map((p) => `line ${p.line ?? 1}: ${p.code} ${p.message}`) };
@@ -170,14 +176,12 @@ function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
 }
 
-/** An evaluation (evaluate --format json, a batch line, a service response), which may name its decisionId too. */
 function isEvaluation(value: unknown): value is ReportSource['evaluation'] {
-  return isObject(value) && 'trace' in value && 'results' in value;
+  return outputKind(value) === 'evaluation';
 }
 
-/** A decision record: a decisionId beside outputs (or, edited, without them), never an evaluation's results. */
 function isRecord(value: unknown): value is RecordLike {
-  return isObject(value) && 'decisionId' in value && !isEvaluation(value);
+  return outputKind(value) === 'record';
 }
 
 function fromRecord(record: RecordLike): ReportSource {

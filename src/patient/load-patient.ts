@@ -1,3 +1,4 @@
+import { outputKind } from '../audit/output-kind.js';
 import type { Problem } from '../problems/problem.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
@@ -57,7 +58,7 @@ export function checkPatient(source: SourceDocument): PatientLoad {
 function patientProblems(source: SourceDocument): Problem[] {
   // An output given where a patient is expected: one problem saying what it is, not a dozen unknown keys.
   const output = outputKind(source.data);
-  if (output) return [source.problemAt([], 'NOT_A_PATIENT', `this is ${output}, not a patient: \`spinemets report FILE --html OUT\` shows it, \`spinemets audit replay\` re-runs a record${output.startsWith('a decision record') ? '; its patient is under "input"' : ''}`)];
+  if (output) return [source.problemAt([], 'NOT_A_PATIENT', `this is ${OUTPUT_WORDS[output]}, not a patient: \`spinemets report FILE --html OUT\` shows it, \`spinemets audit replay\` re-runs a record${output === 'record' ? '; its patient is under "input"' : ''}`)];
   const schema = documentSchemaProblems(source, 'patient');
   // The count and the levels are compared whatever else is wrong (an age written "x" does not hide an
   // inconsistency, to be found only once it is fixed), unless the document, the count or the list is
@@ -69,13 +70,7 @@ function patientProblems(source: SourceDocument): Problem[] {
   const compared = unknownLevel.size && Array.isArray(patient.lesions) ? { ...patient, lesions: patient.lesions.map((l: unknown, i) => (unknownLevel.has(i) ? {} : l)) } : patient;
   return [...schema, ...consistencyProblems(compared, source)];
 }
-/** What an output of this tool given as a patient is, if it is one. */
-function outputKind(data: unknown): string | undefined {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
-  if ('decisionId' in data && 'outputs' in data) return 'a decision record (evaluate --record)';
-  if ('results' in data && 'trace' in data) return 'an evaluation (evaluate --format json)';
-  return undefined;
-}
+const OUTPUT_WORDS = { record: 'a decision record (evaluate --record)', evaluation: 'an evaluation (evaluate --format json)' } as const;
 
 /** Problems that leave nothing to compare: the document, the count, the list of lesions. */
 const UNCOMPARABLE = /^(|\/spinalMetastasisCount|\/lesions)$/;
