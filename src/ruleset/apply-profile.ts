@@ -68,13 +68,13 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
     // it cites the change itself and is marked unconfirmed, so every result that rests on it says so.
     const cite = (element: Element): void => {
       if (change.reference) element.reference = change.reference;
-      else {
-        const uncited = citeUncitedChange(document, profile, index);
+      const uncited = change.reference ? undefined : citeUncitedChange(document, profile, index);
+      if (uncited) {
         element.reference = uncited.reference;
         problems.push(uncited.problem);
       }
-      if (change.unconfirmed) element.unconfirmed = change.unconfirmed;
-      else if (!change.reference) element.unconfirmed = `No source cited: ${profile.document.institution}'s change "${change.id}" (${profileName(profile)}).`;
+      const unconfirmed = change.unconfirmed ?? uncited?.unconfirmed;
+      if (unconfirmed) element.unconfirmed = unconfirmed;
     };
     const claim = (element: Element, key: 'overridden' | 'added' | 'disabled', value: ProfileMark, field: PathSegment): boolean => {
       const previous = (element.overridden ?? element.disabled) as ProfileMark | undefined;

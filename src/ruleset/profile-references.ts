@@ -40,7 +40,7 @@ export function changeReferenceProblem(document: RuleSetDocument, profile: Loade
  * rule set's references (which is hashed and recorded), never the published element's source. The
  * author is warned at the change, as every result resting on it will carry the unconfirmed mark.
  */
-export function citeUncitedChange(document: RuleSetDocument, profile: LoadedProfile, index: number): { reference: string; problem: Problem } {
+export function citeUncitedChange(document: RuleSetDocument, profile: LoadedProfile, index: number): { reference: string; unconfirmed: string; problem: Problem } {
   const change = profile.document.changes[index];
   const changeId = change?.id ?? String(index);
   let reference = `uncited-${profile.document.profile}-${changeId}`;
@@ -51,5 +51,6 @@ export function citeUncitedChange(document: RuleSetDocument, profile: LoadedProf
     citation: `No source cited: ${profile.document.institution}, profile ${profileName(profile)}, change "${changeId}" (${change?.reason ?? ''})`,
   };
   const problem = profile.source.problemAt(['changes', index, 'id'], 'PROFILE_UNCITED_CHANGE', `change "${changeId}" gives no reference: its value will be cited as the institution's change and marked unconfirmed in every result; add a source to the profile's references and cite it with reference:`, { severity: 'warning' });
-  return { reference, problem };
+  const unconfirmed = `No source cited: ${profile.document.institution}'s change "${changeId}" (${profileName(profile)}).`;
+  return { reference, unconfirmed, problem };
 }
