@@ -172,7 +172,7 @@ function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionField
   const state = outcomes.every((o) => sameState(o, outcomes[0] as FactState)) ? (outcomes[0] as FactState) : anyOf(outcomes, order, lesions.length > 0 ? 'level' : 'lesions');
   const values = [...states, ...Array<FactState>(unlisted.most).fill(UNLISTED)].map((s) => (s.present ? s.value : null));
   const trace: Read['trace'] = { source: 'aggregate', aggregate: { function: fn, field, values } };
-  if (unlisted.most > 0) trace.note = unlistedNote(input.countedBy as string, unlisted, lesions.length, typeof instance.patient[ruleset.document.inputs[input.countedBy as string]?.field ?? (input.countedBy as string)] === 'number');
+  if (unlisted.most > 0) trace.note = unlistedNote(input.countedBy as string, unlisted, lesions.length);
   else if (lesions.length === 0 && !state.present) trace.note = 'no lesion is listed';
   // An open combination says what it may still be, as a missing input does (over no lesion at all: any value).
   if (!state.present) trace.possible = state.domain ?? (fn === 'any' || fn === 'all' || fn === 'contiguous' ? [true, false] : order.length ? order : candidates);
@@ -194,25 +194,36 @@ function placedByCount(patient: Record_): Read | undefined {
 
 /** A vertebra counted but not listed: its value is unknown, and listing it as a lesion would give it. */
 const UNLISTED: FactState = { present: false, because: ['lesions'] };
-const NONE_UNLISTED = { least: 0, most: 0 } as const;
-/** The vertebrae of a spine a count can name, when the count input gives no maximum. */
-const MAX_VERTEBRAE = 33;
+const NONE_UNLISTED: Unlisted = { least: 0, most: 0, counted: false };
+
+interface Unlisted {
+  least: number;
+  most: number;
+  /** The patient gives the count (else the lesions listed stand for it). */
+  counted: boolean;
+}
 
 /**
  * How many vertebrae the count input (as the patient gives it) counts beyond those the lesions list: a
  * range when a lesion without a level may be at a level listed already.
  */
-function unlistedVertebrae(ruleset: LoadedRuleSet, countedBy: string, patient: Record_, lesions: readonly unknown[]): { least: number; most: number } {
-  const spec = ruleset.document.inputs[countedBy];
-  const count = patient[spec?.field ?? countedBy];
-  // Without a count the lesions listed are the count (its default); with none listed, every involved
-  // vertebra is one the list leaves out, as many as the count may be.
-  if (typeof count !== 'number') return lesions.length > 0 ? NONE_UNLISTED : { least: Math.max(1, spec?.minimum ?? 1), most: spec?.maximum ?? MAX_VERTEBRAE };
+function unlistedVertebrae(ruleset: LoadedRuleSet, countedBy: string, patient: Record_, lesions: readonly unknown[]): Unlisted {
+  const field = ruleset.document.inputs[countedBy]?.field ?? countedBy;
+  const count = patient[field];
+  if (typeof count !== 'number') {
+    // Without a count the lesions listed are the count (its default); with none listed, every involved
+    // vertebra is one the list leaves out, as many as the patient contract lets the count be (one more
+    // than the least, should it give no maximum: enough to leave every combination open).
+    if (lesions.length > 0) return NONE_UNLISTED;
+    const { minimum, maximum } = patientField('patient', field) ?? {};
+    const least = Math.max(1, minimum ?? 1);
+    return { least, most: maximum ?? least + 1, counted: false };
+  }
   const listed = listedVertebrae(lesions);
-  return { least: Math.max(0, count - listed.most), most: Math.max(0, count - listed.least) };
+  return { least: Math.max(0, count - listed.most), most: Math.max(0, count - listed.least), counted: true };
 }
 
-function unlistedNote(countedBy: string, { least, most }: { least: number; most: number }, listed: number, counted: boolean): string {
+function unlistedNote(countedBy: string, { least, most, counted }: Unlisted, listed: number): string {
   if (listed === 0) return counted ? `no lesion is listed; ${countedBy} counts ${most} vertebra${most === 1 ? '' : 'e'}, each unknown` : `no lesion is listed and ${countedBy} is missing: the ${least} to ${most} vertebrae involved are unknown`;
   if (least === most) return `${countedBy} counts ${most} vertebra${most === 1 ? '' : 'e'} more than the lesions list: the last ${most === 1 ? 'value is' : `${most} values are`} unknown`;
   return `${countedBy} counts ${least} to ${most} vertebrae more than the lesions list (a lesion without a level may be at a level listed already): the last ${most} values may be unknown vertebrae or none`;
