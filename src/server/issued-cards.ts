@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { recordHash } from '../audit/decision-record.js';
+import { splitChunk } from '../audit/read-log-lines.js';
 
 /** Feedback names the card it is about; a card's uuid is its decision's id. */
 export interface IssuedCards {
@@ -48,22 +49,17 @@ export function issuedCards(log: string | undefined): IssuedCards {
       if (readFile?.dev !== dev || readFile.ino !== ino || size < readTo) readTo = 0;
       readFile = { dev, ino };
       const buffer = Buffer.alloc(CHUNK_BYTES);
-      let pending: Buffer[] = [];
+      const pending: Buffer[] = [];
       let position = readTo;
       for (let read = (await file.read(buffer, 0, CHUNK_BYTES, position)).bytesRead; read > 0; read = (await file.read(buffer, 0, CHUNK_BYTES, position)).bytesRead) {
-        const data = buffer.subarray(0, read);
-        let start = 0;
-        for (let newline = data.indexOf(0x0a); newline >= 0; newline = data.indexOf(0x0a, start)) {
-          pending.push(data.subarray(start, newline));
-          const line = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
+        // Read asynchronously, unlike readLogLines: the service answers other requests meanwhile.
+        const { lines, consumed } = splitChunk(buffer.subarray(0, read), pending);
+        for (const line of lines) {
           const card = line.includes(CDS_MARK) ? cardOf(line) : undefined;
           if (card) logged.add(card);
-          pending = [];
-          start = newline + 1;
-          readTo = position + start;
         }
-        // Copied: the buffer is reused by the next read.
-        if (start < data.length) pending.push(Buffer.from(data.subarray(start)));
+        // A line still being appended is read again next time, from its start.
+        if (lines.length) readTo = position + consumed;
         position += read;
       }
     } finally {
