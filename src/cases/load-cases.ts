@@ -63,7 +63,6 @@ export function findCaseFiles(paths: readonly string[]): string[] {
   return [...new Map(files.map((file) => [resolve(file), file])).values()];
 }
 
-
 /**
  * The paths of a `test` or `validate` run, with the case files of the profiles given (`--profile`) set
  * apart: those are the profile's cases, run on the rule sets the profile applies to (the bundled ones

@@ -135,7 +135,6 @@ function guardSummary(summary: string): void {
   }
 }
 
-
 /** The -o file, opened before any work is done; a path that cannot be written is a usage error. */
 async function openOutput(file: string): Promise<Writable> {
   const out = createWriteStream(file);

@@ -85,7 +85,7 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
     // created again (a save that is not a rename, a folder moved away and copied back) stops being
     // watched, and its later edits would never be served.
     const parents = [...new Set(roots.map((root) => dirname(root)))];
-    const relevant = (path: string): boolean => parents.includes(path) || roots.some((root) => path === root || path.startsWith(root + sep));
+    const relevant = (path: string): boolean => parents.includes(path) || roots.some((root) => within(path, root));
     this.watcher = watch(parents, {
       ignoreInitial: true,
       // Only rule files under the roots matter; test cases, editor temporaries and the roots' neighbours do not.
