@@ -1,5 +1,5 @@
 import { patientField } from '../patient/patient-fields.js';
-import type { InputSpec, LoadedRuleSet, Scalar } from '../ruleset/types.js';
+import type { Aggregate, InputSpec, LoadedRuleSet, Scalar } from '../ruleset/types.js';
 import { aggregate } from './aggregate.js';
 import { absentValue } from './implied-inputs.js';
 import { FactStates, type FactState } from './fact-state.js';
@@ -171,12 +171,28 @@ function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionField
   for (let n = unlisted.least; n <= unlisted.most; n++) outcomes.push(aggregate(fn, [...states, ...Array<FactState>(n).fill(UNLISTED)], order, candidates));
   const state = outcomes.every((o) => sameState(o, outcomes[0] as FactState)) ? (outcomes[0] as FactState) : anyOf(outcomes, order, lesions.length > 0 ? 'level' : 'lesions');
   const values = [...states, ...Array<FactState>(unlisted.most).fill(UNLISTED)].map((s) => (s.present ? s.value : null));
-  const trace: Read['trace'] = { source: 'aggregate', aggregate: { function: fn, field, values } };
+  const trace: Read['trace'] = { source: 'aggregate', aggregate: aggregateTrace(fn, field, values, input, order, lesions, lesionFieldName, unlisted.most) };
   if (unlisted.most > 0) trace.note = unlistedNote(input.countedBy as string, unlisted, lesions.length);
   else if (lesions.length === 0 && !state.present) trace.note = 'no lesion is listed';
   // An open combination says what it may still be, as a missing input does (over no lesion at all: any value).
   if (!state.present) trace.possible = state.domain ?? (fn === 'any' || fn === 'all' || fn === 'contiguous' ? [true, false] : order.length ? order : candidates);
   return { state, trace };
+}
+
+/**
+ * What an auditor needs to recompute the combination from the trace alone: with `matches`, the list and
+ * each lesion's value as given (`values` are then whether it matched); with an ordering function, the
+ * order (max/min rank by it, worst last; contiguous reads adjacency from it). These are the rule set's
+ * and the patient contract's own arrays, shared, not copied.
+ */
+function aggregateTrace(fn: Aggregate, field: string, values: Array<Scalar | null>, input: InputSpec, order: readonly Scalar[], lesions: readonly Record_[], lesionFieldName: string, unlisted: number): NonNullable<InputTrace['aggregate']> {
+  const trace: NonNullable<InputTrace['aggregate']> = { function: fn, field, values };
+  if (input.matches) {
+    trace.given = [...lesions.map((lesion) => (lesion[lesionFieldName] ?? null) as Scalar | null), ...Array<null>(unlisted).fill(null)];
+    trace.matches = input.matches;
+  }
+  if (order.length > 0 && (fn === 'max' || fn === 'min' || fn === 'contiguous')) trace.order = order;
+  return trace;
 }
 
 /**

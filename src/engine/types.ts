@@ -31,8 +31,12 @@ export interface InputTrace extends TraceBase {
   given?: unknown;
   /** For an upstream input: the rule set and output read (and, for a lesion-scope source, the lesion). */
   upstream?: { ruleset: string; output: string; lesion?: number };
-  /** For an aggregate over lesions: the function and each lesion's value (null when missing). */
-  aggregate?: { function: string; field: string; values: Array<Scalar | null> };
+  /**
+   * For an aggregate over lesions: the function and each lesion's value (null when missing); with
+   * `matches`, each lesion's value as `given` and the list it is matched against (`values` then say
+   * whether it matched); for max, min and contiguous, the `order` they rank or place values by.
+   */
+  aggregate?: { function: string; field: string; values: Array<Scalar | null>; given?: Array<Scalar | null>; matches?: readonly string[]; order?: readonly Scalar[] };
   /** Values still possible when missing (e.g. an upstream range). */
   possible?: readonly Scalar[];
   /**

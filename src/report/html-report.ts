@@ -3,7 +3,7 @@ import { describeGap } from '../engine/lookup-gaps.js';
 import { clampedNote } from './clamped-note.js';
 import { warningLine } from '../explain/folded-warnings.js';
 import { publishedValue } from './published-value.js';
-import type { ClassificationResult, ComponentResult, Evaluation, LookupTrace, RuleSetResult, RuleTrace, TraceEntry } from '../engine/types.js';
+import type { ClassificationResult, ComponentResult, Evaluation, InputTrace, LookupTrace, RuleSetResult, RuleTrace, TraceEntry } from '../engine/types.js';
 
 /** What a report is made from: an evaluation (the JSON output), and the decision record around it if any. */
 export interface ReportSource {
@@ -85,10 +85,18 @@ function requestBlock(request: RecordedRequest): string {
 <div class="card" data-indicator="${field(card.indicator)}"><p><strong>${field(card.indicator)}</strong>: <span data-card-summary>${field(card.summary)}</span></p><pre data-card-detail>${field(card.detail)}</pre><p><small>${field(card.source?.label)}</small></p></div>${notes}`;
 }
 
+/** What an aggregate combined, as the trace has it: `any of level in [C1, C2]: T12 no, C2 yes`, `max of sins.category (stable < unstable): stable, unstable`. */
+function aggregateText({ function: fn, field, values, given, matches, order }: NonNullable<InputTrace['aggregate']>): string {
+  const shown = (v: unknown): string => (v === null ? 'missing' : String(v));
+  return given && matches
+    ? `${fn} of ${field} in [${matches.join(', ')}]: ${given.map((g, i) => `${shown(g)} ${values[i] === null ? '?' : values[i] ? 'yes' : 'no'}`).join(', ')}`
+    : `${fn} of ${field}${order ? ` (${order.join(' < ')})` : ''}: ${values.map(shown).join(', ')}`;
+}
+
 function inputsTable(trace: readonly TraceEntry[]): string {
   const rows = trace.flatMap((t) =>
     t.kind === 'input'
-      ? [`<tr><td>${esc(t.ruleset)}</td><td>${t.lesion === undefined ? '' : t.lesion + 1}</td><td>${esc(t.input)}</td><td class="value">${value(t.value)}${t.unit ? ` ${esc(t.unit)}` : ''}</td><td>${esc(t.source)}${t.note ? `: ${esc(t.note)}` : ''}${t.conversion ? ` (from ${esc(JSON.stringify(t.given))}, × ${t.conversion.factor})` : ''}${t.upstream ? ` (${esc(t.upstream.ruleset)}.${esc(t.upstream.output)})` : ''}</td></tr>`]
+      ? [`<tr><td>${esc(t.ruleset)}</td><td>${t.lesion === undefined ? '' : t.lesion + 1}</td><td>${esc(t.input)}</td><td class="value">${value(t.value)}${t.unit ? ` ${esc(t.unit)}` : ''}</td><td>${esc(t.source)}${t.note ? `: ${esc(t.note)}` : ''}${t.conversion ? ` (from ${esc(JSON.stringify(t.given))}, × ${t.conversion.factor})` : ''}${t.upstream ? ` (${esc(t.upstream.ruleset)}.${esc(t.upstream.output)})` : ''}${t.aggregate ? ` (${esc(aggregateText(t.aggregate))})` : ''}</td></tr>`]
       : [],
   );
   return `<table><thead><tr><th>rule set</th><th>lesion</th><th>input</th><th>value</th><th>source</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
