@@ -46,6 +46,19 @@ describe('spinemets evaluate', () => {
     expect(stderr.trim()).toMatch(new RegExp(`^${file}:2:10 JSON_SYNTAX not valid JSON: Unexpected token '}'$`));
   });
 
+  it('reads the patient from standard input with -, YAML or JSON, problems named <stdin>', () => {
+    const fromFile = run(['evaluate', EXAMPLE, '--format', 'json']);
+    const piped = run(['evaluate', '-', '--format', 'json'], readFileSync(EXAMPLE, 'utf8'));
+    expect(piped.code).toBe(0);
+    expect(JSON.parse(piped.stdout)).toEqual(JSON.parse(fromFile.stdout));
+    const json = run(['evaluate', '-', '--format', 'json'], JSON.stringify({ id: 'piped', ambulatoryStatus: 'non_ambulatory' }));
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).patient.id).toBe('piped');
+    // JSON is held to JSON, as a .json file is; YAML to YAML.
+    expect(run(['evaluate', '-'], '{"age": 50,\n "ecog": }\n')).toMatchObject({ code: 2, stdout: '', stderr: "<stdin>:2:10 JSON_SYNTAX not valid JSON: Unexpected token '}'\n" });
+    expect(run(['evaluate', '-'], 'age: 50\nlesions: 3\n').stderr).toMatch(/^<stdin>:2:10 SCHEMA_TYPE /);
+  });
+
   // The yaml library printed "(node:...) Warning: Keys with collection values will be stringified" beside the problem.
   it('a collection written as a key is one problem at its place, and nothing else on standard error', () => {
     const file = join(tmp(), 'p.yaml');
@@ -250,6 +263,23 @@ describe('spinemets batch', () => {
     expect(lines[2]).toMatchObject({ line: 3, error: { problems: [{ code: 'JSON_SYNTAX', line: 3 }] } });
     expect(lines[3].patient.id).toBe('c');
     expect(stderr).toContain('4 patients, 2 evaluated, 2 invalid');
+  });
+});
+
+describe('spinemets batch from standard input', () => {
+  it('reads NDJSON, or CSV with --input-format csv, from -, bad rows named <stdin>:line', () => {
+    const lines = [JSON.stringify({ id: 'a', ambulatoryStatus: 'non_ambulatory' }), '{"id": "b", "lesions": [{"level": "T13"}]}'].join('\n') + '\n';
+    const ndjson = run(['batch', '-', '--trace', 'none'], lines);
+    expect(ndjson.code).toBe(2);
+    const out = ndjson.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(out[0].patient.id).toBe('a');
+    expect(out[1]).toMatchObject({ line: 2, error: { problems: [{ code: 'SCHEMA_ENUM', file: '<stdin>', line: 2 }] } });
+    expect(ndjson.stderr).toContain('<stdin>:2:');
+    const cohort = new URL('../examples/cohort.csv', import.meta.url).pathname;
+    const piped = run(['batch', '-', '--input-format', 'csv', '--output-format', 'csv'], readFileSync(cohort, 'utf8'));
+    const fromFile = run(['batch', cohort, '--output-format', 'csv']);
+    expect(piped.code).toBe(fromFile.code);
+    expect(piped.stdout).toBe(fromFile.stdout);
   });
 });
 

@@ -17,11 +17,17 @@ export function startProgress(enabled: boolean, input: { consumed(): number; siz
     const seconds = (performance.now() - started) / 1000;
     const count = done();
     const rate = seconds > 0 ? count / seconds : 0;
-    const share = input.size > 0 ? Math.min(1, input.consumed() / input.size) : 0;
+    const tally = `${count.toLocaleString('en-US')} patients, ${Math.round(rate).toLocaleString('en-US')}/s`;
+    // A pipe's size is not known: what is done and how fast, without a share or an ETA it cannot have.
+    if (input.size === 0) {
+      process.stderr.write(`\r${tally}\x1b[K`);
+      return;
+    }
+    const share = Math.min(1, input.consumed() / input.size);
     const filled = Math.round(share * BAR_WIDTH);
     const eta = share > 0 && share < 1 ? duration((seconds * (1 - share)) / share) : '--';
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${Math.floor(share * 100)}%`;
-    process.stderr.write(`\r${bar} ${count.toLocaleString('en-US')} patients, ${Math.round(rate).toLocaleString('en-US')}/s, ETA ${eta}\x1b[K`);
+    process.stderr.write(`\r${bar} ${tally}, ETA ${eta}\x1b[K`);
   };
   const timer = setInterval(draw, REDRAW_MS);
   timer.unref();

@@ -1,10 +1,12 @@
 import type { InputFormat } from './formats.js';
-import { createReadStream, statSync, type ReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Problem } from '../problems/problem.js';
 import { csvLayout, type CsvLayout } from './csv-columns.js';
 import { csvRecords } from './csv-records.js';
+import { STANDARD_INPUT, STANDARD_INPUT_NAME } from '../source/source-document.js';
 
 
 /**
@@ -33,6 +35,8 @@ export function inputFormatOf(file: string, given?: InputFormat): InputFormat {
 
 /** Opens the input as a stream of rows; a file that cannot be read, or a CSV header that does not map, is problems. */
 export async function openRowSource(file: string, format: InputFormat): Promise<{ source?: RowSource; problems: Problem[] }> {
+  // Standard input: a pipe (a decompressed or filtered cohort) whose size is not known, so no share done or ETA.
+  if (file === STANDARD_INPUT) return format === 'csv' ? csvSource(process.stdin, STANDARD_INPUT_NAME, 0) : ndjsonSource(process.stdin, 0);
   // A directory opens like a file and fails only at the first read: say so before.
   const stat = statSync(file, { throwIfNoEntry: false });
   if (stat?.isDirectory()) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: 'is a directory; give the cohort file (NDJSON or CSV)', file, line: 1, column: 1 }] };
@@ -45,14 +49,17 @@ export async function openRowSource(file: string, format: InputFormat): Promise<
   if (!opened) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: 'cannot read file', file, line: 1, column: 1 }] };
   // Opened, so it exists: its size is the one read before (the progress bar's whole).
   const size = stat?.size ?? 0;
-  if (format === 'csv') return csvSource(input, file, size);
+  return format === 'csv' ? csvSource(input, file, size) : ndjsonSource(input, size);
+}
+
+function ndjsonSource(input: Readable, size: number): { source: RowSource; problems: Problem[] } {
   const position = { bytes: 0 };
   return { source: { rows: ndjsonRows(input, position), consumed: () => position.bytes, size }, problems: [] };
 }
 
 const BYTE_ORDER_MARK = 0xfeff;
 
-async function* ndjsonRows(input: ReadStream, position: { bytes: number }): AsyncGenerator<BatchRow> {
+async function* ndjsonRows(input: Readable, position: { bytes: number }): AsyncGenerator<BatchRow> {
   let line = 0;
   let index = 0;
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
@@ -64,7 +71,7 @@ async function* ndjsonRows(input: ReadStream, position: { bytes: number }): Asyn
   }
 }
 
-async function csvSource(input: ReadStream, file: string, size: number): Promise<{ source?: RowSource; problems: Problem[] }> {
+async function csvSource(input: Readable, file: string, size: number): Promise<{ source?: RowSource; problems: Problem[] }> {
   const records = csvRecords(input.setEncoding('utf8'), file);
   const first = await records.next();
   if (first.done) return { problems: [{ code: 'CSV_HEADER', severity: 'error', message: 'the file has no header row', file, line: 1, column: 1 }] };

@@ -1,16 +1,16 @@
 import { evaluatePatient } from '../engine/evaluate-patient.js';
 import type { TraceLevel } from '../engine/trace-level.js';
 import type { Evaluation } from '../engine/types.js';
-import { loadPatientFile, type Patient } from '../patient/load-patient.js';
+import { loadPatientInput, type Patient } from '../patient/load-patient.js';
 import { formatProblems } from '../problems/format.js';
 import { sortProblems } from '../problems/problem.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { EXIT, Exit } from './exit-codes.js';
 import { loadRulesOrExit } from './load-rules.js';
 
-/** One patient file through the selected rule sets, with the trace at `trace` (default full); a bad file prints its problems and exits 2. */
+/** One patient file (`-`: standard input) through the selected rule sets, with the trace at `trace` (default full); a bad file prints its problems and exits 2. */
 export async function evaluateFile(file: string, options: { rules?: string[]; ruleset?: string[]; profile?: string[]; trace?: TraceLevel }): Promise<{ patient: Patient; rulesets: LoadedRuleSet[]; evaluation: Evaluation }> {
-  const { patient, problems } = loadPatientFile(file);
+  const { patient, problems } = await loadPatientInput(file);
   if (!patient) {
     process.stderr.write(formatProblems(sortProblems(problems)) + '\n');
     throw new Exit(EXIT.input);

@@ -53,7 +53,7 @@ withEvaluationOptions(
   program
     .command('evaluate')
     .description('evaluate one patient file (JSON or YAML) against the rule sets')
-    .argument('<patient>', 'patient file, JSON or YAML')
+    .argument('<patient>', 'patient file, JSON or YAML (- for standard input)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text')),
   'full',
 ).action(async (file: string, options: EvaluateOptions) => (await import('./evaluate.js')).evaluateCommand(file, options));
@@ -69,7 +69,7 @@ withEvaluationOptions(
   program
     .command('batch')
     .description('evaluate a cohort, one patient per NDJSON line or CSV row; one result per patient, in input order')
-    .argument('<input>', 'NDJSON (one patient per line) or CSV (one patient per row, columns as in the README) file')
+    .argument('<input>', 'NDJSON (one patient per line) or CSV (one patient per row, columns as in the README) file (- for standard input)')
     .option('-o, --output <file>', 'write results here instead of standard output')
     .addOption(new Option('--input-format <format>', 'input format (default: csv for *.csv, else ndjson)').choices([...INPUT_FORMATS]))
     .addOption(new Option('--output-format <format>', 'output format: one JSON result per line, or one CSV row per patient').choices([...OUTPUT_FORMATS]).default('ndjson'))

@@ -4,7 +4,7 @@ import { problemsOfDocument } from '../source/every-reading.js';
 import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
-import { parseSource, readSourceFile, readSourceText, type SourceDocument } from '../source/source-document.js';
+import { parseSource, readSourceFile, readSourceText, readStandardInput, STANDARD_INPUT, STANDARD_INPUT_NAME, type SourceDocument } from '../source/source-document.js';
 import { listedVertebrae } from './listed-vertebrae.js';
 
 export type Patient = Record<string, unknown>;
@@ -22,6 +22,15 @@ export function loadPatientFile(file: string): PatientLoad {
     return typeof read === 'string' ? parsePatientJson(read.replace(/^\uFEFF/, ''), file) : checkPatient(read);
   }
   return checkPatient(readSourceFile(file));
+}
+
+/** A patient file, or with `-` standard input: JSON when it opens with a brace (what jq and an export pipe in), else YAML. */
+export async function loadPatientInput(file: string): Promise<PatientLoad> {
+  if (file !== STANDARD_INPUT) return loadPatientFile(file);
+  const read = await readStandardInput();
+  if (typeof read !== 'string') return checkPatient(read);
+  const text = read.replace(/^\uFEFF/, '');
+  return /^\s*\{/.test(text) ? parsePatientJson(text, STANDARD_INPUT_NAME) : parsePatient(text, STANDARD_INPUT_NAME);
 }
 
 export function parsePatient(text: string, name: string): PatientLoad {

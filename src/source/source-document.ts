@@ -9,7 +9,6 @@ import { tabIndentation, type YamlErrors } from './tab-indentation.js';
 export const MAX_FILE_BYTES = 1024 * 1024;
 /** Anchors are allowed (informaticists reuse conditions) but not the exponential "billion laughs" expansion. */
 export const MAX_ALIAS_COUNT = 100;
-/** Keys that would reach Object.prototype when a document is turned into JavaScript objects. */
 /** Keys that could alter object prototypes where a value is copied into an object (FORBIDDEN_KEY). */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -75,6 +74,30 @@ export function readSourceText(file: string): string | SourceDocument {
     const reason = (err as NodeJS.ErrnoException).code ?? 'unknown error';
     return emptyDocument(file, 'FILE_UNREADABLE', `cannot read file (${reason})`);
   }
+}
+
+/** `-` in place of a file: the command's standard input (a pipe, a here-document), named <stdin> in problems. */
+export const STANDARD_INPUT = '-';
+export const STANDARD_INPUT_NAME = '<stdin>';
+
+/** Standard input's text, or a document holding the problem that kept it from being read; read no further than the size limit. */
+export async function readStandardInput(): Promise<string | SourceDocument> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  try {
+    for await (const chunk of process.stdin) {
+      const buffer = chunk as Buffer;
+      bytes += buffer.length;
+      if (bytes > MAX_FILE_BYTES) {
+        process.stdin.destroy();
+        return emptyDocument(STANDARD_INPUT_NAME, 'FILE_TOO_LARGE', `standard input is over ${MAX_FILE_BYTES} bytes, the limit`);
+      }
+      chunks.push(buffer);
+    }
+  } catch (err) {
+    return emptyDocument(STANDARD_INPUT_NAME, 'FILE_UNREADABLE', `cannot read standard input (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
