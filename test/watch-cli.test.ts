@@ -89,6 +89,23 @@ describe('spinemets watch', () => {
     expect(out).not.toMatch(/reloaded/);
   });
 
+  // A partial re-run counted no invalid case at all: a save that broke a case read "44 passed, 0 failed",
+  // as if the file held only 44 (the left-engineering list of 2026-12-07).
+  it('counts a case the save made invalid in the re-run\'s tally, as test does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-watch-'));
+    cpSync(SINS_DIR, join(dir, 'sins'), { recursive: true });
+    running = startWatch([dir, '--debounce', '50']);
+    await running.waitFor(/cases: 45 passed/);
+    const cases = join(dir, 'sins', 'sins.test.yaml');
+    const broken = readFileSync(cases, 'utf8').replace('lesion: { level: S2, pain: none,', 'lesion: { level: S9, pain: none,');
+    const mark = running.length();
+    writeFileSync(cases, broken);
+    const out = await running.waitFor(/cases: .*\n/, mark);
+    expect(out).toMatch(/cases: 44 passed, 0 failed, 1 invalid \(not run; see the problems above\)\n/);
+    const { line, column } = positionOf(broken, 'S9');
+    expect(out).toMatch(new RegExp(`sins\\.test\\.yaml:${line}:${column} SCHEMA_ENUM`));
+  });
+
   // watch re-validated on every save, but without the profile review validate gives (and showed no warning at start).
   it('with a profile, shows the THRESHOLD_NOT_FOLLOWED warnings validate --profile gives, from the start', async () => {
     const rules = new URL('../rules/', import.meta.url).pathname;

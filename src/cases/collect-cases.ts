@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Problem } from '../problems/problem.js';
-import { caseFilesBeside, findCaseFiles, loadCaseFile, type RunPaths, type Supersession, type TestCase } from './load-cases.js';
+import { caseFilesBeside, findCaseFiles, loadCaseFile, type InvalidCases, type RunPaths, type Supersession, type TestCase } from './load-cases.js';
 
 export interface CollectedCase extends TestCase {
   /** A base rule set's case (beside the rule set), as opposed to a profile's own. */
@@ -13,8 +13,8 @@ export interface CaseCollection {
   unrunnable: TestCase[];
   supersedes: Supersession[];
   problems: Problem[];
-  /** Cases written in the files but left out for their problems (a patient the contract rejects, a file the schema rejects). */
-  invalid: number;
+  /** Per file, cases written but left out for their problems (a patient the contract rejects, a file the schema rejects). */
+  invalid: InvalidCases[];
 }
 
 /**
@@ -28,7 +28,7 @@ export interface CaseCollection {
 export function collectCases(roots: readonly string[], profiles: readonly string[], options: { misplacedProfiles?: readonly string[]; run?: Pick<RunPaths, 'profileCases' | 'profileCasesOnly'> } = {}): CaseCollection {
   const { misplacedProfiles = [], run } = options;
   const profileCases = run?.profileCases;
-  const collection: CaseCollection = { cases: [], unrunnable: [], supersedes: [], problems: [], invalid: 0 };
+  const collection: CaseCollection = { cases: [], unrunnable: [], supersedes: [], problems: [], invalid: [] };
   const notBase = new Set(misplacedProfiles.flatMap(caseFilesBeside).map((file) => resolve(file)));
   const baseFiles = findCaseFiles(roots).filter((file) => !notBase.has(resolve(file)));
   // Profile case files named on the command line are read alone; otherwise every one beside each profile.
@@ -40,7 +40,7 @@ export function collectCases(roots: readonly string[], profiles: readonly string
     collection.cases.push(...loaded.cases.map((c) => ({ ...c, base })));
     collection.unrunnable.push(...loaded.unrunnable);
     collection.supersedes.push(...loaded.supersedes);
-    collection.invalid += loaded.invalid;
+    if (loaded.invalid.count > 0) collection.invalid.push(loaded.invalid);
   }
   for (const s of collection.supersedes) {
     if (!collection.cases.some((c) => c.name === s.case)) {

@@ -121,15 +121,18 @@ export function caseFilesBeside(file: string): string[] {
  * or whose patient breaks the contract, is left out, the others run; a file the schema rejects outside
  * its cases and supersessions, or one with a repeated key (which of its values was meant?), runs none.
  */
-export function loadCaseFile(file: string): { cases: TestCase[]; unrunnable: TestCase[]; supersedes: Supersession[]; problems: Problem[]; invalid: number } {
+export function loadCaseFile(file: string): { cases: TestCase[]; unrunnable: TestCase[]; supersedes: Supersession[]; problems: Problem[]; invalid: InvalidCases } {
   const source = readSourceFile(file);
-  if (source.data === undefined) return { cases: [], unrunnable: [], supersedes: [], problems: source.problems, invalid: 0 };
+  const data = source.data as { ruleset?: unknown; cases?: unknown } | null | undefined;
+  // Named by the file's rule set when it reads as one, so that a partial re-run (watch) counts them too.
+  const invalid = (count: number): InvalidCases => ({ file, ...(typeof data?.ruleset === 'string' ? { ruleset: data.ruleset } : {}), count });
+  if (source.data === undefined) return { cases: [], unrunnable: [], supersedes: [], problems: source.problems, invalid: invalid(0) };
   // Each check runs once: the reading the data holds reuses it; only another reading of a repeated key checks anew.
   const checked = checkCaseFile(source);
   const problems = problemsOfDocument(source, (reading) => (reading === source ? checked : checkCaseFile(reading)).problems);
   // Cases left out are counted, so that a tally never reads as if the file held only those that ran.
-  const written = Array.isArray((source.data as { cases?: unknown } | null)?.cases) ? (source.data as { cases: unknown[] }).cases.length : 0;
-  if (hasErrors(source.problems) || !checked.patients) return { cases: [], unrunnable: [], supersedes: [], problems, invalid: written };
+  const written = Array.isArray(data?.cases) ? data.cases.length : 0;
+  if (hasErrors(source.problems) || !checked.patients) return { cases: [], unrunnable: [], supersedes: [], problems, invalid: invalid(written) };
   const doc = source.data as CaseDocument;
   const asCase = (c: CaseDocument['cases'][number], i: number, patient: Patient): TestCase => ({ ruleset: doc.ruleset, name: c.name, file, line: source.locate(['cases', i]).line, index: i, locate: source.locate, patient, lesionIndex: c.lesionIndex ?? 0, expect: c.expect });
   const cases = doc.cases.flatMap((c, i): TestCase[] => {
@@ -139,7 +142,14 @@ export function loadCaseFile(file: string): { cases: TestCase[]; unrunnable: Tes
   // A case whose patient the contract rejects does not run, but what it expects still names rules: those are checked too.
   const unrunnable = doc.cases.flatMap((c, i): TestCase[] => (checked.patients?.[i] || checked.badCases?.has(i) ? [] : [asCase(c, i, {})]));
   const supersedes = (doc.supersedes ?? []).flatMap((s, i) => (checked.badSupersessions?.has(i) ? [] : [{ ...s, file, ...source.locate(['supersedes', i, 'case']) }]));
-  return { cases, unrunnable, supersedes, problems, invalid: written - cases.length };
+  return { cases, unrunnable, supersedes, problems, invalid: invalid(written - cases.length) };
+}
+
+/** How many cases of a file were left out for their problems, and the rule set the file names (when it reads as one). */
+export interface InvalidCases {
+  file: string;
+  ruleset?: string;
+  count: number;
 }
 
 /**

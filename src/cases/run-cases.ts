@@ -3,6 +3,9 @@ import type { CaseCollection, CollectedCase } from './collect-cases.js';
 import type { Supersession } from './load-cases.js';
 import { runCase, type CaseOutcome } from './run-case.js';
 
+/** What a partial run (watch) picks cases by: their file, and their rule set when the file names one. */
+export type CaseScope = Pick<CollectedCase, 'file'> & { ruleset?: string };
+
 export type CaseResult = CaseOutcome | { case: CollectedCase; superseded: Supersession };
 
 export interface CaseRun {
@@ -12,7 +15,7 @@ export interface CaseRun {
   superseded: number;
   /** Cases whose rule set is not loaded: they cannot run (their case file is told so once, at its `ruleset:`). */
   notRun: number;
-  /** Cases left out for their own problems (reported with them); counted in a run of every case. */
+  /** Cases left out for their own problems (reported with them), of the files or rule sets the run includes. */
   invalid: number;
 }
 
@@ -21,11 +24,13 @@ export interface CaseRun {
  * a profile's `supersedes` is skipped with its reason, and the base cases speak about base rules only. A
  * case of a rule set that is not loaded is counted as not run rather than failed on its own.
  */
-export async function runCases(collection: CaseCollection, rulesets: readonly LoadedRuleSet[], options: { profiled: boolean; include?: (c: CollectedCase) => boolean }): Promise<CaseRun> {
-  const run: CaseRun = { results: [], passed: 0, failed: 0, superseded: 0, notRun: 0, invalid: options.include ? 0 : collection.invalid };
+export async function runCases(collection: CaseCollection, rulesets: readonly LoadedRuleSet[], options: { profiled: boolean; include?: (c: CaseScope) => boolean }): Promise<CaseRun> {
+  const { include } = options;
+  const invalid = collection.invalid.reduce((sum, entry) => sum + (!include || include(entry) ? entry.count : 0), 0);
+  const run: CaseRun = { results: [], passed: 0, failed: 0, superseded: 0, notRun: 0, invalid };
   const loaded = new Set(rulesets.map((r) => r.document.id));
   for (const testCase of collection.cases) {
-    if (options.include && !options.include(testCase)) continue;
+    if (include && !include(testCase)) continue;
     if (!loaded.has(testCase.ruleset)) {
       run.notRun++;
       continue;

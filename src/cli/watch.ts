@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { watch as watchFiles, type FSWatcher } from 'chokidar';
 import { unknownRuleSetProblems } from '../cases/case-references.js';
-import { collectCases, type CollectedCase } from '../cases/collect-cases.js';
+import { collectCases } from '../cases/collect-cases.js';
 import { ruleRootsOf, runPaths } from '../cases/load-cases.js';
-import { runCases } from '../cases/run-cases.js';
+import { runCases, type CaseScope } from '../cases/run-cases.js';
 import { compareOutputs, resultOutputs, type OutputValue } from '../diff/result-outputs.js';
 import { evaluatePatient } from '../engine/evaluate-patient.js';
 import { loadPatientFile } from '../patient/load-patient.js';
@@ -40,7 +40,7 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
   let lastResult: OutputValue[] | undefined;
   let previous = live.current();
 
-  const runAffected = async (snapshot: RuleSetsSnapshot, include?: (c: CollectedCase) => boolean): Promise<void> => {
+  const runAffected = async (snapshot: RuleSetsSnapshot, include?: (c: CaseScope) => boolean): Promise<void> => {
     const collection = collectCases(roots, profiles, { run: given });
     // As test says it: a case file naming a rule set that is not loaded, once, at its `ruleset:`.
     const problems = [...collection.problems, ...unknownRuleSetProblems(collection.cases, snapshot.rulesets, { complete: true })];
@@ -73,7 +73,7 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
       if (warnings.length) out(formatProblems(sortProblems(warnings)) + '\n');
       const touched = changedRuleSets(previous, snapshot);
       previous = snapshot;
-      if (touched.size) await runAffected(snapshot, (c) => touched.has(c.ruleset));
+      if (touched.size) await runAffected(snapshot, (c) => c.ruleset !== undefined && touched.has(c.ruleset));
       else out('no rule set content changed; no case to re-run\n');
       await evaluate(snapshot);
     });
