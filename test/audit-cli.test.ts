@@ -287,6 +287,33 @@ describe('audit replay', () => {
     expect(stdout).toContain(`${resealed[1]!.decisionId} (line 2) identical\n`);
   });
 
+  // Engine 0.4.4 gave aggregate entries what they combine by: every record written before it would replay
+  // as different in each of its aggregate entries, though nothing decided had changed.
+  it('replays a record written before aggregate entries named their matches and order as identical, its values still compared', () => {
+    const dir = tmp();
+    const log = join(dir, 'decisions.jsonl');
+    expect(run(['evaluate', EXAMPLE, '--record', log]).code).toBe(0);
+    const older = (edit: (record: DecisionRecord) => void): DecisionRecord => {
+      const copy = structuredClone(records(log)[0]!);
+      copy.engine = { ...copy.engine, version: '0.4.3' };
+      for (const t of copy.trace) if (t.kind === 'input' && t.aggregate) for (const key of ['given', 'matches', 'order'] as const) delete t.aggregate[key];
+      edit(copy);
+      copy.prev = GENESIS_HASH;
+      copy.hash = recordHash(copy);
+      return copy;
+    };
+    writeLines(log, [JSON.stringify(older(() => undefined))]);
+    expect(run(['audit', 'replay', log])).toMatchObject({ code: 0, stdout: expect.stringMatching(/1 identical, 0 different/) });
+    const edited = older((record) => {
+      const entry = record.trace.find((t) => t.kind === 'input' && t.input === 'worstSinsCategory');
+      if (entry?.kind === 'input' && entry.aggregate) entry.aggregate.values = ['unstable', 'stable'];
+    });
+    writeLines(log, [JSON.stringify(edited)]);
+    const replayed = run(['audit', 'replay', log]);
+    expect(replayed.code).toBe(4);
+    expect(replayed.stdout).toMatch(/worstSinsCategory\]\.aggregate\.values\[0\]: "unstable" -> "potentially_unstable"/);
+  });
+
   it('replays nothing from a log that does not verify (exit 3), and --rules needs --current (exit 64)', () => {
     const log = fiveRecordLog();
     const [first] = records(log);

@@ -33,6 +33,10 @@ export async function replayDecision(record: DecisionRecord, rulesets: readonly 
   if (!('profiles' in record.outputs)) delete replayed.outputs.profiles;
   // Records from before `unread` was kept (engine 0.4.0) lack it too.
   if (!('unread' in record.outputs)) delete replayed.outputs.unread;
+  // And records from before 0.4.4 lack what an aggregate combines by (its values are compared still).
+  if (!record.trace.some((t) => t.kind === 'input' && t.aggregate && ('order' in t.aggregate || 'matches' in t.aggregate))) {
+    for (const t of replayed.trace) if (t.kind === 'input' && t.aggregate) for (const key of AGGREGATE_KEYS_OF_0_4_4) delete t.aggregate[key];
+  }
   const differences = [
     ...diffValues(record.rulesets, replayed.rulesets, 'rulesets'),
     ...diffValues(record.outputs, replayed.outputs),
@@ -40,3 +44,5 @@ export async function replayDecision(record: DecisionRecord, rulesets: readonly 
   ];
   return { differences, problems: [] };
 }
+
+const AGGREGATE_KEYS_OF_0_4_4 = ['given', 'matches', 'order'] as const;
