@@ -207,6 +207,15 @@ describe('batch: CSV output', () => {
     expect(first?.['lesion1.noms.decision']).toMatch(/\S/);
   });
 
+  // A patient without a list of lesions had `lesions` 0 beside `lmnop.missing: lesions` (QA pass of the batch).
+  it('leaves the number of lesions empty when the patient gives no list, 0 only for an empty one', () => {
+    const file = join(tmp(), 'p.ndjson');
+    writeFileSync(file, [{ id: 'unknown' }, { id: 'none', lesions: [] }, { id: 'one', lesions: [{ level: 'T4' }] }].map((p) => JSON.stringify(p)).join('\n') + '\n');
+    const { code, stdout } = run(['batch', file, '--output-format', 'csv', '--workers', '1']);
+    expect(code).toBe(0);
+    expect(csvRows(stdout).map((row) => [row.id, row.lesions])).toEqual([['unknown', ''], ['none', '0'], ['one', '1']]);
+  });
+
   // CSV named the fact a table has no row for (esccClass) among the missing inputs, which no record can give.
   it('names what the team decides apart from the missing inputs', () => {
     const file = join(tmp(), 'gap.csv');
