@@ -59,6 +59,21 @@ describe('spinemets evaluate', () => {
     expect(run(['evaluate', '-'], 'age: 50\nlesions: 3\n').stderr).toMatch(/^<stdin>:2:10 SCHEMA_TYPE /);
   });
 
+  // 5,000 nested brackets were "YAML_SYNTAX Maximum call stack size exceeded" at whatever column the
+  // parser gave out (QA pass of the batch); 1,000 read, and the schema placed the problem.
+  it('a patient nested past what the reader can take is one NESTING_TOO_DEEP at the bracket that goes past 100 levels', () => {
+    const deep = `id: d\nnote: "[[[ not counted" # nor [[[ this\nlesions: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+    const { file, stderr } = rejectedPatient(deep);
+    const column = 'lesions: '.length + 101;
+    expect(stderr).toBe(`${file}:3:${column} NESTING_TOO_DEEP nested more than 100 levels deep in [ ] and { } here; no patient, rule set or case file nests that far (a patient nests four)\n`);
+    const row = join(tmp(), 'deep.ndjson');
+    writeFileSync(row, `{"id":"ok"}\n{"id":"d","lesions":${'['.repeat(5000)}${']'.repeat(5000)}}\n`);
+    // The row's own brace is the first level.
+    const batch = run(['batch', row, '--trace', 'none']);
+    expect(batch.code).toBe(2);
+    expect(JSON.parse(batch.stdout.trim().split('\n')[1] as string).error.problems).toMatchObject([{ code: 'NESTING_TOO_DEEP', line: 2, column: '{"id":"d","lesions":'.length + 100 }]);
+  });
+
   // The yaml library printed "(node:...) Warning: Keys with collection values will be stringified" beside the problem.
   it('a collection written as a key is one problem at its place, and nothing else on standard error', () => {
     const file = join(tmp(), 'p.yaml');

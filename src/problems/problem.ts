@@ -14,6 +14,7 @@ export type ProblemCode =
   | 'DUPLICATE_KEY'
   | 'FORBIDDEN_KEY'
   | 'ALIAS_LIMIT'
+  | 'NESTING_TOO_DEEP'
   // JSON Schema violations (rule sets and patients alike)
   | 'SCHEMA_REQUIRED'
   | 'SCHEMA_UNKNOWN_KEY'
@@ -121,7 +122,6 @@ export type ProblemCode =
   | 'AUDIT_RECORD_NOT_FOUND'
   // the HTTP service (spinemets serve)
   | 'BODY_TOO_LARGE'
-  | 'NESTING_TOO_DEEP'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'

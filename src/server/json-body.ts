@@ -6,6 +6,7 @@ import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator, type SchemaName } from '../source/schemas.js';
 import { lazySourceDocument, parseSource, type SourceDocument } from '../source/source-document.js';
 import { problem, REQUEST_BODY } from './http-problems.js';
+import { firstTooDeep, positionOf } from '../source/flow-nesting.js';
 
 /** A patient is a few kilobytes; a CDS Hooks prefetch with a year of laboratory results is more. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -24,21 +25,11 @@ export function registerJsonBody(app: FastifyInstance): void {
   });
 }
 
-/** The deepest `[`/`{` nesting of a JSON text, counted before parsing so that parsing is never at risk. */
+/** A body nesting deeper than MAX_NESTING, found before parsing so that parsing is never at risk, at the bracket that goes too deep. */
 export function nestingProblem(text: string): Problem | undefined {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') {
-      if (++depth > MAX_NESTING) return problem('NESTING_TOO_DEEP', `the body nests deeper than ${MAX_NESTING} levels`);
-    } else if (c === '}' || c === ']') depth--;
-  }
-  return undefined;
+  const offset = firstTooDeep(text, MAX_NESTING);
+  if (offset === undefined) return undefined;
+  return problem('NESTING_TOO_DEEP', `the body nests deeper than ${MAX_NESTING} levels`, { file: REQUEST_BODY, ...positionOf(text, offset) });
 }
 
 /** `source` keeps the body's positions, for problems found later in values taken from it. */

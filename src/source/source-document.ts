@@ -4,6 +4,7 @@ import type { Problem, ProblemCode } from '../problems/problem.js';
 import { shadowedPairs, withValueAt } from './repeated-keys.js';
 import { misindentedLines, type Reading } from './indentation-repair.js';
 import { tabIndentation, type YamlErrors } from './tab-indentation.js';
+import { firstTooDeep, MAX_FLOW_NESTING } from './flow-nesting.js';
 
 /** Rule files and patient files are small; anything larger is a mistake or an attack. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -151,6 +152,11 @@ export function parseSource(text: string, file: string): SourceDocument {
     problems.push({ code: 'YAML_INDENTATION', severity: 'error', message, file, line: line + 1, column: written + 1 });
   }
   for (const err of misindented?.errors ?? tabs?.errors ?? errors) {
+    // The parser ran out of stack: said once, where the nesting first goes past any file's, not in V8's words.
+    if (err.code === 'RESOURCE_EXHAUSTION' && err.message.startsWith('Maximum call stack')) {
+      problems.push(tooDeep(file, at(firstTooDeep(text) ?? err.pos[0])));
+      continue;
+    }
     // A repeated key among the errors comes from the re-reading of tab-indented lines (yamlErrors).
     const code: ProblemCode = err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
     const message = code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, err.pos[0]) : err.code === 'MULTIPLE_DOCS' ? MULTIPLE_DOCS : (err.message.split('\n')[0] ?? err.message);
@@ -330,6 +336,10 @@ export function fromPointer(pointer: string): PathSegment[] {
     .split('/')
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function tooDeep(file: string, position: Position): Problem {
+  return { code: 'NESTING_TOO_DEEP', severity: 'error', message: `nested more than ${MAX_FLOW_NESTING} levels deep in [ ] and { } here; no patient, rule set or case file nests that far (a patient nests four)`, file, ...position };
 }
 
 function emptyDocument(file: string, code: ProblemCode, message: string): SourceDocument {

@@ -1,0 +1,44 @@
+/**
+ * How deep a document nests in [ ] and { } before a reader runs out of stack: no patient, rule set or
+ * case file comes near it (a patient nests four levels), so a text that does is a mistake or an attack.
+ */
+export const MAX_FLOW_NESTING = 100;
+
+/**
+ * The offset of the first bracket that opens a level beyond `limit`, skipping quoted strings (JSON's
+ * and YAML's "..." with backslash escapes, YAML's '...' with '' for a quote) and YAML comments; undefined
+ * if the text never nests that far.
+ */
+export function firstTooDeep(text: string, limit = MAX_FLOW_NESTING): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === "'") {
+      for (i++; i < text.length; i++) {
+        if (text[i] !== "'") continue;
+        if (text[i + 1] !== "'") break;
+        i++;
+      }
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1] as string))) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '[' || c === '{') {
+      if (++depth > limit) return i;
+    } else if (c === ']' || c === '}') {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
+}
+
+/** The 1-based line and column of an offset (columns in UTF-16 code units, as everywhere). */
+export function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
