@@ -74,3 +74,21 @@ describe('standard error that cannot be written leaves the command its own exit 
     expect(withFullStderr(['evaluate', bad])).toBe(EXIT.input);
   });
 });
+
+// `--shard 1/3 --shard 2/3` ran shard 2 and `-o a -o b` wrote only b, silently (QA pass of the batch).
+describe('OPTION_CONFLICT: a one-value option given twice', () => {
+  it('is refused before any work, naming both values, for every command; repeatable options stay repeatable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-usage-'));
+    const cohort = join(dir, 'c.ndjson');
+    writeFileSync(cohort, '{"id":"a"}\n');
+    const shards = runCli(['batch', cohort, '--shard', '1/3', '--shard', '2/3']);
+    expect(shards).toMatchObject({ code: EXIT.usage, stdout: '' });
+    expect(problemCodes(shards.stderr)).toEqual(['<command line> OPTION_CONFLICT']);
+    expect(shards.stderr).toContain('--shard is given twice (1/3, then 2/3)');
+    const outputs = runCli(['batch', cohort, '-o', join(dir, 'a.ndjson'), '--output', join(dir, 'b.ndjson')]);
+    expect(problemCodes(outputs.stderr)).toEqual(['<command line> OPTION_CONFLICT']);
+    expect([existsSync(join(dir, 'a.ndjson')), existsSync(join(dir, 'b.ndjson'))]).toEqual([false, false]);
+    expect(problemCodes(runCli(['audit', 'replay', join(dir, 'log.jsonl'), '--id', 'a', '--id', 'b']).stderr)).toEqual(['<command line> OPTION_CONFLICT']);
+    expect(runCli(['evaluate', PATIENT, '--rules', new URL('../rules/sins', import.meta.url).pathname, '--rules', new URL('../rules/nesms', import.meta.url).pathname]).code).toBe(0);
+  });
+});

@@ -10,7 +10,7 @@ import { EXIT, Exit } from './exit-codes.js';
 import { formatProblem } from '../problems/format.js';
 import { COMMAND_LINE } from '../problems/problem.js';
 import type { ServeOptions } from './serve.js';
-import { usageLine } from './usage-error.js';
+import { usageError, usageLine } from './usage-error.js';
 import type { WatchOptions } from './watch.js';
 
 // Each command's module is imported when the command runs, so a command loads only what it uses
@@ -170,6 +170,23 @@ audit
   .addOption(rulesOption())
   .addOption(profileOption())
   .action(async (log: string, options: ReplayCommandOptions) => (await import('./audit-replay.js')).auditReplayCommand(log, options));
+
+/**
+ * A value option given twice: commander keeps the last value, so `--shard 1/3 --shard 2/3` or two `-o`
+ * in a script would run on one of them unnoticed. Refused, naming both, unless the option is repeatable.
+ */
+function refuseRepeatedValues(command: Command): void {
+  for (const option of command.options) {
+    if (!(option.required || option.optional) || option.parseArg === repeatable) continue;
+    let first: unknown;
+    command.on(`option:${option.name()}`, (value: unknown) => {
+      if (first !== undefined) usageError('OPTION_CONFLICT', `${option.long ?? option.flags} is given twice (${String(first)}, then ${String(value)}); it takes one value`);
+      first = value;
+    });
+  }
+  command.commands.forEach(refuseRepeatedValues);
+}
+refuseRepeatedValues(program);
 
 // A reader that stops early (`| head`) is not an error; a full disk or an I/O error is, in one line.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
