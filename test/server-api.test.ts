@@ -132,7 +132,8 @@ describe('POST /batch', () => {
     // Each result names its line, as `spinemets batch` writes it (good lines had no `line`).
     expect(out.map((r: { line: number }) => r.line)).toEqual([1, 2, 4]);
     expect(out[0].patient.id).toBe('a');
-    expect(out[1]).toEqual({ line: 2, error: { problems: [expect.objectContaining({ code: 'SCHEMA_TYPE', path: '/age', line: 2 })] } });
+    // A rejected line names its patient when its id can be read, as batch's error rows do.
+    expect(out[1]).toEqual({ line: 2, patient: { id: 'b' }, error: { problems: [expect.objectContaining({ code: 'SCHEMA_TYPE', path: '/age', line: 2 })] } });
     expect(out[2].patient.id).toBe('c');
     expect(withoutServiceFields(out[2])).toEqual({ line: 4, ...cliEvaluation({ id: 'c' }), traceLevel: 'rules', trace: expect.any(Array) });
   }, 30_000);

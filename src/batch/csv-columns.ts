@@ -50,7 +50,8 @@ export function csvLayout(header: readonly string[], file: string, line: number)
     columns.push(column);
   });
   problems.push(...unitProblems(columns, file, line));
-  if (problems.length) return { problems };
+  // In the header's order, as a reader goes along it (the unit checks come after the names).
+  if (problems.length) return { problems: problems.sort((a, b) => (a.column ?? 0) - (b.column ?? 0)) };
   const lesionCount = Math.max(0, ...columns.map((c) => (c.lesion ?? -1) + 1));
   return { layout: { file, columns, lesionCount }, problems };
 }
@@ -61,6 +62,7 @@ function parseHeader(name: string, index: number): CsvColumn | string {
   const fieldName = match?.[2] ?? '';
   const scope = lesionNo === undefined ? 'patient' : 'lesion';
   const field = patientFields().get(`${scope}:${fieldName}`);
+  if (name === '') return 'a column has no name; name it after the patient field it holds, or remove the column';
   if (!match || !field || field.type === 'array') return `unknown column "${name}"${suggestion(name)}`;
   if (lesionNo !== undefined && (lesionNo < 1 || lesionNo > MAX_LESIONS)) return `"${name}": lesions are numbered lesion1 to lesion${MAX_LESIONS}`;
   const unitColumn = match[3] !== undefined;

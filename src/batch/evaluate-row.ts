@@ -11,7 +11,7 @@ import type { CsvLayout } from './csv-columns.js';
 import { jsonLine } from './json-line.js';
 import { errorCells, resultCells, resultColumns, type ResultColumns } from './result-columns.js';
 import type { BatchRow } from './row-source.js';
-import { rowPatient } from './row-patient.js';
+import { jsonRowId, rowPatient } from './row-patient.js';
 import { tallyEvaluation, type Tally } from './summary.js';
 
 
@@ -42,7 +42,7 @@ export interface RowOutcome {
 
 export async function evaluateRow(row: BatchRow, job: RowJob): Promise<RowOutcome> {
   const load = rowPatient(row, job.file, job.layout);
-  if (!load.patient) return { line: row.line, ...formatProblemsRow(row.line, load.problems, job, csvRowId(row, job.layout)) };
+  if (!load.patient) return { line: row.line, ...formatProblemsRow(row.line, load.problems, job, rowId(row, job.layout)) };
   // A decision record keeps the full trace; otherwise only what the output level shows is built.
   const evaluation = await evaluatePatient(load.patient, job.rulesets, { trace: job.keepEvaluation ? 'full' : job.trace });
   if (job.keepEvaluation) return { line: row.line, tally: [], patient: load.patient, evaluation };
@@ -63,8 +63,9 @@ export function formatEvaluation(line: number, patient: Patient, evaluation: Eva
   return { text: stringify([resultCells(line, evaluation, columns, Array.isArray(patient.lesions))]), tally: tallyEvaluation(evaluation) };
 }
 
-/** A CSV row's id cell as written, so that an error row can be joined back to the patient. */
-function csvRowId(row: BatchRow, layout: CsvLayout | undefined): string | undefined {
+/** A rejected row's id as written, so that its error row can be joined back to the patient: a CSV row's id cell, or an NDJSON row's id. */
+function rowId(row: BatchRow, layout: CsvLayout | undefined): string | undefined {
+  if (row.kind === 'json') return jsonRowId(row.text);
   const column = layout?.columns.find((c) => c.field.name === 'id' && c.lesion === undefined);
   return row.kind === 'csv' && column ? row.cells[column.index] || undefined : undefined;
 }
@@ -75,7 +76,7 @@ export function fitsOutput(evaluation: Evaluation, job: RowJob): boolean {
 }
 
 function formatProblemsRow(line: number, problems: Problem[], job: RowJob, id?: string): { text: string; tally: Tally; problems: Problem[] } {
-  const text = job.format === 'ndjson' ? JSON.stringify({ line, error: { problems } }) + '\n' : stringify([errorCells(line, id, formatProblems(problems), job.columns as ResultColumns)]);
+  const text = job.format === 'ndjson' ? JSON.stringify({ line, ...(id !== undefined ? { patient: { id } } : {}), error: { problems } }) + '\n' : stringify([errorCells(line, id, formatProblems(problems), job.columns as ResultColumns)]);
   return { text, tally: [], problems };
 }
 

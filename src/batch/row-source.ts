@@ -42,11 +42,12 @@ export async function openRowSource(file: string, format: InputFormat): Promise<
   if (stat?.isDirectory()) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: 'is a directory; give the cohort file (NDJSON or CSV)', file, line: 1, column: 1 }] };
   const input = createReadStream(file);
   // `once` rejects when the stream errors first (ENOENT, EACCES): that is the file that cannot be read.
-  const opened = await once(input, 'readable').then(
-    () => true,
-    () => false,
+  const failure = await once(input, 'readable').then(
+    () => undefined,
+    (err: NodeJS.ErrnoException) => err.code ?? 'unknown error',
   );
-  if (!opened) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: 'cannot read file', file, line: 1, column: 1 }] };
+  // Worded as every other file that cannot be read (readSourceText): with the system's reason.
+  if (failure) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: `cannot read file (${failure})`, file, line: 1, column: 1 }] };
   // Opened, so it exists: its size is the one read before (the progress bar's whole).
   const size = stat?.size ?? 0;
   return format === 'csv' ? csvSource(input, file, size) : ndjsonSource(input, size);

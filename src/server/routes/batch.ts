@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { jsonLine } from '../../batch/json-line.js';
+import { jsonRowId } from '../../batch/row-patient.js';
 import { withTraceLevel } from '../../engine/trace-level.js';
 import { parsePatientJsonLine } from '../../patient/load-patient.js';
 import type { AppOptions } from '../app.js';
@@ -39,7 +40,8 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
         const deep = nestingProblem(line);
         const { patient, problems } = deep ? { patient: undefined, problems: [{ ...deep, line: lineNo }] } : parsePatientJsonLine(line, REQUEST_BODY, lineNo);
         if (!patient) {
-          yield JSON.stringify({ line: lineNo, error: problemsBody(problems) }) + '\n';
+          const id = jsonRowId(line);
+          yield JSON.stringify({ line: lineNo, ...(id !== undefined ? { patient: { id } } : {}), error: problemsBody(problems) }) + '\n';
           continue;
         }
         const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder);
