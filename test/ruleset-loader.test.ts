@@ -162,6 +162,30 @@ describe('rule-file problems are reported with code, line and column', () => {
     ].sort());
   });
 
+  // A schema problem anywhere (a condition without its value) hid every component's gap and overlap
+  // until it was mended (left-engineering list of 2026-12-07): all problems at once.
+  it('a condition the schema rejects in one component does not hide another component’s gap and overlap', async () => {
+    const { found, text } = await problemsOf([
+      ['{ fact: boneLesion, operator: equal, value: lytic }', '{ fact: boneLesion, operator: equal }'],
+      ['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }'],
+      ['reference: fisher2010', 'reference: 2010'],
+    ]);
+    expect(found.sort()).toEqual([
+      at('SCHEMA_REQUIRED', positionOf(text, '{ fact: boneLesion, operator: equal }')),
+      at('SCHEMA_TYPE', positionOf(text, '2010', 'reference: 2010')),
+      at('COMPONENT_GAP', positionOf(text, '- id: mechanical')),
+      at('COMPONENT_OVERLAP', positionOf(text, '{ fact: pain, operator: equal, value: mechanical }', 'id: occasional')),
+    ].sort());
+  });
+
+  // What reads a broken part's outcome waits with it: its domain is not what the file means.
+  it('a classification reading one whose value the schema rejects is not checked against it', async () => {
+    const noms = read(new URL('../rules/noms/noms.yaml', import.meta.url).pathname);
+    // neurologic gives [high_grade], not a value: the decision, which reads neurologic, would have a gap at it.
+    const { found } = await problemsOf([['      - id: high_grade_myelopathy\n        value: high_grade\n', '      - id: high_grade_myelopathy\n        value: [high_grade]\n']], noms);
+    expect(found.map((f) => f.split('@')[0])).toEqual(['SCHEMA_TYPE']);
+  });
+
   // The overlap was placed at the first alternative (mechanical), which is fine, not at occasional, which is not.
   it('two alternatives that hold together, at the second of them, and the value no alternative covers', async () => {
     const { found, text } = await problemsOf([['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }']]);

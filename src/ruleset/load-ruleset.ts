@@ -6,7 +6,7 @@ import { lazySourceDocument, parseSource, readSourceText, toPointer, type PathSe
 import { checkedRuleSet } from './check-cache.js';
 import type { checkSemantics as CheckSemantics } from './check-semantics.js';
 import { buildFactModel } from './fact-model.js';
-import { allParts } from './parts.js';
+import { allParts, type Part } from './parts.js';
 import { isProfileSource, profileAsRuleSet } from './profile-file.js';
 import { placedScores } from './score-paths.js';
 import type { LoadedRuleSet, RuleSetDocument } from './types.js';
@@ -51,7 +51,7 @@ export async function loadRuleSetFile(file: string): Promise<RuleSetLoad> {
 /**
  * Parse → JSON Schema → names and domains → exhaustive coverage. Name and domain checks run even when
  * the schema fails, and both on each value of a repeated key, so an author sees every problem at once;
- * coverage runs only on a sound rule set.
+ * coverage runs on every part that is sound and reads nothing a broken part decides.
  */
 export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSetLoad> {
   if (source.data === undefined) return { problems: source.problems };
@@ -66,15 +66,57 @@ export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSet
   // them so, and the author then sees a component's gap in the same run as a band's. A mistake inside
   // one component, classification or recommendation (a misspelt value, an unknown fact) leaves the
   // others sound: they are still checked, so one typo does not hide another part's gap.
-  const blocking = semantic.filter((p) => p.severity === 'error' && !COVERAGE_STILL_SOUND.has(p.code));
-  if (blocking.some((p) => !PART_LOCAL.has(p.code))) return { problems: semantic };
-  const draft = assemble(document, source, factsOf(document));
+  // The same holds of the schema's problems within one part (a condition without its value, an
+  // alternative without its label): that part, and what reads its outcome, wait; the others are checked.
+  const blocking = semantic.filter((p) => p.severity === 'error' && !COVERAGE_STILL_SOUND.has(p.code) && !inCitations(p.path));
+  if (blocking.some((p) => !PART_LOCAL.has(p.code) && !p.code.startsWith('SCHEMA_'))) return { problems: semantic };
+  const schemaValid = !semantic.some((p) => p.code.startsWith('SCHEMA_'));
+  const draft = schemaValid ? assemble(document, source, factsOf(document)) : assembleInvalid(document, source);
+  if (!draft) return { problems: semantic };
   const broken = new Set(blocking.map((p) => draft.parts.find((part) => inside(p.path, part.path))));
   if (broken.has(undefined)) return { problems: semantic };
-  const coverage = await checkCoverage(broken.size ? { ...draft, parts: draft.parts.filter((part) => !broken.has(part)) } : draft, source);
+  const unsound = withDependents(broken as Set<Part>, draft.parts);
+  const coverage = await checkCoverage(unsound.size ? { ...draft, parts: draft.parts.filter((part) => !unsound.has(part)) } : draft, source);
   const problems = [...semantic, ...coverage];
   if (hasErrors(problems)) return { problems };
   return { ruleset: { ...draft, sha256: contentHash(document) }, problems };
+}
+
+/**
+ * Citations, the changelog and words for the reader (a reference key, a label, a text): a schema problem
+ * there leaves every part's conditions and domains sound.
+ */
+function inCitations(pointer: string | undefined): boolean {
+  return pointer !== undefined && (/^\/(references|changelog)(\/|$)/.test(pointer) || /\/(reference|label|text|description|note|title|unconfirmed)$/.test(pointer));
+}
+
+/** A document the schema rejected, assembled as far as it reads (undefined where its shapes cannot be). */
+function assembleInvalid(document: RuleSetDocument, source: SourceDocument): Omit<LoadedRuleSet, 'sha256'> | undefined {
+  try {
+    return assemble(document, source);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The broken parts and every part that reads, directly or through others, what one of them decides (a
+ * component's score, a classification's value): their domains are not what the file means.
+ */
+function withDependents(broken: ReadonlySet<Part>, parts: readonly Part[]): Set<Part> {
+  const unsound = new Set(broken);
+  const outputs = (p: Part): string[] => (p.kind === 'component' ? [p.group] : p.kind === 'classification' ? [p.id] : []);
+  const decided = new Set([...unsound].flatMap(outputs));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const part of parts) {
+      if (unsound.has(part) || ![...part.facts, ...(part.firstOf ?? [])].some((fact) => decided.has(fact))) continue;
+      unsound.add(part);
+      outputs(part).forEach((output) => decided.add(output));
+      grew = true;
+    }
+  }
+  return unsound;
 }
 
 /** The schema's problems, and those of names and domains (on a document the schema rejected, as far as they can read it). */
