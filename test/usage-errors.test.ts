@@ -91,4 +91,16 @@ describe('OPTION_CONFLICT: a one-value option given twice', () => {
     expect(problemCodes(runCli(['audit', 'replay', join(dir, 'log.jsonl'), '--id', 'a', '--id', 'b']).stderr)).toEqual(['<command line> OPTION_CONFLICT']);
     expect(runCli(['evaluate', PATIENT, '--rules', new URL('../rules/sins', import.meta.url).pathname, '--rules', new URL('../rules/nesms', import.meta.url).pathname]).code).toBe(0);
   });
+
+  // `--progress --no-progress` took the last, as a repeated value did.
+  it('refuses a flag given with its negation, and allows a flag given twice', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-usage-'));
+    const cohort = join(dir, 'c.ndjson');
+    writeFileSync(cohort, '{"id":"a"}\n');
+    const both = runCli(['batch', cohort, '--progress', '--no-progress', '-o', join(dir, 'out.ndjson')]);
+    expect(both).toMatchObject({ code: EXIT.usage, stdout: '' });
+    expect(problemCodes(both.stderr)).toEqual(['<command line> OPTION_CONFLICT']);
+    expect(existsSync(join(dir, 'out.ndjson'))).toBe(false);
+    expect(runCli(['batch', cohort, '--no-progress', '--no-progress', '--trace', 'none', '-o', join(dir, 'out.ndjson')]).code).toBe(0);
+  });
 });

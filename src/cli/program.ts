@@ -173,14 +173,26 @@ audit
 
 /**
  * A value option given twice: commander keeps the last value, so `--shard 1/3 --shard 2/3` or two `-o`
- * in a script would run on one of them unnoticed. Refused, naming both, unless the option is repeatable.
+ * in a script would run on one of them unnoticed. Refused, naming both, unless the option is repeatable;
+ * so is a flag given with its negation.
  */
 function refuseRepeatedValues(command: Command): void {
+  // A flag and its negation (--progress, --no-progress) set one attribute: given both, which was meant?
+  const flagsGiven = new Map<string, string>();
   for (const option of command.options) {
-    if (!(option.required || option.optional) || option.parseArg === repeatable) continue;
+    const flag = option.long ?? option.flags;
+    if (!(option.required || option.optional)) {
+      command.on(`option:${option.name()}`, () => {
+        const other = flagsGiven.get(option.attributeName());
+        if (other !== undefined && other !== flag) usageError('OPTION_CONFLICT', `${other} and ${flag} are both given; give one`);
+        flagsGiven.set(option.attributeName(), flag);
+      });
+      continue;
+    }
+    if (option.parseArg === repeatable) continue;
     let first: unknown;
     command.on(`option:${option.name()}`, (value: unknown) => {
-      if (first !== undefined) usageError('OPTION_CONFLICT', `${option.long ?? option.flags} is given twice (${String(first)}, then ${String(value)}); it takes one value`);
+      if (first !== undefined) usageError('OPTION_CONFLICT', `${flag} is given twice (${String(first)}, then ${String(value)}); it takes one value`);
       first = value;
     });
   }
