@@ -567,6 +567,19 @@ describe('rule sets that build on rule sets', () => {
     expect(found).toContain(at('INPUT_DOMAIN_MISMATCH', positionOf(text, '[stable, unstable]')));
   });
 
+  // A narrowed enum whose dropped value a condition uses made the file fail its own checks, and then
+  // only the condition was named (VALUE_NOT_IN_DOMAIN), not the input that caused it (left-engineering list).
+  it('an upstream input narrowed in a file that fails its own checks: the input beside the condition', async () => {
+    const lmnop = read(new URL('../rules/lmnop/lmnop.yaml', import.meta.url).pathname);
+    const narrowed = '    enum: [stable, unstable]\n    from: lesions\n    countedBy: spinalMetastasisCount\n    aggregate: max\n    upstream: { ruleset: sins, output: category }';
+    const { file, text } = writeVariant(lmnop, [['    enum: [stable, potentially_unstable, unstable]\n    from: lesions\n    countedBy: spinalMetastasisCount\n    aggregate: max\n    upstream: { ruleset: sins, output: category }', narrowed]]);
+    const { found } = await linkProblems([SINS_FILE, NESMS_FILE, NOMS, file]);
+    expect(found.sort()).toEqual([
+      at('INPUT_DOMAIN_MISMATCH', positionOf(text, '[stable, unstable]')),
+      at('VALUE_NOT_IN_DOMAIN', positionOf(text, 'potentially_unstable }', 'fact: worstSinsCategory, operator: equal, value: stable')),
+    ].sort());
+  });
+
   describe('a recommendation that restates another', () => {
     const RULES_DIR = new URL('../rules/', import.meta.url).pathname;
     const others = ['sins', 'nesms', 'noms', 'plan', 'modified-bauer', 'tokuhashi-revised', 'tomita', 'katagiri-revised'].map((id) => `${RULES_DIR}${id}/${id}.yaml`);

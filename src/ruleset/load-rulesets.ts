@@ -111,7 +111,7 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
     ? await (await import('./apply-profiles.js')).applyProfiles(picked, options.profiles, failed)
     : { rulesets: picked, profiles: [], problems: [] };
   problems.push(...profileProblems);
-  const links = checkLinks(selected, failed, failedOutputs);
+  const links = checkLinks(selected, failed, failedOutputs, failedSources);
   problems.push(...links.problems);
   const broken = new Set(links.problems.filter((p) => p.severity === 'error').map((p) => p.file));
   return { rulesets: selected.filter((r) => !broken.has(r.file) && !links.blocked.has(r.document.id)), available: rulesets, profiles, problems };
