@@ -117,7 +117,7 @@ describe('a failing case is problems at the expectations in its file', () => {
       'ruleset: tomita',
       'cases:',
       '  - name: primary tumour not recorded',
-      '    patient: { visceralMetastases: true, visceralMetastasesTreatability: untreatable, spinalMetastasisCount: 2, extraspinalBoneMetastasisCount: 2 }',
+      '    patient: { visceralMetastases: true, visceralMetastasesTreatability: untreatable, spinalMetastasisCount: 1, extraspinalBoneMetastasisCount: 0 }',
       `    expect: { warnings: [${warnings}] }`,
     ].join('\n') + '\n';
     const run = async (text: string) => (await runCase(loadCaseFile(writeVariant(text, [], 'tomita.test.yaml').file).cases[0]!, rulesets)).problems;

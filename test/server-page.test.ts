@@ -160,6 +160,8 @@ describe('the clinician page in headless Chromium', () => {
     };
     const neurologicNote = noted('noms', (t) => t.kind === 'rule' && t.rule === 'neurologic.high_grade_myelopathy' && t.fired === true);
     const growthNote = noted('tomita', (t) => t.kind === 'lookup' && t.table === 'primaryGrowth' && t.key === 'breast');
+    // Bone metastases outside the spine not recorded: "multiple" (isolated ones scored 2, unconfirmed) may hold.
+    const multipleNote = noted('tomita', (t) => t.kind === 'rule' && t.rule === 'bone.multiple' && t.possible === true);
     const ageNote = noted('lesion-plan', (t) => t.kind === 'rule' && t.rule === 'srs_dose_fracture_risk_age.applies' && t.possible === true);
     const framework = expected.warnings.find((w) => w.code === 'UNCONFIRMED_FRAMEWORK' && w.ruleset === 'lmnop');
     expect(expected.lesions[0]?.results.noms?.neurologic).toBe('high_grade');
@@ -189,7 +191,7 @@ describe('the clinician page in headless Chromium', () => {
 
     // Tomita: the page shows no components, so the score carries the growth row's mark.
     const tomita = page.locator('[data-scope="patient"] [data-ruleset="tomita"]');
-    expect(await tomita.locator('.line details[data-unconfirmed] p').allTextContents()).toEqual([growthNote]);
+    expect(await tomita.locator('.line details[data-unconfirmed] p').allTextContents()).toEqual([growthNote, multipleNote]);
     // A recommendation that only possibly applies says it may rest on an unconfirmed threshold, from its warning's status.
     const age = page.locator('[data-scope="lesion-0"] [data-ruleset="lesion-plan"] [data-recommendation="srs_dose_fracture_risk_age"]');
     expect(await age.textContent()).toMatch(/^Possibly: SRS in an older patient/);

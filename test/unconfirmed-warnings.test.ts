@@ -92,18 +92,20 @@ describe('the NOMS readings of intermediate SINS: stable without >50% collapse, 
 describe('an unconfirmed recommendation (plan: en bloc for an isolated slow-growing lesion)', () => {
   const patient = { estimatedSurvivalMonths: 36, toleratesSurgery: true, srsAvailable: true, primaryTumor: 'breast', karnofsky: 90, extraspinalBoneMetastasisCount: 0, spinalMetastasisCount: 1, frankelGrade: 'E' };
   const enBloc: Fields['beside'] = [{ recommendation: 'en_bloc_isolated_slow_growing' }];
+  // Revised Tokuhashi 9-15 read as more than 3 months is the plan's own reading too (shown beside scoreSurvival).
+  const tokuhashiGate = { status: 'applies', element: 'rule', id: 'scoreSurvival.over_3_months', beside: [{ classification: 'scoreSurvival' }] };
 
   it('applies when the recommendation applies', async () => {
     const evaluation = await evaluatePatient({ ...patient, visceralMetastases: false }, rules(['plan', 'tokuhashi-revised', 'tomita']));
     expect(evaluation.results.plan?.recommendations?.find((r) => r.id === 'en_bloc_isolated_slow_growing')?.status).toBe('applies');
-    expect(sources(evaluation, 'plan')).toEqual([{ status: 'applies', element: 'rule', id: 'en_bloc_isolated_slow_growing.applies', beside: enBloc }]);
+    expect(sources(evaluation, 'plan')).toEqual([tokuhashiGate, { status: 'applies', element: 'rule', id: 'en_bloc_isolated_slow_growing.applies', beside: enBloc }]);
     expect(notes(evaluation, 'plan')['en_bloc_isolated_slow_growing.applies']).toBe(recommendationNote('plan', 'en_bloc_isolated_slow_growing'));
   });
 
   it('is possible when missing data leaves the recommendation possible (visceral metastases not recorded)', async () => {
     const evaluation = await evaluatePatient(patient, rules(['plan', 'tokuhashi-revised', 'tomita']));
     expect(evaluation.results.plan?.recommendations?.find((r) => r.id === 'en_bloc_isolated_slow_growing')?.status).toBe('possible');
-    expect(sources(evaluation, 'plan')).toEqual([{ status: 'possible', element: 'rule', id: 'en_bloc_isolated_slow_growing.applies', beside: enBloc }]);
+    expect(sources(evaluation, 'plan')).toEqual([tokuhashiGate, { status: 'possible', element: 'rule', id: 'en_bloc_isolated_slow_growing.applies', beside: enBloc }]);
   });
 });
 
@@ -143,12 +145,14 @@ describe('an unconfirmed table row (Tomita: histology -> growth class)', () => {
       expect(evaluation.results.tomita?.components?.growth?.status).toBe('undetermined');
       // In the order of the histology's possible values (the patient contract's), not the table's.
       const byId = (a: Fields, b: Fields): number => a.id.localeCompare(b.id);
-      expect(sources(evaluation, 'tomita').sort(byId)).toEqual(unconfirmedRows.map((key): Fields => ({ status: 'possible', element: 'row', id: `primaryGrowth.${key}`, beside: growth })).sort(byId));
+      // Three vertebrae are multiple bone metastases, where "isolated" ones would also score 2 (unconfirmed too).
+      const multiple: Fields = { status: 'applies', element: 'rule', id: 'bone.multiple', beside: [{ score: 'tomita', component: 'bone' }] };
+      expect(sources(evaluation, 'tomita').sort(byId)).toEqual([multiple, ...unconfirmedRows.map((key): Fields => ({ status: 'possible', element: 'row', id: `primaryGrowth.${key}`, beside: growth }))].sort(byId));
     }
   });
 
   it('is not raised for a histology with no row (TABLE_NO_ENTRY instead)', async () => {
-    const evaluation = await evaluatePatient({ primaryTumor: 'melanoma' }, rules(['tomita']));
+    const evaluation = await evaluatePatient({ primaryTumor: 'melanoma', spinalMetastasisCount: 1, extraspinalBoneMetastasisCount: 0 }, rules(['tomita']));
     expect(sources(evaluation, 'tomita')).toEqual([]);
     expect(evaluation.warnings.filter((w) => w.ruleset === 'tomita').map((w) => w.code)).toEqual(['TABLE_NO_ENTRY']);
   });
