@@ -186,6 +186,16 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(found.map((f) => f.split('@')[0])).toEqual(['SCHEMA_TYPE']);
   });
 
+  // With a classification's id of the wrong type, the decision reading it was checked against a fact with
+  // no values: ten false UNREACHABLE_ALTERNATIVE (regression QA of 23df4a6, helper-46).
+  it('a classification whose id the schema rejects holds back every check of what may read it', async () => {
+    const noms = read(new URL('../rules/noms/noms.yaml', import.meta.url).pathname);
+    for (const id of ['8', '~']) {
+      const { found } = await problemsOf([['  - id: mechanical\n', `  - id: ${id}\n`]], noms);
+      expect(found.map((f) => f.split('@')[0])).toEqual(['SCHEMA_TYPE']);
+    }
+  });
+
   // The overlap was placed at the first alternative (mechanical), which is fine, not at occasional, which is not.
   it('two alternatives that hold together, at the second of them, and the value no alternative covers', async () => {
     const { found, text } = await problemsOf([['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }']]);

@@ -75,6 +75,8 @@ export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSet
   if (!draft) return { problems: semantic };
   const broken = new Set(blocking.map((p) => draft.parts.find((part) => inside(p.path, part.path))));
   if (broken.has(undefined)) return { problems: semantic };
+  // A classification is read by its id: with the id itself in doubt, what reads it cannot be told.
+  if (blocking.some((p) => draft.parts.some((part) => part.kind === 'classification' && namesInDoubt(p.path, part)))) return { problems: semantic };
   const unsound = withDependents(broken as Set<Part>, draft.parts);
   const coverage = await checkCoverage(unsound.size ? { ...draft, parts: draft.parts.filter((part) => !unsound.has(part)) } : draft, source);
   const problems = [...semantic, ...coverage];
@@ -97,6 +99,12 @@ function assembleInvalid(document: RuleSetDocument, source: SourceDocument): Omi
   } catch {
     return undefined;
   }
+}
+
+/** Whether a problem at `pointer` leaves a part's id unknown: at the id, or at the part itself (a required key missing). */
+function namesInDoubt(pointer: string | undefined, part: Part): boolean {
+  const at = toPointer(part.path);
+  return typeof part.id !== 'string' || pointer === at || pointer === `${at}/id`;
 }
 
 /**
