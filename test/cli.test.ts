@@ -74,6 +74,16 @@ describe('spinemets evaluate', () => {
     expect(JSON.parse(batch.stdout.trim().split('\n')[1] as string).error.problems).toMatchObject([{ code: 'NESTING_TOO_DEEP', line: 2, column: '{"id":"d","lesions":'.length + 100 }]);
   });
 
+  // `null`, or an empty document, was "internal error: Cannot read properties of null", exit 70, and a
+  // `null` row stopped a whole batch (regression QA, helper-46): the document's pointer is "/", not "".
+  it('an empty or null patient is one SCHEMA_TYPE at 1:1, exit 2, and a null batch row is an error row', () => {
+    expect(rejectedPatient('null\n').stderr).toMatch(/:1:1 SCHEMA_TYPE the document must be an object, got null\n$/);
+    expect(run(['evaluate', '-'], '')).toMatchObject({ code: 2, stderr: '<stdin>:1:1 SCHEMA_TYPE the document must be an object, got null\n' });
+    const batch = run(['batch', '-', '--trace', 'none'], '{"id":"a"}\nnull\n{"id":"b"}\n');
+    expect(batch.code).toBe(2);
+    expect(batch.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((r) => r.patient?.id ?? r.error.problems[0].code)).toEqual(['a', 'SCHEMA_TYPE', 'b']);
+  });
+
   // The yaml library printed "(node:...) Warning: Keys with collection values will be stringified" beside the problem.
   it('a collection written as a key is one problem at its place, and nothing else on standard error', () => {
     const file = join(tmp(), 'p.yaml');

@@ -81,8 +81,8 @@ function patientProblems(source: SourceDocument): Problem[] {
 }
 const OUTPUT_WORDS = { record: 'a decision record (evaluate --record)', evaluation: 'an evaluation (evaluate --format json)' } as const;
 
-/** Problems that leave nothing to compare: the document, the count, the list of lesions. */
-const UNCOMPARABLE = /^(|\/spinalMetastasisCount|\/lesions)$/;
+/** Problems that leave nothing to compare: the document (whose pointer is `/`), the count, the list of lesions. */
+const UNCOMPARABLE = /^(\/?|\/spinalMetastasisCount|\/lesions)$/;
 /** A lesion, or its level, in error. */
 const LESION_IN_ERROR = /^\/lesions\/(\d+)(?:\/level)?$/;
 
