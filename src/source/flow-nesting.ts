@@ -5,32 +5,54 @@
 export const MAX_FLOW_NESTING = 100;
 
 /**
- * The offset of the first bracket that opens a level beyond `limit`, skipping quoted strings (JSON's
- * and YAML's "..." with backslash escapes, YAML's '...' with '' for a quote) and YAML comments; undefined
- * if the text never nests that far.
+ * The offset of the first bracket that opens a level beyond `limit`, or undefined if the text never nests
+ * that far. A quote or a bracket counts only where a value can begin (the start of a line, or after `:`,
+ * `,`, `-`, `?`, `[` or `{`): inside a plain YAML value ("Tomita's patient", "a[1]") it is text. Quoted
+ * strings (JSON's and YAML's "..." with backslash escapes, YAML's '...' with '' for a quote) and YAML
+ * comments are skipped.
  */
 export function firstTooDeep(text: string, limit = MAX_FLOW_NESTING): number | undefined {
   let depth = 0;
+  // Whether a value may begin here: at the start of a line, or after an indicator.
+  let valueStarts = true;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
+    const c = text[i] as string;
+    if (c === '\n') {
+      valueStarts = true;
+    } else if (c === ' ' || c === '\t' || c === '\r') {
+      continue;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1] as string))) {
+      while (i < text.length && text[i] !== '\n') i++;
+      valueStarts = true;
+    } else if (!valueStarts) {
+      // Plain text goes on until a comma (in a flow collection) or a key's colon: one inside a value
+      // ("http://x") is text, one before a space, a bracket or a quote ends a key.
+      valueStarts = c === ',' || (c === ':' && /[\s[{"']/.test(text[i + 1] ?? ' '));
+      if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    } else if (c === '"') {
       for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      valueStarts = false;
     } else if (c === "'") {
       for (i++; i < text.length; i++) {
         if (text[i] !== "'") continue;
         if (text[i + 1] !== "'") break;
         i++;
       }
-    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1] as string))) {
-      while (i < text.length && text[i] !== '\n') i++;
+      valueStarts = false;
     } else if (c === '[' || c === '{') {
       if (++depth > limit) return i;
     } else if (c === ']' || c === '}') {
       depth = Math.max(0, depth - 1);
+      valueStarts = false;
+    } else {
+      valueStarts = INDICATORS.has(c);
     }
   }
   return undefined;
 }
+
+/** After these a value may begin. */
+const INDICATORS: ReadonlySet<string> = new Set([':', ',', '-', '?', '[', '{']);
 
 /** The 1-based line and column of an offset (columns in UTF-16 code units, as everywhere). */
 export function positionOf(text: string, offset: number): { line: number; column: number } {

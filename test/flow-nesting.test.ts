@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { firstTooDeep } from '../src/source/flow-nesting.js';
+
+const deep = (n: number): string => '['.repeat(n) + ']'.repeat(n);
+/** The offset of the bracket that opens level `limit + 1` of the nesting that starts at `start`. */
+const past = (text: string, start: string, limit: number): number => text.indexOf(start) + start.length + limit;
+
+describe('firstTooDeep: the bracket where a document goes past the limit', () => {
+  it('counts [ and { where a value begins, in YAML and JSON', () => {
+    expect(firstTooDeep(`lesions: ${deep(5)}`, 4)).toBe(past(`lesions: ${deep(5)}`, 'lesions: ', 4));
+    expect(firstTooDeep(`lesions: ${deep(4)}`, 4)).toBeUndefined();
+    // The document's own brace is the first level.
+    const json = `{"lesions":${deep(5)}}`;
+    expect(firstTooDeep(json, 5)).toBe(past(json, '"lesions":', 4));
+  });
+
+  // An apostrophe in a plain value opened a "quoted string" that ran on past the nesting, and brackets
+  // inside plain text were counted (regression QA, helper-46).
+  it('reads an apostrophe or brackets inside a plain value, quoted strings and comments as text', () => {
+    for (const before of ["id: Tomita's patient\n", 'id: a[[[[[[\n', 'id: "[[[[[["\n', "id: '[[[[[[''s'\n", '# [[[[[[ a comment\n', 'url: http://x/[[[[[[\n']) {
+      const text = `${before}lesions: ${deep(7)}\n`;
+      expect(firstTooDeep(text, 6)).toBe(past(text, 'lesions: ', 6));
+    }
+    const json = '{"id":"x[[[[","note":"a]]]\\"[[","lesions":' + deep(7) + '}';
+    expect(firstTooDeep(json, 7)).toBe(past(json, '"lesions":', 6));
+  });
+
+  it('counts flow collections after a comma or a list dash', () => {
+    expect(firstTooDeep('a: [1, [2, [3]]]', 2)).toBe('a: [1, [2, '.length);
+    expect(firstTooDeep('- [[[x]]]', 2)).toBe('- [['.length);
+  });
+});
