@@ -17,5 +17,5 @@ export function rowPatient(row: BatchRow, file: string, layout: CsvLayout | unde
  */
 export function jsonRowId(text: string): string | undefined {
   const data = plainJson(text) as { id?: unknown } | null | undefined;
-  return typeof data === 'object' && data !== null && typeof data.id === 'string' ? data.id : undefined;
+  return typeof data === 'object' && data !== null && typeof data.id === 'string' && data.id !== '' ? data.id : undefined;
 }

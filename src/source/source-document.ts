@@ -73,6 +73,8 @@ export function readSourceText(file: string): string | SourceDocument {
     return readFileSync(file, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? 'unknown error';
+    // `-` names standard input only where a command reads it (evaluate, explain, batch, diff --cohort).
+    if (file === STANDARD_INPUT && reason === 'ENOENT') return emptyDocument(file, 'FILE_UNREADABLE', 'standard input (-) is read by evaluate, explain, batch and diff --cohort; this command needs a file');
     return emptyDocument(file, 'FILE_UNREADABLE', `cannot read file (${reason})`);
   }
 }
