@@ -102,5 +102,7 @@ describe('OPTION_CONFLICT: a one-value option given twice', () => {
     expect(problemCodes(both.stderr)).toEqual(['<command line> OPTION_CONFLICT']);
     expect(existsSync(join(dir, 'out.ndjson'))).toBe(false);
     expect(runCli(['batch', cohort, '--no-progress', '--no-progress', '--trace', 'none', '-o', join(dir, 'out.ndjson')]).code).toBe(0);
+    // Help asked for is help, whatever else the line holds (it was the conflict, helper-46).
+    expect(runCli(['evaluate', '--help', '-f', 'json', '-f', 'text'])).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: spinemets evaluate') });
   });
 });

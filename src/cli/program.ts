@@ -177,6 +177,8 @@ audit
  * so is a flag given with its negation.
  */
 function refuseRepeatedValues(command: Command): void {
+  // Asked for help, the user gets it, whatever else the line holds.
+  if (process.argv.includes('--help') || process.argv.includes('-h')) return;
   // A flag and its negation (--progress, --no-progress) set one attribute: given both, which was meant?
   const flagsGiven = new Map<string, string>();
   for (const option of command.options) {
