@@ -4,6 +4,7 @@ import { hintFrom } from './check-context.js';
 import { orderByRequires } from './dependencies.js';
 import { outputValues } from './outputs.js';
 import type { InputSpec, LoadedRuleSet, RuleSetDocument } from './types.js';
+import { isPlainObject } from '../source/plain-object.js';
 
 /**
  * Checks across rule sets: every required rule set is loaded, requirements form no cycle, and each
@@ -97,17 +98,15 @@ function upstreamProblems(document: Pick<RuleSetDocument, 'inputs' | 'scope'>, s
  */
 function linkedDocument(source: SourceDocument): Pick<RuleSetDocument, 'inputs' | 'scope'> | undefined {
   const data = source.data as { inputs?: unknown; scope?: unknown } | null | undefined;
-  if (!isRecord(data?.inputs) || typeof data?.scope !== 'string') return undefined;
+  if (!isPlainObject(data?.inputs) || typeof data?.scope !== 'string') return undefined;
   const inputs: RuleSetDocument['inputs'] = {};
   for (const [name, input] of Object.entries(data.inputs)) {
-    if (!isRecord(input) || !isRecord(input.upstream) || typeof input.upstream.ruleset !== 'string' || typeof input.upstream.output !== 'string') continue;
+    if (!isPlainObject(input) || !isPlainObject(input.upstream) || typeof input.upstream.ruleset !== 'string' || typeof input.upstream.output !== 'string') continue;
     if (input.enum !== undefined && !Array.isArray(input.enum)) continue;
     inputs[name] = input as unknown as InputSpec;
   }
   return { inputs, scope: data.scope as RuleSetDocument['scope'] };
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Each `restates` names a recommendation of a rule set this one requires, evaluated per the same patient or lesion. */
 function checkRestates({ document, source }: LoadedRuleSet, byId: ReadonlyMap<string, LoadedRuleSet>, problems: Problem[]): void {

@@ -11,6 +11,7 @@ import { unknownPatientField } from './check-inputs.js';
 import { contentHash } from './hash.js';
 import type { LoadedProfile, ProfileChange, ProfileDocument } from './profile-types.js';
 import type { LoadedRuleSet } from './types.js';
+import { isPlainObject } from '../source/plain-object.js';
 
 export interface ProfileFaults {
   problems: Problem[];
@@ -93,7 +94,7 @@ function malformedPaths(problems: readonly Problem[]): (path: readonly PathSegme
  * problem. A change left out leaves a hole, so that each change keeps its index, and so its position.
  */
 function wellFormedParts(source: SourceDocument, malformed: (path: readonly PathSegment[]) => boolean): LoadedProfile {
-  const data = (isObject(source.data) ? source.data : {}) as Partial<ProfileDocument>;
+  const data = (isPlainObject(source.data) ? source.data : {}) as Partial<ProfileDocument>;
   const changes: ProfileChange[] = [];
   if (Array.isArray(data.changes)) {
     changes.length = data.changes.length;
@@ -101,8 +102,7 @@ function wellFormedParts(source: SourceDocument, malformed: (path: readonly Path
       if (!malformed(['changes', i])) changes[i] = change;
     });
   }
-  const document = { ...data, appliesTo: isObject(data.appliesTo) ? data.appliesTo : {}, references: isObject(data.references) ? data.references : {}, changes } as ProfileDocument;
+  const document = { ...data, appliesTo: isPlainObject(data.appliesTo) ? data.appliesTo : {}, references: isPlainObject(data.references) ? data.references : {}, changes } as ProfileDocument;
   return { document, file: source.file, source, sha256: contentHash(source.data) };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
