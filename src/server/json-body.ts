@@ -6,7 +6,8 @@ import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator, type SchemaName } from '../source/schemas.js';
 import { lazySourceDocument, parseSource, type SourceDocument } from '../source/source-document.js';
 import { problem, REQUEST_BODY } from './http-problems.js';
-import { firstTooDeep, positionOf } from '../source/flow-nesting.js';
+import { firstTooDeep } from '../source/flow-nesting.js';
+import { positionAt } from '../source/line-starts.js';
 
 /** A patient is a few kilobytes; a CDS Hooks prefetch with a year of laboratory results is more. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -29,7 +30,7 @@ export function registerJsonBody(app: FastifyInstance): void {
 export function nestingProblem(text: string): Problem | undefined {
   const offset = firstTooDeep(text, MAX_NESTING);
   if (offset === undefined) return undefined;
-  return problem('NESTING_TOO_DEEP', `the body nests deeper than ${MAX_NESTING} levels`, { file: REQUEST_BODY, ...positionOf(text, offset) });
+  return problem('NESTING_TOO_DEEP', `the body nests deeper than ${MAX_NESTING} levels`, { file: REQUEST_BODY, ...positionAt(text, offset) });
 }
 
 /** `source` keeps the body's positions, for problems found later in values taken from it. */

@@ -51,16 +51,5 @@ export function firstTooDeep(text: string, limit = MAX_FLOW_NESTING): number | u
   return undefined;
 }
 
-/** After these a value may begin. */
-const INDICATORS: ReadonlySet<string> = new Set([':', ',', '-', '?', '[', '{']);
-
-/** The 1-based line and column of an offset (columns in UTF-16 code units, as everywhere). */
-export function positionOf(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return { line, column: offset - start + 1 };
-}
+/** After these a value may begin (an opening bracket too, handled where it is counted). */
+const INDICATORS: ReadonlySet<string> = new Set([':', ',', '-', '?']);

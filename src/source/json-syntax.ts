@@ -1,6 +1,7 @@
 import { parse as parseJsonc } from 'jsonc-parser';
 import type { Problem } from '../problems/problem.js';
 import { FORBIDDEN_KEYS } from './source-document.js';
+import { positionAt } from './line-starts.js';
 
 /**
  * Strict JSON, for inputs that promise JSON (an NDJSON line, an HTTP body): the YAML reader that
@@ -17,10 +18,7 @@ export function jsonSyntaxProblem(text: string, file: string): Problem | undefin
     // V8 names no position for those; jsonc-parser (VS Code's JSON reader) does, where the YAML reader,
     // JSON's superset, may find nothing wrong (`"ecog": }` is YAML's null).
     const position = /position (\d+)/.exec((err as Error).message)?.[1] ?? firstErrorOffset(text);
-    const before = text.slice(0, Number(position));
-    const line = before.split('\n').length;
-    const column = before.length - before.lastIndexOf('\n');
-    return { code: 'JSON_SYNTAX', severity: 'error', message, file, line, column };
+    return { code: 'JSON_SYNTAX', severity: 'error', message, file, ...positionAt(text, Number(position)) };
   }
 }
 

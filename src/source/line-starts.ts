@@ -20,3 +20,9 @@ export function lineAt(starts: readonly number[], offset: number): number {
   }
   return low;
 }
+
+/** The 1-based line and column of an offset in a text (columns in UTF-16 code units, as everywhere). */
+export function positionAt(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, column: before.length - before.lastIndexOf('\n') };
+}
