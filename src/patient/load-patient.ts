@@ -4,7 +4,7 @@ import { problemsOfDocument } from '../source/every-reading.js';
 import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
-import { parseSource, readSourceFile, readSourceText, readStandardInput, STANDARD_INPUT, STANDARD_INPUT_NAME, type SourceDocument } from '../source/source-document.js';
+import { parseSource, readSourceText, readStandardInput, STANDARD_INPUT, STANDARD_INPUT_NAME, type SourceDocument } from '../source/source-document.js';
 import { listedVertebrae } from './listed-vertebrae.js';
 
 export type Patient = Record<string, unknown>;
@@ -15,22 +15,23 @@ export interface PatientLoad {
 }
 
 export function loadPatientFile(file: string): PatientLoad {
-  // A .json file is held to JSON: its syntax errors in JSON's terms, not YAML's ("Block collections
-  // are not allowed within flow collections" for a missing comma), and no YAML-only forms accepted.
-  if (/\.json$/i.test(file)) {
-    const read = readSourceText(file);
-    return typeof read === 'string' ? parsePatientJson(read.replace(/^\uFEFF/, ''), file) : checkPatient(read);
-  }
-  return checkPatient(readSourceFile(file));
+  const read = readSourceText(file);
+  return typeof read === 'string' ? patientOfText(read, file, /\.json$/i.test(file)) : checkPatient(read);
 }
 
 /** A patient file, or with `-` standard input: JSON when it opens with a brace (what jq and an export pipe in), else YAML. */
 export async function loadPatientInput(file: string): Promise<PatientLoad> {
   if (file !== STANDARD_INPUT) return loadPatientFile(file);
   const read = await readStandardInput();
-  if (typeof read !== 'string') return checkPatient(read);
-  const text = read.replace(/^\uFEFF/, '');
-  return /^\s*\{/.test(text) ? parsePatientJson(text, STANDARD_INPUT_NAME) : parsePatient(text, STANDARD_INPUT_NAME);
+  return typeof read === 'string' ? patientOfText(read, STANDARD_INPUT_NAME, /^\uFEFF?\s*\{/.test(read)) : checkPatient(read);
+}
+
+/**
+ * JSON is held to JSON: its syntax errors in JSON's terms, not YAML's ("Block collections are not
+ * allowed within flow collections" for a missing comma), and no YAML-only forms accepted.
+ */
+function patientOfText(text: string, name: string, json: boolean): PatientLoad {
+  return json ? parsePatientJson(text.replace(/^\uFEFF/, ''), name) : parsePatient(text, name);
 }
 
 export function parsePatient(text: string, name: string): PatientLoad {
