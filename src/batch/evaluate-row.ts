@@ -11,7 +11,7 @@ import type { CsvLayout } from './csv-columns.js';
 import { jsonLine } from './json-line.js';
 import { errorCells, resultCells, resultColumns, type ResultColumns } from './result-columns.js';
 import type { BatchRow } from './row-source.js';
-import { jsonRowId, rowPatient } from './row-patient.js';
+import { jsonErrorLine, jsonRowId, rowPatient } from './row-patient.js';
 import { tallyEvaluation, type Tally } from './summary.js';
 
 
@@ -76,7 +76,7 @@ export function fitsOutput(evaluation: Evaluation, job: RowJob): boolean {
 }
 
 function formatProblemsRow(line: number, problems: Problem[], job: RowJob, id?: string): { text: string; tally: Tally; problems: Problem[] } {
-  const text = job.format === 'ndjson' ? JSON.stringify({ line, ...(id !== undefined ? { patient: { id } } : {}), error: { problems } }) + '\n' : stringify([errorCells(line, id, formatProblems(problems), job.columns as ResultColumns)]);
+  const text = job.format === 'ndjson' ? jsonErrorLine(line, id, { problems }) : stringify([errorCells(line, id, formatProblems(problems), job.columns as ResultColumns)]);
   return { text, tally: [], problems };
 }
 

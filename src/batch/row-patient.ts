@@ -19,3 +19,8 @@ export function jsonRowId(text: string): string | undefined {
   const data = plainJson(text) as { id?: unknown } | null | undefined;
   return typeof data === 'object' && data !== null && typeof data.id === 'string' && data.id !== '' ? data.id : undefined;
 }
+
+/** The NDJSON line of a row that could not be evaluated: its line, its patient when the row names one, and why. */
+export function jsonErrorLine(line: number, id: string | undefined, error: { problems: readonly unknown[] }): string {
+  return JSON.stringify({ line, ...(id !== undefined ? { patient: { id } } : {}), error }) + '\n';
+}

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { jsonLine } from '../../batch/json-line.js';
-import { jsonRowId } from '../../batch/row-patient.js';
+import { jsonErrorLine, jsonRowId } from '../../batch/row-patient.js';
 import { withTraceLevel } from '../../engine/trace-level.js';
 import { parsePatientJsonLine } from '../../patient/load-patient.js';
 import type { AppOptions } from '../app.js';
@@ -33,21 +33,20 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
       for await (const line of lines(body)) {
         lineNo++;
         if (line === TOO_LONG) {
-          yield JSON.stringify({ line: lineNo, error: problemsBody([problem('BODY_TOO_LARGE', `line is longer than ${BODY_LIMIT_BYTES} bytes; the batch stops here`, { line: lineNo })]) }) + '\n';
+          yield jsonErrorLine(lineNo, undefined, problemsBody([problem('BODY_TOO_LARGE', `line is longer than ${BODY_LIMIT_BYTES} bytes; the batch stops here`, { line: lineNo })]));
           return;
         }
         if (line.trim() === '') continue;
         const deep = nestingProblem(line);
         const { patient, problems } = deep ? { patient: undefined, problems: [{ ...deep, line: lineNo }] } : parsePatientJsonLine(line, REQUEST_BODY, lineNo);
         if (!patient) {
-          const id = jsonRowId(line);
-          yield JSON.stringify({ line: lineNo, ...(id !== undefined ? { patient: { id } } : {}), error: problemsBody(problems) }) + '\n';
+          yield jsonErrorLine(lineNo, jsonRowId(line), problemsBody(problems));
           continue;
         }
         const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder);
         if (!decision) {
           // Unrecorded decisions are not shown; the batch stops as `spinemets batch --record` does.
-          yield JSON.stringify({ line: lineNo, error: problemsBody(recordProblems) }) + '\n';
+          yield jsonErrorLine(lineNo, undefined, problemsBody(recordProblems));
           return;
         }
         // Encoded piece by piece, as `spinemets batch` writes its lines (json-line.ts).
