@@ -28,9 +28,11 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, leve
   const { document } = ruleset;
   const facts = new FactStates(ruleset);
   const trace: InputTrace[] = [];
+  // An aggregate's entry is taken from no other field, so the level alone says whether it is kept.
+  const aggregatesTraced = keepsInput(level, AGGREGATED);
   for (const plan of inputPlans(ruleset)) {
     const { name, input } = plan;
-    const read = plan.source === 'lesions' ? readAggregate(ruleset, plan, instance) : plan.source === 'upstream' ? readUpstream(input, instance) : readField(ruleset, plan, instance);
+    const read = plan.source === 'lesions' ? readAggregate(ruleset, plan, instance, aggregatesTraced) : plan.source === 'upstream' ? readUpstream(input, instance) : readField(ruleset, plan, instance);
     facts.set(name, read.state);
     if (keepsInput(level, read.trace)) trace.push(inputEntry(document.id, instance.lesionIndex, name, read));
   }
@@ -40,6 +42,8 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, leve
 /** The traces of a value used as given and of an absent one: shared, as the entry copies them. */
 const GIVEN: Read['trace'] = { source: 'given' };
 const MISSING: Read['trace'] = { source: 'missing' };
+/** An aggregate's trace where the level keeps no aggregate entry: what it combined is not worked out. */
+const AGGREGATED: Read['trace'] = { source: 'aggregate' };
 
 /** An input's trace entry, by assignment in its key order (kind, ruleset, lesion, input, how it was read, value, possible). */
 function inputEntry(ruleset: string, lesion: number | undefined, input: string, { state, trace }: Read): InputTrace {
@@ -144,7 +148,7 @@ function readUpstream(input: InputSpec, instance: ScopeInstance): Read {
 }
 
 /** One value per listed lesion (a lesion field or a lesion-scope rule set's output), combined. */
-function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionFieldName }: InputPlan, instance: ScopeInstance): Read {
+function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionFieldName }: InputPlan, instance: ScopeInstance, traced: boolean): Read {
   const lesions = Array.isArray(instance.patient.lesions) ? (instance.patient.lesions as Record_[]) : undefined;
   const fn = input.aggregate ?? 'count';
   const field = input.upstream ? `${input.upstream.ruleset}.${input.upstream.output}` : lesionFieldName;
@@ -170,6 +174,7 @@ function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionField
   const outcomes: FactState[] = [];
   for (let n = unlisted.least; n <= unlisted.most; n++) outcomes.push(aggregate(fn, [...states, ...Array<FactState>(n).fill(UNLISTED)], order, candidates));
   const state = outcomes.every((o) => sameState(o, outcomes[0] as FactState)) ? (outcomes[0] as FactState) : anyOf(outcomes, order, lesions.length > 0 ? 'level' : 'lesions');
+  if (!traced) return { state, trace: AGGREGATED };
   const values = [...states, ...Array<FactState>(unlisted.most).fill(UNLISTED)].map((s) => (s.present ? s.value : null));
   const trace: Read['trace'] = { source: 'aggregate', aggregate: aggregateTrace(fn, field, values, input, order, lesions, lesionFieldName, unlisted.most) };
   if (unlisted.most > 0) trace.note = unlistedNote(input.countedBy as string, unlisted, lesions.length);
