@@ -75,10 +75,8 @@ export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSet
   if (!draft) return { problems: semantic };
   const broken = new Set(blocking.map((p) => draft.parts.find((part) => inside(p.path, part.path))));
   if (broken.has(undefined)) return { problems: semantic };
-  // A classification is read by its id: with the id itself in doubt, what reads it cannot be told.
-  if (blocking.some((p) => draft.parts.some((part) => part.kind === 'classification' && namesInDoubt(p.path, part)))) return { problems: semantic };
-  const unsound = withDependents(broken as Set<Part>, draft.parts);
-  const coverage = await checkCoverage(unsound.size ? { ...draft, parts: draft.parts.filter((part) => !unsound.has(part)) } : draft, source);
+  const checkable = broken.size ? soundParts(broken as Set<Part>, draft) : draft.parts;
+  const coverage = await checkCoverage(checkable === draft.parts ? draft : { ...draft, parts: checkable }, source);
   const problems = [...semantic, ...coverage];
   if (hasErrors(problems)) return { problems };
   return { ruleset: { ...draft, sha256: contentHash(document) }, problems };
@@ -101,30 +99,27 @@ function assembleInvalid(document: RuleSetDocument, source: SourceDocument): Omi
   }
 }
 
-/** Whether a problem at `pointer` leaves a part's id unknown: at the id, or at the part itself (a required key missing). */
-function namesInDoubt(pointer: string | undefined, part: Part): boolean {
-  const at = toPointer(part.path);
-  return typeof part.id !== 'string' || pointer === at || pointer === `${at}/id`;
-}
-
 /**
- * The broken parts and every part that reads, directly or through others, what one of them decides (a
- * component's score, a classification's value): their domains are not what the file means.
+ * The parts that are not broken and read only what sound sources decide: the inputs and derived facts,
+ * a score all of whose components are sound, a classification that is sound. A part reading what a
+ * broken part decides, or a name no sound part gives (a classification whose own id is in doubt),
+ * waits with it: its domains are not what the file means.
  */
-function withDependents(broken: ReadonlySet<Part>, parts: readonly Part[]): Set<Part> {
-  const unsound = new Set(broken);
-  const outputs = (p: Part): string[] => (p.kind === 'component' ? [p.group] : p.kind === 'classification' ? [p.id] : []);
-  const decided = new Set([...unsound].flatMap(outputs));
+function soundParts(broken: ReadonlySet<Part>, { parts, facts }: Pick<LoadedRuleSet, 'parts' | 'facts'>): Part[] {
+  const known = new Set([...facts.values()].filter((f) => f.kind === 'input' || f.kind === 'derived').map((f) => f.name));
+  const sound = new Set<Part>();
+  const scoreSound = (score: string): boolean => parts.every((p) => p.kind !== 'component' || p.group !== score || sound.has(p));
   for (let grew = true; grew; ) {
     grew = false;
     for (const part of parts) {
-      if (unsound.has(part) || ![...part.facts, ...(part.firstOf ?? [])].some((fact) => decided.has(fact))) continue;
-      unsound.add(part);
-      outputs(part).forEach((output) => decided.add(output));
+      if (sound.has(part) || broken.has(part) || ![...part.facts, ...(part.firstOf ?? [])].every((fact) => known.has(fact))) continue;
+      sound.add(part);
       grew = true;
+      if (part.kind === 'classification') known.add(part.id);
+      if (part.kind === 'component' && scoreSound(part.group)) known.add(part.group);
     }
   }
-  return unsound;
+  return parts.filter((part) => sound.has(part));
 }
 
 /** The schema's problems, and those of names and domains (on a document the schema rejected, as far as they can read it). */
