@@ -2,7 +2,8 @@ import type { Problem, ProblemCode } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
-import { lazySourceDocument, parseSource, readSourceText, toPointer, type PathSegment, type SourceDocument } from '../source/source-document.js';
+import { isPlainObject } from '../source/plain-object.js';
+import { fromPointer, lazySourceDocument, parseSource, readSourceText, toPointer, type PathSegment, type SourceDocument } from '../source/source-document.js';
 import { checkedRuleSet } from './check-cache.js';
 import type { checkSemantics as CheckSemantics } from './check-semantics.js';
 import { buildFactModel } from './fact-model.js';
@@ -68,14 +69,23 @@ export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSet
   // others sound: they are still checked, so one typo does not hide another part's gap.
   // The same holds of the schema's problems within one part (a condition without its value, an
   // alternative without its label): that part, and what reads its outcome, wait; the others are checked.
+  // A problem in one input's, derived fact's or table's declaration puts those facts in doubt, and only
+  // the parts reading them wait.
   const blocking = semantic.filter((p) => p.severity === 'error' && !COVERAGE_STILL_SOUND.has(p.code) && !inCitations(p.path));
-  if (blocking.some((p) => !PART_LOCAL.has(p.code) && !p.code.startsWith('SCHEMA_'))) return { problems: semantic };
+  const inDoubt = new Set<string>();
+  const inParts: Problem[] = [];
+  for (const problem of blocking) {
+    const declared = declaredFacts(problem.path, document);
+    if (declared) declared.forEach((fact) => inDoubt.add(fact));
+    else if (PART_LOCAL.has(problem.code) || problem.code.startsWith('SCHEMA_')) inParts.push(problem);
+    else return { problems: semantic };
+  }
   const schemaValid = !semantic.some((p) => p.code.startsWith('SCHEMA_'));
   const draft = schemaValid ? assemble(document, source, factsOf(document)) : assembleInvalid(document, source);
   if (!draft) return { problems: semantic };
-  const broken = new Set(blocking.map((p) => draft.parts.find((part) => inside(p.path, part.path))));
+  const broken = new Set(inParts.map((p) => draft.parts.find((part) => inside(p.path, part.path))));
   if (broken.has(undefined)) return { problems: semantic };
-  const checkable = broken.size ? soundParts(broken as Set<Part>, draft) : draft.parts;
+  const checkable = broken.size || inDoubt.size ? soundParts(broken as Set<Part>, inDoubt, draft) : draft.parts;
   const coverage = await checkCoverage(checkable === draft.parts ? draft : { ...draft, parts: checkable }, source);
   const problems = [...semantic, ...coverage];
   if (hasErrors(problems)) return { problems };
@@ -100,13 +110,27 @@ function assembleInvalid(document: RuleSetDocument, source: SourceDocument): Omi
 }
 
 /**
- * The parts that are not broken and read only what sound sources decide: the inputs and derived facts,
- * a score all of whose components are sound, a classification that is sound. A part reading what a
- * broken part decides, or a name no sound part gives (a classification whose own id is in doubt),
+ * The facts whose declaration holds the problem at `pointer`: an input, a derived fact, or a table (every
+ * derived fact looking it up); undefined for a problem anywhere else.
+ */
+function declaredFacts(pointer: string | undefined, document: RuleSetDocument): string[] | undefined {
+  const [section, name] = pointer === undefined ? [] : fromPointer(pointer);
+  if (typeof name !== 'string') return undefined;
+  if (section === 'inputs' || section === 'derived') return [name];
+  if (section !== 'tables') return undefined;
+  // The schema may have rejected the document: read its derived facts as far as they are mappings.
+  const derived: unknown = document.derived;
+  return isPlainObject(derived) ? Object.keys(derived).filter((fact) => isPlainObject(derived[fact]) && derived[fact].lookup === name) : [];
+}
+
+/**
+ * The parts that are not broken and read only what sound sources decide: the inputs and derived facts
+ * not in doubt, a score all of whose components are sound, a classification that is sound. A part reading what
+ * a broken part decides, or a name no sound part gives (a classification whose own id is in doubt),
  * waits with it: its domains are not what the file means.
  */
-function soundParts(broken: ReadonlySet<Part>, { parts, facts }: Pick<LoadedRuleSet, 'parts' | 'facts'>): Part[] {
-  const known = new Set([...facts.values()].filter((f) => f.kind === 'input' || f.kind === 'derived').map((f) => f.name));
+function soundParts(broken: ReadonlySet<Part>, inDoubt: ReadonlySet<string>, { parts, facts }: Pick<LoadedRuleSet, 'parts' | 'facts'>): Part[] {
+  const known = new Set([...facts.values()].filter((f) => (f.kind === 'input' || f.kind === 'derived') && !inDoubt.has(f.name)).map((f) => f.name));
   const sound = new Set<Part>();
   const scoreSound = (score: string): boolean => parts.every((p) => p.kind !== 'component' || p.group !== score || sound.has(p));
   for (let grew = true; grew; ) {
