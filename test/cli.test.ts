@@ -306,6 +306,15 @@ describe('spinemets batch from standard input', () => {
     expect(piped.code).toBe(fromFile.code);
     expect(piped.stdout).toBe(fromFile.stdout);
   });
+
+  // `diff --cohort -` named its cohort and its bad rows "-" ("Cohort -", "-:1:17"): the input's name was
+  // worked out in batch only (review of the afternoon of 2026-12-07).
+  it('diff --cohort - names the cohort and its bad rows <stdin>', () => {
+    const { code, stdout, stderr } = run(['diff', 'sins', 'sins', '--cohort', '-'], '{"id":"x","age":"old"}\n{"id":"y"}\n');
+    expect(code).toBe(2);
+    expect(stdout).toContain('Cohort <stdin>: 1 patient, 0 changed, 1 invalid line skipped');
+    expect(stderr).toMatch(/^<stdin>:1:17 SCHEMA_TYPE /);
+  });
 });
 
 describe('spinemets test', () => {

@@ -16,6 +16,8 @@ import { STANDARD_INPUT, STANDARD_INPUT_NAME } from '../source/source-document.j
 export type BatchRow = { index: number; line: number } & ({ kind: 'json'; text: string } | { kind: 'csv'; cells: string[] } | { kind: 'invalid'; problems: Problem[] });
 
 export interface RowSource {
+  /** The input as problems name it: the file, or <stdin>. */
+  name: string;
   /** The CSV header's mapping, for the workers. */
   layout?: CsvLayout;
   rows: AsyncIterable<BatchRow>;
@@ -36,7 +38,7 @@ export function inputFormatOf(file: string, given?: InputFormat): InputFormat {
 /** Opens the input as a stream of rows; a file that cannot be read, or a CSV header that does not map, is problems. */
 export async function openRowSource(file: string, format: InputFormat): Promise<{ source?: RowSource; problems: Problem[] }> {
   // Standard input: a pipe (a decompressed or filtered cohort) whose size is not known, so no share done or ETA.
-  if (file === STANDARD_INPUT) return format === 'csv' ? csvSource(process.stdin, STANDARD_INPUT_NAME, 0) : ndjsonSource(process.stdin, 0);
+  if (file === STANDARD_INPUT) return format === 'csv' ? csvSource(process.stdin, STANDARD_INPUT_NAME, 0) : ndjsonSource(process.stdin, STANDARD_INPUT_NAME, 0);
   // A directory opens like a file and fails only at the first read: say so before.
   const stat = statSync(file, { throwIfNoEntry: false });
   if (stat?.isDirectory()) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: 'is a directory; give the cohort file (NDJSON or CSV)', file, line: 1, column: 1 }] };
@@ -50,12 +52,12 @@ export async function openRowSource(file: string, format: InputFormat): Promise<
   if (failure) return { problems: [{ code: 'FILE_UNREADABLE', severity: 'error', message: `cannot read file (${failure})`, file, line: 1, column: 1 }] };
   // Opened, so it exists: its size is the one read before (the progress bar's whole).
   const size = stat?.size ?? 0;
-  return format === 'csv' ? csvSource(input, file, size) : ndjsonSource(input, size);
+  return format === 'csv' ? csvSource(input, file, size) : ndjsonSource(input, file, size);
 }
 
-function ndjsonSource(input: Readable, size: number): { source: RowSource; problems: Problem[] } {
+function ndjsonSource(input: Readable, name: string, size: number): { source: RowSource; problems: Problem[] } {
   const position = { bytes: 0 };
-  return { source: { rows: ndjsonRows(input, position), consumed: () => position.bytes, size }, problems: [] };
+  return { source: { name, rows: ndjsonRows(input, position), consumed: () => position.bytes, size }, problems: [] };
 }
 
 const BYTE_ORDER_MARK = 0xfeff;
@@ -72,11 +74,11 @@ async function* ndjsonRows(input: Readable, position: { bytes: number }): AsyncG
   }
 }
 
-async function csvSource(input: Readable, file: string, size: number): Promise<{ source?: RowSource; problems: Problem[] }> {
-  const records = csvRecords(input.setEncoding('utf8'), file);
+async function csvSource(input: Readable, name: string, size: number): Promise<{ source?: RowSource; problems: Problem[] }> {
+  const records = csvRecords(input.setEncoding('utf8'), name);
   const first = await records.next();
-  if (first.done) return { problems: [{ code: 'CSV_HEADER', severity: 'error', message: 'the file has no header row', file, line: 1, column: 1 }] };
-  const { layout, problems } = 'cells' in first.value ? csvLayout(first.value.cells, file, first.value.line) : { layout: undefined, problems: first.value.problems };
+  if (first.done) return { problems: [{ code: 'CSV_HEADER', severity: 'error', message: 'the file has no header row', file: name, line: 1, column: 1 }] };
+  const { layout, problems } = 'cells' in first.value ? csvLayout(first.value.cells, name, first.value.line) : { layout: undefined, problems: first.value.problems };
   if (!layout) {
     input.destroy();
     return { problems };
@@ -92,5 +94,5 @@ async function csvSource(input: Readable, file: string, size: number): Promise<{
       yield 'cells' in record ? { index: index++, line, kind: 'csv', cells: record.cells } : { index: index++, line, kind: 'invalid', problems: record.problems };
     }
   }
-  return { source: { layout, rows: rows(), consumed: () => consumed, size }, problems: [] };
+  return { source: { name, layout, rows: rows(), consumed: () => consumed, size }, problems: [] };
 }

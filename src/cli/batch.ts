@@ -19,7 +19,6 @@ import { usageError, wholeNumber } from './usage-error.js';
 import { loadRulesOrExit } from './load-rules.js';
 import { openRecorder, type RecordOptions } from './record-decision.js';
 import { sameFile } from './same-file.js';
-import { STANDARD_INPUT, STANDARD_INPUT_NAME } from '../source/source-document.js';
 
 export interface BatchOptions extends RecordOptions {
   rules?: string[];
@@ -64,7 +63,7 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
     throw new Exit(EXIT.input);
   }
   const spec: JobSpec = {
-    file: file === STANDARD_INPUT ? STANDARD_INPUT_NAME : file,
+    file: source.name,
     ...(source.layout ? { layout: source.layout } : {}),
     format,
     trace,

@@ -43,7 +43,7 @@ export async function diffCommand(a: string, b: string, options: DiffOptions): P
   const pairs = changedRuleSets(before.rulesets, after.rulesets);
   const structural = pairs.flatMap(([x, y]) => (x && y ? structuralDiff(x.document, y.document) : []));
   const membership = pairs.filter(([x, y]) => !x || !y).map(([x, y]) => ({ ruleset: (x ?? y)?.document.id, in: x ? 'A only' : 'B only' }));
-  const cohort = options.cohort && rows?.source ? await cohortImpact(options.cohort, rows.source, before.rulesets, after.rulesets) : undefined;
+  const cohort = options.cohort && rows?.source ? await cohortImpact(rows.source, before.rulesets, after.rulesets) : undefined;
 
   if (options.format === 'json') {
     process.stdout.write(JSON.stringify({ a: sideSummary(before), b: sideSummary(after), structural, membership, ...(cohort ? { cohort } : {}) }, null, 2) + '\n');

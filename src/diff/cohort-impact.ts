@@ -44,12 +44,12 @@ export interface CohortImpact {
  * (`potentially_unstable → unstable: 14`), with the changed patients listed. A bad row is reported and
  * skipped, never guessed.
  */
-export async function cohortImpact(file: string, source: RowSource, a: readonly LoadedRuleSet[], b: readonly LoadedRuleSet[]): Promise<CohortImpact> {
-  const impact: CohortImpact = { file, patients: 0, invalid: [], invalidRows: 0, changedPatients: 0, outputs: [], changed: [] };
+export async function cohortImpact(source: RowSource, a: readonly LoadedRuleSet[], b: readonly LoadedRuleSet[]): Promise<CohortImpact> {
+  const impact: CohortImpact = { file: source.name, patients: 0, invalid: [], invalidRows: 0, changedPatients: 0, outputs: [], changed: [] };
   const outputs = new Map<string, { changed: number; patients: Set<number>; transitions: Map<string, Transition> }>();
   for await (const row of source.rows) {
     const { line } = row;
-    const { patient, problems } = rowPatient(row, file, source.layout);
+    const { patient, problems } = rowPatient(row, source.name, source.layout);
     if (!patient) {
       impact.invalid.push(...problems);
       impact.invalidRows++;
