@@ -327,6 +327,19 @@ describe('spinemets test', () => {
     expect(stdout).toMatch(new RegExp(`^${join(dir, 'sins.yaml')}:1:1 NO_TEST_CASES `, 'm'));
   });
 
+  // A rule set whose only case file does not read was told NO_TEST_CASES ("no test cases found") beside
+  // the file's YAML_SYNTAX, and the tally read "0 passed, 0 failed".
+  it('a case file that does not read is its YAML_SYNTAX and a tally that says so, not NO_TEST_CASES', () => {
+    const dir = join(tmp(), 'sins');
+    cpSync(new URL('../rules/sins/sins.yaml', import.meta.url).pathname, join(dir, 'sins.yaml'));
+    writeFileSync(join(dir, 'sins.test.yaml'), 'ruleset: sins\ncases: [unclosed\n');
+    const { code, stdout } = run(['test', dir]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/sins\.test\.yaml:\d+:\d+ YAML_SYNTAX/);
+    expect(stdout).not.toMatch(/NO_TEST_CASES/);
+    expect(stdout).toMatch(/^0 passed, 0 failed, 1 case file not read \(see the problems above\)$/m);
+  });
+
   it('passes the shipped rule-set cases', () => {
     const { code, stdout } = run(['test']);
     expect(code).toBe(0);

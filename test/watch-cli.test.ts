@@ -24,6 +24,13 @@ function startWatch(args: string[]) {
   return { child, waitFor, length: () => output.length };
 }
 
+/** A folder holding a copy of the bundled SINS rule set and its cases, which a test may then break. */
+function sinsCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'spinemets-watch-'));
+  cpSync(SINS_DIR, join(dir, 'sins'), { recursive: true });
+  return dir;
+}
+
 let running: ReturnType<typeof startWatch> | undefined;
 afterEach(() => {
   running?.child.kill('SIGTERM');
@@ -32,8 +39,7 @@ afterEach(() => {
 
 describe('spinemets watch', () => {
   it('reports a broken save with line:column, keeps the last good rule set, and picks up the fix', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spinemets-watch-'));
-    cpSync(SINS_DIR, join(dir, 'sins'), { recursive: true });
+    const dir = sinsCopy();
     const file = join(dir, 'sins', 'sins.yaml');
     const good = readFileSync(file, 'utf8');
     const patient = join(mkdtempSync(join(tmpdir(), 'spinemets-watch-patient-')), 'patient.yaml');
@@ -59,8 +65,7 @@ describe('spinemets watch', () => {
   });
 
   it('starts on broken rules: shows their problems with line:column and starts for real once they are fixed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spinemets-watch-'));
-    cpSync(SINS_DIR, join(dir, 'sins'), { recursive: true });
+    const dir = sinsCopy();
     const file = join(dir, 'sins', 'sins.yaml');
     const good = readFileSync(file, 'utf8');
     const broken = good.replace('  - category: unstable', '  - category: [unstable');
@@ -77,8 +82,7 @@ describe('spinemets watch', () => {
   });
 
   it('re-runs a test-case file when it is saved, without reloading the rules', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spinemets-watch-'));
-    cpSync(SINS_DIR, join(dir, 'sins'), { recursive: true });
+    const dir = sinsCopy();
     running = startWatch([dir, '--debounce', '50']);
     await running.waitFor(/cases: 45 passed/);
     const cases = join(dir, 'sins', 'sins.test.yaml');
@@ -92,8 +96,7 @@ describe('spinemets watch', () => {
   // A partial re-run counted no invalid case at all: a save that broke a case read "44 passed, 0 failed",
   // as if the file held only 44 (the left-engineering list of 2026-12-07).
   it('counts a case the save made invalid in the re-run\'s tally, as test does', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spinemets-watch-'));
-    cpSync(SINS_DIR, join(dir, 'sins'), { recursive: true });
+    const dir = sinsCopy();
     running = startWatch([dir, '--debounce', '50']);
     await running.waitFor(/cases: 45 passed/);
     const cases = join(dir, 'sins', 'sins.test.yaml');
@@ -104,6 +107,37 @@ describe('spinemets watch', () => {
     expect(out).toMatch(/cases: 44 passed, 0 failed, 1 invalid \(not run; see the problems above\)\n/);
     const { line, column } = positionOf(broken, 'S9');
     expect(out).toMatch(new RegExp(`sins\\.test\\.yaml:${line}:${column} SCHEMA_ENUM`));
+  });
+
+  // A save that left the case file unreadable read "cases: 0 passed, 0 failed", a green tally for a
+  // file none of whose cases ran (left-engineering list of 2026-12-07).
+  it('counts a case file the save left unreadable in the re-run\'s tally', async () => {
+    const dir = sinsCopy();
+    running = startWatch([dir, '--debounce', '50']);
+    await running.waitFor(/cases: 45 passed/);
+    const cases = join(dir, 'sins', 'sins.test.yaml');
+    const broken = readFileSync(cases, 'utf8').replace('ruleset: sins\n', 'ruleset: sins\n  bad: [unclosed\n');
+    const mark = running.length();
+    writeFileSync(cases, broken);
+    const out = await running.waitFor(/cases: .*\n/, mark);
+    expect(out).toMatch(/cases: 0 passed, 0 failed, 1 case file not read \(see the problems above\)\n/);
+    expect(out).toMatch(/sins\.test\.yaml:\d+:\d+ YAML_SYNTAX/);
+  });
+
+  // A partial re-run printed the problems of every case file, while its tally counted only the saved one's
+  // (left-engineering list of 2026-12-07).
+  it('shows the problems of the case files a re-run covers, not those of every other case file again', async () => {
+    const dir = sinsCopy();
+    const other = join(dir, 'sins', 'sins.extra.test.yaml');
+    writeFileSync(other, 'ruleset: sins\ncases: [unclosed\n');
+    running = startWatch([dir, '--debounce', '50']);
+    expect(await running.waitFor(/cases: .*\n/)).toMatch(/sins\.extra\.test\.yaml:\d+:\d+ YAML_SYNTAX[\s\S]*cases: 45 passed, 0 failed, 1 case file not read/);
+    const cases = join(dir, 'sins', 'sins.test.yaml');
+    const mark = running.length();
+    writeFileSync(cases, readFileSync(cases, 'utf8').replace('      score: 12\n', '      score: 13\n'));
+    const out = await running.waitFor(/cases: .*\n/, mark);
+    expect(out).toMatch(/cases: 44 passed, 1 failed\n/);
+    expect(out).not.toMatch(/sins\.extra\.test\.yaml/);
   });
 
   // watch re-validated on every save, but without the profile review validate gives (and showed no warning at start).

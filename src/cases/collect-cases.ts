@@ -13,7 +13,7 @@ export interface CaseCollection {
   unrunnable: TestCase[];
   supersedes: Supersession[];
   problems: Problem[];
-  /** Per file, cases written but left out for their problems (a patient the contract rejects, a file the schema rejects). */
+  /** Per file, cases written but left out for their problems (a patient the contract rejects, a file the schema rejects), or a file that does not read at all. */
   invalid: InvalidCases[];
 }
 
@@ -40,7 +40,7 @@ export function collectCases(roots: readonly string[], profiles: readonly string
     collection.cases.push(...loaded.cases.map((c) => ({ ...c, base })));
     collection.unrunnable.push(...loaded.unrunnable);
     collection.supersedes.push(...loaded.supersedes);
-    if (loaded.invalid.count > 0) collection.invalid.push(loaded.invalid);
+    if (loaded.invalid.count > 0 || loaded.invalid.unread) collection.invalid.push(loaded.invalid);
   }
   for (const s of collection.supersedes) {
     if (!collection.cases.some((c) => c.name === s.case)) {

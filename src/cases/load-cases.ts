@@ -126,7 +126,7 @@ export function loadCaseFile(file: string): { cases: TestCase[]; unrunnable: Tes
   const data = source.data as { ruleset?: unknown; cases?: unknown } | null | undefined;
   // Named by the file's rule set when it reads as one, so that a partial re-run (watch) counts them too.
   const invalid = (count: number): InvalidCases => ({ file, ...(typeof data?.ruleset === 'string' ? { ruleset: data.ruleset } : {}), count });
-  if (source.data === undefined) return { cases: [], unrunnable: [], supersedes: [], problems: source.problems, invalid: invalid(0) };
+  if (source.data === undefined) return { cases: [], unrunnable: [], supersedes: [], problems: source.problems, invalid: { ...invalid(0), unread: true } };
   // Each check runs once: the reading the data holds reuses it; only another reading of a repeated key checks anew.
   const checked = checkCaseFile(source);
   const problems = problemsOfDocument(source, (reading) => (reading === source ? checked : checkCaseFile(reading)).problems);
@@ -150,6 +150,8 @@ export interface InvalidCases {
   file: string;
   ruleset?: string;
   count: number;
+  /** The file does not read as YAML: how many cases it holds is not known, and the tally says so. */
+  unread?: true;
 }
 
 /**

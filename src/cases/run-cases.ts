@@ -17,6 +17,8 @@ export interface CaseRun {
   notRun: number;
   /** Cases left out for their own problems (reported with them), of the files or rule sets the run includes. */
   invalid: number;
+  /** Case files of the run that do not read at all (a YAML syntax error): their cases cannot even be counted. */
+  unreadFiles: number;
 }
 
 /**
@@ -26,8 +28,9 @@ export interface CaseRun {
  */
 export async function runCases(collection: CaseCollection, rulesets: readonly LoadedRuleSet[], options: { profiled: boolean; include?: (c: CaseScope) => boolean }): Promise<CaseRun> {
   const { include } = options;
-  const invalid = collection.invalid.reduce((sum, entry) => sum + (!include || include(entry) ? entry.count : 0), 0);
-  const run: CaseRun = { results: [], passed: 0, failed: 0, superseded: 0, notRun: 0, invalid };
+  const included = include ? collection.invalid.filter(include) : collection.invalid;
+  const invalid = included.reduce((sum, entry) => sum + entry.count, 0);
+  const run: CaseRun = { results: [], passed: 0, failed: 0, superseded: 0, notRun: 0, invalid, unreadFiles: included.filter((entry) => entry.unread).length };
   const loaded = new Set(rulesets.map((r) => r.document.id));
   for (const testCase of collection.cases) {
     if (include && !include(testCase)) continue;

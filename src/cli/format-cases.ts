@@ -12,5 +12,5 @@ export function formatCaseResult(result: CaseResult): string {
 }
 
 export function formatTally(run: CaseRun): string {
-  return `${run.passed} passed, ${run.failed} failed${run.superseded ? `, ${run.superseded} superseded by the profile` : ''}${run.notRun ? `, ${run.notRun} not run (their rule set is not loaded)` : ''}${run.invalid ? `, ${run.invalid} invalid (not run; see the problems above)` : ''}`;
+  return `${run.passed} passed, ${run.failed} failed${run.superseded ? `, ${run.superseded} superseded by the profile` : ''}${run.notRun ? `, ${run.notRun} not run (their rule set is not loaded)` : ''}${run.invalid ? `, ${run.invalid} invalid (not run; see the problems above)` : ''}${run.unreadFiles ? `, ${run.unreadFiles} case file${run.unreadFiles === 1 ? '' : 's'} not read (see the problems above)` : ''}`;
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { watch as watchFiles, type FSWatcher } from 'chokidar';
 import { unknownRuleSetProblems } from '../cases/case-references.js';
-import { collectCases } from '../cases/collect-cases.js';
+import { collectCases, type CaseCollection } from '../cases/collect-cases.js';
 import { ruleRootsOf, runPaths } from '../cases/load-cases.js';
 import { runCases, type CaseScope } from '../cases/run-cases.js';
 import { compareOutputs, resultOutputs, type OutputValue } from '../diff/result-outputs.js';
@@ -43,7 +43,7 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
   const runAffected = async (snapshot: RuleSetsSnapshot, include?: (c: CaseScope) => boolean): Promise<void> => {
     const collection = collectCases(roots, profiles, { run: given });
     // As test says it: a case file naming a rule set that is not loaded, once, at its `ruleset:`.
-    const problems = [...collection.problems, ...unknownRuleSetProblems(collection.cases, snapshot.rulesets, { complete: true })];
+    const problems = [...collection.problems, ...unknownRuleSetProblems(collection.cases, snapshot.rulesets, { complete: true })].filter(inScope(collection, include));
     if (problems.length) out(formatProblems(sortProblems(problems)) + '\n');
     const run = await runCases(collection, snapshot.rulesets, { profiled: profiles.length > 0, ...(include ? { include } : {}) });
     for (const result of run.results) if (!('passed' in result) || !result.passed) out(formatCaseResult(result));
@@ -129,6 +129,20 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+/**
+ * Whether a case file's problem belongs to a partial re-run: the tally counts only the files and rule
+ * sets it covers, so the problems shown are theirs, not those of every other case file once more.
+ */
+function inScope(collection: CaseCollection, include: ((c: CaseScope) => boolean) | undefined): (problem: Problem) => boolean {
+  if (!include) return () => true;
+  const rulesetOf = new Map<string, string>();
+  for (const { file, ruleset } of [...collection.cases, ...collection.unrunnable, ...collection.invalid]) if (ruleset !== undefined) rulesetOf.set(file, ruleset);
+  return ({ file }) => {
+    const ruleset = file === undefined ? undefined : rulesetOf.get(file);
+    return file !== undefined && include({ file, ...(ruleset !== undefined ? { ruleset } : {}) });
+  };
 }
 
 let queue: Promise<void> = Promise.resolve();
