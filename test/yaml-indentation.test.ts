@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePatient } from '../src/patient/load-patient.js';
 import { loadRuleSetFile } from '../src/ruleset/load-ruleset.js';
-import { positionOf, read, SINS_FILE, writeVariant } from './support/mutate.js';
+import { positionOf, read, SINS_FILE, TOMITA_FILE, writeVariant } from './support/mutate.js';
 
 const JUNCTIONAL = '          label: Junctional (occiput-C2, C7-T2, T11-L1, L5-S1)\n          points: 3\n';
 const placed = (problems: ReadonlyArray<{ code: string; line?: number; column?: number }>) => problems.map((p) => `${p.code}@${p.line}:${p.column}`);
@@ -22,6 +22,26 @@ describe('YAML_INDENTATION: one problem at the misplaced line, none about the st
     const { problems } = await loadRuleSetFile(file);
     expect(placed(problems)).toEqual([`YAML_INDENTATION@${positionOf(text, 'points: 3', 'Junctional').line}:${line.indexOf('p') + 1}`]);
     expect(problems[0]?.message).toMatch(/^this line is indented \d+ spaces; at 10 /);
+  });
+
+  // The line above the misplaced one, moved to meet it, also reads on for a few lines: an over-indented
+  // description was three YAML_INDENTATION, at the type above it first (review of the left-engineering list
+  // of 2026-12-07; over 400 seeded one-line shifts in the bundled files, one problem at the shifted line
+  // went from 313 to 361).
+  it.each([
+    ['a key indented past the plain value above it', '  pain:\n    type: string\n    description: >-', '  pain:\n    type: string\n      description: >-', '      description: >-', 7, 4],
+    ['a key one space deeper than its siblings', '  boneLesion:\n    type: string', '  boneLesion:\n     type: string', 'type: string\n    description: Bone', 6, 4],
+  ])('%s: one problem at that line, not at the lines around it', async (_name, from, to, at, column, expected) => {
+    const { file, text } = writeVariant(read(SINS_FILE), [[from, to]], 'sins.yaml');
+    const { problems } = await loadRuleSetFile(file);
+    expect(placed(problems)).toEqual([`YAML_INDENTATION@${positionOf(text, at).line}:${column}`]);
+    expect(problems[0]?.message).toMatch(new RegExp(`; at ${expected} `));
+  });
+
+  it('a key with lines of its own moved out to its parent\'s level, which the parser notices at its next sibling', async () => {
+    const { file, text } = writeVariant(read(TOMITA_FILE), [['      thyroid:\n', '    thyroid:\n']], 'tomita.yaml');
+    const { problems } = await loadRuleSetFile(file);
+    expect(placed(problems)).toEqual([`YAML_INDENTATION@${positionOf(text, '    thyroid:').line}:5`]);
   });
 
   it('each of two misplaced lines, in file order', async () => {

@@ -1,8 +1,11 @@
 import { lineAt, lineStarts } from './line-starts.js';
 import type { YamlErrors } from './tab-indentation.js';
 
-/** Lines around the first error that may be the misplaced one: the parser notices a line late, or early. */
-const LINES_BEFORE = 2;
+/**
+ * Lines around the first error that may be the misplaced one: the parser notices a line late, or early
+ * (a key moved out to its parent's level is noticed at its next sibling, past the lines it holds).
+ */
+const LINES_BEFORE = 6;
 const LINES_AFTER = 2;
 /** The indentations tried for a line: those of the lines above it, nearest first, as far back as this. */
 const LINES_LOOKED_BACK = 40;
@@ -95,21 +98,26 @@ function inOriginal(errors: YamlErrors, repaired: readonly string[], found: read
 }
 
 /**
- * The first misplaced line. A re-reading whose remaining errors all lie well after the line names it;
- * one whose errors follow within a few lines (a second mistake close by) names it only when that next
- * mistake is itself explained by a line's indentation, so that an error merely moved along is not.
+ * The first misplaced line. Each key or entry near the first error is re-read at each indentation the
+ * lines above it use; the re-readings are taken in order of how far the text then reads without error
+ * (the whole text first), so that the line whose one change mends the text is named rather than the one
+ * above it moved to meet it (the key above an over-indented one, moved along, also reads on for a few
+ * lines). A re-reading whose remaining errors all lie well after the line names it; one whose errors
+ * follow within a few lines (a second mistake close by) names it only when that next mistake is itself
+ * explained by a line's indentation, so that an error merely moved along is not.
  */
 function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text: string) => Reading, budget: { parses: number }, depth = 0): { misindented: Misindented; lines: string[]; errors: YamlErrors } | undefined {
   const errorLine = lineAt(lineStarts(lines), errors.reduce((low, e) => Math.min(low, e.pos[0]), Infinity));
   const candidates = [errorLine, ...range(errorLine + 1, errorLine + LINES_AFTER), ...range(errorLine - LINES_BEFORE, errorLine - 1).reverse()];
-  for (const index of candidates) {
+  const tries: Array<{ misindented: Misindented; lines: string[]; errors: YamlErrors; afterLines: number[] }> = [];
+  read: for (const index of candidates) {
     const line = lines[index];
     // Only a key (an identifier, a quoted or graded one) or a list entry is moved: prose with a colon in
     // it is text of a block above, and "fixing" its indentation would make it a key.
     if (line === undefined || isBlank(line) || !KEY_OR_ENTRY.test(line)) continue;
     const written = indentOf(line);
     for (const expected of indentationsAbove(lines, index, written)) {
-      if (budget.parses <= 0) return undefined;
+      if (budget.parses <= 0) break read;
       const repaired = [...lines.slice(0, index), ' '.repeat(expected) + line.slice(written), ...lines.slice(index + 1)];
       const { errors: after, starts: structure } = parse(repaired.join('\n'));
       const repairedStarts = lineStarts(repaired);
@@ -117,15 +125,21 @@ function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text:
       // and the text read as the author meant up to it at least: what is left is a later mistake.
       const at = (repairedStarts[index] ?? 0) + expected;
       if (!structure.has(at) && !structure.has(at + 2)) continue;
-      const afterLines = after.map((e) => lineAt(repairedStarts, e.pos[0]));
-      const repair = { misindented: { line: index, written, expected }, lines: repaired, errors: after };
-      if (afterLines.every((l) => l > index + LINES_AFTER)) return repair;
-      if (depth < MAX_LOOKAHEAD && afterLines.every((l) => l > index) && after.some((e) => STRUCTURE_CODES.has(e.code)) && repairFirst(repaired, after, parse, budget, depth + 1)) return repair;
+      const found = { misindented: { line: index, written, expected }, lines: repaired, errors: after, afterLines: after.map((e) => lineAt(repairedStarts, e.pos[0])) };
+      // A lookahead only asks whether some repair exists; nothing reads further than the whole text.
+      if (depth > 0 && accepted(found)) return found;
+      if (depth === 0) tries.push(found);
+      if (!after.length) break read;
     }
   }
-  return undefined;
-}
+  const readsTo = (t: { afterLines: number[] }): number => Math.min(Infinity, ...t.afterLines);
+  return tries.sort((a, b) => readsTo(b) - readsTo(a)).find(accepted);
 
+  function accepted({ misindented: { line: index }, lines: repaired, errors: after, afterLines }: (typeof tries)[number]): boolean {
+    if (afterLines.every((l) => l > index + LINES_AFTER)) return true;
+    return depth < MAX_LOOKAHEAD && afterLines.every((l) => l > index) && after.some((e) => STRUCTURE_CODES.has(e.code)) && repairFirst(repaired, after, parse, budget, depth + 1) !== undefined;
+  }
+}
 
 /** The indentations of the lines above `index` other than `written`, the nearest to `written` first (the deeper on a tie). */
 function indentationsAbove(lines: readonly string[], index: number, written: number): number[] {
