@@ -37,6 +37,17 @@ describe('YAML_TAB_INDENT: a rule file indented with a tab', () => {
     expect(problems.length).toBeGreaterThan(100);
   });
 
+  // Beside a tab-indented line, a line indented by spaces too few was the parser's errors at the lines
+  // after it, not YAML_INDENTATION (left-engineering list of 2026-12-07).
+  it('a tab-indented line and a line indented by spaces too few: one problem at each', async () => {
+    const { file, text } = writeVariant(read(SINS_FILE), [
+      ['  boneLesion:\n    type: string', '  boneLesion:\n\ttype: string'],
+      ['  alignment:\n    type: string', '  alignment:\n   type: string'],
+    ], 'sins.yaml');
+    const { problems } = await loadRuleSetFile(file);
+    expect(placed(problems)).toEqual([tabAt(positionOf(text, '\ttype: string')), { code: 'YAML_INDENTATION', line: positionOf(text, '   type: string', '  alignment:').line, column: 4 }]);
+  });
+
   it('a tab after spaces is placed at the tab, not at the start of the line', async () => {
     const { file, text } = writeVariant(read(SINS_FILE), [['\n    author: spinemets\n', '\n  \t  author: spinemets\n']], 'sins.yaml');
     const { problems } = await loadRuleSetFile(file);

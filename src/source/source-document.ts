@@ -147,8 +147,10 @@ export function parseSource(text: string, file: string): SourceDocument {
     problems.push({ code: 'YAML_TAB_INDENT', severity: 'error', message: 'this line is indented with a tab; YAML expects spaces here (replace the tab with spaces)', file, ...at(offset) });
   }
   // Indented by spaces, but not as far as the keys it belongs with: one problem at that line, not the
-  // parser's errors about the structure around it.
-  const misindented = tabs ? undefined : misindentedLines(text, errors, structureErrors);
+  // parser's errors about the structure around it. Beside tab-indented lines, the text is repaired as
+  // re-read with their tabs as spaces; a line with a tab is told so already.
+  const repair = tabs ? misindentedLines(tabs.spaced.text, tabs.spaced.errors, structureErrors) : misindentedLines(text, errors, structureErrors);
+  const misindented = tabs && repair ? { lines: repair.lines.filter((l) => !tabs.lines.has(l.line)), errors: tabs.inText(repair.errors) } : repair;
   for (const { line, written, expected } of misindented?.lines ?? []) {
     const message = `this line is indented ${written} spaces; at ${expected} it lines up with the keys it belongs with and the file reads on (YAML nests by indentation)`;
     problems.push({ code: 'YAML_INDENTATION', severity: 'error', message, file, line: line + 1, column: written + 1 });

@@ -18,8 +18,14 @@ export type YamlErrors = ReadonlyArray<Pick<YAMLError, 'code' | 'pos' | 'message
 export interface TabIndentation {
   /** Offset of the first tab of each line whose indentation has a tab the yaml library rejects. */
   tabs: number[];
+  /** Those lines (from 0). */
+  lines: ReadonlySet<number>;
   /** The text's other errors, read with those tabs as spaces, at their offsets in the text. */
   errors: YamlErrors;
+  /** The text as re-read, with those tabs as spaces, and its errors at their offsets there: what a repair of other lines' indentation starts from. */
+  spaced: { text: string; errors: YamlErrors };
+  /** Errors at offsets of the spaced text, at their offsets in the text; those on the lines with tabs (their cascade) are left out. */
+  inText(errors: YamlErrors): YamlErrors;
 }
 
 /**
@@ -39,39 +45,51 @@ export function tabIndentation(text: string, errors: YamlErrors, parse: (text: s
 
   let best = readWithSpaces(lines, errors, TAB_WIDTH, tabbed, parse);
   for (const width of OTHER_TAB_WIDTHS) {
-    if (!best.errors.length) break;
+    if (!best.rest.length) break;
     const reading = readWithSpaces(lines, errors, width, tabbed, parse);
-    if (reading.errors.length < best.errors.length) best = reading;
+    if (reading.rest.length < best.rest.length) best = reading;
   }
-  const { flagged, errors: rest } = best;
+  const { flagged, spaced } = best;
+  const inText = (errors: YamlErrors): YamlErrors => unspaced(errors, spaced.split('\n'), lines, flagged);
   return {
     tabs: [...flagged].sort((a, b) => a - b).map((line) => (starts[line] ?? 0) + indentation(lines[line] ?? '').indexOf('\t')),
-    errors: rest,
+    lines: flagged,
+    errors: best.rest,
+    spaced: { text: spaced, errors: best.errors },
+    inText,
   };
 }
 
-/** Re-reads the text with each rejected line's tabs as spaces, until no error is a tab's; errors at those lines are the tabs' cascade. */
-function readWithSpaces(lines: readonly string[], errors: YamlErrors, width: number, tabbed: (line: number) => boolean, parse: (text: string) => YamlErrors): { flagged: Set<number>; errors: YamlErrors } {
+/**
+ * Re-reads the text with each rejected line's tabs as spaces, until no error is a tab's: the errors at
+ * offsets of the text re-read, and (`rest`) at their places in the text.
+ */
+function readWithSpaces(lines: readonly string[], errors: YamlErrors, width: number, tabbed: (line: number) => boolean, parse: (text: string) => YamlErrors): { flagged: Set<number>; errors: YamlErrors; spaced: string; rest: YamlErrors } {
   const flagged = new Set<number>();
-  let current = { errors, starts: lineStarts(lines) };
+  let current = { errors, text: lines.join('\n') };
   for (let reading = 1; reading <= MAX_READINGS; reading++) {
-    const rejected = current.errors.filter((e) => INDENT_CODES.has(e.code)).map((e) => lineAt(current.starts, e.pos[0]));
+    const starts = lineStarts(current.text.split('\n'));
+    const rejected = current.errors.filter((e) => INDENT_CODES.has(e.code)).map((e) => lineAt(starts, e.pos[0]));
     if (!rejected.some((line) => tabbed(line) && !flagged.has(line))) break;
     // At the bound, every line with a tab in its indentation and something to read after it is taken as rejected.
     const more = reading < MAX_READINGS ? rejected : lines.flatMap((text, i) => (/^\s*(#|$)/.test(text) ? [] : [i]));
     for (const line of more) if (tabbed(line)) flagged.add(line);
-    const repaired = lines.map((line, i) => (flagged.has(i) ? withSpaces(line, width) : line));
-    current = { errors: parse(repaired.join('\n')), starts: lineStarts(repaired) };
+    const text = lines.map((line, i) => (flagged.has(i) ? withSpaces(line, width) : line)).join('\n');
+    current = { errors: parse(text), text };
   }
-  // Unflagged lines are unchanged, so an error there keeps its place within its line.
+  return { flagged, errors: current.errors, spaced: current.text, rest: unspaced(current.errors, current.text.split('\n'), lines, flagged) };
+}
+
+/** Errors of the spaced text at their places in the text: unflagged lines are unchanged, so an error there keeps its place within its line; errors on flagged lines are the tabs' cascade. */
+function unspaced(errors: YamlErrors, spacedLines: readonly string[], lines: readonly string[], flagged: ReadonlySet<number>): YamlErrors {
+  const spacedStarts = lineStarts(spacedLines);
   const starts = lineStarts(lines);
-  const rest = current.errors.flatMap((e) => {
-    const line = lineAt(current.starts, e.pos[0]);
+  return errors.flatMap((e) => {
+    const line = lineAt(spacedStarts, e.pos[0]);
     if (flagged.has(line)) return [];
-    const shift = (starts[line] ?? 0) - (current.starts[line] ?? 0);
+    const shift = (starts[line] ?? 0) - (spacedStarts[line] ?? 0);
     return [{ code: e.code, message: e.message, pos: [e.pos[0] + shift, e.pos[1] + shift] as [number, number] }];
   });
-  return { flagged, errors: rest };
 }
 
 /** A line's indentation: its leading blanks and those after block indicators (`- `, `? `, `: `), where YAML allows only spaces. */
