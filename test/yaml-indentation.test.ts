@@ -8,8 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { parsePatient } from '../src/patient/load-patient.js';
 import { loadRuleSetFile } from '../src/ruleset/load-ruleset.js';
+import { parseSource } from '../src/source/source-document.js';
 import { positionOf, read, SINS_FILE, TOMITA_FILE, writeVariant } from './support/mutate.js';
 
+const LESION_PLAN_CASES = new URL('../rules/lesion-plan/lesion-plan.test.yaml', import.meta.url).pathname;
 const JUNCTIONAL = '          label: Junctional (occiput-C2, C7-T2, T11-L1, L5-S1)\n          points: 3\n';
 const placed = (problems: ReadonlyArray<{ code: string; line?: number; column?: number }>) => problems.map((p) => `${p.code}@${p.line}:${p.column}`);
 
@@ -81,6 +83,34 @@ describe('YAML_INDENTATION: one problem at the misplaced line, none about the st
   it('places the errors left after a repair where they are in the file', () => {
     const text = 'id: a\nlesions:\n  - level: T12\n      pain: mechanical\n    boneLesion: lytic\nage: 5\nsex: x\n@x: 1\n';
     expect(placed(parsePatient(text, 'p.yaml').problems)).toEqual(['YAML_INDENTATION@4:7', 'YAML_SYNTAX@8:1']);
+  });
+
+  // With a blank line after it, an unclosed bracket at the end of a rule file was five YAML_INDENTATION at
+  // its line, moved to 4 and back to 0 in turn (QA of the service, helper-48): a repair must let the
+  // text read further, and a line moved once is not moved back.
+  it('is not claimed for an unclosed bracket at the end of a file, with blank lines after it', async () => {
+    for (const tail of ['broken: [\n\n', 'broken: [\n\n\n\n\n']) {
+      const { file } = writeVariant(read(SINS_FILE) + tail, [], 'sins.yaml');
+      const { problems } = await loadRuleSetFile(file);
+      expect(problems.map((p) => p.code)).toEqual(['YAML_SYNTAX']);
+    }
+  });
+
+  // An unclosed bracket in a case file was five YAML_INDENTATION at its line, "indented 2; at 4" and
+  // "indented 4; at 2" in turn (regression QA, helper-47).
+  it('is not claimed for an unclosed bracket in a list item, nor moved back and forth', () => {
+    const text = 'ruleset: sins\nsupersedes:\n  - case: "a"\n    reason: r\ncases:\n  - name: [unclosed\n  - name: b\n    lesion: { level: T1 }\n';
+    expect(parseSource(text, 'c.test.yaml').problems.map((p) => p.code)).not.toContain('YAML_INDENTATION');
+    expect(parsePatient('lesions:\n  - level: [T1\n  # a\n  # b\n  - level: T2\n', 'p.yaml').problems.map((p) => p.code)).not.toContain('YAML_INDENTATION');
+  });
+
+  // Weighing every line near each mistake spent the re-reading budget on the first of several: in the
+  // 114 kB lesion-plan cases the second and third were the parser's errors (regression QA, helper-47).
+  it('names each of several mistakes in a large case file', () => {
+    const lines = read(LESION_PLAN_CASES).split('\n');
+    const shifted = lines.flatMap((line, i) => (line === '    expect:' ? [i] : [])).slice(0, 3);
+    for (const i of shifted) lines[i] = '     expect:';
+    expect(placed(parseSource(lines.join('\n'), 'lesion-plan.test.yaml').problems)).toEqual(shifted.map((i) => `YAML_INDENTATION@${i + 1}:6`));
   });
 
   // Indenting the next line would have made it text inside the description above: the fault is the bracket.

@@ -30,6 +30,10 @@ const MAX_REPAIRS = 5;
 const MAX_PARSES = 300;
 /** ...and no more text re-read in all than this (a 50 kB rule file gets 60 re-readings; a 400 kB one 7, about as long as the first reading took, 2 s here). */
 const MAX_REPARSED_BYTES = 3 * 1024 * 1024;
+/** Lines whose change explains the first error, at most, among which the one that reads furthest is named... */
+const LINES_RANKED = 2;
+/** ...while this many re-readings are left to spend. */
+const RANKING_BUDGET = 60;
 /** How many mistakes close together one repair may look ahead through. */
 const MAX_LOOKAHEAD = 2;
 
@@ -67,7 +71,7 @@ export function misindentedLines(text: string, errors: YamlErrors, parse: (text:
     return parse(t);
   };
   while (rest.some((e) => STRUCTURE_CODES.has(e.code)) && found.length < MAX_REPAIRS) {
-    const repair = repairFirst(lines, rest, counted, budget);
+    const repair = repairFirst(lines, rest, counted, budget, new Set(found.map((f) => f.line)));
     if (!repair) break;
     found.push(repair.misindented);
     ({ lines, errors: rest } = repair);
@@ -99,22 +103,23 @@ function inOriginal(errors: YamlErrors, repaired: readonly string[], found: read
 
 /**
  * The first misplaced line. Each key or entry near the first error is re-read at each indentation the
- * lines above it use; the re-readings are taken in order of how far the text then reads without error
- * (the whole text first), so that the line whose one change mends the text is named rather than the one
- * above it moved to meet it (the key above an over-indented one, moved along, also reads on for a few
- * lines). A re-reading whose remaining errors all lie well after the line names it; one whose errors
- * follow within a few lines (a second mistake close by) names it only when that next mistake is itself
- * explained by a line's indentation, so that an error merely moved along is not.
+ * lines above it use (nearest first). A re-reading whose remaining errors all lie well after the line
+ * names it; one whose errors follow within a few lines (a second mistake close by) names it only when
+ * that next mistake is itself explained by a line's indentation, so that an error merely moved along is
+ * not. Of the lines so explained (the first few, or the first whose change mends the whole text), the one
+ * after whose change the text reads furthest is named: the key above an over-indented one, moved along,
+ * also reads on for a few lines, and must not be named in its place.
  */
-function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text: string) => Reading, budget: { parses: number }, depth = 0): { misindented: Misindented; lines: string[]; errors: YamlErrors } | undefined {
+function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text: string) => Reading, budget: { parses: number }, moved: ReadonlySet<number>, depth = 0): { misindented: Misindented; lines: string[]; errors: YamlErrors } | undefined {
   const errorLine = lineAt(lineStarts(lines), errors.reduce((low, e) => Math.min(low, e.pos[0]), Infinity));
   const candidates = [errorLine, ...range(errorLine + 1, errorLine + LINES_AFTER), ...range(errorLine - LINES_BEFORE, errorLine - 1).reverse()];
-  const tries: Array<{ misindented: Misindented; lines: string[]; errors: YamlErrors; afterLines: number[] }> = [];
+  const explained: Array<{ misindented: Misindented; lines: string[]; errors: YamlErrors; afterLines: number[] }> = [];
   read: for (const index of candidates) {
     const line = lines[index];
     // Only a key (an identifier, a quoted or graded one) or a list entry is moved: prose with a colon in
     // it is text of a block above, and "fixing" its indentation would make it a key.
-    if (line === undefined || isBlank(line) || !KEY_OR_ENTRY.test(line)) continue;
+    // A line moved once is not moved again: moving it back would undo a repair, not make one.
+    if (line === undefined || isBlank(line) || !KEY_OR_ENTRY.test(line) || moved.has(index)) continue;
     const written = indentOf(line);
     for (const expected of indentationsAbove(lines, index, written)) {
       if (budget.parses <= 0) break read;
@@ -125,21 +130,39 @@ function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text:
       // and the text read as the author meant up to it at least: what is left is a later mistake.
       const at = (repairedStarts[index] ?? 0) + expected;
       if (!structure.has(at) && !structure.has(at + 2)) continue;
-      const found = { misindented: { line: index, written, expected }, lines: repaired, errors: after, afterLines: after.map((e) => lineAt(repairedStarts, e.pos[0])) };
+      const tried = { misindented: { line: index, written, expected }, lines: repaired, errors: after, afterLines: after.map((e) => lineAt(repairedStarts, e.pos[0])) };
+      // The text must read further than before: an error left where it was (an unclosed bracket at the end) is not this line's.
+      if (readsTo(tried.afterLines) <= errorLine) continue;
+      const readsOn = tried.afterLines.every((l) => l > index + LINES_AFTER);
       // A lookahead only asks whether some repair exists; nothing reads further than the whole text.
-      if (depth > 0 && accepted(found)) return found;
-      if (depth === 0) tries.push(found);
-      if (!after.length) break read;
+      if (readsOn && (depth > 0 || !after.length)) return tried;
+      if (!readsOn && !nextExplainable(tried)) continue;
+      if (depth > 0) {
+        if (explainsNext(tried)) return tried;
+        continue;
+      }
+      explained.push(tried);
+      // Each re-reading parses the whole text: a few lines explained are enough to choose among, and in a
+      // text too large to re-read often (or after many re-readings), or when one reads on well past every
+      // line tried (the next error is another mistake's), the first.
+      const enough = budget.parses < RANKING_BUDGET || (readsOn && readsTo(tried.afterLines) > errorLine + LINES_AFTER + LINES_BEFORE) ? 1 : LINES_RANKED;
+      if (explained.filter((t) => t.afterLines.every((l) => l > t.misindented.line + LINES_AFTER)).length >= enough) break read;
+      continue read;
     }
   }
-  const readsTo = (t: { afterLines: number[] }): number => Math.min(Infinity, ...t.afterLines);
-  return tries.sort((a, b) => readsTo(b) - readsTo(a)).find(accepted);
+  // The furthest-reading first; one whose next error lies close by stands only if that error is itself a line's indentation.
+  return explained.sort((a, b) => readsTo(b.afterLines) - readsTo(a.afterLines)).find((t) => t.afterLines.every((l) => l > t.misindented.line + LINES_AFTER) || explainsNext(t));
 
-  function accepted({ misindented: { line: index }, lines: repaired, errors: after, afterLines }: (typeof tries)[number]): boolean {
-    if (afterLines.every((l) => l > index + LINES_AFTER)) return true;
-    return depth < MAX_LOOKAHEAD && afterLines.every((l) => l > index) && after.some((e) => STRUCTURE_CODES.has(e.code)) && repairFirst(repaired, after, parse, budget, depth + 1) !== undefined;
+  function nextExplainable({ misindented: { line: index }, errors: after, afterLines }: (typeof explained)[number]): boolean {
+    return depth < MAX_LOOKAHEAD && afterLines.every((l) => l > index) && after.some((e) => STRUCTURE_CODES.has(e.code));
+  }
+  function explainsNext({ misindented: { line: index }, lines: repaired, errors: after }: (typeof explained)[number]): boolean {
+    return repairFirst(repaired, after, parse, budget, new Set([...moved, index]), depth + 1) !== undefined;
   }
 }
+
+/** The line of the first error left (the whole text read: infinitely far). */
+const readsTo = (errorLines: readonly number[]): number => Math.min(Infinity, ...errorLines);
 
 /** The indentations of the lines above `index` other than `written`, the nearest to `written` first (the deeper on a tie). */
 function indentationsAbove(lines: readonly string[], index: number, written: number): number[] {
