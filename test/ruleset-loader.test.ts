@@ -225,6 +225,21 @@ describe('rule-file problems are reported with code, line and column', () => {
     ].sort());
   });
 
+  // A derived fact's values are its table's image of its key's: with the key input in doubt, NOMS's
+  // neurologic.high_grade was "can never hold" (regression QA of 1a32a58, helper-47).
+  it('an input in doubt holds back the readers of a derived fact looked up by it', async () => {
+    const noms = read(new URL('../rules/noms/noms.yaml', import.meta.url).pathname);
+    const { found, text } = await problemsOf([['  bilskyGrade:\n    type: string', '  bilskyGrade:\n    type: strng']], noms);
+    expect(found.sort()).toEqual([at('INPUT_TYPE_MISMATCH', positionOf(text, 'strng')), at('SCHEMA_ENUM', positionOf(text, 'strng'))].sort());
+  });
+
+  // With a table's name line deleted its keys read as tables of their own, and location's four
+  // alternatives were "can never hold" (regression QA of 1a32a58, helper-47).
+  it('a derived fact whose lookup names no table the file has holds back its readers', async () => {
+    const { found } = await problemsOf([['  spinalRegion:\n', '']]);
+    expect(found.filter((f) => !f.startsWith('SCHEMA_'))).toEqual([]);
+  });
+
   // The overlap was placed at the first alternative (mechanical), which is fine, not at occasional, which is not.
   it('two alternatives that hold together, at the second of them, and the value no alternative covers', async () => {
     const { found, text } = await problemsOf([['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }']]);

@@ -85,8 +85,8 @@ export async function loadRuleSetSource(source: SourceDocument): Promise<RuleSet
   if (!draft) return { problems: semantic };
   const broken = new Set(inParts.map((p) => draft.parts.find((part) => inside(p.path, part.path))));
   if (broken.has(undefined)) return { problems: semantic };
-  const checkable = broken.size || inDoubt.size ? soundParts(broken as Set<Part>, inDoubt, draft) : draft.parts;
-  const coverage = await checkCoverage(checkable === draft.parts ? draft : { ...draft, parts: checkable }, source);
+  const checkable = soundParts(broken as Set<Part>, inDoubt, draft);
+  const coverage = await checkCoverage(checkable.length === draft.parts.length ? draft : { ...draft, parts: checkable }, source);
   const problems = [...semantic, ...coverage];
   if (hasErrors(problems)) return { problems };
   return { ruleset: { ...draft, sha256: contentHash(document) }, problems };
@@ -124,13 +124,34 @@ function declaredFacts(pointer: string | undefined, document: RuleSetDocument): 
 }
 
 /**
+ * The inputs and derived facts not in doubt. A derived fact's values are its table's image of its key's
+ * (the coverage check reads them so), so it is in doubt with its key or its override input, and when
+ * its lookup names no table the file has (a table's name line deleted reads its keys as tables).
+ */
+function soundFacts(inDoubt: ReadonlySet<string>, facts: LoadedRuleSet['facts'], document: RuleSetDocument): Set<string> {
+  const tables: unknown = document.tables;
+  const sound = new Set<string>();
+  for (const { name, kind } of facts.values()) {
+    if (inDoubt.has(name)) continue;
+    if (kind === 'input') sound.add(name);
+    if (kind !== 'derived') continue;
+    const derived: unknown = document.derived?.[name];
+    if (!isPlainObject(derived) || !isPlainObject(tables)) continue;
+    const { key, override, lookup } = derived;
+    const doubted = (fact: unknown): boolean => typeof fact === 'string' && inDoubt.has(fact);
+    if (!doubted(key) && !doubted(override) && typeof lookup === 'string' && isPlainObject(tables[lookup]) && Array.isArray(tables[lookup].values)) sound.add(name);
+  }
+  return sound;
+}
+
+/**
  * The parts that are not broken and read only what sound sources decide: the inputs and derived facts
  * not in doubt, a score all of whose components are sound, a classification that is sound. A part reading what
  * a broken part decides, or a name no sound part gives (a classification whose own id is in doubt),
  * waits with it: its domains are not what the file means.
  */
-function soundParts(broken: ReadonlySet<Part>, inDoubt: ReadonlySet<string>, { parts, facts }: Pick<LoadedRuleSet, 'parts' | 'facts'>): Part[] {
-  const known = new Set([...facts.values()].filter((f) => (f.kind === 'input' || f.kind === 'derived') && !inDoubt.has(f.name)).map((f) => f.name));
+function soundParts(broken: ReadonlySet<Part>, inDoubt: ReadonlySet<string>, { parts, facts, document }: Pick<LoadedRuleSet, 'parts' | 'facts' | 'document'>): Part[] {
+  const known = soundFacts(inDoubt, facts, document);
   const sound = new Set<Part>();
   const scoreSound = (score: string): boolean => parts.every((p) => p.kind !== 'component' || p.group !== score || sound.has(p));
   for (let grew = true; grew; ) {
