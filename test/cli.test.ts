@@ -338,6 +338,9 @@ describe('spinemets test', () => {
     expect(stdout).toMatch(/sins\.test\.yaml:\d+:\d+ YAML_SYNTAX/);
     expect(stdout).not.toMatch(/NO_TEST_CASES/);
     expect(stdout).toMatch(/^0 passed, 0 failed, 1 case file not read \(see the problems above\)$/m);
+    // Nor one that reads but holds no list of cases to count (regression QA, helper-47).
+    writeFileSync(join(dir, 'sins.test.yaml'), 'ruleset: sins\ncase: []\n');
+    expect(run(['test', dir]).stdout).toMatch(/^0 passed, 0 failed, 1 case file not read \(see the problems above\)$/m);
   });
 
   it('passes the shipped rule-set cases', () => {

@@ -124,6 +124,22 @@ describe('spinemets watch', () => {
     expect(out).toMatch(/sins\.test\.yaml:\d+:\d+ YAML_SYNTAX/);
   });
 
+  // The re-run after a rule-file save showed "cases: 0 passed, 0 failed" and no problem: a case file that
+  // does not read names no rule set, and was in no rule set's re-run (regression QA, helper-47).
+  it('after a rule-file save, counts and shows an unreadable case file beside that rule file', async () => {
+    const dir = sinsCopy();
+    const cases = join(dir, 'sins', 'sins.test.yaml');
+    writeFileSync(cases, 'ruleset: sins\ncases: [unclosed\n');
+    running = startWatch([dir, '--debounce', '50']);
+    await running.waitFor(/cases: .*\n/);
+    const rules = join(dir, 'sins', 'sins.yaml');
+    const mark = running.length();
+    writeFileSync(rules, readFileSync(rules, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (edited)'));
+    const out = await running.waitFor(/reloaded[\s\S]*cases: .*\n/, mark);
+    expect(out).toMatch(/sins\.test\.yaml:\d+:\d+ YAML_SYNTAX/);
+    expect(out).toMatch(/cases: 0 passed, 0 failed, 1 case file not read \(see the problems above\)\n/);
+  });
+
   // A partial re-run printed the problems of every case file, while its tally counted only the saved one's
   // (left-engineering list of 2026-12-07).
   it('shows the problems of the case files a re-run covers, not those of every other case file again', async () => {

@@ -132,7 +132,8 @@ export function loadCaseFile(file: string): { cases: TestCase[]; unrunnable: Tes
   const problems = problemsOfDocument(source, (reading) => (reading === source ? checked : checkCaseFile(reading)).problems);
   // Cases left out are counted, so that a tally never reads as if the file held only those that ran.
   const written = Array.isArray(data?.cases) ? data.cases.length : 0;
-  if (hasErrors(source.problems) || !checked.patients) return { cases: [], unrunnable: [], supersedes: [], problems, invalid: invalid(written) };
+  // A file with no list of cases to count (empty, or `case:` for `cases:`) is not read, as one that is not YAML.
+  if (hasErrors(source.problems) || !checked.patients) return { cases: [], unrunnable: [], supersedes: [], problems, invalid: Array.isArray(data?.cases) ? invalid(written) : { ...invalid(0), unread: true } };
   const doc = source.data as CaseDocument;
   const asCase = (c: CaseDocument['cases'][number], i: number, patient: Patient): TestCase => ({ ruleset: doc.ruleset, name: c.name, file, line: source.locate(['cases', i]).line, index: i, locate: source.locate, patient, lesionIndex: c.lesionIndex ?? 0, expect: c.expect });
   const cases = doc.cases.flatMap((c, i): TestCase[] => {

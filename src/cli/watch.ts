@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { watch as watchFiles, type FSWatcher } from 'chokidar';
 import { unknownRuleSetProblems } from '../cases/case-references.js';
 import { collectCases, type CaseCollection } from '../cases/collect-cases.js';
-import { ruleRootsOf, runPaths } from '../cases/load-cases.js';
+import { caseFilesBeside, ruleRootsOf, runPaths } from '../cases/load-cases.js';
 import { runCases, type CaseScope } from '../cases/run-cases.js';
 import { compareOutputs, resultOutputs, type OutputValue } from '../diff/result-outputs.js';
 import { evaluatePatient } from '../engine/evaluate-patient.js';
@@ -73,7 +73,9 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
       if (warnings.length) out(formatProblems(sortProblems(warnings)) + '\n');
       const touched = changedRuleSets(previous, snapshot);
       previous = snapshot;
-      if (touched.size) await runAffected(snapshot, (c) => c.ruleset !== undefined && touched.has(c.ruleset));
+      // A case file that does not read names no rule set: it is the touched rule files' by its place beside them.
+      const beside = new Set(snapshot.rulesets.filter((r) => touched.has(r.document.id)).flatMap((r) => caseFilesBeside(r.file)).map((f) => resolve(f)));
+      if (touched.size) await runAffected(snapshot, (c) => (c.ruleset !== undefined ? touched.has(c.ruleset) : beside.has(resolve(c.file))));
       else out('no rule set content changed; no case to re-run\n');
       await evaluate(snapshot);
     });
