@@ -12,7 +12,7 @@ import { issuedCards } from '../src/server/issued-cards.js';
  */
 function recordLine(id: string, size: number, cds = true): string {
   const body: Record<string, unknown> = { format: 1, decisionId: id, timestamp: '2026-12-07T10:00:00.000Z', trace: '' };
-  if (cds) body.request = { via: 'cds-hooks', service: 'spinemets-spine', hook: 'patient-view', hookInstance: randomUUID(), userId: 'Practitioner/1', notes: [], card: { uuid: id, summary: 's', detail: 'd', indicator: 'info', source: { label: 'l' } } };
+  if (cds) body.request = { via: 'cds-hooks', service: 'spinemets-spine', hook: 'patient-view', hookInstance: randomUUID(), patientId: 'p1', userId: 'Practitioner/1', notes: [], card: { uuid: id, summary: 's', detail: 'd', indicator: 'info', source: { label: 'l' } } };
   body.trace = 'x'.repeat(Math.max(0, size - JSON.stringify(body).length - 160));
   body.prev = '0'.repeat(64);
   body.hash = recordHash(body);

@@ -210,6 +210,63 @@ describe('CDS Hooks', () => {
     expect(records.find((r) => r.decisionId === uuid).input).toEqual({});
   });
 
+  /** The card of a call, and the patient its decision was recorded on. */
+  async function cardAndInput(prefetch: Record<string, unknown>): Promise<{ detail: string; input: Record<string, unknown> }> {
+    const [card] = cards((await callService(hookRequest(prefetch))).json());
+    const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    return { detail: card?.detail ?? '', input: records.find((r) => r.decisionId === card?.uuid).input };
+  }
+
+  // "2 years" of survival was read as 2 months (the unit dropped), and the plan said surgery is not
+  // indicated; 3.0 g/L of albumin was read as 3.0 g/dL (QA of the service, helper-48).
+  it('reads a field-system quantity only in a unit the field takes, and says so of any other', async () => {
+    const { detail, input } = await cardAndInput({
+      observations: bundle(
+        field('estimatedSurvivalMonths', { valueQuantity: { value: 2, unit: 'years', system: UCUM, code: 'a' } }, 'surv'),
+        field('albumin', { valueQuantity: { value: 38, system: UCUM, code: 'g/L' } }, 'alb'),
+        field('karnofsky', { valueQuantity: { value: 70, system: UCUM, code: '%' } }, 'kps'),
+        field('ecog', { valueQuantity: { value: 2 } }, 'ecog'),
+      ),
+    });
+    expect(input).toEqual({ albumin: { value: 38, unit: 'g/L' }, ecog: 2 });
+    expect(detail).toContain('estimatedSurvivalMonths (Observation surv) not used: 2 a is not in a unit this service reads for it');
+    expect(detail).toContain('karnofsky (Observation kps) not used: 70 % is not in a unit this service reads for it');
+  });
+
+  // Two reads of T12 became two lesions, and the 2025 one (ESCC grade 3) drove a critical card beside the
+  // 2026 one (grade 0) (QA of the service, helper-48).
+  it('of several lesion Observations of one level takes the latest, and leaves a field two of the same time disagree on missing', async () => {
+    const at = (date: string, observation: object) => ({ ...observation, effectiveDateTime: date });
+    const { detail, input } = await cardAndInput({
+      observations: bundle(
+        at('2025-01-01', lesionObservation('old', 'T12', { collapse: 'over_50', bilskyGrade: '3' })),
+        at('2026-11-01', lesionObservation('new', 'T12', { collapse: 'none', bilskyGrade: '0' })),
+        at('2026-11-01', lesionObservation('l1-a', 'L1', { collapse: 'none', pain: 'mechanical' })),
+        at('2026-11-01', lesionObservation('l1-b', 'L1', { collapse: 'under_50' })),
+      ),
+    });
+    expect(input.lesions).toEqual([
+      { id: 'new', level: 'T12', collapse: 'none', bilskyGrade: '0' },
+      { id: 'l1-a', level: 'L1', pain: 'mechanical' },
+    ]);
+    expect(detail).toContain('Observation/old (lesion at T12) not used: Observation/new of that level is later');
+    expect(detail).toContain('lesion at L1: collapse not set: Observations of the same time give none (Observation/l1-a) and under_50 (Observation/l1-b)');
+  });
+
+  // A differential diagnosis of liver metastases set visceralMetastases (QA of the service, helper-48).
+  it('does not take a diagnosis that is unconfirmed, provisional or differential as a finding', async () => {
+    const condition = (id: string, verification: string) => ({
+      resourceType: 'Condition',
+      id,
+      verificationStatus: concept('http://terminology.hl7.org/CodeSystem/condition-ver-status', verification),
+      code: concept('http://hl7.org/fhir/sid/icd-10-cm', 'C78.00'),
+    });
+    const { detail, input } = await cardAndInput({ conditions: bundle(condition('d1', 'differential'), condition('d2', 'provisional'), condition('d3', 'unconfirmed')) });
+    expect(input).toEqual({});
+    for (const [id, status] of [['d1', 'differential'], ['d2', 'provisional'], ['d3', 'unconfirmed']]) expect(detail).toContain(`Condition/${id} (C78.00) not used: its diagnosis is ${status}, not confirmed`);
+    expect((await cardAndInput({ conditions: bundle(condition('d4', 'confirmed')) })).input).toEqual({ visceralMetastases: true });
+  });
+
   it('records the call and the card as shown with the decision, which the report shows and verify seals', async () => {
     const request = hookRequest({ observations: bundle({ resourceType: 'Observation', id: 'alb', status: 'final', code: concept(LOINC, '1751-7'), valueQuantity: { value: 380, system: UCUM, code: 'umol/L' } }) });
     const [card] = cards((await callService(request)).json());
@@ -221,6 +278,8 @@ describe('CDS Hooks', () => {
       service: 'spinemets-spine',
       hook: 'patient-view',
       hookInstance: request.hookInstance,
+      // No Patient resource in this prefetch: the context's patientId is what names the patient (QA of the service, helper-48).
+      patientId: 'p1',
       userId: 'Practitioner/1',
       notes: [expect.stringContaining('albumin (LOINC 1751-7) not used: 380 umol/L')],
       card,
@@ -336,7 +395,8 @@ describe('CDS Hooks', () => {
   });
 
   it('a problem no single resource caused (more lesions than vertebrae) is reported at the prefetch, naming the patient field', async () => {
-    const lesions = Array.from({ length: 34 }, (_, i) => lesionObservation(`l${i}`, 'T12', {}));
+    // Without a level, each Observation is a lesion of its own (of one level, the latest would stand).
+    const lesions = Array.from({ length: 34 }, (_, i) => ({ ...lesionObservation(`l${i}`, 'T12', {}), bodySite: undefined }));
     const { problems } = await rejected({ observations: bundle(...lesions) });
     expect(problems.map(where)).toEqual(['SCHEMA_RANGE /prefetch /lesions']);
     expect(problems[0]).not.toHaveProperty('resource');

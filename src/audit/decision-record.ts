@@ -54,6 +54,8 @@ export interface RecordedRequest {
   service: string;
   hook: string;
   hookInstance: string;
+  /** The patient the hook was called for, as its context gave it: the record names it even when the prefetch holds no Patient resource. */
+  patientId: string;
   /** The CDS client's user (e.g. Practitioner/123), as the hook's context gave it. */
   userId: string;
   notes: string[];

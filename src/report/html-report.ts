@@ -81,7 +81,7 @@ function requestBlock(request: RecordedRequest): string {
   const field = (value: unknown): string => esc(typeof value === 'string' ? value : (JSON.stringify(value) ?? '(none)'));
   const card: Partial<RecordedRequest['card']> = request.card !== null && typeof request.card === 'object' ? request.card : {};
   const notes = Array.isArray(request.notes) && request.notes.length ? `<h3>What mapping the FHIR prefetch said</h3><ul>${request.notes.map((n) => `<li>${field(n)}</li>`).join('')}</ul>` : '';
-  return `<p>Hook <code>${field(request.hook)}</code> to service <code>${field(request.service)}</code>, hook instance <code>${field(request.hookInstance)}</code>, user <code>${field(request.userId)}</code>.</p>
+  return `<p>Hook <code>${field(request.hook)}</code> to service <code>${field(request.service)}</code>, hook instance <code>${field(request.hookInstance)}</code>, patient <code>${field(request.patientId)}</code>, user <code>${field(request.userId)}</code>.</p>
 <div class="card" data-indicator="${field(card.indicator)}"><p><strong>${field(card.indicator)}</strong>: <span data-card-summary>${field(card.summary)}</span></p><pre data-card-detail>${field(card.detail)}</pre><p><small>${field(card.source?.label)}</small></p></div>${notes}`;
 }
 

@@ -16,7 +16,7 @@ interface Quantity {
   system?: string;
   code?: string;
 }
-interface ValueX {
+export interface ValueX {
   valueQuantity?: Quantity;
   valueCodeableConcept?: CodeableConcept;
   valueBoolean?: boolean;
@@ -86,6 +86,23 @@ export function quantity(value: ValueX, units: Record<string, string>): Read | u
   const unit = q.code !== undefined && Object.hasOwn(units, q.code) ? units[q.code] : undefined;
   if (!unit) return undefined;
   return { value: { value: q.value, unit }, at: ['valueQuantity'], parts: { value: ['valueQuantity', 'value'], unit: ['valueQuantity', 'code'] } };
+}
+
+/**
+ * A value coded with the field system, or why it is not used. A quantity that states a unit is read only
+ * in a unit the field takes: one of `units` (the mapping's, for a field such as albumin), or `bareUnit`,
+ * the unit of the contract's bare number. Any other ("2 a" for a survival in months) is refused, never
+ * read as the number: a unit dropped would read 2 years as 2 months.
+ */
+export function fieldValue(value: ValueX, fieldSystem: string, units: Record<string, string> | undefined, bareUnit: string | undefined): Read | { refused: string } | undefined {
+  const q = value.valueQuantity;
+  if (!q || (q.code === undefined && q.unit === undefined)) return plainValue(value, fieldSystem);
+  const converted = units ? quantity(value, units) : undefined;
+  if (converted) return converted;
+  const ucum = q.system === undefined || q.system === UCUM;
+  if (!units && bareUnit !== undefined && ucum && q.code === bareUnit && typeof q.value === 'number') return { value: q.value, at: ['valueQuantity', 'value'] };
+  const takes = units ? Object.keys(units) : bareUnit !== undefined ? [bareUnit] : [];
+  return { refused: `${describeValue(value)} is not in a unit this service reads for it (${takes.length ? `UCUM ${takes.join(' or ')}` : 'a number alone, in the unit the patient contract states'})` };
 }
 
 export function describeValue(value: ValueX): string {

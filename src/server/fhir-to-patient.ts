@@ -1,13 +1,17 @@
 import type { Patient } from '../patient/load-patient.js';
 import { toPointer, type PathSegment } from '../source/source-document.js';
 import type { FhirMapping } from './cds-config.js';
-import { codeAt, codeIn, describeValue, number, plainValue, quantity, type Read, type Resource } from './fhir-read.js';
+import { patientField } from '../patient/patient-fields.js';
+import type { Scope } from '../ruleset/types.js';
+import { codeAt, codeIn, describeValue, fieldValue, number, quantity, type Read, type Resource, type ValueX } from './fhir-read.js';
 
 const LOINC = 'http://loinc.org';
 /** Results that stand: preliminary, cancelled and entered-in-error observations are not evidence. */
 const USABLE_OBSERVATION = new Set(['final', 'amended', 'corrected']);
 const INACTIVE_CONDITION = new Set(['inactive', 'remission', 'resolved']);
 const UNVERIFIED_CONDITION = new Set(['refuted', 'entered-in-error']);
+/** A diagnosis still being worked up is not a finding: it would narrow the scores as if it were one. */
+const TENTATIVE_CONDITION = new Set(['unconfirmed', 'provisional', 'differential']);
 
 /** Where in the prefetch a patient value was read. Paths are JSON paths below the prefetch object. */
 export interface FhirOrigin {
@@ -78,7 +82,7 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
     if (!seen || at > seen.at) latest.set(field, { at, values: [sourced] });
     else if (at === seen.at) seen.values.push(sourced);
   };
-  const lesions: Array<Record<string, unknown>> = [];
+  const lesionReads: LesionRead[] = [];
 
   for (const located of resources) {
     const { resource } = located;
@@ -98,17 +102,11 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
       }
       const own = codeAt(resource.code, mapping.fieldSystem);
       if (codeIn(resource.code, mapping.lesion.system) === mapping.lesion.code) {
-        const path: PathSegment[] = ['lesions', lesions.length];
-        const lesion: Record<string, unknown> = {};
-        origins.set(toPointer(path), { resource: reference(resource), value: located.at });
-        for (const [field, value] of lesionFields(located, mapping, notes)) {
-          lesion[field] = value.value;
-          record([...path, field], value);
-        }
-        lesions.push(lesion);
+        lesionReads.push({ located, at, fields: lesionFields(located, mapping, notes) });
       } else if (own?.code !== undefined) {
-        const value = plainValue(resource, mapping.fieldSystem);
+        const value = ownFieldValue(resource, own.code, 'patient', mapping);
         if (value === undefined) notes.push(`Observation ${resource.id ?? ''} for ${own.code} has no value this service reads`);
+        else if ('refused' in value) notes.push(`${own.code} (Observation ${resource.id ?? ''}) not used: ${value.refused}`);
         else setLatest(own.code, sourced(located, value, ['code', ...own.at]), at);
       } else {
         const loinc = codeIn(resource.code, LOINC);
@@ -119,10 +117,15 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
         else setLatest(rule.field, sourced(located, value), at);
       }
     } else if (resource.resourceType === 'Condition') {
-      if (INACTIVE_CONDITION.has(codeIn(resource.clinicalStatus) ?? '') || UNVERIFIED_CONDITION.has(codeIn(resource.verificationStatus) ?? '')) continue;
+      const verification = codeIn(resource.verificationStatus) ?? '';
+      if (INACTIVE_CONDITION.has(codeIn(resource.clinicalStatus) ?? '') || UNVERIFIED_CONDITION.has(verification)) continue;
       for (const [index, coding] of (resource.code?.coding ?? []).entries()) {
         for (const rule of mapping.conditions) {
           if (coding.system !== rule.system || !coding.code || !(rule.code === '*' || coding.code.startsWith(rule.code))) continue;
+          if (TENTATIVE_CONDITION.has(verification)) {
+            notes.push(`${reference(resource)} (${coding.code}) not used: its diagnosis is ${verification}, not confirmed`);
+            continue;
+          }
           for (const [field, setTo] of Object.entries(rule.set)) {
             const value = setTo === '*' ? coding.code : setTo;
             give(field, 'the conditions', sourced(located, { value, at: ['code', 'coding', index, 'code'] }));
@@ -140,8 +143,68 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
     if (first && values.every((v) => sameValue(v.value, first.value))) setField(field, first);
     else notes.push(`${field} not set: ${[...kinds].map(([kind, vs]) => `${kind} give${kind.endsWith('s') ? '' : 's'} ${vs.map((v) => shown(v.value)).join(' and ')}`).join(', ')}`);
   }
+  const lesions = latestLesions(lesionReads, notes).map((group, index) => {
+    const path: PathSegment[] = ['lesions', index];
+    const lesion: Record<string, unknown> = {};
+    origins.set(toPointer(path), { resource: reference((group[0] as LesionRead).located.resource), value: (group[0] as LesionRead).located.at });
+    for (const [field, value] of mergedLesionFields(group, notes)) {
+      lesion[field] = value.value;
+      record([...path, field], value);
+    }
+    return lesion;
+  });
   if (lesions.length) patient.lesions = lesions;
   return { patient, notes, origins };
+}
+
+/** One lesion Observation as read: when it was made and its fields (its id, level and components). */
+interface LesionRead {
+  located: Located;
+  at: number;
+  fields: Array<[string, Sourced]>;
+}
+
+/**
+ * The lesions, one per level: of several Observations of one level (imaging read again), the latest
+ * stands and the earlier are noted as not used, as for every other field; Observations with no level
+ * are lesions of their own. Each lesion is the Observations of its level's latest time (usually one).
+ */
+function latestLesions(reads: readonly LesionRead[], notes: string[]): LesionRead[][] {
+  const levelOf = (read: LesionRead): unknown => read.fields.find(([field]) => field === 'level')?.[1].value;
+  const byLevel = new Map<unknown, LesionRead[]>();
+  const groups: LesionRead[][] = [];
+  for (const read of reads) {
+    const level = levelOf(read);
+    const group = level === undefined ? undefined : byLevel.get(level);
+    if (group) group.push(read);
+    else {
+      groups.push([read]);
+      if (level !== undefined) byLevel.set(level, groups[groups.length - 1] as LesionRead[]);
+    }
+  }
+  return groups.map((group) => {
+    const latest = Math.max(...group.map((read) => read.at));
+    const kept = group.filter((read) => read.at === latest);
+    for (const read of group) {
+      if (read.at !== latest) notes.push(`${reference(read.located.resource)} (lesion at ${shown(levelOf(read))}) not used: ${reference((kept[0] as LesionRead).located.resource)} of that level is later`);
+    }
+    return kept;
+  });
+}
+
+/** The fields of one lesion's Observations of the same time: where they disagree the field stays missing, with a note. */
+function mergedLesionFields(group: readonly LesionRead[], notes: string[]): Array<[string, Sourced]> {
+  const [first] = group;
+  if (group.length === 1 && first) return first.fields;
+  const byField = new Map<string, Sourced[]>();
+  for (const { fields } of group) for (const [field, value] of fields) byField.set(field, [...(byField.get(field) ?? []), value]);
+  return [...byField].flatMap(([field, values]): Array<[string, Sourced]> => {
+    const [one] = values;
+    // A lesion's id names it, and says nothing of it clinically: the first Observation's.
+    if (one && (field === 'id' || values.every((v) => sameValue(v.value, one.value)))) return [[field, one]];
+    notes.push(`lesion at ${shown(first?.fields.find(([f]) => f === 'level')?.[1].value)}: ${field} not set: Observations of the same time give ${values.map((v) => `${shown(v.value)} (${v.origin.resource})`).join(' and ')}`);
+    return [];
+  });
 }
 
 /** Every resource of the prefetch, bundles opened, with its path below the prefetch object. */
@@ -164,13 +227,20 @@ function lesionFields(located: Located, mapping: FhirMapping, notes: string[]): 
   if (level?.code !== undefined) fields.push(['level', sourced(located, { value: level.code, at: ['bodySite', ...level.at] })]);
   for (const [index, component] of (resource.component ?? []).entries()) {
     const field = codeAt(component.code, mapping.fieldSystem);
-    const value = plainValue(component, mapping.fieldSystem);
     if (field?.code === undefined) continue;
+    const value = ownFieldValue(component, field.code, 'lesion', mapping);
     const at = (path: PathSegment[]): PathSegment[] => ['component', index, ...path];
     if (value === undefined) notes.push(`lesion ${resource.id ?? ''}: ${field.code} has no value this service reads`);
+    else if ('refused' in value) notes.push(`lesion ${resource.id ?? ''}: ${field.code} not used: ${value.refused}`);
     else fields.push([field.code, sourced(located, { value: value.value, at: at(value.at) }, at(['code', ...field.at]))]);
   }
   return fields;
+}
+
+/** A value coded with the field system, in a unit that field takes (see fieldValue). */
+function ownFieldValue(value: ValueX, field: string, scope: Scope, mapping: FhirMapping): ReturnType<typeof fieldValue> {
+  const units = scope === 'patient' ? mapping.observations.find((o) => o.field === field)?.units : undefined;
+  return fieldValue(value, mapping.fieldSystem, units, patientField(scope, field)?.unit);
 }
 
 /** A value read from a located resource, its paths made paths below the prefetch. */

@@ -59,6 +59,7 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
       service: service.id,
       hook: hook.hook,
       hookInstance: hook.hookInstance,
+      patientId: hook.context.patientId,
       userId: hook.context.userId,
       notes: mapped.notes,
       card: buildCard(evaluation, decisionId, snapshot.rulesets, options.cds.card, mapped.notes),
