@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createDecisionRecorder } from '../src/audit/decision-recorder.js';
 import { DEFAULT_CDS_CONFIG, loadCdsConfig } from '../src/server/cds-config.js';
-import { parseJsonBody } from '../src/server/json-body.js';
+import { BODY_LIMIT_BYTES, parseJsonBody } from '../src/server/json-body.js';
 import { positionOf, read, writeVariant } from './support/mutate.js';
 import { cliEvaluation, testApp, withoutServiceFields } from './support/server.js';
 
@@ -137,6 +137,22 @@ describe('POST /batch', () => {
     expect(out[2].patient.id).toBe('c');
     expect(withoutServiceFields(out[2])).toEqual({ line: 4, ...cliEvaluation({ id: 'c' }), traceLevel: 'rules', trace: expect.any(Array) });
   }, 30_000);
+
+  // `spinemets batch` and /evaluate read past a byte-order mark; /batch said JSON_SYNTAX at it (QA of the service, helper-48).
+  it('reads the first line past a byte-order mark', async () => {
+    const response = await post('/batch?trace=none', '\uFEFF{"id":"bom"}\n{"id":"next"}', { 'content-type': 'application/x-ndjson' });
+    expect(response.body.trim().split('\n').map((l) => JSON.parse(l).patient?.id)).toEqual(['bom', 'next']);
+  });
+
+  // A line a little over the limit that arrived whole in one chunk was evaluated; only what was left
+  // over after a chunk's last line break was measured (QA of the service, helper-48).
+  it('holds every line to the body limit, however it arrives', async () => {
+    const long = JSON.stringify({ id: 'x'.repeat(BODY_LIMIT_BYTES + 100) });
+    const response = await post('/batch?trace=none', `{"id":"a"}\n${long}\n{"id":"b"}\n`, { 'content-type': 'application/x-ndjson' });
+    const out = response.body.trim().split('\n').map((l) => JSON.parse(l));
+    expect(out.map((r) => r.patient?.id ?? r.error.problems[0].code)).toEqual(['a', 'BODY_TOO_LARGE']);
+    expect(out[1].line).toBe(2);
+  });
 });
 
 describe('GET /rulesets', () => {

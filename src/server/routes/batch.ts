@@ -27,6 +27,8 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
     }
     const snapshot = options.rules.current();
     const body = request.body;
+    // Taken now: once the body is given up on, the request no longer holds its socket.
+    const { socket } = request.raw;
     const level = trace;
     async function* results(): AsyncGenerator<string | Uint8Array> {
       let lineNo = 0;
@@ -34,6 +36,10 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
         lineNo++;
         if (line === TOO_LONG) {
           yield jsonErrorLine(lineNo, undefined, problemsBody([problem('BODY_TOO_LARGE', `line is longer than ${BODY_LIMIT_BYTES} bytes; the batch stops here`, { line: lineNo })]));
+          // The rest of the body is not read: the connection closes once this answer is sent, rather than
+          // wait (a descriptor held) for a client whose upload can no longer go anywhere.
+          // (An injected request, as in the tests, has a socket without destroy.)
+          reply.raw.once('finish', () => socket.destroy?.());
           return;
         }
         if (line.trim() === '') continue;
@@ -64,11 +70,22 @@ const TOO_LONG = Symbol('line too long');
 async function* lines(stream: Readable): AsyncGenerator<string | typeof TOO_LONG> {
   stream.setEncoding('utf8');
   let buffered = '';
+  // A byte-order mark (editors on Windows write one) is not part of the first line, as in `spinemets batch`.
+  let first = true;
+  const unmarked = (line: string): string => (first && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
   for await (const chunk of stream as AsyncIterable<string>) {
     buffered += chunk;
     for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
-      yield buffered.slice(0, end).replace(/\r$/, '');
+      const line = buffered.slice(0, end).replace(/\r$/, '');
       buffered = buffered.slice(end + 1);
+      // A line that arrived whole in one chunk is held to the limit as one left over is.
+      if (Buffer.byteLength(line) > BODY_LIMIT_BYTES) {
+        yield TOO_LONG;
+        stream.destroy();
+        return;
+      }
+      yield unmarked(line);
+      first = false;
     }
     if (Buffer.byteLength(buffered) > BODY_LIMIT_BYTES) {
       yield TOO_LONG;
@@ -76,5 +93,5 @@ async function* lines(stream: Readable): AsyncGenerator<string | typeof TOO_LONG
       return;
     }
   }
-  if (buffered) yield buffered;
+  if (buffered) yield unmarked(buffered);
 }
