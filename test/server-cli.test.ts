@@ -18,6 +18,17 @@ describe('spinemets serve', () => {
     expect(result.stderr).toMatch(/sins\.yaml:\d+:\d+ YAML_SYNTAX/);
   }, 30_000);
 
+  // It started, /health said ok, and every decision was then a 500 AUDIT_WRITE_FAILED, logged with no
+  // code or cause (QA of the service, helper-48).
+  it('exits 64 with OUTPUT_UNWRITABLE when --record or --feedback cannot be written, before it listens', () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-')), 'no-such-folder');
+    for (const [option, path] of [['--record', join(missing, 'audit.jsonl')], ['--feedback', join(missing, 'feedback.jsonl')]] as const) {
+      const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', option, path], { encoding: 'utf8', timeout: 20_000 });
+      expect(result.status).toBe(64);
+      expect(result.stderr.trim().split('\n')).toEqual([`<command line> OUTPUT_UNWRITABLE cannot write ${option} ${path} (its folder does not exist)`]);
+    }
+  }, 30_000);
+
   // It printed "internal error: listen EADDRINUSE" and went on running without listening, so a supervisor saw it up.
   it('exits 64 with PORT_UNAVAILABLE on a port another process listens on', async () => {
     const { createServer } = await import('node:net');

@@ -1,5 +1,4 @@
-import { accessSync, constants, createWriteStream, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
@@ -19,6 +18,7 @@ import { usageError, wholeNumber } from './usage-error.js';
 import { loadRulesOrExit } from './load-rules.js';
 import { openRecorder, type RecordOptions } from './record-decision.js';
 import { sameFile } from './same-file.js';
+import { refuseUnwritable } from './writable-path.js';
 
 export interface BatchOptions extends RecordOptions {
   rules?: string[];
@@ -120,19 +120,7 @@ function guardOutputs(input: string, options: BatchOptions): void {
     const other = outputs.slice(0, i).find(([, earlier]) => sameFile(earlier, path));
     if (other) usageError('OPTION_CONFLICT', `${name} and ${other[0]} name the same file, ${path}`);
   }
-  if (options.summary !== undefined) guardSummary(options.summary);
-}
-
-/** --summary is written at the end: a path that cannot take a file is refused before anything is evaluated. */
-function guardSummary(summary: string): void {
-  if (!statSync(dirname(resolve(summary)), { throwIfNoEntry: false })?.isDirectory()) usageError('OUTPUT_UNWRITABLE', `cannot write --summary ${summary} (its folder does not exist)`);
-  const existing = statSync(summary, { throwIfNoEntry: false });
-  if (existing?.isDirectory()) usageError('OUTPUT_UNWRITABLE', `cannot write --summary ${summary} (it is a folder)`);
-  try {
-    accessSync(existing ? summary : dirname(resolve(summary)), constants.W_OK);
-  } catch {
-    usageError('OUTPUT_UNWRITABLE', `cannot write --summary ${summary} (not writable)`);
-  }
+  if (options.summary !== undefined) refuseUnwritable('--summary', options.summary);
 }
 
 /** The -o file, opened before any work is done; a path that cannot be written is a usage error. */

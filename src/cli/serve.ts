@@ -11,6 +11,7 @@ import { loadCdsConfig } from '../server/cds-config.js';
 import { createFeedbackStore } from '../server/feedback-store.js';
 import { EXIT, Exit, problemsExit } from './exit-codes.js';
 import { usageError, wholeNumber } from './usage-error.js';
+import { refuseUnwritable } from './writable-path.js';
 
 export interface ServeOptions {
   port: string;
@@ -34,6 +35,11 @@ export interface ServeOptions {
 export async function serveCommand(options: ServeOptions): Promise<void> {
   const port = wholeNumber(options.port, '--port', 0, 65535);
   const token = options.tokenFile ? readToken(options.tokenFile) : undefined;
+  const feedbackFile = options.feedback ?? (options.record ? `${options.record}.feedback.jsonl` : undefined);
+  // Written at the first decision or feedback: a path that cannot be is refused at start (before the rule
+  // files are watched), not answered by a 500 on every call.
+  if (options.record) refuseUnwritable('--record', options.record);
+  if (feedbackFile) refuseUnwritable(options.feedback ? '--feedback' : 'the feedback file beside --record,', feedbackFile);
   const { config, problems: configProblems } = loadCdsConfig(options.cdsConfig);
   if (!config) {
     process.stderr.write(formatProblems(configProblems) + '\n');
@@ -47,7 +53,6 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     process.stderr.write(formatProblems(err.problems) + '\n');
     throw new Exit(problemsExit(err.problems));
   }
-  const feedbackFile = options.feedback ?? (options.record ? `${options.record}.feedback.jsonl` : undefined);
   const app = await buildApp({
     rules: live,
     cds: config,

@@ -42,6 +42,8 @@ export function problemsBody(problems: readonly Problem[]): ProblemsBody {
 }
 
 export function sendProblems(reply: FastifyReply, problems: readonly Problem[], status = statusFor(problems)): FastifyReply {
+  // The service's own failure (an audit log it cannot write): the operator reads why in the log, not only a 500.
+  if (status >= 500) reply.log.error({ problems: problems.map((p) => `${p.code}: ${p.message}`) }, 'request failed on the service side');
   return reply.code(status).type('application/json; charset=utf-8').send(problemsBody(problems));
 }
 
