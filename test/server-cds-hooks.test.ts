@@ -253,6 +253,17 @@ describe('CDS Hooks', () => {
     expect(detail).toContain('lesion at L1: collapse not set: Observations of the same time give none (Observation/l1-a) and under_50 (Observation/l1-b)');
   });
 
+  // With no prefetch the card said "No spinal lesion in the record" of a record never read, and an
+  // OperationOutcome (the client could not prefetch) was a 422 (QA of the service, helper-48).
+  it('says which prefetch keys were not sent or could not be fetched, and reads nothing of them', async () => {
+    const failed = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout' }] };
+    const { detail, input } = await cardAndInput({ patient: { resourceType: 'Patient', id: 'p1' }, observations: failed });
+    expect(input).toEqual({ id: 'p1' });
+    expect(detail).toContain('prefetch observations could not be fetched by the EHR (an OperationOutcome in its place): nothing of it is read');
+    expect(detail).toContain('prefetch conditions not sent: nothing of it is read (this service does not query the FHIR server)');
+    expect(detail).not.toContain('prefetch patient');
+  });
+
   // A differential diagnosis of liver metastases set visceralMetastases (QA of the service, helper-48).
   it('does not take a diagnosis that is unconfirmed, provisional or differential as a finding', async () => {
     const condition = (id: string, verification: string) => ({
@@ -281,7 +292,7 @@ describe('CDS Hooks', () => {
       // No Patient resource in this prefetch: the context's patientId is what names the patient (QA of the service, helper-48).
       patientId: 'p1',
       userId: 'Practitioner/1',
-      notes: [expect.stringContaining('albumin (LOINC 1751-7) not used: 380 umol/L')],
+      notes: ['prefetch patient not sent: nothing of it is read (this service does not query the FHIR server)', 'prefetch conditions not sent: nothing of it is read (this service does not query the FHIR server)', expect.stringContaining('albumin (LOINC 1751-7) not used: 380 umol/L')],
       card,
     });
     expect(verifyLog(log).problems).toEqual([]);

@@ -8,7 +8,7 @@ import { buildCard } from '../cds-card.js';
 import type { CdsConfig } from '../cds-config.js';
 import { decide } from '../decide.js';
 import type { FeedbackEntry } from '../feedback-store.js';
-import { fhirToPatient } from '../fhir-to-patient.js';
+import { fhirToPatient, prefetchGaps } from '../fhir-to-patient.js';
 import { canonicalCardId, issuedCards } from '../issued-cards.js';
 import { otherPatientProblems } from '../prefetch-subject.js';
 import { problem, sendProblems } from '../http-problems.js';
@@ -48,6 +48,7 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     const otherPatient = otherPatientProblems(hook.prefetch ?? {}, hook.context.patientId, source);
     if (otherPatient.length) return sendProblems(reply, otherPatient);
     const mapped = fhirToPatient(hook.prefetch ?? {}, fhir, new Date());
+    mapped.notes.unshift(...prefetchGaps(hook.prefetch, Object.keys(prefetchTemplates(options.cds))));
     // The mapped patient meets the same contract as a patient file; its problems point where the request
     // gave each value, since the client never sees the mapped patient.
     const { patient, problems: patientProblems } = checkPatient(mappedPatientSource(mapped, source, ['prefetch']));
