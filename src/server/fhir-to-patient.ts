@@ -144,11 +144,11 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
     if (first && values.every((v) => sameValue(v.value, first.value))) setField(field, first);
     else notes.push(`${field} not set: ${[...kinds].map(([kind, vs]) => `${kind} give${kind.endsWith('s') ? '' : 's'} ${vs.map((v) => shown(v.value)).join(' and ')}`).join(', ')}`);
   }
-  const lesions = latestLesions(lesionReads, notes).map((group, index) => {
+  const lesions = latestLesions(lesionReads, notes).map(([first, ...rest], index) => {
     const path: PathSegment[] = ['lesions', index];
     const lesion: Record<string, unknown> = {};
-    origins.set(toPointer(path), { resource: reference((group[0] as LesionRead).located.resource), value: (group[0] as LesionRead).located.at });
-    for (const [field, value] of mergedLesionFields(group, notes)) {
+    origins.set(toPointer(path), { resource: reference(first.located.resource), value: first.located.at });
+    for (const [field, value] of mergedLesionFields([first, ...rest], notes)) {
       lesion[field] = value.value;
       record([...path, field], value);
     }
@@ -165,13 +165,14 @@ interface LesionRead {
   fields: Array<[string, Sourced]>;
 }
 
+const levelOf = (read: LesionRead): unknown => read.fields.find(([field]) => field === 'level')?.[1].value;
+
 /**
  * The lesions, one per level: of several Observations of one level (imaging read again), the latest
  * stands and the earlier are noted as not used, as for every other field; Observations with no level
  * are lesions of their own. Each lesion is the Observations of its level's latest time (usually one).
  */
-function latestLesions(reads: readonly LesionRead[], notes: string[]): LesionRead[][] {
-  const levelOf = (read: LesionRead): unknown => read.fields.find(([field]) => field === 'level')?.[1].value;
+function latestLesions(reads: readonly LesionRead[], notes: string[]): Array<[LesionRead, ...LesionRead[]]> {
   const byLevel = new Map<unknown, LesionRead[]>();
   const groups: LesionRead[][] = [];
   for (const read of reads) {
@@ -185,25 +186,25 @@ function latestLesions(reads: readonly LesionRead[], notes: string[]): LesionRea
   }
   return groups.map((group) => {
     const latest = Math.max(...group.map((read) => read.at));
-    const kept = group.filter((read) => read.at === latest);
+    const [kept, ...alike] = group.filter((read) => read.at === latest) as [LesionRead, ...LesionRead[]];
     for (const read of group) {
-      if (read.at !== latest) notes.push(`${reference(read.located.resource)} (lesion at ${shown(levelOf(read))}) not used: ${reference((kept[0] as LesionRead).located.resource)} of that level is later`);
+      if (read.at !== latest) notes.push(`${reference(read.located.resource)} (lesion at ${shown(levelOf(read))}) not used: ${reference(kept.located.resource)} of that level is later`);
     }
-    return kept;
+    return [kept, ...alike];
   });
 }
 
 /** The fields of one lesion's Observations of the same time: where they disagree the field stays missing, with a note. */
-function mergedLesionFields(group: readonly LesionRead[], notes: string[]): Array<[string, Sourced]> {
+function mergedLesionFields(group: readonly [LesionRead, ...LesionRead[]], notes: string[]): Array<[string, Sourced]> {
   const [first] = group;
-  if (group.length === 1 && first) return first.fields;
+  if (group.length === 1) return first.fields;
   const byField = new Map<string, Sourced[]>();
   for (const { fields } of group) for (const [field, value] of fields) byField.set(field, [...(byField.get(field) ?? []), value]);
   return [...byField].flatMap(([field, values]): Array<[string, Sourced]> => {
     const [one] = values;
     // A lesion's id names it, and says nothing of it clinically: the first Observation's.
     if (one && (field === 'id' || values.every((v) => sameValue(v.value, one.value)))) return [[field, one]];
-    notes.push(`lesion at ${shown(first?.fields.find(([f]) => f === 'level')?.[1].value)}: ${field} not set: Observations of the same time give ${values.map((v) => `${shown(v.value)} (${v.origin.resource})`).join(' and ')}`);
+    notes.push(`lesion at ${shown(levelOf(first))}: ${field} not set: Observations of the same time give ${values.map((v) => `${shown(v.value)} (${v.origin.resource})`).join(' and ')}`);
     return [];
   });
 }
