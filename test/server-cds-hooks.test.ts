@@ -264,6 +264,19 @@ describe('CDS Hooks', () => {
     expect(detail).not.toContain('prefetch patient');
   });
 
+  // A preliminary lesion read, or a lesion whose bodySite is SNOMED, left the card saying "No spinal lesion
+  // in the record" or "provide level", and nothing of why (QA of the service, helper-48).
+  it('says why a lesion read is not used, or its level not read', async () => {
+    const preliminary = { ...lesionObservation('pre', 'T12', { collapse: 'none' }), status: 'preliminary' };
+    const snomed = { ...lesionObservation('sn', 'T12', {}), bodySite: concept('http://snomed.info/sct', '181842003') };
+    const unmapped = { resourceType: 'Observation', id: 'other', status: 'preliminary', code: concept(LOINC, '8867-4') };
+    const { detail, input } = await cardAndInput({ observations: bundle(preliminary, snomed, unmapped) });
+    expect(input.lesions).toEqual([{ id: 'sn' }]);
+    expect(detail).toContain('Observation/pre not used: its status is preliminary; only final, amended and corrected results count');
+    expect(detail).toContain(`lesion sn: its level is not read: bodySite has no code of ${FIELD}`);
+    expect(detail).not.toContain('Observation/other');
+  });
+
   // A differential diagnosis of liver metastases set visceralMetastases (QA of the service, helper-48).
   it('does not take a diagnosis that is unconfirmed, provisional or differential as a finding', async () => {
     const condition = (id: string, verification: string) => ({

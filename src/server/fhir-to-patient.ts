@@ -93,7 +93,11 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
       if (age !== undefined) give('age', 'the birth date', sourced(located, { value: age, at: ['birthDate'] }));
       else if (resource.birthDate) notes.push(`age not set: birthDate ${resource.birthDate} is not a whole date`);
     } else if (resource.resourceType === 'Observation') {
-      if (!USABLE_OBSERVATION.has(resource.status ?? '')) continue;
+      if (!USABLE_OBSERVATION.has(resource.status ?? '')) {
+        // Said of what this service would read (a preliminary lesion read left the card saying "no lesion").
+        if (readsCode(resource, mapping)) notes.push(`${reference(resource)} not used: its status is ${resource.status ?? 'not given'}; only final, amended and corrected results count`);
+        continue;
+      }
       const at = observedAt(resource);
       const bound = resource.valueQuantity?.comparator;
       if (bound !== undefined) {
@@ -235,6 +239,12 @@ function flatten(value: Resource | null | undefined, at: PathSegment[]): Located
   return [{ resource: value, at }];
 }
 
+/** Whether an Observation is one this service reads: a lesion, a field of the patient-field system, or a mapped LOINC code. */
+function readsCode(resource: Resource, mapping: FhirMapping): boolean {
+  const loinc = codeIn(resource.code, LOINC);
+  return codeIn(resource.code, mapping.lesion.system) === mapping.lesion.code || codeAt(resource.code, mapping.fieldSystem) !== undefined || mapping.observations.some((o) => loinc !== undefined && o.loinc.includes(loinc));
+}
+
 /** The lesion's fields in the order they are set: its id, its level, then one per component. */
 function lesionFields(located: Located, mapping: FhirMapping, notes: string[]): Array<[string, Sourced]> {
   const { resource } = located;
@@ -242,6 +252,7 @@ function lesionFields(located: Located, mapping: FhirMapping, notes: string[]): 
   if (resource.id) fields.push(['id', sourced(located, { value: resource.id, at: ['id'] })]);
   const level = codeAt(resource.bodySite, mapping.fieldSystem);
   if (level?.code !== undefined) fields.push(['level', sourced(located, { value: level.code, at: ['bodySite', ...level.at] })]);
+  else if (resource.bodySite) notes.push(`lesion ${resource.id ?? ''}: its level is not read: bodySite has no code of ${mapping.fieldSystem}`);
   for (const [index, component] of (resource.component ?? []).entries()) {
     const field = codeAt(component.code, mapping.fieldSystem);
     if (field?.code === undefined) continue;
