@@ -170,6 +170,36 @@ describe('GET /rulesets', () => {
   });
 });
 
+// Fastify's own words ({"error","message","statusCode"}) came back for what the HTTP parser rejects, and
+// a gzip body was JSON_SYNTAX at its first byte (QA of the service, helper-48).
+describe('requests the HTTP layer refuses', () => {
+  it('answers a compressed body with 415 in the problem format', async () => {
+    const response = await app.inject({ method: 'POST', url: '/evaluate', payload: Buffer.from([0x1f, 0x8b, 0x08, 0x00]), headers: { ...json, 'content-encoding': 'gzip' } });
+    expect(response.statusCode).toBe(415);
+    expect(response.json()).toEqual({ problems: [expect.objectContaining({ code: 'UNSUPPORTED_MEDIA_TYPE' })] });
+  });
+
+  it('answers headers too large (431) and malformed HTTP (400) in the problem format', async () => {
+    const { connect } = await import('node:net');
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const exchange = (raw: string) =>
+      new Promise<string>((resolve) => {
+        let text = '';
+        const socket = connect(port, '127.0.0.1', () => socket.end(raw));
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
+      });
+    const big = await exchange(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(big).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4))).toEqual({ problems: [expect.objectContaining({ code: 'BAD_REQUEST' })] });
+    const malformed = await exchange('POST /evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{"a":1, "b": 2}');
+    const last = malformed.slice(malformed.lastIndexOf('HTTP/1.1 '));
+    expect(last).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(last.slice(last.indexOf('\r\n\r\n') + 4))).toEqual({ problems: [expect.objectContaining({ code: 'BAD_REQUEST' })] });
+  });
+});
+
 describe('options', () => {
   it('needs the bearer token on every route but /health', async () => {
     const token = 'a-long-enough-test-token';

@@ -6,7 +6,7 @@ import type { RuleSetsSnapshot } from '../ruleset/live-rule-sets.js';
 import { registerBearerAuth } from './auth.js';
 import type { CdsConfig } from './cds-config.js';
 import type { FeedbackStore } from './feedback-store.js';
-import { problem, sendProblems } from './http-problems.js';
+import { problem, problemsBody, sendProblems } from './http-problems.js';
 import { BODY_LIMIT_BYTES, registerJsonBody } from './json-body.js';
 import { loggerOptions } from './log-redaction.js';
 import { batchRoutes } from './routes/batch.js';
@@ -49,9 +49,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblems(reply, [problem('BAD_REQUEST', 'a path parameter is longer than 200 characters')], 414);
       return sendProblems(reply, [problem('BAD_REQUEST', error.code === 'FST_ERR_BAD_URL' ? 'the path is not a well-formed URL (a % not followed by two hex digits?)' : error.message)], 400);
     },
+    // What the HTTP parser rejects (headers too large, a body longer than its content-length) reaches no
+    // route: answered here, in the problem format too, and the connection closed.
+    clientErrorHandler: (error, socket) => {
+      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || !socket.writable) return void socket.destroy(error);
+      const [status, reason, message] = (error as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'the request headers are larger than this service accepts'] : [400, 'Bad Request', 'the request is not well-formed HTTP (a body longer than its content-length?)'];
+      const body = JSON.stringify(problemsBody([problem('BAD_REQUEST', message)]));
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    },
   });
   registerJsonBody(app);
   if (options.token) registerBearerAuth(app, options.token);
+  // A compressed body would be read as bytes of JSON (JSON_SYNTAX at its first byte): refused as what it is.
+  app.addHook('onRequest', async (request, reply) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return sendProblems(reply, [problem('UNSUPPORTED_MEDIA_TYPE', `content-encoding ${encoding} is not accepted; send the body uncompressed`)]);
+  });
 
   app.setErrorHandler((error, request, reply) => {
     const code = (error as { code?: string }).code;
