@@ -106,15 +106,20 @@ function inOriginal(errors: YamlErrors, repaired: readonly string[], found: read
  * lines above it use (nearest first). A re-reading whose remaining errors all lie well after the line
  * names it; one whose errors follow within a few lines (a second mistake close by) names it only when
  * that next mistake is itself explained by a line's indentation, so that an error merely moved along is
- * not. Of the lines so explained (the first few, or the first whose change mends the whole text), the one
- * after whose change the text reads furthest is named: the key above an over-indented one, moved along,
- * also reads on for a few lines, and must not be named in its place.
+ * not. Of the lines so explained (the first few, or the first whose change mends the whole text and a
+ * line beside it that does too), the one after whose change the text reads furthest is named: the key
+ * above an over-indented one, moved along, also reads on for a few lines, and must not be named in its
+ * place; of two that mend the whole text, the one that lines up with a line beside it.
  */
 function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text: string) => Reading, budget: { parses: number }, moved: ReadonlySet<number>, depth = 0): { misindented: Misindented; lines: string[]; errors: YamlErrors } | undefined {
   const errorLine = lineAt(lineStarts(lines), errors.reduce((low, e) => Math.min(low, e.pos[0]), Infinity));
   const candidates = [errorLine, ...range(errorLine + 1, errorLine + LINES_AFTER), ...range(errorLine - LINES_BEFORE, errorLine - 1).reverse()];
   const explained: Array<{ misindented: Misindented; lines: string[]; errors: YamlErrors; afterLines: number[] }> = [];
+  // Once one line's change mends the whole text, only a line beside it can do better: mend it too and line
+  // up with a line beside it, where the first did not (the first was moved to meet it).
+  let besideMended: ReadonlySet<number> | undefined;
   read: for (const index of candidates) {
+    if (besideMended && !besideMended.has(index)) continue;
     const line = lines[index];
     // Only a key (an identifier, a quoted or graded one) or a list entry is moved: prose with a colon in
     // it is text of a block above, and "fixing" its indentation would make it a key.
@@ -123,6 +128,7 @@ function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text:
     const written = indentOf(line);
     for (const expected of indentationsAbove(lines, index, written)) {
       if (budget.parses <= 0) break read;
+      if (besideMended && !alignsWithNeighbour(lines, index, expected)) continue;
       const repaired = [...lines.slice(0, index), ' '.repeat(expected) + line.slice(written), ...lines.slice(index + 1)];
       const { errors: after, starts: structure } = parse(repaired.join('\n'));
       const repairedStarts = lineStarts(repaired);
@@ -134,24 +140,29 @@ function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text:
       // The text must read further than before: an error left where it was (an unclosed bracket at the end) is not this line's.
       if (readsTo(tried.afterLines) <= errorLine) continue;
       const readsOn = tried.afterLines.every((l) => l > index + LINES_AFTER);
-      // A lookahead only asks whether some repair exists; nothing reads further than the whole text.
-      if (readsOn && (depth > 0 || !after.length)) return tried;
+      // A lookahead only asks whether some repair exists.
+      if (readsOn && depth > 0) return tried;
       if (!readsOn && !nextExplainable(tried)) continue;
       if (depth > 0) {
         if (explainsNext(tried)) return tried;
         continue;
       }
       explained.push(tried);
+      if (!after.length && (besideMended || alignsWithNeighbour(lines, index, expected))) break read;
+      if (!after.length) besideMended = new Set([index - 1, index + 1]);
       // Each re-reading parses the whole text: a few lines explained are enough to choose among, and in a
       // text too large to re-read often (or after many re-readings), or when one reads on well past every
       // line tried (the next error is another mistake's), the first.
-      const enough = budget.parses < RANKING_BUDGET || (readsOn && readsTo(tried.afterLines) > errorLine + LINES_AFTER + LINES_BEFORE) ? 1 : LINES_RANKED;
+      const enough = budget.parses < RANKING_BUDGET || (readsOn && after.length > 0 && readsTo(tried.afterLines) > errorLine + LINES_AFTER + LINES_BEFORE) ? 1 : LINES_RANKED;
       if (explained.filter((t) => t.afterLines.every((l) => l > t.misindented.line + LINES_AFTER)).length >= enough) break read;
       continue read;
     }
   }
-  // The furthest-reading first; one whose next error lies close by stands only if that error is itself a line's indentation.
-  return explained.sort((a, b) => readsTo(b.afterLines) - readsTo(a.afterLines)).find((t) => t.afterLines.every((l) => l > t.misindented.line + LINES_AFTER) || explainsNext(t));
+  // The furthest-reading first, and of two that read as far (both mend the whole text: an over-indented
+  // key, or the list entry above it moved to meet it), the one that lines up with a line beside it; one
+  // whose next error lies close by stands only if that error is itself a line's indentation.
+  const besideIt = ({ misindented: m }: (typeof explained)[number]): number => (alignsWithNeighbour(lines, m.line, m.expected) ? 0 : 1);
+  return explained.sort((a, b) => readsTo(b.afterLines) - readsTo(a.afterLines) || besideIt(a) - besideIt(b)).find((t) => t.afterLines.every((l) => l > t.misindented.line + LINES_AFTER) || explainsNext(t));
 
   function nextExplainable({ misindented: { line: index }, errors: after, afterLines }: (typeof explained)[number]): boolean {
     return depth < MAX_LOOKAHEAD && afterLines.every((l) => l > index) && after.some((e) => STRUCTURE_CODES.has(e.code));
@@ -159,6 +170,16 @@ function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text:
   function explainsNext({ misindented: { line: index }, lines: repaired, errors: after }: (typeof explained)[number]): boolean {
     return repairFirst(repaired, after, parse, budget, new Set([...moved, index]), depth + 1) !== undefined;
   }
+}
+
+/** Whether line `index`, indented `indent`, starts where the nearest non-blank line above or below it has a key (after a `- ` too). */
+function alignsWithNeighbour(lines: readonly string[], index: number, indent: number): boolean {
+  const keyColumns = (line: string): number[] => [indentOf(line), /^ *- +/.exec(line)?.[0].length ?? -1];
+  const nearest = (step: number): string | undefined => {
+    for (let i = index + step; i >= 0 && i < lines.length; i += step) if (!isBlank(lines[i] as string)) return lines[i];
+    return undefined;
+  };
+  return [nearest(-1), nearest(1)].some((line) => line !== undefined && keyColumns(line).includes(indent));
 }
 
 /** The line of the first error left (the whole text read: infinitely far). */
