@@ -412,6 +412,16 @@ describe('CDS Hooks', () => {
     expect(problems.map(where)).toEqual(['SCHEMA_UNKNOWN_KEY /prefetch/observations/entry/0/resource/code/coding/0/code /karnofksy Observation/kps']);
   });
 
+  // A code `__proto__` was assigned as a field, replaced the mapped patient's prototype and vanished,
+  // where `karnofksy` is a 422 (QA of the service, helper-48).
+  it('a field-system code __proto__ is an unknown field like any other, not dropped', async () => {
+    const { problems } = await rejected({ observations: bundle(field('__proto__', { valueInteger: 70 }, 'proto'), { ...lesionObservation('l1', 'T12', {}), component: [{ code: concept(FIELD, '__proto__'), valueCodeableConcept: concept(FIELD, 'x') }] }) });
+    expect(problems.map(where)).toEqual([
+      'SCHEMA_UNKNOWN_KEY /prefetch/observations/entry/0/resource/code/coding/0/code /__proto__ Observation/proto',
+      'SCHEMA_UNKNOWN_KEY /prefetch/observations/entry/1/resource/component/0/code/coding/0/code /lesions/0/__proto__ Observation/l1',
+    ]);
+  });
+
   it('a count the listed lesions contradict is reported at the Observation that gave the count', async () => {
     const prefetch = { observations: bundle(lesionObservation('l1', 'T11', {}), lesionObservation('l2', 'T12', {}), field('spinalMetastasisCount', { valueInteger: 1 }, 'count')) };
     const { problems } = await rejected(prefetch);

@@ -63,7 +63,7 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
     for (const [key, at] of parts) origins.set(toPointer([...path, key]), { resource: origin.resource, value: at });
   };
   const setField = (field: string, sourced: Sourced): void => {
-    patient[field] = sourced.value;
+    setOwn(patient, field, sourced.value);
     record([field], sourced);
   };
   // Per field, what each kind of resource gives: the patient's own record, the latest observation, the
@@ -153,13 +153,21 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
     const lesion: Record<string, unknown> = {};
     origins.set(toPointer(path), { resource: reference(first.located.resource), value: first.located.at });
     for (const [field, value] of mergedLesionFields([first, ...rest], notes)) {
-      lesion[field] = value.value;
+      setOwn(lesion, field, value.value);
       record([...path, field], value);
     }
     return lesion;
   });
   if (lesions.length) patient.lesions = lesions;
   return { patient, notes, origins };
+}
+
+/**
+ * A field named by a code of the request. Assigned, a code such as `__proto__` would replace the object's
+ * prototype and vanish; as an own key the patient contract refuses it as it refuses any unknown field.
+ */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** One lesion Observation as read: when it was made and its fields (its id, level and components). */
