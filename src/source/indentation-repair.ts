@@ -114,7 +114,8 @@ function inOriginal(errors: YamlErrors, repaired: readonly string[], found: read
 function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text: string) => Reading, budget: { parses: number }, moved: ReadonlySet<number>, depth = 0): { misindented: Misindented; lines: string[]; errors: YamlErrors } | undefined {
   const errorLine = lineAt(lineStarts(lines), errors.reduce((low, e) => Math.min(low, e.pos[0]), Infinity));
   const candidates = [errorLine, ...range(errorLine + 1, errorLine + LINES_AFTER), ...range(errorLine - LINES_BEFORE, errorLine - 1).reverse()];
-  const explained: Array<{ misindented: Misindented; lines: string[]; errors: YamlErrors; afterLines: number[] }> = [];
+  /** `readsOn`: its remaining errors all lie well after the line (any close by would be a second mistake's). */
+  const explained: Array<{ misindented: Misindented; lines: string[]; errors: YamlErrors; afterLines: number[]; readsOn: boolean }> = [];
   // Once one line's change mends the whole text, only a line beside it can do better: mend it too and line
   // up with a line beside it, where the first did not (the first was moved to meet it).
   let besideMended: ReadonlySet<number> | undefined;
@@ -136,10 +137,11 @@ function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text:
       // and the text read as the author meant up to it at least: what is left is a later mistake.
       const at = (repairedStarts[index] ?? 0) + expected;
       if (!structure.has(at) && !structure.has(at + 2)) continue;
-      const tried = { misindented: { line: index, written, expected }, lines: repaired, errors: after, afterLines: after.map((e) => lineAt(repairedStarts, e.pos[0])) };
+      const afterLines = after.map((e) => lineAt(repairedStarts, e.pos[0]));
       // The text must read further than before: an error left where it was (an unclosed bracket at the end) is not this line's.
-      if (readsTo(tried.afterLines) <= errorLine) continue;
-      const readsOn = tried.afterLines.every((l) => l > index + LINES_AFTER);
+      if (readsTo(afterLines) <= errorLine) continue;
+      const readsOn = afterLines.every((l) => l > index + LINES_AFTER);
+      const tried = { misindented: { line: index, written, expected }, lines: repaired, errors: after, afterLines, readsOn };
       // A lookahead only asks whether some repair exists.
       if (readsOn && depth > 0) return tried;
       if (!readsOn && !nextExplainable(tried)) continue;
@@ -153,8 +155,8 @@ function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text:
       // Each re-reading parses the whole text: a few lines explained are enough to choose among, and in a
       // text too large to re-read often (or after many re-readings), or when one reads on well past every
       // line tried (the next error is another mistake's), the first.
-      const enough = budget.parses < RANKING_BUDGET || (readsOn && after.length > 0 && readsTo(tried.afterLines) > errorLine + LINES_AFTER + LINES_BEFORE) ? 1 : LINES_RANKED;
-      if (explained.filter((t) => t.afterLines.every((l) => l > t.misindented.line + LINES_AFTER)).length >= enough) break read;
+      const enough = budget.parses < RANKING_BUDGET || (readsOn && after.length > 0 && readsTo(afterLines) > errorLine + LINES_AFTER + LINES_BEFORE) ? 1 : LINES_RANKED;
+      if (explained.filter((t) => t.readsOn).length >= enough) break read;
       continue read;
     }
   }
@@ -162,7 +164,7 @@ function repairFirst(lines: readonly string[], errors: YamlErrors, parse: (text:
   // key, or the list entry above it moved to meet it), the one that lines up with a line beside it; one
   // whose next error lies close by stands only if that error is itself a line's indentation.
   const besideIt = ({ misindented: m }: (typeof explained)[number]): number => (alignsWithNeighbour(lines, m.line, m.expected) ? 0 : 1);
-  return explained.sort((a, b) => readsTo(b.afterLines) - readsTo(a.afterLines) || besideIt(a) - besideIt(b)).find((t) => t.afterLines.every((l) => l > t.misindented.line + LINES_AFTER) || explainsNext(t));
+  return explained.sort((a, b) => readsTo(b.afterLines) - readsTo(a.afterLines) || besideIt(a) - besideIt(b)).find((t) => t.readsOn || explainsNext(t));
 
   function nextExplainable({ misindented: { line: index }, errors: after, afterLines }: (typeof explained)[number]): boolean {
     return depth < MAX_LOOKAHEAD && afterLines.every((l) => l > index) && after.some((e) => STRUCTURE_CODES.has(e.code));
