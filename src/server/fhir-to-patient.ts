@@ -93,9 +93,10 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
       if (age !== undefined) give('age', 'the birth date', sourced(located, { value: age, at: ['birthDate'] }));
       else if (resource.birthDate) notes.push(`age not set: birthDate ${resource.birthDate} is not a whole date`);
     } else if (resource.resourceType === 'Observation') {
+      const read = observationRead(resource, mapping);
       if (!USABLE_OBSERVATION.has(resource.status ?? '')) {
         // Said of what this service would read (a preliminary lesion read left the card saying "no lesion").
-        if (readsCode(resource, mapping)) notes.push(`${reference(resource)} not used: its status is ${resource.status ?? 'not given'}; only final, amended and corrected results count`);
+        if (read) notes.push(`${reference(resource)} not used: its status is ${resource.status ?? 'not given'}; only final, amended and corrected results count`);
         continue;
       }
       const at = observedAt(resource);
@@ -105,18 +106,15 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
         notes.push(`Observation ${resource.id ?? ''} not used: ${bound} ${describeValue(resource)} is a bound, not a value`);
         continue;
       }
-      const own = codeAt(resource.code, mapping.fieldSystem);
-      if (codeIn(resource.code, mapping.lesion.system) === mapping.lesion.code) {
+      if (read?.kind === 'lesion') {
         lesionReads.push({ located, at, fields: lesionFields(located, mapping, notes) });
-      } else if (own?.code !== undefined) {
-        const value = ownFieldValue(resource, own.code, 'patient', mapping);
-        if (value === undefined) notes.push(`Observation ${resource.id ?? ''} for ${own.code} has no value this service reads`);
-        else if ('refused' in value) notes.push(`${own.code} (Observation ${resource.id ?? ''}) not used: ${value.refused}`);
-        else setLatest(own.code, sourced(located, value, ['code', ...own.at]), at);
-      } else {
-        const loinc = codeIn(resource.code, LOINC);
-        const rule = mapping.observations.find((o) => loinc !== undefined && o.loinc.includes(loinc));
-        if (!rule) continue;
+      } else if (read?.kind === 'field') {
+        const value = ownFieldValue(resource, read.code, 'patient', mapping);
+        if (value === undefined) notes.push(`Observation ${resource.id ?? ''} for ${read.code} has no value this service reads`);
+        else if ('refused' in value) notes.push(`${read.code} (Observation ${resource.id ?? ''}) not used: ${value.refused}`);
+        else setLatest(read.code, sourced(located, value, ['code', ...read.at]), at);
+      } else if (read?.kind === 'loinc') {
+        const { rule, loinc } = read;
         const value = rule.units ? quantity(resource, rule.units) : number(resource);
         if (value === undefined) notes.push(`${rule.field} (LOINC ${loinc}) not used: ${describeValue(resource)} is not in a unit this service converts`);
         else setLatest(rule.field, sourced(located, value), at);
@@ -247,10 +245,16 @@ function flatten(value: Resource | null | undefined, at: PathSegment[]): Located
   return [{ resource: value, at }];
 }
 
-/** Whether an Observation is one this service reads: a lesion, a field of the patient-field system, or a mapped LOINC code. */
-function readsCode(resource: Resource, mapping: FhirMapping): boolean {
+/** What an Observation is to this service by its code: a lesion, a field of the patient-field system, a mapped LOINC code, or nothing it reads. */
+type ObservationRead = { kind: 'lesion' } | { kind: 'field'; code: string; at: PathSegment[] } | { kind: 'loinc'; loinc: string; rule: FhirMapping['observations'][number] };
+
+function observationRead(resource: Resource, mapping: FhirMapping): ObservationRead | undefined {
+  if (codeIn(resource.code, mapping.lesion.system) === mapping.lesion.code) return { kind: 'lesion' };
+  const own = codeAt(resource.code, mapping.fieldSystem);
+  if (own?.code !== undefined) return { kind: 'field', code: own.code, at: own.at };
   const loinc = codeIn(resource.code, LOINC);
-  return codeIn(resource.code, mapping.lesion.system) === mapping.lesion.code || codeAt(resource.code, mapping.fieldSystem) !== undefined || mapping.observations.some((o) => loinc !== undefined && o.loinc.includes(loinc));
+  const rule = loinc === undefined ? undefined : mapping.observations.find((o) => o.loinc.includes(loinc));
+  return loinc !== undefined && rule ? { kind: 'loinc', loinc, rule } : undefined;
 }
 
 /** The lesion's fields in the order they are set: its id, its level, then one per component. */
