@@ -43,20 +43,20 @@ export function tabIndentation(text: string, errors: YamlErrors, parse: (text: s
   const tabbed = (line: number): boolean => indentation(lines[line] ?? '').includes('\t');
   if (!errors.some((e) => INDENT_CODES.has(e.code) && tabbed(lineAt(starts, e.pos[0])))) return undefined;
 
-  let best = readWithSpaces(lines, errors, TAB_WIDTH, tabbed, parse);
+  let best = readWithSpaces(lines, starts, errors, TAB_WIDTH, tabbed, parse);
   for (const width of OTHER_TAB_WIDTHS) {
     if (!best.rest.length) break;
-    const reading = readWithSpaces(lines, errors, width, tabbed, parse);
+    const reading = readWithSpaces(lines, starts, errors, width, tabbed, parse);
     if (reading.rest.length < best.rest.length) best = reading;
   }
   const { flagged, spaced } = best;
-  const inText = (errors: YamlErrors): YamlErrors => unspaced(errors, spaced.split('\n'), lines, flagged);
+  const spacedStarts = lineStarts(spaced);
   return {
     tabs: [...flagged].sort((a, b) => a - b).map((line) => (starts[line] ?? 0) + indentation(lines[line] ?? '').indexOf('\t')),
     lines: flagged,
     errors: best.rest,
-    spaced: { text: spaced, errors: best.errors },
-    inText,
+    spaced: { text: spaced.join('\n'), errors: best.errors },
+    inText: (errors) => unspaced(errors, spacedStarts, starts, flagged),
   };
 }
 
@@ -64,26 +64,23 @@ export function tabIndentation(text: string, errors: YamlErrors, parse: (text: s
  * Re-reads the text with each rejected line's tabs as spaces, until no error is a tab's: the errors at
  * offsets of the text re-read, and (`rest`) at their places in the text.
  */
-function readWithSpaces(lines: readonly string[], errors: YamlErrors, width: number, tabbed: (line: number) => boolean, parse: (text: string) => YamlErrors): { flagged: Set<number>; errors: YamlErrors; spaced: string; rest: YamlErrors } {
+function readWithSpaces(lines: readonly string[], starts: readonly number[], errors: YamlErrors, width: number, tabbed: (line: number) => boolean, parse: (text: string) => YamlErrors): { flagged: Set<number>; errors: YamlErrors; spaced: readonly string[]; rest: YamlErrors } {
   const flagged = new Set<number>();
-  let current = { errors, text: lines.join('\n') };
+  let current = { errors, lines, starts };
   for (let reading = 1; reading <= MAX_READINGS; reading++) {
-    const starts = lineStarts(current.text.split('\n'));
-    const rejected = current.errors.filter((e) => INDENT_CODES.has(e.code)).map((e) => lineAt(starts, e.pos[0]));
+    const rejected = current.errors.filter((e) => INDENT_CODES.has(e.code)).map((e) => lineAt(current.starts, e.pos[0]));
     if (!rejected.some((line) => tabbed(line) && !flagged.has(line))) break;
     // At the bound, every line with a tab in its indentation and something to read after it is taken as rejected.
     const more = reading < MAX_READINGS ? rejected : lines.flatMap((text, i) => (/^\s*(#|$)/.test(text) ? [] : [i]));
     for (const line of more) if (tabbed(line)) flagged.add(line);
-    const text = lines.map((line, i) => (flagged.has(i) ? withSpaces(line, width) : line)).join('\n');
-    current = { errors: parse(text), text };
+    const spaced = lines.map((line, i) => (flagged.has(i) ? withSpaces(line, width) : line));
+    current = { errors: parse(spaced.join('\n')), lines: spaced, starts: lineStarts(spaced) };
   }
-  return { flagged, errors: current.errors, spaced: current.text, rest: unspaced(current.errors, current.text.split('\n'), lines, flagged) };
+  return { flagged, errors: current.errors, spaced: current.lines, rest: unspaced(current.errors, current.starts, starts, flagged) };
 }
 
 /** Errors of the spaced text at their places in the text: unflagged lines are unchanged, so an error there keeps its place within its line; errors on flagged lines are the tabs' cascade. */
-function unspaced(errors: YamlErrors, spacedLines: readonly string[], lines: readonly string[], flagged: ReadonlySet<number>): YamlErrors {
-  const spacedStarts = lineStarts(spacedLines);
-  const starts = lineStarts(lines);
+function unspaced(errors: YamlErrors, spacedStarts: readonly number[], starts: readonly number[], flagged: ReadonlySet<number>): YamlErrors {
   return errors.flatMap((e) => {
     const line = lineAt(spacedStarts, e.pos[0]);
     if (flagged.has(line)) return [];
