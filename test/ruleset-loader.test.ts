@@ -21,6 +21,10 @@ async function problemsOf(replacements: Array<[string, string]>, base = sins) {
 
 const at = (code: string, p: { line: number; column: number }) => `${code}@${p.line}:${p.column}`;
 
+/** SINS's occasional-pain row made to read "mechanical": a component gap and overlap, the coverage problems tests expect beside other mistakes. */
+const PAIN_GAP: [string, string] = ['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }'];
+const painGap = (text: string) => [at('COMPONENT_GAP', positionOf(text, '- id: mechanical')), at('COMPONENT_OVERLAP', positionOf(text, '{ fact: pain, operator: equal, value: mechanical }', 'id: occasional'))];
+
 describe('the bundled rule sets', () => {
   it('load with no problems at all', async () => {
     const { rulesets, problems } = await loadRuleSets([BUNDLED_RULES_DIR]);
@@ -153,12 +157,11 @@ describe('rule-file problems are reported with code, line and column', () => {
   it('a mistake inside one component does not hide another component’s gap and overlap', async () => {
     const { found, text } = await problemsOf([
       ['{ fact: boneLesion, operator: equal, value: lytic }', '{ fact: boneLesion, operator: equal, value: lytc }'],
-      ['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }'],
+      PAIN_GAP,
     ]);
     expect(found.sort()).toEqual([
       at('VALUE_NOT_IN_DOMAIN', positionOf(text, 'lytc')),
-      at('COMPONENT_GAP', positionOf(text, '- id: mechanical')),
-      at('COMPONENT_OVERLAP', positionOf(text, '{ fact: pain, operator: equal, value: mechanical }', 'id: occasional')),
+      ...painGap(text),
     ].sort());
   });
 
@@ -167,14 +170,13 @@ describe('rule-file problems are reported with code, line and column', () => {
   it('a condition the schema rejects in one component does not hide another component’s gap and overlap', async () => {
     const { found, text } = await problemsOf([
       ['{ fact: boneLesion, operator: equal, value: lytic }', '{ fact: boneLesion, operator: equal }'],
-      ['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }'],
+      PAIN_GAP,
       ['reference: fisher2010', 'reference: 2010'],
     ]);
     expect(found.sort()).toEqual([
       at('SCHEMA_REQUIRED', positionOf(text, '{ fact: boneLesion, operator: equal }')),
       at('SCHEMA_TYPE', positionOf(text, '2010', 'reference: 2010')),
-      at('COMPONENT_GAP', positionOf(text, '- id: mechanical')),
-      at('COMPONENT_OVERLAP', positionOf(text, '{ fact: pain, operator: equal, value: mechanical }', 'id: occasional')),
+      ...painGap(text),
     ].sort());
   });
 
@@ -202,26 +204,24 @@ describe('rule-file problems are reported with code, line and column', () => {
   it('a mistake in one input’s declaration does not hide another component’s gap', async () => {
     const { found, text } = await problemsOf([
       ['  posterolateral:\n    type: string', '  posterolateral:\n    type: strng'],
-      ['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }'],
+      PAIN_GAP,
     ]);
     expect(found.sort()).toEqual([
       at('INPUT_TYPE_MISMATCH', positionOf(text, 'strng')),
       at('SCHEMA_ENUM', positionOf(text, 'strng')),
-      at('COMPONENT_GAP', positionOf(text, '- id: mechanical')),
-      at('COMPONENT_OVERLAP', positionOf(text, '{ fact: pain, operator: equal, value: mechanical }', 'id: occasional')),
+      ...painGap(text),
     ].sort());
   });
 
   it('a misspelt table row does not hide another component’s gap, and its readers are not checked against the misspelling', async () => {
     const { found, text } = await problemsOf([
       ['      T5: semi_rigid', '      T5: semirigid'],
-      ['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }'],
+      PAIN_GAP,
     ]);
     // Checked against the misspelt row, location would have a gap at region = "semirigid".
     expect(found.sort()).toEqual([
       at('TABLE_VALUE_NOT_IN_DOMAIN', positionOf(text, 'semirigid')),
-      at('COMPONENT_GAP', positionOf(text, '- id: mechanical')),
-      at('COMPONENT_OVERLAP', positionOf(text, '{ fact: pain, operator: equal, value: mechanical }', 'id: occasional')),
+      ...painGap(text),
     ].sort());
   });
 
@@ -242,15 +242,15 @@ describe('rule-file problems are reported with code, line and column', () => {
 
   // The overlap was placed at the first alternative (mechanical), which is fine, not at occasional, which is not.
   it('two alternatives that hold together, at the second of them, and the value no alternative covers', async () => {
-    const { found, text } = await problemsOf([['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }']]);
-    expect(found.sort()).toEqual([at('COMPONENT_GAP', positionOf(text, '- id: mechanical')), at('COMPONENT_OVERLAP', positionOf(text, '{ fact: pain, operator: equal, value: mechanical }', 'id: occasional'))].sort());
+    const { found, text } = await problemsOf([PAIN_GAP]);
+    expect(found.sort()).toEqual(painGap(text).sort());
   });
 
   // A coverage gap was reported only once the file had no other error: with a band or citation mistake
   // beside it, the author fixed those and met the gap in a second run.
   it('a component gap beside a band gap and an unknown citation: all three in one run', async () => {
     const { found, text } = await problemsOf([
-      ['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }'],
+      PAIN_GAP,
       ['max: 6', 'max: 5'],
       ['reference: fisher2010', 'reference: fisher2100'],
     ]);
