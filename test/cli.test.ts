@@ -10,7 +10,7 @@ const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const EXAMPLE = new URL('../examples/patient.yaml', import.meta.url).pathname;
 const RULES = new URL('../rules/', import.meta.url).pathname;
 
-function run(args: string[], input?: string) {
+function run(args: string[], input?: string | Buffer) {
   const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1' } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -18,7 +18,7 @@ function run(args: string[], input?: string) {
 const tmp = () => mkdtempSync(join(tmpdir(), 'spinemets-cli-'));
 
 /** `evaluate` of a patient file that must be rejected: exit 2, nothing evaluated; its path and standard error. */
-function rejectedPatient(text: string, name = 'p.yaml'): { file: string; stderr: string } {
+function rejectedPatient(text: string | Buffer, name = 'p.yaml'): { file: string; stderr: string } {
   const file = join(tmp(), name);
   writeFileSync(file, text);
   const { code, stdout, stderr } = run(['evaluate', file]);
@@ -72,6 +72,35 @@ describe('spinemets evaluate', () => {
     const batch = run(['batch', row, '--trace', 'none']);
     expect(batch.code).toBe(2);
     expect(JSON.parse(batch.stdout.trim().split('\n')[1] as string).error.problems).toMatchObject([{ code: 'NESTING_TOO_DEEP', line: 2, column: '{"id":"d","lesions":'.length + 100 }]);
+  });
+
+  // A Latin-1 byte was read as U+FFFD without a word: "pulm\xf3n" became "pulm\uFFFDn" in a patient's
+  // note, a citation or an id, and a batch row of a Windows export was evaluated with its characters lost.
+  it('a file not saved as UTF-8 is ENCODING_INVALID at each line with a bad byte, beside its other problems, in every input', () => {
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    const { file, stderr } = rejectedPatient(latin1('id: p1\nnote: "pulm\xf3n"\nage: 60\nkarnofsky: [\n'));
+    expect(stderr.trim().split('\n').map((l) => l.slice(file.length + 1).split(' ').slice(0, 2).join(' '))).toEqual([`2:${'note: "pulm'.length + 1} ENCODING_INVALID`, '5:1 YAML_SYNTAX']);
+    expect(run(['evaluate', '-'], latin1('{"id": "caf\xe9"}'))).toMatchObject({ code: 2, stdout: '' });
+    expect(run(['evaluate', '-'], latin1('{"id": "caf\xe9"}')).stderr).toMatch(new RegExp(`^<stdin>:1:${'{"id": "caf'.length + 1} ENCODING_INVALID byte 0xE9 `));
+    // A rule file: the rule set is not loaded with a citation's characters lost.
+    const rules = join(tmp(), 'rules');
+    cpSync(RULES, rules, { recursive: true });
+    const sins = join(rules, 'sins', 'sins.yaml');
+    writeFileSync(sins, latin1(readFileSync(sins, 'latin1').replace('title: ', 'title: Sp\xe9cial ')));
+    const validate = run(['validate', rules]);
+    expect(validate.code).toBe(1);
+    expect(validate.stdout).toMatch(new RegExp(`sins\\.yaml:${positionOf(read(SINS_FILE), 'title: ').line}:${'title: Sp'.length + 1} ENCODING_INVALID `));
+    // Batch rows, NDJSON and CSV: the row is an error row, the others are evaluated.
+    const ndjson = join(tmp(), 'cohort.ndjson');
+    writeFileSync(ndjson, Buffer.concat([Buffer.from('{"id":"a"}\n'), latin1('{"id":"caf\xe9"}\n'), Buffer.from('{"id":"b"}\n')]));
+    const rows = run(['batch', ndjson, '--trace', 'none']);
+    expect(rows.code).toBe(2);
+    const lines = rows.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((r) => r.patient?.id ?? r.error.problems.map((p: { code: string; line: number; column: number }) => `${p.code}@${p.line}:${p.column}`).join())).toEqual(['a', `ENCODING_INVALID@2:${'{"id":"caf'.length + 1}`, 'b']);
+    const csv = join(tmp(), 'cohort.csv');
+    writeFileSync(csv, latin1('id,age\na,60\n"caf\xe9\nsecond line",61\nb,62\n'));
+    const csvRows = run(['batch', csv, '--trace', 'none']).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(csvRows.map((r) => r.patient?.id ?? r.error.problems.map((p: { code: string; line: number; column: number }) => `${p.code}@${p.line}:${p.column}`).join())).toEqual(['a', `ENCODING_INVALID@3:${'"caf'.length + 1}`, 'b']);
   });
 
   // `null`, or an empty document, was "internal error: Cannot read properties of null", exit 70, and a

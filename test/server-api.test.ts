@@ -110,6 +110,21 @@ describe('POST /evaluate', () => {
     expect(response.statusCode).toBe(200);
   });
 
+  // A Latin-1 byte in a body or a /batch line was read as U+FFFD and the patient evaluated.
+  it('refuses a body that is not UTF-8 (400 ENCODING_INVALID at its byte) and makes such a /batch line an error line', async () => {
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    const body = await app.inject({ method: 'POST', url: '/evaluate', payload: latin1('{"age": 60,\n "id": "caf\xe9"}'), headers: json });
+    expect(body.statusCode).toBe(400);
+    expect(body.json().problems).toMatchObject([{ code: 'ENCODING_INVALID', line: 2, column: ' "id": "caf'.length + 1 }]);
+    const hook = await app.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload: latin1('{"hook": "patient-view", "x": "\xe9"}'), headers: json });
+    expect(hook.json().problems).toMatchObject([{ code: 'ENCODING_INVALID', line: 1 }]);
+    const lines = Buffer.concat([Buffer.from('{"id":"a"}\n'), latin1('{"id":"caf\xe9"}\n'), Buffer.from('{"id":"b"}\n')]);
+    const batch = await app.inject({ method: 'POST', url: '/batch?trace=none', payload: lines, headers: { 'content-type': 'application/x-ndjson' } });
+    expect(batch.statusCode).toBe(200);
+    const rows = batch.body.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((r) => r.error?.problems ?? r.patient.id)).toEqual(['a', [expect.objectContaining({ code: 'ENCODING_INVALID', line: 2, column: '{"id":"caf'.length + 1 })], 'b']);
+  });
+
   // The router answered these itself, as {"error": ..., "code": "FST_ERR_BAD_URL"}, outside the documented format.
   it('answers a malformed path (400) and an over-long id (414) in the problem format', async () => {
     const bad = await app.inject({ method: 'GET', url: '/rulesets/%E0%A4%A' });

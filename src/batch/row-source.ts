@@ -5,9 +5,9 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Problem } from '../problems/problem.js';
 import { csvLayout, type CsvLayout } from './csv-columns.js';
-import { csvRecords } from './csv-records.js';
+import { csvRecords, type CsvRecordAt } from './csv-records.js';
 import { STANDARD_INPUT, STANDARD_INPUT_NAME } from '../source/source-document.js';
-
+import { EncodingFaults } from '../source/encoding-faults.js';
 
 /**
  * One data row of the input, not yet parsed into a patient (workers do that). `index` counts data rows from
@@ -57,31 +57,36 @@ export async function openRowSource(file: string, format: InputFormat): Promise<
 
 function ndjsonSource(input: Readable, name: string, size: number): { source: RowSource; problems: Problem[] } {
   const position = { bytes: 0 };
-  return { source: { name, rows: ndjsonRows(input, position), consumed: () => position.bytes, size }, problems: [] };
+  return { source: { name, rows: ndjsonRows(input, name, position), consumed: () => position.bytes, size }, problems: [] };
 }
 
 const BYTE_ORDER_MARK = 0xfeff;
 
-async function* ndjsonRows(input: Readable, position: { bytes: number }): AsyncGenerator<BatchRow> {
+async function* ndjsonRows(input: Readable, name: string, position: { bytes: number }): AsyncGenerator<BatchRow> {
+  const encoding = new EncodingFaults(input, name);
   let line = 0;
   let index = 0;
-  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+  for await (const text of createInterface({ input: encoding.checked, crlfDelay: Infinity })) {
     line++;
     position.bytes += Buffer.byteLength(text) + 1;
     // A byte-order mark (editors on Windows write one) is not part of the first record.
     const record = line === 1 && text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text;
-    if (record.trim() !== '') yield { index: index++, line, kind: 'json', text: record };
+    if (record.trim() === '') continue;
+    const faults = encoding.within(line, line);
+    yield faults.length ? { index: index++, line, kind: 'invalid', problems: faults } : { index: index++, line, kind: 'json', text: record };
   }
 }
 
 async function csvSource(input: Readable, name: string, size: number): Promise<{ source?: RowSource; problems: Problem[] }> {
-  const records = csvRecords(input.setEncoding('utf8'), name);
+  const encoding = new EncodingFaults(input, name);
+  const records = csvRecords(encoding.checked.setEncoding('utf8'), name);
   const first = await records.next();
   if (first.done) return { problems: [{ code: 'CSV_HEADER', severity: 'error', message: 'the file has no header row', file: name, line: 1, column: 1 }] };
   const { layout, problems } = 'cells' in first.value ? csvLayout(first.value.cells, name, first.value.line) : { layout: undefined, problems: first.value.problems };
-  if (!layout) {
+  const headerFaults = encoding.within(first.value.line, lastLine(first.value));
+  if (!layout || headerFaults.length) {
     input.destroy();
-    return { problems };
+    return { problems: [...headerFaults, ...problems] };
   }
   let consumed = 0;
   async function* rows(): AsyncGenerator<BatchRow> {
@@ -91,8 +96,18 @@ async function csvSource(input: Readable, name: string, size: number): Promise<{
       const { line } = record;
       // A row of empty cells (a spreadsheet's trailing ",,,") is a blank line, not a patient with nothing known.
       if ('cells' in record && record.cells.every((cell) => cell === '')) continue;
-      yield 'cells' in record ? { index: index++, line, kind: 'csv', cells: record.cells } : { index: index++, line, kind: 'invalid', problems: record.problems };
+      const faults = encoding.within(line, lastLine(record));
+      if (faults.length) yield { index: index++, line, kind: 'invalid', problems: [...faults, ...('problems' in record ? record.problems : [])] };
+      else yield 'cells' in record ? { index: index++, line, kind: 'csv', cells: record.cells } : { index: index++, line, kind: 'invalid', problems: record.problems };
     }
   }
   return { source: { name, layout, rows: rows(), consumed: () => consumed, size }, problems: [] };
+}
+
+/** The last line of a CSV record: a quoted cell may hold line breaks (a bad record is read as its first line). */
+function lastLine(record: CsvRecordAt): number {
+  if (!('cells' in record)) return record.line;
+  let breaks = 0;
+  for (const cell of record.cells) for (let at = cell.indexOf('\n'); at !== -1; at = cell.indexOf('\n', at + 1)) breaks++;
+  return record.line + breaks;
 }

@@ -7,6 +7,7 @@ export type ProblemCode =
   // reading and parsing a file
   | 'FILE_UNREADABLE'
   | 'FILE_TOO_LARGE'
+  | 'ENCODING_INVALID'
   | 'YAML_SYNTAX'
   | 'YAML_TAB_INDENT'
   | 'YAML_INDENTATION'

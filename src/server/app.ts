@@ -7,7 +7,7 @@ import { registerBearerAuth } from './auth.js';
 import type { CdsConfig } from './cds-config.js';
 import type { FeedbackStore } from './feedback-store.js';
 import { problem, problemsBody, sendProblems } from './http-problems.js';
-import { BODY_LIMIT_BYTES, registerJsonBody } from './json-body.js';
+import { BODY_LIMIT_BYTES, BodyProblems, registerJsonBody } from './json-body.js';
 import { loggerOptions } from './log-redaction.js';
 import { batchRoutes } from './routes/batch.js';
 import { cdsHooksRoutes } from './routes/cds-hooks.js';
@@ -67,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error, request, reply) => {
+    if (error instanceof BodyProblems) return sendProblems(reply, error.problems);
     const code = (error as { code?: string }).code;
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblems(reply, [problem('BODY_TOO_LARGE', `the body is larger than ${BODY_LIMIT_BYTES} bytes`)]);
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

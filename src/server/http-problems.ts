@@ -11,6 +11,7 @@ export interface ProblemsBody {
 
 const STATUS: Partial<Record<ProblemCode, number>> = {
   JSON_SYNTAX: 400,
+  ENCODING_INVALID: 400,
   YAML_SYNTAX: 400,
   YAML_TAB_INDENT: 400,
   DUPLICATE_KEY: 400,

@@ -8,6 +8,7 @@ import { lazySourceDocument, parseSource, type SourceDocument } from '../source/
 import { problem, REQUEST_BODY } from './http-problems.js';
 import { firstTooDeep } from '../source/flow-nesting.js';
 import { positionAt } from '../source/line-starts.js';
+import { encodingFaults, encodingProblem } from '../source/utf8-check.js';
 
 /** A patient is a few kilobytes; a CDS Hooks prefetch with a year of laboratory results is more. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -20,10 +21,22 @@ export const MAX_NESTING = 32;
  */
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'application/fhir+json'], { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
+  app.addContentTypeParser(['application/json', 'application/fhir+json'], { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
+    // JSON is UTF-8 (RFC 8259); a body that is not would be read with U+FFFD in place of its characters.
+    const bytes = body as Buffer;
+    const faults = encodingFaults(bytes);
+    if (faults.length) return done(new BodyProblems(faults.map((fault) => encodingProblem(fault, REQUEST_BODY))), undefined);
+    const text = bytes.toString('utf8');
     // A byte-order mark (editors on Windows write one) is not part of the JSON, as the CLI reads a file.
-    done(null, typeof body === 'string' && body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
+    done(null, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   });
+}
+
+/** A body refused before any route reads it, with its problems (the app's error handler sends them). */
+export class BodyProblems extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(problems[0]?.message);
+  }
 }
 
 /** A body nesting deeper than MAX_NESTING, found before parsing so that parsing is never at risk, at the bracket that goes too deep. */

@@ -5,6 +5,7 @@ import { shadowedPairs, withValueAt } from './repeated-keys.js';
 import { misindentedLines, type Reading } from './indentation-repair.js';
 import { tabIndentation, type YamlErrors } from './tab-indentation.js';
 import { firstTooDeep, MAX_FLOW_NESTING } from './flow-nesting.js';
+import { encodingFaults, encodingProblem } from './utf8-check.js';
 
 /** Rule files and patient files are small; anything larger is a mistake or an attack. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -70,7 +71,7 @@ export function readSourceText(file: string): string | SourceDocument {
     if (size > MAX_FILE_BYTES) {
       return emptyDocument(file, 'FILE_TOO_LARGE', `file is ${size} bytes; the limit is ${MAX_FILE_BYTES} bytes`);
     }
-    return readFileSync(file, 'utf8');
+    return decodeSource(readFileSync(file), file);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? 'unknown error';
     // `-` names standard input only where a command reads it (evaluate, explain, batch, diff --cohort).
@@ -100,7 +101,20 @@ export async function readStandardInput(): Promise<string | SourceDocument> {
   } catch (err) {
     return emptyDocument(STANDARD_INPUT_NAME, 'FILE_UNREADABLE', `cannot read standard input (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeSource(Buffer.concat(chunks), STANDARD_INPUT_NAME);
+}
+
+/**
+ * A file's bytes as text, or, where they are not UTF-8, the document of the text as decoded (each bad
+ * byte U+FFFD) holding an ENCODING_INVALID at each line with one beside its other problems, and no data:
+ * nothing is read with a character lost.
+ */
+function decodeSource(bytes: Buffer, file: string): string | SourceDocument {
+  const faults = encodingFaults(bytes);
+  const text = bytes.toString('utf8');
+  if (!faults.length) return text;
+  const document = parseSource(text, file);
+  return { ...document, data: undefined, shadowed: undefined, problems: [...faults.map((fault) => encodingProblem(fault, file)), ...document.problems] };
 }
 
 /**

@@ -9,6 +9,7 @@ import { decide } from '../decide.js';
 import { problem, problemsBody, REQUEST_BODY, sendProblems } from '../http-problems.js';
 import { BODY_LIMIT_BYTES, nestingProblem } from '../json-body.js';
 import { traceLevel } from './evaluate.js';
+import { EncodingFaults } from '../../source/encoding-faults.js';
 
 const NDJSON = 'application/x-ndjson';
 
@@ -32,7 +33,8 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
     const level = trace;
     async function* results(): AsyncGenerator<string | Uint8Array> {
       let lineNo = 0;
-      for await (const line of lines(body)) {
+      const encoding = new EncodingFaults(body, REQUEST_BODY);
+      for await (const line of lines(encoding.checked)) {
         lineNo++;
         if (line === TOO_LONG) {
           yield jsonErrorLine(lineNo, undefined, problemsBody([problem('BODY_TOO_LARGE', `line is longer than ${BODY_LIMIT_BYTES} bytes; the batch stops here`, { line: lineNo })]));
@@ -43,8 +45,9 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
           return;
         }
         if (line.trim() === '') continue;
+        const faults = encoding.within(lineNo, lineNo);
         const deep = nestingProblem(line);
-        const { patient, problems } = deep ? { patient: undefined, problems: [{ ...deep, line: lineNo }] } : parsePatientJsonLine(line, REQUEST_BODY, lineNo);
+        const { patient, problems } = faults.length ? { patient: undefined, problems: faults } : deep ? { patient: undefined, problems: [{ ...deep, line: lineNo }] } : parsePatientJsonLine(line, REQUEST_BODY, lineNo);
         if (!patient) {
           yield jsonErrorLine(lineNo, jsonRowId(line), problemsBody(problems));
           continue;

@@ -1,0 +1,142 @@
+import { isUtf8 } from 'node:buffer';
+import type { Problem } from '../problems/problem.js';
+
+/**
+ * Where a byte stream stops being UTF-8: the first bad byte of each line, with its line and column.
+ *
+ * Node decodes a bad byte to U+FFFD without a word, so a file saved as Latin-1 or Windows-1252 would be
+ * read with its "é" silently replaced (in a citation, a patient id, a reader's note). The text is still
+ * decoded that way, so its other problems are found in the same run; these faults make it an error.
+ * Chunks may split a character: its first bytes wait for the next chunk.
+ */
+export interface EncodingFault {
+  line: number;
+  /** In UTF-16 code units of the text as decoded (a bad byte is one U+FFFD), as every column is counted. */
+  column: number;
+  /** The bad byte, for the message (0xE9: Latin-1's "é"). */
+  byte: number;
+}
+
+const NEWLINE = 0x0a;
+
+export class Utf8Check {
+  readonly faults: EncodingFault[] = [];
+  #line = 1;
+  /** UTF-16 code units of the current line so far. */
+  #units = 0;
+  /** The first bytes of a character the last chunk cut off. */
+  #carry: Buffer | undefined;
+
+  push(chunk: Uint8Array): void {
+    const data = this.#carry ? Buffer.concat([this.#carry, chunk]) : chunk;
+    this.#carry = undefined;
+    // Nearly every chunk of a patient file or cohort is valid (and mostly ASCII): one native check, then
+    // only the lines and the last line's width are counted.
+    if (isUtf8(data)) return this.#counted(data);
+    let at = 0;
+    while (at < data.length) {
+      const byte = data[at] as number;
+      if (byte < 0x80) {
+        if (byte === NEWLINE) this.#newline();
+        else this.#units++;
+        at++;
+        continue;
+      }
+      const { length, next, cut } = sequence(data, at);
+      if (cut) {
+        // A character cut off at the end of the chunk, not (yet) a fault.
+        this.#carry = Buffer.from(data.subarray(at));
+        return;
+      }
+      if (length === 0) {
+        this.#fault(byte);
+        // One U+FFFD for the bad byte and any continuation bytes that began the character it failed.
+        this.#units++;
+        at = next;
+        continue;
+      }
+      this.#units += length === 4 ? 2 : 1;
+      at += length;
+    }
+  }
+
+  /** The end of the input: a character cut off there is a fault. */
+  end(): void {
+    if (this.#carry) this.#fault(this.#carry[0] as number);
+    this.#carry = undefined;
+  }
+
+  #counted(data: Uint8Array): void {
+    let last = -1;
+    for (let at = data.indexOf(NEWLINE); at !== -1; at = data.indexOf(NEWLINE, at + 1)) {
+      this.#line++;
+      last = at;
+    }
+    if (last !== -1) this.#units = 0;
+    this.#units += utf16Units(data.subarray(last + 1));
+  }
+
+  #newline(): void {
+    this.#line++;
+    this.#units = 0;
+  }
+
+  #fault(byte: number): void {
+    const last = this.faults[this.faults.length - 1];
+    if (last?.line !== this.#line) this.faults.push({ line: this.#line, column: this.#units + 1, byte });
+  }
+}
+
+/** The faults of a whole text's bytes. */
+export function encodingFaults(bytes: Uint8Array): EncodingFault[] {
+  if (isUtf8(bytes)) return [];
+  const check = new Utf8Check();
+  check.push(bytes);
+  check.end();
+  return check.faults;
+}
+
+export function encodingProblem({ line, column, byte }: EncodingFault, file: string): Problem {
+  const hex = byte.toString(16).toUpperCase().padStart(2, '0');
+  const message = `byte 0x${hex} here is not UTF-8 (the file may be saved as Latin-1 or Windows-1252); read as it is, the character would be lost: save the file as UTF-8`;
+  return { code: 'ENCODING_INVALID', severity: 'error', message, file, line, column };
+}
+
+/** UTF-16 code units of valid UTF-8: one per character, two for one of four bytes. */
+function utf16Units(bytes: Uint8Array): number {
+  let units = 0;
+  for (const byte of bytes) {
+    if ((byte & 0xc0) !== 0x80) units += byte >= 0xf0 ? 2 : 1;
+  }
+  return units;
+}
+
+/**
+ * The well-formed character starting at `at` (Unicode Table 3-7): its `length`, or 0 when it is not one,
+ * with `next` where reading resumes (past the bytes that began it, as a decoder replaces them); `cut`
+ * when the data ends inside it.
+ */
+function sequence(data: Uint8Array, at: number): { length: number; next: number; cut?: true } {
+  const lead = data[at] as number;
+  let length: number;
+  let low = 0x80;
+  let high = 0xbf;
+  if (lead >= 0xc2 && lead <= 0xdf) length = 2;
+  else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead === 0xe0) low = 0xa0;
+    if (lead === 0xed) high = 0x9f;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead === 0xf0) low = 0x90;
+    if (lead === 0xf4) high = 0x8f;
+  } else return { length: 0, next: at + 1 };
+  for (let k = 1; k < length; k++) {
+    if (at + k >= data.length) return { length: 0, next: data.length, cut: true };
+    const byte = data[at + k] as number;
+    if (byte < low || byte > high) return { length: 0, next: at + k };
+    low = 0x80;
+    high = 0xbf;
+  }
+  return { length, next: at + length };
+}
