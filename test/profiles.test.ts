@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { explainEvaluation } from '../src/explain/explain.js';
+import { formatEvaluation } from '../src/cli/format-text.js';
 import { withTraceLevel } from '../src/engine/trace-level.js';
 import type { RuleTrace } from '../src/engine/types.js';
 import { renderReport } from '../src/report/html-report.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
+import { isReviewWarning } from '../src/ruleset/profile-types.js';
 import { reviewProfiles } from '../src/ruleset/review-profiles.js';
 import { positionOf, read, writeVariant } from './support/mutate.js';
 
@@ -264,7 +266,8 @@ describe('institution profiles: a changed value the published wording still name
     const { file, text } = sinsVariant("    label: Unstable (SINS 12-18, the board's threshold)\n    text: SINS of 12 or more is, by the board's decision, evidence of instability warranting stabilization.\n", '');
     const { problems } = await load([file]);
     const where = positionOf(text, '12', 'value: 12');
-    expect(problems.map((p) => ({ code: p.code, severity: p.severity, file: p.file, line: p.line, column: p.column }))).toEqual([{ code: 'PROFILE_STALE_LABEL', severity: 'warning', file, ...where }]);
+    // The review of the whole profile (the unfollowed SINS 13 in lesion-plan) is another test's.
+    expect(problems.filter((p) => !isReviewWarning(p) || p.file === file).map((p) => ({ code: p.code, severity: p.severity, file: p.file, line: p.line, column: p.column }))).toEqual([{ code: 'PROFILE_STALE_LABEL', severity: 'warning', file, ...where }]);
   });
 
   /** A profile ending Katagiri's low-risk band (published 0-3, and so labelled) at `max`. */
@@ -299,10 +302,11 @@ describe('institution profiles: a changed value the published wording still name
     writeFileSync(file, ['profile: unstable-12', 'version: 1.0.0', 'title: t', 'institution: t', 'references: { board: { citation: Board minutes. } }', 'appliesTo: { sins: "1.x" }', 'changes:',
       change('unstable-12', 'unstable', 'min: 12', 'Unstable (SINS 12-18)'), change('potentially-11', 'potentially_unstable', 'max: 11', 'Potentially unstable (SINS 7-11)')].join('\n') + '\n');
     const { rulesets, profiles, problems } = await load([file]);
-    expect(problems).toEqual([]);
+    expect(problems.filter((p) => p.code !== 'THRESHOLD_NOT_FOLLOWED' && p.code !== 'PROFILE_STALE_LABEL')).toEqual([]);
     const lmnop = rulesets.find((r) => r.document.id === 'lmnop');
     const lmnopText = read(lmnop?.file ?? '');
-    const stale = reviewProfiles(rulesets, profiles).filter((p) => p.code === 'PROFILE_STALE_LABEL');
+    const stale = reviewProfiles(rulesets, profiles).map((f) => f.problem).filter((p) => p.code === 'PROFILE_STALE_LABEL');
+    expect(problems.filter((p) => p.code === 'PROFILE_STALE_LABEL')).toEqual(stale);
     expect(stale.filter((p) => p.file === lmnop?.file).map((p) => ({ severity: p.severity, ...positionFields(p) }))).toEqual([
       { severity: 'warning', ...positionOf(lmnopText, 'Potentially unstable (worst SINS 7-12)') },
       { severity: 'warning', ...positionOf(lmnopText, 'Unstable (a lesion with SINS 13-18)') },
@@ -310,7 +314,7 @@ describe('institution profiles: a changed value the published wording still name
     ]);
     // The shipped profile moves the same bands and rewords every such label: nothing stale is left.
     const shipped = await load([SINS_12]);
-    expect(reviewProfiles(shipped.rulesets, shipped.profiles).filter((p) => p.code === 'PROFILE_STALE_LABEL')).toEqual([]);
+    expect(reviewProfiles(shipped.rulesets, shipped.profiles).filter((f) => f.problem.code === 'PROFILE_STALE_LABEL')).toEqual([]);
   });
 
   // A text beside a reworded label was exempt with it; "7-12 days" and "T7-12" were read as the SINS band (QA regression pass).
@@ -327,16 +331,47 @@ describe('institution profiles: a changed value the published wording still name
     writeFileSync(planFile, read(planFile).replace('Radiotherapy 2 weeks after surgery (minimum 7 days)', 'Radiotherapy 7-12 days after surgery, below T7-12'));
     const { rulesets, profiles, problems } = await loadRuleSets([rules], { profiles: [SINS_12] });
     expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
-    const stale = reviewProfiles(rulesets, profiles).filter((p) => p.code === 'PROFILE_STALE_LABEL');
+    const stale = reviewProfiles(rulesets, profiles).map((f) => f.problem).filter((p) => p.code === 'PROFILE_STALE_LABEL');
     expect(stale.map((p) => ({ file: p.file, ...positionFields(p) }))).toEqual([{ file: lmnopFile, ...positionOf(lmnopText, 'A lesion with SINS 13-18 is unstable') }]);
   });
 });
 
 describe('institution profiles: results and trace', () => {
+  // A profile moving only the SINS bands gave "unstable" beside NOMS's and lesion-plan's "potentially
+  // unstable, 7-12" advice for a SINS 12 lesion, and only `validate` said the thresholds were not
+  // followed (QA as an informaticist, helper-49): every evaluation using such a rule set now says so.
+  it('carries the review of a profile not followed everywhere in every evaluation that uses the rule sets out of step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-bands-only-'));
+    const file = join(dir, 'bands-only.profile.yaml');
+    const change = (id: string, category: string, edge: string) => `  - { id: ${id}, op: set-band, ruleset: sins, category: ${category}, ${edge}, reference: board, reason: t, author: t }`;
+    writeFileSync(file, ['profile: bands-only', 'version: 1.0.0', 'title: t', 'institution: t', 'references: { board: { citation: Board minutes. } }', 'appliesTo: { sins: "1.x" }', 'changes:',
+      change('unstable-12', 'unstable', 'min: 12'), change('potentially-11', 'potentially_unstable', 'max: 11')].join('\n') + '\n');
+    const { rulesets, problems } = await load([file]);
+    const evaluation = await evaluatePatient(sins12, rulesets);
+    expect(evaluation.lesions[0]?.results.sins).toMatchObject({ score: 12, category: 'unstable' });
+    const review = evaluation.warnings.filter(isReviewWarning);
+    // Each place the loader warned the author about is a warning of the evaluation, at the same rule and pointer.
+    expect(review.map((w) => `${w.code} ${w.ruleset} ${w.at}`).sort()).toEqual(problems.filter(isReviewWarning).map((p) => `${p.code} ${rulesets.find((r) => r.file === p.file)?.document.id} ${p.path}`).sort());
+    expect(review.find((w) => w.ruleset === 'noms' && w.at === '/classifications/2/alternatives/0/when')).toEqual({
+      code: 'THRESHOLD_NOT_FOLLOWED', ruleset: 'noms', profile: 'bands-only@1.0.0', change: 'unstable-12', at: '/classifications/2/alternatives/0/when',
+      message: expect.stringMatching(/^rule mechanical\.unstable_sins, sinsScore greaterThanInclusive 13, still divides sins\.score at the published threshold/),
+    });
+    expect(new Set(review.map((w) => w.ruleset))).toEqual(new Set(['noms', 'lesion-plan', 'lmnop']));
+    // Said once per evaluation, not per lesion; and by the text report first, in its summary.
+    const twoLesions = await evaluatePatient({ ...sins12, lesions: [...(sins12.lesions as object[]), ...(sins12.lesions as object[])] }, rulesets);
+    expect(twoLesions.warnings.filter(isReviewWarning)).toHaveLength(review.length);
+    const text = formatEvaluation(evaluation, rulesets);
+    expect(text).toMatch(/\nCaution: Institution profile bands-only@1\.0\.0 is not followed everywhere: \d+ tests in noms, lesion-plan still divide/);
+    // Without the profile, nothing of the kind.
+    expect((await evaluatePatient(sins12, (await load([])).rulesets)).warnings.filter(isReviewWarning)).toEqual([]);
+  });
+
+
   it('evaluates with the profile: SINS 12 unstable, the NOMS decision follows, and the result names profile, hash and changes', async () => {
     const base = await evaluatePatient(sins12, (await load([])).rulesets);
     const { rulesets, problems } = await load([SINS_12]);
-    expect(problems).toEqual([]);
+    // The shipped profile leaves lesion-plan's instrumentation-failure risk at SINS 13, for its board to decide.
+    expect(problems.map((p) => p.code)).toEqual(['THRESHOLD_NOT_FOLLOWED']);
     const evaluation = await evaluatePatient(sins12, rulesets);
 
     expect(base.lesions[0]?.results.sins).toMatchObject({ score: 12, category: 'potentially_unstable' });
@@ -508,7 +543,7 @@ describe('institution profiles: results and trace', () => {
   });
 
   it('keeps one profile per rule set', async () => {
-    const problems = (await load([SINS_12, BREAST])).problems;
+    const problems = (await load([SINS_12, BREAST])).problems.filter((p) => !isReviewWarning(p));
     expect(problems.map((p) => [p.code, p.file])).toEqual([['PROFILE_NOT_APPLICABLE', BREAST]]);
   });
 });

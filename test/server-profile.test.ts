@@ -29,6 +29,11 @@ it('serves and evaluates rule sets with the profile applied', async () => {
   const [card] = (await app.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload: JSON.stringify(hook), headers: { 'content-type': 'application/json' } })).json().cards;
   expect(card.source.label).toContain('sins 1.1.0 + profile sins-unstable-12@1.3.0');
   expect(card.detail).toMatch(/Rule sets: .*sins 1\.1\.0 \+ profile sins-unstable-12@1\.3\.0 \(sha256:/);
+  // The profile leaves lesion-plan's instrumentation-failure risk at SINS 13: the card says so at its top
+  // and is no info card (the service did not review profiles; its cards said nothing).
+  expect(card.indicator).not.toBe('info');
+  expect(card.detail).toMatch(/\*\*Warning\*\*: Institution profile sins-unstable-12@1\.3\.0 is not followed everywhere: 1 test in lesion-plan still divides a value at the published threshold the profile moved\. /);
+  expect(evaluated.warnings.filter((w: { code: string }) => w.code === 'THRESHOLD_NOT_FOLLOWED')).toMatchObject([{ ruleset: 'lesion-plan', change: 'sins-unstable-band' }]);
 
   await app.close();
   await live.close();

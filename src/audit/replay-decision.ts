@@ -1,4 +1,5 @@
 import { evaluatePatient } from '../engine/evaluate-patient.js';
+import { isReviewWarning } from '../ruleset/profile-types.js';
 import { checkPatient } from '../patient/load-patient.js';
 import type { Problem } from '../problems/problem.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
@@ -37,9 +38,13 @@ export async function replayDecision(record: DecisionRecord, rulesets: readonly 
   if (!record.trace.some((t) => t.kind === 'input' && t.aggregate && ('order' in t.aggregate || 'matches' in t.aggregate))) {
     for (const t of replayed.trace) if (t.kind === 'input' && t.aggregate) for (const key of AGGREGATE_KEYS_OF_0_4_4) delete t.aggregate[key];
   }
+  // The review of the profiles is of the profile files beside the rule sets, which the store does not
+  // keep (it keeps each rule set as patched): it explains, it decides nothing, and is not compared.
+  const recorded = { ...record.outputs, warnings: record.outputs.warnings.filter((w) => !isReviewWarning(w)) };
+  replayed.outputs.warnings = replayed.outputs.warnings.filter((w) => !isReviewWarning(w));
   const differences = [
     ...diffValues(record.rulesets, replayed.rulesets, 'rulesets'),
-    ...diffValues(record.outputs, replayed.outputs),
+    ...diffValues(recorded, replayed.outputs),
     ...diffValues(record.trace, replayed.trace, 'trace'),
   ];
   return { differences, problems: [] };

@@ -2,6 +2,7 @@ import { evaluatePatient } from '../engine/evaluate-patient.js';
 import type { Evaluation, EvaluationWarning, RuleSetResult } from '../engine/types.js';
 import type { Problem } from '../problems/problem.js';
 import { withRequirements } from '../ruleset/dependencies.js';
+import { isReviewWarning } from '../ruleset/profile-types.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { caseProblem, unknownRuleSetProblem } from './case-problem.js';
 import { disabledRuleIds, ruleIds } from './case-references.js';
@@ -18,7 +19,8 @@ export interface CaseOutcome {
 /**
  * Runs one case against its rule set and compares only what the case states. Lists compare as sets.
  * `baseRulesOnly`: a base rule set's case run under a profile speaks about the base rules, so rules the
- * profile added are left out of `fired` (what they change in scores and decisions still counts).
+ * profile added are left out of `fired`, and the review of the profile out of `warnings` (what the
+ * profile changes in scores and decisions still counts).
  */
 export async function runCase(testCase: TestCase, rulesets: readonly LoadedRuleSet[], options: { baseRulesOnly?: boolean } = {}): Promise<CaseOutcome> {
   const outcome = (problems: Problem[]): CaseOutcome => ({ case: testCase, passed: problems.length === 0, problems });
@@ -58,7 +60,8 @@ function caseOutputs(testCase: TestCase, target: LoadedRuleSet, result: RuleSetR
     rules: ruleIds(target),
     ...(baseRulesOnly ? { notEvaluated: disabledRuleIds(target) } : {}),
     fired: ours(evaluation.trace).flatMap((t) => (t.kind === 'rule' && t.fired === true && !(baseRulesOnly && t.added) ? [t.rule] : [])),
-    warnings: ours(evaluation.warnings).map(caseWarning),
+    // The review of the profile is the profile's, not the base rules': a base case does not state it.
+    warnings: ours(evaluation.warnings).filter((w) => !(baseRulesOnly && isReviewWarning(w))).map(caseWarning),
     recommendations: recommended('applies'),
     possibleRecommendations: recommended('possible'),
     overrides: (evaluation.profiles ?? []).filter((u) => u.ruleset === testCase.ruleset).flatMap((u) => u.changes.map((c) => c.change)),

@@ -1,6 +1,8 @@
 import type { ComponentResult, Evaluation, RuleSetResult, ScoreResult } from '../engine/types.js';
 import { describeGap, gapsOf, splitByGap, type LookupGap } from '../engine/lookup-gaps.js';
 import { foldedWarnings, warningLine } from '../explain/folded-warnings.js';
+import { profileReviewSummary } from '../explain/profile-review.js';
+import { isReviewWarning } from '../ruleset/profile-types.js';
 import { unreadLines } from '../explain/unread-lines.js';
 import { assumedAndConverted } from '../report/assumed-inputs.js';
 import { clampedNote } from '../report/clamped-note.js';
@@ -39,7 +41,9 @@ export function formatEvaluation(evaluation: Evaluation, rulesets: readonly Load
   }
   if (evaluation.warnings.length) {
     lines.push('', 'Notes:');
-    for (const w of new Set(foldedWarnings(evaluation.warnings).map((w) => warningLine(w, evaluation.lesions)))) lines.push(`  - ${w}`);
+    // The profile's review first: it bears on how every other result here is read.
+    const ordered = [...evaluation.warnings.filter(isReviewWarning), ...evaluation.warnings.filter((w) => !isReviewWarning(w))];
+    for (const w of new Set(foldedWarnings(ordered).map((w) => warningLine(w, evaluation.lesions)))) lines.push(`  - ${w}`);
   }
   lines.push('', 'Rule sets: ' + evaluation.rulesets.map((r) => `${r.id} ${r.version}${r.profile ? ` + profile ${r.profile.id}@${r.profile.version}` : ''} (sha256 ${r.sha256.slice(0, 12)})`).join(', '));
   lines.push(...formatProfiles(evaluation));
@@ -73,6 +77,8 @@ function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[
     ...applyingRecommendations(evaluation.results, ''),
     ...evaluation.lesions.flatMap((lesion, i) => applyingRecommendations(lesion.results, `Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: `)),
   ];
+  const review = profileReviewSummary(evaluation.warnings);
+  if (review) lines.push('', `Caution: ${review}`);
   if (applying.length) lines.push('', 'Recommendations', ...[...new Set(applying)].map((a) => `  - ${a}`));
   const byInput = new Map<string, Set<string>>();
   const byGap = new Map<string, Set<string>>();

@@ -3,7 +3,6 @@ import { unknownRuleProblems, unknownRuleSetProblems } from '../cases/case-refer
 import { ruleRootsOf, runPaths } from '../cases/load-cases.js';
 import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
-import { reviewProfiles } from '../ruleset/review-profiles.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../ruleset/load-rulesets.js';
 import { misplacedProfiles } from '../ruleset/profile-file.js';
 import { EXIT, Exit } from './exit-codes.js';
@@ -11,8 +10,8 @@ import { EXIT, Exit } from './exit-codes.js';
 /**
  * Checks rule files and the test-case files beside them (and beside each profile), and reports every
  * problem of every file at once; a case file is checked here without running its cases. With profiles,
- * also whether the thresholds they move are moved wherever the same value is tested: a review of the
- * profile as a whole, which evaluation does not repeat.
+ * also whether the thresholds they move are moved wherever the same value is tested (the loader's
+ * review of the profiles as a whole).
  */
 export async function validateCommand(paths: string[], options: { profile?: string[] } = {}): Promise<void> {
   const profiles = options.profile ?? [];
@@ -24,7 +23,6 @@ export async function validateCommand(paths: string[], options: { profile?: stri
   const cases = collectCases(roots, profiles, { misplacedProfiles: misplacedProfiles(loaded.problems), run: given });
   const problems = [
     ...loaded.problems,
-    ...reviewProfiles(rulesets, loaded.profiles),
     ...cases.problems,
     ...unknownRuleSetProblems(cases.cases, rulesets, { complete: !hasErrors(loaded.problems) }),
     ...unknownRuleProblems([...cases.cases, ...cases.unrunnable], rulesets),

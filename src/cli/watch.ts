@@ -36,7 +36,7 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
   const out = (text: string): void => void process.stdout.write(text);
   const stamp = (): string => new Date().toISOString().slice(11, 19);
 
-  const live = await firstLoad({ paths: ruleRootsOf(roots), library: [BUNDLED_RULES_DIR], profiles, reviewProfiles: true, debounceMs }, out, stamp);
+  const live = await firstLoad({ paths: ruleRootsOf(roots), library: [BUNDLED_RULES_DIR], profiles, debounceMs }, out, stamp);
   let lastResult: OutputValue[] | undefined;
   let previous = live.current();
 

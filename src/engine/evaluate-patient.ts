@@ -56,6 +56,9 @@ function* evaluationSteps(patient: Record_, rulesets: readonly LoadedRuleSet[], 
       collect(evaluation, outcome);
     }
   }
+  for (const ruleset of ordered) {
+    if (ruleset.review && (ruleset.document.scope === 'patient' || lesions.length > 0)) evaluation.warnings.push(...ruleset.review);
+  }
   const unread = unreadFields(patient, rulesets);
   if (unread.length) evaluation.unread = unread;
   if (!profiled) return evaluation;

@@ -1,3 +1,4 @@
+import type { ProfileReviewWarning } from '../ruleset/profile-types.js';
 import type { ProfileMark, Scalar } from '../ruleset/types.js';
 import type { LookupGap } from './lookup-gaps.js';
 import type { TraceLevel } from './trace-level.js';
@@ -266,7 +267,7 @@ export interface UnconfirmedSourceWarning extends WarningBase {
   beside: readonly ShownValue[];
 }
 
-export type EvaluationWarning = EngineWarning | TableNoEntryWarning | UnconfirmedSourceWarning;
+export type EvaluationWarning = EngineWarning | TableNoEntryWarning | UnconfirmedSourceWarning | ProfileReviewWarning;
 
 export interface RuleSetIdentity {
   id: string;

@@ -3,6 +3,8 @@ import { foldedWarnings, type ListedWarning } from './folded-warnings.js';
 
 /** What each kind of warning means to a reader, in the order the list gives them (explain and the clinician page, through warningGroups). */
 const WARNING_GROUPS: Readonly<Record<EvaluationWarning['code'], string>> = {
+  THRESHOLD_NOT_FOLLOWED: 'Institution profile: a threshold it moved is still read at the published place here',
+  PROFILE_STALE_LABEL: "Institution profile: wording that names a band's published range, which the profile moved",
   UNCONFIRMED_FRAMEWORK: 'Unconfirmed framework: not verified against its primary source as a whole',
   UNCONFIRMED_SOURCE: 'Unconfirmed sources: values not verified against their primary source',
   TABLE_NO_ENTRY: 'No table row for the value given: left open',

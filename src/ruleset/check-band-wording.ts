@@ -1,7 +1,6 @@
-import type { Problem } from '../problems/problem.js';
-import type { PathSegment } from '../source/source-document.js';
+import { toPointer, type PathSegment } from '../source/source-document.js';
 import { requiredBy } from './dependencies.js';
-import { profileName, type LoadedProfile } from './profile-types.js';
+import { profileName, type LoadedProfile, type ReviewFinding } from './profile-types.js';
 import { placedScores } from './score-paths.js';
 import type { LoadedRuleSet } from './types.js';
 
@@ -28,10 +27,10 @@ interface MovedBand {
  * (a set-condition keeping the rule's value, or a set-band), it is no longer stale. Run with
  * THRESHOLD_NOT_FOLLOWED, by `validate --profile` and `watch --profile`.
  */
-export function checkBandWording(rulesets: readonly LoadedRuleSet[], profiles: readonly LoadedProfile[]): Problem[] {
+export function checkBandWording(rulesets: readonly LoadedRuleSet[], profiles: readonly LoadedProfile[]): ReviewFinding[] {
   const moved = profiles.flatMap((profile) => movedBands(profile, rulesets));
   if (moved.length === 0) return [];
-  const problems: Problem[] = [];
+  const findings: ReviewFinding[] = [];
   for (const ruleset of rulesets) {
     const bands = moved.filter((m) => m.scope.has(ruleset.document.id));
     if (bands.length === 0) continue;
@@ -43,13 +42,18 @@ export function checkBandWording(rulesets: readonly LoadedRuleSet[], profiles: r
       for (const m of bands) {
         if (element === m.band || !namesRange(text, m.published)) continue;
         const { line, column } = m.profile.source.locate(['changes', m.index, m.field]);
-        const id = m.profile.document.changes[m.index]?.id;
-        const message = `"${text}" names ${m.score} ${m.published.join('-')}, the published range of band ${m.category}, which change "${id}" of profile ${profileName(m.profile)} (${m.profile.file}:${line}:${column}) made ${m.now.join('-')}; reword it with a change that gives a new ${String(path[path.length - 1])} (a set-condition keeping the rule's value, or a set-band)`;
-        problems.push(ruleset.source.problemAt(path, 'PROFILE_STALE_LABEL', message, { severity: 'warning' }));
+        const id = m.profile.document.changes[m.index]?.id ?? '';
+        const profile = profileName(m.profile);
+        const message = `"${text}" names ${m.score} ${m.published.join('-')}, the published range of band ${m.category}, which change "${id}" of profile ${profile} (${m.profile.file}:${line}:${column}) made ${m.now.join('-')}; reword it with a change that gives a new ${String(path[path.length - 1])} (a set-condition keeping the rule's value, or a set-band)`;
+        const reading = `"${text}" names ${m.score} ${m.published.join('-')}, the published range of band ${m.category}, which change "${id}" of institution profile ${profile} made ${m.now.join('-')}: the words are the published ones, the results follow the profile`;
+        findings.push({
+          problem: ruleset.source.problemAt(path, 'PROFILE_STALE_LABEL', message, { severity: 'warning' }),
+          warning: { code: 'PROFILE_STALE_LABEL', ruleset: ruleset.document.id, profile, change: id, at: toPointer(path), message: reading },
+        });
       }
     });
   }
-  return problems;
+  return findings;
 }
 
 function movedBands(profile: LoadedProfile, rulesets: readonly LoadedRuleSet[]): MovedBand[] {

@@ -1,9 +1,8 @@
-import type { Problem } from '../problems/problem.js';
-import type { PathSegment } from '../source/source-document.js';
+import { toPointer, type PathSegment } from '../source/source-document.js';
 import { forEachLeaf } from './conditions.js';
 import { requiredBy } from './dependencies.js';
 import { factOwner, factSource, scoreSource } from './fact-source.js';
-import { profileName, type LoadedProfile } from './profile-types.js';
+import { profileName, type LoadedProfile, type ReviewFinding } from './profile-types.js';
 import { ruleLocations } from './rule-paths.js';
 import { placedScores } from './score-paths.js';
 import type { Condition, LeafCondition, LoadedRuleSet, ProfileMark } from './types.js';
@@ -53,6 +52,8 @@ interface Divider {
   key: string;
   /** The place in the message, and the change that would move it or keep it. */
   says: string;
+  /** The place as a result's reader names it, where that is more than `says` (the rule, not only its test). */
+  reads?: string;
   move: string;
   keep: string;
 }
@@ -75,13 +76,13 @@ const BAND_EDGES = [['min', 'greaterThanInclusive'], ['max', 'lessThanInclusive'
  * divide the same field at its own published place). Run by `validate --profile` (and `watch
  * --profile`) only; evaluation does not repeat it.
  */
-export function checkThresholds(rulesets: readonly LoadedRuleSet[], profiles: readonly LoadedProfile[]): Problem[] {
+export function checkThresholds(rulesets: readonly LoadedRuleSet[], profiles: readonly LoadedProfile[]): ReviewFinding[] {
   // Only a profile moves thresholds: without one, no rule needs walking.
   if (profiles.length === 0) return [];
   const leaves = rulesets.flatMap(placedLeaves);
   const moves = profiles.flatMap((profile) => movesOf(profile, rulesets, leaves)).filter((m) => m.from !== undefined && m.from !== m.to);
   const changed = changedKeys(profiles);
-  const problems: Problem[] = [];
+  const findings: ReviewFinding[] = [];
   for (const divider of [...leaves.map(leafDivider), ...rulesets.flatMap(bandDividers)]) {
     const { ruleset, source, cut: where, path } = divider;
     if (changed.has(divider.key) || source === undefined) continue;
@@ -92,10 +93,17 @@ export function checkThresholds(rulesets: readonly LoadedRuleSet[], profiles: re
     // A set-band moving both edges of a band is one change.
     const others = new Set(moved.map((m) => `${m.profile.file} ${m.index}`)).size - 1;
     const more = others ? ` (and ${others} more change${others > 1 ? 's' : ''})` : '';
-    const message = `${divider.says} divides ${source} where change "${first.profile.document.changes[first.index]?.id}" of profile ${profileName(first.profile)} (${first.profile.file}:${line}:${column}) moved the threshold, ${first.says}${more}, and no profile changes it; move it too (${divider.move}), or keep it with ${divider.keep} and the reason`;
-    problems.push(ruleset.source.problemAt(path, 'THRESHOLD_NOT_FOLLOWED', message, { severity: 'warning' }));
+    const change = first.profile.document.changes[first.index]?.id ?? '';
+    const profile = profileName(first.profile);
+    const message = `${divider.says} divides ${source} where change "${change}" of profile ${profile} (${first.profile.file}:${line}:${column}) moved the threshold, ${first.says}${more}, and no profile changes it; move it too (${divider.move}), or keep it with ${divider.keep} and the reason`;
+    // The reader of a result learns what the two thresholds are, not how to edit the profile.
+    const reading = `${divider.reads ?? divider.says} still divides ${source} at the published threshold, where change "${change}" of institution profile ${profile} moved it, ${first.says}${more}: a value between the two is read by the published threshold here and by the profile's where it moved`;
+    findings.push({
+      problem: ruleset.source.problemAt(path, 'THRESHOLD_NOT_FOLLOWED', message, { severity: 'warning' }),
+      warning: { code: 'THRESHOLD_NOT_FOLLOWED', ruleset: ruleset.document.id, profile, change, at: toPointer(path), message: reading },
+    });
   }
-  return problems;
+  return findings;
 }
 
 /** The tests and band edges each profile change moves or keeps, by `conditionKey` and `bandKey`. */
@@ -121,6 +129,7 @@ function leafDivider({ ruleset, rule, at, leaf, path }: PlacedLeaf): Divider {
     path,
     key: conditionKey(id, rule, at),
     says: `${leaf.fact} ${leaf.operator} ${value}`,
+    reads: `rule ${rule}${at ? ` at "${at}"` : ''}, ${leaf.fact} ${leaf.operator} ${value},`,
     move: `set-condition on rule ${rule} of ${id} at "${at}"`,
     keep: `a set-condition giving ${value}`,
   };

@@ -21,11 +21,6 @@ export interface LiveRuleSetsOptions {
   library?: readonly string[];
   /** Institution profile files, applied as loadRuleSets applies them; watched like the rule files. */
   profiles?: readonly string[];
-  /**
-   * Also review the profiles as `validate --profile` does (THRESHOLD_NOT_FOLLOWED warnings): for an
-   * author's editing loop (watch), not for a server, which serves whatever loads.
-   */
-  reviewProfiles?: boolean;
   /** Quiet time after the last change before reloading: an editor's save is several events. */
   debounceMs?: number;
 }
@@ -168,8 +163,7 @@ function within(file: string, root: string): boolean {
 }
 
 async function load(options: LiveRuleSetsOptions): Promise<{ rulesets: LoadedRuleSet[]; problems: Problem[] }> {
-  const { rulesets, profiles, problems } = await loadRuleSets(options.paths, { library: options.library ?? [], pick: options.pick ?? [], profiles: options.profiles ?? [] });
-  if (options.reviewProfiles && profiles.length && !hasErrors(problems)) problems.push(...(await import('./review-profiles.js')).reviewProfiles(rulesets, profiles));
+  const { rulesets, problems } = await loadRuleSets(options.paths, { library: options.library ?? [], pick: options.pick ?? [], profiles: options.profiles ?? [] });
   if (!hasErrors(problems) && rulesets.length === 0) {
     problems.push({ code: 'NO_RULESETS', severity: 'error', message: `no rule set found in ${options.paths.join(', ')}` });
   }

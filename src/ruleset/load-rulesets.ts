@@ -114,7 +114,18 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   const links = checkLinks(selected, failed, failedOutputs, failedSources);
   problems.push(...links.problems);
   const broken = new Set(links.problems.filter((p) => p.severity === 'error').map((p) => p.file));
-  return { rulesets: selected.filter((r) => !broken.has(r.file) && !links.blocked.has(r.document.id)), available: rulesets, profiles, problems };
+  const loaded = selected.filter((r) => !broken.has(r.file) && !links.blocked.has(r.document.id));
+  if (!profiles.length) return { rulesets: loaded, available: rulesets, profiles, problems };
+  // The profiles as a whole: where a change is not followed, the author is told, and every evaluation
+  // using that rule set says so beside its results (a report must not read two thresholds silently).
+  const findings = (await import('./review-profiles.js')).reviewProfiles(loaded, profiles);
+  problems.push(...findings.map((f) => f.problem));
+  const reviewed = loaded.map((r) => {
+    const review = findings.filter((f) => f.warning.ruleset === r.document.id).map((f) => Object.freeze(f.warning));
+    // A copy: the rule set without profiles may be shared (the library, the versions available).
+    return review.length ? { ...r, review: Object.freeze(review) } : r;
+  });
+  return { rulesets: reviewed, available: rulesets, profiles, problems };
 }
 
 /** Adds, transitively, the library's rule sets that loaded ones require and that were not loaded; returns those added. */

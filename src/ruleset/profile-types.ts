@@ -1,3 +1,4 @@
+import type { Problem } from '../problems/problem.js';
 import type { SourceDocument } from '../source/source-document.js';
 import type { Component, InputSpec, RecommendationSpec, Reference, Scalar } from './types.js';
 
@@ -57,3 +58,32 @@ export interface LoadedProfile {
 
 /** `id@version`, as profile marks and results name a profile. */
 export const profileName = (profile: LoadedProfile): string => `${profile.document.profile}@${profile.document.version}`;
+
+/**
+ * A place in a rule set that the review of the profiles found out of step with a change (review-profiles.ts):
+ * a test or band edge still dividing a value where the change moved the threshold (THRESHOLD_NOT_FOLLOWED),
+ * or wording that still names a moved band's published range (PROFILE_STALE_LABEL). Every evaluation that
+ * uses the rule set carries it, so that a report reading two thresholds for one value says so.
+ */
+export interface ProfileReviewWarning {
+  code: 'THRESHOLD_NOT_FOLLOWED' | 'PROFILE_STALE_LABEL';
+  ruleset: string;
+  /** Never set: the review is of a rule set, whichever lesion it is evaluated for (a warning's shape has it). */
+  lesion?: undefined;
+  /** The profile and change, `id@version` and the change's id. */
+  profile: string;
+  change: string;
+  /** JSON pointer of the test, band edge, label or text in the rule set. */
+  at: string;
+  message: string;
+}
+
+export function isReviewWarning(w: { code: string }): w is ProfileReviewWarning {
+  return w.code === 'THRESHOLD_NOT_FOLLOWED' || w.code === 'PROFILE_STALE_LABEL';
+}
+
+/** One finding of the review: the author's problem (validate, watch) and the warning evaluations carry. */
+export interface ReviewFinding {
+  problem: Problem;
+  warning: ProfileReviewWarning;
+}

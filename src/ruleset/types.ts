@@ -1,6 +1,7 @@
 import type { SourceDocument } from '../source/source-document.js';
 import type { FactInfo } from './fact-model.js';
 import type { Part } from './parts.js';
+import type { ProfileReviewWarning } from './profile-types.js';
 
 /** TypeScript view of `schemas/ruleset.schema.json`; a value of these types has passed that schema. */
 
@@ -226,5 +227,6 @@ export interface LoadedRuleSet {
   /** Components, classifications and recommendations, in evaluation order. */
   parts: readonly Part[];
   /** Every fact the conditions may test, with the values that represent its behaviour. */
-  facts: ReadonlyMap<string, FactInfo>;
+  facts: ReadonlyMap<string, FactInfo>;  /** Under profiles: the places in this rule set their review found out of step with a change (warnings of every evaluation using it). */
+  review?: readonly ProfileReviewWarning[];
 }

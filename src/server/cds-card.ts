@@ -1,5 +1,6 @@
 import type { Evaluation, RuleSetResult } from '../engine/types.js';
 import { describeGap, gapsOf, splitByGap } from '../engine/lookup-gaps.js';
+import { profileReviewSummary } from '../explain/profile-review.js';
 import { explainEvaluation } from '../explain/explain.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import type { CdsConfig, OutputRef } from './cds-config.js';
@@ -41,7 +42,9 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
     .filter((r, i) => i < ranked && r !== rule)
     .map((r) => ({ rule: r, flagged: scopes.filter((s) => matches(s, r.when) === 'maybe') }))
     .filter((m) => m.flagged.length > 0);
-  const indicator = rule?.indicator ?? (maybes.length ? 'warning' : 'info');
+  const review = profileReviewSummary(evaluation.warnings);
+  // A profile not followed everywhere is never an info card: its results may disagree with each other.
+  const indicator = rule?.indicator ?? (maybes.length || review ? 'warning' : 'info');
   // A name a table gap left open is not an input: the card says the team decides it rather than asking for it.
   const gaps = gapsOf(evaluation.warnings);
   const open = (s: Scope): string[] => [...new Set(config.summary.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? missingOf(s, o) : [])))];
@@ -66,6 +69,7 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const detail = [
     ...(rule ? [`**${rule.indicator === 'critical' ? 'Critical' : 'Warning'}**: ${rule.because} (${flagged.map((s) => s.title).join(', ')}).`, ''] : []),
     ...maybes.flatMap((m) => [`**Warning**: possibly ${m.rule.because}: not yet decided, for missing data or a table row the team decides (${m.flagged.map((s) => s.title).join(', ')}).`, '']),
+    ...(review ? [`**Warning**: ${review}`, ''] : []),
     ...lines.map((l) => `- ${l.text}${l.provide.length ? ` — to decide, provide ${l.provide.join(', ')}` : ''}${l.decide.length ? ` — for the team to decide: ${l.decide.join(', ')}` : ''}`),
     ...(noLesion ? [`- To score the spine, provide each lesion: ${lesionInputs.join(', ')}.`] : []),
     '',
