@@ -70,8 +70,8 @@ describe('spinemets with --profile', () => {
   it('evaluates with a profile and says which institution changes shaped the result', () => {
     const { code, stdout } = runCli(['evaluate', PATIENT, '--profile', `${EXAMPLES}sins-unstable-12.profile.yaml`]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/sins 1\.1\.0 \+ profile sins-unstable-12@1\.3\.0/);
-    expect(stdout).toMatch(/Profile sins-unstable-12@1\.3\.0 on sins \(Example University Hospital, spine oncology board; sha256 [0-9a-f]{12}\):/);
+    expect(stdout).toMatch(/sins 1\.1\.0 \+ profile sins-unstable-12@1\.4\.0/);
+    expect(stdout).toMatch(/Profile sins-unstable-12@1\.4\.0 on sins \(Example University Hospital, spine oncology board; sha256 [0-9a-f]{12}\):/);
   });
 
   it('rejects a profile that names a rule that does not exist, with file:line:column and exit code 1', () => {

@@ -142,7 +142,7 @@ describe('institution profiles: rejected with file:line:column', () => {
 
 describe('institution profiles: every problem of the file at once', () => {
   it('a duplicate key does not hide the schema problems of the rest of the profile', async () => {
-    const { file, text } = writeVariant(read(SINS_12), [['title: SINS 12 treated as unstable\n', 'title: SINS 12 treated as unstable\ntitle: Again\n'], ['version: 1.3.0', 'version: one']], 'variant.profile.yaml');
+    const { file, text } = writeVariant(read(SINS_12), [['title: SINS 12 treated as unstable\n', 'title: SINS 12 treated as unstable\ntitle: Again\n'], ['version: 1.4.0', 'version: one']], 'variant.profile.yaml');
     expect(byLine(await problemsOf(file))).toEqual([
       { code: 'SCHEMA_PATTERN', file, ...positionOf(text, 'one', 'version: one') },
       { code: 'DUPLICATE_KEY', file, ...positionOf(text, 'title: Again') },
@@ -152,7 +152,7 @@ describe('institution profiles: every problem of the file at once', () => {
   // The repeated id was checked only once the schema passed, so it came to light a run later.
   it('a schema problem does not hide a repeated change id', async () => {
     const { text } = sinsVariant('  - id: sins-potentially-unstable-band\n', '  - id: sins-unstable-band\n');
-    const { file, text: withSchemaProblem } = writeVariant(text, [['version: 1.3.0', 'version: one']], 'variant.profile.yaml');
+    const { file, text: withSchemaProblem } = writeVariant(text, [['version: 1.4.0', 'version: one']], 'variant.profile.yaml');
     expect(byLine(await problemsOf(file))).toEqual([
       { code: 'SCHEMA_PATTERN', file, ...positionOf(withSchemaProblem, 'one', 'version: one') },
       { code: 'DUPLICATE_ID', file, ...positionOf(withSchemaProblem, 'sins-unstable-band', 'category: unstable') },
@@ -336,6 +336,37 @@ describe('institution profiles: a changed value the published wording still name
   });
 });
 
+describe('institution profiles: what a cited change replaced', () => {
+  // A set-condition moving lesion-plan's "older age" from 55 to 65 credited the whole dose advice to the
+  // board's minutes (the review's citation was gone), and the note "over 55 years here is not verified"
+  // stood beside results computed at 65 with no warning (QA as an informaticist, helper-49).
+  it('keeps the published citation and note in the mark, and warns when the note names the value replaced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-cited-'));
+    const file = join(dir, 'stmary.profile.yaml');
+    const text = ['profile: stmary', 'version: 1.0.0', 'title: t', 'institution: t', 'references: { board: { citation: Board minutes 2027-01-10. } }', 'appliesTo: { lesion-plan: "1.x" }', 'changes:',
+      '  - { id: srs-age-65, op: set-condition, ruleset: lesion-plan, rule: srs_dose_fracture_risk_age.applies, at: all/1, value: 65, reference: board, reason: t, author: t }', ''].join('\n');
+    writeFileSync(file, text);
+    const { rulesets, problems } = await load([file]);
+    expect(problems.map((p) => ({ code: p.code, file: p.file, ...positionFields(p) }))).toEqual([{ code: 'PROFILE_STALE_LABEL', file, ...positionOf(text, '65', 'value: 65') }]);
+    const plan = rulesets.find((r) => r.document.id === 'lesion-plan');
+    const published = (await loadRuleSets([BUNDLED_RULES_DIR])).rulesets.find((r) => r.document.id === 'lesion-plan');
+    const rule = (r: typeof plan) => r?.document.recommendations?.find((x) => x.id === 'srs_dose_fracture_risk_age');
+    expect(rule(plan)?.reference).toBe('board');
+    expect(rule(plan)?.overridden?.base).toEqual({
+      condition: { at: 'all/1', fact: 'age', operator: 'greaterThan', value: 55 },
+      reference: published?.document.references[rule(published)?.reference ?? '']?.citation,
+      // The note the element keeps is not replaced, so it is not in the base: the warning above asks for one.
+    });
+    expect(rule(plan)?.unconfirmed).toBe(rule(published)?.unconfirmed);
+    // With a note of its own, the published one is kept in the mark and no warning is given.
+    writeFileSync(file, text.replace('reason: t,', 'unconfirmed: "65 is the board\'s threshold.", reason: t,'));
+    const noted = await load([file]);
+    expect(noted.problems).toEqual([]);
+    const base = rule(noted.rulesets.find((r) => r.document.id === 'lesion-plan'))?.overridden?.base;
+    expect(base?.unconfirmed).toBe(rule(published)?.unconfirmed);
+  });
+});
+
 describe('institution profiles: results and trace', () => {
   // A profile moving only the SINS bands gave "unstable" beside NOMS's and lesion-plan's "potentially
   // unstable, 7-12" advice for a SINS 12 lesion, and only `validate` said the thresholds were not
@@ -381,7 +412,7 @@ describe('institution profiles: results and trace', () => {
 
     const sins = evaluation.rulesets.find((r) => r.id === 'sins');
     const baseSins = base.rulesets.find((r) => r.id === 'sins');
-    expect(sins?.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.3.0' });
+    expect(sins?.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.4.0' });
     expect(sins?.sha256).not.toBe(baseSins?.sha256);
     expect(evaluation.profiles?.map((u) => [u.ruleset, u.changes.map((c) => c.change)])).toEqual([
       ['sins', ['sins-unstable-band']],
@@ -529,14 +560,15 @@ describe('institution profiles: results and trace', () => {
     const html = renderReport({ evaluation });
     expect(html).toContain('Institution profile changes used');
     // In words, not the raw JSON it was ({"min":13}).
-    expect(html).toMatch(/<code>sins-unstable-band<\/code> \(set-band\)<\/td><td>min 13<\/td>/);
-    expect(html).toContain('changed by sins-unstable-12@1.3.0</strong> (noms-unstable-sins');
+    // The published value and the citation it rested on, which the change's citation replaced.
+    expect(html).toMatch(/<code>sins-unstable-band<\/code> \(set-band\)<\/td><td>min 13; cited Fourney DR[^<]*<\/td>/);
+    expect(html).toContain('changed by sins-unstable-12@1.4.0</strong> (noms-unstable-sins');
   });
 
   it('says in the text report what each change replaced, in words, and that a new table row was not published', async () => {
     const { formatEvaluation } = await import('../src/cli/format-text.js');
     const text = formatEvaluation(await evaluatePatient(sins12, (await load([SINS_12])).rulesets));
-    expect(text).toContain('sins-unstable-band (set-band; published: min 13)');
+    expect(text).toMatch(/sins-unstable-band \(set-band; published: min 13; cited Fourney DR[^)]*\)/);
     expect(text).toContain('noms-unstable-sins (set-condition; published: sinsScore greaterThanInclusive 13; label: "Unstable (SINS 13-18)"');
     const breast = formatEvaluation(await evaluatePatient({ primaryTumor: 'breast', lesions: [{ level: 'T6', bilskyGrade: '1a', myelopathy: false }] }, (await load([BREAST])).rulesets));
     expect(breast).toMatch(/breast-radiosensitive \(set-table; not in the published rule set\)/);

@@ -12,7 +12,8 @@ export function publishedValue(base: unknown): string {
       parts.push(`${String(c.fact)} ${String(c.operator)} ${shown(c.value)}`);
     } else if (key === 'possible' && Array.isArray(value)) parts.push(`one of ${value.map(shown).join(', ')}`);
     else if (key === 'value') parts.push(shown(value));
-    else if (key === 'label' || key === 'text') parts.push(`${key}: "${String(value)}"`);
+    else if (key === 'label' || key === 'text' || key === 'unconfirmed') parts.push(`${key}: "${String(value)}"`);
+    else if (key === 'reference') parts.push(`cited ${String(value)}`);
     else parts.push(`${key} ${shown(value)}`);
   }
   return parts.join('; ');

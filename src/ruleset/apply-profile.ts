@@ -66,7 +66,10 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
     });
     // A value the institution wrote without a source must not keep the published element's citation:
     // it cites the change itself and is marked unconfirmed, so every result that rests on it says so.
+    // What it replaced stays in the mark beside the published value: the published citation (as its
+    // text: the advice a set-condition leaves still rests on it) and the published note.
     const cite = (element: Element): void => {
+      const published = { reference: element.reference, unconfirmed: element.unconfirmed };
       if (change.reference) element.reference = change.reference;
       const uncited = change.reference ? undefined : citeUncitedChange(document, profile, index);
       if (uncited) {
@@ -75,6 +78,10 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
       }
       const unconfirmed = change.unconfirmed ?? uncited?.unconfirmed;
       if (unconfirmed) element.unconfirmed = unconfirmed;
+      const base = (element.overridden as ProfileMark | undefined)?.base;
+      if (!base) return;
+      if (typeof published.reference === 'string' && element.reference !== published.reference) base.reference = document.references[published.reference]?.citation ?? published.reference;
+      if (published.unconfirmed !== undefined && element.unconfirmed !== published.unconfirmed) base.unconfirmed = published.unconfirmed;
     };
     const claim = (element: Element, key: 'overridden' | 'added' | 'disabled', value: ProfileMark, field: PathSegment): boolean => {
       const previous = (element.overridden ?? element.disabled) as ProfileMark | undefined;
@@ -89,16 +96,20 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
     // unchanged it would contradict the result it labels, so say so unless the change rewords it. A
     // change that gives the value already there (keeping a threshold on purpose) replaces nothing.
     const wording: { label?: string; text?: string } = change.op === 'set-condition' ? { label: change.label, text: change.text } : change.op === 'set-band' ? { label: change.label } : {};
+    // So does a published `unconfirmed` note ("over 55 years here is not verified"), which the element
+    // keeps unless the change gives its own (an uncited change always does: it is marked so).
+    const given = { ...wording, unconfirmed: change.reference ? change.unconfirmed : 'uncited' };
     const checkWording = (element: Element, replaced: unknown, replacement: unknown, field: PathSegment): void => {
       if (typeof replaced !== 'number' || replaced === replacement) return;
       const number = new RegExp(`(?<![\\d.])${String(replaced).replace('.', '\\.')}(?!\\d|\\.\\d)`);
-      const stale = (['label', 'text'] as const).filter((key) => {
+      const stale = (['label', 'text', 'unconfirmed'] as const).filter((key) => {
         const published = element[key];
-        return typeof published === 'string' && number.test(published) && wording[key] === undefined;
+        return typeof published === 'string' && number.test(published) && given[key] === undefined;
       });
       if (!stale.length) return;
-      const named = stale.map((key) => `the ${key} "${String(element[key])}"`).join(' and ');
-      problems.push(source.problemAt(at(field), 'PROFILE_STALE_LABEL', `${named} ${stale.length > 1 ? 'name' : 'names'} ${String(replaced)}, the value this change replaces; give the change a ${stale.join(' and a ')} that says the new value`, { severity: 'warning' }));
+      const named = stale.map((key) => `the ${key === 'unconfirmed' ? 'unconfirmed note' : key} "${String(element[key])}"`).join(' and ');
+      const give = stale.map((key) => (key === 'unconfirmed' ? 'an unconfirmed note' : `a ${key}`)).join(' and ');
+      problems.push(source.problemAt(at(field), 'PROFILE_STALE_LABEL', `${named} ${stale.length > 1 ? 'name' : 'names'} ${String(replaced)}, the value this change replaces; give the change ${give} that says the new value`, { severity: 'warning' }));
     };
     // A new label or text replaces the published one, which the mark keeps beside the value replaced.
     const reworded = (element: Element): Element => {
