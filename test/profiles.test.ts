@@ -111,6 +111,24 @@ describe('institution profiles: rejected with file:line:column', () => {
     }
   });
 
+  // A change naming a rule the rule set lacks left the rule set unpatched and unchecked, so a misspelt
+  // table value in another change to it was found only once the first was mended (QA, helper-49).
+  it('a change naming what the rule set lacks hides no value mistake of another change to it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-partial-'));
+    const file = join(dir, 'board.profile.yaml');
+    const change = (body: string) => `  - { ${body}, reference: board, reason: t, author: t }`;
+    const text = ['profile: board', 'version: 1.0.0', 'title: t', 'institution: t', 'references: { board: { citation: Board minutes. } }', 'appliesTo: { noms: "1.x", lesion-plan: "1.x" }', 'changes:',
+      change('id: a, op: set-table, ruleset: noms, table: histologyRadiosensitivity, key: bladder, value: radiosenstive'),
+      change('id: b, op: set-condition, ruleset: lesion-plan, rule: srs_dose_fracture_risk_age.applies, at: all/1, value: "65", unconfirmed: t'),
+      change('id: c, op: set-points, ruleset: noms, rule: decision.rowx, points: 2'), ''].join('\n');
+    writeFileSync(file, text);
+    expect(await problemsOf(file)).toEqual([
+      { code: 'PROFILE_UNKNOWN_TARGET', file, ...positionOf(text, 'decision.rowx') },
+      { code: 'TABLE_VALUE_NOT_IN_DOMAIN', file, ...positionOf(text, 'radiosenstive') },
+      { code: 'VALUE_NOT_IN_DOMAIN', file, ...positionOf(text, '"65"') },
+    ]);
+  });
+
   // A schema problem in another change hid it: the field check ran only on the patched rule set.
   it('reports an added input the patient contract lacks while another change is malformed', async () => {
     const { file, text } = writeVariant(read(EGFR), [['input: egfrMutation', 'input: egfrMutaton'], ['op: add-component', 'op: add-componnt']], 'variant.profile.yaml');
@@ -120,7 +138,8 @@ describe('institution profiles: rejected with file:line:column', () => {
     // A change that does not apply (an unknown reference) hid it the same way.
     const band = '  - id: band\n    op: set-band\n    ruleset: nesms\n    category: nesms_3\n    min: 3\n    reference: nowhere\n    reason: t\n    author: t\n';
     const unapplied = writeVariant(`${read(EGFR).replace('input: egfrMutation', 'input: egfrMutaton')}${band}`, [], 'variant.profile.yaml');
-    expect((await problemsOf(unapplied.file)).map((p) => p.code).sort()).toEqual(['UNKNOWN_PATIENT_FIELD', 'UNKNOWN_REFERENCE']);
+    // (The added component's two tests of egfrMutation then read an unknown fact, as read whole.)
+    expect((await problemsOf(unapplied.file)).map((p) => p.code).sort()).toEqual(['UNKNOWN_FACT', 'UNKNOWN_FACT', 'UNKNOWN_PATIENT_FIELD', 'UNKNOWN_REFERENCE']);
     // Read whole, the profile reports it once, from the patched rule set's own check.
     const whole = writeVariant(read(EGFR), [['input: egfrMutation', 'input: egfrMutaton']], 'variant.profile.yaml');
     expect((await problemsOf(whole.file)).filter((p) => p.code === 'UNKNOWN_PATIENT_FIELD')).toEqual([{ code: 'UNKNOWN_PATIENT_FIELD', file: whole.file, ...positionOf(whole.text, 'egfrMutaton') }]);

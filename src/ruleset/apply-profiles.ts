@@ -3,7 +3,7 @@ import { hasErrors } from '../problems/problem.js';
 import { loadProfileFile } from './load-profile.js';
 import { loadRuleSetSource } from './load-ruleset.js';
 import { overlaySource } from './overlay-source.js';
-import { profileFaults } from './profile-faults.js';
+import { changeLocalProblems, profileFaults } from './profile-faults.js';
 import type { LoadedProfile } from './profile-types.js';
 import type { LoadedRuleSet } from './types.js';
 
@@ -25,6 +25,10 @@ export async function applyProfiles(selected: readonly LoadedRuleSet[], files: r
     }
     const faults = profileFaults(load.source, rulesets, load.problems, failed, load.profile !== undefined);
     const found = [...load.problems, ...faults.problems];
+    for (const { base, application } of faults.partial) {
+      const loaded = await loadRuleSetSource(overlaySource(base.source, faults.readable, application.document, application.applied));
+      found.push(...changeLocalProblems(loaded.problems, load.source.file));
+    }
     const { profile } = load;
     // The patched rule sets are checked only for a profile read whole: a change left out would make
     // the rule set another than the one the profile describes, and its checks would mislead.

@@ -7,7 +7,6 @@ import { toPointer, type PathSegment, type SourceDocument } from '../source/sour
 import { applyProfile, type ProfileApplication } from './apply-profile.js';
 import { closest } from '../source/closest.js';
 import { hintFrom } from './check-context.js';
-import { unknownPatientField } from './check-inputs.js';
 import { contentHash } from './hash.js';
 import type { LoadedProfile, ProfileChange, ProfileDocument } from './profile-types.js';
 import type { LoadedRuleSet } from './types.js';
@@ -17,6 +16,13 @@ export interface ProfileFaults {
   problems: Problem[];
   /** Each rule set the profile applies to, with its changes applied, where they applied without error. */
   applications: Array<{ base: LoadedRuleSet; application: ProfileApplication }>;
+  /**
+   * The others, with the changes that did apply (a profile not read whole, or a change naming what the
+   * rule set lacks): checked only for what each change is on its own (changeLocalProblems).
+   */
+  partial: Array<{ base: LoadedRuleSet; application: ProfileApplication }>;
+  /** The profile as far as it reads (its well-formed changes), which the partial applications apply. */
+  readable: LoadedProfile;
 }
 
 /**
@@ -61,23 +67,35 @@ export function profileFaults(source: SourceDocument, rulesets: readonly LoadedR
   });
   const applications = targets.map((base) => ({ base, application: applyProfile(base.document, profile) }));
   faults.push(...applications.flatMap(({ application }) => application.problems));
-  // A patched rule set is checked only for a profile read whole whose changes all applied to it; where
-  // it will not be, what a change can be checked for on its own is checked here, so one faulty change
-  // does not hide it.
-  const unchecked = applications.filter(({ application }) => !readWhole || hasErrors(application.problems)).map(({ base }) => base);
-  faults.push(...addedFieldProblems(source, changes, unchecked));
-  return { problems: faults, applications: applications.filter(({ application }) => !hasErrors(application.problems)) };
+  // A patched rule set is checked whole only for a profile read whole whose changes all applied to it;
+  // where it is not, what each change can be checked for on its own still is (changeLocalProblems).
+  const partial = applications.filter(({ application }) => !readWhole || hasErrors(application.problems));
+  return { problems: faults, applications: applications.filter(({ application }) => !hasErrors(application.problems)), partial, readable: profile };
 }
 
-/** An added input naming no field of the patient contract, placed where the patched check places it. */
-function addedFieldProblems(source: SourceDocument, changes: readonly ProfileChange[], targets: readonly LoadedRuleSet[]): Problem[] {
-  return changes.flatMap((change, i) => {
-    const target = change?.op === 'add-input' ? targets.find((r) => r.document.id === change.ruleset) : undefined;
-    if (change?.op !== 'add-input' || !target) return [];
-    const unknown = unknownPatientField(change.input, change.spec, target.document.scope);
-    return unknown ? [source.problemAt(change.spec.field ? ['changes', i, 'spec', 'field'] : ['changes', i, 'input'], 'UNKNOWN_PATIENT_FIELD', unknown)] : [];
-  });
+/**
+ * What a rule set patched by only some of a profile's changes says of each change on its own: a value
+ * outside its input's domain, a table value not among the table's, an unknown fact (an unknown reference
+ * is the change's own check, profile-references.ts, whether or not it applied). Not its
+ * coverage (a band gap, an overlap): a change left out may be the one that closes it, and the check
+ * would mislead. So one change naming a rule that does not exist hides no other change's mistake.
+ */
+export function changeLocalProblems(problems: readonly Problem[], profileFile: string): Problem[] {
+  return problems.filter((p) => p.file === profileFile && (CHANGE_LOCAL.has(p.code) || p.code.startsWith('SCHEMA_')));
 }
+
+const CHANGE_LOCAL: ReadonlySet<string> = new Set([
+  'VALUE_NOT_IN_DOMAIN',
+  'TABLE_KEY_NOT_IN_DOMAIN',
+  'TABLE_VALUE_NOT_IN_DOMAIN',
+  'UNKNOWN_FACT',
+  'UNKNOWN_OPERATOR',
+  'UNKNOWN_TABLE',
+  'UNKNOWN_PATIENT_FIELD',
+  'INPUT_TYPE_MISMATCH',
+  'INPUT_DOMAIN_MISMATCH',
+  'UNIT_MISMATCH',
+]);
 
 /** Whether a schema problem lies at or under a path: that part of the profile is not what its author meant yet. */
 function malformedPaths(problems: readonly Problem[]): (path: readonly PathSegment[]) => boolean {
