@@ -18,6 +18,13 @@ function rulesWithSinsCases(replacements: Array<[string, string]>, folders = [SI
   return { dir, cases, text };
 }
 
+/** Problem heads in the order problems are printed: by line, then column. */
+const byPosition = (a: string, b: string): number => {
+  const [la, ca] = a.split(':').slice(-2).map((n) => Number.parseInt(n, 10));
+  const [lb, cb] = b.split(':').slice(-2).map((n) => Number.parseInt(n, 10));
+  return (la ?? 0) - (lb ?? 0) || (ca ?? 0) - (cb ?? 0);
+};
+
 /** The `file:line:column CODE` of each problem line the command printed. */
 const problemHeads = (stdout: string, file: string): string[] =>
   stdout.split('\n').filter((l) => l.startsWith(`${file}:`)).map((l) => l.split(' ').slice(0, 2).join(' '));
@@ -168,6 +175,22 @@ describe('spinemets validate checks the case files', () => {
     expect(code).toBe(1);
     const p = positionOf(text, 'pain.ocasional');
     expect(problemHeads(stdout, cases)).toEqual([`${cases}:${p.line}:${p.column} CASE_UNKNOWN_RULE`]);
+  });
+
+  // validate said "ok" to `components: { locaton: 2 }` and `category: gud`, which test then failed
+  // (QA as an informaticist, helper-49): what no output can be is found without running the case.
+  it('CASE_UNKNOWN_OUTPUT at a component the rule set lacks and CASE_UNKNOWN_VALUE at a value no output takes, without running the case', () => {
+    const from = 'components: { location: 1, pain: 1, boneLesion: 2, alignment: 0, collapse: 2, posterolateral: 1 }';
+    const { dir, cases, text } = rulesWithSinsCases([
+      [from, 'components: { location: 1, pain: 5, boneLesion: 2, alignment: 0, colapse: 2, posterolateral: 1 }'],
+      [`${SINS_7_SCORE}\n      category: potentially_unstable`, '      score: 19\n      range: [7, 7]\n      category: potentialy_unstable'],
+    ]);
+    const { code, stdout } = runCli(['validate', join(dir, 'sins', 'sins.yaml')]);
+    expect(code).toBe(1);
+    const at = (needle: string, code: string) => `${cases}:${positionOf(text, needle).line}:${positionOf(text, needle).column} ${code}`;
+    expect(problemHeads(stdout, cases)).toEqual([at('19', 'CASE_UNKNOWN_VALUE'), at('potentialy_unstable', 'CASE_UNKNOWN_VALUE'), at('5, boneLesion', 'CASE_UNKNOWN_VALUE'), at('colapse', 'CASE_UNKNOWN_OUTPUT')].sort(byPosition));
+    expect(stdout).toContain('did you mean "potentially_unstable"?');
+    expect(stdout).toContain('did you mean "collapse"?');
   });
 
   // A misspelt recommendation was not checked by validate, and test called it CASE_MISSING_ITEM.

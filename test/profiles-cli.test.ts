@@ -96,6 +96,25 @@ describe('spinemets with --profile', () => {
 
 // `--profile <files...>` took every following word: `validate --profile p.yaml rules/` read rules/ as a
 // profile (FILE_UNREADABLE EISDIR), and a profile given as a rule file drew ten schema errors.
+// A misspelt change id in a profile case's `overrides` passed validate; test said only MISSING/UNEXPECTED_ITEM.
+describe('a profile case naming a change the profile does not have', () => {
+  it('is CASE_UNKNOWN_VALUE at the id, with the change meant, in validate', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-overrides-'));
+    const profile = join(dir, 'breast-radiosensitive.profile.yaml');
+    writeFileSync(profile, read(`${EXAMPLES}breast-radiosensitive.profile.yaml`));
+    const cases = join(dir, 'breast-radiosensitive.profile.test.yaml');
+    const text = read(`${EXAMPLES}breast-radiosensitive.profile.test.yaml`).replace('overrides: [breast-radiosensitive]', 'overrides: [breast-radiosensitve]');
+    writeFileSync(cases, text);
+    const { code, stdout } = runCli(['validate', '--profile', profile]);
+    expect(code).toBe(1);
+    const p = positionOf(text, 'breast-radiosensitve');
+    const line = stdout.split('\n').find((l) => l.startsWith(`${cases}:`));
+    expect(line?.split(' ')[0]).toBe(`${cases}:${p.line}:${p.column}`);
+    expect(line?.split(' ')[1]).toBe('CASE_UNKNOWN_VALUE');
+    expect(line).toContain('"breast-radiosensitive"');
+  });
+});
+
 describe('--profile takes one file and may be repeated', () => {
   const RULES = new URL('../rules/', import.meta.url).pathname;
   const SINS_12 = `${EXAMPLES}sins-unstable-12.profile.yaml`;

@@ -1,5 +1,5 @@
 import { collectCases } from '../cases/collect-cases.js';
-import { unknownRuleProblems, unknownRuleSetProblems } from '../cases/case-references.js';
+import { unknownOutputProblems, unknownRuleProblems, unknownRuleSetProblems } from '../cases/case-references.js';
 import { ruleRootsOf, runPaths } from '../cases/load-cases.js';
 import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
@@ -26,6 +26,7 @@ export async function validateCommand(paths: string[], options: { profile?: stri
     ...cases.problems,
     ...unknownRuleSetProblems(cases.cases, rulesets, { complete: !hasErrors(loaded.problems) }),
     ...unknownRuleProblems([...cases.cases, ...cases.unrunnable], rulesets),
+    ...unknownOutputProblems([...cases.cases, ...cases.unrunnable], rulesets, loaded.profiles),
   ];
   if (problems.length) process.stdout.write(formatProblems(sortProblems(problems)) + '\n');
   if (hasErrors(problems)) {

@@ -103,6 +103,7 @@ export type ProblemCode =
   // rule-set test cases
   | 'CASE_MISMATCH'
   | 'CASE_UNKNOWN_OUTPUT'
+  | 'CASE_UNKNOWN_VALUE'
   | 'CASE_MISSING_ITEM'
   | 'CASE_UNEXPECTED_ITEM'
   | 'CASE_REPEATED_ITEM'
