@@ -163,9 +163,19 @@ describe('spinemets validate checks the case files', () => {
       const { code, stdout } = runCli([command, dir]);
       expect(code).toBe(1);
       expect(problemHeads(stdout, cases)).toEqual([`${cases}:${p.line}:${p.column} CASE_UNKNOWN_RULESET`]);
+      // With the rule set meant (QA, helper-49: a one-letter slip got no suggestion).
+      expect(stdout).toContain('did you mean "sins"?');
       // test leaves the cases that cannot run out of the run, and counts them.
       if (command === 'test') expect(stdout).toMatch(/\n0 passed, 0 failed, 45 not run \(their rule set is not loaded\)\n$/);
     }
+  });
+
+  // "<input> NO_TEST_CASES no test cases found for : ..." stood beside the path's own FILE_UNREADABLE (helper-49).
+  it('a path that cannot be read is FILE_UNREADABLE alone, not also a rule set without cases', () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'spinemets-cases-')), 'nowhere');
+    const { code, stdout } = runCli(['test', missing]);
+    expect(code).toBe(1);
+    expect(stdout.split('\n').filter((l) => / [A-Z_]{4,} /.test(l)).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([`${missing}:1:1 FILE_UNREADABLE`]);
   });
 
   it('CASE_UNKNOWN_RULE at a fired id that is no rule of the rule set, without running the case', () => {

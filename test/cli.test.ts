@@ -46,6 +46,15 @@ describe('spinemets evaluate', () => {
     expect(stderr.trim()).toMatch(new RegExp(`^${file}:2:10 JSON_SYNTAX not valid JSON: Unexpected token '}'$`));
   });
 
+  // With only patient-scope rule sets the summary printed "Lesion 1 T12: " with nothing after it (helper-49).
+  it('sums up no lesion that has no result of its own', () => {
+    const rules = join(tmp(), 'rules');
+    cpSync(join(RULES, 'nesms'), join(rules, 'nesms'), { recursive: true });
+    const { code, stdout } = run(['evaluate', EXAMPLE, '--rules', rules]);
+    expect(code).toBe(0);
+    expect(stdout.split('\n\n')[1]).toBe('Summary\n  nesms: 3 · NESMS 3 (highest expected survival)');
+  });
+
   it('reads the patient from standard input with -, YAML or JSON, problems named <stdin>', () => {
     const fromFile = run(['evaluate', EXAMPLE, '--format', 'json']);
     const piped = run(['evaluate', '-', '--format', 'json'], readFileSync(EXAMPLE, 'utf8'));

@@ -17,6 +17,13 @@ describe('patient input is checked against schemas/patient.schema.json', () => {
     expect(parsePatient('{}', 'p.json').problems).toEqual([]);
   });
 
+  // T13 (no such vertebra) was asked "did you mean T1?": of two as near, the one as long as the word is meant.
+  it('suggests T12 for T13, and L5 for L6', () => {
+    const meant = (level: string) => /did you mean "([^"]+)"/.exec(parsePatient(`lesions:\n  - level: ${level}\n`, 'p.yaml').problems[0]?.message ?? '')?.[1];
+    expect(meant('T13')).toBe('T12');
+    expect(meant('L6')).toBe('L5');
+  });
+
   it('rejects a Bilsky grade written as a number (grades are strings: "1a" is not 1)', () => {
     const text = 'lesions:\n  - level: T4\n    bilskyGrade: 2\n';
     expect(codes(text)).toEqual([at('SCHEMA_TYPE', positionOf(text, '2\n'))]);

@@ -22,7 +22,7 @@ export function unknownRuleSetProblems(cases: readonly TestCase[], rulesets: rea
   return cases.flatMap((testCase) => {
     if (loaded.has(testCase.ruleset) || reported.has(testCase.file)) return [];
     reported.add(testCase.file);
-    return [unknownRuleSetProblem(testCase)];
+    return [unknownRuleSetProblem(testCase, [...loaded])];
   });
 }
 

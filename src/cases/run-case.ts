@@ -25,7 +25,7 @@ export interface CaseOutcome {
 export async function runCase(testCase: TestCase, rulesets: readonly LoadedRuleSet[], options: { baseRulesOnly?: boolean } = {}): Promise<CaseOutcome> {
   const outcome = (problems: Problem[]): CaseOutcome => ({ case: testCase, passed: problems.length === 0, problems });
   const target = rulesets.find((r) => r.document.id === testCase.ruleset);
-  if (!target) return outcome([unknownRuleSetProblem(testCase)]);
+  if (!target) return outcome([unknownRuleSetProblem(testCase, rulesets.map((r) => r.document.id))]);
   const evaluation = await evaluatePatient(testCase.patient, withRequirements([target], rulesets));
   const result = target.document.scope === 'patient'
     ? evaluation.results[target.document.id]

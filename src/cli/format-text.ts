@@ -71,7 +71,9 @@ function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[
   const lines = ['Summary'];
   for (const [id, result] of Object.entries(evaluation.results)) lines.push(`  ${line(id, result)}`);
   evaluation.lesions.forEach((lesion, i) => {
-    lines.push(`  Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: ${Object.entries(lesion.results).map(([id, r]) => line(id, r)).join(' | ')}`);
+    // With only patient-scope rule sets, a lesion has no result of its own to sum up.
+    const results = Object.entries(lesion.results);
+    if (results.length) lines.push(`  Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: ${results.map(([id, r]) => line(id, r)).join(' | ')}`);
   });
   const applying = [
     ...applyingRecommendations(evaluation.results, ''),

@@ -39,7 +39,8 @@ export async function testCommand(paths: string[], options: { profile?: string[]
   // The cases that run report an unknown rule as they run; those that cannot run are checked here.
   const problems = [...loaded.problems, ...collection.problems, ...unknownRuleSetProblems(collection.cases, rulesets, { complete: !hasErrors(loaded.problems) }), ...unknownRuleProblems(collection.unrunnable, rulesets)];
   // No case at all fails the run (a rule set must ship its cases): say why, as NO_RULESETS says its reason.
-  if (collection.cases.length === 0 && collection.invalid.length === 0) {
+  // With none loaded (a path that cannot be read), the problems above say why.
+  if (collection.cases.length === 0 && collection.invalid.length === 0 && rulesets.length > 0) {
     problems.push({ code: 'NO_TEST_CASES', severity: 'error', message: `no test cases found for ${rulesets.map((r) => r.document.id).join(', ')}: a rule set's cases sit beside it as <name>.test.yaml`, ...(rulesets[0] ? { file: rulesets[0].file, line: 1, column: 1 } : {}) });
   }
   if (problems.length) process.stdout.write(formatProblems(sortProblems(problems)) + '\n');

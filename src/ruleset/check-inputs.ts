@@ -48,7 +48,8 @@ export function checkInputs(ctx: CheckContext): void {
     const fieldScope = from === 'patient' ? 'patient' : 'lesion';
     const fieldName = input.field ?? name;
     const field = patientField(fieldScope, fieldName) as PatientField;
-    if (from !== 'lesions' && !TYPES_READ[field.type].includes(input.type)) {
+    // A type the schema rejects (strng, or none) is its problem alone: read as no type, it has no mismatch to add.
+    if (from !== 'lesions' && DECLARABLE.has(input.type) && !TYPES_READ[field.type].includes(input.type)) {
       at([...path, 'type'], 'INPUT_TYPE_MISMATCH', `the patient contract gives ${fieldName} as ${field.type === 'quantity' ? 'a {value, unit} quantity' : `${field.type === 'integer' ? 'an' : 'a'} ${field.type}`}, read as type: ${TYPES_READ[field.type].join(' or ')}, not ${input.type}`);
     }
     const allowed = field.enum?.map(String);
@@ -134,6 +135,8 @@ const TYPES_READ: Record<PatientFieldType, readonly string[]> = {
   quantity: ['number'],
   array: [],
 };
+/** Every type an input may declare. */
+const DECLARABLE: ReadonlySet<string> = new Set(Object.values(TYPES_READ).flat());
 
 /** `countedBy` combines values over lesions, and names an integer input read from the patient. */
 function checkCountedBy({ doc, at }: CheckContext, path: string[], from: string, countedBy: string): void {

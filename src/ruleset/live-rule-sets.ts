@@ -149,10 +149,12 @@ function withdrawn(served: readonly LoadedRuleSet[], next: readonly LoadedRuleSe
   for (const id of new Set(served.filter(fromPaths).map((r) => r.document.id))) {
     if (next.some((r) => r.document.id === id && fromPaths(r))) continue;
     const instead = next.find((r) => r.document.id === id);
+    const file = served.find((r) => r.document.id === id)?.file ?? id;
+    // Said where the rule set was (the file gone), in words for `serve` and `watch` alike.
     const message = instead
-      ? `${id} was served from ${served.find((r) => r.document.id === id)?.file}, which is gone; ${instead.file} would take its place, so the last good rule sets keep serving (restart the service to serve it)`
-      : `${id} was served from ${served.find((r) => r.document.id === id)?.file}, which is gone, and would no longer be served; the last good rule sets keep serving (restart the service to drop it)`;
-    problems.push({ code: 'RULESET_WITHDRAWN', severity: 'error', message });
+      ? `${id} was in use from this file, which is gone; ${instead.file} would take its place, so the last good rule sets stay in use (restart to use it)`
+      : `${id} was in use from this file, which is gone, and would no longer be; the last good rule sets stay in use (restart to drop it)`;
+    problems.push({ code: 'RULESET_WITHDRAWN', severity: 'error', message, file, line: 1, column: 1 });
   }
   return problems;
 }

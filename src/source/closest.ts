@@ -7,13 +7,37 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of candidates) {
     const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
+    if (d < bestDistance || (d === bestDistance && best !== undefined && likelier(word, candidate, best))) {
       best = candidate;
       bestDistance = d;
     }
   }
   // The long form of a short key ("minimum" for a band's "min"), too far apart by edits.
   return best ?? candidates.find((c) => c.length >= 3 && word.toLowerCase().startsWith(c.toLowerCase()));
+}
+
+/**
+ * Of two candidates as near by edits, whether `a` is the likelier slip than `b`: the one as long as the
+ * word, then the one sharing more of its start, then the nearer number after it (T13: T12, not T1 or
+ * T10; L6: L5, not C6).
+ */
+function likelier(word: string, a: string, b: string): boolean {
+  const keys = (c: string): number[] => [c.length === word.length ? 0 : 1, -sharedStart(word, c), numberGap(word, c)];
+  const [ka, kb] = [keys(a), keys(b)];
+  const i = ka.findIndex((k, j) => k !== kb[j]);
+  return i !== -1 && (ka[i] ?? 0) < (kb[i] ?? 0);
+}
+
+function sharedStart(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n]?.toLowerCase() === b[n]?.toLowerCase()) n++;
+  return n;
+}
+
+/** How far apart the numbers ending two words are (Infinity when either has none). */
+function numberGap(a: string, b: string): number {
+  const [na, nb] = [/\d+$/.exec(a)?.[0], /\d+$/.exec(b)?.[0]];
+  return na === undefined || nb === undefined ? Infinity : Math.abs(Number(na) - Number(nb));
 }
 
 /** Edits to turn `a` into `b`; two neighbouring letters swapped ("ayn" for "any") count as one. */

@@ -166,7 +166,7 @@ export function parseSource(text: string, file: string): SourceDocument {
   const repair = tabs ? misindentedLines(tabs.spaced.text, tabs.spaced.errors, structureErrors) : misindentedLines(text, errors, structureErrors);
   const misindented = tabs && repair ? { lines: repair.lines.filter((l) => !tabs.lines.has(l.line)), errors: tabs.inText(repair.errors) } : repair;
   for (const { line, written, expected } of misindented?.lines ?? []) {
-    const message = `this line is indented ${written} spaces; at ${expected} it lines up with the keys it belongs with and the file reads on (YAML nests by indentation)`;
+    const message = `this line is indented ${written} space${written === 1 ? '' : 's'}; at ${expected} it lines up with the keys it belongs with and the file reads on (YAML nests by indentation)`;
     problems.push({ code: 'YAML_INDENTATION', severity: 'error', message, file, line: line + 1, column: written + 1 });
   }
   for (const err of misindented?.errors ?? tabs?.errors ?? errors) {
