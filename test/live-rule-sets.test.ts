@@ -45,10 +45,12 @@ describe('LiveRuleSets', () => {
 
     const reloaded = next(live, 'reloaded');
     writeFileSync(file, good.replace('First encoding of Fisher 2010', 'Encoding of Fisher 2010'));
-    const [snapshot] = await reloaded;
+    const [snapshot, , warnings] = await reloaded;
     expect(snapshot.generation).toBe(2);
     expect(live.current()).toBe(snapshot);
     expect(Object.isFrozen(snapshot)).toBe(true);
+    // Taken, and said: the edit kept the version, so decisions before and after name one version for two contents (helper-49).
+    expect(warnings.map((w) => [w.code, w.file, w.severity])).toEqual([['RULESET_VERSION_REUSED', file, 'warning']]);
     const sins = (s: typeof snapshot) => s.rulesets.find((r) => r.document.id === 'sins')?.sha256;
     expect(sins(snapshot)).not.toBe(sins(first));
   }, 30_000);

@@ -8,7 +8,7 @@ import { loadRuleSetFile } from '../src/ruleset/load-ruleset.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { contentHash } from '../src/ruleset/hash.js';
 import { MAX_FILE_BYTES } from '../src/source/source-document.js';
-import { BAUER_FILE, LMNOP_FILE, positionOf, read, replaced, SINS_FILE, NESMS_FILE, TOMITA_FILE, writeVariant } from './support/mutate.js';
+import { asVersion, BAUER_FILE, LMNOP_FILE, positionOf, read, replaced, SINS_FILE, NESMS_FILE, TOMITA_FILE, versionOf, writeVariant } from './support/mutate.js';
 
 const sins = read(SINS_FILE);
 
@@ -512,6 +512,25 @@ describe('one problem for one mistake in a rule file, with a suggestion', () => 
     const { found, text, messages } = await loaded([['\nscore:\n', '\nscroe:\n']]);
     expect(found.sort()).toEqual([at('SCHEMA_REQUIRED', positionOf(text, 'id: sins')), at('SCHEMA_UNKNOWN_KEY', positionOf(text, 'scroe'))].sort());
     expect(messages.find((m) => m.includes('scroe'))).toContain('"score"');
+  });
+});
+
+// A copy of SINS with a point changed and its version kept validated "ok sins 1.1.0": its results named
+// the published version for other content (QA as an informaticist, helper-49).
+describe('a rule set at the library\'s version with other content', () => {
+  it('is RULESET_VERSION_REUSED at its version, a warning; bumped, or unchanged, it is not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-reused-'));
+    mkdirSync(join(dir, 'sins'));
+    const file = join(dir, 'sins', 'sins.yaml');
+    const edited = sins.replace('First encoding of Fisher 2010', 'Encoding of Fisher 2010');
+    const load = async (text: string) => {
+      writeFileSync(file, text);
+      return (await loadRuleSets([dir], { library: [BUNDLED_RULES_DIR] })).problems.map((p) => `${p.code}@${p.line}:${p.column} ${p.severity}`);
+    };
+    expect(await load(edited)).toEqual([`${at('RULESET_VERSION_REUSED', positionOf(edited, versionOf(edited), 'version: '))} warning`]);
+    expect(await load(sins)).toEqual([]);
+    const bumped = asVersion(edited, '1.1.1', 'Changelog reworded.');
+    expect((await load(bumped)).filter((p) => p.startsWith('RULESET_VERSION_REUSED'))).toEqual([]);
   });
 });
 

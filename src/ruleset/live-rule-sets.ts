@@ -133,6 +133,7 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
       this.emit('rejected', sortProblems(problems), changedFiles);
       return;
     }
+    problems.push(...editedInPlace(this.snapshot.rulesets, rulesets));
     this.snapshot = freeze(rulesets, this.snapshot.generation + 1);
     this.emit('reloaded', this.snapshot, changedFiles, problems);
   }
@@ -157,6 +158,20 @@ function withdrawn(served: readonly LoadedRuleSet[], next: readonly LoadedRuleSe
     problems.push({ code: 'RULESET_WITHDRAWN', severity: 'error', message, file, line: 1, column: 1 });
   }
   return problems;
+}
+
+/**
+ * A rule set whose content changed under the version it was in use at: decisions before and after the
+ * reload name the same version for different content (the hash tells them apart). Taken, as any valid
+ * edit is, and said, so that the author gives it a version of its own.
+ */
+function editedInPlace(served: readonly LoadedRuleSet[], next: readonly LoadedRuleSet[]): Problem[] {
+  return next.flatMap((r) => {
+    const before = served.find((s) => s.document.id === r.document.id && s.document.version === r.document.version && s.file === r.file);
+    // The profile's changes are the profile's version: only the rule file's own content counts here.
+    if (!before || before.sha256 === r.sha256 || r.document.profile || before.document.profile) return [];
+    return [r.source.problemAt(['version'], 'RULESET_VERSION_REUSED', `${r.document.id} ${r.document.version} changed and is still ${r.document.version} (sha256 ${before.sha256.slice(0, 12)}, now ${r.sha256.slice(0, 12)}): decisions before and after this reload name one version for two contents; give the change a version of its own, with its changelog entry`, { severity: 'warning' })];
+  });
 }
 
 function within(file: string, root: string): boolean {

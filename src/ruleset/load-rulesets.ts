@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
 import { filesUnder } from '../source/files-under.js';
@@ -92,6 +92,7 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   };
   const files = findRuleSetFiles(paths);
   for (const file of files) await add(file);
+  problems.push(...(await reusedVersions(rulesets, options.library ?? [])));
   const taken = await addRequirementsFromLibrary(rulesets, failed, files, options.library ?? []);
   problems.push(...libraryNotices(taken, rulesets));
   // A broken file's requirement that the library holds would be taken once the file is fixed: not missing.
@@ -126,6 +127,28 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
     return review.length ? { ...r, review: Object.freeze(review) } : r;
   });
   return { rulesets: reviewed, available: rulesets, profiles, problems };
+}
+
+/**
+ * A rule set outside the library at the version the library has, with other content: results would name
+ * "sins 1.1.0" for content that is not the published 1.1.0 (an edit of a copy, its version not bumped).
+ * A warning at its version; the content hash tells them apart, a reader of "1.1.0" would not.
+ */
+async function reusedVersions(rulesets: readonly LoadedRuleSet[], library: readonly string[]): Promise<Problem[]> {
+  const roots = library.map((l) => resolve(l));
+  const outside = rulesets.filter((r) => !roots.some((root) => resolve(r.file).startsWith(root + sep) || resolve(r.file) === root));
+  if (!outside.length) return [];
+  const problems: Problem[] = [];
+  const files = findRuleSetFiles(library);
+  for (const ruleset of outside) {
+    const { id, version } = ruleset.document;
+    for (const file of files.filter((f) => basename(f).replace(/\.ya?ml$/, '') === id)) {
+      const published = (await loadRuleSetFile(file)).ruleset;
+      if (published?.document.version !== version || published.sha256 === ruleset.sha256) continue;
+      problems.push(ruleset.source.problemAt(['version'], 'RULESET_VERSION_REUSED', `${id} ${version} here is not ${file}'s ${id} ${version} (sha256 ${ruleset.sha256.slice(0, 12)}, not ${published.sha256.slice(0, 12)}): give a changed rule set a version of its own, with its changelog entry, so that results naming ${id} ${version} mean one content`, { severity: 'warning' }));
+    }
+  }
+  return problems;
 }
 
 /** Adds, transitively, the library's rule sets that loaded ones require and that were not loaded; returns those added. */
