@@ -111,6 +111,15 @@ describe('institution profiles: rejected with file:line:column', () => {
     }
   });
 
+  // A patient file given as --profile was 13 schema problems about keys a profile lacks (helper-49).
+  it('another kind of file given as a profile is one NOT_A_PROFILE, at the document', async () => {
+    for (const other of [new URL('../examples/patient.yaml', import.meta.url).pathname, `${BUNDLED_RULES_DIR}/sins/sins.yaml`, `${BUNDLED_RULES_DIR}/sins/sins.test.yaml`]) {
+      const problems = await problemsOf(other);
+      expect(problems.map((p) => p.code)).toEqual(['NOT_A_PROFILE']);
+      expect(problems[0]?.file).toBe(other);
+    }
+  });
+
   // A change naming a rule the rule set lacks left the rule set unpatched and unchecked, so a misspelt
   // table value in another change to it was found only once the first was mended (QA, helper-49).
   it('a change naming what the rule set lacks hides no value mistake of another change to it', async () => {

@@ -79,6 +79,7 @@ export type ProblemCode =
   | 'BAND_LABEL_MISMATCH'
   | 'PROFILE_INVALID_RANGE'
   | 'PROFILE_AS_RULESET'
+  | 'NOT_A_PROFILE'
   | 'THRESHOLD_NOT_FOLLOWED'
   // patient values and evaluation
   | 'NOT_A_PATIENT'

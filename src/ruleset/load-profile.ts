@@ -3,6 +3,9 @@ import { hasErrors } from '../problems/problem.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { readSourceFile, type SourceDocument } from '../source/source-document.js';
+import { outputKind } from '../audit/output-kind.js';
+import { isPlainObject } from '../source/plain-object.js';
+import { validator } from '../source/schemas.js';
 import { contentHash } from './hash.js';
 import type { LoadedProfile, ProfileDocument } from './profile-types.js';
 
@@ -26,7 +29,26 @@ export function loadProfileFile(file: string): ProfileLoad {
 
 /** The schema's problems and repeated change ids, each checked whether or not the other holds. */
 function profileProblems(source: SourceDocument): Problem[] {
+  const other = notAProfile(source);
+  if (other) return [other];
   return [...documentSchemaProblems(source, 'profile'), ...repeatedChangeIds(source)];
+}
+
+/**
+ * Another kind of file given with --profile (a patient, a rule set, a case file, an output): one problem
+ * saying what it is and where it goes, not the profile schema's complaint about each of its keys.
+ */
+function notAProfile(source: SourceDocument): Problem | undefined {
+  const data = source.data;
+  if (!isPlainObject(data) || 'profile' in data) return undefined;
+  const output = outputKind(data);
+  const what = output === 'evaluation' ? 'an evaluation (evaluate --format json); `spinemets report FILE --html OUT` shows it'
+    : output === 'record' ? 'a decision record (evaluate --record); `spinemets audit replay` re-runs it'
+    : 'id' in data && ('inputs' in data || 'scope' in data) ? 'a rule set; give it as a rule file or folder (`spinemets validate FILE`), not with --profile'
+    : 'cases' in data ? 'a file of test cases; it runs with `spinemets test` beside the rule set or profile it tests'
+    : 'lesions' in data || validator('patient')(data) ? 'a patient; `spinemets evaluate FILE` evaluates it'
+    : undefined;
+  return what ? source.problemAt([], 'NOT_A_PROFILE', `this is ${what}. An institution profile starts with \`profile:\` (README, "Institution profiles")`) : undefined;
 }
 
 /** Results name changes by id. Read defensively: the schema may have rejected the document. */
