@@ -28,7 +28,7 @@ afterEach(async () => {
 describe('LiveRuleSets', () => {
   it('rejects a broken rule file with positioned problems, keeps serving the last good set, and takes the fix', async () => {
     dir = tempRules();
-    live = await LiveRuleSets.start({ paths: [dir], debounceMs: 20 });
+    live = await LiveRuleSets.start({ paths: [dir], debounceMs: 20, warnEditsInPlace: true });
     const first = live.current();
     expect(first.generation).toBe(1);
     expect(first.rulesets.map((r) => r.document.id).sort()).toEqual(['modified-bauer', 'nesms', 'sins']);

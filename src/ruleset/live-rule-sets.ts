@@ -23,6 +23,11 @@ export interface LiveRuleSetsOptions {
   profiles?: readonly string[];
   /** Quiet time after the last change before reloading: an editor's save is several events. */
   debounceMs?: number;
+  /**
+   * Decisions are made from these rule sets (serve): a file edited under the version it was in use at is
+   * then said (RULESET_VERSION_REUSED). Not in an author's editing loop (watch), where every draft save is one.
+   */
+  warnEditsInPlace?: boolean;
 }
 
 export interface LiveRuleSetsEvents {
@@ -133,7 +138,7 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
       this.emit('rejected', sortProblems(problems), changedFiles);
       return;
     }
-    problems.push(...editedInPlace(this.snapshot.rulesets, rulesets));
+    if (this.options.warnEditsInPlace) problems.push(...editedInPlace(this.snapshot.rulesets, rulesets));
     this.snapshot = freeze(rulesets, this.snapshot.generation + 1);
     this.emit('reloaded', this.snapshot, changedFiles, problems);
   }
