@@ -120,7 +120,7 @@ describe('batch: CSV input', () => {
     const header = 'id,crp,crp.unit,ldh[U/L]';
     expect(rowProblems(header, ['p1,high,furlongs,', 'p2,high,,', 'p3,,,many', 'p4,3,mg/L,'])).toEqual([
       ['CSV_CELL@2:2 /crp', 'SCHEMA_ENUM@2:3 /crp/unit'],
-      ['CSV_CELL@3:2 /crp', 'SCHEMA_REQUIRED@3:2 /crp'],
+      ['CSV_CELL@3:2 /crp', 'SCHEMA_REQUIRED@3:2 /crp/unit'],
       ['CSV_CELL@4:4 /ldh'],
       [],
     ]);

@@ -209,6 +209,13 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(found.sort()).toEqual([at('SCHEMA_ENUM', positionOf(text, 'strng')), ...painGap(text)].sort());
   });
 
+  // The schema names the object that lacks a required key: a missing label held back its component's
+  // coverage as a missing condition would (left-engineering list). The key is now in the problem's path.
+  it('an alternative without its label hides no gap of its component', async () => {
+    const { found, text } = await problemsOf([['          label: Occasional pain but not mechanical\n', ''], PAIN_GAP]);
+    expect(found.sort()).toEqual([at('SCHEMA_REQUIRED', positionOf(text, 'id: occasional')), ...painGap(text)].sort());
+  });
+
   it('a misspelt table row does not hide another component’s gap, and its readers are not checked against the misspelling', async () => {
     const { found, text } = await problemsOf([
       ['      T5: semi_rigid', '      T5: semirigid'],

@@ -334,7 +334,7 @@ describe('CDS Hooks', () => {
   it('rejects a malformed hook request with field paths, and an unknown service with 404', async () => {
     const bad = await callService({ hook: 'patient-view', hookInstance: 'not-a-uuid', prefetch: {} });
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().problems.map((p: { code: string; path: string }) => `${p.code} ${p.path}`).sort()).toEqual(['SCHEMA_PATTERN /hookInstance', 'SCHEMA_REQUIRED /']);
+    expect(bad.json().problems.map((p: { code: string; path: string }) => `${p.code} ${p.path}`).sort()).toEqual(['SCHEMA_PATTERN /hookInstance', 'SCHEMA_REQUIRED /context']);
     const mapped = await callService(hookRequest({ observations: bundle(field('karnofsky', { valueInteger: 75 })) }));
     expect(mapped.statusCode).toBe(422);
     expect(mapped.json().problems[0]).toMatchObject({ code: 'SCHEMA_INVALID', path: '/prefetch/observations/entry/0/resource/valueInteger', patientPath: '/karnofsky', message: expect.stringContaining('multiple of 10') });
@@ -354,7 +354,7 @@ describe('CDS Hooks', () => {
   it('SCHEMA_REQUIRED: a prefetched resource without its resourceType', async () => {
     const bad = await callService(hookRequest({ patient: { id: 'p1' } }));
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().problems.map((p: { code: string; path: string }) => `${p.code} ${p.path}`)).toEqual(['SCHEMA_REQUIRED /prefetch/patient']);
+    expect(bad.json().problems.map((p: { code: string; path: string }) => `${p.code} ${p.path}`)).toEqual(['SCHEMA_REQUIRED /prefetch/patient/resourceType']);
   });
 
   // The mapped patient was checked as JSON text, where a prefetch's 1e400 (Infinity) became null: "got null".

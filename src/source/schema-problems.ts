@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { Problem } from '../problems/problem.js';
-import { fromPointer, type PathSegment, type SourceDocument } from './source-document.js';
+import { fromPointer, toPointer, type PathSegment, type SourceDocument } from './source-document.js';
 import { closest } from './closest.js';
 import { validator, type SchemaName } from './schemas.js';
 import { unionProblem } from './union-problem.js';
@@ -103,7 +103,10 @@ function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegmen
   switch (e.keyword) {
     case 'required': {
       const missing = String(params.missingProperty);
-      return source.problemAt(path, 'SCHEMA_REQUIRED', `${where} is missing the required key "${missing}"`);
+      // Placed at its object (the key is not there to point at), its path names the key: a missing
+      // label is told from a missing condition by what it is (load-ruleset's inCitations).
+      const problem = source.problemAt(path, 'SCHEMA_REQUIRED', `${where} is missing the required key "${missing}"`);
+      return { ...problem, path: toPointer([...path, missing]) };
     }
     case 'additionalProperties':
     case 'unevaluatedProperties': {
