@@ -193,6 +193,21 @@ describe('batch: CSV input', () => {
   });
 });
 
+// Rule sets sent to worker threads were rebuilt without the review of the profiles: under a profile not
+// followed everywhere, `batch` on several cores wrote no THRESHOLD_NOT_FOLLOWED, one worker did (helper-50).
+describe('batch: under a profile, worker threads and the main thread write the same lines', () => {
+  it('keeps the review of the profile in every line, whatever the number of workers', () => {
+    const file = cohortFile(tmp(), 6);
+    const profile = new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url).pathname;
+    const [one, two] = ['1', '2'].map((workers) => run(['batch', file, '--trace', 'none', '--profile', profile, '--workers', workers]));
+    expect(two?.stdout).toBe(one?.stdout);
+    const lines = ndjson(one?.stdout ?? '');
+    const withLesions = lines.filter((l) => l.lesions?.length);
+    expect(withLesions.length).toBeGreaterThan(0);
+    for (const line of withLesions) expect(line.warnings.filter((w: { code: string }) => w.code === 'THRESHOLD_NOT_FOLLOWED')).toMatchObject([{ ruleset: 'lesion-plan', change: 'sins-unstable-band' }]);
+  });
+});
+
 describe('batch: rows that cannot be evaluated', () => {
   // NDJSON error rows were {line, error} alone: the analyst lost the id to join them back (QA pass of the batch).
   it('names the patient of a rejected NDJSON row when its id can be read', () => {

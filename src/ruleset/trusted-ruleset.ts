@@ -5,15 +5,19 @@ import { allParts } from './parts.js';
 import { placedScores } from './score-paths.js';
 import type { LoadedRuleSet, RuleSetDocument } from './types.js';
 
-/** What another thread sends of a rule set it loaded and checked: enough to rebuild it, nothing to re-check. */
+/**
+ * What another thread sends of a rule set it loaded and checked: enough to rebuild it, nothing to re-check;
+ * with the review of the profiles (the loader's, over every rule set: no worker could redo it alone).
+ */
 export interface CheckedRuleSet {
   document: RuleSetDocument;
   file: string;
   sha256: string;
+  review?: LoadedRuleSet['review'];
 }
 
 export function checkedRuleSet(ruleset: LoadedRuleSet): CheckedRuleSet {
-  return { document: ruleset.document, file: ruleset.file, sha256: ruleset.sha256 };
+  return { document: ruleset.document, file: ruleset.file, sha256: ruleset.sha256, ...(ruleset.review ? { review: ruleset.review } : {}) };
 }
 
 /**
@@ -22,9 +26,11 @@ export function checkedRuleSet(ruleset: LoadedRuleSet): CheckedRuleSet {
  * re-running the exhaustive coverage checks, which would cost each worker the start-up time and memory of a
  * full load. The content hash is recomputed: undefined unless the document is exactly the one checked.
  */
-export function trustedRuleSet({ document, file, sha256 }: CheckedRuleSet): LoadedRuleSet | undefined {
+export function trustedRuleSet({ document, file, sha256, review }: CheckedRuleSet): LoadedRuleSet | undefined {
   if (contentHash(document) !== sha256) return undefined;
-  return { document, file, source: positionless(file, document), facts: buildFactModel(document), parts: allParts(document), scores: placedScores(document).map((p) => p.score), sha256 };
+  const rebuilt: LoadedRuleSet = { document, file, source: positionless(file, document), facts: buildFactModel(document), parts: allParts(document), scores: placedScores(document).map((p) => p.score), sha256 };
+  // Frozen again: a structured clone arrives unfrozen, and every evaluation shares these warnings.
+  return review ? { ...rebuilt, review: Object.freeze(review.map((w) => Object.freeze(w))) } : rebuilt;
 }
 
 /** Evaluation never reports into the rule file, so a rebuilt rule set carries no positions. */
