@@ -106,6 +106,10 @@ describe('spinemets evaluate', () => {
     expect(rows.code).toBe(2);
     const lines = rows.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((r) => r.patient?.id ?? r.error.problems.map((p: { code: string; line: number; column: number }) => `${p.code}@${p.line}:${p.column}`).join())).toEqual(['a', `ENCODING_INVALID@2:${'{"id":"caf'.length + 1}`, 'b']);
+    // Rows ended by a return alone (readline's rows): the bad byte is row 2's, not row 1's.
+    writeFileSync(ndjson, Buffer.concat([Buffer.from('{"id":"a"}\r'), latin1('{"id":"caf\xe9"}\r'), Buffer.from('{"id":"b"}\r')]));
+    const returns = run(['batch', ndjson, '--trace', 'none']).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(returns.map((r) => r.patient?.id ?? r.error.problems.map((p: { code: string; line: number }) => `${p.code}@${p.line}`).join())).toEqual(['a', 'ENCODING_INVALID@2', 'b']);
     const csv = join(tmp(), 'cohort.csv');
     writeFileSync(csv, latin1('id,age\na,60\n"caf\xe9\nsecond line",61\nb,62\n'));
     const csvRows = run(['batch', csv, '--trace', 'none']).stdout.trim().split('\n').map((l) => JSON.parse(l));

@@ -123,6 +123,8 @@ describe('POST /evaluate', () => {
     expect(batch.statusCode).toBe(200);
     const rows = batch.body.trim().split('\n').map((l) => JSON.parse(l));
     expect(rows.map((r) => r.error?.problems ?? r.patient.id)).toEqual(['a', [expect.objectContaining({ code: 'ENCODING_INVALID', line: 2, column: '{"id":"caf'.length + 1 })], 'b']);
+    // The error line names no id read with U+FFFD in it.
+    expect(rows[1]).not.toHaveProperty('patient');
   });
 
   // The router answered these itself, as {"error": ..., "code": "FST_ERR_BAD_URL"}, outside the documented format.

@@ -5,8 +5,8 @@ import { encodingFaults, Utf8Check, type EncodingFault } from '../src/source/utf
 const bytes = (...parts: Array<string | number[]>): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
 
 /** The faults of `data` pushed in pieces cut at `cuts`. */
-function inPieces(data: Uint8Array, cuts: readonly number[]): EncodingFault[] {
-  const check = new Utf8Check();
+function inPieces(data: Uint8Array, cuts: readonly number[], bareReturns = false): EncodingFault[] {
+  const check = new Utf8Check(bareReturns);
   let from = 0;
   for (const cut of [...cuts].sort((a, b) => a - b)) {
     check.push(data.subarray(from, cut));
@@ -49,9 +49,25 @@ describe('UTF-8 check', () => {
     ]);
   });
 
+  // readline ends a row at a return alone; counting only line feeds put a bad byte of row 2 on row 1,
+  // which was refused while row 2 was read with U+FFFD (regression QA, helper-50).
+  it('counts a return alone as a line break where the reader does, a return and a line feed as one', () => {
+    const text = bytes('{"id":"a"}\r{"id":"b', [0xf3], '"}\r\n{"id":"c', [0xe9], '"}');
+    expect(inPieces(text, [], true).map((f) => f.line)).toEqual([2, 3]);
+    // Cut between the return and its line feed: still one break.
+    const cut = text.indexOf(0x0a);
+    expect(inPieces(text, [cut], true).map((f) => f.line)).toEqual([2, 3]);
+    expect(inPieces(text, []).map((f) => f.line)).toEqual([1, 2]);
+  });
+
+  // A file starting with a byte-order mark had its bad bytes on line 1 one column further than its other problems.
+  it('counts no column for a byte-order mark', () => {
+    expect(encodingFaults(bytes('\uFEFFx: ', [0xe9]))).toEqual([{ line: 1, column: 4, byte: 0xe9 }]);
+  });
+
   it('gives the same faults however the bytes arrive, each at a U+FFFD of the text as Node decodes it', () => {
     // Bytes that start, continue or break characters, among any.
-    const byte = fc.oneof(fc.constantFrom(0x0a, 0x61, 0xc3, 0xa9, 0xe2, 0x80, 0x94, 0xf0, 0x9f, 0xed, 0xa0, 0xe9, 0xff), fc.integer({ min: 0, max: 255 }));
+    const byte = fc.oneof(fc.constantFrom(0x0a, 0x0d, 0x61, 0xc3, 0xa9, 0xe2, 0x80, 0x94, 0xf0, 0x9f, 0xed, 0xa0, 0xe9, 0xff), fc.integer({ min: 0, max: 255 }));
     fc.assert(
       fc.property(fc.array(byte, { maxLength: 80 }), fc.array(fc.nat({ max: 80 }), { maxLength: 4 }), (values, cuts) => {
         const data = Buffer.from(values);
@@ -60,6 +76,9 @@ describe('UTF-8 check', () => {
         expect(whole.length === 0).toBe(Buffer.from(data.toString('utf8'), 'utf8').equals(data));
         const lines = data.toString('utf8').split('\n');
         for (const { line, column } of whole) expect(lines[line - 1]?.[column - 1]).toBe('\uFFFD');
+        // Lines as readline reads them: a return alone ends one too.
+        const rows = data.toString('utf8').split(/\r\n|\r|\n/);
+        for (const { line, column } of inPieces(data, cuts.map((cut) => Math.min(cut, data.length)), true)) expect(rows[line - 1]?.[column - 1]).toBe('\uFFFD');
       }),
       { seed: 20261207, numRuns: 2000 },
     );

@@ -63,7 +63,7 @@ function ndjsonSource(input: Readable, name: string, size: number): { source: Ro
 const BYTE_ORDER_MARK = 0xfeff;
 
 async function* ndjsonRows(input: Readable, name: string, position: { bytes: number }): AsyncGenerator<BatchRow> {
-  const encoding = new EncodingFaults(input, name);
+  const encoding = new EncodingFaults(input, name, true);
   let line = 0;
   let index = 0;
   for await (const text of createInterface({ input: encoding.checked, crlfDelay: Infinity })) {
@@ -78,7 +78,7 @@ async function* ndjsonRows(input: Readable, name: string, position: { bytes: num
 }
 
 async function csvSource(input: Readable, name: string, size: number): Promise<{ source?: RowSource; problems: Problem[] }> {
-  const encoding = new EncodingFaults(input, name);
+  const encoding = new EncodingFaults(input, name, true);
   const records = csvRecords(encoding.checked.setEncoding('utf8'), name);
   const first = await records.next();
   if (first.done) return { problems: [{ code: 'CSV_HEADER', severity: 'error', message: 'the file has no header row', file: name, line: 1, column: 1 }] };

@@ -25,12 +25,14 @@ export function registerJsonBody(app: FastifyInstance): void {
     // JSON is UTF-8 (RFC 8259); a body that is not would be read with U+FFFD in place of its characters.
     const bytes = body as Buffer;
     const faults = encodingFaults(bytes);
-    if (faults.length) return done(new BodyProblems(faults.map((fault) => encodingProblem(fault, REQUEST_BODY))), undefined);
+    if (faults.length) return done(new BodyProblems(faults.map((fault) => encodingProblem(fault, REQUEST_BODY, SEND_UTF8))), undefined);
     const text = bytes.toString('utf8');
     // A byte-order mark (editors on Windows write one) is not part of the JSON, as the CLI reads a file.
     done(null, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   });
 }
+
+export const SEND_UTF8 = 'send the body as UTF-8';
 
 /** A body refused before any route reads it, with its problems (the app's error handler sends them). */
 export class BodyProblems extends Error {

@@ -10,15 +10,21 @@ import { encodingProblem, Utf8Check } from './utf8-check.js';
  */
 export class EncodingFaults {
   readonly checked: Readable;
-  #check = new Utf8Check();
+  #check: Utf8Check;
   /** Faults before this one belong to rows already handed out. */
   #next = 0;
 
+  /**
+   * `bareReturns`: the reader breaks lines at a carriage return alone too (readline, csv-parse; see
+   * Utf8Check); `remedy`: what the sender does about a fault (encodingProblem).
+   */
   constructor(
     input: Readable,
     readonly name: string,
+    bareReturns: boolean,
+    private readonly remedy?: string,
   ) {
-    const check = this.#check;
+    const check = (this.#check = new Utf8Check(bareReturns));
     const pass = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         check.push(chunk);
@@ -38,7 +44,7 @@ export class EncodingFaults {
     const { faults } = this.#check;
     while ((faults[this.#next]?.line ?? Infinity) < from) this.#next++;
     const problems: Problem[] = [];
-    for (let fault = faults[this.#next]; fault && fault.line <= to; fault = faults[++this.#next]) problems.push(encodingProblem(fault, this.name));
+    for (let fault = faults[this.#next]; fault && fault.line <= to; fault = faults[++this.#next]) problems.push(encodingProblem(fault, this.name, this.remedy));
     return problems;
   }
 }

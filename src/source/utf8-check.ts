@@ -18,6 +18,8 @@ export interface EncodingFault {
 }
 
 const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf];
 
 export class Utf8Check {
   readonly faults: EncodingFault[] = [];
@@ -26,19 +28,37 @@ export class Utf8Check {
   #units = 0;
   /** The first bytes of a character the last chunk cut off. */
   #carry: Buffer | undefined;
+  #started = false;
+  /** The last byte was a carriage return counted as a line break: a line feed after it ends no other line. */
+  #afterReturn = false;
+
+  /**
+   * `bareReturns`: a carriage return alone breaks a line, as for the reader the rows go to (readline, a
+   * CSV parser); otherwise only a line feed does, as for the YAML reader and the service's lines.
+   */
+  constructor(private readonly bareReturns = false) {}
 
   push(chunk: Uint8Array): void {
     const data = this.#carry ? Buffer.concat([this.#carry, chunk]) : chunk;
     this.#carry = undefined;
+    // A byte-order mark is no column: the readers skip it (JSON lines, YAML).
+    if (!this.#started && BYTE_ORDER_MARK.every((b, i) => data[i] === b)) this.#units = -1;
+    this.#started = true;
     // Nearly every chunk of a patient file or cohort is valid (and mostly ASCII): one native check, then
-    // only the lines and the last line's width are counted.
-    if (isUtf8(data)) return this.#counted(data);
+    // only the lines and the last line's width are counted. Returns as line breaks are walked.
+    if (isUtf8(data) && !(this.bareReturns && (this.#afterReturn || data.includes(CARRIAGE_RETURN)))) return this.#counted(data);
     let at = 0;
     while (at < data.length) {
       const byte = data[at] as number;
+      const afterReturn = this.#afterReturn;
+      this.#afterReturn = false;
       if (byte < 0x80) {
-        if (byte === NEWLINE) this.#newline();
-        else this.#units++;
+        if (byte === NEWLINE) {
+          if (!afterReturn) this.#newline();
+        } else if (byte === CARRIAGE_RETURN && this.bareReturns) {
+          this.#newline();
+          this.#afterReturn = true;
+        } else this.#units++;
         at++;
         continue;
       }
@@ -96,9 +116,10 @@ export function encodingFaults(bytes: Uint8Array): EncodingFault[] {
   return check.faults;
 }
 
-export function encodingProblem({ line, column, byte }: EncodingFault, file: string): Problem {
+/** `remedy`: what the sender of the text does about it (a request body is sent, not saved). */
+export function encodingProblem({ line, column, byte }: EncodingFault, file: string, remedy = 'save the file as UTF-8'): Problem {
   const hex = byte.toString(16).toUpperCase().padStart(2, '0');
-  const message = `byte 0x${hex} here is not UTF-8 (the file may be saved as Latin-1 or Windows-1252); read as it is, the character would be lost: save the file as UTF-8`;
+  const message = `byte 0x${hex} here is not UTF-8 (text saved as Latin-1 or Windows-1252 reads so); read as it is, the character would be lost: ${remedy}`;
   return { code: 'ENCODING_INVALID', severity: 'error', message, file, line, column };
 }
 

@@ -7,7 +7,7 @@ import { parsePatientJsonLine } from '../../patient/load-patient.js';
 import type { AppOptions } from '../app.js';
 import { decide } from '../decide.js';
 import { problem, problemsBody, REQUEST_BODY, sendProblems } from '../http-problems.js';
-import { BODY_LIMIT_BYTES, nestingProblem } from '../json-body.js';
+import { BODY_LIMIT_BYTES, nestingProblem, SEND_UTF8 } from '../json-body.js';
 import { traceLevel } from './evaluate.js';
 import { EncodingFaults } from '../../source/encoding-faults.js';
 
@@ -33,7 +33,7 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
     const level = trace;
     async function* results(): AsyncGenerator<string | Uint8Array> {
       let lineNo = 0;
-      const encoding = new EncodingFaults(body, REQUEST_BODY);
+      const encoding = new EncodingFaults(body, REQUEST_BODY, false, SEND_UTF8);
       for await (const line of lines(encoding.checked)) {
         lineNo++;
         if (line === TOO_LONG) {
@@ -49,7 +49,8 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
         const deep = nestingProblem(line);
         const { patient, problems } = faults.length ? { patient: undefined, problems: faults } : deep ? { patient: undefined, problems: [{ ...deep, line: lineNo }] } : parsePatientJsonLine(line, REQUEST_BODY, lineNo);
         if (!patient) {
-          yield jsonErrorLine(lineNo, jsonRowId(line), problemsBody(problems));
+          // Not the id of a line that is not UTF-8: it would echo U+FFFD for the character lost.
+          yield jsonErrorLine(lineNo, faults.length ? undefined : jsonRowId(line), problemsBody(problems));
           continue;
         }
         const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder);
