@@ -115,6 +115,29 @@ describe('a profile case naming a change the profile does not have', () => {
   });
 });
 
+// validate checked a base case the profile supersedes against the patched rule set: a profile giving a
+// lytic lesion 1 point failed on the superseded case's published 2 (regression QA, helper-50).
+describe('a base case the profile supersedes', () => {
+  it('is not checked for values against the patched rule set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-superseded-'));
+    const name = 'Bottom of the potentially unstable band: T8 lytic lesion, occasional pain, <50% collapse, unilateral pedicle - SINS 7, surgical consultation';
+    const profile = join(dir, 'lytic.profile.yaml');
+    writeFileSync(profile, ['profile: lytic', 'version: 1.0.0', 'title: t', 'institution: t', 'references: { local: { citation: Local protocol. } }', 'appliesTo: { sins: "1.x" }', 'changes:',
+      '  - { id: lytic-1, op: set-points, ruleset: sins, rule: boneLesion.lytic, points: 1, reference: local, reason: t, author: t }', ''].join('\n'));
+    writeFileSync(join(dir, 'lytic.profile.test.yaml'), ['ruleset: sins', 'supersedes:', `  - case: "${name}"`, '    reason: lytic is 1 here', 'cases:',
+      '  - name: lytic 1', '    lesion: { level: T8, pain: occasional, boneLesion: lytic, alignment: normal, collapse: under_50, posterolateral: unilateral }', '    expect: { score: 6, components: { boneLesion: 1 } }', ''].join('\n'));
+    const { stdout } = runCli(['validate', '--profile', profile]);
+    const cases = new URL('../rules/sins/sins.test.yaml', import.meta.url).pathname;
+    const text = read(cases);
+    const start = positionOf(text, name).line;
+    const next = text.indexOf('  - name:', text.indexOf(name));
+    const end = text.slice(0, next).split('\n').length;
+    const flagged = stdout.split('\n').filter((l) => l.startsWith(`${cases}:`)).map((l) => Number(l.split(':')[1]));
+    expect(flagged.length).toBeGreaterThan(0);
+    expect(flagged.filter((line) => line >= start && line < end)).toEqual([]);
+  });
+});
+
 describe('--profile takes one file and may be repeated', () => {
   const RULES = new URL('../rules/', import.meta.url).pathname;
   const SINS_12 = `${EXAMPLES}sins-unstable-12.profile.yaml`;
