@@ -393,6 +393,26 @@ describe('institution profiles: what a cited change replaced', () => {
     const base = rule(noted.rulesets.find((r) => r.document.id === 'lesion-plan'))?.overridden?.base;
     expect(base?.unconfirmed).toBe(rule(published)?.unconfirmed);
   });
+
+  // set-points and set-table left the mark without the published citation when the alternative or row
+  // took its citation from its component or table (regression QA, helper-50).
+  it('keeps the citation an alternative or row takes from its component or table', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-inherited-'));
+    const file = join(dir, 'local.profile.yaml');
+    writeFileSync(file, ['profile: local', 'version: 1.0.0', 'title: t', 'institution: t', 'references: { local: { citation: Local protocol. } }', 'appliesTo: { sins: "1.x", noms: "1.x" }', 'changes:',
+      '  - { id: lytic-1, op: set-points, ruleset: sins, rule: boneLesion.lytic, points: 1, reference: local, reason: t, author: t }',
+      '  - { id: renal-rs, op: set-table, ruleset: noms, table: histologyRadiosensitivity, key: renal_cell, value: radiosensitive, reference: local, reason: t, author: t }', ''].join('\n'));
+    const { rulesets } = await load([file]);
+    const published = (await loadRuleSets([BUNDLED_RULES_DIR])).rulesets;
+    const doc = (id: string, from = rulesets) => from.find((r) => r.document.id === id)?.document;
+    const sinsBase = doc('sins', published);
+    const component = sinsBase?.score?.components.find((c) => c.id === 'boneLesion');
+    expect(doc('sins')?.score?.components.find((c) => c.id === 'boneLesion')?.alternatives.find((a) => a.id === 'lytic')?.overridden?.base).toEqual({ points: 2, reference: sinsBase?.references[component?.reference ?? '']?.citation });
+    const nomsBase = doc('noms', published);
+    const table = nomsBase?.tables?.histologyRadiosensitivity;
+    const row = doc('noms')?.tables?.histologyRadiosensitivity?.rows.renal_cell;
+    expect(typeof row === 'object' && row.overridden?.base).toEqual({ value: 'radioresistant', reference: nomsBase?.references[table?.reference ?? '']?.citation });
+  });
 });
 
 describe('institution profiles: results and trace', () => {

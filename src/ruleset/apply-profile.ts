@@ -67,9 +67,10 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
     // A value the institution wrote without a source must not keep the published element's citation:
     // it cites the change itself and is marked unconfirmed, so every result that rests on it says so.
     // What it replaced stays in the mark beside the published value: the published citation (as its
-    // text: the advice a set-condition leaves still rests on it) and the published note.
-    const cite = (element: Element): void => {
-      const published = { reference: element.reference, unconfirmed: element.unconfirmed };
+    // text: the advice a set-condition leaves still rests on it; an alternative's or row's own, else the
+    // one it takes from its component, classification or table) and the published note.
+    const cite = (element: Element, inherited?: string): void => {
+      const published = { reference: element.reference ?? inherited, unconfirmed: element.unconfirmed };
       if (change.reference) element.reference = change.reference;
       const uncited = change.reference ? undefined : citeUncitedChange(document, profile, index);
       if (uncited) {
@@ -136,7 +137,7 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
           if (rule.kind !== 'component') return fail('rule', `"${change.rule}" is a ${rule.kind} rule; only a component's alternatives have points`);
           if (!claim(rule.element, 'overridden', mark({ points: rule.element.points }), 'points')) return;
           rule.element.points = change.points;
-          cite(rule.element);
+          cite(rule.element, rule.inheritedReference);
           return record([...rule.path, 'points'], ['points']);
         }
         if (change.op === 'disable-rule') {
@@ -150,7 +151,7 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
         checkWording(rule.element, leaf.value, change.value, 'value');
         leaf.value = change.value;
         reword(rule.element);
-        cite(rule.element);
+        cite(rule.element, rule.inheritedReference);
         return record([...rule.path, 'when', ...conditionPath], ['value']);
       }
       case 'set-band': {
@@ -186,7 +187,7 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
           problems.push(source.problemAt(at('value'), 'PROFILE_OUTSIDE_PUBLISHED', `the published row leaves ${change.key} between ${existing.possible.join(' and ')}; ${change.value} is outside them, a departure from the source rather than a choice among its values`, { severity: 'warning' }));
         }
         const row: TableRow = { ...kept, value: change.value, ...(published ? { overridden: mark(published) } : { added: mark() }) };
-        cite(row as unknown as Element);
+        cite(row as unknown as Element, table.reference);
         table.rows[change.key] = row;
         return record(['tables', change.table, 'rows', change.key], ['value'], ['key']);
       }

@@ -9,6 +9,8 @@ export interface RuleLocation {
   path: PathSegment[];
   /** The element itself, for editing a copy of the document. */
   element: Record<string, unknown>;
+  /** The citation an alternative or row without its own takes from its component or classification. */
+  inheritedReference?: string;
 }
 
 /**
@@ -21,13 +23,13 @@ export function ruleLocations(doc: RuleSetDocument): Map<string, RuleLocation> {
   for (const { score, path } of placedScores(doc)) {
     score.components.forEach((component, i) =>
       component.alternatives.forEach((alternative, j) =>
-        add(`${component.id}.${alternative.id}`, { kind: 'component', path: [...path, 'components', i, 'alternatives', j], element: alternative as unknown as Record<string, unknown> }),
+        add(`${component.id}.${alternative.id}`, { kind: 'component', path: [...path, 'components', i, 'alternatives', j], element: alternative as unknown as Record<string, unknown>, inheritedReference: component.reference }),
       ),
     );
   }
   (doc.classifications ?? []).forEach((classification, i) =>
     (classification.alternatives ?? []).forEach((row, j) =>
-      add(`${classification.id}.${row.id}`, { kind: 'classification', path: ['classifications', i, 'alternatives', j], element: row as unknown as Record<string, unknown> }),
+      add(`${classification.id}.${row.id}`, { kind: 'classification', path: ['classifications', i, 'alternatives', j], element: row as unknown as Record<string, unknown>, inheritedReference: classification.reference }),
     ),
   );
   (doc.recommendations ?? []).forEach((recommendation, i) =>
