@@ -96,6 +96,15 @@ describe('spinemets with --profile', () => {
 
 // `--profile <files...>` took every following word: `validate --profile p.yaml rules/` read rules/ as a
 // profile (FILE_UNREADABLE EISDIR), and a profile given as a rule file drew ten schema errors.
+// explain said a profile was not followed everywhere only in its warnings at the end (regression QA, helper-50).
+describe('explain under a profile not followed everywhere', () => {
+  it('opens with the caution', () => {
+    const { code, stdout } = runCli(['explain', PATIENT, '--profile', `${EXAMPLES}sins-unstable-12.profile.yaml`]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Caution: Institution profile sins-unstable-12@1\.4\.0 is not followed everywhere: 1 test in lesion-plan /);
+  });
+});
+
 // A misspelt change id in a profile case's `overrides` passed validate; test said only MISSING/UNEXPECTED_ITEM.
 describe('a profile case naming a change the profile does not have', () => {
   it('is CASE_UNKNOWN_VALUE at the id, with the change meant, in validate', () => {

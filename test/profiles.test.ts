@@ -386,10 +386,15 @@ describe('institution profiles: what a cited change replaced', () => {
       // The note the element keeps is not replaced, so it is not in the base: the warning above asks for one.
     });
     expect(rule(plan)?.unconfirmed).toBe(rule(published)?.unconfirmed);
+    // And every evaluation using the rule set says so, as the review's findings are said (regression QA, helper-50).
+    const index = published?.document.recommendations?.findIndex((x) => x.id === 'srs_dose_fracture_risk_age');
+    const evaluation = await evaluatePatient({ age: 70, lesions: [{ level: 'T8' }] }, rulesets);
+    expect(evaluation.warnings.filter(isReviewWarning)).toMatchObject([{ code: 'PROFILE_STALE_LABEL', ruleset: 'lesion-plan', profile: 'stmary@1.0.0', change: 'srs-age-65', at: `/recommendations/${index}` }]);
     // With a note of its own, the published one is kept in the mark and no warning is given.
     writeFileSync(file, text.replace('reason: t,', 'unconfirmed: "65 is the board\'s threshold.", reason: t,'));
     const noted = await load([file]);
     expect(noted.problems).toEqual([]);
+    expect((await evaluatePatient({ age: 70, lesions: [{ level: 'T8' }] }, noted.rulesets)).warnings.filter(isReviewWarning)).toEqual([]);
     const base = rule(noted.rulesets.find((r) => r.document.id === 'lesion-plan'))?.overridden?.base;
     expect(base?.unconfirmed).toBe(rule(published)?.unconfirmed);
   });
@@ -441,6 +446,10 @@ describe('institution profiles: results and trace', () => {
     expect(twoLesions.warnings.filter(isReviewWarning)).toHaveLength(review.length);
     const text = formatEvaluation(evaluation, rulesets);
     expect(text).toMatch(/\nCaution: Institution profile bands-only@1\.0\.0 is not followed everywhere: \d+ tests in noms, lesion-plan still divide/);
+    // And the HTML report, before its sections (regression QA, helper-50: only in the notes near the end).
+    const html = renderReport({ evaluation });
+    expect(html.indexOf('<strong>Caution:</strong> Institution profile bands-only@1.0.0')).toBeGreaterThan(0);
+    expect(html.indexOf('<strong>Caution:</strong>')).toBeLessThan(html.indexOf('<section>'));
     // Without the profile, nothing of the kind.
     expect((await evaluatePatient(sins12, (await load([])).rulesets)).warnings.filter(isReviewWarning)).toEqual([]);
   });

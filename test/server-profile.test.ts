@@ -32,6 +32,8 @@ it('serves and evaluates rule sets with the profile applied', async () => {
   // The profile leaves lesion-plan's instrumentation-failure risk at SINS 13: the card says so at its top
   // and is no info card (the service did not review profiles; its cards said nothing).
   expect(card.indicator).not.toBe('info');
+  // At the top of the detail, before any reason the card gives (whose words may be the published ones).
+  expect(card.detail.startsWith('**Warning**: Institution profile sins-unstable-12@1.4.0')).toBe(true);
   expect(card.detail).toMatch(/\*\*Warning\*\*: Institution profile sins-unstable-12@1\.4\.0 is not followed everywhere: 1 test in lesion-plan still divides a value at the published threshold the profile moved\. /);
   expect(evaluated.warnings.filter((w: { code: string }) => w.code === 'THRESHOLD_NOT_FOLLOWED')).toMatchObject([{ ruleset: 'lesion-plan', change: 'sins-unstable-band' }]);
 

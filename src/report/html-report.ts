@@ -2,6 +2,7 @@ import type { RecordedRequest } from '../audit/decision-record.js';
 import { describeGap } from '../engine/lookup-gaps.js';
 import { clampedNote } from './clamped-note.js';
 import { warningLine } from '../explain/folded-warnings.js';
+import { profileReviewSummary } from '../explain/profile-review.js';
 import { publishedValue } from './published-value.js';
 import type { ClassificationResult, ComponentResult, Evaluation, InputTrace, LookupTrace, RuleSetResult, RuleTrace, TraceEntry } from '../engine/types.js';
 
@@ -28,6 +29,8 @@ export function renderReport(source: ReportSource): string {
   // Below full the trace leaves out rules that did not fire and inputs as given: the report says so
   // rather than calling what it has every rule.
   const full = (evaluation.traceLevel ?? 'full') === 'full';
+  // A profile not followed everywhere bears on how every result below is read: said first.
+  const review = profileReviewSummary(evaluation.warnings);
   const sections = [
     identity(source),
     ...(record?.request !== null && typeof record?.request === 'object' ? [section('Asked for by CDS Hooks', requestBlock(record.request))] : []),
@@ -52,6 +55,7 @@ export function renderReport(source: ReportSource): string {
 <h1>${esc(title)}</h1>
 ${source.unverified?.length ? `<p class="partial unverified"><strong>The audit log this record comes from does not verify</strong> (<code>spinemets audit verify</code>): ${source.unverified.map(esc).join('; ')}. This report cannot vouch that the record is the one written at the time.</p>` : ''}
 ${record ? `<p class="meta">Decision <code>${esc(record.decisionId)}</code> at ${esc(record.timestamp)}${record.hash ? `, record hash <code>${esc(record.hash)}</code>` : ''}</p>` : ''}
+${review ? `<p class="partial review"><strong>Caution:</strong> ${esc(review)}</p>` : ''}
 ${full ? '' : `<p class="partial" data-trace-level="${esc(evaluation.traceLevel ?? '')}">This evaluation carries its trace at level <strong>${esc(evaluation.traceLevel ?? '')}</strong>: ${evaluation.traceLevel === 'none' ? 'no trace at all' : 'the rules that fired, the totals, bands and precedence, and the inputs taken from other fields, but not the rules that did not fire nor the inputs as given'}. A decision record, or <code>spinemets evaluate --trace full</code>, keeps every rule and input.</p>`}
 ${sections.join('\n')}
 <script>

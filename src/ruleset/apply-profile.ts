@@ -1,7 +1,7 @@
 import type { Problem } from '../problems/problem.js';
 import { closest } from '../source/closest.js';
-import type { PathSegment } from '../source/source-document.js';
-import { profileName, type LoadedProfile } from './profile-types.js';
+import { toPointer, type PathSegment } from '../source/source-document.js';
+import { profileName, type LoadedProfile, type ProfileReviewWarning } from './profile-types.js';
 import { changeReferenceProblem, citeUncitedChange, mergeProfileReferences } from './profile-references.js';
 import { findRule, ruleNames } from './rule-paths.js';
 import { placedScores } from './score-paths.js';
@@ -22,6 +22,8 @@ export interface ProfileApplication {
   document: RuleSetDocument;
   applied: AppliedChange[];
   problems: Problem[];
+  /** Wording of a changed element still naming the value replaced: for the evaluations, as the review's (review-profiles.ts). */
+  stale: ProfileReviewWarning[];
 }
 
 type Element = Record<string, unknown>;
@@ -38,6 +40,7 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
   const { source } = profile;
   const problems: Problem[] = [];
   const applied: AppliedChange[] = [];
+  const staleWords: ProfileReviewWarning[] = [];
   document.profile = {
     id: profile.document.profile,
     version: profile.document.version,
@@ -100,7 +103,7 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
     // So does a published `unconfirmed` note ("over 55 years here is not verified"), which the element
     // keeps unless the change gives its own (an uncited change always does: it is marked so).
     const given = { ...wording, unconfirmed: change.reference ? change.unconfirmed : 'uncited' };
-    const checkWording = (element: Element, replaced: unknown, replacement: unknown, field: PathSegment): void => {
+    const checkWording = (element: Element, elementPath: PathSegment[], replaced: unknown, replacement: unknown, field: PathSegment): void => {
       if (typeof replaced !== 'number' || replaced === replacement) return;
       const number = new RegExp(`(?<![\\d.])${String(replaced).replace('.', '\\.')}(?!\\d|\\.\\d)`);
       const stale = (['label', 'text', 'unconfirmed'] as const).filter((key) => {
@@ -110,7 +113,10 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
       if (!stale.length) return;
       const named = stale.map((key) => `the ${key === 'unconfirmed' ? 'unconfirmed note' : key} "${String(element[key])}"`).join(' and ');
       const give = stale.map((key) => (key === 'unconfirmed' ? 'an unconfirmed note' : `a ${key}`)).join(' and ');
-      problems.push(source.problemAt(at(field), 'PROFILE_STALE_LABEL', `${named} ${stale.length > 1 ? 'name' : 'names'} ${String(replaced)}, the value this change replaces; give the change ${give} that says the new value`, { severity: 'warning' }));
+      const names = stale.length > 1 ? 'name' : 'names';
+      problems.push(source.problemAt(at(field), 'PROFILE_STALE_LABEL', `${named} ${names} ${String(replaced)}, the value this change replaces; give the change ${give} that says the new value`, { severity: 'warning' }));
+      // The reader of a result is told too: the words stand beside a result computed with the new value.
+      staleWords.push({ code: 'PROFILE_STALE_LABEL', ruleset: base.id, profile: profileName(profile), change: change.id, at: toPointer(elementPath), message: `${named} ${names} ${String(replaced)}, which change "${change.id}" of institution profile ${profileName(profile)} replaced with ${String(replacement)}: the words are the published ones, the result follows the profile` });
     };
     // A new label or text replaces the published one, which the mark keeps beside the value replaced.
     const reworded = (element: Element): Element => {
@@ -148,7 +154,7 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
         const leaf = conditionAt(rule.element.when as Condition, conditionPath);
         if (!leaf) return fail('at', `rule "${change.rule}" has no single fact test at "${change.at}" (give the position the trace shows, e.g. all/1)`);
         if (!claim(rule.element, 'overridden', mark({ condition: { at: change.at, fact: leaf.fact, operator: leaf.operator, value: leaf.value }, ...reworded(rule.element) }), 'value')) return;
-        checkWording(rule.element, leaf.value, change.value, 'value');
+        checkWording(rule.element, rule.path, leaf.value, change.value, 'value');
         leaf.value = change.value;
         reword(rule.element);
         cite(rule.element, rule.inheritedReference);
@@ -167,8 +173,9 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
         if (change.min !== undefined) replaced.min = band.min;
         if (change.max !== undefined) replaced.max = band.max;
         if (!claim(band as unknown as Element, 'overridden', mark({ ...replaced, ...reworded(band as unknown as Element) }), change.min !== undefined ? 'min' : 'max')) return;
-        if (change.min !== undefined) checkWording(band as unknown as Element, band.min, change.min, 'min');
-        if (change.max !== undefined) checkWording(band as unknown as Element, band.max, change.max, 'max');
+        const bandPath = [...placed.path, 'bands', index];
+        if (change.min !== undefined) checkWording(band as unknown as Element, bandPath, band.min, change.min, 'min');
+        if (change.max !== undefined) checkWording(band as unknown as Element, bandPath, band.max, change.max, 'max');
         if (change.min !== undefined) band.min = change.min;
         if (change.max !== undefined) band.max = change.max;
         reword(band as unknown as Element);
@@ -212,7 +219,7 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
       }
     }
   });
-  return { document, applied, problems };
+  return { document, applied, problems, stale: staleWords };
 }
 
 /** The fact test at `path` inside a condition (`all`, 1, ...), or undefined when there is none. */

@@ -38,7 +38,9 @@ export async function applyProfiles(selected: readonly LoadedRuleSet[], files: r
       for (const { base, application } of faults.applications) {
         const loaded = await loadRuleSetSource(overlaySource(base.source, profile, application.document, application.applied));
         found.push(...loaded.problems);
-        if (loaded.ruleset) patched.push({ ...loaded.ruleset, file: base.file });
+        // Wording the change left naming the value it replaced: said in every evaluation, as the review's findings are.
+        const review = application.stale.map((w) => Object.freeze(w));
+        if (loaded.ruleset) patched.push({ ...loaded.ruleset, file: base.file, ...(review.length ? { review: Object.freeze(review) } : {}) });
       }
       if (!hasErrors(found)) rulesets = rulesets.map((r) => patched.find((p) => p.document.id === r.document.id) ?? r);
     }

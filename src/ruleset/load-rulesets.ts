@@ -123,8 +123,9 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   problems.push(...findings.map((f) => f.problem));
   const reviewed = loaded.map((r) => {
     const review = findings.filter((f) => f.warning.ruleset === r.document.id).map((f) => Object.freeze(f.warning));
-    // A copy: the rule set without profiles may be shared (the library, the versions available).
-    return review.length ? { ...r, review: Object.freeze(review) } : r;
+    // A copy: the rule set without profiles may be shared (the library, the versions available). The
+    // stale wording of a change (applyProfiles) comes first: it is at the element the change touched.
+    return review.length ? { ...r, review: Object.freeze([...(r.review ?? []), ...review]) } : r;
   });
   return { rulesets: reviewed, available: rulesets, profiles, problems };
 }
