@@ -138,6 +138,13 @@ describe('institution profiles: rejected with file:line:column', () => {
     ]);
   });
 
+  // With the add-input left out for a schema problem of its own, the add-component reading that input
+  // was told its (correct) facts are unknown (regression QA of d17dc54, helper-50).
+  it('an add-input left out brings no unknown fact to the changes that read it', async () => {
+    const { file, text } = writeVariant(read(EGFR), [['    author: Dr A. Example, spine oncology board chair\n\n  - id: egfr-point', '    author: null\n\n  - id: egfr-point']], 'variant.profile.yaml');
+    expect((await problemsOf(file)).map((p) => ({ code: p.code, ...positionFields(p) }))).toEqual([{ code: 'SCHEMA_TYPE', ...positionOf(text, 'null') }]);
+  });
+
   // A schema problem in another change hid it: the field check ran only on the patched rule set.
   it('reports an added input the patient contract lacks while another change is malformed', async () => {
     const { file, text } = writeVariant(read(EGFR), [['input: egfrMutation', 'input: egfrMutaton'], ['op: add-component', 'op: add-componnt']], 'variant.profile.yaml');

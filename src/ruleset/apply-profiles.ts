@@ -3,7 +3,7 @@ import { hasErrors } from '../problems/problem.js';
 import { loadProfileFile } from './load-profile.js';
 import { loadRuleSetSource } from './load-ruleset.js';
 import { overlaySource } from './overlay-source.js';
-import { changeLocalProblems, profileFaults } from './profile-faults.js';
+import { changeLocalProblems, inputLeftOut, profileFaults } from './profile-faults.js';
 import type { LoadedProfile } from './profile-types.js';
 import type { LoadedRuleSet } from './types.js';
 
@@ -27,7 +27,7 @@ export async function applyProfiles(selected: readonly LoadedRuleSet[], files: r
     const found = [...load.problems, ...faults.problems];
     for (const { base, application } of faults.partial) {
       const loaded = await loadRuleSetSource(overlaySource(base.source, faults.readable, application.document, application.applied));
-      found.push(...changeLocalProblems(loaded.problems, load.source.file));
+      found.push(...changeLocalProblems(loaded.problems, load.source.file, inputLeftOut(load.source, base.document.id, application.document)));
     }
     const { profile } = load;
     // The patched rule sets are checked only for a profile read whole: a change left out would make

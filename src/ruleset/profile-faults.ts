@@ -9,7 +9,7 @@ import { closest } from '../source/closest.js';
 import { hintFrom } from './check-context.js';
 import { contentHash } from './hash.js';
 import type { LoadedProfile, ProfileChange, ProfileDocument } from './profile-types.js';
-import type { LoadedRuleSet } from './types.js';
+import type { LoadedRuleSet, RuleSetDocument } from './types.js';
 import { isPlainObject } from '../source/plain-object.js';
 
 export interface ProfileFaults {
@@ -80,8 +80,21 @@ export function profileFaults(source: SourceDocument, rulesets: readonly LoadedR
  * coverage (a band gap, an overlap): a change left out may be the one that closes it, and the check
  * would mislead. So one change naming a rule that does not exist hides no other change's mistake.
  */
-export function changeLocalProblems(problems: readonly Problem[], profileFile: string): Problem[] {
-  return problems.filter((p) => p.file === profileFile && (CHANGE_LOCAL.has(p.code) || p.code.startsWith('SCHEMA_')));
+export function changeLocalProblems(problems: readonly Problem[], profileFile: string, factsInDoubt: boolean): Problem[] {
+  return problems.filter((p) => p.file === profileFile && (CHANGE_LOCAL.has(p.code) || p.code.startsWith('SCHEMA_')) && !(factsInDoubt && p.code === 'UNKNOWN_FACT'));
+}
+
+/**
+ * Whether a profile adds an input to `ruleset` that the partial application lacks (its add-input was
+ * malformed or did not apply): an unknown fact of another change may be that input, not a typo of its own.
+ */
+export function inputLeftOut(source: SourceDocument, ruleset: string, document: RuleSetDocument): boolean {
+  const changes = (source.data as { changes?: unknown } | null)?.changes;
+  if (!Array.isArray(changes)) return false;
+  return changes.some((c: unknown) => {
+    const change = c as { op?: unknown; ruleset?: unknown; input?: unknown } | null;
+    return change?.op === 'add-input' && change.ruleset === ruleset && (typeof change.input !== 'string' || !(change.input in document.inputs));
+  });
 }
 
 const CHANGE_LOCAL: ReadonlySet<string> = new Set([
