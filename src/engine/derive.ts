@@ -5,6 +5,7 @@ import type { LookupGap } from './lookup-gaps.js';
 import { sortedEntries } from './read-inputs.js';
 import type { EvaluationWarning, LookupTrace } from './types.js';
 import { unconfirmedRow } from './unconfirmed-warning.js';
+import { citationOf } from '../ruleset/citation.js';
 
 const NO_DERIVED: NonNullable<LoadedRuleSet['document']['derived']> = {};
 
@@ -61,7 +62,7 @@ export function deriveFacts(ruleset: LoadedRuleSet, facts: FactStates, lesion: n
       continue;
     }
     const base = (): LookupTrace => lookupBase(ruleset.document.id, lesion, name, derived.lookup);
-    const cite = (id: string): string => ruleset.document.references[id]?.citation ?? id;
+    const cite = (id: string): string => citationOf(ruleset.document, id);
     const tableReference = cite(ruleset.document.tables?.[derived.lookup]?.reference ?? '');
     const override = derived.override ? facts.get(derived.override) : undefined;
     if (override?.present) {

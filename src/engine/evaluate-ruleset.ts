@@ -13,6 +13,7 @@ import { keepsEntry } from './trace-level.js';
 import type { ClassificationResult, ComponentResult, EvaluationWarning, MissingInput, RecommendationResult, RuleSetResult, ScoreResult, TraceEntry } from './types.js';
 import type { Exports } from './upstream.js';
 import type { Steps } from './steps.js';
+import { citationOf } from '../ruleset/citation.js';
 
 export interface RuleSetEvaluation {
   result: RuleSetResult;
@@ -229,7 +230,7 @@ function recommendationResult(ruleset: LoadedRuleSet, e: PartEvaluation): Recomm
   const status = e.value === APPLIES ? 'applies' : e.value === null && e.possible.includes(applies) ? 'possible' : undefined;
   if (!status) return undefined;
   const reference = applies.reference ?? e.part.reference;
-  const citation = ruleset.document.references[reference]?.citation ?? reference;
+  const citation = citationOf(ruleset.document, reference);
   const result: RecommendationResult = applies.strength
     ? { id: e.part.id, label: e.part.label, reference: citation, strength: applies.strength, status }
     : { id: e.part.id, label: e.part.label, reference: citation, status };

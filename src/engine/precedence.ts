@@ -4,6 +4,7 @@ import type { PartEvaluation } from './part-outcome.js';
 import type { FactStates } from './fact-state.js';
 import { lesionField } from './lesion-field.js';
 import type { PrecedenceTrace } from './types.js';
+import { citationOf } from '../ruleset/citation.js';
 
 /**
  * A precedence classification takes the value of the first listed classification that is given — the
@@ -57,7 +58,7 @@ export function evaluatePrecedence(ruleset: LoadedRuleSet, part: Part, facts: Fa
     candidates: candidates.map((c) => ({ classification: c.id, value: c.state?.present ? String(c.state.value) : null })),
     chosen: chosen?.id ?? null,
     value,
-    reference: ruleset.document.references[part.reference]?.citation ?? part.reference,
+    reference: citationOf(ruleset.document, part.reference),
   };
   return { evaluation, trace };
 }

@@ -8,6 +8,7 @@ import { keepsInput, type TraceLevel } from './trace-level.js';
 import type { InputTrace } from './types.js';
 import type { UpstreamResults } from './upstream.js';
 import { listedVertebrae, placesOfUnplaced } from '../patient/listed-vertebrae.js';
+import { citationOf } from '../ruleset/citation.js';
 
 export type Record_ = Record<string, unknown>;
 
@@ -133,7 +134,7 @@ function readField(ruleset: LoadedRuleSet, { input, from, field, unit }: InputPl
   }
   // Rounded so that, e.g., 35 g/L × 0.1 compares equal to the 3.5 g/dL threshold despite binary floating point.
   const value = Math.round(quantity.value * conversion.factor * 1e10) / 1e10;
-  const citation = ruleset.document.references[conversion.reference]?.citation ?? conversion.reference;
+  const citation = citationOf(ruleset.document, conversion.reference);
   return { state: { present: true, value }, trace: { source: 'converted', given: raw, unit, conversion: { ...conversion, reference: citation } } };
 }
 

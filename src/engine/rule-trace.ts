@@ -3,6 +3,7 @@ import type { LoadedRuleSet } from '../ruleset/types.js';
 import { traceConditions } from './condition-trace.js';
 import type { EvaluatedNode } from './run-rules.js';
 import type { ConditionTrace, RuleEffect, RuleTrace } from './types.js';
+import { citationOf } from '../ruleset/citation.js';
 
 /** The rule id in traces and test cases: `component.alternative`, `classification.row`, `recommendation.applies`. */
 export function ruleName(part: Part, alternative: PartAlternative): string {
@@ -124,7 +125,7 @@ function staticParts(context: RuleContext, alternative: PartAlternative): Static
     effect: effectOf(part, alternative),
     tail: {
       points: alternative.points,
-      reference: ruleset.document.references[reference]?.citation ?? reference,
+      reference: citationOf(ruleset.document, reference),
       unconfirmed: alternative.unconfirmed,
       overridden: alternative.overridden,
       added: alternative.added,

@@ -3,6 +3,7 @@ import type { Band, LoadedRuleSet, ScoreSpec } from '../ruleset/types.js';
 import type { PartEvaluation, PartsEvaluation } from './part-outcome.js';
 import type { BandTrace, ComponentResult, EvaluationWarning, ScoreResult, TotalTrace } from './types.js';
 import { unconfirmedBand } from './unconfirmed-warning.js';
+import { citationOf } from '../ruleset/citation.js';
 
 export interface TotalEvaluation {
   result: Omit<ScoreResult, 'subscores' | 'missing'>;
@@ -60,7 +61,7 @@ export function evaluateTotal(ruleset: LoadedRuleSet, score: ScoreSpec & { id: s
   return { result, possible, trace, warnings };
 }
 
-const cite = (ruleset: LoadedRuleSet, id: string): string => ruleset.document.references[id]?.citation ?? id;
+const cite = (ruleset: LoadedRuleSet, id: string): string => citationOf(ruleset.document, id);
 
 /** The total's entry, by assignment in its key order: spreads of optional keys took V8's slow copy path. */
 function totalTrace(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, lesion: number | undefined, results: Record<string, ComponentResult>, sum: number | null, value: number | null, range: [number, number] | null): TotalTrace {

@@ -6,6 +6,7 @@ import { changeReferenceProblem, citeUncitedChange, mergeProfileReferences } fro
 import { findRule, ruleNames } from './rule-paths.js';
 import { placedScores } from './score-paths.js';
 import type { Condition, ProfileMark, RuleSetDocument, TableRow } from './types.js';
+import { citationOf } from './citation.js';
 
 export interface AppliedChange {
   /** Index of the change in the profile's `changes`. */
@@ -84,7 +85,7 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
       if (unconfirmed) element.unconfirmed = unconfirmed;
       const base = (element.overridden as ProfileMark | undefined)?.base;
       if (!base) return;
-      if (typeof published.reference === 'string' && element.reference !== published.reference) base.reference = document.references[published.reference]?.citation ?? published.reference;
+      if (typeof published.reference === 'string' && element.reference !== published.reference) base.reference = citationOf(document, published.reference);
       if (published.unconfirmed !== undefined && element.unconfirmed !== published.unconfirmed) base.unconfirmed = published.unconfirmed;
     };
     const claim = (element: Element, key: 'overridden' | 'added' | 'disabled', value: ProfileMark, field: PathSegment): boolean => {
