@@ -206,6 +206,16 @@ describe('batch: under a profile, worker threads and the main thread write the s
     expect(withLesions.length).toBeGreaterThan(0);
     for (const line of withLesions) expect(line.warnings.filter((w: { code: string }) => w.code === 'THRESHOLD_NOT_FOLLOWED')).toMatchObject([{ ruleset: 'lesion-plan', change: 'sins-unstable-band' }]);
   });
+
+  // CSV output has no warnings: a registry read there the results of a profile not followed everywhere
+  // with nothing saying so (regression QA, helper-50). A `caution` column says it, only where one is needed.
+  it('gives CSV output a caution column under such a profile, and none without one', () => {
+    const profile = new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url).pathname;
+    const rows = csvRows(run(['batch', COHORT_CSV, '--output-format', 'csv', '--profile', profile]).stdout);
+    expect(rows.length).toBe(3);
+    for (const row of rows) expect(row.caution).toMatch(/^Institution profile sins-unstable-12@1\.4\.0 is not followed everywhere: 1 test in lesion-plan /);
+    expect(Object.keys(csvRows(run(['batch', COHORT_CSV, '--output-format', 'csv']).stdout)[0] ?? {})).not.toContain('caution');
+  });
 });
 
 describe('batch: rows that cannot be evaluated', () => {

@@ -1,5 +1,6 @@
 import type { Evaluation, RuleSetResult } from '../engine/types.js';
 import { describeGap, gapsOf, splitByGap, type LookupGap } from '../engine/lookup-gaps.js';
+import { profileReviewSummary } from '../explain/profile-review.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 
 /** One rule set's columns: which of its results, in which order. */
@@ -10,7 +11,7 @@ interface RuleSetColumns {
 
 /**
  * The CSV output's columns, fixed before the first row so the file can be streamed: `line`, `id`,
- * `error`, then per patient-scope rule set its score (`score`, `min`, `max`, `category`), each
+ * `error`, `caution` where a profile is not followed everywhere (profile-review.ts), then per patient-scope rule set its score (`score`, `min`, `max`, `category`), each
  * classification's value, the recommendations that apply, those that may apply (missing inputs leave
  * them open), the missing inputs and the facts the team decides (a table with no row for the key given);
  * then `lesions` and, per lesion group 1..lesionCount, `level`, `id`
@@ -18,6 +19,8 @@ interface RuleSetColumns {
  */
 export interface ResultColumns {
   header: string[];
+  /** A rule set carries the review of a profile: each row says what it means for its results. */
+  caution: boolean;
   patient: RuleSetColumns[];
   lesion: RuleSetColumns[];
   lesionCount: number;
@@ -37,9 +40,10 @@ export function resultColumns(rulesets: readonly LoadedRuleSet[], lesionCount: n
   const patient = rulesets.filter((r) => r.document.scope === 'patient').map(columnsOf);
   const lesion = rulesets.filter((r) => r.document.scope === 'lesion').map(columnsOf);
   const named = (prefix: string, sets: RuleSetColumns[]) => sets.flatMap((s) => s.names.map((n) => `${prefix}${s.id}.${n}`));
-  const header = ['line', 'id', 'error', ...named('', patient), 'lesions'];
+  const caution = rulesets.some((r) => r.review?.length);
+  const header = ['line', 'id', 'error', ...(caution ? ['caution'] : []), ...named('', patient), 'lesions'];
   for (let k = 1; k <= lesionCount; k++) header.push(`lesion${k}.level`, `lesion${k}.id`, ...named(`lesion${k}.`, lesion));
-  return { header, patient, lesion, lesionCount };
+  return { header, caution, patient, lesion, lesionCount };
 }
 
 /**
@@ -48,7 +52,8 @@ export function resultColumns(rulesets: readonly LoadedRuleSet[], lesionCount: n
  */
 export function resultCells(line: number, evaluation: Evaluation, columns: ResultColumns, lesionsListed: boolean): string[] {
   const gaps = gapsOf(evaluation.warnings);
-  const cells = [String(line), evaluation.patient.id ?? '', '', ...columns.patient.flatMap((s) => ruleSetCells(evaluation.results[s.id], s, gaps, undefined)), lesionsListed ? String(evaluation.lesions.length) : ''];
+  const caution = columns.caution ? [profileReviewSummary(evaluation.warnings) ?? ''] : [];
+  const cells = [String(line), evaluation.patient.id ?? '', '', ...caution, ...columns.patient.flatMap((s) => ruleSetCells(evaluation.results[s.id], s, gaps, undefined)), lesionsListed ? String(evaluation.lesions.length) : ''];
   for (let k = 0; k < columns.lesionCount; k++) {
     const lesion = evaluation.lesions[k];
     cells.push(lesion?.level ?? '', lesion?.id ?? '', ...columns.lesion.flatMap((s) => ruleSetCells(lesion?.results[s.id], s, gaps, k)));

@@ -19,5 +19,5 @@ export function profileReviewSummary(warnings: readonly EvaluationWarning[]): st
     ...count('THRESHOLD_NOT_FOLLOWED', ['test', 'tests'], ['still divides a value at the published threshold the profile moved', 'still divide a value at the published threshold the profile moved']),
     ...count('PROFILE_STALE_LABEL', ['label or text', 'labels or texts'], ["still names a band's published range", "still name a band's published range"]),
   ];
-  return `Institution profile ${profiles} is not followed everywhere: ${parts.join('; ')}. Results may disagree across rule sets near the moved threshold (see the notes).`;
+  return `Institution profile ${profiles} is not followed everywhere: ${parts.join('; ')}. Results may disagree across rule sets near the moved threshold.`;
 }
