@@ -97,6 +97,17 @@ describe('POST /evaluate', () => {
     expect((await app.inject({ method: 'GET', url: '/nowhere' })).json().problems[0].code).toBe('NOT_FOUND');
   });
 
+  // A route asked with the wrong method was 404 "no route", as if it did not exist (engineering list).
+  it('answers a route asked with another method 405, naming the methods it takes', async () => {
+    const wrong = await app.inject({ method: 'GET', url: '/evaluate?trace=none' });
+    expect(wrong.statusCode).toBe(405);
+    expect(wrong.headers.allow).toBe('POST');
+    expect(wrong.json().problems).toMatchObject([{ code: 'METHOD_NOT_ALLOWED' }]);
+    const ruleset = await app.inject({ method: 'DELETE', url: '/rulesets/sins' });
+    expect(ruleset.statusCode).toBe(405);
+    expect(ruleset.headers.allow).toBe('GET');
+  });
+
   // /batch without a content type was told to send application/json, which it does not read.
   it('tells a /batch request without NDJSON to send application/x-ndjson', async () => {
     const response = await app.inject({ method: 'POST', url: '/batch', payload: '{}', headers: { 'content-type': 'text/plain' } });

@@ -35,6 +35,8 @@ export interface AppOptions {
 }
 
 /** Every route the service has, shared by `spinemets serve` and the tests (which use `app.inject`). */
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Typed as fastify's base logger so routes see the same instance type as plugins written for fastify.
   const logger: FastifyBaseLogger = pino(loggerOptions(options.log?.level ?? 'info'), options.log?.stream ?? process.stdout);
@@ -82,7 +84,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     request.log.error({ err: error }, 'internal error');
     return sendProblems(reply, [problem('INTERNAL_ERROR', 'internal error; the request was not evaluated')], 500);
   });
-  app.setNotFoundHandler((request, reply) => sendProblems(reply, [problem('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)]));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // A route that is there for another method (GET /evaluate) is 405 with the methods it takes, not 404.
+    const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+    if (allowed.length) return sendProblems(reply.header('allow', allowed.join(', ')), [problem('METHOD_NOT_ALLOWED', `${path} takes ${allowed.join(', ')}, not ${request.method}`)]);
+    return sendProblems(reply, [problem('NOT_FOUND', `no route ${request.method} ${path}`)]);
+  });
 
   app.get('/health', async () => ({ status: 'ok', generation: options.rules.current().generation }));
   await app.register(evaluateRoutes, options);
