@@ -84,3 +84,24 @@ describe('a birth date the calendar does not have', () => {
     expect(notes).toContainEqual('age not set: birthDate 1960-02-30 is not a whole date');
   });
 });
+
+// "38 g/L is not in a unit" for an albumin whose unit was given as text only, and the same words for an
+// ECOG given as a LOINC answer code, misled the integrator who sent them (QA of the service, helper-48).
+describe('why a value is not read, in words that fit it', () => {
+  it('a unit given as text only is said to be text, not another unit', () => {
+    const { patient, notes } = map({ observations: bundle(observation('a1', { code: concept(LOINC, '1751-7'), valueQuantity: { value: 38, unit: 'g/L' } })) });
+    expect(patient.albumin).toBeUndefined();
+    expect(notes).toContainEqual(expect.stringContaining('gives its unit as text only ("g/L")'));
+  });
+
+  it('a coded answer is said to be no number, not a value in another unit', () => {
+    const { patient, notes } = map({ observations: bundle(observation('e1', { code: concept(LOINC, '89247-1'), valueCodeableConcept: concept(LOINC, 'LA9622-7') })) });
+    expect(patient.ecog).toBeUndefined();
+    expect(notes).toContainEqual(expect.stringMatching(/^ecog \(LOINC 89247-1\) not used: its value is not a number or quantity/));
+  });
+
+  it('a field-coded quantity with its unit as text only is said so too', () => {
+    const { notes } = map({ observations: bundle(observation('s1', { code: concept(FIELD, 'estimatedSurvivalMonths'), valueQuantity: { value: 2, unit: 'mo' } })) });
+    expect(notes).toContainEqual(expect.stringContaining('gives its unit as text only ("mo")'));
+  });
+});

@@ -102,7 +102,16 @@ export function fieldValue(value: ValueX, fieldSystem: string, units: Record<str
   const ucum = q.system === undefined || q.system === UCUM;
   if (!units && bareUnit !== undefined && ucum && q.code === bareUnit && typeof q.value === 'number') return { value: q.value, at: ['valueQuantity', 'value'] };
   const takes = units ? Object.keys(units) : bareUnit !== undefined ? [bareUnit] : [];
-  return { refused: `${describeValue(value)} is not in a unit this service reads for it (${takes.length ? `UCUM ${takes.join(' or ')}` : 'a number alone, in the unit the patient contract states'})` };
+  return { refused: `${describeValue(value)} ${unitWords(q)} this service reads for it (${takes.length ? `UCUM ${takes.join(' or ')}` : 'a number alone, in the unit the patient contract states'})` };
+}
+
+/**
+ * Why a quantity's unit is not read: a unit given as text alone ("g/L" with no UCUM code) may be the
+ * right one, and is still not read (free text is no unit a machine can trust); saying "not in a unit"
+ * of 38 g/L misleads the integrator who sent it.
+ */
+export function unitWords(q: NonNullable<ValueX['valueQuantity']>): string {
+  return q.code === undefined && q.unit !== undefined ? `gives its unit as text only ("${q.unit}"), not as the UCUM code` : 'is not in a unit';
 }
 
 export function describeValue(value: ValueX): string {

@@ -4,7 +4,7 @@ import type { FhirMapping } from './cds-config.js';
 import { patientField } from '../patient/patient-fields.js';
 import { isPlainObject } from '../source/plain-object.js';
 import type { Scope } from '../ruleset/types.js';
-import { codeAt, codeIn, describeValue, fieldValue, number, quantity, type Read, type Resource, type ValueX } from './fhir-read.js';
+import { codeAt, codeIn, describeValue, fieldValue, number, quantity, unitWords, type Read, type Resource, type ValueX } from './fhir-read.js';
 
 const LOINC = 'http://loinc.org';
 /** Results that stand: preliminary, cancelled and entered-in-error observations are not evidence. */
@@ -116,7 +116,9 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
       } else if (read?.kind === 'loinc') {
         const { rule, loinc } = read;
         const value = rule.units ? quantity(resource, rule.units) : number(resource);
-        if (value === undefined) notes.push(`${rule.field} (LOINC ${loinc}) not used: ${describeValue(resource)} is not in a unit this service converts`);
+        // A coded answer (an ECOG LOINC answer code) is no number: said so, not "not in a unit".
+        const why = resource.valueQuantity ? `${describeValue(resource)} ${unitWords(resource.valueQuantity)} this service converts` : 'its value is not a number or quantity (a coded answer is not read as one)';
+        if (value === undefined) notes.push(`${rule.field} (LOINC ${loinc}) not used: ${why}`);
         else setLatest(rule.field, sourced(located, value), at);
       }
     } else if (resource.resourceType === 'Condition') {
