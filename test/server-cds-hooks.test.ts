@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -289,6 +289,30 @@ describe('CDS Hooks', () => {
     expect(input).toEqual({});
     for (const [id, status] of [['d1', 'differential'], ['d2', 'provisional'], ['d3', 'unconfirmed']]) expect(detail).toContain(`Condition/${id} (C78.00) not used: its diagnosis is ${status}, not confirmed`);
     expect((await cardAndInput({ conditions: bundle(condition('d4', 'confirmed')) })).input).toEqual({ visceralMetastases: true });
+  });
+
+  // serve had no --hash-ids: a hospital pseudonymising its audit log could not, and the recorded card's
+  // text names the patient (engineering list). The record keeps the card as built for the hashed ids.
+  it('with hashed ids, records the patient of the hook and the text of the card with the ids hashed, and shows the card as is', async () => {
+    const hashedLog = join(mkdtempSync(join(tmpdir(), 'spinemets-cds-hashed-')), 'audit.jsonl');
+    const hashing = await testApp({ recorder: createDecisionRecorder(hashedLog, { hashIds: true }) });
+    try {
+      const request = hookRequest(unstablePrefetch);
+      const response = await hashing.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload: JSON.stringify(request), headers: { 'content-type': 'application/json' } });
+      const [card] = response.json().cards;
+      expect(card.detail).toContain('Patient p1');
+      const [record] = readFileSync(hashedLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const hashed = `sha256:${createHash('sha256').update('p1').digest('hex')}`;
+      expect(record.idsHashed).toBe(true);
+      expect(record.input.id).toBe(hashed);
+      expect(record.request.patientId).toBe(hashed);
+      expect(record.request.card.detail).toContain(`Patient ${hashed}`);
+      expect(JSON.stringify(record.request)).not.toMatch(/\bp1\b/);
+      expect(record.request.card.summary).toBe(card.summary);
+      expect(verifyLog(hashedLog).problems).toEqual([]);
+    } finally {
+      await hashing.close();
+    }
   });
 
   it('records the call and the card as shown with the decision, which the report shows and verify seals', async () => {

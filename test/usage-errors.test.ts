@@ -22,6 +22,12 @@ describe('UNKNOWN_RULESET_VERSION: a rule set named on the command line that is 
     expect(stderr).toContain('"sins"');
   });
 
+  it('serve --hash-ids without --record does not start: OPTION_CONFLICT, 64, as for evaluate', () => {
+    const { code, stderr } = runCli(['serve', '--port', '0', '--hash-ids']);
+    expect(code).toBe(EXIT.usage);
+    expect(problemCodes(stderr)).toEqual(['<command line> OPTION_CONFLICT']);
+  });
+
   it('serve --ruleset sinss does not start, and is a usage error (64)', () => {
     const { code, stderr } = runCli(['serve', '--port', '0', '--ruleset', 'sinss']);
     expect(code).toBe(EXIT.usage);

@@ -9,6 +9,8 @@ import { storeRuleSets } from './ruleset-store.js';
 
 export interface DecisionRecorder {
   readonly log: string;
+  /** Ids are kept as their hashes (--hash-ids): what a caller shows beside the decision must be recorded so too. */
+  readonly hashIds: boolean;
   /** Stores the rule sets the evaluation used (the first time), then appends its record durably. */
   record(patient: Record<string, unknown>, evaluation: Evaluation, rulesets: readonly LoadedRuleSet[], shown?: Pick<BuildOptions, 'decisionId' | 'request'>): Promise<AppendResult>;
 }
@@ -23,6 +25,7 @@ export function createDecisionRecorder(log: string, options: RecorderOptions = {
   const known = new Set<string>();
   return {
     log,
+    hashIds: options.hashIds ?? false,
     async record(patient, evaluation, rulesets, shown = {}) {
       let problems: Problem[];
       try {

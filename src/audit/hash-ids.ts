@@ -1,4 +1,4 @@
-import type { LesionEvaluation } from '../engine/types.js';
+import type { Evaluation, LesionEvaluation } from '../engine/types.js';
 import { sha256Hex } from '../ruleset/hash.js';
 
 /**
@@ -16,6 +16,12 @@ export function patientWithHashedIds(patient: Record<string, unknown>): Record<s
   if (typeof copy.id === 'string') copy.id = hashId(copy.id);
   if (Array.isArray(copy.lesions)) copy.lesions = copy.lesions.map((lesion: unknown) => withHashedId(lesion));
   return copy;
+}
+
+/** The evaluation as a record with hashed ids holds it: its patient's and lesions' ids hashed. */
+export function evaluationWithHashedIds(evaluation: Evaluation): Evaluation {
+  const id = evaluation.patient.id;
+  return { ...evaluation, patient: { id: id === null ? null : hashId(id) }, lesions: lesionsWithHashedIds(evaluation.lesions) };
 }
 
 export function lesionsWithHashedIds(lesions: readonly LesionEvaluation[]): LesionEvaluation[] {

@@ -17,14 +17,15 @@ export interface CliRecorder {
   report(): void;
 }
 
+/** --hash-ids without --record has nothing to apply to (evaluate, batch, serve): exit 64. */
+export function refuseHashIdsAlone(options: { record?: string; hashIds?: boolean }): void {
+  if (options.hashIds && !options.record) usageError('OPTION_CONFLICT', '--hash-ids applies to the decision record; give --record <log> too');
+}
+
 /** The --record log of evaluate and batch, or undefined without --record. */
 export function openRecorder(options: RecordOptions): CliRecorder | undefined {
-  if (!options.record) {
-    if (options.hashIds) {
-      usageError('OPTION_CONFLICT', '--hash-ids applies to the decision record; give --record <log> too');
-    }
-    return undefined;
-  }
+  refuseHashIdsAlone(options);
+  if (!options.record) return undefined;
   const log = options.record;
   // The audit modules (hashing, canonical JSON, locking) load with the first record, not with every command.
   let recorder: DecisionRecorder | undefined;

@@ -11,6 +11,7 @@ import { loadCdsConfig } from '../server/cds-config.js';
 import { createFeedbackStore } from '../server/feedback-store.js';
 import { EXIT, Exit, problemsExit } from './exit-codes.js';
 import { usageError, wholeNumber } from './usage-error.js';
+import { refuseHashIdsAlone } from './record-decision.js';
 import { refuseUnwritable } from './writable-path.js';
 
 export interface ServeOptions {
@@ -21,6 +22,7 @@ export interface ServeOptions {
   profile?: string[];
   tokenFile?: string;
   record?: string;
+  hashIds?: boolean;
   feedback?: string;
   cdsConfig?: string;
   logLevel: string;
@@ -35,6 +37,7 @@ export interface ServeOptions {
 export async function serveCommand(options: ServeOptions): Promise<void> {
   const port = wholeNumber(options.port, '--port', 0, 65535);
   const token = options.tokenFile ? readToken(options.tokenFile) : undefined;
+  refuseHashIdsAlone(options);
   const feedbackFile = options.feedback ?? (options.record ? `${options.record}.feedback.jsonl` : undefined);
   // Written at the first decision or feedback: a path that cannot be is refused at start (before the rule
   // files are watched), not answered by a 500 on every call.
@@ -57,7 +60,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     rules: live,
     cds: config,
     feedback: createFeedbackStore(feedbackFile),
-    ...(options.record ? { recorder: createDecisionRecorder(options.record) } : {}),
+    ...(options.record ? { recorder: createDecisionRecorder(options.record, { hashIds: options.hashIds ?? false }) } : {}),
     ...(token ? { token } : {}),
     ...(options.trace ? { trace: options.trace } : {}),
     log: { level: options.logLevel },

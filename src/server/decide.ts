@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedRequest } from '../audit/decision-record.js';
 import type { DecisionRecorder } from '../audit/decision-recorder.js';
+import { evaluationWithHashedIds, hashId } from '../audit/hash-ids.js';
 import { evaluatePatient } from '../engine/evaluate-patient.js';
 import type { Evaluation } from '../engine/types.js';
 import type { Patient } from '../patient/load-patient.js';
@@ -27,7 +28,10 @@ export async function decide(patient: Patient, snapshot: RuleSetsSnapshot, recor
   const request = shown?.(evaluation, decisionId);
   const answer = { evaluation, decisionId, ...(request ? { request } : {}) };
   if (!recorder) return { decision: { ...answer, recorded: false }, problems: [] };
-  const { record, problems } = await recorder.record(patient, evaluation, snapshot.rulesets, { decisionId, ...(request ? { request } : {}) });
+  // With hashed ids, what was shown is recorded as shown to one who knows only the hashes: the card
+  // built from the evaluation with hashed ids (its text names the patient), the hook's patient hashed.
+  const recorded = request && recorder.hashIds && shown ? { ...shown(evaluationWithHashedIds(evaluation), decisionId), patientId: hashId(request.patientId) } : request;
+  const { record, problems } = await recorder.record(patient, evaluation, snapshot.rulesets, { decisionId, ...(recorded ? { request: recorded } : {}) });
   if (!record) return { problems };
   return { decision: { ...answer, recorded: true }, problems: [] };
 }
