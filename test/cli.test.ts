@@ -112,6 +112,11 @@ describe('spinemets evaluate', () => {
     expect(returns.map((r) => r.patient?.id ?? r.error.problems.map((p: { code: string; line: number }) => `${p.code}@${p.line}`).join())).toEqual(['a', 'ENCODING_INVALID@2', 'b']);
     const csv = join(tmp(), 'cohort.csv');
     writeFileSync(csv, latin1('id,age\na,60\n"caf\xe9\nsecond line",61\nb,62\n'));
+    // A stray return in a file of line feeds is in a cell for csv-parse: the row is still refused (helper-51).
+    const stray = join(tmp(), 'stray.csv');
+    writeFileSync(stray, latin1('id,lesion1.level,lesion1.id\np1\r,T12,Les\xe9on-A\np2,L3,B\n'));
+    const strayRows = run(['batch', stray, '--trace', 'none']).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(strayRows.map((r) => r.patient?.id ?? r.error.problems.map((p: { code: string; line: number }) => `${p.code}@${p.line}`).join())).toEqual(['ENCODING_INVALID@2', 'p2']);
     const csvRows = run(['batch', csv, '--trace', 'none']).stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(csvRows.map((r) => r.patient?.id ?? r.error.problems.map((p: { code: string; line: number; column: number }) => `${p.code}@${p.line}:${p.column}`).join())).toEqual(['a', `ENCODING_INVALID@3:${'"caf'.length + 1}`, 'b']);
   });

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodingFaults, Utf8Check, type EncodingFault } from '../src/source/utf8-check.js';
+import { encodingFaults, Utf8Check, type EncodingFault, type LineBreaks } from '../src/source/utf8-check.js';
 
 const bytes = (...parts: Array<string | number[]>): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
 
 /** The faults of `data` pushed in pieces cut at `cuts`. */
-function inPieces(data: Uint8Array, cuts: readonly number[], bareReturns = false): EncodingFault[] {
-  const check = new Utf8Check(bareReturns);
+function inPieces(data: Uint8Array, cuts: readonly number[], lineBreaks: LineBreaks = 'lf'): EncodingFault[] {
+  const check = new Utf8Check(lineBreaks);
   let from = 0;
   for (const cut of [...cuts].sort((a, b) => a - b)) {
     check.push(data.subarray(from, cut));
@@ -53,11 +53,19 @@ describe('UTF-8 check', () => {
   // which was refused while row 2 was read with U+FFFD (regression QA, helper-50).
   it('counts a return alone as a line break where the reader does, a return and a line feed as one', () => {
     const text = bytes('{"id":"a"}\r{"id":"b', [0xf3], '"}\r\n{"id":"c', [0xe9], '"}');
-    expect(inPieces(text, [], true).map((f) => f.line)).toEqual([2, 3]);
+    expect(inPieces(text, [], 'any').map((f) => f.line)).toEqual([2, 3]);
     // Cut between the return and its line feed: still one break.
     const cut = text.indexOf(0x0a);
-    expect(inPieces(text, [cut], true).map((f) => f.line)).toEqual([2, 3]);
+    expect(inPieces(text, [cut], 'any').map((f) => f.line)).toEqual([2, 3]);
     expect(inPieces(text, []).map((f) => f.line)).toEqual([1, 2]);
+  });
+
+  // csv-parse keeps to the line break it finds first: a stray return in a file of line feeds is in a
+  // cell, and counting it as a break put the bad byte on a line no row had (regression QA, helper-51).
+  it('breaks the lines of a CSV file as its first line breaks', () => {
+    expect(inPieces(bytes('id,x\np1\r,Les', [0xe9], 'on\np2,y\n'), [], 'first')).toEqual([{ line: 2, column: 8, byte: 0xe9 }]);
+    expect(inPieces(bytes('id,x\rp1,a\np2,', [0xe9], '\r'), [], 'first').map((f) => f.line)).toEqual([2]);
+    expect(inPieces(bytes('id,x\r\np1,', [0xe9], '\r\n'), [4], 'first').map((f) => f.line)).toEqual([2]);
   });
 
   // A file starting with a byte-order mark had its bad bytes on line 1 one column further than its other problems.
@@ -77,8 +85,14 @@ describe('UTF-8 check', () => {
         const lines = data.toString('utf8').split('\n');
         for (const { line, column } of whole) expect(lines[line - 1]?.[column - 1]).toBe('\uFFFD');
         // Lines as readline reads them: a return alone ends one too.
-        const rows = data.toString('utf8').split(/\r\n|\r|\n/);
-        for (const { line, column } of inPieces(data, cuts.map((cut) => Math.min(cut, data.length)), true)) expect(rows[line - 1]?.[column - 1]).toBe('\uFFFD');
+        const text = data.toString('utf8');
+        const rows = text.split(/\r\n|\r|\n/);
+        const pieces = cuts.map((cut) => Math.min(cut, data.length));
+        for (const { line, column } of inPieces(data, pieces, 'any')) expect(rows[line - 1]?.[column - 1]).toBe('\uFFFD');
+        // Lines as csv-parse reads them: at the kind of break the first line ends with.
+        const first = text.search(/[\r\n]/);
+        const records = first !== -1 && text[first] === '\r' && text[first + 1] !== '\n' ? text.split('\r') : text.split('\n');
+        for (const { line, column } of inPieces(data, pieces, 'first')) expect(records[line - 1]?.[column - 1]).toBe('\uFFFD');
       }),
       { seed: 20261207, numRuns: 2000 },
     );

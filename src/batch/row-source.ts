@@ -63,7 +63,7 @@ function ndjsonSource(input: Readable, name: string, size: number): { source: Ro
 const BYTE_ORDER_MARK = 0xfeff;
 
 async function* ndjsonRows(input: Readable, name: string, position: { bytes: number }): AsyncGenerator<BatchRow> {
-  const encoding = new EncodingFaults(input, name, true);
+  const encoding = new EncodingFaults(input, name, 'any');
   let line = 0;
   let index = 0;
   for await (const text of createInterface({ input: encoding.checked, crlfDelay: Infinity })) {
@@ -78,12 +78,12 @@ async function* ndjsonRows(input: Readable, name: string, position: { bytes: num
 }
 
 async function csvSource(input: Readable, name: string, size: number): Promise<{ source?: RowSource; problems: Problem[] }> {
-  const encoding = new EncodingFaults(input, name, true);
+  const encoding = new EncodingFaults(input, name, 'first');
   const records = csvRecords(encoding.checked.setEncoding('utf8'), name);
   const first = await records.next();
   if (first.done) return { problems: [{ code: 'CSV_HEADER', severity: 'error', message: 'the file has no header row', file: name, line: 1, column: 1 }] };
   const { layout, problems } = 'cells' in first.value ? csvLayout(first.value.cells, name, first.value.line) : { layout: undefined, problems: first.value.problems };
-  const headerFaults = encoding.within(first.value.line, lastLine(first.value));
+  const headerFaults = encoding.within(first.value.line, lastLine(first.value, encoding.returnsOnly));
   if (!layout || headerFaults.length) {
     input.destroy();
     return { problems: [...headerFaults, ...problems] };
@@ -96,7 +96,7 @@ async function csvSource(input: Readable, name: string, size: number): Promise<{
       const { line } = record;
       // A row of empty cells (a spreadsheet's trailing ",,,") is a blank line, not a patient with nothing known.
       if ('cells' in record && record.cells.every((cell) => cell === '')) continue;
-      const faults = encoding.within(line, lastLine(record));
+      const faults = encoding.within(line, lastLine(record, encoding.returnsOnly));
       if (faults.length) yield { index: index++, line, kind: 'invalid', problems: [...faults, ...('problems' in record ? record.problems : [])] };
       else yield 'cells' in record ? { index: index++, line, kind: 'csv', cells: record.cells } : { index: index++, line, kind: 'invalid', problems: record.problems };
     }
@@ -105,9 +105,10 @@ async function csvSource(input: Readable, name: string, size: number): Promise<{
 }
 
 /** The last line of a CSV record: a quoted cell may hold line breaks (a bad record is read as its first line). */
-function lastLine(record: CsvRecordAt): number {
+function lastLine(record: CsvRecordAt, returnsOnly: boolean): number {
   if (!('cells' in record)) return record.line;
+  const lineBreak = returnsOnly ? '\r' : '\n';
   let breaks = 0;
-  for (const cell of record.cells) for (let at = cell.indexOf('\n'); at !== -1; at = cell.indexOf('\n', at + 1)) breaks++;
+  for (const cell of record.cells) for (let at = cell.indexOf(lineBreak); at !== -1; at = cell.indexOf(lineBreak, at + 1)) breaks++;
   return record.line + breaks;
 }

@@ -1,6 +1,6 @@
 import { pipeline, Transform, type Readable } from 'node:stream';
 import type { Problem } from '../problems/problem.js';
-import { encodingProblem, Utf8Check } from './utf8-check.js';
+import { encodingProblem, Utf8Check, type LineBreaks } from './utf8-check.js';
 
 /**
  * A stream's bytes checked as UTF-8 on their way to the reader (utf8-check.ts): a row (a batch line, a CSV
@@ -15,16 +15,16 @@ export class EncodingFaults {
   #next = 0;
 
   /**
-   * `bareReturns`: the reader breaks lines at a carriage return alone too (readline, csv-parse; see
-   * Utf8Check); `remedy`: what the sender does about a fault (encodingProblem).
+   * `lineBreaks`: where the reader breaks lines (readline: `any`; csv-parse: `first`; see Utf8Check);
+   * `remedy`: what the sender does about a fault (encodingProblem).
    */
   constructor(
     input: Readable,
     readonly name: string,
-    bareReturns: boolean,
+    lineBreaks: LineBreaks,
     private readonly remedy?: string,
   ) {
-    const check = (this.#check = new Utf8Check(bareReturns));
+    const check = (this.#check = new Utf8Check(lineBreaks));
     const pass = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         check.push(chunk);
@@ -37,6 +37,11 @@ export class EncodingFaults {
     });
     // The input's errors reach the reader, as they did when it read the input itself.
     this.checked = pipeline(input, pass, () => undefined);
+  }
+
+  /** Whether the input's lines break at a return alone only (a CSV file whose first line so ends). */
+  get returnsOnly(): boolean {
+    return this.#check.returnsOnly;
   }
 
   /** The problems of the faults on lines `from` to `to`. */

@@ -21,6 +21,14 @@ const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf];
 
+/**
+ * Where lines break for the reader the bytes go to: `lf` at a line feed (the YAML reader, the service's
+ * lines); `any` also at a carriage return alone (readline: NDJSON rows); `first` at whichever the file
+ * breaks its first line with, a line feed (alone or after a return) or a return alone (csv-parse, which
+ * keeps to the record delimiter it finds first: a stray return in a file of line feeds is in a cell).
+ */
+export type LineBreaks = 'lf' | 'any' | 'first';
+
 export class Utf8Check {
   readonly faults: EncodingFault[] = [];
   #line = 1;
@@ -29,14 +37,19 @@ export class Utf8Check {
   /** The first bytes of a character the last chunk cut off. */
   #carry: Buffer | undefined;
   #started = false;
+  /** What breaks a line; `first` is decided at the first break (`undecided` until then). */
+  #mode: 'lf' | 'any' | 'cr' | 'undecided';
   /** The last byte was a carriage return counted as a line break: a line feed after it ends no other line. */
   #afterReturn = false;
 
-  /**
-   * `bareReturns`: a carriage return alone breaks a line, as for the reader the rows go to (readline, a
-   * CSV parser); otherwise only a line feed does, as for the YAML reader and the service's lines.
-   */
-  constructor(private readonly bareReturns = false) {}
+  constructor(lineBreaks: LineBreaks = 'lf') {
+    this.#mode = lineBreaks === 'first' ? 'undecided' : lineBreaks;
+  }
+
+  /** Whether lines break at a return alone only (a `first` file whose first line so ended). */
+  get returnsOnly(): boolean {
+    return this.#mode === 'cr';
+  }
 
   push(chunk: Uint8Array): void {
     const data = this.#carry ? Buffer.concat([this.#carry, chunk]) : chunk;
@@ -45,17 +58,25 @@ export class Utf8Check {
     if (!this.#started && BYTE_ORDER_MARK.every((b, i) => data[i] === b)) this.#units = -1;
     this.#started = true;
     // Nearly every chunk of a patient file or cohort is valid (and mostly ASCII): one native check, then
-    // only the lines and the last line's width are counted. Returns as line breaks are walked.
-    if (isUtf8(data) && !(this.bareReturns && (this.#afterReturn || data.includes(CARRIAGE_RETURN)))) return this.#counted(data);
+    // only the lines and the last line's width are counted. Returns that may break lines are walked.
+    if (isUtf8(data) && !this.#returnsMatter(data)) return this.#counted(data);
     let at = 0;
     while (at < data.length) {
       const byte = data[at] as number;
-      const afterReturn = this.#afterReturn;
-      this.#afterReturn = false;
+      if (this.#afterReturn) {
+        this.#afterReturn = false;
+        // After the first return of a `first` file, what follows it decides the file's line breaks.
+        if (this.#mode === 'undecided') this.#mode = byte === NEWLINE ? 'lf' : 'cr';
+        if (byte === NEWLINE && this.#mode !== 'cr') {
+          at++;
+          continue;
+        }
+      }
       if (byte < 0x80) {
-        if (byte === NEWLINE) {
-          if (!afterReturn) this.#newline();
-        } else if (byte === CARRIAGE_RETURN && this.bareReturns) {
+        if (byte === NEWLINE && this.#mode !== 'cr') {
+          if (this.#mode === 'undecided') this.#mode = 'lf';
+          this.#newline();
+        } else if (byte === CARRIAGE_RETURN && this.#mode !== 'lf') {
           this.#newline();
           this.#afterReturn = true;
         } else this.#units++;
@@ -86,7 +107,16 @@ export class Utf8Check {
     this.#carry = undefined;
   }
 
+  /** Whether a chunk has a byte that breaks a line otherwise than a line feed does. */
+  #returnsMatter(data: Uint8Array): boolean {
+    if (this.#mode === 'lf') return false;
+    if (this.#afterReturn || data.includes(CARRIAGE_RETURN)) return true;
+    // A file of returns: its line feeds are no breaks.
+    return this.#mode === 'cr' && data.includes(NEWLINE);
+  }
+
   #counted(data: Uint8Array): void {
+    if (this.#mode === 'undecided' && data.includes(NEWLINE)) this.#mode = 'lf';
     let last = -1;
     for (let at = data.indexOf(NEWLINE); at !== -1; at = data.indexOf(NEWLINE, at + 1)) {
       this.#line++;

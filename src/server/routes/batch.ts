@@ -33,7 +33,7 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
     const level = trace;
     async function* results(): AsyncGenerator<string | Uint8Array> {
       let lineNo = 0;
-      const encoding = new EncodingFaults(body, REQUEST_BODY, false, SEND_UTF8);
+      const encoding = new EncodingFaults(body, REQUEST_BODY, 'lf', SEND_UTF8);
       for await (const line of lines(encoding.checked)) {
         lineNo++;
         if (line === TOO_LONG) {
