@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { explainEvaluation } from '../src/explain/explain.js';
 import { formatEvaluation } from '../src/cli/format-text.js';
+import { profileReviewSummary } from '../src/explain/profile-review.js';
 import { withTraceLevel } from '../src/engine/trace-level.js';
 import type { RuleTrace } from '../src/engine/types.js';
 import { renderReport } from '../src/report/html-report.js';
@@ -397,6 +398,8 @@ describe('institution profiles: what a cited change replaced', () => {
     const index = published?.document.recommendations?.findIndex((x) => x.id === 'srs_dose_fracture_risk_age');
     const evaluation = await evaluatePatient({ age: 70, lesions: [{ level: 'T8' }] }, rulesets);
     expect(evaluation.warnings.filter(isReviewWarning)).toMatchObject([{ code: 'PROFILE_STALE_LABEL', ruleset: 'lesion-plan', profile: 'stmary@1.0.0', change: 'srs-age-65', at: `/recommendations/${index}` }]);
+    // Stale words alone: the caution says the words are the published ones, not that results may disagree (helper-51).
+    expect(profileReviewSummary(evaluation.warnings)).toBe('Institution profile stmary@1.0.0 is not followed everywhere: 1 label or text in lesion-plan still names the published value or range the profile changed. Those words are the published ones; the results follow the profile.');
     // With a note of its own, the published one is kept in the mark and no warning is given.
     writeFileSync(file, text.replace('reason: t,', 'unconfirmed: "65 is the board\'s threshold.", reason: t,'));
     const noted = await load([file]);

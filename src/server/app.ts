@@ -35,7 +35,7 @@ export interface AppOptions {
 }
 
 /** Every route the service has, shared by `spinemets serve` and the tests (which use `app.inject`). */
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Typed as fastify's base logger so routes see the same instance type as plugins written for fastify.

@@ -67,9 +67,9 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const summary = head + more;
 
   const detail = [
-    // First: it bears on how the reasons below are read (their wording may be the published one).
-    ...(review ? [`**Warning**: ${review}`, ''] : []),
     ...(rule ? [`**${rule.indicator === 'critical' ? 'Critical' : 'Warning'}**: ${rule.because} (${flagged.map((s) => s.title).join(', ')}).`, ''] : []),
+    // Right after what the card is raised for (a critical finding stays first): it bears on how the rest is read.
+    ...(review ? [`**Warning**: ${review}`, ''] : []),
     ...maybes.flatMap((m) => [`**Warning**: possibly ${m.rule.because}: not yet decided, for missing data or a table row the team decides (${m.flagged.map((s) => s.title).join(', ')}).`, '']),
     ...lines.map((l) => `- ${l.text}${l.provide.length ? ` — to decide, provide ${l.provide.join(', ')}` : ''}${l.decide.length ? ` — for the team to decide: ${l.decide.join(', ')}` : ''}`),
     ...(noLesion ? [`- To score the spine, provide each lesion: ${lesionInputs.join(', ')}.`] : []),
