@@ -297,10 +297,16 @@ describe('CDS Hooks', () => {
     const hashedLog = join(mkdtempSync(join(tmpdir(), 'spinemets-cds-hashed-')), 'audit.jsonl');
     const hashing = await testApp({ recorder: createDecisionRecorder(hashedLog, { hashIds: true }) });
     try {
-      const request = hookRequest(unstablePrefetch);
+      // A lesion Observation whose id holds a record number, with a finding the service cannot read: the
+      // notes name it, and they are recorded with the card (regression QA, helper-51: in clear).
+      const base = lesionObservation('MRN778899-lesion-T12', 'T12', UNSTABLE) as { component: object[] };
+      const lesion = { ...base, effectiveDateTime: '2026-11-20', component: [...base.component, { code: concept(FIELD, 'priorRadiotherapyAtLevel'), valueQuantity: { value: 1, unit: 'x' } }] };
+      const older = { ...lesionObservation('MRN778899-lesion-T12-old', 'T12', UNSTABLE), effectiveDateTime: '2025-01-02' };
+      const request = hookRequest({ ...unstablePrefetch, observations: bundle(...(unstablePrefetch.observations.entry.map((e: { resource: object }) => e.resource).filter((r) => (r as { id: string }).id !== 'lesion-t12')), lesion, older) });
       const response = await hashing.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload: JSON.stringify(request), headers: { 'content-type': 'application/json' } });
       const [card] = response.json().cards;
       expect(card.detail).toContain('Patient p1');
+      expect(card.detail).toContain('MRN778899-lesion-T12');
       const [record] = readFileSync(hashedLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       const hashed = `sha256:${createHash('sha256').update('p1').digest('hex')}`;
       expect(record.idsHashed).toBe(true);
@@ -308,6 +314,8 @@ describe('CDS Hooks', () => {
       expect(record.request.patientId).toBe(hashed);
       expect(record.request.card.detail).toContain(`Patient ${hashed}`);
       expect(JSON.stringify(record.request)).not.toMatch(/\bp1\b/);
+      expect(readFileSync(hashedLog, 'utf8')).not.toContain('MRN778899');
+      expect(record.request.notes.join('\n')).toContain(`lesion sha256:${createHash('sha256').update('MRN778899-lesion-T12').digest('hex')}`);
       expect(record.request.card.summary).toBe(card.summary);
       expect(verifyLog(hashedLog).problems).toEqual([]);
     } finally {

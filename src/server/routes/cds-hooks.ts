@@ -5,6 +5,8 @@ import type { Evaluation } from '../../engine/types.js';
 import type { Problem } from '../../problems/problem.js';
 import type { AppOptions } from '../app.js';
 import { buildCard } from '../cds-card.js';
+import { hashId } from '../../audit/hash-ids.js';
+import { notesWithHashedIds } from '../hashed-notes.js';
 import type { CdsConfig } from '../cds-config.js';
 import { decide } from '../decide.js';
 import type { FeedbackEntry } from '../feedback-store.js';
@@ -55,16 +57,20 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     if (!patient) return sendProblems(reply, patientProblems);
     const snapshot = options.rules.current();
     // The card names the decision, and the record keeps the card: built before the decision is recorded.
-    const shown = (evaluation: Evaluation, decisionId: string): RecordedRequest => ({
-      via: 'cds-hooks',
-      service: service.id,
-      hook: hook.hook,
-      hookInstance: hook.hookInstance,
-      patientId: hook.context.patientId,
-      userId: hook.context.userId,
-      notes: mapped.notes,
-      card: buildCard(evaluation, decisionId, snapshot.rulesets, options.cds.card, mapped.notes),
-    });
+    // With hashed ids (--hash-ids), what is recorded is what one who knows only the hashes would be shown.
+    const shown = (evaluation: Evaluation, decisionId: string, hashed = false): RecordedRequest => {
+      const notes = hashed ? notesWithHashedIds(mapped.notes, hook.prefetch ?? {}) : mapped.notes;
+      return {
+        via: 'cds-hooks',
+        service: service.id,
+        hook: hook.hook,
+        hookInstance: hook.hookInstance,
+        patientId: hashed ? hashId(hook.context.patientId) : hook.context.patientId,
+        userId: hook.context.userId,
+        notes,
+        card: buildCard(evaluation, decisionId, snapshot.rulesets, options.cds.card, notes),
+      };
+    };
     const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder, shown);
     if (!decision?.request) return sendProblems(reply, recordProblems);
     reply.header('x-ruleset-generation', String(snapshot.generation));
