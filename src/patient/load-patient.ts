@@ -1,4 +1,4 @@
-import { outputKind } from '../audit/output-kind.js';
+import { OUTPUT_READERS, OUTPUT_WORDS, outputKind } from '../audit/output-kind.js';
 import type { Problem } from '../problems/problem.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
@@ -68,7 +68,7 @@ export function checkPatient(source: SourceDocument): PatientLoad {
 function patientProblems(source: SourceDocument): Problem[] {
   // An output given where a patient is expected: one problem saying what it is, not a dozen unknown keys.
   const output = outputKind(source.data);
-  if (output) return [source.problemAt([], 'NOT_A_PATIENT', `this is ${OUTPUT_WORDS[output]}, not a patient: \`spinemets report FILE --html OUT\` shows it, \`spinemets audit replay\` re-runs a record${output === 'record' ? '; its patient is under "input"' : ''}`)];
+  if (output) return [source.problemAt([], 'NOT_A_PATIENT', `this is ${OUTPUT_WORDS[output]}, not a patient: ${OUTPUT_READERS}${output === 'record' ? '; its patient is under "input"' : ''}`)];
   const schema = documentSchemaProblems(source, 'patient');
   // The count and the levels are compared whatever else is wrong (an age written "x" does not hide an
   // inconsistency, to be found only once it is fixed), unless the document, the count or the list is
@@ -80,7 +80,6 @@ function patientProblems(source: SourceDocument): Problem[] {
   const compared = unknownLevel.size && Array.isArray(patient.lesions) ? { ...patient, lesions: patient.lesions.map((l: unknown, i) => (unknownLevel.has(i) ? {} : l)) } : patient;
   return [...schema, ...consistencyProblems(compared, source)];
 }
-const OUTPUT_WORDS = { record: 'a decision record (evaluate --record)', evaluation: 'an evaluation (evaluate --format json)' } as const;
 
 /** Problems that leave nothing to compare: the document (whose pointer is `/`), the count, the list of lesions. */
 const UNCOMPARABLE = /^(\/?|\/spinalMetastasisCount|\/lesions)$/;

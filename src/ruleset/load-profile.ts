@@ -3,7 +3,7 @@ import { hasErrors } from '../problems/problem.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { readSourceFile, type SourceDocument } from '../source/source-document.js';
-import { outputKind } from '../audit/output-kind.js';
+import { OUTPUT_READERS, OUTPUT_WORDS, outputKind } from '../audit/output-kind.js';
 import { isPlainObject } from '../source/plain-object.js';
 import { validator } from '../source/schemas.js';
 import { contentHash } from './hash.js';
@@ -42,8 +42,7 @@ function notAProfile(source: SourceDocument): Problem | undefined {
   const data = source.data;
   if (!isPlainObject(data) || 'profile' in data) return undefined;
   const output = outputKind(data);
-  const what = output === 'evaluation' ? 'an evaluation (evaluate --format json); `spinemets report FILE --html OUT` shows it'
-    : output === 'record' ? 'a decision record (evaluate --record); `spinemets audit replay` re-runs it'
+  const what = output ? `${OUTPUT_WORDS[output]}: ${OUTPUT_READERS}`
     : 'id' in data && ('inputs' in data || 'scope' in data) ? 'a rule set; give it as a rule file or folder (`spinemets validate FILE`), not with --profile'
     : 'cases' in data ? 'a file of test cases; it runs with `spinemets test` beside the rule set or profile it tests'
     : 'lesions' in data || validator('patient')(data) ? 'a patient; `spinemets evaluate FILE` evaluates it'
