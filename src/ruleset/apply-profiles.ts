@@ -4,7 +4,7 @@ import { loadProfileFile } from './load-profile.js';
 import { loadRuleSetSource } from './load-ruleset.js';
 import { overlaySource } from './overlay-source.js';
 import { changeLocalProblems, inputLeftOut, profileFaults } from './profile-faults.js';
-import type { LoadedProfile } from './profile-types.js';
+import { withReview, type LoadedProfile } from './profile-types.js';
 import type { LoadedRuleSet } from './types.js';
 
 /**
@@ -39,8 +39,7 @@ export async function applyProfiles(selected: readonly LoadedRuleSet[], files: r
         const loaded = await loadRuleSetSource(overlaySource(base.source, profile, application.document, application.applied));
         found.push(...loaded.problems);
         // Wording the change left naming the value it replaced: said in every evaluation, as the review's findings are.
-        const review = application.stale.map((w) => Object.freeze(w));
-        if (loaded.ruleset) patched.push({ ...loaded.ruleset, file: base.file, ...(review.length ? { review: Object.freeze(review) } : {}) });
+        if (loaded.ruleset) patched.push(withReview({ ...loaded.ruleset, file: base.file }, application.stale));
       }
       if (!hasErrors(found)) rulesets = rulesets.map((r) => patched.find((p) => p.document.id === r.document.id) ?? r);
     }

@@ -1,6 +1,6 @@
-import { toPointer, type PathSegment } from '../source/source-document.js';
+import type { PathSegment } from '../source/source-document.js';
 import { requiredBy } from './dependencies.js';
-import { profileName, type LoadedProfile, type ReviewFinding } from './profile-types.js';
+import { profileName, reviewFinding, type LoadedProfile, type ReviewFinding } from './profile-types.js';
 import { placedScores } from './score-paths.js';
 import type { LoadedRuleSet } from './types.js';
 
@@ -46,10 +46,7 @@ export function checkBandWording(rulesets: readonly LoadedRuleSet[], profiles: r
         const profile = profileName(m.profile);
         const message = `"${text}" names ${m.score} ${m.published.join('-')}, the published range of band ${m.category}, which change "${id}" of profile ${profile} (${m.profile.file}:${line}:${column}) made ${m.now.join('-')}; reword it with a change that gives a new ${String(path[path.length - 1])} (a set-condition keeping the rule's value, or a set-band)`;
         const reading = `"${text}" names ${m.score} ${m.published.join('-')}, the published range of band ${m.category}, which change "${id}" of institution profile ${profile} made ${m.now.join('-')}: the words are the published ones, the results follow the profile`;
-        findings.push({
-          problem: ruleset.source.problemAt(path, 'PROFILE_STALE_LABEL', message, { severity: 'warning' }),
-          warning: { code: 'PROFILE_STALE_LABEL', ruleset: ruleset.document.id, profile, change: id, at: toPointer(path), message: reading },
-        });
+        findings.push(reviewFinding(ruleset, path, 'PROFILE_STALE_LABEL', { profile, change: id }, message, reading));
       }
     });
   }

@@ -1,8 +1,8 @@
-import { toPointer, type PathSegment } from '../source/source-document.js';
+import type { PathSegment } from '../source/source-document.js';
 import { forEachLeaf } from './conditions.js';
 import { requiredBy } from './dependencies.js';
 import { factOwner, factSource, scoreSource } from './fact-source.js';
-import { profileName, type LoadedProfile, type ReviewFinding } from './profile-types.js';
+import { profileName, reviewFinding, type LoadedProfile, type ReviewFinding } from './profile-types.js';
 import { ruleLocations } from './rule-paths.js';
 import { placedScores } from './score-paths.js';
 import type { Condition, LeafCondition, LoadedRuleSet, ProfileMark } from './types.js';
@@ -98,10 +98,7 @@ export function checkThresholds(rulesets: readonly LoadedRuleSet[], profiles: re
     const message = `${divider.says} divides ${source} where change "${change}" of profile ${profile} (${first.profile.file}:${line}:${column}) moved the threshold, ${first.says}${more}, and no profile changes it; move it too (${divider.move}), or keep it with ${divider.keep} and the reason`;
     // The reader of a result learns what the two thresholds are, not how to edit the profile.
     const reading = `${divider.reads ?? divider.says} still divides ${source} at the published threshold, where change "${change}" of institution profile ${profile} moved it, ${first.says}${more}: a value between the two is read by the published threshold here and by the profile's where it moved`;
-    findings.push({
-      problem: ruleset.source.problemAt(path, 'THRESHOLD_NOT_FOLLOWED', message, { severity: 'warning' }),
-      warning: { code: 'THRESHOLD_NOT_FOLLOWED', ruleset: ruleset.document.id, profile, change, at: toPointer(path), message: reading },
-    });
+    findings.push(reviewFinding(ruleset, path, 'THRESHOLD_NOT_FOLLOWED', { profile, change }, message, reading));
   }
   return findings;
 }

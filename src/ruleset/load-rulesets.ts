@@ -8,7 +8,7 @@ import { checkLinks, missingRequirement } from './check-links.js';
 import { folderIdProblem } from './folder-id.js';
 import { libraryNotices } from './library-requirements.js';
 import { loadRuleSetFile } from './load-ruleset.js';
-import type { LoadedProfile } from './profile-types.js';
+import { withReview, type LoadedProfile } from './profile-types.js';
 import { selectVersions, type VersionPick } from './select-versions.js';
 import type { LoadedRuleSet } from './types.js';
 
@@ -121,12 +121,8 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   // using that rule set says so beside its results (a report must not read two thresholds silently).
   const findings = (await import('./review-profiles.js')).reviewProfiles(loaded, profiles);
   problems.push(...findings.map((f) => f.problem));
-  const reviewed = loaded.map((r) => {
-    const review = findings.filter((f) => f.warning.ruleset === r.document.id).map((f) => Object.freeze(f.warning));
-    // A copy: the rule set without profiles may be shared (the library, the versions available). The
-    // stale wording of a change (applyProfiles) comes first: it is at the element the change touched.
-    return review.length ? { ...r, review: Object.freeze([...(r.review ?? []), ...review]) } : r;
-  });
+  // After the stale wording of a change (applyProfiles), at the element the change touched.
+  const reviewed = loaded.map((r) => withReview(r, findings.filter((f) => f.warning.ruleset === r.document.id).map((f) => f.warning)));
   return { rulesets: reviewed, available: rulesets, profiles, problems };
 }
 

@@ -1,6 +1,6 @@
 import type { Problem } from '../problems/problem.js';
-import type { SourceDocument } from '../source/source-document.js';
-import type { Component, InputSpec, RecommendationSpec, Reference, Scalar } from './types.js';
+import { toPointer, type PathSegment, type SourceDocument } from '../source/source-document.js';
+import type { Component, InputSpec, LoadedRuleSet, RecommendationSpec, Reference, Scalar } from './types.js';
 
 /** TypeScript view of `schemas/profile.schema.json`; a value of these types has passed that schema. */
 
@@ -86,4 +86,22 @@ export function isReviewWarning(w: { code: string }): w is ProfileReviewWarning 
 export interface ReviewFinding {
   problem: Problem;
   warning: ProfileReviewWarning;
+}
+
+/** A finding at `path` of `ruleset`, told to its author in `authorMessage` and to a result's reader in `readerMessage`. */
+export function reviewFinding(ruleset: LoadedRuleSet, path: PathSegment[], code: ProfileReviewWarning['code'], by: { profile: string; change: string }, authorMessage: string, readerMessage: string): ReviewFinding {
+  return {
+    problem: ruleset.source.problemAt(path, code, authorMessage, { severity: 'warning' }),
+    warning: { code, ruleset: ruleset.document.id, ...by, at: toPointer(path), message: readerMessage },
+  };
+}
+
+/**
+ * The rule set with `warnings` added to its review, itself when there are none: a copy (the rule set
+ * without them may be shared: the library, the versions available, a worker's rebuild), frozen, as every
+ * evaluation using it shares the warnings.
+ */
+export function withReview(ruleset: LoadedRuleSet, warnings: readonly ProfileReviewWarning[]): LoadedRuleSet {
+  if (!warnings.length) return ruleset;
+  return { ...ruleset, review: Object.freeze([...(ruleset.review ?? []), ...warnings.map((w) => Object.freeze(w))]) };
 }

@@ -3,6 +3,7 @@ import { buildFactModel } from './fact-model.js';
 import { contentHash } from './hash.js';
 import { allParts } from './parts.js';
 import { placedScores } from './score-paths.js';
+import { withReview } from './profile-types.js';
 import type { LoadedRuleSet, RuleSetDocument } from './types.js';
 
 /**
@@ -29,8 +30,8 @@ export function checkedRuleSet(ruleset: LoadedRuleSet): CheckedRuleSet {
 export function trustedRuleSet({ document, file, sha256, review }: CheckedRuleSet): LoadedRuleSet | undefined {
   if (contentHash(document) !== sha256) return undefined;
   const rebuilt: LoadedRuleSet = { document, file, source: positionless(file, document), facts: buildFactModel(document), parts: allParts(document), scores: placedScores(document).map((p) => p.score), sha256 };
-  // Frozen again: a structured clone arrives unfrozen, and every evaluation shares these warnings.
-  return review ? { ...rebuilt, review: Object.freeze(review.map((w) => Object.freeze(w))) } : rebuilt;
+  // Frozen again (withReview): a structured clone arrives unfrozen.
+  return withReview(rebuilt, review ?? []);
 }
 
 /** Evaluation never reports into the rule file, so a rebuilt rule set carries no positions. */
