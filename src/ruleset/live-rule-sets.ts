@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { dirname, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { within } from '../source/files-under.js';
 import { hasErrors, ProblemsError, sortProblems, type Problem } from '../problems/problem.js';
 import { isRuleSetFile, loadRuleSets } from './load-rulesets.js';
 import type { VersionPick } from './select-versions.js';
@@ -177,11 +178,6 @@ function editedInPlace(served: readonly LoadedRuleSet[], next: readonly LoadedRu
     if (!before || before.sha256 === r.sha256 || r.document.profile || before.document.profile) return [];
     return [r.source.problemAt(['version'], 'RULESET_VERSION_REUSED', `${r.document.id} ${r.document.version} changed and is still ${r.document.version} (sha256 ${before.sha256.slice(0, 12)}, now ${r.sha256.slice(0, 12)}): decisions before and after this reload name one version for two contents; give the change a version of its own, with its changelog entry`, { severity: 'warning' })];
   });
-}
-
-function within(file: string, root: string): boolean {
-  const [f, r] = [resolve(file), resolve(root)];
-  return f === r || f.startsWith(r + sep);
 }
 
 async function load(options: LiveRuleSetsOptions): Promise<{ rulesets: LoadedRuleSet[]; problems: Problem[] }> {

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
-import { basename, resolve, sep } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
-import { filesUnder } from '../source/files-under.js';
+import { filesUnder, within } from '../source/files-under.js';
 import type { SourceDocument } from '../source/source-document.js';
 import { checkLinks, missingRequirement } from './check-links.js';
 import { folderIdProblem } from './folder-id.js';
@@ -92,12 +92,13 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   };
   const files = findRuleSetFiles(paths);
   for (const file of files) await add(file);
-  problems.push(...(await reusedVersions(rulesets, options.library ?? [])));
-  const taken = await addRequirementsFromLibrary(rulesets, failed, files, options.library ?? []);
+  const library = libraryOf(options.library ?? []);
+  problems.push(...(await reusedVersions(rulesets, library)));
+  const taken = await addRequirementsFromLibrary(rulesets, failed, files, library);
   problems.push(...libraryNotices(taken, rulesets));
   // A broken file's requirement that the library holds would be taken once the file is fixed: not missing.
   // It is not taken now (nothing loaded needs it); the library's ids are its folder names (folder-id.ts).
-  const libraryIds = failedSources.length ? findRuleSetFiles(options.library ?? []).map((f) => basename(f).replace(/\.ya?ml$/, '')) : [];
+  const libraryIds = failedSources.length ? library.files.map(fileId) : [];
   const loadedIds = new Set([...rulesets.map((r) => r.document.id), ...failed, ...libraryIds]);
   for (const source of failedSources) {
     requiresOf(source).forEach((id, i) => {
@@ -131,16 +132,13 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
  * "sins 1.1.0" for content that is not the published 1.1.0 (an edit of a copy, its version not bumped).
  * A warning at its version; the content hash tells them apart, a reader of "1.1.0" would not.
  */
-async function reusedVersions(rulesets: readonly LoadedRuleSet[], library: readonly string[]): Promise<Problem[]> {
-  const roots = library.map((l) => resolve(l));
-  const outside = rulesets.filter((r) => !roots.some((root) => resolve(r.file).startsWith(root + sep) || resolve(r.file) === root));
-  if (!outside.length) return [];
+async function reusedVersions(rulesets: readonly LoadedRuleSet[], library: Library): Promise<Problem[]> {
+  const outside = rulesets.filter((r) => !library.roots.some((root) => within(r.file, root)));
   const problems: Problem[] = [];
-  const files = findRuleSetFiles(library);
   for (const ruleset of outside) {
     const { id, version } = ruleset.document;
-    for (const file of files.filter((f) => basename(f).replace(/\.ya?ml$/, '') === id)) {
-      const published = (await loadRuleSetFile(file)).ruleset;
+    for (const file of library.files.filter((f) => fileId(f) === id)) {
+      const published = await library.load(file);
       if (published?.document.version !== version || published.sha256 === ruleset.sha256) continue;
       problems.push(ruleset.source.problemAt(['version'], 'RULESET_VERSION_REUSED', `${id} ${version} here is not ${file}'s ${id} ${version} (sha256 ${ruleset.sha256.slice(0, 12)}, not ${published.sha256.slice(0, 12)}): give a changed rule set a version of its own, with its changelog entry, so that results naming ${id} ${version} mean one content`, { severity: 'warning' }));
     }
@@ -148,19 +146,46 @@ async function reusedVersions(rulesets: readonly LoadedRuleSet[], library: reado
   return problems;
 }
 
+/** The library's rule files, listed once, each loaded at most once per loadRuleSets (both uses of it may read the same file). */
+interface Library {
+  roots: readonly string[];
+  files: readonly string[];
+  load(file: string): Promise<LoadedRuleSet | undefined>;
+}
+
+function libraryOf(roots: readonly string[]): Library {
+  let files: string[] | undefined;
+  const loads = new Map<string, Promise<LoadedRuleSet | undefined>>();
+  return {
+    roots,
+    // Listed only when asked: most loads need nothing from the library.
+    get files() {
+      return (files ??= findRuleSetFiles(roots));
+    },
+    load(file) {
+      let load = loads.get(file);
+      if (!load) loads.set(file, (load = loadRuleSetFile(file).then((l) => l.ruleset)));
+      return load;
+    },
+  };
+}
+
+/** A rule file's id as the library's layout gives it: its name (folder-id.ts). */
+const fileId = (file: string): string => basename(file).replace(/\.ya?ml$/, '');
+
 /** Adds, transitively, the library's rule sets that loaded ones require and that were not loaded; returns those added. */
-async function addRequirementsFromLibrary(rulesets: LoadedRuleSet[], failed: ReadonlySet<string>, loadedFiles: readonly string[], library: readonly string[]): Promise<LoadedRuleSet[]> {
+async function addRequirementsFromLibrary(rulesets: LoadedRuleSet[], failed: ReadonlySet<string>, loadedFiles: readonly string[], library: Library): Promise<LoadedRuleSet[]> {
   const missing = (): string[] => {
     const have = new Set([...rulesets.map((r) => r.document.id), ...failed]);
     return [...new Set(rulesets.flatMap((r) => r.document.requires ?? []))].filter((id) => !have.has(id));
   };
   const taken: LoadedRuleSet[] = [];
-  if (!library.length || missing().length === 0) return taken;
+  if (!library.roots.length || missing().length === 0) return taken;
   const seen = new Set(loadedFiles.map((f) => resolve(f)));
   const candidates: LoadedRuleSet[] = [];
-  for (const file of findRuleSetFiles(library)) {
+  for (const file of library.files) {
     if (seen.has(resolve(file))) continue;
-    const { ruleset } = await loadRuleSetFile(file);
+    const ruleset = await library.load(file);
     if (ruleset) candidates.push(ruleset);
   }
   for (let wanted = missing(); wanted.length; wanted = missing()) {
