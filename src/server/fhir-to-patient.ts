@@ -116,10 +116,10 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
       } else if (read?.kind === 'loinc') {
         const { rule, loinc } = read;
         const value = rule.units ? quantity(resource, rule.units) : number(resource);
+        if (value !== undefined) setLatest(rule.field, sourced(located, value), at);
         // A coded answer (an ECOG LOINC answer code) is no number: said so, not "not in a unit".
-        const why = resource.valueQuantity ? `${describeValue(resource)} ${unitWords(resource.valueQuantity)} this service converts` : 'its value is not a number or quantity (a coded answer is not read as one)';
-        if (value === undefined) notes.push(`${rule.field} (LOINC ${loinc}) not used: ${why}`);
-        else setLatest(rule.field, sourced(located, value), at);
+        else if (resource.valueQuantity) notes.push(`${rule.field} (LOINC ${loinc}) not used: ${describeValue(resource)} ${unitWords(resource.valueQuantity)} this service converts`);
+        else notes.push(`${rule.field} (LOINC ${loinc}) not used: its value is not a number or quantity (a coded answer is not read as one)`);
       }
     } else if (resource.resourceType === 'Condition') {
       const verification = codeIn(resource.verificationStatus) ?? '';
