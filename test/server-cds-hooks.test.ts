@@ -165,10 +165,10 @@ describe('CDS Hooks', () => {
     // T12 junctional 3 + mechanical 3 + lytic 2 + normal 0, collapse 0-3 and posterolateral 0-3 missing: 8-14.
     expect(card?.summary).toMatch(/^T12: SINS 8–14, undetermined, /);
     expect(card?.indicator).toBe('warning');
-    expect(card?.detail).toContain('**Warning**: possibly unstable spine (SINS category unstable): not yet decided, for missing data or a table row the team decides (T12).');
+    expect(card?.detail).toContain('**Warning**: possibly unstable spine (SINS 13-18): not yet decided, for missing data or a table row the team decides (T12).');
     // Every rule that may hold is named: with the Bilsky grade unknown, cord compression too (a lesion with only pain and bone lesion).
     const [both] = cards((await callService(hookRequest({ observations: bundle(lesionObservation('l1', 'T12', { pain: 'mechanical', boneLesion: 'lytic' })) }))).json());
-    expect(both?.detail).toContain('possibly unstable spine (SINS category unstable)');
+    expect(both?.detail).toContain('possibly unstable spine (SINS 13-18)');
     expect(both?.detail).toContain('possibly high-grade epidural spinal cord compression or myelopathy');
     // What the card asks for decides what it names: the SINS and NOMS inputs, not the lesion plan's risk factors.
     expect(card?.summary).not.toMatch(/diabetes|smoker/);

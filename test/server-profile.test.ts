@@ -36,6 +36,9 @@ it('serves and evaluates rule sets with the profile applied', async () => {
   expect(card.detail.startsWith('**Warning**: Institution profile sins-unstable-12@1.4.0')).toBe(true);
   expect(card.detail).toMatch(/\*\*Warning\*\*: Institution profile sins-unstable-12@1\.4\.0 is not followed everywhere: 1 test in lesion-plan still divides a value at the published threshold the profile moved\. /);
   expect(evaluated.warnings.filter((w: { code: string }) => w.code === 'THRESHOLD_NOT_FOLLOWED')).toMatchObject([{ ruleset: 'lesion-plan', change: 'sins-unstable-band' }]);
+  // The card's reason gives the band as served: it said "SINS 7-12" under this profile (config/cds-hooks.yaml's words).
+  expect(card.detail).toContain('possibly unstable spine (SINS 12-18)');
+  expect(card.detail).not.toMatch(/unstable spine \(SINS (7-12|13-18)\)/);
 
   await app.close();
   await live.close();

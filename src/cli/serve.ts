@@ -7,6 +7,7 @@ import { LiveRuleSets } from '../ruleset/live-rule-sets.js';
 import { BUNDLED_RULES_DIR } from '../ruleset/load-rulesets.js';
 import { parsePick } from '../ruleset/select-versions.js';
 import { buildApp } from '../server/app.js';
+import { cardReferenceProblems } from '../server/card-references.js';
 import { loadCdsConfig } from '../server/cds-config.js';
 import { createFeedbackStore } from '../server/feedback-store.js';
 import { EXIT, Exit, problemsExit } from './exit-codes.js';
@@ -43,14 +44,14 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   // files are watched), not answered by a 500 on every call.
   if (options.record) refuseUnwritable('--record', options.record);
   if (feedbackFile) refuseUnwritable(options.feedback ? '--feedback' : 'the feedback file beside --record,', feedbackFile);
-  const { config, problems: configProblems } = loadCdsConfig(options.cdsConfig);
-  if (!config) {
+  const { config, source: configSource, problems: configProblems } = loadCdsConfig(options.cdsConfig);
+  if (!config || !configSource) {
     process.stderr.write(formatProblems(configProblems) + '\n');
     throw new Exit(EXIT.rules);
   }
   let live: LiveRuleSets;
   try {
-    live = await LiveRuleSets.start({ paths: options.rules?.length ? options.rules : [BUNDLED_RULES_DIR], library: [BUNDLED_RULES_DIR], pick: (options.ruleset ?? []).map(parsePick), profiles: options.profile ?? [], warnEditsInPlace: true });
+    live = await LiveRuleSets.start({ paths: options.rules?.length ? options.rules : [BUNDLED_RULES_DIR], library: [BUNDLED_RULES_DIR], pick: (options.ruleset ?? []).map(parsePick), profiles: options.profile ?? [], warnEditsInPlace: true, check: (rulesets) => cardReferenceProblems(configSource, config.card, rulesets) });
   } catch (err) {
     if (!(err instanceof ProblemsError)) throw err;
     process.stderr.write(formatProblems(err.problems) + '\n');

@@ -132,6 +132,11 @@ export type ProblemCode =
   | 'METHOD_NOT_ALLOWED'
   | 'UNKNOWN_SERVICE'
   | 'UNKNOWN_CARD'
+  // config/cds-hooks.yaml's card against the rule sets served
+  | 'CARD_RULESET_NOT_SERVED'
+  | 'CARD_UNKNOWN_OUTPUT'
+  | 'CARD_UNKNOWN_VALUE'
+  | 'CARD_PLACEHOLDER_INVALID'
   | 'BAD_REQUEST'
   | 'FEEDBACK_WRITE_FAILED'
   | 'INTERNAL_ERROR';

@@ -2,7 +2,7 @@ import type { PathSegment } from '../source/source-document.js';
 import { requiredBy } from './dependencies.js';
 import { profileName, reviewFinding, type LoadedProfile, type ReviewFinding } from './profile-types.js';
 import { placedScores } from './score-paths.js';
-import type { LoadedRuleSet } from './types.js';
+import type { Band, LoadedRuleSet } from './types.js';
 
 /** A band a profile's set-band moved: its published range, and the rule sets that read its score. */
 interface MovedBand {
@@ -59,19 +59,25 @@ function movedBands(profile: LoadedProfile, rulesets: readonly LoadedRuleSet[]):
     const ruleset = rulesets.find((r) => r.document.id === change.ruleset);
     const score = change.score ?? change.ruleset;
     const band = ruleset && placedScores(ruleset.document).find((p) => p.score.id === score)?.score.bands?.find((b) => b.category === change.category);
-    const base = band?.overridden?.change === change.id ? band.overridden.base : undefined;
-    if (!band || !base) return [];
-    const published: [number, number] = [typeof base.min === 'number' ? base.min : band.min, typeof base.max === 'number' ? base.max : band.max];
-    if (published[0] === band.min && published[1] === band.max) return [];
+    const published = band?.overridden?.change === change.id ? publishedRange(band) : undefined;
+    if (!band || !published) return [];
     return [{ profile, index, field: change.min !== undefined ? 'min' : 'max', score, category: change.category, published, now: [band.min, band.max], band, scope: requiredBy([change.ruleset], rulesets) }];
   });
+}
+
+/** A band's published range where a profile moved it; undefined where it is as published. */
+export function publishedRange(band: Band): [number, number] | undefined {
+  const base = band.overridden?.base;
+  if (!base) return undefined;
+  const published: [number, number] = [typeof base.min === 'number' ? base.min : band.min, typeof base.max === 'number' ? base.max : band.max];
+  return published[0] === band.min && published[1] === band.max ? undefined : published;
 }
 
 /**
  * A range written `7-12` or `7–12` as a range of the score: not inside a longer number, not levels
  * (`T7-12`), not a count of something else (`7-12 days`, `7-12 Gy`).
  */
-function namesRange(text: string, [min, max]: [number, number]): boolean {
+export function namesRange(text: string, [min, max]: [number, number]): boolean {
   return new RegExp(`(?<![\\w.])${min}\\s*[-–]\\s*${max}(?!\\d|\\.\\d|\\s*(?:${OTHER_UNITS})\\b)`, 'i').test(text);
 }
 const OTHER_UNITS = ['days?', 'weeks?', 'months?', 'years?', 'hours?', 'h', 'Gy', 'fractions?', 'mm', 'cm', 'mg', 'levels?', 'vertebrae'].join('|');

@@ -29,6 +29,11 @@ export interface LiveRuleSetsOptions {
    * then said (RULESET_VERSION_REUSED). Not in an author's editing loop (watch), where every draft save is one.
    */
   warnEditsInPlace?: boolean;
+  /**
+   * What else must hold of rule sets before they are served (serve: the CDS card's names): its errors
+   * refuse the first load and reject a reload as a broken rule file does; its warnings go with the load's.
+   */
+  check?: (rulesets: readonly LoadedRuleSet[]) => Problem[];
 }
 
 export interface LiveRuleSetsEvents {
@@ -185,6 +190,7 @@ async function load(options: LiveRuleSetsOptions): Promise<{ rulesets: LoadedRul
   if (!hasErrors(problems) && rulesets.length === 0) {
     problems.push({ code: 'NO_RULESETS', severity: 'error', message: `no rule set found in ${options.paths.join(', ')}` });
   }
+  if (!hasErrors(problems) && options.check) problems.push(...options.check(rulesets));
   return { rulesets, problems };
 }
 

@@ -3,6 +3,7 @@ import { describeGap, gapsOf, splitByGap } from '../engine/lookup-gaps.js';
 import { profileReviewSummary } from '../explain/profile-review.js';
 import { explainEvaluation } from '../explain/explain.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
+import { reasonText } from './card-references.js';
 import type { CdsConfig, OutputRef } from './cds-config.js';
 
 export interface Card {
@@ -32,6 +33,9 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const scopes: Scope[] = evaluation.lesions.map((l, i) => ({ title: l.level ?? `lesion ${i + 1}`, lesion: i, results: { ...evaluation.results, ...l.results } }));
   if (!scopes.length) scopes.push({ title: 'patient', results: evaluation.results });
 
+  // A rule set not served is left out (said at start and reload): "undetermined" would claim it was evaluated.
+  const served = (ref: OutputRef): boolean => rulesets.some((r) => r.document.id === ref.ruleset);
+  const summaryRefs = config.summary.filter(served);
   const rule = config.indicators.find((r) => scopes.some((s) => matches(s, r.when) === 'yes'));
   const flagged = rule ? scopes.filter((s) => matches(s, rule.when) === 'yes') : [];
   // A rule that missing data leaves possible (SINS 8-14: potentially unstable or unstable) is no reason
@@ -47,15 +51,15 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const indicator = rule?.indicator ?? (maybes.length || review ? 'warning' : 'info');
   // A name a table gap left open is not an input: the card says the team decides it rather than asking for it.
   const gaps = gapsOf(evaluation.warnings);
-  const open = (s: Scope): string[] => [...new Set(config.summary.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? missingOf(s, o) : [])))];
+  const open = (s: Scope): string[] => [...new Set(summaryRefs.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? missingOf(s, o) : [])))];
   const lines = scopes.map((s) => {
     const { provide, decide } = splitByGap(open(s), gaps, s.lesion);
-    return { scope: s, text: `${s.title}: ${config.summary.map((o) => show(s, o)).join(', ')}`, provide, decide: decide.map((gap) => `${gap.fact} (${describeGap(gap)})`) };
+    return { scope: s, text: `${s.title}: ${summaryRefs.map((o) => show(s, o)).join(', ')}`, provide, decide: decide.map((gap) => `${gap.fact} (${describeGap(gap)})`) };
   });
   const first = lines.find((l) => flagged.includes(l.scope)) ?? lines.find((l) => l.provide.length) ?? lines[0];
   const noLesion = evaluation.lesions.length === 0;
   // What a lesion needs: the lesion's own inputs of the lesion-scope rule sets the card names.
-  const lesionInputs = [...new Set(config.summary.flatMap((o) => {
+  const lesionInputs = [...new Set(summaryRefs.flatMap((o) => {
     const ruleset = rulesets.find((r) => r.document.id === o.ruleset);
     return ruleset?.document.scope === 'lesion' ? Object.entries(ruleset.document.inputs).filter(([, spec]) => !spec.from && !spec.upstream).map(([name]) => name) : [];
   }))];
@@ -67,10 +71,10 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const summary = head + more;
 
   const detail = [
-    ...(rule ? [`**${rule.indicator === 'critical' ? 'Critical' : 'Warning'}**: ${rule.because} (${flagged.map((s) => s.title).join(', ')}).`, ''] : []),
+    ...(rule ? [`**${rule.indicator === 'critical' ? 'Critical' : 'Warning'}**: ${reasonText(rule, rulesets)} (${flagged.map((s) => s.title).join(', ')}).`, ''] : []),
     // Right after what the card is raised for (a critical finding stays first): it bears on how the rest is read.
     ...(review ? [`**Warning**: ${review}`, ''] : []),
-    ...maybes.flatMap((m) => [`**Warning**: possibly ${m.rule.because}: not yet decided, for missing data or a table row the team decides (${m.flagged.map((s) => s.title).join(', ')}).`, '']),
+    ...maybes.flatMap((m) => [`**Warning**: possibly ${reasonText(m.rule, rulesets)}: not yet decided, for missing data or a table row the team decides (${m.flagged.map((s) => s.title).join(', ')}).`, '']),
     ...lines.map((l) => `- ${l.text}${l.provide.length ? ` — to decide, provide ${l.provide.join(', ')}` : ''}${l.decide.length ? ` — for the team to decide: ${l.decide.join(', ')}` : ''}`),
     ...(noLesion ? [`- To score the spine, provide each lesion: ${lesionInputs.join(', ')}.`] : []),
     '',

@@ -31,11 +31,12 @@ export interface FhirMapping {
 export const DEFAULT_CDS_CONFIG = fileURLToPath(new URL('../../config/cds-hooks.yaml', import.meta.url));
 
 /** Read and checked at start-up: a mapping to a field the patient contract lacks is a problem, not a silent gap. */
-export function loadCdsConfig(file = DEFAULT_CDS_CONFIG): { config?: CdsConfig; problems: Problem[] } {
+export function loadCdsConfig(file = DEFAULT_CDS_CONFIG): { config?: CdsConfig; source?: SourceDocument; problems: Problem[] } {
   const source = readSourceFile(file);
   if (source.data === undefined) return { problems: source.problems };
   const problems = problemsOfDocument(source, configProblems);
-  return problems.length ? { problems } : { config: source.data as CdsConfig, problems };
+  // The source stays with the config: what the card names is checked against each load of the rule sets (card-references.ts).
+  return problems.length ? { problems } : { config: source.data as CdsConfig, source, problems };
 }
 
 function configProblems(source: SourceDocument): Problem[] {
