@@ -198,9 +198,16 @@ describe('spinemets validate checks the case files', () => {
     const { code, stdout } = runCli(['validate', join(dir, 'sins', 'sins.yaml')]);
     expect(code).toBe(1);
     const at = (needle: string, code: string) => `${cases}:${positionOf(text, needle).line}:${positionOf(text, needle).column} ${code}`;
-    expect(problemHeads(stdout, cases)).toEqual([at('19', 'CASE_UNKNOWN_VALUE'), at('potentialy_unstable', 'CASE_UNKNOWN_VALUE'), at('5, boneLesion', 'CASE_UNKNOWN_VALUE'), at('colapse', 'CASE_UNKNOWN_OUTPUT')].sort(byPosition));
+    const heads = [at('19', 'CASE_UNKNOWN_VALUE'), at('potentialy_unstable', 'CASE_UNKNOWN_VALUE'), at('5, boneLesion', 'CASE_UNKNOWN_VALUE'), at('colapse', 'CASE_UNKNOWN_OUTPUT')].sort(byPosition);
+    expect(problemHeads(stdout, cases)).toEqual(heads);
     expect(stdout).toContain('did you mean "potentially_unstable"?');
     expect(stdout).toContain('did you mean "collapse"?');
+    // test, running the cases, called the values CASE_MISMATCH ("expected 19, actual 7") and named no output meant.
+    const run = runCli(['test', dir]);
+    expect(run.code).toBe(1);
+    expect(problemHeads(run.stdout, cases)).toEqual(heads);
+    expect(run.stdout).toContain('did you mean "potentially_unstable"?');
+    expect(run.stdout).toContain('did you mean "collapse"?');
   });
 
   // A misspelt recommendation was not checked by validate, and test called it CASE_MISSING_ITEM.

@@ -5,7 +5,7 @@ import { withRequirements } from '../ruleset/dependencies.js';
 import { isReviewWarning } from '../ruleset/profile-types.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { caseProblem, unknownRuleSetProblem } from './case-problem.js';
-import { disabledRuleIds, ruleIds } from './case-references.js';
+import { disabledRuleIds, ruleIds, unknownOutputProblems } from './case-references.js';
 import { expectationDifferences, type CaseOutputs, type Difference } from './expectation-differences.js';
 import type { TestCase } from './load-cases.js';
 
@@ -37,7 +37,11 @@ export async function runCase(testCase: TestCase, rulesets: readonly LoadedRuleS
     return outcome([caseProblem(testCase, at, 'CASE_NO_LESION', `the case expects a result for lesionIndex ${testCase.lesionIndex} (counted from 0), but its patient has ${lesions} lesion${lesions === 1 ? '' : 's'}`)]);
   }
   const outputs = caseOutputs(testCase, target, result, evaluation, options.baseRulesOnly ?? false);
-  return outcome(expectationDifferences(testCase.expect, outputs).map((d) => differenceProblem(testCase, d)));
+  const differences = expectationDifferences(testCase.expect, outputs).map((d) => differenceProblem(testCase, d));
+  if (differences.length === 0) return outcome([]);
+  // A value or output the rule set cannot produce is said as validate says it (with the name meant), not as a mismatch.
+  const unknown = unknownOutputProblems([testCase], rulesets);
+  return outcome(differences.map((p) => unknown.find((u) => u.path === p.path) ?? p));
 }
 
 /** The rule set's outputs for the case's patient or lesion, as a case states them. */
