@@ -179,6 +179,10 @@ describe('CDS Hooks', () => {
     const [card] = cards((await callService(hookRequest({ observations: bundle(lesionObservation('l1', 'T12', { pain: 'none' }), lesionObservation('l2', 'L3', { pain: 'none' })) }))).json());
     expect(card?.summary.length).toBeLessThanOrEqual(139);
     expect(card?.summary).toMatch(/…; \+1 more lesion$/);
+    // It was cut inside a field's name ("posterol…"): now after a whole one, each named in full.
+    const named = /provide (.*)…/.exec(card?.summary ?? '')?.[1]?.split(', ') ?? [];
+    expect(named.length).toBeGreaterThan(0);
+    for (const field of named) expect(['pain', 'boneLesion', 'alignment', 'collapse', 'posterolateral', 'bilskyGrade', 'myelopathy', 'level']).toContain(field);
   });
 
   // A card built from another patient's resources was shown in this patient's chart.

@@ -67,7 +67,7 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   // The other lesions are named even when the first one's text is cut.
   const more = lines.length > 1 ? `; +${lines.length - 1} more lesion${lines.length > 2 ? 's' : ''}` : '';
   let head = noLesion ? `No spinal lesion in the record: provide each lesion (${lesionInputs.join(', ')})` : `${first?.text ?? ''}${first?.provide.length ? `; provide ${first.provide.join(', ')}` : ''}`;
-  if (head.length + more.length > SUMMARY_MAX) head = `${head.slice(0, SUMMARY_MAX - more.length - 1)}…`;
+  if (head.length + more.length > SUMMARY_MAX) head = `${cutAtWord(head, SUMMARY_MAX - more.length - 1)}…`;
   const summary = head + more;
 
   const detail = [
@@ -130,6 +130,14 @@ function show(scope: Scope, ref: OutputRef): string {
   const range = scope.results[ref.ruleset]?.range;
   const text = value === null || value === undefined ? (ref.output === 'score' && range ? `${range[0]}–${range[1]}` : 'undetermined') : String(value).replace(/_/g, ' ');
   return ref.label ? `${ref.label} ${text}` : text;
+}
+
+/** At most `room` characters of `text`, ending at a whole word ("posterol…" named no field), and not on a separator. */
+function cutAtWord(text: string, room: number): string {
+  const cut = text.slice(0, room + 1);
+  const end = cut.lastIndexOf(' ');
+  // A word longer than half the room is cut where the room ends: better part of a word than half a summary.
+  return (end > room / 2 ? cut.slice(0, end) : cut.slice(0, room)).replace(/[\s,;:]+$/, '');
 }
 
 /** The explanation's two-space nesting as markdown list items; its words are kept as they are. */
