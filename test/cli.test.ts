@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { asVersion, positionOf, read, replaced, SINS_FILE, versionOf, writeVariant } from './support/mutate.js';
 
 /** The built command, run the way a user runs it (`npm test` builds first). */
@@ -641,6 +642,17 @@ describe('spinemets report', () => {
     const { file, code, stderr } = reportOf('array.json', '[1, 2]\n');
     expect(code).toBe(2);
     expect(stderr).toMatch(new RegExp(`^${file}:1:1 REPORT_INPUT_INVALID `));
+  });
+
+  // The example patient given to report was "JSON_SYNTAX not valid JSON: Unexpected token '#'" (helper-53).
+  it('says a patient file is a patient, to evaluate first, whether YAML or JSON (exit 2)', () => {
+    const patient = readFileSync(EXAMPLE, 'utf8');
+    for (const [name, text] of [['patient.yaml', patient], ['patient.json', JSON.stringify(parse(patient))]] as const) {
+      const { file, code, stderr } = reportOf(name, text);
+      expect(code).toBe(2);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(new RegExp(`^${file}:1:1 REPORT_INPUT_INVALID a patient, not an evaluation: .*evaluate ${file} --format json`));
+    }
   });
 
   it('says it cannot write an --html path whose folder does not exist, exit 64 (was an internal error)', () => {

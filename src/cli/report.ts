@@ -69,6 +69,8 @@ function readSource(file: string, id: string | undefined): ReportSource {
     return withVerification(fromRecord(whole), verify);
   }
   const { chosen, chosenLine, anyObjectLine, problems } = searchLog(file, id);
+  // The patient itself (YAML or JSON) is the likeliest other file: it was a JSON syntax error at its first "#".
+  if (!chosen && text !== undefined && isPatient(text)) fail(file, 'REPORT_INPUT_INVALID', `a patient, not an evaluation: evaluate it first (spinemets evaluate ${file} --format json > evaluation.json), then report on evaluation.json`);
   // Not JSON as a whole, nor a line of it: one document with a syntax error, shown where it is.
   const syntax = text !== undefined && whole === undefined && !anyObjectLine ? jsonSyntaxProblem(text, file) : undefined;
   if (syntax) report(syntax);
@@ -174,6 +176,12 @@ function readWhole(file: string): string | undefined {
 
 function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
+}
+
+/** A file that reads (as YAML, which JSON is) as a patient of the input contract. */
+function isPatient(text: string): boolean {
+  const value: unknown = parseSource(text, '').data;
+  return isObject(value) && validator('patient')(value);
 }
 
 function isEvaluation(value: unknown): value is ReportSource['evaluation'] {
