@@ -53,7 +53,32 @@ describe('spinemets evaluate', () => {
     cpSync(join(RULES, 'nesms'), join(rules, 'nesms'), { recursive: true });
     const { code, stdout } = run(['evaluate', EXAMPLE, '--rules', rules]);
     expect(code).toBe(0);
-    expect(stdout.split('\n\n')[1]).toBe('Summary\n  nesms: 3 · NESMS 3 (highest expected survival)');
+    // NESMS 3's survival figures are not verified (nesms.yaml's unconfirmed note on the band).
+    expect(stdout.split('\n\n')[1]).toBe('Summary\n  nesms: 3 · NESMS 3 (highest expected survival) [unconfirmed source: see Notes]');
+  });
+
+  // The summary listed "SRS in an older patient ...: keep below 16-18 Gy" and an institution's SINS 12 as
+  // "Unstable" unmarked, where explain said the 55-year threshold and the band are not the paper's
+  // (helper-53): a value resting on an unconfirmed source is marked wherever the text report shows it.
+  it('marks every value the text report shows that rests on an unconfirmed source, and nothing else', () => {
+    const { code, stdout } = run(['evaluate', EXAMPLE]);
+    expect(code).toBe(0);
+    const recommendations = stdout.split('\nRecommendations\n')[1]?.split('\n\n')[0]?.split('\n') ?? [];
+    const marked = (needle: string): string | undefined => recommendations.find((l) => l.includes(needle));
+    expect(marked('Lesion 1 T12: SRS in an older patient')).toMatch(/ \[unconfirmed source: see Notes\]$/);
+    expect(marked('Lesion 1 T12: Hypervascular tumor')).toMatch(/ \[unconfirmed source: see Notes\]$/);
+    // Table 3 and the review's stated advice as printed: no mark.
+    expect(marked('Lesion 1 T12: Separation surgery')).not.toContain('[');
+    expect(marked('Lesion 1 T12: Radiotherapy 2 weeks after surgery')).not.toContain('[');
+    // In the details: NOMS's mechanical "stable" for SINS 11 is the rule set's reading of Kim [58].
+    expect(stdout).toMatch(/\n    Mechanical \(spinal stability from SINS\) +stable — [^\n]* \[unconfirmed source: see Notes\]\n/);
+    expect(stdout).toMatch(/\n    Oncologic \(expected response to conventional radiotherapy\) +radioresistant\n/);
+
+    const patient = join(tmp(), 'sins-12.yaml');
+    writeFileSync(patient, 'id: t\nlesions:\n  - { level: T12, pain: mechanical, boneLesion: mixed, alignment: normal, collapse: under_50, posterolateral: bilateral }\n');
+    const profiled = run(['evaluate', patient, '--profile', new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url).pathname]);
+    expect(profiled.stdout).toContain('Lesion 1 T12: sins: 12 · Unstable [unconfirmed source: see Notes] |');
+    expect(profiled.stdout).toMatch(/Institutional threshold; the published unstable band is 13-18/);
   });
 
   it('reads the patient from standard input with -, YAML or JSON, problems named <stdin>', () => {

@@ -1,8 +1,9 @@
-import type { ComponentResult, Evaluation, RuleSetResult, ScoreResult } from '../engine/types.js';
+import type { ComponentResult, Evaluation, RuleSetResult, ScoreResult, UnconfirmedSourceWarning } from '../engine/types.js';
 import { describeGap, gapsOf, splitByGap, type LookupGap } from '../engine/lookup-gaps.js';
 import { foldedWarnings, warningLine } from '../explain/folded-warnings.js';
 import { profileReviewSummary } from '../explain/profile-review.js';
 import { isReviewWarning } from '../ruleset/profile-types.js';
+import { notesByStatus, unconfirmedNotes, type UnconfirmedNotes } from '../explain/unconfirmed-notes.js';
 import { unreadLines } from '../explain/unread-lines.js';
 import { assumedAndConverted } from '../report/assumed-inputs.js';
 import { clampedNote } from '../report/clamped-note.js';
@@ -21,10 +22,10 @@ export function formatEvaluation(evaluation: Evaluation, rulesets: readonly Load
   const titles = new Map(evaluation.rulesets.map((r) => [r.id, r.title]));
 
   const gaps = gapsOf(evaluation.warnings);
-  for (const [id, result] of Object.entries(evaluation.results)) lines.push('', ...formatResult(titles.get(id) ?? id, result, '  ', openBy(gaps, undefined)));
+  for (const [id, result] of Object.entries(evaluation.results)) lines.push('', ...formatResult(id, titles.get(id) ?? id, result, '  ', openBy(gaps, undefined), marksOf(evaluation, id, undefined)));
   evaluation.lesions.forEach((lesion, i) => {
     lines.push('', `Lesion ${i + 1}${lesion.level ? `: ${lesion.level}` : ''}${lesion.id ? ` (${lesion.id})` : ''}`);
-    for (const [id, result] of Object.entries(lesion.results)) lines.push(...formatResult(titles.get(id) ?? id, result, '  ', openBy(gaps, i)));
+    for (const [id, result] of Object.entries(lesion.results)) lines.push(...formatResult(id, titles.get(id) ?? id, result, '  ', openBy(gaps, i), marksOf(evaluation, id, i)));
   });
 
   // What was not given but taken from other answers, and what was given in another unit: never silent.
@@ -67,17 +68,20 @@ function formatProfiles(evaluation: Evaluation): string[] {
 
 function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): string[] {
   const summaries = new Map(rulesets.map((r) => [r.document.id, r.document.summary ?? ['score', 'category']]));
-  const line = (id: string, result: RuleSetResult): string => `${id}: ${(summaries.get(id) ?? ['score', 'category']).map((name) => summaryValue(name, result)).join(' · ')}`;
+  const line = (id: string, result: RuleSetResult, lesion: number | undefined): string => {
+    const marks = marksOf(evaluation, id, lesion);
+    return `${id}: ${(summaries.get(id) ?? ['score', 'category']).map((name) => `${summaryValue(name, result)}${shortMark(name === 'category' ? marks.ofBand(id) : name === 'score' ? [] : marks.ofClassification(name))}`).join(' · ')}`;
+  };
   const lines = ['Summary'];
-  for (const [id, result] of Object.entries(evaluation.results)) lines.push(`  ${line(id, result)}`);
+  for (const [id, result] of Object.entries(evaluation.results)) lines.push(`  ${line(id, result, undefined)}`);
   evaluation.lesions.forEach((lesion, i) => {
     // With only patient-scope rule sets, a lesion has no result of its own to sum up.
     const results = Object.entries(lesion.results);
-    if (results.length) lines.push(`  Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: ${results.map(([id, r]) => line(id, r)).join(' | ')}`);
+    if (results.length) lines.push(`  Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: ${results.map(([id, r]) => line(id, r, i)).join(' | ')}`);
   });
   const applying = [
-    ...applyingRecommendations(evaluation.results, ''),
-    ...evaluation.lesions.flatMap((lesion, i) => applyingRecommendations(lesion.results, `Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: `)),
+    ...applyingRecommendations(evaluation.results, '', (id) => marksOf(evaluation, id, undefined)),
+    ...evaluation.lesions.flatMap((lesion, i) => applyingRecommendations(lesion.results, `Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: `, (id) => marksOf(evaluation, id, i))),
   ];
   const review = profileReviewSummary(evaluation.warnings);
   if (review) lines.push('', `Caution: ${review}`);
@@ -103,12 +107,28 @@ function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[
  * whether or not its own applies: the details below still list every one. While the restating one is
  * only possible (its gate waits on a missing input), the restated one that applies is still shown.
  */
-function applyingRecommendations(results: Readonly<Record<string, RuleSetResult>>, prefix: string): string[] {
+function applyingRecommendations(results: Readonly<Record<string, RuleSetResult>>, prefix: string, marks: (ruleset: string) => UnconfirmedNotes): string[] {
   const all = Object.values(results).flatMap((r) => r.recommendations ?? []);
   const undecided = new Set(all.filter((x) => x.status === 'possible').flatMap((x) => x.restates ?? []));
   const restated = new Set(Object.values(results).flatMap((r) => r.restates ?? []).filter((name) => !undecided.has(name)));
-  const applying = Object.entries(results).flatMap(([id, r]) => (r.recommendations ?? []).filter((x) => x.status === 'applies').map((x) => ({ name: `${id}.${x.id}`, x })));
-  return applying.filter(({ name }) => !restated.has(name)).map(({ x }) => `${prefix}${x.label}`);
+  const applying = Object.entries(results).flatMap(([id, r]) => (r.recommendations ?? []).filter((x) => x.status === 'applies').map((x) => ({ id, name: `${id}.${x.id}`, x })));
+  return applying.filter(({ name }) => !restated.has(name)).map(({ id, x }) => `${prefix}${x.label}${shortMark(marks(id).ofRecommendation(x.id))}`);
+}
+
+/** Where the unconfirmed sources of one rule set's results (for one lesion) stand, as explain places them. */
+function marksOf(evaluation: Evaluation, ruleset: string, lesion: number | undefined): UnconfirmedNotes {
+  const ours = <T extends { ruleset: string; lesion?: number }>(items: readonly T[]): T[] => items.filter((t) => t.ruleset === ruleset && t.lesion === lesion);
+  return unconfirmedNotes(ours(evaluation.trace), ours(evaluation.warnings));
+}
+
+/**
+ * Beside a value that rests on an unconfirmed source, a short mark sending the reader to the Notes,
+ * where the note is given in full (explain gives it inline): the summary stays a summary, and no value
+ * that rests on a reading of this project's own is shown as settled.
+ */
+function shortMark(marks: readonly UnconfirmedSourceWarning[]): string {
+  const { applies, possible } = notesByStatus(marks);
+  return applies.length ? ' [unconfirmed source: see Notes]' : possible.length ? ' [may rest on an unconfirmed source: see Notes]' : '';
 }
 
 function summaryValue(name: string, result: RuleSetResult): string {
@@ -128,27 +148,29 @@ function openBy(gaps: readonly LookupGap[], lesion: number | undefined): OpenWor
   };
 }
 
-function formatResult(title: string, result: RuleSetResult, indent: string, open: OpenWords): string[] {
+function formatResult(id: string, title: string, result: RuleSetResult, indent: string, open: OpenWords, marks: UnconfirmedNotes): string[] {
   const lines: string[] = [];
-  if (result.components) lines.push(...formatScore(title, result as ScoreResult, indent, open));
+  if (result.components) lines.push(...formatScore(id, title, result as ScoreResult, indent, open, marks));
   else lines.push(`${indent}${title}:`);
-  const classifications = Object.values(result.classifications ?? {});
-  const width = columnWidth(classifications.map((c) => c.label));
-  for (const c of classifications) {
+  const classifications = Object.entries(result.classifications ?? {});
+  const width = columnWidth(classifications.map(([, c]) => c.label));
+  for (const [classification, c] of classifications) {
     const value = c.value !== null ? `${c.value}${c.text ? ` — ${c.text}` : ''}` : `undetermined (${c.reason ?? ''})`;
-    lines.push(`${indent}  ${pad(c.label, width)} ${value}`);
+    lines.push(`${indent}  ${pad(c.label, width)} ${value}${shortMark(marks.ofClassification(classification))}`);
   }
   for (const r of result.recommendations ?? []) {
-    lines.push(`${indent}  ${r.status === 'applies' ? 'Recommended' : 'Possibly'}: ${r.label}${r.missing?.length ? ` (depends on ${r.missing.join(', ')})` : ''}`);
+    lines.push(`${indent}  ${r.status === 'applies' ? 'Recommended' : 'Possibly'}: ${r.label}${r.missing?.length ? ` (depends on ${r.missing.join(', ')})` : ''}${shortMark(marks.ofRecommendation(r.id))}`);
   }
   return lines;
 }
 
-function formatScore(title: string, result: Omit<ScoreResult, 'subscores'> & Partial<Pick<ScoreResult, 'subscores'>>, indent: string, open: OpenWords): string[] {
-  const lines = [`${indent}${title}: ${headline(result, open)}`];
-  const width = columnWidth(Object.values(result.components).map((c) => c.label));
-  for (const component of Object.values(result.components)) lines.push(`${indent}  ${pad(component.label, width)} ${componentLine(component, open)}`);
-  for (const sub of Object.values(result.subscores ?? {})) lines.push(...formatScore(`${sub.label} (subscore)`, sub, indent + '  ', open));
+/** `score`: the score's id (the rule set's for its score, a subscore's own), as the marks name it. */
+function formatScore(score: string, title: string, result: Omit<ScoreResult, 'subscores'> & Partial<Pick<ScoreResult, 'subscores'>>, indent: string, open: OpenWords, marks: UnconfirmedNotes): string[] {
+  const lines = [`${indent}${title}: ${headline(result, open)}${shortMark(marks.ofBand(score))}`];
+  const components = Object.entries(result.components);
+  const width = columnWidth(components.map(([, c]) => c.label));
+  for (const [id, component] of components) lines.push(`${indent}  ${pad(component.label, width)} ${componentLine(component, open)}${shortMark(marks.ofComponent(score, id))}`);
+  for (const [id, sub] of Object.entries(result.subscores ?? {})) lines.push(...formatScore(id, `${sub.label} (subscore)`, sub, indent + '  ', open, marks));
   return lines;
 }
 
