@@ -459,7 +459,7 @@ describe('institution profiles: results and trace', () => {
     // And the HTML report, before its sections (regression QA, helper-50: only in the notes near the end).
     const html = renderReport({ evaluation });
     expect(html.indexOf('<strong>Caution:</strong> Institution profile bands-only@1.0.0')).toBeGreaterThan(0);
-    expect(html.indexOf('<strong>Caution:</strong>')).toBeLessThan(html.indexOf('<section>'));
+    expect(html.indexOf('<strong>Caution:</strong>')).toBeLessThan(html.indexOf('<section'));
     // Without the profile, nothing of the kind.
     expect((await evaluatePatient(sins12, (await load([])).rulesets)).warnings.filter(isReviewWarning)).toEqual([]);
   });

@@ -94,6 +94,12 @@ describe('the HTML audit report in headless Chromium', () => {
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(pathToFileURL(reportFile).href);
     expect(await page.title()).toBe('Decision report — patient example-001');
+    // The results open the page (the first score stood below the rule-set table and every input, helper-53),
+    // and every section is one link away.
+    const headings = await page.locator('section > h2').allTextContents();
+    expect(headings.slice(0, 4)).toEqual(['Patient results', 'Lesion 1 (T12)', 'Lesion 2 (L3)', 'Missing inputs and notes']);
+    const links = await page.locator('nav a').evaluateAll((nodes) => nodes.map((n) => [n.textContent, document.querySelector(n.getAttribute('href') ?? '')?.querySelector('h2')?.textContent]));
+    expect(links).toEqual(headings.map((h) => [h, h]));
 
     // Every score shown equals the JSON output's, patient and per lesion.
     const sections = page.locator('section');

@@ -31,17 +31,19 @@ export function renderReport(source: ReportSource): string {
   const full = (evaluation.traceLevel ?? 'full') === 'full';
   // A profile not followed everywhere bears on how every result below is read: said first.
   const review = profileReviewSummary(evaluation.warnings);
-  const sections = [
-    identity(source),
-    ...(record?.request !== null && typeof record?.request === 'object' ? [section('Asked for by CDS Hooks', requestBlock(record.request))] : []),
-    ...(evaluation.profiles?.length ? [section('Institution profile changes used', profilesBlock(evaluation.profiles))] : []),
-    section(full ? 'Inputs as read by the rule sets' : 'Inputs not given, taken or narrowed from other fields', inputsTable(evaluation.trace)),
-    section('Patient results', resultsBlock(evaluation.results)),
-    ...evaluation.lesions.map((lesion, i) => section(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, resultsBlock(lesion.results))),
-    section('Missing inputs and notes', notes(evaluation)),
-    ...(evaluation.trace.some((t) => t.kind === 'lookup') ? [section('Table lookups', lookupsBlock(evaluation.trace))] : []),
-    section(full ? 'Every rule evaluated' : 'Rules that fired', rulesBlock(evaluation.trace)),
-    section('References', references(evaluation.trace)),
+  // The results first (a clinician's first question; the first score stood below the rule-set table and
+  // a hundred input rows), then what they rest on, as an auditor checks it; every section one link away.
+  const sections: Section[] = [
+    ...(evaluation.profiles?.length ? [{ heading: 'Institution profile changes used', body: profilesBlock(evaluation.profiles) }] : []),
+    { heading: 'Patient results', body: resultsBlock(evaluation.results) },
+    ...evaluation.lesions.map((lesion, i) => ({ heading: `Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, body: resultsBlock(lesion.results) })),
+    { heading: 'Missing inputs and notes', body: notes(evaluation) },
+    { heading: full ? 'Inputs as read by the rule sets' : 'Inputs not given, taken or narrowed from other fields', body: inputsTable(evaluation.trace) },
+    { heading: 'Rule sets', body: identity(source) },
+    ...(record?.request !== null && typeof record?.request === 'object' ? [{ heading: 'Asked for by CDS Hooks', body: requestBlock(record.request) }] : []),
+    ...(evaluation.trace.some((t) => t.kind === 'lookup') ? [{ heading: 'Table lookups', body: lookupsBlock(evaluation.trace) }] : []),
+    { heading: full ? 'Every rule evaluated' : 'Rules that fired', body: rulesBlock(evaluation.trace) },
+    { heading: 'References', body: references(evaluation.trace) },
   ];
   return `<!doctype html>
 <html lang="en">
@@ -57,7 +59,8 @@ ${source.unverified?.length ? `<p class="partial unverified"><strong>The audit l
 ${record ? `<p class="meta">Decision <code>${esc(record.decisionId)}</code> at ${esc(record.timestamp)}${record.hash ? `, record hash <code>${esc(record.hash)}</code>` : ''}</p>` : ''}
 ${review ? `<p class="partial review"><strong>Caution:</strong> ${esc(review)}</p>` : ''}
 ${full ? '' : `<p class="partial" data-trace-level="${esc(evaluation.traceLevel ?? '')}">This evaluation carries its trace at level <strong>${esc(evaluation.traceLevel ?? '')}</strong>: ${evaluation.traceLevel === 'none' ? 'no trace at all' : 'the rules that fired, the totals, bands and precedence, and the inputs taken from other fields, but not the rules that did not fire nor the inputs as given'}. A decision record, or <code>spinemets evaluate --trace full</code>, keeps every rule and input.</p>`}
-${sections.join('\n')}
+<nav><ul>${sections.map((x) => `<li><a href="#${anchor(x.heading)}">${esc(x.heading)}</a></li>`).join('')}</ul></nav>
+${sections.map((x) => `<section id="${anchor(x.heading)}"><h2>${esc(x.heading)}</h2>${x.body}</section>`).join('\n')}
 <script>
 // Printing shows every rule, collapsed or not; the page needs no network.
 window.addEventListener('beforeprint', () => document.querySelectorAll('details').forEach((d) => { d.dataset.wasOpen = String(d.open); d.open = true; }));
@@ -73,7 +76,7 @@ function identity({ evaluation, record }: ReportSource): string {
   const profile = (r: (typeof evaluation.rulesets)[number]): string => (r.profile ? `<strong>with institution profile ${esc(r.profile.id)}@${esc(r.profile.version)}</strong>` : '');
   const rows = evaluation.rulesets.map((r) => `<tr><td>${esc(r.id)}</td><td>${esc(r.version)}</td><td>${esc(r.title ?? '')}</td><td>${profile(r)}</td><td><code>${esc(r.sha256)}</code></td></tr>`);
   const engine = record?.engine ? `<p>Engine ${esc(record.engine.name)} ${esc(record.engine.version)}</p>` : '';
-  return section('Rule sets', `${engine}<table><thead><tr><th>id</th><th>version</th><th>title</th><th>profile</th><th>sha256</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+  return `${engine}<table><thead><tr><th>id</th><th>version</th><th>title</th><th>profile</th><th>sha256</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /**
@@ -186,8 +189,14 @@ function references(trace: readonly TraceEntry[]): string {
   return `<ol>${[...cited].sort().map((c) => `<li>${esc(c)}</li>`).join('')}</ol>`;
 }
 
-function section(heading: string, body: string): string {
-  return `<section><h2>${esc(heading)}</h2>${body}</section>`;
+interface Section {
+  heading: string;
+  body: string;
+}
+
+/** A section's id, from its heading (unique: the headings are): "Lesion 1 (T12)" → lesion-1-t12. */
+function anchor(heading: string): string {
+  return heading.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
 function value(v: unknown): string {
@@ -205,5 +214,6 @@ table { border-collapse: collapse; width: 100%; margin: .3rem 0 1rem; } th, td {
 th { background: #f3f3f3; } td.value { white-space: nowrap; } code { font-size: .85em; word-break: break-all; }
 .score { font-size: 1.05rem; } details.rule { border: 1px solid #e3e3e3; margin: .2rem 0; padding: .2rem .5rem; }
 details.rule.fired > summary { font-weight: 600; } .ref { color: #555; font-size: .9em; } .meta { color: #555; } .partial { border-left: 4px solid #b45309; padding: .4em .8em; background: #fff7ed; }
-@media print { body { margin: 0; max-width: none; } details.rule { break-inside: avoid; } }
+nav ul { display: flex; flex-wrap: wrap; gap: .2rem 1rem; list-style: none; padding: 0; } nav a { color: #1d4ed8; }
+@media print { nav { display: none; } body { margin: 0; max-width: none; } details.rule { break-inside: avoid; } }
 `;
