@@ -376,6 +376,14 @@ describe('batch: CSV output', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^<command line> OPTION_CONFLICT /);
   });
+
+  // --lesion-columns 0 was taken, and every row with a lesion was then CSV_TOO_MANY_LESIONS (helper-52).
+  it('refuses --lesion-columns 0 as a usage error (64): a lesion needs a column group', () => {
+    const { code, stdout, stderr } = run(['batch', COHORT_CSV, '--output-format', 'csv', '--lesion-columns', '0']);
+    expect(code).toBe(64);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^<command line> OPTION_INVALID --lesion-columns must be a whole number from 1 to 33, got "0"/);
+  });
 });
 
 describe('batch: workers, order, shards, summary', () => {

@@ -67,7 +67,7 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
     ...(source.layout ? { layout: source.layout } : {}),
     format,
     trace,
-    lesionColumns: wholeNumber(options.lesionColumns, '--lesion-columns', 0, 33) ?? source.layout?.lesionCount ?? DEFAULT_LESION_COLUMNS,
+    lesionColumns: wholeNumber(options.lesionColumns, '--lesion-columns', 1, 33) ?? source.layout?.lesionCount ?? DEFAULT_LESION_COLUMNS,
     keepEvaluation: recorder !== undefined,
   };
   const job = buildRowJob(spec, rulesets);

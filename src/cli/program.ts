@@ -92,7 +92,7 @@ program
 program
   .command('explain')
   .description('tell each score and decision of one patient in plain language, from the trace')
-  .argument('<patient>', 'patient file, JSON or YAML')
+  .argument('<patient>', 'patient file, JSON or YAML (- for standard input)')
   .addOption(rulesOption())
   .addOption(rulesetOption())
   .addOption(profileOption())
