@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadPatientFile, parsePatient, parsePatientJsonLine } from '../src/patient/load-patient.js';
 import { plainJson } from '../src/source/json-syntax.js';
@@ -127,6 +128,16 @@ describe('an output given where a patient is expected', () => {
   it('is one NOT_A_PATIENT problem, for a decision record and for an evaluation', () => {
     expect(codes(JSON.stringify({ decisionId: 'x', timestamp: 't', input: {}, outputs: {}, trace: [] }), 'r.json')).toEqual(['NOT_A_PATIENT@1:1']);
     expect(codes('patient: { id: p }\nresults: {}\nlesions: []\ntrace: []\n')).toEqual(['NOT_A_PATIENT@1:1']);
+  });
+
+  // The shipped profile given to evaluate was eight SCHEMA_UNKNOWN_KEY lines, each listing every patient field (helper-52).
+  it('is one NOT_A_PATIENT problem, naming it, for a profile, a rule set and a file of test cases', () => {
+    const file = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+    for (const [path, what] of [['examples/profiles/sins-unstable-12.profile.yaml', 'an institution profile'], ['rules/sins/sins.yaml', 'a rule set'], ['rules/sins/sins.test.yaml', 'a file of test cases']] as const) {
+      const { problems } = parsePatient(file(path), path);
+      expect(problems.map((p) => p.code)).toEqual(['NOT_A_PATIENT']);
+      expect(problems[0]?.message).toContain(`this is ${what}, not a patient`);
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import { outputKind } from '../audit/output-kind.js';
 import { logVerifier, recordEditedMessage, verifyLog, whyUnreadable } from '../audit/verify-log.js';
 import { formatProblem, formatProblems } from '../problems/format.js';
 import type { Problem } from '../problems/problem.js';
+import { documentKind } from '../source/document-kind.js';
 import { jsonSyntaxProblem } from '../source/json-syntax.js';
 import { schemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
@@ -180,8 +181,7 @@ function isObject(value: unknown): value is object {
 
 /** A file that reads (as YAML, which JSON is) as a patient of the input contract. */
 function isPatient(text: string): boolean {
-  const value: unknown = parseSource(text, '').data;
-  return isObject(value) && validator('patient')(value);
+  return documentKind(parseSource(text, '').data) === 'patient';
 }
 
 function isEvaluation(value: unknown): value is ReportSource['evaluation'] {

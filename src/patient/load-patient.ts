@@ -1,4 +1,5 @@
-import { OUTPUT_READERS, OUTPUT_WORDS, outputKind } from '../audit/output-kind.js';
+import { OUTPUT_READERS, OUTPUT_WORDS } from '../audit/output-kind.js';
+import { documentKind } from '../source/document-kind.js';
 import type { Problem } from '../problems/problem.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
@@ -67,8 +68,13 @@ export function checkPatient(source: SourceDocument): PatientLoad {
 
 function patientProblems(source: SourceDocument): Problem[] {
   // An output given where a patient is expected: one problem saying what it is, not a dozen unknown keys.
-  const output = outputKind(source.data);
-  if (output) return [source.problemAt([], 'NOT_A_PATIENT', `this is ${OUTPUT_WORDS[output]}, not a patient: ${OUTPUT_READERS}${output === 'record' ? '; its patient is under "input"' : ''}`)];
+  const kind = documentKind(source.data);
+  const other = kind === 'evaluation' || kind === 'record' ? `${OUTPUT_WORDS[kind]}, not a patient: ${OUTPUT_READERS}${kind === 'record' ? '; its patient is under "input"' : ''}`
+    : kind === 'profile' ? 'an institution profile, not a patient: give it with --profile'
+    : kind === 'ruleset' ? 'a rule set, not a patient: give it with --rules (`spinemets validate FILE` checks it)'
+    : kind === 'cases' ? 'a file of test cases, not a patient: `spinemets test` runs it beside its rule set'
+    : undefined;
+  if (other) return [source.problemAt([], 'NOT_A_PATIENT', `this is ${other}`)];
   const schema = documentSchemaProblems(source, 'patient');
   // The count and the levels are compared whatever else is wrong (an age written "x" does not hide an
   // inconsistency, to be found only once it is fixed), unless the document, the count or the list is

@@ -3,9 +3,8 @@ import { hasErrors } from '../problems/problem.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { readSourceFile, type SourceDocument } from '../source/source-document.js';
-import { OUTPUT_READERS, OUTPUT_WORDS, outputKind } from '../audit/output-kind.js';
-import { isPlainObject } from '../source/plain-object.js';
-import { validator } from '../source/schemas.js';
+import { OUTPUT_READERS, OUTPUT_WORDS } from '../audit/output-kind.js';
+import { documentKind } from '../source/document-kind.js';
 import { contentHash } from './hash.js';
 import type { LoadedProfile, ProfileDocument } from './profile-types.js';
 
@@ -39,13 +38,11 @@ function profileProblems(source: SourceDocument): Problem[] {
  * saying what it is and where it goes, not the profile schema's complaint about each of its keys.
  */
 function notAProfile(source: SourceDocument): Problem | undefined {
-  const data = source.data;
-  if (!isPlainObject(data) || 'profile' in data) return undefined;
-  const output = outputKind(data);
-  const what = output ? `${OUTPUT_WORDS[output]}: ${OUTPUT_READERS}`
-    : 'id' in data && ('inputs' in data || 'scope' in data) ? 'a rule set; give it as a rule file or folder (`spinemets validate FILE`), not with --profile'
-    : 'cases' in data ? 'a file of test cases; it runs with `spinemets test` beside the rule set or profile it tests'
-    : 'lesions' in data || validator('patient')(data) ? 'a patient; `spinemets evaluate FILE` evaluates it'
+  const kind = documentKind(source.data);
+  const what = kind === 'evaluation' || kind === 'record' ? `${OUTPUT_WORDS[kind]}: ${OUTPUT_READERS}`
+    : kind === 'ruleset' ? 'a rule set; give it as a rule file or folder (`spinemets validate FILE`), not with --profile'
+    : kind === 'cases' ? 'a file of test cases; it runs with `spinemets test` beside the rule set or profile it tests'
+    : kind === 'patient' ? 'a patient; `spinemets evaluate FILE` evaluates it'
     : undefined;
   return what ? source.problemAt([], 'NOT_A_PROFILE', `this is ${what}. An institution profile starts with \`profile:\` (README, "Institution profiles")`) : undefined;
 }
