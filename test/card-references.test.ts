@@ -53,8 +53,27 @@ describe('what the CDS card names, against the rule sets served', () => {
 
   it('a rule set not served is a warning (left out of the card), not a reason to refuse the rest', async () => {
     const variant = configWith([]);
-    const problems = await variant.problems(['sins', 'noms']);
+    const { config, source } = loadCdsConfig(variant.file);
+    if (!config || !source) throw new Error('the variant does not load');
+    const problems = cardReferenceProblems(source, config.card, await bundledRuleSets(['sins', 'noms']), ['sins', 'noms', 'lesion-plan']);
     expect(problems.map((p) => [p.code, p.severity, p.line])).toEqual([['CARD_RULESET_NOT_SERVED', 'warning', positionOf(variant.text, 'ruleset: lesion-plan').line]]);
+  });
+
+  // helper-54: `ruleset: sinz` was a warning that it is not served, and the critical indicator never held.
+  it('a name no rule set has is CARD_UNKNOWN_RULESET, with the name meant; one output misspelt is one problem', async () => {
+    const variant = configWith([
+      ['when: { ruleset: sins, output: category, in: [unstable] }', 'when: { ruleset: sinz, output: category, in: [unstable] }'],
+      ['when: { ruleset: sins, output: category, in: [potentially_unstable] }', 'when: { ruleset: sins, output: categroy, in: [potentially_unstable] }'],
+    ]);
+    const { config, source } = loadCdsConfig(variant.file);
+    if (!config || !source) throw new Error('the variant does not load');
+    const problems = cardReferenceProblems(source, config.card, await bundledRuleSets(['sins', 'noms']), ['sins', 'noms', 'lesion-plan']);
+    expect(problems.map((p) => [p.code, p.severity, p.line])).toEqual([
+      ['CARD_RULESET_NOT_SERVED', 'warning', positionOf(variant.text, 'ruleset: lesion-plan').line],
+      ['CARD_UNKNOWN_RULESET', 'error', positionOf(variant.text, 'sinz').line],
+      ['CARD_UNKNOWN_OUTPUT', 'error', positionOf(variant.text, 'categroy').line],
+    ]);
+    expect(problems[1]?.message).toContain('did you mean "sins"?');
   });
 
   it('{band} only where the indicator is on a category with bands; another placeholder is CARD_PLACEHOLDER_INVALID', async () => {
@@ -103,7 +122,7 @@ describe('what the CDS card names, against the rule sets served', () => {
     const shipped = loadCdsConfig();
     if (!shipped.config || !shipped.source) throw new Error('config/cds-hooks.yaml does not load');
     const { config, source } = shipped;
-    const live = await LiveRuleSets.start({ paths: [dir], library: [BUNDLED_RULES_DIR], debounceMs: 20, check: (rulesets) => cardReferenceProblems(source, config.card, rulesets) });
+    const live = await LiveRuleSets.start({ paths: [dir], library: [BUNDLED_RULES_DIR], debounceMs: 20, check: (rulesets) => cardReferenceProblems(source, config.card, rulesets, ['noms', 'lesion-plan']) });
     try {
       const rejected = new Promise<string[]>((resolve) => live.once('rejected', (problems) => resolve(problems.map((p) => p.code))));
       const file = join(dir, 'sins', 'sins.yaml');

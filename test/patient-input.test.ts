@@ -139,6 +139,12 @@ describe('an output given where a patient is expected', () => {
       expect(problems[0]?.message).toContain(`this is ${what}, not a patient`);
     }
   });
+
+  // helper-54: a patient with a stray `profile:` (or `scope:`, `cases:`) beside its fields was called a profile.
+  it('a patient with a stray key another kind has is a patient, the key its schema problem', () => {
+    expect(codes('id: p1\nprofile: x\nlesions:\n  - { level: T4, pain: none }\n')).toEqual(['SCHEMA_UNKNOWN_KEY@2:1']);
+    expect(codes('id: p1\nscope: lesion\nkarnofsky: 70\n')).toEqual(['SCHEMA_UNKNOWN_KEY@2:1']);
+  });
 });
 
 describe('inputs that contradict each other', () => {

@@ -70,9 +70,10 @@ function patientProblems(source: SourceDocument): Problem[] {
   // An output given where a patient is expected: one problem saying what it is, not a dozen unknown keys.
   const kind = documentKind(source.data);
   const other = kind === 'evaluation' || kind === 'record' ? `${OUTPUT_WORDS[kind]}, not a patient: ${OUTPUT_READERS}${kind === 'record' ? '; its patient is under "input"' : ''}`
-    : kind === 'profile' ? 'an institution profile, not a patient: give it with --profile'
-    : kind === 'ruleset' ? 'a rule set, not a patient: give it with --rules (`spinemets validate FILE` checks it)'
-    : kind === 'cases' ? 'a file of test cases, not a patient: `spinemets test` runs it beside its rule set'
+    // Said without a command's options: a batch row and the service's body are read here too.
+    : kind === 'profile' ? 'an institution profile, not a patient'
+    : kind === 'ruleset' ? 'a rule set, not a patient'
+    : kind === 'cases' ? 'a file of test cases, not a patient'
     : undefined;
   if (other) return [source.problemAt([], 'NOT_A_PATIENT', `this is ${other}`)];
   const schema = documentSchemaProblems(source, 'patient');

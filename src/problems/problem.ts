@@ -133,6 +133,7 @@ export type ProblemCode =
   | 'UNKNOWN_SERVICE'
   | 'UNKNOWN_CARD'
   // config/cds-hooks.yaml's card against the rule sets served
+  | 'CARD_UNKNOWN_RULESET'
   | 'CARD_RULESET_NOT_SERVED'
   | 'CARD_UNKNOWN_OUTPUT'
   | 'CARD_UNKNOWN_VALUE'

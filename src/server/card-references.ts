@@ -17,11 +17,14 @@ const PLACEHOLDER = /\{([^{}]*)\}/g;
  * under a profile that moved it. Errors for names the rule sets do not have; warnings for a rule set not
  * served (left out of the card) and for a published range a profile moved.
  */
-export function cardReferenceProblems(source: SourceDocument, card: CdsConfig['card'], rulesets: readonly LoadedRuleSet[]): Problem[] {
+export function cardReferenceProblems(source: SourceDocument, card: CdsConfig['card'], rulesets: readonly LoadedRuleSet[], library: readonly string[] = []): Problem[] {
   const problems: Problem[] = [];
+  const known = [...new Set([...rulesets.map((r) => r.document.id), ...library])];
   const served = (ref: OutputRef, path: Array<string | number>, effect: string): RuleSetDocument | undefined => {
     const doc = rulesets.find((r) => r.document.id === ref.ruleset)?.document;
-    if (!doc) problems.push(source.problemAt([...path, 'ruleset'], 'CARD_RULESET_NOT_SERVED', `the card names ${ref.ruleset}, which is not served${hintFrom(ref.ruleset, rulesets.map((r) => r.document.id))}: ${effect}`, { severity: 'warning' }));
+    // A name no rule set has (`sinz`) is a mistake; a rule set the service does not serve (`--rules` a subset) is a choice.
+    if (!doc && !known.includes(ref.ruleset)) problems.push(source.problemAt([...path, 'ruleset'], 'CARD_UNKNOWN_RULESET', `no rule set is called ${ref.ruleset}${hintFrom(ref.ruleset, known)}: ${effect}`));
+    else if (!doc) problems.push(source.problemAt([...path, 'ruleset'], 'CARD_RULESET_NOT_SERVED', `the card names ${ref.ruleset}, which is not served: ${effect}`, { severity: 'warning' }));
     return doc;
   };
   card.summary.forEach((ref, i) => {
@@ -31,8 +34,9 @@ export function cardReferenceProblems(source: SourceDocument, card: CdsConfig['c
   card.indicators.forEach((indicator, i) => {
     const path = ['card', 'indicators', i];
     const doc = served(indicator.when, [...path, 'when'], 'this indicator never raises the card');
-    if (doc) problems.push(...whenProblems(source, [...path, 'when'], doc, indicator.when));
-    problems.push(...reasonProblems(source, [...path, 'because'], indicator, doc, rulesets));
+    const when = doc ? whenProblems(source, [...path, 'when'], doc, indicator.when) : [];
+    // A reason's placeholder is read against the output named: a misspelt one is its own problem only.
+    problems.push(...when, ...reasonProblems(source, [...path, 'because'], indicator, when.length ? undefined : doc, rulesets));
   });
   return problems;
 }
