@@ -65,11 +65,16 @@ describe('spinemets evaluate', () => {
     expect(code).toBe(0);
     const recommendations = stdout.split('\nRecommendations\n')[1]?.split('\n\n')[0]?.split('\n') ?? [];
     const marked = (needle: string): string | undefined => recommendations.find((l) => l.includes(needle));
-    expect(marked('Lesion 1 T12: SRS in an older patient')).toMatch(/ \[unconfirmed source: see Notes\]$/);
-    expect(marked('Lesion 1 T12: Hypervascular tumor')).toMatch(/ \[unconfirmed source: see Notes\]$/);
-    // Table 3 and the review's stated advice as printed: no mark.
-    expect(marked('Lesion 1 T12: Separation surgery')).not.toContain('[');
-    expect(marked('Lesion 1 T12: Radiotherapy 2 weeks after surgery')).not.toContain('[');
+    expect(marked('Lesion 1 T12: SRS in an older patient')).toContain(' [unconfirmed source: see Notes]');
+    expect(marked('Lesion 1 T12: Hypervascular tumor')).toContain(' [unconfirmed source: see Notes]');
+    expect(marked('Lesion 2 L3: SRS in an older patient')).toMatch(/ \[unconfirmed source: see Notes\]$/);
+    // Table 3 and the review's stated advice as printed: no mark of their own; they rest on the plan that rests on NOMS's reading.
+    expect(marked('Lesion 1 T12: Separation surgery')).toMatch(/SRS \[rests on an unconfirmed source through: management\]$/);
+    expect(marked('Lesion 1 T12: Radiotherapy 2 weeks after surgery')).not.toContain('[unconfirmed source');
+    // helper-53: the SINS 11 lesion's NOMS decision came out "cebrt"-like settled, resting on NOMS's own reading
+    // that 7-12 without collapse is stable; the decision and the plan after it now name what they rest on.
+    expect(stdout).toContain('Lesion 1 T12: sins: 11 · Potentially unstable (indeterminate) | noms: decision separation_surgery_then_srs [rests on an unconfirmed source through: mechanical] | lesion-plan: management separation_surgery_then_srs [rests on an unconfirmed source through: noms decision]');
+    expect(stdout).toContain('Lesion 2 L3: sins: 3–6 · Stable | noms: decision srs | lesion-plan: management srs\n');
     // In the details: NOMS's mechanical "stable" for SINS 11 is the rule set's reading of Kim [58].
     expect(stdout).toMatch(/\n    Mechanical \(spinal stability from SINS\) +stable — [^\n]* \[unconfirmed source: see Notes\]\n/);
     expect(stdout).toMatch(/\n    Oncologic \(expected response to conventional radiotherapy\) +radioresistant\n/);
@@ -557,7 +562,9 @@ describe('spinemets explain', () => {
     );
     // Only what rests on an unconfirmed element is marked.
     expect(lines.find((l) => l.startsWith('SINS '))).not.toContain('unconfirmed');
-    expect(lines.find((l) => l.startsWith('NOMS decision'))).not.toContain('unconfirmed');
+    // The decision rows tested neurologic, whose row is the unconfirmed one: the decision names it (not the note).
+    expect(lines.find((l) => l.startsWith('NOMS decision'))).not.toContain('[unconfirmed source');
+    expect(lines.find((l) => l.startsWith('NOMS decision'))).toContain('[may rest on an unconfirmed source through: neurologic; mechanical]');
     // A recommendation that only possibly applies, on a threshold the review does not give: marked as what it may rest on.
     expect(lines.find((l) => l.startsWith('Possibly: SRS in an older patient'))).toContain('[may rest on an unconfirmed source: The review names "older age" without a threshold; over 55 years here');
     // LMNOP as a whole, once, at its rule set.

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import type { Evaluation } from '../src/engine/types.js';
 import { explainEvaluation } from '../src/explain/explain.js';
+import { evaluationNotes } from '../src/explain/unconfirmed-notes.js';
+import { upstreamInputs } from '../src/explain/upstream-inputs.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { buildCard } from '../src/server/cds-card.js';
 import { loadCdsConfig } from '../src/server/cds-config.js';
@@ -58,5 +60,40 @@ describe('what rests on an unconfirmed source says so where it is shown', () => 
     // and then named esccClass as if it were an input.
     expect(neurologic).toContain('; the row it rests on depends on esccClass, which the team decides (table esccGrade of noms has no row for bilskyGrade = 1c)');
     expect(neurologic).not.toContain('to decide');
+  });
+});
+
+// helper-53 (a surgeon's reading): a SINS 11 lesion's NOMS decision was shown as settled though it rests on
+// NOMS's own reading that 7-12 without >50% collapse is stable; only that classification carried the mark.
+describe('a result computed from a value that rests on an unconfirmed source names that value', () => {
+  const patient = {
+    id: 'resting-1', primaryTumor: 'renal_cell', toleratesSurgery: true, estimatedSurvivalMonths: 12, karnofsky: 80,
+    lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'under_50', posterolateral: 'unilateral', bilskyGrade: '3', myelopathy: false }],
+  };
+  let rulesets: LoadedRuleSet[];
+  beforeAll(async () => {
+    rulesets = await bundledRuleSets(['sins', 'noms', 'plan', 'lesion-plan']);
+  });
+
+  it('through the rule that held, in its rule set and across an upstream input, at full and at rules (from the rule files)', async () => {
+    for (const trace of ['full', 'rules'] as const) {
+      const notes = evaluationNotes(await evaluatePatient(patient, rulesets, { trace }), upstreamInputs(rulesets));
+      expect(notes('noms', 0).restsOn({ classification: 'decision' })).toEqual([{ ruleset: 'noms', output: 'mechanical', status: 'applies' }]);
+      expect(notes('noms', 0).ofClassification('decision')).toEqual([]);
+      expect(notes('lesion-plan', 0).restsOn({ classification: 'management' })).toEqual([{ ruleset: 'noms', output: 'decision', status: 'applies' }]);
+      // What rests on nothing marked names nothing: the SINS score, NOMS's neurologic (high grade from Bilsky 3, a printed row).
+      expect(notes('sins', 0).restsOn({ score: 'sins' })).toEqual([]);
+      expect(notes('noms', 0).restsOn({ classification: 'neurologic' })).toEqual([]);
+    }
+    // Below `rules` there is no rule to follow: nothing is claimed.
+    const none = evaluationNotes(await evaluatePatient(patient, rulesets, { trace: 'none' }), upstreamInputs(rulesets));
+    expect(none('noms', 0).restsOn({ classification: 'decision' })).toEqual([]);
+  });
+
+  it('explain names the value beside the decision and the plan, the note staying with the value it is about', async () => {
+    const lines = explainEvaluation(await evaluatePatient(patient, rulesets), rulesets).map((l) => l.trim());
+    expect(lines.find((l) => l.startsWith('NOMS decision'))).toMatch(/^NOMS decision \(review Table 3\): separation_surgery_then_srs \[rests on an unconfirmed source through: mechanical\] — /);
+    expect(lines.find((l) => l.startsWith('Management recommendation'))).toContain('[rests on an unconfirmed source through: noms decision]');
+    expect(lines.find((l) => l.startsWith('Mechanical'))).toContain('[unconfirmed source: The review calls SINS 7-12 potentially unstable');
   });
 });

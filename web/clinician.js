@@ -145,8 +145,10 @@
   function render(evaluation) {
     status.className = '';
     status.textContent = `Up to date — rule-set generation ${evaluation.generation}, decision ${evaluation.decisionId}.`;
-    const sections = [scope('Patient', evaluation.results, 'patient', evaluation)];
-    evaluation.lesions.forEach((lesion, i) => sections.push(scope(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, lesion.results, `lesion-${i}`, evaluation, i)));
+    // The marks as explain places them: a value's own, and the marked values it was computed from.
+    const notes = spinemetsNotes.evaluationNotes(evaluation, model.upstream);
+    const sections = [scope('Patient', evaluation.results, 'patient', evaluation, undefined, notes)];
+    evaluation.lesions.forEach((lesion, i) => sections.push(scope(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, lesion.results, `lesion-${i}`, evaluation, i, notes)));
     results.replaceChildren(...sections, warningList(evaluation), trace(evaluation.trace), el('footer', { class: 'rulesets' }, `Rule sets: ${evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}`));
   }
 
@@ -161,34 +163,33 @@
     return `${t.input} not given: ${taken}${t.note ? ` (${t.note})` : ''}`;
   }
 
-  function scope(title, ruleSetResults, name, evaluation, lesion) {
+  function scope(title, ruleSetResults, name, evaluation, lesion, notes) {
     const section = el('section', { class: 'scope', 'data-scope': name }, el('h3', {}, title));
     // A table with no row leaves a fact open that no one can enter: every rule set reading it names it apart.
     const gaps = spinemetsNotes.gapsOf(evaluation.warnings);
     const open = (result) => spinemetsNotes.splitByGap(result.missing || [], gaps, lesion);
-    for (const [id, result] of Object.entries(ruleSetResults)) section.append(ruleSetResult(id, result, ofRuleSet(evaluation.trace, id, lesion), ofRuleSet(evaluation.warnings, id, lesion), open(result)));
+    for (const [id, result] of Object.entries(ruleSetResults)) section.append(ruleSetResult(id, result, ofRuleSet(evaluation.trace, id, lesion), notes(id, lesion), open(result)));
     return section;
   }
 
   /**
-   * One rule set's results; `entries` and `warnings` are its own, for the unconfirmed marks and what was
-   * assumed; `open` is what it is missing, as inputs to enter and table gaps for the team.
+   * One rule set's results; `entries` are its own trace entries, for what was assumed; `notes` its
+   * unconfirmed marks; `open` is what it is missing, as inputs to enter and table gaps for the team.
    */
-  function ruleSetResult(id, result, entries, warnings, open) {
-    const notes = spinemetsNotes.unconfirmedNotes(entries, warnings);
+  function ruleSetResult(id, result, entries, notes, open) {
     const article = el('article', { 'data-ruleset': id, 'data-level': result.category || undefined }, el('h4', {}, result.label), ...notes.ruleSetWide.map(ruleSetWideMarker));
     if ('score' in result) {
       const value = result.score !== null ? String(result.score) : result.range ? `${result.range[0]}–${result.range[1]}` : 'undetermined';
       const category = result.category ? (result.categoryLabel || result.category) : (result.possibleCategories || []).join(' or ');
       // The page shows no components: the score carries their marks and its band's.
-      article.append(el('div', { class: 'line' }, 'Score ', el('span', { class: 'value', 'data-score': '' }, value), category ? el('span', { class: 'category', 'data-category': '' }, `— ${category}`) : null, ...unconfirmedMarkers(notes.ofScore(id))));
+      article.append(el('div', { class: 'line' }, 'Score ', el('span', { class: 'value', 'data-score': '' }, value), category ? el('span', { class: 'category', 'data-category': '' }, `— ${category}`) : null, ...unconfirmedMarkers(notes.ofScore(id)), ...restingMarkers(notes.restsOn({ score: id }), id)));
     }
     for (const [cid, c] of Object.entries(result.classifications || {})) {
       const text = c.value !== null ? (c.text || c.alternativeLabel || '') : (c.reason || '');
-      article.append(el('div', { class: 'line', 'data-line': cid }, `${c.label}: `, el('span', { class: 'value', 'data-classification': cid }, c.value !== null ? c.value : 'undetermined'), ...unconfirmedMarkers(notes.ofClassification(cid)), text ? el('small', {}, ` — ${text}`) : null));
+      article.append(el('div', { class: 'line', 'data-line': cid }, `${c.label}: `, el('span', { class: 'value', 'data-classification': cid }, c.value !== null ? c.value : 'undetermined'), ...unconfirmedMarkers(notes.ofClassification(cid)), ...restingMarkers(notes.restsOn({ classification: cid }), id), text ? el('small', {}, ` — ${text}`) : null));
     }
     const recommendations = result.recommendations || [];
-    if (recommendations.length) article.append(el('ul', {}, ...recommendations.map((r) => el('li', { 'data-recommendation': r.id }, r.status === 'possible' ? `Possibly: ${r.label}` : r.label, ...unconfirmedMarkers(notes.ofRecommendation(r.id))))));
+    if (recommendations.length) article.append(el('ul', {}, ...recommendations.map((r) => el('li', { 'data-recommendation': r.id }, r.status === 'possible' ? `Possibly: ${r.label}` : r.label, ...unconfirmedMarkers(notes.ofRecommendation(r.id)), ...restingMarkers(notes.restsOn({ recommendation: r.id }), id)))));
     const assumed = entries.filter((t) => t.kind === 'input' && t.takenFrom);
     if (open.provide.length) article.append(el('p', { class: 'missing' }, `Missing: ${open.provide.join(', ')}`));
     if (open.decide.length) article.append(el('p', { class: 'missing', 'data-gaps': '' }, `For the team to decide: ${open.decide.map((gap) => `${gap.fact} (${spinemetsNotes.describeGap(gap)})`).join('; ')}`));

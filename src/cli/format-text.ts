@@ -3,7 +3,8 @@ import { describeGap, gapsOf, splitByGap, type LookupGap } from '../engine/looku
 import { foldedWarnings, warningLine } from '../explain/folded-warnings.js';
 import { profileReviewSummary } from '../explain/profile-review.js';
 import { isReviewWarning } from '../ruleset/profile-types.js';
-import { notesByStatus, unconfirmedNotes, type UnconfirmedNotes } from '../explain/unconfirmed-notes.js';
+import { evaluationNotes, notesByStatus, restingMark, type ResultNotes } from '../explain/unconfirmed-notes.js';
+import { upstreamInputs } from '../explain/upstream-inputs.js';
 import { unreadLines } from '../explain/unread-lines.js';
 import { assumedAndConverted } from '../report/assumed-inputs.js';
 import { clampedNote } from '../report/clamped-note.js';
@@ -18,14 +19,16 @@ import type { LoadedRuleSet } from '../ruleset/types.js';
  */
 export function formatEvaluation(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[] = []): string {
   const lines: string[] = [];
-  lines.push(`Patient ${evaluation.patient.id ?? '(no id)'}`, '', ...formatSummary(evaluation, rulesets), '', 'Details');
+  // Where unconfirmed sources stand, as explain places them: a value's own, and those of the values it was computed from.
+  const marks = evaluationNotes(evaluation, upstreamInputs(rulesets));
+  lines.push(`Patient ${evaluation.patient.id ?? '(no id)'}`, '', ...formatSummary(evaluation, rulesets, marks), '', 'Details');
   const titles = new Map(evaluation.rulesets.map((r) => [r.id, r.title]));
 
   const gaps = gapsOf(evaluation.warnings);
-  for (const [id, result] of Object.entries(evaluation.results)) lines.push('', ...formatResult(id, titles.get(id) ?? id, result, '  ', openBy(gaps, undefined), marksOf(evaluation, id, undefined)));
+  for (const [id, result] of Object.entries(evaluation.results)) lines.push('', ...formatResult(id, titles.get(id) ?? id, result, '  ', openBy(gaps, undefined), marks(id, undefined)));
   evaluation.lesions.forEach((lesion, i) => {
     lines.push('', `Lesion ${i + 1}${lesion.level ? `: ${lesion.level}` : ''}${lesion.id ? ` (${lesion.id})` : ''}`);
-    for (const [id, result] of Object.entries(lesion.results)) lines.push(...formatResult(id, titles.get(id) ?? id, result, '  ', openBy(gaps, i), marksOf(evaluation, id, i)));
+    for (const [id, result] of Object.entries(lesion.results)) lines.push(...formatResult(id, titles.get(id) ?? id, result, '  ', openBy(gaps, i), marks(id, i)));
   });
 
   // What was not given but taken from other answers, and what was given in another unit: never silent.
@@ -66,11 +69,11 @@ function formatProfiles(evaluation: Evaluation): string[] {
   return lines;
 }
 
-function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): string[] {
+function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[], marks: (ruleset: string, lesion: number | undefined) => ResultNotes): string[] {
   const summaries = new Map(rulesets.map((r) => [r.document.id, r.document.summary ?? ['score', 'category']]));
   const line = (id: string, result: RuleSetResult, lesion: number | undefined): string => {
-    const marks = marksOf(evaluation, id, lesion);
-    return `${id}: ${(summaries.get(id) ?? ['score', 'category']).map((name) => `${summaryValue(name, result)}${shortMark(name === 'category' ? marks.ofBand(id) : name === 'score' ? [] : marks.ofClassification(name))}`).join(' · ')}`;
+    const notes = marks(id, lesion);
+    return `${id}: ${(summaries.get(id) ?? ['score', 'category']).map((name) => `${summaryValue(name, result)}${name === 'category' ? shortMark(notes.ofBand(id)) : name === 'score' ? '' : shortMark(notes.ofClassification(name)) + restingMark(notes.restsOn({ classification: name }), id)}`).join(' · ')}`;
   };
   const lines = ['Summary'];
   for (const [id, result] of Object.entries(evaluation.results)) lines.push(`  ${line(id, result, undefined)}`);
@@ -80,8 +83,8 @@ function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[
     if (results.length) lines.push(`  Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: ${results.map(([id, r]) => line(id, r, i)).join(' | ')}`);
   });
   const applying = [
-    ...applyingRecommendations(evaluation.results, '', (id) => marksOf(evaluation, id, undefined)),
-    ...evaluation.lesions.flatMap((lesion, i) => applyingRecommendations(lesion.results, `Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: `, (id) => marksOf(evaluation, id, i))),
+    ...applyingRecommendations(evaluation.results, '', (id) => marks(id, undefined)),
+    ...evaluation.lesions.flatMap((lesion, i) => applyingRecommendations(lesion.results, `Lesion ${i + 1}${lesion.level ? ` ${lesion.level}` : ''}: `, (id) => marks(id, i))),
   ];
   const review = profileReviewSummary(evaluation.warnings);
   if (review) lines.push('', `Caution: ${review}`);
@@ -107,18 +110,12 @@ function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[
  * whether or not its own applies: the details below still list every one. While the restating one is
  * only possible (its gate waits on a missing input), the restated one that applies is still shown.
  */
-function applyingRecommendations(results: Readonly<Record<string, RuleSetResult>>, prefix: string, marks: (ruleset: string) => UnconfirmedNotes): string[] {
+function applyingRecommendations(results: Readonly<Record<string, RuleSetResult>>, prefix: string, marks: (ruleset: string) => ResultNotes): string[] {
   const all = Object.values(results).flatMap((r) => r.recommendations ?? []);
   const undecided = new Set(all.filter((x) => x.status === 'possible').flatMap((x) => x.restates ?? []));
   const restated = new Set(Object.values(results).flatMap((r) => r.restates ?? []).filter((name) => !undecided.has(name)));
   const applying = Object.entries(results).flatMap(([id, r]) => (r.recommendations ?? []).filter((x) => x.status === 'applies').map((x) => ({ id, name: `${id}.${x.id}`, x })));
-  return applying.filter(({ name }) => !restated.has(name)).map(({ id, x }) => `${prefix}${x.label}${shortMark(marks(id).ofRecommendation(x.id))}`);
-}
-
-/** Where the unconfirmed sources of one rule set's results (for one lesion) stand, as explain places them. */
-function marksOf(evaluation: Evaluation, ruleset: string, lesion: number | undefined): UnconfirmedNotes {
-  const ours = <T extends { ruleset: string; lesion?: number }>(items: readonly T[]): T[] => items.filter((t) => t.ruleset === ruleset && t.lesion === lesion);
-  return unconfirmedNotes(ours(evaluation.trace), ours(evaluation.warnings));
+  return applying.filter(({ name }) => !restated.has(name)).map(({ id, x }) => `${prefix}${x.label}${shortMark(marks(id).ofRecommendation(x.id))}${restingMark(marks(id).restsOn({ recommendation: x.id }), id)}`);
 }
 
 /**
@@ -148,7 +145,7 @@ function openBy(gaps: readonly LookupGap[], lesion: number | undefined): OpenWor
   };
 }
 
-function formatResult(id: string, title: string, result: RuleSetResult, indent: string, open: OpenWords, marks: UnconfirmedNotes): string[] {
+function formatResult(id: string, title: string, result: RuleSetResult, indent: string, open: OpenWords, marks: ResultNotes): string[] {
   const lines: string[] = [];
   if (result.components) lines.push(...formatScore(id, title, result as ScoreResult, indent, open, marks));
   else lines.push(`${indent}${title}:`);
@@ -156,20 +153,20 @@ function formatResult(id: string, title: string, result: RuleSetResult, indent: 
   const width = columnWidth(classifications.map(([, c]) => c.label));
   for (const [classification, c] of classifications) {
     const value = c.value !== null ? `${c.value}${c.text ? ` — ${c.text}` : ''}` : `undetermined (${c.reason ?? ''})`;
-    lines.push(`${indent}  ${pad(c.label, width)} ${value}${shortMark(marks.ofClassification(classification))}`);
+    lines.push(`${indent}  ${pad(c.label, width)} ${value}${shortMark(marks.ofClassification(classification))}${restingMark(marks.restsOn({ classification }), id)}`);
   }
   for (const r of result.recommendations ?? []) {
-    lines.push(`${indent}  ${r.status === 'applies' ? 'Recommended' : 'Possibly'}: ${r.label}${r.missing?.length ? ` (depends on ${r.missing.join(', ')})` : ''}${shortMark(marks.ofRecommendation(r.id))}`);
+    lines.push(`${indent}  ${r.status === 'applies' ? 'Recommended' : 'Possibly'}: ${r.label}${r.missing?.length ? ` (depends on ${r.missing.join(', ')})` : ''}${shortMark(marks.ofRecommendation(r.id))}${restingMark(marks.restsOn({ recommendation: r.id }), id)}`);
   }
   return lines;
 }
 
 /** `score`: the score's id (the rule set's for its score, a subscore's own), as the marks name it. */
-function formatScore(score: string, title: string, result: Omit<ScoreResult, 'subscores'> & Partial<Pick<ScoreResult, 'subscores'>>, indent: string, open: OpenWords, marks: UnconfirmedNotes): string[] {
+function formatScore(score: string, title: string, result: Omit<ScoreResult, 'subscores'> & Partial<Pick<ScoreResult, 'subscores'>>, indent: string, open: OpenWords, marks: ResultNotes): string[] {
   const lines = [`${indent}${title}: ${headline(result, open)}${shortMark(marks.ofBand(score))}`];
   const components = Object.entries(result.components);
   const width = columnWidth(components.map(([, c]) => c.label));
-  for (const [id, component] of components) lines.push(`${indent}  ${pad(component.label, width)} ${componentLine(component, open)}${shortMark(marks.ofComponent(score, id))}`);
+  for (const [id, component] of components) lines.push(`${indent}  ${pad(component.label, width)} ${componentLine(component, open)}${shortMark(marks.ofComponent(score, id))}${restingMark(marks.restsOn({ score, component: id }), score)}`);
   for (const [id, sub] of Object.entries(result.subscores ?? {})) lines.push(...formatScore(id, `${sub.label} (subscore)`, sub, indent + '  ', open, marks));
   return lines;
 }

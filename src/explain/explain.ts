@@ -1,9 +1,10 @@
-import type { Evaluation, EvaluationWarning, InputTrace, RuleSetResult, RuleTrace, TotalTrace, TraceEntry } from '../engine/types.js';
+import type { Evaluation, InputTrace, ShownValue, RuleSetResult, RuleTrace, TotalTrace, TraceEntry } from '../engine/types.js';
 import { describeGap, gapsOf, splitByGap, teamDecides, type LookupGap } from '../engine/lookup-gaps.js';
 import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { assumedAndConverted, assumedInputLine, convertedInputLine } from '../report/assumed-inputs.js';
-import { ruleSetWideMark, unconfirmedMark, unconfirmedNotes } from './unconfirmed-notes.js';
+import { evaluationNotes, restingMark, ruleSetWideMark, unconfirmedMark, type ResultNotes } from './unconfirmed-notes.js';
+import { upstreamInputs } from './upstream-inputs.js';
 import { unreadLines } from './unread-lines.js';
 import { warningLines } from './warning-list.js';
 
@@ -16,6 +17,7 @@ import { warningLines } from './warning-list.js';
 export function explainEvaluation(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): string[] {
   const gaps = gapsOf(evaluation.warnings);
   const byId = new Map(rulesets.map((r) => [r.document.id, r]));
+  const notes = evaluationNotes(evaluation, upstreamInputs(rulesets));
   const lines: string[] = [];
   const scopes: Array<{ title: string; lesion?: number }> = [
     { title: `Patient ${evaluation.patient.id ?? ''}`.trim() },
@@ -29,9 +31,8 @@ export function explainEvaluation(evaluation: Evaluation, rulesets: readonly Loa
     lines.push(...inputLines(entries).map((l) => `  ${l}`));
     for (const id of rulesetIds) {
       const ruleset = byId.get(id);
-      const warnings = evaluation.warnings.filter((w) => w.ruleset === id && w.lesion === scope.lesion);
       const result = scope.lesion === undefined ? evaluation.results[id] : evaluation.lesions[scope.lesion]?.results[id];
-      if (ruleset) lines.push(...explainRuleSet(ruleset, entries.filter((t) => t.ruleset === id), warnings, (missing) => splitByGap(missing, gaps, scope.lesion), result).map((l) => `  ${l}`));
+      if (ruleset) lines.push(...explainRuleSet(ruleset, entries.filter((t) => t.ruleset === id), notes(id, scope.lesion), (missing) => splitByGap(missing, gaps, scope.lesion), result).map((l) => `  ${l}`));
     }
   }
   return [...lines, ...profileLines(evaluation), ...unreadLines(evaluation), ...warningLines(evaluation)];
@@ -45,9 +46,9 @@ function profileLines(evaluation: Evaluation): string[] {
 }
 
 /** `split`: the facts a result rests on, as inputs someone can provide and table gaps the team decides. */
-function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings: EvaluationWarning[], split: (missing: string[]) => OpenFacts, result?: RuleSetResult): string[] {
+function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], unconfirmed: ResultNotes, split: (missing: string[]) => OpenFacts, result?: RuleSetResult): string[] {
   const decide = (missing: string[]): string => toDecideClause(split(missing));
-  const unconfirmed = unconfirmedNotes(entries, warnings);
+  const resting = (value: ShownValue): string => restingMark(unconfirmed.restsOn(value), ruleset.document.id);
   const lines = unconfirmed.ruleSetWide.map((w) => `${ruleset.document.title}${ruleSetWideMark(w)}`);
   const rules = entries.filter((t): t is RuleTrace => t.kind === 'rule');
   const cite = (id: string): string => shortCitation(ruleset.document.references[id]?.citation ?? '') ?? id;
@@ -69,7 +70,7 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
       const alternatives = rules.filter((r) => r.score === total.score && r.component === component);
       const fired = alternatives.find((r) => r.fired === true);
       const part = partOf(component);
-      const mark = unconfirmedMark(unconfirmed.ofComponent(total.score, component));
+      const mark = unconfirmedMark(unconfirmed.ofComponent(total.score, component)) + resting({ score: total.score, component });
       if (fired) {
         const alternative = part?.alternatives.find((a) => a.id === fired.alternative);
         return `${part?.label ?? component}: ${alternative?.label ?? fired.alternative} ${signed(fired.points ?? 0)} (${cite(alternative?.reference ?? part?.reference ?? '')})${mark}`;
@@ -86,7 +87,7 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
   for (const part of ruleset.parts.filter((p) => p.kind === 'classification')) {
     const fired = rules.find((r) => r.classification === part.id && r.fired === true);
     const precedence = entries.find((t) => t.kind === 'precedence' && t.classification === part.id);
-    const mark = unconfirmedMark(unconfirmed.ofClassification(part.id));
+    const mark = unconfirmedMark(unconfirmed.ofClassification(part.id)) + resting({ classification: part.id });
     if (precedence && precedence.kind === 'precedence') {
       const source = ruleset.parts.find((p) => p.id === precedence.chosen);
       if (precedence.value !== null) {
@@ -119,7 +120,7 @@ function explainRuleSet(ruleset: LoadedRuleSet, entries: TraceEntry[], warnings:
 
   for (const part of ruleset.parts.filter((p) => p.kind === 'recommendation')) {
     const applies = rules.find((r) => r.recommendation === part.id && r.alternative === 'applies');
-    const mark = unconfirmedMark(unconfirmed.ofRecommendation(part.id));
+    const mark = unconfirmedMark(unconfirmed.ofRecommendation(part.id)) + resting({ recommendation: part.id });
     if (applies?.fired === true) lines.push(`Recommended: ${part.label} (${cite(part.reference)})${mark}`);
     else if (applies?.fired === null && applies.possible) lines.push(`Possibly: ${part.label}${mark} — ${decide(applies.missing ?? [])}`);
   }

@@ -1,4 +1,4 @@
-import type { EvaluationWarning, ShownValue, TraceEntry, UnconfirmedSourceWarning } from '../engine/types.js';
+import type { Evaluation, EvaluationWarning, RuleTrace, ShownValue, TraceEntry, UnconfirmedSourceWarning } from '../engine/types.js';
 
 /**
  * Where the marks of one rule set (for one lesion) stand, read from its UNCONFIRMED_SOURCE warnings:
@@ -37,6 +37,125 @@ export function unconfirmedNotes(entries: readonly TraceEntry[], warnings: reado
     ofRecommendation: (id) => beside((v) => 'recommendation' in v && v.recommendation === id),
     ruleSetWide: warnings.filter((w) => w.code === 'UNCONFIRMED_FRAMEWORK' || (w.code === 'UNCONFIRMED_SOURCE' && !w.beside.length)),
   };
+}
+
+/** Per rule set, its inputs that take another rule set's output (their `upstream`, in the rule file): plain data, so the page can have it. */
+export type UpstreamInputs = Readonly<Record<string, Readonly<Record<string, { ruleset: string; output: string }>>>>;
+
+interface Source {
+  ruleset: string;
+  lesion: number | undefined;
+  output: string;
+}
+
+/** A value a result was computed from that rests on an unconfirmed source itself (or may). */
+export interface RestingMark {
+  ruleset: string;
+  output: string;
+  status: UnconfirmedSourceWarning['status'];
+}
+
+/** A rule set's own marks and, for each value it shows, the marked values it was computed from. */
+export type ResultNotes = UnconfirmedNotes & { restsOn(value: ShownValue): RestingMark[] };
+
+/**
+ * A rule set's marks in one evaluation (per lesion): each value's own (unconfirmedNotes) and `restsOn`,
+ * the values it was computed from that carry a mark themselves — a classification of its rule set, or
+ * another rule set's output read as an input. A SINS 11 lesion's NOMS decision rests on NOMS's
+ * `mechanical` (whose "7-12 without collapse is stable" is the rule set's reading), the lesion plan's
+ * management on that decision: each names the value it rests on, whose own mark says why. Read from the
+ * trace: the rules that held (or, as `possible`, may hold) and the facts their conditions tested, so an
+ * auditor can follow each mark back. Where the trace does not say where an input came from (below
+ * `full`), `upstream` (from the rule files) does; at `none` there are no rules to follow.
+ */
+export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings'>, upstream: UpstreamInputs = {}): (ruleset: string, lesion: number | undefined) => ResultNotes {
+  const scopes = new Map<string, { entries: TraceEntry[]; warnings: EvaluationWarning[]; own: UnconfirmedNotes }>();
+  const scope = (ruleset: string, lesion: number | undefined) => {
+    const key = `${ruleset} ${lesion ?? ''}`;
+    let found = scopes.get(key);
+    if (!found) {
+      const ours = <T extends { ruleset: string; lesion?: number }>(items: readonly T[]): T[] => items.filter((t) => t.ruleset === ruleset && t.lesion === lesion);
+      const entries = ours(evaluation.trace);
+      const warnings = ours(evaluation.warnings);
+      scopes.set(key, (found = { entries, warnings, own: unconfirmedNotes(entries, warnings) }));
+    }
+    return found;
+  };
+  const lesionScoped = (ruleset: string, lesion: number | undefined): boolean => lesion !== undefined && evaluation.trace.some((t) => t.ruleset === ruleset && t.lesion === lesion);
+
+  /** Where a fact a rule tested took its value: a classification of the rule set, or an upstream output. */
+  const sourceOf = (ruleset: string, lesion: number | undefined, fact: string): Source | undefined => {
+    const { entries } = scope(ruleset, lesion);
+    if (entries.some((t) => (t.kind === 'rule' || t.kind === 'precedence') && t.classification === fact)) return { ruleset, lesion, output: fact };
+    const input = entries.find((t) => t.kind === 'input' && t.input === fact);
+    if (input?.kind === 'input' && input.upstream) return { ruleset: input.upstream.ruleset, lesion: input.upstream.lesion, output: input.upstream.output };
+    const declared = upstream[ruleset]?.[fact];
+    return declared ? { ...declared, lesion: lesionScoped(declared.ruleset, lesion) ? lesion : undefined } : undefined;
+  };
+
+  /** The values the rules `held` selects tested, each with the status of the rule (held, or only possible). */
+  const sources = (ruleset: string, lesion: number | undefined, held: (rule: RuleTrace) => boolean): Array<Source & { status: RestingMark['status'] }> =>
+    scope(ruleset, lesion).entries.flatMap((rule) => {
+      if (rule.kind !== 'rule' || !held(rule) || !(rule.fired === true || (rule.fired === null && rule.possible))) return [];
+      return rule.conditions.flatMap((condition) => {
+        const source = condition.result === false ? undefined : sourceOf(ruleset, lesion, condition.fact);
+        return source ? [{ ...source, status: rule.fired === true ? ('applies' as const) : ('possible' as const) }] : [];
+      });
+    });
+
+  /** Whether a value rests on an unconfirmed source, its own mark or one it inherits; `seen` ends a cycle. */
+  const marked = (source: Source, seen: ReadonlySet<string>): RestingMark['status'] | undefined => {
+    const key = `${source.ruleset} ${source.lesion ?? ''} ${source.output}`;
+    if (seen.has(key)) return undefined;
+    const next = new Set(seen).add(key);
+    const { own, warnings } = scope(source.ruleset, source.lesion);
+    const score = source.ruleset;
+    // A total read as a number rests on its components; read as a category, on its band too.
+    const direct = source.output === 'score' || source.output === 'category'
+      ? warnings.filter((w): w is UnconfirmedSourceWarning => w.code === 'UNCONFIRMED_SOURCE' && w.beside.some((v) => 'score' in v && v.score === score && (source.output === 'category' || v.component !== undefined)))
+      : own.ofClassification(source.output);
+    const inherited = (source.output === 'score' || source.output === 'category' ? sources(source.ruleset, source.lesion, (r) => r.score === score) : classificationSources(source.ruleset, source.lesion, source.output))
+      .map((s) => {
+        const status = marked(s, next);
+        return status && (s.status === 'possible' ? 'possible' : status);
+      });
+    const statuses = [...direct.map((w) => w.status), ...inherited];
+    return statuses.includes('applies') ? 'applies' : statuses.includes('possible') ? 'possible' : undefined;
+  };
+
+  /** What a classification was computed from: its rows' facts, or the classification a `firstOf` took (every candidate while none). */
+  const classificationSources = (ruleset: string, lesion: number | undefined, id: string): Array<Source & { status: RestingMark['status'] }> => {
+    const precedence = scope(ruleset, lesion).entries.find((t) => t.kind === 'precedence' && t.classification === id);
+    if (precedence?.kind !== 'precedence') return sources(ruleset, lesion, (r) => r.classification === id);
+    const from = precedence.chosen ? [precedence.chosen] : precedence.candidates.map((c) => c.classification);
+    return from.map((candidate) => ({ ruleset, lesion, output: candidate, status: precedence.chosen ? ('applies' as const) : ('possible' as const) }));
+  };
+
+  return (ruleset, lesion) => {
+    const restsOn = (value: ShownValue): RestingMark[] => {
+      const from = 'classification' in value
+        ? classificationSources(ruleset, lesion, value.classification)
+        : sources(ruleset, lesion, 'recommendation' in value ? (r) => r.recommendation === value.recommendation : (r) => r.score === value.score && (value.component === undefined || r.component === value.component));
+      const marks = new Map<string, RestingMark>();
+      for (const source of from) {
+        const status = marked(source, new Set());
+        if (!status) continue;
+        const mark = { ruleset: source.ruleset, output: source.output, status: source.status === 'possible' ? ('possible' as const) : status };
+        const key = `${mark.ruleset} ${mark.output}`;
+        if (marks.get(key)?.status !== 'applies') marks.set(key, mark);
+      }
+      return [...marks.values()];
+    };
+    return { ...scope(ruleset, lesion).own, restsOn };
+  };
+}
+
+/** " [rests on an unconfirmed source through: mechanical; noms decision]", or "may rest", or nothing; another rule set's value is named with it. */
+export function restingMark(marks: readonly RestingMark[], ruleset: string): string {
+  const name = (m: RestingMark): string => (m.ruleset === ruleset ? m.output : `${m.ruleset} ${m.output}`);
+  const applies = marks.filter((m) => m.status === 'applies').map(name);
+  const possible = marks.filter((m) => m.status === 'possible').map(name);
+  return `${applies.length ? ` [rests on an unconfirmed source through: ${applies.join('; ')}]` : ''}${possible.length ? ` [may rest on an unconfirmed source through: ${possible.join('; ')}]` : ''}`;
 }
 
 /** The distinct notes of the marks that apply and of those that only may (missing data leaves them open). */

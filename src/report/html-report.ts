@@ -3,8 +3,9 @@ import { describeGap } from '../engine/lookup-gaps.js';
 import { clampedNote } from './clamped-note.js';
 import { warningLine } from '../explain/folded-warnings.js';
 import { profileReviewSummary } from '../explain/profile-review.js';
+import { evaluationNotes, restingMark, unconfirmedMark, type RestingMark, type ResultNotes } from '../explain/unconfirmed-notes.js';
 import { publishedValue } from './published-value.js';
-import type { ClassificationResult, ComponentResult, Evaluation, InputTrace, LookupTrace, RuleSetResult, RuleTrace, TraceEntry } from '../engine/types.js';
+import type { ClassificationResult, ComponentResult, Evaluation, InputTrace, LookupTrace, RuleSetResult, RuleTrace, TraceEntry, UnconfirmedSourceWarning } from '../engine/types.js';
 
 /** What a report is made from: an evaluation (the JSON output), and the decision record around it if any. */
 export interface ReportSource {
@@ -31,12 +32,13 @@ export function renderReport(source: ReportSource): string {
   const full = (evaluation.traceLevel ?? 'full') === 'full';
   // A profile not followed everywhere bears on how every result below is read: said first.
   const review = profileReviewSummary(evaluation.warnings);
+  const marksOf = evaluationNotes(evaluation);
   // The results first (a clinician's first question; the first score stood below the rule-set table and
   // a hundred input rows), then what they rest on, as an auditor checks it; every section one link away.
   const sections: Section[] = [
     ...(evaluation.profiles?.length ? [{ heading: 'Institution profile changes used', body: profilesBlock(evaluation.profiles) }] : []),
-    { heading: 'Patient results', body: resultsBlock(evaluation.results) },
-    ...evaluation.lesions.map((lesion, i) => ({ heading: `Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, body: resultsBlock(lesion.results) })),
+    { heading: 'Patient results', body: resultsBlock(evaluation.results, (id) => marksOf(id, undefined)) },
+    ...evaluation.lesions.map((lesion, i) => ({ heading: `Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, body: resultsBlock(lesion.results, (id) => marksOf(id, i)) })),
     { heading: 'Missing inputs and notes', body: notes(evaluation) },
     { heading: full ? 'Inputs as read by the rule sets' : 'Inputs not given, taken or narrowed from other fields', body: inputsTable(evaluation.trace) },
     { heading: 'Rule sets', body: identity(source) },
@@ -109,28 +111,39 @@ function inputsTable(trace: readonly TraceEntry[]): string {
   return `<table><thead><tr><th>rule set</th><th>lesion</th><th>input</th><th>value</th><th>source</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function resultsBlock(results: Record<string, RuleSetResult>): string {
-  return Object.entries(results).map(([id, r]) => `<div class="result" data-ruleset="${esc(id)}"><h3>${esc(r.label)} <small>(${esc(id)})</small></h3>${scoreBlock(r)}${classificationsBlock(r.classifications)}${recommendationsBlock(r)}</div>`).join('');
+/**
+ * Each rule set's results for the patient or one lesion, every value with its unconfirmed marks as
+ * explain gives them: its own note, and the marked values it was computed from (read from the trace;
+ * below `full` only what fired is there to follow).
+ */
+function resultsBlock(results: Record<string, RuleSetResult>, notes: (ruleset: string) => ResultNotes): string {
+  return Object.entries(results).map(([id, r]) => `<div class="result" data-ruleset="${esc(id)}"><h3>${esc(r.label)} <small>(${esc(id)})</small></h3>${scoreBlock(id, r, notes(id))}${classificationsBlock(id, r.classifications, notes(id))}${recommendationsBlock(id, r, notes(id))}</div>`).join('');
 }
 
-function scoreBlock(r: RuleSetResult): string {
+/** The marks beside one value, as text (" [unconfirmed source: ...] [rests on ... through: ...]"), or nothing. */
+function marks(own: readonly UnconfirmedSourceWarning[], resting: readonly RestingMark[], ruleset: string): string {
+  const text = unconfirmedMark(own) + restingMark(resting, ruleset);
+  return text ? ` <small class="unconfirmed" data-unconfirmed>${esc(text.trim())}</small>` : '';
+}
+
+function scoreBlock(ruleset: string, r: RuleSetResult, notes: ResultNotes): string {
   if (!r.components) return '';
   const score = r.score !== null && r.score !== undefined ? String(r.score) : r.range ? `${r.range[0]}–${r.range[1]} (undetermined)` : 'undetermined';
   const clamped = clampedNote(r);
   const category = r.categoryLabel ?? r.category ?? (r.possibleCategories?.length ? `undetermined: ${r.possibleCategories.join(' or ')}` : '');
-  const rows = Object.entries(r.components).map(([id, c]: [string, ComponentResult]) => `<tr><td>${esc(c.label)}</td><td class="value">${c.points ?? `${c.range[0]}–${c.range[1]}`}</td><td>${esc(c.alternativeLabel ?? (c.missing?.length ? `missing: ${c.missing.join(', ')}` : c.status))}</td><td><code>${esc(id)}</code></td></tr>`);
-  return `<p class="score">Score <strong data-score>${esc(score)}</strong>${clamped ? ` <span data-clamped>(${esc(clamped)})</span>` : ''}${category ? ` — <span data-category>${esc(category)}</span>` : ''}</p><table><thead><tr><th>component</th><th>points</th><th>why</th><th>id</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const rows = Object.entries(r.components).map(([id, c]: [string, ComponentResult]) => `<tr><td>${esc(c.label)}</td><td class="value">${c.points ?? `${c.range[0]}–${c.range[1]}`}</td><td>${esc(c.alternativeLabel ?? (c.missing?.length ? `missing: ${c.missing.join(', ')}` : c.status))}${marks(notes.ofComponent(ruleset, id), notes.restsOn({ score: ruleset, component: id }), ruleset)}</td><td><code>${esc(id)}</code></td></tr>`);
+  return `<p class="score">Score <strong data-score>${esc(score)}</strong>${clamped ? ` <span data-clamped>(${esc(clamped)})</span>` : ''}${category ? ` — <span data-category>${esc(category)}</span>` : ''}${marks(notes.ofBand(ruleset), [], ruleset)}</p><table><thead><tr><th>component</th><th>points</th><th>why</th><th>id</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function classificationsBlock(classifications: Record<string, ClassificationResult> | undefined): string {
+function classificationsBlock(ruleset: string, classifications: Record<string, ClassificationResult> | undefined, notes: ResultNotes): string {
   if (!classifications) return '';
-  const rows = Object.entries(classifications).map(([id, c]) => `<tr data-classification="${esc(id)}"><td>${esc(c.label)}</td><td class="value"><strong>${esc(c.value ?? 'undetermined')}</strong></td><td>${esc(c.alternativeLabel ?? c.reason ?? (c.possibleAlternatives ? `rows ${c.possibleAlternatives.join(', ')}` : ''))}</td></tr>`);
+  const rows = Object.entries(classifications).map(([id, c]) => `<tr data-classification="${esc(id)}"><td>${esc(c.label)}</td><td class="value"><strong>${esc(c.value ?? 'undetermined')}</strong></td><td>${esc(c.alternativeLabel ?? c.reason ?? (c.possibleAlternatives ? `rows ${c.possibleAlternatives.join(', ')}` : ''))}${marks(notes.ofClassification(id), notes.restsOn({ classification: id }), ruleset)}</td></tr>`);
   return `<table><thead><tr><th>classification</th><th>value</th><th>row that held</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function recommendationsBlock(r: RuleSetResult): string {
+function recommendationsBlock(ruleset: string, r: RuleSetResult, notes: ResultNotes): string {
   if (!r.recommendations?.length) return '';
-  return `<ul class="recommendations">${r.recommendations.map((x) => `<li>${x.status === 'applies' ? 'Recommended' : 'Possibly'}: ${esc(x.label)} <small>(${esc(x.reference)})</small></li>`).join('')}</ul>`;
+  return `<ul class="recommendations">${r.recommendations.map((x) => `<li data-recommendation="${esc(x.id)}">${x.status === 'applies' ? 'Recommended' : 'Possibly'}: ${esc(x.label)} <small>(${esc(x.reference)})</small>${marks(notes.ofRecommendation(x.id), notes.restsOn({ recommendation: x.id }), ruleset)}</li>`).join('')}</ul>`;
 }
 
 function notes(evaluation: ReportSource['evaluation']): string {
