@@ -75,6 +75,8 @@ describe('spinemets evaluate', () => {
     // that 7-12 without collapse is stable; the decision and the plan after it now name what they rest on.
     expect(stdout).toContain('Lesion 1 T12: sins: 11 · Potentially unstable (indeterminate) | noms: decision separation_surgery_then_srs [rests on an unconfirmed source through: mechanical] | lesion-plan: management separation_surgery_then_srs [rests on an unconfirmed source through: noms decision]');
     expect(stdout).toContain('Lesion 2 L3: sins: 3–6 · Stable | noms: decision srs | lesion-plan: management srs\n');
+    // A rule set marked as a whole, at its heading (helper-54: only explain said it there).
+    expect(stdout).toContain('\n  LMNOP framework (location, mechanical, neurology, oncology, patient): [unconfirmed framework: see Notes]\n');
     // In the details: NOMS's mechanical "stable" for SINS 11 is the rule set's reading of Kim [58].
     expect(stdout).toMatch(/\n    Mechanical \(spinal stability from SINS\) +stable — [^\n]* \[unconfirmed source: see Notes\]\n/);
     expect(stdout).toMatch(/\n    Oncologic \(expected response to conventional radiotherapy\) +radioresistant\n/);

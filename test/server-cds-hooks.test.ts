@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDecisionRecorder } from '../src/audit/decision-recorder.js';
 import { rulesetStoreDir } from '../src/audit/ruleset-store.js';
 import { verifyLog } from '../src/audit/verify-log.js';
+import { cutAtWord } from '../src/server/cds-card.js';
 import { renderReport } from '../src/report/html-report.js';
 import { createFeedbackStore, type FeedbackStore } from '../src/server/feedback-store.js';
 import { validator } from '../src/source/schemas.js';
@@ -183,6 +184,15 @@ describe('CDS Hooks', () => {
     const named = /provide (.*)…/.exec(card?.summary ?? '')?.[1]?.split(', ') ?? [];
     expect(named.length).toBeGreaterThan(0);
     for (const field of named) expect(['pain', 'boneLesion', 'alignment', 'collapse', 'posterolateral', 'bilskyGrade', 'myelopathy', 'level']).toContain(field);
+  });
+
+  // helper-54 (reading cutAtWord): a name ending exactly where the room does was dropped with the comma after it.
+  it('cuts after the last whole word that fits, a word ending at the room included', () => {
+    expect(cutAtWord('provide pain, collapse, posterolateral', 21)).toBe('provide pain');
+    expect(cutAtWord('provide pain, collapse, posterolateral', 22)).toBe('provide pain, collapse');
+    expect(cutAtWord('provide pain, collapse, posterolateral', 24)).toBe('provide pain, collapse');
+    expect(cutAtWord('provide pain, collapse, posterolateral', 30)).toBe('provide pain, collapse');
+    expect(cutAtWord('provide pain, collapse, posterolateral', 38)).toBe('provide pain, collapse, posterolateral');
   });
 
   // A card built from another patient's resources was shown in this patient's chart.

@@ -147,8 +147,12 @@ function openBy(gaps: readonly LookupGap[], lesion: number | undefined): OpenWor
 
 function formatResult(id: string, title: string, result: RuleSetResult, indent: string, open: OpenWords, marks: ResultNotes): string[] {
   const lines: string[] = [];
-  if (result.components) lines.push(...formatScore(id, title, result as ScoreResult, indent, open, marks));
-  else lines.push(`${indent}${title}:`);
+  // A rule set marked as a whole says so at its heading, as explain does.
+  const framework = marks.ruleSetWide.some((w) => w.code === 'UNCONFIRMED_FRAMEWORK') ? ' [unconfirmed framework: see Notes]' : '';
+  if (result.components) {
+    const [head = '', ...rest] = formatScore(id, title, result as ScoreResult, indent, open, marks);
+    lines.push(head + framework, ...rest);
+  } else lines.push(`${indent}${title}:${framework}`);
   const classifications = Object.entries(result.classifications ?? {});
   const width = columnWidth(classifications.map(([, c]) => c.label));
   for (const [classification, c] of classifications) {

@@ -133,7 +133,10 @@ function show(scope: Scope, ref: OutputRef): string {
 }
 
 /** At most `room` characters of `text`, ending at a whole word ("posterol…" named no field), and not on a separator. */
-function cutAtWord(text: string, room: number): string {
+export function cutAtWord(text: string, room: number): string {
+  if (text.length <= room) return text;
+  // A word that ends where the room does (the next character a separator) fits whole.
+  if (/[\s,;:]/.test(text.charAt(room))) return text.slice(0, room).replace(/[\s,;:]+$/, '');
   const cut = text.slice(0, room + 1);
   const end = cut.lastIndexOf(' ');
   // A word longer than half the room is cut where the room ends: better part of a word than half a summary.
