@@ -560,7 +560,7 @@ describe('spinemets explain', () => {
     expect(neurologic).toBe(
       'Neurologic (ESCC grade and myelopathy): high_grade [unconfirmed source: Table 3 of the review prints low-grade ESCC without myelopathy and high-grade ESCC ' +
         "with or without myelopathy; it prints no row for low-grade ESCC with myelopathy. Treating it as high grade is this rule set's inference, not a published row.] " +
-        '— Low-grade ESCC with myelopathy, taken down the high-grade path [esccClass = "low_grade", myelopathy = true] (review2022table3)',
+        '— Low-grade ESCC with myelopathy, taken down the high-grade path [esccClass = "low_grade", myelopathy = true] (Asian Spine J 2022, Table 3)',
     );
     // Only what rests on an unconfirmed element is marked.
     expect(lines.find((l) => l.startsWith('SINS '))).not.toContain('unconfirmed');

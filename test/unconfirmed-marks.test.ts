@@ -28,7 +28,7 @@ describe('what rests on an unconfirmed source says so where it is shown', () => 
     const { config } = loadCdsConfig();
     if (!config) throw new Error('the bundled CDS config must load');
     const detail = buildCard(evaluation, 'decision-1', rulesets, config.card, []).detail.split('\n');
-    expect(detail).toContain(`- Neurologic (ESCC grade and myelopathy): high_grade [unconfirmed source: ${neurologicNote}] — Low-grade ESCC with myelopathy, taken down the high-grade path [esccClass = "low_grade", myelopathy = true] (review2022table3)`);
+    expect(detail).toContain(`- Neurologic (ESCC grade and myelopathy): high_grade [unconfirmed source: ${neurologicNote}] — Low-grade ESCC with myelopathy, taken down the high-grade path [esccClass = "low_grade", myelopathy = true] (Asian Spine J 2022, Table 3)`);
     const warnings = detail.indexOf('**Warnings**');
     expect(warnings).toBeGreaterThan(detail.indexOf('### Explanation'));
     expect(detail.slice(warnings + 1, warnings + 4)).toEqual([
@@ -95,5 +95,9 @@ describe('a result computed from a value that rests on an unconfirmed source nam
     expect(lines.find((l) => l.startsWith('NOMS decision'))).toMatch(/^NOMS decision \(review Table 3\): separation_surgery_then_srs \[rests on an unconfirmed source through: mechanical\] — /);
     expect(lines.find((l) => l.startsWith('Management recommendation'))).toContain('[rests on an unconfirmed source through: noms decision]');
     expect(lines.find((l) => l.startsWith('Mechanical'))).toContain('[unconfirmed source: The review calls SINS 7-12 potentially unstable');
+    // Cited where the reader can find it (helper-53: "(review2022table3)" named only the rule file's key).
+    expect(lines.find((l) => l.startsWith('NOMS decision'))).toMatch(/\(Asian Spine J 2022, Table 3\)$/);
+    expect(lines.find((l) => l.startsWith('Management recommendation'))).toMatch(/\(Asian Spine J 2022 \[59,60\]\)$/);
+    expect(lines.find((l) => l.startsWith('Surgery planned at this lesion'))).toMatch(/\(Asian Spine J 2022 \[59,60\]\)$/);
   });
 });

@@ -162,9 +162,17 @@ function shortCitation(citation: string): string | undefined {
   const author = /^([A-Z][A-Za-z'-]+) [A-Z]{1,3}[ ,]/.exec(citation)?.[1];
   const year = /\b(19|20)\d{2}\b/.exec(citation)?.[0];
   if (author && year) return `${author} ${year}`;
+  // Without an author (the review's own statements): its title when short, else where it appeared
+  // ("Asian Spine J 2022"), with the table or the review's reference numbers it names, so that the
+  // reader can find it ("(review2022table3)" named only the rule file's key).
   const clause = citation.split(/[,;:]|\.\s/)[0]?.trim().replace(/\.$/, '') ?? '';
-  // A long title reads worse than the key, which names it in a few characters.
-  return clause && clause.length <= SHORT_CITATION ? clause : undefined;
+  const venue = /\.\s+([A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)*\s+(?:19|20)\d{2})\b/.exec(citation)?.[1];
+  const base = clause && clause.length <= SHORT_CITATION ? clause : venue;
+  if (!base) return undefined;
+  const table = /\b(?:Table|Figure) \d+\b/.exec(citation)?.[0];
+  const refs = [...citation.matchAll(/\[(\d+(?:\s*[,–-]\s*\d+)*)\]/g)].map((m) => m[1]);
+  if (table && !base.includes(table)) return `${base}, ${table}`;
+  return refs.length ? `${base} [${refs.join(', ')}]` : base;
 }
 const SHORT_CITATION = 80;
 
