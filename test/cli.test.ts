@@ -68,13 +68,19 @@ describe('spinemets evaluate', () => {
     expect(marked('Lesion 1 T12: SRS in an older patient')).toContain(' [unconfirmed source: see Notes]');
     expect(marked('Lesion 1 T12: Hypervascular tumor')).toContain(' [unconfirmed source: see Notes]');
     expect(marked('Lesion 2 L3: SRS in an older patient')).toMatch(/ \[unconfirmed source: see Notes\]$/);
-    // Table 3 and the review's stated advice as printed: no mark of their own; they rest on the plan that rests on NOMS's reading.
-    expect(marked('Lesion 1 T12: Separation surgery')).toMatch(/SRS \[rests on an unconfirmed source through: management\]$/);
-    expect(marked('Lesion 1 T12: Radiotherapy 2 weeks after surgery')).not.toContain('[unconfirmed source');
-    // helper-53: the SINS 11 lesion's NOMS decision came out "cebrt"-like settled, resting on NOMS's own reading
-    // that 7-12 without collapse is stable; the decision and the plan after it now name what they rest on.
-    expect(stdout).toContain('Lesion 1 T12: sins: 11 · Potentially unstable (indeterminate) | noms: decision separation_surgery_then_srs [rests on an unconfirmed source through: mechanical] | lesion-plan: management separation_surgery_then_srs [rests on an unconfirmed source through: noms decision]');
-    expect(stdout).toContain('Lesion 2 L3: sins: 3–6 · Stable | noms: decision srs | lesion-plan: management srs\n');
+    // Table 3 and the review's stated advice as printed: no mark. The T12 decision rests on NOMS's reading of
+    // SINS 11 as stable, but Table 3 gives this fit patient's high-grade radioresistant lesion separation
+    // surgery then SRS stable or not: nothing after it is marked for it (helper-55: eight marks of doubt that was not there).
+    expect(marked('Lesion 1 T12: Separation surgery')).not.toContain('[');
+    expect(marked('Lesion 1 T12: Radiotherapy 2 weeks after surgery')).not.toContain('[');
+    expect(stdout).toContain('Lesion 1 T12: sins: 11 · Potentially unstable (indeterminate) | noms: decision separation_surgery_then_srs | lesion-plan: management separation_surgery_then_srs\n');
+
+    // helper-53: a radiosensitive lesion of SINS 11 with high-grade ESCC came out "cEBRT", settled, on NOMS's
+    // own reading that 7-12 without collapse is stable (unstable: stabilization then cEBRT); the decision
+    // and the plan after it now name what they rest on.
+    const contra = join(tmp(), 'contra.yaml');
+    writeFileSync(contra, 'primaryTumor: myeloma\ntoleratesSurgery: true\nestimatedSurvivalMonths: 24\nlesions:\n  - { level: T8, pain: mechanical, boneLesion: lytic, alignment: normal, collapse: under_50, posterolateral: bilateral, bilskyGrade: "3", myelopathy: false }\n');
+    expect(run(['evaluate', contra]).stdout).toContain('Lesion 1 T8: sins: 11 · Potentially unstable (indeterminate) | noms: decision cebrt [rests on an unconfirmed source through: mechanical] | lesion-plan: management cebrt [rests on an unconfirmed source through: noms decision]\n');
     // A rule set marked as a whole, at its heading (helper-54: only explain said it there).
     expect(stdout).toContain('\n  LMNOP framework (location, mechanical, neurology, oncology, patient): [unconfirmed framework: see Notes]\n');
     // In the details: NOMS's mechanical "stable" for SINS 11 is the rule set's reading of Kim [58].

@@ -66,8 +66,9 @@ describe('what rests on an unconfirmed source says so where it is shown', () => 
 // helper-53 (a surgeon's reading): a SINS 11 lesion's NOMS decision was shown as settled though it rests on
 // NOMS's own reading that 7-12 without >50% collapse is stable; only that classification carried the mark.
 describe('a result computed from a value that rests on an unconfirmed source names that value', () => {
+  // Radiosensitive, high-grade ESCC, SINS 11, fit: cEBRT if the spine is stable, stabilization first if not (Table 3).
   const patient = {
-    id: 'resting-1', primaryTumor: 'renal_cell', toleratesSurgery: true, estimatedSurvivalMonths: 12, karnofsky: 80,
+    id: 'resting-1', primaryTumor: 'myeloma', toleratesSurgery: true, estimatedSurvivalMonths: 12, karnofsky: 80,
     lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'under_50', posterolateral: 'unilateral', bilskyGrade: '3', myelopathy: false }],
   };
   let rulesets: LoadedRuleSet[];
@@ -77,6 +78,7 @@ describe('a result computed from a value that rests on an unconfirmed source nam
 
   it('through the rule that held, in its rule set and across an upstream input, at full and at rules (from the rule files)', async () => {
     for (const trace of ['full', 'rules'] as const) {
+      // Below full the part's other rows are not in the trace: every fact a row that held tested counts.
       const notes = evaluationNotes(await evaluatePatient(patient, rulesets, { trace }), upstreamInputs(rulesets));
       expect(notes('noms', 0).restsOn({ classification: 'decision' })).toEqual([{ ruleset: 'noms', output: 'mechanical', status: 'applies' }]);
       expect(notes('noms', 0).ofClassification('decision')).toEqual([]);
@@ -90,14 +92,39 @@ describe('a result computed from a value that rests on an unconfirmed source nam
     expect(none('noms', 0).restsOn({ classification: 'decision' })).toEqual([]);
   });
 
+  // helper-55: the example patient's T12 decision was marked, and eight results after it, though Table 3
+  // gives that fit patient's high-grade radioresistant lesion separation surgery then SRS stable or not.
+  it('at full, a result another reading of the marked value could not change is not marked', async () => {
+    const radioresistant = { ...patient, primaryTumor: 'renal_cell' };
+    const notes = evaluationNotes(await evaluatePatient(radioresistant, rulesets), upstreamInputs(rulesets));
+    expect(notes('noms', 0).restsOn({ classification: 'decision' })).toEqual([]);
+    expect(notes('lesion-plan', 0).restsOn({ classification: 'management' })).toEqual([]);
+    expect(notes('noms', 0).ofClassification('mechanical').map((w) => w.id)).toEqual(['mechanical.stable_intermediate']);
+    // Below full there are no other rows to tell: the mark stays (it cannot be told it is needless).
+    const rules = evaluationNotes(await evaluatePatient(radioresistant, rulesets, { trace: 'rules' }), upstreamInputs(rulesets));
+    expect(rules('noms', 0).restsOn({ classification: 'decision' })).toEqual([{ ruleset: 'noms', output: 'mechanical', status: 'applies' }]);
+  });
+
+  // helper-55: LMNOP's N, the worst NOMS neurologic over the lesions, named nothing though the worst lesion's
+  // high grade is NOMS's own row for low-grade ESCC with myelopathy.
+  it('an aggregate over the lesions rests on the lesions that gave it', async () => {
+    const all = await bundledRuleSets(['lmnop']);
+    const myelopathy = { primaryTumor: 'breast', lesions: [{ level: 'T6', bilskyGrade: '1b', myelopathy: true }, { level: 'T12', bilskyGrade: '0', myelopathy: false }] };
+    for (const trace of ['full', 'rules'] as const) {
+      const notes = evaluationNotes(await evaluatePatient(myelopathy, all, { trace }), upstreamInputs(all));
+      expect(notes('noms', 0).ofClassification('neurologic').map((w) => w.id)).toEqual(['neurologic.high_grade_myelopathy']);
+      expect(notes('lmnop', undefined).restsOn({ classification: 'neurology' })).toEqual([{ ruleset: 'noms', output: 'neurologic', status: 'applies' }]);
+    }
+  });
+
   it('explain names the value beside the decision and the plan, the note staying with the value it is about', async () => {
     const lines = explainEvaluation(await evaluatePatient(patient, rulesets), rulesets).map((l) => l.trim());
-    expect(lines.find((l) => l.startsWith('NOMS decision'))).toMatch(/^NOMS decision \(review Table 3\): separation_surgery_then_srs \[rests on an unconfirmed source through: mechanical\] — /);
+    expect(lines.find((l) => l.startsWith('NOMS decision'))).toMatch(/^NOMS decision \(review Table 3\): cebrt \[rests on an unconfirmed source through: mechanical\] — /);
     expect(lines.find((l) => l.startsWith('Management recommendation'))).toContain('[rests on an unconfirmed source through: noms decision]');
     expect(lines.find((l) => l.startsWith('Mechanical'))).toContain('[unconfirmed source: The review calls SINS 7-12 potentially unstable');
     // Cited where the reader can find it (helper-53: "(review2022table3)" named only the rule file's key).
     expect(lines.find((l) => l.startsWith('NOMS decision'))).toMatch(/\(Asian Spine J 2022, Table 3\)$/);
-    expect(lines.find((l) => l.startsWith('Management recommendation'))).toMatch(/\(Asian Spine J 2022 \[59,60\]\)$/);
-    expect(lines.find((l) => l.startsWith('Surgery planned at this lesion'))).toMatch(/\(Asian Spine J 2022 \[59,60\]\)$/);
+    expect(lines.find((l) => l.startsWith('Management recommendation'))).toMatch(/\(Review Table 3 \(NOMS\)\)$/);
+    expect(lines.find((l) => l.startsWith('Surgery planned at this lesion'))).toMatch(/\(Asian Spine J 2022 \[59, 60\]\)$/);
   });
 });

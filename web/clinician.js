@@ -122,7 +122,8 @@
     let body;
     try {
       // The `rules` level: the unconfirmed marks come from the warnings, which say where they stand.
-      response = await fetch('evaluate?trace=rules', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patient()) });
+      // The full trace: what a value rests on is told from the rows of its part that did not hold too (as explain tells it).
+      response = await fetch('evaluate?trace=full', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patient()) });
       body = await response.json();
     } catch (err) {
       if (request !== latest) return;
@@ -149,7 +150,7 @@
     const notes = spinemetsNotes.evaluationNotes(evaluation, model.upstream);
     const sections = [scope('Patient', evaluation.results, 'patient', evaluation, undefined, notes)];
     evaluation.lesions.forEach((lesion, i) => sections.push(scope(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, lesion.results, `lesion-${i}`, evaluation, i, notes)));
-    results.replaceChildren(...sections, warningList(evaluation), trace(evaluation.trace), el('footer', { class: 'rulesets' }, `Rule sets: ${evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}`));
+    results.replaceChildren(...sections, warningList(evaluation), trace(evaluation.trace.filter((t) => spinemetsNotes.keepsEntry('rules', t))), el('footer', { class: 'rulesets' }, `Rule sets: ${evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}`));
   }
 
   /** The trace entries or warnings of one rule set (and lesion). */

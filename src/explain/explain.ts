@@ -169,8 +169,9 @@ function shortCitation(citation: string): string | undefined {
   const venue = /\.\s+([A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)*\s+(?:19|20)\d{2})\b/.exec(citation)?.[1];
   const base = clause && clause.length <= SHORT_CITATION ? clause : venue;
   if (!base) return undefined;
-  const table = /\b(?:Table|Figure) \d+\b/.exec(citation)?.[0];
-  const refs = [...citation.matchAll(/\[(\d+(?:\s*[,–-]\s*\d+)*)\]/g)].map((m) => m[1]);
+  // A table the statement is in, not one it stands beside ("the section ... beside Table 4").
+  const table = /(?<!beside |near |after |before )\b(?:Table|Figure) \d+\b/.exec(citation)?.[0];
+  const refs = [...citation.matchAll(/\[(\d+(?:\s*[,–-]\s*\d+)*)\]/g)].flatMap((m) => (m[1] ?? '').split(',').map((n) => n.trim()));
   if (table && !base.includes(table)) return `${base}, ${table}`;
   return refs.length ? `${base} [${refs.join(', ')}]` : base;
 }

@@ -3,3 +3,4 @@
 export { evaluationNotes, notesByStatus } from './unconfirmed-notes.js';
 export { warningGroups } from './warning-list.js';
 export { describeGap, gapsOf, splitByGap } from '../engine/lookup-gaps.js';
+export { keepsEntry } from '../engine/trace-level.js';

@@ -1,4 +1,4 @@
-import type { Evaluation, EvaluationWarning, RuleTrace, ShownValue, TraceEntry, UnconfirmedSourceWarning } from '../engine/types.js';
+import type { Evaluation, EvaluationWarning, InputTrace, RuleTrace, ShownValue, TraceEntry, UnconfirmedSourceWarning } from '../engine/types.js';
 
 /**
  * Where the marks of one rule set (for one lesion) stand, read from its UNCONFIRMED_SOURCE warnings:
@@ -45,7 +45,9 @@ export type UpstreamInputs = Readonly<Record<string, Readonly<Record<string, { r
 interface Source {
   ruleset: string;
   lesion: number | undefined;
+  /** A classification's id, `score`, `category` or `components.<id>` (of `score`: the rule set's own, or a subscore). */
   output: string;
+  score?: string;
 }
 
 /** A value a result was computed from that rests on an unconfirmed source itself (or may). */
@@ -60,13 +62,17 @@ export type ResultNotes = UnconfirmedNotes & { restsOn(value: ShownValue): Resti
 
 /**
  * A rule set's marks in one evaluation (per lesion): each value's own (unconfirmedNotes) and `restsOn`,
- * the values it was computed from that carry a mark themselves — a classification of its rule set, or
- * another rule set's output read as an input. A SINS 11 lesion's NOMS decision rests on NOMS's
- * `mechanical` (whose "7-12 without collapse is stable" is the rule set's reading), the lesion plan's
- * management on that decision: each names the value it rests on, whose own mark says why. Read from the
- * trace: the rules that held (or, as `possible`, may hold) and the facts their conditions tested, so an
- * auditor can follow each mark back. Where the trace does not say where an input came from (below
- * `full`), `upstream` (from the rule files) does; at `none` there are no rules to follow.
+ * the values it was computed from that carry a mark themselves — a classification or subscore of its
+ * rule set, or another rule set's output read as an input (per lesion, or over the lesions for an
+ * aggregate). A SINS 11 lesion whose NOMS decision is cEBRT rests on NOMS's `mechanical` (whose "7-12
+ * without collapse is stable" is the rule set's reading, and unstable would give stabilization first);
+ * the lesion plan's management on that decision: each names the value it rests on, whose own mark says
+ * why. Read from the trace: the rules that held (or, as `possible`, may hold) and the facts their
+ * conditions tested. Where the trace has the part's other rows (`full`), a value another reading of the
+ * fact could not change is not marked (Table 3 gives separation surgery then SRS to a fit patient's
+ * high-grade radioresistant lesion whether the spine is stable or not); below `full` every tested fact
+ * counts, and an input read from another rule set is found in the rule files (`upstream`), while the
+ * rules that only may hold are not in the trace; at `none` there are no rules to follow.
  */
 export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings'>, upstream: UpstreamInputs = {}): (ruleset: string, lesion: number | undefined) => ResultNotes {
   const scopes = new Map<string, { entries: TraceEntry[]; warnings: EvaluationWarning[]; own: UnconfirmedNotes }>();
@@ -81,54 +87,86 @@ export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings
     }
     return found;
   };
-  const lesionScoped = (ruleset: string, lesion: number | undefined): boolean => lesion !== undefined && evaluation.trace.some((t) => t.ruleset === ruleset && t.lesion === lesion);
+  const lesionsOf = (ruleset: string): number[] => [...new Set(evaluation.trace.flatMap((t) => (t.ruleset === ruleset && t.lesion !== undefined ? [t.lesion] : [])))];
 
-  /** Where a fact a rule tested took its value: a classification of the rule set, or an upstream output. */
-  const sourceOf = (ruleset: string, lesion: number | undefined, fact: string): Source | undefined => {
+  /** Where a fact a rule tested took its value: a classification or subscore of the rule set, or upstream outputs. */
+  const sourcesOf = (ruleset: string, lesion: number | undefined, fact: string): Source[] => {
     const { entries } = scope(ruleset, lesion);
-    if (entries.some((t) => (t.kind === 'rule' || t.kind === 'precedence') && t.classification === fact)) return { ruleset, lesion, output: fact };
-    const input = entries.find((t) => t.kind === 'input' && t.input === fact);
-    if (input?.kind === 'input' && input.upstream) return { ruleset: input.upstream.ruleset, lesion: input.upstream.lesion, output: input.upstream.output };
+    if (entries.some((t) => (t.kind === 'rule' || t.kind === 'precedence') && t.classification === fact)) return [{ ruleset, lesion, output: fact }];
+    if (fact !== ruleset && entries.some((t) => t.kind === 'total' && t.score === fact)) return [{ ruleset, lesion, output: 'score', score: fact }];
+    const input = entries.find((t): t is InputTrace => t.kind === 'input' && t.input === fact);
+    if (input?.upstream) return [{ ruleset: input.upstream.ruleset, lesion: input.upstream.lesion, output: input.upstream.output }];
     const declared = upstream[ruleset]?.[fact];
-    return declared ? { ...declared, lesion: lesionScoped(declared.ruleset, lesion) ? lesion : undefined } : undefined;
+    if (!declared) return [];
+    const over = lesionsOf(declared.ruleset);
+    if (lesion !== undefined && over.includes(lesion)) return [{ ...declared, lesion }];
+    if (lesion !== undefined || over.length === 0) return [{ ...declared, lesion: undefined }];
+    // Over the lesions (an aggregate): the worst (or best) is the lesions that gave it; any other, every lesion.
+    const aggregate = input?.aggregate;
+    const giving = aggregate && (aggregate.function === 'max' || aggregate.function === 'min') && input.value !== null ? over.filter((i) => aggregate.values[i] === input.value) : over;
+    return giving.map((i) => ({ ...declared, lesion: i }));
+  };
+
+  /** The same part as `rule` (a classification, a component, a recommendation), and what a row of it gives. */
+  const samePart = (a: RuleTrace, b: RuleTrace): boolean => a.part === b.part && a.classification === b.classification && a.score === b.score && a.component === b.component && a.recommendation === b.recommendation;
+  const gives = (rule: RuleTrace): unknown => rule.value ?? rule.points ?? rule.alternative;
+  /**
+   * Whether another value of `fact` could change what `rule` gave: a row of its part that failed only on
+   * that fact gives something else. Without the part's other rows (below `full`), assumed so.
+   */
+  const sensitive = (ruleset: string, lesion: number | undefined, rule: RuleTrace, fact: string): boolean => {
+    const others = scope(ruleset, lesion).entries.filter((t): t is RuleTrace => t.kind === 'rule' && t !== rule && samePart(t, rule));
+    if (others.length === 0) return true;
+    return others.some((other) => other.conditions.some((c) => c.fact === fact) && other.conditions.every((c) => c.fact === fact || c.result !== false) && gives(other) !== gives(rule));
   };
 
   /** The values the rules `held` selects tested, each with the status of the rule (held, or only possible). */
   const sources = (ruleset: string, lesion: number | undefined, held: (rule: RuleTrace) => boolean): Array<Source & { status: RestingMark['status'] }> =>
     scope(ruleset, lesion).entries.flatMap((rule) => {
       if (rule.kind !== 'rule' || !held(rule) || !(rule.fired === true || (rule.fired === null && rule.possible))) return [];
-      return rule.conditions.flatMap((condition) => {
-        const source = condition.result === false ? undefined : sourceOf(ruleset, lesion, condition.fact);
-        return source ? [{ ...source, status: rule.fired === true ? ('applies' as const) : ('possible' as const) }] : [];
-      });
+      const status = rule.fired === true ? ('applies' as const) : ('possible' as const);
+      const facts = [...new Set(rule.conditions.filter((c) => c.result !== false).map((c) => c.fact))];
+      return facts.filter((fact) => status === 'possible' || sensitive(ruleset, lesion, rule, fact)).flatMap((fact) => sourcesOf(ruleset, lesion, fact).map((source) => ({ ...source, status })));
     });
 
-  /** Whether a value rests on an unconfirmed source, its own mark or one it inherits; `seen` ends a cycle. */
+  /** Whether a value rests on an unconfirmed source, by its own mark or one it inherits; `seen` ends a cycle. */
   const marked = (source: Source, seen: ReadonlySet<string>): RestingMark['status'] | undefined => {
-    const key = `${source.ruleset} ${source.lesion ?? ''} ${source.output}`;
+    const key = `${source.ruleset} ${source.lesion ?? ''} ${source.score ?? ''} ${source.output}`;
     if (seen.has(key)) return undefined;
     const next = new Set(seen).add(key);
     const { own, warnings } = scope(source.ruleset, source.lesion);
-    const score = source.ruleset;
-    // A total read as a number rests on its components; read as a category, on its band too.
-    const direct = source.output === 'score' || source.output === 'category'
-      ? warnings.filter((w): w is UnconfirmedSourceWarning => w.code === 'UNCONFIRMED_SOURCE' && w.beside.some((v) => 'score' in v && v.score === score && (source.output === 'category' || v.component !== undefined)))
-      : own.ofClassification(source.output);
-    const inherited = (source.output === 'score' || source.output === 'category' ? sources(source.ruleset, source.lesion, (r) => r.score === score) : classificationSources(source.ruleset, source.lesion, source.output))
-      .map((s) => {
+    const component = /^components\.(.+)$/.exec(source.output)?.[1];
+    let direct: UnconfirmedSourceWarning[];
+    let from: Array<Source & { status: RestingMark['status'] }>;
+    if (source.output === 'score' || source.output === 'category' || component) {
+      const score = source.score ?? source.ruleset;
+      // A total read as a number rests on its components; read as a category, on its band too; a component on itself.
+      const bears = (v: ShownValue): boolean => 'score' in v && v.score === score && (component ? v.component === component : source.output === 'category' || v.component !== undefined);
+      direct = warnings.filter((w): w is UnconfirmedSourceWarning => w.code === 'UNCONFIRMED_SOURCE' && w.beside.some(bears));
+      from = sources(source.ruleset, source.lesion, (r) => r.score === score && (!component || r.component === component));
+    } else {
+      direct = own.ofClassification(source.output);
+      from = classificationSources(source.ruleset, source.lesion, source.output);
+    }
+    const statuses = [
+      ...direct.map((w) => w.status),
+      ...from.map((s) => {
         const status = marked(s, next);
         return status && (s.status === 'possible' ? 'possible' : status);
-      });
-    const statuses = [...direct.map((w) => w.status), ...inherited];
+      }),
+    ];
     return statuses.includes('applies') ? 'applies' : statuses.includes('possible') ? 'possible' : undefined;
   };
 
-  /** What a classification was computed from: its rows' facts, or the classification a `firstOf` took (every candidate while none). */
+  /**
+   * What a classification was computed from: its rows' facts; for a `firstOf`, what the classification it
+   * took its value from was (every candidate's while none is), whose own marks it already shows as its own.
+   */
   const classificationSources = (ruleset: string, lesion: number | undefined, id: string): Array<Source & { status: RestingMark['status'] }> => {
     const precedence = scope(ruleset, lesion).entries.find((t) => t.kind === 'precedence' && t.classification === id);
     if (precedence?.kind !== 'precedence') return sources(ruleset, lesion, (r) => r.classification === id);
     const from = precedence.chosen ? [precedence.chosen] : precedence.candidates.map((c) => c.classification);
-    return from.map((candidate) => ({ ruleset, lesion, output: candidate, status: precedence.chosen ? ('applies' as const) : ('possible' as const) }));
+    return from.flatMap((candidate) => classificationSources(ruleset, lesion, candidate).map((s) => (precedence.chosen ? s : { ...s, status: 'possible' as const })));
   };
 
   return (ruleset, lesion) => {
@@ -140,7 +178,8 @@ export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings
       for (const source of from) {
         const status = marked(source, new Set());
         if (!status) continue;
-        const mark = { ruleset: source.ruleset, output: source.output, status: source.status === 'possible' ? ('possible' as const) : status };
+        const output = source.score && source.score !== source.ruleset ? source.score : source.output;
+        const mark = { ruleset: source.ruleset, output, status: source.status === 'possible' ? ('possible' as const) : status };
         const key = `${mark.ruleset} ${mark.output}`;
         if (marks.get(key)?.status !== 'applies') marks.set(key, mark);
       }
