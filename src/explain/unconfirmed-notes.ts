@@ -75,7 +75,7 @@ export type ResultNotes = UnconfirmedNotes & { restsOn(value: ShownValue): Resti
  * rules that only may hold are not in the trace; at `none` there are no rules to follow.
  */
 export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings'>, upstream: UpstreamInputs = {}): (ruleset: string, lesion: number | undefined) => ResultNotes {
-  const scopes = new Map<string, { entries: TraceEntry[]; warnings: EvaluationWarning[]; own: UnconfirmedNotes }>();
+  const scopes = new Map<string, { entries: TraceEntry[]; rules: RuleTrace[]; warnings: EvaluationWarning[]; own: UnconfirmedNotes }>();
   const scope = (ruleset: string, lesion: number | undefined) => {
     const key = `${ruleset} ${lesion ?? ''}`;
     let found = scopes.get(key);
@@ -83,11 +83,14 @@ export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings
       const ours = <T extends { ruleset: string; lesion?: number }>(items: readonly T[]): T[] => items.filter((t) => t.ruleset === ruleset && t.lesion === lesion);
       const entries = ours(evaluation.trace);
       const warnings = ours(evaluation.warnings);
-      scopes.set(key, (found = { entries, warnings, own: unconfirmedNotes(entries, warnings) }));
+      scopes.set(key, (found = { entries, rules: entries.filter((t): t is RuleTrace => t.kind === 'rule'), warnings, own: unconfirmedNotes(entries, warnings) }));
     }
     return found;
   };
-  const lesionsOf = (ruleset: string): number[] => [...new Set(evaluation.trace.flatMap((t) => (t.ruleset === ruleset && t.lesion !== undefined ? [t.lesion] : [])))];
+  // Every answer below is the same each time it is asked (a page shows a value in several places): worked out once.
+  const lesions = new Map<string, number[]>();
+  for (const t of evaluation.trace) if (t.lesion !== undefined) lesions.set(t.ruleset, [...new Set([...(lesions.get(t.ruleset) ?? []), t.lesion])]);
+  const lesionsOf = (ruleset: string): number[] => lesions.get(ruleset) ?? [];
 
   /** Where a fact a rule tested took its value: a classification or subscore of the rule set, or upstream outputs. */
   const sourcesOf = (ruleset: string, lesion: number | undefined, fact: string): Source[] => {
@@ -115,25 +118,40 @@ export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings
    * that fact gives something else. Without the part's other rows (below `full`), assumed so.
    */
   const sensitive = (ruleset: string, lesion: number | undefined, rule: RuleTrace, fact: string): boolean => {
-    const others = scope(ruleset, lesion).entries.filter((t): t is RuleTrace => t.kind === 'rule' && t !== rule && samePart(t, rule));
+    const others = scope(ruleset, lesion).rules.filter((t) => t !== rule && samePart(t, rule));
     if (others.length === 0) return true;
     return others.some((other) => other.conditions.some((c) => c.fact === fact) && other.conditions.every((c) => c.fact === fact || c.result !== false) && gives(other) !== gives(rule));
   };
 
-  /** The values the rules `held` selects tested, each with the status of the rule (held, or only possible). */
-  const sources = (ruleset: string, lesion: number | undefined, held: (rule: RuleTrace) => boolean): Array<Source & { status: RestingMark['status'] }> =>
-    scope(ruleset, lesion).entries.flatMap((rule) => {
-      if (rule.kind !== 'rule' || !held(rule) || !(rule.fired === true || (rule.fired === null && rule.possible))) return [];
-      const status = rule.fired === true ? ('applies' as const) : ('possible' as const);
-      const facts = [...new Set(rule.conditions.filter((c) => c.result !== false).map((c) => c.fact))];
-      return facts.filter((fact) => status === 'possible' || sensitive(ruleset, lesion, rule, fact)).flatMap((fact) => sourcesOf(ruleset, lesion, fact).map((source) => ({ ...source, status })));
-    });
+  /** The values the rules of one part (`select`: a classification, a score or one component, a recommendation) tested, each with the status of the rule (held, or only possible). */
+  const sourcesBefore = new Map<string, Array<Source & { status: RestingMark['status'] }>>();
+  const sources = (ruleset: string, lesion: number | undefined, select: ShownValue): Array<Source & { status: RestingMark['status'] }> => {
+    const key = `${ruleset} ${lesion ?? ''} ${JSON.stringify(select)}`;
+    let found = sourcesBefore.get(key);
+    if (!found) {
+      const held = (r: RuleTrace): boolean => ('classification' in select ? r.classification === select.classification : 'recommendation' in select ? r.recommendation === select.recommendation : r.score === select.score && (select.component === undefined || r.component === select.component));
+      found = scope(ruleset, lesion).rules.flatMap((rule) => {
+        if (!held(rule) || !(rule.fired === true || (rule.fired === null && rule.possible))) return [];
+        const status = rule.fired === true ? ('applies' as const) : ('possible' as const);
+        const facts = [...new Set(rule.conditions.filter((c) => c.result !== false).map((c) => c.fact))];
+        return facts.filter((fact) => status === 'possible' || sensitive(ruleset, lesion, rule, fact)).flatMap((fact) => sourcesOf(ruleset, lesion, fact).map((source) => ({ ...source, status })));
+      });
+      sourcesBefore.set(key, found);
+    }
+    return found;
+  };
 
   /** Whether a value rests on an unconfirmed source, by its own mark or one it inherits; `seen` ends a cycle. */
+  const markedBefore = new Map<string, RestingMark['status'] | undefined>();
   const marked = (source: Source, seen: ReadonlySet<string>): RestingMark['status'] | undefined => {
     const key = `${source.ruleset} ${source.lesion ?? ''} ${source.score ?? ''} ${source.output}`;
+    if (markedBefore.has(key)) return markedBefore.get(key);
     if (seen.has(key)) return undefined;
-    const next = new Set(seen).add(key);
+    const status = markedAnew(source, new Set(seen).add(key));
+    markedBefore.set(key, status);
+    return status;
+  };
+  const markedAnew = (source: Source, next: ReadonlySet<string>): RestingMark['status'] | undefined => {
     const { own, warnings } = scope(source.ruleset, source.lesion);
     const component = /^components\.(.+)$/.exec(source.output)?.[1];
     let direct: UnconfirmedSourceWarning[];
@@ -143,7 +161,7 @@ export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings
       // A total read as a number rests on its components; read as a category, on its band too; a component on itself.
       const bears = (v: ShownValue): boolean => 'score' in v && v.score === score && (component ? v.component === component : source.output === 'category' || v.component !== undefined);
       direct = warnings.filter((w): w is UnconfirmedSourceWarning => w.code === 'UNCONFIRMED_SOURCE' && w.beside.some(bears));
-      from = sources(source.ruleset, source.lesion, (r) => r.score === score && (!component || r.component === component));
+      from = sources(source.ruleset, source.lesion, component ? { score, component } : { score });
     } else {
       direct = own.ofClassification(source.output);
       from = classificationSources(source.ruleset, source.lesion, source.output);
@@ -164,7 +182,7 @@ export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings
    */
   const classificationSources = (ruleset: string, lesion: number | undefined, id: string): Array<Source & { status: RestingMark['status'] }> => {
     const precedence = scope(ruleset, lesion).entries.find((t) => t.kind === 'precedence' && t.classification === id);
-    if (precedence?.kind !== 'precedence') return sources(ruleset, lesion, (r) => r.classification === id);
+    if (precedence?.kind !== 'precedence') return sources(ruleset, lesion, { classification: id });
     const from = precedence.chosen ? [precedence.chosen] : precedence.candidates.map((c) => c.classification);
     return from.flatMap((candidate) => classificationSources(ruleset, lesion, candidate).map((s) => (precedence.chosen ? s : { ...s, status: 'possible' as const })));
   };
@@ -173,7 +191,7 @@ export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings
     const restsOn = (value: ShownValue): RestingMark[] => {
       const from = 'classification' in value
         ? classificationSources(ruleset, lesion, value.classification)
-        : sources(ruleset, lesion, 'recommendation' in value ? (r) => r.recommendation === value.recommendation : (r) => r.score === value.score && (value.component === undefined || r.component === value.component));
+        : sources(ruleset, lesion, value);
       const marks = new Map<string, RestingMark>();
       for (const source of from) {
         const status = marked(source, new Set());
