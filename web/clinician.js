@@ -5,6 +5,8 @@
 // unconfirmed marks from unconfirmed.js, inlined before this script.
 (() => {
   const model = JSON.parse(document.getElementById('model').textContent);
+  // A missing input is named as the form labels its field ("Vertebral body collapse", not "collapse").
+  const labels = new Map([...model.patient, ...model.lesion].map((field) => [field.name, field.label]));
   const patientFields = document.getElementById('patient-fields');
   const lesionList = document.getElementById('lesions');
   const results = document.getElementById('results');
@@ -192,7 +194,7 @@
     const recommendations = result.recommendations || [];
     if (recommendations.length) article.append(el('ul', {}, ...recommendations.map((r) => el('li', { 'data-recommendation': r.id }, r.status === 'possible' ? `Possibly: ${r.label}` : r.label, ...unconfirmedMarkers(notes.ofRecommendation(r.id)), ...restingMarkers(notes.restsOn({ recommendation: r.id }), id)))));
     const assumed = entries.filter((t) => t.kind === 'input' && t.takenFrom);
-    if (open.provide.length) article.append(el('p', { class: 'missing' }, `Missing: ${open.provide.join(', ')}`));
+    if (open.provide.length) article.append(el('p', { class: 'missing' }, `Missing: ${open.provide.map((name) => labels.get(name) || name).join(', ')}`));
     if (open.decide.length) article.append(el('p', { class: 'missing', 'data-gaps': '' }, `For the team to decide: ${open.decide.map((gap) => `${gap.fact} (${spinemetsNotes.describeGap(gap)})`).join('; ')}`));
     if (assumed.length) article.append(el('ul', { class: 'assumed' }, ...assumed.map((t) => el('li', { 'data-input': t.input }, assumedText(t)))));
     return article;
