@@ -58,6 +58,10 @@ describe('the clinician page in headless Chromium', () => {
     await albumin.pressSequentially('38');
     await page.getByLabel('Serum albumin unit').selectOption('g/L');
     await page.getByLabel('Medically able to tolerate surgery').selectOption({ label: 'Yes' });
+    // A field no rule set labels has the schema's title, not its name in words ("Srs available", "Egfr mutation": helper-53).
+    await page.getByLabel("Clinician's estimate of survival (months)").fill('24');
+    expect(await page.getByLabel('Stereotactic radiosurgery available').count()).toBe(1);
+    expect(await page.getByLabel('Srs available').count()).toBe(0);
 
     // The lesion, with the SINS choices worded as the paper words them.
     const lesion = page.locator('fieldset.lesion').first();

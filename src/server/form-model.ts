@@ -46,7 +46,9 @@ interface Labels {
 
 function field(name: string, s: JsonSchema, resolve: (s: JsonSchema) => JsonSchema, labels: Labels): FieldModel {
   const description = typeof s.description === 'string' ? s.description : '';
-  const base = { name, label: labels.fields.get(name) ?? shortLabel(description) ?? humanise(name), ...(description ? { help: description } : {}) };
+  // The rule sets' own label, else the schema's title, else the description's opening words, else the name in words.
+  const title = typeof s.title === 'string' ? s.title : undefined;
+  const base = { name, label: labels.fields.get(name) ?? title ?? shortLabel(description) ?? humanise(name), ...(description ? { help: description } : {}) };
   const quantity = s.then ? resolve(s.then) : s.type === 'object' ? s : undefined;
   const unit = quantity?.properties?.unit;
   if (quantity && unit?.enum) return { ...base, kind: 'quantity', units: unit.enum.map(String), min: 0 };
