@@ -81,6 +81,14 @@ describe('spinemets evaluate', () => {
     const contra = join(tmp(), 'contra.yaml');
     writeFileSync(contra, 'primaryTumor: myeloma\ntoleratesSurgery: true\nestimatedSurvivalMonths: 24\nlesions:\n  - { level: T8, pain: mechanical, boneLesion: lytic, alignment: normal, collapse: under_50, posterolateral: bilateral, bilskyGrade: "3", myelopathy: false }\n');
     expect(run(['evaluate', contra]).stdout).toContain('Lesion 1 T8: sins: 11 · Potentially unstable (indeterminate) | noms: decision cebrt [rests on an unconfirmed source through: mechanical] | lesion-plan: management cebrt [rests on an unconfirmed source through: noms decision]\n');
+    // What decides the most results first (helper-53: forty fields in input order, the SINS findings buried).
+    const sparse = join(tmp(), 'sparse.yaml');
+    writeFileSync(sparse, 'primaryTumor: breast\nlesions:\n  - { level: T9, bilskyGrade: "1c" }\n  - { pain: mechanical }\n');
+    const provide = run(['evaluate', sparse]).stdout.split('To decide what is still open, provide (what decides the most first):\n')[1]?.split('\n\n')[0]?.split('\n') ?? [];
+    const reach = provide.map((line) => (/\((.*)\)$/.exec(line)?.[1] ?? '').split(', ').length);
+    expect(reach.length).toBeGreaterThan(30);
+    expect(reach).toEqual([...reach].sort((a, b) => b - a));
+    expect(provide.findIndex((l) => l.startsWith('  - collapse '))).toBeLessThan(provide.findIndex((l) => l.startsWith('  - hormoneDependent ')));
     // A rule set marked as a whole, at its heading (helper-54: only explain said it there).
     expect(stdout).toContain('\n  LMNOP framework (location, mechanical, neurology, oncology, patient): [unconfirmed framework: see Notes]\n');
     // In the details: NOMS's mechanical "stable" for SINS 11 is the rule set's reading of Kim [58].

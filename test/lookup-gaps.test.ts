@@ -71,7 +71,7 @@ describe('a table with no row for the value given is not a missing input', () =>
 
   it('lists the gap apart from the inputs to provide, in the readable report and the explanation', () => {
     const text = formatEvaluation(evaluation, rulesets);
-    const provide = text.slice(text.indexOf('To decide what is still open, provide:'), text.indexOf('\n\n', text.indexOf('To decide what is still open, provide:')));
+    const provide = text.slice(text.indexOf('To decide what is still open, provide'), text.indexOf('\n\n', text.indexOf('To decide what is still open, provide')));
     expect(provide).toContain('collapse');
     expect(provide).not.toContain('esccClass');
     expect(text).toContain('esccClass: table esccGrade of noms has no row for bilskyGrade = 1c (lesion 1 noms, lesion 1 lesion-plan)');

@@ -97,7 +97,9 @@ function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[
     const into = m.lookup ? byGap : byInput;
     into.set(key, (into.get(key) ?? new Set()).add(`${where}${m.ruleset}`));
   }
-  if (byInput.size) lines.push('', 'To decide what is still open, provide:', ...[...byInput].map(([input, where]) => `  - ${input} (${[...where].join(', ')})`));
+  // What would decide the most results first: a surgeon scanning forty fields finds the SINS findings near the top (helper-53).
+  const byReach = [...byInput].sort(([, a], [, b]) => b.size - a.size);
+  if (byInput.size) lines.push('', 'To decide what is still open, provide (what decides the most first):', ...byReach.map(([input, where]) => `  - ${input} (${[...where].join(', ')})`));
   if (byGap.size) lines.push('', "For the team to decide (no input would; an institution's profile can add the row):", ...[...byGap].map(([gap, where]) => `  - ${gap} (${[...where].join(', ')})`));
   const unread = unreadLines(evaluation);
   if (unread.length) lines.push('', ...unread);
