@@ -117,6 +117,26 @@ describe('a result computed from a value that rests on an unconfirmed source nam
     }
   });
 
+  // helper-56, reading 2b46d6d: three ways the marks went wrong.
+  it('a row whose any has a false branch still counts; a worst value another lesion gives unmarked rests on nothing; the trace alone finds an aggregate', async () => {
+    const all = await bundledRuleSets(['lmnop', 'lesion-plan']);
+    const base = { age: 50, primaryTumor: 'renal_cell', ambulatoryStatus: 'impaired', albumin: { value: 38, unit: 'g/L' }, visceralMetastases: false, extraspinalBoneMetastasisCount: 0, toleratesSurgery: true, karnofsky: 70, ecog: 2, frankelGrade: 'E', srsAvailable: true };
+    // The gate fails (2 months): cEBRT for a stable spine, the MDT for an unstable one (lesion-plan's
+    // referred_no_alternative, whose any/1 branch holds where any/0 does not): cEBRT rests on NOMS's reading.
+    const gateFails = { ...base, estimatedSurvivalMonths: 2, lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'under_50', posterolateral: 'unilateral', bilskyGrade: '2', myelopathy: false }] };
+    const failing = evaluationNotes(await evaluatePatient(gateFails, all), upstreamInputs(all));
+    expect(failing('lesion-plan', 0).restsOn({ classification: 'management' })).toEqual([{ ruleset: 'noms', output: 'mechanical', status: 'applies' }]);
+    // High grade at L3 from Bilsky 2 (a printed row) and at T6 from myelopathy (the unconfirmed row): the
+    // worst is high grade whatever T6 reads, so LMNOP's N rests on nothing unconfirmed.
+    const two = { ...base, estimatedSurvivalMonths: 18, lesions: [{ level: 'L3', bilskyGrade: '2', myelopathy: false }, { level: 'T6', bilskyGrade: '1a', myelopathy: true }] };
+    const tied = evaluationNotes(await evaluatePatient(two, all), upstreamInputs(all));
+    expect(tied('noms', 1).ofClassification('neurologic').map((w) => w.id)).toEqual(['neurologic.high_grade_myelopathy']);
+    expect(tied('lmnop', undefined).restsOn({ classification: 'neurology' })).toEqual([]);
+    // Without the rule files (the HTML report has the evaluation only), the aggregate's trace names what it took.
+    const alone = { ...base, estimatedSurvivalMonths: 18, lesions: [{ level: 'L3', bilskyGrade: '0', myelopathy: false }, { level: 'T6', bilskyGrade: '1a', myelopathy: true }] };
+    expect(evaluationNotes(await evaluatePatient(alone, all))('lmnop', undefined).restsOn({ classification: 'neurology' })).toEqual([{ ruleset: 'noms', output: 'neurologic', status: 'applies' }]);
+  });
+
   it('explain names the value beside the decision and the plan, the note staying with the value it is about', async () => {
     const lines = explainEvaluation(await evaluatePatient(patient, rulesets), rulesets).map((l) => l.trim());
     expect(lines.find((l) => l.startsWith('NOMS decision'))).toMatch(/^NOMS decision \(review Table 3\): cebrt \[rests on an unconfirmed source through: mechanical\] — /);

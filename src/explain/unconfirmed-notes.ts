@@ -1,4 +1,4 @@
-import type { Evaluation, EvaluationWarning, InputTrace, RuleTrace, ShownValue, TraceEntry, UnconfirmedSourceWarning } from '../engine/types.js';
+import type { ConditionTrace, Evaluation, EvaluationWarning, InputTrace, RuleTrace, ShownValue, TraceEntry, UnconfirmedSourceWarning } from '../engine/types.js';
 
 /**
  * Where the marks of one rule set (for one lesion) stand, read from its UNCONFIRMED_SOURCE warnings:
@@ -99,15 +99,21 @@ export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings
     if (fact !== ruleset && entries.some((t) => t.kind === 'total' && t.score === fact)) return [{ ruleset, lesion, output: 'score', score: fact }];
     const input = entries.find((t): t is InputTrace => t.kind === 'input' && t.input === fact);
     if (input?.upstream) return [{ ruleset: input.upstream.ruleset, lesion: input.upstream.lesion, output: input.upstream.output }];
-    const declared = upstream[ruleset]?.[fact];
+    // An aggregate's trace names the output it takes over the lesions (`noms.neurologic`), as the rule file does.
+    const field = input?.aggregate?.field.split('.');
+    const declared = upstream[ruleset]?.[fact] ?? (field?.length === 2 && field[0] && field[1] && lesionsOf(field[0]).length ? { ruleset: field[0], output: field[1] } : undefined);
     if (!declared) return [];
     const over = lesionsOf(declared.ruleset);
     if (lesion !== undefined && over.includes(lesion)) return [{ ...declared, lesion }];
     if (lesion !== undefined || over.length === 0) return [{ ...declared, lesion: undefined }];
-    // Over the lesions (an aggregate): the worst (or best) is the lesions that gave it; any other, every lesion.
     const aggregate = input?.aggregate;
-    const giving = aggregate && (aggregate.function === 'max' || aggregate.function === 'min') && input.value !== null ? over.filter((i) => aggregate.values[i] === input.value) : over;
-    return giving.map((i) => ({ ...declared, lesion: i }));
+    if (!aggregate || (aggregate.function !== 'max' && aggregate.function !== 'min') || input.value === null) return over.map((i) => ({ ...declared, lesion: i }));
+    // The worst (or best) over the lesions: where nothing can pass it (the end of its order), it rests on the
+    // lesions that gave it, and on none when one of them gave it without a mark; else any lesion could move it.
+    const giving = over.filter((i) => aggregate.values[i] === input.value);
+    const order = aggregate.order ?? [];
+    if (order[aggregate.function === 'max' ? order.length - 1 : 0] !== input.value) return over.map((i) => ({ ...declared, lesion: i }));
+    return giving.some((i) => !marked({ ...declared, lesion: i }, new Set())) ? [] : giving.map((i) => ({ ...declared, lesion: i }));
   };
 
   /** The same part as `rule` (a classification, a component, a recommendation), and what a row of it gives. */
@@ -120,7 +126,7 @@ export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings
   const sensitive = (ruleset: string, lesion: number | undefined, rule: RuleTrace, fact: string): boolean => {
     const others = scope(ruleset, lesion).rules.filter((t) => t !== rule && samePart(t, rule));
     if (others.length === 0) return true;
-    return others.some((other) => other.conditions.some((c) => c.fact === fact) && other.conditions.every((c) => c.fact === fact || c.result !== false) && gives(other) !== gives(rule));
+    return others.some((other) => other.conditions.some((c) => c.fact === fact) && couldHold(other.conditions, fact) && gives(other) !== gives(rule));
   };
 
   /** The values the rules of one part (`select`: a classification, a score or one component, a recommendation) tested, each with the status of the rule (held, or only possible). */
@@ -205,6 +211,25 @@ export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings
     };
     return { ...scope(ruleset, lesion).own, restsOn };
   };
+}
+
+/**
+ * Whether a rule's conditions could all hold with the tests on `fact` free to (another value of it) and
+ * an undecided test able to: its tree (`at`: `all/1/any/0`) rebuilt from the trace, so that a row whose
+ * `any` has a false branch beside a true one still counts. A `not` is taken as able to hold.
+ */
+function couldHold(conditions: readonly ConditionTrace[], fact: string): boolean {
+  const holds = (tests: ReadonlyArray<{ rest: string[]; test: ConditionTrace }>): boolean => {
+    const leaf = tests.find((t) => t.rest.length === 0);
+    if (leaf) return leaf.test.fact === fact || leaf.test.result !== false;
+    const op = tests[0]?.rest[0];
+    if (op === 'not' || op === undefined) return true;
+    const branches = new Map<string, Array<{ rest: string[]; test: ConditionTrace }>>();
+    for (const t of tests) branches.set(t.rest[1] ?? '', [...(branches.get(t.rest[1] ?? '') ?? []), { rest: t.rest.slice(2), test: t.test }]);
+    const results = [...branches.values()].map(holds);
+    return op === 'any' ? results.some(Boolean) : results.every(Boolean);
+  };
+  return holds(conditions.map((test) => ({ rest: test.at ? test.at.split('/') : [], test })));
 }
 
 /** " [rests on an unconfirmed source through: mechanical; noms decision]", or "may rest", or nothing; another rule set's value is named with it. */
