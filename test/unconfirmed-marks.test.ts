@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import type { Evaluation } from '../src/engine/types.js';
 import { explainEvaluation } from '../src/explain/explain.js';
-import { evaluationNotes } from '../src/explain/unconfirmed-notes.js';
+import { evaluationNotes } from '../src/explain/resting-marks.js';
 import { upstreamInputs } from '../src/explain/upstream-inputs.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { buildCard } from '../src/server/cds-card.js';

@@ -1,7 +1,7 @@
 'use strict';
 // How the page shows what the shown results rest on that is marked unconfirmed: a marker beside the
 // value, with the note behind it, and the warnings grouped by kind. Which warnings stand beside which
-// value comes from spinemetsNotes.evaluationNotes, src/explain/unconfirmed-notes.ts bundled for the
+// value comes from spinemetsNotes.evaluationNotes, src/explain/resting-marks.ts bundled for the
 // page (the module explain uses, so the page and explain cannot disagree).
 
 /** A marker in words (not colour alone), opening onto its notes; nothing when there are none. */
@@ -21,10 +21,9 @@ function unconfirmedMarkers(marks) {
  * on an unconfirmed source", opening onto the values it rests on (each carries its own marker and note).
  */
 function restingMarkers(marks, ruleset) {
-  const name = (m) => (m.ruleset === ruleset ? m.output : `${m.ruleset} ${m.output}`);
-  const through = (status) => marks.filter((m) => m.status === status).map(name);
+  const { applies, possible } = spinemetsNotes.restingNames(marks, ruleset);
   const marker = (names, what, status) => (names.length ? el('details', { class: 'unconfirmed', 'data-unconfirmed': `rests-on-${status}` }, el('summary', {}, what), el('p', {}, `Through: ${names.join('; ')}`)) : null);
-  return [marker(through('applies'), 'Rests on an unconfirmed source', 'applies'), marker(through('possible'), 'May rest on an unconfirmed source', 'possible')];
+  return [marker(applies, 'Rests on an unconfirmed source', 'applies'), marker(possible, 'May rest on an unconfirmed source', 'possible')];
 }
 
 /** A warning about the rule set as a whole, as a marker under its heading. */

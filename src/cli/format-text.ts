@@ -3,7 +3,8 @@ import { describeGap, gapsOf, splitByGap, type LookupGap } from '../engine/looku
 import { foldedWarnings, warningLine } from '../explain/folded-warnings.js';
 import { profileReviewSummary } from '../explain/profile-review.js';
 import { isReviewWarning } from '../ruleset/profile-types.js';
-import { evaluationNotes, notesByStatus, restingMark, type ResultNotes } from '../explain/unconfirmed-notes.js';
+import { evaluationNotes, restingMark, type ResultNotes } from '../explain/resting-marks.js';
+import { notesByStatus } from '../explain/unconfirmed-notes.js';
 import { upstreamInputs } from '../explain/upstream-inputs.js';
 import { unreadLines } from '../explain/unread-lines.js';
 import { assumedAndConverted } from '../report/assumed-inputs.js';

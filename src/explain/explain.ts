@@ -3,7 +3,8 @@ import { describeGap, gapsOf, splitByGap, teamDecides, type LookupGap } from '..
 import type { Part } from '../ruleset/parts.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { assumedAndConverted, assumedInputLine, convertedInputLine } from '../report/assumed-inputs.js';
-import { evaluationNotes, restingMark, ruleSetWideMark, unconfirmedMark, type ResultNotes } from './unconfirmed-notes.js';
+import { evaluationNotes, restingMark, type ResultNotes } from './resting-marks.js';
+import { ruleSetWideMark, unconfirmedMark } from './unconfirmed-notes.js';
 import { upstreamInputs } from './upstream-inputs.js';
 import { unreadLines } from './unread-lines.js';
 import { warningLines } from './warning-list.js';

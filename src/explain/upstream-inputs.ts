@@ -1,5 +1,5 @@
 import type { LoadedRuleSet } from '../ruleset/types.js';
-import type { UpstreamInputs } from './unconfirmed-notes.js';
+import type { UpstreamInputs } from './resting-marks.js';
 
 /** Each rule set's inputs read from another rule set's output, for the marks a result inherits (evaluationNotes). */
 export function upstreamInputs(rulesets: readonly LoadedRuleSet[]): UpstreamInputs {

@@ -3,7 +3,8 @@ import { describeGap } from '../engine/lookup-gaps.js';
 import { clampedNote } from './clamped-note.js';
 import { warningLine } from '../explain/folded-warnings.js';
 import { profileReviewSummary } from '../explain/profile-review.js';
-import { evaluationNotes, restingMark, unconfirmedMark, type RestingMark, type ResultNotes } from '../explain/unconfirmed-notes.js';
+import { evaluationNotes, restingMark, type RestingMark, type ResultNotes } from '../explain/resting-marks.js';
+import { unconfirmedMark } from '../explain/unconfirmed-notes.js';
 import { publishedValue } from './published-value.js';
 import type { ClassificationResult, ComponentResult, Evaluation, InputTrace, LookupTrace, RuleSetResult, RuleTrace, TraceEntry, UnconfirmedSourceWarning } from '../engine/types.js';
 
