@@ -1,4 +1,4 @@
-import type { ComponentResult, Evaluation, RuleSetResult, ScoreResult, UnconfirmedSourceWarning } from '../engine/types.js';
+import type { ComponentResult, Evaluation, RuleSetResult, ScoreResult, ShownValue, UnconfirmedSourceWarning } from '../engine/types.js';
 import { describeGap, gapsOf, splitByGap, type LookupGap } from '../engine/lookup-gaps.js';
 import { foldedWarnings, warningLine } from '../explain/folded-warnings.js';
 import { profileReviewSummary } from '../explain/profile-review.js';
@@ -74,7 +74,7 @@ function formatSummary(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[
   const summaries = new Map(rulesets.map((r) => [r.document.id, r.document.summary ?? ['score', 'category']]));
   const line = (id: string, result: RuleSetResult, lesion: number | undefined): string => {
     const notes = marks(id, lesion);
-    return `${id}: ${(summaries.get(id) ?? ['score', 'category']).map((name) => `${summaryValue(name, result)}${name === 'category' ? shortMark(notes.ofBand(id)) : name === 'score' ? '' : shortMark(notes.ofClassification(name)) + restingMark(notes.restsOn({ classification: name }), id)}`).join(' · ')}`;
+    return `${id}: ${(summaries.get(id) ?? ['score', 'category']).map((name) => `${summaryValue(name, result)}${name === 'category' ? shortMark(notes.ofBand(id)) : name === 'score' ? '' : valueMarks(notes, { classification: name }, id)}`).join(' · ')}`;
   };
   const lines = ['Summary'];
   for (const [id, result] of Object.entries(evaluation.results)) lines.push(`  ${line(id, result, undefined)}`);
@@ -118,7 +118,13 @@ function applyingRecommendations(results: Readonly<Record<string, RuleSetResult>
   const undecided = new Set(all.filter((x) => x.status === 'possible').flatMap((x) => x.restates ?? []));
   const restated = new Set(Object.values(results).flatMap((r) => r.restates ?? []).filter((name) => !undecided.has(name)));
   const applying = Object.entries(results).flatMap(([id, r]) => (r.recommendations ?? []).filter((x) => x.status === 'applies').map((x) => ({ id, name: `${id}.${x.id}`, x })));
-  return applying.filter(({ name }) => !restated.has(name)).map(({ id, x }) => `${prefix}${x.label}${shortMark(marks(id).ofRecommendation(x.id))}${restingMark(marks(id).restsOn({ recommendation: x.id }), id)}`);
+  return applying.filter(({ name }) => !restated.has(name)).map(({ id, x }) => `${prefix}${x.label}${valueMarks(marks(id), { recommendation: x.id }, id)}`);
+}
+
+/** The marks of one value shown: its own (short) and the marked values it rests on. */
+function valueMarks(notes: ResultNotes, value: ShownValue, ruleset: string): string {
+  const own = 'classification' in value ? notes.ofClassification(value.classification) : 'recommendation' in value ? notes.ofRecommendation(value.recommendation) : value.component !== undefined ? notes.ofComponent(value.score, value.component) : notes.ofScore(value.score);
+  return shortMark(own) + restingMark(notes.restsOn(value), ruleset);
 }
 
 /**
@@ -160,10 +166,10 @@ function formatResult(id: string, title: string, result: RuleSetResult, indent: 
   const width = columnWidth(classifications.map(([, c]) => c.label));
   for (const [classification, c] of classifications) {
     const value = c.value !== null ? `${c.value}${c.text ? ` — ${c.text}` : ''}` : `undetermined (${c.reason ?? ''})`;
-    lines.push(`${indent}  ${pad(c.label, width)} ${value}${shortMark(marks.ofClassification(classification))}${restingMark(marks.restsOn({ classification }), id)}`);
+    lines.push(`${indent}  ${pad(c.label, width)} ${value}${valueMarks(marks, { classification }, id)}`);
   }
   for (const r of result.recommendations ?? []) {
-    lines.push(`${indent}  ${r.status === 'applies' ? 'Recommended' : 'Possibly'}: ${r.label}${r.missing?.length ? ` (depends on ${r.missing.join(', ')})` : ''}${shortMark(marks.ofRecommendation(r.id))}${restingMark(marks.restsOn({ recommendation: r.id }), id)}`);
+    lines.push(`${indent}  ${r.status === 'applies' ? 'Recommended' : 'Possibly'}: ${r.label}${r.missing?.length ? ` (depends on ${r.missing.join(', ')})` : ''}${valueMarks(marks, { recommendation: r.id }, id)}`);
   }
   return lines;
 }
@@ -173,7 +179,7 @@ function formatScore(score: string, title: string, result: Omit<ScoreResult, 'su
   const lines = [`${indent}${title}: ${headline(result, open)}${shortMark(marks.ofBand(score))}`];
   const components = Object.entries(result.components);
   const width = columnWidth(components.map(([, c]) => c.label));
-  for (const [id, component] of components) lines.push(`${indent}  ${pad(component.label, width)} ${componentLine(component, open)}${shortMark(marks.ofComponent(score, id))}${restingMark(marks.restsOn({ score, component: id }), score)}`);
+  for (const [id, component] of components) lines.push(`${indent}  ${pad(component.label, width)} ${componentLine(component, open)}${valueMarks(marks, { score, component: id }, score)}`);
   for (const [id, sub] of Object.entries(result.subscores ?? {})) lines.push(...formatScore(id, `${sub.label} (subscore)`, sub, indent + '  ', open, marks));
   return lines;
 }
