@@ -116,6 +116,11 @@ describe('what the CDS card names, against the rule sets served', () => {
     expect(result.status).toBe(1);
     const { line, column } = positionOf(variant.text, 'unstabel');
     expect(result.stderr).toContain(`${variant.file}:${line}:${column} CARD_UNKNOWN_VALUE `);
+    // A rule-set name no rule set of the library has is refused too (helper-54: it was a warning, and the card never critical).
+    const misnamed = configWith([['when: { ruleset: sins, output: category, in: [unstable] }', 'when: { ruleset: sinz, output: category, in: [unstable] }']]);
+    const refused = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--cds-config', misnamed.file], { encoding: 'utf8', timeout: 20_000 });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`${misnamed.file}:${positionOf(misnamed.text, 'sinz').line}:${positionOf(misnamed.text, 'sinz').column} CARD_UNKNOWN_RULESET `);
 
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-card-reload-'));
     cpSync(join(BUNDLED_RULES_DIR, 'sins'), join(dir, 'sins'), { recursive: true });

@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { TraceLevel } from '../engine/trace-level.js';
 import { createDecisionRecorder } from '../audit/decision-recorder.js';
 import { formatProblems } from '../problems/format.js';
 import { ProblemsError } from '../problems/problem.js';
 import { LiveRuleSets } from '../ruleset/live-rule-sets.js';
-import { BUNDLED_RULES_DIR } from '../ruleset/load-rulesets.js';
+import { BUNDLED_RULES_DIR, libraryIds } from '../ruleset/load-rulesets.js';
 import { parsePick } from '../ruleset/select-versions.js';
 import { buildApp } from '../server/app.js';
 import { cardReferenceProblems } from '../server/card-references.js';
@@ -51,7 +51,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   }
   let live: LiveRuleSets;
   try {
-    live = await LiveRuleSets.start({ paths: options.rules?.length ? options.rules : [BUNDLED_RULES_DIR], library: [BUNDLED_RULES_DIR], pick: (options.ruleset ?? []).map(parsePick), profiles: options.profile ?? [], warnEditsInPlace: true, check: (rulesets) => cardReferenceProblems(configSource, config.card, rulesets, libraryIds()) });
+    live = await LiveRuleSets.start({ paths: options.rules?.length ? options.rules : [BUNDLED_RULES_DIR], library: [BUNDLED_RULES_DIR], pick: (options.ruleset ?? []).map(parsePick), profiles: options.profile ?? [], warnEditsInPlace: true, check: (rulesets) => cardReferenceProblems(configSource, config.card, rulesets, libraryIds([BUNDLED_RULES_DIR])) });
   } catch (err) {
     if (!(err instanceof ProblemsError)) throw err;
     process.stderr.write(formatProblems(err.problems) + '\n');
@@ -93,11 +93,6 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
 }
 
 /** The token file holds the secret alone; surrounding whitespace (a trailing newline) is not part of it. */
-/** The bundled library's rule sets, by the folder each sits in (`<id>/<id>.yaml`): the names a card may use without serving them. */
-function libraryIds(): string[] {
-  return readdirSync(BUNDLED_RULES_DIR, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-}
-
 function readToken(file: string): string {
   let token: string;
   try {

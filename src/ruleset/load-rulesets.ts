@@ -173,6 +173,11 @@ function libraryOf(roots: readonly string[]): Library {
 /** A rule file's id as the library's layout gives it: its name (folder-id.ts). */
 const fileId = (file: string): string => basename(file).replace(/\.ya?ml$/, '');
 
+/** The ids of the rule sets a library holds, as its layout names them (serve's CDS card may name one it does not serve). */
+export function libraryIds(roots: readonly string[]): string[] {
+  return [...new Set(findRuleSetFiles(roots).map(fileId))];
+}
+
 /** Adds, transitively, the library's rule sets that loaded ones require and that were not loaded; returns those added. */
 async function addRequirementsFromLibrary(rulesets: LoadedRuleSet[], failed: ReadonlySet<string>, loadedFiles: readonly string[], library: Library): Promise<LoadedRuleSet[]> {
   const missing = (): string[] => {
