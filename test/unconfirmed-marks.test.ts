@@ -137,6 +137,17 @@ describe('a result computed from a value that rests on an unconfirmed source nam
     expect(evaluationNotes(await evaluatePatient(alone, all))('lmnop', undefined).restsOn({ classification: 'neurology' })).toEqual([{ ruleset: 'noms', output: 'neurologic', status: 'applies' }]);
   });
 
+  // helper-56: with Bilsky 1c (no ESCC grade) NOMS's cEBRT comes by row 1 or row 5, both on mechanical stable:
+  // the decision rests on that reading (unstable: stabilization then cEBRT either way); it said "may rest".
+  it('a value every row that may hold agrees on rests on what each of them turns on', async () => {
+    const all = await bundledRuleSets(['lesion-plan']);
+    const open = { ...patient, primaryTumor: 'renal_cell', radiosensitivity: 'radiosensitive', lesions: [{ ...patient.lesions[0], bilskyGrade: '1c' }] };
+    const evaluation = await evaluatePatient(open, all);
+    expect(evaluation.lesions[0]?.results.noms?.decision).toBe('cebrt');
+    const notes = evaluationNotes(evaluation, upstreamInputs(all));
+    expect(notes('noms', 0).restsOn({ classification: 'decision' })).toEqual([{ ruleset: 'noms', output: 'mechanical', status: 'applies' }]);
+  });
+
   it('explain names the value beside the decision and the plan, the note staying with the value it is about', async () => {
     const lines = explainEvaluation(await evaluatePatient(patient, rulesets), rulesets).map((l) => l.trim());
     expect(lines.find((l) => l.startsWith('NOMS decision'))).toMatch(/^NOMS decision \(review Table 3\): cebrt \[rests on an unconfirmed source through: mechanical\] — /);

@@ -101,11 +101,17 @@ export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings
     let found = sourcesBefore.get(key);
     if (!found) {
       const held = (r: RuleTrace): boolean => ('classification' in select ? r.classification === select.classification : 'recommendation' in select ? r.recommendation === select.recommendation : r.score === select.score && (select.component === undefined || r.component === select.component));
-      found = scope(ruleset, lesion).rules.flatMap((rule) => {
-        if (!held(rule) || !(rule.fired === true || (rule.fired === null && rule.possible))) return [];
-        const status = rule.fired === true ? ('applies' as const) : ('possible' as const);
+      const holding = scope(ruleset, lesion).rules.filter((rule) => held(rule) && (rule.fired === true || (rule.fired === null && rule.possible)));
+      // Missing data may leave open which row holds while every row that may gives the same value (NOMS's
+      // cEBRT by row 1 or 5, the ESCC grade unknown): a fact each of them tested, and on which each turns,
+      // decides that value as surely as a row that held.
+      const agreed = holding.length > 0 && holding.every((rule) => rule.fired === null) && new Set(holding.map(gives)).size === 1;
+      const tests = (rule: RuleTrace, fact: string): boolean => rule.conditions.some((c) => c.fact === fact && c.result !== false);
+      const decides = (fact: string): boolean => agreed && holding.every((rule) => tests(rule, fact) && sensitive(ruleset, lesion, rule, fact));
+      found = holding.flatMap((rule) => {
         const facts = [...new Set(rule.conditions.filter((c) => c.result !== false).map((c) => c.fact))];
-        return facts.filter((fact) => status === 'possible' || sensitive(ruleset, lesion, rule, fact)).flatMap((fact) => sourcesOf(ruleset, lesion, fact).map((source) => ({ ...source, status })));
+        if (rule.fired === true) return facts.filter((fact) => sensitive(ruleset, lesion, rule, fact)).flatMap((fact) => sourcesOf(ruleset, lesion, fact).map((source) => ({ ...source, status: 'applies' as const })));
+        return facts.flatMap((fact) => sourcesOf(ruleset, lesion, fact).map((source) => ({ ...source, status: decides(fact) ? ('applies' as const) : ('possible' as const) })));
       });
       sourcesBefore.set(key, found);
     }
