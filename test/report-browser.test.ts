@@ -106,6 +106,8 @@ describe('the HTML audit report in headless Chromium', () => {
     expect(await nomsRow('mechanical').textContent()).toMatch(/^\[unconfirmed source: The review calls SINS 7-12 potentially unstable/);
     expect(await nomsRow('decision').count()).toBe(0);
     expect(await nomsRow('neurologic').count()).toBe(0);
+    // A rule set marked as a whole, at its heading, as explain marks it (helper-57: only in the notes).
+    expect(await page.locator('section#patient-results [data-ruleset="lmnop"] > h3 [data-unconfirmed]').textContent()).toMatch(/^\[unconfirmed framework: The LMNOP treatment algorithm/);
     expect(await page.locator('section#lesion-1-t12 [data-ruleset="lesion-plan"] [data-recommendation="srs_dose_fracture_risk_age"] [data-unconfirmed]').textContent()).toMatch(/^\[unconfirmed source: The review names "older age" without a threshold/);
 
     // Every score shown equals the JSON output's, patient and per lesion.

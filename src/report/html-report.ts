@@ -4,7 +4,7 @@ import { clampedNote } from './clamped-note.js';
 import { warningLine } from '../explain/folded-warnings.js';
 import { profileReviewSummary } from '../explain/profile-review.js';
 import { evaluationNotes, restingMark, type RestingMark, type ResultNotes } from '../explain/resting-marks.js';
-import { unconfirmedMark } from '../explain/unconfirmed-notes.js';
+import { ruleSetWideMark, unconfirmedMark } from '../explain/unconfirmed-notes.js';
 import { publishedValue } from './published-value.js';
 import type { ClassificationResult, ComponentResult, Evaluation, InputTrace, LookupTrace, RuleSetResult, RuleTrace, TraceEntry, UnconfirmedSourceWarning } from '../engine/types.js';
 
@@ -118,7 +118,7 @@ function inputsTable(trace: readonly TraceEntry[]): string {
  * below `full` only what fired is there to follow).
  */
 function resultsBlock(results: Record<string, RuleSetResult>, notes: (ruleset: string) => ResultNotes): string {
-  return Object.entries(results).map(([id, r]) => `<div class="result" data-ruleset="${esc(id)}"><h3>${esc(r.label)} <small>(${esc(id)})</small></h3>${scoreBlock(id, r, notes(id))}${classificationsBlock(id, r.classifications, notes(id))}${recommendationsBlock(id, r, notes(id))}</div>`).join('');
+  return Object.entries(results).map(([id, r]) => `<div class="result" data-ruleset="${esc(id)}"><h3>${esc(r.label)} <small>(${esc(id)})</small>${notes(id).ruleSetWide.map((w) => ` <small class="unconfirmed" data-unconfirmed>${esc(ruleSetWideMark(w).trim())}</small>`).join('')}</h3>${scoreBlock(id, r, notes(id))}${classificationsBlock(id, r.classifications, notes(id))}${recommendationsBlock(id, r, notes(id))}</div>`).join('');
 }
 
 /** The marks beside one value, as text (" [unconfirmed source: ...] [rests on ... through: ...]"), or nothing. */
