@@ -94,6 +94,8 @@ describe('a table with no row for the value given is not a missing input', () =>
     const t12 = card.detail.split('\n').find((line) => line.startsWith('- T12:'));
     expect(t12).toContain('for the team to decide: esccClass (table esccGrade of noms has no row for bilskyGrade = 1c)');
     expect(t12).not.toMatch(/provide [^—]*esccClass/);
+    // Its one line says who decides what no input would (helper-57: "NOMS undetermined, plan undetermined" and no word why).
+    expect(card.summary).toMatch(/^T12: .*; team decides esccClass/);
   });
 });
 

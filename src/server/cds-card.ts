@@ -54,7 +54,7 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const open = (s: Scope): string[] => [...new Set(summaryRefs.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? missingOf(s, o) : [])))];
   const lines = scopes.map((s) => {
     const { provide, decide } = splitByGap(open(s), gaps, s.lesion);
-    return { scope: s, text: `${s.title}: ${summaryRefs.map((o) => show(s, o)).join(', ')}`, provide, decide: decide.map((gap) => `${gap.fact} (${describeGap(gap)})`) };
+    return { scope: s, text: `${s.title}: ${summaryRefs.map((o) => show(s, o)).join(', ')}`, provide, decide: decide.map((gap) => `${gap.fact} (${describeGap(gap)})`), decideFacts: decide.map((gap) => gap.fact) };
   });
   const first = lines.find((l) => flagged.includes(l.scope)) ?? lines.find((l) => l.provide.length) ?? lines[0];
   const noLesion = evaluation.lesions.length === 0;
@@ -66,7 +66,9 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
 
   // The other lesions are named even when the first one's text is cut.
   const more = lines.length > 1 ? `; +${lines.length - 1} more lesion${lines.length > 2 ? 's' : ''}` : '';
-  let head = noLesion ? `No spinal lesion in the record: provide each lesion (${lesionInputs.join(', ')})` : `${first?.text ?? ''}${first?.provide.length ? `; provide ${first.provide.join(', ')}` : ''}`;
+  // An undetermined value no input would decide says who does, before the inputs (a long list is cut): it read "NOMS undetermined" and nothing more (helper-57).
+  const teamDecides = first?.decideFacts.length ? `; team decides ${[...new Set(first.decideFacts)].join(', ')}` : '';
+  let head = noLesion ? `No spinal lesion in the record: provide each lesion (${lesionInputs.join(', ')})` : `${first?.text ?? ''}${teamDecides}${first?.provide.length ? `; provide ${first.provide.join(', ')}` : ''}`;
   if (head.length + more.length > SUMMARY_MAX) head = `${cutAtWord(head, SUMMARY_MAX - more.length - 1)}…`;
   const summary = head + more;
 
