@@ -429,14 +429,14 @@ describe('a decision recorded under an institution profile', () => {
     expect(run(['evaluate', EXAMPLE, '--profile', PROFILE, '--record', log]).code).toBe(0);
     const [record] = records(log);
     const profiled = record?.rulesets.filter((r) => r.profile).map((r) => [r.id, r.profile?.id, r.profile?.version]);
-    expect(profiled).toEqual([['sins', 'sins-unstable-12', '1.4.0'], ['noms', 'sins-unstable-12', '1.4.0'], ['lesion-plan', 'sins-unstable-12', '1.4.0'], ['lmnop', 'sins-unstable-12', '1.4.0']]);
+    expect(profiled).toEqual([['sins', 'sins-unstable-12', '1.5.0'], ['noms', 'sins-unstable-12', '1.5.0'], ['lesion-plan', 'sins-unstable-12', '1.5.0'], ['lmnop', 'sins-unstable-12', '1.5.0']]);
     expect(record?.outputs.profiles?.map((p) => p.ruleset)).toEqual(expect.arrayContaining(['sins', 'noms']));
     expect(record?.rulesets.find((r) => r.id === 'nesms')).not.toHaveProperty('profile');
     expect(run(['audit', 'replay', log]).stdout).toMatch(/1 identical, 0 different, 0 failed/);
     const html = join(tmp(), 'report.html');
     expect(run(['report', log, '--html', html]).code).toBe(0);
     const page = readFileSync(html, 'utf8');
-    expect(page.match(/with institution profile sins-unstable-12@1\.4\.0/g)).toHaveLength(4);
+    expect(page.match(/with institution profile sins-unstable-12@1\.5\.0/g)).toHaveLength(4);
     expect(page).toContain('Institution profile changes used');
   });
 
@@ -445,7 +445,7 @@ describe('a decision recorded under an institution profile', () => {
     const log = join(tmp(), 'decisions.jsonl');
     expect(run(['evaluate', EXAMPLE, '--profile', PROFILE, '--record', log]).code).toBe(0);
     const without = run(['audit', 'replay', log, '--current']);
-    expect(without.stdout.split('\n')[0]).toMatch(/ different \(recorded under profile sins-unstable-12@1\.4\.0, replayed without a profile; --profile with the profile recorded replays like with like\)$/);
+    expect(without.stdout.split('\n')[0]).toMatch(/ different \(recorded under profile sins-unstable-12@1\.5\.0, replayed without a profile; --profile with the profile recorded replays like with like\)$/);
     const withProfile = run(['audit', 'replay', log, '--current', '--profile', PROFILE]);
     expect(withProfile.stdout).toMatch(/1 identical, 0 different, 0 failed/);
     expect(withProfile.stdout).not.toContain('recorded under profile');
@@ -463,7 +463,7 @@ describe('a decision recorded under an institution profile', () => {
     const plain = join(tmp(), 'plain.jsonl');
     expect(run(['evaluate', EXAMPLE, '--record', plain]).code).toBe(0);
     const added = run(['audit', 'replay', plain, '--current', '--profile', PROFILE]);
-    expect(added.stdout.split('\n')[0]).toMatch(/ different \(recorded without a profile, replayed under profile sins-unstable-12@1\.4\.0; without --profile it replays like with like\)$/);
+    expect(added.stdout.split('\n')[0]).toMatch(/ different \(recorded without a profile, replayed under profile sins-unstable-12@1\.5\.0; without --profile it replays like with like\)$/);
   });
 
   // Replay compared the new fields with records that predate them and called the decision different.

@@ -213,7 +213,7 @@ describe('batch: under a profile, worker threads and the main thread write the s
     const profile = new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url).pathname;
     const rows = csvRows(run(['batch', COHORT_CSV, '--output-format', 'csv', '--profile', profile]).stdout);
     expect(rows.length).toBe(3);
-    for (const row of rows) expect(row.caution).toMatch(/^Institution profile sins-unstable-12@1\.4\.0 is not followed everywhere: 1 test in lesion-plan /);
+    for (const row of rows) expect(row.caution).toMatch(/^Institution profile sins-unstable-12@1\.5\.0 is not followed everywhere: 1 test in lesion-plan /);
     expect(Object.keys(csvRows(run(['batch', COHORT_CSV, '--output-format', 'csv']).stdout)[0] ?? {})).not.toContain('caution');
   });
 });

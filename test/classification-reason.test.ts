@@ -74,7 +74,7 @@ describe('explain under an institution profile', () => {
     expect(lines).toContain('Institution profiles applied:');
     // With the profile's hash, which says which text of it was applied (explain omitted it).
     const sha256 = sins[0]?.document.profile?.sha256.slice(0, 12);
-    expect(lines).toContain(`  sins: sins-unstable-12@1.4.0 (sha256 ${sha256}; changes used: sins-unstable-band)`);
+    expect(lines).toContain(`  sins: sins-unstable-12@1.5.0 (sha256 ${sha256}; changes used: sins-unstable-band)`);
   });
 
   // A profile's own source was cited by its key ("(stmaryLab2025)"), where a published one reads "(Katagiri 2014)";

@@ -70,8 +70,18 @@ describe('spinemets with --profile', () => {
   it('evaluates with a profile and says which institution changes shaped the result', () => {
     const { code, stdout } = runCli(['evaluate', PATIENT, '--profile', `${EXAMPLES}sins-unstable-12.profile.yaml`]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/sins 1\.1\.0 \+ profile sins-unstable-12@1\.4\.0/);
-    expect(stdout).toMatch(/Profile sins-unstable-12@1\.4\.0 on sins \(Example University Hospital, spine oncology board; sha256 [0-9a-f]{12}\):/);
+    expect(stdout).toMatch(/sins 1\.1\.0 \+ profile sins-unstable-12@1\.5\.0/);
+    expect(stdout).toMatch(/Profile sins-unstable-12@1\.5\.0 on sins \(Example University Hospital, spine oncology board; sha256 [0-9a-f]{12}\):/);
+  });
+
+  // helper-57: SINS 12 was marked "Institutional threshold" at the SINS band and nowhere in NOMS, whose
+  // "unstable" rests on the same board decision (the example profile's 1.4.0 gave NOMS's change no note).
+  it('marks the board\'s threshold wherever the example profile moves it, NOMS included', () => {
+    const patient = join(mkdtempSync(join(tmpdir(), 'spinemets-profile-')), 'sins-12.yaml');
+    writeFileSync(patient, 'id: t\nlesions:\n  - { level: T12, pain: mechanical, boneLesion: mixed, alignment: normal, collapse: under_50, posterolateral: bilateral }\n');
+    const { stdout } = runCli(['evaluate', patient, '--profile', `${EXAMPLES}sins-unstable-12.profile.yaml`]);
+    expect(stdout).toMatch(/\n    Mechanical \(spinal stability from SINS\) +unstable — SINS of 12 or more is, by the board's decision, [^\n]* \[unconfirmed source: see Notes\]\n/);
+    expect(stdout).toContain("noms (lesion 1 T12): mechanical = unstable_sins: Institutional threshold; the review's SINS criterion for instability is 13 or more (Fisher 2010 [56]).");
   });
 
   it('rejects a profile that names a rule that does not exist, with file:line:column and exit code 1', () => {
@@ -101,7 +111,7 @@ describe('explain under a profile not followed everywhere', () => {
   it('opens with the caution', () => {
     const { code, stdout } = runCli(['explain', PATIENT, '--profile', `${EXAMPLES}sins-unstable-12.profile.yaml`]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Caution: Institution profile sins-unstable-12@1\.4\.0 is not followed everywhere: 1 test in lesion-plan /);
+    expect(stdout).toMatch(/^Caution: Institution profile sins-unstable-12@1\.5\.0 is not followed everywhere: 1 test in lesion-plan /);
   });
 });
 

@@ -178,7 +178,7 @@ describe('institution profiles: rejected with file:line:column', () => {
 
 describe('institution profiles: every problem of the file at once', () => {
   it('a duplicate key does not hide the schema problems of the rest of the profile', async () => {
-    const { file, text } = writeVariant(read(SINS_12), [['title: SINS 12 treated as unstable\n', 'title: SINS 12 treated as unstable\ntitle: Again\n'], ['version: 1.4.0', 'version: one']], 'variant.profile.yaml');
+    const { file, text } = writeVariant(read(SINS_12), [['title: SINS 12 treated as unstable\n', 'title: SINS 12 treated as unstable\ntitle: Again\n'], ['version: 1.5.0', 'version: one']], 'variant.profile.yaml');
     expect(byLine(await problemsOf(file))).toEqual([
       { code: 'SCHEMA_PATTERN', file, ...positionOf(text, 'one', 'version: one') },
       { code: 'DUPLICATE_KEY', file, ...positionOf(text, 'title: Again') },
@@ -188,7 +188,7 @@ describe('institution profiles: every problem of the file at once', () => {
   // The repeated id was checked only once the schema passed, so it came to light a run later.
   it('a schema problem does not hide a repeated change id', async () => {
     const { text } = sinsVariant('  - id: sins-potentially-unstable-band\n', '  - id: sins-unstable-band\n');
-    const { file, text: withSchemaProblem } = writeVariant(text, [['version: 1.4.0', 'version: one']], 'variant.profile.yaml');
+    const { file, text: withSchemaProblem } = writeVariant(text, [['version: 1.5.0', 'version: one']], 'variant.profile.yaml');
     expect(byLine(await problemsOf(file))).toEqual([
       { code: 'SCHEMA_PATTERN', file, ...positionOf(withSchemaProblem, 'one', 'version: one') },
       { code: 'DUPLICATE_ID', file, ...positionOf(withSchemaProblem, 'sins-unstable-band', 'category: unstable') },
@@ -479,7 +479,7 @@ describe('institution profiles: results and trace', () => {
 
     const sins = evaluation.rulesets.find((r) => r.id === 'sins');
     const baseSins = base.rulesets.find((r) => r.id === 'sins');
-    expect(sins?.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.4.0' });
+    expect(sins?.profile).toMatchObject({ id: 'sins-unstable-12', version: '1.5.0' });
     expect(sins?.sha256).not.toBe(baseSins?.sha256);
     expect(evaluation.profiles?.map((u) => [u.ruleset, u.changes.map((c) => c.change)])).toEqual([
       ['sins', ['sins-unstable-band']],
@@ -629,7 +629,7 @@ describe('institution profiles: results and trace', () => {
     // In words, not the raw JSON it was ({"min":13}).
     // The published value and the citation it rested on, which the change's citation replaced.
     expect(html).toMatch(/<code>sins-unstable-band<\/code> \(set-band\)<\/td><td>min 13; cited Fourney DR[^<]*<\/td>/);
-    expect(html).toContain('changed by sins-unstable-12@1.4.0</strong> (noms-unstable-sins');
+    expect(html).toContain('changed by sins-unstable-12@1.5.0</strong> (noms-unstable-sins');
   });
 
   it('says in the text report what each change replaced, in words, and that a new table row was not published', async () => {
