@@ -1,6 +1,7 @@
 import { outputKind } from '../audit/output-kind.js';
 import { isPlainObject } from './plain-object.js';
-import { readSchema, validator } from './schemas.js';
+import { patientField } from '../patient/patient-fields.js';
+import { validator } from './schemas.js';
 
 /** What a document this tool reads or writes is, told from its keys, where another kind was expected. */
 export type DocumentKind = 'evaluation' | 'record' | 'profile' | 'ruleset' | 'cases' | 'patient';
@@ -15,15 +16,10 @@ export function documentKind(data: unknown): DocumentKind | undefined {
   if (!isPlainObject(data)) return undefined;
   const output = outputKind(data);
   if (output) return output;
-  if (Object.keys(data).some((key) => key !== 'id' && patientFields().has(key))) return 'patient';
+  if (Object.keys(data).some((key) => key !== 'id' && patientField('patient', key))) return 'patient';
   if ('profile' in data) return 'profile';
   if ('id' in data && ('inputs' in data || 'scope' in data)) return 'ruleset';
   if ('cases' in data) return 'cases';
   return validator('patient')(data) ? 'patient' : undefined;
 }
 
-let fields: ReadonlySet<string> | undefined;
-function patientFields(): ReadonlySet<string> {
-  fields ??= new Set(Object.keys((readSchema('patient').properties as Record<string, unknown> | undefined) ?? {}));
-  return fields;
-}
