@@ -123,8 +123,7 @@ function applyingRecommendations(results: Readonly<Record<string, RuleSetResult>
 
 /** The marks of one value shown: its own (short) and the marked values it rests on. */
 function valueMarks(notes: ResultNotes, value: ShownValue, ruleset: string): string {
-  const own = 'classification' in value ? notes.ofClassification(value.classification) : 'recommendation' in value ? notes.ofRecommendation(value.recommendation) : value.component !== undefined ? notes.ofComponent(value.score, value.component) : notes.ofScore(value.score);
-  return shortMark(own) + restingMark(notes.restsOn(value), ruleset);
+  return shortMark(notes.ofValue(value)) + restingMark(notes.restsOn(value), ruleset);
 }
 
 /**

@@ -23,7 +23,11 @@ export interface RestingMark {
 }
 
 /** A rule set's own marks and, for each value it shows, the marked values it was computed from. */
-export type ResultNotes = UnconfirmedNotes & { restsOn(value: ShownValue): RestingMark[] };
+export type ResultNotes = UnconfirmedNotes & {
+  /** A shown value's own marks (a component's, a score's with its band and components, a classification's, a recommendation's). */
+  ofValue(value: ShownValue): UnconfirmedSourceWarning[];
+  restsOn(value: ShownValue): RestingMark[];
+};
 
 /**
  * A rule set's marks in one evaluation (per lesion): each value's own (unconfirmedNotes) and `restsOn`,
@@ -180,7 +184,10 @@ export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings
       }
       return [...marks.values()];
     };
-    return { ...scope(ruleset, lesion).own, restsOn };
+    const { own } = scope(ruleset, lesion);
+    const ofValue = (value: ShownValue): UnconfirmedSourceWarning[] =>
+      'classification' in value ? own.ofClassification(value.classification) : 'recommendation' in value ? own.ofRecommendation(value.recommendation) : value.component !== undefined ? own.ofComponent(value.score, value.component) : own.ofScore(value.score);
+    return { ...own, ofValue, restsOn };
   };
 }
 

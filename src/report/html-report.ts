@@ -3,10 +3,10 @@ import { describeGap } from '../engine/lookup-gaps.js';
 import { clampedNote } from './clamped-note.js';
 import { warningLine } from '../explain/folded-warnings.js';
 import { profileReviewSummary } from '../explain/profile-review.js';
-import { evaluationNotes, restingMark, type RestingMark, type ResultNotes } from '../explain/resting-marks.js';
+import { evaluationNotes, restingMark, type ResultNotes } from '../explain/resting-marks.js';
 import { ruleSetWideMark, unconfirmedMark } from '../explain/unconfirmed-notes.js';
 import { publishedValue } from './published-value.js';
-import type { ClassificationResult, ComponentResult, Evaluation, InputTrace, LookupTrace, RuleSetResult, RuleTrace, TraceEntry, UnconfirmedSourceWarning } from '../engine/types.js';
+import type { ClassificationResult, ComponentResult, Evaluation, InputTrace, LookupTrace, RuleSetResult, RuleTrace, ShownValue, TraceEntry } from '../engine/types.js';
 
 /** What a report is made from: an evaluation (the JSON output), and the decision record around it if any. */
 export interface ReportSource {
@@ -118,12 +118,15 @@ function inputsTable(trace: readonly TraceEntry[]): string {
  * below `full` only what fired is there to follow).
  */
 function resultsBlock(results: Record<string, RuleSetResult>, notes: (ruleset: string) => ResultNotes): string {
-  return Object.entries(results).map(([id, r]) => `<div class="result" data-ruleset="${esc(id)}"><h3>${esc(r.label)} <small>(${esc(id)})</small>${notes(id).ruleSetWide.map((w) => ` <small class="unconfirmed" data-unconfirmed>${esc(ruleSetWideMark(w).trim())}</small>`).join('')}</h3>${scoreBlock(id, r, notes(id))}${classificationsBlock(id, r.classifications, notes(id))}${recommendationsBlock(id, r, notes(id))}</div>`).join('');
+  return Object.entries(results).map(([id, r]) => `<div class="result" data-ruleset="${esc(id)}"><h3>${esc(r.label)} <small>(${esc(id)})</small>${notes(id).ruleSetWide.map((w) => markText(ruleSetWideMark(w))).join('')}</h3>${scoreBlock(id, r, notes(id))}${classificationsBlock(id, r.classifications, notes(id))}${recommendationsBlock(id, r, notes(id))}</div>`).join('');
 }
 
-/** The marks beside one value, as text (" [unconfirmed source: ...] [rests on ... through: ...]"), or nothing. */
-function marks(own: readonly UnconfirmedSourceWarning[], resting: readonly RestingMark[], ruleset: string): string {
-  const text = unconfirmedMark(own) + restingMark(resting, ruleset);
+/** The marks beside one value ("[unconfirmed source: ...] [rests on ... through: ...]") in the page, or nothing. */
+function marks(notes: ResultNotes, value: ShownValue, ruleset: string): string {
+  return markText(unconfirmedMark(notes.ofValue(value)) + restingMark(notes.restsOn(value), ruleset));
+}
+
+function markText(text: string): string {
   return text ? ` <small class="unconfirmed" data-unconfirmed>${esc(text.trim())}</small>` : '';
 }
 
@@ -132,19 +135,19 @@ function scoreBlock(ruleset: string, r: RuleSetResult, notes: ResultNotes): stri
   const score = r.score !== null && r.score !== undefined ? String(r.score) : r.range ? `${r.range[0]}–${r.range[1]} (undetermined)` : 'undetermined';
   const clamped = clampedNote(r);
   const category = r.categoryLabel ?? r.category ?? (r.possibleCategories?.length ? `undetermined: ${r.possibleCategories.join(' or ')}` : '');
-  const rows = Object.entries(r.components).map(([id, c]: [string, ComponentResult]) => `<tr><td>${esc(c.label)}</td><td class="value">${c.points ?? `${c.range[0]}–${c.range[1]}`}</td><td>${esc(c.alternativeLabel ?? (c.missing?.length ? `missing: ${c.missing.join(', ')}` : c.status))}${marks(notes.ofComponent(ruleset, id), notes.restsOn({ score: ruleset, component: id }), ruleset)}</td><td><code>${esc(id)}</code></td></tr>`);
-  return `<p class="score">Score <strong data-score>${esc(score)}</strong>${clamped ? ` <span data-clamped>(${esc(clamped)})</span>` : ''}${category ? ` — <span data-category>${esc(category)}</span>` : ''}${marks(notes.ofBand(ruleset), [], ruleset)}</p><table><thead><tr><th>component</th><th>points</th><th>why</th><th>id</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const rows = Object.entries(r.components).map(([id, c]: [string, ComponentResult]) => `<tr><td>${esc(c.label)}</td><td class="value">${c.points ?? `${c.range[0]}–${c.range[1]}`}</td><td>${esc(c.alternativeLabel ?? (c.missing?.length ? `missing: ${c.missing.join(', ')}` : c.status))}${marks(notes, { score: ruleset, component: id }, ruleset)}</td><td><code>${esc(id)}</code></td></tr>`);
+  return `<p class="score">Score <strong data-score>${esc(score)}</strong>${clamped ? ` <span data-clamped>(${esc(clamped)})</span>` : ''}${category ? ` — <span data-category>${esc(category)}</span>` : ''}${markText(unconfirmedMark(notes.ofBand(ruleset)))}</p><table><thead><tr><th>component</th><th>points</th><th>why</th><th>id</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function classificationsBlock(ruleset: string, classifications: Record<string, ClassificationResult> | undefined, notes: ResultNotes): string {
   if (!classifications) return '';
-  const rows = Object.entries(classifications).map(([id, c]) => `<tr data-classification="${esc(id)}"><td>${esc(c.label)}</td><td class="value"><strong>${esc(c.value ?? 'undetermined')}</strong></td><td>${esc(c.alternativeLabel ?? c.reason ?? (c.possibleAlternatives ? `rows ${c.possibleAlternatives.join(', ')}` : ''))}${marks(notes.ofClassification(id), notes.restsOn({ classification: id }), ruleset)}</td></tr>`);
+  const rows = Object.entries(classifications).map(([id, c]) => `<tr data-classification="${esc(id)}"><td>${esc(c.label)}</td><td class="value"><strong>${esc(c.value ?? 'undetermined')}</strong></td><td>${esc(c.alternativeLabel ?? c.reason ?? (c.possibleAlternatives ? `rows ${c.possibleAlternatives.join(', ')}` : ''))}${marks(notes, { classification: id }, ruleset)}</td></tr>`);
   return `<table><thead><tr><th>classification</th><th>value</th><th>row that held</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function recommendationsBlock(ruleset: string, r: RuleSetResult, notes: ResultNotes): string {
   if (!r.recommendations?.length) return '';
-  return `<ul class="recommendations">${r.recommendations.map((x) => `<li data-recommendation="${esc(x.id)}">${x.status === 'applies' ? 'Recommended' : 'Possibly'}: ${esc(x.label)} <small>(${esc(x.reference)})</small>${marks(notes.ofRecommendation(x.id), notes.restsOn({ recommendation: x.id }), ruleset)}</li>`).join('')}</ul>`;
+  return `<ul class="recommendations">${r.recommendations.map((x) => `<li data-recommendation="${esc(x.id)}">${x.status === 'applies' ? 'Recommended' : 'Possibly'}: ${esc(x.label)} <small>(${esc(x.reference)})</small>${marks(notes, { recommendation: x.id }, ruleset)}</li>`).join('')}</ul>`;
 }
 
 function notes(evaluation: ReportSource['evaluation']): string {
