@@ -7,6 +7,8 @@ import { LiveRuleSets } from '../src/ruleset/live-rule-sets.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { cardReferenceProblems, reasonText } from '../src/server/card-references.js';
 import { DEFAULT_CDS_CONFIG, loadCdsConfig } from '../src/server/cds-config.js';
+import type { Problem } from '../src/problems/problem.js';
+import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { bundledRuleSets } from './support/bundled.js';
 import { positionOf, replaced } from './support/mutate.js';
 import { CLI } from './support/run-cli.js';
@@ -15,14 +17,22 @@ const SHIPPED = readFileSync(DEFAULT_CDS_CONFIG, 'utf8');
 const PROFILE = new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url).pathname;
 
 /** The shipped card configuration with some text replaced, loaded from a file of its own. */
-function configWith(replacements: Array<[string, string]>): { file: string; text: string; problems: (ids?: readonly string[]) => Promise<ReturnType<typeof cardReferenceProblems>> } {
+function configWith(replacements: Array<[string, string]>): {
+  file: string;
+  text: string;
+  /** Its problems against the rule sets given, with `library` the names known besides them. */
+  check: (rulesets: readonly LoadedRuleSet[], library?: readonly string[]) => Problem[];
+  /** Its problems against the bundled rule sets (those named and what they require). */
+  problems: (ids?: readonly string[], library?: readonly string[]) => Promise<Problem[]>;
+} {
   const text = replaced(SHIPPED, replacements);
   const file = join(mkdtempSync(join(tmpdir(), 'spinemets-card-')), 'cds-hooks.yaml');
   writeFileSync(file, text);
   const { config, source, problems } = loadCdsConfig(file);
   expect(problems).toEqual([]);
   if (!config || !source) throw new Error('the variant does not load');
-  return { file, text, problems: async (ids) => cardReferenceProblems(source, config.card, await bundledRuleSets(ids)) };
+  const check = (rulesets: readonly LoadedRuleSet[], library: readonly string[] = []): Problem[] => cardReferenceProblems(source, config.card, rulesets, library);
+  return { file, text, check, problems: async (ids, library) => check(await bundledRuleSets(ids), library) };
 }
 
 describe('what the CDS card names, against the rule sets served', () => {
@@ -53,9 +63,7 @@ describe('what the CDS card names, against the rule sets served', () => {
 
   it('a rule set not served is a warning (left out of the card), not a reason to refuse the rest', async () => {
     const variant = configWith([]);
-    const { config, source } = loadCdsConfig(variant.file);
-    if (!config || !source) throw new Error('the variant does not load');
-    const problems = cardReferenceProblems(source, config.card, await bundledRuleSets(['sins', 'noms']), ['sins', 'noms', 'lesion-plan']);
+    const problems = await variant.problems(['sins', 'noms'], ['sins', 'noms', 'lesion-plan']);
     expect(problems.map((p) => [p.code, p.severity, p.line])).toEqual([['CARD_RULESET_NOT_SERVED', 'warning', positionOf(variant.text, 'ruleset: lesion-plan').line]]);
   });
 
@@ -65,9 +73,7 @@ describe('what the CDS card names, against the rule sets served', () => {
       ['when: { ruleset: sins, output: category, in: [unstable] }', 'when: { ruleset: sinz, output: category, in: [unstable] }'],
       ['when: { ruleset: sins, output: category, in: [potentially_unstable] }', 'when: { ruleset: sins, output: categroy, in: [potentially_unstable] }'],
     ]);
-    const { config, source } = loadCdsConfig(variant.file);
-    if (!config || !source) throw new Error('the variant does not load');
-    const problems = cardReferenceProblems(source, config.card, await bundledRuleSets(['sins', 'noms']), ['sins', 'noms', 'lesion-plan']);
+    const problems = await variant.problems(['sins', 'noms'], ['sins', 'noms', 'lesion-plan']);
     expect(problems.map((p) => [p.code, p.severity, p.line])).toEqual([
       ['CARD_RULESET_NOT_SERVED', 'warning', positionOf(variant.text, 'ruleset: lesion-plan').line],
       ['CARD_UNKNOWN_RULESET', 'error', positionOf(variant.text, 'sinz').line],
@@ -103,9 +109,7 @@ describe('what the CDS card names, against the rule sets served', () => {
     expect(indicators.map((i) => reasonText(i, published))).toContain('potentially unstable spine (SINS 7-12)');
 
     const written = configWith([['unstable spine (SINS {band})\n', 'unstable spine (SINS 7-12)\n']]);
-    const { config, source } = loadCdsConfig(written.file);
-    if (!config || !source) throw new Error('the variant does not load');
-    const problems = cardReferenceProblems(source, config.card, rulesets);
+    const problems = written.check(rulesets);
     expect(problems.map((p) => [p.code, p.severity, p.line])).toEqual([['PROFILE_STALE_LABEL', 'warning', positionOf(written.text, '(SINS 7-12)').line]]);
     expect(await written.problems()).toEqual([]);
   });
