@@ -54,7 +54,7 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const open = (s: Scope): string[] => [...new Set(summaryRefs.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? missingOf(s, o) : [])))];
   const lines = scopes.map((s) => {
     const { provide, decide } = splitByGap(open(s), gaps, s.lesion);
-    return { scope: s, text: `${s.title}: ${summaryRefs.map((o) => show(s, o)).join(', ')}`, provide, decide: decide.map((gap) => `${gap.fact} (${describeGap(gap)})`), decideFacts: decide.map((gap) => gap.fact) };
+    return { scope: s, text: `${s.title}: ${summaryRefs.map((o) => show(s, o)).join(', ')}`, provide, decide };
   });
   const first = lines.find((l) => flagged.includes(l.scope)) ?? lines.find((l) => l.provide.length) ?? lines[0];
   const noLesion = evaluation.lesions.length === 0;
@@ -67,7 +67,7 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   // The other lesions are named even when the first one's text is cut.
   const more = lines.length > 1 ? `; +${lines.length - 1} more lesion${lines.length > 2 ? 's' : ''}` : '';
   // An undetermined value no input would decide says who does, before the inputs (a long list is cut): it read "NOMS undetermined" and nothing more (helper-57).
-  const teamDecides = first?.decideFacts.length ? `; team decides ${[...new Set(first.decideFacts)].join(', ')}` : '';
+  const teamDecides = first?.decide.length ? `; team decides ${[...new Set(first.decide.map((gap) => gap.fact))].join(', ')}` : '';
   let head = noLesion ? `No spinal lesion in the record: provide each lesion (${lesionInputs.join(', ')})` : `${first?.text ?? ''}${teamDecides}${first?.provide.length ? `; provide ${first.provide.join(', ')}` : ''}`;
   if (head.length + more.length > SUMMARY_MAX) head = `${cutAtWord(head, SUMMARY_MAX - more.length - 1)}…`;
   const summary = head + more;
@@ -77,7 +77,7 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
     // Right after what the card is raised for (a critical finding stays first): it bears on how the rest is read.
     ...(review ? [`**Warning**: ${review}`, ''] : []),
     ...maybes.flatMap((m) => [`**Warning**: possibly ${reasonText(m.rule, rulesets)}: not yet decided, for missing data or a table row the team decides (${m.flagged.map((s) => s.title).join(', ')}).`, '']),
-    ...lines.map((l) => `- ${l.text}${l.provide.length ? ` — to decide, provide ${l.provide.join(', ')}` : ''}${l.decide.length ? ` — for the team to decide: ${l.decide.join(', ')}` : ''}`),
+    ...lines.map((l) => `- ${l.text}${l.provide.length ? ` — to decide, provide ${l.provide.join(', ')}` : ''}${l.decide.length ? ` — for the team to decide: ${l.decide.map((gap) => `${gap.fact} (${describeGap(gap)})`).join(', ')}` : ''}`),
     ...(noLesion ? [`- To score the spine, provide each lesion: ${lesionInputs.join(', ')}.`] : []),
     '',
     '### Explanation',
