@@ -92,6 +92,21 @@ describe('a result computed from a value that rests on an unconfirmed source nam
     expect(none('noms', 0).restsOn({ classification: 'decision' })).toEqual([]);
   });
 
+  // The CDS card's one-line summary, what a clinician reads first, showed "NOMS cebrt, plan cebrt" as settled
+  // where its detail said both rest on NOMS's reading of SINS 7-12 as stable.
+  it('the CDS card summary marks a shown value that rests on an unconfirmed source, and no open value', async () => {
+    const { config } = loadCdsConfig();
+    if (!config) throw new Error('the bundled CDS config must load');
+    const card = buildCard(await evaluatePatient(patient, rulesets), 'decision-3', rulesets, config.card, []);
+    expect(card.summary).toBe('T12: SINS 11, potentially unstable, NOMS cebrt (unconfirmed), plan cebrt (unconfirmed)');
+    // Stable or not, Table 3 gives this fit patient's radioresistant lesion the same decision: nothing to mark.
+    const settled = buildCard(await evaluatePatient({ ...patient, primaryTumor: 'renal_cell' }, rulesets), 'decision-4', rulesets, config.card, []);
+    expect(settled.summary).toBe('T12: SINS 11, potentially unstable, NOMS separation surgery then srs, plan separation surgery then srs');
+    // Open values are not shown as settled anyway: the room goes to what would decide them.
+    const open = buildCard(await evaluatePatient({ ...patient, lesions: [{ level: 'T12', bilskyGrade: '1a', myelopathy: true }] }, rulesets), 'decision-5', rulesets, config.card, []);
+    expect(open.summary).toMatch(/^T12: SINS 3–18, undetermined, NOMS undetermined, plan undetermined; provide /);
+  });
+
   // helper-55: the example patient's T12 decision was marked, and eight results after it, though Table 3
   // gives that fit patient's high-grade radioresistant lesion separation surgery then SRS stable or not.
   it('at full, a result another reading of the marked value could not change is not marked', async () => {

@@ -2,6 +2,8 @@ import type { Evaluation, RuleSetResult } from '../engine/types.js';
 import { describeGap, gapsOf, splitByGap } from '../engine/lookup-gaps.js';
 import { profileReviewSummary } from '../explain/profile-review.js';
 import { explainEvaluation } from '../explain/explain.js';
+import { evaluationNotes, type RestingMark, type ResultNotes } from '../explain/resting-marks.js';
+import { upstreamInputs } from '../explain/upstream-inputs.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { reasonText } from './card-references.js';
 import type { CdsConfig, OutputRef } from './cds-config.js';
@@ -22,6 +24,8 @@ interface Scope {
   /** The lesion's index; absent for a patient without lesions. */
   lesion?: number;
   results: Record<string, RuleSetResult | undefined>;
+  /** Whether a shown output rests on an unconfirmed source (or may): the summary marks it, the detail says why. */
+  mark(ref: OutputRef): RestingMark['status'] | undefined;
 }
 
 /**
@@ -30,8 +34,10 @@ interface Scope {
  * detail from the explanation built from the trace. Missing inputs make it say what to provide.
  */
 export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: readonly LoadedRuleSet[], config: CdsConfig['card'], notes: readonly string[]): Card {
-  const scopes: Scope[] = evaluation.lesions.map((l, i) => ({ title: l.level ?? `lesion ${i + 1}`, lesion: i, results: { ...evaluation.results, ...l.results } }));
-  if (!scopes.length) scopes.push({ title: 'patient', results: evaluation.results });
+  const marks = evaluationNotes(evaluation, upstreamInputs(rulesets));
+  const markOf = (lesion: number | undefined) => (ref: OutputRef) => summaryMark(marks(ref.ruleset, lesion !== undefined && evaluation.lesions[lesion]?.results[ref.ruleset] ? lesion : undefined), ref);
+  const scopes: Scope[] = evaluation.lesions.map((l, i) => ({ title: l.level ?? `lesion ${i + 1}`, lesion: i, results: { ...evaluation.results, ...l.results }, mark: markOf(i) }));
+  if (!scopes.length) scopes.push({ title: 'patient', results: evaluation.results, mark: markOf(undefined) });
 
   // A rule set not served is left out (said at start and reload): "undetermined" would claim it was evaluated.
   const served = (ref: OutputRef): boolean => rulesets.some((r) => r.document.id === ref.ruleset);
@@ -126,12 +132,30 @@ function matches(scope: Scope, when: OutputRef & { in: string[] }): 'yes' | 'may
   return possibleOf(scope, when).some((v) => typeof v === 'string' && when.in.includes(v)) ? 'maybe' : 'no';
 }
 
-/** "SINS 14", "unstable", "NOMS separation surgery then srs"; an open score shows its range. */
+/**
+ * "SINS 14", "unstable", "NOMS separation surgery then srs (unconfirmed)"; an open score shows its range.
+ * A value that rests on an unconfirmed source is not shown as settled where a clinician reads first.
+ */
 function show(scope: Scope, ref: OutputRef): string {
   const value = valueOf(scope, ref);
   const range = scope.results[ref.ruleset]?.range;
   const text = value === null || value === undefined ? (ref.output === 'score' && range ? `${range[0]}–${range[1]}` : 'undetermined') : String(value).replace(/_/g, ' ');
-  return ref.label ? `${ref.label} ${text}` : text;
+  // An open value is not shown as settled anyway: the room goes to what would decide it.
+  const mark = value === null || value === undefined ? undefined : scope.mark(ref);
+  return `${ref.label ? `${ref.label} ` : ''}${text}${mark === 'applies' ? ' (unconfirmed)' : mark === 'possible' ? ' (possibly unconfirmed)' : ''}`;
+}
+
+/**
+ * A shown output's marks, its own and those it inherits, as explain places them: a score's from its
+ * components (its band's stand beside the category), a category's from its band, a classification's
+ * from its rows and the values they tested.
+ */
+function summaryMark(notes: ResultNotes, ref: OutputRef): RestingMark['status'] | undefined {
+  const band = new Set(notes.ofBand(ref.ruleset));
+  const own = ref.output === 'category' ? [...band] : ref.output === 'score' ? notes.ofScore(ref.ruleset).filter((w) => !band.has(w)) : notes.ofValue({ classification: ref.output });
+  const resting = ref.output === 'category' ? [] : notes.restsOn(ref.output === 'score' ? { score: ref.ruleset } : { classification: ref.output });
+  const statuses = [...own, ...resting].map((m) => m.status);
+  return statuses.includes('applies') ? 'applies' : statuses.includes('possible') ? 'possible' : undefined;
 }
 
 /** At most `room` characters of `text`, ending at a whole word ("posterol…" named no field), and not on a separator. */
