@@ -25,6 +25,14 @@ describe('patient input is checked against schemas/patient.schema.json', () => {
     expect(meant('L6')).toBe('L5');
   });
 
+  // helper-57: `collapse: none_with_involvement` was asked "did you mean none?", the value naming only its first word.
+  it('suggests the value sharing the most words for one written in other words', () => {
+    const meant = (collapse: string) => /did you mean "([^"]+)"/.exec(parsePatient(`lesions:\n  - level: T4\n    collapse: ${collapse}\n`, 'p.yaml').problems[0]?.message ?? '')?.[1];
+    expect(meant('none_with_involvement')).toBe('none_over_50_involved');
+    expect(meant('none_involved_over_50')).toBe('none_over_50_involved');
+    expect(meant('nothing')).toBeUndefined();
+  });
+
   it('rejects a Bilsky grade written as a number (grades are strings: "1a" is not 1)', () => {
     const text = 'lesions:\n  - level: T4\n    bilskyGrade: 2\n';
     expect(codes(text)).toEqual([at('SCHEMA_TYPE', positionOf(text, '2\n'))]);

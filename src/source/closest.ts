@@ -13,7 +13,30 @@ export function closest(word: string, candidates: readonly string[]): string | u
     }
   }
   // The long form of a short key ("minimum" for a band's "min"), too far apart by edits.
-  return best ?? candidates.find((c) => c.length >= 3 && word.toLowerCase().startsWith(c.toLowerCase()));
+  return best ?? mostWordsShared(word, candidates) ?? candidates.find((c) => c.length >= 3 && word.toLowerCase().startsWith(c.toLowerCase()));
+}
+
+/**
+ * The candidate sharing the most words with a value made of several (`none_with_involvement`:
+ * `none_over_50_involved`, not `none`, which only its first word names); of as many, the one with the
+ * fewest words besides. Words match whole, or by a common start of five letters ("involvement", "involved").
+ */
+function mostWordsShared(word: string, candidates: readonly string[]): string | undefined {
+  const ours = words(word);
+  if (ours.length < 2) return undefined;
+  let best: { candidate: string; shared: number; extra: number } | undefined;
+  for (const candidate of candidates) {
+    const theirs = words(candidate);
+    const shared = ours.filter((w) => theirs.some((t) => t === w || sharedStart(t, w) >= 5)).length;
+    const extra = theirs.length - shared;
+    if (shared >= 2 && (!best || shared > best.shared || (shared === best.shared && extra < best.extra))) best = { candidate, shared, extra };
+  }
+  return best?.candidate;
+}
+
+/** A value's words: `none_over_50_involved`, `noneOver50` and `none-over` split where they join. */
+function words(value: string): string[] {
+  return value.replace(/([a-z])([A-Z0-9])/g, '$1_$2').toLowerCase().split(/[_\-\s]+/).filter(Boolean);
 }
 
 /**
