@@ -102,6 +102,20 @@ describe('spinemets evaluate', () => {
     expect(profiled.stdout).toMatch(/Institutional threshold; the published unstable band is 13-18/);
   });
 
+  it('lists each missing input once, with what it leaves open in each rule set', () => {
+    const sparse = join(tmp(), 'sparse.yaml');
+    writeFileSync(sparse, 'primaryTumor: breast\nlesions:\n  - { level: T9, bilskyGrade: "1c" }\n  - { pain: mechanical }\n');
+    // One line per input (one lesion's SINS findings named lesion-plan's fifteen advisories on
+    // each of five lines, and a patient's survival estimate came again per lesion: eighty lines).
+    const missing = run(['evaluate', sparse]).stdout.split('Missing inputs (results stay ranges or undetermined until these are given):\n')[1]?.split('\n\n')[0]?.split('\n') ?? [];
+    const inputs = missing.map((l) => /^ {2}- ([^:]+):/.exec(l)?.[1]);
+    expect(inputs).toEqual([...new Set(inputs)]);
+    expect(missing).toContain('  - collapse (lesion 1): sins collapse; noms mechanical, decision and surgical_consultation; lesion-plan management, surgeryPlanned, srsPlanned and 12 recommendations');
+    expect(missing.filter((l) => l.startsWith('  - estimatedSurvivalMonths'))).toEqual([
+      '  - estimatedSurvivalMonths: plan clinicianSurvival, expectedSurvival, surgicalGate, clinicianSurvivalOver2Years and 4 recommendations; lesion-plan (lesion 1) management, surgeryPlanned, srsPlanned and 12 recommendations; lesion-plan (lesion 2) management, surgeryPlanned, srsPlanned and 12 recommendations',
+    ]);
+  });
+
   it('reads the patient from standard input with -, YAML or JSON, problems named <stdin>', () => {
     const fromFile = run(['evaluate', EXAMPLE, '--format', 'json']);
     const piped = run(['evaluate', '-', '--format', 'json'], readFileSync(EXAMPLE, 'utf8'));

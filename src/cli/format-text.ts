@@ -7,6 +7,7 @@ import { evaluationNotes, restingMark, type ResultNotes } from '../explain/resti
 import { notesByStatus } from '../explain/unconfirmed-notes.js';
 import { upstreamInputs } from '../explain/upstream-inputs.js';
 import { unreadLines } from '../explain/unread-lines.js';
+import { patientField } from '../patient/patient-fields.js';
 import { assumedAndConverted } from '../report/assumed-inputs.js';
 import { clampedNote } from '../report/clamped-note.js';
 import { publishedValue } from '../report/published-value.js';
@@ -37,13 +38,10 @@ export function formatEvaluation(evaluation: Evaluation, rulesets: readonly Load
   if (assumed.length) lines.push('', 'Taken from other answers or converted:', ...assumed.map(({ line, where }) => `  - ${line} — ${where.join(', ')}`));
   // Without a trace nothing says what was taken or converted: say that it is not shown, not that there is none.
   else if (evaluation.traceLevel === 'none') lines.push('', 'Taken from other answers or converted: not shown at --trace none (run with --trace rules or full to see them).');
-  const sections = [
-    { title: 'Missing inputs (results stay ranges or undetermined until these are given):', notes: evaluation.missing.filter((m) => !m.lookup) },
-    { title: 'Left open by a table with no row for the value given (no input decides these):', notes: evaluation.missing.filter((m) => m.lookup) },
-  ];
-  for (const { title, notes } of sections) {
-    if (notes.length) lines.push('', title, ...notes.map((m) => `  - ${m.input}${m.lesion !== undefined ? ` (lesion ${m.lesion + 1})` : ''}: ${m.ruleset} ${m.affects.join(', ')}`));
-  }
+  const missing = missingInputLines(evaluation);
+  if (missing.length) lines.push('', 'Missing inputs (results stay ranges or undetermined until these are given):', ...missing);
+  const gapLines = evaluation.missing.filter((m) => m.lookup).map((m) => `  - ${m.input}${m.lesion !== undefined ? ` (lesion ${m.lesion + 1})` : ''}: ${m.ruleset} ${m.affects.join(', ')}`);
+  if (gapLines.length) lines.push('', 'Left open by a table with no row for the value given (no input decides these):', ...gapLines);
   if (evaluation.warnings.length) {
     lines.push('', 'Notes:');
     // The profile's review first: it bears on how every other result here is read.
@@ -53,6 +51,31 @@ export function formatEvaluation(evaluation: Evaluation, rulesets: readonly Load
   lines.push('', 'Rule sets: ' + evaluation.rulesets.map((r) => `${r.id} ${r.version}${r.profile ? ` + profile ${r.profile.id}@${r.profile.version}` : ''} (sha256 ${r.sha256.slice(0, 12)})`).join(', '));
   lines.push(...formatProfiles(evaluation));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * One line per missing input (per lesion), with what it leaves open in each rule set: `pain (lesion 1):
+ * sins pain; noms mechanical, decision; lesion-plan management and 12 recommendations`. A lesion's
+ * SINS finding left fifteen of lesion-plan's advisories named on each of five lines, eighty in all.
+ */
+function missingInputLines(evaluation: Evaluation): string[] {
+  const byInput = new Map<string, string[]>();
+  for (const m of evaluation.missing) {
+    if (m.lookup) continue;
+    // A patient's field a lesion's rule set reads (its survival estimate) is one input, not one per lesion.
+    const where = m.lesion !== undefined ? ` (lesion ${m.lesion + 1})` : '';
+    const ofLesion = patientField('lesion', m.input) !== undefined;
+    const key = ofLesion ? `${m.input}${where}` : m.input;
+    const result = m.lesion !== undefined ? evaluation.lesions[m.lesion]?.results[m.ruleset] : evaluation.results[m.ruleset];
+    const recommendations = new Set((result?.recommendations ?? []).map((r) => r.id));
+    const named = m.affects.filter((a) => !recommendations.has(a));
+    const advised = m.affects.length - named.length;
+    // A few recommendations are named; more are counted (the results above list each with what it depends on).
+    const words = advised > 3 ? [...named, `${advised} recommendations`] : m.affects;
+    const listed = words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : (words[0] ?? '');
+    byInput.set(key, [...(byInput.get(key) ?? []), `${m.ruleset}${ofLesion ? '' : where} ${listed}`]);
+  }
+  return [...byInput].map(([input, where]) => `  - ${input}: ${where.join('; ')}`);
 }
 
 /** Every institution change that shaped this result, with its published value, so no one mistakes it for the paper's. */
