@@ -314,6 +314,32 @@ describe('audit replay', () => {
     expect(replayed.stdout).toMatch(/worstSinsCategory\]\.aggregate\.values\[0\]: "unstable" -> "potentially_unstable"/);
   });
 
+  // Engine 0.4.6 gave each possible band of an open score its note: a record written before it would replay
+  // as different in every open band, though nothing decided had changed; one written since, stripped of a
+  // note and re-sealed, must not pass.
+  it('replays a record written before possible bands carried their notes as identical, a newer one stripped of a note as different', () => {
+    const dir = tmp();
+    const patient = join(dir, 'sparse.yaml');
+    writeFileSync(patient, 'primaryTumor: lung_nsclc\nlesions:\n  - { level: L1, bilskyGrade: "3" }\n');
+    const log = join(dir, 'decisions.jsonl');
+    expect(run(['evaluate', patient, '--record', log]).code).toBe(0);
+    const [record] = records(log);
+    const stripped = (version: string): string => {
+      const copy = structuredClone(record!);
+      copy.engine = { ...copy.engine, version };
+      for (const t of copy.trace) if (t.kind === 'band') for (const b of t.possibleBands ?? []) for (const key of ['reference', 'unconfirmed'] as const) delete b[key];
+      copy.prev = GENESIS_HASH;
+      copy.hash = recordHash(copy);
+      return JSON.stringify(copy);
+    };
+    writeLines(log, [stripped('0.4.5')]);
+    expect(run(['audit', 'replay', log])).toMatchObject({ code: 0, stdout: expect.stringMatching(/1 identical, 0 different/) });
+    writeLines(log, [stripped(record!.engine.version)]);
+    const replayed = run(['audit', 'replay', log]);
+    expect(replayed.code).toBe(4);
+    expect(replayed.stdout).toMatch(/possibleBands\[0\]\.unconfirmed: /);
+  });
+
   it('replays nothing from a log that does not verify (exit 3), and --rules needs --current (exit 64)', () => {
     const log = fiveRecordLog();
     const [first] = records(log);

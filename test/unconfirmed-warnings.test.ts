@@ -127,6 +127,30 @@ describe('an unconfirmed band (modified Bauer: survival figures per band)', () =
   });
 });
 
+// helper-59 (an auditor recomputing from the trace alone): 61 `possible` band warnings had nothing in the
+// trace behind them; the open band entry listed each band's edges but not its note.
+describe('an open band entry carries each possible band\'s unconfirmed note, so a possible band mark is explained by the trace', () => {
+  it('modified Bauer 2-3: both bands, with the notes the warnings carry', async () => {
+    const evaluation = await evaluatePatient({ primaryTumor: 'breast', spinalMetastasisCount: 2, extraspinalBoneMetastasisCount: 3 }, rules(['modified-bauer']));
+    const band = evaluation.trace.find((t) => t.kind === 'band' && t.ruleset === 'modified-bauer');
+    expect(band?.kind === 'band' && band.possibleBands).toEqual([
+      { category: 'short_term_palliation', min: 2, max: 2, unconfirmed: bandNote('modified-bauer', 'short_term_palliation') },
+      { category: 'middle_term_local_control', min: 3, max: 4, unconfirmed: bandNote('modified-bauer', 'middle_term_local_control') },
+    ]);
+  });
+
+  it('every possible band warning of a sparse patient has its note on a possible band of the trace', async () => {
+    const evaluation = await evaluatePatient({ primaryTumor: 'lung_nsclc', lesions: [{ level: 'L1', bilskyGrade: '3' }] }, all);
+    const possible = evaluation.warnings.filter((w): w is UnconfirmedSourceWarning => w.code === 'UNCONFIRMED_SOURCE' && w.element === 'band' && w.status === 'possible');
+    expect(possible.length).toBeGreaterThan(3);
+    for (const w of possible) {
+      const entry = evaluation.trace.find((t) => t.kind === 'band' && t.ruleset === w.ruleset && t.lesion === w.lesion && w.id.startsWith(`${t.score}.`));
+      const category = w.id.slice(w.id.lastIndexOf('.') + 1);
+      expect(entry?.kind === 'band' && entry.possibleBands?.find((b) => b.category === category)?.unconfirmed, w.id).toBe(w.note);
+    }
+  });
+});
+
 describe('an unconfirmed table row (Tomita: histology -> growth class)', () => {
   const growth: Fields['beside'] = [{ score: 'tomita', component: 'growth' }];
 

@@ -1,3 +1,6 @@
+// Two functions, not the whole of semver (its index loads every module it has).
+import lt from 'semver/functions/lt.js';
+import valid from 'semver/functions/valid.js';
 import { evaluatePatient } from '../engine/evaluate-patient.js';
 import { isReviewWarning } from '../ruleset/profile-types.js';
 import { checkPatient } from '../patient/load-patient.js';
@@ -38,6 +41,12 @@ export async function replayDecision(record: DecisionRecord, rulesets: readonly 
   if (!record.trace.some((t) => t.kind === 'input' && t.aggregate && ('order' in t.aggregate || 'matches' in t.aggregate))) {
     for (const t of replayed.trace) if (t.kind === 'input' && t.aggregate) for (const key of AGGREGATE_KEYS_OF_0_4_4) delete t.aggregate[key];
   }
+  // Records from before 0.4.6 lack a possible band's own source and unconfirmed note (its edges are
+  // compared still); a version that is not one (an edited record) is compared in full.
+  const written = valid(record.engine.version);
+  if (written && lt(written, '0.4.6')) {
+    for (const t of replayed.trace) if (t.kind === 'band') for (const b of t.possibleBands ?? []) for (const key of POSSIBLE_BAND_KEYS_OF_0_4_6) delete b[key];
+  }
   // The review of the profiles is of the profile files beside the rule sets, which the store does not
   // keep (it keeps each rule set as patched): it explains, it decides nothing, and is not compared.
   const recorded = { ...record.outputs, warnings: record.outputs.warnings.filter((w) => !isReviewWarning(w)) };
@@ -51,3 +60,4 @@ export async function replayDecision(record: DecisionRecord, rulesets: readonly 
 }
 
 const AGGREGATE_KEYS_OF_0_4_4 = ['given', 'matches', 'order'] as const;
+const POSSIBLE_BAND_KEYS_OF_0_4_6 = ['reference', 'unconfirmed'] as const;

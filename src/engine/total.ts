@@ -94,11 +94,24 @@ function bandTrace(ruleset: LoadedRuleSet, score: ScoreSpec & { id: string }, le
   entry.category = band?.category ?? null;
   entry.possibleCategories = categories;
   if (band) entry.band = { min: band.min, max: band.max, label: band.label };
-  else if (hit.length) entry.possibleBands = hit.flatMap((b) => (b ? [b.overridden ? { category: b.category, min: b.min, max: b.max, overridden: b.overridden } : { category: b.category, min: b.min, max: b.max }] : []));
   entry.reference = cite(ruleset, band?.reference ?? score.bands?.[0]?.reference ?? '');
+  if (!band && hit.length) entry.possibleBands = hit.flatMap((b) => (b ? [possibleBand(ruleset, b, entry.reference)] : []));
   if (band?.unconfirmed) entry.unconfirmed = band.unconfirmed;
   if (band?.overridden) entry.overridden = band.overridden;
   return entry;
+}
+
+/**
+ * A band the possible totals fall in, with what an auditor needs to explain a `possible` mark from the
+ * trace alone: its own source where it differs from the entry's, its unconfirmed note, a profile's mark.
+ */
+function possibleBand(ruleset: LoadedRuleSet, b: Band, entryReference: string): NonNullable<BandTrace['possibleBands']>[number] {
+  const possible: NonNullable<BandTrace['possibleBands']>[number] = { category: b.category, min: b.min, max: b.max };
+  const reference = cite(ruleset, b.reference);
+  if (reference !== entryReference) possible.reference = reference;
+  if (b.unconfirmed) possible.unconfirmed = b.unconfirmed;
+  if (b.overridden) possible.overridden = b.overridden;
+  return possible;
 }
 
 function componentResult(evaluation: PartEvaluation): ComponentResult {

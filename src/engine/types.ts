@@ -123,10 +123,11 @@ export interface BandTrace extends TraceBase {
   possibleCategories: string[];
   band?: { min: number; max: number; label: string };
   /**
-   * With no single band: each band the possible totals fall in, with its edges (and a profile's mark),
-   * so the open category can be checked from the trace alone.
+   * With no single band: each band the possible totals fall in, with its edges (its own source where it
+   * differs from `reference`, its unconfirmed note, a profile's mark), so the open category and the
+   * marks it may carry can be checked from the trace alone.
    */
-  possibleBands?: Array<{ category: string; min: number; max: number; overridden?: ProfileMark }>;
+  possibleBands?: Array<{ category: string; min: number; max: number; reference?: string; unconfirmed?: string; overridden?: ProfileMark }>;
   reference: string;
   unconfirmed?: string;
   /** The band's edges as a profile set them; `base` holds the published edges. */
