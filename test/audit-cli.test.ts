@@ -31,6 +31,19 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'spinemets-audit-cli-'));
 const records = (log: string): DecisionRecord[] => readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DecisionRecord);
 const linesOf = (log: string): string[] => readFileSync(log, 'utf8').split('\n').slice(0, -1);
 const writeLines = (log: string, lines: string[]): void => writeFileSync(log, lines.map((l) => l + '\n').join(''));
+/** The log's records, each edited (`i`: its index) and the chain re-sealed from the first as a forger would. */
+function reseal(log: string, edit: (record: DecisionRecord, i: number, earlier: readonly DecisionRecord[]) => void): DecisionRecord[] {
+  const resealed: DecisionRecord[] = [];
+  for (const [i, record] of records(log).entries()) {
+    const copy = structuredClone(record);
+    edit(copy, i, resealed);
+    copy.prev = i === 0 ? GENESIS_HASH : resealed[i - 1]!.hash;
+    copy.hash = recordHash(copy);
+    resealed.push(copy);
+  }
+  writeLines(log, resealed.map((r) => JSON.stringify(r)));
+  return resealed;
+}
 
 const lesion = (level: string) => ({ level, pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'under_50', posterolateral: 'unilateral' });
 
@@ -172,6 +185,17 @@ describe('audit verify', () => {
     expect(unreadable.stdout).toMatch(new RegExp(`^${log}:1:1 AUDIT_RULESET_MISSING .*cannot be read`));
   });
 
+  // helper-59: a record given another's decision id and the chain re-sealed verified, and `replay --id` replayed both.
+  it('a decision id recorded twice, even in a re-sealed chain: AUDIT_DUPLICATE_DECISION at the second', () => {
+    const log = fiveRecordLog();
+    reseal(log, (record, i, earlier) => {
+      if (i === 3) record.decisionId = earlier[1]!.decisionId;
+    });
+    const { code, stdout } = run(['audit', 'verify', log]);
+    expect(code).toBe(3);
+    expect(stdout.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^${log}:4:1 AUDIT_DUPLICATE_DECISION .*line 2`))]);
+  });
+
   it('a log that cannot be read: exit 2', () => {
     const log = join(tmp(), 'nothing.jsonl');
     const { code, stdout } = run(['audit', 'verify', log]);
@@ -250,15 +274,9 @@ describe('audit replay', () => {
   it('exits 4 when a recorded decision does not come out of its pinned rule sets, even in a consistently re-sealed log', () => {
     const log = fiveRecordLog();
     // A forger changes a score and re-seals every record from there on: the chain verifies, the replay does not.
-    const forged: DecisionRecord[] = [];
-    for (const [i, record] of records(log).entries()) {
-      const copy = structuredClone(record);
-      if (i === 0) copy.outputs.lesions[0]!.results.sins!.score = 12;
-      copy.prev = i === 0 ? GENESIS_HASH : forged[i - 1]!.hash;
-      copy.hash = recordHash(copy);
-      forged.push(copy);
-    }
-    writeLines(log, forged.map((r) => JSON.stringify(r)));
+    const forged = reseal(log, (record, i) => {
+      if (i === 0) record.outputs.lesions[0]!.results.sins!.score = 12;
+    });
     expect(run(['audit', 'verify', log]).code).toBe(0);
     const { code, stdout } = run(['audit', 'replay', log]);
     expect(code).toBe(4);
@@ -269,16 +287,10 @@ describe('audit replay', () => {
   // Records written before a release replayed as "different" in their warnings with nothing saying the engine had changed.
   it('names the engine that wrote a record that comes out different, when it is not the one replaying it', () => {
     const log = fiveRecordLog();
-    const resealed: DecisionRecord[] = [];
-    for (const [i, record] of records(log).entries()) {
-      const copy = structuredClone(record);
-      copy.engine = { ...copy.engine, version: '0.0.1' };
-      if (i === 0) copy.outputs.lesions[0]!.results.sins!.score = 12;
-      copy.prev = i === 0 ? GENESIS_HASH : resealed[i - 1]!.hash;
-      copy.hash = recordHash(copy);
-      resealed.push(copy);
-    }
-    writeLines(log, resealed.map((r) => JSON.stringify(r)));
+    const resealed = reseal(log, (record, i) => {
+      record.engine = { ...record.engine, version: '0.0.1' };
+      if (i === 0) record.outputs.lesions[0]!.results.sins!.score = 12;
+    });
     const { code, stdout } = run(['audit', 'replay', log]);
     expect(code).toBe(4);
     const { name, version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };

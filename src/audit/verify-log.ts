@@ -18,8 +18,8 @@ export interface LogVerification {
 
 /**
  * Reads the log line by line and stops at the first line that is incomplete, not JSON, not a record,
- * whose hash does not match its content, whose `prev` is not the hash of the line before, or that names
- * a rule set the store lacks or holds changed.
+ * whose hash does not match its content, whose `prev` is not the hash of the line before, that names
+ * a rule set the store lacks or holds changed, or that repeats an earlier record's decision id.
  */
 export function verifyLog(log: string): LogVerification {
   const unreadable = whyUnreadable(log);
@@ -39,6 +39,8 @@ export interface LogVerifier {
 
 export function logVerifier(log: string): LogVerifier {
   const store = new Map<string, StoredStatus>();
+  // One decision, one record: feedback, `report --id` and `replay --id` find a decision by its id.
+  const decisions = new Map<string, number>();
   let head = GENESIS_HASH;
   let records = 0;
   let problem: Problem | undefined;
@@ -50,6 +52,12 @@ export function logVerifier(log: string): LogVerifier {
         problem = checked.problem;
         return undefined;
       }
+      const first = decisions.get(checked.record.decisionId);
+      if (first !== undefined) {
+        problem = { code: 'AUDIT_DUPLICATE_DECISION', severity: 'error', message: `decision ${checked.record.decisionId} is recorded already, at line ${first}: a record copied, or an id given twice`, file: log, line: entry.line, column: 1 };
+        return undefined;
+      }
+      decisions.set(checked.record.decisionId, entry.line);
       head = checked.record.hash;
       records++;
       return checked.record;
