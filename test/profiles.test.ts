@@ -80,6 +80,18 @@ describe('institution profiles: rejected with file:line:column', () => {
     expect(problems.every((p) => p.file === file)).toBe(true);
   });
 
+  // helper-60: a band's end moved into the next band was reported in the bundled sins.yaml, at the next band's
+  // start, which no change touched: the profile's author was sent to a file they did not edit.
+  it('places an overlap made by moving the end of the band before it at that change', async () => {
+    const text = [
+      'profile: overlap', 'version: 1.0.0', 'title: t', 'institution: t', 'appliesTo: { sins: "1.x" }', 'changes:',
+      '  - { id: wide, op: set-band, ruleset: sins, category: potentially_unstable, max: 13, reason: t, author: t }', '',
+    ].join('\n');
+    const { file } = writeVariant(text, [], 'overlap.profile.yaml');
+    const problems = (await problemsOf(file)).filter((p) => p.code !== 'PROFILE_UNCITED_CHANGE');
+    expect(problems).toEqual([{ code: 'BAND_OVERLAP', file, ...positionOf(text, '13', 'max: 13') }]);
+  });
+
   // Its example patient read "calcium = 10.299999000000001, crp = 0.39999900000000005": binary noise in a message for clinicians.
   it('gives the example values of a COMPONENT_GAP without binary noise', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-gap-'));

@@ -6,7 +6,8 @@ import type { RuleSetDocument } from './types.js';
 /** What every semantic check needs: the document, and a way to record a problem at a place in it. */
 export interface CheckContext {
   doc: RuleSetDocument;
-  at(path: PathSegment[], code: Problem['code'], message: string, key?: boolean): void;
+  /** `also`: the other place the problem lies, where a profile change may have written it. */
+  at(path: PathSegment[], code: Problem['code'], message: string, key?: boolean, also?: PathSegment[]): void;
   /** Records a warning: the rule set still loads. */
   warn(path: PathSegment[], code: Problem['code'], message: string): void;
   /** Records UNKNOWN_REFERENCE when `id` is not a key of `references`. */
@@ -14,7 +15,7 @@ export interface CheckContext {
 }
 
 export function checkContext(doc: RuleSetDocument, source: SourceDocument, problems: Problem[]): CheckContext {
-  const at: CheckContext['at'] = (path, code, message, key = false) => problems.push(source.problemAt(path, code, message, { key }));
+  const at: CheckContext['at'] = (path, code, message, key = false, also) => problems.push(source.problemAt(path, code, message, also ? { key, also } : { key }));
   return {
     doc,
     at,

@@ -141,9 +141,12 @@ function checkBands(ctx: CheckContext, score: ScoreSpec, path: PathSegment[]): v
     if (categories.has(band.category)) at([...bPath, 'category'], 'DUPLICATE_ID', `category "${band.category}" is used twice`);
     categories.add(band.category);
     if (band.min > band.max) at(bPath, 'BAND_OUT_OF_RANGE', `band ${band.category} has min ${band.min} above max ${band.max}`);
-    const previous = order[k - 1]?.band;
-    if (previous && band.min > previous.max + 1) at([...bPath, 'min'], 'BAND_GAP', `no band covers ${span(previous.max + 1, band.min - 1)} (between ${previous.category} and ${band.category})`);
-    if (previous && band.min <= previous.max) at([...bPath, 'min'], 'BAND_OVERLAP', `band ${band.category} starts at ${band.min}, inside ${previous.category} (${previous.min}–${previous.max})`);
+    const before = order[k - 1];
+    const previous = before?.band;
+    // The gap or overlap is as much the previous band's end: a profile that moved that end is where to act.
+    const previousEnd = before && [...path, 'bands', before.i, 'max'];
+    if (previous && band.min > previous.max + 1) at([...bPath, 'min'], 'BAND_GAP', `no band covers ${span(previous.max + 1, band.min - 1)} (between ${previous.category} and ${band.category})`, false, previousEnd);
+    if (previous && band.min <= previous.max) at([...bPath, 'min'], 'BAND_OVERLAP', `band ${band.category} starts at ${band.min}, inside ${previous.category} (${previous.min}–${previous.max})`, false, previousEnd);
     checkBandLabel(ctx, band, bPath);
   });
   // A point value or band edge that is no number is the schema's problem, reported there: sums of "3"

@@ -51,7 +51,7 @@ export function overlaySource(base: SourceDocument, profile: LoadedProfile, docu
     },
     scalarAt: (path) => base.scalarAt(path),
     problemAt: (path, code, message, options = {}): Problem => {
-      const found = changeAt(path, options.key);
+      const found = changeAt(path, options.key) ?? (options.also && changeAt(options.also));
       if (!found) return base.problemAt(path, code, message + suffix, options);
       const moved = found.movedTotals ? '; this change moves the score\'s achievable totals, which the published bands do not cover (a set-band change can extend them)' : '';
       return profile.source.problemAt(found.target, code, message + moved + suffix, found.atKey ? { ...options, key: false } : options);

@@ -45,8 +45,17 @@ export interface SourceDocument {
    * must not show a value as JSON would write it (a non-finite number as `null`).
    */
   textAt?(path: readonly PathSegment[]): string | undefined;
-  /** A problem positioned at `path`. */
-  problemAt(path: readonly PathSegment[], code: ProblemCode, message: string, options?: { key?: boolean; severity?: 'error' | 'warning' }): Problem;
+  /**
+   * A problem positioned at `path`. `also`: the other place the problem lies (the edge of the band an
+   * overlap is inside): a document a profile changed reports it at the change that wrote either place.
+   */
+  problemAt(path: readonly PathSegment[], code: ProblemCode, message: string, options?: ProblemOptions): Problem;
+}
+
+export interface ProblemOptions {
+  key?: boolean;
+  severity?: 'error' | 'warning';
+  also?: readonly PathSegment[];
 }
 
 export interface ShadowedReading {
