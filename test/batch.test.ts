@@ -222,7 +222,8 @@ describe('batch: rows that cannot be evaluated', () => {
   // NDJSON error rows were {line, error} alone: the analyst lost the id to join them back (QA pass of the batch).
   it('names the patient of a rejected NDJSON row when its id can be read', () => {
     const file = join(tmp(), 'bad.ndjson');
-    writeFileSync(file, '{"id":"bad","age":"sixty"}\n{"id": 5, "agee": 1}\nnot json\n{"id":"twice","id":"again"}\n');
+    // helper-60: a key repeated elsewhere in the row lost the id too, though it is written once.
+    writeFileSync(file, '{"id":"bad","age":"sixty"}\n{"id": 5, "agee": 1}\nnot json\n{"id":"twice","id":"again"}\n{"id":"age-twice","age":50,"age":60}\n');
     const { code, stdout } = run(['batch', file, '--trace', 'none', '--workers', '1']);
     expect(code).toBe(2);
     expect(ndjson(stdout).map((row) => [row.line, row.patient ?? null, row.error.problems[0].code])).toEqual([
@@ -230,6 +231,7 @@ describe('batch: rows that cannot be evaluated', () => {
       [2, null, 'SCHEMA_UNKNOWN_KEY'],
       [3, null, 'JSON_SYNTAX'],
       [4, null, 'DUPLICATE_KEY'],
+      [5, { id: 'age-twice' }, 'DUPLICATE_KEY'],
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { parseTree } from 'jsonc-parser';
 import { parsePatientJsonLine, type PatientLoad } from '../patient/load-patient.js';
 import type { CsvLayout } from './csv-columns.js';
 import { parseCsvRow } from './csv-row.js';
@@ -12,12 +13,24 @@ export function rowPatient(row: BatchRow, file: string, layout: CsvLayout | unde
 }
 
 /**
- * A rejected NDJSON row's string `id`, when the line reads as JSON (not when a repeated key makes it
- * ambiguous), so that its error row can be joined back to the patient.
+ * A rejected NDJSON row's string `id`, when the line reads as JSON, so that its error row can be joined
+ * back to the patient. A key repeated elsewhere in the line leaves it readable; a repeated `id` does not
+ * (which of the two is meant cannot be told).
  */
 export function jsonRowId(text: string): string | undefined {
-  const data = plainJson(text) as { id?: unknown } | null | undefined;
-  return typeof data === 'object' && data !== null && typeof data.id === 'string' && data.id !== '' ? data.id : undefined;
+  const data = plainJson(text);
+  if (data !== undefined) return nonEmptyString((data as { id?: unknown } | null)?.id);
+  try {
+    JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const ids = parseTree(text)?.children?.filter((property) => property.children?.[0]?.value === 'id') ?? [];
+  return ids.length === 1 ? nonEmptyString(ids[0]?.children?.[1]?.value) : undefined;
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** The NDJSON line of a row that could not be evaluated: its line, its patient when the row names one, and why. */
