@@ -131,6 +131,13 @@ describe('a profile case naming a change the profile does not have', () => {
     expect(line?.split(' ')[0]).toBe(`${cases}:${p.line}:${p.column}`);
     expect(line?.split(' ')[1]).toBe('CASE_UNKNOWN_VALUE');
     expect(line).toContain('"breast-radiosensitive"');
+
+    // helper-60: `test` still said CASE_MISSING_ITEM there (it checked the case without the profiles loaded).
+    const tested = runCli(['test', '--profile', profile]);
+    expect(tested.code).toBe(1);
+    const problems = tested.stdout.split('\n').filter((l) => l.startsWith(`${cases}:`)).map((l) => l.split(' ').slice(0, 2).join(' '));
+    expect(problems).toContain(`${cases}:${p.line}:${p.column} CASE_UNKNOWN_VALUE`);
+    expect(problems.some((l) => l.endsWith('CASE_MISSING_ITEM'))).toBe(false);
   });
 });
 

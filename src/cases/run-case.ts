@@ -3,6 +3,7 @@ import type { Evaluation, EvaluationWarning, RuleSetResult } from '../engine/typ
 import type { Problem } from '../problems/problem.js';
 import { withRequirements } from '../ruleset/dependencies.js';
 import { isReviewWarning } from '../ruleset/profile-types.js';
+import type { LoadedProfile } from '../ruleset/profile-types.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { caseProblem, unknownRuleSetProblem } from './case-problem.js';
 import { disabledRuleIds, ruleIds, unknownOutputProblems } from './case-references.js';
@@ -22,7 +23,7 @@ export interface CaseOutcome {
  * profile added are left out of `fired`, and the review of the profile out of `warnings` (what the
  * profile changes in scores and decisions still counts).
  */
-export async function runCase(testCase: TestCase, rulesets: readonly LoadedRuleSet[], options: { baseRulesOnly?: boolean } = {}): Promise<CaseOutcome> {
+export async function runCase(testCase: TestCase, rulesets: readonly LoadedRuleSet[], options: { baseRulesOnly?: boolean; profiles?: readonly LoadedProfile[] } = {}): Promise<CaseOutcome> {
   const outcome = (problems: Problem[]): CaseOutcome => ({ case: testCase, passed: problems.length === 0, problems });
   const target = rulesets.find((r) => r.document.id === testCase.ruleset);
   if (!target) return outcome([unknownRuleSetProblem(testCase, rulesets.map((r) => r.document.id))]);
@@ -40,7 +41,7 @@ export async function runCase(testCase: TestCase, rulesets: readonly LoadedRuleS
   const differences = expectationDifferences(testCase.expect, outputs).map((d) => differenceProblem(testCase, d));
   if (differences.length === 0) return outcome([]);
   // A value or output the rule set cannot produce is said as validate says it (with the name meant), not as a mismatch.
-  const unknown = unknownOutputProblems([testCase], rulesets);
+  const unknown = unknownOutputProblems([testCase], rulesets, options.profiles);
   return outcome(differences.map((p) => unknown.find((u) => u.path === p.path) ?? p));
 }
 

@@ -1,3 +1,4 @@
+import type { LoadedProfile } from '../ruleset/profile-types.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import type { CaseCollection, CollectedCase } from './collect-cases.js';
 import type { Supersession } from './load-cases.js';
@@ -26,7 +27,7 @@ export interface CaseRun {
  * a profile's `supersedes` is skipped with its reason, and the base cases speak about base rules only. A
  * case of a rule set that is not loaded is counted as not run rather than failed on its own.
  */
-export async function runCases(collection: CaseCollection, rulesets: readonly LoadedRuleSet[], options: { profiled: boolean; include?: (c: CaseScope) => boolean }): Promise<CaseRun> {
+export async function runCases(collection: CaseCollection, rulesets: readonly LoadedRuleSet[], options: { profiles: readonly LoadedProfile[]; include?: (c: CaseScope) => boolean }): Promise<CaseRun> {
   const { include } = options;
   const included = include ? collection.invalid.filter(include) : collection.invalid;
   const invalid = included.reduce((sum, entry) => sum + entry.count, 0);
@@ -44,7 +45,7 @@ export async function runCases(collection: CaseCollection, rulesets: readonly Lo
       run.results.push({ case: testCase, superseded });
       continue;
     }
-    const outcome = await runCase(testCase, rulesets, { baseRulesOnly: testCase.base && options.profiled });
+    const outcome = await runCase(testCase, rulesets, { baseRulesOnly: testCase.base && options.profiles.length > 0, profiles: options.profiles });
     if (outcome.passed) run.passed++;
     else run.failed++;
     run.results.push(outcome);

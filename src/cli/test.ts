@@ -52,7 +52,7 @@ export async function testCommand(paths: string[], options: { profile?: string[]
   const aboutBroken = (c: { file: string }): boolean => broken.has(resolve(c.file));
   // A problem in one case file (a case it leaves out, a supersession naming no case) does not stop the
   // other cases: they run, and the run fails for the problem all the same.
-  const run = await runCases({ ...collection, cases: collection.cases.filter((c) => !aboutBroken(c)) }, rulesets, { profiled: profiles.length > 0 });
+  const run = await runCases({ ...collection, cases: collection.cases.filter((c) => !aboutBroken(c)) }, rulesets, { profiles: loaded.profiles });
   run.notRun += collection.cases.filter(aboutBroken).length;
   for (const result of run.results) process.stdout.write(formatCaseResult(result));
   process.stdout.write(`\n${formatTally(run)}\n`);

@@ -48,7 +48,7 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
     // As test says it: a case file naming a rule set that is not loaded, once, at its `ruleset:`.
     const problems = [...collection.problems, ...unknownRuleSetProblems(collection.cases, snapshot.rulesets, { complete: true })].filter(inScope(collection, include));
     if (problems.length) out(formatProblems(sortProblems(problems)) + '\n');
-    const run = await runCases(collection, snapshot.rulesets, { profiled: profiles.length > 0, ...(include ? { include } : {}) });
+    const run = await runCases(collection, snapshot.rulesets, { profiles: snapshot.profiles, ...(include ? { include } : {}) });
     for (const result of run.results) if (!('passed' in result) || !result.passed) out(formatCaseResult(result));
     out(`cases: ${formatTally(run)}\n`);
   };

@@ -4,12 +4,15 @@ import { watch, type FSWatcher } from 'chokidar';
 import { within } from '../source/files-under.js';
 import { hasErrors, ProblemsError, sortProblems, type Problem } from '../problems/problem.js';
 import { isRuleSetFile, loadRuleSets } from './load-rulesets.js';
+import type { LoadedProfile } from './profile-types.js';
 import type { VersionPick } from './select-versions.js';
 import type { LoadedRuleSet } from './types.js';
 
 /** What one request evaluates with: taken once, used throughout, never changed under it. */
 export interface RuleSetsSnapshot {
   readonly rulesets: readonly LoadedRuleSet[];
+  /** The institution profiles applied to them (a case's `overrides` names their changes). */
+  readonly profiles: readonly LoadedProfile[];
   /** 1 for the first load, one more for each accepted reload. */
   readonly generation: number;
   readonly loadedAt: string;
@@ -57,7 +60,7 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
 
   private constructor(
     private readonly options: LiveRuleSetsOptions,
-    first: LoadedRuleSet[],
+    first: Loaded,
     /** Warnings of the first load, for the caller to show once. */
     readonly initialWarnings: Problem[],
   ) {
@@ -67,9 +70,9 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
 
   /** Loads once and starts watching; a first load with errors throws ProblemsError (data, not a crash). */
   static async start(options: LiveRuleSetsOptions): Promise<LiveRuleSets> {
-    const { rulesets, problems } = await load(options);
+    const { problems, ...first } = await load(options);
     if (hasErrors(problems)) throw new ProblemsError(sortProblems(problems));
-    const live = new LiveRuleSets(options, rulesets, problems);
+    const live = new LiveRuleSets(options, first, problems);
     await live.watch();
     return live;
   }
@@ -129,15 +132,16 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
   }
 
   private async apply(changedFiles: string[]): Promise<void> {
-    let rulesets: LoadedRuleSet[];
+    let loaded: Loaded;
     let problems: Problem[];
     try {
-      ({ rulesets, problems } = await load(this.options));
+      ({ problems, ...loaded } = await load(this.options));
     } catch (err) {
       // A loader bug on odd content must not stop the service; it is reported like any rejection.
       problems = [{ code: 'INTERNAL_ERROR', severity: 'error', message: `reload failed: ${(err as Error).message}` }];
-      rulesets = [];
+      loaded = { rulesets: [], profiles: [] };
     }
+    const { rulesets } = loaded;
     if (this.closed) return;
     if (!hasErrors(problems)) problems.push(...withdrawn(this.snapshot.rulesets, rulesets, this.options.paths));
     if (hasErrors(problems)) {
@@ -145,7 +149,7 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
       return;
     }
     if (this.options.warnEditsInPlace) problems.push(...editedInPlace(this.snapshot.rulesets, rulesets));
-    this.snapshot = freeze(rulesets, this.snapshot.generation + 1);
+    this.snapshot = freeze(loaded, this.snapshot.generation + 1);
     this.emit('reloaded', this.snapshot, changedFiles, problems);
   }
 }
@@ -185,15 +189,20 @@ function editedInPlace(served: readonly LoadedRuleSet[], next: readonly LoadedRu
   });
 }
 
-async function load(options: LiveRuleSetsOptions): Promise<{ rulesets: LoadedRuleSet[]; problems: Problem[] }> {
-  const { rulesets, problems } = await loadRuleSets(options.paths, { library: options.library ?? [], pick: options.pick ?? [], profiles: options.profiles ?? [] });
+interface Loaded {
+  rulesets: LoadedRuleSet[];
+  profiles: LoadedProfile[];
+}
+
+async function load(options: LiveRuleSetsOptions): Promise<Loaded & { problems: Problem[] }> {
+  const { rulesets, profiles, problems } = await loadRuleSets(options.paths, { library: options.library ?? [], pick: options.pick ?? [], profiles: options.profiles ?? [] });
   if (!hasErrors(problems) && rulesets.length === 0) {
     problems.push({ code: 'NO_RULESETS', severity: 'error', message: `no rule set found in ${options.paths.join(', ')}` });
   }
   if (!hasErrors(problems) && options.check) problems.push(...options.check(rulesets));
-  return { rulesets, problems };
+  return { rulesets, profiles, problems };
 }
 
-function freeze(rulesets: LoadedRuleSet[], generation: number): RuleSetsSnapshot {
-  return Object.freeze({ rulesets: Object.freeze([...rulesets]), generation, loadedAt: new Date().toISOString() });
+function freeze({ rulesets, profiles }: Loaded, generation: number): RuleSetsSnapshot {
+  return Object.freeze({ rulesets: Object.freeze([...rulesets]), profiles: Object.freeze([...profiles]), generation, loadedAt: new Date().toISOString() });
 }

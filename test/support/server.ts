@@ -15,7 +15,7 @@ const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 
 /** The service over the bundled rule sets, one fixed snapshot, silent, for `app.inject`. */
 export async function testApp(options: Partial<AppOptions> = {}): Promise<FastifyInstance> {
-  const snapshot: RuleSetsSnapshot = Object.freeze({ rulesets: await bundledRuleSets(), generation: 1, loadedAt: new Date().toISOString() });
+  const snapshot: RuleSetsSnapshot = Object.freeze({ rulesets: await bundledRuleSets(), profiles: [], generation: 1, loadedAt: new Date().toISOString() });
   const { config, problems } = loadCdsConfig();
   expect(problems).toEqual([]);
   if (!config) throw new Error('config/cds-hooks.yaml does not load');
