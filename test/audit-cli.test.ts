@@ -505,16 +505,26 @@ describe('a decision recorded under an institution profile', () => {
   });
 
   // Replay compared the new fields with records that predate them and called the decision different.
-  it('a record written before the profile fields replays as identical', () => {
+  // helper-59: the same stripping of a record written since, re-sealed, replayed as identical too (the
+  // exemption went by the fields' absence): a decision taken under a profile then read as the published rule set's.
+  it('a record written before the profile fields (0.3.0) replays as identical; one written since, stripped of them, as different', () => {
     const log = join(tmp(), 'decisions.jsonl');
     expect(run(['evaluate', EXAMPLE, '--profile', PROFILE, '--record', log]).code).toBe(0);
     const [record] = records(log);
     if (!record) throw new Error('no record');
-    const older: Record<string, unknown> = { ...record, rulesets: record.rulesets.map(({ profile: _profile, ...r }) => r), outputs: { ...record.outputs, profiles: undefined }, prev: GENESIS_HASH };
-    older.outputs = JSON.parse(JSON.stringify(older.outputs));
-    older.hash = recordHash(older);
-    writeLines(log, [JSON.stringify(older)]);
+    const stripped = (version: string): string => {
+      const older: Record<string, unknown> = { ...record, engine: { ...record.engine, version }, rulesets: record.rulesets.map(({ profile: _profile, ...r }) => r), outputs: { ...record.outputs, profiles: undefined }, prev: GENESIS_HASH };
+      older.outputs = JSON.parse(JSON.stringify(older.outputs));
+      older.hash = recordHash(older);
+      return JSON.stringify(older);
+    };
+    writeLines(log, [stripped('0.3.0')]);
     expect(run(['audit', 'verify', log]).code).toBe(0);
     expect(run(['audit', 'replay', log]).stdout).toMatch(/1 identical, 0 different, 0 failed/);
+    writeLines(log, [stripped(record.engine.version)]);
+    expect(run(['audit', 'verify', log]).code).toBe(0);
+    const forged = run(['audit', 'replay', log]);
+    expect(forged.code).toBe(4);
+    expect(forged.stdout).toContain(`rulesets[sins].profile: (absent) -> {"id":"sins-unstable-12"`);
   });
 });

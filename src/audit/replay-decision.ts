@@ -29,22 +29,25 @@ export async function replayDecision(record: DecisionRecord, rulesets: readonly 
       trace: evaluation.trace,
     }),
   ) as Pick<DecisionRecord, 'rulesets' | 'outputs' | 'trace'>;
-  // Records from before `profile` and `profiles` were kept lack them; the content hash compared beside
-  // them already pins the profile, so they are compared only where the record holds them.
-  replayed.rulesets.forEach((r, i) => {
-    if (!record.rulesets[i]?.profile) delete r.profile;
-  });
-  if (!('profiles' in record.outputs)) delete replayed.outputs.profiles;
-  // Records from before `unread` was kept (engine 0.4.0) lack it too.
-  if (!('unread' in record.outputs)) delete replayed.outputs.unread;
-  // And records from before 0.4.4 lack what an aggregate combines by (its values are compared still).
-  if (!record.trace.some((t) => t.kind === 'input' && t.aggregate && ('order' in t.aggregate || 'matches' in t.aggregate))) {
+  // What an engine version added to the records is left out where a record written before it lacks it.
+  // Only there: a record written since is compared in full, so one stripped of its profile and re-sealed
+  // does not pass as an older one (helper-59); a version that is not one is compared in full.
+  const written = valid(record.engine.version);
+  const before = (version: string): boolean => written !== null && lt(written, version);
+  // `profile`, `profiles` and `unread` came with 0.4.0 (the content hash beside them pins the profile).
+  if (before('0.4.0')) {
+    replayed.rulesets.forEach((r, i) => {
+      if (!record.rulesets[i]?.profile) delete r.profile;
+    });
+    if (!('profiles' in record.outputs)) delete replayed.outputs.profiles;
+    if (!('unread' in record.outputs)) delete replayed.outputs.unread;
+  }
+  // What an aggregate combines by came with 0.4.4 (its values are compared still).
+  if (before('0.4.4') && !record.trace.some((t) => t.kind === 'input' && t.aggregate && AGGREGATE_KEYS_OF_0_4_4.some((key) => key in (t.aggregate ?? {})))) {
     for (const t of replayed.trace) if (t.kind === 'input' && t.aggregate) for (const key of AGGREGATE_KEYS_OF_0_4_4) delete t.aggregate[key];
   }
-  // Records from before 0.4.6 lack a possible band's own source and unconfirmed note (its edges are
-  // compared still); a version that is not one (an edited record) is compared in full.
-  const written = valid(record.engine.version);
-  if (written && lt(written, '0.4.6')) {
+  // A possible band's own source and unconfirmed note came with 0.4.6 (its edges are compared still).
+  if (before('0.4.6') && !record.trace.some((t) => t.kind === 'band' && t.possibleBands?.some((b) => POSSIBLE_BAND_KEYS_OF_0_4_6.some((key) => key in b)))) {
     for (const t of replayed.trace) if (t.kind === 'band') for (const b of t.possibleBands ?? []) for (const key of POSSIBLE_BAND_KEYS_OF_0_4_6) delete b[key];
   }
   // The review of the profiles is of the profile files beside the rule sets, which the store does not
