@@ -235,6 +235,26 @@ describe('batch: rows that cannot be evaluated', () => {
     ]);
   });
 
+  // helper-58: an unclosed line of 5,000 `[` took the JSON error reader past the stack: exit 70 and an empty
+  // output on one worker (the other rows lost), JSON_SYNTAX on two.
+  it('an unclosed line nesting thousands deep is NESTING_TOO_DEEP at its bracket, and the rows around it are written', () => {
+    const file = join(tmp(), 'deep.ndjson');
+    writeFileSync(file, `{"id":"a"}\n{"id":${'['.repeat(5000)}\n{"id":"c","age":1,"age":2,"x":${'['.repeat(5000)}${']'.repeat(5000)}}\n{"id":"d"}\n`);
+    for (const workers of ['1', '2']) {
+      const { code, stdout } = run(['batch', file, '--trace', 'none', '--workers', workers]);
+      expect(code, workers).toBe(2);
+      const rows = ndjson(stdout);
+      expect(rows.map((row) => [row.line, row.patient?.id ?? null, row.error?.problems[0].code ?? null]), workers).toEqual([
+        [1, 'a', null],
+        [2, null, 'NESTING_TOO_DEEP'],
+        [3, null, 'NESTING_TOO_DEEP'],
+        [4, 'd', null],
+      ]);
+      // The document's brace is the first level: the 100th bracket, column 7 + 99, opens the 101st.
+      expect(rows[1].error.problems[0]).toMatchObject({ line: 2, column: 106 });
+    }
+  });
+
   // "cannot read file" said nothing of why, where --rules said "(ENOENT)" (QA pass of the batch).
   it('says why the input cannot be read', () => {
     const missing = join(tmp(), 'nope.ndjson');

@@ -142,6 +142,9 @@ describe('spinemets evaluate', () => {
     const batch = run(['batch', row, '--trace', 'none']);
     expect(batch.code).toBe(2);
     expect(JSON.parse(batch.stdout.trim().split('\n')[1] as string).error.problems).toMatchObject([{ code: 'NESTING_TOO_DEEP', line: 2, column: '{"id":"d","lesions":'.length + 100 }]);
+    // helper-58: unclosed in a .json file, the JSON error reader ran out of stack (exit 70).
+    const unclosed = rejectedPatient(`{"id":${'['.repeat(5000)}`, 'p.json');
+    expect(unclosed.stderr).toMatch(new RegExp(`^${unclosed.file}:1:${'{"id":'.length + 100} NESTING_TOO_DEEP `));
   });
 
   // A Latin-1 byte was read as U+FFFD without a word: "pulm\xf3n" became "pulm\uFFFDn" in a patient's

@@ -2,6 +2,7 @@ import { parseTree } from 'jsonc-parser';
 import { parsePatientJsonLine, type PatientLoad } from '../patient/load-patient.js';
 import type { CsvLayout } from './csv-columns.js';
 import { parseCsvRow } from './csv-row.js';
+import { firstTooDeep } from '../source/flow-nesting.js';
 import { plainJson } from '../source/json-syntax.js';
 import type { BatchRow } from './row-source.js';
 
@@ -25,6 +26,8 @@ export function jsonRowId(text: string): string | undefined {
   } catch {
     return undefined;
   }
+  // jsonc-parser's tree is built by recursion: not for a line nesting beyond any patient's.
+  if (firstTooDeep(text) !== undefined) return undefined;
   const ids = parseTree(text)?.children?.filter((property) => property.children?.[0]?.value === 'id') ?? [];
   return ids.length === 1 ? nonEmptyString(ids[0]?.children?.[1]?.value) : undefined;
 }

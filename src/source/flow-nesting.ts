@@ -1,8 +1,14 @@
+import type { Problem } from '../problems/problem.js';
 /**
  * How deep a document nests in [ ] and { } before a reader runs out of stack: no patient, rule set or
  * case file comes near it (a patient nests four levels), so a text that does is a mistake or an attack.
  */
 export const MAX_FLOW_NESTING = 100;
+
+/** NESTING_TOO_DEEP where a text first nests beyond MAX_FLOW_NESTING, whichever reader found it. */
+export function tooDeep(file: string, position: { line: number; column: number }): Problem {
+  return { code: 'NESTING_TOO_DEEP', severity: 'error', message: `nested more than ${MAX_FLOW_NESTING} levels deep in [ ] and { } here; no patient, rule set or case file nests that far (a patient nests four)`, file, ...position };
+}
 
 /**
  * The offset of the first bracket that opens a level beyond `limit`, or undefined if the text never nests

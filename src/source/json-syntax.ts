@@ -1,6 +1,7 @@
 import { parse as parseJsonc } from 'jsonc-parser';
 import type { Problem } from '../problems/problem.js';
 import { FORBIDDEN_KEYS } from './source-document.js';
+import { firstTooDeep, tooDeep } from './flow-nesting.js';
 import { positionAt } from './line-starts.js';
 
 /**
@@ -17,8 +18,12 @@ export function jsonSyntaxProblem(text: string, file: string): Problem | undefin
     const message = `not valid JSON: ${(err as Error).message.replace(/, (\.\.\.)?".*$/s, '').split('\n')[0]}`;
     // V8 names no position for those; jsonc-parser (VS Code's JSON reader) does, where the YAML reader,
     // JSON's superset, may find nothing wrong (`"ecog": }` is YAML's null).
-    const position = /position (\d+)/.exec((err as Error).message)?.[1] ?? firstErrorOffset(text);
-    return { code: 'JSON_SYNTAX', severity: 'error', message, file, ...positionAt(text, Number(position)) };
+    const named = /position (\d+)/.exec((err as Error).message)?.[1];
+    // jsonc-parser reads nested values by recursion: a text nesting thousands deep (`[[[[…`, unclosed)
+    // would take it past the stack. Such a text is told where it first nests too deep, as YAML's is.
+    const deep = named === undefined ? firstTooDeep(text) : undefined;
+    if (deep !== undefined) return tooDeep(file, positionAt(text, deep));
+    return { code: 'JSON_SYNTAX', severity: 'error', message, file, ...positionAt(text, Number(named ?? firstErrorOffset(text))) };
   }
 }
 

@@ -4,7 +4,7 @@ import type { Problem, ProblemCode } from '../problems/problem.js';
 import { shadowedPairs, withValueAt } from './repeated-keys.js';
 import { misindentedLines, type Reading } from './indentation-repair.js';
 import { tabIndentation, type YamlErrors } from './tab-indentation.js';
-import { firstTooDeep, MAX_FLOW_NESTING } from './flow-nesting.js';
+import { firstTooDeep, tooDeep } from './flow-nesting.js';
 import { encodingFaults, encodingProblem } from './utf8-check.js';
 
 /** Rule files and patient files are small; anything larger is a mistake or an attack. */
@@ -365,9 +365,6 @@ export function fromPointer(pointer: string): PathSegment[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function tooDeep(file: string, position: Position): Problem {
-  return { code: 'NESTING_TOO_DEEP', severity: 'error', message: `nested more than ${MAX_FLOW_NESTING} levels deep in [ ] and { } here; no patient, rule set or case file nests that far (a patient nests four)`, file, ...position };
-}
 
 function emptyDocument(file: string, code: ProblemCode, message: string): SourceDocument {
   const problem: Problem = { code, severity: 'error', message, file, line: 1, column: 1 };
