@@ -151,6 +151,9 @@ describe('audit verify', () => {
       ['a line that is not JSON', lines.map((l, i) => (i === 2 ? l.slice(0, -1) : l)), 3, 'AUDIT_INVALID_JSON'],
       // JSON.parse keeps the last of a repeated key, so the hash held while the line showed another value.
       ['a repeated key shows a value the hash does not cover', lines.map((l, i) => (i === 2 ? l.replace('"points":3', '"points":4,"points":3') : l)), 3, 'AUDIT_INVALID_RECORD'],
+      // helper-58: both took the canonical writer down (Infinity is not allowed; out of stack), exit 70.
+      ['a number past JSON\'s range', lines.map((l, i) => (i === 2 ? l.replace('"points":3', '"points":1e400') : l)), 3, 'AUDIT_RECORD_EDITED'],
+      ['a value nested thousands deep', lines.map((l, i) => (i === 2 ? l.replace('"points":3', `"points":${'['.repeat(3000)}3${']'.repeat(3000)}`) : l)), 3, 'AUDIT_RECORD_EDITED'],
     ];
     for (const [what, content, line, code] of cases) {
       if (typeof content === 'string') writeFileSync(log, content);

@@ -1,5 +1,6 @@
 import type { Evaluation, TraceEntry } from '../engine/types.js';
 import { contentHash } from '../ruleset/hash.js';
+import { MAX_FLOW_NESTING } from '../source/flow-nesting.js';
 
 /** The `prev` of a log's first record: the chain's fixed anchor. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -93,4 +94,26 @@ export function recordHash(record: object): string {
   const sealed: Record<string, unknown> = { ...record };
   delete sealed.hash;
   return contentHash(sealed);
+}
+
+/**
+ * Whether a record read back carries the hash of its content. A record holding what the engine never
+ * writes is not (a number past JSON's range, read as Infinity, which the canonical form cannot write;
+ * nesting deeper than any record's, which would take the canonical writer past the stack): an edit.
+ */
+export function hashHolds(record: { hash?: unknown }): boolean {
+  return writable(record) && recordHash(record) === record.hash;
+}
+
+/** Only finite numbers, nested no deeper than MAX_FLOW_NESTING: walked without recursion, for a value of any depth. */
+function writable(value: unknown): boolean {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [v, depth] = next;
+    if (typeof v === 'number' && !Number.isFinite(v)) return false;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_FLOW_NESTING) return false;
+    for (const child of Object.values(v)) pending.push([child, depth + 1]);
+  }
+  return true;
 }

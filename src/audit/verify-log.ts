@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import type { Problem, ProblemCode } from '../problems/problem.js';
 import { explainChainBreak } from './chain-break.js';
-import { GENESIS_HASH, recordHash, type DecisionRecord } from './decision-record.js';
+import { GENESIS_HASH, hashHolds, type DecisionRecord } from './decision-record.js';
 import { readLogLines, type LogLine } from './read-log-lines.js';
 import { recordShapeProblem } from './record-shape.js';
 import { hasKeyProblem } from '../source/json-syntax.js';
@@ -95,7 +95,7 @@ function checkLine(log: string, { line, text, terminated }: LogLine, expectedPre
   const shape = recordShapeProblem(value);
   if (shape) return fail('AUDIT_INVALID_RECORD', shape);
   const record = value as DecisionRecord;
-  if (recordHash(record) !== record.hash) return fail('AUDIT_RECORD_EDITED', recordEditedMessage(record.decisionId));
+  if (!hashHolds(record)) return fail('AUDIT_RECORD_EDITED', recordEditedMessage(record.decisionId));
   if (record.prev !== expectedPrev) return fail('AUDIT_CHAIN_BROKEN', explainChainBreak(log, line, record.prev, expectedPrev, record.hash));
   for (const { id, version, documentSha256 } of record.rulesets) {
     let status = store.get(documentSha256);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { ReportSource } from '../report/html-report.js';
 import { renderReport } from '../report/html-report.js';
 import { rulesetStoreDir } from '../audit/ruleset-store.js';
-import { recordHash, type RecordedRequest } from '../audit/decision-record.js';
+import { hashHolds, type RecordedRequest } from '../audit/decision-record.js';
 import { readLogLines } from '../audit/read-log-lines.js';
 import { outputKind } from '../audit/output-kind.js';
 import { logVerifier, recordEditedMessage, verifyLog, whyUnreadable } from '../audit/verify-log.js';
@@ -119,7 +119,7 @@ function integrity(file: string, record: RecordLike, stored: () => Problem[]): (
 
 function unstoredProblems(file: string, record: RecordLike): Problem[] {
   const at = { file, line: 1, column: 1, severity: 'error' as const };
-  const edited = 'hash' in record && recordHash(record) !== record.hash ? [{ ...at, code: 'AUDIT_RECORD_EDITED' as const, message: recordEditedMessage(record.decisionId) }] : [];
+  const edited = 'hash' in record && !hashHolds(record) ? [{ ...at, code: 'AUDIT_RECORD_EDITED' as const, message: recordEditedMessage(record.decisionId) }] : [];
   return [...edited, { ...at, code: 'AUDIT_RULESET_MISSING', message: `no rule-set store beside it (${rulesetStoreDir(file)}): the chain and the rule sets the decision was made with cannot be checked` }];
 }
 

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { recordHash } from '../audit/decision-record.js';
+import { hashHolds } from '../audit/decision-record.js';
 import { splitChunk } from '../audit/read-log-lines.js';
 
 /** Feedback names the card it is about; a card's uuid is its decision's id. */
@@ -94,5 +94,5 @@ function cardOf(line: Buffer): string | undefined {
   }
   const { decisionId, request } = record ?? {};
   if (typeof decisionId !== 'string' || request?.via !== 'cds-hooks' || request.card?.uuid !== decisionId) return undefined;
-  return recordHash(record) === record.hash ? canonicalCardId(decisionId) : undefined;
+  return hashHolds(record) ? canonicalCardId(decisionId) : undefined;
 }
