@@ -255,6 +255,21 @@ describe('batch: rows that cannot be evaluated', () => {
     }
   });
 
+  // helper-58: a last line of nothing but an incomplete UTF-8 sequence decoded to nothing and was dropped:
+  // "1 patient, 0 invalid", exit 0, where the same bytes before a newline, or in a CSV file, were refused.
+  it('a last line of an incomplete UTF-8 sequence is ENCODING_INVALID, with or without its newline', () => {
+    for (const [end, workers] of [['', '1'], ['', '2'], ['\n', '1']] as const) {
+      const file = join(tmp(), 'cut.ndjson');
+      writeFileSync(file, Buffer.concat([Buffer.from('{"id":"a"}\n'), Buffer.from([0xc3]), Buffer.from(end)]));
+      const { code, stdout } = run(['batch', file, '--trace', 'none', '--workers', workers]);
+      expect(code, JSON.stringify(end) + workers).toBe(2);
+      expect(ndjson(stdout).map((row) => [row.line, row.error?.problems.map((p: { code: string; line: number; column: number }) => [p.code, p.line, p.column]) ?? null])).toEqual([
+        [1, null],
+        [2, [['ENCODING_INVALID', 2, 1]]],
+      ]);
+    }
+  });
+
   // "cannot read file" said nothing of why, where --rules said "(ENOENT)" (QA pass of the batch).
   it('says why the input cannot be read', () => {
     const missing = join(tmp(), 'nope.ndjson');

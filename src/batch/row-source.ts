@@ -71,10 +71,13 @@ async function* ndjsonRows(input: Readable, name: string, position: { bytes: num
     position.bytes += Buffer.byteLength(text) + 1;
     // A byte-order mark (editors on Windows write one) is not part of the first record.
     const record = line === 1 && text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text;
-    if (record.trim() === '') continue;
     const faults = encoding.within(line, line);
-    yield faults.length ? { index: index++, line, kind: 'invalid', problems: faults } : { index: index++, line, kind: 'json', text: record };
+    if (faults.length) yield { index: index++, line, kind: 'invalid', problems: faults };
+    else if (record.trim() !== '') yield { index: index++, line, kind: 'json', text: record };
   }
+  // A last line of nothing but an incomplete sequence decodes to nothing at all: its fault is still a row.
+  const unread = encoding.within(line + 1, line + 1);
+  if (unread.length) yield { index: index++, line: line + 1, kind: 'invalid', problems: unread };
 }
 
 async function csvSource(input: Readable, name: string, size: number): Promise<{ source?: RowSource; problems: Problem[] }> {
