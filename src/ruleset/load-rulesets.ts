@@ -8,6 +8,7 @@ import { checkLinks, missingRequirement } from './check-links.js';
 import { folderIdProblem } from './folder-id.js';
 import { libraryNotices } from './library-requirements.js';
 import { loadRuleSetFile } from './load-ruleset.js';
+import { editedPublishedVersions } from './published-versions.js';
 import { withReview, type LoadedProfile } from './profile-types.js';
 import { selectVersions, type VersionPick } from './select-versions.js';
 import type { LoadedRuleSet } from './types.js';
@@ -96,6 +97,7 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   problems.push(...(await reusedVersions(rulesets, library)));
   const taken = await addRequirementsFromLibrary(rulesets, failed, files, library);
   problems.push(...libraryNotices(taken, rulesets));
+  problems.push(...editedPublishedVersions(rulesets, library.roots));
   // A broken file's requirement that the library holds would be taken once the file is fixed: not missing.
   // It is not taken now (nothing loaded needs it); the library's ids are its folder names (folder-id.ts).
   const libraryIds = failedSources.length ? library.files.map(fileId) : [];
