@@ -329,10 +329,10 @@ describe('audit replay', () => {
     expect(replayed.stdout).toMatch(/worstSinsCategory\]\.aggregate\.values\[0\]: "unstable" -> "potentially_unstable"/);
   });
 
-  // Engine 0.4.6 gave each possible band of an open score its note: a record written before it would replay
-  // as different in every open band, though nothing decided had changed; one written since, stripped of a
-  // note and re-sealed, must not pass.
-  it('replays a record written before possible bands carried their notes as identical, a newer one stripped of a note as different', () => {
+  // Engine 0.4.6 gave each possible band of an open score its note, and each missing input the values
+  // explored for it: a record written before it would replay as different in every open band and missing
+  // input, though nothing decided had changed; one written since, stripped and re-sealed, must not pass.
+  it('replays a record written before possible bands carried their notes (and missing inputs their explored values) as identical, a newer one stripped as different', () => {
     const dir = tmp();
     const patient = join(dir, 'sparse.yaml');
     writeFileSync(patient, 'primaryTumor: lung_nsclc\nlesions:\n  - { level: L1, bilskyGrade: "3" }\n');
@@ -342,7 +342,10 @@ describe('audit replay', () => {
     const stripped = (version: string): string => {
       const copy = structuredClone(record!);
       copy.engine = { ...copy.engine, version };
-      for (const t of copy.trace) if (t.kind === 'band') for (const b of t.possibleBands ?? []) for (const key of ['reference', 'unconfirmed'] as const) delete b[key];
+      for (const t of copy.trace) {
+        if (t.kind === 'band') for (const b of t.possibleBands ?? []) for (const key of ['reference', 'unconfirmed'] as const) delete b[key];
+        if (t.kind === 'input') delete t.explored;
+      }
       copy.prev = GENESIS_HASH;
       copy.hash = recordHash(copy);
       return JSON.stringify(copy);
@@ -350,9 +353,10 @@ describe('audit replay', () => {
     writeLines(log, [stripped('0.4.5')]);
     expect(run(['audit', 'replay', log])).toMatchObject({ code: 0, stdout: expect.stringMatching(/1 identical, 0 different/) });
     writeLines(log, [stripped(record!.engine.version)]);
-    const replayed = run(['audit', 'replay', log]);
+    const replayed = run(['audit', 'replay', log, '--all-differences']);
     expect(replayed.code).toBe(4);
     expect(replayed.stdout).toMatch(/possibleBands\[0\]\.unconfirmed: /);
+    expect(replayed.stdout).toContain('trace[katagiri-revised input albumin].explored: (absent) -> [3.699999,3.7]');
   });
 
   it('replays nothing from a log that does not verify (exit 3), and --rules needs --current (exit 64)', () => {

@@ -270,3 +270,19 @@ describe('fields given that no rule set in use reads', () => {
     expect(await evaluatePatient({ radiosensitivity: 'radiosensitive', lesions: [{ level: 'T4' }] }, await bundledRuleSets())).not.toHaveProperty('unread');
   });
 });
+
+// helper-59 (an auditor): a rule's `possible` could not be recomputed from the trace alone, as a missing
+// input's entry named no values: the exploration tried values only the rule file told.
+describe('a missing input names the values explored for it', () => {
+  it('every allowed value of a choice, one on each side of each threshold of a number', async () => {
+    const [nesms] = await bundledRuleSets(['nesms']);
+    const evaluation = await evaluatePatient({ primaryTumor: 'breast', lesions: [{ level: 'T4' }] }, nesms ? [nesms] : []);
+    const entry = (input: string) => evaluation.trace.find((t) => t.kind === 'input' && t.ruleset === 'nesms' && t.input === input);
+    expect(entry('ambulatoryStatus')).toMatchObject({ source: 'missing', value: null, explored: ['intact', 'impaired', 'non_ambulatory'] });
+    expect(entry('albumin')).toMatchObject({ source: 'missing', value: null, explored: [3.499999, 3.5] });
+    expect(entry('primaryTumor')).not.toHaveProperty('explored');
+    // At `rules` a missing input's entry is not kept at all.
+    const rules = await evaluatePatient({ primaryTumor: 'breast' }, nesms ? [nesms] : [], { trace: 'rules' });
+    expect(rules.trace.some((t) => t.kind === 'input' && t.source === 'missing')).toBe(false);
+  });
+});

@@ -2,6 +2,7 @@
 import lt from 'semver/functions/lt.js';
 import valid from 'semver/functions/valid.js';
 import { evaluatePatient } from '../engine/evaluate-patient.js';
+import type { TraceEntry } from '../engine/types.js';
 import { isReviewWarning } from '../ruleset/profile-types.js';
 import { checkPatient } from '../patient/load-patient.js';
 import type { Problem } from '../problems/problem.js';
@@ -46,9 +47,14 @@ export async function replayDecision(record: DecisionRecord, rulesets: readonly 
   if (before('0.4.4') && !record.trace.some((t) => t.kind === 'input' && t.aggregate && AGGREGATE_KEYS_OF_0_4_4.some((key) => key in (t.aggregate ?? {})))) {
     for (const t of replayed.trace) if (t.kind === 'input' && t.aggregate) for (const key of AGGREGATE_KEYS_OF_0_4_4) delete t.aggregate[key];
   }
-  // A possible band's own source and unconfirmed note came with 0.4.6 (its edges are compared still).
-  if (before('0.4.6') && !record.trace.some((t) => t.kind === 'band' && t.possibleBands?.some((b) => POSSIBLE_BAND_KEYS_OF_0_4_6.some((key) => key in b)))) {
-    for (const t of replayed.trace) if (t.kind === 'band') for (const b of t.possibleBands ?? []) for (const key of POSSIBLE_BAND_KEYS_OF_0_4_6) delete b[key];
+  // A possible band's own source and unconfirmed note, and the values explored for a missing input, came
+  // with 0.4.6 (the band's edges and the input's value are compared still).
+  const added046 = (t: TraceEntry): boolean => (t.kind === 'band' && (t.possibleBands ?? []).some((b) => POSSIBLE_BAND_KEYS_OF_0_4_6.some((key) => key in b))) || (t.kind === 'input' && 'explored' in t);
+  if (before('0.4.6') && !record.trace.some(added046)) {
+    for (const t of replayed.trace) {
+      if (t.kind === 'band') for (const b of t.possibleBands ?? []) for (const key of POSSIBLE_BAND_KEYS_OF_0_4_6) delete b[key];
+      if (t.kind === 'input') delete t.explored;
+    }
   }
   // The review of the profiles is of the profile files beside the rule sets, which the store does not
   // keep (it keeps each rule set as patched): it explains, it decides nothing, and is not compared.

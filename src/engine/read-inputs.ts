@@ -26,7 +26,6 @@ export interface ScopeInstance {
  * absent value stays missing — never a zero. Only the input entries the trace level keeps are built.
  */
 export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, level: TraceLevel = 'full'): { facts: FactStates; trace: InputTrace[] } {
-  const { document } = ruleset;
   const facts = new FactStates(ruleset);
   const trace: InputTrace[] = [];
   // An aggregate's entry is taken from no other field, so the level alone says whether it is kept.
@@ -35,7 +34,7 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, leve
     const { name, input } = plan;
     const read = plan.source === 'lesions' ? readAggregate(ruleset, plan, instance, aggregatesTraced) : plan.source === 'upstream' ? readUpstream(input, instance) : readField(ruleset, plan, instance);
     facts.set(name, read.state);
-    if (keepsInput(level, read.trace)) trace.push(inputEntry(document.id, instance.lesionIndex, name, read));
+    if (keepsInput(level, read.trace)) trace.push(inputEntry(ruleset, instance.lesionIndex, name, read));
   }
   return { facts, trace };
 }
@@ -46,14 +45,18 @@ const MISSING: Read['trace'] = { source: 'missing' };
 /** An aggregate's trace where the level keeps no aggregate entry: what it combined is not worked out. */
 const AGGREGATED: Read['trace'] = { source: 'aggregate' };
 
-/** An input's trace entry, by assignment in its key order (kind, ruleset, lesion, input, how it was read, value, possible). */
-function inputEntry(ruleset: string, lesion: number | undefined, input: string, { state, trace }: Read): InputTrace {
-  const entry = { kind: 'input', ruleset } as InputTrace;
+/** An input's trace entry, by assignment in its key order (kind, ruleset, lesion, input, how it was read, value, possible or explored). */
+function inputEntry(ruleset: LoadedRuleSet, lesion: number | undefined, input: string, { state, trace }: Read): InputTrace {
+  const entry = { kind: 'input', ruleset: ruleset.document.id } as InputTrace;
   if (lesion !== undefined) entry.lesion = lesion;
   entry.input = input;
   Object.assign(entry, trace);
   entry.value = state.present ? state.value : null;
-  if (!state.present && state.domain) entry.possible = state.domain;
+  if (state.present) return entry;
+  // The values the exploration of missing data tries for it (missing-values.ts), as it tries them.
+  const explored = state.domain ? undefined : ruleset.facts.get(input)?.representatives;
+  if (state.domain) entry.possible = state.domain;
+  else if (explored) entry.explored = explored;
   return entry;
 }
 

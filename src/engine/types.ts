@@ -41,6 +41,12 @@ export interface InputTrace extends TraceBase {
   /** Values still possible when missing (e.g. an upstream range). */
   possible?: readonly Scalar[];
   /**
+   * Missing with nothing narrowing it: the values tried for it, so a rule's `possible` can be checked
+   * from the trace alone: every allowed value, or for a number one on each side of each threshold the
+   * rule set tests.
+   */
+  explored?: readonly Scalar[];
+  /**
    * For an input not given: the other fields its value, or its possible values, were taken from
    * (implications and narrowings that held, or `lesions` for a count of the lesions listed); `note`
    * says how. Such entries are kept at the `rules` level too.
