@@ -129,3 +129,31 @@ describe('YAML_INDENTATION: one problem at the misplaced line, none about the st
     expect(parsePatient(text, 'p.yaml').problems.map((p) => p.code)).not.toContain('YAML_INDENTATION');
   });
 });
+
+// After a block scalar (`|`, `>-`) read while the parser recovers from an error, every YAML_SYNTAX was
+// placed on the block's last line, at columns past its end (`tokuhashi-revised.yaml:9:434` on a line of
+// 97 characters): the yaml library's LineCounter hears of no line break inside such a block (QA pass).
+describe('YAML_SYNTAX after a block scalar: at the token, on its own line', () => {
+  it('a patient file whose first key is indented, with a literal block before the next key', () => {
+    const text = ' id: x\nb: |\n  x\nage: 2\n';
+    expect(placed(parsePatient(text, 'p.yaml').problems)).toEqual(['YAML_SYNTAX@2:1', 'YAML_SYNTAX@2:2', 'YAML_SYNTAX@2:4', 'YAML_SYNTAX@3:1', 'YAML_SYNTAX@4:1', 'YAML_SYNTAX@4:4', 'YAML_SYNTAX@4:6']);
+  });
+
+  it('a rule file whose `id:` is indented, with a folded description before `scope:`', async () => {
+    const { file, text } = writeVariant(read(TOMITA_FILE), [['\nid: tomita\n', '\n id: tomita\n']], 'tomita.yaml');
+    const { problems } = await loadRuleSetFile(file);
+    const description = positionOf(text, 'description: >-').line;
+    const scope = positionOf(text, 'scope:').line;
+    const around = problems.filter((p) => (p.line ?? 0) >= description && (p.line ?? 0) <= scope);
+    // description, `:`, `>-`, the block's text (from its first line), then scope, `:`, patient.
+    expect(placed(around)).toEqual([`YAML_SYNTAX@${description}:1`, `YAML_SYNTAX@${description}:12`, `YAML_SYNTAX@${description}:14`, `YAML_SYNTAX@${description + 1}:1`, `YAML_SYNTAX@${scope}:1`, `YAML_SYNTAX@${scope}:6`, `YAML_SYNTAX@${scope}:8`]);
+    const lines = text.split('\n');
+    expect(problems.filter((p) => (p.column ?? 1) > (lines[(p.line ?? 1) - 1]?.length ?? 0) + 1)).toEqual([]);
+  });
+
+  // `id: ` and 150 `[` were 150 identical lines, one per bracket left open.
+  it('an unclosed run of brackets is one YAML_SYNTAX, not one per bracket', () => {
+    const text = `id: ${'['.repeat(150)}\n`;
+    expect(placed(parsePatient(text, 'p.yaml').problems)).toEqual(['YAML_SYNTAX@2:1']);
+  });
+});

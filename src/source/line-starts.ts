@@ -23,6 +23,18 @@ export function lineAt(starts: readonly number[], offset: number): number {
 
 /** The 1-based line and column of an offset in a text (columns in UTF-16 code units, as everywhere). */
 export function positionAt(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  return { line: before.split('\n').length, column: before.length - before.lastIndexOf('\n') };
+  return positionsIn(text)(offset);
+}
+
+/**
+ * positionAt for many offsets of one text: its lines are found once, on the first call (a document
+ * with thousands of problems is placed thousands of times, and one whose problems need no place never).
+ */
+export function positionsIn(text: string): (offset: number) => { line: number; column: number } {
+  let starts: number[] | undefined;
+  return (offset) => {
+    starts ??= lineStarts(text.split('\n'));
+    const line = lineAt(starts, offset);
+    return { line: line + 1, column: offset - (starts[line] ?? 0) + 1 };
+  };
 }

@@ -1,11 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Problem, ProblemCode } from '../problems/problem.js';
 import { shadowedPairs, withValueAt } from './repeated-keys.js';
 import { misindentedLines, type Reading } from './indentation-repair.js';
 import { tabIndentation, type YamlErrors } from './tab-indentation.js';
 import { firstTooDeep, tooDeep } from './flow-nesting.js';
 import { encodingFaults, encodingProblem } from './utf8-check.js';
+import { positionsIn } from './line-starts.js';
 
 /** Rule files and patient files are small; anything larger is a mistake or an attack. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -156,13 +157,12 @@ export function parseSource(text: string, file: string): SourceDocument {
   if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
     return emptyDocument(file, 'FILE_TOO_LARGE', `document is larger than ${MAX_FILE_BYTES} bytes`);
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, ...PARSE_OPTIONS });
+  const doc = parseDocument(text, PARSE_OPTIONS);
   const problems: Problem[] = [];
-  const at = (offset: number): Position => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
+  // Every position, of an error or of a node, is counted in the text itself: the yaml library's
+  // LineCounter hears of no line break inside a block scalar (`|`, `>-`) read while recovering from an
+  // error, so every error after one was placed on the block's last line, past its end.
+  const at: (offset: number) => Position = positionsIn(text);
 
   const errors = [...doc.errors, ...doc.warnings];
   const tabs = tabIndentation(text, errors, yamlErrors);
@@ -178,6 +178,8 @@ export function parseSource(text: string, file: string): SourceDocument {
     const message = `this line is indented ${written} space${written === 1 ? '' : 's'}; at ${expected} it lines up with the keys it belongs with and the file reads on (YAML nests by indentation)`;
     problems.push({ code: 'YAML_INDENTATION', severity: 'error', message, file, line: line + 1, column: written + 1 });
   }
+  // The parser says some errors once per bracket left open (`id: [[[`): each is told once.
+  const told = new Set<string>();
   for (const err of misindented?.errors ?? tabs?.errors ?? errors) {
     // The parser ran out of stack: said once, where the nesting first goes past any file's, not in V8's words.
     if (err.code === 'RESOURCE_EXHAUSTION' && err.message.startsWith('Maximum call stack')) {
@@ -187,7 +189,11 @@ export function parseSource(text: string, file: string): SourceDocument {
     // A repeated key among the errors comes from the re-reading of tab-indented lines (yamlErrors).
     const code: ProblemCode = err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
     const message = code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, err.pos[0]) : err.code === 'MULTIPLE_DOCS' ? MULTIPLE_DOCS : (err.message.split('\n')[0] ?? err.message);
-    problems.push({ code, severity: 'error', message, file, ...at(err.pos[0]) });
+    const problem: Problem = { code, severity: 'error', message, file, ...at(err.pos[0]) };
+    const key = JSON.stringify([code, problem.line, problem.column, message]);
+    if (told.has(key)) continue;
+    told.add(key);
+    problems.push(problem);
   }
 
   // Repeated keys are found here, with the index findNode uses: the parser's own check (uniqueKeys)
