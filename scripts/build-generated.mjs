@@ -25,7 +25,7 @@ for (const name of SCHEMA_NAMES) {
 const { BUNDLED_RULES_DIR, findRuleSetFiles } = await import('../dist/ruleset/load-rulesets.js');
 const { loadRuleSetFile } = await import('../dist/ruleset/load-ruleset.js');
 const files = {};
-for (const file of findRuleSetFiles([BUNDLED_RULES_DIR])) {
+for (const file of findRuleSetFiles([BUNDLED_RULES_DIR]).files) {
   const { ruleset, problems } = await loadRuleSetFile(file);
   if (ruleset && problems.length === 0) files[sha256Hex(readFileSync(file, 'utf8'))] = { document: ruleset.document, sha256: ruleset.sha256 };
 }

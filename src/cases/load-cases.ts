@@ -3,9 +3,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Patient } from '../patient/load-patient.js';
 import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
+import { walkFiles } from '../ruleset/folder-walk.js';
 import { isCaseFile, isRuleSetFile } from '../ruleset/load-rulesets.js';
 import { problemsOfDocument } from '../source/every-reading.js';
-import { filesUnder } from '../source/files-under.js';
 import { documentSchemaProblems, schemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
 import { readSourceFile, type PathSegment, type SourceDocument } from '../source/source-document.js';
@@ -56,10 +56,11 @@ interface CaseDocument {
 
 /**
  * Test-case files under the given files or folders; for a rule file, the case files beside it
- * (`sins.yaml` → `sins.test.yaml`). Each file once, however often it is reached.
+ * (`sins.yaml` → `sins.test.yaml`). Each file once, however often it is reached. A folder that cannot be
+ * read is passed over: the rule sets are read from the same folders, and their loader says so there.
  */
 export function findCaseFiles(paths: readonly string[]): string[] {
-  const files = paths.flatMap((path) => (isRuleSetFile(path) ? caseFilesBeside(path) : filesUnder(path, isCaseFile)));
+  const files = paths.flatMap((path) => (isRuleSetFile(path) ? caseFilesBeside(path) : walkFiles(path, isCaseFile).files));
   return [...new Map(files.map((file) => [resolve(file), file])).values()];
 }
 

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { TraceLevel } from '../engine/trace-level.js';
 import { createDecisionRecorder } from '../audit/decision-recorder.js';
 import { formatProblems } from '../problems/format.js';
-import { ProblemsError } from '../problems/problem.js';
+import { ProblemsError, type Problem } from '../problems/problem.js';
 import { LiveRuleSets } from '../ruleset/live-rule-sets.js';
 import { BUNDLED_RULES_DIR, libraryIds } from '../ruleset/load-rulesets.js';
 import { parsePick } from '../ruleset/select-versions.js';
+import type { LoadedRuleSet } from '../ruleset/types.js';
 import { buildApp } from '../server/app.js';
 import { cardReferenceProblems } from '../server/card-references.js';
 import { loadCdsConfig } from '../server/cds-config.js';
@@ -49,9 +50,14 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     process.stderr.write(formatProblems(configProblems) + '\n');
     throw new Exit(EXIT.rules);
   }
+  // The card may name a bundled rule set not served; a bundled folder that cannot be read is said, not taken as naming none.
+  const cardProblems = (rulesets: readonly LoadedRuleSet[]): Problem[] => {
+    const library = libraryIds([BUNDLED_RULES_DIR]);
+    return [...library.problems, ...cardReferenceProblems(configSource, config.card, rulesets, library.ids)];
+  };
   let live: LiveRuleSets;
   try {
-    live = await LiveRuleSets.start({ paths: options.rules?.length ? options.rules : [BUNDLED_RULES_DIR], library: [BUNDLED_RULES_DIR], pick: (options.ruleset ?? []).map(parsePick), profiles: options.profile ?? [], warnEditsInPlace: true, check: (rulesets) => cardReferenceProblems(configSource, config.card, rulesets, libraryIds([BUNDLED_RULES_DIR])) });
+    live = await LiveRuleSets.start({ paths: options.rules?.length ? options.rules : [BUNDLED_RULES_DIR], library: [BUNDLED_RULES_DIR], pick: (options.ruleset ?? []).map(parsePick), profiles: options.profile ?? [], warnEditsInPlace: true, check: (rulesets) => cardProblems(rulesets) });
   } catch (err) {
     if (!(err instanceof ProblemsError)) throw err;
     process.stderr.write(formatProblems(err.problems) + '\n');

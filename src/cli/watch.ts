@@ -10,6 +10,7 @@ import { loadPatientFile } from '../patient/load-patient.js';
 import { formatProblems } from '../problems/format.js';
 import { ProblemsError, sortProblems, type Problem } from '../problems/problem.js';
 import { requiredBy } from '../ruleset/dependencies.js';
+import { linksBack } from '../ruleset/folder-walk.js';
 import { LiveRuleSets, type LiveRuleSetsOptions, type RuleSetsSnapshot } from '../ruleset/live-rule-sets.js';
 import { BUNDLED_RULES_DIR, isCaseFile, isRuleSetFile } from '../ruleset/load-rulesets.js';
 import { formatCaseResult, formatTally } from './format-cases.js';
@@ -93,7 +94,7 @@ export async function watchCommand(paths: string[], options: WatchOptions): Prom
   // Test cases and the patient file are not rule sets: their own watcher re-runs or re-evaluates.
   const others: FSWatcher = watchFiles([...roots, ...profileCases, ...profiles.map((p) => resolve(p, '..')), ...(options.patient ? [options.patient] : [])], {
     ignoreInitial: true,
-    ignored: (path, stats) => stats?.isFile() === true && !isCaseFile(path) && resolve(path) !== resolve(options.patient ?? '\0'),
+    ignored: (path, stats) => (stats?.isFile() === true && !isCaseFile(path) && resolve(path) !== resolve(options.patient ?? '\0')) || linksBack(path),
   });
   let timer: NodeJS.Timeout | undefined;
   const touchedFiles = new Set<string>();
@@ -187,8 +188,10 @@ async function firstLoad(options: LiveRuleSetsOptions, out: (text: string) => vo
   };
   const watcher = watchFiles([...options.paths, ...(options.profiles ?? [])], {
     ignoreInitial: true,
-    ignored: (path, stats) => stats?.isFile() === true && !isRuleSetFile(path),
+    ignored: (path, stats) => (stats?.isFile() === true && !isRuleSetFile(path)) || linksBack(path),
   });
+  // A folder it cannot read (the loader says which) must not end the process: the other folders are still watched.
+  watcher.on('error', () => undefined);
   await new Promise<void>((ready) => watcher.once('ready', ready));
   try {
     let live = await attempt();

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import { statSync } from 'node:fs';
 import type { Problem } from '../problems/problem.js';
+import { pathKind } from './folder-walk.js';
 import type { LoadedRuleSet } from './types.js';
 
 /**
@@ -20,7 +20,7 @@ export function folderIdProblem(ruleset: LoadedRuleSet, roots: readonly string[]
 /** `<id>` when `file` is `<root>/<id>/<name>` for one of the folders given. */
 function layoutFolder(file: string, roots: readonly string[]): string | undefined {
   for (const root of roots) {
-    if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) continue;
+    if (pathKind(root).kind !== 'folder') continue;
     const inside = relative(root, file);
     if (inside.startsWith('..') || isAbsolute(inside)) continue;
     const parts = inside.split(sep);

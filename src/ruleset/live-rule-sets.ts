@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { within } from '../source/files-under.js';
 import { hasErrors, ProblemsError, sortProblems, type Problem } from '../problems/problem.js';
+import { linksBack } from './folder-walk.js';
 import { isRuleSetFile, loadRuleSets } from './load-rulesets.js';
 import type { LoadedProfile } from './profile-types.js';
 import type { VersionPick } from './select-versions.js';
@@ -98,7 +99,8 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
     this.watcher = watch(parents, {
       ignoreInitial: true,
       // Only rule files under the roots matter; test cases, editor temporaries and the roots' neighbours do not.
-      ignored: (path, stats) => !relevant(path) || (stats?.isFile() === true && !isRuleSetFile(path)),
+      // Nor is a link back to a folder that holds it followed (the loader reports it): it would never end.
+      ignored: (path, stats) => !relevant(path) || (stats?.isFile() === true && !isRuleSetFile(path)) || linksBack(path),
     });
     for (const event of ['add', 'change', 'unlink'] as const) this.watcher.on(event, (path: string) => this.changed(path));
     // A folder of rule files moved away or back: what it holds changed, whatever file events come with it.

@@ -1,11 +1,11 @@
-import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../problems/problem.js';
-import { filesUnder, within } from '../source/files-under.js';
+import { within } from '../source/files-under.js';
 import type { SourceDocument } from '../source/source-document.js';
 import { checkLinks, missingRequirement } from './check-links.js';
 import { folderIdProblem } from './folder-id.js';
+import { pathKind, walkFiles, type FolderWalk } from './folder-walk.js';
 import { libraryNotices } from './library-requirements.js';
 import { loadRuleSetFile } from './load-ruleset.js';
 import { editedPublishedVersions } from './published-versions.js';
@@ -26,10 +26,17 @@ export function isCaseFile(path: string): boolean {
   return /\.test\.ya?ml$/.test(path);
 }
 
-/** Rule-set files under the given files or folders; test cases (`*.test.yaml`) sit beside them and are skipped. */
-export function findRuleSetFiles(paths: readonly string[]): string[] {
-  // A path that does not exist is kept, for the loader to report as unreadable.
-  return paths.flatMap((path) => (statSync(path, { throwIfNoEntry: false }) ? filesUnder(path, isRuleSetFile) : [path]));
+/**
+ * Rule-set files under the given files or folders, and a problem at each folder there that cannot be read
+ * (walkFiles); test cases (`*.test.yaml`) sit beside them and are skipped.
+ */
+export function findRuleSetFiles(paths: readonly string[]): FolderWalk {
+  const walks = paths.map((path): FolderWalk => {
+    const { kind } = pathKind(path);
+    // A path that does not exist, or cannot be looked at, is kept, for the loader to report as unreadable.
+    return kind === 'missing' || kind === 'unreadable' ? { files: [path], problems: [] } : walkFiles(path, isRuleSetFile);
+  });
+  return { files: walks.flatMap((w) => w.files), problems: walks.flatMap((w) => w.problems) };
 }
 
 export interface RuleSetsOptions {
@@ -91,7 +98,8 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
     }
     rulesets.push(load.ruleset);
   };
-  const files = findRuleSetFiles(paths);
+  const { files, problems: unread } = findRuleSetFiles(paths);
+  problems.push(...unread);
   for (const file of files) await add(file);
   const library = libraryOf(options.library ?? []);
   problems.push(...(await reusedVersions(rulesets, library)));
@@ -102,6 +110,9 @@ export async function loadRuleSets(paths: readonly string[], options: RuleSetsOp
   // It is not taken now (nothing loaded needs it); the library's ids are its folder names (folder-id.ts).
   const libraryIds = failedSources.length ? library.files.map(fileId) : [];
   const loadedIds = new Set([...rulesets.map((r) => r.document.id), ...failed, ...libraryIds]);
+  // A library folder that could not be read, once the library was listed; not twice when it is among the paths too.
+  const said = new Set(problems.map((p) => `${p.code} ${resolve(p.file ?? '')}`));
+  problems.push(...library.problems.filter((p) => !said.has(`${p.code} ${resolve(p.file ?? '')}`)));
   for (const source of failedSources) {
     requiresOf(source).forEach((id, i) => {
       if (id && !loadedIds.has(id)) problems.push(missingRequirement(source, i, id));
@@ -152,17 +163,22 @@ async function reusedVersions(rulesets: readonly LoadedRuleSet[], library: Libra
 interface Library {
   roots: readonly string[];
   files: readonly string[];
+  /** The folders of the library that could not be read, once it has been listed. */
+  problems: readonly Problem[];
   load(file: string): Promise<LoadedRuleSet | undefined>;
 }
 
 function libraryOf(roots: readonly string[]): Library {
-  let files: string[] | undefined;
+  let listed: FolderWalk | undefined;
   const loads = new Map<string, Promise<LoadedRuleSet | undefined>>();
   return {
     roots,
     // Listed only when asked: most loads need nothing from the library.
     get files() {
-      return (files ??= findRuleSetFiles(roots));
+      return (listed ??= findRuleSetFiles(roots)).files;
+    },
+    get problems() {
+      return listed?.problems ?? [];
     },
     load(file) {
       let load = loads.get(file);
@@ -175,9 +191,13 @@ function libraryOf(roots: readonly string[]): Library {
 /** A rule file's id as the library's layout gives it: its name (folder-id.ts). */
 const fileId = (file: string): string => basename(file).replace(/\.ya?ml$/, '');
 
-/** The ids of the rule sets a library holds, as its layout names them (serve's CDS card may name one it does not serve). */
-export function libraryIds(roots: readonly string[]): string[] {
-  return [...new Set(findRuleSetFiles(roots).map(fileId))];
+/**
+ * The ids of the rule sets a library holds, as its layout names them (serve's CDS card may name one it
+ * does not serve), and a problem at each of its folders that could not be read (an id there is not known).
+ */
+export function libraryIds(roots: readonly string[]): { ids: string[]; problems: Problem[] } {
+  const { files, problems } = findRuleSetFiles(roots);
+  return { ids: [...new Set(files.map(fileId))], problems };
 }
 
 /** Adds, transitively, the library's rule sets that loaded ones require and that were not loaded; returns those added. */
