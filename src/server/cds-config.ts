@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import { patientField, type PatientField } from '../patient/patient-fields.js';
 import type { Problem } from '../problems/problem.js';
+import { hintFrom } from '../ruleset/check-context.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
-import { readSchema } from '../source/schemas.js';
 import { readSourceFile, type SourceDocument } from '../source/source-document.js';
 
 /** The CDS Hooks service as configured in config/cds-hooks.yaml (schemas/cds-config.schema.json). */
@@ -30,7 +31,10 @@ export interface FhirMapping {
 
 export const DEFAULT_CDS_CONFIG = fileURLToPath(new URL('../../config/cds-hooks.yaml', import.meta.url));
 
-/** Read and checked at start-up: a mapping to a field the patient contract lacks is a problem, not a silent gap. */
+/**
+ * Read and checked at start-up: a mapping to a field the patient contract lacks, or to a value or unit
+ * the field does not take, is a problem at its place in the file, not a silent gap or a 422 on each call.
+ */
 export function loadCdsConfig(file = DEFAULT_CDS_CONFIG): { config?: CdsConfig; source?: SourceDocument; problems: Problem[] } {
   const source = readSourceFile(file);
   if (source.data === undefined) return { problems: source.problems };
@@ -43,15 +47,56 @@ function configProblems(source: SourceDocument): Problem[] {
   const schema = documentSchemaProblems(source, 'cds-config');
   if (schema.length) return schema;
   const config = source.data as CdsConfig;
-  const fields = new Set(Object.keys((readSchema('patient').properties as Record<string, unknown> | undefined) ?? {}));
   const problems: Problem[] = [];
   config.fhir.observations.forEach((o, i) => {
-    if (!fields.has(o.field)) problems.push(source.problemAt(['fhir', 'observations', i, 'field'], 'UNKNOWN_PATIENT_FIELD', `"${o.field}" is not a field of the patient contract`));
+    const field = patientField('patient', o.field);
+    if (!field) problems.push(source.problemAt(['fhir', 'observations', i, 'field'], 'UNKNOWN_PATIENT_FIELD', `"${o.field}" is not a field of the patient contract`));
+    else problems.push(...unitProblems(source, ['fhir', 'observations', i], o, field));
   });
   config.fhir.conditions.forEach((c, i) => {
-    for (const field of Object.keys(c.set)) {
-      if (!fields.has(field)) problems.push(source.problemAt(['fhir', 'conditions', i, 'set', field], 'UNKNOWN_PATIENT_FIELD', `"${field}" is not a field of the patient contract`, { key: true }));
+    for (const [name, value] of Object.entries(c.set)) {
+      const path = ['fhir', 'conditions', i, 'set', name];
+      const field = patientField('patient', name);
+      if (!field) problems.push(source.problemAt(path, 'UNKNOWN_PATIENT_FIELD', `"${name}" is not a field of the patient contract`, { key: true }));
+      else if (!settable(field, value)) problems.push(source.problemAt(path, 'VALUE_NOT_IN_DOMAIN', notSettable(field, value)));
     }
   });
   return problems;
+}
+
+/**
+ * The units an observation's quantities are read in, against the units the contract admits for its
+ * field: a unit it does not admit, or a quantity read without its unit (28 g/L as 28 g/dL), would make
+ * every CDS call with that observation a 422 blamed on the EHR's prefetch.
+ */
+function unitProblems(source: SourceDocument, path: Array<string | number>, observation: FhirMapping['observations'][number], field: PatientField): Problem[] {
+  const { units } = observation;
+  if (!units) {
+    const needsUnit = field.type === 'quantity' || field.units.length > 1;
+    return needsUnit ? [source.problemAt([...path, 'field'], 'UNIT_MISMATCH', `the patient contract admits ${field.name} in ${field.units.join(', ')}: map the UCUM codes read to them (units:), else the unit is dropped`)] : [];
+  }
+  if (!field.units.length) return [source.problemAt([...path, 'units'], 'UNIT_MISMATCH', `${field.name} has no unit in the patient contract (a plain number): leave units out`)];
+  return Object.entries(units).flatMap(([ucum, unit]) =>
+    field.units.includes(unit) ? [] : [source.problemAt([...path, 'units', ucum], 'UNIT_MISMATCH', `"${unit}" is not a unit the patient contract admits for ${field.name}${hintFrom(unit, field.units)}; allowed: ${field.units.join(', ')}`)],
+  );
+}
+
+/** `"*"` sets a text field to the Condition's own code (an unknown one is the request's problem, at that code). */
+const WILDCARD = '*';
+
+function settable(field: PatientField, value: string | boolean): boolean {
+  if (field.enum) return field.enum.includes(value) || value === WILDCARD;
+  if (field.type === 'boolean') return typeof value === 'boolean';
+  return field.type === 'string' && typeof value === 'string';
+}
+
+function notSettable(field: PatientField, value: string | boolean): string {
+  const written = JSON.stringify(value);
+  if (field.enum) {
+    const allowed = field.enum.map(String);
+    return `${written} is not a value of ${field.name}${hintFrom(String(value), allowed)}; allowed: ${allowed.join(', ')}, or "${WILDCARD}" (the Condition's code)`;
+  }
+  if (field.type === 'boolean') return `${field.name} is true or false, not ${written}${hintFrom(String(value), ['true', 'false'])}`;
+  if (field.type === 'string') return `${field.name} is text, not ${written}`;
+  return `${field.name} is ${/^[aeiou]/.test(field.type) ? 'an' : 'a'} ${field.type} in the patient contract, and a condition sets only text or true or false`;
 }
