@@ -499,6 +499,22 @@ describe('readFileSync is only for fixtures', () => {
 });
 
 describe('spinemets list and --ruleset', () => {
+  // `list emptydir` printed nothing and exited 0, where validate, test and evaluate --rules said NO_RULESETS, exit 1.
+  it('says NO_RULESETS for a folder with no rule set, exit 1, as validate, test and evaluate --rules do', () => {
+    const dir = tmp();
+    for (const format of ['text', 'json']) {
+      const { code, stdout, stderr } = run(['list', dir, '--format', format]);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr.split('\n').filter(Boolean).map((l) => l.split(' ')[0])).toEqual(['NO_RULESETS']);
+    }
+    for (const args of [['validate', dir], ['test', dir], ['evaluate', EXAMPLE, '--rules', dir]]) {
+      const { code, stdout, stderr } = run(args);
+      expect(code).toBe(1);
+      expect(stdout + stderr).toMatch(/^NO_RULESETS /m);
+    }
+  });
+
   it('list names references by key, never by a citation cut inside a number', () => {
     const listed = run(['list']);
     expect(listed.code).toBe(0);

@@ -8,6 +8,11 @@ import { EXIT, Exit } from './exit-codes.js';
 export async function listCommand(paths: string[], options: { format: 'text' | 'json'; profile?: string[] }): Promise<void> {
   const { rulesets, available, problems } = await loadRuleSets(paths.length ? paths : [BUNDLED_RULES_DIR], { library: [BUNDLED_RULES_DIR], profiles: options.profile ?? [] });
   if (problems.length) process.stderr.write(formatProblems(sortProblems(problems)) + '\n');
+  if (!hasErrors(problems) && rulesets.length === 0) {
+    // As every command that loads rules: a folder with no rule set lists nothing, and that is not success.
+    process.stderr.write(`NO_RULESETS no rule set found in ${paths.length ? paths.join(', ') : BUNDLED_RULES_DIR}\n`);
+    throw new Exit(EXIT.rules);
+  }
   // With a profile, the evaluated version is the base version with the profile applied.
   const evaluated = (r: LoadedRuleSet): LoadedRuleSet | undefined => rulesets.find((s) => s.document.id === r.document.id && s.document.version === r.document.version && s.file === r.file);
   const sorted = [...available].sort((a, b) => a.document.id.localeCompare(b.document.id) || a.document.version.localeCompare(b.document.version));
