@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Patient } from '../patient/load-patient.js';
 import type { Problem } from '../problems/problem.js';
 import { hasErrors } from '../problems/problem.js';
-import { walkFiles } from '../ruleset/folder-walk.js';
+import { walkFiles } from '../source/folder-walk.js';
 import { isCaseFile, isRuleSetFile } from '../ruleset/load-rulesets.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems, schemaProblems } from '../source/schema-problems.js';

@@ -10,7 +10,7 @@ import { loadPatientFile } from '../patient/load-patient.js';
 import { formatProblems } from '../problems/format.js';
 import { ProblemsError, sortProblems, type Problem } from '../problems/problem.js';
 import { requiredBy } from '../ruleset/dependencies.js';
-import { linksBack } from '../ruleset/folder-walk.js';
+import { linksBack } from '../source/folder-walk.js';
 import { LiveRuleSets, type LiveRuleSetsOptions, type RuleSetsSnapshot } from '../ruleset/live-rule-sets.js';
 import { BUNDLED_RULES_DIR, isCaseFile, isRuleSetFile } from '../ruleset/load-rulesets.js';
 import { formatCaseResult, formatTally } from './format-cases.js';

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Problem } from '../problems/problem.js';
-import { pathKind } from './folder-walk.js';
+import { pathKind } from '../source/folder-walk.js';
 import type { LoadedRuleSet } from './types.js';
 
 /**

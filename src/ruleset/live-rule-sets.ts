@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { within } from '../source/files-under.js';
 import { hasErrors, ProblemsError, sortProblems, type Problem } from '../problems/problem.js';
-import { linksBack } from './folder-walk.js';
+import { linksBack } from '../source/folder-walk.js';
 import { isRuleSetFile, loadRuleSets } from './load-rulesets.js';
 import type { LoadedProfile } from './profile-types.js';
 import type { VersionPick } from './select-versions.js';

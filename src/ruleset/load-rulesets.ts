@@ -5,7 +5,7 @@ import { within } from '../source/files-under.js';
 import type { SourceDocument } from '../source/source-document.js';
 import { checkLinks, missingRequirement } from './check-links.js';
 import { folderIdProblem } from './folder-id.js';
-import { pathKind, walkFiles, type FolderWalk } from './folder-walk.js';
+import { pathKind, walkFiles, type FolderWalk } from '../source/folder-walk.js';
 import { libraryNotices } from './library-requirements.js';
 import { loadRuleSetFile } from './load-ruleset.js';
 import { editedPublishedVersions } from './published-versions.js';

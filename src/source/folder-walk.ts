@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Problem } from '../problems/problem.js';
-import { within } from '../source/files-under.js';
+import { within } from './files-under.js';
 
 /** The files found under a path, and each folder there that could not be read, as a problem at that folder. */
 export interface FolderWalk {
