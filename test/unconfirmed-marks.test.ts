@@ -6,6 +6,7 @@ import { evaluationNotes } from '../src/explain/resting-marks.js';
 import { upstreamInputs } from '../src/explain/upstream-inputs.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { buildCard } from '../src/server/cds-card.js';
+import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { loadCdsConfig } from '../src/server/cds-config.js';
 import { bundledRuleSets } from './support/bundled.js';
 
@@ -105,6 +106,16 @@ describe('a result computed from a value that rests on an unconfirmed source nam
     // Open values are not shown as settled anyway: the room goes to what would decide them.
     const open = buildCard(await evaluatePatient({ ...patient, lesions: [{ level: 'T12', bilskyGrade: '1a', myelopathy: true }] }, rulesets), 'decision-5', rulesets, config.card, []);
     expect(open.summary).toMatch(/^T12: SINS 3–18, undetermined, NOMS undetermined, plan undetermined; provide /);
+  });
+
+  // helper-63: cut to length, the summary ended "plan separation surgery then srs…", the value shown whole and its mark cut off.
+  it('a summary cut to length keeps a marked value with its mark, or leaves the value out', async () => {
+    const { config } = loadCdsConfig();
+    if (!config) throw new Error('the bundled CDS config must load');
+    const load = await loadRuleSets([BUNDLED_RULES_DIR], { profiles: [new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url).pathname] });
+    const esophageal = { id: 'p1', primaryTumor: 'esophageal', toleratesSurgery: true, estimatedSurvivalMonths: 36, radiosensitivity: 'radioresistant', srsAvailable: true, lesions: [{ level: 'T7', pain: 'occasional', boneLesion: 'mixed', alignment: 'subluxation', collapse: 'under_50', posterolateral: 'none', bilskyGrade: '1b', myelopathy: true }] };
+    const card = buildCard(await evaluatePatient(esophageal, load.rulesets), 'decision-6', load.rulesets, config.card, []);
+    expect(card.summary).toBe('T7: SINS 9, potentially unstable (unconfirmed), NOMS separation surgery then srs (unconfirmed)…');
   });
 
   // helper-55: the example patient's T12 decision was marked, and eight results after it, though Table 3

@@ -60,7 +60,15 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const open = (s: Scope): string[] => [...new Set(summaryRefs.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? missingOf(s, o) : [])))];
   const lines = scopes.map((s) => {
     const { provide, decide } = splitByGap(open(s), gaps, s.lesion);
-    return { scope: s, text: `${s.title}: ${summaryRefs.map((o) => show(s, o)).join(', ')}`, provide, decide };
+    const shown = summaryRefs.map((o) => show(s, o));
+    // Where each value with a mark stands in the text: a cut summary keeps such a value whole or leaves it out.
+    const marked: Array<{ start: number; end: number }> = [];
+    let start = s.title.length + 2;
+    for (const { text, mark } of shown) {
+      if (mark) marked.push({ start, end: start + text.length });
+      start += text.length + 2;
+    }
+    return { scope: s, text: `${s.title}: ${shown.map((v) => v.text).join(', ')}`, provide, decide, marked };
   });
   const first = lines.find((l) => flagged.includes(l.scope)) ?? lines.find((l) => l.provide.length) ?? lines[0];
   const noLesion = evaluation.lesions.length === 0;
@@ -75,7 +83,13 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   // An undetermined value no input would decide says who does, before the inputs (a long list is cut): it read "NOMS undetermined" and nothing more (helper-57).
   const teamDecides = first?.decide.length ? `; team decides ${[...new Set(first.decide.map((gap) => gap.fact))].join(', ')}` : '';
   let head = noLesion ? `No spinal lesion in the record: provide each lesion (${lesionInputs.join(', ')})` : `${first?.text ?? ''}${teamDecides}${first?.provide.length ? `; provide ${first.provide.join(', ')}` : ''}`;
-  if (head.length + more.length > SUMMARY_MAX) head = `${cutAtWord(head, SUMMARY_MAX - more.length - 1)}…`;
+  if (head.length + more.length > SUMMARY_MAX) {
+    let cut = cutAtWord(head, SUMMARY_MAX - more.length - 1);
+    // A value shown without the mark it carries would read as settled (helper-63): it goes with its mark.
+    const split = noLesion ? undefined : first?.marked.find((m) => m.start < cut.length && m.end > cut.length);
+    if (split) cut = cut.slice(0, split.start).replace(/[\s,;:]+$/, '');
+    head = `${cut}…`;
+  }
   const summary = head + more;
 
   const detail = [
@@ -136,13 +150,13 @@ function matches(scope: Scope, when: OutputRef & { in: string[] }): 'yes' | 'may
  * "SINS 14", "unstable", "NOMS separation surgery then srs (unconfirmed)"; an open score shows its range.
  * A value that rests on an unconfirmed source is not shown as settled where a clinician reads first.
  */
-function show(scope: Scope, ref: OutputRef): string {
+function show(scope: Scope, ref: OutputRef): { text: string; mark: RestingMark['status'] | undefined } {
   const value = valueOf(scope, ref);
   const range = scope.results[ref.ruleset]?.range;
   const text = value === null || value === undefined ? (ref.output === 'score' && range ? `${range[0]}–${range[1]}` : 'undetermined') : String(value).replace(/_/g, ' ');
   // An open value is not shown as settled anyway: the room goes to what would decide it.
   const mark = value === null || value === undefined ? undefined : scope.mark(ref);
-  return `${ref.label ? `${ref.label} ` : ''}${text}${mark === 'applies' ? ' (unconfirmed)' : mark === 'possible' ? ' (possibly unconfirmed)' : ''}`;
+  return { text: `${ref.label ? `${ref.label} ` : ''}${text}${mark === 'applies' ? ' (unconfirmed)' : mark === 'possible' ? ' (possibly unconfirmed)' : ''}`, mark };
 }
 
 /**
