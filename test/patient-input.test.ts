@@ -31,6 +31,13 @@ describe('patient input is checked against schemas/patient.schema.json', () => {
     expect(meant('none_with_involvement')).toBe('none_over_50_involved');
     expect(meant('none_involved_over_50')).toBe('none_over_50_involved');
     expect(meant('nothing')).toBeUndefined();
+    // helper-63: a word the value lacks is another meaning, a negation above all ("did you mean over_50?").
+    expect(meant('not_over_50')).toBeUndefined();
+    expect(meant('without_over_50')).toBeUndefined();
+    const key = (name: string, lesion = true) => /did you mean "([^"]+)"/.exec(parsePatient(lesion ? `lesions:\n  - level: T4\n    ${name}: true\n` : `${name}: true\n`, 'p.yaml').problems[0]?.message ?? '')?.[1];
+    expect(key('surgeryAtLevel')).toBeUndefined();
+    expect(key('chestTubePlanned', false)).toBeUndefined();
+    expect(key('tumorPrimary', false)).toBe('primaryTumor');
   });
 
   it('rejects a Bilsky grade written as a number (grades are strings: "1a" is not 1)', () => {

@@ -17,22 +17,28 @@ export function closest(word: string, candidates: readonly string[]): string | u
 }
 
 /**
- * The candidate sharing the most words with a value made of several (`none_with_involvement`:
- * `none_over_50_involved`, not `none`, which only its first word names); of as many, the one with the
- * fewest words besides. Words match whole, or by a common start of five letters ("involvement", "involved").
+ * The candidate that has every word of a value made of several (`none_with_involvement`:
+ * `none_over_50_involved`, not `none`, which has only its first), leaving out words that carry no
+ * meaning of their own (`with`, `at`); of several, the one with the fewest words besides. Words match
+ * whole, or by a common start of five letters ("involvement", "involved"). A word the candidate lacks
+ * is another meaning: `surgeryAtLevel` is not `priorRadiotherapyAtLevel`, `chestTubePlanned` not
+ * `chestWallResectionPlanned`, and `not_over_50` not `over_50`.
  */
 function mostWordsShared(word: string, candidates: readonly string[]): string | undefined {
-  const ours = words(word);
+  const ours = words(word).filter((w) => !FUNCTION_WORDS.has(w));
   if (ours.length < 2) return undefined;
-  let best: { candidate: string; shared: number; extra: number } | undefined;
+  let best: { candidate: string; extra: number } | undefined;
   for (const candidate of candidates) {
     const theirs = words(candidate);
-    const shared = ours.filter((w) => theirs.some((t) => t === w || sharedStart(t, w) >= 5)).length;
-    const extra = theirs.length - shared;
-    if (shared >= 2 && (!best || shared > best.shared || (shared === best.shared && extra < best.extra))) best = { candidate, shared, extra };
+    if (!ours.every((w) => theirs.some((t) => t === w || sharedStart(t, w) >= 5))) continue;
+    const extra = theirs.length - ours.length;
+    if (!best || extra < best.extra) best = { candidate, extra };
   }
   return best?.candidate;
 }
+
+/** Words that join others and mean nothing alone; a negation is not one of them (it turns the meaning). */
+const FUNCTION_WORDS: ReadonlySet<string> = new Set(['a', 'an', 'the', 'at', 'of', 'in', 'on', 'with', 'by', 'for', 'to', 'and', 'or']);
 
 /** A value's words: `none_over_50_involved`, `noneOver50` and `none-over` split where they join. */
 function words(value: string): string[] {
