@@ -197,6 +197,12 @@ describe('audit verify', () => {
     const { code, stdout } = run(['audit', 'verify', log]);
     expect(code).toBe(3);
     expect(stdout.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^${log}:4:1 AUDIT_DUPLICATE_DECISION .*line 2`))]);
+    // helper-63: in capitals it passed, though a uuid is the same in either case and CDS feedback compares them so.
+    const fresh = fiveRecordLog();
+    reseal(fresh, (record, i, earlier) => {
+      if (i === 4) record.decisionId = earlier[2]!.decisionId.toUpperCase();
+    });
+    expect(run(['audit', 'verify', fresh]).stdout).toMatch(new RegExp(`^${fresh}:5:1 AUDIT_DUPLICATE_DECISION .*line 3`));
   });
 
   it('a log that cannot be read: exit 2', () => {

@@ -89,6 +89,9 @@ export interface DecisionRecord {
 /** A record before it is chained: everything but `prev` and `hash`, which only the writer, under the lock, knows. */
 export type RecordBody = Omit<DecisionRecord, 'prev' | 'hash'>;
 
+/** A decision id as compared: uuids compare without regard to case (RFC 4122); ours are written in lower case. */
+export const canonicalDecisionId = (id: string): string => id.toLowerCase();
+
 /** The hash a record must carry: over everything in it except `hash` itself (so `prev` is sealed too). */
 export function recordHash(record: object): string {
   const sealed: Record<string, unknown> = { ...record };

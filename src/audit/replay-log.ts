@@ -1,6 +1,6 @@
 import type { Problem } from '../problems/problem.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
-import type { DecisionRecord } from './decision-record.js';
+import { canonicalDecisionId, type DecisionRecord } from './decision-record.js';
 import type { Difference } from './diff-values.js';
 import { engineIdentity, type EngineIdentity } from './engine-identity.js';
 import { loadPinnedRuleSets, type PinnedCache } from './load-pinned-rulesets.js';
@@ -41,7 +41,7 @@ export async function* replayLog(log: string, options: ReplayOptions = {}): Asyn
   for (const { line, text } of readLogLines(log)) {
     if (options.verifiedLines !== undefined && line > options.verifiedLines) break;
     const record = JSON.parse(text) as DecisionRecord;
-    if (options.decisionId !== undefined && record.decisionId !== options.decisionId) continue;
+    if (options.decisionId !== undefined && canonicalDecisionId(record.decisionId) !== canonicalDecisionId(options.decisionId)) continue;
     const outcome = { line, decisionId: record.decisionId, ...(sameEngine(record.engine) ? {} : { recordedBy: record.engine }) };
     const loaded = options.current ? { rulesets: [...options.current], problems: [] } : await loadPinnedRuleSets(log, record.rulesets, cache);
     if (loaded.problems.length) {

@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import type { Problem, ProblemCode } from '../problems/problem.js';
 import { explainChainBreak } from './chain-break.js';
-import { GENESIS_HASH, hashHolds, type DecisionRecord } from './decision-record.js';
+import { canonicalDecisionId, GENESIS_HASH, hashHolds, type DecisionRecord } from './decision-record.js';
 import { readLogLines, type LogLine } from './read-log-lines.js';
 import { recordShapeProblem } from './record-shape.js';
 import { hasKeyProblem } from '../source/json-syntax.js';
@@ -52,12 +52,13 @@ export function logVerifier(log: string): LogVerifier {
         problem = checked.problem;
         return undefined;
       }
-      const first = decisions.get(checked.record.decisionId);
+      const id = canonicalDecisionId(checked.record.decisionId);
+      const first = decisions.get(id);
       if (first !== undefined) {
         problem = { code: 'AUDIT_DUPLICATE_DECISION', severity: 'error', message: `decision ${checked.record.decisionId} is recorded already, at line ${first}: a record copied, or an id given twice`, file: log, line: entry.line, column: 1 };
         return undefined;
       }
-      decisions.set(checked.record.decisionId, entry.line);
+      decisions.set(id, entry.line);
       head = checked.record.hash;
       records++;
       return checked.record;

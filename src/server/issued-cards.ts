@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { hashHolds } from '../audit/decision-record.js';
+import { canonicalDecisionId, hashHolds } from '../audit/decision-record.js';
 import { splitChunk } from '../audit/read-log-lines.js';
 
 /** Feedback names the card it is about; a card's uuid is its decision's id. */
@@ -15,9 +15,6 @@ const MAX_REMEMBERED = 100_000;
 const CHUNK_BYTES = 1024 * 1024;
 /** Only a record of a CDS call holds this; only such a line is parsed. */
 const CDS_MARK = Buffer.from('"via":"cds-hooks"');
-
-/** A card id as stored and compared: uuids compare without regard to case (RFC 4122); ours are lower case. */
-export const canonicalCardId = (id: string): string => id.toLowerCase();
 
 /**
  * The cards feedback may name. Without an audit log only this process's (a restart forgets them, as it
@@ -69,11 +66,11 @@ export function issuedCards(log: string | undefined): IssuedCards {
 
   return {
     add(id) {
-      recent.add(canonicalCardId(id));
+      recent.add(canonicalDecisionId(id));
       if (recent.size > MAX_REMEMBERED) recent.delete(recent.values().next().value as string);
     },
     async has(given) {
-      const id = canonicalCardId(given);
+      const id = canonicalDecisionId(given);
       if (recent.has(id) || logged.has(id)) return true;
       if (log === undefined) return false;
       // A read already under way may have started before this card's record was appended: then one more.
@@ -94,5 +91,5 @@ function cardOf(line: Buffer): string | undefined {
   }
   const { decisionId, request } = record ?? {};
   if (typeof decisionId !== 'string' || request?.via !== 'cds-hooks' || request.card?.uuid !== decisionId) return undefined;
-  return hashHolds(record) ? canonicalCardId(decisionId) : undefined;
+  return hashHolds(record) ? canonicalDecisionId(decisionId) : undefined;
 }

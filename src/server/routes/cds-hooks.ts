@@ -11,7 +11,8 @@ import type { CdsConfig } from '../cds-config.js';
 import { decide } from '../decide.js';
 import type { FeedbackEntry } from '../feedback-store.js';
 import { fhirToPatient, prefetchGaps } from '../fhir-to-patient.js';
-import { canonicalCardId, issuedCards } from '../issued-cards.js';
+import { canonicalDecisionId } from '../../audit/decision-record.js';
+import { issuedCards } from '../issued-cards.js';
 import { otherPatientProblems } from '../prefetch-subject.js';
 import { problem, sendProblems } from '../http-problems.js';
 import { parseJsonBody } from '../json-body.js';
@@ -92,7 +93,7 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     }
     if (unknown.length) return sendProblems(reply, unknown);
     const receivedAt = new Date().toISOString();
-    const entries = value.feedback.map(({ card, ...rest }): FeedbackEntry => ({ decisionId: canonicalCardId(card), service: service.id, ...rest, receivedAt }));
+    const entries = value.feedback.map(({ card, ...rest }): FeedbackEntry => ({ decisionId: canonicalDecisionId(card), service: service.id, ...rest, receivedAt }));
     const failed = options.feedback.append(entries);
     if (failed.length) return sendProblems(reply, failed);
     return {};
