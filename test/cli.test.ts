@@ -809,6 +809,9 @@ describe('spinemets report of an audit log', () => {
     expect([code, stderr]).toEqual([0, '']);
     expect(read(join(dir, 'middle.html'))).toContain(`<code>${ids[1]}</code>`);
     expect(read(join(dir, 'middle.html'))).not.toContain(`<code>${ids[2]}</code>`);
+    // A uuid in capitals names the same decision (as verify and CDS feedback take it).
+    expect(run(['report', log, '--id', ids[1].toUpperCase(), '--html', join(dir, 'upper.html')]).code).toBe(0);
+    expect(read(join(dir, 'upper.html'))).toContain(`<code>${ids[1]}</code>`);
   });
 
   it('still finds a record after a break in the chain, and says the log does not verify from that line', () => {

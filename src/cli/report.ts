@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { ReportSource } from '../report/html-report.js';
 import { renderReport } from '../report/html-report.js';
 import { rulesetStoreDir } from '../audit/ruleset-store.js';
-import { hashHolds, type RecordedRequest } from '../audit/decision-record.js';
+import { canonicalDecisionId, hashHolds, type RecordedRequest } from '../audit/decision-record.js';
 import { readLogLines } from '../audit/read-log-lines.js';
 import { outputKind } from '../audit/output-kind.js';
 import { logVerifier, recordEditedMessage, verifyLog, whyUnreadable } from '../audit/verify-log.js';
@@ -64,7 +64,7 @@ function readSource(file: string, id: string | undefined): ReportSource {
     return { evaluation: whole };
   }
   if (isRecord(whole)) {
-    if (id !== undefined && whole.decisionId !== id) fail(file, 'REPORT_INPUT_INVALID', `no decision record with decisionId ${id} (this record is ${String(whole.decisionId)})`);
+    if (id !== undefined && !sameDecision(whole.decisionId, id)) fail(file, 'REPORT_INPUT_INVALID', `no decision record with decisionId ${id} (this record is ${String(whole.decisionId)})`);
     const verify = integrity(file, whole, () => verifyLog(file).problems);
     checkShape(evaluationOf(whole), { file, text: text as string, line: 1 }, { inRecord: true, alongside: verify });
     return withVerification(fromRecord(whole), verify);
@@ -137,7 +137,7 @@ function searchLog(file: string, id: string | undefined): { chosen?: RecordLike;
     const value: unknown = verifier?.next(entry) ?? (entry.text.trim() ? tryParse(entry.text) : undefined);
     // A line of a pretty-printed document can be JSON on its own (`3`, inside a range): only an object line reads as a log.
     anyObjectLine ||= isObject(value);
-    if (isRecord(value) && (id === undefined || value.decisionId === id)) {
+    if (isRecord(value) && (id === undefined || sameDecision(value.decisionId, id))) {
       chosen = value;
       chosenLine = { text: entry.text, line: entry.line };
     }
@@ -215,4 +215,9 @@ function fail(file: string, code: 'FILE_UNREADABLE' | 'REPORT_INPUT_INVALID', me
 function report(problem: Problem): never {
   process.stderr.write(formatProblem(problem) + '\n');
   throw new Exit(EXIT.input);
+}
+
+/** Whether a record's decision id (as read, of any type) is the one asked for, in either letter case. */
+function sameDecision(recorded: unknown, id: string): boolean {
+  return typeof recorded === 'string' && canonicalDecisionId(recorded) === canonicalDecisionId(id);
 }
