@@ -2,6 +2,8 @@ import { OUTPUT_READERS, OUTPUT_WORDS } from '../audit/output-kind.js';
 import { documentKind } from '../source/document-kind.js';
 import type { Problem } from '../problems/problem.js';
 import { problemsOfDocument } from '../source/every-reading.js';
+import { firstTooDeep, tooDeep } from '../source/flow-nesting.js';
+import { positionAt } from '../source/line-starts.js';
 import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
@@ -52,7 +54,11 @@ export function parsePatientJson(text: string, name: string): PatientLoad {
   const fast = validPatient(text);
   if (fast) return { patient: fast, problems: [] };
   const syntax = jsonSyntaxProblem(text, name);
-  return syntax ? { problems: [syntax] } : checkPatient(parseSource(text, name));
+  if (syntax) return { problems: [syntax] };
+  // Told before the positioned reader runs: whether that reader runs out of stack depends on the thread's
+  // stack (a batch worker's is smaller), and a row must read the same on one worker as on two (helper-63).
+  const deep = firstTooDeep(text);
+  return deep !== undefined ? { problems: [tooDeep(name, positionAt(text, deep))] } : checkPatient(parseSource(text, name));
 }
 
 /**
