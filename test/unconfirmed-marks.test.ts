@@ -108,14 +108,22 @@ describe('a result computed from a value that rests on an unconfirmed source nam
     expect(open.summary).toMatch(/^T12: SINS 3–18, undetermined, NOMS undetermined, plan undetermined; provide /);
   });
 
-  // helper-63: cut to length, the summary ended "plan separation surgery then srs…", the value shown whole and its mark cut off.
-  it('a summary cut to length keeps a marked value with its mark, or leaves the value out', async () => {
+  // helper-63: cut to length, the summary ended "plan separation surgery then srs…", the value shown whole and its
+  // mark cut off; kept whole, the long marks then pushed the plan, the last word, out of the summary.
+  it('a summary the long marks do not fit gives short ones and a legend, every value in view', async () => {
     const { config } = loadCdsConfig();
     if (!config) throw new Error('the bundled CDS config must load');
     const load = await loadRuleSets([BUNDLED_RULES_DIR], { profiles: [new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url).pathname] });
     const esophageal = { id: 'p1', primaryTumor: 'esophageal', toleratesSurgery: true, estimatedSurvivalMonths: 36, radiosensitivity: 'radioresistant', srsAvailable: true, lesions: [{ level: 'T7', pain: 'occasional', boneLesion: 'mixed', alignment: 'subluxation', collapse: 'under_50', posterolateral: 'none', bilskyGrade: '1b', myelopathy: true }] };
     const card = buildCard(await evaluatePatient(esophageal, load.rulesets), 'decision-6', load.rulesets, config.card, []);
-    expect(card.summary).toBe('T7: SINS 9, potentially unstable (unconfirmed), NOMS separation surgery then srs (unconfirmed)…');
+    expect(card.summary).toBe('T7: SINS 9, potentially unstable*, NOMS separation surgery then srs*, plan separation surgery then srs*; *unconfirmed');
+    // With another lesion named after it, too.
+    const two = buildCard(await evaluatePatient({ ...esophageal, lesions: [...esophageal.lesions, { level: 'L2' }] }, load.rulesets), 'decision-8', load.rulesets, config.card, []);
+    expect(two.summary).toBe('T7: SINS 9, potentially unstable*, NOMS separation surgery then srs*, plan separation surgery then srs*; *unconfirmed; +1 more lesion');
+    // What to provide comes after the legend and is what a cut takes.
+    const sparse = buildCard(await evaluatePatient({ ...esophageal, lesions: [{ ...esophageal.lesions[0], level: 'T7', pain: undefined, bilskyGrade: '3', myelopathy: false }] }, load.rulesets), 'decision-7', load.rulesets, config.card, []);
+    expect(sparse.summary.length).toBeLessThanOrEqual(139);
+    expect(sparse.summary).toMatch(/^T7: SINS [^,]+, [^;]+; (\*[^;]+; )?provide pain/);
   });
 
   // helper-55: the example patient's T12 decision was marked, and eight results after it, though Table 3

@@ -68,7 +68,11 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
       if (mark) marked.push({ start, end: start + text.length });
       start += text.length + 2;
     }
-    return { scope: s, text: `${s.title}: ${shown.map((v) => v.text).join(', ')}`, provide, decide, marked };
+    // The same with short marks and one legend, for a summary the long marks would push its last value out of.
+    const statuses = new Set(shown.flatMap((v) => (v.mark ? [v.mark] : [])));
+    const legend = statuses.size ? `; *${statuses.has('applies') ? (statuses.has('possible') ? 'unconfirmed, or possibly' : 'unconfirmed') : 'possibly unconfirmed'}` : '';
+    const compact = `${s.title}: ${shown.map((v) => `${v.bare}${v.mark ? '*' : ''}`).join(', ')}${legend}`;
+    return { scope: s, text: `${s.title}: ${shown.map((v) => v.text).join(', ')}`, compact, provide, decide, marked };
   });
   const first = lines.find((l) => flagged.includes(l.scope)) ?? lines.find((l) => l.provide.length) ?? lines[0];
   const noLesion = evaluation.lesions.length === 0;
@@ -82,9 +86,14 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const more = lines.length > 1 ? `; +${lines.length - 1} more lesion${lines.length > 2 ? 's' : ''}` : '';
   // An undetermined value no input would decide says who does, before the inputs (a long list is cut): it read "NOMS undetermined" and nothing more (helper-57).
   const teamDecides = first?.decide.length ? `; team decides ${[...new Set(first.decide.map((gap) => gap.fact))].join(', ')}` : '';
-  let head = noLesion ? `No spinal lesion in the record: provide each lesion (${lesionInputs.join(', ')})` : `${first?.text ?? ''}${teamDecides}${first?.provide.length ? `; provide ${first.provide.join(', ')}` : ''}`;
-  if (head.length + more.length > SUMMARY_MAX) {
-    let cut = cutAtWord(head, SUMMARY_MAX - more.length - 1);
+  const tail = `${teamDecides}${first?.provide.length ? `; provide ${first.provide.join(', ')}` : ''}`;
+  let head = noLesion ? `No spinal lesion in the record: provide each lesion (${lesionInputs.join(', ')})` : `${first?.text ?? ''}${tail}`;
+  const room = SUMMARY_MAX - more.length;
+  // Short marks where the long ones do not fit: every value in view, the plan last (a cut dropped it).
+  const compact = !noLesion && first && first.compact !== first.text && first.compact.length < room ? first.compact : undefined;
+  if (head.length > room && compact) head = `${compact}${tail}`.length <= room ? `${compact}${tail}` : `${compact}${cutAtWord(tail, room - compact.length - 1)}…`;
+  else if (head.length > room) {
+    let cut = cutAtWord(head, room - 1);
     // A value shown without the mark it carries would read as settled (helper-63): it goes with its mark.
     const split = noLesion ? undefined : first?.marked.find((m) => m.start < cut.length && m.end > cut.length);
     if (split) cut = cut.slice(0, split.start).replace(/[\s,;:]+$/, '');
@@ -150,13 +159,14 @@ function matches(scope: Scope, when: OutputRef & { in: string[] }): 'yes' | 'may
  * "SINS 14", "unstable", "NOMS separation surgery then srs (unconfirmed)"; an open score shows its range.
  * A value that rests on an unconfirmed source is not shown as settled where a clinician reads first.
  */
-function show(scope: Scope, ref: OutputRef): { text: string; mark: RestingMark['status'] | undefined } {
+function show(scope: Scope, ref: OutputRef): { text: string; bare: string; mark: RestingMark['status'] | undefined } {
   const value = valueOf(scope, ref);
   const range = scope.results[ref.ruleset]?.range;
   const text = value === null || value === undefined ? (ref.output === 'score' && range ? `${range[0]}–${range[1]}` : 'undetermined') : String(value).replace(/_/g, ' ');
   // An open value is not shown as settled anyway: the room goes to what would decide it.
   const mark = value === null || value === undefined ? undefined : scope.mark(ref);
-  return { text: `${ref.label ? `${ref.label} ` : ''}${text}${mark === 'applies' ? ' (unconfirmed)' : mark === 'possible' ? ' (possibly unconfirmed)' : ''}`, mark };
+  const bare = `${ref.label ? `${ref.label} ` : ''}${text}`;
+  return { text: `${bare}${mark === 'applies' ? ' (unconfirmed)' : mark === 'possible' ? ' (possibly unconfirmed)' : ''}`, bare, mark };
 }
 
 /**
