@@ -29,6 +29,12 @@ describe('VALUE_NOT_IN_DOMAIN and UNIT_MISMATCH: a config/cds-hooks.yaml value t
     );
   });
 
+  // helper-62: an Observation mapped to a field that takes no number started, and every call with it was a 422.
+  it('an Observation by LOINC mapped to a field that takes no number is INPUT_TYPE_MISMATCH at the field', () => {
+    const { file, text } = configWith([['{ field: karnofsky, loinc: [89243-0] }', '{ field: primaryTumor, loinc: [89243-0] }']]);
+    expect(placed(loadCdsConfig(file).problems)).toEqual([at('INPUT_TYPE_MISMATCH', positionOf(text, 'primaryTumor', 'field: primaryTumor, loinc'))]);
+  });
+
   it('"*" (the Condition\'s own code) stays valid for a text field, and is not for a true-or-false one', () => {
     expect(loadCdsConfig().problems).toEqual([]);
     const wildcard = configWith([['code: C61, set: { primaryTumor: prostate } }', 'code: C61, set: { primaryTumor: "*" } }']]);

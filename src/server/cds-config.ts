@@ -43,6 +43,9 @@ export function loadCdsConfig(file = DEFAULT_CDS_CONFIG): { config?: CdsConfig; 
   return problems.length ? { problems } : { config: source.data as CdsConfig, source, problems };
 }
 
+/** The field types a number read from an Observation's value can fill. */
+const NUMERIC: ReadonlySet<PatientField['type']> = new Set(['number', 'integer', 'quantity']);
+
 function configProblems(source: SourceDocument): Problem[] {
   const schema = documentSchemaProblems(source, 'cds-config');
   if (schema.length) return schema;
@@ -51,6 +54,8 @@ function configProblems(source: SourceDocument): Problem[] {
   config.fhir.observations.forEach((o, i) => {
     const field = patientField('patient', o.field);
     if (!field) problems.push(source.problemAt(['fhir', 'observations', i, 'field'], 'UNKNOWN_PATIENT_FIELD', `"${o.field}" is not a field of the patient contract`));
+    // An Observation by LOINC is read for its number (fhir-to-patient.ts): a field taking none would be a 422 on every call.
+    else if (!NUMERIC.has(field.type)) problems.push(source.problemAt(['fhir', 'observations', i, 'field'], 'INPUT_TYPE_MISMATCH', `${field.name} takes ${field.type === 'boolean' ? 'true or false' : field.type === 'string' ? 'a word of a list' : field.type}, and an Observation by LOINC is read for its number: map it from a Condition (set:) or a patient-field code instead`));
     else problems.push(...unitProblems(source, ['fhir', 'observations', i], o, field));
   });
   config.fhir.conditions.forEach((c, i) => {
