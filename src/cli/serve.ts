@@ -57,7 +57,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   };
   let live: LiveRuleSets;
   try {
-    live = await LiveRuleSets.start({ paths: options.rules?.length ? options.rules : [BUNDLED_RULES_DIR], library: [BUNDLED_RULES_DIR], pick: (options.ruleset ?? []).map(parsePick), profiles: options.profile ?? [], warnEditsInPlace: true, check: (rulesets) => cardProblems(rulesets) });
+    live = await LiveRuleSets.start({ paths: options.rules?.length ? options.rules : [BUNDLED_RULES_DIR], library: [BUNDLED_RULES_DIR], pick: (options.ruleset ?? []).map(parsePick), profiles: options.profile ?? [], warnEditsInPlace: true, check: cardProblems });
   } catch (err) {
     if (!(err instanceof ProblemsError)) throw err;
     process.stderr.write(formatProblems(err.problems) + '\n');
