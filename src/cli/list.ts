@@ -3,14 +3,14 @@ import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { EXIT, Exit } from './exit-codes.js';
+import { noRuleSets } from './load-rules.js';
 
 /** Every installed rule set and version: id, version, hash, title, references; `*` marks the one evaluated by default. */
 export async function listCommand(paths: string[], options: { format: 'text' | 'json'; profile?: string[] }): Promise<void> {
   const { rulesets, available, problems } = await loadRuleSets(paths.length ? paths : [BUNDLED_RULES_DIR], { library: [BUNDLED_RULES_DIR], profiles: options.profile ?? [] });
   if (problems.length) process.stderr.write(formatProblems(sortProblems(problems)) + '\n');
   if (!hasErrors(problems) && rulesets.length === 0) {
-    // As every command that loads rules: a folder with no rule set lists nothing, and that is not success.
-    process.stderr.write(`NO_RULESETS no rule set found in ${paths.length ? paths.join(', ') : BUNDLED_RULES_DIR}\n`);
+    process.stderr.write(noRuleSets(paths));
     throw new Exit(EXIT.rules);
   }
   // With a profile, the evaluated version is the base version with the profile applied.

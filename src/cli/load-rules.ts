@@ -12,8 +12,13 @@ export async function loadRulesOrExit(paths: readonly string[] | undefined, pick
   if (problems.length) process.stderr.write(formatProblems(sortProblems(problems)) + '\n');
   if (hasErrors(problems)) throw new Exit(problemsExit(problems));
   if (rulesets.length === 0) {
-    process.stderr.write(`NO_RULESETS no rule set found in ${paths?.join(', ') ?? BUNDLED_RULES_DIR}\n`);
+    process.stderr.write(noRuleSets(paths));
     throw new Exit(EXIT.rules);
   }
   return rulesets;
+}
+
+/** What every command that loads rules says of folders that hold none (it lists nothing, and that is not success). */
+export function noRuleSets(paths: readonly string[] | undefined): string {
+  return `NO_RULESETS no rule set found in ${paths?.length ? paths.join(', ') : BUNDLED_RULES_DIR}\n`;
 }

@@ -6,6 +6,7 @@ import { runCases } from '../cases/run-cases.js';
 import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../ruleset/load-rulesets.js';
+import { noRuleSets } from './load-rules.js';
 import { misplacedProfiles } from '../ruleset/profile-file.js';
 import { EXIT, Exit, problemsExit } from './exit-codes.js';
 import { formatCaseResult, formatTally } from './format-cases.js';
@@ -28,7 +29,7 @@ export async function testCommand(paths: string[], options: { profile?: string[]
     // A wrong command line, or a profile with errors (it patches nothing, so its cases and the base
     // cases under it would fail on the published rules), or no rule set at all: nothing to run.
     if (loaded.problems.length) process.stdout.write(formatProblems(sortProblems(loaded.problems)) + '\n');
-    if (!loaded.problems.length) process.stdout.write(`NO_RULESETS no rule set found in ${roots.join(', ')}\n`);
+    if (!loaded.problems.length) process.stdout.write(noRuleSets(roots));
     throw new Exit(problemsExit(loaded.problems));
   }
   const { rulesets } = loaded;

@@ -4,6 +4,7 @@ import { ruleRootsOf, runPaths } from '../cases/load-cases.js';
 import { formatProblems } from '../problems/format.js';
 import { hasErrors, sortProblems } from '../problems/problem.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../ruleset/load-rulesets.js';
+import { noRuleSets } from './load-rules.js';
 import { misplacedProfiles } from '../ruleset/profile-file.js';
 import { EXIT, Exit } from './exit-codes.js';
 
@@ -37,7 +38,7 @@ export async function validateCommand(paths: string[], options: { profile?: stri
   }
   if (rulesets.length === 0) {
     // As every command that loads rules: a folder with no rule set is not "all valid".
-    process.stdout.write(`NO_RULESETS no rule set found in ${paths.length ? paths.join(', ') : BUNDLED_RULES_DIR}\n`);
+    process.stdout.write(noRuleSets(paths));
     throw new Exit(EXIT.rules);
   }
   for (const r of rulesets) {
