@@ -14,11 +14,11 @@ import { warningLines } from './warning-list.js';
  * and references — nothing is written per score: "SINS 11 (potentially unstable): location junctional
  * +3 (Fisher 2010), pain mechanical +3 (Fisher 2010), ...". Whatever rests on something marked unconfirmed
  * says so beside it ("[unconfirmed source: ...]"), and the evaluation's warnings close the account.
+ * `notes`: the marks, when the caller has worked them out already (the CDS card, for its summary).
  */
-export function explainEvaluation(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[]): string[] {
+export function explainEvaluation(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[], notes = evaluationNotes(evaluation, upstreamInputs(rulesets))): string[] {
   const gaps = gapsOf(evaluation.warnings);
   const byId = new Map(rulesets.map((r) => [r.document.id, r]));
-  const notes = evaluationNotes(evaluation, upstreamInputs(rulesets));
   const lines: string[] = [];
   const scopes: Array<{ title: string; lesion?: number }> = [
     { title: `Patient ${evaluation.patient.id ?? ''}`.trim() },

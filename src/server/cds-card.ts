@@ -111,7 +111,8 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
     '',
     '### Explanation',
     '',
-    ...explainEvaluation(evaluation, rulesets).map(markdownLine),
+    // The marks the summary placed, worked out once for the detail too.
+    ...explainEvaluation(evaluation, rulesets, marks).map(markdownLine),
     ...(notes.length ? ['', '### Not used from the record', '', ...notes.map((n) => `- ${n}`)] : []),
     '',
     `Rule sets: ${evaluation.rulesets.map((r) => `${rulesetName(r)} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}. Decision ${decisionId}.`,
