@@ -3,7 +3,7 @@ import { parsePatientJsonLine, type PatientLoad } from '../patient/load-patient.
 import type { CsvLayout } from './csv-columns.js';
 import { parseCsvRow } from './csv-row.js';
 import { firstTooDeep } from '../source/flow-nesting.js';
-import { plainJson } from '../source/json-syntax.js';
+import { hasKeyProblem } from '../source/json-syntax.js';
 import type { BatchRow } from './row-source.js';
 
 /** A row of a cohort (NDJSON line or CSV record) as a patient, or its problems; `batch` and `diff --cohort` read rows alike. */
@@ -19,13 +19,13 @@ export function rowPatient(row: BatchRow, file: string, layout: CsvLayout | unde
  * (which of the two is meant cannot be told).
  */
 export function jsonRowId(text: string): string | undefined {
-  const data = plainJson(text);
-  if (data !== undefined) return nonEmptyString((data as { id?: unknown } | null)?.id);
+  let data: unknown;
   try {
-    JSON.parse(text);
+    data = JSON.parse(text);
   } catch {
     return undefined;
   }
+  if (!hasKeyProblem(text)) return nonEmptyString((data as { id?: unknown } | null)?.id);
   // jsonc-parser's tree is built by recursion: not for a line nesting beyond any patient's.
   if (firstTooDeep(text) !== undefined) return undefined;
   const ids = parseTree(text)?.children?.filter((property) => property.children?.[0]?.value === 'id') ?? [];

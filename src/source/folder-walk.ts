@@ -46,7 +46,7 @@ export function walkFiles(path: string, keep: (file: string) => boolean): Folder
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const child = join(folder, entry.name);
       const found: PathKind = entry.isSymbolicLink() ? pathKind(child) : { kind: entry.isDirectory() ? 'folder' : 'file' };
-      if (found.kind === 'folder' && linksBack(child)) walk.problems.push(unreadable(child, 'a link back to a folder that holds it; not followed, as reading it would never end'));
+      if (found.kind === 'folder' && entry.isSymbolicLink() && linksBack(child)) walk.problems.push(unreadable(child, 'a link back to a folder that holds it; not followed, as reading it would never end'));
       else if (found.kind === 'folder') visit(child);
       else if (found.kind === 'file' && keep(child)) walk.files.push(child);
       else if (found.kind === 'unreadable') {
