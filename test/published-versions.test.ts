@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,5 +43,9 @@ describe('the published content of each bundled rule-set version', () => {
       const { problems } = await loadRuleSets([library], { library: [library] });
       expect(problems.map((p) => [p.code, p.file]), text).toEqual([[code, join(library, PUBLISHED_FILE)]]);
     }
+    // A folder in its place cannot be read: said, not taken as a library that records nothing.
+    rmSync(join(library, PUBLISHED_FILE));
+    mkdirSync(join(library, PUBLISHED_FILE));
+    expect((await loadRuleSets([library], { library: [library] })).problems.map((p) => [p.code, p.file])).toEqual([['FILE_UNREADABLE', join(library, PUBLISHED_FILE)]]);
   });
 });

@@ -39,8 +39,10 @@ export function readPublished(root: string): { published: PublishedVersions; pro
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
-    return { published: {}, problems: [] };
+  } catch (err) {
+    // A library that keeps none is not at fault; one that keeps a file no one can read is said, not taken as none.
+    const code = (err as NodeJS.ErrnoException).code;
+    return { published: {}, problems: code === 'ENOENT' ? [] : [{ code: 'FILE_UNREADABLE', severity: 'error', message: `cannot read file (${code ?? 'unknown error'})`, file, line: 1, column: 1 }] };
   }
   const syntax = jsonSyntaxProblem(text, file);
   if (syntax) return { published: {}, problems: [syntax] };
