@@ -3,7 +3,7 @@ import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import type { Evaluation } from '../src/engine/types.js';
 import { explainEvaluation } from '../src/explain/explain.js';
 import { evaluationNotes } from '../src/explain/resting-marks.js';
-import { upstreamInputs } from '../src/explain/upstream-inputs.js';
+import { ruleFileLinks } from '../src/explain/rule-file-links.js';
 import type { LoadedRuleSet } from '../src/ruleset/types.js';
 import { buildCard } from '../src/server/cds-card.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
@@ -80,7 +80,7 @@ describe('a result computed from a value that rests on an unconfirmed source nam
   it('through the rule that held, in its rule set and across an upstream input, at full and at rules (from the rule files)', async () => {
     for (const trace of ['full', 'rules'] as const) {
       // Below full the part's other rows are not in the trace: every fact a row that held tested counts.
-      const notes = evaluationNotes(await evaluatePatient(patient, rulesets, { trace }), upstreamInputs(rulesets));
+      const notes = evaluationNotes(await evaluatePatient(patient, rulesets, { trace }), ruleFileLinks(rulesets));
       expect(notes('noms', 0).restsOn({ classification: 'decision' })).toEqual([{ ruleset: 'noms', output: 'mechanical', status: 'applies' }]);
       expect(notes('noms', 0).ofClassification('decision')).toEqual([]);
       expect(notes('lesion-plan', 0).restsOn({ classification: 'management' })).toEqual([{ ruleset: 'noms', output: 'decision', status: 'applies' }]);
@@ -89,7 +89,7 @@ describe('a result computed from a value that rests on an unconfirmed source nam
       expect(notes('noms', 0).restsOn({ classification: 'neurologic' })).toEqual([]);
     }
     // Below `rules` there is no rule to follow: nothing is claimed.
-    const none = evaluationNotes(await evaluatePatient(patient, rulesets, { trace: 'none' }), upstreamInputs(rulesets));
+    const none = evaluationNotes(await evaluatePatient(patient, rulesets, { trace: 'none' }), ruleFileLinks(rulesets));
     expect(none('noms', 0).restsOn({ classification: 'decision' })).toEqual([]);
   });
 
@@ -130,13 +130,28 @@ describe('a result computed from a value that rests on an unconfirmed source nam
   // gives that fit patient's high-grade radioresistant lesion separation surgery then SRS stable or not.
   it('at full, a result another reading of the marked value could not change is not marked', async () => {
     const radioresistant = { ...patient, primaryTumor: 'renal_cell' };
-    const notes = evaluationNotes(await evaluatePatient(radioresistant, rulesets), upstreamInputs(rulesets));
+    const notes = evaluationNotes(await evaluatePatient(radioresistant, rulesets), ruleFileLinks(rulesets));
     expect(notes('noms', 0).restsOn({ classification: 'decision' })).toEqual([]);
     expect(notes('lesion-plan', 0).restsOn({ classification: 'management' })).toEqual([]);
     expect(notes('noms', 0).ofClassification('mechanical').map((w) => w.id)).toEqual(['mechanical.stable_intermediate']);
     // Below full there are no other rows to tell: the mark stays (it cannot be told it is needless).
-    const rules = evaluationNotes(await evaluatePatient(radioresistant, rulesets, { trace: 'rules' }), upstreamInputs(rulesets));
+    const rules = evaluationNotes(await evaluatePatient(radioresistant, rulesets, { trace: 'rules' }), ruleFileLinks(rulesets));
     expect(rules('noms', 0).restsOn({ classification: 'decision' })).toEqual([{ ruleset: 'noms', output: 'mechanical', status: 'applies' }]);
+  });
+
+  // Left by the night's QA: at --trace none (no precedence entry) the plan's expected survival, taken from revised
+  // Tokuhashi's reading when no estimate is given, lost the mark of the classification it took its value from.
+  it('a firstOf classification has the marks of the candidate it took its value from at every trace level', async () => {
+    const all = await bundledRuleSets(['plan']);
+    const noEstimate = { primaryTumor: 'breast', karnofsky: 80, visceralMetastases: false, extraspinalBoneMetastasisCount: 0, frankelGrade: 'E', lesions: [{ level: 'T12' }] };
+    for (const trace of ['full', 'rules', 'none'] as const) {
+      const evaluation = await evaluatePatient(noEstimate, all, { trace });
+      expect(evaluation.results.plan?.classifications?.expectedSurvival?.value).toBe('over_3_months');
+      expect(evaluationNotes(evaluation, ruleFileLinks(all))('plan', undefined).ofClassification('expectedSurvival').map((w) => w.id)).toEqual(['scoreSurvival.over_3_months']);
+    }
+    // The clinician's estimate, given, is what it takes: no mark.
+    const estimate = await evaluatePatient({ ...noEstimate, estimatedSurvivalMonths: 12 }, all, { trace: 'none' });
+    expect(evaluationNotes(estimate, ruleFileLinks(all))('plan', undefined).ofClassification('expectedSurvival')).toEqual([]);
   });
 
   // helper-55: LMNOP's N, the worst NOMS neurologic over the lesions, named nothing though the worst lesion's
@@ -145,7 +160,7 @@ describe('a result computed from a value that rests on an unconfirmed source nam
     const all = await bundledRuleSets(['lmnop']);
     const myelopathy = { primaryTumor: 'breast', lesions: [{ level: 'T6', bilskyGrade: '1b', myelopathy: true }, { level: 'T12', bilskyGrade: '0', myelopathy: false }] };
     for (const trace of ['full', 'rules'] as const) {
-      const notes = evaluationNotes(await evaluatePatient(myelopathy, all, { trace }), upstreamInputs(all));
+      const notes = evaluationNotes(await evaluatePatient(myelopathy, all, { trace }), ruleFileLinks(all));
       expect(notes('noms', 0).ofClassification('neurologic').map((w) => w.id)).toEqual(['neurologic.high_grade_myelopathy']);
       expect(notes('lmnop', undefined).restsOn({ classification: 'neurology' })).toEqual([{ ruleset: 'noms', output: 'neurologic', status: 'applies' }]);
     }
@@ -158,12 +173,12 @@ describe('a result computed from a value that rests on an unconfirmed source nam
     // The gate fails (2 months): cEBRT for a stable spine, the MDT for an unstable one (lesion-plan's
     // referred_no_alternative, whose any/1 branch holds where any/0 does not): cEBRT rests on NOMS's reading.
     const gateFails = { ...base, estimatedSurvivalMonths: 2, lesions: [{ level: 'T12', pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', collapse: 'under_50', posterolateral: 'unilateral', bilskyGrade: '2', myelopathy: false }] };
-    const failing = evaluationNotes(await evaluatePatient(gateFails, all), upstreamInputs(all));
+    const failing = evaluationNotes(await evaluatePatient(gateFails, all), ruleFileLinks(all));
     expect(failing('lesion-plan', 0).restsOn({ classification: 'management' })).toEqual([{ ruleset: 'noms', output: 'mechanical', status: 'applies' }]);
     // High grade at L3 from Bilsky 2 (a printed row) and at T6 from myelopathy (the unconfirmed row): the
     // worst is high grade whatever T6 reads, so LMNOP's N rests on nothing unconfirmed.
     const two = { ...base, estimatedSurvivalMonths: 18, lesions: [{ level: 'L3', bilskyGrade: '2', myelopathy: false }, { level: 'T6', bilskyGrade: '1a', myelopathy: true }] };
-    const tied = evaluationNotes(await evaluatePatient(two, all), upstreamInputs(all));
+    const tied = evaluationNotes(await evaluatePatient(two, all), ruleFileLinks(all));
     expect(tied('noms', 1).ofClassification('neurologic').map((w) => w.id)).toEqual(['neurologic.high_grade_myelopathy']);
     expect(tied('lmnop', undefined).restsOn({ classification: 'neurology' })).toEqual([]);
     // Without the rule files (the HTML report has the evaluation only), the aggregate's trace names what it took.
@@ -178,7 +193,7 @@ describe('a result computed from a value that rests on an unconfirmed source nam
     const open = { ...patient, primaryTumor: 'renal_cell', radiosensitivity: 'radiosensitive', lesions: [{ ...patient.lesions[0], bilskyGrade: '1c' }] };
     const evaluation = await evaluatePatient(open, all);
     expect(evaluation.lesions[0]?.results.noms?.decision).toBe('cebrt');
-    const notes = evaluationNotes(evaluation, upstreamInputs(all));
+    const notes = evaluationNotes(evaluation, ruleFileLinks(all));
     expect(notes('noms', 0).restsOn({ classification: 'decision' })).toEqual([{ ruleset: 'noms', output: 'mechanical', status: 'applies' }]);
   });
 

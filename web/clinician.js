@@ -149,7 +149,7 @@
     status.className = '';
     status.textContent = `Up to date — rule-set generation ${evaluation.generation}, decision ${evaluation.decisionId}.`;
     // The marks as explain places them: a value's own, and the marked values it was computed from.
-    const notes = spinemetsNotes.evaluationNotes(evaluation, model.upstream);
+    const notes = spinemetsNotes.evaluationNotes(evaluation, model.links);
     const sections = [scope('Patient', evaluation.results, 'patient', evaluation, undefined, notes)];
     evaluation.lesions.forEach((lesion, i) => sections.push(scope(`Lesion ${i + 1}${lesion.level ? ` (${lesion.level})` : ''}`, lesion.results, `lesion-${i}`, evaluation, i, notes)));
     results.replaceChildren(...sections, warningList(evaluation), trace(evaluation.trace.filter((t) => spinemetsNotes.keepsEntry('rules', t))), el('footer', { class: 'rulesets' }, `Rule sets: ${evaluation.rulesets.map((r) => `${r.id} ${r.version} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}`));

@@ -5,7 +5,7 @@ import { profileReviewSummary } from '../explain/profile-review.js';
 import { isReviewWarning } from '../ruleset/profile-types.js';
 import { evaluationNotes, restingMark, type ResultNotes } from '../explain/resting-marks.js';
 import { notesByStatus } from '../explain/unconfirmed-notes.js';
-import { upstreamInputs } from '../explain/upstream-inputs.js';
+import { ruleFileLinks } from '../explain/rule-file-links.js';
 import { unreadLines } from '../explain/unread-lines.js';
 import { patientField } from '../patient/patient-fields.js';
 import { assumedAndConverted } from '../report/assumed-inputs.js';
@@ -22,7 +22,7 @@ import type { LoadedRuleSet } from '../ruleset/types.js';
 export function formatEvaluation(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[] = []): string {
   const lines: string[] = [];
   // Where unconfirmed sources stand, as explain places them: a value's own, and those of the values it was computed from.
-  const marks = evaluationNotes(evaluation, upstreamInputs(rulesets));
+  const marks = evaluationNotes(evaluation, ruleFileLinks(rulesets));
   lines.push(`Patient ${evaluation.patient.id ?? '(no id)'}`, '', ...formatSummary(evaluation, rulesets, marks), '', 'Details');
   const titles = new Map(evaluation.rulesets.map((r) => [r.id, r.title]));
 

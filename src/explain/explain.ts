@@ -5,7 +5,7 @@ import type { LoadedRuleSet } from '../ruleset/types.js';
 import { assumedAndConverted, assumedInputLine, convertedInputLine } from '../report/assumed-inputs.js';
 import { evaluationNotes, restingMark, type ResultNotes } from './resting-marks.js';
 import { ruleSetWideMark, unconfirmedMark } from './unconfirmed-notes.js';
-import { upstreamInputs } from './upstream-inputs.js';
+import { ruleFileLinks } from './rule-file-links.js';
 import { unreadLines } from './unread-lines.js';
 import { warningLines } from './warning-list.js';
 
@@ -16,7 +16,7 @@ import { warningLines } from './warning-list.js';
  * says so beside it ("[unconfirmed source: ...]"), and the evaluation's warnings close the account.
  * `notes`: the marks, when the caller has worked them out already (the CDS card, for its summary).
  */
-export function explainEvaluation(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[], notes = evaluationNotes(evaluation, upstreamInputs(rulesets))): string[] {
+export function explainEvaluation(evaluation: Evaluation, rulesets: readonly LoadedRuleSet[], notes = evaluationNotes(evaluation, ruleFileLinks(rulesets))): string[] {
   const gaps = gapsOf(evaluation.warnings);
   const byId = new Map(rulesets.map((r) => [r.document.id, r]));
   const lines: string[] = [];

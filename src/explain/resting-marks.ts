@@ -1,8 +1,13 @@
-import type { ConditionTrace, Evaluation, EvaluationWarning, InputTrace, RuleTrace, ShownValue, TraceEntry, UnconfirmedSourceWarning } from '../engine/types.js';
+import type { ConditionTrace, Evaluation, EvaluationWarning, InputTrace, PrecedenceTrace, RuleTrace, ShownValue, TraceEntry, UnconfirmedSourceWarning } from '../engine/types.js';
 import { unconfirmedNotes, type UnconfirmedNotes } from './unconfirmed-notes.js';
 
-/** Per rule set, its inputs that take another rule set's output (their `upstream`, in the rule file): plain data, so the page can have it. */
-export type UpstreamInputs = Readonly<Record<string, Readonly<Record<string, { ruleset: string; output: string }>>>>;
+/** What the marks need from the rule files (src/explain/rule-file-links.ts): plain data, so the page can have it. */
+export interface RuleFileLinks {
+  /** Per rule set, its inputs that take another rule set's output (their `upstream`). */
+  upstream: Readonly<Record<string, Readonly<Record<string, { ruleset: string; output: string }>>>>;
+  /** Per rule set, each `firstOf` classification's candidates, in order. */
+  firstOf: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+}
 
 interface Source {
   ruleset: string;
@@ -43,14 +48,15 @@ export type ResultNotes = UnconfirmedNotes & {
  * counts, and an input read from another rule set is found in the rule files (`upstream`), while the
  * rules that only may hold are not in the trace; at `none` there are no rules to follow.
  */
-export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings'>, upstream: UpstreamInputs = {}): (ruleset: string, lesion: number | undefined) => ResultNotes {
+export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings' | 'results' | 'lesions'>, links: RuleFileLinks = { upstream: {}, firstOf: {} }): (ruleset: string, lesion: number | undefined) => ResultNotes {
+  const { upstream } = links;
   const scopes = new Map<string, { entries: TraceEntry[]; rules: RuleTrace[]; warnings: EvaluationWarning[]; own: UnconfirmedNotes }>();
   const scope = (ruleset: string, lesion: number | undefined) => {
     const key = `${ruleset} ${lesion ?? ''}`;
     let found = scopes.get(key);
     if (!found) {
       const ours = <T extends { ruleset: string; lesion?: number }>(items: readonly T[]): T[] => items.filter((t) => t.ruleset === ruleset && t.lesion === lesion);
-      const entries = ours(evaluation.trace);
+      const entries = [...ours(evaluation.trace), ...precedenceFromResults(evaluation, links, ruleset, lesion)];
       const warnings = ours(evaluation.warnings);
       scopes.set(key, (found = { entries, rules: entries.filter((t): t is RuleTrace => t.kind === 'rule'), warnings, own: unconfirmedNotes(entries, warnings) }));
     }
@@ -189,6 +195,23 @@ export function evaluationNotes(evaluation: Pick<Evaluation, 'trace' | 'warnings
       'classification' in value ? own.ofClassification(value.classification) : 'recommendation' in value ? own.ofRecommendation(value.recommendation) : value.component !== undefined ? own.ofComponent(value.score, value.component) : own.ofScore(value.score);
     return { ...own, ofValue, restsOn };
   };
+}
+
+/**
+ * The precedence entries a trace below `rules` leaves out, rebuilt from the results: which candidate a
+ * `firstOf` classification took its value from is the first one decided, when it is decided itself
+ * (src/engine/precedence.ts), so its own marks are that candidate's at every trace level.
+ */
+function precedenceFromResults(evaluation: Pick<Evaluation, 'trace' | 'results' | 'lesions'>, links: RuleFileLinks, ruleset: string, lesion: number | undefined): PrecedenceTrace[] {
+  const result = lesion === undefined ? evaluation.results[ruleset] : evaluation.lesions[lesion]?.results[ruleset];
+  const valueOf = (id: string): string | null => result?.classifications?.[id]?.value ?? null;
+  const kept = (id: string): boolean => evaluation.trace.some((t) => t.kind === 'precedence' && t.ruleset === ruleset && t.lesion === lesion && t.classification === id);
+  return Object.entries(links.firstOf[ruleset] ?? {}).flatMap(([classification, candidates]) => {
+    if (!result?.classifications?.[classification] || kept(classification)) return [];
+    const value = valueOf(classification);
+    const chosen = value === null ? null : candidates.find((c) => valueOf(c) !== null) ?? null;
+    return [{ kind: 'precedence' as const, ruleset, ...(lesion === undefined ? {} : { lesion }), classification, candidates: candidates.map((c) => ({ classification: c, value: valueOf(c) })), chosen, value, reference: '' }];
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import { describeGap, gapsOf, splitByGap } from '../engine/lookup-gaps.js';
 import { profileReviewSummary } from '../explain/profile-review.js';
 import { explainEvaluation } from '../explain/explain.js';
 import { evaluationNotes, type RestingMark, type ResultNotes } from '../explain/resting-marks.js';
-import { upstreamInputs } from '../explain/upstream-inputs.js';
+import { ruleFileLinks } from '../explain/rule-file-links.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { reasonText } from './card-references.js';
 import type { CdsConfig, OutputRef } from './cds-config.js';
@@ -34,7 +34,7 @@ interface Scope {
  * detail from the explanation built from the trace. Missing inputs make it say what to provide.
  */
 export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: readonly LoadedRuleSet[], config: CdsConfig['card'], notes: readonly string[]): Card {
-  const marks = evaluationNotes(evaluation, upstreamInputs(rulesets));
+  const marks = evaluationNotes(evaluation, ruleFileLinks(rulesets));
   const markOf = (lesion: number | undefined) => (ref: OutputRef) => summaryMark(marks(ref.ruleset, lesion !== undefined && evaluation.lesions[lesion]?.results[ref.ruleset] ? lesion : undefined), ref);
   const scopes: Scope[] = evaluation.lesions.map((l, i) => ({ title: l.level ?? `lesion ${i + 1}`, lesion: i, results: { ...evaluation.results, ...l.results }, mark: markOf(i) }));
   if (!scopes.length) scopes.push({ title: 'patient', results: evaluation.results, mark: markOf(undefined) });

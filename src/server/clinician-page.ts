@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { LoadedRuleSet } from '../ruleset/types.js';
-import { upstreamInputs } from '../explain/upstream-inputs.js';
+import { ruleFileLinks } from '../explain/rule-file-links.js';
 import { formModel } from './form-model.js';
 
 /**
@@ -32,8 +32,8 @@ export function clinicianPage(rulesets: readonly LoadedRuleSet[]): { html: strin
   let html = pages.get(rulesets);
   if (!html) {
     // `<` escaped so that no value can close the data block.
-    // With where each rule set's upstream inputs come from: the page places the marks a result inherits as explain does.
-    const model = JSON.stringify({ ...formModel(rulesets), upstream: upstreamInputs(rulesets) }).replace(/</g, '\\u003c');
+    // With what the marks need from the rule files (upstream inputs, firstOf candidates): the page places them as explain does.
+    const model = JSON.stringify({ ...formModel(rulesets), links: ruleFileLinks(rulesets) }).replace(/</g, '\\u003c');
     html = fill(assets.template, { STYLE: assets.style, SCRIPT: assets.script, MODEL: model });
     pages.set(rulesets, html);
   }
