@@ -5,6 +5,7 @@ import { problemsOfDocument } from '../source/every-reading.js';
 import { firstTooDeep, tooDeep } from '../source/flow-nesting.js';
 import { positionAt } from '../source/line-starts.js';
 import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
+import { jsonSourceDocument } from '../source/json-source-document.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
 import { parseSource, readSourceText, readStandardInput, STANDARD_INPUT, STANDARD_INPUT_NAME, type SourceDocument } from '../source/source-document.js';
@@ -49,16 +50,18 @@ export function parsePatientJsonLine(text: string, name: string, line: number): 
 
 /** A JSON document (an HTTP body, an NDJSON line): strictly JSON, then the same checks as a file. */
 export function parsePatientJson(text: string, name: string): PatientLoad {
-  // A valid patient needs no positions: JSON.parse and the schema decide it. Anything else goes through
-  // the positioned reader (YAML's, many times slower), which places every problem.
-  const fast = validPatient(text);
-  if (fast) return { patient: fast, problems: [] };
+  // A valid patient needs no positions: JSON.parse and the schema decide it. A text JSON.parse reads is
+  // placed by the JSON reader; anything else goes through YAML's, many times slower, which also tells
+  // repeated and forbidden keys.
+  const data = plainJson(text);
+  if (data !== undefined && validator('patient')(data) && !inconsistency(data as Patient)) return { patient: data as Patient, problems: [] };
   const syntax = jsonSyntaxProblem(text, name);
   if (syntax) return { problems: [syntax] };
   // Told before the positioned reader runs: whether that reader runs out of stack depends on the thread's
   // stack (a batch worker's is smaller), and a row must read the same on one worker as on two (helper-63).
   const deep = firstTooDeep(text);
-  return deep !== undefined ? { problems: [tooDeep(name, positionAt(text, deep))] } : checkPatient(parseSource(text, name));
+  if (deep !== undefined) return { problems: [tooDeep(name, positionAt(text, deep))] };
+  return checkPatient(data !== undefined ? jsonSourceDocument(text, name, data) : parseSource(text, name));
 }
 
 /**
@@ -98,12 +101,6 @@ function patientProblems(source: SourceDocument): Problem[] {
 const UNCOMPARABLE = /^(\/?|\/spinalMetastasisCount|\/lesions)$/;
 /** A lesion, or its level, in error. */
 const LESION_IN_ERROR = /^\/lesions\/(\d+)(?:\/level)?$/;
-
-function validPatient(text: string): Patient | undefined {
-  const data = plainJson(text);
-  if (data === undefined || !validator('patient')(data)) return undefined;
-  return inconsistency(data as Patient) ? undefined : (data as Patient);
-}
 
 /** What JSON Schema cannot relate: a count of involved vertebrae below the number of vertebrae the lesions list. */
 function consistencyProblems(patient: Patient, source: SourceDocument): Problem[] {

@@ -4,7 +4,8 @@ import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator, type SchemaName } from '../source/schemas.js';
-import { lazySourceDocument, parseSource, type SourceDocument } from '../source/source-document.js';
+import { jsonSourceDocument } from '../source/json-source-document.js';
+import { parseSource, type SourceDocument } from '../source/source-document.js';
 import { problem, REQUEST_BODY } from './http-problems.js';
 import { firstTooDeep } from '../source/flow-nesting.js';
 import { positionAt } from '../source/line-starts.js';
@@ -56,14 +57,14 @@ export function parseJsonBody<T>(body: unknown, schema: SchemaName, name = REQUE
   const text = typeof body === 'string' ? body : '';
   const deep = nestingProblem(text);
   if (deep) return { problems: [deep] };
-  // A valid body needs positions only if a later check (the patient mapped from a prefetch) finds a
-  // problem in it: JSON.parse and the schema decide validity, and the positioned reader (YAML's, about
-  // a hundred times slower on a prefetch with a year of laboratory results) runs only then.
+  // JSON.parse and the schema decide validity; a text they read is placed by the JSON reader, only when
+  // a problem needs a place (YAML's reader, which also tells repeated keys, took seconds on a prefetch
+  // with a year of laboratory results).
   const data = plainJson(text);
-  if (data !== undefined && validator(schema)(data)) return { value: data as T, problems: [], source: lazySourceDocument(text, name, { data }) };
+  if (data !== undefined && validator(schema)(data)) return { value: data as T, problems: [], source: jsonSourceDocument(text, name, data) };
   const syntax = jsonSyntaxProblem(text, name);
   if (syntax) return { problems: [syntax] };
-  const source = parseSource(text, name);
+  const source = data !== undefined ? jsonSourceDocument(text, name, data) : parseSource(text, name);
   if (source.data === undefined) return { problems: source.problems };
   const problems = problemsOfDocument(source, (reading) => documentSchemaProblems(reading, schema));
   if (problems.length) return { problems };

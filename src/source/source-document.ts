@@ -129,22 +129,21 @@ function decodeSource(bytes: Buffer, file: string): string | SourceDocument {
 
 /**
  * The document of `text`, parsed only when something asks for it: a rule set whose checks were done at
- * build time needs positions only if a later check (across rule sets) reports a problem in it. `known`
- * is the value of a text already read without problems (plainJson), so only positions are left to parse.
+ * build time needs positions only if a later check (across rule sets) reports a problem in it.
  */
-export function lazySourceDocument(text: string, file: string, known?: { data: unknown }): SourceDocument {
+export function lazySourceDocument(text: string, file: string): SourceDocument {
   let parsed: SourceDocument | undefined;
   const get = (): SourceDocument => (parsed ??= parseSource(text, file));
   return {
     file,
     get data() {
-      return known ? known.data : get().data;
+      return get().data;
     },
     get problems() {
-      return known ? [] : get().problems;
+      return get().problems;
     },
     get shadowed() {
-      return known ? undefined : get().shadowed;
+      return get().shadowed;
     },
     locate: (path, options) => get().locate(path, options),
     scalarAt: (path) => get().scalarAt(path),
