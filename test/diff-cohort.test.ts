@@ -8,6 +8,7 @@ import { evaluatePatient } from '../src/engine/evaluate-patient.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { asVersion, positionOf, read, replaced, SINS_FILE } from './support/mutate.js';
 import { EXIT } from '../src/cli/exit-codes.js';
+import { writeProfile } from './support/profile-fixture.js';
 import { runCli } from './support/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'spinemets-diff-'));
@@ -15,14 +16,7 @@ const COHORT = join(dir, 'cohort.ndjson');
 const cohort: Patient[] = generateCohort(200, 20261127);
 
 /** A profile with one change, written beside the cohort. */
-function profile(name: string, appliesTo: string, change: string): string {
-  const file = join(dir, `${name}.profile.yaml`);
-  writeFileSync(
-    file,
-    [`profile: ${name}`, 'version: 1.0.0', `title: ${name}`, 'institution: Test hospital', 'references:', '  board:', '    citation: Board minutes.', 'appliesTo:', `  ${appliesTo}`, 'changes:', change].join('\n') + '\n',
-  );
-  return file;
-}
+const profile = (name: string, appliesTo: string, change: string): string => writeProfile(dir, name, appliesTo, change);
 
 const SINS_BANDS_12 = profile(
   'sins-bands-12',
