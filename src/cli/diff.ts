@@ -8,6 +8,7 @@ import { COMMAND_LINE, hasErrors, sortProblems, type Problem } from '../problems
 import { BUNDLED_RULES_DIR } from '../ruleset/load-rulesets.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
 import { EXIT, Exit, problemsExit } from './exit-codes.js';
+import { formatCohort } from './format-cohort.js';
 import { wholeNumber } from './usage-error.js';
 import { showChange, showValue } from './show-change.js';
 
@@ -23,7 +24,8 @@ export interface DiffOptions {
 
 /**
  * What changes from A to B: the rule content (thresholds, points, table entries, rules added or
- * removed) and, with a cohort, which patients' scores, categories and decisions change and how.
+ * removed) and, with a cohort, which patients' scores, categories and decisions change and how, and
+ * which patients' score components change, whether or not their results do.
  */
 export async function diffCommand(a: string, b: string, options: DiffOptions): Promise<void> {
   // Checked before any rule set is loaded: -5 listed 103 patients, "abc" silently became 20.
@@ -93,20 +95,7 @@ function formatDiff(a: DiffSide, b: DiffSide, structural: readonly StructuralCha
     lines.push(`  ${c.change === 'changed' ? '~' : c.change === 'added' ? '+' : '-'} ${c.ruleset} ${c.path} (${c.kind}${c.change === 'changed' ? '' : `, ${c.change}`})${values}`);
     if (c.why) lines.push(`      ${c.why.profile} ${c.why.change}: ${c.why.reason} [${c.why.author}]`);
   }
-  if (cohort) {
-    lines.push('', `Cohort ${cohort.file}: ${counted(cohort.patients, 'patient')}, ${cohort.changedPatients} changed${cohort.invalidRows ? `, ${counted(cohort.invalidRows, 'invalid line')} skipped` : ''}`);
-    for (const o of cohort.outputs) {
-      lines.push(`  ${o.output}: ${o.changed} changed in ${counted(o.patients, 'patient')}`);
-      for (const t of o.transitions) lines.push(`      ${t.from} -> ${t.to}: ${t.count}`);
-    }
-    if (cohort.changed.length) {
-      lines.push('', `Changed patients${cohort.changed.length > show ? ` (first ${show} of ${cohort.changed.length}; --format json lists all)` : ''}:`);
-      for (const p of cohort.changed.slice(0, show)) {
-        const what = p.changes.map((c) => `${c.output}${c.lesion !== undefined ? `[lesion ${c.lesion + 1}]` : ''} ${c.from} -> ${c.to}`).join('; ');
-        lines.push(`  ${p.id ?? '(no id)'} (line ${p.line}): ${what}`);
-      }
-    }
-  }
+  if (cohort) lines.push(...formatCohort(cohort, show));
   return lines.join('\n') + '\n';
 }
 
@@ -115,5 +104,3 @@ const WIDTH = 120;
 
 const identity = (r: LoadedRuleSet | undefined): string =>
   r ? `${r.document.version}${r.document.profile ? ` + profile ${r.document.profile.id}@${r.document.profile.version}` : ''} (sha256 ${r.sha256.slice(0, 12)})` : 'absent';
-
-const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

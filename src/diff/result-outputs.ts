@@ -26,7 +26,7 @@ const UNDETERMINED = 'undetermined';
  */
 export function resultOutputs(evaluation: Evaluation): OutputValue[] {
   const values: OutputValue[] = [];
-  const add = (id: string, result: RuleSetResult, lesion?: number): void => {
+  eachResult(evaluation, (id, result, lesion) => {
     const push = (name: string, value: string): void => void values.push({ output: `${id}.${name}`, ...(lesion !== undefined ? { lesion } : {}), value });
     if ('score' in result) push('score', scoreText(result.score ?? null, result.range ?? null));
     if (banded(result)) push('category', result.category ?? openText(result.possibleCategories));
@@ -40,12 +40,16 @@ export function resultOutputs(evaluation: Evaluation): OutputValue[] {
       push('recommendations', list('applies'));
       push('possibleRecommendations', list('possible'));
     }
-  };
-  for (const [id, result] of Object.entries(evaluation.results)) add(id, result);
-  evaluation.lesions.forEach((lesion, i) => {
-    for (const [id, result] of Object.entries(lesion.results)) add(id, result, i);
   });
   return values;
+}
+
+/** Every rule set's result of an evaluation: the patient's, then each lesion's with its index. */
+export function eachResult(evaluation: Evaluation, visit: (id: string, result: RuleSetResult, lesion?: number) => void): void {
+  for (const [id, result] of Object.entries(evaluation.results)) visit(id, result);
+  evaluation.lesions.forEach((lesion, i) => {
+    for (const [id, result] of Object.entries(lesion.results)) visit(id, result, i);
+  });
 }
 
 /**
@@ -62,25 +66,30 @@ function openText(possible: readonly string[] | undefined): string {
   return possible?.length ? `${UNDETERMINED} (${[...possible].sort().join(' or ')})` : UNDETERMINED;
 }
 
-function scoreText(score: number | null, range: [number, number] | null): string {
+export function scoreText(score: number | null, range: [number, number] | null): string {
   if (score !== null) return String(score);
   return range ? `${range[0]}–${range[1]}` : UNDETERMINED;
 }
 
-/** Outputs whose value differs, matched by output and lesion; an output only one side has counts as absent on the other. */
-export function compareOutputs(before: readonly OutputValue[], after: readonly OutputValue[]): OutputChange[] {
-  const key = (v: OutputValue): string => `${v.output}#${v.lesion ?? ''}`;
-  const old = new Map(before.map((v) => [key(v), v]));
-  const now = new Map(after.map((v) => [key(v), v]));
-  const changes: OutputChange[] = [];
+/**
+ * Values that differ, matched by output and lesion; an output only one side has counts as absent on the
+ * other. Whatever else a value carries (a component's score) comes with its change.
+ */
+export function compareOutputs<V extends OutputValue>(before: readonly V[], after: readonly V[]): Array<Omit<V, 'value'> & { from: string; to: string }> {
+  const old = new Map(before.map((v) => [outputKey(v), v]));
+  const now = new Map(after.map((v) => [outputKey(v), v]));
+  const changes: Array<Omit<V, 'value'> & { from: string; to: string }> = [];
   for (const k of new Set([...old.keys(), ...now.keys()])) {
     const x = old.get(k);
     const y = now.get(k);
     const from = x?.value ?? 'absent';
     const to = y?.value ?? 'absent';
     if (from === to) continue;
-    const v = (x ?? y) as OutputValue;
-    changes.push({ output: v.output, ...(v.lesion !== undefined ? { lesion: v.lesion } : {}), from, to });
+    const { value: _value, ...rest } = (x ?? y) as V;
+    changes.push({ ...rest, from, to });
   }
   return changes;
 }
+
+/** One output of one evaluation (the patient's, or a lesion's): what the two sides are matched by. */
+export const outputKey = (v: Pick<OutputValue, 'output' | 'lesion'>): string => `${v.output}#${v.lesion ?? ''}`;
