@@ -18,7 +18,7 @@ export interface DiffOptions {
   /** The cohort's format; default: csv for a *.csv file, else ndjson, as for `batch`. */
   cohortFormat?: InputFormat;
   format: 'text' | 'json';
-  /** How many changed patients to list in text output (JSON lists all). */
+  /** How many patients each list of the text output shows (JSON lists all). */
   show: string;
 }
 

@@ -116,13 +116,13 @@ program
 
 program
   .command('diff')
-  .description('compare two rule-set versions, or a rule set and the same with a profile: rule content, and with --cohort the patients whose results change')
+  .description('compare two rule-set versions, or a rule set and the same with a profile: rule content, and with --cohort the patients whose results or score components change')
   .argument('<a>', 'id, id@version or id@sha256:<prefix> of an installed rule set, a rule-set file, or a profile file')
   .argument('<b>', 'the same forms as <a>')
   .option('--cohort <file>', 'evaluate these patients (NDJSON or CSV, as for batch) on both sides and report what changes')
   .addOption(new Option('--cohort-format <format>', 'the cohort\'s format (default: csv for *.csv, else ndjson)').choices([...INPUT_FORMATS]))
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-  .option('--show <n>', 'changed patients listed in text output', '20')
+  .option('--show <n>', 'patients each list of the text output shows', '20')
   .addOption(rulesOption())
   .action(async (a: string, b: string, options: DiffOptions) => (await import('./diff.js')).diffCommand(a, b, options));
 
