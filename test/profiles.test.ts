@@ -92,6 +92,21 @@ describe('institution profiles: rejected with file:line:column', () => {
     expect(problems).toEqual([{ code: 'BAND_OVERLAP', file, ...positionOf(text, '13', 'max: 13') }]);
   });
 
+  // A change restating unstable's published start (min 13) drew the gap or overlap that another change made by
+  // moving potentially_unstable's end: the author was sent to the one change that had not moved anything.
+  it('places a gap or overlap at the change that moved an edge, not at one restating the other edge unchanged', async () => {
+    for (const [end, code] of [[11, 'BAND_GAP'], [13, 'BAND_OVERLAP']] as const) {
+      const text = [
+        'profile: restated', 'version: 1.0.0', 'title: t', 'institution: t', 'appliesTo: { sins: "1.x" }', 'changes:',
+        '  - { id: keep, op: set-band, ruleset: sins, category: unstable, min: 13, reason: t, author: t }',
+        `  - { id: move, op: set-band, ruleset: sins, category: potentially_unstable, max: ${end}, reason: t, author: t }`, '',
+      ].join('\n');
+      const { file } = writeVariant(text, [], 'restated.profile.yaml');
+      const problems = (await problemsOf(file)).filter((p) => p.code !== 'PROFILE_UNCITED_CHANGE');
+      expect(problems).toEqual([{ code, file, ...positionOf(text, String(end), 'max: ') }]);
+    }
+  });
+
   // Its example patient read "calcium = 10.299999000000001, crp = 0.39999900000000005": binary noise in a message for clinicians.
   it('gives the example values of a COMPONENT_GAP without binary noise', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-gap-'));

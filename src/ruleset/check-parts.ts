@@ -144,9 +144,12 @@ function checkBands(ctx: CheckContext, score: ScoreSpec, path: PathSegment[]): v
     const before = order[k - 1];
     const previous = before?.band;
     // The gap or overlap is as much the previous band's end: a profile that moved that end is where to act.
+    // Placed there first when only that end moved: a change restating this band's start did not cause it.
+    const start = [...bPath, 'min'];
     const previousEnd = before && [...path, 'bands', before.i, 'max'];
-    if (previous && band.min > previous.max + 1) at([...bPath, 'min'], 'BAND_GAP', `no band covers ${span(previous.max + 1, band.min - 1)} (between ${previous.category} and ${band.category})`, false, previousEnd);
-    if (previous && band.min <= previous.max) at([...bPath, 'min'], 'BAND_OVERLAP', `band ${band.category} starts at ${band.min}, inside ${previous.category} (${previous.min}–${previous.max})`, false, previousEnd);
+    const [place, also] = previousEnd && previous && moved(previous, 'max') && !moved(band, 'min') ? [previousEnd, start] : [start, previousEnd];
+    if (previous && band.min > previous.max + 1) at(place, 'BAND_GAP', `no band covers ${span(previous.max + 1, band.min - 1)} (between ${previous.category} and ${band.category})`, false, also);
+    if (previous && band.min <= previous.max) at(place, 'BAND_OVERLAP', `band ${band.category} starts at ${band.min}, inside ${previous.category} (${previous.min}–${previous.max})`, false, also);
     checkBandLabel(ctx, band, bPath);
   });
   // A point value or band edge that is no number is the schema's problem, reported there: sums of "3"
@@ -164,6 +167,12 @@ function checkBands(ctx: CheckContext, score: ScoreSpec, path: PathSegment[]): v
       ctx.warn([...path, 'bands', i], 'BAND_UNREACHABLE', `no achievable total falls in band ${band.category} (${span(band.min, band.max)}); totals run ${span(Math.min(...totals), Math.max(...totals))}`);
     }
   }
+}
+
+/** Whether a profile moved this edge of the band: its mark keeps the published edge it replaced, when it was another. */
+function moved(band: Band, edge: 'min' | 'max'): boolean {
+  const published = band.overridden?.base?.[edge];
+  return published !== undefined && published !== band[edge];
 }
 
 /**
