@@ -467,6 +467,28 @@ describe('one problem for one mistake in a rule file, with a suggestion', () => 
     expect(found).toEqual([at('SCHEMA_TYPE', positionOf(text, '{ mobile: true }'))]);
   });
 
+  // A component id of the wrong type brought UNKNOWN_OUTPUT at the output naming the component (with "did you
+  // mean components.3?"); a recommendation's, at its output; a fact or operator of the wrong type, and a
+  // classification's id beside a rule reading it, hid every other problem of the file (the name checks threw).
+  it('SCHEMA_TYPE: a part id, fact or operator of the wrong type is the schema\'s problem alone, and hides no other problem of the file', async () => {
+    const noms = read(new URL('../rules/noms/noms.yaml', import.meta.url).pathname);
+    const citation: [string, string] = ['reference: fourney2011', 'reference: fourney2012'];
+    for (const [base, from, to, wrong] of [
+      [sins, '    - id: pain\n', '    - id: 3\n', '3'],
+      [sins, '    - id: pain\n', '    - id: { pain: 1 }\n', '{ pain: 1 }'],
+      [sins, MOBILE, '{ fact: { region: 1 }, operator: equal, value: mobile }', '{ region: 1 }'],
+      [sins, MOBILE, '{ fact: region, operator: 3, value: mobile }', '3'],
+      [noms, '  - id: surgical_consultation\n', '  - id: 7\n', '7'],
+      [noms, '  - id: mechanical\n', '  - id: 8\n', '8'],
+    ] as const) {
+      const other: [string, string] = base === sins ? citation : ['reference: laufer2013', 'reference: laufer2031'];
+      const { found, text } = await problemsOf([[from, to], other], base);
+      const written = positionOf(text, to);
+      const schema = { line: written.line, column: written.column + to.indexOf(wrong) };
+      expect(found, to).toEqual([at('SCHEMA_TYPE', schema), at('UNKNOWN_REFERENCE', positionOf(text, other[1].slice('reference: '.length)))]);
+    }
+  });
+
   // Was followed by VALUE_NOT_IN_DOMAIN "... is not a value of region; allowed: " at each of the four conditions on region.
   it('UNKNOWN_TABLE: a misspelt lookup is the one problem, with a suggestion; the conditions on the derived fact are not reported', async () => {
     const { found, text, messages } = await loaded([['lookup: spinalRegion', 'lookup: spinalRegon']]);
@@ -626,6 +648,22 @@ describe('rule sets that build on rule sets', () => {
     const { file, text } = writeVariant(noms, [['requires: [sins]', 'requires: []']]);
     const { found } = await linkProblems([SINS_FILE, file]);
     expect(found).toEqual([at('UNDECLARED_REQUIREMENT', positionOf(text, 'sins, output: score'))]);
+  });
+
+  // Each was followed by UNDECLARED_REQUIREMENT at the upstream (rule set "[object Object]", "undefined", or
+  // "sins" beside a requires entry that is no string): only the schema's problem is there to mend.
+  it('an upstream, or its rule set, or a requires entry of the wrong type is SCHEMA_TYPE alone, and hides no other problem', async () => {
+    const upstream = 'upstream: { ruleset: sins, output: score }';
+    for (const [from, to, wrong] of [
+      [upstream, 'upstream: { ruleset: { id: sins }, output: score }', '{ id: sins }'],
+      [upstream, 'upstream: sins.score', 'sins.score'],
+      [upstream, 'upstream: [sins, score]', '[sins, score]'],
+      ['requires: [sins]', 'requires: [{ id: sins }]', '{ id: sins }'],
+    ] as const) {
+      const { file, text } = writeVariant(noms, [[from, to], ['reference: laufer2013', 'reference: laufer2031']]);
+      const { found } = await linkProblems([SINS_FILE, file]);
+      expect(found, to).toEqual([at('SCHEMA_TYPE', positionOf(text, wrong)), at('UNKNOWN_REFERENCE', positionOf(text, 'laufer2031'))]);
+    }
   });
 
   it('rule sets that require each other', async () => {

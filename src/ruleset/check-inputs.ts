@@ -1,4 +1,5 @@
 import { patientField, type PatientField, type PatientFieldType } from '../patient/patient-fields.js';
+import { isPlainObject } from '../source/plain-object.js';
 import type { PathSegment } from '../source/source-document.js';
 import { hintFrom, type CheckContext } from './check-context.js';
 import { checkImplications } from './check-implications.js';
@@ -33,8 +34,12 @@ export function checkInputs(ctx: CheckContext): void {
     if (input.possible && (input.upstream || from === 'lesions')) at([...path, 'possible'], 'SCHEMA_INVALID', 'possible narrows an input read from one patient or lesion field');
     if (implicationsOf(input).length && (input.upstream || from === 'lesions')) at([...path, 'default'], 'SCHEMA_INVALID', 'a default implied by another field stands in for an input read from one patient or lesion field');
     if (input.upstream) {
-      if (!(doc.requires ?? []).includes(input.upstream.ruleset)) {
-        at([...path, 'upstream', 'ruleset'], 'UNDECLARED_REQUIREMENT', `rule set "${input.upstream.ruleset}" is read here but not listed in requires`);
+      // An upstream that is no mapping, names its rule set by no string, or a `requires` entry that is
+      // none, is the schema's problem alone: which rule set was meant, or listed, cannot be told.
+      const ruleset: unknown = isPlainObject(input.upstream) ? input.upstream.ruleset : undefined;
+      const requires: unknown[] = doc.requires ?? [];
+      if (typeof ruleset === 'string' && requires.every((id) => typeof id === 'string') && !requires.includes(ruleset)) {
+        at([...path, 'upstream', 'ruleset'], 'UNDECLARED_REQUIREMENT', `rule set "${ruleset}" is read here but not listed in requires`);
       }
       continue;
     }

@@ -40,6 +40,12 @@ const RESULT_KEYS = new Set(['label', 'score', 'range', 'category', 'categoryLab
 export function checkParts(ctx: CheckContext, facts: ReadonlyMap<string, FactInfo>): void {
   const { doc, at } = ctx;
   const available = new Set([...Object.keys(doc.inputs), ...Object.keys(doc.derived ?? {})]);
+  const known: KnownFacts = { names: available, unreadable: false };
+  // A score or classification whose id is no string (the schema's problem) is a fact all the same.
+  const declare = (id: unknown): void => {
+    if (typeof id === 'string') available.add(id);
+    else known.unreadable = true;
+  };
   const partIds = new Set<string>();
   const classifications = classificationParts(doc);
   const checkPart = (part: Part): void => {
@@ -61,7 +67,7 @@ export function checkParts(ctx: CheckContext, facts: ReadonlyMap<string, FactInf
       if (rowIds.has(alternative.id)) at([...path, 'id'], 'DUPLICATE_ID', `"${alternative.id}" is used twice in ${part.id}`);
       rowIds.add(alternative.id);
       if (part.kind !== 'recommendation') ctx.reference(alternative.reference, [...path, 'reference']);
-      forEachLeaf(alternative.when, (leaf, leafPath) => checkLeaf(ctx, leaf, [...path, 'when', ...leafPath], available, facts));
+      forEachLeaf(alternative.when, (leaf, leafPath) => checkLeaf(ctx, leaf, [...path, 'when', ...leafPath], known, facts));
     });
   };
 
@@ -72,20 +78,31 @@ export function checkParts(ctx: CheckContext, facts: ReadonlyMap<string, FactInf
     // By place, not by id: two subscores with one id would each check the other's components too.
     components.filter((p) => path.every((segment, i) => p.path[i] === segment)).forEach(checkPart);
     checkBands(ctx, score, path);
-    available.add(score.id);
+    declare(score.id);
   }
   for (const part of classifications) {
     if (available.has(part.id)) at([...part.path, 'id'], 'DUPLICATE_ID', `"${part.id}" is already the name of a fact`);
     if (RESULT_KEYS.has(part.id)) at([...part.path, 'id'], 'DUPLICATE_ID', `"${part.id}" is reserved in results`);
     checkPart(part);
-    available.add(part.id);
+    declare(part.id);
   }
   recommendationParts(doc).forEach(checkPart);
 }
 
-function checkLeaf(ctx: CheckContext, leaf: LeafCondition, path: PathSegment[], available: ReadonlySet<string>, facts: ReadonlyMap<string, FactInfo>): void {
+/** The facts a test may read at its place, and whether one of them has an id the schema rejected. */
+interface KnownFacts {
+  names: ReadonlySet<string>;
+  unreadable: boolean;
+}
+
+function checkLeaf(ctx: CheckContext, leaf: LeafCondition, path: PathSegment[], known: KnownFacts, facts: ReadonlyMap<string, FactInfo>): void {
   const { at } = ctx;
+  const available = known.names;
+  // A fact or operator that is no string is the schema's problem alone.
+  if (typeof leaf.fact !== 'string' || typeof leaf.operator !== 'string') return;
   if (!available.has(leaf.fact)) {
+    // It may be the score or classification whose id the schema rejected: which one cannot be told.
+    if (known.unreadable) return;
     // Without a close name, the facts a rule here can test: inputs, lookups, scores (by their id) and the parts above it.
     const hint = hintFrom(leaf.fact, [...available]) || `; the facts here are ${[...available].sort().join(', ')}`;
     at([...path, 'fact'], 'UNKNOWN_FACT', `unknown fact "${leaf.fact}"${hint}`);

@@ -4,7 +4,7 @@ import { checkContext, hintFrom } from './check-context.js';
 import { checkInputs } from './check-inputs.js';
 import { checkParts } from './check-parts.js';
 import type { FactInfo } from './fact-model.js';
-import { outputNames } from './outputs.js';
+import { mayBeUnreadableOutput, outputNames } from './outputs.js';
 import type { RuleSetDocument } from './types.js';
 
 /**
@@ -27,11 +27,13 @@ export function checkSemantics(doc: RuleSetDocument, facts: ReadonlyMap<string, 
   // it produces nothing, and every declared output would be reported again.
   if (!doc.score && !doc.classifications) return problems;
   const producible = outputNames(doc);
+  // A name that is no string is the schema's problem alone, and so is one a part with an unreadable id may give.
+  const unknown = (name: unknown): name is string => typeof name === 'string' && !producible.has(name) && !mayBeUnreadableOutput(doc, name);
   doc.outputs.forEach((output, i) => {
-    if (!producible.has(output.name)) ctx.at(['outputs', i, 'name'], 'UNKNOWN_OUTPUT', `"${output.name}" is not produced by this rule set${hintFrom(output.name, [...producible])}`);
+    if (unknown(output.name)) ctx.at(['outputs', i, 'name'], 'UNKNOWN_OUTPUT', `"${output.name}" is not produced by this rule set${hintFrom(output.name, [...producible])}`);
   });
   doc.summary?.forEach((name, i) => {
-    if (!producible.has(name)) ctx.at(['summary', i], 'UNKNOWN_OUTPUT', `"${name}" is not an output of this rule set${hintFrom(name, [...producible])}`);
+    if (unknown(name)) ctx.at(['summary', i], 'UNKNOWN_OUTPUT', `"${name}" is not an output of this rule set${hintFrom(name, [...producible])}`);
   });
   return problems;
 }
