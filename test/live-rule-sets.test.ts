@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProblemsError } from '../src/problems/problem.js';
 import { LiveRuleSets, type LiveRuleSetsEvents } from '../src/ruleset/live-rule-sets.js';
 import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
-import { asVersion, versionOf } from './support/mutate.js';
+import { asVersion, positionOf, versionOf } from './support/mutate.js';
 
 /** A private copy of a few rule sets to edit: SINS, and NESMS with the modified Bauer score it reads. */
 function tempRules(): string {
@@ -53,6 +53,43 @@ describe('LiveRuleSets', () => {
     expect(warnings.map((w) => [w.code, w.file, w.severity])).toEqual([['RULESET_VERSION_REUSED', file, 'warning']]);
     const sins = (s: typeof snapshot) => s.rulesets.find((r) => r.document.id === 'sins')?.sha256;
     expect(sins(snapshot)).not.toBe(sins(first));
+  }, 30_000);
+
+  // The check skipped a rule set a profile patches: under a profile, sins.yaml edited in place with its
+  // version kept was served without a word, as the patched content's hash changes with the profile's too.
+  it('under a profile, says RULESET_VERSION_REUSED for the rule file edited in place, and not for the profile edited', async () => {
+    dir = tempRules();
+    const profile = join(mkdtempSync(join(tmpdir(), 'spinemets-live-profile-')), 'board.profile.yaml');
+    const change = (value: string) => `profile: board
+version: 1.0.0
+title: Board
+institution: Test hospital
+references:
+  board: { citation: Board minutes. }
+appliesTo: { sins: "1.x" }
+changes:
+  - { id: t3, op: set-table, ruleset: sins, table: spinalRegion, key: T3, value: ${value}, reference: board, reason: test, author: test }
+`;
+    writeFileSync(profile, change('junctional'));
+    live = await LiveRuleSets.start({ paths: [dir], profiles: [profile], debounceMs: 20, warnEditsInPlace: true });
+    expect(live.initialWarnings).toEqual([]);
+
+    const file = join(dir, 'sins', 'sins.yaml');
+    const edited = readFileSync(file, 'utf8').replace('First encoding of Fisher 2010', 'Encoding of Fisher 2010');
+    const reloaded = next(live, 'reloaded');
+    writeFileSync(file, edited);
+    const [snapshot, , warnings] = await reloaded;
+    expect(snapshot.rulesets.find((r) => r.document.id === 'sins')?.document.profile?.id).toBe('board');
+    expect(warnings.map((w) => ({ code: w.code, severity: w.severity, file: w.file, line: w.line, column: w.column }))).toEqual([
+      { code: 'RULESET_VERSION_REUSED', severity: 'warning', file, ...positionOf(edited, versionOf(edited), 'version: ') },
+    ]);
+
+    // The profile's changes are the profile's version: the rule file's own content did not change.
+    const profileEdited = next(live, 'reloaded');
+    writeFileSync(profile, change('mobile'));
+    const [, changed, profileWarnings] = await profileEdited;
+    expect(changed).toEqual([profile]);
+    expect(profileWarnings).toEqual([]);
   }, 30_000);
 
   it('picks up a created file and a deleted one', async () => {

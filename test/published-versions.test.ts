@@ -31,6 +31,10 @@ describe('the published content of each bundled rule-set version', () => {
     expect(problems.map((p) => ({ code: p.code, severity: p.severity, file: p.file, line: p.line, column: p.column }))).toEqual([
       { code: 'RULESET_VERSION_REUSED', severity: 'warning', file, ...positionOf(edited, '1.1.0', 'version: 1.1.0') },
     ]);
+    // Under a profile patching it too (validate, evaluate, serve's start): the file's own content is compared, not the patched one.
+    const profile = new URL('../examples/profiles/sins-unstable-12.profile.yaml', import.meta.url).pathname;
+    const underProfile = (await loadRuleSets([library], { library: [library], profiles: [profile] })).problems.filter((p) => p.code === 'RULESET_VERSION_REUSED');
+    expect(underProfile).toEqual(problems);
     writeFileSync(file, edited.replace('version: 1.1.0', 'version: 1.1.1'));
     expect(await reused()).toEqual([]);
   });

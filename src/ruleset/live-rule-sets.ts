@@ -53,6 +53,8 @@ export interface LiveRuleSetsEvents {
  */
 export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
   private snapshot: RuleSetsSnapshot;
+  /** The snapshot's rule sets as their files read (see `Loaded`). */
+  private files: readonly LoadedRuleSet[];
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pending = new Set<string>();
@@ -67,6 +69,7 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
   ) {
     super();
     this.snapshot = freeze(first, 1);
+    this.files = first.files;
   }
 
   /** Loads once and starts watching; a first load with errors throws ProblemsError (data, not a crash). */
@@ -141,7 +144,7 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
     } catch (err) {
       // A loader bug on odd content must not stop the service; it is reported like any rejection.
       problems = [{ code: 'INTERNAL_ERROR', severity: 'error', message: `reload failed: ${(err as Error).message}` }];
-      loaded = { rulesets: [], profiles: [] };
+      loaded = { rulesets: [], profiles: [], files: [] };
     }
     const { rulesets } = loaded;
     if (this.closed) return;
@@ -150,8 +153,9 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
       this.emit('rejected', sortProblems(problems), changedFiles);
       return;
     }
-    if (this.options.warnEditsInPlace) problems.push(...editedInPlace(this.snapshot.rulesets, rulesets));
+    if (this.options.warnEditsInPlace) problems.push(...editedInPlace(this.files, loaded.files));
     this.snapshot = freeze(loaded, this.snapshot.generation + 1);
+    this.files = loaded.files;
     this.emit('reloaded', this.snapshot, changedFiles, problems);
   }
 }
@@ -180,13 +184,13 @@ function withdrawn(served: readonly LoadedRuleSet[], next: readonly LoadedRuleSe
 /**
  * A rule set whose content changed under the version it was in use at: decisions before and after the
  * reload name the same version for different content (the hash tells them apart). Taken, as any valid
- * edit is, and said, so that the author gives it a version of its own.
+ * edit is, and said, so that the author gives it a version of its own. Compared as the files read
+ * (`Loaded.files`), so that a rule file a profile patches is compared too.
  */
 function editedInPlace(served: readonly LoadedRuleSet[], next: readonly LoadedRuleSet[]): Problem[] {
   return next.flatMap((r) => {
     const before = served.find((s) => s.document.id === r.document.id && s.document.version === r.document.version && s.file === r.file);
-    // The profile's changes are the profile's version: only the rule file's own content counts here.
-    if (!before || before.sha256 === r.sha256 || r.document.profile || before.document.profile) return [];
+    if (!before || before.sha256 === r.sha256) return [];
     return [r.source.problemAt(['version'], 'RULESET_VERSION_REUSED', `${r.document.id} ${r.document.version} changed and is still ${r.document.version} (sha256 ${before.sha256.slice(0, 12)}, now ${r.sha256.slice(0, 12)}): decisions before and after this reload name one version for two contents; give the change a version of its own, with its changelog entry`, { severity: 'warning' })];
   });
 }
@@ -194,15 +198,21 @@ function editedInPlace(served: readonly LoadedRuleSet[], next: readonly LoadedRu
 interface Loaded {
   rulesets: LoadedRuleSet[];
   profiles: LoadedProfile[];
+  /**
+   * Each of `rulesets` as its file reads, before any profile: the profile's changes are the profile's
+   * version, so only the rule file's own content tells whether it was edited under its version.
+   */
+  files: LoadedRuleSet[];
 }
 
 async function load(options: LiveRuleSetsOptions): Promise<Loaded & { problems: Problem[] }> {
-  const { rulesets, profiles, problems } = await loadRuleSets(options.paths, { library: options.library ?? [], pick: options.pick ?? [], profiles: options.profiles ?? [] });
+  const { rulesets, available, profiles, problems } = await loadRuleSets(options.paths, { library: options.library ?? [], pick: options.pick ?? [], profiles: options.profiles ?? [] });
+  const files = rulesets.map((r) => available.find((a) => a.file === r.file && a.document.id === r.document.id && a.document.version === r.document.version) ?? r);
   if (!hasErrors(problems) && rulesets.length === 0) {
     problems.push({ code: 'NO_RULESETS', severity: 'error', message: `no rule set found in ${options.paths.join(', ')}` });
   }
   if (!hasErrors(problems) && options.check) problems.push(...options.check(rulesets));
-  return { rulesets, profiles, problems };
+  return { rulesets, profiles, files, problems };
 }
 
 function freeze({ rulesets, profiles }: Loaded, generation: number): RuleSetsSnapshot {
