@@ -8,6 +8,7 @@ import { loadRuleSetFile } from '../src/ruleset/load-ruleset.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { contentHash } from '../src/ruleset/hash.js';
 import { MAX_FILE_BYTES } from '../src/source/source-document.js';
+import { ECOG_TABLE } from './support/ecog-table.js';
 import { asVersion, BAUER_FILE, LMNOP_FILE, positionOf, read, replaced, SINS_FILE, NESMS_FILE, TOMITA_FILE, versionOf, writeVariant } from './support/mutate.js';
 
 const sins = read(SINS_FILE);
@@ -268,6 +269,15 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(found).toEqual([]);
     const gap = await problemsOf([['{ fact: karnofsky, operator: lessThan, value: 80 }', '{ fact: karnofsky, operator: lessThanInclusive, value: 60 }']], tokuhashi);
     expect(gap.found.map((f) => f.split('@')[0])).toEqual(['COMPONENT_GAP']);
+  });
+
+  // The values tried for ECOG came from its tests alone (2 and 3, either side of "ECOG 3 or more"): with
+  // ECOG 2 poor in its table, fit (good or fair, ECOG 0-1 here) was called unreachable, and was missing.
+  it('a table keyed by a number is tried at every row: a value only its rows give is reachable, and possible while the key is missing', async () => {
+    const { found, ruleset } = await problemsOf([['"2": fair', '"2": poor']], ECOG_TABLE);
+    expect(found).toEqual([]);
+    const evaluation = await evaluatePatient({ lesions: [] }, ruleset ? [ruleset] : []);
+    expect(evaluation.results.perf?.classifications?.fitness?.possible).toEqual(['fit', 'unfit']);
   });
 
   it('an alternative that can never hold', async () => {

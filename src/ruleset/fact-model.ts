@@ -33,7 +33,7 @@ export function buildFactModel(doc: RuleSetDocument): Map<string, FactInfo> {
     } else {
       // A field the patient contract allows only in steps is represented by values it allows (Karnofsky 70 and 80, not 79).
       const step = input.upstream || input.from === 'lesions' ? undefined : patientField(input.from ?? doc.scope, input.field ?? name)?.multipleOf;
-      const values = numericRepresentatives(thresholds.get(name) ?? [], input.type === 'integer', input.minimum, input.maximum, step);
+      const values = numericRepresentatives([...(thresholds.get(name) ?? []), ...tableKeys(doc, name)], input.type === 'integer', input.minimum, input.maximum, step);
       facts.set(name, { name, kind: 'input', valueType: input.type, representatives: values });
     }
   }
@@ -101,6 +101,21 @@ export function possibleTotals(pointSets: number[][], total?: { floor?: number; 
     sums = next;
   }
   return [...new Set([...sums].map(clamp))].sort((a, b) => a - b);
+}
+
+/**
+ * The keys of the tables an input is looked up in, when they are numbers: a table divides the input's
+ * values at its rows (ECOG 2 fair, 3 poor) as a test does at its value, so each row and a value either
+ * side are tried too, or a value only the table tells apart would never be (every status possible but
+ * the one at ECOG 0 and 1). Read defensively: the name checks build the model of a document the schema
+ * rejected too.
+ */
+function tableKeys(doc: RuleSetDocument, input: string): Threshold[] {
+  return Object.values(doc.derived ?? {})
+    .filter((derived) => derived?.key === input)
+    .flatMap((derived) => Object.keys(doc.tables?.[derived.lookup]?.rows ?? {}))
+    .filter((key) => String(Number(key)) === key)
+    .map((key) => ({ value: Number(key), operator: 'equal' }));
 }
 
 function collectThresholds(doc: RuleSetDocument): Map<string, Threshold[]> {
