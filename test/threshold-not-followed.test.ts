@@ -5,21 +5,14 @@ import { describe, expect, it } from 'vitest';
 import type { Problem } from '../src/problems/problem.js';
 import { checkThresholds } from '../src/ruleset/check-thresholds.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
+import { ECOG_TABLE } from './support/ecog-table.js';
 import { positionOf, read, replaced } from './support/mutate.js';
+import { ruleSetHead } from './support/rule-set-head.js';
 import { runCli } from './support/run-cli.js';
 
 // A score of 0-2 in two bands, a rule set testing it three ways at the band edge (<= 1, >= 2, > 1 all
 // divide at 2), and one that requires the score but not the second rule set.
-const GRADE = `id: grade
-version: 1.0.0
-title: Test grade
-description: Performance in three steps.
-scope: patient
-changelog:
-  - { version: 1.0.0, date: "2026-12-06", changes: First version. }
-references:
-  src: { citation: Test source. }
-inputs:
+const GRADE = `${ruleSetHead('grade', 'Performance in three steps.')}inputs:
   karnofsky: { type: integer, description: Karnofsky performance status., minimum: 10, maximum: 100 }
 score:
   label: Grade
@@ -39,20 +32,7 @@ outputs:
   - { name: category, description: The band. }
 `;
 
-/** The opening of a rule set that reads the grade. */
-const readerHead = (id: string, description: string): string => `id: ${id}
-version: 1.0.0
-title: Test ${id}
-description: ${description}
-scope: patient
-requires: [grade]
-changelog:
-  - { version: 1.0.0, date: "2026-12-06", changes: First version. }
-references:
-  src: { citation: Test source. }
-`;
-
-const ADVICE = `${readerHead('advice', 'Advice from the grade.')}inputs:
+const ADVICE = `${ruleSetHead('advice', 'Advice from the grade.', ['grade'])}inputs:
   gradeScore: { type: integer, description: The grade., minimum: 0, maximum: 2, upstream: { ruleset: grade, output: score } }
 classifications:
   - id: tier
@@ -71,7 +51,7 @@ outputs:
   - { name: recommendations.refer, description: Whether to refer. }
 `;
 
-const TRIAGE = `${readerHead('triage', 'Triage from the grade alone.')}inputs:
+const TRIAGE = `${ruleSetHead('triage', 'Triage from the grade alone.', ['grade'])}inputs:
   grade: { type: integer, description: The grade., minimum: 0, maximum: 2, upstream: { ruleset: grade, output: score } }
 classifications:
   - id: urgency
@@ -90,19 +70,24 @@ const LOW_TO_0 = ['  - id: low-to-0', '    op: set-band', '    ruleset: grade', 
 const setCondition = (id: string, rule: string, at: string, value: number, label?: string): string[] =>
   [`  - id: ${id}`, '    op: set-condition', '    ruleset: advice', `    rule: ${rule}`, `    at: "${at}"`, `    value: ${value}`, ...(label ? [`    label: ${label}`] : []), '    reference: board', '    reason: test', '    author: test'];
 
-/** The three rule sets in a fresh folder (one folder per rule set, named by its id), and a profile outside it. */
-function workspace(changes: string[], triage = TRIAGE) {
+/** Rule sets in a fresh folder (one folder per rule set, named by its id), and a profile of these lines outside it. */
+function folder(rulesets: ReadonlyArray<readonly [string, string]>, profileLines: string[]) {
   const root = mkdtempSync(join(tmpdir(), 'spinemets-thresholds-'));
   const dir = join(root, 'rules');
   const files: Record<string, { file: string; text: string }> = {};
-  for (const [id, text] of [['grade', GRADE], ['advice', ADVICE], ['triage', triage]] as const) {
+  for (const [id, text] of rulesets) {
     mkdirSync(join(dir, id), { recursive: true });
     files[id] = { file: join(dir, id, `${id}.yaml`), text };
     writeFileSync(join(dir, id, `${id}.yaml`), text);
   }
-  const profile = { file: join(root, 'board.profile.yaml'), text: [...HEAD, ...changes, ''].join('\n') };
+  const profile = { file: join(root, 'board.profile.yaml'), text: [...profileLines, ''].join('\n') };
   writeFileSync(profile.file, profile.text);
-  const file = (id: string) => files[id] as { file: string; text: string };
+  return { dir, profile, file: (id: string) => files[id] as { file: string; text: string } };
+}
+
+/** The three rule sets in a fresh folder, and a profile making `changes` outside it. */
+function workspace(changes: string[], triage = TRIAGE) {
+  const { dir, profile, file } = folder([['grade', GRADE], ['advice', ADVICE], ['triage', triage]], [...HEAD, ...changes]);
   return { dir, profile, grade: file('grade'), advice: file('advice'), triage: file('triage') };
 }
 
@@ -196,6 +181,67 @@ outputs:
   it('PROFILE_STALE_LABEL is not raised by a set-condition that keeps the value, and nothing moved is warned', async () => {
     const { dir, profile } = workspace(setCondition('refer-kept', 'refer.applies', 'all/0', 1));
     expect(await validate(dir, profile.file)).toEqual({ loadProblems: [], warnings: [] });
+  });
+});
+
+// ECOG_TABLE, tested at 3 besides: in the rule set of the table, in one that requires it, and in one that does not.
+
+const ecogReader = (id: string, requires: boolean) => `${ruleSetHead(id, 'Rehabilitation by ECOG.', requires ? ['perf'] : [])}inputs:
+  ecog: { type: integer, description: ECOG performance status., minimum: 0, maximum: 4 }
+classifications:
+  - id: rehab
+    label: Rehabilitation
+    reference: src
+    alternatives:
+      - { id: refer, label: "Refer (ECOG 0-2)", when: { fact: ecog, operator: lessThanInclusive, value: 2 } }
+      - { id: not_now, label: Not now, when: { fact: ecog, operator: greaterThan, value: 2 } }
+outputs:
+  - { name: rehab, description: Rehabilitation. }
+`;
+
+describe('THRESHOLD_NOT_FOLLOWED: a set-table that moves where a table keyed by a number changes its value', () => {
+  const head = ['profile: test-board', 'version: 1.0.0', 'title: test', 'institution: test', 'references:', '  board:', '    citation: Board minutes.', 'appliesTo:', '  perf: "1.x"', '  reader: "1.x"', '  other: "1.x"', 'changes:'];
+  const setTable = (key: number, value: string): string[] => [`  - id: ecog-${key}-${value}`, '    op: set-table', '    ruleset: perf', '    table: performance', `    key: "${key}"`, `    value: ${value}`, '    reference: board', '    reason: test', '    author: test'];
+  const keep = (ruleset: string, rule: string, value: number): string[] => [`  - id: ${ruleset}-${rule.replace(/[._]/g, '-')}`, '    op: set-condition', `    ruleset: ${ruleset}`, `    rule: ${rule}`, '    at: ""', `    value: ${value}`, '    reference: board', '    reason: test', '    author: test'];
+  const tableFolder = (changes: string[]) => {
+    const { dir, profile, file } = folder([['perf', ECOG_TABLE], ['reader', ecogReader('reader', true)], ['other', ecogReader('other', false)]], [...head, ...changes]);
+    return { dir, profile, perf: file('perf'), reader: file('reader') };
+  };
+  const at = (file: { file: string; text: string }, needle: string) => ({ code: 'THRESHOLD_NOT_FOLLOWED', severity: 'warning', file: file.file, ...positionOf(file.text, needle) });
+
+  // A set-table was never a moved threshold: ECOG 2 read as poor beside "mostly in bed from ECOG 3", unsaid.
+  it('ECOG 2 made poor, or 3 made fair: every test still dividing ECOG at 3, in the table\'s rule set and those requiring it, is warned', async () => {
+    for (const [key, value] of [[2, 'poor'], [3, 'fair']] as const) {
+      const { dir, profile, perf, reader } = tableFolder(setTable(key, value));
+      const { loadProblems, warnings } = await validate(dir, profile.file);
+      expect(loadProblems).toEqual([]);
+      expect(warnings.map(fields), `${key} ${value}`).toEqual([
+        at(perf, '{ fact: ecog, operator: lessThan, value: 3 }'),
+        at(perf, '{ fact: ecog, operator: greaterThanInclusive, value: 3 }'),
+        at(reader, '{ fact: ecog, operator: lessThanInclusive, value: 2 }'),
+        at(reader, '{ fact: ecog, operator: greaterThan, value: 2 }'),
+      ]);
+      const { line, column } = positionOf(profile.text, value, 'value: ');
+      for (const warning of warnings) expect(warning.message).toContain(`${profile.file}:${line}:${column}`);
+    }
+  });
+
+  it('a row given the value it has, or another value that leaves the places the table divided ECOG, moves nothing', async () => {
+    for (const [key, value] of [[4, 'poor'], [0, 'fair']] as const) {
+      const { dir, profile } = tableFolder(setTable(key, value));
+      expect(await validate(dir, profile.file)).toEqual({ loadProblems: [], warnings: [] });
+    }
+  });
+
+  it('a test the profile moves with the table, or keeps with a set-condition, is not warned', async () => {
+    const { dir, profile } = tableFolder([...setTable(2, 'poor'), ...keep('perf', 'bedbound.up', 3), ...keep('perf', 'bedbound.down', 3), ...keep('reader', 'rehab.refer', 1), ...keep('reader', 'rehab.not_now', 1)]);
+    expect(await validate(dir, profile.file)).toEqual({ loadProblems: [], warnings: [] });
+  });
+
+  it('a table keyed by values with no order (breast cancer made radiosensitive) divides nothing at a place', async () => {
+    const BREAST = new URL('../examples/profiles/breast-radiosensitive.profile.yaml', import.meta.url).pathname;
+    const load = await loadRuleSets([BUNDLED_RULES_DIR], { profiles: [BREAST] });
+    expect(load.problems.filter((p) => p.code === 'THRESHOLD_NOT_FOLLOWED')).toEqual([]);
   });
 });
 

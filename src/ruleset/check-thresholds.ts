@@ -2,9 +2,10 @@ import type { PathSegment } from '../source/source-document.js';
 import { forEachLeaf } from './conditions.js';
 import { requiredBy } from './dependencies.js';
 import { factOwner, factSource, scoreSource } from './fact-source.js';
-import { profileName, reviewFinding, type LoadedProfile, type ReviewFinding } from './profile-types.js';
+import { profileName, reviewFinding, type LoadedProfile, type ProfileChange, type ReviewFinding } from './profile-types.js';
 import { ruleLocations } from './rule-paths.js';
 import { placedScores } from './score-paths.js';
+import { cut, divides, publishedRows, rowValue, sameCut, steps, type Cut } from './threshold-cuts.js';
 import type { Condition, LeafCondition, LoadedRuleSet, ProfileMark } from './types.js';
 
 /** A threshold a profile change moved: on which value, from where to where, and which rule sets follow it. */
@@ -14,10 +15,10 @@ interface Move {
   index: number;
   field: 'value' | 'min' | 'max';
   source: string;
-  /** Where the tests divide the values before and after the change (see `cut`); undefined for no threshold. */
-  from: string | undefined;
-  to: string | undefined;
-  /** The change in its own terms, for the message: `13 to 12`, `min 13 to 12`. */
+  /** Whether a place dividing the values at a cut divided them where the change moved from, and where it moved to. */
+  was: (at: Cut) => boolean;
+  now: (at: Cut) => boolean;
+  /** The change in its own terms, for the message: `13 to 12`, `min 13 to 12`, `performance "2" fair to poor`. */
   says: string;
   /**
    * The rule sets it bears on: the changed one and those that require it, transitively; for a rule set's
@@ -45,8 +46,8 @@ interface PlacedLeaf {
 interface Divider {
   ruleset: LoadedRuleSet;
   source: string | undefined;
-  /** Where it divides the values (see `cut`). */
-  cut: string | undefined;
+  /** Where it divides the values. */
+  cut: Cut | undefined;
   path: PathSegment[];
   /** What the profile change that moves it is keyed by (see `changedKeys`). */
   key: string;
@@ -70,6 +71,15 @@ const BAND_EDGES = [['min', 'greaterThanInclusive'], ['max', 'lessThanInclusive'
  * advisory moved to SINS 12 while the bands still say unstable from 13). A warning, at that place:
  * keeping it may be the board's decision, which a change giving the same value records.
  *
+ * A set-table moves a threshold too where the table is keyed by a number (a performance status looked
+ * up as good, fair or poor): a row given another value moves where the table's value changes (poor from
+ * ECOG 2, not 3), and a test still dividing the key there no longer divides it where the table does.
+ * A table keyed by values with no order (a level, a histology) divides nothing at a place. A set-points
+ * moves no threshold: it changes what an alternative is worth, not where any test divides a value; the
+ * alternatives' tests and the score's bands still divide where they did. At most two neighbouring
+ * alternatives come to be worth the same, and their test then divides no points: a threshold dropped,
+ * not moved, with no new place another test could follow.
+ *
  * Where it looks: for a rule set's own output (a score, a classification, a lookup), in the rule set
  * that makes it and in every rule set that requires it, whichever of them the change was in; for a
  * patient or lesion field, in the changed rule set and in those that require it (another score may
@@ -80,13 +90,13 @@ export function checkThresholds(rulesets: readonly LoadedRuleSet[], profiles: re
   // Only a profile moves thresholds: without one, no rule needs walking.
   if (profiles.length === 0) return [];
   const leaves = rulesets.flatMap(placedLeaves);
-  const moves = profiles.flatMap((profile) => movesOf(profile, rulesets, leaves)).filter((m) => m.from !== undefined && m.from !== m.to);
+  const moves = profiles.flatMap((profile) => movesOf(profile, rulesets, leaves));
   const changed = changedKeys(profiles);
   const findings: ReviewFinding[] = [];
   for (const divider of [...leaves.map(leafDivider), ...rulesets.flatMap(bandDividers)]) {
     const { ruleset, source, cut: where, path } = divider;
-    if (changed.has(divider.key) || source === undefined) continue;
-    const moved = moves.filter((m) => m.source === source && m.from === where && m.scope.has(ruleset.document.id));
+    if (changed.has(divider.key) || source === undefined || where === undefined) continue;
+    const moved = moves.filter((m) => m.source === source && m.was(where) && !m.now(where) && m.scope.has(ruleset.document.id));
     const [first] = moved;
     if (!first) continue;
     const { line, column } = first.profile.source.locate(['changes', first.index, first.field]);
@@ -155,6 +165,7 @@ function movesOf(profile: LoadedProfile, rulesets: readonly LoadedRuleSet[], lea
   return profile.document.changes.flatMap((change, index): Move[] => {
     const ruleset = rulesets.find((r) => r.document.id === change.ruleset);
     if (!ruleset) return [];
+    if (change.op === 'set-table') return tableMoves(profile, index, change, ruleset, rulesets);
     if (change.op === 'set-condition') {
       const placed = leaves.find((l) => l.ruleset === ruleset && l.rule === change.rule && l.at === change.at);
       const mark = placed?.element.overridden as ProfileMark | undefined;
@@ -162,11 +173,8 @@ function movesOf(profile: LoadedProfile, rulesets: readonly LoadedRuleSet[], lea
       const source = placed && factSource(ruleset, placed.leaf.fact);
       if (!placed || !replaced || !source) return [];
       const integer = isInteger(ruleset, placed.leaf.fact);
-      const from = cut({ operator: placed.leaf.operator, value: replaced.value }, integer);
-      // A rule set's output is one value wherever it is read: its maker's bands and tests count too.
-      const owner = factOwner(ruleset, placed.leaf.fact);
-      const scope = requiredBy(owner ? [change.ruleset, owner] : [change.ruleset], rulesets);
-      return [{ profile, index, field: 'value', source, from, to: cut(placed.leaf, integer), says: `${JSON.stringify(replaced.value)} to ${JSON.stringify(change.value)}`, scope }];
+      const says = `${JSON.stringify(replaced.value)} to ${JSON.stringify(change.value)}`;
+      return moved(cut({ operator: placed.leaf.operator, value: replaced.value }, integer), cut(placed.leaf, integer), { profile, index, field: 'value', source, says, scope: scopeOf(ruleset, placed.leaf.fact, rulesets) });
     }
     if (change.op !== 'set-band') return [];
     const scoreId = change.score ?? ruleset.document.id;
@@ -178,8 +186,45 @@ function movesOf(profile: LoadedProfile, rulesets: readonly LoadedRuleSet[], lea
     return BAND_EDGES.flatMap(([field, operator]): Move[] => {
       const [was, now] = [replaced?.[field], change[field]];
       if (typeof was !== 'number' || now === undefined) return [];
-      return [{ profile, index, field, source, from: cut({ operator, value: was }, integer), to: cut({ operator, value: now }, integer), says: `${field} ${was} to ${now}`, scope }];
+      return moved(cut({ operator, value: was }, integer), cut({ operator, value: now }, integer), { profile, index, field, source, says: `${field} ${was} to ${now}`, scope });
     });
+  });
+}
+
+/** A threshold moved from one cut to another, none where it stayed or was none. */
+function moved(from: Cut | undefined, to: Cut | undefined, move: Omit<Move, 'was' | 'now'>): Move[] {
+  if (!from || sameCut(from, to)) return [];
+  return [{ ...move, was: (at) => sameCut(at, from), now: (at) => sameCut(at, to) }];
+}
+
+/** The rule sets a move on a fact bears on: a rule set's output is one value wherever it is read, so its maker's bands and tests count too. */
+function scopeOf(ruleset: LoadedRuleSet, fact: string, rulesets: readonly LoadedRuleSet[]): Set<string> {
+  const owner = factOwner(ruleset, fact);
+  return requiredBy(owner ? [ruleset.document.id, owner] : [ruleset.document.id], rulesets);
+}
+
+/**
+ * A set-table's row in a table keyed by a number: it moved a threshold on the key where a place on either
+ * side of the row divided the published table's values and divides the patched table's no longer.
+ */
+function tableMoves(profile: LoadedProfile, index: number, change: Extract<ProfileChange, { op: 'set-table' }>, ruleset: LoadedRuleSet, rulesets: readonly LoadedRuleSet[]): Move[] {
+  const table = ruleset.document.tables?.[change.table];
+  const row = table?.rows[change.key];
+  const mark = typeof row === 'object' ? (row.overridden ?? row.added) : undefined;
+  if (!table || mark?.change !== change.id || String(Number(change.key)) !== change.key) return [];
+  const key = Number(change.key);
+  const published = publishedRows(table.rows);
+  const before = steps(published).filter(([low, high]) => low <= key && key <= high);
+  const after = steps(table.rows);
+  const replaced = published[change.key];
+  const says = `${change.table} "${change.key}" ${replaced === undefined ? 'without a row' : rowValue(replaced)} to ${change.value}`;
+  return Object.values(ruleset.document.derived ?? {}).flatMap((derived): Move[] => {
+    const valueType = ruleset.facts.get(derived.key)?.valueType;
+    const source = factSource(ruleset, derived.key);
+    if (derived.lookup !== change.table || (valueType !== 'integer' && valueType !== 'number') || !source) return [];
+    const was = (at: Cut): boolean => before.some((step) => divides(at, step));
+    const now = (at: Cut): boolean => after.some((step) => divides(at, step));
+    return [{ profile, index, field: 'value', source, says, was, now, scope: scopeOf(ruleset, derived.key, rulesets) }];
   });
 }
 
@@ -194,16 +239,3 @@ function placedLeaves(ruleset: LoadedRuleSet): PlacedLeaf[] {
 }
 
 const isInteger = (ruleset: LoadedRuleSet, fact: string): boolean => ruleset.facts.get(fact)?.valueType === 'integer';
-
-/** Where an ordering test divides the values, beside its value: `>= 13` and `< 13` just before 13, `> 12` and `<= 12` just after 12. */
-const BOUNDARY: Readonly<Record<string, 'before' | 'after'>> = { greaterThanInclusive: 'before', lessThan: 'before', greaterThan: 'after', lessThanInclusive: 'after' };
-
-/**
- * Where a test divides the values, so that tests written differently compare equal: just after 12 is,
- * for whole numbers, just before 13. Undefined for a test that is no threshold (equal, in).
- */
-function cut(leaf: Pick<LeafCondition, 'operator' | 'value'>, integer: boolean): string | undefined {
-  const boundary = BOUNDARY[leaf.operator];
-  if (!boundary || typeof leaf.value !== 'number') return undefined;
-  return boundary === 'after' && integer ? `before ${leaf.value + 1}` : `${boundary} ${leaf.value}`;
-}
