@@ -316,6 +316,26 @@ describe('batch: CSV output', () => {
     expect(csvRows(stdout).map((row) => [row.id, row.lesions])).toEqual([['unknown', ''], ['none', '0'], ['one', '1']]);
   });
 
+  // NDJSON wrote `lesions: []` for both: an auditor could not tell a patient with no list from one with none listed.
+  it('tells a patient without a list of lesions from one with lesions: [] in NDJSON, as evaluate --format json does', () => {
+    const dir = tmp();
+    const patients = [{ id: 'unknown' }, { id: 'none', lesions: [] }, { id: 'one', lesions: [{ level: 'T4' }] }];
+    const file = join(dir, 'p.ndjson');
+    writeFileSync(file, patients.map((p) => JSON.stringify(p)).join('\n') + '\n');
+    const expected = [[{ id: 'unknown', lesionsListed: false }, 0], [{ id: 'none', lesionsListed: true }, 0], [{ id: 'one', lesionsListed: true }, 1]];
+    for (const workers of ['1', '2']) {
+      const lines = ndjson(run(['batch', file, '--workers', workers, '--trace', 'none']).stdout);
+      expect(lines.map((l: { patient: unknown; lesions: unknown[] }) => [l.patient, l.lesions.length])).toEqual(expected);
+    }
+    const evaluated = patients.map((p, i) => {
+      const one = join(dir, `p${i}.json`);
+      writeFileSync(one, JSON.stringify(p));
+      const { patient, lesions } = JSON.parse(run(['evaluate', one, '--format', 'json', '--trace', 'none']).stdout) as { patient: unknown; lesions: unknown[] };
+      return [patient, lesions.length];
+    });
+    expect(evaluated).toEqual(expected);
+  });
+
   // CSV named the fact a table has no row for (esccClass) among the missing inputs, which no record can give.
   it('names what the team decides apart from the missing inputs', () => {
     const file = join(tmp(), 'gap.csv');

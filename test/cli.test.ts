@@ -289,7 +289,7 @@ describe('spinemets evaluate', () => {
     const { code, stdout } = run(['evaluate', EXAMPLE, '--format', 'json']);
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
-    expect(out.patient).toEqual({ id: 'example-001' });
+    expect(out.patient).toEqual({ id: 'example-001', lesionsListed: true });
     expect(out.lesions[0]).toMatchObject({ level: 'T12', results: { sins: { score: 11, range: [11, 11], category: 'potentially_unstable' } } });
     expect(out.lesions[1].results.sins).toMatchObject({ score: null, range: [3, 6], category: 'stable', missing: ['collapse'] });
     expect(out.results.nesms).toMatchObject({ score: 3, range: [3, 3], category: 'nesms_3' });

@@ -21,7 +21,7 @@ export function patientWithHashedIds(patient: Record<string, unknown>): Record<s
 /** The evaluation as a record with hashed ids holds it: its patient's and lesions' ids hashed. */
 export function evaluationWithHashedIds(evaluation: Evaluation): Evaluation {
   const id = evaluation.patient.id;
-  return { ...evaluation, patient: { id: id === null ? null : hashId(id) }, lesions: lesionsWithHashedIds(evaluation.lesions) };
+  return { ...evaluation, patient: { ...evaluation.patient, id: id === null ? null : hashId(id) }, lesions: lesionsWithHashedIds(evaluation.lesions) };
 }
 
 export function lesionsWithHashedIds(lesions: readonly LesionEvaluation[]): LesionEvaluation[] {

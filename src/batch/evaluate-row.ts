@@ -46,11 +46,11 @@ export async function evaluateRow(row: BatchRow, job: RowJob): Promise<RowOutcom
   // A decision record keeps the full trace; otherwise only what the output level shows is built.
   const evaluation = await evaluatePatient(load.patient, job.rulesets, { trace: job.keepEvaluation ? 'full' : job.trace });
   if (job.keepEvaluation) return { line: row.line, tally: [], patient: load.patient, evaluation };
-  return { line: row.line, ...formatEvaluation(row.line, load.patient, evaluation, job) };
+  return { line: row.line, ...formatEvaluation(row.line, evaluation, job) };
 }
 
 /** The output line of an evaluated patient, at the chosen trace level. */
-export function formatEvaluation(line: number, patient: Patient, evaluation: Evaluation, job: RowJob, decisionId?: string): { text: string | Uint8Array; tally: Tally; problems?: Problem[] } {
+export function formatEvaluation(line: number, evaluation: Evaluation, job: RowJob, decisionId?: string): { text: string | Uint8Array; tally: Tally; problems?: Problem[] } {
   if (job.format === 'ndjson') return { text: jsonLine({ line, ...withTraceLevel(evaluation, job.trace), ...(decisionId ? { decisionId } : {}) }), tally: tallyEvaluation(evaluation) };
   const columns = job.columns as ResultColumns;
   if (!fitsOutput(evaluation, job)) {
@@ -60,7 +60,7 @@ export function formatEvaluation(line: number, patient: Patient, evaluation: Eva
     const problem: Problem = { code: 'CSV_TOO_MANY_LESIONS', severity: 'error', message, file: job.file, line, column: 1 };
     return formatProblemsRow(line, [problem], job, evaluation.patient.id ?? undefined);
   }
-  return { text: stringify([resultCells(line, evaluation, columns, Array.isArray(patient.lesions))]), tally: tallyEvaluation(evaluation) };
+  return { text: stringify([resultCells(line, evaluation, columns)]), tally: tallyEvaluation(evaluation) };
 }
 
 /** A rejected row's id as written, so that its error row can be joined back to the patient: a CSV row's id cell, or an NDJSON row's id. */

@@ -47,13 +47,13 @@ export function resultColumns(rulesets: readonly LoadedRuleSet[], lesionCount: n
 }
 
 /**
- * A row of cells for an evaluated patient; empty cells are missing or undetermined values. `lesionsListed`:
- * the patient gives a list of lesions; without one the number of lesions is unknown, not 0.
+ * A row of cells for an evaluated patient; empty cells are missing or undetermined values, the number of
+ * lesions among them when the patient gives no list of lesions (it is then unknown, not 0).
  */
-export function resultCells(line: number, evaluation: Evaluation, columns: ResultColumns, lesionsListed: boolean): string[] {
+export function resultCells(line: number, evaluation: Evaluation, columns: ResultColumns): string[] {
   const gaps = gapsOf(evaluation.warnings);
   const caution = columns.caution ? [profileReviewSummary(evaluation.warnings) ?? ''] : [];
-  const cells = [String(line), evaluation.patient.id ?? '', '', ...caution, ...columns.patient.flatMap((s) => ruleSetCells(evaluation.results[s.id], s, gaps, undefined)), lesionsListed ? String(evaluation.lesions.length) : ''];
+  const cells = [String(line), evaluation.patient.id ?? '', '', ...caution, ...columns.patient.flatMap((s) => ruleSetCells(evaluation.results[s.id], s, gaps, undefined)), evaluation.patient.lesionsListed ? String(evaluation.lesions.length) : ''];
   for (let k = 0; k < columns.lesionCount; k++) {
     const lesion = evaluation.lesions[k];
     cells.push(lesion?.level ?? '', lesion?.id ?? '', ...columns.lesion.flatMap((s) => ruleSetCells(lesion?.results[s.id], s, gaps, k)));

@@ -85,7 +85,7 @@ export async function batchCommand(file: string, options: BatchOptions): Promise
           // a row that cannot be output (CSV_TOO_MANY_LESIONS) is an error row, and no decision is recorded.
           // The NDJSON line names its record, as the service's /batch lines do.
           const decisionId = recorder && fitsOutput(outcome.evaluation, job) ? await recorder.record(outcome.patient, outcome.evaluation, rulesets) : undefined;
-          Object.assign(outcome, formatEvaluation(outcome.line, outcome.patient, outcome.evaluation, job, decisionId));
+          Object.assign(outcome, formatEvaluation(outcome.line, outcome.evaluation, job, decisionId));
           text = outcome.text;
         }
         summary.add(outcome.line, outcome);

@@ -26,10 +26,11 @@ function* evaluationSteps(patient: Record_, rulesets: readonly LoadedRuleSet[], 
   const profiled = ordered.some((r) => r.document.profile);
   const level = options.trace ?? 'full';
   const engineOptions: EngineOptions = profiled ? { ...options, trace: 'full' } : options;
-  const lesions = Array.isArray(patient.lesions) ? (patient.lesions as Record_[]) : [];
+  const listed = Array.isArray(patient.lesions);
+  const lesions = listed ? (patient.lesions as Record_[]) : [];
   const upstream = emptyUpstream(lesions.length);
   const evaluation: Evaluation = {
-    patient: { id: typeof patient.id === 'string' ? patient.id : null },
+    patient: { id: typeof patient.id === 'string' ? patient.id : null, lesionsListed: listed },
     results: {},
     lesions: lesions.map(lesionEvaluation),
     rulesets: ordered.map(identity),

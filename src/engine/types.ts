@@ -305,7 +305,11 @@ export interface LesionEvaluation {
 }
 
 export interface Evaluation {
-  patient: { id: string | null };
+  /**
+   * `lesionsListed`: whether the patient gives a list of lesions (`lesions`, even empty). `lesions` below
+   * is [] either way; without a list their number is not known, not 0.
+   */
+  patient: { id: string | null; lesionsListed: boolean };
   results: Record<string, RuleSetResult>;
   lesions: LesionEvaluation[];
   rulesets: RuleSetIdentity[];
