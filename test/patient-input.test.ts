@@ -6,6 +6,10 @@ import { positionOf } from './support/mutate.js';
 
 const codes = (text: string, name = 'patient.yaml') => parsePatient(text, name).problems.map((p) => `${p.code}@${p.line}:${p.column}`);
 const at = (code: string, p: { line: number; column: number }) => `${code}@${p.line}:${p.column}`;
+/** The value or key the first problem of a patient text suggests ("did you mean …?"). */
+const suggested = (text: string) => /did you mean "([^"]+)"/.exec(parsePatient(text, 'p.yaml').problems[0]?.message ?? '')?.[1];
+/** What a lesion's collapse written `collapse` is taken to mean. */
+const meantCollapse = (collapse: string) => suggested(`lesions:\n  - level: T4\n    collapse: ${collapse}\n`);
 
 describe('patient input is checked against schemas/patient.schema.json', () => {
   it('accepts the bundled example', () => {
@@ -20,24 +24,30 @@ describe('patient input is checked against schemas/patient.schema.json', () => {
 
   // T13 (no such vertebra) was asked "did you mean T1?": of two as near, the one as long as the word is meant.
   it('suggests T12 for T13, and L5 for L6', () => {
-    const meant = (level: string) => /did you mean "([^"]+)"/.exec(parsePatient(`lesions:\n  - level: ${level}\n`, 'p.yaml').problems[0]?.message ?? '')?.[1];
+    const meant = (level: string) => suggested(`lesions:\n  - level: ${level}\n`);
     expect(meant('T13')).toBe('T12');
     expect(meant('L6')).toBe('L5');
   });
 
   // helper-57: `collapse: none_with_involvement` was asked "did you mean none?", the value naming only its first word.
   it('suggests the value sharing the most words for one written in other words', () => {
-    const meant = (collapse: string) => /did you mean "([^"]+)"/.exec(parsePatient(`lesions:\n  - level: T4\n    collapse: ${collapse}\n`, 'p.yaml').problems[0]?.message ?? '')?.[1];
-    expect(meant('none_with_involvement')).toBe('none_over_50_involved');
-    expect(meant('none_involved_over_50')).toBe('none_over_50_involved');
-    expect(meant('nothing')).toBeUndefined();
+    expect(meantCollapse('none_with_involvement')).toBe('none_over_50_involved');
+    expect(meantCollapse('none_involved_over_50')).toBe('none_over_50_involved');
+    expect(meantCollapse('nothing')).toBeUndefined();
     // helper-63: a word the value lacks is another meaning, a negation above all ("did you mean over_50?").
-    expect(meant('not_over_50')).toBeUndefined();
-    expect(meant('without_over_50')).toBeUndefined();
-    const key = (name: string, lesion = true) => /did you mean "([^"]+)"/.exec(parsePatient(lesion ? `lesions:\n  - level: T4\n    ${name}: true\n` : `${name}: true\n`, 'p.yaml').problems[0]?.message ?? '')?.[1];
+    expect(meantCollapse('not_over_50')).toBeUndefined();
+    expect(meantCollapse('without_over_50')).toBeUndefined();
+    const key = (name: string, lesion = true) => suggested(lesion ? `lesions:\n  - level: T4\n    ${name}: true\n` : `${name}: true\n`);
     expect(key('surgeryAtLevel')).toBeUndefined();
     expect(key('chestTubePlanned', false)).toBeUndefined();
     expect(key('tumorPrimary', false)).toBe('primaryTumor');
+  });
+
+  // `collapse: collapse_over_50` was asked nothing: no value of collapse has the word collapse, and every word had to match.
+  it('suggests a value written with its field\'s name in it, as the value without it', () => {
+    // A negation still counts; only the field's own name is left out, not another field's (`pain`).
+    const written = ['collapse_over_50', 'collapseUnder50', 'collapse_not_over_50', 'collapse_collapse', 'pain_over_50'];
+    expect(written.map(meantCollapse)).toEqual(['over_50', 'under_50', undefined, undefined, undefined]);
   });
 
   it('rejects a Bilsky grade written as a number (grades are strings: "1a" is not 1)', () => {

@@ -472,6 +472,13 @@ describe('one problem for one mistake in a rule file, with a suggestion', () => 
     expect(messages[0]).toContain(`did you mean "${meant}"?`);
   });
 
+  // Was no suggestion: no value of collapse has the word collapse, and every word had to match.
+  it('VALUE_NOT_IN_DOMAIN: a value written with its fact\'s name in it suggests the value without it', async () => {
+    const { found, text, messages } = await loaded([['{ fact: collapse, operator: equal, value: over_50 }', '{ fact: collapse, operator: equal, value: collapse_over_50 }']]);
+    expect(found).toContain(at('VALUE_NOT_IN_DOMAIN', positionOf(text, 'collapse_over_50')));
+    expect(messages[found.indexOf(at('VALUE_NOT_IN_DOMAIN', positionOf(text, 'collapse_over_50')))]).toContain('did you mean "over_50"?');
+  });
+
   it('SCHEMA_TYPE: a condition value that is no string, number, boolean or list is not also outside the fact’s values', async () => {
     const { found, text } = await problemsOf([[MOBILE, '{ fact: region, operator: equal, value: { mobile: true } }']]);
     expect(found).toEqual([at('SCHEMA_TYPE', positionOf(text, '{ mobile: true }'))]);

@@ -26,7 +26,8 @@ export function checkContext(doc: RuleSetDocument, source: SourceDocument, probl
   };
 }
 
-export function hintFrom(word: string, candidates: readonly string[]): string {
-  const hint = closest(word, candidates);
+/** `; did you mean "…"?` for the candidate closest to `word`, or nothing; `field`: the field `word` is a value of (closest). */
+export function hintFrom(word: string, candidates: readonly string[], field?: string): string {
+  const hint = closest(word, candidates, field);
   return hint ? `; did you mean "${hint}"?` : '';
 }

@@ -135,7 +135,7 @@ function checkLeaf(ctx: CheckContext, leaf: LeafCondition, path: PathSegment[], 
     // classification whose rows the schema rejected), reported there; every value would be "not allowed".
     if (info.valueType === 'enum' && !info.allowed?.length) return;
     if (info.valueType === 'enum' && !info.allowed?.includes(String(value))) {
-      at(valuePath, 'VALUE_NOT_IN_DOMAIN', `${JSON.stringify(value)} is not a value of ${leaf.fact}${hintFrom(String(value), info.allowed ?? [])}; allowed: ${(info.allowed ?? []).join(', ')}`);
+      at(valuePath, 'VALUE_NOT_IN_DOMAIN', `${JSON.stringify(value)} is not a value of ${leaf.fact}${hintFrom(String(value), info.allowed ?? [], leaf.fact)}; allowed: ${(info.allowed ?? []).join(', ')}`);
     } else if (info.valueType === 'boolean' && typeof value !== 'boolean') {
       at(valuePath, 'VALUE_NOT_IN_DOMAIN', `${leaf.fact} is true or false, not ${JSON.stringify(value)}`);
     } else if (numeric && typeof value !== 'number') {

@@ -1,5 +1,8 @@
-/** The candidate nearest to `word` by edit distance, when near enough to be a plausible typo. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
+/**
+ * The candidate nearest to `word` by edit distance, when near enough to be a plausible typo. `field`: the
+ * name of the field `word` is a value of, which the value may repeat (`collapse: collapse_over_50`).
+ */
+export function closest(word: string, candidates: readonly string[], field?: string): string | undefined {
   // An abbreviation ("eq" for "equal") is a likelier intent than an unrelated short word.
   const prefixed = word.length >= 2 ? candidates.find((c) => c.toLowerCase().startsWith(word.toLowerCase())) : undefined;
   if (prefixed) return prefixed;
@@ -13,7 +16,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
     }
   }
   // The long form of a short key ("minimum" for a band's "min"), too far apart by edits.
-  return best ?? mostWordsShared(word, candidates) ?? candidates.find((c) => c.length >= 3 && word.toLowerCase().startsWith(c.toLowerCase()));
+  return best ?? mostWordsShared(word, candidates, field) ?? candidates.find((c) => c.length >= 3 && word.toLowerCase().startsWith(c.toLowerCase()));
 }
 
 /**
@@ -22,16 +25,20 @@ export function closest(word: string, candidates: readonly string[]): string | u
  * meaning of their own (`with`, `at`); of several, the one with the fewest words besides. Words match
  * whole, or by a common start of five letters ("involvement", "involved"). A word the candidate lacks
  * is another meaning: `surgeryAtLevel` is not `priorRadiotherapyAtLevel`, `chestTubePlanned` not
- * `chestWallResectionPlanned`, and `not_over_50` not `over_50`.
+ * `chestWallResectionPlanned`, and `not_over_50` not `over_50`. The words of the field's own name say
+ * where the value goes, not which one it is: `collapse_over_50` is `over_50`, though no value says collapse.
  */
-function mostWordsShared(word: string, candidates: readonly string[]): string | undefined {
+function mostWordsShared(word: string, candidates: readonly string[], field: string | undefined): string | undefined {
   const ours = words(word).filter((w) => !FUNCTION_WORDS.has(w));
   if (ours.length < 2) return undefined;
+  const named = new Set(field === undefined ? [] : words(field));
+  const meant = ours.filter((w) => !named.has(w));
+  if (!meant.length) return undefined;
   let best: { candidate: string; extra: number } | undefined;
   for (const candidate of candidates) {
     const theirs = words(candidate);
-    if (!ours.every((w) => theirs.some((t) => t === w || sharedStart(t, w) >= 5))) continue;
-    const extra = theirs.length - ours.length;
+    if (!meant.every((w) => theirs.some((t) => t === w || sharedStart(t, w) >= 5))) continue;
+    const extra = theirs.length - meant.length;
     if (!best || extra < best.extra) best = { candidate, extra };
   }
   return best?.candidate;

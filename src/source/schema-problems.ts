@@ -121,7 +121,9 @@ function toProblem(e: ErrorObject, source: SourceDocument, at: (path: PathSegmen
     case 'enum':
     case 'const': {
       const allowed = (params.allowedValues as unknown[] | undefined) ?? [params.allowedValue];
-      const suggestion = typeof e.data === 'string' ? closest(e.data, allowed.map(String)) : undefined;
+      // The field is the last key on the path (an item of a list is a value of its list's field).
+      const field = path.filter((segment): segment is string => typeof segment === 'string').pop();
+      const suggestion = typeof e.data === 'string' ? closest(e.data, allowed.map(String), field) : undefined;
       const hint = suggestion ? ` (did you mean "${suggestion}"?)` : '';
       return source.problemAt(path, 'SCHEMA_ENUM', `${where} is ${given()}; allowed: ${allowed.map((v) => JSON.stringify(v)).join(', ')}${hint}`, place);
     }
