@@ -603,7 +603,7 @@ describe('CSV line numbers after a quoted cell spanning lines, with CRLF line en
 // at the end of the file, and no later row evaluated.
 describe('CSV: a quote that opens a cell and is not closed on its line', () => {
   type Row = { line: number; patient?: { id: string }; error?: { problems: Array<{ code: string; line: number; column: number }> } };
-  const summary = (stdout: string) => ndjson(stdout).map((r: Row) => [r.line, r.patient?.id ?? r.error?.problems.map((p) => `${p.code}@${p.line}:${p.column}`).join(' ')]);
+  const summary = (stdout: string) => ndjson(stdout).map((r: Row) => [r.line, r.error?.problems.map((p) => `${p.code}@${p.line}:${p.column}`).join(' ') ?? r.patient?.id]);
 
   it('fails its own row at the line and cell where it opened; every later row is evaluated', () => {
     const dir = tmp();
@@ -626,6 +626,21 @@ describe('CSV: a quote that opens a cell and is not closed on its line', () => {
       const { code, stdout } = run(['batch', file, '--workers', '1', '--trace', 'none']);
       expect(code).toBe(2);
       expect(summary(stdout)).toEqual([[2, 'p1'], [3, 'CSV_SYNTAX@3:2'], [4, 'p3'], [5, 'p4'], [6, 'CSV_SYNTAX@6:1'], [7, 'p6']]);
+    }
+  });
+
+  // A CSV_SYNTAX row kept no id, where an NDJSON row rejected for its syntax keeps the id it can read.
+  it('keeps the id of its row when the id cell comes before the quote, in NDJSON and in CSV output', () => {
+    const dir = tmp();
+    for (const eol of ['\n', '\r\n']) {
+      const file = join(dir, `unclosed-id-${eol.length}.csv`);
+      // p2's quote is never closed, p3's is closed by the quote before 4 on its next line; the id of the
+      // last row is itself the quoted cell, so it cannot be read.
+      writeFileSync(file, ['age,id,ecog', '60, "p1" ,1', '61,p2,"1', '62,p3,"1', '"4",p4,1', '"63,p5,1', ''].join(eol));
+      const rows = ndjson(run(['batch', file, '--workers', '1', '--trace', 'none']).stdout).map((r: Row) => [r.line, r.patient?.id ?? null, r.error?.problems.map((p) => p.code).join(' ') ?? null]);
+      expect(rows).toEqual([[2, 'p1', null], [3, 'p2', 'CSV_SYNTAX'], [4, 'p3', 'CSV_SYNTAX'], [5, 'p4', null], [6, null, 'CSV_SYNTAX']]);
+      const csv = csvRows(run(['batch', file, '--output-format', 'csv', '--workers', '2']).stdout).map((r) => [r.line, r.id, r.error?.split(' ')[1] ?? '']);
+      expect(csv).toEqual([['2', 'p1', ''], ['3', 'p2', 'CSV_SYNTAX'], ['4', 'p3', 'CSV_SYNTAX'], ['5', 'p4', ''], ['6', '', 'CSV_SYNTAX']]);
     }
   });
 });

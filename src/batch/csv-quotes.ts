@@ -24,6 +24,12 @@ export function afterFirstLine(raw: string): string {
   return lineBreak ? record.slice(lineBreak.index + lineBreak[0].length).replace(FINAL_LINE_BREAK, '') : '';
 }
 
+/** The raw text of a record's first line: the line a row whose quote opened by mistake is taken to end at. */
+export function firstLine(raw: string): string {
+  const record = raw.replace(BLANK_LINES, '');
+  return record.slice(0, LINE_BREAK.exec(record)?.index);
+}
+
 /**
  * The cell (counted from 0) of a record spanning lines whose quoted cell is closed, on a later line, by a
  * quote followed by neither a comma nor a line end. A cell that truly spans lines is closed by a quote

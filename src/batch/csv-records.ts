@@ -1,13 +1,14 @@
 import { Readable } from 'node:stream';
 import { CsvError, parse, type Options } from 'csv-parse';
+import { parse as parseCells } from 'csv-parse/sync';
 import type { Problem } from '../problems/problem.js';
-import { afterFirstLine, runawayCell, unclosedQuote } from './csv-quotes.js';
+import { afterFirstLine, firstLine, runawayCell, unclosedQuote } from './csv-quotes.js';
 
 /**
  * A record of the file (the header first) with the line it starts on, or the problems of one csv-parse
  * could not read; `bytes`: how much of the file is read up to its end (the progress bar's share done).
  */
-export type CsvRecordAt = { line: number; bytes: number } & ({ cells: string[] } | { problems: Problem[] });
+export type CsvRecordAt = { line: number; bytes: number } & ({ cells: string[] } | { problems: Problem[]; before?: string[] });
 
 /** A record as csv-parse gives it with `info` and `raw`. */
 interface ParsedRecord {
@@ -37,27 +38,32 @@ export function csvRecords(input: Readable, file: string): AsyncGenerator<CsvRec
 /** A whole cell in quotes (doubled quotes inside) followed by spaces: what csv-parse leaves unread without rtrim. */
 const QUOTED_THEN_SPACE = /^"(?:[^"]|"")*"[ \t]+$/;
 
+/** How a record's cells are read, as ParsedRecords: the same for the rows and for the first line of a row that failed. */
+const CELLS: Options = {
+  bom: true,
+  // A quote inside a cell ("6"4) stays in the cell, which then fails as that column's value: without
+  // relax_quotes the parser stayed inside a quote and every later row of the file was lost. csv-parse
+  // rejects such a cell again when it trims the right side itself, so cells are right-trimmed below.
+  ltrim: true,
+  relax_quotes: true,
+  // With `info`, csv-parse hands on_record the record with its info (its types say a bare array).
+  on_record: ((row: ParsedRecord) => ({ ...row, record: row.record.map((cell) => cell.trimEnd()) })) as unknown as Options['on_record'],
+  // Without rtrim, a space after a closing quote ("p2" ,61) made the cell text with its quotes in it
+  // (relax_quotes then reads the whole cell as quoted text: quotes, content, spaces).
+  cast: (value, context) => (context.quoting && QUOTED_THEN_SPACE.test(value) ? value.trimEnd().slice(1, -1).replaceAll('""', '"') : value),
+  relax_column_count: true,
+  info: true,
+};
+
 async function* stretchRecords(stretch: Stretch, file: string, header: readonly string[] | undefined): AsyncGenerator<CsvRecordAt> {
   // Records that csv-parse skipped, reported in file order among the good ones.
   const skipped: Array<{ line: number; problems: Problem[] }> = [];
   let unclosed: { error: CsvError; raw: string } | undefined;
   const parser = stretch.input.pipe(
     parse({
-      bom: true,
-      // A quote inside a cell ("6"4) stays in the cell, which then fails as that column's value: without
-      // relax_quotes the parser stayed inside a quote and every later row of the file was lost. csv-parse
-      // rejects such a cell again when it trims the right side itself, so cells are right-trimmed below.
-      ltrim: true,
-      relax_quotes: true,
-      // With `info`, csv-parse hands on_record the record with its info (its types say a bare array).
-      on_record: ((row: ParsedRecord) => ({ ...row, record: row.record.map((cell) => cell.trimEnd()) })) as unknown as Options['on_record'],
-      // Without rtrim, a space after a closing quote ("p2" ,61) made the cell text with its quotes in it
-      // (relax_quotes then reads the whole cell as quoted text: quotes, content, spaces).
-      cast: (value, context) => (context.quoting && QUOTED_THEN_SPACE.test(value) ? value.trimEnd().slice(1, -1).replaceAll('""', '"') : value),
+      ...CELLS,
       skip_empty_lines: true,
-      relax_column_count: true,
       skip_records_with_error: true,
-      info: true,
       // A record's text, to read the lines after a quote opened by mistake again.
       raw: true,
       on_skip: (error: CsvError | undefined, raw: string | undefined) => {
@@ -84,9 +90,9 @@ async function* stretchRecords(stretch: Stretch, file: string, header: readonly 
   /** A row whose quote opened by mistake: its problem, then the lines after its first line read again as rows. */
   async function* failAndReadOn(line: number, raw: string, end: number, cell: number, closed: boolean): AsyncGenerator<CsvRecordAt> {
     const again = Buffer.from(afterFirstLine(raw));
-    const before = stretch.bytes + end - again.length;
-    yield { line: fileLine(line), bytes: before, problems: [unclosedQuote(file, fileLine(line), cell, header, closed)] };
-    yield* stretchRecords({ input: Readable.from(chunks(again)), line: fileLine(line), bytes: before }, file, header);
+    const bytesBefore = stretch.bytes + end - again.length;
+    yield { line: fileLine(line), bytes: bytesBefore, problems: [unclosedQuote(file, fileLine(line), cell, header, closed)], before: cellsBefore(raw, cell) };
+    yield* stretchRecords({ input: Readable.from(chunks(again)), line: fileLine(line), bytes: bytesBefore }, file, header);
   }
   function* skippedUpTo(end: number): Generator<CsvRecordAt> {
     while (skipped.length && (skipped[0]?.line ?? 0) - overCounted <= end) {
@@ -122,6 +128,15 @@ async function* stretchRecords(stretch: Stretch, file: string, header: readonly 
   const cell = typeof error.column === 'number' ? error.column : 0;
   // The raw text runs to the end of the file (a few \n of blank lines before the record aside).
   yield* failAndReadOn(line, raw, bytes + Buffer.byteLength(raw), cell, false);
+}
+
+/**
+ * The cells of a failed row's first line before the one whose quote is left open there, read as if it
+ * closed at the line's end: its id is most often among them. Undefined when that cell opens on a later line.
+ */
+function cellsBefore(raw: string, cell: number): string[] | undefined {
+  const [first] = parseCells(`${firstLine(raw)}"`, { ...CELLS, skip_records_with_error: true }) as unknown as ParsedRecord[];
+  return first && first.record.length > cell ? first.record.slice(0, cell) : undefined;
 }
 
 function* chunks(bytes: Buffer): Generator<Buffer> {

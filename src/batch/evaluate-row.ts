@@ -63,11 +63,15 @@ export function formatEvaluation(line: number, evaluation: Evaluation, job: RowJ
   return { text: stringify([resultCells(line, evaluation, columns)]), tally: tallyEvaluation(evaluation) };
 }
 
-/** A rejected row's id as written, so that its error row can be joined back to the patient: a CSV row's id cell, or an NDJSON row's id. */
+/**
+ * A rejected row's id as written, so that its error row can be joined back to the patient: a CSV row's id
+ * cell (of a row that failed to read, when it comes before the cell that failed), or an NDJSON row's id.
+ */
 function rowId(row: BatchRow, layout: CsvLayout | undefined): string | undefined {
   if (row.kind === 'json') return jsonRowId(row.text);
   const column = layout?.columns.find((c) => c.field.name === 'id' && c.lesion === undefined);
-  return row.kind === 'csv' && column ? row.cells[column.index] || undefined : undefined;
+  const cells = row.kind === 'csv' ? row.cells : row.before;
+  return column ? cells?.[column.index] || undefined : undefined;
 }
 
 /** Whether the evaluation can be written as a row: CSV output has a fixed number of lesion column groups. */

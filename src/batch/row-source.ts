@@ -13,7 +13,10 @@ import { EncodingFaults } from '../source/encoding-faults.js';
  * One data row of the input, not yet parsed into a patient (workers do that). `index` counts data rows from
  * 0 in file order, bad ones included (it is what --shard splits on); `line` is the row's first line in the file.
  */
-export type BatchRow = { index: number; line: number } & ({ kind: 'json'; text: string } | { kind: 'csv'; cells: string[] } | { kind: 'invalid'; problems: Problem[] });
+export type BatchRow = { index: number; line: number } & ({ kind: 'json'; text: string } | { kind: 'csv'; cells: string[] } | InvalidRow);
+
+/** A row that could not be read; `before`: a CSV row's cells before the one that failed, where its id may still be read. */
+type InvalidRow = { kind: 'invalid'; problems: Problem[]; before?: string[] };
 
 export interface RowSource {
   /** The input as problems name it: the file, or <stdin>. */
@@ -101,7 +104,7 @@ async function csvSource(input: Readable, name: string, size: number): Promise<{
       if ('cells' in record && record.cells.every((cell) => cell === '')) continue;
       const faults = encoding.within(line, lastLine(record, encoding.returnsOnly));
       if (faults.length) yield { index: index++, line, kind: 'invalid', problems: [...faults, ...('problems' in record ? record.problems : [])] };
-      else yield 'cells' in record ? { index: index++, line, kind: 'csv', cells: record.cells } : { index: index++, line, kind: 'invalid', problems: record.problems };
+      else yield 'cells' in record ? { index: index++, line, kind: 'csv', cells: record.cells } : { index: index++, line, kind: 'invalid', problems: record.problems, before: record.before };
     }
   }
   return { source: { name, layout, rows: rows(), consumed: () => consumed, size }, problems: [] };
