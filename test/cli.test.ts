@@ -147,6 +147,18 @@ describe('spinemets evaluate', () => {
     expect(unclosed.stderr).toMatch(new RegExp(`^${unclosed.file}:1:${'{"id":'.length + 100} NESTING_TOO_DEEP `));
   });
 
+  // Piped, 5,000 unclosed brackets read as YAML were NESTING_TOO_DEEP twice and two YAML_SYNTAX where the
+  // parser gave out; the same text in a file was one problem.
+  it('standard input nesting too deep is the one NESTING_TOO_DEEP its file is', () => {
+    for (const text of ['['.repeat(5000), `${'['.repeat(5000)}${']'.repeat(5000)}`]) {
+      const file = rejectedPatient(text, 'p.json');
+      const piped = run(['evaluate', '-'], text);
+      expect(piped).toMatchObject({ code: 2, stdout: '' });
+      expect(piped.stderr).toBe(file.stderr.replace(file.file, '<stdin>'));
+      expect(piped.stderr.trim().split('\n').map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['<stdin>:1:101 NESTING_TOO_DEEP']);
+    }
+  });
+
   // A Latin-1 byte was read as U+FFFD without a word: "pulm\xf3n" became "pulm\uFFFDn" in a patient's
   // note, a citation or an id, and a batch row of a Windows export was evaluated with its characters lost.
   it('a file not saved as UTF-8 is ENCODING_INVALID at each line with a bad byte, beside its other problems, in every input', () => {

@@ -2,8 +2,6 @@ import { OUTPUT_READERS, OUTPUT_WORDS } from '../audit/output-kind.js';
 import { documentKind } from '../source/document-kind.js';
 import type { Problem } from '../problems/problem.js';
 import { problemsOfDocument } from '../source/every-reading.js';
-import { firstTooDeep, tooDeep } from '../source/flow-nesting.js';
-import { positionAt } from '../source/line-starts.js';
 import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
 import { jsonSourceDocument } from '../source/json-source-document.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
@@ -57,10 +55,6 @@ export function parsePatientJson(text: string, name: string): PatientLoad {
   if (data !== undefined && validator('patient')(data) && !inconsistency(data as Patient)) return { patient: data as Patient, problems: [] };
   const syntax = jsonSyntaxProblem(text, name);
   if (syntax) return { problems: [syntax] };
-  // Told before the positioned reader runs: whether that reader runs out of stack depends on the thread's
-  // stack (a batch worker's is smaller), and a row must read the same on one worker as on two (helper-63).
-  const deep = firstTooDeep(text);
-  if (deep !== undefined) return { problems: [tooDeep(name, positionAt(text, deep))] };
   return checkPatient(data !== undefined ? jsonSourceDocument(text, name, data) : parseSource(text, name));
 }
 

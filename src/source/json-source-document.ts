@@ -1,17 +1,20 @@
 import { parseTree, type Node } from 'jsonc-parser';
+import { firstTooDeep, tooDeep } from './flow-nesting.js';
 import { positionsIn } from './line-starts.js';
-import { toPointer, type PathSegment, type Position, type SourceDocument } from './source-document.js';
+import { toPointer, unreadDocument, type PathSegment, type Position, type SourceDocument } from './source-document.js';
 
 /**
  * The positioned document of a JSON text `plainJson` read already (`data`: no syntax error, no repeated
  * or forbidden key, so nothing is left for a reader to report but where values are). jsonc-parser's tree
  * places them in a fraction of the time YAML's reader takes: a request body of a megabyte with one bad
- * value took 2–4 s to be told where it was, blocking every other request meanwhile. Its tree is built by
- * recursion: the caller has refused a text nesting beyond any document's first (flow-nesting.ts).
+ * value took 2–4 s to be told where it was, blocking every other request meanwhile. Like parseSource,
+ * it refuses a text nesting beyond any document's (its tree is built by recursion).
  */
 export function jsonSourceDocument(text: string, file: string, data: unknown): SourceDocument {
   let root: Node | undefined;
   const at = positionsIn(text);
+  const deep = firstTooDeep(text);
+  if (deep !== undefined) return unreadDocument(file, tooDeep(file, at(deep)));
   const find = (path: readonly PathSegment[], wantKey: boolean): { node: Node | undefined; complete: boolean } => {
     let node = (root ??= parseTree(text));
     for (let i = 0; i < path.length && node; i++) {

@@ -156,14 +156,22 @@ export function parseSource(text: string, file: string): SourceDocument {
   if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
     return emptyDocument(file, 'FILE_TOO_LARGE', `document is larger than ${MAX_FILE_BYTES} bytes`);
   }
-  const doc = parseDocument(text, PARSE_OPTIONS);
-  const problems: Problem[] = [];
   // Every position, of an error or of a node, is counted in the text itself: the yaml library's
   // LineCounter hears of no line break inside a block scalar (`|`, `>-`) read while recovering from an
   // error, so every error after one was placed on the block's last line, past its end.
   const at: (offset: number) => Position = positionsIn(text);
+  // Told before the parser runs: whether and where it runs out of stack depends on the stack left to it
+  // (a batch worker's is smaller, helper-63; standard input is read a few frames deeper than a file),
+  // and what it says after giving out (unclosed brackets, a second exhaustion) is not about the text.
+  const deep = firstTooDeep(text);
+  if (deep !== undefined) return unreadDocument(file, tooDeep(file, at(deep)));
+  const doc = parseDocument(text, PARSE_OPTIONS);
+  const problems: Problem[] = [];
 
   const errors = [...doc.errors, ...doc.warnings];
+  // Nesting in blocks (`- - - …`) can still take the parser past its stack: one problem, where it first gave out.
+  const exhausted = errors.find((err) => err.code === 'RESOURCE_EXHAUSTION' && err.message.startsWith('Maximum call stack'));
+  if (exhausted) return unreadDocument(file, tooDeep(file, at(exhausted.pos[0])));
   const tabs = tabIndentation(text, errors, yamlErrors);
   for (const offset of tabs?.tabs ?? []) {
     problems.push({ code: 'YAML_TAB_INDENT', severity: 'error', message: 'this line is indented with a tab; YAML expects spaces here (replace the tab with spaces)', file, ...at(offset) });
@@ -180,11 +188,6 @@ export function parseSource(text: string, file: string): SourceDocument {
   // The parser says some errors once per bracket left open (`id: [[[`): each is told once.
   const told = new Set<string>();
   for (const err of misindented?.errors ?? tabs?.errors ?? errors) {
-    // The parser ran out of stack: said once, where the nesting first goes past any file's, not in V8's words.
-    if (err.code === 'RESOURCE_EXHAUSTION' && err.message.startsWith('Maximum call stack')) {
-      problems.push(tooDeep(file, at(firstTooDeep(text) ?? err.pos[0])));
-      continue;
-    }
     // A repeated key among the errors comes from the re-reading of tab-indented lines (yamlErrors).
     const code: ProblemCode = err.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
     const message = code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, err.pos[0]) : err.code === 'MULTIPLE_DOCS' ? MULTIPLE_DOCS : (err.message.split('\n')[0] ?? err.message);
@@ -370,9 +373,12 @@ export function fromPointer(pointer: string): PathSegment[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-
 function emptyDocument(file: string, code: ProblemCode, message: string): SourceDocument {
-  const problem: Problem = { code, severity: 'error', message, file, line: 1, column: 1 };
+  return unreadDocument(file, { code, severity: 'error', message, file, line: 1, column: 1 });
+}
+
+/** A document that could not be read, holding the one problem that says why. */
+export function unreadDocument(file: string, problem: Problem): SourceDocument {
   return {
     file,
     data: undefined,
