@@ -48,7 +48,7 @@ export function checkParts(ctx: CheckContext, facts: ReadonlyMap<string, FactInf
   };
   const partIds = new Set<string>();
   const classifications = classificationParts(doc);
-  const checkPart = (part: Part): void => {
+  const checkPart = (part: Part): void => ctx.guard(() => {
     if (partIds.has(part.id)) at([...part.path, 'id'], 'DUPLICATE_ID', `"${part.id}" is the id of another component, classification or recommendation`);
     partIds.add(part.id);
     ctx.reference(part.reference, [...part.path, 'reference']);
@@ -69,7 +69,7 @@ export function checkParts(ctx: CheckContext, facts: ReadonlyMap<string, FactInf
       if (part.kind !== 'recommendation') ctx.reference(alternative.reference, [...path, 'reference']);
       forEachLeaf(alternative.when, (leaf, leafPath) => checkLeaf(ctx, leaf, [...path, 'when', ...leafPath], known, facts));
     });
-  };
+  });
 
   const components = componentParts(doc);
   for (const { score, path } of placedScores(doc)) {
@@ -77,7 +77,7 @@ export function checkParts(ctx: CheckContext, facts: ReadonlyMap<string, FactInf
     ctx.reference(score.total?.reference, [...path, 'total', 'reference']);
     // By place, not by id: two subscores with one id would each check the other's components too.
     components.filter((p) => path.every((segment, i) => p.path[i] === segment)).forEach(checkPart);
-    checkBands(ctx, score, path);
+    ctx.guard(() => checkBands(ctx, score, path));
     declare(score.id);
   }
   for (const part of classifications) {
@@ -167,7 +167,7 @@ function checkBands(ctx: CheckContext, score: ScoreSpec, path: PathSegment[]): v
     const [place, also] = previousEnd && previous && moved(previous, 'max') && !moved(band, 'min') ? [previousEnd, start] : [start, previousEnd];
     if (previous && band.min > previous.max + 1) at(place, 'BAND_GAP', `no band covers ${span(previous.max + 1, band.min - 1)} (between ${previous.category} and ${band.category})`, false, also);
     if (previous && band.min <= previous.max) at(place, 'BAND_OVERLAP', `band ${band.category} starts at ${band.min}, inside ${previous.category} (${previous.min}–${previous.max})`, false, also);
-    checkBandLabel(ctx, band, bPath);
+    ctx.guard(() => checkBandLabel(ctx, band, bPath));
   });
   // A point value or band edge that is no number is the schema's problem, reported there: sums of "3"
   // would be text ("30001"), and every band would seem out of range.

@@ -12,28 +12,30 @@ import type { RuleSetDocument } from './types.js';
  * patient fields), that values lie in their facts' domains, that ids are unique, that bands tile the
  * achievable totals and that declared outputs exist. Checks across files are in check-links.
  */
-export function checkSemantics(doc: RuleSetDocument, facts: ReadonlyMap<string, FactInfo>, source: SourceDocument): Problem[] {
+export function checkSemantics(doc: RuleSetDocument, facts: ReadonlyMap<string, FactInfo>, source: SourceDocument, lenient = false): Problem[] {
   const problems: Problem[] = [];
-  const ctx = checkContext(doc, source, problems);
-  if (!doc.changelog.some((c) => c.version === doc.version)) {
-    ctx.at(['changelog'], 'CHANGELOG_MISSING_VERSION', `the changelog has no entry for version ${doc.version}`);
-  }
-  doc.changelog.forEach((entry, i) => {
-    if (doc.changelog.findIndex((c) => c.version === entry.version) < i) ctx.at(['changelog', i, 'version'], 'DUPLICATE_ID', `the changelog has another entry for version ${entry.version}`);
+  const ctx = checkContext(doc, source, problems, lenient);
+  ctx.guard(() => {
+    if (!doc.changelog.some((c) => c.version === doc.version)) {
+      ctx.at(['changelog'], 'CHANGELOG_MISSING_VERSION', `the changelog has no entry for version ${doc.version}`);
+    }
+    doc.changelog.forEach((entry, i) => {
+      if (doc.changelog.findIndex((c) => c.version === entry.version) < i) ctx.at(['changelog', i, 'version'], 'DUPLICATE_ID', `the changelog has another entry for version ${entry.version}`);
+    });
   });
   checkInputs(ctx);
-  checkParts(ctx, facts);
+  ctx.guard(() => checkParts(ctx, facts));
   // With neither a score nor classifications (the schema's SCHEMA_REQUIRED, often for a misspelt key)
   // it produces nothing, and every declared output would be reported again.
   if (!doc.score && !doc.classifications) return problems;
   const producible = outputNames(doc);
   // A name that is no string is the schema's problem alone, and so is one a part with an unreadable id may give.
   const unknown = (name: unknown): name is string => typeof name === 'string' && !producible.has(name) && !mayBeUnreadableOutput(doc, name);
-  doc.outputs.forEach((output, i) => {
+  ctx.guard(() => doc.outputs.forEach((output, i) => {
     if (unknown(output.name)) ctx.at(['outputs', i, 'name'], 'UNKNOWN_OUTPUT', `"${output.name}" is not produced by this rule set${hintFrom(output.name, [...producible])}`);
-  });
-  doc.summary?.forEach((name, i) => {
+  }));
+  ctx.guard(() => doc.summary?.forEach((name, i) => {
     if (unknown(name)) ctx.at(['summary', i], 'UNKNOWN_OUTPUT', `"${name}" is not an output of this rule set${hintFrom(name, [...producible])}`);
-  });
+  }));
   return problems;
 }

@@ -2,8 +2,12 @@ import type { Condition, LeafCondition } from './types.js';
 
 export type ConditionPath = Array<string | number>;
 
-/** Visits every fact test in a condition tree, with its path relative to the condition's root. */
+/**
+ * Visits every fact test in a condition tree, with its path relative to the condition's root. A condition
+ * that is no mapping (`when: 7`, or none) has none: the name checks read documents the schema rejected.
+ */
 export function forEachLeaf(condition: Condition, visit: (leaf: LeafCondition, path: ConditionPath) => void, path: ConditionPath = []): void {
+  if (typeof condition !== 'object' || condition === null) return;
   if ('all' in condition) condition.all.forEach((c, i) => forEachLeaf(c, visit, [...path, 'all', i]));
   else if ('any' in condition) condition.any.forEach((c, i) => forEachLeaf(c, visit, [...path, 'any', i]));
   else if ('not' in condition) forEachLeaf(condition.not, visit, [...path, 'not']);

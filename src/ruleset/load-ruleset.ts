@@ -171,7 +171,7 @@ function soundParts(broken: ReadonlySet<Part>, inDoubt: ReadonlySet<string>, { p
 function documentProblems(checkSemantics: typeof CheckSemantics, source: SourceDocument, factsOf: (document: RuleSetDocument) => FactModel): Problem[] {
   const document = source.data as RuleSetDocument;
   const schema = documentSchemaProblems(source, 'ruleset');
-  if (schema.length) return [...schema, ...semanticProblemsOfInvalid(checkSemantics, document, source)];
+  if (schema.length) return [...schema, ...semanticProblemsOfInvalid(checkSemantics, document, source, schema)];
   return checkSemantics(document, factsOf(document), source);
 }
 
@@ -180,11 +180,42 @@ function assemble(document: RuleSetDocument, source: SourceDocument, facts = bui
   return { document, file: source.file, source, facts, parts: allParts(document), scores: placedScores(document).map((p) => p.score) };
 }
 
-/** On a document the schema rejected, the name checks may meet shapes they cannot read; those parts are skipped. */
-function semanticProblemsOfInvalid(checkSemantics: typeof CheckSemantics, document: RuleSetDocument, source: SourceDocument): Problem[] {
-  try {
-    return checkSemantics(document, buildFactModel(document), source);
-  } catch {
-    return [];
+/**
+ * On a document the schema rejected, the name checks may meet shapes they cannot read (`firstOf: 7`):
+ * each element's check gives up alone (lenient), so a value of the wrong type in one place hides no
+ * mistake in another. Where what every check reads first (the parts, the fact model) cannot be built,
+ * they are run again on the document without the keys holding what the schema rejected; only if that
+ * fails too is nothing more said than the schema's problems.
+ */
+function semanticProblemsOfInvalid(checkSemantics: typeof CheckSemantics, document: RuleSetDocument, source: SourceDocument, schema: readonly Problem[]): Problem[] {
+  for (const read of [() => document, () => withoutRejected(document, schema)]) {
+    try {
+      const readable = read();
+      return checkSemantics(readable, buildFactModel(readable), source, true);
+    } catch {
+      // Read again without the rejected values, or give up (below).
+    }
   }
+  return [];
+}
+
+/**
+ * A copy of `document` without the object key nearest each rejected value (an array's entries keep their
+ * places, so every other problem keeps its path): `/classifications/2/firstOf/1` drops that `firstOf`.
+ */
+function withoutRejected(document: RuleSetDocument, schema: readonly Problem[]): RuleSetDocument {
+  const copy = structuredClone(document);
+  for (const problem of schema) {
+    const path = problem.path ? fromPointer(problem.path) : [];
+    let holder: unknown;
+    let key: PathSegment | undefined;
+    let node: unknown = copy;
+    for (const segment of path) {
+      if (isPlainObject(node)) [holder, key] = [node, segment];
+      node = (node as Record<PathSegment, unknown> | undefined)?.[segment];
+      if (node === undefined || node === null) break;
+    }
+    if (isPlainObject(holder) && key !== undefined) delete holder[String(key)];
+  }
+  return copy;
 }

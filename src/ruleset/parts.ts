@@ -68,7 +68,9 @@ export function classificationParts(doc: RuleSetDocument): Part[] {
       return;
     }
     // Its values are those of the classifications it takes precedence over; it has no rows of its own.
-    const values = [...new Set(c.firstOf.flatMap((id) => parts.find((p) => p.id === id)?.alternatives.map((a) => a.value) ?? []))];
+    // A candidate that is no name (the schema's problem) leaves them untold: none, rather than some.
+    const readable = c.firstOf.every((id) => typeof id === 'string');
+    const values = readable ? [...new Set(c.firstOf.flatMap((id) => parts.find((p) => p.id === id)?.alternatives.map((a) => a.value) ?? []))] : [];
     const alternatives = values.map((value) => partAlternative({ label: value, when: { any: c.firstOf?.map((id) => ({ fact: id, operator: 'equal', value })) ?? [] } }, value, value, undefined));
     parts.push({ ...base, alternatives, facts: [...c.firstOf], firstOf: c.firstOf });
   });
