@@ -120,6 +120,26 @@ describe('CDS Hooks', () => {
     expect(body.services[0].prefetch.observations).toContain('http://loinc.org|1751-7');
   });
 
+  // GET /cds-services/ was 405 "takes POST", and GET /cds-services/nope 405 too, as if the service existed (QA, CDS Hooks 2.0).
+  it('UNKNOWN_SERVICE: an unknown service is 404 whatever the method, and discovery answers with a trailing slash', async () => {
+    const slash = await app.inject({ method: 'GET', url: '/cds-services/' });
+    expect(slash.statusCode).toBe(200);
+    expect(slash.json().services.map((s: { id: string }) => s.id)).toEqual(['spinemets-spine']);
+    for (const method of ['GET', 'HEAD', 'PUT', 'DELETE', 'POST'] as const) {
+      for (const url of ['/cds-services/nope', '/cds-services/nope/feedback']) {
+        const unknown = await app.inject({ method, url, ...(method === 'POST' ? { payload: '{}', headers: json } : {}) });
+        expect(unknown.statusCode, `${method} ${url}`).toBe(404);
+        if (method !== 'HEAD') expect(unknown.json().problems.map((p: { code: string }) => p.code)).toEqual(['UNKNOWN_SERVICE']);
+      }
+    }
+    // The service that is there takes POST only.
+    const get = await app.inject({ method: 'GET', url: '/cds-services/spinemets-spine' });
+    expect(get.statusCode).toBe(405);
+    expect(get.headers.allow).toBe('POST');
+    expect(get.json().problems.map((p: { code: string }) => p.code)).toEqual(['METHOD_NOT_ALLOWED']);
+    expect((await app.inject({ method: 'DELETE', url: '/cds-services/spinemets-spine/feedback' })).headers.allow).toBe('POST');
+  });
+
   it('answers an unstable lesion from FHIR prefetch with a critical card naming the SINS score and the plan the CLI gives', async () => {
     const request = hookRequest(unstablePrefetch);
     expect(validator('cds-hooks-request')(request)).toBe(true);

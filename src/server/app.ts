@@ -6,7 +6,7 @@ import type { RuleSetsSnapshot } from '../ruleset/live-rule-sets.js';
 import { registerBearerAuth } from './auth.js';
 import type { CdsConfig } from './cds-config.js';
 import type { FeedbackStore } from './feedback-store.js';
-import { problem, problemsBody, sendProblems } from './http-problems.js';
+import { methodNotAllowed, problem, problemsBody, sendProblems } from './http-problems.js';
 import { BODY_LIMIT_BYTES, BodyProblems, registerJsonBody } from './json-body.js';
 import { loggerOptions } from './log-redaction.js';
 import { batchRoutes } from './routes/batch.js';
@@ -88,7 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const path = request.url.split('?')[0] ?? '';
     // A route that is there for another method (GET /evaluate) is 405 with the methods it takes, not 404.
     const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
-    if (allowed.length) return sendProblems(reply.header('allow', allowed.join(', ')), [problem('METHOD_NOT_ALLOWED', `${path} takes ${allowed.join(', ')}, not ${request.method}`)]);
+    if (allowed.length) return methodNotAllowed(reply, path, request.method, allowed);
     return sendProblems(reply, [problem('NOT_FOUND', `no route ${request.method} ${path}`)]);
   });
 

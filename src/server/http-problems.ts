@@ -49,6 +49,11 @@ export function sendProblems(reply: FastifyReply, problems: readonly Problem[], 
   return reply.code(status).type('application/json; charset=utf-8').send(problemsBody(problems));
 }
 
+/** A route asked with a method it does not take: 405, `Allow` naming the methods it takes. */
+export function methodNotAllowed(reply: FastifyReply, path: string, method: string, allowed: readonly string[]): FastifyReply {
+  return sendProblems(reply.header('allow', allowed.join(', ')), [problem('METHOD_NOT_ALLOWED', `${path} takes ${allowed.join(', ')}, not ${method}`)]);
+}
+
 export function problem(code: ProblemCode, message: string, extra: Partial<Problem> = {}): Problem {
   return { code, severity: 'error', message, ...extra };
 }

@@ -14,7 +14,7 @@ import { fhirToPatient, prefetchGaps } from '../fhir-to-patient.js';
 import { canonicalDecisionId } from '../../audit/decision-record.js';
 import { issuedCards } from '../issued-cards.js';
 import { otherPatientProblems } from '../prefetch-subject.js';
-import { problem, sendProblems } from '../http-problems.js';
+import { methodNotAllowed, problem, sendProblems } from '../http-problems.js';
 import { parseJsonBody } from '../json-body.js';
 import { mappedPatientSource } from '../mapped-patient-source.js';
 
@@ -37,9 +37,20 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
   const { service, fhir } = options.cds;
   const issued = issuedCards(options.recorder?.log);
 
-  app.get('/cds-services', async () => ({
+  const discovery = async () => ({
     services: [{ hook: service.hook, id: service.id, title: service.title, description: service.description, prefetch: prefetchTemplates(options.cds) }],
-  }));
+  });
+  app.get('/cds-services', discovery);
+  // A client that joins its base URL and path with a slash asks for this: it was a 405, as if it named a service.
+  app.get('/cds-services/', discovery);
+  // Another method on a service's URL: the router alone answered 405 for any id, as if every service existed.
+  for (const url of ['/cds-services/:id', '/cds-services/:id/feedback']) {
+    app.route<{ Params: { id: string } }>({
+      method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+      url,
+      handler: async (request, reply) => (request.params.id === service.id ? methodNotAllowed(reply, request.url.split('?')[0] ?? '', request.method, ['POST']) : unknownService(reply, request.params.id)),
+    });
+  }
 
   app.post<{ Params: { id: string } }>('/cds-services/:id', async (request, reply) => {
     if (request.params.id !== service.id) return unknownService(reply, request.params.id);
