@@ -407,6 +407,19 @@ describe('CDS Hooks', () => {
     expect((await app.inject({ method: 'POST', url: '/cds-services/other', payload: '{}', headers: json })).statusCode).toBe(404);
   });
 
+  // token_type "bearer" (RFC 6749: case-insensitive) was 422 SCHEMA_ENUM and a missing subject 422, over a
+  // token this service never uses: the whole decision was lost (QA, CDS Hooks 2.0).
+  it('SCHEMA_ENUM: fields of fhirAuthorization and fhirServer the service does not use cost no decision', async () => {
+    const fhirAuthorization = { access_token: 'opaque', token_type: 'bearer', expires_in: 300, scope: 'patient/Observation.read' };
+    const taken = await callService({ ...hookRequest(unstablePrefetch), fhirServer: 'fhir.example.org/r4', fhirAuthorization });
+    expect(taken.statusCode).toBe(200);
+    expect(cards(taken.json())[0]?.indicator).toBe('critical');
+    // What is not an object at all is still refused.
+    const refused = await callService({ ...hookRequest(unstablePrefetch), fhirAuthorization: 'Bearer opaque' });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().problems.map((p: { code: string; path: string }) => `${p.code} ${p.path}`)).toEqual(['SCHEMA_TYPE /fhirAuthorization']);
+  });
+
   // A valid request skips the positioned reader; a key JSON.parse takes without a word must not skip it.
   it('FORBIDDEN_KEY: a prefetched resource with a __proto__ key is rejected at the key', async () => {
     const payload = JSON.stringify(hookRequest(unstablePrefetch), null, 2).replace('"birthDate"', '"__proto__": { "polluted": true },\n    "birthDate"');
