@@ -39,8 +39,9 @@ function lesionObservation(id: string, level: string, findings: Record<string, s
 
 const UNSTABLE = { pain: 'mechanical', boneLesion: 'lytic', alignment: 'subluxation', collapse: 'over_50', posterolateral: 'bilateral', bilskyGrade: '2', myelopathy: false };
 
+/** A hook request as an EHR sends it: every prefetch key of the discovery, null where the record holds nothing for it. */
 function hookRequest(prefetch: Record<string, unknown>): Record<string, unknown> {
-  return { hook: 'patient-view', hookInstance: randomUUID(), context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch };
+  return { hook: 'patient-view', hookInstance: randomUUID(), context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: { patient: null, observations: null, conditions: null, ...prefetch } };
 }
 
 const unstablePrefetch = {
@@ -287,15 +288,32 @@ describe('CDS Hooks', () => {
     expect(detail).toContain('lesion at L1: collapse not set: Observations of the same time give none (Observation/l1-a) and under_50 (Observation/l1-b)');
   });
 
-  // With no prefetch the card said "No spinal lesion in the record" of a record never read, and an
-  // OperationOutcome (the client could not prefetch) was a 422 (QA of the service, helper-48).
-  it('says which prefetch keys were not sent or could not be fetched, and reads nothing of them', async () => {
+  // An OperationOutcome (the client could not prefetch) was a 422 (QA of the service, helper-48).
+  it('says which prefetch keys could not be fetched, and reads nothing of them', async () => {
     const failed = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout' }] };
     const { detail, input } = await cardAndInput({ patient: { resourceType: 'Patient', id: 'p1' }, observations: failed });
     expect(input).toEqual({ id: 'p1' });
     expect(detail).toContain('prefetch observations could not be fetched by the EHR (an OperationOutcome in its place): nothing of it is read');
-    expect(detail).toContain('prefetch conditions not sent: nothing of it is read (this service does not query the FHIR server)');
     expect(detail).not.toContain('prefetch patient');
+    expect(detail).not.toContain('prefetch conditions');
+  });
+
+  // With no prefetch, or a key of the discovery left out, the answer was 200 and a card "No spinal lesion in
+  // the record: provide each lesion", why only at the end of its detail (QA, CDS Hooks 2.0: 412).
+  it('PREFETCH_MISSING: a prefetch key of the discovery not sent is 412, each key named; one sent as null is not', async () => {
+    const discovered = Object.keys((await app.inject({ method: 'GET', url: '/cds-services' })).json().services[0].prefetch);
+    const { prefetch: _prefetch, ...withoutPrefetch } = hookRequest({});
+    const none = await callService(withoutPrefetch);
+    expect(none.statusCode).toBe(412);
+    expect(none.json().problems.map((p: { code: string; path: string }) => `${p.code} ${p.path}`)).toEqual(discovered.map((key) => `PREFETCH_MISSING /prefetch/${key}`));
+    const lesionOnly = { observations: bundle(lesionObservation('l1', 'T12', UNSTABLE)) };
+    const partial = await callService({ ...hookRequest({}), prefetch: lesionOnly });
+    expect(partial.statusCode).toBe(412);
+    expect(partial.json().problems.map((p: { code: string; path: string }) => `${p.code} ${p.path}`)).toEqual(['PREFETCH_MISSING /prefetch/patient', 'PREFETCH_MISSING /prefetch/conditions']);
+    const records = readFileSync(log, 'utf8');
+    expect(records).not.toContain(JSON.stringify(withoutPrefetch.hookInstance));
+    // Present as null: the EHR holds nothing for it, which is an answer.
+    expect((await callService(hookRequest(lesionOnly))).statusCode).toBe(200);
   });
 
   // A preliminary lesion read, or a lesion whose bodySite is SNOMED, left the card saying "No spinal lesion
@@ -371,7 +389,7 @@ describe('CDS Hooks', () => {
       // No Patient resource in this prefetch: the context's patientId is what names the patient (QA of the service, helper-48).
       patientId: 'p1',
       userId: 'Practitioner/1',
-      notes: ['prefetch patient not sent: nothing of it is read (this service does not query the FHIR server)', 'prefetch conditions not sent: nothing of it is read (this service does not query the FHIR server)', expect.stringContaining('albumin (LOINC 1751-7) not used: 380 umol/L')],
+      notes: [expect.stringContaining('albumin (LOINC 1751-7) not used: 380 umol/L')],
       card,
     });
     expect(verifyLog(log).problems).toEqual([]);

@@ -133,6 +133,7 @@ export type ProblemCode =
   | 'METHOD_NOT_ALLOWED'
   | 'UNKNOWN_SERVICE'
   | 'UNKNOWN_CARD'
+  | 'PREFETCH_MISSING'
   // config/cds-hooks.yaml's card against the rule sets served
   | 'CARD_UNKNOWN_RULESET'
   | 'CARD_RULESET_NOT_SERVED'

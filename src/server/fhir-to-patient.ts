@@ -2,7 +2,6 @@ import type { Patient } from '../patient/load-patient.js';
 import { toPointer, type PathSegment } from '../source/source-document.js';
 import type { FhirMapping } from './cds-config.js';
 import { patientField } from '../patient/patient-fields.js';
-import { isPlainObject } from '../source/plain-object.js';
 import type { Scope } from '../ruleset/types.js';
 import { codeAt, codeIn, describeValue, fieldValue, number, quantity, unitWords, type Read, type Resource, type ValueX } from './fhir-read.js';
 
@@ -217,21 +216,6 @@ function mergedLesionFields(group: readonly [LesionRead, ...LesionRead[]], notes
     // A lesion's id names it, and says nothing of it clinically: the first Observation's.
     if (one && (field === 'id' || values.every((v) => sameValue(v.value, one.value)))) return [[field, one]];
     notes.push(`lesion at ${shown(levelOf(first))}: ${field} not set: Observations of the same time give ${values.map((v) => `${shown(v.value)} (${v.origin.resource})`).join(' and ')}`);
-    return [];
-  });
-}
-
-/**
- * What the card must say of the prefetch keys this service asks for that did not come: a key not sent, or
- * an OperationOutcome in its place (CDS Hooks 2.0: the client could not prefetch it). This service does
- * not query the FHIR server itself, so nothing of them is read, and the card must not read as if the
- * record held nothing ("No spinal lesion in the record").
- */
-export function prefetchGaps(prefetch: Record<string, unknown> | undefined, keys: readonly string[]): string[] {
-  return keys.flatMap((key) => {
-    const value = prefetch && Object.hasOwn(prefetch, key) ? prefetch[key] : undefined;
-    if (value === undefined) return [`prefetch ${key} not sent: nothing of it is read (this service does not query the FHIR server)`];
-    if (isPlainObject(value) && value.resourceType === 'OperationOutcome') return [`prefetch ${key} could not be fetched by the EHR (an OperationOutcome in its place): nothing of it is read`];
     return [];
   });
 }

@@ -10,7 +10,8 @@ import { notesWithHashedIds } from '../hashed-notes.js';
 import type { CdsConfig } from '../cds-config.js';
 import { decide } from '../decide.js';
 import type { FeedbackEntry } from '../feedback-store.js';
-import { fhirToPatient, prefetchGaps } from '../fhir-to-patient.js';
+import { fhirToPatient } from '../fhir-to-patient.js';
+import { missingPrefetch, prefetchGaps } from '../prefetch-gaps.js';
 import { canonicalDecisionId } from '../../audit/decision-record.js';
 import { issuedCards } from '../issued-cards.js';
 import { otherPatientProblems } from '../prefetch-subject.js';
@@ -59,10 +60,14 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     const { value: hook, source } = body;
     if (hook.hook !== service.hook) return sendProblems(reply, [problem('SCHEMA_ENUM', `this service answers the ${service.hook} hook, not ${hook.hook}`, { path: '/hook' })]);
 
-    const otherPatient = otherPatientProblems(hook.prefetch ?? {}, hook.context.patientId, source);
+    const templates = prefetchTemplates(options.cds);
+    const missing = missingPrefetch(hook.prefetch, templates, source);
+    if (missing.length) return sendProblems(reply, missing);
+    const prefetch = hook.prefetch ?? {};
+    const otherPatient = otherPatientProblems(prefetch, hook.context.patientId, source);
     if (otherPatient.length) return sendProblems(reply, otherPatient);
-    const mapped = fhirToPatient(hook.prefetch ?? {}, fhir, new Date());
-    mapped.notes.unshift(...prefetchGaps(hook.prefetch, Object.keys(prefetchTemplates(options.cds))));
+    const mapped = fhirToPatient(prefetch, fhir, new Date());
+    mapped.notes.unshift(...prefetchGaps(prefetch, Object.keys(templates)));
     // The mapped patient meets the same contract as a patient file; its problems point where the request
     // gave each value, since the client never sees the mapped patient.
     const { patient, problems: patientProblems } = checkPatient(mappedPatientSource(mapped, source, ['prefetch']));
@@ -71,7 +76,7 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     // The card names the decision, and the record keeps the card: built before the decision is recorded.
     // With hashed ids (--hash-ids), what is recorded is what one who knows only the hashes would be shown.
     const shown = (evaluation: Evaluation, decisionId: string, hashed = false): RecordedRequest => {
-      const notes = hashed ? notesWithHashedIds(mapped.notes, hook.prefetch ?? {}) : mapped.notes;
+      const notes = hashed ? notesWithHashedIds(mapped.notes, prefetch) : mapped.notes;
       return {
         via: 'cds-hooks',
         service: service.id,

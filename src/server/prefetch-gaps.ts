@@ -1,0 +1,27 @@
+import type { Problem } from '../problems/problem.js';
+import { isPlainObject } from '../source/plain-object.js';
+import type { SourceDocument } from '../source/source-document.js';
+
+/**
+ * The prefetch keys of the discovery a request did not send. This service does not query the FHIR
+ * server, so it cannot obtain them: CDS Hooks 2.0 says 412. A card would read as if the record held
+ * nothing of them ("No spinal lesion in the record"), its reason buried at the end of the detail. A key
+ * sent as null (the EHR has no data for it) is sent.
+ */
+export function missingPrefetch(prefetch: Record<string, unknown> | undefined, templates: Record<string, string>, source: SourceDocument): Problem[] {
+  return Object.entries(templates).flatMap(([key, template]) =>
+    prefetch && Object.hasOwn(prefetch, key) ? [] : [source.problemAt(['prefetch', key], 'PREFETCH_MISSING', `prefetch key ${key} (${template}) was not sent, and this service does not query the FHIR server; send it, as null where the record holds nothing for it`)],
+  );
+}
+
+/**
+ * What the card must say of the prefetch keys sent that this service cannot read: an OperationOutcome in
+ * a key's place (CDS Hooks 2.0: the client could not prefetch it). Nothing of it is read, and the card
+ * must not read as if the record held nothing.
+ */
+export function prefetchGaps(prefetch: Record<string, unknown>, keys: readonly string[]): string[] {
+  return keys.flatMap((key) => {
+    const value = prefetch[key];
+    return isPlainObject(value) && value.resourceType === 'OperationOutcome' ? [`prefetch ${key} could not be fetched by the EHR (an OperationOutcome in its place): nothing of it is read`] : [];
+  });
+}
