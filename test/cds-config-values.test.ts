@@ -58,6 +58,12 @@ describe('VALUE_NOT_IN_DOMAIN and UNIT_MISMATCH: a config/cds-hooks.yaml value t
     );
   });
 
+  // A sign of spinal disease that names no number field would never hold, and the card never show.
+  it('a spinalDisease sign naming no field of the contract, or one that takes no number, is placed at the field', () => {
+    const { file, text } = configWith([['- { field: spinalMetastasisCount, atLeast: 1 }', '- { field: spinalMetastasesCount, atLeast: 1 }\n    - { field: ambulatoryStatus, atLeast: 1 }']]);
+    expect(placed(loadCdsConfig(file).problems)).toEqual([at('UNKNOWN_PATIENT_FIELD', positionOf(text, 'spinalMetastasesCount')), at('INPUT_TYPE_MISMATCH', positionOf(text, 'ambulatoryStatus, atLeast'))].sort());
+  });
+
   it('serve does not start on them: each problem at its place in the file, exit 1', () => {
     const { file, text } = configWith([
       ['set: { primaryTumor: breast }', 'set: { primaryTumor: brest }'],

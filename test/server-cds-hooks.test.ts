@@ -37,6 +37,9 @@ function lesionObservation(id: string, level: string, findings: Record<string, s
   };
 }
 
+/** A sign of spinal metastatic disease without a lesion (config/cds-hooks.yaml, card.spinalDisease): without one, no card. */
+const COUNTED = field('spinalMetastasisCount', { valueInteger: 1 }, 'count');
+
 const UNSTABLE = { pain: 'mechanical', boneLesion: 'lytic', alignment: 'subluxation', collapse: 'over_50', posterolateral: 'bilateral', bilskyGrade: '2', myelopathy: false };
 
 /** A hook request as an EHR sends it: every prefetch key of the discovery, null where the record holds nothing for it. */
@@ -170,7 +173,7 @@ describe('CDS Hooks', () => {
   }, 30_000);
 
   it('asks for what is missing instead of failing: no lesion, then a lesion without its findings', async () => {
-    const empty = cards((await callService(hookRequest({ patient: { resourceType: 'Patient', id: 'p1' } }))).json());
+    const empty = cards((await callService(hookRequest({ patient: { resourceType: 'Patient', id: 'p1' }, observations: bundle(field('spinalMetastasisCount', { valueInteger: 2 })) }))).json());
     expect(empty[0]).toMatchObject({ indicator: 'info', summary: expect.stringMatching(/^No spinal lesion in the record: provide each lesion \(.*level/) });
 
     const partial = cards((await callService(hookRequest({ observations: bundle(lesionObservation('l1', 'L3', { pain: 'none' })) }))).json());
@@ -178,6 +181,27 @@ describe('CDS Hooks', () => {
     expect(partial[0]?.indicator).toBe('warning');
     expect(partial[0]?.summary).toMatch(/^L3: SINS \d+–\d+, undetermined, NOMS undetermined, plan undetermined; provide .*collapse/);
     expect(partial[0]?.detail).toContain('to decide, provide');
+  });
+
+  // Every chart opened showed an info card "No spinal lesion in the record: provide ...", and with --record
+  // each was an audit record (QA, CDS Hooks 2.0: no decision support is an empty array of cards).
+  it('no card for a record with no sign of spinal metastatic disease, and no decision recorded; a sign without lesion data keeps the card', async () => {
+    const before = readFileSync(log, 'utf8');
+    const breast = { resourceType: 'Condition', id: 'c1', clinicalStatus: concept('http://terminology.hl7.org/CodeSystem/condition-clinical', 'active'), code: concept('http://hl7.org/fhir/sid/icd-10-cm', 'C50.911') };
+    const albumin = { resourceType: 'Observation', id: 'alb', status: 'final', code: concept(LOINC, '1751-7'), valueQuantity: { value: 38, system: UCUM, code: 'g/L' } };
+    for (const prefetch of [{}, { observations: { resourceType: 'Bundle', type: 'searchset' }, conditions: bundle() }, { patient: { resourceType: 'Patient', id: 'p1' }, observations: bundle(albumin, field('karnofsky', { valueInteger: 70 })), conditions: bundle(breast) }]) {
+      const response = await callService(hookRequest(prefetch));
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ cards: [] });
+    }
+    expect(readFileSync(log, 'utf8')).toBe(before);
+    // A lesion Observation of any status, or a count of involved vertebrae, is a sign: the card asks for what is missing.
+    const preliminary = { ...lesionObservation('pre', 'T12', {}), status: 'preliminary' };
+    for (const sign of [preliminary, field('spinalMetastasisCount', { valueInteger: 3 })]) {
+      const [card, ...more] = cards((await callService(hookRequest({ observations: bundle(albumin, sign), conditions: bundle(breast) }))).json());
+      expect(more).toEqual([]);
+      expect(card?.summary).toMatch(/^No spinal lesion in the record: provide each lesion/);
+    }
   });
 
   // The card was info: an open category matched no indicator rule, though every value it may take was a reason for one.
@@ -237,12 +261,12 @@ describe('CDS Hooks', () => {
   });
 
   it('leaves a value in a unit it cannot convert missing, and says so on the card', async () => {
-    const prefetch = { observations: bundle({ resourceType: 'Observation', id: 'alb', status: 'final', code: concept(LOINC, '1751-7'), valueQuantity: { value: 380, system: UCUM, code: 'umol/L' } }) };
+    const prefetch = { observations: bundle({ resourceType: 'Observation', id: 'alb', status: 'final', code: concept(LOINC, '1751-7'), valueQuantity: { value: 380, system: UCUM, code: 'umol/L' } }, COUNTED) };
     const [card] = cards((await callService(hookRequest(prefetch))).json());
     expect(card?.detail).toContain('albumin (LOINC 1751-7) not used: 380 umol/L');
     const uuid = card?.uuid;
     const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(records.find((r) => r.decisionId === uuid).input).toEqual({});
+    expect(records.find((r) => r.decisionId === uuid).input).toEqual({ spinalMetastasisCount: 1 });
   });
 
   /** The card of a call, and the patient its decision was recorded on. */
@@ -261,9 +285,10 @@ describe('CDS Hooks', () => {
         field('albumin', { valueQuantity: { value: 38, system: UCUM, code: 'g/L' } }, 'alb'),
         field('karnofsky', { valueQuantity: { value: 70, system: UCUM, code: '%' } }, 'kps'),
         field('ecog', { valueQuantity: { value: 2 } }, 'ecog'),
+        COUNTED,
       ),
     });
-    expect(input).toEqual({ albumin: { value: 38, unit: 'g/L' }, ecog: 2 });
+    expect(input).toEqual({ albumin: { value: 38, unit: 'g/L' }, ecog: 2, spinalMetastasisCount: 1 });
     expect(detail).toContain('estimatedSurvivalMonths (Observation surv) not used: 2 a is not in a unit this service reads for it');
     expect(detail).toContain('karnofsky (Observation kps) not used: 70 % is not in a unit this service reads for it');
   });
@@ -337,10 +362,11 @@ describe('CDS Hooks', () => {
       verificationStatus: concept('http://terminology.hl7.org/CodeSystem/condition-ver-status', verification),
       code: concept('http://hl7.org/fhir/sid/icd-10-cm', 'C78.00'),
     });
-    const { detail, input } = await cardAndInput({ conditions: bundle(condition('d1', 'differential'), condition('d2', 'provisional'), condition('d3', 'unconfirmed')) });
-    expect(input).toEqual({});
+    const observations = bundle(COUNTED);
+    const { detail, input } = await cardAndInput({ observations, conditions: bundle(condition('d1', 'differential'), condition('d2', 'provisional'), condition('d3', 'unconfirmed')) });
+    expect(input).toEqual({ spinalMetastasisCount: 1 });
     for (const [id, status] of [['d1', 'differential'], ['d2', 'provisional'], ['d3', 'unconfirmed']]) expect(detail).toContain(`Condition/${id} (C78.00) not used: its diagnosis is ${status}, not confirmed`);
-    expect((await cardAndInput({ conditions: bundle(condition('d4', 'confirmed')) })).input).toEqual({ visceralMetastases: true });
+    expect((await cardAndInput({ observations, conditions: bundle(condition('d4', 'confirmed')) })).input).toEqual({ spinalMetastasisCount: 1, visceralMetastases: true });
   });
 
   // serve had no --hash-ids: a hospital pseudonymising its audit log could not, and the recorded card's
@@ -376,7 +402,7 @@ describe('CDS Hooks', () => {
   });
 
   it('records the call and the card as shown with the decision, which the report shows and verify seals', async () => {
-    const request = hookRequest({ observations: bundle({ resourceType: 'Observation', id: 'alb', status: 'final', code: concept(LOINC, '1751-7'), valueQuantity: { value: 380, system: UCUM, code: 'umol/L' } }) });
+    const request = hookRequest({ observations: bundle({ resourceType: 'Observation', id: 'alb', status: 'final', code: concept(LOINC, '1751-7'), valueQuantity: { value: 380, system: UCUM, code: 'umol/L' } }, COUNTED) });
     const [card] = cards((await callService(request)).json());
     const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const record = records.find((r) => r.decisionId === card?.uuid);

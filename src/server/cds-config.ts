@@ -18,6 +18,8 @@ export interface CdsConfig {
   card: {
     summary: OutputRef[];
     indicators: Array<{ indicator: 'critical' | 'warning'; when: OutputRef & { in: string[] }; because: string }>;
+    /** Values that say the patient has spinal metastatic disease (beside a lesion Observation): without any, no card. */
+    spinalDisease?: Array<{ field: string; atLeast: number }>;
   };
   fhir: FhirMapping;
 }
@@ -57,6 +59,13 @@ function configProblems(source: SourceDocument): Problem[] {
     // An Observation by LOINC is read for its number (fhir-to-patient.ts): a field taking none would be a 422 on every call.
     else if (!NUMERIC.has(field.type)) problems.push(source.problemAt(['fhir', 'observations', i, 'field'], 'INPUT_TYPE_MISMATCH', `${field.name} takes ${field.type === 'boolean' ? 'true or false' : field.type === 'string' ? 'a word of a list' : field.type}, and an Observation by LOINC is read for its number: map it from a Condition (set:) or a patient-field code instead`));
     else problems.push(...unitProblems(source, ['fhir', 'observations', i], o, field));
+  });
+  config.card.spinalDisease?.forEach((sign, i) => {
+    const path = ['card', 'spinalDisease', i, 'field'];
+    const field = patientField('patient', sign.field);
+    if (!field) problems.push(source.problemAt(path, 'UNKNOWN_PATIENT_FIELD', `"${sign.field}" is not a field of the patient contract`));
+    // A sign is a number at least a threshold: a field of another type would never be one, and the card never shown.
+    else if (field.type !== 'number' && field.type !== 'integer') problems.push(source.problemAt(path, 'INPUT_TYPE_MISMATCH', `${field.name} is no number, and a sign of spinal disease is a number at least atLeast`));
   });
   config.fhir.conditions.forEach((c, i) => {
     for (const [name, value] of Object.entries(c.set)) {

@@ -234,7 +234,7 @@ function flatten(value: Resource | null | undefined, at: PathSegment[]): Located
 /** What an Observation is to this service by its code: a lesion, a field of the patient-field system, a mapped LOINC code, or nothing it reads. */
 type ObservationRead = { kind: 'lesion' } | { kind: 'field'; code: string; at: PathSegment[] } | { kind: 'loinc'; loinc: string; rule: FhirMapping['observations'][number] };
 
-function observationRead(resource: Resource, mapping: FhirMapping): ObservationRead | undefined {
+export function observationRead(resource: Resource, mapping: FhirMapping): ObservationRead | undefined {
   if (codeIn(resource.code, mapping.lesion.system) === mapping.lesion.code) return { kind: 'lesion' };
   const own = codeAt(resource.code, mapping.fieldSystem);
   if (own?.code !== undefined) return { kind: 'field', code: own.code, at: own.at };

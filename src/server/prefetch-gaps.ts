@@ -14,14 +14,20 @@ export function missingPrefetch(prefetch: Record<string, unknown> | undefined, t
   );
 }
 
+/** A prefetch key sent that this service could not read in full, and what the card says of it. */
+export interface PrefetchGap {
+  key: string;
+  note: string;
+}
+
 /**
- * What the card must say of the prefetch keys sent that this service cannot read: an OperationOutcome in
- * a key's place (CDS Hooks 2.0: the client could not prefetch it). Nothing of it is read, and the card
- * must not read as if the record held nothing.
+ * The prefetch keys sent that this service cannot read: an OperationOutcome in a key's place (CDS Hooks
+ * 2.0: the client could not prefetch it). Nothing of it is read, so the card must not read as if the
+ * record held nothing, nor its absence of a sign of spinal disease be taken as none.
  */
-export function prefetchGaps(prefetch: Record<string, unknown>, keys: readonly string[]): string[] {
+export function prefetchGaps(prefetch: Record<string, unknown>, keys: readonly string[]): PrefetchGap[] {
   return keys.flatMap((key) => {
     const value = prefetch[key];
-    return isPlainObject(value) && value.resourceType === 'OperationOutcome' ? [`prefetch ${key} could not be fetched by the EHR (an OperationOutcome in its place): nothing of it is read`] : [];
+    return isPlainObject(value) && value.resourceType === 'OperationOutcome' ? [{ key, note: `prefetch ${key} could not be fetched by the EHR (an OperationOutcome in its place): nothing of it is read` }] : [];
   });
 }

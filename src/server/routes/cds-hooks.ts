@@ -12,6 +12,7 @@ import { decide } from '../decide.js';
 import type { FeedbackEntry } from '../feedback-store.js';
 import { fhirToPatient } from '../fhir-to-patient.js';
 import { missingPrefetch, prefetchGaps } from '../prefetch-gaps.js';
+import { showsSpinalDisease } from '../spinal-disease.js';
 import { canonicalDecisionId } from '../../audit/decision-record.js';
 import { issuedCards } from '../issued-cards.js';
 import { otherPatientProblems } from '../prefetch-subject.js';
@@ -67,11 +68,15 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     const otherPatient = otherPatientProblems(prefetch, hook.context.patientId, source);
     if (otherPatient.length) return sendProblems(reply, otherPatient);
     const mapped = fhirToPatient(prefetch, fhir, new Date());
-    mapped.notes.unshift(...prefetchGaps(prefetch, Object.keys(templates)));
+    const gaps = prefetchGaps(prefetch, Object.keys(templates));
+    mapped.notes.unshift(...gaps.map((gap) => gap.note));
     // The mapped patient meets the same contract as a patient file; its problems point where the request
     // gave each value, since the client never sees the mapped patient.
     const { patient, problems: patientProblems } = checkPatient(mappedPatientSource(mapped, source, ['prefetch']));
     if (!patient) return sendProblems(reply, patientProblems);
+    // No sign of spinal metastatic disease in a record read in full: no decision support for this chart
+    // (CDS Hooks: an empty cards array), where every chart opened showed a card asking for lesions.
+    if (!gaps.length && !showsSpinalDisease(prefetch, fhir, options.cds.card.spinalDisease ?? [])) return { cards: [] };
     const snapshot = options.rules.current();
     // The card names the decision, and the record keeps the card: built before the decision is recorded.
     // With hashed ids (--hash-ids), what is recorded is what one who knows only the hashes would be shown.
