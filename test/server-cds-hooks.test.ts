@@ -164,7 +164,7 @@ describe('CDS Hooks', () => {
     expect(card?.summary).toContain(`NOMS ${decision.replace(/_/g, ' ')}, plan undetermined; provide `);
     expect(card?.detail).toContain('unstable spine');
     expect(card?.detail).toContain('### Explanation');
-    expect(card?.source.label).toMatch(/sins 1\.1\.0/);
+    expect(card?.detail).toMatch(/Rule sets: .*sins 1\.1\.0 \(sha256:[0-9a-f]{12}\)/);
     // The card is the decision: its uuid is the audit record's decision id.
     const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const record = records.find((r) => r.decisionId === card?.uuid);
@@ -179,7 +179,7 @@ describe('CDS Hooks', () => {
     const partial = cards((await callService(hookRequest({ observations: bundle(lesionObservation('l1', 'L3', { pain: 'none' })) }))).json());
     // SINS 2-14 may be unstable: not an info card (see 'a category missing data leaves open' below).
     expect(partial[0]?.indicator).toBe('warning');
-    expect(partial[0]?.summary).toMatch(/^L3: SINS \d+–\d+, undetermined, NOMS undetermined, plan undetermined; provide .*collapse/);
+    expect(partial[0]?.summary).toMatch(/^L3: SINS \d+–\d+, undetermined, NOMS undetermined, plan undetermined; provide Bone lesion, /);
     expect(partial[0]?.detail).toContain('to decide, provide');
   });
 
@@ -225,10 +225,10 @@ describe('CDS Hooks', () => {
     const [card] = cards((await callService(hookRequest({ observations: bundle(lesionObservation('l1', 'T12', { pain: 'none' }), lesionObservation('l2', 'L3', { pain: 'none' })) }))).json());
     expect(card?.summary.length).toBeLessThanOrEqual(139);
     expect(card?.summary).toMatch(/…; \+1 more lesion$/);
-    // It was cut inside a field's name ("posterol…"): now after a whole one, each named in full.
+    // It was cut inside a field's name ("posterol…"): now after a whole one, each named in full by its label.
     const named = /provide (.*)…/.exec(card?.summary ?? '')?.[1]?.split(', ') ?? [];
     expect(named.length).toBeGreaterThan(0);
-    for (const field of named) expect(['pain', 'boneLesion', 'alignment', 'collapse', 'posterolateral', 'bilskyGrade', 'myelopathy', 'level']).toContain(field);
+    for (const label of named) expect(['Pain', 'Bone lesion', 'Radiographic spinal alignment', 'Vertebral body collapse', 'Posterolateral involvement', 'Bilsky epidural spinal cord compression grade', 'Clinical myelopathy', 'Vertebral level']).toContain(label);
   });
 
   // helper-54 (reading cutAtWord): a name ending exactly where the room does was dropped with the comma after it.
@@ -238,6 +238,21 @@ describe('CDS Hooks', () => {
     expect(cutAtWord('provide pain, collapse, posterolateral', 24)).toBe('provide pain, collapse');
     expect(cutAtWord('provide pain, collapse, posterolateral', 30)).toBe('provide pain, collapse');
     expect(cutAtWord('provide pain, collapse, posterolateral', 38)).toBe('provide pain, collapse, posterolateral');
+  });
+
+  // The card's source.label named every rule set (~170 characters, where CDS Hooks asks for a short label),
+  // and its summary asked to "provide estimatedSurvivalMonths, extraspinalBoneMetastasisCount" (QA, CDS Hooks 2.0).
+  it('source.label is short and the summary names what to provide by the form\'s labels', async () => {
+    const [card] = cards((await callService(hookRequest(unstablePrefetch))).json());
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(card?.source.label).toBe(`spinemets ${version}`);
+    // The versions and hashes stay where they were, at the end of the detail.
+    const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const { rulesets } = records.find((r) => r.decisionId === card?.uuid) as { rulesets: Array<{ id: string; version: string; sha256: string }> };
+    for (const r of rulesets) expect(card?.detail).toContain(`${r.id} ${r.version} (sha256:${r.sha256.slice(0, 12)})`);
+    expect(card?.summary).toMatch(/; provide Clinician's estimate of survival \(months\)/);
+    expect(card?.summary).not.toMatch(/estimatedSurvivalMonths|extraspinalBoneMetastasisCount/);
+    expect(card?.summary.length).toBeLessThan(140);
   });
 
   // A card built from another patient's resources was shown in this patient's chart.

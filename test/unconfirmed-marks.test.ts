@@ -123,7 +123,7 @@ describe('a result computed from a value that rests on an unconfirmed source nam
     // What to provide comes after the legend and is what a cut takes.
     const sparse = buildCard(await evaluatePatient({ ...esophageal, lesions: [{ ...esophageal.lesions[0], level: 'T7', pain: undefined, bilskyGrade: '3', myelopathy: false }] }, load.rulesets), 'decision-7', load.rulesets, config.card, []);
     expect(sparse.summary.length).toBeLessThanOrEqual(139);
-    expect(sparse.summary).toMatch(/^T7: SINS [^,]+, [^;]+; (\*[^;]+; )?provide pain/);
+    expect(sparse.summary).toMatch(/^T7: SINS [^,]+, [^;]+; (\*[^;]+; )?provide Pain/);
   });
 
   // helper-55: the example patient's T12 decision was marked, and eight results after it, though Table 3

@@ -5,7 +5,9 @@ import { explainEvaluation } from '../explain/explain.js';
 import { evaluationNotes, type RestingMark, type ResultNotes } from '../explain/resting-marks.js';
 import { ruleFileLinks } from '../explain/rule-file-links.js';
 import type { LoadedRuleSet } from '../ruleset/types.js';
+import { engineIdentity } from '../audit/engine-identity.js';
 import { reasonText } from './card-references.js';
+import { fieldLabels } from './form-model.js';
 import type { CdsConfig, OutputRef } from './cds-config.js';
 
 export interface Card {
@@ -57,9 +59,13 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const indicator = rule?.indicator ?? (maybes.length || review ? 'warning' : 'info');
   // A name a table gap left open is not an input: the card says the team decides it rather than asking for it.
   const gaps = gapsOf(evaluation.warnings);
+  // What to provide is named as the form labels its field ("Vertebral body collapse"), as the clinician page names it.
+  const labels = fieldLabels(rulesets);
+  const labelOf = (name: string): string => labels.get(name) ?? name;
   const open = (s: Scope): string[] => [...new Set(summaryRefs.flatMap((o) => (valueOf(s, o) === null || valueOf(s, o) === undefined ? missingOf(s, o) : [])))];
   const lines = scopes.map((s) => {
-    const { provide, decide } = splitByGap(open(s), gaps, s.lesion);
+    const { provide: inputs, decide } = splitByGap(open(s), gaps, s.lesion);
+    const provide = inputs.map(labelOf);
     const shown = summaryRefs.map((o) => show(s, o));
     // Where each value with a mark stands in the text: a cut summary keeps such a value whole or leaves it out.
     const marked: Array<{ start: number; end: number }> = [];
@@ -79,7 +85,7 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   // What a lesion needs: the lesion's own inputs of the lesion-scope rule sets the card names.
   const lesionInputs = [...new Set(summaryRefs.flatMap((o) => {
     const ruleset = rulesets.find((r) => r.document.id === o.ruleset);
-    return ruleset?.document.scope === 'lesion' ? Object.entries(ruleset.document.inputs).filter(([, spec]) => !spec.from && !spec.upstream).map(([name]) => name) : [];
+    return ruleset?.document.scope === 'lesion' ? Object.entries(ruleset.document.inputs).filter(([, spec]) => !spec.from && !spec.upstream).map(([name]) => labelOf(name)) : [];
   }))];
 
   // The other lesions are named even when the first one's text is cut.
@@ -91,9 +97,9 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   const room = SUMMARY_MAX - more.length;
   // Short marks where the long ones do not fit: every value in view, the plan last (a cut dropped it).
   const compact = !noLesion && first && first.compact !== first.text && first.compact.length < room ? first.compact : undefined;
-  if (head.length > room && compact) head = `${compact}${tail}`.length <= room ? `${compact}${tail}` : `${compact}${cutAtWord(tail, room - compact.length - 1)}…`;
+  if (head.length > room && compact) head = `${compact}${tail}`.length <= room ? `${compact}${tail}` : `${compact}${cutAtItem(tail, room - compact.length - 1)}…`;
   else if (head.length > room) {
-    let cut = cutAtWord(head, room - 1);
+    let cut = cutAtItem(head, room - 1);
     // A value shown without the mark it carries would read as settled (helper-63): it goes with its mark.
     const split = noLesion ? undefined : first?.marked.find((m) => m.start < cut.length && m.end > cut.length);
     if (split) cut = cut.slice(0, split.start).replace(/[\s,;:]+$/, '');
@@ -118,12 +124,14 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
     `Rule sets: ${evaluation.rulesets.map((r) => `${rulesetName(r)} (sha256:${r.sha256.slice(0, 12)})`).join(', ')}. Decision ${decisionId}.`,
   ].join('\n');
 
+  const engine = engineIdentity();
   return {
     uuid: decisionId,
     summary,
     detail,
     indicator,
-    source: { label: `spinemets (${evaluation.rulesets.map(rulesetName).join(', ')})` },
+    // Short, as CDS Hooks asks: the rule-set versions and hashes stand at the end of the detail.
+    source: { label: `${engine.name} ${engine.version}${evaluation.rulesets.some((r) => r.profile) ? ' + institution profile' : ''}` },
   };
 }
 
@@ -192,6 +200,17 @@ export function cutAtWord(text: string, room: number): string {
   const end = cut.lastIndexOf(' ');
   // A word longer than half the room is cut where the room ends: better part of a word than half a summary.
   return (end > room / 2 ? cut.slice(0, end) : cut.slice(0, room)).replace(/[\s,;:]+$/, '');
+}
+
+/**
+ * At most `room` characters of a list, ending after a whole item (`a, b; c`): a label of several words
+ * cut after its first ("Vertebral…") names no field. An item longer than half the room is cut at a word.
+ */
+function cutAtItem(text: string, room: number): string {
+  if (text.length <= room) return text;
+  const head = text.slice(0, room + 2);
+  const end = Math.max(head.lastIndexOf(', '), head.lastIndexOf('; '));
+  return end > room / 2 ? text.slice(0, end) : cutAtWord(text, room);
 }
 
 /** The explanation's two-space nesting as markdown list items; its words are kept as they are. */

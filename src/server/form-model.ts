@@ -39,6 +39,21 @@ export function formModel(rulesets: readonly LoadedRuleSet[]): FormModel {
   return { patient: fields(schema.properties ?? {}), lesion: fields(lesion.properties ?? {}) };
 }
 
+/**
+ * Each field's label on the form, by name: the card names what to provide by it, as the page names what
+ * is missing. Worked out once per set of rule sets (a snapshot's list), not on every call.
+ */
+export function fieldLabels(rulesets: readonly LoadedRuleSet[]): ReadonlyMap<string, string> {
+  let labels = labelsByRuleSets.get(rulesets);
+  if (!labels) {
+    const { patient, lesion } = formModel(rulesets);
+    labels = new Map([...patient, ...lesion].map((f) => [f.name, f.label]));
+    labelsByRuleSets.set(rulesets, labels);
+  }
+  return labels;
+}
+const labelsByRuleSets = new WeakMap<readonly LoadedRuleSet[], ReadonlyMap<string, string>>();
+
 interface Labels {
   fields: Map<string, string>;
   options: Map<string, string>;
