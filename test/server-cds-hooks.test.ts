@@ -204,6 +204,24 @@ describe('CDS Hooks', () => {
     }
   });
 
+  // A Bundle linking a next page (a paged search) was read as the whole record: "the latest observation" the
+  // latest of one page, and a page without lesions a record without spinal disease (QA, CDS Hooks 2.0).
+  it('a paged prefetch Bundle is said to be read in part, on the card and in the record, and its silence is no absence', async () => {
+    const albumin = { resourceType: 'Observation', id: 'alb', status: 'final', code: concept(LOINC, '1751-7'), valueQuantity: { value: 38, system: UCUM, code: 'g/L' } };
+    const paged = { ...bundle(albumin), link: [{ relation: 'self', url: 'https://fhir.example/Observation?patient=p1' }, { relation: 'next', url: 'https://fhir.example/Observation?patient=p1&page=2' }] };
+    const response = await callService(hookRequest({ patient: { resourceType: 'Patient', id: 'p1' }, observations: paged }));
+    expect(response.statusCode).toBe(200);
+    // No sign of spinal disease on this page: the next one may hold it, so the card asks rather than no card.
+    const [card] = cards(response.json());
+    expect(card?.summary).toMatch(/^No spinal lesion read \(prefetch observations not read in full\): provide each lesion/);
+    const note = 'prefetch observations is one page of a paged search (its Bundle links a next page, which this service cannot fetch)';
+    expect(card?.detail).toContain(note);
+    const record = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.decisionId === card?.uuid);
+    expect(record.request.notes).toContainEqual(expect.stringContaining(note));
+    // The same page without its next link is the whole record: no sign, no card.
+    expect((await callService(hookRequest({ patient: { resourceType: 'Patient', id: 'p1' }, observations: bundle(albumin) }))).json()).toEqual({ cards: [] });
+  });
+
   // The card was info: an open category matched no indicator rule, though every value it may take was a reason for one.
   it('a category missing data leaves open raises the card to a warning that says what it may be', async () => {
     const open = { pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', bilskyGrade: '1a', myelopathy: false };

@@ -34,8 +34,9 @@ interface Scope {
  * The one card of a decision (its uuid is the decision id, for feedback and the audit log). What it
  * names and when it is critical come from config/cds-hooks.yaml; the values from the evaluation; the
  * detail from the explanation built from the trace. Missing inputs make it say what to provide.
+ * `unread`: the prefetch keys the service could not read in full, which a card without lesions names.
  */
-export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: readonly LoadedRuleSet[], config: CdsConfig['card'], notes: readonly string[]): Card {
+export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: readonly LoadedRuleSet[], config: CdsConfig['card'], notes: readonly string[], unread: readonly string[] = []): Card {
   const marks = evaluationNotes(evaluation, ruleFileLinks(rulesets));
   const markOf = (lesion: number | undefined) => (ref: OutputRef) => summaryMark(marks(ref.ruleset, lesion !== undefined && evaluation.lesions[lesion]?.results[ref.ruleset] ? lesion : undefined), ref);
   const scopes: Scope[] = evaluation.lesions.map((l, i) => ({ title: l.level ?? `lesion ${i + 1}`, lesion: i, results: { ...evaluation.results, ...l.results }, mark: markOf(i) }));
@@ -93,7 +94,9 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   // An undetermined value no input would decide says who does, before the inputs (a long list is cut): it read "NOMS undetermined" and nothing more (helper-57).
   const teamDecides = first?.decide.length ? `; team decides ${[...new Set(first.decide.map((gap) => gap.fact))].join(', ')}` : '';
   const tail = `${teamDecides}${first?.provide.length ? `; provide ${first.provide.join(', ')}` : ''}`;
-  let head = noLesion ? `No spinal lesion in the record: provide each lesion (${lesionInputs.join(', ')})` : `${first?.text ?? ''}${tail}`;
+  // Of a record read in part, "no lesion in the record" would claim what the unread part does not hold.
+  const noLesionRead = unread.length ? `No spinal lesion read (prefetch ${unread.join(', ')} not read in full)` : 'No spinal lesion in the record';
+  let head = noLesion ? `${noLesionRead}: provide each lesion (${lesionInputs.join(', ')})` : `${first?.text ?? ''}${tail}`;
   const room = SUMMARY_MAX - more.length;
   // Short marks where the long ones do not fit: every value in view, the plan last (a cut dropped it).
   const compact = !noLesion && first && first.compact !== first.text && first.compact.length < room ? first.compact : undefined;

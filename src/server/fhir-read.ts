@@ -39,6 +39,7 @@ export interface Resource extends ValueX {
   clinicalStatus?: CodeableConcept;
   verificationStatus?: CodeableConcept;
   entry?: Array<{ resource?: Resource }>;
+  link?: Array<{ relation?: string; url?: string }>;
 }
 
 /**

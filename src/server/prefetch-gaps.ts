@@ -1,6 +1,6 @@
 import type { Problem } from '../problems/problem.js';
-import { isPlainObject } from '../source/plain-object.js';
 import type { SourceDocument } from '../source/source-document.js';
+import type { Resource } from './fhir-read.js';
 
 /**
  * The prefetch keys of the discovery a request did not send. This service does not query the FHIR
@@ -21,13 +21,19 @@ export interface PrefetchGap {
 }
 
 /**
- * The prefetch keys sent that this service cannot read: an OperationOutcome in a key's place (CDS Hooks
- * 2.0: the client could not prefetch it). Nothing of it is read, so the card must not read as if the
- * record held nothing, nor its absence of a sign of spinal disease be taken as none.
+ * The prefetch keys sent that this service cannot read in full: an OperationOutcome in a key's place (CDS
+ * Hooks 2.0: the client could not prefetch it), of which nothing is read, or a Bundle that links a next
+ * page (a paged search), whose further pages this service cannot fetch. The card must not read as if the
+ * record held nothing more, nor what they do not show be taken as absent (no sign of spinal disease, a
+ * lesion the count leaves out, an older observation as the latest).
  */
 export function prefetchGaps(prefetch: Record<string, unknown>, keys: readonly string[]): PrefetchGap[] {
   return keys.flatMap((key) => {
-    const value = prefetch[key];
-    return isPlainObject(value) && value.resourceType === 'OperationOutcome' ? [{ key, note: `prefetch ${key} could not be fetched by the EHR (an OperationOutcome in its place): nothing of it is read` }] : [];
+    const value = prefetch[key] as Resource | null | undefined;
+    if (value?.resourceType === 'OperationOutcome') return [{ key, note: `prefetch ${key} could not be fetched by the EHR (an OperationOutcome in its place): nothing of it is read` }];
+    if (value?.resourceType === 'Bundle' && value.link?.some((link) => link.relation === 'next')) {
+      return [{ key, note: `prefetch ${key} is one page of a paged search (its Bundle links a next page, which this service cannot fetch): what the other pages hold is not read, so the latest value read may not be the latest in the record` }];
+    }
+    return [];
   });
 }

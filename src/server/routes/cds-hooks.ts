@@ -90,7 +90,7 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
         patientId: hashed ? hashId(hook.context.patientId) : hook.context.patientId,
         userId: hook.context.userId,
         notes,
-        card: buildCard(evaluation, decisionId, snapshot.rulesets, options.cds.card, notes),
+        card: buildCard(evaluation, decisionId, snapshot.rulesets, options.cds.card, notes, gaps.map((gap) => gap.key)),
       };
     };
     const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder, shown);
