@@ -222,6 +222,29 @@ describe('CDS Hooks', () => {
     expect((await callService(hookRequest({ patient: { resourceType: 'Patient', id: 'p1' }, observations: bundle(albumin) }))).json()).toEqual({ cards: [] });
   });
 
+  // A prefetch of years of results passed the fixed 1 MiB only by luck; the limit could not be raised (QA, CDS Hooks 2.0).
+  it('BODY_TOO_LARGE: a hook request over the body limit names it, and a larger limit takes it', async () => {
+    const results = Array.from({ length: 40 }, (_, i) => ({ resourceType: 'Observation', id: `alb-${i}`, status: 'final', code: concept(LOINC, '1751-7'), effectiveDateTime: `2026-01-${String(i % 28 + 1).padStart(2, '0')}`, valueQuantity: { value: 38, system: UCUM, code: 'g/L' } }));
+    const payload = JSON.stringify(hookRequest({ ...unstablePrefetch, observations: bundle(...unstablePrefetch.observations.entry.map((e: { resource: object }) => e.resource), ...results) }));
+    const small = await testApp({ bodyLimit: 4096 });
+    const large = await testApp({ bodyLimit: 64 * 1024 });
+    try {
+      expect(Buffer.byteLength(payload)).toBeGreaterThan(4096);
+      const refused = await small.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload, headers: json });
+      expect(refused.statusCode).toBe(413);
+      expect(refused.json().problems).toMatchObject([{ code: 'BODY_TOO_LARGE', message: expect.stringContaining('4096') }]);
+      const taken = await large.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload, headers: json });
+      expect(taken.statusCode).toBe(200);
+      // A /batch line is held to the same limit.
+      const line = JSON.stringify({ id: 'x'.repeat(5000) });
+      const batch = await small.inject({ method: 'POST', url: '/batch', payload: `${line}\n`, headers: { 'content-type': 'application/x-ndjson' } });
+      expect(JSON.parse(batch.body.trim()).error.problems[0]).toMatchObject({ code: 'BODY_TOO_LARGE', message: expect.stringContaining('4096') });
+    } finally {
+      await small.close();
+      await large.close();
+    }
+  });
+
   // The card was info: an open category matched no indicator rule, though every value it may take was a reason for one.
   it('a category missing data leaves open raises the card to a warning that says what it may be', async () => {
     const open = { pain: 'mechanical', boneLesion: 'lytic', alignment: 'normal', bilskyGrade: '1a', myelopathy: false };

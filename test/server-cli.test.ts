@@ -1,12 +1,24 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { cpSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
 
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
+
+/** The origin a started `serve` logs that it listens at; rejected if it exits first. */
+function listeningAt(server: ChildProcessByStdio<null, Readable, Readable>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    server.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+    createInterface({ input: server.stdout }).on('line', (line) => {
+      const msg = (JSON.parse(line) as { msg?: string }).msg ?? '';
+      if (msg.startsWith('Server listening at ')) resolve(msg.slice('Server listening at '.length));
+    });
+  });
+}
 
 describe('spinemets serve', () => {
   it('does not start on rule sets with problems: each one positioned, exit 1', () => {
@@ -26,6 +38,23 @@ describe('spinemets serve', () => {
       const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', option, path], { encoding: 'utf8', timeout: 20_000 });
       expect(result.status).toBe(64);
       expect(result.stderr.trim().split('\n')).toEqual([`<command line> OUTPUT_UNWRITABLE cannot write ${option} ${path} (its folder does not exist)`]);
+    }
+  }, 30_000);
+
+  it('OPTION_INVALID: --body-limit takes a whole number of bytes from 1024, and serve starts with it', async () => {
+    const bad = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--body-limit', '1MiB'], { encoding: 'utf8', timeout: 20_000 });
+    expect(bad.status).toBe(64);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^<command line> OPTION_INVALID --body-limit /)]);
+    const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--body-limit', '2048'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const origin = await listeningAt(server);
+      const response = await fetch(`${origin}/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'x'.repeat(3000) }) });
+      expect(response.status).toBe(413);
+      expect(((await response.json()) as { problems: Array<{ code: string; message: string }> }).problems).toMatchObject([{ code: 'BODY_TOO_LARGE', message: expect.stringContaining('2048') }]);
+    } finally {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
     }
   }, 30_000);
 
@@ -50,13 +79,7 @@ describe('spinemets serve', () => {
     writeFileSync(tokenFile, 'correct-horse-battery-staple\n');
     const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--token-file', tokenFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const origin = await new Promise<string>((resolve, reject) => {
-        server.once('exit', (code) => reject(new Error(`exited with ${code}`)));
-        createInterface({ input: server.stdout }).on('line', (line) => {
-          const msg = (JSON.parse(line) as { msg?: string }).msg ?? '';
-          if (msg.startsWith('Server listening at ')) resolve(msg.slice('Server listening at '.length));
-        });
-      });
+      const origin = await listeningAt(server);
       expect(origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect((await fetch(`${origin}/health`)).status).toBe(200);
       expect((await fetch(`${origin}/rulesets`)).status).toBe(401);

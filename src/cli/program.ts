@@ -131,6 +131,7 @@ program
   .description('serve the HTTP API (POST /evaluate, /batch), CDS Hooks and the clinician page; rule files are reloaded when they change')
   .option('--port <port>', 'TCP port (0: any free port)', '8080')
   .option('--host <host>', 'address to bind; the default serves this machine only', '127.0.0.1')
+  .option('--body-limit <bytes>', 'the largest request body, and /batch line, taken (default: 1048576, 1 MiB); a CDS Hooks prefetch with years of results may need more')
   .addOption(rulesOption())
   .addOption(rulesetOption())
   .addOption(profileOption())

@@ -19,6 +19,7 @@ import { refuseUnwritable } from './writable-path.js';
 export interface ServeOptions {
   port: string;
   host: string;
+  bodyLimit?: string;
   rules?: string[];
   ruleset?: string[];
   profile?: string[];
@@ -38,6 +39,7 @@ export interface ServeOptions {
  */
 export async function serveCommand(options: ServeOptions): Promise<void> {
   const port = wholeNumber(options.port, '--port', 0, 65535);
+  const bodyLimit = wholeNumber(options.bodyLimit, '--body-limit', 1024, 1024 ** 3);
   const token = options.tokenFile ? readToken(options.tokenFile) : undefined;
   refuseHashIdsAlone(options);
   const feedbackFile = options.feedback ?? (options.record ? `${options.record}.feedback.jsonl` : undefined);
@@ -70,6 +72,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     ...(options.record ? { recorder: createDecisionRecorder(options.record, { hashIds: options.hashIds ?? false }) } : {}),
     ...(token ? { token } : {}),
     ...(options.trace ? { trace: options.trace } : {}),
+    ...(bodyLimit !== undefined ? { bodyLimit } : {}),
     log: { level: options.logLevel },
   });
   if (live.initialWarnings.length) app.log.warn({ problems: formatProblems(live.initialWarnings).split('\n') }, 'rule-set warnings');

@@ -28,6 +28,8 @@ export interface AppOptions {
   recorder?: DecisionRecorder;
   /** With --token-file: the bearer token every route but /health needs. */
   token?: string;
+  /** The largest body, and /batch line, taken in bytes (serve --body-limit; default BODY_LIMIT_BYTES, 1 MiB). */
+  bodyLimit?: number;
   /** The trace level when a request names none (else full for /evaluate, rules for /batch, as in the CLI). */
   trace?: TraceLevel;
   /** Logs go here (default standard output); `level: 'silent'` for none. */
@@ -38,11 +40,12 @@ export interface AppOptions {
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? BODY_LIMIT_BYTES;
   // Typed as fastify's base logger so routes see the same instance type as plugins written for fastify.
   const logger: FastifyBaseLogger = pino(loggerOptions(options.log?.level ?? 'info'), options.log?.stream ?? process.stdout);
   const app = Fastify({
     loggerInstance: logger,
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit,
     // Ids in paths are short; longer ones are not ours.
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
@@ -71,7 +74,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof BodyProblems) return sendProblems(reply, error.problems);
     const code = (error as { code?: string }).code;
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblems(reply, [problem('BODY_TOO_LARGE', `the body is larger than ${BODY_LIMIT_BYTES} bytes`)]);
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblems(reply, [problem('BODY_TOO_LARGE', `the body is larger than ${bodyLimit} bytes`)]);
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       // /batch reads NDJSON, every other route JSON: say the one this route wants.
       const wanted = request.url.split('?')[0] === '/batch' ? 'application/x-ndjson' : 'application/json';

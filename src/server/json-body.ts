@@ -11,7 +11,10 @@ import { firstTooDeep } from '../source/flow-nesting.js';
 import { positionAt } from '../source/line-starts.js';
 import { encodingFaults, encodingProblem } from '../source/utf8-check.js';
 
-/** A patient is a few kilobytes; a CDS Hooks prefetch with a year of laboratory results is more. */
+/**
+ * The default body limit (serve --body-limit): a patient is a few kilobytes; a CDS Hooks prefetch with a
+ * year of laboratory results is more.
+ */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Deeper than any patient or FHIR resource this service reads: beyond it a body is an attack on the parser. */
 export const MAX_NESTING = 32;
@@ -22,7 +25,8 @@ export const MAX_NESTING = 32;
  */
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'application/fhir+json'], { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
+  // Held to the app's bodyLimit (serve --body-limit), the parser's default.
+  app.addContentTypeParser(['application/json', 'application/fhir+json'], { parseAs: 'buffer' }, (_request, body, done) => {
     // JSON is UTF-8 (RFC 8259); a body that is not would be read with U+FFFD in place of its characters.
     const bytes = body as Buffer;
     const faults = encodingFaults(bytes);

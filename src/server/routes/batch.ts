@@ -20,6 +20,8 @@ const NDJSON = 'application/x-ndjson';
  */
 export async function batchRoutes(app: FastifyInstance, options: AppOptions): Promise<void> {
   app.addContentTypeParser(NDJSON, (_request, payload, done) => done(null, payload));
+  // A line is held to what a body is (serve --body-limit).
+  const limit = app.initialConfig.bodyLimit ?? BODY_LIMIT_BYTES;
   app.post('/batch', async (request, reply) => {
     const trace = traceLevel(request.query, options.trace ?? 'rules');
     if (!trace) return sendProblems(reply, [problem('SCHEMA_ENUM', 'trace must be one of none, rules, full', { path: '?trace' })], 400);
@@ -34,10 +36,10 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
     async function* results(): AsyncGenerator<string | Uint8Array> {
       let lineNo = 0;
       const encoding = new EncodingFaults(body, REQUEST_BODY, 'lf', SEND_UTF8);
-      for await (const line of lines(encoding.checked)) {
+      for await (const line of lines(encoding.checked, limit)) {
         lineNo++;
         if (line === TOO_LONG) {
-          yield jsonErrorLine(lineNo, undefined, problemsBody([problem('BODY_TOO_LARGE', `line is longer than ${BODY_LIMIT_BYTES} bytes; the batch stops here`, { line: lineNo })]));
+          yield jsonErrorLine(lineNo, undefined, problemsBody([problem('BODY_TOO_LARGE', `line is longer than ${limit} bytes; the batch stops here`, { line: lineNo })]));
           // The rest of the body is not read: the connection closes once this answer is sent, rather than
           // wait (a descriptor held) for a client whose upload can no longer go anywhere.
           // (An injected request, as in the tests, has a socket without destroy.)
@@ -70,8 +72,8 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
 
 const TOO_LONG = Symbol('line too long');
 
-/** Lines of a UTF-8 stream, without holding more than one line; a line over the limit ends it. */
-async function* lines(stream: Readable): AsyncGenerator<string | typeof TOO_LONG> {
+/** Lines of a UTF-8 stream, without holding more than one line; a line over `limit` bytes ends it. */
+async function* lines(stream: Readable, limit: number): AsyncGenerator<string | typeof TOO_LONG> {
   stream.setEncoding('utf8');
   let buffered = '';
   // A byte-order mark (editors on Windows write one) is not part of the first line, as in `spinemets batch`.
@@ -83,7 +85,7 @@ async function* lines(stream: Readable): AsyncGenerator<string | typeof TOO_LONG
       const line = buffered.slice(0, end).replace(/\r$/, '');
       buffered = buffered.slice(end + 1);
       // A line that arrived whole in one chunk is held to the limit as one left over is.
-      if (Buffer.byteLength(line) > BODY_LIMIT_BYTES) {
+      if (Buffer.byteLength(line) > limit) {
         yield TOO_LONG;
         stream.destroy();
         return;
@@ -91,7 +93,7 @@ async function* lines(stream: Readable): AsyncGenerator<string | typeof TOO_LONG
       yield unmarked(line);
       first = false;
     }
-    if (Buffer.byteLength(buffered) > BODY_LIMIT_BYTES) {
+    if (Buffer.byteLength(buffered) > limit) {
       yield TOO_LONG;
       stream.destroy();
       return;
