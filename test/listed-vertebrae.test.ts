@@ -130,3 +130,31 @@ describe('no lesion listed and no count: every involved vertebra is unknown, not
     expect(oncologic).toMatchObject({ value: null, source: 'aggregate', note: 'no lesion is listed', possible: ['radiosensitive', 'radioresistant'] });
   });
 });
+
+// A CDS Hooks prefetch read one page of a paged Observation search: the T12 listed became "a solitary
+// skeletal metastasis" (Bauer 1 point) and LMNOP "thoracic only", the lowest the unlisted pages allowed.
+describe('lesionsIncomplete: lesions that may not be all are no count', () => {
+  const patient = { primaryTumor: 'breast', visceralMetastases: false, extraspinalBoneMetastasisCount: 0, lesions: [{ level: 'T12', priorRadiotherapyAtLevel: false }] };
+
+  it('leaves the count missing and the LMNOP findings over the vertebrae open, where the list alone settles them', async () => {
+    const { rulesets } = await loadRuleSets([BUNDLED_RULES_DIR]);
+    const used = rulesets.filter((r) => ['modified-bauer', 'lmnop', 'sins', 'noms', 'nesms'].includes(r.document.id));
+    const whole = await evaluatePatient(patient, used, { trace: 'full' });
+    expect(whole.results['modified-bauer']?.components?.solitarySkeletal?.points).toBe(1);
+    expect(whole.results.lmnop?.classifications).toMatchObject({ regions: { value: 'thoracic_only' }, continuity: { value: 'contiguous' }, previousIrradiation: { value: 'not_irradiated' } });
+
+    const partial = await evaluatePatient({ ...patient, lesionsIncomplete: true }, used, { trace: 'full' });
+    expect(partial.unread ?? []).not.toContain('lesionsIncomplete');
+    const count = partial.trace.find((t): t is InputTrace => t.kind === 'input' && t.ruleset === 'modified-bauer' && t.input === 'spinalMetastasisCount');
+    expect(count).toMatchObject({ value: null, source: 'missing' });
+    expect(partial.results['modified-bauer']?.components?.solitarySkeletal).toMatchObject({ points: null, range: [0, 1], missing: ['spinalMetastasisCount'] });
+    const lmnop = partial.results.lmnop?.classifications;
+    expect(lmnop?.regions?.value).toBeNull();
+    expect(lmnop?.continuity?.value).toBeNull();
+    expect(lmnop?.previousIrradiation).toMatchObject({ value: null, possible: ['irradiated', 'not_irradiated'] });
+    // A count given settles it again.
+    const counted = await evaluatePatient({ ...patient, lesionsIncomplete: true, spinalMetastasisCount: 1 }, used, { trace: 'none' });
+    expect(counted.results['modified-bauer']?.components?.solitarySkeletal?.points).toBe(1);
+    expect(counted.results.lmnop?.classifications?.regions?.value).toBe('thoracic_only');
+  });
+});

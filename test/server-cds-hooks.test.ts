@@ -220,6 +220,19 @@ describe('CDS Hooks', () => {
     expect(record.request.notes).toContainEqual(expect.stringContaining(note));
     // The same page without its next link is the whole record: no sign, no card.
     expect((await callService(hookRequest({ patient: { resourceType: 'Patient', id: 'p1' }, observations: bundle(albumin) }))).json()).toEqual({ cards: [] });
+
+    // A lesion on the page is not all the lesions: its one vertebra is no count (Bauer's solitary skeletal metastasis, 1 point).
+    const inputOf = async (observations: object) => {
+      const [shown] = cards((await callService(hookRequest({ ...unstablePrefetch, observations }))).json());
+      return readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.decisionId === shown?.uuid);
+    };
+    const page = [lesionObservation('lesion-t12', 'T12', UNSTABLE), field('extraspinalBoneMetastasisCount', { valueInteger: 0 })];
+    const partial = await inputOf({ ...bundle(...page), link: paged.link });
+    expect(partial.input).toMatchObject({ lesionsIncomplete: true, lesions: [{ level: 'T12' }] });
+    expect(partial.outputs.results['modified-bauer'].components.solitarySkeletal).toMatchObject({ points: null, missing: ['spinalMetastasisCount'] });
+    const whole = await inputOf(bundle(...page));
+    expect(whole.input).not.toHaveProperty('lesionsIncomplete');
+    expect(whole.outputs.results['modified-bauer'].components.solitarySkeletal.points).toBe(1);
   });
 
   // A prefetch of years of results passed the fixed 1 MiB only by luck; the limit could not be raised (QA, CDS Hooks 2.0).

@@ -42,6 +42,8 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, leve
 /** The traces of a value used as given and of an absent one: shared, as the entry copies them. */
 const GIVEN: Read['trace'] = { source: 'given' };
 const MISSING: Read['trace'] = { source: 'missing' };
+/** A count not taken from the lesions, as they may not be all (`lesionsIncomplete`). */
+const PARTIAL_LIST: Read['trace'] = { source: 'missing', note: 'the lesions listed may not be all (lesionsIncomplete): their number is no count' };
 /** An aggregate's trace where the level keeps no aggregate entry: what it combined is not worked out. */
 const AGGREGATED: Read['trace'] = { source: 'aggregate' };
 
@@ -103,6 +105,8 @@ function readField(ruleset: LoadedRuleSet, { input, from, field, unit }: InputPl
   if (raw === undefined) {
     const lesions = Array.isArray(instance.patient.lesions) ? instance.patient.lesions : undefined;
     const fallback = input.default;
+    // Of a list that may be partial, the number listed is no count: it would be the lowest count possible.
+    if (fallback && 'countOf' in fallback && lesions && lesions.length > 0 && mayBePartial(instance.patient)) return { state: { present: false, because: [field] }, trace: PARTIAL_LIST };
     if (fallback && 'countOf' in fallback && lesions && lesions.length > 0) {
       const { least, most, repeated } = listedVertebrae(lesions);
       const counted = least === most ? `${most} vertebra${most === 1 ? '' : 'e'}` : `${least} to ${most} vertebrae (a lesion without a level may be at a level listed already)`;
@@ -236,11 +240,16 @@ function unlistedVertebrae(ruleset: LoadedRuleSet, countedBy: string, patient: R
   const field = ruleset.document.inputs[countedBy]?.field ?? countedBy;
   const count = patient[field];
   if (typeof count !== 'number') {
-    // Without a count the lesions listed are the count (its default); with none listed, every involved
-    // vertebra is one the list leaves out, as many as the patient contract lets the count be (one more
-    // than the least, should it give no maximum: enough to leave every combination open).
-    if (lesions.length > 0) return NONE_UNLISTED;
+    // Without a count the lesions listed are the count (its default), unless they may not be all; with
+    // none listed, every involved vertebra is one the list leaves out, as many as the patient contract
+    // lets the count be (one more than the least, should it give no maximum: enough to leave every
+    // combination open). Of a list that may be partial, none to as many more as the count allows.
     const { minimum, maximum } = patientField('patient', field) ?? {};
+    if (lesions.length > 0) {
+      if (!mayBePartial(patient)) return NONE_UNLISTED;
+      const listed = listedVertebrae(lesions).least;
+      return { least: 0, most: Math.max(0, (maximum ?? listed + 1) - listed), counted: false };
+    }
     const least = Math.max(1, minimum ?? 1);
     return { least, most: maximum ?? least + 1, counted: false };
   }
@@ -249,10 +258,14 @@ function unlistedVertebrae(ruleset: LoadedRuleSet, countedBy: string, patient: R
 }
 
 function unlistedNote(countedBy: string, { least, most, counted }: Unlisted, listed: number): string {
+  if (listed > 0 && !counted) return `the lesions listed may not be all (lesionsIncomplete) and ${countedBy} is missing: up to ${most} vertebrae more may be involved`;
   if (listed === 0) return counted ? `no lesion is listed; ${countedBy} counts ${most} vertebra${most === 1 ? '' : 'e'}, each unknown` : `no lesion is listed and ${countedBy} is missing: the ${least} to ${most} vertebrae involved are unknown`;
   if (least === most) return `${countedBy} counts ${most} vertebra${most === 1 ? '' : 'e'} more than the lesions list: the last ${most === 1 ? 'value is' : `${most} values are`} unknown`;
   return `${countedBy} counts ${least} to ${most} vertebrae more than the lesions list (a lesion without a level may be at a level listed already): the last ${most} values may be unknown vertebrae or none`;
 }
+
+/** The patient says the lesions listed may be only some of those involved (a record read in part). */
+const mayBePartial = (patient: Record_): boolean => patient.lesionsIncomplete === true;
 
 const sameState = (a: FactState, b: FactState): boolean =>
   a.present ? b.present && a.value === b.value : !b.present && String(a.domain) === String(b.domain) && String(a.because) === String(b.because);

@@ -44,6 +44,8 @@ function fieldsRead(rulesets: readonly LoadedRuleSet[], withLesions: boolean): F
       const from = input.from ?? document.scope;
       const scope = from === 'patient' ? read.patient : read.lesion;
       if (input.aggregate !== 'count') scope.add(input.field ?? name);
+      // What counts the lesions (a count's default, a combination over them that counts those not listed) reads whether they may be partial.
+      if ((input.default && 'countOf' in input.default) || input.countedBy !== undefined) read.patient.add('lesionsIncomplete');
       for (const implied of implicationsOf(input)) scope.add(implied.whenField);
       for (const narrowing of input.possible ?? []) scope.add(narrowing.whenField);
     }

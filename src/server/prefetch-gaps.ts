@@ -17,6 +17,8 @@ export function missingPrefetch(prefetch: Record<string, unknown> | undefined, t
 /** A prefetch key sent that this service could not read in full, and what the card says of it. */
 export interface PrefetchGap {
   key: string;
+  /** A page of a paged search: what it holds is read, the other pages are not. */
+  paged: boolean;
   note: string;
 }
 
@@ -28,11 +30,11 @@ export interface PrefetchGap {
  * lesion the count leaves out, an older observation as the latest).
  */
 export function prefetchGaps(prefetch: Record<string, unknown>, keys: readonly string[]): PrefetchGap[] {
-  return keys.flatMap((key) => {
+  return keys.flatMap((key): PrefetchGap[] => {
     const value = prefetch[key] as Resource | null | undefined;
-    if (value?.resourceType === 'OperationOutcome') return [{ key, note: `prefetch ${key} could not be fetched by the EHR (an OperationOutcome in its place): nothing of it is read` }];
+    if (value?.resourceType === 'OperationOutcome') return [{ key, paged: false, note: `prefetch ${key} could not be fetched by the EHR (an OperationOutcome in its place): nothing of it is read` }];
     if (value?.resourceType === 'Bundle' && value.link?.some((link) => link.relation === 'next')) {
-      return [{ key, note: `prefetch ${key} is one page of a paged search (its Bundle links a next page, which this service cannot fetch): what the other pages hold is not read, so the latest value read may not be the latest in the record` }];
+      return [{ key, paged: true, note: `prefetch ${key} is one page of a paged search (its Bundle links a next page, which this service cannot fetch): what the other pages hold is not read, so the latest value read may not be the latest in the record` }];
     }
     return [];
   });

@@ -70,6 +70,9 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     const mapped = fhirToPatient(prefetch, fhir, new Date());
     const gaps = prefetchGaps(prefetch, Object.keys(templates));
     mapped.notes.unshift(...gaps.map((gap) => gap.note));
+    // The other pages of an Observation search may hold more lesions: the ones read are not all, and their
+    // number no count of the vertebrae involved (it would be the lowest count possible).
+    if (mapped.patient.lesions && gaps.some((gap) => gap.paged && templates[gap.key]?.startsWith('Observation?'))) mapped.patient.lesionsIncomplete = true;
     // The mapped patient meets the same contract as a patient file; its problems point where the request
     // gave each value, since the client never sees the mapped patient.
     const { patient, problems: patientProblems } = checkPatient(mappedPatientSource(mapped, source, ['prefetch']));
