@@ -189,7 +189,9 @@ describe('CDS Hooks', () => {
     const before = readFileSync(log, 'utf8');
     const breast = { resourceType: 'Condition', id: 'c1', clinicalStatus: concept('http://terminology.hl7.org/CodeSystem/condition-clinical', 'active'), code: concept('http://hl7.org/fhir/sid/icd-10-cm', 'C50.911') };
     const albumin = { resourceType: 'Observation', id: 'alb', status: 'final', code: concept(LOINC, '1751-7'), valueQuantity: { value: 38, system: UCUM, code: 'g/L' } };
-    for (const prefetch of [{}, { observations: { resourceType: 'Bundle', type: 'searchset' }, conditions: bundle() }, { patient: { resourceType: 'Patient', id: 'p1' }, observations: bundle(albumin, field('karnofsky', { valueInteger: 70 })), conditions: bundle(breast) }]) {
+    // A Patient the EHR could not fetch holds no sign either: only what of the Observations is not read might.
+    const failed = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout' }] };
+    for (const prefetch of [{}, { observations: { resourceType: 'Bundle', type: 'searchset' }, conditions: bundle() }, { patient: failed, observations: bundle(albumin, field('karnofsky', { valueInteger: 70 })), conditions: bundle(breast) }]) {
       const response = await callService(hookRequest(prefetch));
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({ cards: [] });

@@ -34,7 +34,7 @@ interface Scope {
  * The one card of a decision (its uuid is the decision id, for feedback and the audit log). What it
  * names and when it is critical come from config/cds-hooks.yaml; the values from the evaluation; the
  * detail from the explanation built from the trace. Missing inputs make it say what to provide.
- * `unread`: the prefetch keys the service could not read in full, which a card without lesions names.
+ * `unread`: the prefetch keys of the Observation search it could not read in full, which a card without lesions names.
  */
 export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: readonly LoadedRuleSet[], config: CdsConfig['card'], notes: readonly string[], unread: readonly string[] = []): Card {
   const marks = evaluationNotes(evaluation, ruleFileLinks(rulesets));

@@ -19,6 +19,8 @@ export interface PrefetchGap {
   key: string;
   /** A page of a paged search: what it holds is read, the other pages are not. */
   paged: boolean;
+  /** An Observation search, which lesions and the other signs of spinal disease come by. */
+  observations: boolean;
   note: string;
 }
 
@@ -29,12 +31,13 @@ export interface PrefetchGap {
  * record held nothing more, nor what they do not show be taken as absent (no sign of spinal disease, a
  * lesion the count leaves out, an older observation as the latest).
  */
-export function prefetchGaps(prefetch: Record<string, unknown>, keys: readonly string[]): PrefetchGap[] {
-  return keys.flatMap((key): PrefetchGap[] => {
+export function prefetchGaps(prefetch: Record<string, unknown>, templates: Record<string, string>): PrefetchGap[] {
+  return Object.entries(templates).flatMap(([key, template]): PrefetchGap[] => {
     const value = prefetch[key] as Resource | null | undefined;
-    if (value?.resourceType === 'OperationOutcome') return [{ key, paged: false, note: `prefetch ${key} could not be fetched by the EHR (an OperationOutcome in its place): nothing of it is read` }];
+    const observations = template.startsWith('Observation?');
+    if (value?.resourceType === 'OperationOutcome') return [{ key, paged: false, observations, note: `prefetch ${key} could not be fetched by the EHR (an OperationOutcome in its place): nothing of it is read` }];
     if (value?.resourceType === 'Bundle' && value.link?.some((link) => link.relation === 'next')) {
-      return [{ key, paged: true, note: `prefetch ${key} is one page of a paged search (its Bundle links a next page, which this service cannot fetch): what the other pages hold is not read, so the latest value read may not be the latest in the record` }];
+      return [{ key, paged: true, observations, note: `prefetch ${key} is one page of a paged search (its Bundle links a next page, which this service cannot fetch): what the other pages hold is not read, so the latest value read may not be the latest in the record` }];
     }
     return [];
   });

@@ -68,18 +68,20 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     const otherPatient = otherPatientProblems(prefetch, hook.context.patientId, source);
     if (otherPatient.length) return sendProblems(reply, otherPatient);
     const mapped = fhirToPatient(prefetch, fhir, new Date());
-    const gaps = prefetchGaps(prefetch, Object.keys(templates));
+    const gaps = prefetchGaps(prefetch, templates);
     mapped.notes.unshift(...gaps.map((gap) => gap.note));
-    // The other pages of an Observation search may hold more lesions: the ones read are not all, and their
-    // number no count of the vertebrae involved (it would be the lowest count possible).
-    if (mapped.patient.lesions && gaps.some((gap) => gap.paged && templates[gap.key]?.startsWith('Observation?'))) mapped.patient.lesionsIncomplete = true;
+    // What of the Observation search was not read may hold lesions, or another sign of spinal disease.
+    const unseen = gaps.filter((gap) => gap.observations);
+    // Its other pages may hold more lesions: the ones read are not all, and their number no count of the
+    // vertebrae involved (it would be the lowest count possible).
+    if (mapped.patient.lesions && unseen.some((gap) => gap.paged)) mapped.patient.lesionsIncomplete = true;
     // The mapped patient meets the same contract as a patient file; its problems point where the request
     // gave each value, since the client never sees the mapped patient.
     const { patient, problems: patientProblems } = checkPatient(mappedPatientSource(mapped, source, ['prefetch']));
     if (!patient) return sendProblems(reply, patientProblems);
-    // No sign of spinal metastatic disease in a record read in full: no decision support for this chart
+    // No sign of spinal metastatic disease, the Observations read in full: no decision support for this chart
     // (CDS Hooks: an empty cards array), where every chart opened showed a card asking for lesions.
-    if (!gaps.length && !showsSpinalDisease(prefetch, fhir, options.cds.card.spinalDisease ?? [])) return { cards: [] };
+    if (!unseen.length && !showsSpinalDisease(prefetch, fhir, options.cds.card.spinalDisease ?? [])) return { cards: [] };
     const snapshot = options.rules.current();
     // The card names the decision, and the record keeps the card: built before the decision is recorded.
     // With hashed ids (--hash-ids), what is recorded is what one who knows only the hashes would be shown.
@@ -93,7 +95,7 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
         patientId: hashed ? hashId(hook.context.patientId) : hook.context.patientId,
         userId: hook.context.userId,
         notes,
-        card: buildCard(evaluation, decisionId, snapshot.rulesets, options.cds.card, notes, gaps.map((gap) => gap.key)),
+        card: buildCard(evaluation, decisionId, snapshot.rulesets, options.cds.card, notes, unseen.map((gap) => gap.key)),
       };
     };
     const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder, shown);
