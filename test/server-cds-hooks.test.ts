@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -630,6 +630,10 @@ describe('CDS Hooks', () => {
     expect(problems[0]).not.toHaveProperty('resource');
   });
 
+  /** What a feedback file holds, one entry a line; the file is the record (nothing is kept in memory). */
+  const storedFeedback = (file = join(log, '..', 'feedback.jsonl')): Array<Record<string, unknown>> =>
+    existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) : [];
+
   it('stores feedback (accepted or overridden) with the decision id', async () => {
     const [card] = cards((await callService(hookRequest(unstablePrefetch))).json());
     const entry = { card: card?.uuid, outcome: 'overridden', overrideReason: { reason: { system: 'http://example.org/reasons', code: 'patient-declined' }, userComment: 'prefers cEBRT' }, outcomeTimestamp: '2026-11-27T18:00:00Z' };
@@ -637,9 +641,7 @@ describe('CDS Hooks', () => {
     expect(validator('cds-hooks-feedback')(body)).toBe(true);
     const response = await app.inject({ method: 'POST', url: '/cds-services/spinemets-spine/feedback', payload: JSON.stringify(body), headers: json });
     expect(response.statusCode).toBe(200);
-    expect(feedback.entries.at(-1)).toMatchObject({ decisionId: card?.uuid, outcome: 'overridden', service: 'spinemets-spine' });
-    const stored = readFileSync(join(log, '..', 'feedback.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(stored.at(-1)).toMatchObject({ decisionId: card?.uuid, outcome: 'overridden', overrideReason: { userComment: 'prefers cEBRT' } });
+    expect(storedFeedback().at(-1)).toMatchObject({ decisionId: card?.uuid, outcome: 'overridden', service: 'spinemets-spine', overrideReason: { userComment: 'prefers cEBRT' } });
 
     const wrong = await app.inject({ method: 'POST', url: '/cds-services/spinemets-spine/feedback', payload: JSON.stringify({ feedback: [{ ...entry, outcome: 'maybe' }] }), headers: json });
     expect(wrong.statusCode).toBe(422);
@@ -655,11 +657,11 @@ describe('CDS Hooks', () => {
 
   it('refuses feedback on a card it never issued, naming each unknown card, and stores none of the request', async () => {
     const [card] = cards((await callService(hookRequest(unstablePrefetch))).json());
-    const before = feedback.entries.length;
+    const before = storedFeedback().length;
     const response = await feedbackOn(app, card?.uuid as string, randomUUID(), randomUUID());
     expect(response.statusCode).toBe(404);
     expect(response.json().problems.map((p: { code: string; path: string }) => `${p.code} ${p.path}`)).toEqual(['UNKNOWN_CARD /feedback/1/card', 'UNKNOWN_CARD /feedback/2/card']);
-    expect(feedback.entries.length).toBe(before);
+    expect(storedFeedback().length).toBe(before);
   });
 
   it('takes feedback on a card recorded in its audit log by an earlier process, but not on a decision that was no card', async () => {
@@ -669,12 +671,12 @@ describe('CDS Hooks', () => {
     const { decisionId } = evaluated.json() as { decisionId: string };
     expect(readFileSync(log, 'utf8')).toContain(decisionId);
     // A restart: a new service on the same log knows the card only from the log.
-    const stored = createFeedbackStore(undefined);
-    const restarted = await testApp({ feedback: stored, recorder: createDecisionRecorder(log) });
+    const stored = join(mkdtempSync(join(tmpdir(), 'spinemets-feedback-')), 'feedback.jsonl');
+    const restarted = await testApp({ feedback: createFeedbackStore(stored), recorder: createDecisionRecorder(log) });
     try {
       // A uuid in capitals is the same card (RFC 4122), stored as issued.
       expect((await feedbackOn(restarted, (card?.uuid as string).toUpperCase())).statusCode).toBe(200);
-      expect(stored.entries.map((e) => e.decisionId)).toEqual([card?.uuid]);
+      expect(storedFeedback(stored).map((e) => e.decisionId)).toEqual([card?.uuid]);
       expect((await feedbackOn(restarted, decisionId)).statusCode).toBe(404);
       expect((await feedbackOn(app, decisionId)).statusCode).toBe(404);
       expect((await feedbackOn(restarted, randomUUID())).statusCode).toBe(404);

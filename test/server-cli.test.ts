@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
+import { startServe } from './support/serve-process.js';
 
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
 
@@ -121,4 +122,24 @@ describe('spinemets serve', () => {
       await exited;
     }
   }, 30_000);
+});
+
+describe('spinemets serve says at start what an operator must know', () => {
+  // Without a file, feedback went to an in-memory list nothing read (and that only grew): now it is not
+  // kept, and the operator is told so (QA of the service, operations).
+  it('that CDS Hooks feedback is not kept without --feedback or --record, and not when it is', async () => {
+    const without = await startServe([]);
+    try {
+      expect(without.logs.filter((l) => l.code === 'FEEDBACK_NOT_KEPT').map((l) => l.level)).toEqual([40]);
+    } finally {
+      expect(await without.stop()).toBe(0);
+    }
+    const feedback = join(mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-')), 'feedback.jsonl');
+    const withFile = await startServe(['--feedback', feedback]);
+    try {
+      expect(withFile.logs.filter((l) => l.code === 'FEEDBACK_NOT_KEPT')).toEqual([]);
+    } finally {
+      expect(await withFile.stop()).toBe(0);
+    }
+  }, 60_000);
 });

@@ -138,7 +138,7 @@ program
   .option('--token-file <file>', 'require Authorization: Bearer <the token in this file> on every route but /health')
   .option('--record <log>', 'append a hash-chained decision record per decision to this JSON Lines audit log; responses carry its decisionId')
   .addOption(hashIdsOption())
-  .option('--feedback <file>', 'append CDS Hooks feedback here (default: <record log>.feedback.jsonl with --record, else kept in memory)')
+  .option('--feedback <file>', 'append CDS Hooks feedback here (default: <record log>.feedback.jsonl with --record, else not kept)')
   .addOption(new Option('--trace <level>', 'trace level when a request names none (?trace=): default full for /evaluate, rules for /batch').choices([...TRACE_LEVELS]))
   .option('--cds-config <file>', 'CDS Hooks card and FHIR mapping configuration (default: config/cds-hooks.yaml)')
   .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'))

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
 import type { TraceLevel } from '../engine/trace-level.js';
 import { createDecisionRecorder } from '../audit/decision-recorder.js';
 import { formatProblems } from '../problems/format.js';
-import { ProblemsError, type Problem } from '../problems/problem.js';
+import { ProblemsError, type Problem, type ProblemCode } from '../problems/problem.js';
 import { LiveRuleSets } from '../ruleset/live-rule-sets.js';
 import { BUNDLED_RULES_DIR, libraryIds } from '../ruleset/load-rulesets.js';
 import { parsePick } from '../ruleset/select-versions.js';
@@ -75,6 +76,8 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     ...(bodyLimit !== undefined ? { bodyLimit } : {}),
     log: { level: options.logLevel },
   });
+  // Acknowledged all the same (the EHR has nothing to mend), but an operator must know it goes nowhere.
+  if (!feedbackFile) warnAtStart(app, 'FEEDBACK_NOT_KEPT', 'CDS Hooks feedback is acknowledged and not kept: give --feedback FILE (or --record LOG) to keep it');
   if (live.initialWarnings.length) app.log.warn({ problems: formatProblems(live.initialWarnings).split('\n') }, 'rule-set warnings');
   live.on('reloaded', (snapshot, changedFiles, warnings) => {
     app.log.info({ generation: snapshot.generation, changedFiles, rulesets: snapshot.rulesets.map((r) => `${r.document.id}@${r.document.version} sha256:${r.sha256.slice(0, 12)}`), warnings: warnings.length }, 'rule sets reloaded');
@@ -99,6 +102,11 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') usageError('PORT_UNAVAILABLE', `cannot listen on ${options.host}:${port} (${code === 'EADDRINUSE' ? 'in use by another process' : code === 'ENOTFOUND' ? 'no such host' : code})`);
     throw err;
   }
+}
+
+/** A setting an operator must know the consequence of: said once at start, at warn level, with a code a log search finds. */
+function warnAtStart(app: FastifyInstance, code: ProblemCode, message: string): void {
+  app.log.warn({ code }, message);
 }
 
 /** The token file holds the secret alone; surrounding whitespace (a trailing newline) is not part of it. */

@@ -142,6 +142,8 @@ export type ProblemCode =
   | 'CARD_PLACEHOLDER_INVALID'
   | 'BAD_REQUEST'
   | 'FEEDBACK_WRITE_FAILED'
+  // said at serve start, in the log
+  | 'FEEDBACK_NOT_KEPT'
   | 'INTERNAL_ERROR';
 
 export type Severity = 'error' | 'warning';

@@ -16,35 +16,30 @@ export interface FeedbackEntry {
 export interface FeedbackStore {
   /** Stored durably before the service acknowledges; problems (data) when it could not be. */
   append(entries: readonly FeedbackEntry[]): Problem[];
-  /** What this process stored (without a file, the only copy); the file is the record. */
-  readonly entries: readonly FeedbackEntry[];
 }
 
 /**
  * Feedback is appended to a JSON Lines file (one write and fsync per request), kept beside the audit
- * log so a reviewer finds the decision and what was done with it together; without a file it is kept
- * in memory only.
+ * log so a reviewer finds the decision and what was done with it together. Without a file it is
+ * acknowledged and not kept (serve says so at start): a copy in memory that nothing reads only grew
+ * with every entry until the process ran out of heap.
  */
 export function createFeedbackStore(file: string | undefined): FeedbackStore {
-  const entries: FeedbackEntry[] = [];
   return {
-    entries,
     append(batch) {
-      if (file) {
-        let fd: number | undefined;
-        try {
-          fd = openSync(file, 'a');
-          writeAllSync(fd, Buffer.from(batch.map((e) => JSON.stringify(e) + '\n').join(''), 'utf8'));
-          fsyncSync(fd);
-        } catch (err) {
-          const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-          return [{ code: 'FEEDBACK_WRITE_FAILED', severity: 'error', message: `cannot store the feedback (${reason})` }];
-        } finally {
-          if (fd !== undefined) closeSync(fd);
-        }
+      if (!file) return [];
+      let fd: number | undefined;
+      try {
+        fd = openSync(file, 'a');
+        writeAllSync(fd, Buffer.from(batch.map((e) => JSON.stringify(e) + '\n').join(''), 'utf8'));
+        fsyncSync(fd);
+        return [];
+      } catch (err) {
+        const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        return [{ code: 'FEEDBACK_WRITE_FAILED', severity: 'error', message: `cannot store the feedback (${reason})` }];
+      } finally {
+        if (fd !== undefined) closeSync(fd);
       }
-      entries.push(...batch);
-      return [];
     },
   };
 }
