@@ -195,7 +195,7 @@ describe('GET /rulesets', () => {
     expect(sins).toMatchObject({ id: 'sins', version: '1.1.0', document: { id: 'sins', score: { label: 'SINS' } } });
     const missing = await app.inject({ method: 'GET', url: '/rulesets/nope' });
     expect(missing.statusCode).toBe(404);
-    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', generation: 1 });
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', generation: 1, lastReload: null });
   });
 });
 

@@ -71,3 +71,41 @@ describe('the service over live rule sets', () => {
     expect(still.lesions[0]?.results.sins.score).toBe(10);
   }, 30_000);
 });
+
+describe('/health over live rule sets', () => {
+  // /health said {status: ok} after a broken edit had been rejected: the last good set serving hid from
+  // probes that the rules on disk would not load, and that the next restart would fail (QA of the service).
+  it('says that the last reload was rejected, with its problem codes, and still answers 200', async () => {
+    const health = async () => {
+      const response = await app.inject({ method: 'GET', url: '/health' });
+      expect(response.statusCode).toBe(200);
+      return response.json() as { status: string; generation: number; lastReload: { status: string; at: string; problems: number; codes: string[] } | null };
+    };
+    const file = join(dir, 'sins', 'sins.yaml');
+    const good = readFileSync(join(BUNDLED_RULES_DIR, 'sins', 'sins.yaml'), 'utf8');
+    // Written again until the watcher reacts: it can miss a save that closely follows a reload, which is
+    // not what this test is about.
+    const saved = async <E extends keyof LiveRuleSetsEvents>(text: string, event: E): Promise<LiveRuleSetsEvents[E]> => {
+      const reacted = next(event);
+      let done = false;
+      void reacted.then(() => (done = true));
+      while (!done) {
+        writeFileSync(file, text);
+        await Promise.race([reacted, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+      }
+      return reacted;
+    };
+    await saved(asVersion(good, '9.0.2', 'mended'), 'reloaded');
+    expect((await health()).lastReload).toMatchObject({ status: 'accepted', problems: 0, codes: [] });
+    const generation = live.current().generation;
+
+    const [problems] = await saved(good.replace('bands:', 'bandz:'), 'rejected');
+    const broken = await health();
+    expect(broken).toMatchObject({ status: 'ok', generation, lastReload: { status: 'rejected', problems: problems.length, codes: [...new Set(problems.map((p) => p.code))].sort() } });
+    expect(broken.lastReload?.codes).toContain('SCHEMA_UNKNOWN_KEY');
+    expect(Date.parse(broken.lastReload?.at ?? '')).toBeGreaterThan(Date.now() - 60_000);
+
+    await saved(asVersion(good, '9.0.3', 'mended'), 'reloaded');
+    expect(await health()).toMatchObject({ status: 'ok', generation: generation + 1, lastReload: { status: 'accepted', problems: 0, codes: [] } });
+  }, 30_000);
+});

@@ -40,6 +40,16 @@ export interface LiveRuleSetsOptions {
   check?: (rulesets: readonly LoadedRuleSet[]) => Problem[];
 }
 
+/** What became of the latest reload: what the service's /health tells a probe, since a rejected one leaves the last good set serving. */
+export interface ReloadOutcome {
+  readonly status: 'accepted' | 'rejected';
+  readonly at: string;
+  /** The problems that came with it: a rejection's errors and warnings, an accepted reload's warnings. */
+  readonly problems: number;
+  /** Their codes, each once, in order. */
+  readonly codes: readonly string[];
+}
+
 export interface LiveRuleSetsEvents {
   reloaded: [snapshot: RuleSetsSnapshot, changedFiles: string[], warnings: Problem[]];
   rejected: [problems: Problem[], changedFiles: string[]];
@@ -60,6 +70,7 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
   private pending = new Set<string>();
   private reloading: Promise<void> | undefined;
   private closed = false;
+  private outcome: ReloadOutcome | undefined;
 
   private constructor(
     private readonly options: LiveRuleSetsOptions,
@@ -83,6 +94,11 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
 
   current(): RuleSetsSnapshot {
     return this.snapshot;
+  }
+
+  /** undefined until the first reload: the rule files loaded at start are the ones serving. */
+  lastReload(): ReloadOutcome | undefined {
+    return this.outcome;
   }
 
   async close(): Promise<void> {
@@ -150,14 +166,20 @@ export class LiveRuleSets extends EventEmitter<LiveRuleSetsEvents> {
     if (this.closed) return;
     if (!hasErrors(problems)) problems.push(...withdrawn(this.snapshot.rulesets, rulesets, this.options.paths));
     if (hasErrors(problems)) {
+      this.outcome = reloadOutcome('rejected', problems);
       this.emit('rejected', sortProblems(problems), changedFiles);
       return;
     }
     if (this.options.warnEditsInPlace) problems.push(...editedInPlace(this.files, loaded.files));
     this.snapshot = freeze(loaded, this.snapshot.generation + 1);
     this.files = loaded.files;
+    this.outcome = reloadOutcome('accepted', problems);
     this.emit('reloaded', this.snapshot, changedFiles, problems);
   }
+}
+
+function reloadOutcome(status: ReloadOutcome['status'], problems: readonly Problem[]): ReloadOutcome {
+  return { status, at: new Date().toISOString(), problems: problems.length, codes: [...new Set(problems.map((p) => p.code))].sort() };
 }
 
 /**

@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
 import type { DecisionRecorder } from '../audit/decision-recorder.js';
 import type { TraceLevel } from '../engine/trace-level.js';
-import type { RuleSetsSnapshot } from '../ruleset/live-rule-sets.js';
+import type { ReloadOutcome, RuleSetsSnapshot } from '../ruleset/live-rule-sets.js';
 import { registerBearerAuth } from './auth.js';
 import type { CdsConfig } from './cds-config.js';
 import type { FeedbackStore } from './feedback-store.js';
@@ -18,6 +18,8 @@ import { rulesetRoutes } from './routes/rulesets.js';
 /** Where requests take their rule sets from: LiveRuleSets in the service, a fixed snapshot in tests. */
 export interface RuleSetSource {
   current(): RuleSetsSnapshot;
+  /** Of live rule sets: what became of the latest reload (undefined before the first). */
+  lastReload?(): ReloadOutcome | undefined;
 }
 
 export interface AppOptions {
@@ -95,7 +97,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return sendProblems(reply, [problem('NOT_FOUND', `no route ${request.method} ${path}`)]);
   });
 
-  app.get('/health', async () => ({ status: 'ok', generation: options.rules.current().generation }));
+  // Still 200 after a rejected reload (the last good rule sets answer), but a probe can see that the
+  // files on disk would not load, so that the next restart would fail.
+  app.get('/health', async () => ({ status: 'ok', generation: options.rules.current().generation, lastReload: options.rules.lastReload?.() ?? null }));
   await app.register(evaluateRoutes, options);
   await app.register(batchRoutes, options);
   await app.register(rulesetRoutes, options);
