@@ -9,6 +9,7 @@ import type { FeedbackStore } from './feedback-store.js';
 import { methodNotAllowed, problem, problemsBody, sendProblems } from './http-problems.js';
 import { BODY_LIMIT_BYTES, BodyProblems, registerJsonBody } from './json-body.js';
 import { loggerOptions } from './log-redaction.js';
+import { REQUEST_ID_HEADER, requestId } from './request-id.js';
 import { batchRoutes } from './routes/batch.js';
 import { cdsHooksRoutes } from './routes/cds-hooks.js';
 import { evaluateRoutes } from './routes/evaluate.js';
@@ -47,25 +48,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = pino(loggerOptions(options.log?.level ?? 'info'), options.log?.stream ?? process.stdout);
   const app = Fastify({
     loggerInstance: logger,
+    genReqId: (request) => requestId(request.headers[REQUEST_ID_HEADER]),
     bodyLimit,
     // Ids in paths are short; longer ones are not ours.
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
     // The router's own rejections (a malformed percent-encoding, an over-long id) in our problem format too.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, request, reply) => {
+      reply.header(REQUEST_ID_HEADER, request.id);
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblems(reply, [problem('BAD_REQUEST', 'a path parameter is longer than 200 characters')], 414);
       return sendProblems(reply, [problem('BAD_REQUEST', error.code === 'FST_ERR_BAD_URL' ? 'the path is not a well-formed URL (a % not followed by two hex digits?)' : error.message)], 400);
     },
     // What the HTTP parser rejects (headers too large, a body longer than its content-length) reaches no
     // route: answered here, in the problem format too, and the connection closed.
     clientErrorHandler: (error, socket) => {
-      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || !socket.writable) return void socket.destroy(error);
-      const [status, reason, message] = (error as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'the request headers are larger than this service accepts'] : [400, 'Bad Request', 'the request is not well-formed HTTP (a body longer than its content-length?)'];
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ECONNRESET' || !socket.writable) return void socket.destroy(error);
+      const [status, reason, message] = code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'the request headers are larger than this service accepts'] : [400, 'Bad Request', 'the request is not well-formed HTTP (a body longer than its content-length?)'];
+      // No request reached fastify, so none of its log lines: this one is the only trace of the refusal.
+      const reqId = requestId(undefined);
+      logger.info({ reqId, remoteAddress: socket.remoteAddress, statusCode: status, parserError: code, problems: [{ code: 'BAD_REQUEST' }] }, 'request refused by the HTTP parser');
       const body = JSON.stringify(problemsBody([problem('BAD_REQUEST', message)]));
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${REQUEST_ID_HEADER}: ${reqId}\r\nConnection: close\r\n\r\n${body}`);
     },
   });
   registerJsonBody(app);
+  // First, so that every answer names the request, a refusal by a later hook too.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
   if (options.token) registerBearerAuth(app, options.token);
   // A compressed body would be read as bytes of JSON (JSON_SYNTAX at its first byte): refused as what it is.
   app.addHook('onRequest', async (request, reply) => {

@@ -47,6 +47,9 @@ export function problemsBody(problems: readonly Problem[]): ProblemsBody {
 export function sendProblems(reply: FastifyReply, problems: readonly Problem[], status = statusFor(problems)): FastifyReply {
   // The service's own failure (an audit log it cannot write): the operator reads why in the log, not only a 500.
   if (status >= 500) reply.log.error({ problems: problems.map((p) => `${p.code}: ${p.message}`) }, 'request failed on the service side');
+  // The client's: codes and paths say what was refused and where; messages are left out, since they
+  // may quote the values the client sent (a patient's).
+  else reply.log.info({ statusCode: status, problems: problems.map(({ code, path }) => (path === undefined ? { code } : { code, path })) }, 'request refused');
   return reply.code(status).type('application/json; charset=utf-8').send(problemsBody(problems));
 }
 

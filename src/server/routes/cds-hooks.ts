@@ -102,6 +102,8 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     if (!decision?.request) return sendProblems(reply, recordProblems);
     reply.header('x-ruleset-generation', String(snapshot.generation));
     issued.add(decision.decisionId);
+    // What joins this request to the EHR's hook call and to the audit record; no patient data.
+    request.log.info({ hookInstance: hook.hookInstance, decisionId: decision.decisionId }, 'card issued');
     return { cards: [decision.request.card] };
   });
 
