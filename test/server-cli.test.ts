@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
+import { lastAnswer, rawClient } from './support/raw-client.js';
 import { startServe } from './support/serve-process.js';
 
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
@@ -140,6 +141,51 @@ describe('spinemets serve says at start what an operator must know', () => {
       expect(withFile.logs.filter((l) => l.code === 'FEEDBACK_NOT_KEPT')).toEqual([]);
     } finally {
       expect(await withFile.stop()).toBe(0);
+    }
+  }, 60_000);
+});
+
+describe('spinemets serve on SIGTERM', () => {
+  // A client stalled in its body kept SIGTERM from ending the service for more than 20 s (it took a
+  // SIGKILL), and nothing was logged of the shutdown (QA of the service, operations).
+  it('lets a request under way finish, closes idle connections at once, cuts a stalled one after the grace period, and logs it', async () => {
+    const serve = await startServe(['--shutdown-grace', '5000']);
+    const port = Number(new URL(serve.origin).port);
+    const idle = await rawClient(port);
+    idle.socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+    const body = '{"id": "under-way"}';
+    const underWay = await rawClient(port);
+    underWay.socket.write(`POST /evaluate?trace=none HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
+    const stalled = await rawClient(port);
+    stalled.socket.write('POST /evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"age": 6');
+    // All three are in the service's hands (fastify logs each request it starts) and /health is answered.
+    await serve.seen(() => serve.logs.filter((l) => l.req !== undefined).length === 3);
+    await serve.seen((l) => l.res !== undefined);
+
+    const signalled = Date.now();
+    const exited = serve.stop('SIGTERM');
+    await serve.seen((l) => l.signal === 'SIGTERM' && l.graceMs === 5000);
+    await idle.closed;
+    expect(Date.now() - signalled).toBeLessThan(5000);
+    underWay.socket.write(body.slice(5));
+    const answered = lastAnswer(await underWay.closed);
+    expect(answered.status).toBe(200);
+    expect(answered.headers.connection).toBe('close');
+
+    expect(await exited).toBe(0);
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(5000);
+    expect(await stalled.closed).toBe('');
+    expect(serve.logs.find((l) => l.shutdownMs !== undefined)).toMatchObject({ signal: 'SIGTERM', shutdownMs: expect.any(Number), level: 30 });
+  }, 60_000);
+
+  it('answers a client silent within its body 408 after --request-timeout', async () => {
+    const serve = await startServe(['--request-timeout', '300']);
+    try {
+      const client = await rawClient(Number(new URL(serve.origin).port));
+      client.socket.write('POST /evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"age": 6');
+      expect(lastAnswer(await client.closed)).toMatchObject({ status: 408, codes: ['REQUEST_TIMEOUT'] });
+    } finally {
+      expect(await serve.stop()).toBe(0);
     }
   }, 60_000);
 });

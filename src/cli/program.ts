@@ -142,6 +142,8 @@ program
   .addOption(new Option('--trace <level>', 'trace level when a request names none (?trace=): default full for /evaluate, rules for /batch').choices([...TRACE_LEVELS]))
   .option('--cds-config <file>', 'CDS Hooks card and FHIR mapping configuration (default: config/cds-hooks.yaml)')
   .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'))
+  .option('--request-timeout <ms>', 'a client gets this long for its request headers, and may fall silent this long within its body (408 after)', '30000')
+  .option('--shutdown-grace <ms>', 'on SIGTERM or SIGINT, how long requests under way may take to finish before their connections are closed', '10000')
   // Loaded on use: the HTTP stack (fastify, pino, chokidar) would slow every other command's start.
   .action(async (options: ServeOptions) => (await import('./serve.js')).serveCommand(options));
 

@@ -12,6 +12,7 @@ import { buildApp } from '../server/app.js';
 import { cardReferenceProblems } from '../server/card-references.js';
 import { loadCdsConfig } from '../server/cds-config.js';
 import { createFeedbackStore } from '../server/feedback-store.js';
+import { closeGracefully } from '../server/shutdown.js';
 import { EXIT, Exit, problemsExit } from './exit-codes.js';
 import { usageError, wholeNumber } from './usage-error.js';
 import { refuseHashIdsAlone } from './record-decision.js';
@@ -31,6 +32,8 @@ export interface ServeOptions {
   cdsConfig?: string;
   logLevel: string;
   trace?: TraceLevel;
+  requestTimeout: string;
+  shutdownGrace: string;
 }
 
 /**
@@ -41,6 +44,8 @@ export interface ServeOptions {
 export async function serveCommand(options: ServeOptions): Promise<void> {
   const port = wholeNumber(options.port, '--port', 0, 65535);
   const bodyLimit = wholeNumber(options.bodyLimit, '--body-limit', 1024, 1024 ** 3);
+  const requestTimeoutMs = wholeNumber(options.requestTimeout, '--request-timeout', 1, 3_600_000);
+  const graceMs = wholeNumber(options.shutdownGrace, '--shutdown-grace', 0, 3_600_000);
   const token = options.tokenFile ? readToken(options.tokenFile) : undefined;
   refuseHashIdsAlone(options);
   const feedbackFile = options.feedback ?? (options.record ? `${options.record}.feedback.jsonl` : undefined);
@@ -74,6 +79,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     ...(token ? { token } : {}),
     ...(options.trace ? { trace: options.trace } : {}),
     ...(bodyLimit !== undefined ? { bodyLimit } : {}),
+    requestTimeoutMs,
     log: { level: options.logLevel },
   });
   // Acknowledged all the same (the EHR has nothing to mend), but an operator must know it goes nowhere.
@@ -88,11 +94,19 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     app.log.error({ changedFiles, problems: formatProblems(problems).split('\n'), generation: live.current().generation }, 'rule-set change rejected; the last good rule sets keep serving');
   });
   const stop = async (): Promise<void> => {
-    await app.close();
+    await closeGracefully(app, graceMs);
     await live.close();
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    const since = Date.now();
+    app.log.info({ signal, graceMs }, 'shutting down: no new connections; requests under way may finish');
+    void stop().then(() => app.log.info({ signal, shutdownMs: Date.now() - since }, 'stopped'));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     await app.listen({ port, host: options.host });
   } catch (err) {

@@ -141,6 +141,8 @@ export type ProblemCode =
   | 'CARD_UNKNOWN_VALUE'
   | 'CARD_PLACEHOLDER_INVALID'
   | 'BAD_REQUEST'
+  | 'REQUEST_TIMEOUT'
+  | 'SHUTTING_DOWN'
   | 'FEEDBACK_WRITE_FAILED'
   // said at serve start, in the log
   | 'FEEDBACK_NOT_KEPT'

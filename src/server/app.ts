@@ -6,10 +6,12 @@ import type { ReloadOutcome, RuleSetsSnapshot } from '../ruleset/live-rule-sets.
 import { registerBearerAuth } from './auth.js';
 import type { CdsConfig } from './cds-config.js';
 import type { FeedbackStore } from './feedback-store.js';
-import { methodNotAllowed, problem, problemsBody, sendProblems } from './http-problems.js';
+import { methodNotAllowed, problem, sendProblems } from './http-problems.js';
 import { BODY_LIMIT_BYTES, BodyProblems, registerJsonBody } from './json-body.js';
 import { loggerOptions } from './log-redaction.js';
+import { parserRefusals } from './parser-refusals.js';
 import { REQUEST_ID_HEADER, requestId } from './request-id.js';
+import { registerShutdownHooks } from './shutdown.js';
 import { batchRoutes } from './routes/batch.js';
 import { cdsHooksRoutes } from './routes/cds-hooks.js';
 import { evaluateRoutes } from './routes/evaluate.js';
@@ -35,6 +37,11 @@ export interface AppOptions {
   bodyLimit?: number;
   /** The trace level when a request names none (else full for /evaluate, rules for /batch, as in the CLI). */
   trace?: TraceLevel;
+  /**
+   * How long a client may take over the request's headers, or stay silent in the middle of its body or
+   * while it is answered (default 30 s). Not the whole request: /batch streams for as long as it has lines.
+   */
+  requestTimeoutMs?: number;
   /** Logs go here (default standard output); `level: 'silent'` for none. */
   log?: { level: string; stream?: DestinationStream };
 }
@@ -42,41 +49,45 @@ export interface AppOptions {
 /** Every route the service has, shared by `spinemets serve` and the tests (which use `app.inject`). */
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? BODY_LIMIT_BYTES;
   // Typed as fastify's base logger so routes see the same instance type as plugins written for fastify.
   const logger: FastifyBaseLogger = pino(loggerOptions(options.log?.level ?? 'info'), options.log?.stream ?? process.stdout);
+  const timeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
     loggerInstance: logger,
     genReqId: (request) => requestId(request.headers[REQUEST_ID_HEADER]),
     bodyLimit,
     // Ids in paths are short; longer ones are not ours.
     routerOptions: { maxParamLength: 200 },
-    return503OnClosing: true,
+    // A request that arrives while the service closes is answered by registerShutdownHooks, in the problem format.
+    return503OnClosing: false,
+    // A client that fell silent (8 of 100 body bytes) held its connection, and so the shutdown, for ever.
+    // Silence is what is timed, not the whole request, which /batch streams for as long as it has lines.
+    connectionTimeout: timeout,
+    http: { headersTimeout: timeout, requestTimeout: 0 },
     // The router's own rejections (a malformed percent-encoding, an over-long id) in our problem format too.
     frameworkErrors: (error, request, reply) => {
       reply.header(REQUEST_ID_HEADER, request.id);
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblems(reply, [problem('BAD_REQUEST', 'a path parameter is longer than 200 characters')], 414);
       return sendProblems(reply, [problem('BAD_REQUEST', error.code === 'FST_ERR_BAD_URL' ? 'the path is not a well-formed URL (a % not followed by two hex digits?)' : error.message)], 400);
     },
-    // What the HTTP parser rejects (headers too large, a body longer than its content-length) reaches no
-    // route: answered here, in the problem format too, and the connection closed.
-    clientErrorHandler: (error, socket) => {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ECONNRESET' || !socket.writable) return void socket.destroy(error);
-      const [status, reason, message] = code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'the request headers are larger than this service accepts'] : [400, 'Bad Request', 'the request is not well-formed HTTP (a body longer than its content-length?)'];
-      // No request reached fastify, so none of its log lines: this one is the only trace of the refusal.
-      const reqId = requestId(undefined);
-      logger.info({ reqId, remoteAddress: socket.remoteAddress, statusCode: status, parserError: code, problems: [{ code: 'BAD_REQUEST' }] }, 'request refused by the HTTP parser');
-      const body = JSON.stringify(problemsBody([problem('BAD_REQUEST', message)]));
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${REQUEST_ID_HEADER}: ${reqId}\r\nConnection: close\r\n\r\n${body}`);
-    },
+    clientErrorHandler: parserRefusals(logger, timeout),
   });
   registerJsonBody(app);
   // First, so that every answer names the request, a refusal by a later hook too.
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    // The client fell silent in the middle of its body: told so, rather than only cut off. (Node emits
+    // this only for a request not yet complete; an answer already under way is cut.)
+    request.raw.once('timeout', () => {
+      if (reply.sent) return void request.raw.socket.destroy();
+      void sendProblems(reply.header('connection', 'close'), [problem('REQUEST_TIMEOUT', `no part of the request arrived for ${timeout} ms`)]);
+    });
   });
+  registerShutdownHooks(app);
   if (options.token) registerBearerAuth(app, options.token);
   // A compressed body would be read as bytes of JSON (JSON_SYNTAX at its first byte): refused as what it is.
   app.addHook('onRequest', async (request, reply) => {
@@ -118,3 +129,4 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(pageRoutes, options);
   return app;
 }
+

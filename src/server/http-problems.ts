@@ -27,6 +27,8 @@ const STATUS: Partial<Record<ProblemCode, number>> = {
   BODY_TOO_LARGE: 413,
   FILE_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  REQUEST_TIMEOUT: 408,
+  SHUTTING_DOWN: 503,
 };
 
 /** The most basic failure decides: a body that cannot be read is 400 even if it also fails the schema. */

@@ -30,7 +30,8 @@ export async function startServe(args: string[]): Promise<ServeProcess> {
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   let running = true;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { running = false; resolve(code); }));
+  // 'close', not 'exit': by then every line it wrote has been read.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => { running = false; resolve(code); }));
   createInterface({ input: child.stdout }).on('line', (line) => logs.push(JSON.parse(line) as LogLine));
   const seen = (test: (line: LogLine) => boolean) =>
     new Promise<LogLine>((resolve, reject) => {
