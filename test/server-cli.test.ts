@@ -189,3 +189,19 @@ describe('spinemets serve on SIGTERM', () => {
     }
   }, 60_000);
 });
+
+describe('spinemets serve --cors-origin', () => {
+  it('answers the preflight of an allowed origin, and refuses an origin a browser would never send', async () => {
+    const serve = await startServe(['--cors-origin', 'https://ehr.example.org']);
+    try {
+      const answer = await fetch(`${serve.origin}/cds-services/spinemets-spine`, { method: 'OPTIONS', headers: { origin: 'https://ehr.example.org', 'access-control-request-method': 'POST' } });
+      expect(answer.status).toBe(204);
+      expect(answer.headers.get('access-control-allow-origin')).toBe('https://ehr.example.org');
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+    const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--cors-origin', 'https://ehr.example.org/'], { encoding: 'utf8', timeout: 20_000 });
+    expect(result.status).toBe(64);
+    expect(result.stderr).toMatch(/^<command line> OPTION_INVALID /);
+  }, 60_000);
+});

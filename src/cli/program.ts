@@ -136,6 +136,7 @@ program
   .addOption(rulesetOption())
   .addOption(profileOption())
   .option('--token-file <file>', 'require Authorization: Bearer <the token in this file> on every route but /health')
+  .addOption(new Option('--cors-origin <origin>', 'let pages of this origin (https://ehr.example.org, or * for any) call the service from a browser; repeat for several (default: no CORS)').argParser(repeatable))
   .option('--record <log>', 'append a hash-chained decision record per decision to this JSON Lines audit log; responses carry its decisionId')
   .addOption(hashIdsOption())
   .option('--feedback <file>', 'append CDS Hooks feedback here (default: <record log>.feedback.jsonl with --record, else not kept)')

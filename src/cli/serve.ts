@@ -17,6 +17,7 @@ import { EXIT, Exit, problemsExit } from './exit-codes.js';
 import { usageError, wholeNumber } from './usage-error.js';
 import { refuseHashIdsAlone } from './record-decision.js';
 import { refuseUnwritable } from './writable-path.js';
+import { corsOrigin } from './serve-options.js';
 
 export interface ServeOptions {
   port: string;
@@ -34,6 +35,7 @@ export interface ServeOptions {
   trace?: TraceLevel;
   requestTimeout: string;
   shutdownGrace: string;
+  corsOrigin?: string[];
 }
 
 /**
@@ -46,6 +48,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const bodyLimit = wholeNumber(options.bodyLimit, '--body-limit', 1024, 1024 ** 3);
   const requestTimeoutMs = wholeNumber(options.requestTimeout, '--request-timeout', 1, 3_600_000);
   const graceMs = wholeNumber(options.shutdownGrace, '--shutdown-grace', 0, 3_600_000);
+  const corsOrigins = (options.corsOrigin ?? []).map(corsOrigin);
   const token = options.tokenFile ? readToken(options.tokenFile) : undefined;
   refuseHashIdsAlone(options);
   const feedbackFile = options.feedback ?? (options.record ? `${options.record}.feedback.jsonl` : undefined);
@@ -77,6 +80,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     feedback: createFeedbackStore(feedbackFile),
     ...(options.record ? { recorder: createDecisionRecorder(options.record, { hashIds: options.hashIds ?? false }) } : {}),
     ...(token ? { token } : {}),
+    corsOrigins,
     ...(options.trace ? { trace: options.trace } : {}),
     ...(bodyLimit !== undefined ? { bodyLimit } : {}),
     requestTimeoutMs,

@@ -8,6 +8,7 @@ import type { CdsConfig } from './cds-config.js';
 import type { FeedbackStore } from './feedback-store.js';
 import { methodNotAllowed, problem, sendProblems } from './http-problems.js';
 import { BODY_LIMIT_BYTES, BodyProblems, registerJsonBody } from './json-body.js';
+import { registerCors } from './cors.js';
 import { loggerOptions } from './log-redaction.js';
 import { parserRefusals } from './parser-refusals.js';
 import { REQUEST_ID_HEADER, requestId } from './request-id.js';
@@ -31,6 +32,8 @@ export interface AppOptions {
   feedback: FeedbackStore;
   /** With --record: every decision is recorded before it is answered. */
   recorder?: DecisionRecorder;
+  /** With --cors-origin: the browser origins (or `*`) whose pages may call the service. */
+  corsOrigins?: readonly string[];
   /** With --token-file: the bearer token every route but /health needs. */
   token?: string;
   /** The largest body, and /batch line, taken in bytes (serve --body-limit; default BODY_LIMIT_BYTES, 1 MiB). */
@@ -88,6 +91,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   });
   registerShutdownHooks(app);
+  // Before authentication: a browser's preflight carries no Authorization, and a 401 must be readable by the page.
+  if (options.corsOrigins?.length) await registerCors(app, options.corsOrigins);
   if (options.token) registerBearerAuth(app, options.token);
   // A compressed body would be read as bytes of JSON (JSON_SYNTAX at its first byte): refused as what it is.
   app.addHook('onRequest', async (request, reply) => {
