@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
-import { cpSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -203,5 +204,57 @@ describe('spinemets serve --cors-origin', () => {
     const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--cors-origin', 'https://ehr.example.org/'], { encoding: 'utf8', timeout: 20_000 });
     expect(result.status).toBe(64);
     expect(result.stderr).toMatch(/^<command line> OPTION_INVALID /);
+  }, 60_000);
+});
+
+describe('spinemets serve beyond this machine', () => {
+  const FIXTURES = new URL('./fixtures/tls/', import.meta.url).pathname;
+  const CERT = join(FIXTURES, 'test-cert.pem');
+  const KEY = join(FIXTURES, 'test-key.pem');
+
+  // --host 0.0.0.0 without --token-file started without a word, every route open to the network (QA of
+  // the service, operations).
+  it('warns at start when it listens beyond loopback with no authentication, and only then', async () => {
+    const tokenFile = join(mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-')), 'token');
+    writeFileSync(tokenFile, 'correct-horse-battery-staple\n');
+    for (const [args, warned] of [[['--host', '0.0.0.0'], true], [['--host', '0.0.0.0', '--token-file', tokenFile], false], [['--host', 'localhost'], false]] as const) {
+      const serve = await startServe([...args]);
+      try {
+        expect(serve.logs.filter((l) => l.code === 'NO_AUTHENTICATION').map((l) => l.level), args.join(' ')).toEqual(warned ? [40] : []);
+      } finally {
+        expect(await serve.stop()).toBe(0);
+      }
+    }
+  }, 60_000);
+
+  it('serves HTTPS with --tls-cert and --tls-key', async () => {
+    const serve = await startServe(['--tls-cert', CERT, '--tls-key', KEY]);
+    try {
+      expect(serve.origin).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const { request } = await import('node:https');
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${serve.origin}/health`, { ca: readFileSync(CERT) }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toMatchObject({ status: 'ok' });
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  }, 60_000);
+
+  it('refuses a certificate without its key, or with another key, before it listens', () => {
+    const otherKey = join(mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-')), 'other-key.pem');
+    writeFileSync(otherKey, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    for (const [args, code] of [[['--tls-cert', CERT], 'OPTION_CONFLICT'], [['--tls-cert', CERT, '--tls-key', otherKey], 'OPTION_INVALID'], [['--tls-cert', CERT, '--tls-key', join(FIXTURES, 'missing.pem')], 'FILE_UNREADABLE']] as const) {
+      const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', ...args], { encoding: 'utf8', timeout: 20_000 });
+      expect(result.status, args.join(' ')).toBe(64);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(` ${code} `))]);
+    }
   }, 60_000);
 });

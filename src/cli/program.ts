@@ -136,6 +136,8 @@ program
   .addOption(rulesetOption())
   .addOption(profileOption())
   .option('--token-file <file>', 'require Authorization: Bearer <the token in this file> on every route but /health')
+  .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM, the chain after it); with --tls-key')
+  .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
   .addOption(new Option('--cors-origin <origin>', 'let pages of this origin (https://ehr.example.org, or * for any) call the service from a browser; repeat for several (default: no CORS)').argParser(repeatable))
   .option('--record <log>', 'append a hash-chained decision record per decision to this JSON Lines audit log; responses carry its decisionId')
   .addOption(hashIdsOption())

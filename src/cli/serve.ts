@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { TraceLevel } from '../engine/trace-level.js';
 import { createDecisionRecorder } from '../audit/decision-recorder.js';
@@ -17,7 +16,7 @@ import { EXIT, Exit, problemsExit } from './exit-codes.js';
 import { usageError, wholeNumber } from './usage-error.js';
 import { refuseHashIdsAlone } from './record-decision.js';
 import { refuseUnwritable } from './writable-path.js';
-import { corsOrigin } from './serve-options.js';
+import { corsOrigin, isLoopback, readTls, readToken } from './serve-options.js';
 
 export interface ServeOptions {
   port: string;
@@ -36,6 +35,8 @@ export interface ServeOptions {
   requestTimeout: string;
   shutdownGrace: string;
   corsOrigin?: string[];
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /**
@@ -50,6 +51,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const graceMs = wholeNumber(options.shutdownGrace, '--shutdown-grace', 0, 3_600_000);
   const corsOrigins = (options.corsOrigin ?? []).map(corsOrigin);
   const token = options.tokenFile ? readToken(options.tokenFile) : undefined;
+  const tls = readTls(options.tlsCert, options.tlsKey);
   refuseHashIdsAlone(options);
   const feedbackFile = options.feedback ?? (options.record ? `${options.record}.feedback.jsonl` : undefined);
   // Written at the first decision or feedback: a path that cannot be is refused at start (before the rule
@@ -81,11 +83,14 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     ...(options.record ? { recorder: createDecisionRecorder(options.record, { hashIds: options.hashIds ?? false }) } : {}),
     ...(token ? { token } : {}),
     corsOrigins,
+    ...(tls ? { tls } : {}),
     ...(options.trace ? { trace: options.trace } : {}),
     ...(bodyLimit !== undefined ? { bodyLimit } : {}),
     requestTimeoutMs,
     log: { level: options.logLevel },
   });
+  // Not refused: a demonstration on a laptop's network is a fair use; but the operator must know.
+  if (!token && !isLoopback(options.host)) warnAtStart(app, 'NO_AUTHENTICATION', `listening on ${options.host}, beyond this machine, and every route answers anyone who reaches it: give --token-file`);
   // Acknowledged all the same (the EHR has nothing to mend), but an operator must know it goes nowhere.
   if (!feedbackFile) warnAtStart(app, 'FEEDBACK_NOT_KEPT', 'CDS Hooks feedback is acknowledged and not kept: give --feedback FILE (or --record LOG) to keep it');
   if (live.initialWarnings.length) app.log.warn({ problems: formatProblems(live.initialWarnings).split('\n') }, 'rule-set warnings');
@@ -125,16 +130,4 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
 /** A setting an operator must know the consequence of: said once at start, at warn level, with a code a log search finds. */
 function warnAtStart(app: FastifyInstance, code: ProblemCode, message: string): void {
   app.log.warn({ code }, message);
-}
-
-/** The token file holds the secret alone; surrounding whitespace (a trailing newline) is not part of it. */
-function readToken(file: string): string {
-  let token: string;
-  try {
-    token = readFileSync(file, 'utf8').trim();
-  } catch (err) {
-    return usageError('FILE_UNREADABLE', `cannot read the token file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file, line: 1, column: 1 });
-  }
-  if (token.length < 16) usageError('TOKEN_TOO_SHORT', 'the token must be at least 16 characters', { file, line: 1, column: 1 });
-  return token;
 }

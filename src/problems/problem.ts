@@ -146,6 +146,7 @@ export type ProblemCode =
   | 'FEEDBACK_WRITE_FAILED'
   // said at serve start, in the log
   | 'FEEDBACK_NOT_KEPT'
+  | 'NO_AUTHENTICATION'
   | 'INTERNAL_ERROR';
 
 export type Severity = 'error' | 'warning';

@@ -1,3 +1,4 @@
+import type { ServerOptions as HttpServerOptions } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
 import type { DecisionRecorder } from '../audit/decision-recorder.js';
@@ -45,6 +46,8 @@ export interface AppOptions {
    * while it is answered (default 30 s). Not the whole request: /batch streams for as long as it has lines.
    */
   requestTimeoutMs?: number;
+  /** With --tls-cert and --tls-key: HTTPS without a proxy in front (PEM). */
+  tls?: { cert: string; key: string };
   /** Logs go here (default standard output); `level: 'silent'` for none. */
   log?: { level: string; stream?: DestinationStream };
 }
@@ -53,6 +56,16 @@ export interface AppOptions {
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Node's server options: HTTP, or HTTPS with --tls-cert and --tls-key, where a TLS handshake left
+ * unfinished is timed as silence is. Typed as HTTP: an https.Server is an http.Server to every use
+ * here, and fastify's types would otherwise make every route and hook generic over the two.
+ */
+function serverOptions(tls: AppOptions['tls'], timeout: number): { http: HttpServerOptions } {
+  const http: HttpServerOptions = { headersTimeout: timeout, requestTimeout: 0 };
+  return (tls ? { https: { ...http, ...tls, handshakeTimeout: timeout } } : { http }) as { http: HttpServerOptions };
+}
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? BODY_LIMIT_BYTES;
@@ -70,7 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // A client that fell silent (8 of 100 body bytes) held its connection, and so the shutdown, for ever.
     // Silence is what is timed, not the whole request, which /batch streams for as long as it has lines.
     connectionTimeout: timeout,
-    http: { headersTimeout: timeout, requestTimeout: 0 },
+    ...serverOptions(options.tls, timeout),
     // The router's own rejections (a malformed percent-encoding, an over-long id) in our problem format too.
     frameworkErrors: (error, request, reply) => {
       reply.header(REQUEST_ID_HEADER, request.id);
