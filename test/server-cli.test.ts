@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -255,6 +255,49 @@ describe('spinemets serve beyond this machine', () => {
       const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', ...args], { encoding: 'utf8', timeout: 20_000 });
       expect(result.status, args.join(' ')).toBe(64);
       expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(` ${code} `))]);
+    }
+  }, 60_000);
+});
+
+describe('spinemets serve --jwt-issuer', () => {
+  it('takes CDS Hooks JWTs of an issuer whose keys are in a file, for the URL clients call', async () => {
+    const { exportJWK, generateKeyPair, SignJWT } = await import('jose');
+    const { publicKey, privateKey } = await generateKeyPair('ES384', { extractable: true });
+    const jwks = join(mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-')), 'ehr.jwks.json');
+    writeFileSync(jwks, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES384' }] }));
+    const serve = await startServe(['--jwt-issuer', 'https://ehr.example.org', '--jwks', jwks, '--base-url', 'https://cds.example.org/spinemets/', '--host', '0.0.0.0']);
+    try {
+      // Authentication is configured: nothing to warn of, though it listens beyond loopback.
+      expect(serve.logs.filter((l) => l.code === 'NO_AUTHENTICATION')).toEqual([]);
+      const signed = (aud: string) => new SignJWT({ iss: 'https://ehr.example.org', aud, jti: randomUUID() }).setProtectedHeader({ alg: 'ES384', kid: 'k1' }).setIssuedAt().setExpirationTime('5m').sign(privateKey);
+      const call = async (aud: string) => fetch(`${serve.origin}/cds-services`, { headers: { authorization: `Bearer ${await signed(aud)}` } });
+      expect((await call('https://cds.example.org/spinemets/cds-services')).status).toBe(200);
+      const wrong = await call(`${serve.origin}/cds-services`);
+      expect(wrong.status).toBe(401);
+      expect(((await wrong.json()) as { problems: Array<{ code: string }> }).problems.map((p) => p.code)).toEqual(['JWT_AUDIENCE']);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  }, 60_000);
+
+  it('refuses at start what would let no token, or any, through', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-'));
+    const priv = join(dir, 'private.jwks.json');
+    writeFileSync(priv, JSON.stringify({ keys: [generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ format: 'jwk' })] }));
+    const notJwks = join(dir, 'not.json');
+    writeFileSync(notJwks, '{"kty": "EC"}');
+    const cases: Array<[string[], string]> = [
+      [['--jwt-issuer', 'https://ehr.example.org', '--jwks', 'https://ehr.example.org/jwks'], 'OPTION_CONFLICT'],
+      [['--jwt-issuer', 'https://ehr.example.org', '--base-url', 'https://cds.example.org'], 'OPTION_CONFLICT'],
+      [['--jwt-issuer', 'https://ehr.example.org', '--jwks', 'http://ehr.example.org/jwks', '--base-url', 'https://cds.example.org'], 'OPTION_INVALID'],
+      [['--jwt-issuer', 'https://ehr.example.org', '--jwks', priv, '--base-url', 'https://cds.example.org'], 'OPTION_INVALID'],
+      [['--jwt-issuer', 'https://ehr.example.org', '--jwks', notJwks, '--base-url', 'https://cds.example.org'], 'OPTION_INVALID'],
+      [['--jwt-issuer', 'https://ehr.example.org', '--jwks', 'https://ehr.example.org/jwks', '--base-url', 'cds.example.org'], 'OPTION_INVALID'],
+    ];
+    for (const [args, code] of cases) {
+      const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', ...args], { encoding: 'utf8', timeout: 20_000 });
+      expect(result.status, args.join(' ')).toBe(64);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toEqual([expect.stringMatching(new RegExp(` ${code} `))]);
     }
   }, 60_000);
 });

@@ -16,7 +16,7 @@ import { EXIT, Exit, problemsExit } from './exit-codes.js';
 import { usageError, wholeNumber } from './usage-error.js';
 import { refuseHashIdsAlone } from './record-decision.js';
 import { refuseUnwritable } from './writable-path.js';
-import { corsOrigin, isLoopback, readTls, readToken } from './serve-options.js';
+import { corsOrigin, isLoopback, readJwt, readTls, readToken } from './serve-options.js';
 
 export interface ServeOptions {
   port: string;
@@ -37,6 +37,9 @@ export interface ServeOptions {
   corsOrigin?: string[];
   tlsCert?: string;
   tlsKey?: string;
+  jwtIssuer?: string[];
+  jwks?: string[];
+  baseUrl?: string;
 }
 
 /**
@@ -52,6 +55,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const corsOrigins = (options.corsOrigin ?? []).map(corsOrigin);
   const token = options.tokenFile ? readToken(options.tokenFile) : undefined;
   const tls = readTls(options.tlsCert, options.tlsKey);
+  const jwt = readJwt(options.jwtIssuer ?? [], options.jwks ?? [], options.baseUrl);
   refuseHashIdsAlone(options);
   const feedbackFile = options.feedback ?? (options.record ? `${options.record}.feedback.jsonl` : undefined);
   // Written at the first decision or feedback: a path that cannot be is refused at start (before the rule
@@ -82,6 +86,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     feedback: createFeedbackStore(feedbackFile),
     ...(options.record ? { recorder: createDecisionRecorder(options.record, { hashIds: options.hashIds ?? false }) } : {}),
     ...(token ? { token } : {}),
+    ...(jwt ? { jwt } : {}),
     corsOrigins,
     ...(tls ? { tls } : {}),
     ...(options.trace ? { trace: options.trace } : {}),
@@ -90,7 +95,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     log: { level: options.logLevel },
   });
   // Not refused: a demonstration on a laptop's network is a fair use; but the operator must know.
-  if (!token && !isLoopback(options.host)) warnAtStart(app, 'NO_AUTHENTICATION', `listening on ${options.host}, beyond this machine, and every route answers anyone who reaches it: give --token-file`);
+  if (!token && !jwt && !isLoopback(options.host)) warnAtStart(app, 'NO_AUTHENTICATION', `listening on ${options.host}, beyond this machine, and every route answers anyone who reaches it: give --jwt-issuer or --token-file`);
   // Acknowledged all the same (the EHR has nothing to mend), but an operator must know it goes nowhere.
   if (!feedbackFile) warnAtStart(app, 'FEEDBACK_NOT_KEPT', 'CDS Hooks feedback is acknowledged and not kept: give --feedback FILE (or --record LOG) to keep it');
   if (live.initialWarnings.length) app.log.warn({ problems: formatProblems(live.initialWarnings).split('\n') }, 'rule-set warnings');

@@ -4,7 +4,7 @@ import pino, { type DestinationStream } from 'pino';
 import type { DecisionRecorder } from '../audit/decision-recorder.js';
 import type { TraceLevel } from '../engine/trace-level.js';
 import type { ReloadOutcome, RuleSetsSnapshot } from '../ruleset/live-rule-sets.js';
-import { registerBearerAuth } from './auth.js';
+import { registerAuth, type AuthOptions } from './auth.js';
 import type { CdsConfig } from './cds-config.js';
 import type { FeedbackStore } from './feedback-store.js';
 import { methodNotAllowed, problem, sendProblems } from './http-problems.js';
@@ -27,7 +27,7 @@ export interface RuleSetSource {
   lastReload?(): ReloadOutcome | undefined;
 }
 
-export interface AppOptions {
+export interface AppOptions extends AuthOptions {
   rules: RuleSetSource;
   cds: CdsConfig;
   feedback: FeedbackStore;
@@ -35,8 +35,6 @@ export interface AppOptions {
   recorder?: DecisionRecorder;
   /** With --cors-origin: the browser origins (or `*`) whose pages may call the service. */
   corsOrigins?: readonly string[];
-  /** With --token-file: the bearer token every route but /health needs. */
-  token?: string;
   /** The largest body, and /batch line, taken in bytes (serve --body-limit; default BODY_LIMIT_BYTES, 1 MiB). */
   bodyLimit?: number;
   /** The trace level when a request names none (else full for /evaluate, rules for /batch, as in the CLI). */
@@ -106,7 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerShutdownHooks(app);
   // Before authentication: a browser's preflight carries no Authorization, and a 401 must be readable by the page.
   if (options.corsOrigins?.length) await registerCors(app, options.corsOrigins);
-  if (options.token) registerBearerAuth(app, options.token);
+  registerAuth(app, options);
   // A compressed body would be read as bytes of JSON (JSON_SYNTAX at its first byte): refused as what it is.
   app.addHook('onRequest', async (request, reply) => {
     const encoding = request.headers['content-encoding'];
