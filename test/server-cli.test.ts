@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
 import { lastAnswer, rawClient } from './support/raw-client.js';
-import { startServe } from './support/serve-process.js';
+import { startServe, withServe } from './support/serve-process.js';
 
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
 
@@ -130,19 +130,13 @@ describe('spinemets serve says at start what an operator must know', () => {
   // Without a file, feedback went to an in-memory list nothing read (and that only grew): now it is not
   // kept, and the operator is told so (QA of the service, operations).
   it('that CDS Hooks feedback is not kept without --feedback or --record, and not when it is', async () => {
-    const without = await startServe([]);
-    try {
+    await withServe([], async (without) => {
       expect(without.logs.filter((l) => l.code === 'FEEDBACK_NOT_KEPT').map((l) => l.level)).toEqual([40]);
-    } finally {
-      expect(await without.stop()).toBe(0);
-    }
+    });
     const feedback = join(mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-')), 'feedback.jsonl');
-    const withFile = await startServe(['--feedback', feedback]);
-    try {
+    await withServe(['--feedback', feedback], async (withFile) => {
       expect(withFile.logs.filter((l) => l.code === 'FEEDBACK_NOT_KEPT')).toEqual([]);
-    } finally {
-      expect(await withFile.stop()).toBe(0);
-    }
+    });
   }, 60_000);
 });
 
@@ -180,27 +174,21 @@ describe('spinemets serve on SIGTERM', () => {
   }, 60_000);
 
   it('answers a client silent within its body 408 after --request-timeout', async () => {
-    const serve = await startServe(['--request-timeout', '300']);
-    try {
+    await withServe(['--request-timeout', '300'], async (serve) => {
       const client = await rawClient(Number(new URL(serve.origin).port));
       client.socket.write('POST /evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"age": 6');
       expect(lastAnswer(await client.closed)).toMatchObject({ status: 408, codes: ['REQUEST_TIMEOUT'] });
-    } finally {
-      expect(await serve.stop()).toBe(0);
-    }
+    });
   }, 60_000);
 });
 
 describe('spinemets serve --cors-origin', () => {
   it('answers the preflight of an allowed origin, and refuses an origin a browser would never send', async () => {
-    const serve = await startServe(['--cors-origin', 'https://ehr.example.org']);
-    try {
+    await withServe(['--cors-origin', 'https://ehr.example.org'], async (serve) => {
       const answer = await fetch(`${serve.origin}/cds-services/spinemets-spine`, { method: 'OPTIONS', headers: { origin: 'https://ehr.example.org', 'access-control-request-method': 'POST' } });
       expect(answer.status).toBe(204);
       expect(answer.headers.get('access-control-allow-origin')).toBe('https://ehr.example.org');
-    } finally {
-      expect(await serve.stop()).toBe(0);
-    }
+    });
     const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--cors-origin', 'https://ehr.example.org/'], { encoding: 'utf8', timeout: 20_000 });
     expect(result.status).toBe(64);
     expect(result.stderr).toMatch(/^<command line> OPTION_INVALID /);
@@ -218,18 +206,14 @@ describe('spinemets serve beyond this machine', () => {
     const tokenFile = join(mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-')), 'token');
     writeFileSync(tokenFile, 'correct-horse-battery-staple\n');
     for (const [args, warned] of [[['--host', '0.0.0.0'], true], [['--host', '0.0.0.0', '--token-file', tokenFile], false], [['--host', 'localhost'], false]] as const) {
-      const serve = await startServe([...args]);
-      try {
+      await withServe([...args], async (serve) => {
         expect(serve.logs.filter((l) => l.code === 'NO_AUTHENTICATION').map((l) => l.level), args.join(' ')).toEqual(warned ? [40] : []);
-      } finally {
-        expect(await serve.stop()).toBe(0);
-      }
+      });
     }
   }, 60_000);
 
   it('serves HTTPS with --tls-cert and --tls-key', async () => {
-    const serve = await startServe(['--tls-cert', CERT, '--tls-key', KEY]);
-    try {
+    await withServe(['--tls-cert', CERT, '--tls-key', KEY], async (serve) => {
       expect(serve.origin).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const { request } = await import('node:https');
       const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -243,9 +227,7 @@ describe('spinemets serve beyond this machine', () => {
       });
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.body)).toMatchObject({ status: 'ok' });
-    } finally {
-      expect(await serve.stop()).toBe(0);
-    }
+    });
   }, 60_000);
 
   it('refuses a certificate without its key, or with another key, before it listens', () => {
@@ -265,8 +247,7 @@ describe('spinemets serve --jwt-issuer', () => {
     const { publicKey, privateKey } = await generateKeyPair('ES384', { extractable: true });
     const jwks = join(mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-')), 'ehr.jwks.json');
     writeFileSync(jwks, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES384' }] }));
-    const serve = await startServe(['--jwt-issuer', 'https://ehr.example.org', '--jwks', jwks, '--base-url', 'https://cds.example.org/spinemets/', '--host', '0.0.0.0']);
-    try {
+    await withServe(['--jwt-issuer', 'https://ehr.example.org', '--jwks', jwks, '--base-url', 'https://cds.example.org/spinemets/', '--host', '0.0.0.0'], async (serve) => {
       // Authentication is configured: nothing to warn of, though it listens beyond loopback.
       expect(serve.logs.filter((l) => l.code === 'NO_AUTHENTICATION')).toEqual([]);
       const signed = (aud: string) => new SignJWT({ iss: 'https://ehr.example.org', aud, jti: randomUUID() }).setProtectedHeader({ alg: 'ES384', kid: 'k1' }).setIssuedAt().setExpirationTime('5m').sign(privateKey);
@@ -275,9 +256,7 @@ describe('spinemets serve --jwt-issuer', () => {
       const wrong = await call(`${serve.origin}/cds-services`);
       expect(wrong.status).toBe(401);
       expect(((await wrong.json()) as { problems: Array<{ code: string }> }).problems.map((p) => p.code)).toEqual(['JWT_AUDIENCE']);
-    } finally {
-      expect(await serve.stop()).toBe(0);
-    }
+    });
   }, 60_000);
 
   it('refuses at start what would let no token, or any, through', async () => {

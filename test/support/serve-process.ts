@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { expect } from 'vitest';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 
@@ -55,4 +56,14 @@ export async function startServe(args: string[]): Promise<ServeProcess> {
       return exited;
     },
   };
+}
+
+/** Runs `use` against `spinemets serve --port 0 ...args`, then stops it with SIGTERM, which must end it with 0. */
+export async function withServe(args: string[], use: (serve: ServeProcess) => Promise<void>): Promise<void> {
+  const serve = await startServe(args);
+  try {
+    await use(serve);
+  } finally {
+    expect(await serve.stop()).toBe(0);
+  }
 }
