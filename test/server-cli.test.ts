@@ -1,9 +1,8 @@
-import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { BUNDLED_RULES_DIR } from '../src/ruleset/load-rulesets.js';
@@ -11,17 +10,6 @@ import { lastAnswer, rawClient } from './support/raw-client.js';
 import { startServe, withServe } from './support/serve-process.js';
 
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
-
-/** The origin a started `serve` logs that it listens at; rejected if it exits first. */
-function listeningAt(server: ChildProcessByStdio<null, Readable, Readable>): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    server.once('exit', (code) => reject(new Error(`exited with ${code}`)));
-    createInterface({ input: server.stdout }).on('line', (line) => {
-      const msg = (JSON.parse(line) as { msg?: string }).msg ?? '';
-      if (msg.startsWith('Server listening at ')) resolve(msg.slice('Server listening at '.length));
-    });
-  });
-}
 
 describe('spinemets serve', () => {
   it('does not start on rule sets with problems: each one positioned, exit 1', () => {
@@ -48,17 +36,11 @@ describe('spinemets serve', () => {
     const bad = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--body-limit', '1MiB'], { encoding: 'utf8', timeout: 20_000 });
     expect(bad.status).toBe(64);
     expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^<command line> OPTION_INVALID --body-limit /)]);
-    const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--body-limit', '2048'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    try {
-      const origin = await listeningAt(server);
+    await withServe(['--body-limit', '2048'], async ({ origin }) => {
       const response = await fetch(`${origin}/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'x'.repeat(3000) }) });
       expect(response.status).toBe(413);
       expect(((await response.json()) as { problems: Array<{ code: string; message: string }> }).problems).toMatchObject([{ code: 'BODY_TOO_LARGE', message: expect.stringContaining('2048') }]);
-    } finally {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    });
   }, 30_000);
 
   // It printed "internal error: listen EADDRINUSE" and went on running without listening, so a supervisor saw it up.
@@ -80,20 +62,14 @@ describe('spinemets serve', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-'));
     const tokenFile = join(dir, 'token');
     writeFileSync(tokenFile, 'correct-horse-battery-staple\n');
-    const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--token-file', tokenFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-    try {
-      const origin = await listeningAt(server);
+    await withServe(['--token-file', tokenFile], async ({ origin }) => {
       expect(origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect((await fetch(`${origin}/health`)).status).toBe(200);
       expect((await fetch(`${origin}/rulesets`)).status).toBe(401);
       const allowed = await fetch(`${origin}/rulesets`, { headers: { authorization: 'Bearer correct-horse-battery-staple' } });
       expect(allowed.status).toBe(200);
       expect(((await allowed.json()) as { rulesets: unknown[] }).rulesets).toHaveLength(10);
-    } finally {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      expect(await exited).toBe(0);
-    }
+    });
   }, 30_000);
 
   // Moving the served SINS folder away made the service take the bundled, published SINS in its place
