@@ -178,6 +178,20 @@ describe('spinemets serve beyond this machine', () => {
 
   // --host 0.0.0.0 without --token-file started without a word, every route open to the network (QA of
   // the service, operations).
+  // On localhost (127.0.0.1 and ::1) a SIGTERM sent as soon as serve said it listened crashed fastify,
+  // still binding the second address: exit 1 and a stack trace (found by a full test run under load).
+  it('a SIGTERM as soon as it listens on a host of several addresses ends it with 0', async () => {
+    const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', 'localhost'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    // Sent on the line itself, as a supervisor's signal may come: a helper that polls the log comes too late.
+    createInterface({ input: server.stdout }).on('line', (line) => {
+      if (line.includes('Server listening at')) server.kill('SIGTERM');
+    });
+    const code = await new Promise((resolve) => server.once('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  }, 30_000);
+
   it('warns at start when it listens beyond loopback with no authentication, and only then', async () => {
     const tokenFile = join(mkdtempSync(join(tmpdir(), 'spinemets-serve-cli-')), 'token');
     writeFileSync(tokenFile, 'correct-horse-battery-staple\n');

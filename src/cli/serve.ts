@@ -107,7 +107,11 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   live.on('rejected', (problems, changedFiles) => {
     app.log.error({ changedFiles, problems: formatProblems(problems).split('\n'), generation: live.current().generation }, 'rule-set change rejected; the last good rule sets keep serving');
   });
+  // A host with several addresses (localhost: 127.0.0.1 and ::1) is still being bound after the first
+  // says it listens: closing then crashed fastify (exit 1, a stack trace) on a SIGTERM sent at once.
+  let listening: Promise<unknown> = Promise.resolve();
   const stop = async (): Promise<void> => {
+    await listening.catch(() => undefined);
     await closeGracefully(app, graceMs);
     await live.close();
   };
@@ -122,7 +126,8 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    await app.listen({ port, host: options.host });
+    listening = app.listen({ port, host: options.host });
+    await listening;
   } catch (err) {
     // The watcher would keep a server that never listened alive, looking up to a supervisor.
     await stop();
