@@ -29,4 +29,17 @@ describe('firstTooDeep: the bracket where a document goes past the limit', () =>
     expect(firstTooDeep('a: [1, [2, [3]]]', 2)).toBe('a: [1, [2, '.length);
     expect(firstTooDeep('- [[[x]]]', 2)).toBe('- [['.length);
   });
+
+  // Since every YAML text is measured before it is read, a block scalar whose lines start with [ (a
+  // clinical note pasted under `|`) was NESTING_TOO_DEEP, hiding the file's real problems (helper-70).
+  it('reads the lines of a block scalar as text, and counts again after it', () => {
+    for (const header of ['|', '>', '|-', '>+2', '| # a note']) {
+      const block = `primaryTumor: ${header}\n${'  [note {x\n'.repeat(120)}`;
+      expect(firstTooDeep(block, 6), header).toBeUndefined();
+      const after = `${block}lesions: ${deep(7)}\n`;
+      expect(firstTooDeep(after, 6), header).toBe(past(after, 'lesions: ', 6));
+      const listed = `notes:\n  - ${header}\n${'    [[[[[[[\n'.repeat(3)}  - ${deep(7)}\n`;
+      expect(firstTooDeep(listed, 6), header).toBe(past(listed, `  - ${header}\n${'    [[[[[[[\n'.repeat(3)}  - `, 6));
+    }
+  });
 });

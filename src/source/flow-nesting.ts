@@ -14,8 +14,9 @@ export function tooDeep(file: string, position: { line: number; column: number }
  * The offset of the first bracket that opens a level beyond `limit`, or undefined if the text never nests
  * that far. A quote or a bracket counts only where a value can begin (the start of a line, or after `:`,
  * `,`, `-`, `?`, `[` or `{`): inside a plain YAML value ("Tomita's patient", "a[1]") it is text. Quoted
- * strings (JSON's and YAML's "..." with backslash escapes, YAML's '...' with '' for a quote) and YAML
- * comments are skipped.
+ * strings (JSON's and YAML's "..." with backslash escapes, YAML's '...' with '' for a quote), YAML
+ * comments and YAML block scalars (the lines under `|` or `>` indented beyond its key: text, whatever
+ * they start with) are skipped.
  */
 export function firstTooDeep(text: string, limit = MAX_FLOW_NESTING): number | undefined {
   let depth = 0;
@@ -45,6 +46,9 @@ export function firstTooDeep(text: string, limit = MAX_FLOW_NESTING): number | u
         i++;
       }
       valueStarts = false;
+    } else if ((c === '|' || c === '>') && depth === 0 && BLOCK_HEADER.test(lineFrom(text, i))) {
+      i = blockEnd(text, i);
+      valueStarts = true;
     } else if (c === '[' || c === '{') {
       if (++depth > limit) return i;
     } else if (c === ']' || c === '}') {
@@ -59,3 +63,30 @@ export function firstTooDeep(text: string, limit = MAX_FLOW_NESTING): number | u
 
 /** After these a value may begin (an opening bracket too, handled where it is counted). */
 const INDICATORS: ReadonlySet<string> = new Set([':', ',', '-', '?']);
+
+/** A block scalar's header: `|` or `>`, its chomping and indentation indicators, then nothing but a comment. */
+const BLOCK_HEADER = /^[|>][-+1-9]{0,2}[ \t]*(#.*)?\r?$/;
+
+function lineFrom(text: string, i: number): string {
+  const end = text.indexOf('\n', i);
+  return text.slice(i, end < 0 ? text.length : end);
+}
+
+/**
+ * The offset of the line break ending the block scalar whose header is at `i`: its lines are those after
+ * the header that are blank or indented beyond the line the header is on.
+ */
+function blockEnd(text: string, i: number): number {
+  const lineStart = text.lastIndexOf('\n', i) + 1;
+  const indent = /^ */.exec(text.slice(lineStart, i))?.[0].length ?? 0;
+  let end = text.indexOf('\n', i);
+  while (end >= 0) {
+    const next = lineFrom(text, end + 1);
+    const spaces = /^ */.exec(next)?.[0].length ?? 0;
+    if (next.trim() !== '' && spaces <= indent) break;
+    const after = text.indexOf('\n', end + 1);
+    if (after < 0) return text.length;
+    end = after;
+  }
+  return end < 0 ? text.length : end;
+}
