@@ -83,6 +83,26 @@ describe('POST /evaluate', () => {
     expect(response.json().problems).toEqual([expect.objectContaining({ code: 'SCHEMA_TYPE', path: '/age', line: 2, column: 9, message: expect.stringContaining('got 1e400 (not a finite number)') })]);
   });
 
+  // With serve --body-limit above a file's 1 MiB, a body within it that needed YAML's reader (a repeated
+  // key) was 413 FILE_TOO_LARGE "document is larger than 1048576 bytes" (helper-70).
+  it('a body within a --body-limit above 1 MiB is read whole: DUPLICATE_KEY, not FILE_TOO_LARGE', async () => {
+    const roomy = await testApp({ bodyLimit: 4 * 1024 * 1024 });
+    try {
+      const patient = `{"id": "${'x'.repeat(2 * 1024 * 1024)}", "age": 60, "age": 61}`;
+      const answers = [
+        (await roomy.inject({ method: 'POST', url: '/evaluate', payload: patient, headers: json })).json().problems,
+        JSON.parse((await roomy.inject({ method: 'POST', url: '/batch', payload: patient + '\n', headers: { 'content-type': 'application/x-ndjson' } })).body.split('\n')[0] as string).error.problems,
+        (await roomy.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload: `{"hook": "patient-view", "hook": "patient-view", "pad": "${'x'.repeat(2 * 1024 * 1024)}"}`, headers: json })).json().problems,
+      ] as Array<Array<{ code: string }>>;
+      for (const problems of answers) {
+        expect(problems.map((p) => p.code)).toContain('DUPLICATE_KEY');
+        expect(problems.map((p) => p.code)).not.toContain('FILE_TOO_LARGE');
+      }
+    } finally {
+      await roomy.close();
+    }
+  }, 60_000);
+
   it('rejects an oversized body (413), a wrong content type (415) and deep nesting (400)', async () => {
     const big = await post('/evaluate', JSON.stringify({ id: 'x'.repeat(1024 * 1024 + 10) }));
     expect(big.statusCode).toBe(413);

@@ -41,13 +41,14 @@ export function parsePatient(text: string, name: string): PatientLoad {
 }
 
 /** One NDJSON line: strictly JSON (a YAML parser would read a stray word as a string patient). */
-export function parsePatientJsonLine(text: string, name: string, line: number): PatientLoad {
-  const load = parsePatientJson(text, name);
+export function parsePatientJsonLine(text: string, name: string, line: number, maxBytes?: number): PatientLoad {
+  const load = parsePatientJson(text, name, maxBytes);
   return { ...load, problems: load.problems.map((p) => ({ ...p, line })) };
 }
 
 /** A JSON document (an HTTP body, an NDJSON line): strictly JSON, then the same checks as a file. */
-export function parsePatientJson(text: string, name: string): PatientLoad {
+/** `maxBytes`: as for parseSource (the service's body limit for a body or a /batch line). */
+export function parsePatientJson(text: string, name: string, maxBytes?: number): PatientLoad {
   // A valid patient needs no positions: JSON.parse and the schema decide it. A text JSON.parse reads is
   // placed by the JSON reader; anything else goes through YAML's, many times slower, which also tells
   // repeated and forbidden keys.
@@ -55,7 +56,7 @@ export function parsePatientJson(text: string, name: string): PatientLoad {
   if (data !== undefined && validator('patient')(data) && !inconsistency(data as Patient)) return { patient: data as Patient, problems: [] };
   const syntax = jsonSyntaxProblem(text, name);
   if (syntax) return { problems: [syntax] };
-  return checkPatient(data !== undefined ? jsonSourceDocument(text, name, data) : parseSource(text, name));
+  return checkPatient(data !== undefined ? jsonSourceDocument(text, name, data) : parseSource(text, name, maxBytes));
 }
 
 /**

@@ -16,6 +16,8 @@ import { encodingFaults, encodingProblem } from '../source/utf8-check.js';
  * year of laboratory results is more.
  */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** The size a reader may take of a body (or /batch line) the server has held to its body limit already: any. */
+export const WITHIN_BODY_LIMIT = Infinity;
 /** Deeper than any patient or FHIR resource this service reads: beyond it a body is an attack on the parser. */
 export const MAX_NESTING = 32;
 
@@ -68,7 +70,7 @@ export function parseJsonBody<T>(body: unknown, schema: SchemaName, name = REQUE
   if (data !== undefined && validator(schema)(data)) return { value: data as T, problems: [], source: jsonSourceDocument(text, name, data) };
   const syntax = jsonSyntaxProblem(text, name);
   if (syntax) return { problems: [syntax] };
-  const source = data !== undefined ? jsonSourceDocument(text, name, data) : parseSource(text, name);
+  const source = data !== undefined ? jsonSourceDocument(text, name, data) : parseSource(text, name, WITHIN_BODY_LIMIT);
   if (source.data === undefined) return { problems: source.problems };
   const problems = problemsOfDocument(source, (reading) => documentSchemaProblems(reading, schema));
   if (problems.length) return { problems };

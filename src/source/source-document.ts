@@ -152,9 +152,13 @@ export function lazySourceDocument(text: string, file: string): SourceDocument {
   };
 }
 
-export function parseSource(text: string, file: string): SourceDocument {
-  if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
-    return emptyDocument(file, 'FILE_TOO_LARGE', `document is larger than ${MAX_FILE_BYTES} bytes`);
+/**
+ * `maxBytes`: the largest text read (a file's limit by default); the service passes its own body limit,
+ * which it has held the body to already (serve --body-limit may be above a file's).
+ */
+export function parseSource(text: string, file: string, maxBytes = MAX_FILE_BYTES): SourceDocument {
+  if (Buffer.byteLength(text) > maxBytes) {
+    return emptyDocument(file, 'FILE_TOO_LARGE', `document is larger than ${maxBytes} bytes`);
   }
   // Every position, of an error or of a node, is counted in the text itself: the yaml library's
   // LineCounter hears of no line break inside a block scalar (`|`, `>-`) read while recovering from an

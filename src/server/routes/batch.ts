@@ -7,7 +7,7 @@ import { parsePatientJsonLine } from '../../patient/load-patient.js';
 import type { AppOptions } from '../app.js';
 import { decide } from '../decide.js';
 import { problem, problemsBody, REQUEST_BODY, sendProblems } from '../http-problems.js';
-import { BODY_LIMIT_BYTES, nestingProblem, SEND_UTF8 } from '../json-body.js';
+import { BODY_LIMIT_BYTES, nestingProblem, SEND_UTF8, WITHIN_BODY_LIMIT } from '../json-body.js';
 import { traceLevel } from './evaluate.js';
 import { EncodingFaults } from '../../source/encoding-faults.js';
 
@@ -49,7 +49,7 @@ export async function batchRoutes(app: FastifyInstance, options: AppOptions): Pr
         if (line.trim() === '') continue;
         const faults = encoding.within(lineNo, lineNo);
         const deep = nestingProblem(line);
-        const { patient, problems } = faults.length ? { patient: undefined, problems: faults } : deep ? { patient: undefined, problems: [{ ...deep, line: lineNo }] } : parsePatientJsonLine(line, REQUEST_BODY, lineNo);
+        const { patient, problems } = faults.length ? { patient: undefined, problems: faults } : deep ? { patient: undefined, problems: [{ ...deep, line: lineNo }] } : parsePatientJsonLine(line, REQUEST_BODY, lineNo, WITHIN_BODY_LIMIT);
         if (!patient) {
           // Not the id of a line that is not UTF-8: it would echo U+FFFD for the character lost.
           yield jsonErrorLine(lineNo, faults.length ? undefined : jsonRowId(line), problemsBody(problems));

@@ -4,7 +4,7 @@ import { parsePatientJson } from '../../patient/load-patient.js';
 import type { AppOptions } from '../app.js';
 import { decide } from '../decide.js';
 import { problem, REQUEST_BODY, sendProblems } from '../http-problems.js';
-import { nestingProblem } from '../json-body.js';
+import { nestingProblem, WITHIN_BODY_LIMIT } from '../json-body.js';
 
 /** `?trace=none|rules|full`, default full as for `spinemets evaluate`. */
 export function traceLevel(query: unknown, fallback: TraceLevel): TraceLevel | undefined {
@@ -23,7 +23,7 @@ export async function evaluateRoutes(app: FastifyInstance, options: AppOptions):
     if (!trace) return sendProblems(reply, [problem('SCHEMA_ENUM', `trace must be one of ${TRACE_LEVELS.join(', ')}`, { path: '?trace' })], 400);
     const text = String(request.body ?? '');
     const deep = nestingProblem(text);
-    const { patient, problems } = deep ? { patient: undefined, problems: [deep] } : parsePatientJson(text, REQUEST_BODY);
+    const { patient, problems } = deep ? { patient: undefined, problems: [deep] } : parsePatientJson(text, REQUEST_BODY, WITHIN_BODY_LIMIT);
     if (!patient) return sendProblems(reply, problems);
     const snapshot = options.rules.current();
     const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder);
