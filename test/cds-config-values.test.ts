@@ -4,6 +4,7 @@ import { EXIT } from '../src/cli/exit-codes.js';
 import { DEFAULT_CDS_CONFIG, loadCdsConfig } from '../src/server/cds-config.js';
 import { positionOf, read, writeVariant } from './support/mutate.js';
 import { CLI } from './support/run-cli.js';
+import { withServe } from './support/serve-process.js';
 
 /** config/cds-hooks.yaml with each [from, to] replaced once, as a temporary file. */
 const configWith = (edits: Array<[string, string]>) => writeVariant(read(DEFAULT_CDS_CONFIG), edits, 'cds-hooks.yaml');
@@ -74,5 +75,17 @@ describe('VALUE_NOT_IN_DOMAIN and UNIT_MISMATCH: a config/cds-hooks.yaml value t
     const heads = result.stderr.split('\n').flatMap((l) => /^(\S+:\d+:\d+ [A-Z_]+) /.exec(l)?.[1] ?? []);
     const where = (needle: string) => `${file}:${positionOf(text, needle).line}:${positionOf(text, needle).column}`;
     expect(heads.sort()).toEqual([`${where('brest')} VALUE_NOT_IN_DOMAIN`, `${where('kg/L')} UNIT_MISMATCH`].sort());
+  }, 40_000);
+
+  // It started silently, and read as "no sign listed" a record that counts its involved vertebrae but holds
+  // no lesion Observation got no card, where it had one (QA, clinical).
+  it('CARD_SPINAL_DISEASE_UNSET: a config without card.spinalDisease loads with a warning at card, and serve says so at start', async () => {
+    const { file, text } = configWith([['  spinalDisease:\n    - { field: spinalMetastasisCount, atLeast: 1 }\n', '']]);
+    const { config, problems } = loadCdsConfig(file);
+    expect(config?.card.spinalDisease).toBeUndefined();
+    expect(problems.map((p) => `${p.severity} ${p.code}@${p.line}:${p.column}`)).toEqual([`warning ${at('CARD_SPINAL_DISEASE_UNSET', positionOf(text, 'card:'))}`]);
+    await withServe(['--cds-config', file], async (serve) => {
+      expect(serve.logs.filter((l) => l.code === 'CARD_SPINAL_DISEASE_UNSET').map((l) => l.level)).toEqual([40]);
+    });
   }, 40_000);
 });

@@ -9,9 +9,11 @@ import { createDecisionRecorder } from '../src/audit/decision-recorder.js';
 import { rulesetStoreDir } from '../src/audit/ruleset-store.js';
 import { verifyLog } from '../src/audit/verify-log.js';
 import { cutAtWord } from '../src/server/cds-card.js';
+import { DEFAULT_CDS_CONFIG, loadCdsConfig } from '../src/server/cds-config.js';
 import { renderReport } from '../src/report/html-report.js';
 import { createFeedbackStore, type FeedbackStore } from '../src/server/feedback-store.js';
 import { validator } from '../src/source/schemas.js';
+import { read, writeVariant } from './support/mutate.js';
 import { cliEvaluation, testApp } from './support/server.js';
 
 const FIELD = 'https://spinemets.invalid/fhir/CodeSystem/patient-field';
@@ -203,6 +205,24 @@ describe('CDS Hooks', () => {
       const [card, ...more] = cards((await callService(hookRequest({ observations: bundle(albumin, sign), conditions: bundle(breast) }))).json());
       expect(more).toEqual([]);
       expect(card?.summary).toMatch(/^No spinal lesion in the record: provide each lesion/);
+    }
+  });
+
+  // An institution's config written before card.spinalDisease was read as listing no sign: a record that
+  // counts its involved vertebrae but holds no lesion Observation got no card, where it had one (QA, clinical).
+  it('without card.spinalDisease in the config, no record is taken to lack a sign: each gets its card, as before the key', async () => {
+    const { file } = writeVariant(read(DEFAULT_CDS_CONFIG), [['  spinalDisease:\n    - { field: spinalMetastasisCount, atLeast: 1 }\n', '']], 'cds-hooks.yaml');
+    const { config } = loadCdsConfig(file);
+    if (!config) throw new Error('the config without card.spinalDisease does not load');
+    const older = await testApp({ cds: config });
+    try {
+      for (const observations of [bundle(field('spinalMetastasisCount', { valueInteger: 2 })), bundle()]) {
+        const response = await older.inject({ method: 'POST', url: '/cds-services/spinemets-spine', payload: hookRequest({ patient: { resourceType: 'Patient', id: 'p1' }, observations }), headers: json });
+        expect(response.statusCode).toBe(200);
+        expect(cards(response.json()).map((card) => card.indicator)).toEqual(['info']);
+      }
+    } finally {
+      await older.close();
     }
   });
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TraceLevel } from '../engine/trace-level.js';
 import { createDecisionRecorder } from '../audit/decision-recorder.js';
-import { formatProblems } from '../problems/format.js';
+import { formatProblem, formatProblems } from '../problems/format.js';
 import { ProblemsError, type Problem, type ProblemCode } from '../problems/problem.js';
 import { LiveRuleSets } from '../ruleset/live-rule-sets.js';
 import { BUNDLED_RULES_DIR, libraryIds } from '../ruleset/load-rulesets.js';
@@ -98,6 +98,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   if (!token && !jwt && !isLoopback(options.host)) warnAtStart(app, 'NO_AUTHENTICATION', `listening on ${options.host}, beyond this machine, and every route answers anyone who reaches it: give --jwt-issuer or --token-file`);
   // Acknowledged all the same (the EHR has nothing to mend), but an operator must know it goes nowhere.
   if (!feedbackFile) warnAtStart(app, 'FEEDBACK_NOT_KEPT', 'CDS Hooks feedback is acknowledged and not kept: give --feedback FILE (or --record LOG) to keep it');
+  for (const warning of configProblems) warnAtStart(app, warning.code, formatProblem(warning));
   if (live.initialWarnings.length) app.log.warn({ problems: formatProblems(live.initialWarnings).split('\n') }, 'rule-set warnings');
   live.on('reloaded', (snapshot, changedFiles, warnings) => {
     app.log.info({ generation: snapshot.generation, changedFiles, rulesets: snapshot.rulesets.map((r) => `${r.document.id}@${r.document.version} sha256:${r.sha256.slice(0, 12)}`), warnings: warnings.length }, 'rule sets reloaded');

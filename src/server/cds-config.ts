@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { patientField, type PatientField } from '../patient/patient-fields.js';
-import type { Problem } from '../problems/problem.js';
+import { hasErrors, type Problem } from '../problems/problem.js';
 import { hintFrom } from '../ruleset/check-context.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
@@ -18,7 +18,10 @@ export interface CdsConfig {
   card: {
     summary: OutputRef[];
     indicators: Array<{ indicator: 'critical' | 'warning'; when: OutputRef & { in: string[] }; because: string }>;
-    /** Values that say the patient has spinal metastatic disease (beside a lesion Observation): without any, no card. */
+    /**
+     * Values that say the patient has spinal metastatic disease (beside a lesion Observation): without any,
+     * no card. Unset (a config written before it), every record gets a card, and serve warns at start.
+     */
     spinalDisease?: Array<{ field: string; atLeast: number }>;
   };
   fhir: FhirMapping;
@@ -36,13 +39,14 @@ export const DEFAULT_CDS_CONFIG = fileURLToPath(new URL('../../config/cds-hooks.
 /**
  * Read and checked at start-up: a mapping to a field the patient contract lacks, or to a value or unit
  * the field does not take, is a problem at its place in the file, not a silent gap or a 422 on each call.
+ * Warnings (a key a config written before it lacks) come with the config, for serve to log.
  */
 export function loadCdsConfig(file = DEFAULT_CDS_CONFIG): { config?: CdsConfig; source?: SourceDocument; problems: Problem[] } {
   const source = readSourceFile(file);
   if (source.data === undefined) return { problems: source.problems };
   const problems = problemsOfDocument(source, configProblems);
   // The source stays with the config: what the card names is checked against each load of the rule sets (card-references.ts).
-  return problems.length ? { problems } : { config: source.data as CdsConfig, source, problems };
+  return hasErrors(problems) ? { problems } : { config: source.data as CdsConfig, source, problems };
 }
 
 /** The field types a number read from an Observation's value can fill. */
@@ -60,6 +64,9 @@ function configProblems(source: SourceDocument): Problem[] {
     else if (!NUMERIC.has(field.type)) problems.push(source.problemAt(['fhir', 'observations', i, 'field'], 'INPUT_TYPE_MISMATCH', `${field.name} takes ${field.type === 'boolean' ? 'true or false' : field.type === 'string' ? 'a word of a list' : field.type}, and an Observation by LOINC is read for its number: map it from a Condition (set:) or a patient-field code instead`));
     else problems.push(...unitProblems(source, ['fhir', 'observations', i], o, field));
   });
+  // Read as "no sign is listed", an institution's config written before the key would answer a record that
+  // counts its involved vertebrae but holds no lesion Observation with no card, where it had one.
+  if (!config.card.spinalDisease) problems.push(source.problemAt(['card'], 'CARD_SPINAL_DISEASE_UNSET', 'card.spinalDisease is not set: every record gets a card, whether or not it holds a sign of spinal metastatic disease; list the signs (as config/cds-hooks.yaml does, `spinalDisease: [{ field: spinalMetastasisCount, atLeast: 1 }]`) for a record without one to get no card', { key: true, severity: 'warning' }));
   config.card.spinalDisease?.forEach((sign, i) => {
     const path = ['card', 'spinalDisease', i, 'field'];
     const field = patientField('patient', sign.field);

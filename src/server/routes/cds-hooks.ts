@@ -80,8 +80,10 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     const { patient, problems: patientProblems } = checkPatient(mappedPatientSource(mapped, source, ['prefetch']));
     if (!patient) return sendProblems(reply, patientProblems);
     // No sign of spinal metastatic disease, the Observations read in full: no decision support for this chart
-    // (CDS Hooks: an empty cards array), where every chart opened showed a card asking for lesions.
-    if (!unseen.length && !showsSpinalDisease(prefetch, fhir, options.cds.card.spinalDisease ?? [])) return { cards: [] };
+    // (CDS Hooks: an empty cards array), where every chart opened showed a card asking for lesions. Without
+    // card.spinalDisease (a config older than it; serve warns at start) no record is taken to lack a sign.
+    const signs = options.cds.card.spinalDisease;
+    if (signs && !unseen.length && !showsSpinalDisease(prefetch, fhir, signs)) return { cards: [] };
     const snapshot = options.rules.current();
     // The card names the decision, and the record keeps the card: built before the decision is recorded.
     // With hashed ids (--hash-ids), what is recorded is what one who knows only the hashes would be shown.
