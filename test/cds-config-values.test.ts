@@ -65,6 +65,14 @@ describe('VALUE_NOT_IN_DOMAIN and UNIT_MISMATCH: a config/cds-hooks.yaml value t
     expect(placed(loadCdsConfig(file).problems)).toEqual([at('UNKNOWN_PATIENT_FIELD', positionOf(text, 'spinalMetastasesCount')), at('INPUT_TYPE_MISMATCH', positionOf(text, 'ambulatoryStatus, atLeast'))].sort());
   });
 
+  // atLeast: 40 loaded though the patient contract counts at most 33 vertebrae: a sign that never holds (QA, clinical).
+  it('VALUE_NOT_IN_DOMAIN: a spinalDisease threshold outside its field\'s range is placed at atLeast; its bounds are not', () => {
+    const { file, text } = configWith([['- { field: spinalMetastasisCount, atLeast: 1 }', '- { field: spinalMetastasisCount, atLeast: 40 }\n    - { field: extraspinalBoneMetastasisCount, atLeast: -1 }']]);
+    expect(placed(loadCdsConfig(file).problems)).toEqual([at('VALUE_NOT_IN_DOMAIN', positionOf(text, '40', 'spinalMetastasisCount, atLeast')), at('VALUE_NOT_IN_DOMAIN', positionOf(text, '-1', 'extraspinalBoneMetastasisCount, atLeast'))].sort());
+    const bounds = configWith([['- { field: spinalMetastasisCount, atLeast: 1 }', '- { field: spinalMetastasisCount, atLeast: 33 }\n    - { field: extraspinalBoneMetastasisCount, atLeast: 0 }']]);
+    expect(loadCdsConfig(bounds.file).problems).toEqual([]);
+  });
+
   it('serve does not start on them: each problem at its place in the file, exit 1', () => {
     const { file, text } = configWith([
       ['set: { primaryTumor: breast }', 'set: { primaryTumor: brest }'],

@@ -73,6 +73,13 @@ function configProblems(source: SourceDocument): Problem[] {
     if (!field) problems.push(source.problemAt(path, 'UNKNOWN_PATIENT_FIELD', `"${sign.field}" is not a field of the patient contract`));
     // A sign is a number at least a threshold: a field of another type would never be one, and the card never shown.
     else if (field.type !== 'number' && field.type !== 'integer') problems.push(source.problemAt(path, 'INPUT_TYPE_MISMATCH', `${field.name} is no number, and a sign of spinal disease is a number at least atLeast`));
+    else {
+      // Above the field's range the sign never holds (atLeast 40 of 33 vertebrae), and a record it alone
+      // shows gets no card; below it, it holds of every value the contract takes, 0 bone metastases too.
+      const { minimum = -Infinity, maximum = Infinity } = field;
+      const range = maximum === Infinity ? `at least ${minimum}` : minimum === -Infinity ? `at most ${maximum}` : `${minimum}-${maximum}`;
+      if (sign.atLeast > maximum || sign.atLeast < minimum) problems.push(source.problemAt(['card', 'spinalDisease', i, 'atLeast'], 'VALUE_NOT_IN_DOMAIN', `atLeast ${sign.atLeast} is outside ${field.name}'s range in the patient contract (${range}): the sign would ${sign.atLeast > maximum ? 'never hold' : 'hold of every value'}`));
+    }
   });
   config.fhir.conditions.forEach((c, i) => {
     for (const [name, value] of Object.entries(c.set)) {
