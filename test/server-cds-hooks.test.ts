@@ -257,6 +257,33 @@ describe('CDS Hooks', () => {
     expect(whole.outputs.results['modified-bauer'].components.solitarySkeletal.points).toBe(1);
   });
 
+  // A search Bundle holding part of its results other than by a `next` link was read as the whole record:
+  // a record that may hold lesions got {cards: []} (QA, clinical).
+  it('a Bundle with an OperationOutcome of its search, a NEXT link or a total above its entries is read in part too', async () => {
+    const albumin = { resourceType: 'Observation', id: 'alb', status: 'final', code: concept(LOINC, '1751-7'), valueQuantity: { value: 38, system: UCUM, code: 'g/L' } };
+    const lesion = lesionObservation('lesion-t12', 'T12', UNSTABLE);
+    const outcome = { resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'warning', code: 'too-costly' }] }, search: { mode: 'outcome' } };
+    const cuts = [
+      (...resources: object[]) => ({ ...bundle(...resources), entry: [...bundle(...resources).entry, outcome] }),
+      (...resources: object[]) => ({ ...bundle(...resources), link: [{ relation: 'NEXT', url: 'https://fhir.example/Observation?patient=p1&page=2' }] }),
+      (...resources: object[]) => ({ ...bundle(...resources), total: 5 }),
+    ];
+    for (const cut of cuts) {
+      const response = await callService(hookRequest({ patient: { resourceType: 'Patient', id: 'p1' }, observations: cut(albumin) }));
+      expect(response.statusCode).toBe(200);
+      expect(cards(response.json())[0]?.summary).toMatch(/^No spinal lesion read \(prefetch observations not read in full\)/);
+      const [card] = cards((await callService(hookRequest({ ...unstablePrefetch, observations: cut(albumin, lesion) }))).json());
+      const record = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.decisionId === card?.uuid);
+      expect(record.input).toMatchObject({ lesionsIncomplete: true, lesions: [{ level: 'T12' }] });
+    }
+    // A total that counts the matches, beside a resource the search included: the whole search, and no sign.
+    const whole = { ...bundle(albumin), total: 1, entry: [{ resource: albumin, search: { mode: 'match' } }, { resource: { resourceType: 'Patient', id: 'p1' }, search: { mode: 'include' } }] };
+    expect((await callService(hookRequest({ observations: whole }))).json()).toEqual({ cards: [] });
+    // What is read is typed: a total that is no count is a 422 at its place.
+    const typed = await callService(hookRequest({ observations: { ...bundle(albumin), total: '5' } }));
+    expect(typed.json().problems.map((p: { code: string; path: string }) => `${p.code} ${p.path}`)).toEqual(['SCHEMA_TYPE /prefetch/observations/total']);
+  });
+
   // A prefetch of years of results passed the fixed 1 MiB only by luck; the limit could not be raised (QA, CDS Hooks 2.0).
   it('BODY_TOO_LARGE: a hook request over the body limit names it, and a larger limit takes it', async () => {
     const results = Array.from({ length: 40 }, (_, i) => ({ resourceType: 'Observation', id: `alb-${i}`, status: 'final', code: concept(LOINC, '1751-7'), effectiveDateTime: `2026-01-${String(i % 28 + 1).padStart(2, '0')}`, valueQuantity: { value: 38, system: UCUM, code: 'g/L' } }));

@@ -38,8 +38,9 @@ export interface Resource extends ValueX {
   subject?: { reference?: string };
   clinicalStatus?: CodeableConcept;
   verificationStatus?: CodeableConcept;
-  entry?: Array<{ resource?: Resource }>;
+  entry?: Array<{ resource?: Resource; search?: { mode?: string } }>;
   link?: Array<{ relation?: string; url?: string }>;
+  total?: number;
 }
 
 /**

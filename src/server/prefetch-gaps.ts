@@ -17,8 +17,8 @@ export function missingPrefetch(prefetch: Record<string, unknown> | undefined, t
 /** A prefetch key sent that this service could not read in full, and what the card says of it. */
 export interface PrefetchGap {
   key: string;
-  /** A page of a paged search: what it holds is read, the other pages are not. */
-  paged: boolean;
+  /** A search Bundle that holds part of what its search found (a page of it, or results cut): what it holds is read, the rest is not. */
+  inPart: boolean;
   /** An Observation search, which lesions and the other signs of spinal disease come by. */
   observations: boolean;
   note: string;
@@ -26,8 +26,8 @@ export interface PrefetchGap {
 
 /**
  * The prefetch keys sent that this service cannot read in full: an OperationOutcome in a key's place (CDS
- * Hooks 2.0: the client could not prefetch it), of which nothing is read, or a Bundle that links a next
- * page (a paged search), whose further pages this service cannot fetch. The card must not read as if the
+ * Hooks 2.0: the client could not prefetch it), of which nothing is read, or a search Bundle that holds
+ * only part of its results, whose rest this service cannot fetch. The card must not read as if the
  * record held nothing more, nor what they do not show be taken as absent (no sign of spinal disease, a
  * lesion the count leaves out, an older observation as the latest).
  */
@@ -35,10 +35,22 @@ export function prefetchGaps(prefetch: Record<string, unknown>, templates: Recor
   return Object.entries(templates).flatMap(([key, template]): PrefetchGap[] => {
     const value = prefetch[key] as Resource | null | undefined;
     const observations = template.startsWith('Observation?');
-    if (value?.resourceType === 'OperationOutcome') return [{ key, paged: false, observations, note: `prefetch ${key} could not be fetched by the EHR (an OperationOutcome in its place): nothing of it is read` }];
-    if (value?.resourceType === 'Bundle' && value.link?.some((link) => link.relation === 'next')) {
-      return [{ key, paged: true, observations, note: `prefetch ${key} is one page of a paged search (its Bundle links a next page, which this service cannot fetch): what the other pages hold is not read, so the latest value read may not be the latest in the record` }];
-    }
-    return [];
+    if (value?.resourceType === 'OperationOutcome') return [{ key, inPart: false, observations, note: `prefetch ${key} could not be fetched by the EHR (an OperationOutcome in its place): nothing of it is read` }];
+    const cut = value?.resourceType === 'Bundle' ? whyInPart(value) : undefined;
+    return cut ? [{ key, inPart: true, observations, note: `prefetch ${key} ${cut}: what the search found beyond it is not read, so the latest value read may not be the latest in the record` }] : [];
   });
+}
+
+/** Why a search Bundle holds only part of what its search found, if it says so. */
+function whyInPart(bundle: Resource): string | undefined {
+  // Link relations are case-insensitive (RFC 8288): a server's "NEXT" links a next page too.
+  if (bundle.link?.some((link) => link.relation?.toLowerCase() === 'next')) return 'is one page of a paged search (its Bundle links a next page, which this service cannot fetch)';
+  const entries = bundle.entry ?? [];
+  // The server's word on its search (search.mode outcome), such as a warning that it cut the results:
+  // whether it did cannot be told from here, so the search is not taken as whole.
+  if (entries.some((e) => e.search?.mode === 'outcome' || e.resource?.resourceType === 'OperationOutcome')) return 'holds an OperationOutcome of its search (the server\'s word on it, such as results cut)';
+  // total counts the matches, not the resources a search includes beside them (search.mode include).
+  const matches = entries.filter((e) => (e.search?.mode ?? 'match') === 'match').length;
+  if (bundle.total !== undefined && bundle.total > matches) return `holds ${matches} of the ${bundle.total} results its search found`;
+  return undefined;
 }

@@ -72,9 +72,9 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     mapped.notes.unshift(...gaps.map((gap) => gap.note));
     // What of the Observation search was not read may hold lesions, or another sign of spinal disease.
     const unseen = gaps.filter((gap) => gap.observations);
-    // Its other pages may hold more lesions: the ones read are not all, and their number no count of the
-    // vertebrae involved (it would be the lowest count possible).
-    if (mapped.patient.lesions && unseen.some((gap) => gap.paged)) mapped.patient.lesionsIncomplete = true;
+    // What the search found beyond the Bundle may hold more lesions: the ones read are not all, and their
+    // number no count of the vertebrae involved (it would be the lowest count possible).
+    if (mapped.patient.lesions && unseen.some((gap) => gap.inPart)) mapped.patient.lesionsIncomplete = true;
     // The mapped patient meets the same contract as a patient file; its problems point where the request
     // gave each value, since the client never sees the mapped patient.
     const { patient, problems: patientProblems } = checkPatient(mappedPatientSource(mapped, source, ['prefetch']));
