@@ -200,11 +200,19 @@ describe('CDS Hooks', () => {
     }
     expect(readFileSync(log, 'utf8')).toBe(before);
     // A lesion Observation of any status, or a count of involved vertebrae, is a sign: the card asks for what is missing.
-    const preliminary = { ...lesionObservation('pre', 'T12', {}), status: 'preliminary' };
-    for (const sign of [preliminary, field('spinalMetastasisCount', { valueInteger: 3 })]) {
-      const [card, ...more] = cards((await callService(hookRequest({ observations: bundle(albumin, sign), conditions: bundle(breast) }))).json());
+    const count = cards((await callService(hookRequest({ observations: bundle(albumin, field('spinalMetastasisCount', { valueInteger: 3 })), conditions: bundle(breast) }))).json());
+    expect(count.map((card) => card.summary)).toEqual([expect.stringMatching(/^No spinal lesion in the record: provide each lesion/)]);
+  });
+
+  // A lesion Observation entered in error kept the card, whose summary then said "No spinal lesion in the
+  // record": the reason the card was there, contradicted (QA, clinical).
+  it('a card kept by lesion Observations not used says they were recorded, with their status, not that the record holds none', async () => {
+    const lesion = (id: string, status: string) => ({ ...lesionObservation(id, 'T12', {}), status });
+    for (const [observations, statuses] of [[bundle(lesion('err', 'entered-in-error')), ['entered-in-error']], [bundle(lesion('err', 'entered-in-error'), lesion('pre', 'preliminary')), ['entered-in-error', 'preliminary']]] as const) {
+      const [card, ...more] = cards((await callService(hookRequest({ observations }))).json());
       expect(more).toEqual([]);
-      expect(card?.summary).toMatch(/^No spinal lesion in the record: provide each lesion/);
+      expect(card?.summary).not.toMatch(/^No spinal lesion/);
+      expect(/\(status ([^)]*)\)/.exec(card?.summary ?? '')?.[1]?.split(', ')).toEqual(statuses);
     }
   });
 

@@ -30,13 +30,20 @@ interface Scope {
   mark(ref: OutputRef): RestingMark['status'] | undefined;
 }
 
+/** What a card without lesions says of the record's lesions: why none was read, or that those found were not used. */
+export interface LesionGaps {
+  /** The prefetch keys of the Observation search not read in full. */
+  unread?: readonly string[];
+  /** The status of each lesion Observation found and not used (entered-in-error). */
+  unusedStatuses?: readonly string[];
+}
+
 /**
  * The one card of a decision (its uuid is the decision id, for feedback and the audit log). What it
  * names and when it is critical come from config/cds-hooks.yaml; the values from the evaluation; the
  * detail from the explanation built from the trace. Missing inputs make it say what to provide.
- * `unread`: the prefetch keys of the Observation search it could not read in full, which a card without lesions names.
  */
-export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: readonly LoadedRuleSet[], config: CdsConfig['card'], notes: readonly string[], unread: readonly string[] = []): Card {
+export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: readonly LoadedRuleSet[], config: CdsConfig['card'], notes: readonly string[], { unread = [], unusedStatuses = [] }: LesionGaps = {}): Card {
   const marks = evaluationNotes(evaluation, ruleFileLinks(rulesets));
   const markOf = (lesion: number | undefined) => (ref: OutputRef) => summaryMark(marks(ref.ruleset, lesion !== undefined && evaluation.lesions[lesion]?.results[ref.ruleset] ? lesion : undefined), ref);
   const scopes: Scope[] = evaluation.lesions.map((l, i) => ({ title: l.level ?? `lesion ${i + 1}`, lesion: i, results: { ...evaluation.results, ...l.results }, mark: markOf(i) }));
@@ -94,8 +101,11 @@ export function buildCard(evaluation: Evaluation, decisionId: string, rulesets: 
   // An undetermined value no input would decide says who does, before the inputs (a long list is cut): it read "NOMS undetermined" and nothing more (helper-57).
   const teamDecides = first?.decide.length ? `; team decides ${[...new Set(first.decide.map((gap) => gap.fact))].join(', ')}` : '';
   const tail = `${teamDecides}${first?.provide.length ? `; provide ${first.provide.join(', ')}` : ''}`;
-  // Of a record read in part, "no lesion in the record" would claim what the unread part does not hold.
-  const noLesionRead = unread.length ? `No spinal lesion read (prefetch ${unread.join(', ')} not read in full)` : 'No spinal lesion in the record';
+  // Of a record read in part, "no lesion in the record" would claim what the unread part does not hold; of
+  // one whose lesion Observations were not used (entered in error), that none was found, though one was.
+  const notReadInFull = `prefetch ${unread.join(', ')} not read in full`;
+  const unusedLesions = unusedStatuses.length ? `${unusedStatuses.length} spinal lesion${unusedStatuses.length > 1 ? 's' : ''} recorded, not used (status ${[...new Set(unusedStatuses)].join(', ')})` : undefined;
+  const noLesionRead = unusedLesions ? `${unusedLesions}${unread.length ? `; ${notReadInFull}` : ''}` : unread.length ? `No spinal lesion read (${notReadInFull})` : 'No spinal lesion in the record';
   let head = noLesion ? `${noLesionRead}: provide each lesion (${lesionInputs.join(', ')})` : `${first?.text ?? ''}${tail}`;
   const room = SUMMARY_MAX - more.length;
   // Short marks where the long ones do not fit: every value in view, the plan last (a cut dropped it).

@@ -34,6 +34,8 @@ export interface FhirMapped {
    * gave (two conditions saying `visceralMetastases`) names the first.
    */
   origins: Map<string, FhirOrigin>;
+  /** The status of each lesion Observation not used for it (entered-in-error, preliminary): they were found all the same. */
+  unusedLesionStatuses: string[];
 }
 
 export interface Located {
@@ -83,6 +85,7 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
     else if (at === seen.at) seen.values.push(sourced);
   };
   const lesionReads: LesionRead[] = [];
+  const unusedLesionStatuses: string[] = [];
 
   for (const located of resources) {
     const { resource } = located;
@@ -96,6 +99,7 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
       if (!USABLE_OBSERVATION.has(resource.status ?? '')) {
         // Said of what this service would read (a preliminary lesion read left the card saying "no lesion").
         if (read) notes.push(`${reference(resource)} not used: its status is ${resource.status ?? 'not given'}; only final, amended and corrected results count`);
+        if (read?.kind === 'lesion') unusedLesionStatuses.push(resource.status ?? 'not given');
         continue;
       }
       const at = observedAt(resource);
@@ -158,7 +162,7 @@ export function fhirToPatient(prefetch: Record<string, unknown>, mapping: FhirMa
     return lesion;
   });
   if (lesions.length) patient.lesions = lesions;
-  return { patient, notes, origins };
+  return { patient, notes, origins, unusedLesionStatuses };
 }
 
 /**

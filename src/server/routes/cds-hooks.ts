@@ -97,7 +97,7 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
         patientId: hashed ? hashId(hook.context.patientId) : hook.context.patientId,
         userId: hook.context.userId,
         notes,
-        card: buildCard(evaluation, decisionId, snapshot.rulesets, options.cds.card, notes, unseen.map((gap) => gap.key)),
+        card: buildCard(evaluation, decisionId, snapshot.rulesets, options.cds.card, notes, { unread: unseen.map((gap) => gap.key), unusedStatuses: mapped.unusedLesionStatuses }),
       };
     };
     const { decision, problems: recordProblems } = await decide(patient, snapshot, options.recorder, shown);
