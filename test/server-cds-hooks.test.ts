@@ -146,6 +146,28 @@ describe('CDS Hooks', () => {
     expect((await app.inject({ method: 'DELETE', url: '/cds-services/spinemets-spine/feedback' })).headers.allow).toBe('POST');
   });
 
+  // OPTIONS on the service, its feedback or an unknown id was 405 with Allow: GET, HEAD, POST, PUT, PATCH,
+  // DELETE (methods that themselves answer 405), and the service's URL with a trailing slash 404 "no
+  // route", while discovery took the slash (QA of the service routing).
+  it('OPTIONS and other methods: 404 UNKNOWN_SERVICE for an unknown id, 405 naming only POST for the service; a trailing slash is the same URL', async () => {
+    for (const method of ['OPTIONS', 'TRACE', 'PATCH'] as const) {
+      for (const url of ['/cds-services/spinemets-spine', '/cds-services/spinemets-spine/feedback', '/cds-services/spinemets-spine/']) {
+        const other = await app.inject({ method, url });
+        expect([other.statusCode, other.headers.allow, other.json().problems.map((p: { code: string }) => p.code)], `${method} ${url}`).toEqual([405, 'POST', ['METHOD_NOT_ALLOWED']]);
+      }
+      for (const url of ['/cds-services/nope', '/cds-services/nope/feedback', '/cds-services/nope/']) {
+        const unknown = await app.inject({ method, url });
+        expect([unknown.statusCode, unknown.headers.allow, unknown.json().problems.map((p: { code: string }) => p.code)], `${method} ${url}`).toEqual([404, undefined, ['UNKNOWN_SERVICE']]);
+      }
+    }
+    const slashed = await app.inject({ method: 'POST', url: '/cds-services/spinemets-spine/', payload: hookRequest(unstablePrefetch), headers: json });
+    expect(slashed.statusCode).toBe(200);
+    const [card] = cards(slashed.json());
+    expect(card?.indicator).toBe('critical');
+    const feedback = await app.inject({ method: 'POST', url: '/cds-services/spinemets-spine/feedback/', payload: { feedback: [{ card: card?.uuid, outcome: 'accepted', outcomeTimestamp: '2026-12-08T10:00:00Z' }] }, headers: json });
+    expect(feedback.statusCode).toBe(200);
+  });
+
   it('answers an unstable lesion from FHIR prefetch with a critical card naming the SINS score and the plan the CLI gives', async () => {
     const request = hookRequest(unstablePrefetch);
     expect(validator('cds-hooks-request')(request)).toBe(true);

@@ -74,8 +74,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     loggerInstance: logger,
     genReqId: (request) => requestId(request.headers[REQUEST_ID_HEADER]),
     bodyLimit,
-    // Ids in paths are short; longer ones are not ours.
-    routerOptions: { maxParamLength: 200 },
+    // Ids in paths are short; longer ones are not ours. A client that joins its base URL and path with a
+    // slash (`/cds-services/spinemets-spine/`) asks for the same route: it was 404 "no route".
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     // A request that arrives while the service closes is answered by registerShutdownHooks, in the problem format.
     return503OnClosing: false,
     // A client that fell silent (8 of 100 body bytes) held its connection, and so the shutdown, for ever.
@@ -117,7 +118,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblems(reply, [problem('BODY_TOO_LARGE', `the body is larger than ${bodyLimit} bytes`)]);
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       // /batch reads NDJSON, every other route JSON: say the one this route wants.
-      const wanted = request.url.split('?')[0] === '/batch' ? 'application/x-ndjson' : 'application/json';
+      const wanted = request.routeOptions.url === '/batch' ? 'application/x-ndjson' : 'application/json';
       return sendProblems(reply, [problem('UNSUPPORTED_MEDIA_TYPE', `content type ${request.headers['content-type'] ?? '(none)'} is not accepted here; send ${wanted}`)]);
     }
     const status = (error as { statusCode?: number }).statusCode ?? 500;

@@ -43,12 +43,11 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     services: [{ hook: service.hook, id: service.id, title: service.title, description: service.description, prefetch: prefetchTemplates(options.cds) }],
   });
   app.get('/cds-services', discovery);
-  // A client that joins its base URL and path with a slash asks for this: it was a 405, as if it named a service.
-  app.get('/cds-services/', discovery);
-  // Another method on a service's URL: the router alone answered 405 for any id, as if every service existed.
+  // Any other method than POST on a service's URL, OPTIONS too: the router alone answered 405 for any id,
+  // as if every service existed, with an Allow naming every method these routes take.
   for (const url of ['/cds-services/:id', '/cds-services/:id/feedback']) {
     app.route<{ Params: { id: string } }>({
-      method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+      method: app.supportedMethods.filter((method) => method !== 'POST'),
       url,
       handler: async (request, reply) => (request.params.id === service.id ? methodNotAllowed(reply, request.url.split('?')[0] ?? '', request.method, ['POST']) : unknownService(reply, request.params.id)),
     });
