@@ -606,7 +606,11 @@ describe('CDS Hooks', () => {
     const taken = await callService({ ...hookRequest(unstablePrefetch), fhirServer: 'fhir.example.org/r4', fhirAuthorization });
     expect(taken.statusCode).toBe(200);
     expect(cards(taken.json())[0]?.indicator).toBe('critical');
-    // What is not an object at all is still refused.
+    // null, which some clients send for no authorization, was 422 SCHEMA_TYPE: it is taken as absent (QA).
+    const none = await callService({ ...hookRequest(unstablePrefetch), fhirAuthorization: null });
+    expect(none.statusCode).toBe(200);
+    expect(cards(none.json())[0]?.indicator).toBe('critical');
+    // What is neither an object nor null is still refused.
     const refused = await callService({ ...hookRequest(unstablePrefetch), fhirAuthorization: 'Bearer opaque' });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().problems.map((p: { code: string; path: string }) => `${p.code} ${p.path}`)).toEqual(['SCHEMA_TYPE /fhirAuthorization']);
