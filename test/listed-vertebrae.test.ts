@@ -157,4 +157,42 @@ describe('lesionsIncomplete: lesions that may not be all are no count', () => {
     expect(counted.results['modified-bauer']?.components?.solitarySkeletal?.points).toBe(1);
     expect(counted.results.lmnop?.classifications?.regions?.value).toBe('thoracic_only');
   });
+
+  // The count was left missing over every value, so two vertebrae listed still let Bauer and Tomita score a
+  // solitary metastasis, Tokuhashi one vertebra and LMNOP a single level: values the list itself rules out.
+  it('keeps the count at least the vertebrae listed: what fewer would give is not possible, what more would give stays open', async () => {
+    const { rulesets } = await loadRuleSets([BUNDLED_RULES_DIR]);
+    const used = rulesets.filter((r) => ['modified-bauer', 'tomita', 'tokuhashi-revised', 'plan', 'lmnop', 'sins', 'noms', 'nesms', 'katagiri-revised'].includes(r.document.id));
+    const partial = { primaryTumor: 'thyroid', extraspinalBoneMetastasisCount: 0, visceralMetastases: false, estimatedSurvivalMonths: 36, toleratesSurgery: true, lesionsIncomplete: true };
+    const countEntry = (evaluation: Awaited<ReturnType<typeof evaluatePatient>>, ruleset: string) =>
+      evaluation.trace.find((t): t is InputTrace => t.kind === 'input' && t.ruleset === ruleset && t.input === 'spinalMetastasisCount');
+
+    const two = await evaluatePatient({ ...partial, lesions: [{ level: 'T5' }, { level: 'L2' }] }, used, { trace: 'full' });
+    // Missing, and the trace gives the range and the values tried for it (Tokuhashi tests 1, 2 and 3 or more).
+    const count = countEntry(two, 'tokuhashi-revised');
+    expect(count).toMatchObject({ source: 'missing', value: null, takenFrom: ['lesions', 'lesionsIncomplete'], explored: [2, 3] });
+    expect(count).not.toHaveProperty('possible');
+    expect(count?.note).toContain('spinalMetastasisCount is at least 2 (at most 33)');
+    expect(two.results['modified-bauer']?.components?.solitarySkeletal).toMatchObject({ status: 'determined', points: 0, alternative: 'multiple' });
+    expect(two.results.tomita?.components?.bone).toMatchObject({ status: 'determined', alternative: 'multiple' });
+    expect(two.results['tokuhashi-revised']?.components?.vertebralBody).toMatchObject({ points: null, range: [0, 1], possible: ['threeOrMore', 'two'], missing: ['spinalMetastasisCount'] });
+    expect(two.results.plan?.recommendations?.map((r) => r.id)).not.toContain('en_bloc_isolated_slow_growing');
+    const lmnop = two.results.lmnop?.classifications;
+    expect(lmnop?.levels?.value).toBe('multiple');
+    expect(lmnop?.regions?.value).toBe('several_regions');
+    // Vertebrae not listed could join T5 to L2, or not.
+    expect(lmnop?.continuity).toMatchObject({ value: null, possible: ['contiguous', 'noncontiguous'] });
+    expect(two.missing.filter((m) => m.input === 'spinalMetastasisCount').map((m) => m.ruleset)).toEqual(['tokuhashi-revised']);
+
+    // A lesion without a level may be at T5: one vertebra at least, so a solitary metastasis stays possible.
+    const unplaced = await evaluatePatient({ ...partial, lesions: [{ level: 'T5' }, {}] }, used, { trace: 'full' });
+    expect(countEntry(unplaced, 'modified-bauer')).toMatchObject({ source: 'missing', explored: [1, 2] });
+    expect(unplaced.results['modified-bauer']?.components?.solitarySkeletal).toMatchObject({ points: null, possible: ['solitary', 'multiple'] });
+    expect(unplaced.results.lmnop?.classifications?.levels?.possible).toEqual(['single', 'multiple']);
+
+    // Above the rule set's last threshold the least alone stands for every count: three or more, decided.
+    const four = await evaluatePatient({ ...partial, lesions: ['T5', 'T9', 'L2', 'L4'].map((level) => ({ level })) }, used, { trace: 'full' });
+    expect(countEntry(four, 'tokuhashi-revised')).toMatchObject({ source: 'missing', explored: [4] });
+    expect(four.results['tokuhashi-revised']?.components?.vertebralBody).toMatchObject({ status: 'determined', points: 0, alternative: 'threeOrMore' });
+  });
 });

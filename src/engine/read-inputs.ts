@@ -42,13 +42,12 @@ export function readInputs(ruleset: LoadedRuleSet, instance: ScopeInstance, leve
 /** The traces of a value used as given and of an absent one: shared, as the entry copies them. */
 const GIVEN: Read['trace'] = { source: 'given' };
 const MISSING: Read['trace'] = { source: 'missing' };
-/** A count not taken from the lesions, as they may not be all (`lesionsIncomplete`). */
-const PARTIAL_LIST: Read['trace'] = { source: 'missing', note: 'the lesions listed may not be all (lesionsIncomplete): their number is no count' };
 /** An aggregate's trace where the level keeps no aggregate entry: what it combined is not worked out. */
 const AGGREGATED: Read['trace'] = { source: 'aggregate' };
 
 /** An input's trace entry, by assignment in its key order (kind, ruleset, lesion, input, how it was read, value, possible or explored). */
-function inputEntry(ruleset: LoadedRuleSet, lesion: number | undefined, input: string, { state, trace }: Read): InputTrace {
+function inputEntry(ruleset: LoadedRuleSet, lesion: number | undefined, input: string, read: Read): InputTrace {
+  const { state, trace } = read;
   const entry = { kind: 'input', ruleset: ruleset.document.id } as InputTrace;
   if (lesion !== undefined) entry.lesion = lesion;
   entry.input = input;
@@ -56,15 +55,17 @@ function inputEntry(ruleset: LoadedRuleSet, lesion: number | undefined, input: s
   entry.value = state.present ? state.value : null;
   if (state.present) return entry;
   // The values the exploration of missing data tries for it (missing-values.ts), as it tries them.
-  const explored = state.domain ? undefined : ruleset.facts.get(input)?.representatives;
-  if (state.domain) entry.possible = state.domain;
-  else if (explored) entry.explored = explored;
+  const explored = read.explored ?? (state.domain ? undefined : ruleset.facts.get(input)?.representatives);
+  if (explored) entry.explored = explored;
+  else if (state.domain) entry.possible = state.domain;
   return entry;
 }
 
 interface Read {
   state: FactState;
   trace: Omit<InputTrace, 'kind' | 'ruleset' | 'lesion' | 'input' | 'value'>;
+  /** A number narrowed to a range: its domain stands for the range, so the entry lists it as explored, not as every value possible. */
+  explored?: readonly Scalar[];
 }
 
 /**
@@ -100,13 +101,13 @@ function inputPlans(ruleset: LoadedRuleSet): readonly InputPlan[] {
 }
 const plansByRuleSet = new WeakMap<LoadedRuleSet, readonly InputPlan[]>();
 
-function readField(ruleset: LoadedRuleSet, { input, from, field, unit }: InputPlan, instance: ScopeInstance): Read {
+function readField(ruleset: LoadedRuleSet, { name, input, from, field, unit }: InputPlan, instance: ScopeInstance): Read {
   const raw = (from === 'lesion' ? instance.lesion : instance.patient)?.[field];
   if (raw === undefined) {
     const lesions = Array.isArray(instance.patient.lesions) ? instance.patient.lesions : undefined;
     const fallback = input.default;
-    // Of a list that may be partial, the number listed is no count: it would be the lowest count possible.
-    if (fallback && 'countOf' in fallback && lesions && lesions.length > 0 && mayBePartial(instance.patient)) return { state: { present: false, because: [field] }, trace: PARTIAL_LIST };
+    // Of a list that may be partial, the number listed is no count, only its least.
+    if (fallback && 'countOf' in fallback && lesions && lesions.length > 0 && mayBePartial(instance.patient)) return countAtLeastListed(ruleset, name, field, lesions);
     if (fallback && 'countOf' in fallback && lesions && lesions.length > 0) {
       const { least, most, repeated } = listedVertebrae(lesions);
       const counted = least === most ? `${most} vertebra${most === 1 ? '' : 'e'}` : `${least} to ${most} vertebrae (a lesion without a level may be at a level listed already)`;
@@ -143,6 +144,21 @@ function readField(ruleset: LoadedRuleSet, { input, from, field, unit }: InputPl
   const value = Math.round(quantity.value * conversion.factor * 1e10) / 1e10;
   const citation = citationOf(ruleset.document, conversion.reference);
   return { state: { present: true, value }, trace: { source: 'converted', given: raw, unit, conversion: { ...conversion, reference: citation } } };
+}
+
+/**
+ * A count the lesions listed may fall short of (`lesionsIncomplete`): missing, but never fewer than the
+ * vertebrae they involve (a lesion without a level may share a listed one), as a count below would be
+ * a value the data rules out. The rule set's representatives above that least are explored, and the
+ * least itself for the values between it and the next; the note gives the range they stand for.
+ */
+function countAtLeastListed(ruleset: LoadedRuleSet, name: string, field: string, lesions: readonly unknown[]): Read {
+  const { least } = listedVertebrae(lesions);
+  const { maximum } = patientField('patient', field) ?? {};
+  const above = (ruleset.facts.get(name)?.representatives ?? []).filter((v) => typeof v === 'number' && v > least);
+  const explored = [least, ...above];
+  const note = `the lesions listed may not be all (lesionsIncomplete) and involve at least ${least} vertebra${least === 1 ? '' : 'e'}: ${field} is at least ${least}${maximum === undefined ? '' : ` (at most ${maximum})`}`;
+  return { state: { present: false, because: [field], domain: explored }, trace: { source: 'missing', takenFrom: ['lesions', 'lesionsIncomplete'], note }, explored };
 }
 
 /** An output of a required rule set: of the same lesion when that rule set is per lesion, else the patient's. */
