@@ -104,6 +104,26 @@ describe('missing data is never zero: a complete patient is always among what it
     );
   }, 120_000);
 
+  // A record read in part (a CDS Hooks prefetch of one page of a paged search) lists some of the lesions
+  // and no count: what it is told may be must still hold the complete patient, whose lesions it lists first.
+  it('a record listing only some of the lesions, as possibly not all (lesionsIncomplete), without the count', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.nat(), fc.nat(), async (patientSeed, dropSeed, keepSeed) => {
+        const [complete] = widePatients(1, patientSeed, 0);
+        if (!complete || !Array.isArray(complete.lesions)) throw new Error('widePatients gave no patient with lesions');
+        const kept = 1 + (keepSeed % complete.lesions.length);
+        const partial: Json = { ...leaveOut(complete, dropSeed, 0.3), lesionsIncomplete: true };
+        partial.lesions = (partial.lesions as Json[]).slice(0, kept);
+        delete partial.spinalMetastasisCount;
+        const full = (await evaluatePatient(complete, rulesets, { trace: 'none' })) as unknown as Json;
+        const open = (await evaluatePatient(partial, rulesets, { trace: 'none' })) as unknown as Json;
+        full.lesions = (full.lesions as Json[]).slice(0, kept);
+        expect(resultEscapes(full, open), JSON.stringify({ complete, partial })).toEqual([]);
+      }),
+      { numRuns: Number(process.env.SOUNDNESS_RUNS ?? 500) / 5, seed: Number(process.env.SOUNDNESS_SEED ?? 20261207) },
+    );
+  }, 120_000);
+
   it('is checked on outputs that have something to compare (the walk reaches every kind of output)', async () => {
     const [complete] = widePatients(1, 11, 0);
     const full = (await evaluatePatient(complete as Json, rulesets, { trace: 'none' })) as unknown as Json;
