@@ -182,7 +182,9 @@ describe('lesionsIncomplete: lesions that may not be all are no count', () => {
     expect(lmnop?.regions?.value).toBe('several_regions');
     // Vertebrae not listed could join T5 to L2, or not.
     expect(lmnop?.continuity).toMatchObject({ value: null, possible: ['contiguous', 'noncontiguous'] });
-    expect(two.missing.filter((m) => m.input === 'spinalMetastasisCount').map((m) => m.ruleset)).toEqual(['tokuhashi-revised']);
+    // The count, or the lesions not listed, would settle how many vertebrae join the two: every level is given.
+    expect(two.missing.filter((m) => m.input === 'spinalMetastasisCount').map((m) => m.ruleset).sort()).toEqual(['lmnop', 'tokuhashi-revised']);
+    expect(two.missing.filter((m) => m.ruleset === 'lmnop' && m.affects.includes('continuity')).map((m) => m.input).sort()).toEqual(['lesions', 'spinalMetastasisCount']);
 
     // A lesion without a level may be at T5: one vertebra at least, so a solitary metastasis stays possible.
     const unplaced = await evaluatePatient({ ...partial, lesions: [{ level: 'T5' }, {}] }, used, { trace: 'full' });

@@ -197,7 +197,7 @@ function readAggregate(ruleset: LoadedRuleSet, { name, input, field: lesionField
   // Each number of unlisted vertebrae the levels leave possible gives its combination; the fact is what they all give.
   const outcomes: FactState[] = [];
   for (let n = unlisted.least; n <= unlisted.most; n++) outcomes.push(aggregate(fn, [...states, ...Array<FactState>(n).fill(UNLISTED)], order, candidates));
-  const state = outcomes.every((o) => sameState(o, outcomes[0] as FactState)) ? (outcomes[0] as FactState) : anyOf(outcomes, order, lesions.length > 0 ? 'level' : 'lesions');
+  const state = outcomes.every((o) => sameState(o, outcomes[0] as FactState)) ? (outcomes[0] as FactState) : anyOf(outcomes, order, unlisted.decidedBy);
   if (!traced) return { state, trace: AGGREGATED };
   const values = [...states, ...Array<FactState>(unlisted.most).fill(UNLISTED)].map((s) => (s.present ? s.value : null));
   const trace: Read['trace'] = { source: 'aggregate', aggregate: aggregateTrace(fn, field, values, input, order, lesions, lesionFieldName, unlisted.most) };
@@ -239,13 +239,18 @@ function placedByCount(patient: Record_): Read | undefined {
 
 /** A vertebra counted but not listed: its value is unknown, and listing it as a lesion would give it. */
 const UNLISTED: FactState = { present: false, because: ['lesions'] };
-const NONE_UNLISTED: Unlisted = { least: 0, most: 0, counted: false };
+const NONE_UNLISTED: Unlisted = { least: 0, most: 0, counted: false, decidedBy: 'lesions' };
 
 interface Unlisted {
   least: number;
   most: number;
   /** The patient gives the count (else the lesions listed stand for it). */
   counted: boolean;
+  /**
+   * What, given, settles how many there are, named missing where that changes the fact: a lesion's level
+   * (a count given), the count (a list that may be partial), the lesions (none listed).
+   */
+  decidedBy: string;
 }
 
 /**
@@ -264,13 +269,13 @@ function unlistedVertebrae(ruleset: LoadedRuleSet, countedBy: string, patient: R
     if (lesions.length > 0) {
       if (!mayBePartial(patient)) return NONE_UNLISTED;
       const listed = listedVertebrae(lesions).least;
-      return { least: 0, most: Math.max(0, (maximum ?? listed + 1) - listed), counted: false };
+      return { least: 0, most: Math.max(0, (maximum ?? listed + 1) - listed), counted: false, decidedBy: field };
     }
     const least = Math.max(1, minimum ?? 1);
-    return { least, most: maximum ?? least + 1, counted: false };
+    return { least, most: maximum ?? least + 1, counted: false, decidedBy: 'lesions' };
   }
   const listed = listedVertebrae(lesions);
-  return { least: Math.max(0, count - listed.most), most: Math.max(0, count - listed.least), counted: true };
+  return { least: Math.max(0, count - listed.most), most: Math.max(0, count - listed.least), counted: true, decidedBy: 'level' };
 }
 
 function unlistedNote(countedBy: string, { least, most, counted }: Unlisted, listed: number): string {
@@ -286,7 +291,7 @@ const mayBePartial = (patient: Record_): boolean => patient.lesionsIncomplete ==
 const sameState = (a: FactState, b: FactState): boolean =>
   a.present ? b.present && a.value === b.value : !b.present && String(a.domain) === String(b.domain) && String(a.because) === String(b.because);
 
-/** The fact that is one of outcomes that differ: what the list leaves out (levels, or the lesions themselves) decides which, so it is named. */
+/** The fact that is one of outcomes that differ: what settles how many vertebrae the list leaves out (a level, the count, the lesions themselves) decides which, so it is named. */
 function anyOf(outcomes: readonly FactState[], order: readonly Scalar[], leftOut: string): FactState {
   const values = new Set<Scalar>();
   const because = new Set<string>([leftOut]);
