@@ -107,6 +107,21 @@ describe('institution profiles: rejected with file:line:column', () => {
     }
   });
 
+  // One change giving both edges was located at its `min` for a problem at either: a gap or overlap the moved
+  // `max` made was placed at the `min` it restated as published.
+  it('places a gap or overlap at the edge a change moved, not at the other edge it restates', async () => {
+    for (const [end, code] of [[11, 'BAND_GAP'], [13, 'BAND_OVERLAP']] as const) {
+      const text = [
+        'profile: restated', 'version: 1.0.0', 'title: t', 'institution: t', 'appliesTo: { sins: "1.x" }', 'changes:',
+        '  - id: move', '    op: set-band', '    ruleset: sins', '    category: potentially_unstable', '    min: 7', `    max: ${end}`, '    reason: t', '    author: t',
+        '  - { id: keep, op: set-band, ruleset: sins, category: unstable, min: 13, reason: t, author: t }', '',
+      ].join('\n');
+      const { file } = writeVariant(text, [], 'restated.profile.yaml');
+      const problems = (await problemsOf(file)).filter((p) => p.code !== 'PROFILE_UNCITED_CHANGE');
+      expect(problems).toEqual([{ code, file, ...positionOf(text, String(end), 'max: ') }]);
+    }
+  });
+
   // Its example patient read "calcium = 10.299999000000001, crp = 0.39999900000000005": binary noise in a message for clinicians.
   it('gives the example values of a COMPONENT_GAP without binary noise', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinemets-gap-'));

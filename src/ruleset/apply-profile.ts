@@ -181,7 +181,10 @@ export function applyProfile(base: RuleSetDocument, profile: LoadedProfile): Pro
         if (change.max !== undefined) band.max = change.max;
         reword(band as unknown as Element);
         cite(band as unknown as Element);
-        return record([...placed.path, 'bands', index], [change.min !== undefined ? 'min' : 'max']);
+        // Each edge given is written at its own field: a gap or overlap at the edge the change moved is not
+        // placed at the other edge it restates as published.
+        for (const edge of ['min', 'max'] as const) if (change[edge] !== undefined) record([...bandPath, edge], [edge]);
+        return;
       }
       case 'set-table': {
         const table = document.tables?.[change.table];
