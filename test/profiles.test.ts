@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { renderReport } from '../src/report/html-report.js';
 import { BUNDLED_RULES_DIR, loadRuleSets } from '../src/ruleset/load-rulesets.js';
 import { isReviewWarning } from '../src/ruleset/profile-types.js';
 import { reviewProfiles } from '../src/ruleset/review-profiles.js';
+import { ECOG_TABLE } from './support/ecog-table.js';
 import { positionOf, read, writeVariant } from './support/mutate.js';
 
 const EXAMPLES = new URL('../examples/profiles/', import.meta.url).pathname;
@@ -66,6 +67,24 @@ describe('institution profiles: rejected with file:line:column', () => {
     expect(await problemsOf(table.file)).toEqual([{ code: 'TABLE_KEY_NOT_IN_DOMAIN', file: table.file, ...positionOf(table.text, 'breats') }]);
     const input = writeVariant(read(EGFR), [['input: egfrMutation', 'input: egfrMutaton']], 'variant.profile.yaml');
     expect((await problemsOf(input.file)).filter((p) => p.code === 'UNKNOWN_PATIENT_FIELD')).toEqual([{ code: 'UNKNOWN_PATIENT_FIELD', file: input.file, ...positionOf(input.text, 'egfrMutaton') }]);
+  });
+
+  // A set-table keyed "2.0" in an ECOG table added a row no ECOG value is looked up by (2 is looked up as "2"):
+  // validate said ok, and ECOG 2 was evaluated as published.
+  it('places a set-table key that no value of the table\'s key input is looked up by at the key', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'spinemets-ecog-'));
+    const dir = join(root, 'rules');
+    mkdirSync(join(dir, 'perf'), { recursive: true });
+    writeFileSync(join(dir, 'perf', 'perf.yaml'), ECOG_TABLE);
+    const text = [
+      'profile: ecog', 'version: 1.0.0', 'title: t', 'institution: t', 'references: { board: { citation: Board minutes. } }', 'appliesTo: { perf: "1.x" }', 'changes:',
+      '  - id: ecog-2-poor', '    op: set-table', '    ruleset: perf', '    table: performance', '    key: "2.0"', '    value: poor', '    reference: board', '    reason: t', '    author: t', '',
+    ].join('\n');
+    const file = join(root, 'ecog.profile.yaml');
+    writeFileSync(file, text);
+    const { problems } = await loadRuleSets([dir], { profiles: [file] });
+    expect(problems.map((p) => ({ code: p.code, file: p.file, line: p.line, column: p.column }))).toEqual([{ code: 'TABLE_KEY_NOT_IN_DOMAIN', file, ...positionOf(text, '"2.0"') }]);
+    expect(problems[0]?.message).toContain('"2"');
   });
 
   it('rejects a profile written for another version of the rule set', async () => {

@@ -282,6 +282,12 @@ describe('rule-file problems are reported with code, line and column', () => {
     expect(evaluation.results.perf?.classifications?.fitness?.possible).toEqual(['fit', 'unfit']);
   });
 
+  // ECOG 2 is looked up as "2": rows "2.0" and "5" of an ECOG 0-4 table were never used, and nothing said so.
+  it('a row of a table keyed by a number that no value of the key is looked up by', async () => {
+    const { found, text } = await problemsOf([['"2": fair', '"2.0": fair, "5": poor, "1.5": good']], ECOG_TABLE);
+    expect(found.sort()).toEqual(['"2.0"', '"5"', '"1.5"'].map((key) => at('TABLE_KEY_NOT_IN_DOMAIN', positionOf(text, key))).sort());
+  });
+
   it('an alternative that can never hold', async () => {
     const contradiction = '{ all: [{ fact: pain, operator: equal, value: occasional }, { fact: pain, operator: equal, value: none }] }';
     const { found, text } = await problemsOf([['{ fact: pain, operator: equal, value: occasional }', contradiction]]);

@@ -3,6 +3,7 @@ import { isPlainObject } from '../source/plain-object.js';
 import type { PathSegment } from '../source/source-document.js';
 import { hintFrom, type CheckContext } from './check-context.js';
 import { checkImplications } from './check-implications.js';
+import { contractStep } from './fact-model.js';
 import { implicationsOf } from './input-implications.js';
 import type { DerivedSpec, InputSpec, RuleSetDocument, TableSpec } from './types.js';
 
@@ -123,9 +124,11 @@ function checkDerived(ctx: CheckContext, name: string, derived: DerivedSpec): vo
   const key = doc.inputs[derived.key];
   if (!key) {
     at([...path, 'key'], 'UNKNOWN_FACT', `the key "${derived.key}" is not an input${hintFrom(derived.key, Object.keys(doc.inputs))}`);
-  } else if (table && key.enum) {
+  } else if (table) {
+    const step = contractStep(doc, derived.key, key);
     for (const row of Object.keys(table.rows)) {
-      if (!key.enum.includes(row)) at(['tables', derived.lookup, 'rows', row], 'TABLE_KEY_NOT_IN_DOMAIN', `"${row}" is not an allowed value of ${derived.key}${hintFrom(row, key.enum)}`, true);
+      const misfit = rowKeyMisfit(row, derived.key, key, step);
+      if (misfit) at(['tables', derived.lookup, 'rows', row], 'TABLE_KEY_NOT_IN_DOMAIN', misfit, true);
     }
   }
   if (derived.override) {
@@ -135,6 +138,24 @@ function checkDerived(ctx: CheckContext, name: string, derived: DerivedSpec): vo
       at([...path, 'override'], 'TABLE_VALUE_NOT_IN_DOMAIN', `values of ${derived.override} must be values of table ${derived.lookup}: ${table.values.join(', ')}`);
     }
   }
+}
+
+/**
+ * Why no value of the key input is looked up by a table's row key (undefined when one is). A value is
+ * looked up by its text (ECOG 2 as "2"): a row "2.0", or "5" of ECOG 0-4, is never used, and a set-table
+ * writing it would change nothing.
+ */
+function rowKeyMisfit(row: string, name: string, input: InputSpec, step: number | undefined): string | undefined {
+  if (input.enum) return input.enum.includes(row) ? undefined : `"${row}" is not an allowed value of ${name}${hintFrom(row, input.enum)}`;
+  if (input.type === 'boolean') return row === 'true' || row === 'false' ? undefined : `"${row}" is not a value of ${name}, true or false${hintFrom(row, ['true', 'false'])}`;
+  if (input.type !== 'integer' && input.type !== 'number') return undefined;
+  const value = row.trim() === '' ? NaN : Number(row);
+  const [minimum, maximum] = [input.minimum ?? -Infinity, input.maximum ?? Infinity];
+  const taken = Number.isFinite(value) && (input.type === 'number' || Number.isInteger(value)) && value >= minimum && value <= maximum && (!step || Number.isInteger(value / step));
+  if (taken && String(value) === row) return undefined;
+  if (taken) return `"${row}" is not how ${name} ${value} is looked up; did you mean "${value}"?`;
+  const range = `${Number.isFinite(minimum) ? ` from ${minimum}` : ''}${Number.isFinite(maximum) ? ` to ${maximum}` : ''}`;
+  return `"${row}" is not a value of ${name}, ${input.type === 'integer' ? 'an integer' : 'a number'}${range}${step ? ` in steps of ${step}` : ''}`;
 }
 
 /** The input types that can read a patient field of each type (an integer may be read as a number). */

@@ -2,7 +2,7 @@ import { patientField } from '../patient/patient-fields.js';
 import { forEachLeaf } from './conditions.js';
 import { allParts, classificationParts } from './parts.js';
 import { placedScores } from './score-paths.js';
-import type { RuleSetDocument, Scalar, ScoreSpec } from './types.js';
+import type { InputSpec, RuleSetDocument, Scalar, ScoreSpec } from './types.js';
 
 /**
  * What a rule set knows about each fact its conditions may test: where the value comes from and which
@@ -32,8 +32,7 @@ export function buildFactModel(doc: RuleSetDocument): Map<string, FactInfo> {
       facts.set(name, { name, kind: 'input', valueType: 'enum', representatives: [...allowed], allowed });
     } else {
       // A field the patient contract allows only in steps is represented by values it allows (Karnofsky 70 and 80, not 79).
-      const step = input.upstream || input.from === 'lesions' ? undefined : patientField(input.from ?? doc.scope, input.field ?? name)?.multipleOf;
-      const values = numericRepresentatives([...(thresholds.get(name) ?? []), ...tableKeys(doc, name)], input.type === 'integer', input.minimum, input.maximum, step);
+      const values = numericRepresentatives([...(thresholds.get(name) ?? []), ...tableKeys(doc, name)], input.type === 'integer', input.minimum, input.maximum, contractStep(doc, name, input));
       facts.set(name, { name, kind: 'input', valueType: input.type, representatives: values });
     }
   }
@@ -50,6 +49,11 @@ export function buildFactModel(doc: RuleSetDocument): Map<string, FactInfo> {
     facts.set(part.id, { name: part.id, kind: 'classification', valueType: 'enum', representatives: allowed, allowed });
   }
   return facts;
+}
+
+/** The step a number input's field comes in, where the patient contract allows it only in steps (Karnofsky: 10). */
+export function contractStep(doc: RuleSetDocument, name: string, input: InputSpec): number | undefined {
+  return input.upstream || input.from === 'lesions' ? undefined : patientField(input.from ?? doc.scope, input.field ?? name)?.multipleOf;
 }
 
 /** A number a condition compares a fact with, and the operator it uses. */
