@@ -210,8 +210,9 @@ describe('THRESHOLD_NOT_FOLLOWED: a set-table that moves where a table keyed by 
   const at = (file: { file: string; text: string }, needle: string) => ({ code: 'THRESHOLD_NOT_FOLLOWED', severity: 'warning', file: file.file, ...positionOf(file.text, needle) });
 
   // A set-table was never a moved threshold: ECOG 2 read as poor beside "mostly in bed from ECOG 3", unsaid.
-  it('ECOG 2 made poor, or 3 made fair: every test still dividing ECOG at 3, in the table\'s rule set and those requiring it, is warned', async () => {
-    for (const [key, value] of [[2, 'poor'], [3, 'fair']] as const) {
+  // ECOG 3 made good moved poor's start to 4 unsaid as well: the table still changed value at 3 (fair to good).
+  it('ECOG 2 made poor, 3 made fair, or 3 made good: every test still dividing ECOG at 3, in the table\'s rule set and those requiring it, is warned', async () => {
+    for (const [key, value] of [[2, 'poor'], [3, 'fair'], [3, 'good']] as const) {
       const { dir, profile, perf, reader } = tableFolder(setTable(key, value));
       const { loadProblems, warnings } = await validate(dir, profile.file);
       expect(loadProblems).toEqual([]);

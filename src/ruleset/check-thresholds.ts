@@ -5,7 +5,7 @@ import { factOwner, factSource, scoreSource } from './fact-source.js';
 import { profileName, reviewFinding, type LoadedProfile, type ProfileChange, type ReviewFinding } from './profile-types.js';
 import { ruleLocations } from './rule-paths.js';
 import { placedScores } from './score-paths.js';
-import { cut, divides, publishedRows, rowValue, sameCut, steps, type Cut } from './threshold-cuts.js';
+import { bordersSame, cut, divides, publishedRows, rowValue, sameCut, steps, type Cut } from './threshold-cuts.js';
 import type { Condition, LeafCondition, LoadedRuleSet, ProfileMark } from './types.js';
 
 /** A threshold a profile change moved: on which value, from where to where, and which rule sets follow it. */
@@ -73,7 +73,8 @@ const BAND_EDGES = [['min', 'greaterThanInclusive'], ['max', 'lessThanInclusive'
  *
  * A set-table moves a threshold too where the table is keyed by a number (a performance status looked
  * up as good, fair or poor): a row given another value moves where the table's value changes (poor from
- * ECOG 2, not 3), and a test still dividing the key there no longer divides it where the table does.
+ * ECOG 2, not 3; or from 4 when 3 is made good), and a test still dividing the key there no longer divides
+ * it where the table does, or no longer between the same values (fair to good at 3, not fair to poor).
  * A table keyed by values with no order (a level, a histology) divides nothing at a place. A set-points
  * moves no threshold: it changes what an alternative is worth, not where any test divides a value; the
  * alternatives' tests and the score's bands still divide where they did. At most two neighbouring
@@ -205,7 +206,8 @@ function scopeOf(ruleset: LoadedRuleSet, fact: string, rulesets: readonly Loaded
 
 /**
  * A set-table's row in a table keyed by a number: it moved a threshold on the key where a place on either
- * side of the row divided the published table's values and divides the patched table's no longer.
+ * side of the row divided the published table's values and divides the patched table's no longer, or
+ * between other values (see bordersSame).
  */
 function tableMoves(profile: LoadedProfile, index: number, change: Extract<ProfileChange, { op: 'set-table' }>, ruleset: LoadedRuleSet, rulesets: readonly LoadedRuleSet[]): Move[] {
   const table = ruleset.document.tables?.[change.table];
@@ -214,7 +216,8 @@ function tableMoves(profile: LoadedProfile, index: number, change: Extract<Profi
   if (!table || mark?.change !== change.id || String(Number(change.key)) !== change.key) return [];
   const key = Number(change.key);
   const published = publishedRows(table.rows);
-  const before = steps(published).filter(([low, high]) => low <= key && key <= high);
+  const publishedSteps = steps(published);
+  const before = publishedSteps.filter(({ low, high }) => low <= key && key <= high);
   const after = steps(table.rows);
   const replaced = published[change.key];
   const says = `${change.table} "${change.key}" ${replaced === undefined ? 'without a row' : rowValue(replaced)} to ${change.value}`;
@@ -223,7 +226,7 @@ function tableMoves(profile: LoadedProfile, index: number, change: Extract<Profi
     const source = factSource(ruleset, derived.key);
     if (derived.lookup !== change.table || (valueType !== 'integer' && valueType !== 'number') || !source) return [];
     const was = (at: Cut): boolean => before.some((step) => divides(at, step));
-    const now = (at: Cut): boolean => after.some((step) => divides(at, step));
+    const now = (at: Cut): boolean => bordersSame(at, publishedSteps, after);
     return [{ profile, index, field: 'value', source, says, was, now, scope: scopeOf(ruleset, derived.key, rulesets) }];
   });
 }

@@ -21,12 +21,28 @@ export function cut(leaf: Pick<LeafCondition, 'operator' | 'value'>, integer: bo
 
 export const sameCut = (a: Cut, b: Cut | undefined): boolean => a.boundary === b?.boundary && a.value === b.value;
 
-/** Two neighbouring keys of a table keyed by numbers, whose rows give different values. */
-export type Step = readonly [number, number];
+/** A place where a table keyed by numbers changes value: between two neighbouring keys, and the values either side. */
+export interface Step {
+  low: number;
+  high: number;
+  /** The values the table changes between there, in key order. */
+  values: readonly [string, string];
+}
 
 /** Whether the cut puts the two keys of a step on either side of it: a test there divides the values where the table does. */
-export function divides(at: Cut, [low, high]: Step): boolean {
+export function divides(at: Cut, { low, high }: Step): boolean {
   return at.boundary === 'before' ? low < at.value && at.value <= high : low <= at.value && at.value < high;
+}
+
+/**
+ * Whether a table still divides its key at a cut between the same values: per value, the places where the
+ * table changes to or from it are where that value starts and ends, so a place that now borders another
+ * value, or none, is one where a value no longer starts or ends (poor from ECOG 4, no longer 3, when 3 is
+ * made good: the table still changes value at 3, from fair to good). Which side each is on is not compared.
+ */
+export function bordersSame(at: Cut, was: readonly Step[], now: readonly Step[]): boolean {
+  const bordered = (steps: readonly Step[]): string => [...(steps.find((step) => divides(at, step))?.values ?? [])].sort().join('\n');
+  return bordered(was) === bordered(now);
 }
 
 /**
@@ -39,9 +55,9 @@ export function steps(rows: TableSpec['rows']): Step[] {
     .filter(([key]) => String(Number(key)) === key)
     .map(([key, row]) => [Number(key), rowValue(row)] as const)
     .sort((a, b) => a[0] - b[0]);
-  return keyed.slice(1).flatMap(([high, value], i): Step[] => {
+  return keyed.slice(1).flatMap(([high, above], i): Step[] => {
     const [low, below] = keyed[i] as (typeof keyed)[number];
-    return value === below ? [] : [[low, high]];
+    return above === below ? [] : [{ low, high, values: [below, above] }];
   });
 }
 
