@@ -536,6 +536,28 @@ describe('one problem for one mistake in a rule file, with a suggestion', () => 
     }
   });
 
+  // `requires: null` was read as no requirement, and each of plan's six upstream inputs was UNDECLARED_REQUIREMENT;
+  // `enum: 7` was dropped for a second reading, whose input then "must list its allowed values".
+  it('SCHEMA_TYPE: a requires or an enum of the wrong shape is its schema problem alone, and hides no other problem of the file', async () => {
+    const [plan, noms] = [read(PLAN_FILE), read(new URL('../rules/noms/noms.yaml', import.meta.url).pathname)];
+    const REQUIRES = 'requires: [nesms, modified-bauer, tokuhashi-revised, tomita, katagiri-revised]';
+    const LEVELS = /enum: \[occiput, [^\]]*\]/.exec(sins)?.[0] ?? '';
+    for (const [base, from, to, wrong, other] of [
+      [plan, REQUIRES, 'requires: null', 'null', ['reference: review5960', 'reference: review5961']],
+      [plan, REQUIRES, 'requires: sins', 'sins', ['reference: review5960', 'reference: review5961']],
+      [plan, REQUIRES, 'requires: [nesms, 7]', '7', ['reference: review5960', 'reference: review5961']],
+      [sins, LEVELS, 'enum: 7', '7', ['reference: fourney2011', 'reference: fourney2012']],
+      [sins, LEVELS, 'enum: null', 'null', ['reference: fourney2011', 'reference: fourney2012']],
+      [sins, 'enum: [mechanical, occasional, none]', 'enum: [mechanical, occasional, 7]', '7', ['reference: fourney2011', 'reference: fourney2012']],
+      [noms, 'enum: [radiosensitive, radioresistant]', 'enum: [radiosensitive, 7]', '7', ['reference: bilsky2010', 'reference: bilsky2011']],
+    ] as const) {
+      const { found, text } = await problemsOf([[from, to], [other[0], other[1]]], base);
+      const written = positionOf(text, to);
+      const schema = { line: written.line, column: written.column + to.indexOf(wrong) };
+      expect(found, to).toEqual([at('SCHEMA_TYPE', schema), at('UNKNOWN_REFERENCE', positionOf(text, other[1].slice('reference: '.length)))]);
+    }
+  });
+
   // Was followed by VALUE_NOT_IN_DOMAIN "... is not a value of region; allowed: " at each of the four conditions on region.
   it('UNKNOWN_TABLE: a misspelt lookup is the one problem, with a suggestion; the conditions on the derived fact are not reported', async () => {
     const { found, text, messages } = await loaded([['lookup: spinalRegion', 'lookup: spinalRegon']]);

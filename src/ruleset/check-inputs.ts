@@ -1,5 +1,5 @@
 import { patientField, type PatientField, type PatientFieldType } from '../patient/patient-fields.js';
-import { isPlainObject } from '../source/plain-object.js';
+import { isPlainObject, isStringList } from '../source/plain-object.js';
 import type { PathSegment } from '../source/source-document.js';
 import { hintFrom, type CheckContext } from './check-context.js';
 import { checkImplications } from './check-implications.js';
@@ -40,16 +40,18 @@ function checkInput(ctx: CheckContext, name: string, input: InputSpec): void {
   if (input.possible && (input.upstream || from === 'lesions')) at([...path, 'possible'], 'SCHEMA_INVALID', 'possible narrows an input read from one patient or lesion field');
   if (implicationsOf(input).length && (input.upstream || from === 'lesions')) at([...path, 'default'], 'SCHEMA_INVALID', 'a default implied by another field stands in for an input read from one patient or lesion field');
   if (input.upstream) {
-    // An upstream that is no mapping, names its rule set by no string, or a `requires` entry that is
-    // none, is the schema's problem alone: which rule set was meant, or listed, cannot be told.
+    // An upstream that is no mapping, names its rule set by no string, or a `requires` that is no list of
+    // ids (null, `sins`, `[nesms, 7]`), is the schema's problem alone: which rule set was meant, or listed,
+    // cannot be told. Only a `requires` left out lists none.
     const ruleset: unknown = isPlainObject(input.upstream) ? input.upstream.ruleset : undefined;
-    const requires: unknown[] = doc.requires ?? [];
-    if (typeof ruleset === 'string' && requires.every((id) => typeof id === 'string') && !requires.includes(ruleset)) {
+    const requires: unknown = doc.requires === undefined ? [] : doc.requires;
+    if (typeof ruleset === 'string' && isStringList(requires) && !requires.includes(ruleset)) {
       at([...path, 'upstream', 'ruleset'], 'UNDECLARED_REQUIREMENT', `rule set "${ruleset}" is read here but not listed in requires`);
     }
     return;
   }
-  if (input.type === 'string' && !input.enum) at(path, 'INPUT_DOMAIN_MISMATCH', `string input "${name}" must list its allowed values (enum)`, true);
+  // One written and rejected (`enum: 7`, `enum:`) is the schema's problem alone.
+  if (input.type === 'string' && input.enum === undefined) at(path, 'INPUT_DOMAIN_MISMATCH', `string input "${name}" must list its allowed values (enum)`, true);
   if (input.aggregate === 'count') return;
   const unknown = unknownPatientField(name, input, doc.scope);
   if (unknown) {
@@ -67,7 +69,7 @@ function checkInput(ctx: CheckContext, name: string, input: InputSpec): void {
   for (const [i, value] of (input.matches ?? []).entries()) {
     if (allowed && !allowed.includes(value)) at([...path, 'matches', i], 'VALUE_NOT_IN_DOMAIN', `"${value}" is not a value of ${fieldName}${hintFrom(value, allowed)}`);
   }
-  if (input.enum && field.enum && input.aggregate !== 'contiguous') {
+  if (isStringList(input.enum) && field.enum && input.aggregate !== 'contiguous') {
     const declared = new Set(input.enum);
     const contract = new Set(field.enum.map(String));
     const extra = [...declared].filter((v) => !contract.has(v));
@@ -134,7 +136,7 @@ function checkDerived(ctx: CheckContext, name: string, derived: DerivedSpec): vo
   if (derived.override) {
     const override = doc.inputs[derived.override];
     if (!override) at([...path, 'override'], 'UNKNOWN_FACT', `the override "${derived.override}" is not an input${hintFrom(derived.override, Object.keys(doc.inputs))}`);
-    else if (table && override.enum?.some((v) => !table.values.includes(v))) {
+    else if (table && isStringList(override.enum) && override.enum.some((v) => !table.values.includes(v))) {
       at([...path, 'override'], 'TABLE_VALUE_NOT_IN_DOMAIN', `values of ${derived.override} must be values of table ${derived.lookup}: ${table.values.join(', ')}`);
     }
   }
@@ -146,7 +148,7 @@ function checkDerived(ctx: CheckContext, name: string, derived: DerivedSpec): vo
  * writing it would change nothing.
  */
 function rowKeyMisfit(row: string, name: string, input: InputSpec, step: number | undefined): string | undefined {
-  if (input.enum) return input.enum.includes(row) ? undefined : `"${row}" is not an allowed value of ${name}${hintFrom(row, input.enum)}`;
+  if (input.enum !== undefined) return !isStringList(input.enum) || input.enum.includes(row) ? undefined : `"${row}" is not an allowed value of ${name}${hintFrom(row, input.enum)}`;
   if (input.type === 'boolean') return row === 'true' || row === 'false' ? undefined : `"${row}" is not a value of ${name}, true or false${hintFrom(row, ['true', 'false'])}`;
   if (input.type !== 'integer' && input.type !== 'number') return undefined;
   const value = row.trim() === '' ? NaN : Number(row);

@@ -1,4 +1,5 @@
 import { patientField } from '../patient/patient-fields.js';
+import { isStringList } from '../source/plain-object.js';
 import { forEachLeaf } from './conditions.js';
 import { allParts, classificationParts } from './parts.js';
 import { placedScores } from './score-paths.js';
@@ -28,7 +29,8 @@ export function buildFactModel(doc: RuleSetDocument): Map<string, FactInfo> {
   for (const [name, input] of Object.entries(doc.inputs)) {
     if (input.type === 'boolean') facts.set(name, { name, kind: 'input', valueType: 'boolean', representatives: [true, false] });
     else if (input.type === 'string') {
-      const allowed = input.enum ?? [];
+      // An enum the schema rejected (`enum: 7`) allows nothing for sure: no condition is held to a guess of it.
+      const allowed = isStringList(input.enum) ? input.enum : [];
       facts.set(name, { name, kind: 'input', valueType: 'enum', representatives: [...allowed], allowed });
     } else {
       // A field the patient contract allows only in steps is represented by values it allows (Karnofsky 70 and 80, not 79).
