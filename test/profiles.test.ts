@@ -414,6 +414,26 @@ describe('institution profiles: a changed value the published wording still name
     expect(reviewProfiles(shipped.rulesets, shipped.profiles).filter((f) => f.problem.code === 'PROFILE_STALE_LABEL')).toEqual([]);
   });
 
+  // A change giving both edges was named at its `min` whichever it moved: the author was sent to the edge restated.
+  it('names the edge a set-band moved in a stale wording\'s message, not the other edge it restates', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinemets-wording-'));
+    const file = join(dir, 'potentially-11.profile.yaml');
+    const text = ['profile: potentially-11', 'version: 1.0.0', 'title: t', 'institution: t', 'references: { board: { citation: Board minutes. } }', 'appliesTo: { sins: "1.x" }', 'changes:',
+      '  - { id: unstable-12, op: set-band, ruleset: sins, category: unstable, min: 12, label: "Unstable (SINS 12-18)", reference: board, reason: t, author: t }',
+      '  - { id: potentially-11, op: set-band, ruleset: sins, category: potentially_unstable, min: 7, max: 11, label: "Potentially unstable (SINS 7-11)", reference: board, reason: t, author: t }', ''].join('\n');
+    writeFileSync(file, text);
+    const { problems } = await load([file]);
+    const stale = problems.filter((p) => p.code === 'PROFILE_STALE_LABEL' && p.message.includes('band potentially_unstable'));
+    const lmnopFile = stale.find((p) => p.file?.endsWith('lmnop.yaml'))?.file ?? '';
+    const lmnop = read(lmnopFile);
+    expect(stale.filter((p) => p.file === lmnopFile).map((p) => ({ code: p.code, ...positionFields(p) }))).toEqual([
+      { code: 'PROFILE_STALE_LABEL', ...positionOf(lmnop, 'Potentially unstable (worst SINS 7-12)') },
+      { code: 'PROFILE_STALE_LABEL', ...positionOf(lmnop, 'Potentially unstable spine (SINS 7-12) warrants surgical consultation') },
+    ]);
+    const moved = positionOf(text, '11', 'max: ');
+    for (const p of stale) expect(p.message).toContain(`${file}:${moved.line}:${moved.column}`);
+  });
+
   // A text beside a reworded label was exempt with it; "7-12 days" and "T7-12" were read as the SINS band (QA regression pass).
   it('warns at a text its change left as published, and not at a range of days or of levels', async () => {
     const rules = mkdtempSync(join(tmpdir(), 'spinemets-wording-rules-'));

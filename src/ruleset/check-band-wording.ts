@@ -61,7 +61,9 @@ function movedBands(profile: LoadedProfile, rulesets: readonly LoadedRuleSet[]):
     const band = ruleset && placedScores(ruleset.document).find((p) => p.score.id === score)?.score.bands?.find((b) => b.category === change.category);
     const published = band?.overridden?.change === change.id ? publishedRange(band) : undefined;
     if (!band || !published) return [];
-    return [{ profile, index, field: change.min !== undefined ? 'min' : 'max', score, category: change.category, published, now: [band.min, band.max], band, scope: requiredBy([change.ruleset], rulesets) }];
+    // The edge it moved, not one it restates as published.
+    const field = published[0] !== band.min ? 'min' : 'max';
+    return [{ profile, index, field, score, category: change.category, published, now: [band.min, band.max], band, scope: requiredBy([change.ruleset], rulesets) }];
   });
 }
 
