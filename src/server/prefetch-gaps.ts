@@ -48,9 +48,18 @@ function whyInPart(bundle: Resource): string | undefined {
   const entries = bundle.entry ?? [];
   // The server's word on its search (search.mode outcome), such as a warning that it cut the results:
   // whether it did cannot be told from here, so the search is not taken as whole.
-  if (entries.some((e) => e.search?.mode === 'outcome' || e.resource?.resourceType === 'OperationOutcome')) return 'holds an OperationOutcome of its search (the server\'s word on it, such as results cut)';
+  if (entries.some((e) => modeOf(e) === 'outcome' || e.resource?.resourceType === 'OperationOutcome')) return 'holds an OperationOutcome of its search (the server\'s word on it, such as results cut)';
   // total counts the matches, not the resources a search includes beside them (search.mode include).
-  const matches = entries.filter((e) => (e.search?.mode ?? 'match') === 'match').length;
-  if (bundle.total !== undefined && bundle.total > matches) return `holds ${matches} of the ${bundle.total} results its search found`;
+  const matches = entries.filter((e) => modeOf(e) === 'match').length;
+  const { total } = bundle as { total?: unknown };
+  // A total that is no count says nothing to trust either way: not taken as whole.
+  if (total !== undefined && !(Number.isInteger(total) && (total as number) >= 0)) return `gives a total of results that is no count (${JSON.stringify(total)})`;
+  if (typeof total === 'number' && total > matches) return `holds ${matches} of the ${total} results its search found`;
   return undefined;
+}
+
+/** An entry's search mode; a `search` that is no object (the service only reads it as a hint) says match, as an absent one does. */
+function modeOf(entry: { search?: unknown }): unknown {
+  const { search } = entry;
+  return typeof search === 'object' && search !== null && 'mode' in search ? (search as { mode?: unknown }).mode ?? 'match' : 'match';
 }
