@@ -42,4 +42,14 @@ describe('firstTooDeep: the bracket where a document goes past the limit', () =>
       expect(firstTooDeep(listed, 6), header).toBe(past(listed, `  - ${header}\n${'    [[[[[[[\n'.repeat(3)}  - `, 6));
     }
   });
+
+  // A block under a tag or an anchor was counted (valid YAML refused), and one under `- level: |` ended
+  // only at the list's indentation, hiding a sibling's nesting (helper-74).
+  it('finds a block scalar after a tag or anchor, and ends it at the key or list entry it belongs to', () => {
+    for (const header of ['!!str |', '&note |', '!!str &note >-']) expect(firstTooDeep(`id: ${header}\n  ${'['.repeat(9)}\nage: 1\n`, 6), header).toBeUndefined();
+    const sibling = `- level: |\n    text\n  other: ${deep(7)}\n`;
+    expect(firstTooDeep(sibling, 6)).toBe(past(sibling, 'other: ', 6));
+    const nested = `a:\n  - - |\n      ${'['.repeat(9)}\n  - ${deep(7)}\n`;
+    expect(firstTooDeep(nested, 6)).toBe(nested.lastIndexOf('  - ') + '  - '.length + 6);
+  });
 });

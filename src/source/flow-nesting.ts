@@ -46,6 +46,9 @@ export function firstTooDeep(text: string, limit = MAX_FLOW_NESTING): number | u
         i++;
       }
       valueStarts = false;
+    } else if ((c === '!' || c === '&') && depth === 0) {
+      // A tag or an anchor before a value (`!!str |`, `&note |`): the value still begins after it.
+      while (i + 1 < text.length && !/\s/.test(text[i + 1] as string)) i++;
     } else if ((c === '|' || c === '>') && depth === 0 && BLOCK_HEADER.test(lineFrom(text, i))) {
       i = blockEnd(text, i);
       valueStarts = true;
@@ -74,11 +77,14 @@ function lineFrom(text: string, i: number): string {
 
 /**
  * The offset of the line break ending the block scalar whose header is at `i`: its lines are those after
- * the header that are blank or indented beyond the line the header is on.
+ * the header that are blank or indented beyond the node it is the value of — the key on the header's
+ * line (`- level: |`: the key's column), or the list entry it is (`- |`: the dash's).
  */
 function blockEnd(text: string, i: number): number {
   const lineStart = text.lastIndexOf('\n', i) + 1;
-  const indent = /^ */.exec(text.slice(lineStart, i))?.[0].length ?? 0;
+  const [, dashes = '', key = ''] = /^((?: *- +)*)( *)/.exec(text.slice(lineStart, i)) ?? [];
+  const keyed = text.slice(lineStart + dashes.length + key.length, i).trim() !== '';
+  const indent = keyed ? dashes.length + key.length : Math.max(0, dashes.trimEnd().length - 1);
   let end = text.indexOf('\n', i);
   while (end >= 0) {
     const next = lineFrom(text, end + 1);
