@@ -22,6 +22,18 @@ async function problemsOf(replacements: Array<[string, string]>, base = sins) {
 
 const at = (code: string, p: { line: number; column: number }) => `${code}@${p.line}:${p.column}`;
 
+/**
+ * `mutation` writes a value of the wrong shape (`wrong`, within its replacement) and `other` misspells a
+ * reference elsewhere: exactly the schema's SCHEMA_TYPE at the value and the UNKNOWN_REFERENCE, each placed.
+ */
+async function expectSchemaTypeAlone(base: string, mutation: readonly [string, string], wrong: string, other: readonly [string, string]): Promise<void> {
+  const [, to] = mutation;
+  const { found, text } = await problemsOf([[...mutation], [...other]], base);
+  const written = positionOf(text, to);
+  const schema = { line: written.line, column: written.column + to.indexOf(wrong) };
+  expect(found, to).toEqual([at('SCHEMA_TYPE', schema), at('UNKNOWN_REFERENCE', positionOf(text, other[1].slice('reference: '.length)))]);
+}
+
 /** SINS's occasional-pain row made to read "mechanical": a component gap and overlap, the coverage problems tests expect beside other mistakes. */
 const PAIN_GAP: [string, string] = ['{ fact: pain, operator: equal, value: occasional }', '{ fact: pain, operator: equal, value: mechanical }'];
 const painGap = (text: string) => [at('COMPONENT_GAP', positionOf(text, '- id: mechanical')), at('COMPONENT_OVERLAP', positionOf(text, '{ fact: pain, operator: equal, value: mechanical }', 'id: occasional'))];
@@ -507,10 +519,7 @@ describe('one problem for one mistake in a rule file, with a suggestion', () => 
       [noms, '  - id: mechanical\n', '  - id: 8\n', '8'],
     ] as const) {
       const other: [string, string] = base === sins ? citation : ['reference: laufer2013', 'reference: laufer2031'];
-      const { found, text } = await problemsOf([[from, to], other], base);
-      const written = positionOf(text, to);
-      const schema = { line: written.line, column: written.column + to.indexOf(wrong) };
-      expect(found, to).toEqual([at('SCHEMA_TYPE', schema), at('UNKNOWN_REFERENCE', positionOf(text, other[1].slice('reference: '.length)))]);
+      await expectSchemaTypeAlone(base, [from, to], wrong, other);
     }
   });
 
@@ -529,10 +538,7 @@ describe('one problem for one mistake in a rule file, with a suggestion', () => 
       [plan, FIRST_OF, 'firstOf: 7', '7', ['reference: review5960', 'reference: review5961']],
       [plan, FIRST_OF, 'firstOf: [clinicianSurvival, 3]', '3', ['reference: review5960', 'reference: review5961']],
     ] as const) {
-      const { found, text } = await problemsOf([[from, to], [other[0], other[1]]], base);
-      const written = positionOf(text, to);
-      const schema = { line: written.line, column: written.column + to.indexOf(wrong) };
-      expect(found, to).toEqual([at('SCHEMA_TYPE', schema), at('UNKNOWN_REFERENCE', positionOf(text, other[1].slice('reference: '.length)))]);
+      await expectSchemaTypeAlone(base, [from, to], wrong, other);
     }
   });
 
@@ -551,10 +557,7 @@ describe('one problem for one mistake in a rule file, with a suggestion', () => 
       [sins, 'enum: [mechanical, occasional, none]', 'enum: [mechanical, occasional, 7]', '7', ['reference: fourney2011', 'reference: fourney2012']],
       [noms, 'enum: [radiosensitive, radioresistant]', 'enum: [radiosensitive, 7]', '7', ['reference: bilsky2010', 'reference: bilsky2011']],
     ] as const) {
-      const { found, text } = await problemsOf([[from, to], [other[0], other[1]]], base);
-      const written = positionOf(text, to);
-      const schema = { line: written.line, column: written.column + to.indexOf(wrong) };
-      expect(found, to).toEqual([at('SCHEMA_TYPE', schema), at('UNKNOWN_REFERENCE', positionOf(text, other[1].slice('reference: '.length)))]);
+      await expectSchemaTypeAlone(base, [from, to], wrong, other);
     }
   });
 
