@@ -106,9 +106,9 @@ function readField(ruleset: LoadedRuleSet, { name, input, from, field, unit }: I
   if (raw === undefined) {
     const lesions = Array.isArray(instance.patient.lesions) ? instance.patient.lesions : undefined;
     const fallback = input.default;
-    // Of a list that may be partial, the number listed is no count, only its least.
-    if (fallback && 'countOf' in fallback && lesions && lesions.length > 0 && mayBePartial(instance.patient)) return countAtLeastListed(ruleset, name, field, lesions);
     if (fallback && 'countOf' in fallback && lesions && lesions.length > 0) {
+      // Of a list that may be partial, the number listed is no count, only its least.
+      if (mayBePartial(instance.patient)) return countAtLeastListed(ruleset, name, field, lesions);
       const { least, most, repeated } = listedVertebrae(lesions);
       const counted = least === most ? `${most} vertebra${most === 1 ? '' : 'e'}` : `${least} to ${most} vertebrae (a lesion without a level may be at a level listed already)`;
       const note = `the lesions listed involve ${counted}${repeated.length ? ` (${repeated.join(', ')} listed more than once, counted once)` : ''}`;

@@ -62,9 +62,15 @@ function movedBands(profile: LoadedProfile, rulesets: readonly LoadedRuleSet[]):
     const published = band?.overridden?.change === change.id ? publishedRange(band) : undefined;
     if (!band || !published) return [];
     // The edge it moved, not one it restates as published.
-    const field = published[0] !== band.min ? 'min' : 'max';
+    const field = edgeMoved(band, 'min') ? 'min' : 'max';
     return [{ profile, index, field, score, category: change.category, published, now: [band.min, band.max], band, scope: requiredBy([change.ruleset], rulesets) }];
   });
+}
+
+/** Whether a profile moved this edge of the band: its mark keeps the published edge it replaced, when it was another. */
+export function edgeMoved(band: Band, edge: 'min' | 'max'): boolean {
+  const published = band.overridden?.base?.[edge];
+  return published !== undefined && published !== band[edge];
 }
 
 /** A band's published range where a profile moved it; undefined where it is as published. */

@@ -1,6 +1,7 @@
 import { isCompilable } from '../engine/compiled-rules.js';
 import { isKnownOperator } from '../engine/run-rules.js';
 import type { PathSegment } from '../source/source-document.js';
+import { edgeMoved } from './check-band-wording.js';
 import { hintFrom, type CheckContext } from './check-context.js';
 import { forEachLeaf } from './conditions.js';
 import { achievableTotals, type FactInfo } from './fact-model.js';
@@ -164,7 +165,7 @@ function checkBands(ctx: CheckContext, score: ScoreSpec, path: PathSegment[]): v
     // Placed there first when only that end moved: a change restating this band's start did not cause it.
     const start = [...bPath, 'min'];
     const previousEnd = before && [...path, 'bands', before.i, 'max'];
-    const [place, also] = previousEnd && previous && moved(previous, 'max') && !moved(band, 'min') ? [previousEnd, start] : [start, previousEnd];
+    const [place, also] = previousEnd && previous && edgeMoved(previous, 'max') && !edgeMoved(band, 'min') ? [previousEnd, start] : [start, previousEnd];
     if (previous && band.min > previous.max + 1) at(place, 'BAND_GAP', `no band covers ${span(previous.max + 1, band.min - 1)} (between ${previous.category} and ${band.category})`, false, also);
     if (previous && band.min <= previous.max) at(place, 'BAND_OVERLAP', `band ${band.category} starts at ${band.min}, inside ${previous.category} (${previous.min}–${previous.max})`, false, also);
     ctx.guard(() => checkBandLabel(ctx, band, bPath));
@@ -184,12 +185,6 @@ function checkBands(ctx: CheckContext, score: ScoreSpec, path: PathSegment[]): v
       ctx.warn([...path, 'bands', i], 'BAND_UNREACHABLE', `no achievable total falls in band ${band.category} (${span(band.min, band.max)}); totals run ${span(Math.min(...totals), Math.max(...totals))}`);
     }
   }
-}
-
-/** Whether a profile moved this edge of the band: its mark keeps the published edge it replaced, when it was another. */
-function moved(band: Band, edge: 'min' | 'max'): boolean {
-  const published = band.overridden?.base?.[edge];
-  return published !== undefined && published !== band[edge];
 }
 
 /**

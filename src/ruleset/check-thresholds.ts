@@ -5,7 +5,7 @@ import { factOwner, factSource, scoreSource } from './fact-source.js';
 import { profileName, reviewFinding, type LoadedProfile, type ProfileChange, type ReviewFinding } from './profile-types.js';
 import { ruleLocations } from './rule-paths.js';
 import { placedScores } from './score-paths.js';
-import { bordersSame, cut, divides, publishedRows, rowValue, sameCut, steps, type Cut } from './threshold-cuts.js';
+import { bordersSame, cut, divides, isNumericKey, publishedRows, rowValue, sameCut, steps, type Cut } from './threshold-cuts.js';
 import type { Condition, LeafCondition, LoadedRuleSet, ProfileMark } from './types.js';
 
 /** A threshold a profile change moved: on which value, from where to where, and which rule sets follow it. */
@@ -213,7 +213,7 @@ function tableMoves(profile: LoadedProfile, index: number, change: Extract<Profi
   const table = ruleset.document.tables?.[change.table];
   const row = table?.rows[change.key];
   const mark = typeof row === 'object' ? (row.overridden ?? row.added) : undefined;
-  if (!table || mark?.change !== change.id || String(Number(change.key)) !== change.key) return [];
+  if (!table || mark?.change !== change.id || !isNumericKey(change.key)) return [];
   const key = Number(change.key);
   const published = publishedRows(table.rows);
   const publishedSteps = steps(published);

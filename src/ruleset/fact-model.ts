@@ -3,6 +3,7 @@ import { isStringList } from '../source/plain-object.js';
 import { forEachLeaf } from './conditions.js';
 import { allParts, classificationParts } from './parts.js';
 import { placedScores } from './score-paths.js';
+import { isNumericKey } from './threshold-cuts.js';
 import type { InputSpec, RuleSetDocument, Scalar, ScoreSpec } from './types.js';
 
 /**
@@ -120,7 +121,7 @@ function tableKeys(doc: RuleSetDocument, input: string): Threshold[] {
   return Object.values(doc.derived ?? {})
     .filter((derived) => derived?.key === input)
     .flatMap((derived) => Object.keys(doc.tables?.[derived.lookup]?.rows ?? {}))
-    .filter((key) => String(Number(key)) === key)
+    .filter(isNumericKey)
     .map((key) => ({ value: Number(key), operator: 'equal' }));
 }
 

@@ -1,3 +1,4 @@
+import { isPlainObject } from '../source/plain-object.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../problems/problem.js';
@@ -47,7 +48,7 @@ export function readPublished(root: string): { published: PublishedVersions; pro
   const syntax = jsonSyntaxProblem(text, file);
   if (syntax) return { published: {}, problems: [syntax] };
   const data: unknown = JSON.parse(text);
-  const entries = data !== null && typeof data === 'object' && !Array.isArray(data) ? Object.entries(data).filter(([key]) => !key.startsWith('$')) : undefined;
+  const entries = isPlainObject(data) ? Object.entries(data).filter(([key]) => !key.startsWith('$')) : undefined;
   const wrong = entries ? entries.find(([, versions]) => !isVersionHashes(versions))?.[0] : '';
   if (!entries || wrong !== undefined) {
     const message = `${wrong ? `"${wrong}" is` : 'the file is'} not what it should be: ${wrong ? 'an object of version: sha256 (hex)' : 'an object of rule-set id: { version: sha256 }'}`;
@@ -57,5 +58,5 @@ export function readPublished(root: string): { published: PublishedVersions; pro
 }
 
 function isVersionHashes(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((hash) => typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash));
+  return isPlainObject(value) && Object.values(value).every((hash) => typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash));
 }

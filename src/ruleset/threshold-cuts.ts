@@ -52,7 +52,7 @@ export function bordersSame(at: Cut, was: readonly Step[], now: readonly Step[])
  */
 export function steps(rows: TableSpec['rows']): Step[] {
   const keyed = Object.entries(rows)
-    .filter(([key]) => String(Number(key)) === key)
+    .filter(([key]) => isNumericKey(key))
     .map(([key, row]) => [Number(key), rowValue(row)] as const)
     .sort((a, b) => a[0] - b[0]);
   return keyed.slice(1).flatMap(([high, above], i): Step[] => {
@@ -71,4 +71,9 @@ export function publishedRows(rows: TableSpec['rows']): TableSpec['rows'] {
     if (row.added) return [];
     return [[key, (row.overridden?.base as TableRow | undefined) ?? row]];
   }));
+}
+
+/** Whether a table row key is a number as the engine looks it up (`2`, not `2.0`, `02` or `n/a`). */
+export function isNumericKey(key: string): boolean {
+  return String(Number(key)) === key;
 }
