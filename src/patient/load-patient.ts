@@ -2,8 +2,8 @@ import { OUTPUT_READERS, OUTPUT_WORDS } from '../audit/output-kind.js';
 import { documentKind } from '../source/document-kind.js';
 import type { Problem } from '../problems/problem.js';
 import { problemsOfDocument } from '../source/every-reading.js';
-import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
-import { jsonSourceDocument } from '../source/json-source-document.js';
+import { plainJson } from '../source/json-syntax.js';
+import { jsonDocument } from '../source/json-source-document.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator } from '../source/schemas.js';
 import { parseSource, readSourceText, readStandardInput, STANDARD_INPUT, STANDARD_INPUT_NAME, type SourceDocument } from '../source/source-document.js';
@@ -54,9 +54,7 @@ export function parsePatientJson(text: string, name: string, maxBytes?: number):
   // repeated and forbidden keys.
   const data = plainJson(text);
   if (data !== undefined && validator('patient')(data) && !inconsistency(data as Patient)) return { patient: data as Patient, problems: [] };
-  const syntax = jsonSyntaxProblem(text, name);
-  if (syntax) return { problems: [syntax] };
-  return checkPatient(data !== undefined ? jsonSourceDocument(text, name, data) : parseSource(text, name, maxBytes));
+  return checkPatient(jsonDocument(text, name, data, maxBytes));
 }
 
 /**

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Problem } from '../problems/problem.js';
-import { jsonSyntaxProblem, plainJson } from '../source/json-syntax.js';
+import { plainJson } from '../source/json-syntax.js';
 import { problemsOfDocument } from '../source/every-reading.js';
 import { documentSchemaProblems } from '../source/schema-problems.js';
 import { validator, type SchemaName } from '../source/schemas.js';
-import { jsonSourceDocument } from '../source/json-source-document.js';
-import { parseSource, type SourceDocument } from '../source/source-document.js';
+import { jsonDocument, jsonSourceDocument } from '../source/json-source-document.js';
+import type { SourceDocument } from '../source/source-document.js';
 import { problem, REQUEST_BODY } from './http-problems.js';
 import { firstTooDeep } from '../source/flow-nesting.js';
 import { positionAt } from '../source/line-starts.js';
@@ -68,9 +68,7 @@ export function parseJsonBody<T>(body: unknown, schema: SchemaName, name = REQUE
   // with a year of laboratory results).
   const data = plainJson(text);
   if (data !== undefined && validator(schema)(data)) return { value: data as T, problems: [], source: jsonSourceDocument(text, name, data) };
-  const syntax = jsonSyntaxProblem(text, name);
-  if (syntax) return { problems: [syntax] };
-  const source = data !== undefined ? jsonSourceDocument(text, name, data) : parseSource(text, name, WITHIN_BODY_LIMIT);
+  const source = jsonDocument(text, name, data, WITHIN_BODY_LIMIT);
   if (source.data === undefined) return { problems: source.problems };
   const problems = problemsOfDocument(source, (reading) => documentSchemaProblems(reading, schema));
   if (problems.length) return { problems };

@@ -1,7 +1,8 @@
 import { parseTree, type Node } from 'jsonc-parser';
 import { firstTooDeep, tooDeep } from './flow-nesting.js';
 import { positionsIn } from './line-starts.js';
-import { toPointer, unreadDocument, type PathSegment, type Position, type SourceDocument } from './source-document.js';
+import { jsonSyntaxProblem } from './json-syntax.js';
+import { MAX_FILE_BYTES, parseSource, toPointer, unreadDocument, type PathSegment, type Position, type SourceDocument } from './source-document.js';
 
 /**
  * The positioned document of a JSON text `plainJson` read already (`data`: no syntax error, no repeated
@@ -51,4 +52,15 @@ export function jsonSourceDocument(text: string, file: string, data: unknown): S
     },
     problemAt: (path, code, message, options = {}) => ({ code, severity: options.severity ?? 'error', message, file, path: toPointer(path), ...locate(path, options) }),
   };
+}
+
+/**
+ * The positioned document of a JSON text, `data` being what plainJson made of it: the JSON reader's when
+ * it read the text; else its syntax error in JSON's terms, or, for a text JSON.parse reads with a repeated
+ * or forbidden key, YAML's reader, which tells those (`maxBytes` as for parseSource).
+ */
+export function jsonDocument(text: string, file: string, data: unknown, maxBytes = MAX_FILE_BYTES): SourceDocument {
+  if (data !== undefined) return jsonSourceDocument(text, file, data);
+  const syntax = jsonSyntaxProblem(text, file);
+  return syntax ? unreadDocument(file, syntax) : parseSource(text, file, maxBytes);
 }

@@ -38,9 +38,11 @@ interface FeedbackRequest {
 export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions): Promise<void> {
   const { service, fhir } = options.cds;
   const issued = issuedCards(options.recorder?.log);
+  // What the discovery asks the EHR to prefetch, and each call is checked against: the config's alone.
+  const templates = prefetchTemplates(options.cds);
 
   const discovery = async () => ({
-    services: [{ hook: service.hook, id: service.id, title: service.title, description: service.description, prefetch: prefetchTemplates(options.cds) }],
+    services: [{ hook: service.hook, id: service.id, title: service.title, description: service.description, prefetch: templates }],
   });
   app.get('/cds-services', discovery);
   // Any other method than POST on a service's URL, OPTIONS too: the router alone answered 405 for any id,
@@ -60,7 +62,6 @@ export async function cdsHooksRoutes(app: FastifyInstance, options: AppOptions):
     const { value: hook, source } = body;
     if (hook.hook !== service.hook) return sendProblems(reply, [problem('SCHEMA_ENUM', `this service answers the ${service.hook} hook, not ${hook.hook}`, { path: '/hook' })]);
 
-    const templates = prefetchTemplates(options.cds);
     const missing = missingPrefetch(hook.prefetch, templates, source);
     if (missing.length) return sendProblems(reply, missing);
     const prefetch = hook.prefetch ?? {};
